@@ -1,0 +1,1 @@
+//! Local Narrative API-key server.
