@@ -2,5 +2,49 @@
 //!
 //! Manage Narrative API keys safely: the permission model, the key model, an
 //! async client for the API-key endpoints, and the key-safety workflows.
+//!
+//! ```no_run
+//! # async fn run() -> narrative_keys::Result<()> {
+//! use narrative_keys::{Client, Expiration, NewKey, Preset};
+//!
+//! let client = Client::from_env()?;
+//! let key = NewKey::builder("nightly ingestion")
+//!     .preset(Preset::DataIngestion, &[])
+//!     .expires(Expiration::in_days(90, chrono::Utc::now()))
+//!     .build()
+//!     .map_err(narrative_keys::Error::InvalidInput)?;
+//! let created = client.create_key(&key).await?;
+//! println!("store this now, it is shown once: {}", created.secret.expose());
+//! # Ok(()) }
+//! ```
 
+pub mod access;
 pub mod catalog;
+pub mod client;
+pub mod environment;
+pub mod error;
+pub mod expiration;
+pub mod key;
+pub mod permission;
+pub mod preset;
+pub mod resource;
+pub mod retry;
+pub mod secret;
+pub mod validation;
+pub mod whoami;
+mod wire;
+
+pub use access::AccessLevel;
+pub use catalog::{CATALOG, CatalogEntry, Group};
+pub use client::{Client, ClientBuilder};
+pub use environment::Environment;
+pub use error::{ApiError, Error, Result, TransportKind};
+pub use expiration::Expiration;
+pub use key::{ApiKey, CreatedKey, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, StatusPolicy};
+pub use permission::{Permission, PermissionSet};
+pub use preset::Preset;
+pub use resource::Resource;
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use validation::{Field, Problem, Severity, ValidationReport};
+pub use whoami::Whoami;

@@ -1,0 +1,83 @@
+//! Access levels: what a permission allows on its resource.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An access level as it appears on the wire.
+///
+/// The product offers `read` and `write`. `admin`, `create` and `revise` exist on
+/// the wire and must survive a round trip; anything else the platform may add is
+/// kept verbatim in [`AccessLevel::Other`] rather than dropped.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AccessLevel {
+    Read,
+    Write,
+    Admin,
+    Create,
+    Revise,
+    Other(String),
+}
+
+impl AccessLevel {
+    /// Parses a wire value. Never fails: unknown levels are kept verbatim.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "write" => Self::Write,
+            "admin" => Self::Admin,
+            "create" => Self::Create,
+            "revise" => Self::Revise,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Parses user input: known levels in any case, surrounding space ignored.
+    pub fn from_input(value: &str) -> Self {
+        let trimmed = value.trim();
+        match Self::from_wire(&trimmed.to_ascii_lowercase()) {
+            Self::Other(_) => Self::Other(trimmed.to_owned()),
+            known => known,
+        }
+    }
+
+    pub fn as_wire(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Admin => "admin",
+            Self::Create => "create",
+            Self::Revise => "revise",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// `read` and `write` are the levels the product offers and the catalog describes.
+    pub fn is_offered(&self) -> bool {
+        matches!(self, Self::Read | Self::Write)
+    }
+
+    /// Levels the OpenAPI document enumerates; anything else is unknown to it.
+    pub fn is_documented(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_wire())
+    }
+}
+
+impl Serialize for AccessLevel {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_wire())
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessLevel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        Ok(Self::from_wire(&s))
+    }
+}

@@ -1,0 +1,512 @@
+//! The async HTTP client for the API-key endpoints.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+use zeroize::Zeroize;
+
+use crate::environment::Environment;
+use crate::error::{ApiError, Error, Result, TransportKind};
+use crate::key::{ApiKey, CreatedKey, KeyUpdate, NewKey};
+use crate::retry::{self, RetryPolicy};
+use crate::secret::Secret;
+use crate::validation::check_key_id;
+use crate::whoami::Whoami;
+use crate::wire;
+
+const KEYS_PATH: &str = "access-tokens/tokens";
+
+/// A client for one set of credentials. Cheap to clone; clones share the
+/// connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    environment: Environment,
+    base: Url,
+    api_key: Secret,
+    timeout: Duration,
+    retry: RetryPolicy,
+    headers: HeaderMap,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("environment", &self.inner.environment)
+            .field("api_key", &self.inner.api_key)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Sets up a [`Client`]. Only the API key is required.
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    api_key: Option<Secret>,
+    environment: Environment,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    headers: Vec<(String, String)>,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// The limit for one attempt of one request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// A header sent with every request.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Use this `reqwest::Client` (proxies, custom TLS roots, a shared pool).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Reads `NARRATIVE_API_KEY` and `NARRATIVE_ENVIRONMENT` (`prod` when unset).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_env() -> Result<Self> {
+        let mut builder = Client::builder();
+        if let Ok(key) = std::env::var("NARRATIVE_API_KEY") {
+            builder = builder.api_key(key);
+        }
+        if let Ok(env) = std::env::var("NARRATIVE_ENVIRONMENT") {
+            let env = env
+                .parse()
+                .map_err(|e| Error::Config(format!("NARRATIVE_ENVIRONMENT: {e}")))?;
+            builder = builder.environment(env);
+        }
+        Ok(builder)
+    }
+
+    pub fn build(self) -> Result<Client> {
+        let api_key = self
+            .api_key
+            .filter(|k| !k.expose().trim().is_empty())
+            .ok_or_else(|| {
+                Error::Config(
+                    "no API key: pass one to the client or set NARRATIVE_API_KEY".to_owned(),
+                )
+            })?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+            // The value is not echoed: a custom header may carry a credential.
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                Error::Config(format!("the value of header `{name}` is not valid in HTTP"))
+            })?;
+            value.set_sensitive(true);
+            headers.insert(header, value);
+        }
+        let user_agent = self.user_agent.or_else(default_user_agent);
+        if let Some(ua) = user_agent {
+            let value = HeaderValue::from_str(&ua)
+                .map_err(|_| Error::Config("the user agent is not valid in HTTP".to_owned()))?;
+            headers.insert(reqwest::header::USER_AGENT, value);
+        }
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        let base = self.environment.base_url();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: self.http.unwrap_or_default(),
+                environment: self.environment,
+                base,
+                api_key,
+                timeout: self.timeout.unwrap_or(Duration::from_secs(30)),
+                retry: self.retry,
+                headers,
+            }),
+        })
+    }
+}
+
+fn default_user_agent() -> Option<String> {
+    // Browsers refuse a script-set User-Agent; send one only natively.
+    if cfg!(target_arch = "wasm32") {
+        None
+    } else {
+        Some(concat!("narrative-keys/", env!("CARGO_PKG_VERSION")).to_owned())
+    }
+}
+
+/// Whether a request may be sent again after a failure that might have
+/// reached the server.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Idempotent {
+    Yes,
+    No,
+}
+
+struct Reply {
+    status: StatusCode,
+    body: Vec<u8>,
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from `NARRATIVE_API_KEY` and `NARRATIVE_ENVIRONMENT`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub fn environment(&self) -> &Environment {
+        &self.inner.environment
+    }
+
+    /// Every key these credentials can see.
+    pub async fn list_keys(&self) -> Result<Vec<ApiKey>> {
+        let reply = self
+            .send(Method::GET, KEYS_PATH, None, Idempotent::Yes)
+            .await?;
+        Ok(decode::<wire::ListResponse>(&reply)?.records)
+    }
+
+    pub async fn get_key(&self, id: &str) -> Result<ApiKey> {
+        check_key_id(id).map_err(Error::InvalidInput)?;
+        let path = format!("{KEYS_PATH}/{id}");
+        let reply = self.send(Method::GET, &path, None, Idempotent::Yes).await?;
+        Ok(decode::<wire::GetResponse>(&reply)?.record)
+    }
+
+    /// Creates a key and returns it with its secret, which is shown only now.
+    ///
+    /// Never retried automatically: if the answer is lost, a retry could
+    /// create a second key. The request is validated first and nothing is
+    /// sent when it is invalid.
+    pub async fn create_key(&self, key: &NewKey) -> Result<CreatedKey> {
+        let report = key.validate(Utc::now());
+        if report.has_errors() {
+            return Err(Error::InvalidInput(report));
+        }
+        let body = to_json(&wire::CreateRequest::from(key))?;
+        let mut reply = self
+            .send(Method::POST, KEYS_PATH, Some(body), Idempotent::No)
+            .await?;
+        let decoded = decode::<wire::CreateResponse>(&reply);
+        // The raw body holds the secret; do not leave it in freed memory.
+        reply.body.zeroize();
+        let created = decoded?;
+        Ok(CreatedKey {
+            key: ApiKey {
+                id: created.id,
+                name: created.name,
+                permissions: created.permissions,
+                expires_at: created.expires_at,
+            },
+            secret: created.access_token,
+        })
+    }
+
+    /// Changes a key's name, permissions (replaced whole) or expiration.
+    pub async fn update_key(&self, id: &str, update: &KeyUpdate) -> Result<ApiKey> {
+        check_key_id(id).map_err(Error::InvalidInput)?;
+        let report = update.validate(Utc::now());
+        if report.has_errors() {
+            return Err(Error::InvalidInput(report));
+        }
+        let body = to_json(&wire::UpdateRequest::from(update))?;
+        let path = format!("{KEYS_PATH}/{id}");
+        let reply = self
+            .send(Method::PUT, &path, Some(body), Idempotent::Yes)
+            .await?;
+        decode::<ApiKey>(&reply)
+    }
+
+    /// Revokes (deletes) a key. It stops working at once.
+    ///
+    /// A 404 on a retry, after an attempt whose answer was lost, means that
+    /// attempt did revoke the key, and counts as success.
+    pub async fn revoke_key(&self, id: &str) -> Result<()> {
+        check_key_id(id).map_err(Error::InvalidInput)?;
+        let path = format!("{KEYS_PATH}/{id}");
+        match self
+            .send(Method::DELETE, &path, None, Idempotent::Yes)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(RetriedError {
+                error: Error::NotFound(_),
+                attempts,
+            }) if attempts > 1 => Ok(()),
+            Err(e) => Err(e.error),
+        }
+    }
+
+    /// The user and company the credentials belong to.
+    pub async fn whoami(&self) -> Result<Whoami> {
+        let reply = self
+            .send(Method::GET, "whoami", None, Idempotent::Yes)
+            .await?;
+        decode(&reply)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        idempotent: Idempotent,
+    ) -> Result<Reply, RetriedError> {
+        let inner = &self.inner;
+        let url = inner.base.join(path).map_err(|_| RetriedError {
+            error: Error::Config(format!("cannot form a request URL for `{path}`")),
+            attempts: 0,
+        })?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let error = match self.attempt(&method, &url, body.as_deref()).await {
+                Ok(reply) if reply.0.is_success() => {
+                    return Ok(Reply {
+                        status: reply.0,
+                        body: reply.1,
+                    });
+                }
+                Ok((status, body, retry_after)) => error_from_response(status, &body, retry_after),
+                Err(e) => e,
+            };
+            let retries_left = attempts <= inner.retry.max_retries;
+            if idempotent == Idempotent::No || !retries_left || !error.is_retryable() {
+                return Err(RetriedError { error, attempts });
+            }
+            let retry_after = match &error {
+                Error::RateLimited { retry_after, .. } => *retry_after,
+                _ => None,
+            };
+            if retry_after.is_some_and(|d| d > inner.retry.max_retry_after) {
+                return Err(RetriedError { error, attempts });
+            }
+            let delay = inner.retry.delay(attempts - 1, retry_after);
+            tracing::debug!(%method, path, attempts, ?delay, code = error.code(), "retrying");
+            retry::sleep(delay).await;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&[u8]>,
+    ) -> Result<(StatusCode, Vec<u8>, Option<Duration>)> {
+        let inner = &self.inner;
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", inner.api_key.expose()))
+            .map_err(|_| {
+                Error::Config("the API key holds characters not allowed in HTTP".to_owned())
+            })?;
+        auth.set_sensitive(true);
+        let mut request = inner
+            .http
+            .request(method.clone(), url.clone())
+            .headers(inner.headers.clone())
+            .header(reqwest::header::AUTHORIZATION, auth)
+            .timeout(inner.timeout);
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        let response = request.send().await.map_err(transport_error)?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry::parse_retry_after(v, Utc::now()));
+        let bytes = response.bytes().await.map_err(transport_error)?;
+        Ok((status, bytes.to_vec(), retry_after))
+    }
+}
+
+/// An error with the number of attempts it took, which revocation needs.
+struct RetriedError {
+    error: Error,
+    attempts: u32,
+}
+
+impl From<RetriedError> for Error {
+    fn from(e: RetriedError) -> Self {
+        e.error
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, RetriedError> {
+    serde_json::to_vec(value).map_err(|e| RetriedError {
+        error: Error::Config(format!("could not encode the request: {e}")),
+        attempts: 0,
+    })
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    let kind = if e.is_timeout() {
+        TransportKind::Timeout
+    } else if is_connect(&e) {
+        TransportKind::Connect
+    } else {
+        TransportKind::Interrupted
+    };
+    // reqwest's text names the URL, never headers, so no credential is in it.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    Error::Transport { kind, message }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn is_connect(e: &reqwest::Error) -> bool {
+    e.is_connect()
+}
+
+// fetch() reports a refused connection as a plain request error.
+#[cfg(target_arch = "wasm32")]
+fn is_connect(e: &reqwest::Error) -> bool {
+    e.is_request()
+}
+
+fn error_from_response(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> Error {
+    let (error, description) = match serde_json::from_slice::<wire::ErrorBody>(body) {
+        Ok(b) => (b.error, b.error_description),
+        Err(_) => (String::new(), String::new()),
+    };
+    let api = ApiError {
+        status: status.as_u16(),
+        error: if error.is_empty() {
+            status.canonical_reason().unwrap_or("").to_owned()
+        } else {
+            error
+        },
+        description,
+    };
+    match status.as_u16() {
+        400 => Error::BadRequest(api),
+        401 => Error::Unauthorized(api),
+        403 => Error::Forbidden(api),
+        404 => Error::NotFound(api),
+        429 => Error::RateLimited { api, retry_after },
+        500..=599 => Error::Server(api),
+        _ => Error::UnexpectedStatus(api),
+    }
+}
+
+fn decode<T: DeserializeOwned>(reply: &Reply) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(&reply.body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+        status: reply.status.as_u16(),
+        path: e.path().to_string(),
+        message: redact_quoted(&e.inner().to_string()),
+    })
+}
+
+/// serde's messages quote the offending value; a value in a response may be a
+/// secret, so quoted text is dropped from decode errors.
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        match (c, quoted) {
+            ('"', false) => {
+                out.push_str("\"…");
+                quoted = true;
+            }
+            ('"', true) => {
+                out.push('"');
+                quoted = false;
+            }
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_name_the_path_and_hide_values() {
+        let reply = Reply {
+            status: StatusCode::OK,
+            body: br#"{"records":[{"id":"a","name":"n","permissions":[{"access":"read","resource":5}]}]}"#
+                .to_vec(),
+        };
+        let err = decode::<wire::ListResponse>(&reply).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("records[0].permissions[0].resource"),
+            "{text}"
+        );
+        let reply = Reply {
+            status: StatusCode::OK,
+            body: br#"{"records":"s3cr3t-value"}"#.to_vec(),
+        };
+        let text = decode::<wire::ListResponse>(&reply)
+            .unwrap_err()
+            .to_string();
+        assert!(!text.contains("s3cr3t"), "{text}");
+    }
+
+    #[test]
+    fn error_bodies_keep_the_servers_words() {
+        let e = error_from_response(
+            StatusCode::FORBIDDEN,
+            br#"{"error":"Forbidden","error_description":"This key lacks write:access_tokens."}"#,
+            None,
+        );
+        assert_eq!(e.code(), "forbidden");
+        assert_eq!(
+            e.to_string(),
+            "forbidden: This key lacks write:access_tokens. (403 Forbidden)"
+        );
+        let e = error_from_response(StatusCode::BAD_GATEWAY, b"<html>", None);
+        assert_eq!(e.to_string(), "server error: 502 Bad Gateway");
+    }
+}

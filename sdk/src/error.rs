@@ -1,0 +1,162 @@
+//! The one error type of the SDK. No variant ever holds a secret.
+
+use std::time::Duration;
+
+use crate::validation::ValidationReport;
+
+/// What the server said when it refused a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    /// The server's `error` (e.g. `Unauthorized`).
+    pub error: String,
+    /// The server's `error_description`: a sentence meant for the user.
+    pub description: String,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.description.is_empty() {
+            write!(f, "{} {}", self.status, self.error)
+        } else {
+            write!(f, "{} ({} {})", self.description, self.status, self.error)
+        }
+    }
+}
+
+/// How a request failed to reach the server or come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// The connection could not be opened.
+    Connect,
+    /// No complete answer came within the timeout.
+    Timeout,
+    /// The connection broke before a complete answer came.
+    Interrupted,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Refused before sending: the request is not valid.
+    #[error("invalid input: {0}")]
+    InvalidInput(ValidationReport),
+    /// The server refused the request as malformed (400).
+    #[error("the server refused the request: {0}")]
+    BadRequest(ApiError),
+    /// 401: a missing, wrong, expired or under-privileged API key.
+    #[error("unauthorized: {0}")]
+    Unauthorized(ApiError),
+    /// 403: the credentials may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(ApiError),
+    /// 404: no such key, or not visible to these credentials.
+    #[error("not found: {0}")]
+    NotFound(ApiError),
+    /// 429: too many requests; `retry_after` is the server's `Retry-After`.
+    #[error("rate limited: {api}{}", retry_after_text(.retry_after))]
+    RateLimited {
+        api: ApiError,
+        retry_after: Option<Duration>,
+    },
+    /// 5xx.
+    #[error("server error: {0}")]
+    Server(ApiError),
+    /// Any other status the contract does not name.
+    #[error("unexpected response: {0}")]
+    UnexpectedStatus(ApiError),
+    /// The request did not complete (connection refused, timeout, dropped).
+    #[error("{}", transport_text(*.kind, .message))]
+    Transport {
+        kind: TransportKind,
+        message: String,
+    },
+    /// The response did not have the shape the contract promises.
+    #[error("could not read the server's response (HTTP {status}) at `{path}`: {message}")]
+    Decode {
+        status: u16,
+        path: String,
+        message: String,
+    },
+    /// The client was set up wrongly (no API key, a bad environment URL).
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+fn retry_after_text(retry_after: &Option<Duration>) -> String {
+    retry_after.map_or_else(String::new, |d| {
+        format!("; the server asks to retry after {}s", d.as_secs())
+    })
+}
+
+fn transport_text(kind: TransportKind, message: &str) -> String {
+    match kind {
+        TransportKind::Connect => format!(
+            "could not connect to the Narrative API: {message}; check the environment URL and your network"
+        ),
+        TransportKind::Timeout => {
+            format!("the request timed out: {message}; try again, or raise the timeout")
+        }
+        TransportKind::Interrupted => {
+            format!("the connection broke before the server answered: {message}; try again")
+        }
+    }
+}
+
+impl Error {
+    /// A stable machine-readable code, the same one the npm package uses.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidInput(_) | Error::BadRequest(_) | Error::Config(_) => "invalid_input",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::Server(_) | Error::UnexpectedStatus(_) => "server",
+            Error::Transport { .. } => "network",
+            Error::Decode { .. } => "decode",
+        }
+    }
+
+    /// The HTTP status, when there was a response.
+    pub fn status(&self) -> Option<u16> {
+        self.api().map(|a| a.status).or(match self {
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        })
+    }
+
+    /// The server's error body, when there was one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::BadRequest(a)
+            | Error::Unauthorized(a)
+            | Error::Forbidden(a)
+            | Error::NotFound(a)
+            | Error::Server(a)
+            | Error::UnexpectedStatus(a)
+            | Error::RateLimited { api: a, .. } => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The validation report, for `InvalidInput`.
+    pub fn report(&self) -> Option<&ValidationReport> {
+        match self {
+            Error::InvalidInput(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether the request may be retried safely (for idempotent calls).
+    pub(crate) fn is_retryable(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } => true,
+            Error::Server(a) => matches!(a.status, 502..=504),
+            Error::Transport { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

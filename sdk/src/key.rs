@@ -1,0 +1,378 @@
+//! Keys as the API returns them, and the requests that create and change them.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::expiration::Expiration;
+use crate::permission::{Permission, PermissionSet};
+use crate::preset::Preset;
+use crate::resource::Resource;
+use crate::secret::Secret;
+use crate::validation::{self, Field, Severity, ValidationReport};
+
+/// An API key as listed: everything but its secret, which exists only at creation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    pub permissions: PermissionSet,
+    /// `None`: the key never expires. The API document marks the field
+    /// required, but keys without an expiration exist; missing and `null` both
+    /// read as never.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl ApiKey {
+    pub fn status(&self, now: DateTime<Utc>, policy: &StatusPolicy) -> KeyStatus {
+        match self.expires_at {
+            None => KeyStatus::NoExpiration,
+            Some(at) if at <= now => KeyStatus::Expired,
+            Some(at) if at - now <= policy.expiring_within => KeyStatus::ExpiringSoon,
+            Some(_) => KeyStatus::Active,
+        }
+    }
+
+    pub fn expiration(&self) -> Expiration {
+        self.expires_at.into()
+    }
+}
+
+/// Where a key stands against a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStatus {
+    Expired,
+    ExpiringSoon,
+    Active,
+    NoExpiration,
+}
+
+impl KeyStatus {
+    pub const ALL: [KeyStatus; 4] = [
+        KeyStatus::Active,
+        KeyStatus::ExpiringSoon,
+        KeyStatus::Expired,
+        KeyStatus::NoExpiration,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "active",
+            KeyStatus::ExpiringSoon => "expiring soon",
+            KeyStatus::Expired => "expired",
+            KeyStatus::NoExpiration => "no expiration",
+        }
+    }
+}
+
+/// How near an expiration must be to count as "expiring soon".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusPolicy {
+    pub expiring_within: Duration,
+}
+
+impl StatusPolicy {
+    pub const DEFAULT_SOON_DAYS: i64 = 14;
+
+    pub fn within_days(days: i64) -> Self {
+        Self {
+            expiring_within: Duration::days(days),
+        }
+    }
+}
+
+impl Default for StatusPolicy {
+    fn default() -> Self {
+        Self::within_days(Self::DEFAULT_SOON_DAYS)
+    }
+}
+
+/// A key just created: the key, and its secret, which no later call can show.
+#[derive(Debug, Clone)]
+pub struct CreatedKey {
+    pub key: ApiKey,
+    pub secret: Secret,
+}
+
+/// A validated request for a new key. Build it with [`NewKey::builder`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKey {
+    name: String,
+    permissions: PermissionSet,
+    expiration: Expiration,
+    warnings: ValidationReport,
+}
+
+impl NewKey {
+    pub fn builder(name: impl Into<String>) -> NewKeyBuilder {
+        NewKeyBuilder {
+            name: name.into(),
+            permissions: PermissionSet::new(),
+            expiration: Expiration::Never,
+        }
+    }
+
+    /// The trimmed name that will be sent.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn permissions(&self) -> &PermissionSet {
+        &self.permissions
+    }
+
+    pub fn expiration(&self) -> Expiration {
+        self.expiration
+    }
+
+    /// What validation allowed but called out (no expiration, unknown resources).
+    pub fn warnings(&self) -> &ValidationReport {
+        &self.warnings
+    }
+
+    /// Checks the request again against `now`: an expiration valid when the
+    /// key was built may have passed since.
+    pub fn validate(&self, now: DateTime<Utc>) -> ValidationReport {
+        validate_new(&self.name, &self.permissions, &self.expiration, now)
+    }
+}
+
+fn validate_new(
+    name: &str,
+    permissions: &PermissionSet,
+    expiration: &Expiration,
+    now: DateTime<Utc>,
+) -> ValidationReport {
+    let mut report = ValidationReport::default();
+    validation::check_name(&mut report, name);
+    validation::check_permissions(&mut report, permissions);
+    validation::check_expiration(&mut report, expiration, now);
+    report
+}
+
+/// Collects a new key's fields; [`NewKeyBuilder::build`] checks them all at once.
+#[derive(Debug, Clone)]
+pub struct NewKeyBuilder {
+    name: String,
+    permissions: PermissionSet,
+    expiration: Expiration,
+}
+
+impl NewKeyBuilder {
+    pub fn permission(mut self, permission: Permission) -> Self {
+        self.permissions.insert(permission);
+        self
+    }
+
+    pub fn permissions(mut self, permissions: impl IntoIterator<Item = Permission>) -> Self {
+        self.permissions.extend(permissions);
+        self
+    }
+
+    /// Adds a preset's permissions; `resources` is used by SDK development only.
+    pub fn preset(mut self, preset: Preset, resources: &[Resource]) -> Self {
+        self.permissions
+            .extend(preset.permissions(resources).iter().cloned());
+        self
+    }
+
+    pub fn expires(mut self, expiration: Expiration) -> Self {
+        self.expiration = expiration;
+        self
+    }
+
+    /// Validates against `now`; on success the report's warnings travel with the key.
+    pub fn build_at(self, now: DateTime<Utc>) -> Result<NewKey, ValidationReport> {
+        let report = validate_new(&self.name, &self.permissions, &self.expiration, now);
+        if report.has_errors() {
+            return Err(report);
+        }
+        Ok(NewKey {
+            name: self.name.trim().to_owned(),
+            permissions: self.permissions,
+            expiration: self.expiration,
+            warnings: report,
+        })
+    }
+
+    /// Validates against the current time.
+    pub fn build(self) -> Result<NewKey, ValidationReport> {
+        self.build_at(Utc::now())
+    }
+}
+
+/// A change to an existing key; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyUpdate {
+    pub name: Option<String>,
+    /// The complete new set: the API replaces the key's permissions with it.
+    pub permissions: Option<PermissionSet>,
+    pub expiration: Option<Expiration>,
+}
+
+impl KeyUpdate {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    pub fn permissions(mut self, permissions: PermissionSet) -> Self {
+        self.permissions = Some(permissions);
+        self
+    }
+
+    pub fn expires(mut self, expiration: Expiration) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.permissions.is_none() && self.expiration.is_none()
+    }
+
+    pub fn validate(&self, now: DateTime<Utc>) -> ValidationReport {
+        let mut report = ValidationReport::default();
+        if self.is_empty() {
+            report.push(
+                Field::Update,
+                Severity::Error,
+                "nothing to change: give a new name, permissions or expiration",
+            );
+        }
+        if let Some(name) = &self.name {
+            validation::check_name(&mut report, name);
+        }
+        if let Some(permissions) = &self.permissions {
+            validation::check_permissions(&mut report, permissions);
+        }
+        match &self.expiration {
+            Some(Expiration::Never) => report.push(
+                Field::Expiration,
+                Severity::Error,
+                "the API cannot remove an expiration from an existing key; rotate it into a new key without one instead",
+            ),
+            Some(e) => validation::check_expiration(&mut report, e, now),
+            None => {}
+        }
+        report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-26T10:00:00Z".parse().unwrap()
+    }
+
+    fn key(expires_at: Option<&str>) -> ApiKey {
+        ApiKey {
+            id: "546c65d6-e589-4d3c-b1fe-7e61711cc418".into(),
+            name: "k".into(),
+            permissions: PermissionSet::new(),
+            expires_at: expires_at.map(|s| s.parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn status_against_a_clock() {
+        let policy = StatusPolicy::default();
+        assert_eq!(key(None).status(now(), &policy), KeyStatus::NoExpiration);
+        assert_eq!(
+            key(Some("2026-11-26T10:00:00Z")).status(now(), &policy),
+            KeyStatus::Expired
+        );
+        assert_eq!(
+            key(Some("2026-12-10T10:00:00Z")).status(now(), &policy),
+            KeyStatus::ExpiringSoon
+        );
+        assert_eq!(
+            key(Some("2026-12-10T10:00:01Z")).status(now(), &policy),
+            KeyStatus::Active
+        );
+        let wide = StatusPolicy::within_days(30);
+        assert_eq!(
+            key(Some("2026-12-20T10:00:00Z")).status(now(), &wide),
+            KeyStatus::ExpiringSoon
+        );
+    }
+
+    #[test]
+    fn missing_and_null_expiration_read_as_never() {
+        let base = r#""id":"x","name":"n","permissions":[]"#;
+        for json in [
+            format!("{{{base}}}"),
+            format!(r#"{{{base},"expires_at":null}}"#),
+        ] {
+            let k: ApiKey = serde_json::from_str(&json).unwrap();
+            assert_eq!(k.expires_at, None);
+        }
+    }
+
+    #[test]
+    fn validation_reports_every_problem_at_once() {
+        let report = NewKey::builder(format!("bad\nname{}", "x".repeat(130)))
+            .permission("read:encryption_materials".parse().unwrap())
+            .permission("grant:datasets".parse().unwrap())
+            .permission("read:uploads".parse().unwrap())
+            .expires(Expiration::parse("2020-01-01", now()).unwrap())
+            .build_at(now())
+            .unwrap_err();
+        let fields: Vec<_> = report.errors().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::Name,
+                Field::Name,
+                Field::Permissions,
+                Field::Permissions,
+                Field::Expiration
+            ]
+        );
+        let text = report.to_string();
+        assert!(text.contains("at most 128"), "{text}");
+        assert!(text.contains("control character"), "{text}");
+        assert!(
+            text.contains("EncryptionMaterials supports write only"),
+            "{text}"
+        );
+        assert!(text.contains("no access level `grant`"), "{text}");
+        assert!(text.contains("not in the future"), "{text}");
+        assert_eq!(report.warnings().count(), 1, "uploads is a warning");
+    }
+
+    #[test]
+    fn empty_name_and_no_permissions_are_errors_no_expiration_a_warning() {
+        let report = NewKey::builder("   ").build_at(now()).unwrap_err();
+        assert_eq!(report.errors().count(), 2);
+        let ok = NewKey::builder("  ci  ")
+            .preset(Preset::DataIngestion, &[])
+            .build_at(now())
+            .unwrap();
+        assert_eq!(ok.name(), "ci");
+        assert_eq!(ok.warnings().for_field(Field::Expiration).count(), 1);
+    }
+
+    #[test]
+    fn update_rules() {
+        assert!(KeyUpdate::new().validate(now()).has_errors());
+        assert!(
+            KeyUpdate::new()
+                .expires(Expiration::Never)
+                .validate(now())
+                .has_errors()
+        );
+        assert!(
+            !KeyUpdate::new()
+                .name("renamed")
+                .validate(now())
+                .has_errors()
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! Permissions and normalised sets of them, with the compact `read:datasets` form.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::access::AccessLevel;
+use crate::resource::Resource;
+
+/// An access level on a resource: `{"access": "read", "resource": "datasets"}`.
+///
+/// Ordered by resource, then access, so sets print grouped by resource.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Permission {
+    pub access: AccessLevel,
+    pub resource: Resource,
+}
+
+impl Ord for Permission {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.resource, &self.access).cmp(&(&other.resource, &other.access))
+    }
+}
+
+impl PartialOrd for Permission {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Permission {
+    pub fn new(access: AccessLevel, resource: impl Into<Resource>) -> Self {
+        Self {
+            access,
+            resource: resource.into(),
+        }
+    }
+
+    pub fn read(resource: impl Into<Resource>) -> Self {
+        Self::new(AccessLevel::Read, resource)
+    }
+
+    pub fn write(resource: impl Into<Resource>) -> Self {
+        Self::new(AccessLevel::Write, resource)
+    }
+
+    /// `false` when the catalog knows the resource and says it has no such level.
+    pub fn is_supported(&self) -> bool {
+        self.resource.supports(&self.access) != Some(false)
+    }
+}
+
+/// Why a compact permission could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{input}` is not a permission: {reason}")]
+pub struct PermissionParseError {
+    pub input: String,
+    pub reason: String,
+}
+
+impl FromStr for Permission {
+    type Err = PermissionParseError;
+
+    /// Reads `access:resource`, e.g. `read:datasets` or `write:data-streams`.
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let fail = |reason: &str| PermissionParseError {
+            input: input.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let (access, resource) = input
+            .split_once(':')
+            .ok_or_else(|| fail("write it as access:resource, for example read:datasets"))?;
+        let (access, resource) = (access.trim(), resource.trim());
+        if access.is_empty() {
+            return Err(fail(
+                "the access level before ':' is missing (read or write)",
+            ));
+        }
+        if resource.is_empty() {
+            return Err(fail(
+                "the resource after ':' is missing, for example read:datasets",
+            ));
+        }
+        if resource.contains(':') {
+            return Err(fail(
+                "it holds more than one ':'; write one permission as access:resource",
+            ));
+        }
+        if has_space_or_control(access) || has_space_or_control(resource) {
+            return Err(fail(
+                "access levels and resources hold no spaces or control characters",
+            ));
+        }
+        Ok(Self::new(
+            AccessLevel::from_input(access),
+            Resource::from_input(resource),
+        ))
+    }
+}
+
+fn has_space_or_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+impl fmt::Display for Permission {
+    /// The compact form: `read:datasets`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.access, self.resource)
+    }
+}
+
+/// A key's permissions: sorted by resource then access, without duplicates.
+///
+/// Unknown resources and access levels are kept: a set read from the server
+/// and sent back unchanged is the same set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct PermissionSet(Vec<Permission>);
+
+impl PermissionSet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn insert(&mut self, permission: Permission) -> bool {
+        match self.0.binary_search(&permission) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, permission);
+                true
+            }
+        }
+    }
+
+    pub fn remove(&mut self, permission: &Permission) -> bool {
+        match self.0.binary_search(permission) {
+            Ok(at) => {
+                self.0.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    pub fn contains(&self, permission: &Permission) -> bool {
+        self.0.binary_search(permission).is_ok()
+    }
+
+    /// Whether the set grants `access` on `resource` (exact match: the API has
+    /// no implied levels, so write does not imply read).
+    pub fn grants(&self, access: &AccessLevel, resource: &Resource) -> bool {
+        self.contains(&Permission::new(access.clone(), resource.clone()))
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Permission> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn as_slice(&self) -> &[Permission] {
+        &self.0
+    }
+
+    /// Permissions in `self` that are not in `other`.
+    pub fn difference<'a>(
+        &'a self,
+        other: &'a PermissionSet,
+    ) -> impl Iterator<Item = &'a Permission> {
+        self.0.iter().filter(|p| !other.contains(p))
+    }
+
+    pub fn union(&self, other: &PermissionSet) -> PermissionSet {
+        self.iter().chain(other.iter()).cloned().collect()
+    }
+
+    /// Reads a list in compact form separated by commas or spaces:
+    /// `read:datasets, write:data_streams`.
+    pub fn parse_compact(input: &str) -> Result<Self, PermissionParseError> {
+        input
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::parse)
+            .collect()
+    }
+}
+
+impl fmt::Display for PermissionSet {
+    /// The compact form, comma separated: `read:datasets,write:datasets`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromIterator<Permission> for PermissionSet {
+    fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Self {
+        let mut v: Vec<Permission> = iter.into_iter().collect();
+        v.sort();
+        v.dedup();
+        Self(v)
+    }
+}
+
+impl<const N: usize> From<[Permission; N]> for PermissionSet {
+    fn from(value: [Permission; N]) -> Self {
+        value.into_iter().collect()
+    }
+}
+
+impl From<Vec<Permission>> for PermissionSet {
+    fn from(value: Vec<Permission>) -> Self {
+        value.into_iter().collect()
+    }
+}
+
+impl Extend<Permission> for PermissionSet {
+    fn extend<I: IntoIterator<Item = Permission>>(&mut self, iter: I) {
+        for p in iter {
+            self.insert(p);
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a PermissionSet {
+    type Item = &'a Permission;
+    type IntoIter = std::slice::Iter<'a, Permission>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'de> Deserialize<'de> for PermissionSet {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<Permission>::deserialize(d).map(Self::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_form_round_trips_and_normalises() {
+        let set = PermissionSet::parse_compact(
+            "write:datasets, read:datasets read:datasets Read:Data-Planes",
+        )
+        .unwrap();
+        assert_eq!(
+            set.to_string(),
+            "read:data_planes,read:datasets,write:datasets"
+        );
+        assert_eq!(PermissionSet::parse_compact(&set.to_string()).unwrap(), set);
+    }
+
+    #[test]
+    fn unknown_levels_and_resources_are_kept() {
+        let p: Permission = "revise:uploads".parse().unwrap();
+        assert_eq!(p.access, AccessLevel::Revise);
+        let p: Permission = "delete:charges".parse().unwrap();
+        assert_eq!(p.access, AccessLevel::Other("delete".into()));
+        assert_eq!(p.to_string(), "delete:charges");
+        let json =
+            r#"[{"access":"grant","resource":"uploads"},{"access":"admin","resource":"datasets"}]"#;
+        let set: PermissionSet = serde_json::from_str(json).unwrap();
+        let back = serde_json::to_string(&set).unwrap();
+        assert!(back.contains(r#"{"access":"grant","resource":"uploads"}"#));
+        assert!(back.contains(r#"{"access":"admin","resource":"datasets"}"#));
+    }
+
+    #[test]
+    fn malformed_compact_input_says_what_is_wrong() {
+        for bad in [
+            "readdatasets",
+            ":datasets",
+            "read:",
+            "read:a:b",
+            "read:data sets",
+        ] {
+            let err = bad.parse::<Permission>().unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("`{bad}` is not a permission")),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn write_does_not_imply_read() {
+        let set = PermissionSet::from([Permission::write("datasets")]);
+        assert!(!set.grants(&AccessLevel::Read, &Resource::new("datasets")));
+        assert!(set.grants(&AccessLevel::Write, &Resource::new("datasets")));
+    }
+}

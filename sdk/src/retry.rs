@@ -1,0 +1,112 @@
+//! Retries with capped exponential backoff and jitter, honouring `Retry-After`.
+
+use std::time::Duration;
+
+/// When and how long to wait before trying an idempotent request again.
+///
+/// Only GET, PUT and DELETE are retried, on 429, 502, 503, 504 and broken
+/// connections. Creating a key is never retried: a retry after a lost answer
+/// could mint a second key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 turns retrying off.
+    pub max_retries: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// A `Retry-After` longer than this is not waited out: the call fails
+    /// with `RateLimited` at once and the caller decides.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// How long to wait before retry number `retry` (0-based). A server's
+    /// `Retry-After` wins; otherwise the backoff doubles per retry up to the
+    /// cap, and a random part (between half and all of it) spreads clients out.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(after) = retry_after {
+            return after;
+        }
+        let exp = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retry.min(30)))
+            .min(self.max_backoff);
+        let half = exp / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+/// Reads `Retry-After`: delay-seconds or an HTTP date.
+pub(crate) fn parse_retry_after(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some(
+        (at.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Sleeps without blocking: tokio's timer natively, the browser's timer on wasm.
+pub(crate) async fn sleep(duration: Duration) {
+    #[cfg(not(target_arch = "wasm32"))]
+    tokio::time::sleep(duration).await;
+    #[cfg(target_arch = "wasm32")]
+    gloo_timers::future::sleep(duration).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_caps_and_jitters() {
+        let p = RetryPolicy::default();
+        for retry in 0..8 {
+            let d = p.delay(retry, None);
+            let full = (p.initial_backoff * 2u32.pow(retry)).min(p.max_backoff);
+            assert!(
+                d >= full / 2 && d <= full,
+                "retry {retry}: {d:?} vs {full:?}"
+            );
+        }
+        assert_eq!(
+            p.delay(0, Some(Duration::from_secs(7))),
+            Duration::from_secs(7)
+        );
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_http_date() {
+        let now = "2026-11-26T10:00:00Z".parse().unwrap();
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Thu, 26 Nov 2026 10:00:05 GMT", now),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+}

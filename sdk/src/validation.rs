@@ -1,0 +1,210 @@
+//! Validation reports: every problem at once, each with its field and a sentence.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::access::AccessLevel;
+use crate::expiration::Expiration;
+use crate::permission::PermissionSet;
+
+/// The longest name the product accepts, counted in characters after trimming.
+pub const MAX_NAME_CHARS: usize = 128;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// A key id given by the caller.
+    Id,
+    Name,
+    Permissions,
+    Expiration,
+    /// The update as a whole (an empty update).
+    Update,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Name => "name",
+            Field::Permissions => "permissions",
+            Field::Expiration => "expiration",
+            Field::Update => "update",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Allowed, but worth a second look.
+    Warning,
+    /// The request would be refused; nothing is sent.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: Field,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// Everything wrong with a request, errors and warnings together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ValidationReport {
+    pub problems: Vec<Problem>,
+}
+
+impl ValidationReport {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+    }
+
+    pub fn for_field(&self, field: Field) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(move |p| p.field == field)
+    }
+
+    pub(crate) fn push(&mut self, field: Field, severity: Severity, message: impl Into<String>) {
+        self.problems.push(Problem {
+            field,
+            severity,
+            message: message.into(),
+        });
+    }
+}
+
+impl fmt::Display for ValidationReport {
+    /// Errors only, `field: sentence` joined by `; `.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.errors().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", p.field.as_str(), p.message)?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn check_name(report: &mut ValidationReport, name: &str) {
+    let trimmed = name.trim();
+    let chars = trimmed.chars().count();
+    if trimmed.is_empty() {
+        report.push(
+            Field::Name,
+            Severity::Error,
+            "the name is empty: give the key a name that says what it is for",
+        );
+    } else if chars > MAX_NAME_CHARS {
+        report.push(
+            Field::Name,
+            Severity::Error,
+            format!("the name is {chars} characters long; at most {MAX_NAME_CHARS} are allowed"),
+        );
+    }
+    if trimmed.chars().any(char::is_control) {
+        report.push(
+            Field::Name,
+            Severity::Error,
+            "the name holds a control character (such as a newline or tab); use printable characters only",
+        );
+    }
+}
+
+pub(crate) fn check_permissions(report: &mut ValidationReport, permissions: &PermissionSet) {
+    if permissions.is_empty() {
+        report.push(
+            Field::Permissions,
+            Severity::Error,
+            "no permissions: grant at least one, for example read:datasets",
+        );
+    }
+    for p in permissions {
+        if let AccessLevel::Other(level) = &p.access {
+            report.push(
+                Field::Permissions,
+                Severity::Error,
+                format!("`{p}`: the API knows no access level `{level}`; use read or write"),
+            );
+            continue;
+        }
+        match p.resource.entry() {
+            None => report.push(
+                Field::Permissions,
+                Severity::Warning,
+                format!(
+                    "`{p}`: `{}` is not in the permission catalog; it is sent as written",
+                    p.resource
+                ),
+            ),
+            Some(entry) if !p.is_supported() => {
+                let only = if entry.read { "read" } else { "write" };
+                report.push(
+                    Field::Permissions,
+                    Severity::Error,
+                    format!("`{p}`: {} supports {only} only", entry.display),
+                );
+            }
+            Some(_) if !p.access.is_offered() => report.push(
+                Field::Permissions,
+                Severity::Warning,
+                format!(
+                    "`{p}`: `{}` is a wire-only level the catalog does not describe; it is kept as given",
+                    p.access
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+pub(crate) fn check_expiration(
+    report: &mut ValidationReport,
+    expiration: &Expiration,
+    now: DateTime<Utc>,
+) {
+    match expiration.instant() {
+        None => report.push(
+            Field::Expiration,
+            Severity::Warning,
+            "no expiration: the key works until revoked; set one (90d is common) and rotate",
+        ),
+        Some(at) if at <= now => report.push(
+            Field::Expiration,
+            Severity::Error,
+            format!("{expiration} is not in the future; choose a later time, such as 90d from now"),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// Key ids are UUIDs; anything else cannot name a key and is refused before
+/// it reaches a request path.
+pub fn check_key_id(id: &str) -> Result<(), ValidationReport> {
+    if uuid::Uuid::try_parse(id).is_ok() {
+        return Ok(());
+    }
+    let mut report = ValidationReport::default();
+    let shown: String = id.chars().take(64).flat_map(char::escape_debug).collect();
+    report.push(
+        Field::Id,
+        Severity::Error,
+        format!("`{shown}` is not a key id: ids are UUIDs such as 546c65d6-e589-4d3c-b1fe-7e61711cc418 (see `list`)"),
+    );
+    Err(report)
+}

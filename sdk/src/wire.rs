@@ -1,0 +1,80 @@
+//! Request and response bodies exactly as the OpenAPI document names them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::key::{ApiKey, KeyUpdate, NewKey};
+use crate::permission::PermissionSet;
+use crate::secret::Secret;
+
+/// `request`: the body of `POST /access-tokens/tokens`.
+#[derive(Serialize)]
+pub(crate) struct CreateRequest<'a> {
+    name: &'a str,
+    permissions: &'a PermissionSet,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
+}
+
+impl<'a> From<&'a NewKey> for CreateRequest<'a> {
+    fn from(key: &'a NewKey) -> Self {
+        Self {
+            name: key.name(),
+            permissions: key.permissions(),
+            expires_at: key.expiration().to_wire(),
+        }
+    }
+}
+
+/// `update_request`: the body of `PUT /access-tokens/tokens/{id}`.
+#[derive(Serialize)]
+pub(crate) struct UpdateRequest<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<&'a PermissionSet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
+}
+
+impl<'a> From<&'a KeyUpdate> for UpdateRequest<'a> {
+    fn from(update: &'a KeyUpdate) -> Self {
+        Self {
+            name: update.name.as_deref().map(str::trim),
+            permissions: update.permissions.as_ref(),
+            expires_at: update.expiration.and_then(|e| e.to_wire()),
+        }
+    }
+}
+
+/// `response`: the list of keys.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListResponse {
+    pub records: Vec<ApiKey>,
+}
+
+/// `get_response`: one key.
+#[derive(Deserialize)]
+pub(crate) struct GetResponse {
+    pub record: ApiKey,
+}
+
+/// `tokens_AccessToken`: a new key with its secret.
+#[derive(Deserialize)]
+pub(crate) struct CreateResponse {
+    pub id: String,
+    pub name: String,
+    pub permissions: PermissionSet,
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    pub access_token: Secret,
+}
+
+/// `Error`.
+#[derive(Deserialize)]
+pub(crate) struct ErrorBody {
+    #[serde(default)]
+    pub error: String,
+    #[serde(default)]
+    pub error_description: String,
+}
