@@ -48,3 +48,15 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validation::{Field, Problem, Severity, ValidationReport};
 pub use whoami::Whoami;
+
+// Key-safety workflows.
+pub mod audit;
+pub mod explain;
+pub mod incident;
+pub mod revoke;
+pub mod rotate;
+
+pub use audit::{AuditOptions, Finding, FindingKind, FindingSeverity, audit};
+pub use explain::{Explanation, can, explain};
+pub use revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
+pub use rotate::{OldKey, RotateOptions, Rotation, clone_key, rotate};

@@ -1,0 +1,292 @@
+//! Findings over a set of keys: what a careful administrator would point out.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::access::AccessLevel;
+use crate::catalog::CATALOG;
+use crate::key::{ApiKey, KeyStatus, StatusPolicy};
+use crate::resource::Resource;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingSeverity {
+    /// Worth knowing; no action needed.
+    Info,
+    /// Should be acted on; `narrative-keys audit` exits 1.
+    Warning,
+    /// A risk to act on now.
+    Critical,
+}
+
+/// What a finding is about, as a stable code for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Expired,
+    ExpiringSoon,
+    NoExpiration,
+    ExpiresFarAway,
+    CanMintKeys,
+    WriteWithoutRead,
+    BroadAccess,
+    UnknownPermission,
+    DuplicateName,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub key_id: String,
+    pub key_name: String,
+    pub severity: FindingSeverity,
+    pub kind: FindingKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AuditOptions {
+    pub now: DateTime<Utc>,
+    pub policy: StatusPolicy,
+    /// An expiration further away than this is called out (default 365 days).
+    pub far_future: Duration,
+    /// A key holding permissions on at least this share of the catalog's
+    /// resources is called broad (default one half).
+    pub broad_share: f64,
+}
+
+impl AuditOptions {
+    pub fn at(now: DateTime<Utc>) -> Self {
+        Self {
+            now,
+            policy: StatusPolicy::default(),
+            far_future: Duration::days(365),
+            broad_share: 0.5,
+        }
+    }
+}
+
+/// Findings for every key, most severe first, then in key order.
+pub fn audit(keys: &[ApiKey], options: &AuditOptions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for key in keys {
+        audit_key(key, options, &mut findings);
+    }
+    let mut by_name: BTreeMap<&str, Vec<&ApiKey>> = BTreeMap::new();
+    for key in keys {
+        by_name.entry(key.name.trim()).or_default().push(key);
+    }
+    for (name, same) in by_name.into_iter().filter(|(_, v)| v.len() > 1) {
+        for key in same.iter() {
+            findings.push(finding(
+                key,
+                FindingSeverity::Info,
+                FindingKind::DuplicateName,
+                format!(
+                    "{} keys are named \"{name}\"; distinct names make it safer to revoke the right one",
+                    same.len()
+                ),
+            ));
+        }
+    }
+    // Stable: keeps key order within a severity.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
+}
+
+/// Findings for one key alone (no cross-key checks such as duplicate names).
+pub fn audit_one(key: &ApiKey, options: &AuditOptions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    audit_key(key, options, &mut findings);
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
+}
+
+fn audit_key(key: &ApiKey, o: &AuditOptions, out: &mut Vec<Finding>) {
+    use FindingKind::*;
+    use FindingSeverity::*;
+    let date = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+    let mints = key
+        .permissions
+        .grants(&AccessLevel::Write, &Resource::new("access_tokens"));
+    match (key.status(o.now, &o.policy), key.expires_at) {
+        (KeyStatus::Expired, Some(at)) => out.push(finding(
+            key,
+            Info,
+            Expired,
+            format!(
+                "expired on {}; it no longer works, so revoke it to keep the list clear",
+                date(at)
+            ),
+        )),
+        (KeyStatus::ExpiringSoon, Some(at)) => out.push(finding(
+            key,
+            Warning,
+            ExpiringSoon,
+            format!(
+                "expires on {} ({}); rotate it before whatever uses it stops working",
+                date(at),
+                in_days(at - o.now)
+            ),
+        )),
+        (KeyStatus::NoExpiration, _) => out.push(finding(
+            key,
+            if mints { Critical } else { Warning },
+            NoExpiration,
+            if mints {
+                "never expires and can mint keys; give it an expiration by rotating it".to_owned()
+            } else {
+                "never expires; rotate it into a key with an expiration (90 days is common)"
+                    .to_owned()
+            },
+        )),
+        (KeyStatus::Active, Some(at)) if at - o.now > o.far_future => out.push(finding(
+            key,
+            Info,
+            ExpiresFarAway,
+            format!(
+                "expires on {}, more than {} days away; shorter lifetimes limit what a leak costs",
+                date(at),
+                o.far_future.num_days()
+            ),
+        )),
+        _ => {}
+    }
+    if mints {
+        out.push(finding(
+            key,
+            Warning,
+            CanMintKeys,
+            "holds write:access_tokens, so it can create keys with any permission; keep such keys few and short-lived".to_owned(),
+        ));
+    }
+    for p in &key.permissions {
+        if p.access == AccessLevel::Write
+            && p.resource.supports(&AccessLevel::Read) == Some(true)
+            && !key.permissions.grants(&AccessLevel::Read, &p.resource)
+        {
+            out.push(finding(
+                key,
+                Info,
+                WriteWithoutRead,
+                format!(
+                    "can change {} without reading them; right for ingestion, odd otherwise",
+                    p.resource.display_name()
+                ),
+            ));
+        }
+        if !p.resource.is_known() || !p.access.is_documented() {
+            out.push(finding(
+                key,
+                Info,
+                UnknownPermission,
+                format!("`{p}` is not in the permission catalog; it is kept as the server sent it"),
+            ));
+        }
+    }
+    let mut resources: Vec<&str> = key
+        .permissions
+        .iter()
+        .filter(|p| p.resource.is_known())
+        .map(|p| p.resource.as_wire())
+        .collect();
+    resources.dedup();
+    let share = resources.len() as f64 / CATALOG.len() as f64;
+    if share >= o.broad_share {
+        out.push(finding(
+            key,
+            Warning,
+            BroadAccess,
+            format!(
+                "holds permissions on {} of the {} resources; grant only what the key's job needs",
+                resources.len(),
+                CATALOG.len()
+            ),
+        ));
+    }
+}
+
+fn in_days(d: Duration) -> String {
+    match d.num_days() {
+        0 => "today".to_owned(),
+        1 => "in 1 day".to_owned(),
+        n => format!("in {n} days"),
+    }
+}
+
+fn finding(key: &ApiKey, severity: FindingSeverity, kind: FindingKind, message: String) -> Finding {
+    Finding {
+        key_id: key.id.clone(),
+        key_name: key.name.clone(),
+        severity,
+        kind,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::permission::PermissionSet;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-26T10:00:00Z".parse().unwrap()
+    }
+
+    fn key(id: &str, name: &str, perms: &str, expires: Option<&str>) -> ApiKey {
+        ApiKey {
+            id: id.into(),
+            name: name.into(),
+            permissions: PermissionSet::parse_compact(perms).unwrap(),
+            expires_at: expires.map(|s| s.parse().unwrap()),
+        }
+    }
+
+    fn kinds(findings: &[Finding], id: &str) -> Vec<FindingKind> {
+        findings
+            .iter()
+            .filter(|f| f.key_id == id)
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    #[test]
+    fn each_finding_fires_where_it_should() {
+        use FindingKind::*;
+        let all: String = CATALOG
+            .iter()
+            .filter(|e| e.read)
+            .map(|e| format!("read:{} ", e.wire))
+            .collect();
+        let keys = [
+            key("a", "ok", "read:datasets", Some("2027-03-01T00:00:00Z")),
+            key("b", "old", "read:datasets", Some("2026-01-01T00:00:00Z")),
+            key("c", "soon", "read:datasets", Some("2026-12-01T00:00:00Z")),
+            key("d", "forever", "read:datasets", None),
+            key("e", "far", "read:datasets", Some("2029-01-01T00:00:00Z")),
+            key("f", "admin", "read:access_tokens write:access_tokens", None),
+            key(
+                "g",
+                "ingest",
+                "write:datasets",
+                Some("2027-03-01T00:00:00Z"),
+            ),
+            key("h", "dup", "read:uploads", Some("2027-03-01T00:00:00Z")),
+            key("i", "dup", &all, Some("2027-03-01T00:00:00Z")),
+        ];
+        let f = audit(&keys, &AuditOptions::at(now()));
+        assert!(kinds(&f, "a").is_empty());
+        assert_eq!(kinds(&f, "b"), [Expired]);
+        assert_eq!(kinds(&f, "c"), [ExpiringSoon]);
+        assert_eq!(kinds(&f, "d"), [NoExpiration]);
+        assert_eq!(kinds(&f, "e"), [ExpiresFarAway]);
+        assert_eq!(kinds(&f, "f"), [NoExpiration, CanMintKeys]);
+        assert_eq!(kinds(&f, "g"), [WriteWithoutRead]);
+        assert_eq!(kinds(&f, "h"), [UnknownPermission, DuplicateName]);
+        assert_eq!(kinds(&f, "i"), [BroadAccess, DuplicateName]);
+        assert_eq!(f[0].severity, FindingSeverity::Critical);
+        assert_eq!(f[0].key_id, "f");
+        assert!(f.windows(2).all(|w| w[0].severity >= w[1].severity));
+    }
+}

@@ -1,0 +1,196 @@
+//! Plain-language descriptions of what permissions let a key do.
+
+use serde::Serialize;
+
+use crate::access::AccessLevel;
+use crate::catalog::Group;
+use crate::key::ApiKey;
+use crate::permission::PermissionSet;
+use crate::resource::Resource;
+
+/// What a set of permissions allows, grouped as the catalog groups resources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// One line: how many resources, and the most sensitive grant if any.
+    pub summary: String,
+    pub sections: Vec<Section>,
+}
+
+/// One catalog group (or the resources the catalog does not know).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+impl Explanation {
+    /// As plain text: the summary, then each group with indented lines.
+    pub fn to_text(&self) -> String {
+        let mut out = self.summary.clone();
+        for s in &self.sections {
+            out.push_str(&format!("\n{}:", s.title));
+            for line in &s.lines {
+                out.push_str(&format!("\n  - {line}"));
+            }
+        }
+        out
+    }
+}
+
+/// Whether `key` may do `access` on `resource`. Grants are exact: the API has
+/// no implied levels, so write does not include read.
+pub fn can(key: &ApiKey, access: &AccessLevel, resource: &Resource) -> bool {
+    key.permissions.grants(access, resource)
+}
+
+pub fn explain(permissions: &PermissionSet) -> Explanation {
+    // Levels held per resource, in set order (sorted by resource).
+    let mut by_resource: Vec<(&Resource, Vec<&AccessLevel>)> = Vec::new();
+    for p in permissions {
+        match by_resource.last_mut() {
+            Some((r, levels)) if *r == &p.resource => levels.push(&p.access),
+            _ => by_resource.push((&p.resource, vec![&p.access])),
+        }
+    }
+    let mut sections = Vec::new();
+    for group in Group::ALL {
+        let mut entries: Vec<_> = by_resource
+            .iter()
+            .filter_map(|(r, levels)| Some((r.entry()?, *r, levels)))
+            .filter(|(e, _, _)| e.group == group)
+            .collect();
+        entries.sort_by_key(|(e, _, _)| {
+            crate::catalog::CATALOG
+                .iter()
+                .position(|c| c.wire == e.wire)
+        });
+        if entries.is_empty() {
+            continue;
+        }
+        let lines = entries
+            .iter()
+            .map(|(e, r, levels)| describe(e.display, e.covers, r, levels))
+            .collect();
+        sections.push(Section {
+            title: group.title().to_owned(),
+            lines,
+        });
+    }
+    let unknown: Vec<String> = by_resource
+        .iter()
+        .filter(|(r, _)| !r.is_known())
+        .map(|(r, levels)| {
+            describe(
+                r.as_wire(),
+                "a resource the catalog does not describe",
+                r,
+                levels,
+            )
+        })
+        .collect();
+    if !unknown.is_empty() {
+        sections.push(Section {
+            title: "Not in the catalog".to_owned(),
+            lines: unknown,
+        });
+    }
+    Explanation {
+        summary: summary(permissions, by_resource.len()),
+        sections,
+    }
+}
+
+fn summary(permissions: &PermissionSet, resources: usize) -> String {
+    if permissions.is_empty() {
+        return "This key can do nothing: it holds no permissions.".to_owned();
+    }
+    let plural = if resources == 1 { "" } else { "s" };
+    let mut s = format!(
+        "This key holds {} permission{} on {resources} resource{plural}.",
+        permissions.len(),
+        if permissions.len() == 1 { "" } else { "s" }
+    );
+    if permissions.grants(&AccessLevel::Write, &Resource::new("access_tokens")) {
+        s.push_str(" It can create further API keys, the most sensitive grant there is.");
+    }
+    s
+}
+
+fn describe(display: &str, covers: &str, resource: &Resource, levels: &[&AccessLevel]) -> String {
+    let read = levels.contains(&&AccessLevel::Read);
+    let write = levels.contains(&&AccessLevel::Write);
+    let mut line = match (read, write) {
+        (true, true) => format!("{display}: view, create, update and delete {covers}"),
+        (true, false) => format!("{display}: view {covers} (read only)"),
+        (false, true) => {
+            format!("{display}: create, update and delete {covers}, without viewing them")
+        }
+        (false, false) => format!("{display}: {covers}"),
+    };
+    let others: Vec<&str> = levels
+        .iter()
+        .filter(|l| !l.is_offered())
+        .map(|l| l.as_wire())
+        .collect();
+    if !others.is_empty() {
+        line.push_str(&format!(
+            "; also `{}`, a level Narrative defines on the wire (kept as is)",
+            others.join("`, `")
+        ));
+    }
+    if write && resource.as_wire() == "access_tokens" {
+        line.push_str(" — it can mint keys with any permission");
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explains_by_group_in_plain_words() {
+        let set = PermissionSet::parse_compact(
+            "read:datasets write:datasets write:access_tokens read:attributes admin:uploads",
+        )
+        .unwrap();
+        let e = explain(&set);
+        assert!(
+            e.summary.contains("5 permissions on 4 resources"),
+            "{}",
+            e.summary
+        );
+        assert!(e.summary.contains("create further API keys"));
+        let titles: Vec<_> = e.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Core data",
+                "Identity and access",
+                "Schema and mapping",
+                "Not in the catalog"
+            ]
+        );
+        assert_eq!(
+            e.sections[0].lines[0],
+            "Datasets: view, create, update and delete dataset metadata, samples, statistics and access rules"
+        );
+        assert!(e.sections[1].lines[0].contains("without viewing them — it can mint keys"));
+        assert!(
+            e.sections[3].lines[0].starts_with("uploads:")
+                && e.sections[3].lines[0].contains("`admin`")
+        );
+    }
+
+    #[test]
+    fn can_is_exact() {
+        let key = ApiKey {
+            id: "x".into(),
+            name: "n".into(),
+            permissions: PermissionSet::parse_compact("write:datasets").unwrap(),
+            expires_at: None,
+        };
+        assert!(can(&key, &AccessLevel::Write, &Resource::new("datasets")));
+        assert!(!can(&key, &AccessLevel::Read, &Resource::new("datasets")));
+    }
+}

@@ -1,0 +1,115 @@
+//! Rotation: replace a key with a new one holding the same permissions, and
+//! cloning a key's permissions into a new key.
+//!
+//! The successor always exists before the old key is revoked, and its secret
+//! is always handed back, whatever happens to the old key.
+
+use chrono::{DateTime, Utc};
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::expiration::Expiration;
+use crate::key::{ApiKey, CreatedKey, NewKey};
+
+/// Days a successor lives when no expiration is given. The API does not say
+/// when a key was created, so the old key's lifetime cannot be copied.
+pub const DEFAULT_ROTATION_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, Default)]
+pub struct RotateOptions {
+    /// The successor's expiration; default 90 days from now.
+    pub expiration: Option<Expiration>,
+    /// The successor's name; default the old key's name.
+    pub name: Option<String>,
+    /// Leave the old key working; the caller revokes it later.
+    pub keep_old: bool,
+}
+
+/// What became of the old key after its successor was created.
+#[derive(Debug)]
+pub enum OldKey {
+    Revoked,
+    /// Kept on purpose (`keep_old`).
+    Kept,
+    /// The revocation failed: the old key still works. Revoke it again.
+    RevokeFailed(Error),
+}
+
+/// The outcome of a rotation that created a successor.
+#[derive(Debug)]
+pub struct Rotation {
+    pub old: ApiKey,
+    /// The successor and its secret, shown only now.
+    pub new: CreatedKey,
+    pub old_key: OldKey,
+}
+
+impl Rotation {
+    /// True when the old key no longer works or was kept on purpose.
+    pub fn is_complete(&self) -> bool {
+        !matches!(self.old_key, OldKey::RevokeFailed(_))
+    }
+}
+
+/// Rotates the key `id`.
+///
+/// An `Err` means nothing changed on the server that the caller cannot see:
+/// reading the old key, validating its successor, or creating it failed, and
+/// the old key is untouched. Once the successor exists the result is `Ok`,
+/// carrying its secret, and [`Rotation::old_key`] says whether the old key
+/// was revoked.
+pub async fn rotate(client: &Client, id: &str, options: &RotateOptions) -> Result<Rotation> {
+    rotate_at(client, id, options, Utc::now()).await
+}
+
+pub async fn rotate_at(
+    client: &Client,
+    id: &str,
+    options: &RotateOptions,
+    now: DateTime<Utc>,
+) -> Result<Rotation> {
+    let old = client.get_key(id).await?;
+    let name = options.name.clone().unwrap_or_else(|| old.name.clone());
+    let new = create_like(client, &old, &name, options.expiration, now).await?;
+    let old_key = if options.keep_old {
+        OldKey::Kept
+    } else {
+        match client.revoke_key(&old.id).await {
+            Ok(()) | Err(Error::NotFound(_)) => OldKey::Revoked,
+            Err(e) => {
+                tracing::warn!(old = %old.id, new = %new.key.id, error = %e, "rotation: the old key could not be revoked");
+                OldKey::RevokeFailed(e)
+            }
+        }
+    };
+    Ok(Rotation { old, new, old_key })
+}
+
+/// Creates a new key named `name` with the permissions of key `id`.
+pub async fn clone_key(
+    client: &Client,
+    id: &str,
+    name: &str,
+    expiration: Option<Expiration>,
+) -> Result<CreatedKey> {
+    let source = client.get_key(id).await?;
+    create_like(client, &source, name, expiration, Utc::now()).await
+}
+
+/// A new key with `source`'s permissions; the permission set is carried over
+/// exactly, unknown resources and levels included.
+pub(crate) async fn create_like(
+    client: &Client,
+    source: &ApiKey,
+    name: &str,
+    expiration: Option<Expiration>,
+    now: DateTime<Utc>,
+) -> Result<CreatedKey> {
+    let expiration = expiration.unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, now));
+    let new = NewKey::builder(name)
+        .permissions(source.permissions.iter().cloned())
+        .expires(expiration)
+        .build_at(now)
+        .map_err(Error::InvalidInput)?;
+    client.create_key(&new).await
+}
