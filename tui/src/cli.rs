@@ -1,0 +1,205 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use narrative_keys::Secret;
+
+fn parse_secret(s: &str) -> Result<Secret, String> {
+    Ok(Secret::new(s))
+}
+
+/// Manage Narrative API keys: list, create, rotate, revoke, audit, and respond to incidents.
+///
+/// Run with no command to open the terminal UI. `--demo` uses a local emulator
+/// with sample keys, so nothing needs an account.
+#[derive(Debug, Parser)]
+#[command(name = "narrative-keys", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// API key to authenticate with [env: NARRATIVE_API_KEY]
+    #[arg(long, global = true, value_parser = parse_secret)]
+    pub api_key: Option<Secret>,
+    /// prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT; default: prod]
+    #[arg(long, global = true)]
+    pub environment: Option<String>,
+    /// Use a local emulator with sample keys instead of Narrative's API.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Where --demo keeps its keys [default: the user's data directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub demo_db: Option<PathBuf>,
+    /// Write logs to this file (never to the screen) [env: NARRATIVE_KEYS_LOG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List keys: name, id, permissions, expiry and status.
+    List {
+        #[arg(long, value_enum)]
+        status: Option<StatusFilter>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one key and what it can do.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a key. Its secret is shown once.
+    Create(CreateArgs),
+    /// Change a key's name, permissions or expiration.
+    Update(UpdateArgs),
+    /// Revoke keys. They stop working at once.
+    Revoke {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace a key with a new one holding the same permissions, then revoke the old one.
+    Rotate {
+        id: String,
+        /// The new key's expiration: 90d, 2027-01-31, an RFC 3339 instant [default: 90d]
+        #[arg(long, value_name = "WHEN")]
+        expires: Option<String>,
+        /// Keep the old key working; revoke it yourself later.
+        #[arg(long)]
+        keep_old: bool,
+        /// Write the new secret to FILE (mode 0600) instead of printing it; `-` prints it alone.
+        #[arg(long, value_name = "FILE")]
+        secret_out: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Respond to a leak: revoke every affected key at once, optionally replace them, and report.
+    Incident(IncidentArgs),
+    /// Find risky keys. Exits 1 when anything is at warning level or above.
+    Audit {
+        /// How near an expiration counts as soon, e.g. 14d or 30d.
+        #[arg(long, default_value = "14d", value_name = "SPAN")]
+        expiring_within: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Describe in plain words what a key, or a set of permissions, allows.
+    Explain {
+        #[arg(conflicts_with = "grant", required_unless_present = "grant")]
+        id: Option<String>,
+        /// Permissions to describe, e.g. read:datasets (repeatable).
+        #[arg(long, value_name = "PERMISSION")]
+        grant: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The permission catalog: every resource and the levels it supports.
+    Catalog {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The use-case presets and their permissions.
+    Presets {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who the credentials belong to.
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Active,
+    Expiring,
+    Expired,
+    NoExpiry,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[arg(long)]
+    pub name: String,
+    /// read-only-analytics, data-ingestion, workflow-automation, connector-delivery,
+    /// or sdk-development (which grants read and write on the --grant resources).
+    #[arg(long, value_name = "PRESET")]
+    pub preset: Vec<String>,
+    /// A permission such as read:datasets (repeatable).
+    #[arg(long, value_name = "PERMISSION")]
+    pub grant: Vec<String>,
+    /// 90d, 12w, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
+    #[arg(long, value_name = "WHEN")]
+    pub expires: Option<String>,
+    /// Write the secret to FILE (mode 0600) instead of printing it; `-` prints it alone.
+    #[arg(long, value_name = "FILE")]
+    pub secret_out: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    pub id: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Add a permission (repeatable).
+    #[arg(long, value_name = "PERMISSION")]
+    pub grant: Vec<String>,
+    /// Remove a permission (repeatable).
+    #[arg(long, value_name = "PERMISSION")]
+    pub drop: Vec<String>,
+    /// New expiration: 90d, 2027-01-31 or an RFC 3339 instant.
+    #[arg(long, value_name = "WHEN")]
+    pub expires: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentArgs {
+    /// Keys to revoke by id.
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Also every key whose name matches this glob (`*`, `?`; case-insensitive).
+    #[arg(long, value_name = "GLOB")]
+    pub name_matches: Option<String>,
+    /// Also every key holding this permission (repeatable: all must be held).
+    #[arg(long, value_name = "PERMISSION")]
+    pub holding: Vec<String>,
+    /// Create a replacement with the same permissions for each revoked key.
+    #[arg(long)]
+    pub replace: bool,
+    /// Show the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Save the report: Markdown, or JSON when FILE ends in .json.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write replacement secrets to FILE (mode 0600) instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub secrets_out: Option<PathBuf>,
+    /// What happened, for the report.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}

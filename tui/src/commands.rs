@@ -1,0 +1,713 @@
+//! One function per subcommand. Data goes to stdout, messages to stderr.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anstream::{eprintln, println};
+use chrono::{DateTime, Utc};
+use narrative_keys::audit::{self, AuditOptions, FindingSeverity};
+use narrative_keys::incident::{self, IncidentOptions, Selection};
+use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
+use narrative_keys::rotate::{OldKey, RotateOptions};
+use narrative_keys::{
+    ApiKey, CATALOG, CreatedKey, Expiration, KeyStatus, KeyUpdate, NewKey, Permission,
+    PermissionSet, Preset, Resource, StatusPolicy, ValidationReport, explain,
+};
+use serde_json::json;
+
+use crate::cli::{Command, CreateArgs, GlobalArgs, IncidentArgs, StatusFilter, UpdateArgs};
+use crate::error::{CliError, EXIT_FINDING};
+use crate::output::{self, BOLD, DIM, KeyJson, Table, clean, print_json, status_style, status_symbol};
+use crate::secret_file;
+use crate::session::{self, Session};
+
+/// Runs one subcommand; `Ok(exit status)`.
+pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> {
+    let now = Utc::now();
+    match command {
+        Command::Catalog { json } => catalog(json),
+        Command::Presets { json } => presets(json),
+        Command::Explain { id: None, grant, json } => {
+            let set = parse_grants(&grant)?;
+            print_explanation(&set, json)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "narrative-keys", &mut std::io::stdout());
+            Ok(0)
+        }
+        command => {
+            let session = session::connect(global).await?;
+            if session.is_demo() {
+                eprintln!("{DIM}DEMO: a local emulator with sample keys; nothing here touches Narrative.{DIM:#}");
+            }
+            run_connected(command, &session, now).await
+        }
+    }
+}
+
+async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Result<u8, CliError> {
+    match command {
+        Command::List { status, json } => list(s, status, json, now).await,
+        Command::Show { id, json } => show(s, &id, json, now).await,
+        Command::Create(args) => create(s, args, now).await,
+        Command::Update(args) => update(s, args, now).await,
+        Command::Revoke { ids, yes, json } => revoke(s, &ids, yes, json).await,
+        Command::Rotate {
+            id,
+            expires,
+            keep_old,
+            secret_out,
+            json,
+        } => rotate(s, &id, expires, keep_old, secret_out, json, now).await,
+        Command::Incident(args) => incident(s, args, now).await,
+        Command::Audit {
+            expiring_within,
+            json,
+        } => audit(s, &expiring_within, json, now).await,
+        Command::Explain { id: Some(id), json, .. } => {
+            let key = s.client.get_key(&id).await?;
+            print_explanation(&key.permissions, json)
+        }
+        Command::Whoami { json } => whoami(s, json).await,
+        Command::Catalog { .. }
+        | Command::Presets { .. }
+        | Command::Explain { .. }
+        | Command::Completions { .. } => Ok(0),
+    }
+}
+
+fn parse_grants(grants: &[String]) -> Result<PermissionSet, CliError> {
+    grants
+        .iter()
+        .map(|g| g.parse::<Permission>())
+        .collect::<Result<PermissionSet, _>>()
+        .map_err(|e| CliError::usage(format!("--grant {e}")))
+}
+
+fn parse_expiration(text: &str, now: DateTime<Utc>) -> Result<Expiration, CliError> {
+    Expiration::parse(text, now).map_err(|e| CliError::usage(format!("--expires {e}")))
+}
+
+fn print_warnings(report: &ValidationReport) {
+    let warn = output::status_style(KeyStatus::ExpiringSoon);
+    for p in report.warnings() {
+        eprintln!("{warn}warning{warn:#}: {}: {}", p.field.as_str(), p.message);
+    }
+}
+
+/// Prints a new secret as asked: to a 0600 file, alone on stdout, or in the JSON.
+fn deliver_secret(
+    created: &CreatedKey,
+    secret_out: Option<&str>,
+    json: bool,
+) -> Result<serde_json::Value, CliError> {
+    match secret_out {
+        Some(path) if path != "-" => {
+            secret_file::write_secret_env(Path::new(path), &created.secret)?;
+            eprintln!("The secret was written to {path} (mode 0600); it will not be shown again.");
+            Ok(json!({ "secret_file": path }))
+        }
+        _ if json => Ok(json!({ "secret": created.secret.expose() })),
+        _ => {
+            eprintln!("The key's secret follows. Store it now: it will not be shown again.");
+            println!("{}", created.secret.expose());
+            Ok(json!({}))
+        }
+    }
+}
+
+async fn list(
+    s: &Session,
+    status: Option<StatusFilter>,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let mut keys = s.client.list_keys().await?;
+    let policy = StatusPolicy::default();
+    if let Some(filter) = status {
+        let wanted = match filter {
+            StatusFilter::Active => KeyStatus::Active,
+            StatusFilter::Expiring => KeyStatus::ExpiringSoon,
+            StatusFilter::Expired => KeyStatus::Expired,
+            StatusFilter::NoExpiry => KeyStatus::NoExpiration,
+        };
+        keys.retain(|k| k.status(now, &policy) == wanted);
+    }
+    keys.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    if json {
+        let out: Vec<KeyJson> = keys.iter().map(|k| KeyJson::new(k, now)).collect();
+        print_json(&out)?;
+        return Ok(0);
+    }
+    let mut table = Table::new(&["STATUS", "NAME", "ID", "PERMISSIONS", "EXPIRES"]);
+    let plain = anstyle::Style::new();
+    for k in &keys {
+        let st = k.status(now, &policy);
+        table.row(vec![
+            (format!("{} {}", status_symbol(st), st.label()), status_style(st)),
+            (clean(&k.name), plain),
+            (k.id.clone(), DIM),
+            (clean(&k.permissions.to_string()), plain),
+            (output::expiry_text(k, now), plain),
+        ]);
+    }
+    print!("{}", table.render());
+    let count = |st: KeyStatus| keys.iter().filter(|k| k.status(now, &policy) == st).count();
+    eprintln!(
+        "{} keys ({}): {} active, {} expiring soon, {} expired, {} without expiration",
+        keys.len(),
+        s.label,
+        count(KeyStatus::Active),
+        count(KeyStatus::ExpiringSoon),
+        count(KeyStatus::Expired),
+        count(KeyStatus::NoExpiration)
+    );
+    Ok(0)
+}
+
+async fn show(s: &Session, id: &str, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let key = s.client.get_key(id).await?;
+    let explanation = explain(&key.permissions);
+    let findings = audit::audit_one(&key, &AuditOptions::at(now));
+    if json {
+        print_json(&json!({
+            "key": KeyJson::new(&key, now),
+            "explanation": explanation,
+            "findings": findings,
+        }))?;
+        return Ok(0);
+    }
+    let st = key.status(now, &StatusPolicy::default());
+    let style = status_style(st);
+    println!("{BOLD}{}{BOLD:#}", clean(&key.name));
+    println!("  id:          {}", key.id);
+    println!("  status:      {style}{} {}{style:#}", status_symbol(st), st.label());
+    println!("  expires:     {}", output::expiry_text(&key, now));
+    println!("  permissions: {}", clean(&key.permissions.to_string()));
+    println!();
+    println!("{}", clean(&explanation.to_text()));
+    if !findings.is_empty() {
+        println!();
+        println!("{BOLD}Findings{BOLD:#}");
+        for f in &findings {
+            println!("  [{}] {}", severity_label(f.severity), f.message);
+        }
+    }
+    Ok(0)
+}
+
+fn severity_label(s: FindingSeverity) -> &'static str {
+    match s {
+        FindingSeverity::Info => "info",
+        FindingSeverity::Warning => "warning",
+        FindingSeverity::Critical => "critical",
+    }
+}
+
+/// Permissions from `--preset` and `--grant`; with `sdk-development`, a
+/// `--grant` may name a bare resource, and every grant's resource counts.
+fn requested_permissions(args: &CreateArgs) -> Result<PermissionSet, CliError> {
+    let presets = args
+        .preset
+        .iter()
+        .map(|p| p.parse::<Preset>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::usage(format!("--preset: {e}")))?;
+    let sdk = presets.contains(&Preset::SdkDevelopment);
+    let mut set = PermissionSet::new();
+    let mut sdk_resources = Vec::new();
+    for grant in &args.grant {
+        if sdk && !grant.contains(':') {
+            sdk_resources.push(Resource::from_input(grant));
+            continue;
+        }
+        let p: Permission = grant
+            .parse()
+            .map_err(|e| CliError::usage(format!("--grant {e}")))?;
+        sdk_resources.push(p.resource.clone());
+        set.insert(p);
+    }
+    if sdk && sdk_resources.is_empty() {
+        return Err(CliError::usage(
+            "--preset sdk-development needs the resources your application uses",
+        )
+        .hint("add them with --grant, e.g. --grant datasets --grant data_streams"));
+    }
+    for preset in presets {
+        set.extend(preset.permissions(&sdk_resources).iter().cloned());
+    }
+    Ok(set)
+}
+
+async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let permissions = requested_permissions(&args)?;
+    let expiration = parse_expiration(args.expires.as_deref().unwrap_or("90d"), now)?;
+    let new = NewKey::builder(&args.name)
+        .permissions(permissions.iter().cloned())
+        .expires(expiration)
+        .build_at(now)
+        .map_err(|r| CliError::from(narrative_keys::Error::InvalidInput(r)))?;
+    print_warnings(new.warnings());
+    let created = s.client.create_key(&new).await?;
+    eprintln!(
+        "Created {} ({}) with {}.",
+        clean(&created.key.name),
+        created.key.id,
+        clean(&created.key.permissions.to_string())
+    );
+    let delivered = deliver_secret(&created, args.secret_out.as_deref(), args.json)?;
+    if args.json {
+        let mut out = json!({ "key": KeyJson::new(&created.key, now) });
+        merge(&mut out, delivered);
+        print_json(&out)?;
+    }
+    Ok(0)
+}
+
+fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
+    if let (Some(a), serde_json::Value::Object(b)) = (into.as_object_mut(), from) {
+        a.extend(b);
+    }
+}
+
+async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let grants = parse_grants(&args.grant)?;
+    let drops = args
+        .drop
+        .iter()
+        .map(|g| g.parse::<Permission>())
+        .collect::<Result<PermissionSet, _>>()
+        .map_err(|e| CliError::usage(format!("--drop {e}")))?;
+    let expiration = args
+        .expires
+        .as_deref()
+        .map(|e| parse_expiration(e, now))
+        .transpose()?;
+    let current = s.client.get_key(&args.id).await?;
+    if let Some(missing) = drops.iter().find(|p| !current.permissions.contains(p)) {
+        return Err(CliError::usage(format!(
+            "--drop {missing}: the key does not hold it; nothing was changed"
+        ))
+        .hint(format!("it holds {}", current.permissions)));
+    }
+    let mut permissions = current.permissions.clone();
+    permissions.extend(grants.iter().cloned());
+    for p in &drops {
+        permissions.remove(p);
+    }
+    let mut change = KeyUpdate::new();
+    if let Some(name) = args.name.as_deref().filter(|n| n.trim() != current.name) {
+        change = change.name(name);
+    }
+    if permissions != current.permissions {
+        change = change.permissions(permissions.clone());
+    }
+    if let Some(e) = expiration.filter(|e| e.instant() != current.expires_at) {
+        change = change.expires(e);
+    }
+    if change.is_empty() {
+        return Err(CliError::usage("nothing to change: the key already looks like that")
+            .hint("give --name, --grant, --drop or --expires with a new value"));
+    }
+    let report = change.validate(now);
+    if report.has_errors() {
+        return Err(narrative_keys::Error::InvalidInput(report).into());
+    }
+    print_warnings(&report);
+    let updated = s.client.update_key(&current.id, &change).await?;
+    let added: Vec<String> = updated.permissions.difference(&current.permissions).map(ToString::to_string).collect();
+    let removed: Vec<String> = current.permissions.difference(&updated.permissions).map(ToString::to_string).collect();
+    if args.json {
+        let mut changes = json!({ "added": added, "removed": removed });
+        if updated.name != current.name {
+            merge(&mut changes, json!({ "name": { "from": current.name, "to": updated.name } }));
+        }
+        if updated.expires_at != current.expires_at {
+            merge(&mut changes, json!({ "expires_at": { "from": current.expires_at, "to": updated.expires_at } }));
+        }
+        print_json(&json!({ "key": KeyJson::new(&updated, now), "changes": changes }))?;
+        return Ok(0);
+    }
+    println!("Updated {} ({})", clean(&updated.name), updated.id);
+    if updated.name != current.name {
+        println!("  name:    {} → {}", clean(&current.name), clean(&updated.name));
+    }
+    for p in &added {
+        println!("  + {}", clean(p));
+    }
+    for p in &removed {
+        println!("  - {}", clean(p));
+    }
+    if updated.expires_at != current.expires_at {
+        println!(
+            "  expires: {} → {}",
+            output::expiry_text(&current, now),
+            output::expiry_text(&updated, now)
+        );
+    }
+    Ok(0)
+}
+
+/// Asks on a terminal; refuses without `--yes` anywhere else.
+fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage("refusing to change keys without confirmation")
+            .hint("pass --yes when running without a terminal"));
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(CliError::failed("cancelled; nothing was changed"))
+    }
+}
+
+async fn revoke(s: &Session, ids: &[String], yes: bool, json: bool) -> Result<u8, CliError> {
+    for id in ids {
+        narrative_keys::validation::check_key_id(id)
+            .map_err(|r| CliError::from(narrative_keys::Error::InvalidInput(r)))?;
+    }
+    if !yes {
+        let keys = s.client.list_keys().await?;
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| match keys.iter().find(|k| &k.id == id) {
+                Some(k) => format!("\"{}\" ({id})", clean(&k.name)),
+                None => format!("{id} (not found)"),
+            })
+            .collect();
+        confirm(
+            &format!("Revoke {}? It stops working at once.", names.join(", ")),
+            false,
+        )?;
+    }
+    let report = revoke_many(&s.client, ids, &RevokeManyOptions::default()).await;
+    if json {
+        let results: Vec<_> = report.outcomes.iter().map(|o| o.summary()).collect();
+        print_json(&json!({ "results": results }))?;
+    } else {
+        for o in &report.outcomes {
+            match &o.result {
+                narrative_keys::RevokeResult::Revoked => println!("revoked       {}", o.id),
+                narrative_keys::RevokeResult::AlreadyGone => println!("already gone  {}", o.id),
+                narrative_keys::RevokeResult::Failed(e) => println!("FAILED        {}: {e}", o.id),
+            }
+        }
+    }
+    Ok(if report.all_revoked() { 0 } else { EXIT_FINDING })
+}
+
+async fn rotate(
+    s: &Session,
+    id: &str,
+    expires: Option<String>,
+    keep_old: bool,
+    secret_out: Option<String>,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let expiration = expires.as_deref().map(|e| parse_expiration(e, now)).transpose()?;
+    let options = RotateOptions {
+        expiration,
+        name: None,
+        keep_old,
+    };
+    let rotation = narrative_keys::rotate::rotate_at(&s.client, id, &options, now).await?;
+    eprintln!(
+        "Created {} ({}) to replace {}.",
+        clean(&rotation.new.key.name),
+        rotation.new.key.id,
+        rotation.old.id
+    );
+    let delivered = deliver_secret(&rotation.new, secret_out.as_deref(), json)?;
+    let (state, error) = match &rotation.old_key {
+        OldKey::Revoked => ("revoked", None),
+        OldKey::Kept => ("kept", None),
+        OldKey::RevokeFailed(e) => ("revoke_failed", Some(e.to_string())),
+    };
+    match &rotation.old_key {
+        OldKey::Revoked => eprintln!("The old key {} was revoked.", rotation.old.id),
+        OldKey::Kept => eprintln!(
+            "The old key {} still works; revoke it once nothing uses it: narrative-keys revoke {}",
+            rotation.old.id, rotation.old.id
+        ),
+        OldKey::RevokeFailed(e) => eprintln!(
+            "The old key {} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {}",
+            rotation.old.id, rotation.old.id
+        ),
+    }
+    if json {
+        let mut out = json!({
+            "old": KeyJson::new(&rotation.old, now),
+            "new": KeyJson::new(&rotation.new.key, now),
+            "old_key": state,
+        });
+        if let Some(error) = error {
+            merge(&mut out, json!({ "error": error }));
+        }
+        merge(&mut out, delivered);
+        print_json(&out)?;
+    }
+    Ok(if rotation.is_complete() { 0 } else { EXIT_FINDING })
+}
+
+async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
+    for id in &args.ids {
+        narrative_keys::validation::check_key_id(id)
+            .map_err(|r| CliError::from(narrative_keys::Error::InvalidInput(r)))?;
+    }
+    let holding = args
+        .holding
+        .iter()
+        .map(|h| h.parse::<Permission>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::usage(format!("--holding {e}")))?;
+    let selection = Selection {
+        ids: args.ids.clone(),
+        name_matches: args.name_matches.clone(),
+        holding,
+        statuses: Vec::new(),
+    };
+    if selection.is_empty() {
+        return Err(CliError::usage("nothing selected")
+            .hint("give key ids, --name-matches GLOB or --holding PERMISSION"));
+    }
+    let keys = s.client.list_keys().await?;
+    let plan = incident::plan(&keys, &selection, args.replace, now)?;
+    if args.dry_run {
+        if args.json {
+            print_json(&plan)?;
+        } else {
+            print!("{}", clean_markdown(&plan.to_markdown()));
+        }
+        return Ok(0);
+    }
+    if plan.keys.is_empty() {
+        eprint!("{}", clean_markdown(&plan.to_markdown()));
+        return Err(CliError::failed("no key matches the selection; nothing was changed"));
+    }
+    eprint!("{}", clean_markdown(&plan.to_markdown()));
+    confirm(
+        &format!(
+            "Revoke these {} key(s){}?",
+            plan.keys.len(),
+            if plan.replace { " and create replacements" } else { "" }
+        ),
+        args.yes,
+    )?;
+    let options = IncidentOptions {
+        note: args.note.clone(),
+        environment: s.label.clone(),
+        ..IncidentOptions::default()
+    };
+    let outcome = incident::execute(&s.client, &plan, &options).await;
+    // Secrets first: whatever fails after this, none is lost.
+    let secrets_json = deliver_replacement_secrets(&outcome.replacements, args.secrets_out.as_deref(), args.json)?;
+    if let Some(path) = &args.report {
+        let text = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            serde_json::to_string_pretty(&outcome.report)
+                .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
+        } else {
+            outcome.report.to_markdown()
+        };
+        secret_file::write_private(path, &text)?;
+        eprintln!("The report was saved to {}.", path.display());
+    }
+    if args.json {
+        print_json(&json!({ "report": outcome.report, "secrets": secrets_json }))?;
+    } else {
+        print!("{}", clean_markdown(&outcome.report.to_markdown()));
+    }
+    Ok(if outcome.report.failures.is_empty() { 0 } else { EXIT_FINDING })
+}
+
+/// Markdown built from server text: escape control characters but keep lines.
+fn clean_markdown(md: &str) -> String {
+    md.lines().map(clean).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+fn deliver_replacement_secrets(
+    replacements: &[(String, CreatedKey)],
+    out: Option<&Path>,
+    json: bool,
+) -> Result<serde_json::Value, CliError> {
+    if replacements.is_empty() {
+        return Ok(json!([]));
+    }
+    if let Some(path) = out {
+        let mut text = String::new();
+        for (old, created) in replacements {
+            text.push_str(&format!(
+                "# {} ({}), replaces {old}\n{}={}\n",
+                clean(&created.key.name),
+                created.key.id,
+                created.key.id,
+                created.secret.expose()
+            ));
+        }
+        let written = secret_file::write_private(path, &text);
+        zeroize::Zeroize::zeroize(&mut text);
+        written?;
+        eprintln!("Replacement secrets were written to {} (mode 0600).", path.display());
+        return Ok(json!({ "secrets_file": path }));
+    }
+    if json {
+        return Ok(replacements
+            .iter()
+            .map(|(old, c)| json!({ "id": c.key.id, "replaces": old, "secret": c.secret.expose() }))
+            .collect());
+    }
+    eprintln!("Replacement secrets follow. Store them now: they will not be shown again.");
+    for (old, c) in replacements {
+        println!("{} (replaces {old}): {}", c.key.id, c.secret.expose());
+    }
+    Ok(json!([]))
+}
+
+async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let soon = match Expiration::parse(within, now) {
+        Ok(Expiration::At(at)) if within.trim().ends_with(['h', 'd', 'w', 'y']) => at - now,
+        _ => {
+            return Err(CliError::usage(format!(
+                "--expiring-within `{within}` is not a span; use e.g. 14d, 4w or 36h"
+            )));
+        }
+    };
+    let keys = s.client.list_keys().await?;
+    let mut options = AuditOptions::at(now);
+    options.policy = StatusPolicy { expiring_within: soon };
+    let findings = audit::audit(&keys, &options);
+    let count = |sev: FindingSeverity| findings.iter().filter(|f| f.severity == sev).count();
+    let failing = findings.iter().any(|f| f.severity >= FindingSeverity::Warning);
+    if json {
+        print_json(&json!({
+            "keys": keys.len(),
+            "counts": {
+                "critical": count(FindingSeverity::Critical),
+                "warning": count(FindingSeverity::Warning),
+                "info": count(FindingSeverity::Info),
+            },
+            "findings": findings,
+        }))?;
+    } else {
+        for f in &findings {
+            let style = match f.severity {
+                FindingSeverity::Critical => status_style(KeyStatus::Expired),
+                FindingSeverity::Warning => status_style(KeyStatus::ExpiringSoon),
+                FindingSeverity::Info => DIM,
+            };
+            println!(
+                "{style}{:<8}{style:#} {} ({}): {}",
+                severity_label(f.severity),
+                clean(&f.key_name),
+                f.key_id,
+                f.message
+            );
+        }
+        eprintln!(
+            "{} keys audited: {} critical, {} warning, {} info",
+            keys.len(),
+            count(FindingSeverity::Critical),
+            count(FindingSeverity::Warning),
+            count(FindingSeverity::Info)
+        );
+    }
+    Ok(if failing { EXIT_FINDING } else { 0 })
+}
+
+fn print_explanation(set: &PermissionSet, json: bool) -> Result<u8, CliError> {
+    let e = explain(set);
+    if json {
+        print_json(&e)?;
+    } else {
+        println!("{}", clean(&e.to_text()).replace("\\n", "\n"));
+    }
+    Ok(0)
+}
+
+fn catalog(json: bool) -> Result<u8, CliError> {
+    if json {
+        let rows: Vec<_> = CATALOG
+            .iter()
+            .map(|e| {
+                json!({
+                    "resource": e.wire, "display_name": e.display, "group": e.group.title(),
+                    "covers": e.covers, "read": e.read, "write": e.write,
+                })
+            })
+            .collect();
+        print_json(&rows)?;
+        return Ok(0);
+    }
+    let plain = anstyle::Style::new();
+    let mut table = Table::new(&["GROUP", "RESOURCE", "WIRE NAME", "READ", "WRITE", "COVERS"]);
+    for e in CATALOG.iter() {
+        let yes_no = |b: bool| (if b { "yes" } else { "-" }).to_owned();
+        table.row(vec![
+            (e.group.title().to_owned(), DIM),
+            (e.display.to_owned(), BOLD),
+            (e.wire.to_owned(), plain),
+            (yes_no(e.read), plain),
+            (yes_no(e.write), plain),
+            (e.covers.to_owned(), plain),
+        ]);
+    }
+    print!("{}", table.render());
+    Ok(0)
+}
+
+fn presets(json: bool) -> Result<u8, CliError> {
+    if json {
+        let rows: Vec<_> = Preset::ALL
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name(), "title": p.title(), "description": p.description(),
+                    "takes_resources": p.takes_resources(), "permissions": p.permissions(&[]),
+                })
+            })
+            .collect();
+        print_json(&rows)?;
+        return Ok(0);
+    }
+    for p in Preset::ALL {
+        let perms = if p.takes_resources() {
+            "read and write on the resources given with --grant".to_owned()
+        } else {
+            p.permissions(&[]).to_string()
+        };
+        println!("{BOLD}{:<21}{BOLD:#} {}\n{:<21} {DIM}{perms}{DIM:#}", p.name(), p.description(), "");
+    }
+    Ok(0)
+}
+
+async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
+    let me = s.client.whoami().await?;
+    if json {
+        print_json(&me)?;
+        return Ok(0);
+    }
+    let user = me.name.as_deref().map(clean).unwrap_or_else(|| "unknown user".into());
+    let id = me.user_id.map(|i| format!(" (user {i})")).unwrap_or_default();
+    println!("{user}{id} on {}", s.label);
+    if let Some(c) = &me.current_company_scope {
+        println!(
+            "company: {}{}{}",
+            c.name.as_deref().map(clean).unwrap_or_default(),
+            c.slug.as_deref().map(|s| format!(" [{}]", clean(s))).unwrap_or_default(),
+            c.company_id.map(|i| format!(" (id {i})")).unwrap_or_default()
+        );
+    }
+    Ok(0)
+}
+
+/// Keys for tests and the TUI: the sorted list as `list` shows it.
+pub fn sort_for_display(keys: &mut [ApiKey]) {
+    keys.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+}

@@ -1,0 +1,9 @@
+//! The `narrative-keys` command line and terminal UI.
+
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod error;
+pub mod output;
+pub mod secret_file;
+pub mod session;

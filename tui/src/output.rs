@@ -1,0 +1,168 @@
+//! Human and JSON output. Data goes to stdout; messages and progress to stderr.
+//! Colour only on a terminal and never with NO_COLOR (anstream strips it).
+
+use anstyle::{AnsiColor, Style};
+use chrono::{DateTime, Utc};
+use narrative_keys::{ApiKey, KeyStatus, PermissionSet, StatusPolicy};
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+
+pub fn status_style(status: KeyStatus) -> Style {
+    let color = match status {
+        KeyStatus::Active => AnsiColor::Green,
+        KeyStatus::ExpiringSoon => AnsiColor::Yellow,
+        KeyStatus::Expired => AnsiColor::Red,
+        KeyStatus::NoExpiration => AnsiColor::Magenta,
+    };
+    Style::new().fg_color(Some(color.into()))
+}
+
+/// A symbol per status, so the list reads without colour too.
+pub fn status_symbol(status: KeyStatus) -> &'static str {
+    match status {
+        KeyStatus::Active => "●",
+        KeyStatus::ExpiringSoon => "▲",
+        KeyStatus::Expired => "✖",
+        KeyStatus::NoExpiration => "∞",
+    }
+}
+
+/// Text from the server, made safe for a terminal: control characters are
+/// shown escaped, never sent.
+pub fn clean(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// "in 12 days", "3 days ago", "today".
+pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let days = (at - now).num_days();
+    let hours = (at - now).num_hours();
+    match days {
+        0 if hours > 0 => format!("in {hours} h"),
+        0 if hours < 0 => format!("{} h ago", -hours),
+        0 => "now".to_owned(),
+        1 => "tomorrow".to_owned(),
+        -1 => "yesterday".to_owned(),
+        d if d > 0 => format!("in {d} days"),
+        d => format!("{} days ago", -d),
+    }
+}
+
+pub fn expiry_text(key: &ApiKey, now: DateTime<Utc>) -> String {
+    match key.expires_at {
+        None => "never".to_owned(),
+        Some(at) => format!("{} ({})", at.format("%Y-%m-%d"), relative(at, now)),
+    }
+}
+
+/// A key as `--json` prints it.
+#[derive(Debug, Serialize)]
+pub struct KeyJson<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub permissions: &'a PermissionSet,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub status: KeyStatus,
+}
+
+impl<'a> KeyJson<'a> {
+    pub fn new(key: &'a ApiKey, now: DateTime<Utc>) -> Self {
+        Self {
+            id: &key.id,
+            name: &key.name,
+            permissions: &key.permissions,
+            expires_at: key.expires_at,
+            status: key.status(now, &StatusPolicy::default()),
+        }
+    }
+}
+
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::error::CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| crate::error::CliError::failed(format!("could not encode JSON: {e}")))?;
+    anstream::println!("{text}");
+    Ok(())
+}
+
+/// Columns padded by display width; `style` colours a cell without
+/// counting its escape codes.
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<(String, Style)>>,
+}
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Self {
+        Self {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<(String, Style)>) {
+        self.rows.push(cells);
+    }
+
+    pub fn render(&self) -> String {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (i, (cell, _)) in row.iter().enumerate() {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).max(cell.width());
+                }
+            }
+        }
+        let mut out = String::new();
+        let line = |cells: Vec<(&str, Style)>, out: &mut String| {
+            let last = cells.len().saturating_sub(1);
+            for (i, (cell, style)) in cells.into_iter().enumerate() {
+                let pad = if i == last {
+                    0
+                } else {
+                    widths[i].saturating_sub(cell.width()) + 2
+                };
+                out.push_str(&format!("{style}{cell}{style:#}{}", " ".repeat(pad)));
+            }
+            out.push('\n');
+        };
+        line(self.headers.iter().map(|h| (h.as_str(), BOLD)).collect(), &mut out);
+        for row in &self.rows {
+            line(row.iter().map(|(c, s)| (c.as_str(), *s)).collect(), &mut out);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(clean("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
+        assert_eq!(clean("plain ☃"), "plain ☃");
+    }
+
+    #[test]
+    fn relative_times() {
+        let now: DateTime<Utc> = "2026-11-26T10:00:00Z".parse().unwrap();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(relative(at("2026-12-08T10:00:00Z"), now), "in 12 days");
+        assert_eq!(relative(at("2026-11-23T09:00:00Z"), now), "3 days ago");
+        assert_eq!(relative(at("2026-11-26T15:00:00Z"), now), "in 5 h");
+    }
+}
