@@ -1,0 +1,121 @@
+//! `narrative-keys-emulator`: serve the emulator until Ctrl-C or SIGTERM.
+//!
+//! The first line of stdout is the URL it bound; when it created a fresh admin
+//! key, the next line shows that key's secret, once. Logs go to stderr and
+//! never contain a secret or an Authorization header.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Parser;
+use narrative_keys_emulator::{Db, Emulator, FaultConfig};
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "A local Narrative API-key server, for tests, examples and demos"
+)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// SQLite file holding the keys, or `:memory:` for a throwaway store.
+    #[arg(long, default_value = "narrative-keys-emulator.db")]
+    db: String,
+    /// A secret that must work as an admin key (read and write on
+    /// access_tokens). Prefer the environment variable: arguments are visible
+    /// to other local users.
+    #[arg(
+        long,
+        env = "NARRATIVE_KEYS_EMULATOR_BOOTSTRAP_KEY",
+        hide_env_values = true
+    )]
+    bootstrap_key: Option<String>,
+    /// Fixed delay added to every response, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Fraction of requests, in [0, 1], that fail (500, 503, 429, slow answer
+    /// or dropped connection, chosen uniformly).
+    #[arg(long, default_value_t = 0.0)]
+    faults: f64,
+    /// Retry-After seconds sent with an injected 429.
+    #[arg(long, default_value_t = 1)]
+    fault_retry_after: u64,
+    /// How long an injected slow answer waits, in milliseconds.
+    #[arg(long, default_value_t = 1500)]
+    fault_slow_ms: u64,
+    /// Seed for reproducible fault choices.
+    #[arg(long)]
+    fault_seed: Option<u64>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let args = Args::parse();
+    if !(0.0..=1.0).contains(&args.faults) {
+        anyhow::bail!("--faults must be between 0 and 1, not {}", args.faults);
+    }
+    let emu = Emulator::builder()
+        .listen(args.listen)
+        .db(Db::parse(&args.db))
+        .bootstrap_key(args.bootstrap_key)
+        .latency(Duration::from_millis(args.latency_ms))
+        .faults(FaultConfig {
+            rate: args.faults,
+            retry_after_secs: args.fault_retry_after,
+            slow: Duration::from_millis(args.fault_slow_ms),
+            seed: args.fault_seed,
+        })
+        .start()
+        .await
+        .context("starting the emulator")?;
+
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", emu.url())?;
+        if emu.admin_key_is_fresh()
+            && let Some(secret) = emu.admin_key()
+        {
+            writeln!(out, "admin key (shown once): {secret}")?;
+        }
+        out.flush()?;
+    }
+
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    emu.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
