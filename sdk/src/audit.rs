@@ -208,7 +208,8 @@ fn audit_key(key: &ApiKey, o: &AuditOptions, out: &mut Vec<Finding>) {
 }
 
 fn in_days(d: Duration) -> String {
-    match d.num_days() {
+    // Rounded to the nearest day, as people count.
+    match (d.num_minutes() as f64 / 1440.0).round() as i64 {
         0 => "today".to_owned(),
         1 => "in 1 day".to_owned(),
         n => format!("in {n} days"),

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anstream::{eprintln, println};
+use anstream::{eprint, eprintln, print, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::{self, AuditOptions, FindingSeverity};
 use narrative_keys::incident::{self, IncidentOptions, Selection};
@@ -17,7 +17,9 @@ use serde_json::json;
 
 use crate::cli::{Command, CreateArgs, GlobalArgs, IncidentArgs, StatusFilter, UpdateArgs};
 use crate::error::{CliError, EXIT_FINDING};
-use crate::output::{self, BOLD, DIM, KeyJson, Table, clean, print_json, status_style, status_symbol};
+use crate::output::{
+    self, BOLD, DIM, KeyJson, Table, clean, print_json, status_style, status_symbol,
+};
 use crate::secret_file;
 use crate::session::{self, Session};
 
@@ -27,7 +29,11 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
     match command {
         Command::Catalog { json } => catalog(json),
         Command::Presets { json } => presets(json),
-        Command::Explain { id: None, grant, json } => {
+        Command::Explain {
+            id: None,
+            grant,
+            json,
+        } => {
             let set = parse_grants(&grant)?;
             print_explanation(&set, json)
         }
@@ -39,7 +45,9 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
         command => {
             let session = session::connect(global).await?;
             if session.is_demo() {
-                eprintln!("{DIM}DEMO: a local emulator with sample keys; nothing here touches Narrative.{DIM:#}");
+                eprintln!(
+                    "{DIM}DEMO: a local emulator with sample keys; nothing here touches Narrative.{DIM:#}"
+                );
             }
             run_connected(command, &session, now).await
         }
@@ -65,7 +73,9 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             expiring_within,
             json,
         } => audit(s, &expiring_within, json, now).await,
-        Command::Explain { id: Some(id), json, .. } => {
+        Command::Explain {
+            id: Some(id), json, ..
+        } => {
             let key = s.client.get_key(&id).await?;
             print_explanation(&key.permissions, json)
         }
@@ -134,7 +144,12 @@ async fn list(
         };
         keys.retain(|k| k.status(now, &policy) == wanted);
     }
-    keys.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    keys.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     if json {
         let out: Vec<KeyJson> = keys.iter().map(|k| KeyJson::new(k, now)).collect();
         print_json(&out)?;
@@ -145,7 +160,10 @@ async fn list(
     for k in &keys {
         let st = k.status(now, &policy);
         table.row(vec![
-            (format!("{} {}", status_symbol(st), st.label()), status_style(st)),
+            (
+                format!("{} {}", status_symbol(st), st.label()),
+                status_style(st),
+            ),
             (clean(&k.name), plain),
             (k.id.clone(), DIM),
             (clean(&k.permissions.to_string()), plain),
@@ -182,7 +200,11 @@ async fn show(s: &Session, id: &str, json: bool, now: DateTime<Utc>) -> Result<u
     let style = status_style(st);
     println!("{BOLD}{}{BOLD:#}", clean(&key.name));
     println!("  id:          {}", key.id);
-    println!("  status:      {style}{} {}{style:#}", status_symbol(st), st.label());
+    println!(
+        "  status:      {style}{} {}{style:#}",
+        status_symbol(st),
+        st.label()
+    );
     println!("  expires:     {}", output::expiry_text(&key, now));
     println!("  permissions: {}", clean(&key.permissions.to_string()));
     println!();
@@ -307,8 +329,10 @@ async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8,
         change = change.expires(e);
     }
     if change.is_empty() {
-        return Err(CliError::usage("nothing to change: the key already looks like that")
-            .hint("give --name, --grant, --drop or --expires with a new value"));
+        return Err(
+            CliError::usage("nothing to change: the key already looks like that")
+                .hint("give --name, --grant, --drop or --expires with a new value"),
+        );
     }
     let report = change.validate(now);
     if report.has_errors() {
@@ -316,22 +340,40 @@ async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8,
     }
     print_warnings(&report);
     let updated = s.client.update_key(&current.id, &change).await?;
-    let added: Vec<String> = updated.permissions.difference(&current.permissions).map(ToString::to_string).collect();
-    let removed: Vec<String> = current.permissions.difference(&updated.permissions).map(ToString::to_string).collect();
+    let added: Vec<String> = updated
+        .permissions
+        .difference(&current.permissions)
+        .map(ToString::to_string)
+        .collect();
+    let removed: Vec<String> = current
+        .permissions
+        .difference(&updated.permissions)
+        .map(ToString::to_string)
+        .collect();
     if args.json {
         let mut changes = json!({ "added": added, "removed": removed });
         if updated.name != current.name {
-            merge(&mut changes, json!({ "name": { "from": current.name, "to": updated.name } }));
+            merge(
+                &mut changes,
+                json!({ "name": { "from": current.name, "to": updated.name } }),
+            );
         }
         if updated.expires_at != current.expires_at {
-            merge(&mut changes, json!({ "expires_at": { "from": current.expires_at, "to": updated.expires_at } }));
+            merge(
+                &mut changes,
+                json!({ "expires_at": { "from": current.expires_at, "to": updated.expires_at } }),
+            );
         }
         print_json(&json!({ "key": KeyJson::new(&updated, now), "changes": changes }))?;
         return Ok(0);
     }
     println!("Updated {} ({})", clean(&updated.name), updated.id);
     if updated.name != current.name {
-        println!("  name:    {} → {}", clean(&current.name), clean(&updated.name));
+        println!(
+            "  name:    {} → {}",
+            clean(&current.name),
+            clean(&updated.name)
+        );
     }
     for p in &added {
         println!("  + {}", clean(p));
@@ -355,8 +397,10 @@ fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
         return Ok(());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::usage("refusing to change keys without confirmation")
-            .hint("pass --yes when running without a terminal"));
+        return Err(
+            CliError::usage("refusing to change keys without confirmation")
+                .hint("pass --yes when running without a terminal"),
+        );
     }
     eprint!("{question} [y/N] ");
     let mut answer = String::new();
@@ -400,7 +444,11 @@ async fn revoke(s: &Session, ids: &[String], yes: bool, json: bool) -> Result<u8
             }
         }
     }
-    Ok(if report.all_revoked() { 0 } else { EXIT_FINDING })
+    Ok(if report.all_revoked() {
+        0
+    } else {
+        EXIT_FINDING
+    })
 }
 
 async fn rotate(
@@ -412,7 +460,10 @@ async fn rotate(
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
-    let expiration = expires.as_deref().map(|e| parse_expiration(e, now)).transpose()?;
+    let expiration = expires
+        .as_deref()
+        .map(|e| parse_expiration(e, now))
+        .transpose()?;
     let options = RotateOptions {
         expiration,
         name: None,
@@ -454,7 +505,11 @@ async fn rotate(
         merge(&mut out, delivered);
         print_json(&out)?;
     }
-    Ok(if rotation.is_complete() { 0 } else { EXIT_FINDING })
+    Ok(if rotation.is_complete() {
+        0
+    } else {
+        EXIT_FINDING
+    })
 }
 
 async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
@@ -490,14 +545,20 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     }
     if plan.keys.is_empty() {
         eprint!("{}", clean_markdown(&plan.to_markdown()));
-        return Err(CliError::failed("no key matches the selection; nothing was changed"));
+        return Err(CliError::failed(
+            "no key matches the selection; nothing was changed",
+        ));
     }
     eprint!("{}", clean_markdown(&plan.to_markdown()));
     confirm(
         &format!(
             "Revoke these {} key(s){}?",
             plan.keys.len(),
-            if plan.replace { " and create replacements" } else { "" }
+            if plan.replace {
+                " and create replacements"
+            } else {
+                ""
+            }
         ),
         args.yes,
     )?;
@@ -508,9 +569,16 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     };
     let outcome = incident::execute(&s.client, &plan, &options).await;
     // Secrets first: whatever fails after this, none is lost.
-    let secrets_json = deliver_replacement_secrets(&outcome.replacements, args.secrets_out.as_deref(), args.json)?;
+    let secrets_json = deliver_replacement_secrets(
+        &outcome.replacements,
+        args.secrets_out.as_deref(),
+        args.json,
+    )?;
     if let Some(path) = &args.report {
-        let text = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        let text = if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             serde_json::to_string_pretty(&outcome.report)
                 .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
         } else {
@@ -524,7 +592,11 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     } else {
         print!("{}", clean_markdown(&outcome.report.to_markdown()));
     }
-    Ok(if outcome.report.failures.is_empty() { 0 } else { EXIT_FINDING })
+    Ok(if outcome.report.failures.is_empty() {
+        0
+    } else {
+        EXIT_FINDING
+    })
 }
 
 /// Markdown built from server text: escape control characters but keep lines.
@@ -554,7 +626,10 @@ fn deliver_replacement_secrets(
         let written = secret_file::write_private(path, &text);
         zeroize::Zeroize::zeroize(&mut text);
         written?;
-        eprintln!("Replacement secrets were written to {} (mode 0600).", path.display());
+        eprintln!(
+            "Replacement secrets were written to {} (mode 0600).",
+            path.display()
+        );
         return Ok(json!({ "secrets_file": path }));
     }
     if json {
@@ -581,10 +656,14 @@ async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Res
     };
     let keys = s.client.list_keys().await?;
     let mut options = AuditOptions::at(now);
-    options.policy = StatusPolicy { expiring_within: soon };
+    options.policy = StatusPolicy {
+        expiring_within: soon,
+    };
     let findings = audit::audit(&keys, &options);
     let count = |sev: FindingSeverity| findings.iter().filter(|f| f.severity == sev).count();
-    let failing = findings.iter().any(|f| f.severity >= FindingSeverity::Warning);
+    let failing = findings
+        .iter()
+        .any(|f| f.severity >= FindingSeverity::Warning);
     if json {
         print_json(&json!({
             "keys": keys.len(),
@@ -682,7 +761,12 @@ fn presets(json: bool) -> Result<u8, CliError> {
         } else {
             p.permissions(&[]).to_string()
         };
-        println!("{BOLD}{:<21}{BOLD:#} {}\n{:<21} {DIM}{perms}{DIM:#}", p.name(), p.description(), "");
+        println!(
+            "{BOLD}{:<21}{BOLD:#} {}\n{:<21} {DIM}{perms}{DIM:#}",
+            p.name(),
+            p.description(),
+            ""
+        );
     }
     Ok(0)
 }
@@ -693,15 +777,27 @@ async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
         print_json(&me)?;
         return Ok(0);
     }
-    let user = me.name.as_deref().map(clean).unwrap_or_else(|| "unknown user".into());
-    let id = me.user_id.map(|i| format!(" (user {i})")).unwrap_or_default();
+    let user = me
+        .name
+        .as_deref()
+        .map(clean)
+        .unwrap_or_else(|| "unknown user".into());
+    let id = me
+        .user_id
+        .map(|i| format!(" (user {i})"))
+        .unwrap_or_default();
     println!("{user}{id} on {}", s.label);
     if let Some(c) = &me.current_company_scope {
         println!(
             "company: {}{}{}",
             c.name.as_deref().map(clean).unwrap_or_default(),
-            c.slug.as_deref().map(|s| format!(" [{}]", clean(s))).unwrap_or_default(),
-            c.company_id.map(|i| format!(" (id {i})")).unwrap_or_default()
+            c.slug
+                .as_deref()
+                .map(|s| format!(" [{}]", clean(s)))
+                .unwrap_or_default(),
+            c.company_id
+                .map(|i| format!(" (id {i})"))
+                .unwrap_or_default()
         );
     }
     Ok(0)
@@ -709,5 +805,10 @@ async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
 
 /// Keys for tests and the TUI: the sorted list as `list` shows it.
 pub fn sort_for_display(keys: &mut [ApiKey]) {
-    keys.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    keys.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
 }

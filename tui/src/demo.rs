@@ -39,8 +39,10 @@ pub async fn start(db: Option<&Path>) -> Result<RunningEmulator, CliError> {
         .start()
         .await
         .map_err(|e| {
-            CliError::failed(format!("could not start the demo emulator: {e}"))
-                .hint(format!("remove {} to start the demo afresh", path.display()))
+            CliError::failed(format!("could not start the demo emulator: {e}")).hint(format!(
+                "remove {} to start the demo afresh",
+                path.display()
+            ))
         })?;
     if is_new {
         seed(&emulator, Utc::now())?;
@@ -52,7 +54,10 @@ pub async fn start(db: Option<&Path>) -> Result<RunningEmulator, CliError> {
 pub fn seed(emulator: &RunningEmulator, now: DateTime<Utc>) -> Result<(), CliError> {
     let days = |d: i64| Some(now + Duration::days(d));
     let preset = |p: Preset, resources: &[&str]| -> Vec<(String, String)> {
-        let resources: Vec<_> = resources.iter().map(|r| narrative_keys::Resource::new(*r)).collect();
+        let resources: Vec<_> = resources
+            .iter()
+            .map(|r| narrative_keys::Resource::new(*r))
+            .collect();
         p.permissions(&resources)
             .iter()
             .map(|p| (p.access.to_string(), p.resource.to_string()))
@@ -64,22 +69,62 @@ pub fn seed(emulator: &RunningEmulator, now: DateTime<Utc>) -> Result<(), CliErr
             .map(|(a, r)| (a.to_owned(), r.to_owned()))
             .collect()
     };
-    let keys: Vec<(&str, Vec<(String, String)>, Option<DateTime<Utc>>)> = vec![
-        ("Analytics dashboard", preset(Preset::ReadOnlyAnalytics, &[]), days(75)),
-        ("Nightly ingestion", preset(Preset::DataIngestion, &[]), days(9)),
-        ("Nightly ingestion", preset(Preset::DataIngestion, &[]), days(45)),
-        ("Airflow workflows", preset(Preset::WorkflowAutomation, &[]), days(180)),
-        ("S3 delivery connector", preset(Preset::ConnectorDelivery, &[]), days(3)),
+    type Seed<'a> = (&'a str, Vec<(String, String)>, Option<DateTime<Utc>>);
+    let keys: Vec<Seed> = vec![
+        (
+            "Analytics dashboard",
+            preset(Preset::ReadOnlyAnalytics, &[]),
+            days(75),
+        ),
+        (
+            "Nightly ingestion",
+            preset(Preset::DataIngestion, &[]),
+            days(9),
+        ),
+        (
+            "Nightly ingestion",
+            preset(Preset::DataIngestion, &[]),
+            days(45),
+        ),
+        (
+            "Airflow workflows",
+            preset(Preset::WorkflowAutomation, &[]),
+            days(180),
+        ),
+        (
+            "S3 delivery connector",
+            preset(Preset::ConnectorDelivery, &[]),
+            days(3),
+        ),
         (
             "Mobile SDK (staging)",
-            preset(Preset::SdkDevelopment, &["datasets", "data_streams", "app_events"]),
+            preset(
+                Preset::SdkDevelopment,
+                &["datasets", "data_streams", "app_events"],
+            ),
             days(60),
         ),
-        ("Legacy export job", list("read:datasets write:destinations"), days(-20)),
-        ("Old prototype", list("read:datasets read:queries"), days(-200)),
-        ("Partner upload bot", list("write:data_streams read:uploads"), None),
+        (
+            "Legacy export job",
+            list("read:datasets write:destinations"),
+            days(-20),
+        ),
+        (
+            "Old prototype",
+            list("read:datasets read:queries"),
+            days(-200),
+        ),
+        (
+            "Partner upload bot",
+            list("write:data_streams read:uploads"),
+            None,
+        ),
         ("Webhook relay", list("read:webhooks write:webhooks"), None),
-        ("Key admin (CI)", list("read:access_tokens write:access_tokens"), days(30)),
+        (
+            "Key admin (CI)",
+            list("read:access_tokens write:access_tokens"),
+            days(30),
+        ),
         (
             "Data science notebook",
             list("read:datasets read:queries write:queries read:models"),
@@ -88,7 +133,10 @@ pub fn seed(emulator: &RunningEmulator, now: DateTime<Utc>) -> Result<(), CliErr
     ];
     let store = emulator.store();
     for (name, perms, expires) in keys {
-        let perms: Vec<(&str, &str)> = perms.iter().map(|(a, r)| (a.as_str(), r.as_str())).collect();
+        let perms: Vec<(&str, &str)> = perms
+            .iter()
+            .map(|(a, r)| (a.as_str(), r.as_str()))
+            .collect();
         // The sample keys' secrets are not needed: the demo uses its admin key.
         let (_id, mut secret) = store
             .insert_key(name, &perms, expires)

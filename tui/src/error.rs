@@ -58,17 +58,29 @@ impl From<narrative_keys::Error> for CliError {
             E::InvalidInput(_) | E::BadRequest(_) | E::Config(_) => (EXIT_USAGE, None),
             E::Unauthorized(_) => (
                 EXIT_FINDING,
-                Some("check --api-key or NARRATIVE_API_KEY: the key may be wrong, revoked or expired"),
+                Some(
+                    "check --api-key or NARRATIVE_API_KEY: the key may be wrong, revoked or expired",
+                ),
             ),
             E::Forbidden(_) => (
                 EXIT_FINDING,
-                Some("listing keys needs read:access_tokens and changing them needs write:access_tokens"),
+                Some(
+                    "listing keys needs read:access_tokens and changing them needs write:access_tokens",
+                ),
             ),
-            E::NotFound(_) => (EXIT_FINDING, Some("run `narrative-keys list` to see the ids you can use")),
-            E::RateLimited { .. } => (EXIT_FINDING, Some("wait a little and run the command again")),
+            E::NotFound(_) => (
+                EXIT_FINDING,
+                Some("run `narrative-keys list` to see the ids you can use"),
+            ),
+            E::RateLimited { .. } => (
+                EXIT_FINDING,
+                Some("wait a little and run the command again"),
+            ),
             E::Transport { .. } => (
                 EXIT_FINDING,
-                Some("check --environment (or NARRATIVE_ENVIRONMENT) and your network, then try again"),
+                Some(
+                    "check --environment (or NARRATIVE_ENVIRONMENT) and your network, then try again",
+                ),
             ),
             E::Server(_) | E::UnexpectedStatus(_) | E::Decode { .. } => {
                 (EXIT_FINDING, Some("the API failed; try again later"))

@@ -7,7 +7,10 @@ use narrative_keys_tui::commands;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");
@@ -15,13 +18,17 @@ fn main() -> ExitCode {
         }
     };
     let Some(command) = cli.command else {
-        eprintln!("The terminal UI is not built yet; see `narrative-keys --help` for the commands.");
+        eprintln!(
+            "The terminal UI is not built yet; see `narrative-keys --help` for the commands."
+        );
         return ExitCode::from(2);
     };
     match runtime.block_on(commands::run(command, &cli.global)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let red = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Red.into())).bold();
+            let red = anstyle::Style::new()
+                .fg_color(Some(anstyle::AnsiColor::Red.into()))
+                .bold();
             eprintln!("{red}error{red:#}: {}", e.message);
             if let Some(hint) = &e.hint {
                 eprintln!("hint: {hint}");

@@ -49,8 +49,10 @@ pub fn clean(s: &str) -> String {
 
 /// "in 12 days", "3 days ago", "today".
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let days = (at - now).num_days();
-    let hours = (at - now).num_hours();
+    // Rounded, so a key made "in 9 days" a moment ago still reads 9, not 8.
+    let minutes = (at - now).num_minutes();
+    let days = (minutes as f64 / 1440.0).round() as i64;
+    let hours = (minutes as f64 / 60.0).round() as i64;
     match days {
         0 if hours > 0 => format!("in {hours} h"),
         0 if hours < 0 => format!("{} h ago", -hours),
@@ -139,9 +141,15 @@ impl Table {
             }
             out.push('\n');
         };
-        line(self.headers.iter().map(|h| (h.as_str(), BOLD)).collect(), &mut out);
+        line(
+            self.headers.iter().map(|h| (h.as_str(), BOLD)).collect(),
+            &mut out,
+        );
         for row in &self.rows {
-            line(row.iter().map(|(c, s)| (c.as_str(), *s)).collect(), &mut out);
+            line(
+                row.iter().map(|(c, s)| (c.as_str(), *s)).collect(),
+                &mut out,
+            );
         }
         out
     }

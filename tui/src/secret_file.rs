@@ -53,7 +53,10 @@ pub fn write_secret_env(path: &Path, secret: &narrative_keys::Secret) -> Result<
             .hint("choose a new file for the secret"));
         }
     } else if path.is_dir() {
-        return Err(CliError::usage(format!("{} is a directory", path.display())));
+        return Err(CliError::usage(format!(
+            "{} is a directory",
+            path.display()
+        )));
     }
     let mut line = format!("{PREFIX}{}\n", secret.expose());
     let written = write_private(path, &line);
@@ -71,7 +74,10 @@ mod tests {
         let path = dir.path().join("key.env");
         write_secret_env(&path, &"first".into()).unwrap();
         write_secret_env(&path, &"second".into()).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "NARRATIVE_API_KEY=second\n");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "NARRATIVE_API_KEY=second\n"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
