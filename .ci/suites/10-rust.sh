@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Formatting, lints, the wasm32 build of the SDK, and every Rust test.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+# The SDK must build for the browser without tokio, TLS or filesystem code.
+cargo build -p narrative-keys --target wasm32-unknown-unknown --locked
+if cargo tree -p narrative-keys --target wasm32-unknown-unknown -e normal --prefix none \
+     | grep -E '^(tokio|rustls|ring|native-tls|openssl|hyper-rustls) ' ; then
+  echo "the wasm32 build of narrative-keys pulls in a native-only crate (above)" >&2
+  exit 1
+fi
+cargo test --workspace --locked
