@@ -18,6 +18,8 @@ pub struct FaultConfig {
     pub slow: Duration,
     /// Seed for reproducible choices; `None` seeds from the OS.
     pub seed: Option<u64>,
+    /// The kinds to choose from, uniformly; empty means all of them.
+    pub kinds: Vec<FaultKind>,
 }
 
 impl Default for FaultConfig {
@@ -27,6 +29,7 @@ impl Default for FaultConfig {
             retry_after_secs: 1,
             slow: Duration::from_millis(1500),
             seed: None,
+            kinds: Vec::new(),
         }
     }
 }
@@ -46,8 +49,26 @@ pub enum FaultKind {
     Drop,
 }
 
+impl std::str::FromStr for FaultKind {
+    type Err = String;
+
+    /// `500`, `503`, `429`, `slow` or `drop`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "500" => Ok(FaultKind::InternalError),
+            "503" => Ok(FaultKind::Unavailable),
+            "429" => Ok(FaultKind::RateLimited),
+            "slow" => Ok(FaultKind::Slow),
+            "drop" => Ok(FaultKind::Drop),
+            other => Err(format!(
+                "`{other}` is not a fault kind: use 500, 503, 429, slow or drop"
+            )),
+        }
+    }
+}
+
 impl FaultKind {
-    const ALL: [FaultKind; 5] = [
+    pub const ALL: [FaultKind; 5] = [
         FaultKind::InternalError,
         FaultKind::Unavailable,
         FaultKind::RateLimited,
@@ -107,10 +128,16 @@ impl Faults {
             if rng.f64() >= self.config.rate {
                 return None;
             }
-            rng.usize(0..FaultKind::ALL.len())
+            let kinds: &[FaultKind] = if self.config.kinds.is_empty() {
+                &FaultKind::ALL
+            } else {
+                &self.config.kinds
+            };
+            kinds[rng.usize(0..kinds.len())]
         };
-        self.counters[kind].fetch_add(1, Ordering::Relaxed);
-        FaultKind::ALL.get(kind).copied()
+        let index = FaultKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.counters[index].fetch_add(1, Ordering::Relaxed);
+        Some(kind)
     }
 
     pub fn stats(&self) -> FaultStats {
@@ -142,6 +169,20 @@ mod tests {
         let s = f.stats();
         assert_eq!(s.total(), 100);
         assert!(s.internal_error > 0 && s.dropped > 0 && s.slow > 0);
+    }
+
+    #[test]
+    fn chosen_kinds_only() {
+        let f = Faults::new(FaultConfig {
+            rate: 1.0,
+            kinds: vec![FaultKind::Unavailable, FaultKind::RateLimited],
+            ..FaultConfig::default()
+        });
+        assert!((0..50).all(|_| matches!(
+            f.pick(),
+            Some(FaultKind::Unavailable | FaultKind::RateLimited)
+        )));
+        assert_eq!(f.stats().unavailable + f.stats().rate_limited, 50);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Parser;
-use narrative_keys_emulator::{Db, Emulator, FaultConfig};
+use narrative_keys_emulator::{Db, Emulator, FaultConfig, FaultKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,6 +49,9 @@ struct Args {
     /// Seed for reproducible fault choices.
     #[arg(long)]
     fault_seed: Option<u64>,
+    /// Which faults to inject, comma separated: 500,503,429,slow,drop [default: all]
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    fault_kinds: Vec<FaultKind>,
 }
 
 #[tokio::main]
@@ -76,6 +79,7 @@ async fn main() -> anyhow::Result<()> {
             retry_after_secs: args.fault_retry_after,
             slow: Duration::from_millis(args.fault_slow_ms),
             seed: args.fault_seed,
+            kinds: args.fault_kinds,
         })
         .start()
         .await

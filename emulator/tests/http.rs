@@ -777,6 +777,7 @@ async fn with_every_request_faulted_nothing_half_applies() {
             retry_after_secs: 0,
             slow: Duration::from_millis(50),
             seed: Some(1),
+            ..FaultConfig::default()
         })
         .start()
         .await

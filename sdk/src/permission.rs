@@ -234,6 +234,14 @@ impl Extend<Permission> for PermissionSet {
     }
 }
 
+impl IntoIterator for PermissionSet {
+    type Item = Permission;
+    type IntoIter = std::vec::IntoIter<Permission>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 impl<'a> IntoIterator for &'a PermissionSet {
     type Item = &'a Permission;
     type IntoIter = std::slice::Iter<'a, Permission>;
