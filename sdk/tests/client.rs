@@ -1,4 +1,5 @@
 //! The SDK against a real emulator over loopback HTTP: no mocks of our own code.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! No secret (a new key's, or the caller's API key) appears in any `Debug`,
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 //! `Display` or error text the SDK produces.
 
 mod common;
