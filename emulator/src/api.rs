@@ -391,7 +391,7 @@ async fn latency_and_faults(State(st): State<AppState>, req: Request, next: Next
     if !st.latency.is_zero() {
         tokio::time::sleep(st.latency).await;
     }
-    let fault = st.faults.pick();
+    let fault = st.faults.pick(method.as_str());
     if let Some(kind) = fault {
         tracing::debug!(?kind, %method, %path, "injecting fault");
     }

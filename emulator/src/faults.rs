@@ -20,6 +20,9 @@ pub struct FaultConfig {
     pub seed: Option<u64>,
     /// The kinds to choose from, uniformly; empty means all of them.
     pub kinds: Vec<FaultKind>,
+    /// Only requests with these HTTP methods (upper case) are faulted; empty
+    /// means every method. Lets a test fail one step of a workflow.
+    pub methods: Vec<String>,
 }
 
 impl Default for FaultConfig {
@@ -30,6 +33,7 @@ impl Default for FaultConfig {
             slow: Duration::from_millis(1500),
             seed: None,
             kinds: Vec::new(),
+            methods: Vec::new(),
         }
     }
 }
@@ -116,8 +120,17 @@ impl Faults {
     }
 
     /// Decides whether (and how) to fault the next request, counting it.
-    pub fn pick(&self) -> Option<FaultKind> {
+    pub fn pick(&self, method: &str) -> Option<FaultKind> {
         if self.config.rate <= 0.0 {
+            return None;
+        }
+        if !self.config.methods.is_empty()
+            && !self
+                .config
+                .methods
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(method))
+        {
             return None;
         }
         let kind = {
@@ -159,13 +172,13 @@ mod tests {
     #[test]
     fn rate_zero_never_faults_and_one_always_does() {
         let f = Faults::new(FaultConfig::default());
-        assert!((0..100).all(|_| f.pick().is_none()));
+        assert!((0..100).all(|_| f.pick("GET").is_none()));
         let f = Faults::new(FaultConfig {
             rate: 1.0,
             seed: Some(7),
             ..FaultConfig::default()
         });
-        assert!((0..100).all(|_| f.pick().is_some()));
+        assert!((0..100).all(|_| f.pick("GET").is_some()));
         let s = f.stats();
         assert_eq!(s.total(), 100);
         assert!(s.internal_error > 0 && s.dropped > 0 && s.slow > 0);
@@ -179,10 +192,21 @@ mod tests {
             ..FaultConfig::default()
         });
         assert!((0..50).all(|_| matches!(
-            f.pick(),
+            f.pick("GET"),
             Some(FaultKind::Unavailable | FaultKind::RateLimited)
         )));
         assert_eq!(f.stats().unavailable + f.stats().rate_limited, 50);
+    }
+
+    #[test]
+    fn chosen_methods_only() {
+        let f = Faults::new(FaultConfig {
+            rate: 1.0,
+            methods: vec!["DELETE".into()],
+            ..FaultConfig::default()
+        });
+        assert!(f.pick("GET").is_none() && f.pick("POST").is_none());
+        assert!(f.pick("DELETE").is_some());
     }
 
     #[test]
@@ -194,10 +218,10 @@ mod tests {
         };
         let a: Vec<_> = {
             let f = Faults::new(cfg.clone());
-            (0..50).map(|_| f.pick()).collect()
+            (0..50).map(|_| f.pick("GET")).collect()
         };
         let f = Faults::new(cfg);
-        let b: Vec<_> = (0..50).map(|_| f.pick()).collect();
+        let b: Vec<_> = (0..50).map(|_| f.pick("GET")).collect();
         assert_eq!(a, b);
     }
 }

@@ -52,6 +52,9 @@ struct Args {
     /// Which faults to inject, comma separated: 500,503,429,slow,drop [default: all]
     #[arg(long, value_delimiter = ',', value_name = "KINDS")]
     fault_kinds: Vec<FaultKind>,
+    /// Fault only these HTTP methods, comma separated, e.g. DELETE [default: all]
+    #[arg(long, value_delimiter = ',', value_name = "METHODS")]
+    fault_methods: Vec<String>,
 }
 
 #[tokio::main]
@@ -80,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
             slow: Duration::from_millis(args.fault_slow_ms),
             seed: args.fault_seed,
             kinds: args.fault_kinds,
+            methods: args.fault_methods,
         })
         .start()
         .await

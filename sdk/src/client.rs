@@ -259,8 +259,9 @@ impl Client {
 
     /// Revokes (deletes) a key. It stops working at once.
     ///
-    /// A 404 on a retry, after an attempt whose answer was lost, means that
-    /// attempt did revoke the key, and counts as success.
+    /// A 404 on a retry after an attempt whose outcome is unknown (the
+    /// connection broke, or a gateway timed out) means that attempt revoked
+    /// the key, and counts as success.
     pub async fn revoke_key(&self, id: &str) -> Result<()> {
         check_key_id(id).map_err(Error::InvalidInput)?;
         let path = format!("{KEYS_PATH}/{id}");
@@ -271,8 +272,8 @@ impl Client {
             Ok(_) => Ok(()),
             Err(RetriedError {
                 error: Error::NotFound(_),
-                attempts,
-            }) if attempts > 1 => Ok(()),
+                maybe_applied: true,
+            }) => Ok(()),
             Err(e) => Err(e.error),
         }
     }
@@ -295,9 +296,10 @@ impl Client {
         let inner = &self.inner;
         let url = inner.base.join(path).map_err(|_| RetriedError {
             error: Error::Config(format!("cannot form a request URL for `{path}`")),
-            attempts: 0,
+            maybe_applied: false,
         })?;
         let mut attempts = 0;
+        let mut maybe_applied = false;
         loop {
             attempts += 1;
             let error = match self.attempt(&method, &url, body.as_deref()).await {
@@ -312,14 +314,21 @@ impl Client {
             };
             let retries_left = attempts <= inner.retry.max_retries;
             if idempotent == Idempotent::No || !retries_left || !error.is_retryable() {
-                return Err(RetriedError { error, attempts });
+                return Err(RetriedError {
+                    error,
+                    maybe_applied,
+                });
             }
+            maybe_applied |= outcome_unknown(&error);
             let retry_after = match &error {
                 Error::RateLimited { retry_after, .. } => *retry_after,
                 _ => None,
             };
             if retry_after.is_some_and(|d| d > inner.retry.max_retry_after) {
-                return Err(RetriedError { error, attempts });
+                return Err(RetriedError {
+                    error,
+                    maybe_applied,
+                });
             }
             let delay = inner.retry.delay(attempts - 1, retry_after);
             tracing::debug!(%method, path, attempts, ?delay, code = error.code(), "retrying");
@@ -362,10 +371,21 @@ impl Client {
     }
 }
 
-/// An error with the number of attempts it took, which revocation needs.
+/// An error, and whether an earlier attempt of the same request may have
+/// been applied by the server although its answer was lost.
 struct RetriedError {
     error: Error,
-    attempts: u32,
+    maybe_applied: bool,
+}
+
+/// A broken connection, a timeout or a gateway error leaves it unknown whether
+/// the server acted; a 429 or 503 says it did not.
+fn outcome_unknown(error: &Error) -> bool {
+    match error {
+        Error::Transport { kind, .. } => *kind != TransportKind::Connect,
+        Error::Server(api) => matches!(api.status, 502 | 504),
+        _ => false,
+    }
 }
 
 impl From<RetriedError> for Error {
@@ -377,7 +397,7 @@ impl From<RetriedError> for Error {
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, RetriedError> {
     serde_json::to_vec(value).map_err(|e| RetriedError {
         error: Error::Config(format!("could not encode the request: {e}")),
-        attempts: 0,
+        maybe_applied: false,
     })
 }
 

@@ -27,7 +27,10 @@ async fn main() -> anyhow::Result<()> {
             .admin_key()
             .context("a new emulator always has an admin key")?
             .to_owned();
-        eprintln!("NARRATIVE_API_KEY is not set: using a local emulator at {}.", emulator.url());
+        eprintln!(
+            "NARRATIVE_API_KEY is not set: using a local emulator at {}.",
+            emulator.url()
+        );
         let client = Client::builder()
             .api_key(admin)
             .environment(emulator.url().parse::<Environment>()?)

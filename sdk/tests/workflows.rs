@@ -1,0 +1,307 @@
+//! The key-safety workflows against a real emulator, faults included.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+mod common;
+
+use chrono::{Duration as Days, Utc};
+use common::*;
+use narrative_keys::incident::{self, IncidentOptions, Selection};
+use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
+use narrative_keys::rotate::{OldKey, RotateOptions, clone_key, rotate};
+use narrative_keys::{Error, Expiration, NewKey, PermissionSet, Preset};
+use narrative_keys_emulator::{Db, FaultConfig, FaultKind, RunningEmulator};
+
+fn seed(emu: &RunningEmulator, name: &str, perms: &[(&str, &str)]) -> String {
+    let expires = Some(Utc::now() + Days::days(20));
+    emu.store()
+        .insert_key(name, perms, expires)
+        .unwrap()
+        .0
+        .to_string()
+}
+
+fn deletes_fail(kind: FaultKind, rate: f64) -> FaultConfig {
+    FaultConfig {
+        rate,
+        kinds: vec![kind],
+        methods: vec!["DELETE".into()],
+        retry_after_secs: 0,
+        seed: Some(5),
+        ..FaultConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn rotation_creates_first_then_revokes() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let old = seed(&emu, "etl", &[("write", "datasets"), ("revise", "uploads")]);
+    let rotation = rotate(&client, &old, &RotateOptions::default())
+        .await
+        .unwrap();
+    assert!(matches!(rotation.old_key, OldKey::Revoked));
+    assert!(rotation.is_complete());
+    assert_eq!(rotation.new.key.name, "etl");
+    assert_eq!(
+        rotation.new.key.permissions, rotation.old.permissions,
+        "unknown levels carried over"
+    );
+    let lifetime = rotation.new.key.expires_at.unwrap() - Utc::now();
+    assert!((89..=90).contains(&lifetime.num_days()), "{lifetime}");
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_none());
+    assert!(
+        emu.store()
+            .secret_present(rotation.new.secret.expose())
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn rotation_keeps_the_old_key_when_asked() {
+    let emu = emulator().await;
+    let old = seed(&emu, "ci", &[("read", "jobs")]);
+    let options = RotateOptions {
+        keep_old: true,
+        expiration: Some(Expiration::in_days(7, Utc::now())),
+        ..RotateOptions::default()
+    };
+    let rotation = rotate(&admin(&emu), &old, &options).await.unwrap();
+    assert!(matches!(rotation.old_key, OldKey::Kept));
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_some());
+    assert_eq!(
+        (rotation.new.key.expires_at.unwrap() - Utc::now()).num_days(),
+        6
+    );
+}
+
+#[tokio::test]
+async fn rotation_with_a_failing_revoke_keeps_both_secrets_reachable() {
+    let emu = emulator_with(Db::Memory, deletes_fail(FaultKind::InternalError, 1.0)).await;
+    let (old_id, old_secret) = emu
+        .store()
+        .insert_key(
+            "svc",
+            &[("read", "datasets")],
+            Some(Utc::now() + Days::days(3)),
+        )
+        .unwrap();
+    let rotation = rotate(&admin(&emu), &old_id.to_string(), &RotateOptions::default())
+        .await
+        .unwrap();
+    let OldKey::RevokeFailed(err) = &rotation.old_key else {
+        panic!("expected a failed revoke, got {:?}", rotation.old_key)
+    };
+    assert_eq!(err.status(), Some(500));
+    assert!(!rotation.is_complete());
+    // Both keys work: the old one was not revoked, the new secret was handed back.
+    assert!(emu.store().secret_present(&old_secret).unwrap());
+    assert!(
+        emu.store()
+            .secret_present(rotation.new.secret.expose())
+            .unwrap()
+    );
+    assert!(
+        client_for(&emu, rotation.new.secret.expose())
+            .whoami()
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_create_leaves_the_old_key_untouched() {
+    let faults = FaultConfig {
+        rate: 1.0,
+        kinds: vec![FaultKind::Unavailable],
+        methods: vec!["POST".into()],
+        ..FaultConfig::default()
+    };
+    let emu = emulator_with(Db::Memory, faults).await;
+    let old = seed(&emu, "svc", &[("read", "datasets")]);
+    let before = emu.store().list_keys().unwrap();
+    let err = rotate(&admin(&emu), &old, &RotateOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(emu.store().list_keys().unwrap(), before);
+}
+
+#[tokio::test]
+async fn clone_copies_permissions_under_a_new_name() {
+    let emu = emulator().await;
+    let source = seed(
+        &emu,
+        "template",
+        &[("read", "connections"), ("write", "destinations")],
+    );
+    let created = clone_key(&admin(&emu), &source, "copy", None)
+        .await
+        .unwrap();
+    assert_eq!(created.key.name, "copy");
+    assert_eq!(
+        created.key.permissions.to_string(),
+        "read:connections,write:destinations"
+    );
+    assert_eq!(emu.store().count().unwrap(), 3);
+}
+
+#[tokio::test]
+async fn revoke_many_completes_through_injected_503s() {
+    let emu = emulator_with(Db::Memory, deletes_fail(FaultKind::Unavailable, 0.4)).await;
+    let ids: Vec<String> = (0..40)
+        .map(|i| seed(&emu, &format!("k{i}"), &[("read", "datasets")]))
+        .collect();
+    let mut with_gone = ids.clone();
+    with_gone.push("8d0c1bfe-5d1b-4d7c-9f0e-3c8f3f1c0a11".into());
+    with_gone.push(ids[0].clone());
+    let report = revoke_many(
+        &admin(&emu),
+        &with_gone,
+        &RevokeManyOptions { concurrency: 8 },
+    )
+    .await;
+    assert_eq!(report.outcomes.len(), 41, "duplicates removed, order kept");
+    assert_eq!(report.outcomes[0].id, ids[0]);
+    assert!(
+        report.all_revoked(),
+        "{:?}",
+        report.failed().collect::<Vec<_>>()
+    );
+    assert!(matches!(
+        report.outcomes[40].result,
+        RevokeResult::AlreadyGone
+    ));
+    assert!(emu.fault_stats().unavailable > 0);
+    assert_eq!(
+        emu.store().count().unwrap(),
+        1,
+        "only the admin key is left"
+    );
+}
+
+#[tokio::test]
+async fn an_incident_with_failing_revocations_reports_exactly_which() {
+    let emu = emulator_with(Db::Memory, deletes_fail(FaultKind::InternalError, 0.5)).await;
+    let client = admin(&emu);
+    for i in 0..12 {
+        seed(
+            &emu,
+            &format!("leaked-{i}"),
+            &[("read", "datasets"), ("write", "datasets")],
+        );
+    }
+    seed(&emu, "unrelated", &[("read", "datasets")]);
+    let keys = client.list_keys().await.unwrap();
+    let selection = Selection {
+        name_matches: Some("LEAKED-*".into()),
+        ..Selection::default()
+    };
+    let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
+    assert_eq!(plan.keys.len(), 12);
+    assert!(plan.to_markdown().contains("12 key(s) will be revoked"));
+    let outcome = incident::execute(&client, &plan, &IncidentOptions::default()).await;
+    let report = &outcome.report;
+    assert!(
+        !report.failures.is_empty() && !report.revoked.is_empty(),
+        "seeded to split"
+    );
+    assert_eq!(report.revoked.len() + report.failures.len(), 12);
+    let planned: Vec<String> = plan.keys.iter().map(|p| p.key.id.clone()).collect();
+    let remaining: Vec<String> = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.id.to_string())
+        .filter(|id| planned.contains(id))
+        .collect();
+    let mut failed: Vec<String> = report.failures.iter().map(|f| f.id.clone()).collect();
+    failed.sort();
+    let mut remaining_sorted = remaining.clone();
+    remaining_sorted.sort();
+    assert_eq!(
+        failed, remaining_sorted,
+        "the failures are exactly the keys still alive"
+    );
+    assert!(report.failures.iter().all(|f| f.step == "revoke"));
+    // Replacements only for revoked keys, with the same permissions; secrets
+    // go to the caller and never into the report.
+    assert_eq!(report.replacements.len(), report.revoked.len());
+    assert_eq!(outcome.replacements.len(), report.revoked.len());
+    let json = serde_json::to_string(report).unwrap();
+    let md = report.to_markdown();
+    for (_, created) in &outcome.replacements {
+        assert_eq!(
+            created.key.permissions.to_string(),
+            "read:datasets,write:datasets"
+        );
+        assert!(!json.contains(created.secret.expose()) && !md.contains(created.secret.expose()));
+    }
+    assert!(md.contains("## Failures") && md.contains("still works"));
+}
+
+#[tokio::test]
+async fn rerunning_an_incident_finishes_the_job_without_duplicates() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let ids: Vec<String> = (0..3)
+        .map(|i| seed(&emu, &format!("svc-{i}"), &[("read", "jobs")]))
+        .collect();
+    let selection = Selection {
+        ids: ids.clone(),
+        ..Selection::default()
+    };
+    let run = || async {
+        let keys = client.list_keys().await.unwrap();
+        let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
+        incident::execute(&client, &plan, &IncidentOptions::default()).await
+    };
+    let first = run().await;
+    assert_eq!(first.report.revoked.len(), 3);
+    let second = run().await;
+    assert!(second.report.revoked.is_empty() && second.report.replacements.is_empty());
+    assert_eq!(second.report.missing_ids.len(), 3);
+    assert_eq!(
+        emu.store().count().unwrap(),
+        4,
+        "admin + 3 replacements, none twice"
+    );
+}
+
+#[tokio::test]
+async fn a_key_needing_validation_fixes_is_not_rotated() {
+    let emu = emulator().await;
+    let old = seed(&emu, "bad level", &[("write", "attributes")]);
+    let err = rotate(&admin(&emu), &old, &RotateOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_some());
+}
+
+#[tokio::test]
+async fn audit_and_explain_over_listed_keys() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    client
+        .create_key(
+            &NewKey::builder("forever")
+                .preset(Preset::WorkflowAutomation, &[])
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let keys = client.list_keys().await.unwrap();
+    let findings = narrative_keys::audit(&keys, &narrative_keys::AuditOptions::at(Utc::now()));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.key_name == "forever" && f.message.contains("never expires"))
+    );
+    let e = narrative_keys::explain(&PermissionSet::parse_compact("read:jobs").unwrap());
+    assert!(
+        e.to_text()
+            .contains("Jobs: view jobs and their status (read only)")
+    );
+}
