@@ -439,16 +439,22 @@ async fn revoke(s: &Session, ids: &[String], yes: bool, json: bool) -> Result<u8
         for o in &report.outcomes {
             match &o.result {
                 narrative_keys::RevokeResult::Revoked => println!("revoked       {}", o.id),
-                narrative_keys::RevokeResult::AlreadyGone => println!("already gone  {}", o.id),
+                narrative_keys::RevokeResult::AlreadyGone => {
+                    println!(
+                        "not found     {} (already revoked, or not visible to these credentials)",
+                        o.id
+                    )
+                }
                 narrative_keys::RevokeResult::Failed(e) => println!("FAILED        {}: {e}", o.id),
             }
         }
     }
-    Ok(if report.all_revoked() {
-        0
-    } else {
-        EXIT_FINDING
-    })
+    // Scripts learn of a mistyped id; revoking it again is harmless.
+    let all_found = report
+        .outcomes
+        .iter()
+        .all(|o| matches!(o.result, narrative_keys::RevokeResult::Revoked));
+    Ok(if all_found { 0 } else { EXIT_FINDING })
 }
 
 async fn rotate(
@@ -803,7 +809,7 @@ async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
     Ok(0)
 }
 
-/// Keys for tests and the TUI: the sorted list as `list` shows it.
+/// The order `list` shows: by name, case-insensitively, then id.
 pub fn sort_for_display(keys: &mut [ApiKey]) {
     keys.sort_by(|a, b| {
         a.name

@@ -1,0 +1,588 @@
+//! Every subcommand, run as the built binary against a real emulator.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use chrono::{Duration, Utc};
+use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
+use serde_json::Value;
+
+const ADMIN: &str = "cli-test-admin-secret";
+
+async fn emulator() -> RunningEmulator {
+    Emulator::builder()
+        .db(Db::Memory)
+        .bootstrap_key(Some(ADMIN.to_owned()))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// Runs the binary on a blocking thread so the in-process emulator keeps serving.
+async fn run(emu: &RunningEmulator, args: &[&str]) -> Output {
+    run_as(emu, ADMIN, args).await
+}
+
+async fn run_as(emu: &RunningEmulator, key: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
+    cmd.env_clear()
+        .env("NARRATIVE_API_KEY", key)
+        .env("NARRATIVE_ENVIRONMENT", emu.url())
+        .env("NO_COLOR", "1")
+        .args(args);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+fn seed(emu: &RunningEmulator, name: &str, perms: &[(&str, &str)], days: Option<i64>) -> String {
+    let expires = days.map(|d| Utc::now() + Duration::days(d));
+    emu.store()
+        .insert_key(name, perms, expires)
+        .unwrap()
+        .0
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_shows_every_key_with_status_and_filters() {
+    let emu = emulator().await;
+    seed(&emu, "soon", &[("read", "datasets")], Some(3));
+    seed(&emu, "gone", &[("read", "datasets")], Some(-3));
+    let out = run(&emu, &["list", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let keys = json(&out);
+    let keys = keys.as_array().unwrap();
+    assert_eq!(keys.len(), 3);
+    let soon = keys.iter().find(|k| k["name"] == "soon").unwrap();
+    assert_eq!(soon["status"], "expiring_soon");
+    assert_eq!(soon["permissions"][0]["access"], "read");
+    assert!(soon["id"].as_str().unwrap().len() == 36 && soon["expires_at"].is_string());
+    let admin = keys
+        .iter()
+        .find(|k| k["name"] == "bootstrap admin")
+        .unwrap();
+    assert!(admin["expires_at"].is_null());
+    assert_eq!(admin["status"], "no_expiration");
+
+    let out = run(&emu, &["list", "--status", "expired", "--json"]).await;
+    let names: Vec<_> = json(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].clone())
+        .collect();
+    assert_eq!(names, ["gone"]);
+
+    let out = run(&emu, &["list"]).await;
+    let text = stdout(&out);
+    assert!(
+        text.contains("▲ expiring soon") && text.contains("✖ expired"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "NO_COLOR means no escape codes");
+    assert!(stderr(&out).contains("3 keys"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_prints_the_secret_once_or_writes_it_to_a_0600_file() {
+    let emu = emulator().await;
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "dash",
+            "--preset",
+            "read-only-analytics",
+            "--expires",
+            "30d",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["key"]["name"], "dash");
+    assert_eq!(v["key"]["status"], "active");
+    let secret = v["secret"].as_str().unwrap();
+    assert!(emu.store().secret_present(secret).unwrap());
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dash.env");
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "sdk",
+            "--preset",
+            "sdk-development",
+            "--grant",
+            "datasets",
+            "--grant",
+            "write:app_events",
+            "--secret-out",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let content = std::fs::read_to_string(&file).unwrap();
+    let secret = content
+        .strip_prefix("NARRATIVE_API_KEY=")
+        .unwrap()
+        .trim_end();
+    assert!(emu.store().secret_present(secret).unwrap());
+    assert!(!stdout(&out).contains(secret) && !stderr(&out).contains(secret));
+    assert_mode_0600(&file);
+    let created = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .find(|k| k.name == "sdk")
+        .unwrap();
+    let perms: Vec<String> = created
+        .permissions
+        .iter()
+        .map(|(a, r)| format!("{a}:{r}"))
+        .collect();
+    assert_eq!(
+        perms,
+        ["write:app_events", "read:datasets", "write:datasets"]
+    );
+}
+
+fn assert_mode_0600(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{}", path.display());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_is_explained_and_changes_nothing() {
+    let emu = emulator().await;
+    let id = seed(&emu, "keep", &[("read", "datasets")], Some(30));
+    let before = emu.store().list_keys().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["create", "--name", "x", "--preset", "superuser"],
+            "unknown preset `superuser`",
+        ),
+        (
+            &["create", "--name", "x", "--grant", "readdatasets"],
+            "write it as access:resource",
+        ),
+        (
+            &[
+                "create",
+                "--name",
+                "x",
+                "--grant",
+                "read:datasets",
+                "--expires",
+                "2020-01-01",
+            ],
+            "not in the future",
+        ),
+        (
+            &[
+                "create",
+                "--name",
+                "x",
+                "--grant",
+                "read:encryption_materials",
+            ],
+            "supports write only",
+        ),
+        (
+            &["create", "--name", "", "--grant", "read:datasets"],
+            "the name is empty",
+        ),
+        (
+            &[
+                "create",
+                "--name",
+                "x",
+                "--grant",
+                "read:datasets",
+                "--expires",
+                "soon",
+            ],
+            "is not an expiration",
+        ),
+        (&["show", "not-an-id"], "is not a key id"),
+        (&["update", &id, "--drop", "write:jobs"], "does not hold it"),
+        (&["update", &id], "nothing to change"),
+        (&["revoke", &id], "without confirmation"),
+        (
+            &["audit", "--expiring-within", "2027-01-01"],
+            "is not a span",
+        ),
+        (&["incident"], "nothing selected"),
+    ];
+    for (args, expected) in cases {
+        let out = run(&emu, args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = run(&emu, &["show", "8d0c1bfe-5d1b-4d7c-9f0e-3c8f3f1c0a11"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("No API key with id"),
+        "the server's words: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        emu.store().list_keys().unwrap(),
+        before,
+        "no key was touched"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn update_prints_what_changed() {
+    let emu = emulator().await;
+    let id = seed(
+        &emu,
+        "etl",
+        &[("read", "datasets"), ("revise", "uploads")],
+        Some(10),
+    );
+    let out = run(
+        &emu,
+        &[
+            "update",
+            &id,
+            "--name",
+            "etl v2",
+            "--grant",
+            "write:datasets",
+            "--drop",
+            "read:datasets",
+            "--expires",
+            "2099-01-31",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["changes"]["name"]["to"], "etl v2");
+    assert_eq!(v["changes"]["added"], serde_json::json!(["write:datasets"]));
+    assert_eq!(
+        v["changes"]["removed"],
+        serde_json::json!(["read:datasets"])
+    );
+    assert_eq!(v["changes"]["expires_at"]["to"], "2099-01-31T00:00:00Z");
+    let stored = emu.store().get(id.parse().unwrap()).unwrap().unwrap();
+    assert!(
+        stored.has("revise", "uploads"),
+        "unknown levels survive an edit"
+    );
+    let out = run(&emu, &["update", &id, "--name", "etl v3"]).await;
+    assert!(
+        stdout(&out).contains("name:    etl v2 → etl v3"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoke_and_rotate() {
+    let emu = emulator().await;
+    let a = seed(&emu, "a", &[("read", "datasets")], Some(10));
+    let b = seed(&emu, "b", &[("read", "jobs"), ("write", "jobs")], Some(10));
+    let out = run(&emu, &["revoke", &a, "--yes", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["results"][0]["result"], "revoked");
+    assert!(emu.store().get(a.parse().unwrap()).unwrap().is_none());
+    let out = run(&emu, &["revoke", &a, "--yes"]).await;
+    assert_eq!(out.status.code(), Some(1), "an unknown id is reported");
+    assert!(stdout(&out).contains("not found"), "{}", stdout(&out));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.env");
+    let out = run(
+        &emu,
+        &[
+            "rotate",
+            &b,
+            "--secret-out",
+            file.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["old_key"], "revoked");
+    assert_eq!(v["new"]["permissions"], v["old"]["permissions"]);
+    assert!(v.get("secret").is_none());
+    assert_mode_0600(&file);
+    assert!(emu.store().get(b.parse().unwrap()).unwrap().is_none());
+    let new_id = v["new"]["id"].as_str().unwrap();
+    let out = run(
+        &emu,
+        &["rotate", new_id, "--keep-old", "--expires", "7d", "--json"],
+    )
+    .await;
+    let v = json(&out);
+    assert_eq!(v["old_key"], "kept");
+    assert!(
+        emu.store()
+            .secret_present(v["secret"].as_str().unwrap())
+            .unwrap()
+    );
+    assert!(emu.store().get(new_id.parse().unwrap()).unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn incident_dry_run_then_revoke_replace_and_report() {
+    let emu = emulator().await;
+    for i in 0..3 {
+        seed(
+            &emu,
+            &format!("leaked-{i}"),
+            &[("read", "datasets")],
+            Some(10),
+        );
+    }
+    seed(&emu, "safe", &[("read", "datasets")], Some(10));
+    let before = emu.store().list_keys().unwrap();
+    let out = run(
+        &emu,
+        &["incident", "--name-matches", "leaked-*", "--dry-run"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("3 key(s) will be revoked"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        emu.store().list_keys().unwrap(),
+        before,
+        "a dry run changes nothing"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("incident.json");
+    let secrets = dir.path().join("replacements.env");
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            "--name-matches",
+            "leaked-*",
+            "--replace",
+            "--yes",
+            "--note",
+            "laptop stolen",
+            "--report",
+            report.to_str().unwrap(),
+            "--secrets-out",
+            secrets.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["revoked"].as_array().unwrap().len(), 3);
+    assert_eq!(r["replacements"].as_array().unwrap().len(), 3);
+    assert_eq!(r["note"], "laptop stolen");
+    assert_mode_0600(&secrets);
+    let secret_lines = std::fs::read_to_string(&secrets).unwrap();
+    for line in secret_lines.lines().filter(|l| !l.starts_with('#')) {
+        let (_, secret) = line.split_once('=').unwrap();
+        assert!(emu.store().secret_present(secret).unwrap());
+        assert!(!std::fs::read_to_string(&report).unwrap().contains(secret));
+    }
+    let md = dir.path().join("incident.md");
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            "--holding",
+            "read:datasets",
+            "--name-matches",
+            "safe",
+            "--yes",
+            "--report",
+            md.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .starts_with("# API key incident report")
+    );
+    let names: Vec<String> = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    assert!(!names.contains(&"safe".to_owned()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_gates_ci_on_warnings() {
+    let emu = emulator().await;
+    let out = run(&emu, &["audit", "--json"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the admin key never expires and can mint keys"
+    );
+    let v = json(&out);
+    assert_eq!(v["counts"]["critical"], 1);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "can_mint_keys")
+    );
+
+    // A clean set: one narrow key with an expiration, and no admin key.
+    let (_, auditor) = emu
+        .store()
+        .insert_key(
+            "auditor",
+            &[("read", "access_tokens")],
+            Some(Utc::now() + Duration::days(60)),
+        )
+        .unwrap();
+    let admin_id = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .find(|k| k.name == "bootstrap admin")
+        .unwrap()
+        .id;
+    emu.store().delete(admin_id).unwrap();
+    let out = run_as(&emu, &auditor, &["audit"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = run_as(&emu, &auditor, &["audit", "--expiring-within", "90d"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "60 days is soon when soon is 90 days"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn show_explain_catalog_presets_whoami_and_completions() {
+    let emu = emulator().await;
+    let id = seed(
+        &emu,
+        "ops",
+        &[("read", "workflows"), ("write", "access_tokens")],
+        None,
+    );
+    let v = json(&run(&emu, &["show", &id, "--json"]).await);
+    assert_eq!(v["key"]["name"], "ops");
+    assert!(
+        v["explanation"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("create further API keys")
+    );
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "no_expiration")
+    );
+    let text = stdout(&run(&emu, &["explain", &id]).await);
+    assert!(
+        text.contains("Automation:") && text.contains("Workflows: view"),
+        "{text}"
+    );
+    let text = stdout(&run(&emu, &["explain", "--grant", "write:data_streams"]).await);
+    assert!(
+        text.contains("DataStreams: create, update and delete"),
+        "{text}"
+    );
+    let catalog = json(&run(&emu, &["catalog", "--json"]).await);
+    assert_eq!(catalog.as_array().unwrap().len(), 27);
+    let presets = json(&run(&emu, &["presets", "--json"]).await);
+    assert_eq!(presets[1]["name"], "data-ingestion");
+    let me = json(&run(&emu, &["whoami", "--json"]).await);
+    assert_eq!(me["name"], "Emulator User");
+    let bash = stdout(&run(&emu, &["completions", "bash"]).await);
+    assert!(bash.contains("narrative-keys") && bash.contains("--secret-out"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_credentials_and_unreachable_servers_say_what_to_do() {
+    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
+    let out = cmd.env_clear().args(["list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("NARRATIVE_API_KEY") && stderr(&out).contains("--demo"));
+
+    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
+    let out = cmd
+        .env_clear()
+        .args([
+            "list",
+            "--api-key",
+            "k",
+            "--environment",
+            "http://127.0.0.1:9",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("could not connect"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("hint: check --environment"),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
+    let out = cmd
+        .env_clear()
+        .args(["list", "--api-key", "k", "--environment", "staging"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`staging` is not an environment"));
+}
