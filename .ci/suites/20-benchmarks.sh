@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Benchmarks in short mode; the full figures come from the commands in the README.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# 300 keys keeps this under a minute; the ratio does not depend on the count.
+BENCH_KEYS=${BENCH_KEYS:-300} cargo bench -p narrative-keys --bench revoke_many --profile dev --locked
