@@ -159,4 +159,10 @@ impl Error {
     }
 }
 
+impl From<ValidationReport> for Error {
+    fn from(report: ValidationReport) -> Self {
+        Error::InvalidInput(report)
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

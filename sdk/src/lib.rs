@@ -11,8 +11,7 @@
 //! let key = NewKey::builder("nightly ingestion")
 //!     .preset(Preset::DataIngestion, &[])
 //!     .expires(Expiration::in_days(90, chrono::Utc::now()))
-//!     .build()
-//!     .map_err(narrative_keys::Error::InvalidInput)?;
+//!     .build()?; // every validation problem at once, before anything is sent
 //! let created = client.create_key(&key).await?;
 //! println!("store this now, it is shown once: {}", created.secret.expose());
 //! # Ok(()) }
