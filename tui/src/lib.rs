@@ -4,6 +4,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod error;
+pub mod logging;
 pub mod output;
 pub mod secret_file;
 pub mod session;

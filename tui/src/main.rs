@@ -7,6 +7,10 @@ use narrative_keys_tui::commands;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = narrative_keys_tui::logging::init(cli.global.log_file.as_deref()) {
+        eprintln!("error: {}", e.message);
+        return e.exit_code();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
