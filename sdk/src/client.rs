@@ -6,12 +6,11 @@ use std::time::Duration;
 use chrono::Utc;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
 use url::Url;
 use zeroize::Zeroize;
 
 use crate::environment::Environment;
-use crate::error::{ApiError, Error, Result, TransportKind};
+use crate::error::{Error, Result, TransportKind};
 use crate::key::{ApiKey, CreatedKey, KeyUpdate, NewKey};
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Secret;
@@ -203,14 +202,14 @@ impl Client {
         let reply = self
             .send(Method::GET, KEYS_PATH, None, Idempotent::Yes)
             .await?;
-        Ok(decode::<wire::ListResponse>(&reply)?.records)
+        decode::list(reply.status.as_u16(), &reply.body)
     }
 
     pub async fn get_key(&self, id: &str) -> Result<ApiKey> {
         check_key_id(id).map_err(Error::InvalidInput)?;
         let path = format!("{KEYS_PATH}/{id}");
         let reply = self.send(Method::GET, &path, None, Idempotent::Yes).await?;
-        Ok(decode::<wire::GetResponse>(&reply)?.record)
+        decode::get(reply.status.as_u16(), &reply.body)
     }
 
     /// Creates a key and returns it with its secret, which is shown only now.
@@ -227,19 +226,10 @@ impl Client {
         let mut reply = self
             .send(Method::POST, KEYS_PATH, Some(body), Idempotent::No)
             .await?;
-        let decoded = decode::<wire::CreateResponse>(&reply);
+        let created = decode::created(reply.status.as_u16(), &reply.body);
         // The raw body holds the secret; do not leave it in freed memory.
         reply.body.zeroize();
-        let created = decoded?;
-        Ok(CreatedKey {
-            key: ApiKey {
-                id: created.id,
-                name: created.name,
-                permissions: created.permissions,
-                expires_at: created.expires_at,
-            },
-            secret: created.access_token,
-        })
+        created
     }
 
     /// Changes a key's name, permissions (replaced whole) or expiration.
@@ -254,7 +244,7 @@ impl Client {
         let reply = self
             .send(Method::PUT, &path, Some(body), Idempotent::Yes)
             .await?;
-        decode::<ApiKey>(&reply)
+        decode::updated(reply.status.as_u16(), &reply.body)
     }
 
     /// Revokes (deletes) a key. It stops working at once.
@@ -283,7 +273,7 @@ impl Client {
         let reply = self
             .send(Method::GET, "whoami", None, Idempotent::Yes)
             .await?;
-        decode(&reply)
+        decode::whoami(reply.status.as_u16(), &reply.body)
     }
 
     async fn send(
@@ -309,7 +299,9 @@ impl Client {
                         body: reply.1,
                     });
                 }
-                Ok((status, body, retry_after)) => error_from_response(status, &body, retry_after),
+                Ok((status, body, retry_after)) => {
+                    decode::error(status.as_u16(), &body, retry_after)
+                }
                 Err(e) => e,
             };
             let retries_left = attempts <= inner.retry.max_retries;
@@ -431,38 +423,87 @@ fn is_connect(e: &reqwest::Error) -> bool {
     e.is_request()
 }
 
-fn error_from_response(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> Error {
-    let (error, description) = match serde_json::from_slice::<wire::ErrorBody>(body) {
-        Ok(b) => (b.error, b.error_description),
-        Err(_) => (String::new(), String::new()),
-    };
-    let api = ApiError {
-        status: status.as_u16(),
-        error: if error.is_empty() {
-            status.canonical_reason().unwrap_or("").to_owned()
-        } else {
-            error
-        },
-        description,
-    };
-    match status.as_u16() {
-        400 => Error::BadRequest(api),
-        401 => Error::Unauthorized(api),
-        403 => Error::Forbidden(api),
-        404 => Error::NotFound(api),
-        429 => Error::RateLimited { api, retry_after },
-        500..=599 => Error::Server(api),
-        _ => Error::UnexpectedStatus(api),
-    }
-}
+/// The response decoders, exactly as the client uses them; public (hidden)
+/// so that property tests and fuzz targets exercise the real code.
+#[doc(hidden)]
+pub mod decode {
+    use std::time::Duration;
 
-fn decode<T: DeserializeOwned>(reply: &Reply) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(&reply.body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
-        status: reply.status.as_u16(),
-        path: e.path().to_string(),
-        message: redact_quoted(&e.inner().to_string()),
-    })
+    use serde::de::DeserializeOwned;
+
+    use super::redact_quoted;
+    use crate::error::{ApiError, Error, Result};
+    use crate::key::{ApiKey, CreatedKey};
+    use crate::whoami::Whoami;
+    use crate::wire;
+
+    fn body<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+            status,
+            path: e.path().to_string(),
+            message: redact_quoted(&e.inner().to_string()),
+        })
+    }
+
+    pub fn list(status: u16, bytes: &[u8]) -> Result<Vec<ApiKey>> {
+        Ok(body::<wire::ListResponse>(status, bytes)?.records)
+    }
+
+    pub fn get(status: u16, bytes: &[u8]) -> Result<ApiKey> {
+        Ok(body::<wire::GetResponse>(status, bytes)?.record)
+    }
+
+    pub fn updated(status: u16, bytes: &[u8]) -> Result<ApiKey> {
+        body(status, bytes)
+    }
+
+    pub fn whoami(status: u16, bytes: &[u8]) -> Result<Whoami> {
+        body(status, bytes)
+    }
+
+    pub fn created(status: u16, bytes: &[u8]) -> Result<CreatedKey> {
+        let c = body::<wire::CreateResponse>(status, bytes)?;
+        Ok(CreatedKey {
+            key: ApiKey {
+                id: c.id,
+                name: c.name,
+                permissions: c.permissions,
+                expires_at: c.expires_at,
+            },
+            secret: c.access_token,
+        })
+    }
+
+    /// The error for a non-success status, keeping the server's words.
+    pub fn error(status: u16, bytes: &[u8], retry_after: Option<Duration>) -> Error {
+        let (error, description) = match serde_json::from_slice::<wire::ErrorBody>(bytes) {
+            Ok(b) => (b.error, b.error_description),
+            Err(_) => (String::new(), String::new()),
+        };
+        let reason = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("");
+        let api = ApiError {
+            status,
+            error: if error.is_empty() {
+                reason.to_owned()
+            } else {
+                error
+            },
+            description,
+        };
+        match status {
+            400 => Error::BadRequest(api),
+            401 => Error::Unauthorized(api),
+            403 => Error::Forbidden(api),
+            404 => Error::NotFound(api),
+            429 => Error::RateLimited { api, retry_after },
+            500..=599 => Error::Server(api),
+            _ => Error::UnexpectedStatus(api),
+        }
+    }
 }
 
 /// serde's messages quote the offending value; a value in a response may be a
@@ -493,22 +534,14 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path_and_hide_values() {
-        let reply = Reply {
-            status: StatusCode::OK,
-            body: br#"{"records":[{"id":"a","name":"n","permissions":[{"access":"read","resource":5}]}]}"#
-                .to_vec(),
-        };
-        let err = decode::<wire::ListResponse>(&reply).unwrap_err();
+        let body = br#"{"records":[{"id":"a","name":"n","permissions":[{"access":"read","resource":5}]}]}"#;
+        let err = decode::list(200, body).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("records[0].permissions[0].resource"),
             "{text}"
         );
-        let reply = Reply {
-            status: StatusCode::OK,
-            body: br#"{"records":"s3cr3t-value"}"#.to_vec(),
-        };
-        let text = decode::<wire::ListResponse>(&reply)
+        let text = decode::list(200, br#"{"records":"s3cr3t-value"}"#)
             .unwrap_err()
             .to_string();
         assert!(!text.contains("s3cr3t"), "{text}");
@@ -516,8 +549,8 @@ mod tests {
 
     #[test]
     fn error_bodies_keep_the_servers_words() {
-        let e = error_from_response(
-            StatusCode::FORBIDDEN,
+        let e = decode::error(
+            403,
             br#"{"error":"Forbidden","error_description":"This key lacks write:access_tokens."}"#,
             None,
         );
@@ -526,7 +559,7 @@ mod tests {
             e.to_string(),
             "forbidden: This key lacks write:access_tokens. (403 Forbidden)"
         );
-        let e = error_from_response(StatusCode::BAD_GATEWAY, b"<html>", None);
+        let e = decode::error(502, b"<html>", None);
         assert_eq!(e.to_string(), "server error: 502 Bad Gateway");
     }
 }
