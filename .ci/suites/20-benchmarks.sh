@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # 300 keys keeps this under a minute; the ratio does not depend on the count.
 BENCH_KEYS=${BENCH_KEYS:-300} cargo bench -p narrative-keys --bench revoke_many --profile dev --locked
+# The load run in short mode: 64 clients for 5 s; fails on any error or lost write.
+LOAD_SECONDS=${LOAD_SECONDS:-5} cargo bench -p narrative-keys-emulator --bench load --profile dev --locked
