@@ -7,3 +7,4 @@ pub mod error;
 pub mod output;
 pub mod secret_file;
 pub mod session;
+pub mod ui;
