@@ -909,7 +909,7 @@ impl App {
             ("e", "edit the selected key"),
             ("r", "rotate the selected key"),
             ("d", "revoke the marked keys, or the selected one"),
-            ("i", "incident response on the marked keys (dry run first)"),
+            ("i", "incident response on the marked keys (dry run)"),
             ("R", "refresh"),
             ("?", "this help"),
             ("q / Ctrl-C", "quit"),
@@ -986,10 +986,10 @@ impl App {
             ("d", "revoke"),
             ("/", "filter"),
             ("s", "sort"),
-            ("space", "mark"),
-            ("i", "incident"),
             ("?", "help"),
             ("q", "quit"),
+            ("space", "mark"),
+            ("i", "incident"),
         ]
     }
 }

@@ -20,7 +20,7 @@ use crate::output::{clean, status_symbol};
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Below this width the list and the detail pane are stacked, not side by side.
-const SIDE_BY_SIDE: u16 = 110;
+const SIDE_BY_SIDE: u16 = 150;
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     let [header, body, status, hints] = Layout::vertical([

@@ -9,7 +9,7 @@ use super::{SPINNER, centered};
 use crate::output::{clean, status_symbol};
 use crate::ui::app::App;
 use crate::ui::modal::{IncidentModal, Modal, SecretModal};
-use crate::ui::text::{compact_permissions, truncate};
+use crate::ui::text::truncate;
 use crate::ui::theme::Theme;
 
 fn keys_line(theme: Theme, pairs: &[(&str, &str)]) -> Line<'static> {
@@ -249,9 +249,8 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
                         theme.status(p.status),
                     ),
                     Span::raw(format!(
-                        "\"{}\" {} ",
-                        truncate(&clean(&p.key.name), 28),
-                        truncate(&compact_permissions(&p.key.permissions), 26)
+                        "{:<31}",
+                        format!("\"{}\"", truncate(&clean(&p.key.name), 28))
                     )),
                     Span::styled(clean(&p.key.id), theme.dim()),
                 ]));
