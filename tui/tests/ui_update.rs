@@ -462,3 +462,17 @@ fn tiny_terminals_do_not_panic() {
         app.update(Action::Resize(w, h));
     }
 }
+
+#[test]
+fn revoking_a_key_manager_warns_about_the_session() {
+    let mut app = loaded_app();
+    ch(&mut app, '/');
+    typed(&mut app, "Key admin");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'd');
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("can manage keys"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    ch(&mut app, 'i');
+    assert!(draw(&app, 120, 40).contains("can manage keys"));
+}

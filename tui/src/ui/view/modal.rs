@@ -115,6 +115,11 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 "It stops working at once, for everything that uses it. This cannot be undone.",
                 theme.warning(),
             )));
+            lines.extend(key_manager_warning(
+                app,
+                keys.iter().map(|(id, _)| id.as_str()),
+                theme,
+            ));
             lines.push(Line::raw(""));
             lines.push(keys_line(theme, &[("y", "revoke"), ("n / Esc", "keep it")]));
             dialog(frame, area, " Revoke? ".to_owned(), lines, theme, w);
@@ -138,6 +143,34 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
         Modal::Secret(m) => secret(m, theme, frame, area, w),
         Modal::Incident(stage) => incident(stage, app, theme, frame, area, w),
     }
+}
+
+/// Revoking a key that can manage keys may revoke the one this session signs
+/// in with; the API cannot say which that is, so say it plainly.
+fn key_manager_warning<'a>(
+    app: &App,
+    ids: impl Iterator<Item = &'a str>,
+    theme: Theme,
+) -> Option<Line<'static>> {
+    let admin = narrative_keys::Resource::new("access_tokens");
+    let names: Vec<String> = ids
+        .filter_map(|id| app.keys.iter().find(|k| k.id == id))
+        .filter(|k| {
+            k.permissions
+                .grants(&narrative_keys::AccessLevel::Write, &admin)
+        })
+        .map(|k| format!("\"{}\"", truncate(&clean(&k.name), 30)))
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    Some(Line::from(Span::styled(
+        format!(
+            "▲ {} can manage keys: if it is the key this session signs in with, nothing here will work afterwards.",
+            names.join(", ")
+        ),
+        theme.error(),
+    )))
 }
 
 fn note_line(theme: Theme, note: &Result<String, String>) -> Line<'static> {
@@ -273,6 +306,11 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
                 "Afterwards the report is saved to a Markdown file in the current directory.",
                 theme.dim(),
             )));
+            lines.extend(key_manager_warning(
+                app,
+                plan.keys.iter().map(|p| p.key.id.as_str()),
+                theme,
+            ));
             lines.push(Line::raw(""));
             lines.push(keys_line(
                 theme,
