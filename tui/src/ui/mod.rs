@@ -58,6 +58,11 @@ pub async fn run(global: &GlobalArgs, started: Instant) -> Result<u8, CliError> 
         print!("{WELCOME}");
         return Ok(0);
     }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(CliError::usage("the terminal UI needs a terminal")
+            .hint("in scripts, use the subcommands: narrative-keys --help"));
+    }
     let session = session::connect(global).await?;
     let result = runtime::run(
         session.client.clone(),

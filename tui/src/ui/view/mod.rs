@@ -23,10 +23,20 @@ pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦"
 const SIDE_BY_SIDE: u16 = 150;
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
+    // An error that does not fit on one line gets up to three.
+    let status_h = app
+        .status
+        .as_ref()
+        .filter(|s| s.error && !app.filtering)
+        .map_or(1, |s| {
+            let busy = app.busy.first().map_or(0, |b| b.width() + 4);
+            let text = format!("{}✖ {}", " ".repeat(busy), s.text);
+            wrapped_lines(&text, frame.area().width as usize).clamp(1, 3) as u16
+        });
     let [header, body, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status_h),
         Constraint::Length(1),
     ])
     .areas(frame.area());
@@ -126,7 +136,10 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
 }
 
 fn render_hints(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -154,4 +167,22 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
         width: w,
         height: h,
     }
+}
+
+/// How many lines `text` takes when wrapped at word boundaries to `width`.
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.width();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            lines += 1 + w.saturating_sub(1) / width;
+            used = w % width;
+        }
+    }
+    lines
 }
