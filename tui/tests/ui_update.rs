@@ -476,3 +476,30 @@ fn revoking_a_key_manager_warns_about_the_session() {
     ch(&mut app, 'i');
     assert!(draw(&app, 120, 40).contains("can manage keys"));
 }
+
+#[test]
+fn no_color_draws_without_colour() {
+    use narrative_keys_tui::ui::theme::Theme;
+    use narrative_keys_tui::ui::view;
+    use ratatui::style::Color;
+    let mut app = loaded_app();
+    ch(&mut app, 'd');
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| view::render(&app, Theme::MONO, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "NO_COLOR: no cell has a colour"
+    );
+    // The status still reads: every status has its own symbol.
+    press(&mut app, KeyCode::Esc);
+    let screen = draw(&app, 80, 24);
+    for symbol in ["●", "▲", "✖"] {
+        assert!(screen.contains(symbol), "{symbol}");
+    }
+}
