@@ -8,3 +8,4 @@ pub mod logging;
 pub mod output;
 pub mod secret_file;
 pub mod session;
+pub mod ui;

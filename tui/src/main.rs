@@ -6,10 +6,14 @@ use narrative_keys_tui::cli::Cli;
 use narrative_keys_tui::commands;
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
-    if let Err(e) = narrative_keys_tui::logging::init(cli.global.log_file.as_deref()) {
-        eprintln!("error: {}", e.message);
-        return e.exit_code();
+    // Subcommands log only when asked; the UI starts its own default log.
+    if cli.command.is_some() {
+        if let Err(e) = narrative_keys_tui::logging::init(cli.global.log_file.as_deref(), false) {
+            eprintln!("error: {}", e.message);
+            return e.exit_code();
+        }
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -21,13 +25,11 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let Some(command) = cli.command else {
-        eprintln!(
-            "The terminal UI is not built yet; see `narrative-keys --help` for the commands."
-        );
-        return ExitCode::from(2);
+    let result = match cli.command {
+        None => runtime.block_on(narrative_keys_tui::ui::run(&cli.global, started)),
+        Some(command) => runtime.block_on(commands::run(command, &cli.global)),
     };
-    match runtime.block_on(commands::run(command, &cli.global)) {
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             let red = anstyle::Style::new()

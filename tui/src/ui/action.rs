@@ -1,0 +1,87 @@
+//! Everything that can happen to the app (`Action`) and everything the app
+//! asks the outside world to do (`Effect`). `App::update` turns one into the
+//! other without doing any I/O itself.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+use narrative_keys::incident::{IncidentPlan, IncidentReport};
+use narrative_keys::{ApiKey, CreatedKey, KeyUpdate, NewKey, Secret};
+
+/// An input, a clock tick, or the result of an effect.
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    /// The terminal was resized; the next frame lays itself out anew.
+    Resize(u16, u16),
+    /// Advances the spinner and the clock used for relative dates.
+    Tick(DateTime<Utc>),
+    /// Ctrl-C from outside the terminal (SIGINT), or the event stream ended.
+    Quit,
+    KeysLoaded(Result<Vec<ApiKey>, String>),
+    Created(Result<CreatedKey, String>),
+    Updated(Result<ApiKey, String>),
+    Rotated(Result<Rotated, String>),
+    /// One entry per key: id, name, and what happened.
+    Revoked(Vec<(String, String, Result<(), String>)>),
+    IncidentDone(Box<IncidentDone>),
+    /// Whether the OSC 52 sequence could be written to the terminal.
+    Copied(Result<(), String>),
+    SecretWritten(Result<PathBuf, String>),
+    ReportSaved(Result<PathBuf, String>),
+}
+
+/// A rotation as the UI needs it.
+#[derive(Debug)]
+pub struct Rotated {
+    pub old: ApiKey,
+    pub new: CreatedKey,
+    /// `Err` when the new key exists but the old one could not be revoked.
+    pub old_revoked: Result<(), String>,
+}
+
+#[derive(Debug)]
+pub struct IncidentDone {
+    pub report: IncidentReport,
+    /// The replacements' secrets, by the id of the key each replaces.
+    pub replacements: Vec<(String, CreatedKey)>,
+}
+
+/// Work for the runtime: network calls run as tasks, whose results come
+/// back as actions; terminal and file writes are done in place.
+#[derive(Debug)]
+pub enum Effect {
+    LoadKeys,
+    Create(NewKey),
+    Update {
+        id: String,
+        update: KeyUpdate,
+    },
+    Rotate {
+        id: String,
+    },
+    Revoke(Vec<(String, String)>),
+    Incident(Box<IncidentPlan>),
+    /// Sends the secret to the terminal's clipboard with OSC 52.
+    Copy(Secret),
+    WriteSecret {
+        path: PathBuf,
+        secret: Secret,
+    },
+    SaveReport {
+        path: PathBuf,
+        markdown: String,
+    },
+    Many(Vec<Effect>),
+}
+
+impl Effect {
+    /// Flattens `Many` for callers (and tests) that look at single effects.
+    pub fn flatten(self) -> Vec<Effect> {
+        match self {
+            Effect::Many(v) => v.into_iter().flat_map(Effect::flatten).collect(),
+            e => vec![e],
+        }
+    }
+}

@@ -1,0 +1,480 @@
+//! The guided form that creates a key or edits one: name, permissions (a
+//! preset or the matrix), expiration, and a review step that shows the
+//! explanation, the audit findings and, for an edit, the diff.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+use narrative_keys::audit::{AuditOptions, Finding, audit_one};
+use narrative_keys::validation::{Field, Problem, Severity};
+use narrative_keys::{
+    ApiKey, Expiration, KeyUpdate, NewKey, PermissionSet, Preset, ValidationReport,
+};
+
+use super::input::TextInput;
+use super::matrix::{Matrix, MatrixMsg};
+
+/// The choices offered for an expiration, in days.
+pub const DAYS: [i64; 5] = [30, 60, 90, 180, 365];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Create,
+    Edit(Box<ApiKey>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Name,
+    Permissions,
+    Expiration,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 4] = [
+        Step::Name,
+        Step::Permissions,
+        Step::Expiration,
+        Step::Review,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Name => "Name",
+            Step::Permissions => "Permissions",
+            Step::Expiration => "Expiration",
+            Step::Review => "Review",
+        }
+    }
+
+    pub fn field(self) -> Option<Field> {
+        match self {
+            Step::Name => Some(Field::Name),
+            Step::Permissions => Some(Field::Permissions),
+            Step::Expiration => Some(Field::Expiration),
+            Step::Review => None,
+        }
+    }
+
+    fn next(self) -> Step {
+        match self {
+            Step::Name => Step::Permissions,
+            Step::Permissions => Step::Expiration,
+            Step::Expiration | Step::Review => Step::Review,
+        }
+    }
+
+    fn prev(self) -> Step {
+        match self {
+            Step::Name | Step::Permissions => Step::Name,
+            Step::Expiration => Step::Permissions,
+            Step::Review => Step::Expiration,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PermFocus {
+    Presets,
+    Matrix,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryChoice {
+    /// Edit only: leave the expiration as it is.
+    Keep,
+    Days(i64),
+    Date,
+    Never,
+}
+
+impl ExpiryChoice {
+    pub fn label(self) -> String {
+        match self {
+            ExpiryChoice::Keep => "keep the current expiration".to_owned(),
+            ExpiryChoice::Days(d) => format!("{d} days"),
+            ExpiryChoice::Date => "on a date (YYYY-MM-DD)".to_owned(),
+            ExpiryChoice::Never => "never (not recommended)".to_owned(),
+        }
+    }
+}
+
+/// What the form wants from the app after a key.
+#[derive(Debug)]
+pub enum FormMsg {
+    /// Not the form's key: the app may use it (help, quit).
+    Ignored,
+    Consumed,
+    Cancel,
+    Create(NewKey),
+    Update {
+        id: String,
+        update: KeyUpdate,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub mode: Mode,
+    pub step: Step,
+    pub name: TextInput,
+    pub perm_focus: PermFocus,
+    /// 0..5 are `Preset::ALL`; 5 is "custom".
+    pub preset_cursor: usize,
+    /// The preset last applied, while the matrix still holds it.
+    pub preset: Option<Preset>,
+    pub matrix: Matrix,
+    pub expiry_cursor: usize,
+    pub date: TextInput,
+    pub never_confirmed: bool,
+    /// The "no expiration?" question is open.
+    pub confirm_never: bool,
+    pub review_scroll: u16,
+}
+
+impl Form {
+    pub fn create() -> Self {
+        Self {
+            mode: Mode::Create,
+            step: Step::Name,
+            name: TextInput::default(),
+            perm_focus: PermFocus::Presets,
+            preset_cursor: 0,
+            preset: None,
+            matrix: Matrix::new(PermissionSet::new()),
+            // 90 days: the default the product recommends.
+            expiry_cursor: 2,
+            date: TextInput::default(),
+            never_confirmed: false,
+            confirm_never: false,
+            review_scroll: 0,
+        }
+    }
+
+    pub fn edit(key: &ApiKey) -> Self {
+        Self {
+            mode: Mode::Edit(Box::new(key.clone())),
+            name: TextInput::new(key.name.clone()),
+            perm_focus: PermFocus::Matrix,
+            preset_cursor: Preset::ALL.len(),
+            matrix: Matrix::new(key.permissions.clone()),
+            expiry_cursor: 0,
+            ..Self::create()
+        }
+    }
+
+    pub fn original(&self) -> Option<&ApiKey> {
+        match &self.mode {
+            Mode::Create => None,
+            Mode::Edit(k) => Some(k),
+        }
+    }
+
+    pub fn choices(&self) -> Vec<ExpiryChoice> {
+        let mut v = Vec::new();
+        if self.original().is_some() {
+            v.push(ExpiryChoice::Keep);
+        }
+        v.extend(DAYS.iter().map(|d| ExpiryChoice::Days(*d)));
+        v.push(ExpiryChoice::Date);
+        v.push(ExpiryChoice::Never);
+        v
+    }
+
+    pub fn choice(&self) -> ExpiryChoice {
+        let choices = self.choices();
+        choices
+            .get(self.expiry_cursor)
+            .or(choices.last())
+            .copied()
+            .unwrap_or(ExpiryChoice::Never)
+    }
+
+    pub fn permissions(&self) -> &PermissionSet {
+        &self.matrix.perms
+    }
+
+    /// The chosen expiration; `Ok(None)` keeps an edited key's own.
+    pub fn expiration(&self, now: DateTime<Utc>) -> Result<Option<Expiration>, String> {
+        match self.choice() {
+            ExpiryChoice::Keep => Ok(None),
+            ExpiryChoice::Days(d) => Ok(Some(Expiration::in_days(d, now))),
+            ExpiryChoice::Never => Ok(Some(Expiration::Never)),
+            ExpiryChoice::Date => {
+                if self.date.value.trim().is_empty() {
+                    return Err("type a date such as 2027-01-31".to_owned());
+                }
+                Expiration::parse(&self.date.value, now)
+                    .map(Some)
+                    .map_err(|e| e.reason)
+            }
+        }
+    }
+
+    /// The change an edit would send.
+    pub fn update(&self, now: DateTime<Utc>) -> Option<KeyUpdate> {
+        let original = self.original()?;
+        let mut update = KeyUpdate::new();
+        if self.name.value.trim() != original.name {
+            update = update.name(self.name.value.trim());
+        }
+        if self.matrix.perms != original.permissions {
+            update = update.permissions(self.matrix.perms.clone());
+        }
+        if let Ok(Some(e)) = self.expiration(now) {
+            update = update.expires(e);
+        }
+        Some(update)
+    }
+
+    /// Every problem with what has been entered so far, errors and warnings.
+    pub fn report(&self, now: DateTime<Utc>) -> ValidationReport {
+        let expiration = self.expiration(now);
+        let mut report = match self.original() {
+            None => {
+                let exp = expiration
+                    .clone()
+                    .ok()
+                    .flatten()
+                    .unwrap_or(Expiration::Never);
+                match NewKey::builder(self.name.value.clone())
+                    .permissions(self.matrix.perms.iter().cloned())
+                    .expires(exp)
+                    .build_at(now)
+                {
+                    Ok(k) => k.warnings().clone(),
+                    Err(r) => r,
+                }
+            }
+            Some(_) => self
+                .update(now)
+                .map(|u| u.validate(now))
+                .unwrap_or_default(),
+        };
+        if let Err(message) = expiration {
+            report.problems.retain(|p| p.field != Field::Expiration);
+            report.problems.push(Problem {
+                field: Field::Expiration,
+                severity: Severity::Error,
+                message,
+            });
+        }
+        if self.preset == Some(Preset::SdkDevelopment) && self.matrix.perms.is_empty() {
+            report.problems.retain(|p| p.field != Field::Permissions);
+            report.problems.push(Problem {
+                field: Field::Permissions,
+                severity: Severity::Error,
+                message: "SDK development: choose the resources your application uses in the matrix (space toggles a cell)".to_owned(),
+            });
+        }
+        report
+    }
+
+    /// The key as it would look once sent, for the explanation and audit.
+    pub fn preview(&self, now: DateTime<Utc>) -> ApiKey {
+        let expires_at = match (self.expiration(now), self.original()) {
+            (Ok(Some(e)), _) => e.instant(),
+            (_, Some(k)) => k.expires_at,
+            (_, None) => None,
+        };
+        ApiKey {
+            id: self
+                .original()
+                .map_or_else(|| "(new)".to_owned(), |k| k.id.clone()),
+            name: self.name.value.trim().to_owned(),
+            permissions: self.matrix.perms.clone(),
+            expires_at,
+        }
+    }
+
+    pub fn findings(&self, now: DateTime<Utc>) -> Vec<Finding> {
+        audit_one(&self.preview(now), &AuditOptions::at(now))
+    }
+
+    /// Whether a step holds an error (shown on its tab).
+    pub fn step_has_errors(&self, step: Step, report: &ValidationReport) -> bool {
+        match step.field() {
+            Some(f) => report.errors().any(|p| p.field == f),
+            None => report.errors().any(|p| p.field == Field::Update),
+        }
+    }
+
+    /// Whether a text input has the keyboard (so `?` and `q` are text).
+    pub fn is_typing(&self) -> bool {
+        self.step == Step::Name
+            || (self.step == Step::Expiration && self.choice() == ExpiryChoice::Date)
+    }
+
+    fn apply_preset(&mut self, preset: Preset) {
+        self.matrix.perms = preset.permissions(&[]);
+        self.preset = Some(preset);
+        if preset.takes_resources() {
+            self.perm_focus = PermFocus::Matrix;
+        } else {
+            self.step = Step::Expiration;
+        }
+    }
+
+    fn submit(&self, now: DateTime<Utc>) -> FormMsg {
+        if self.report(now).has_errors() {
+            return FormMsg::Consumed;
+        }
+        if self.choice() == ExpiryChoice::Never && !self.never_confirmed {
+            return FormMsg::Consumed;
+        }
+        match &self.mode {
+            Mode::Create => {
+                let exp = match self.expiration(now) {
+                    Ok(Some(e)) => e,
+                    _ => return FormMsg::Consumed,
+                };
+                match NewKey::builder(self.name.value.clone())
+                    .permissions(self.matrix.perms.iter().cloned())
+                    .expires(exp)
+                    .build_at(now)
+                {
+                    Ok(k) => FormMsg::Create(k),
+                    Err(_) => FormMsg::Consumed,
+                }
+            }
+            Mode::Edit(original) => match self.update(now) {
+                Some(update) => FormMsg::Update {
+                    id: original.id.clone(),
+                    update,
+                },
+                None => FormMsg::Consumed,
+            },
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> FormMsg {
+        if self.confirm_never {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.never_confirmed = true;
+                    self.confirm_never = false;
+                    self.step = Step::Review;
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    self.confirm_never = false;
+                }
+                _ => {}
+            }
+            return FormMsg::Consumed;
+        }
+        match key.code {
+            KeyCode::Tab => {
+                self.step = self.step.next();
+                return FormMsg::Consumed;
+            }
+            KeyCode::BackTab => {
+                self.step = self.step.prev();
+                return FormMsg::Consumed;
+            }
+            KeyCode::Esc => {
+                match (self.step, self.perm_focus) {
+                    (Step::Name, _) => return FormMsg::Cancel,
+                    (Step::Permissions, PermFocus::Matrix) => self.perm_focus = PermFocus::Presets,
+                    (step, _) => self.step = step.prev(),
+                }
+                return FormMsg::Consumed;
+            }
+            _ => {}
+        }
+        match self.step {
+            Step::Name => {
+                if key.code == KeyCode::Enter {
+                    self.step = Step::Permissions;
+                    return FormMsg::Consumed;
+                }
+                if self.name.handle_key(key) {
+                    FormMsg::Consumed
+                } else {
+                    FormMsg::Ignored
+                }
+            }
+            Step::Permissions => match self.perm_focus {
+                PermFocus::Presets => {
+                    let last = Preset::ALL.len();
+                    match key.code {
+                        KeyCode::Up | KeyCode::Char('k') => {
+                            self.preset_cursor = self.preset_cursor.saturating_sub(1);
+                        }
+                        KeyCode::Down | KeyCode::Char('j') => {
+                            self.preset_cursor = (self.preset_cursor + 1).min(last);
+                        }
+                        KeyCode::Home | KeyCode::Char('g') => self.preset_cursor = 0,
+                        KeyCode::End | KeyCode::Char('G') => self.preset_cursor = last,
+                        KeyCode::Enter | KeyCode::Char(' ') => {
+                            match Preset::ALL.get(self.preset_cursor) {
+                                Some(p) => self.apply_preset(*p),
+                                None => self.perm_focus = PermFocus::Matrix,
+                            }
+                        }
+                        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('m') => {
+                            self.perm_focus = PermFocus::Matrix;
+                        }
+                        _ => return FormMsg::Ignored,
+                    }
+                    FormMsg::Consumed
+                }
+                PermFocus::Matrix => {
+                    if key.code == KeyCode::Enter {
+                        self.step = Step::Expiration;
+                        return FormMsg::Consumed;
+                    }
+                    match self.matrix.handle_key(key) {
+                        MatrixMsg::Ignored => FormMsg::Ignored,
+                        MatrixMsg::Moved => FormMsg::Consumed,
+                        MatrixMsg::Toggled => {
+                            if self.preset != Some(Preset::SdkDevelopment) {
+                                self.preset = None;
+                            }
+                            self.preset_cursor = Preset::ALL.len();
+                            FormMsg::Consumed
+                        }
+                    }
+                }
+            },
+            Step::Expiration => {
+                let last = self.choices().len().saturating_sub(1);
+                let on_date = self.choice() == ExpiryChoice::Date;
+                match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        self.expiry_cursor = self.expiry_cursor.saturating_sub(1);
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        self.expiry_cursor = (self.expiry_cursor + 1).min(last);
+                    }
+                    KeyCode::Enter => {
+                        if self.choice() == ExpiryChoice::Never && !self.never_confirmed {
+                            self.confirm_never = true;
+                        } else {
+                            self.step = Step::Review;
+                        }
+                    }
+                    KeyCode::Char(c) if on_date && (c.is_ascii_digit() || c == '-') => {
+                        self.date.handle_key(key);
+                    }
+                    KeyCode::Backspace if on_date => {
+                        self.date.handle_key(key);
+                    }
+                    _ => return FormMsg::Ignored,
+                }
+                FormMsg::Consumed
+            }
+            Step::Review => match key.code {
+                KeyCode::Enter => self.submit(now),
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.review_scroll = self.review_scroll.saturating_sub(1);
+                    FormMsg::Consumed
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.review_scroll = self.review_scroll.saturating_add(1);
+                    FormMsg::Consumed
+                }
+                _ => FormMsg::Ignored,
+            },
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! The terminal UI: `narrative-keys` with no subcommand.
+//!
+//! - [`action`]: the `Action`s that drive the app and the `Effect`s it asks for.
+//! - [`app`]: the state and `App::update`, synchronous and free of I/O.
+//! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state and keys.
+//! - [`view`]: drawing, a pure function of the state.
+//! - [`runtime`]: the terminal, the event loop, effects as tokio tasks.
+//! - [`theme`], [`text`], [`osc52`]: the rest; logging is [`crate::logging`].
+
+pub mod action;
+pub mod app;
+pub mod form;
+pub mod input;
+pub mod matrix;
+pub mod modal;
+pub mod osc52;
+pub mod runtime;
+pub mod text;
+pub mod theme;
+pub mod view;
+
+use std::time::Instant;
+
+pub use action::{Action, Effect};
+pub use app::App;
+
+use crate::cli::GlobalArgs;
+use crate::error::CliError;
+use crate::session::{self, Credentials};
+
+/// What `narrative-keys` says, and does, without credentials: one screen.
+pub const WELCOME: &str = "\
+narrative-keys: manage Narrative API keys safely.
+
+No API key is set, so there is nothing to show yet. Either:
+
+  Try the demo: a local emulator with a dozen sample keys.
+  Nothing in it touches Narrative.
+
+      narrative-keys --demo
+
+  Or manage your real keys with an API key that holds read:access_tokens
+  (and write:access_tokens to create, change or revoke keys):
+
+      export NARRATIVE_API_KEY=...        # or --api-key
+      export NARRATIVE_ENVIRONMENT=dev    # optional: prod (default), dev or a URL
+      narrative-keys
+
+Every action is also a scriptable command: narrative-keys --help
+";
+
+/// Opens the UI; returns the exit status. `started` is when the process began.
+pub async fn run(global: &GlobalArgs, started: Instant) -> Result<u8, CliError> {
+    // The UI logs by default (to a file); a log that cannot be opened is not
+    // worth refusing to start over, and the screen is no place to say so.
+    let log = crate::logging::init(global.log_file.as_deref(), true)
+        .ok()
+        .flatten();
+    tracing::info!(log = ?log, "starting the terminal UI");
+    if let Credentials::Missing = session::credentials(global)? {
+        print!("{WELCOME}");
+        return Ok(0);
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(CliError::usage("the terminal UI needs a terminal")
+            .hint("in scripts, use the subcommands: narrative-keys --help"));
+    }
+    let session = session::connect(global).await?;
+    let result = runtime::run(
+        session.client.clone(),
+        session.label.clone(),
+        session.is_demo(),
+        started,
+    )
+    .await;
+    if let Some(emulator) = session.demo {
+        emulator.shutdown().await;
+    }
+    result.map(|()| 0).map_err(|e| {
+        tracing::error!(error = %e, "the terminal UI failed");
+        CliError::failed(format!("the terminal UI failed: {e}"))
+    })
+}

@@ -1,0 +1,264 @@
+//! The terminal and the event loop: input, ticks and effect results become
+//! actions; `App::update` turns them into effects, which run here as tasks.
+//! The terminal is restored on every way out, the panic hook first.
+
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use crossterm::event::{Event, EventStream};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::StreamExt;
+use narrative_keys::Client;
+use narrative_keys::incident::{self, IncidentOptions};
+use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
+use narrative_keys::rotate::{OldKey, RotateOptions, rotate_at};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use super::action::{Action, Effect, IncidentDone, Rotated};
+use super::app::App;
+use super::text::describe_error;
+use super::theme::Theme;
+use super::{osc52, view};
+use crate::secret_file;
+
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Leaves the alternate screen, shows the cursor, turns raw mode off.
+pub fn restore() -> io::Result<()> {
+    let raw = disable_raw_mode();
+    execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show)?;
+    raw
+}
+
+/// Restores the terminal when dropped: on return, on error, on unwinding.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = restore();
+    }
+}
+
+fn install_panic_hook() {
+    let original = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // The terminal first, so the message is readable.
+        let _ = restore();
+        PANICKED.store(true, Ordering::SeqCst);
+        tracing::error!(%info, "panic");
+        original(info);
+    }));
+}
+
+/// Runs effects: network calls as tasks whose results come back as actions.
+pub struct Executor {
+    pub client: Client,
+    pub tx: UnboundedSender<Action>,
+    pub environment: String,
+}
+
+impl Executor {
+    fn spawn(&self, work: impl std::future::Future<Output = Action> + Send + 'static) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(work.await);
+        });
+    }
+
+    /// For the SDK's bulk workflows, whose futures the compiler cannot prove
+    /// `Send` (a known limitation with streams of borrowing closures): they
+    /// run on a blocking thread that drives them on the same runtime.
+    fn spawn_unsend<F>(&self, work: impl FnOnce() -> F + Send + 'static)
+    where
+        F: std::future::Future<Output = Action>,
+    {
+        let tx = self.tx.clone();
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(handle.block_on(work()));
+        });
+    }
+
+    pub fn run(&self, effect: Effect, terminal: &mut impl Write) {
+        tracing::debug!(?effect, "effect");
+        let client = self.client.clone();
+        match effect {
+            Effect::Many(all) => {
+                for e in all {
+                    self.run(e, terminal);
+                }
+            }
+            Effect::LoadKeys => self.spawn(async move {
+                Action::KeysLoaded(client.list_keys().await.map_err(|e| {
+                    tracing::warn!(error = %e, "list keys");
+                    describe_error(&e)
+                }))
+            }),
+            Effect::Create(new) => self.spawn(async move {
+                Action::Created(client.create_key(&new).await.map_err(|e| {
+                    tracing::warn!(error = %e, "create key");
+                    describe_error(&e)
+                }))
+            }),
+            Effect::Update { id, update } => self.spawn(async move {
+                Action::Updated(client.update_key(&id, &update).await.map_err(|e| {
+                    tracing::warn!(error = %e, "update key");
+                    describe_error(&e)
+                }))
+            }),
+            Effect::Rotate { id } => self.spawn(async move {
+                let result = rotate_at(&client, &id, &RotateOptions::default(), Utc::now()).await;
+                Action::Rotated(match result {
+                    Ok(r) => Ok(Rotated {
+                        old: r.old,
+                        new: r.new,
+                        old_revoked: match r.old_key {
+                            OldKey::RevokeFailed(e) => Err(describe_error(&e)),
+                            OldKey::Revoked | OldKey::Kept => Ok(()),
+                        },
+                    }),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "rotate key");
+                        Err(describe_error(&e))
+                    }
+                })
+            }),
+            Effect::Revoke(keys) => self.spawn_unsend(move || async move {
+                let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
+                let report = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
+                let results = keys
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let outcome = report.outcomes.iter().find(|o| o.id == id);
+                        let result = match outcome.map(|o| &o.result) {
+                            Some(RevokeResult::Failed(e)) => Err(describe_error(e)),
+                            Some(_) => Ok(()),
+                            None => Err("not attempted".to_owned()),
+                        };
+                        (id, name, result)
+                    })
+                    .collect();
+                Action::Revoked(results)
+            }),
+            Effect::Incident(plan) => {
+                let options = IncidentOptions {
+                    environment: self.environment.clone(),
+                    ..IncidentOptions::default()
+                };
+                self.spawn_unsend(move || async move {
+                    let outcome = incident::execute(&client, &plan, &options).await;
+                    Action::IncidentDone(Box::new(IncidentDone {
+                        report: outcome.report,
+                        replacements: outcome.replacements,
+                    }))
+                })
+            }
+            Effect::Copy(secret) => {
+                let result = osc52::copy(terminal, secret.expose()).map_err(|e| e.to_string());
+                let _ = self.tx.send(Action::Copied(result));
+            }
+            Effect::WriteSecret { path, secret } => {
+                let result = secret_file::write_secret_env(&path, &secret)
+                    .map(|()| path)
+                    .map_err(|e| match e.hint {
+                        Some(h) => format!("{}; {h}", e.message),
+                        None => e.message,
+                    });
+                let _ = self.tx.send(Action::SecretWritten(result));
+            }
+            Effect::SaveReport { path, markdown } => {
+                let result = secret_file::write_private(&path, &markdown)
+                    .map(|()| path)
+                    .map_err(|e| e.message);
+                let _ = self.tx.send(Action::ReportSaved(result));
+            }
+        }
+    }
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+fn draw(terminal: &mut Term, app: &App, theme: Theme) -> io::Result<()> {
+    terminal.draw(|f| view::render(app, theme, f)).map(|_| ())
+}
+
+/// Runs the UI until the user quits. `started` is when the process began,
+/// for the start-to-first-frame figure in the log.
+pub async fn run(client: Client, label: String, demo: bool, started: Instant) -> io::Result<()> {
+    let theme = Theme::from_env();
+    install_panic_hook();
+    enable_raw_mode()?;
+    let guard = Guard;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+
+    let (tx, mut rx) = unbounded_channel();
+    let mut app = App::new(label.clone(), demo, Utc::now());
+    let exec = Executor {
+        client,
+        tx,
+        environment: label,
+    };
+    draw(&mut terminal, &app, theme)?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "first frame drawn"
+    );
+    if let Some(effect) = app.init() {
+        exec.run(effect, terminal.backend_mut());
+    }
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    #[cfg(unix)]
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    loop {
+        #[cfg(unix)]
+        let term_signal = terminate.recv();
+        #[cfg(not(unix))]
+        let term_signal = std::future::pending::<Option<()>>();
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => Action::Key(key),
+                Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, "reading terminal events");
+                    Action::Quit
+                }
+                None => Action::Quit,
+            },
+            Some(action) = rx.recv() => action,
+            _ = tick.tick() => Action::Tick(Utc::now()),
+            _ = tokio::signal::ctrl_c() => Action::Quit,
+            _ = term_signal => Action::Quit,
+        };
+        if let Some(effect) = app.update(action) {
+            exec.run(effect, terminal.backend_mut());
+        }
+        if app.should_quit || PANICKED.load(Ordering::SeqCst) {
+            break;
+        }
+        draw(&mut terminal, &app, theme)?;
+    }
+    // Any secret still on screen is dropped (and zeroed) with the app.
+    drop(app);
+    drop(terminal);
+    drop(guard);
+    if PANICKED.load(Ordering::SeqCst) {
+        return Err(io::Error::other(
+            "an internal error stopped the UI; see the log file",
+        ));
+    }
+    tracing::info!("quit");
+    Ok(())
+}

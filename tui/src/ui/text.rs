@@ -1,0 +1,117 @@
+//! Text helpers shared by the views: compact permissions, width-aware
+//! truncation, and error messages as the status bar shows them.
+
+use narrative_keys::{AccessLevel, Group, PermissionSet};
+use unicode_width::UnicodeWidthChar;
+
+use crate::output::clean;
+
+/// `datasets:rw queries:r`: one entry per resource, levels as letters
+/// (`r`, `w`; wire-only levels spelled out after a `+`).
+pub fn compact_permissions(set: &PermissionSet) -> String {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for p in set {
+        let letter = match &p.access {
+            AccessLevel::Read => "r".to_owned(),
+            AccessLevel::Write => "w".to_owned(),
+            other => format!("+{}", other.as_wire()),
+        };
+        match out.last_mut() {
+            Some((r, levels)) if r == p.resource.as_wire() => levels.push_str(&letter),
+            _ => out.push((p.resource.as_wire().to_owned(), letter)),
+        }
+    }
+    let text = out
+        .into_iter()
+        .map(|(r, l)| format!("{r}:{l}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    clean(&text)
+}
+
+/// The permissions of a set grouped by the catalog's groups, in its order;
+/// resources the catalog does not know come last under their own heading.
+pub fn grouped_permissions(set: &PermissionSet) -> Vec<(&'static str, Vec<String>)> {
+    let mut groups: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for group in Group::ALL {
+        let perms: Vec<String> = set
+            .iter()
+            .filter(|p| p.resource.group() == Some(group))
+            .map(|p| clean(&p.to_string()))
+            .collect();
+        if !perms.is_empty() {
+            groups.push((group.title(), perms));
+        }
+    }
+    let unknown: Vec<String> = set
+        .iter()
+        .filter(|p| p.resource.group().is_none())
+        .map(|p| clean(&p.to_string()))
+        .collect();
+    if !unknown.is_empty() {
+        groups.push(("Not in the catalog", unknown));
+    }
+    groups
+}
+
+/// Cuts `s` to at most `width` terminal columns, ending in `…` when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// What the status bar says about a failed call: the server's
+/// `error_description` when it sent one, escaped for the terminal.
+pub fn describe_error(e: &narrative_keys::Error) -> String {
+    let text = match e.api() {
+        Some(api) if !api.description.is_empty() => {
+            format!("{} ({} {})", api.description, api.status, api.error)
+        }
+        Some(api) => format!("{} {}", api.status, api.error),
+        None => match e.report() {
+            Some(report) => report.to_string(),
+            None => e.to_string(),
+        },
+    };
+    clean(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_form_groups_levels_by_resource() {
+        let set =
+            PermissionSet::parse_compact("read:datasets write:datasets read:queries admin:uploads")
+                .unwrap();
+        assert_eq!(
+            compact_permissions(&set),
+            "datasets:rw queries:r uploads:+admin"
+        );
+    }
+
+    #[test]
+    fn truncation_counts_columns() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("日本語", 4), "日…");
+    }
+}

@@ -1,0 +1,140 @@
+//! The detail pane: every permission grouped by the catalog's groups, the
+//! plain-language explanation, and the key's audit findings.
+
+use narrative_keys::audit::{AuditOptions, FindingSeverity, audit_one};
+use narrative_keys::{ApiKey, explain};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::output::{clean, expiry_text, status_symbol};
+use crate::ui::app::App;
+use crate::ui::text::{grouped_permissions, truncate};
+use crate::ui::theme::Theme;
+
+pub fn severity_symbol(s: FindingSeverity) -> &'static str {
+    match s {
+        FindingSeverity::Critical => "✖ critical",
+        FindingSeverity::Warning => "▲ warning",
+        FindingSeverity::Info => "ℹ info",
+    }
+}
+
+pub fn severity_style(theme: Theme, s: FindingSeverity) -> ratatui::style::Style {
+    match s {
+        FindingSeverity::Critical => theme.error(),
+        FindingSeverity::Warning => theme.warning(),
+        FindingSeverity::Info => theme.dim(),
+    }
+}
+
+/// The plain-language explanation, as lines (shared with the review step).
+pub fn explanation_lines(key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let explanation = explain(&key.permissions);
+    lines.push(Line::from(Span::styled("What it can do", theme.bold())));
+    lines.push(Line::from(format!("  {}", clean(&explanation.summary))));
+    for section in &explanation.sections {
+        lines.push(Line::from(Span::styled(
+            format!("  {}", section.title),
+            theme.accent(),
+        )));
+        for l in &section.lines {
+            lines.push(Line::from(format!("    • {}", clean(l))));
+        }
+    }
+    lines
+}
+
+pub fn audit_lines(
+    key: &ApiKey,
+    theme: Theme,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled("Audit", theme.bold()))];
+    let findings = audit_one(key, &AuditOptions::at(now));
+    if findings.is_empty() {
+        lines.push(Line::from(Span::styled("  ✓ nothing to flag", theme.ok())));
+    }
+    for f in findings {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {} ", severity_symbol(f.severity)),
+                severity_style(theme, f.severity),
+            ),
+            Span::raw(clean(&f.message)),
+        ]));
+    }
+    lines
+}
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect, focused: bool) {
+    let key = app.selected_key();
+    let title = match key {
+        Some(k) => format!(
+            " {} ",
+            truncate(&clean(&k.name), area.width.saturating_sub(6) as usize)
+        ),
+        None => " Detail ".to_owned(),
+    };
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.bold()))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        });
+    let Some(key) = key else {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "  Select a key to see what it can do.",
+                theme.dim(),
+            ))
+            .block(block),
+            area,
+        );
+        return;
+    };
+    let st = app.status_of(key);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("Status   ", theme.dim()),
+            Span::styled(
+                format!("{} {}", status_symbol(st), st.label()),
+                theme.status(st),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("Expires  ", theme.dim()),
+            Span::raw(expiry_text(key, app.now)),
+        ]),
+        Line::from(vec![
+            Span::styled("ID       ", theme.dim()),
+            Span::raw(clean(&key.id)),
+        ]),
+        Line::raw(""),
+        Line::from(Span::styled("Permissions", theme.bold())),
+    ];
+    let groups = grouped_permissions(&key.permissions);
+    if groups.is_empty() {
+        lines.push(Line::from(Span::styled("  none", theme.dim())));
+    }
+    for (title, perms) in groups {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {title}: "), theme.accent()),
+            Span::raw(perms.join(", ")),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(explanation_lines(key, theme));
+    lines.push(Line::raw(""));
+    lines.extend(audit_lines(key, theme, app.now));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0)),
+        area,
+    );
+}

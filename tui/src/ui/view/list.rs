@@ -1,0 +1,131 @@
+//! The key list: status symbol, name, compact permissions, expiry.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::output::{clean, expiry_text, relative, status_symbol};
+use crate::ui::app::App;
+use crate::ui::text::{compact_permissions, truncate};
+use crate::ui::theme::Theme;
+
+fn pad(s: &str, width: usize) -> String {
+    let t = truncate(s, width);
+    let w = unicode_width::UnicodeWidthStr::width(t.as_str());
+    format!("{t}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect, focused: bool) {
+    let visible = app.visible();
+    let mut title = vec![Span::styled(
+        format!(" Keys ({}", visible.len()),
+        theme.bold(),
+    )];
+    if visible.len() != app.keys.len() {
+        title.push(Span::styled(
+            format!(" of {}", app.keys.len()),
+            theme.bold(),
+        ));
+    }
+    title.push(Span::styled(") ", theme.bold()));
+    title.push(Span::raw(format!("sorted by {} ", app.sort.label())));
+    if !app.filter.value.is_empty() && !app.filtering {
+        title.push(Span::styled(
+            format!("filter: {} ", truncate(&clean(&app.filter.value), 20)),
+            theme.accent(),
+        ));
+    }
+    if !app.marked.is_empty() {
+        title.push(Span::styled(
+            format!("{} marked ", app.marked.len()),
+            theme.accent(),
+        ));
+    }
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width < 10 {
+        return;
+    }
+    let w = inner.width as usize;
+    let wide_expiry = w >= 64;
+    let expiry_w = if wide_expiry { 25 } else { 12 };
+    let rest = w.saturating_sub(2 + 2 + expiry_w + 2);
+    let name_w = rest * 9 / 20;
+    let perms_w = rest.saturating_sub(name_w + 1);
+
+    let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled(
+        format!(
+            "    {} {} {}",
+            pad("Name", name_w),
+            pad("Permissions", perms_w),
+            pad("Expires", expiry_w)
+        ),
+        theme.dim(),
+    )));
+    let rows = inner.height as usize - 1;
+    if visible.is_empty() {
+        let text = if !app.loaded {
+            "Loading keys…".to_owned()
+        } else if app.keys.is_empty() {
+            "No keys yet. Press n to create one.".to_owned()
+        } else {
+            format!(
+                "No key matches \"{}\". Esc clears the filter.",
+                truncate(&clean(&app.filter.value), 30)
+            )
+        };
+        lines.push(Line::from(Span::styled(format!("  {text}"), theme.dim())));
+    }
+    let offset = if app.selected >= rows {
+        app.selected + 1 - rows
+    } else {
+        0
+    };
+    for (i, key) in visible.iter().enumerate().skip(offset).take(rows) {
+        let st = app.status_of(key);
+        let mark = if app.marked.contains(&key.id) {
+            "◆"
+        } else {
+            " "
+        };
+        let expiry = if wide_expiry {
+            expiry_text(key, app.now)
+        } else {
+            key.expires_at
+                .map_or_else(|| "never".to_owned(), |at| relative(at, app.now))
+        };
+        let selected = i == app.selected;
+        let row_style = if selected && focused {
+            theme.selected()
+        } else if selected {
+            theme.bold()
+        } else {
+            Style::new()
+        };
+        lines.push(
+            Line::from(vec![
+                Span::styled(if selected { "▸" } else { " " }, theme.accent()),
+                Span::styled(mark, theme.accent()),
+                Span::styled(format!("{} ", status_symbol(st)), theme.status(st)),
+                Span::raw(format!(
+                    "{} {} ",
+                    pad(&clean(&key.name), name_w),
+                    pad(&compact_permissions(&key.permissions), perms_w),
+                )),
+                Span::styled(pad(&expiry, expiry_w), theme.status(st)),
+            ])
+            .style(row_style),
+        );
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,143 @@
+//! Fixtures for the UI tests: a fixed clock, keys with fixed ids, and
+//! helpers to drive the app with keys and draw it on a `TestBackend`.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use narrative_keys::{ApiKey, PermissionSet};
+use narrative_keys_tui::ui::theme::Theme;
+use narrative_keys_tui::ui::{Action, App, Effect, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// An obviously fake secret: no snapshot may ever hold a real one.
+pub const FAKE_SECRET: &str = "FAKE-SECRET-0123456789-not-a-real-key";
+
+pub fn now() -> DateTime<Utc> {
+    "2026-11-26T10:00:00Z".parse().unwrap()
+}
+
+pub fn id(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+fn key(n: u32, name: &str, perms: &str, days: Option<i64>) -> ApiKey {
+    ApiKey {
+        id: id(n),
+        name: name.to_owned(),
+        permissions: PermissionSet::parse_compact(perms).unwrap(),
+        expires_at: days.map(|d| now() + Duration::days(d)),
+    }
+}
+
+/// A dozen keys covering every status, like the demo's.
+pub fn keys() -> Vec<ApiKey> {
+    vec![
+        key(
+            1,
+            "Analytics dashboard",
+            "read:datasets read:queries read:subscriptions",
+            Some(75),
+        ),
+        key(
+            2,
+            "Nightly ingestion",
+            "write:datasets write:data_streams",
+            Some(9),
+        ),
+        key(
+            3,
+            "Nightly ingestion",
+            "write:datasets write:data_streams",
+            Some(45),
+        ),
+        key(
+            4,
+            "Airflow workflows",
+            "read:workflows write:workflows read:jobs write:jobs",
+            Some(180),
+        ),
+        key(
+            5,
+            "S3 delivery connector",
+            "read:connections write:connections read:destinations write:destinations",
+            Some(3),
+        ),
+        key(
+            6,
+            "Mobile SDK (staging)",
+            "read:datasets write:datasets read:data_streams write:data_streams write:app_events",
+            Some(60),
+        ),
+        key(
+            7,
+            "Legacy export job",
+            "read:datasets write:destinations",
+            Some(-20),
+        ),
+        key(8, "Old prototype", "read:datasets read:queries", Some(-200)),
+        key(
+            9,
+            "Partner upload bot",
+            "write:data_streams read:uploads",
+            None,
+        ),
+        key(10, "Webhook relay", "read:webhooks write:webhooks", None),
+        key(
+            11,
+            "Key admin (CI)",
+            "read:access_tokens write:access_tokens",
+            Some(30),
+        ),
+        key(
+            12,
+            "Data science notebook",
+            "read:datasets read:queries write:queries read:models",
+            Some(500),
+        ),
+    ]
+}
+
+/// An app with the keys loaded, as after the first `list_keys`.
+pub fn loaded_app() -> App {
+    let mut app = App::new("DEMO", true, now());
+    let effect = app.init();
+    assert!(matches!(effect, Some(Effect::LoadKeys)));
+    assert!(app.update(Action::KeysLoaded(Ok(keys()))).is_none());
+    app
+}
+
+pub fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+pub fn ch(app: &mut App, c: char) -> Option<Effect> {
+    let modifiers = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    app.update(Action::Key(KeyEvent::new(KeyCode::Char(c), modifiers)))
+}
+
+pub fn ctrl(app: &mut App, c: char) -> Option<Effect> {
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+pub fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        assert!(ch(app, c).is_none(), "typing {c:?} made an effect");
+    }
+}
+
+/// The whole app drawn at `w` x `h`, without colour.
+pub fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| view::render(app, Theme::MONO, f))
+        .unwrap();
+    terminal.backend().to_string()
+}

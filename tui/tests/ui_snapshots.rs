@@ -1,0 +1,231 @@
+//! Whole-app render snapshots on ratatui's `TestBackend`: every screen and
+//! dialog at 80x24 and 120x40, with the clock fixed and fixed key ids.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use narrative_keys::incident::{Failure, IncidentReport, ReportedKey};
+use narrative_keys::{ApiKey, CreatedKey, Preset, Secret};
+use narrative_keys_tui::ui::action::IncidentDone;
+use narrative_keys_tui::ui::{Action, App};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn created(name: &str) -> CreatedKey {
+    CreatedKey {
+        key: ApiKey {
+            id: id(99),
+            name: name.to_owned(),
+            permissions: Preset::DataIngestion.permissions(&[]),
+            expires_at: Some(now() + chrono::Duration::days(90)),
+        },
+        secret: Secret::new(FAKE_SECRET),
+    }
+}
+
+fn new_form(name: &str) -> App {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, name);
+    app
+}
+
+fn scenarios() -> Vec<(&'static str, App)> {
+    let mut out = Vec::new();
+
+    let mut app = App::new("DEMO", true, now());
+    app.init();
+    out.push(("loading", app));
+
+    out.push(("list", loaded_app()));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'j');
+    ch(&mut app, ' ');
+    ch(&mut app, ' ');
+    ch(&mut app, 's');
+    ch(&mut app, 's');
+    press(&mut app, KeyCode::Tab);
+    out.push(("list_marked_sorted_detail_focus", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, '/');
+    typed(&mut app, "data");
+    out.push(("list_filtering", app));
+
+    let mut app = App::new("https://api.narrative.io", false, now());
+    app.init();
+    app.update(Action::KeysLoaded(Err(
+        "the API key is not valid (401 unauthorized)".into(),
+    )));
+    out.push(("load_error", app));
+
+    let mut app = App::new("prod", false, now());
+    app.update(Action::KeysLoaded(Ok(vec![])));
+    out.push(("list_empty", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, '?');
+    out.push(("help_list", app));
+
+    out.push(("form_name_empty", new_form("")));
+
+    let mut app = new_form("Batch loader");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'j');
+    out.push(("form_presets", app));
+
+    let mut app = new_form("Custom job");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'G');
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, ' ');
+    for _ in 0..8 {
+        ch(&mut app, 'j');
+    }
+    out.push(("form_matrix", app));
+
+    let mut app = new_form("Batch loader");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    out.push(("form_expiration", app));
+
+    let mut app = new_form("Batch loader");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..4 {
+        ch(&mut app, 'j');
+    }
+    press(&mut app, KeyCode::Enter);
+    out.push(("form_never_confirm", app));
+
+    let mut app = new_form("Batch loader");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    out.push(("form_review", app));
+
+    let mut app = new_form("Batch loader");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'j');
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(1));
+    out.push(("help_form", app));
+
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader"))));
+    out.push(("secret_modal", app));
+
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader"))));
+    ch(&mut app, 'c');
+    app.update(Action::Copied(Ok(())));
+    ch(&mut app, 'D');
+    out.push(("secret_confirm_dismiss", app));
+
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader"))));
+    ch(&mut app, 'w');
+    out.push(("secret_write_file", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'd');
+    out.push(("confirm_revoke", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, ' ');
+    ch(&mut app, ' ');
+    ch(&mut app, ' ');
+    ch(&mut app, 'd');
+    out.push(("confirm_revoke_many", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'r');
+    out.push(("confirm_rotate", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'e');
+    typed(&mut app, " (prod)");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter); // the matrix: toggle read:datasets? no: Enter continues
+    ch(&mut app, 'k');
+    press(&mut app, KeyCode::Enter);
+    out.push(("edit_review_diff", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'e');
+    press(&mut app, KeyCode::Tab);
+    out.push(("edit_matrix", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'j');
+    ch(&mut app, ' ');
+    ch(&mut app, ' ');
+    ch(&mut app, 'i');
+    ch(&mut app, 'r');
+    out.push(("incident_plan", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'i');
+    ch(&mut app, 'y');
+    out.push(("incident_running", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'i');
+    ch(&mut app, 'y');
+    let k = &keys()[3];
+    app.update(Action::IncidentDone(Box::new(IncidentDone {
+        report: IncidentReport {
+            environment: "DEMO".into(),
+            started_at: now(),
+            finished_at: now(),
+            note: None,
+            revoked: vec![ReportedKey::from(k)],
+            replacements: vec![],
+            failures: vec![Failure {
+                id: id(5),
+                name: "S3 delivery connector".into(),
+                step: "revoke",
+                error: "the server failed (500 server_error)".into(),
+            }],
+            missing_ids: vec![],
+        },
+        replacements: vec![],
+    })));
+    app.update(Action::ReportSaved(Ok(
+        "incident-report-20261126-100000.md".into(),
+    )));
+    out.push(("incident_done", app));
+
+    out
+}
+
+#[test]
+fn every_screen_and_dialog() {
+    for (name, app) in scenarios() {
+        for (w, h) in SIZES {
+            let screen = draw(&app, w, h);
+            if name.starts_with("secret_") {
+                assert!(app.holds_secret());
+            } else {
+                assert!(!screen.contains(FAKE_SECRET), "{name}");
+            }
+            insta::assert_snapshot!(format!("{name}@{w}x{h}"), screen);
+        }
+    }
+}
+
+#[test]
+fn demo_is_in_the_header_on_every_screen() {
+    for (name, app) in scenarios() {
+        if !app.demo {
+            continue;
+        }
+        for (w, h) in SIZES {
+            let screen = draw(&app, w, h);
+            let header = screen.lines().next().unwrap_or_default();
+            assert!(header.contains("DEMO"), "{name}@{w}x{h}: {header}");
+        }
+    }
+}

@@ -1,0 +1,505 @@
+//! `App::update` on its own: actions in, state and effects out.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use narrative_keys::incident::IncidentReport;
+use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Preset, Secret};
+use narrative_keys_tui::ui::action::IncidentDone;
+use narrative_keys_tui::ui::app::{Pane, SortBy};
+use narrative_keys_tui::ui::form::Step;
+use narrative_keys_tui::ui::modal::{IncidentModal, Modal};
+use narrative_keys_tui::ui::{Action, App, Effect};
+
+fn names(app: &App) -> Vec<String> {
+    app.visible().iter().map(|k| k.name.clone()).collect()
+}
+
+fn created(name: &str, secret: &str) -> CreatedKey {
+    CreatedKey {
+        key: ApiKey {
+            id: id(99),
+            name: name.to_owned(),
+            permissions: Preset::DataIngestion.permissions(&[]),
+            expires_at: Some(now() + chrono::Duration::days(90)),
+        },
+        secret: Secret::new(secret),
+    }
+}
+
+#[test]
+fn counts_sort_and_filter() {
+    let mut app = loaded_app();
+    assert_eq!(app.counts(), [6, 2, 2, 2]);
+    assert_eq!(names(&app)[0], "Airflow workflows");
+    ch(&mut app, 's');
+    assert_eq!(app.sort, SortBy::Expiry);
+    assert_eq!(names(&app)[0], "Old prototype");
+    assert_eq!(names(&app).last().unwrap(), "Webhook relay");
+    ch(&mut app, 's');
+    assert_eq!(app.sort, SortBy::Status);
+    assert_eq!(names(&app)[..2], ["Old prototype", "Legacy export job"]);
+    ch(&mut app, 's');
+    assert_eq!(app.sort, SortBy::Name);
+
+    ch(&mut app, '/');
+    typed(&mut app, "night");
+    assert!(app.filtering);
+    assert_eq!(names(&app), ["Nightly ingestion", "Nightly ingestion"]);
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.filtering);
+    assert_eq!(app.visible().len(), 12);
+
+    // By permission and by id.
+    ch(&mut app, '/');
+    typed(&mut app, "write:access_tokens");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.filtering, "Enter keeps the filter and leaves typing");
+    assert_eq!(names(&app), ["Key admin (CI)"]);
+    press(&mut app, KeyCode::Esc);
+    ch(&mut app, '/');
+    typed(&mut app, &id(10));
+    assert_eq!(names(&app), ["Webhook relay"]);
+}
+
+#[test]
+fn navigation_and_focus() {
+    let mut app = loaded_app();
+    ch(&mut app, 'j');
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 2);
+    ch(&mut app, 'G');
+    assert_eq!(app.selected, 11);
+    ch(&mut app, 'g');
+    assert_eq!(app.selected, 0);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.selected, 10);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Detail);
+    ch(&mut app, 'j');
+    assert_eq!(app.detail_scroll, 1, "j scrolls the focused detail pane");
+    assert_eq!(app.selected, 10);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, Pane::List);
+    ch(&mut app, '?');
+    assert!(matches!(app.modal, Some(Modal::Help)));
+    ch(&mut app, 'q');
+    assert!(
+        app.modal.is_none() && !app.should_quit,
+        "q closes help first"
+    );
+    ch(&mut app, 'q');
+    assert!(app.should_quit);
+}
+
+#[test]
+fn ctrl_c_quits() {
+    let mut app = loaded_app();
+    ctrl(&mut app, 'c');
+    assert!(app.should_quit);
+}
+
+#[test]
+fn create_from_a_preset_sends_a_validated_key() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.step, Step::Name);
+    assert!(
+        form.report(now()).has_errors(),
+        "empty name and no permissions"
+    );
+    typed(&mut app, "Batch loader ?q");
+    assert!(
+        !app.should_quit && app.modal.is_none(),
+        "? and q are text here"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.form.as_ref().unwrap().step, Step::Permissions);
+    ch(&mut app, 'j'); // Data ingestion
+    press(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.step, Step::Expiration);
+    assert_eq!(form.permissions(), &Preset::DataIngestion.permissions(&[]));
+    press(&mut app, KeyCode::Enter); // 90 days, the default
+    assert_eq!(app.form.as_ref().unwrap().step, Step::Review);
+    let effect = press(&mut app, KeyCode::Enter);
+    let Some(Effect::Create(new)) = effect else {
+        panic!("expected a create, got {effect:?}");
+    };
+    assert_eq!(new.name(), "Batch loader ?q");
+    assert_eq!(new.permissions(), &Preset::DataIngestion.permissions(&[]));
+    assert_eq!(new.expiration(), Expiration::in_days(90, now()));
+    assert_eq!(app.busy.len(), 1, "the spinner turns while it is sent");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_none(),
+        "no second submit"
+    );
+
+    let effect = app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    assert!(matches!(effect, Some(Effect::LoadKeys)));
+    assert!(app.form.is_none());
+    assert!(app.holds_secret());
+}
+
+#[test]
+fn a_server_error_keeps_the_form_and_shows_the_description() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    app.update(Action::Created(Err(
+        "name already taken (400 invalid_request)".into(),
+    )));
+    let status = app.status.clone().unwrap();
+    assert!(status.error);
+    assert!(status.text.contains("name already taken"));
+    assert!(app.form.is_some(), "nothing is lost");
+}
+
+#[test]
+fn no_expiration_asks_for_confirmation() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, "forever");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter); // read-only analytics
+    for _ in 0..6 {
+        ch(&mut app, 'j');
+    }
+    press(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().unwrap();
+    assert!(form.confirm_never);
+    assert_eq!(form.step, Step::Expiration);
+    ch(&mut app, 'n');
+    assert!(!app.form.as_ref().unwrap().confirm_never);
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'y');
+    let form = app.form.as_ref().unwrap();
+    assert!(form.never_confirmed);
+    assert_eq!(form.step, Step::Review);
+    let Some(Effect::Create(new)) = press(&mut app, KeyCode::Enter) else {
+        panic!("expected a create");
+    };
+    assert_eq!(new.expiration(), Expiration::Never);
+    assert_eq!(new.warnings().warnings().count(), 1, "and it is flagged");
+}
+
+#[test]
+fn validation_blocks_sending() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.form.as_ref().unwrap().step, Step::Review);
+    assert!(press(&mut app, KeyCode::Enter).is_none());
+    // A date in the past is an error next to the field.
+    press(&mut app, KeyCode::BackTab);
+    for _ in 0..3 {
+        ch(&mut app, 'j');
+    }
+    typed(&mut app, "2020-01-01");
+    let report = app.form.as_ref().unwrap().report(now());
+    assert!(
+        report
+            .errors()
+            .any(|p| p.field.as_str() == "expiration" && p.message.contains("not in the future")),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn custom_permissions_on_the_matrix() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, "custom");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'G'); // Custom
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, ' '); // read:datasets
+    ch(&mut app, 'l');
+    ch(&mut app, ' '); // write:datasets
+    ch(&mut app, 'j');
+    ch(&mut app, ' '); // write:data_streams
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(
+        form.permissions().to_string(),
+        "read:data_streams,write:data_streams,read:datasets,write:datasets"
+            .split(',')
+            .filter(|p| *p != "read:data_streams")
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    assert!(form.preset.is_none());
+}
+
+#[test]
+fn the_secret_modal_needs_a_deliberate_dismissal() {
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    for code in [
+        KeyCode::Esc,
+        KeyCode::Enter,
+        KeyCode::Char('q'),
+        KeyCode::Char(' '),
+        KeyCode::Char('d'),
+    ] {
+        press(&mut app, code);
+        assert!(app.holds_secret(), "{code:?} must not dismiss");
+        assert!(!app.should_quit);
+    }
+    ctrl(&mut app, 'c');
+    assert!(
+        app.holds_secret() && !app.should_quit,
+        "Ctrl-C asks first here"
+    );
+    ch(&mut app, 'n');
+    assert!(app.holds_secret());
+    let copy = ch(&mut app, 'c');
+    let Some(Effect::Copy(secret)) = copy else {
+        panic!("c copies");
+    };
+    assert_eq!(secret.expose(), FAKE_SECRET);
+    drop(secret);
+    app.update(Action::Copied(Ok(())));
+    assert!(draw(&app, 80, 24).contains("OSC 52"));
+    ch(&mut app, 'w');
+    press(&mut app, KeyCode::Enter);
+    // (The write itself is the runtime's; its result comes back as an action.)
+    ch(&mut app, 'D');
+    assert!(app.holds_secret());
+    ch(&mut app, 'y');
+    assert!(!app.holds_secret());
+    assert!(app.modal.is_none());
+    assert!(!draw(&app, 80, 24).contains(FAKE_SECRET));
+    assert!(!format!("{app:?}").contains(FAKE_SECRET));
+}
+
+#[test]
+fn revoke_names_the_key_and_asks() {
+    let mut app = loaded_app();
+    ch(&mut app, 'd');
+    let Some(Modal::ConfirmRevoke(keys)) = &app.modal else {
+        panic!("d asks first");
+    };
+    assert_eq!(keys, &[(id(4), "Airflow workflows".to_owned())]);
+    assert!(draw(&app, 80, 24).contains("\"Airflow workflows\""));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+    ch(&mut app, 'd');
+    let Some(Effect::Revoke(keys)) = ch(&mut app, 'y') else {
+        panic!("y revokes");
+    };
+    assert_eq!(keys.len(), 1);
+    let effect = app.update(Action::Revoked(vec![(
+        id(4),
+        "Airflow workflows".into(),
+        Ok(()),
+    )]));
+    assert!(matches!(effect, Some(Effect::LoadKeys)));
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "Revoked \"Airflow workflows\"."
+    );
+}
+
+#[test]
+fn bulk_revoke_and_failures() {
+    let mut app = loaded_app();
+    ch(&mut app, ' ');
+    ch(&mut app, ' ');
+    assert_eq!(app.marked.len(), 2);
+    ch(&mut app, 'd');
+    let Some(Effect::Revoke(keys)) = ch(&mut app, 'y') else {
+        panic!("y revokes");
+    };
+    assert_eq!(keys.len(), 2);
+    app.update(Action::Revoked(vec![
+        (keys[0].0.clone(), keys[0].1.clone(), Ok(())),
+        (
+            keys[1].0.clone(),
+            keys[1].1.clone(),
+            Err("the server failed (500 server_error)".into()),
+        ),
+    ]));
+    let status = app.status.clone().unwrap();
+    assert!(status.error && status.text.contains("still work"));
+    assert_eq!(app.marked.len(), 1, "the one that failed stays marked");
+}
+
+#[test]
+fn rotate_asks_then_shows_the_new_secret() {
+    let mut app = loaded_app();
+    ch(&mut app, 'r');
+    assert!(matches!(app.modal, Some(Modal::ConfirmRotate { .. })));
+    let Some(Effect::Rotate { id: rid }) = ch(&mut app, 'y') else {
+        panic!("y rotates");
+    };
+    assert_eq!(rid, id(4));
+    let old = keys()[3].clone();
+    app.update(Action::Rotated(Ok(
+        narrative_keys_tui::ui::action::Rotated {
+            old,
+            new: created("Airflow workflows", FAKE_SECRET),
+            old_revoked: Err("the server failed (503)".into()),
+        },
+    )));
+    let Some(Modal::Secret(m)) = &app.modal else {
+        panic!("the secret is shown");
+    };
+    assert!(m.note.as_ref().unwrap().contains("still works"));
+}
+
+#[test]
+fn edit_sends_only_what_changed() {
+    let mut app = loaded_app();
+    ch(&mut app, 'e');
+    press(&mut app, KeyCode::Backspace);
+    typed(&mut app, "Z");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let Some(Effect::Update { id: uid, update }) = press(&mut app, KeyCode::Enter) else {
+        panic!("Enter saves");
+    };
+    assert_eq!(uid, id(4));
+    assert_eq!(update.name.as_deref(), Some("Airflow workflowZ"));
+    assert!(update.permissions.is_none() && update.expiration.is_none());
+}
+
+#[test]
+fn incident_flow_plans_then_runs_then_saves_the_report() {
+    let mut app = loaded_app();
+    ch(&mut app, 'j');
+    ch(&mut app, ' ');
+    ch(&mut app, ' ');
+    ch(&mut app, 'i');
+    let Some(Modal::Incident(IncidentModal::Plan { plan, .. })) = &app.modal else {
+        panic!("i shows the dry run");
+    };
+    assert_eq!(plan.keys.len(), 2);
+    assert!(!plan.replace);
+    ch(&mut app, 'r');
+    let Some(Effect::Incident(plan)) = ch(&mut app, 'y') else {
+        panic!("y runs it");
+    };
+    assert!(plan.replace);
+    assert!(matches!(
+        app.modal,
+        Some(Modal::Incident(IncidentModal::Running { .. }))
+    ));
+    let report = IncidentReport {
+        environment: "DEMO".into(),
+        started_at: now(),
+        finished_at: now(),
+        note: None,
+        revoked: vec![],
+        replacements: vec![],
+        failures: vec![],
+        missing_ids: vec![],
+    };
+    let effect = app.update(Action::IncidentDone(Box::new(IncidentDone {
+        report,
+        replacements: vec![(id(1), created("Analytics dashboard", FAKE_SECRET))],
+    })));
+    let effects = effect.unwrap().flatten();
+    assert!(matches!(&effects[0], Effect::SaveReport { path, markdown }
+        if path.to_str() == Some("incident-report-20261126-100000.md") && markdown.contains("# API key incident report")));
+    assert!(matches!(effects[1], Effect::LoadKeys));
+    assert!(app.holds_secret(), "the replacements' secrets come first");
+    ch(&mut app, 'D');
+    ch(&mut app, 'y');
+    assert!(!app.holds_secret());
+    assert!(matches!(
+        app.modal,
+        Some(Modal::Incident(IncidentModal::Done { .. }))
+    ));
+    app.update(Action::ReportSaved(Ok(
+        "incident-report-20261126-100000.md".into(),
+    )));
+    assert!(draw(&app, 80, 24).contains("Report saved to incident-report"));
+}
+
+#[test]
+fn a_failed_load_keeps_the_ui_usable() {
+    let mut app = App::new("prod", false, now());
+    app.init();
+    app.update(Action::KeysLoaded(Err(
+        "invalid api key (401 unauthorized)".into(),
+    )));
+    assert!(app.busy.is_empty());
+    assert!(app.status.as_ref().unwrap().error);
+    assert!(draw(&app, 80, 24).contains("invalid api key"));
+    let effect = ch(&mut app, 'R');
+    assert!(matches!(effect, Some(Effect::LoadKeys)));
+}
+
+#[test]
+fn names_from_the_server_are_escaped() {
+    let mut app = App::new("prod", false, now());
+    let mut evil = keys()[0].clone();
+    evil.name = "evil\u{1b}]52;c;AAAA\u{7}\u{1b}[2Jname".into();
+    evil.permissions = PermissionSet::parse_compact("read:datasets").unwrap();
+    app.update(Action::KeysLoaded(Ok(vec![evil])));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = draw(&app, w, h);
+        assert!(
+            !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+            "{screen}"
+        );
+        assert!(screen.contains("evil\\u{1b}"), "{screen}");
+    }
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let mut app = loaded_app();
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10), (80, 24)] {
+        draw(&app, w, h);
+        ch(&mut app, 'n');
+        draw(&app, w, h);
+        press(&mut app, KeyCode::Esc);
+        app.update(Action::Resize(w, h));
+    }
+}
+
+#[test]
+fn revoking_a_key_manager_warns_about_the_session() {
+    let mut app = loaded_app();
+    ch(&mut app, '/');
+    typed(&mut app, "Key admin");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'd');
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("can manage keys"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    ch(&mut app, 'i');
+    assert!(draw(&app, 120, 40).contains("can manage keys"));
+}
+
+#[test]
+fn no_color_draws_without_colour() {
+    use narrative_keys_tui::ui::theme::Theme;
+    use narrative_keys_tui::ui::view;
+    use ratatui::style::Color;
+    let mut app = loaded_app();
+    ch(&mut app, 'd');
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| view::render(&app, Theme::MONO, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "NO_COLOR: no cell has a colour"
+    );
+    // The status still reads: every status has its own symbol.
+    press(&mut app, KeyCode::Esc);
+    let screen = draw(&app, 80, 24);
+    for symbol in ["●", "▲", "✖"] {
+        assert!(screen.contains(symbol), "{symbol}");
+    }
+}
