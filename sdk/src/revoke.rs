@@ -102,21 +102,26 @@ pub async fn revoke_many(
     options: &RevokeManyOptions,
 ) -> RevokeManyReport {
     let mut seen = std::collections::HashSet::new();
-    let unique = ids.iter().filter(|id| seen.insert(id.as_str()));
+    // Owned ids and a named async fn keep the future `Send`, so callers can
+    // spawn it (closures over borrowed items trip a compiler limitation).
+    let unique: Vec<String> = ids
+        .iter()
+        .filter(|id| seen.insert(id.as_str()))
+        .cloned()
+        .collect();
     let outcomes = futures::stream::iter(unique)
-        .map(|id| async move {
-            let result = match client.revoke_key(id).await {
-                Ok(()) => RevokeResult::Revoked,
-                Err(Error::NotFound(_)) => RevokeResult::AlreadyGone,
-                Err(e) => RevokeResult::Failed(e),
-            };
-            RevokeOutcome {
-                id: id.clone(),
-                result,
-            }
-        })
+        .map(|id| revoke_one(client, id))
         .buffered(options.concurrency.max(1))
         .collect()
         .await;
     RevokeManyReport { outcomes }
+}
+
+async fn revoke_one(client: &Client, id: String) -> RevokeOutcome {
+    let result = match client.revoke_key(&id).await {
+        Ok(()) => RevokeResult::Revoked,
+        Err(Error::NotFound(_)) => RevokeResult::AlreadyGone,
+        Err(e) => RevokeResult::Failed(e),
+    };
+    RevokeOutcome { id, result }
 }

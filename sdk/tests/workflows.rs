@@ -305,3 +305,37 @@ async fn audit_and_explain_over_listed_keys() {
             .contains("Jobs: view jobs and their status (read only)")
     );
 }
+
+/// Apps run workflows as spawned tasks, which needs their futures to be `Send`.
+#[tokio::test]
+async fn workflow_futures_can_be_spawned() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let ids = vec![seed(&emu, "a", &[("read", "jobs")])];
+    let c = client.clone();
+    let report =
+        tokio::spawn(async move { revoke_many(&c, &ids, &RevokeManyOptions::default()).await })
+            .await
+            .unwrap();
+    assert!(report.all_revoked());
+    let id = seed(&emu, "b", &[("read", "jobs")]);
+    let c = client.clone();
+    let rotation = tokio::spawn(async move { rotate(&c, &id, &RotateOptions::default()).await })
+        .await
+        .unwrap()
+        .unwrap();
+    let keys = client.list_keys().await.unwrap();
+    let selection = Selection {
+        ids: vec![rotation.new.key.id.clone()],
+        ..Selection::default()
+    };
+    let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
+    let c = client.clone();
+    let outcome =
+        tokio::spawn(
+            async move { incident::execute(&c, &plan, &IncidentOptions::default()).await },
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.report.revoked.len(), 1);
+}

@@ -72,20 +72,6 @@ impl Executor {
         });
     }
 
-    /// For the SDK's bulk workflows, whose futures the compiler cannot prove
-    /// `Send` (a known limitation with streams of borrowing closures): they
-    /// run on a blocking thread that drives them on the same runtime.
-    fn spawn_unsend<F>(&self, work: impl FnOnce() -> F + Send + 'static)
-    where
-        F: std::future::Future<Output = Action>,
-    {
-        let tx = self.tx.clone();
-        let handle = tokio::runtime::Handle::current();
-        tokio::task::spawn_blocking(move || {
-            let _ = tx.send(handle.block_on(work()));
-        });
-    }
-
     pub fn run(&self, effect: Effect, terminal: &mut impl Write) {
         tracing::debug!(?effect, "effect");
         let client = self.client.clone();
@@ -130,7 +116,7 @@ impl Executor {
                     }
                 })
             }),
-            Effect::Revoke(keys) => self.spawn_unsend(move || async move {
+            Effect::Revoke(keys) => self.spawn(async move {
                 let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
                 let report = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
                 let results = keys
@@ -152,7 +138,7 @@ impl Executor {
                     environment: self.environment.clone(),
                     ..IncidentOptions::default()
                 };
-                self.spawn_unsend(move || async move {
+                self.spawn(async move {
                     let outcome = incident::execute(&client, &plan, &options).await;
                     Action::IncidentDone(Box::new(IncidentDone {
                         report: outcome.report,
