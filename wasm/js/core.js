@@ -67,6 +67,29 @@ function recover(cause) {
   return err;
 }
 
+// Arguments cross as JSON text. Dates become ISO-8601 strings; an invalid Date
+// is refused here rather than silently read as "no date".
+function replacer(key, value) {
+  const original = this[key];
+  if (original instanceof Date) {
+    if (Number.isNaN(original.getTime())) {
+      throw new NarrativeKeysError({ code: 'invalid_input', message: `${key || 'the date'} is an invalid Date` });
+    }
+    return original.toISOString();
+  }
+  return value;
+}
+
+function json(value) {
+  return value === undefined ? 'null' : JSON.stringify(value, replacer);
+}
+
+function unwrap(text) {
+  const out = JSON.parse(text);
+  if (out.ok) return out.value;
+  throw new NarrativeKeysError(out.error);
+}
+
 function convert(e) {
   if (e instanceof NarrativeKeysError) return e;
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return recover(e);
@@ -91,8 +114,11 @@ function poll(id) {
   }
   if (out === undefined) return;
   tasks.delete(id);
-  if (out.ok) t.resolve(out.value);
-  else t.reject(convert(out.error));
+  try {
+    t.resolve(unwrap(out));
+  } catch (e) {
+    t.reject(convert(e));
+  }
 }
 
 function run(start) {
@@ -113,7 +139,7 @@ function run(start) {
 function sync(fn) {
   try {
     ensureRuntime();
-    return fn();
+    return unwrap(fn());
   } catch (e) {
     throw convert(e);
   }
@@ -140,7 +166,7 @@ export class NarrativeKeys {
   #options;
 
   constructor(options = {}) {
-    const merged = clientOptions(options);
+    const merged = json(clientOptions(options));
     this.environment = sync(() => raw.environmentName(merged));
     this.#options = merged;
   }
@@ -150,33 +176,33 @@ export class NarrativeKeys {
   }
 
   getKey(id) {
-    return run(() => raw.getKey(this.#options, id));
+    return run(() => raw.getKey(this.#options, String(id)));
   }
 
   createKey(input) {
-    return run(() => raw.createKey(this.#options, input));
+    return run(() => raw.createKey(this.#options, json(input)));
   }
 
   updateKey(id, changes) {
-    return run(() => raw.updateKey(this.#options, id, changes));
+    return run(() => raw.updateKey(this.#options, String(id), json(changes)));
   }
 
-  revokeKey(id) {
-    return run(() => raw.revokeKey(this.#options, id));
+  async revokeKey(id) {
+    await run(() => raw.revokeKey(this.#options, String(id)));
   }
 
   async revokeKeys(ids, options = {}) {
-    const report = await run(() => raw.revokeKeys(this.#options, ids, options));
+    const report = await run(() => raw.revokeKeys(this.#options, json(ids), json(options)));
     return { outcomes: withErrors(report.outcomes), allRevoked: report.allRevoked };
   }
 
   async rotateKey(id, options = {}) {
-    const r = await run(() => raw.rotateKey(this.#options, id, options));
+    const r = await run(() => raw.rotateKey(this.#options, String(id), json(options)));
     return { ...r, error: r.error ? new NarrativeKeysError(r.error) : null };
   }
 
   incident(selection, options = {}) {
-    return run(() => raw.incident(this.#options, selection, options));
+    return run(() => raw.incident(this.#options, json(selection), json(options)));
   }
 
   whoami() {
@@ -199,45 +225,45 @@ export function presets() {
 }
 
 export function presetPermissions(name, resources) {
-  return sync(() => raw.presetPermissions(name, resources));
+  return sync(() => raw.presetPermissions(json([name, resources ?? null])));
 }
 
 export function parsePermission(text) {
-  return sync(() => raw.parsePermission(text));
+  return sync(() => raw.parsePermission(String(text)));
 }
 
 export function parsePermissions(text) {
-  return sync(() => raw.parsePermissions(text));
+  return sync(() => raw.parsePermissions(String(text)));
 }
 
 export function parseExpiration(text, options = {}) {
-  return sync(() => raw.parseExpiration(text, options.now));
+  return sync(() => raw.parseExpiration(json([text ?? null, options.now ?? null])));
 }
 
 export function validateNewKey(input, options = {}) {
-  return sync(() => raw.validateNewKey(input, options.now));
+  return sync(() => raw.validateNewKey(json([input, options.now ?? null])));
 }
 
 export function keyStatus(key, options) {
-  return sync(() => raw.keyStatus(key, options));
+  return sync(() => raw.keyStatus(json([key, options ?? null])));
 }
 
 export function audit(keys, options) {
-  return sync(() => raw.audit(keys, options));
+  return sync(() => raw.audit(json([keys, options ?? null])));
 }
 
 export function explain(permissions) {
-  return sync(() => raw.explain(permissions));
+  return sync(() => raw.explain(json(permissions)));
 }
 
 export function can(key, access, resource) {
-  return sync(() => raw.can(key, access, resource));
+  return sync(() => raw.can(json([key, access, resource])));
 }
 
 /** @internal For the package's own tests: a deliberate Rust panic. */
 export const __testing = Object.freeze({
   panicNow() {
-    sync(() => raw.debugPanic(undefined));
+    sync(() => String(raw.debugPanic(undefined)));
   },
   panicInTask(afterMs = 1) {
     return run(() => raw.debugPanic(afterMs));

@@ -1,5 +1,8 @@
-//! The raw exports. Synchronous ones return a value or throw an `ErrorInfo`;
-//! asynchronous ones return a task id that the wrapper polls.
+//! The raw exports. Arguments arrive as JSON text (`JSON.stringify` in the
+//! wrapper) and results leave as a JSON envelope (`error::envelope`):
+//! one string each way is smaller in code and faster for long lists than
+//! building JavaScript objects field by field. Synchronous exports return the
+//! envelope; asynchronous ones return a task id the wrapper polls.
 
 use std::future::Future;
 use std::time::Duration;
@@ -9,18 +12,19 @@ use narrative_keys as sdk;
 use narrative_keys::{AccessLevel, Client, Environment, Resource, RetryPolicy, StatusPolicy};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{ErrorInfo, JsResult, js_err};
+use crate::error::{ErrorInfo, envelope};
 use crate::runtime::spawn;
 use crate::types::*;
 
-fn client(options: JsValue) -> Result<Client, ErrorInfo> {
-    let options: ClientOptions = serde_wasm_bindgen::from_value(options)
-        .map_err(|e| ErrorInfo::invalid(format!("the client options are not valid: {e}")))?;
+type Out = Result<String, ErrorInfo>;
+
+fn client(options: &str) -> Result<Client, ErrorInfo> {
+    let options: ClientOptions = from_json(options, "the client options")?;
     let mut builder = Client::builder().api_key(options.api_key.unwrap_or_default());
     if let Some(env) = options.environment {
-        let env: Environment = env.parse().map_err(|e| {
-            ErrorInfo::invalid(format!("{e}")) // names the value and the choices
-        })?;
+        let env: Environment = env
+            .parse()
+            .map_err(|e| ErrorInfo::invalid(format!("{e}")))?;
         builder = builder.environment(env);
     }
     for (name, value) in options.headers.unwrap_or_default() {
@@ -44,67 +48,63 @@ fn client(options: JsValue) -> Result<Client, ErrorInfo> {
 }
 
 /// Spawns `work` with a client made from `options`; a bad option fails the task.
-fn task<F, Fut>(options: JsValue, work: F) -> u32
+fn task<F, Fut>(options: &str, work: F) -> u32
 where
     F: FnOnce(Client) -> Fut + 'static,
-    Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
+    Fut: Future<Output = Out> + 'static,
 {
     let client = client(options);
     spawn(async move {
-        match client {
+        envelope(match client {
             Ok(c) => work(c).await,
-            Err(e) => Err(js_err(e)),
-        }
+            Err(e) => Err(e),
+        })
     })
 }
 
-fn sdk_err(e: sdk::Error) -> JsValue {
-    js_err(ErrorInfo::from(e))
+fn now_or(now: Option<&str>) -> Result<DateTime<Utc>, ErrorInfo> {
+    Ok(instant(now, "now")?.unwrap_or_else(Utc::now))
 }
 
-fn now_or(raw: &Raw) -> Result<DateTime<Utc>, ErrorInfo> {
-    Ok(raw.instant("now")?.unwrap_or_else(Utc::now))
-}
-
-fn policy(soon_days: Option<f64>) -> Result<StatusPolicy, ErrorInfo> {
-    match soon_days {
-        None => Ok(StatusPolicy::default()),
-        Some(d) if d.is_finite() && d >= 0.0 => Ok(StatusPolicy {
-            expiring_within: chrono::Duration::milliseconds((d * 86_400_000.0) as i64),
-        }),
-        Some(_) => Err(ErrorInfo::invalid(
-            "soonDays must be a number of days, 0 or more",
-        )),
+fn days(d: Option<f64>, what: &str) -> Result<Option<chrono::Duration>, ErrorInfo> {
+    match d {
+        None => Ok(None),
+        Some(d) if d.is_finite() && d >= 0.0 => Ok(Some(chrono::Duration::milliseconds(
+            (d * 86_400_000.0) as i64,
+        ))),
+        Some(_) => Err(ErrorInfo::invalid(format!(
+            "{what} must be a number of days, 0 or more"
+        ))),
     }
 }
 
-/// Checks client options without sending anything.
-#[wasm_bindgen(js_name = checkClientOptions)]
-pub fn check_client_options(options: JsValue) -> JsResult<()> {
-    client(options).map(|_| ()).map_err(js_err)
+fn policy(soon_days: Option<f64>) -> Result<StatusPolicy, ErrorInfo> {
+    Ok(
+        days(soon_days, "soonDays")?.map_or_else(StatusPolicy::default, |d| StatusPolicy {
+            expiring_within: d,
+        }),
+    )
 }
 
-/// The normalised environment name (`prod`, `dev` or the URL).
+/// The normalised environment name (`prod`, `dev` or the URL); checks the
+/// client options without sending anything.
 #[wasm_bindgen(js_name = environmentName)]
-pub fn environment_name(options: JsValue) -> JsResult<String> {
-    client(options)
-        .map(|c| c.environment().name())
-        .map_err(js_err)
+pub fn environment_name(options: &str) -> String {
+    envelope(client(options).and_then(|c| to_json(&c.environment().name())))
 }
 
 #[wasm_bindgen(js_name = listKeys)]
-pub fn list_keys(options: JsValue) -> u32 {
+pub fn list_keys(options: &str) -> u32 {
     task(options, |c| async move {
-        let keys = c.list_keys().await.map_err(sdk_err)?;
-        to_js(&keys.iter().map(ApiKey::from).collect::<Vec<_>>())
+        let keys = c.list_keys().await?;
+        to_json(&keys.iter().map(ApiKey::from).collect::<Vec<_>>())
     })
 }
 
 #[wasm_bindgen(js_name = getKey)]
-pub fn get_key(options: JsValue, id: String) -> u32 {
+pub fn get_key(options: &str, id: String) -> u32 {
     task(options, |c| async move {
-        let key = c.get_key(&id).await.map_err(sdk_err)?;
-        to_js(&ApiKey::from(&key))
+        to_json(&ApiKey::from(&c.get_key(&id).await?))
     })
 }
 
@@ -124,57 +124,53 @@ fn build_new_key(input: &NewKeyInput, now: DateTime<Utc>) -> Result<sdk::NewKey,
 }
 
 #[wasm_bindgen(js_name = createKey)]
-pub fn create_key(options: JsValue, input: JsValue) -> u32 {
-    let input: Result<NewKeyInput, JsValue> = from_js(input, "the new key");
+pub fn create_key(options: &str, input: &str) -> u32 {
+    let input: Result<NewKeyInput, ErrorInfo> = from_json(input, "the new key");
     task(options, |c| async move {
-        let key = build_new_key(&input?, Utc::now()).map_err(js_err)?;
-        let created = c.create_key(&key).await.map_err(sdk_err)?;
-        to_js(&CreatedKey::from(&created))
+        let key = build_new_key(&input?, Utc::now())?;
+        to_json(&CreatedKey::from(&c.create_key(&key).await?))
     })
 }
 
 #[wasm_bindgen(js_name = updateKey)]
-pub fn update_key(options: JsValue, id: String, changes: JsValue) -> u32 {
-    let changes: Result<KeyChanges, JsValue> = from_js(changes, "the changes");
+pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
+    let changes: Result<KeyChanges, ErrorInfo> = from_json(changes, "the changes");
     task(options, |c| async move {
         let changes = changes?;
-        let now = Utc::now();
         let mut update = sdk::KeyUpdate::new();
         if let Some(name) = changes.name {
             update = update.name(name);
         }
         if let Some(perms) = &changes.permissions {
-            update = update.permissions(permission_set(perms).map_err(js_err)?);
+            update = update.permissions(permission_set(perms)?);
         }
-        if !changes.expires_at.is_missing() {
-            let e = changes
-                .expires_at
-                .expiration("expiresAt", now)
-                .map_err(js_err)?;
-            update = update.expires(e);
+        if let Some(at) = changes.expires_at.as_deref() {
+            update = update.expires(expiration(Some(at), "expiresAt", Utc::now())?);
         }
-        let key = c.update_key(&id, &update).await.map_err(sdk_err)?;
-        to_js(&ApiKey::from(&key))
+        to_json(&ApiKey::from(&c.update_key(&id, &update).await?))
     })
 }
 
 #[wasm_bindgen(js_name = revokeKey)]
-pub fn revoke_key(options: JsValue, id: String) -> u32 {
+pub fn revoke_key(options: &str, id: String) -> u32 {
     task(options, |c| async move {
-        c.revoke_key(&id).await.map_err(sdk_err)?;
-        Ok(JsValue::UNDEFINED)
+        c.revoke_key(&id).await?;
+        Ok("null".to_owned())
     })
 }
 
+fn concurrency(n: Option<u32>) -> usize {
+    n.map_or(sdk::revoke::DEFAULT_CONCURRENCY, |n| n.max(1) as usize)
+}
+
 #[wasm_bindgen(js_name = revokeKeys)]
-pub fn revoke_keys(options: JsValue, ids: Vec<String>, revoke: JsValue) -> u32 {
-    let revoke: Result<RevokeOptions, JsValue> = from_js(revoke, "the revoke options");
+pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
+    let args: Result<(Vec<String>, RevokeOptions), ErrorInfo> =
+        from_json(ids, "the ids").and_then(|ids| Ok((ids, from_json(revoke, "the options")?)));
     task(options, |c| async move {
-        let revoke = revoke?;
+        let (ids, revoke) = args?;
         let opts = sdk::RevokeManyOptions {
-            concurrency: revoke
-                .concurrency
-                .map_or(sdk::revoke::DEFAULT_CONCURRENCY, |n| n.max(1) as usize),
+            concurrency: concurrency(revoke.concurrency),
         };
         let report = sdk::revoke_many(&c, &ids, &opts).await;
         let outcomes = report
@@ -193,7 +189,7 @@ pub fn revoke_keys(options: JsValue, ids: Vec<String>, revoke: JsValue) -> u32 {
                 },
             })
             .collect();
-        to_js(&RawRevokeReport {
+        to_json(&RawRevokeReport {
             outcomes,
             all_revoked: report.all_revoked(),
         })
@@ -201,27 +197,20 @@ pub fn revoke_keys(options: JsValue, ids: Vec<String>, revoke: JsValue) -> u32 {
 }
 
 #[wasm_bindgen(js_name = rotateKey)]
-pub fn rotate_key(options: JsValue, id: String, rotate: JsValue) -> u32 {
-    let rotate: Result<RotateOptions, JsValue> = from_js(rotate, "the rotate options");
+pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
+    let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "the rotate options");
     task(options, |c| async move {
         let rotate = rotate?;
-        let now = Utc::now();
-        let expiration = if rotate.expires_at.is_missing() {
-            None
-        } else {
-            Some(
-                rotate
-                    .expires_at
-                    .expiration("expiresAt", now)
-                    .map_err(js_err)?,
-            )
+        let expiration = match rotate.expires_at.as_deref() {
+            None => None,
+            Some(at) => Some(expiration(Some(at), "expiresAt", Utc::now())?),
         };
         let opts = sdk::RotateOptions {
             expiration,
             name: rotate.name,
             keep_old: rotate.keep_old.unwrap_or(false),
         };
-        let r = sdk::rotate(&c, &id, &opts).await.map_err(sdk_err)?;
+        let r = sdk::rotate(&c, &id, &opts).await?;
         let (old_key, error) = match &r.old_key {
             sdk::OldKey::Revoked => (OldKeyOutcome::Revoked, None),
             sdk::OldKey::Kept => (OldKeyOutcome::Kept, None),
@@ -229,7 +218,7 @@ pub fn rotate_key(options: JsValue, id: String, rotate: JsValue) -> u32 {
                 (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))
             }
         };
-        to_js(&RawRotation {
+        to_json(&RawRotation {
             complete: r.is_complete(),
             old: ApiKey::from(&r.old),
             new: CreatedKey::from(&r.new),
@@ -265,45 +254,69 @@ fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan {
     }
 }
 
+fn report_js(r: &sdk::incident::IncidentReport) -> IncidentReport {
+    IncidentReport {
+        environment: r.environment.clone(),
+        started_at: iso(r.started_at),
+        finished_at: iso(r.finished_at),
+        note: r.note.clone(),
+        revoked: r.revoked.iter().map(reported).collect(),
+        replacements: r
+            .replacements
+            .iter()
+            .map(|x| Replacement {
+                replaces: x.replaces.clone(),
+                key: reported(&x.key),
+            })
+            .collect(),
+        failures: r
+            .failures
+            .iter()
+            .map(|f| IncidentFailure {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                step: f.step.to_owned(),
+                error: f.error.clone(),
+            })
+            .collect(),
+        missing_ids: r.missing_ids.clone(),
+        markdown: r.to_markdown(),
+    }
+}
+
 #[wasm_bindgen]
-pub fn incident(options: JsValue, selection: JsValue, incident: JsValue) -> u32 {
-    let selection: Result<IncidentSelection, JsValue> = from_js(selection, "the selection");
-    let incident: Result<IncidentOptions, JsValue> = from_js(incident, "the incident options");
+pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
+    let args: Result<(IncidentSelection, IncidentOptions), ErrorInfo> =
+        from_json(selection, "the selection")
+            .and_then(|s| Ok((s, from_json(incident, "the incident options")?)));
     task(options, |c| async move {
-        let (selection, incident) = (selection?, incident?);
+        let (selection, incident) = args?;
         let now = Utc::now();
         let holding = selection
             .holding
             .iter()
             .flatten()
             .map(PermissionInput::parse)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(js_err)?;
+            .collect::<Result<Vec<_>, _>>()?;
         let sel = sdk::incident::Selection {
             ids: selection.ids.unwrap_or_default(),
             name_matches: selection.name_matches,
             holding,
             statuses: selection.statuses.unwrap_or_default(),
         };
-        let replacement_expiration = if incident.replacement_expires_at.is_missing() {
-            None
-        } else {
-            Some(
-                incident
-                    .replacement_expires_at
-                    .expiration("replacementExpiresAt", now)
-                    .map_err(js_err)?,
-            )
+        let replacement_expiration = match incident.replacement_expires_at.as_deref() {
+            None => None,
+            Some(at) => Some(expiration(Some(at), "replacementExpiresAt", now)?),
         };
         if sel.is_empty() {
-            // Fail before listing: nothing to do, and nothing was sent.
-            sdk::incident::plan(&[], &sel, false, now).map_err(sdk_err)?;
+            // Refused before listing: nothing is sent.
+            sdk::incident::plan(&[], &sel, false, now)?;
         }
-        let keys = c.list_keys().await.map_err(sdk_err)?;
+        let keys = c.list_keys().await?;
         let replace = incident.replace.unwrap_or(false);
-        let plan = sdk::incident::plan(&keys, &sel, replace, now).map_err(sdk_err)?;
+        let plan = sdk::incident::plan(&keys, &sel, replace, now)?;
         if incident.dry_run.unwrap_or(false) {
-            return to_js(&IncidentResult {
+            return to_json(&IncidentResult {
                 dry_run: true,
                 plan: plan_js(&plan),
                 report: None,
@@ -311,46 +324,16 @@ pub fn incident(options: JsValue, selection: JsValue, incident: JsValue) -> u32 
             });
         }
         let opts = sdk::incident::IncidentOptions {
-            concurrency: incident
-                .concurrency
-                .map_or(sdk::revoke::DEFAULT_CONCURRENCY, |n| n.max(1) as usize),
+            concurrency: concurrency(incident.concurrency),
             replacement_expiration,
             note: incident.note,
             environment: c.environment().name(),
         };
         let outcome = sdk::incident::execute(&c, &plan, &opts).await;
-        let r = &outcome.report;
-        let report = IncidentReport {
-            environment: r.environment.clone(),
-            started_at: iso(r.started_at),
-            finished_at: iso(r.finished_at),
-            note: r.note.clone(),
-            revoked: r.revoked.iter().map(reported).collect(),
-            replacements: r
-                .replacements
-                .iter()
-                .map(|x| Replacement {
-                    replaces: x.replaces.clone(),
-                    key: reported(&x.key),
-                })
-                .collect(),
-            failures: r
-                .failures
-                .iter()
-                .map(|f| IncidentFailure {
-                    id: f.id.clone(),
-                    name: f.name.clone(),
-                    step: f.step.to_owned(),
-                    error: f.error.clone(),
-                })
-                .collect(),
-            missing_ids: r.missing_ids.clone(),
-            markdown: r.to_markdown(),
-        };
-        to_js(&IncidentResult {
+        to_json(&IncidentResult {
             dry_run: false,
             plan: plan_js(&plan),
-            report: Some(report),
+            report: Some(report_js(&outcome.report)),
             replacements: outcome
                 .replacements
                 .iter()
@@ -364,17 +347,16 @@ pub fn incident(options: JsValue, selection: JsValue, incident: JsValue) -> u32 
 }
 
 #[wasm_bindgen]
-pub fn whoami(options: JsValue) -> u32 {
+pub fn whoami(options: &str) -> u32 {
     task(options, |c| async move {
-        let w = c.whoami().await.map_err(sdk_err)?;
-        to_js(&Whoami::from(w))
+        to_json(&Whoami::from(c.whoami().await?))
     })
 }
 
 // --- pure functions --------------------------------------------------------
 
 #[wasm_bindgen]
-pub fn catalog() -> JsResult {
+pub fn catalog() -> String {
     let entries: Vec<CatalogEntry> = sdk::CATALOG
         .iter()
         .map(|e| CatalogEntry {
@@ -387,11 +369,11 @@ pub fn catalog() -> JsResult {
             write: e.write,
         })
         .collect();
-    to_js(&entries)
+    envelope(to_json(&entries))
 }
 
 #[wasm_bindgen]
-pub fn presets() -> JsResult {
+pub fn presets() -> String {
     let list: Vec<PresetInfo> = sdk::Preset::ALL
         .into_iter()
         .map(|p| PresetInfo {
@@ -402,125 +384,132 @@ pub fn presets() -> JsResult {
             permissions: p.permissions(&[]).iter().cloned().collect(),
         })
         .collect();
-    to_js(&list)
+    envelope(to_json(&list))
 }
 
+/// `args`: `[name, resources?]`.
 #[wasm_bindgen(js_name = presetPermissions)]
-pub fn preset_permissions(name: JsValue, resources: Option<Vec<String>>) -> JsResult {
-    let name: PresetName = from_js(name, "the preset name")?;
-    let resources: Vec<Resource> = resources
-        .unwrap_or_default()
-        .iter()
-        .map(|r| Resource::from_input(r))
-        .collect();
-    let set = name.to_sdk().permissions(&resources);
-    to_js(&set)
+pub fn preset_permissions(args: &str) -> String {
+    envelope((|| {
+        let (name, resources): (PresetName, Option<Vec<String>>) = from_json(args, "the preset")?;
+        let resources: Vec<Resource> = resources
+            .unwrap_or_default()
+            .iter()
+            .map(|r| Resource::from_input(r))
+            .collect();
+        to_json(&name.to_sdk().permissions(&resources))
+    })())
 }
 
 #[wasm_bindgen(js_name = parsePermission)]
-pub fn parse_permission(text: String) -> JsResult {
-    let p = PermissionInput::Compact(text).parse().map_err(js_err)?;
-    to_js(&p)
+pub fn parse_permission(text: String) -> String {
+    envelope(
+        PermissionInput::Compact(text)
+            .parse()
+            .and_then(|p| to_json(&p)),
+    )
 }
 
 #[wasm_bindgen(js_name = parsePermissions)]
-pub fn parse_permissions(text: String) -> JsResult {
-    let set = sdk::PermissionSet::parse_compact(&text).map_err(|e| {
-        let mut info = ErrorInfo::invalid(e.to_string());
-        info.problems = Some(vec![problem(sdk::Field::Permissions, e.to_string())]);
-        js_err(info)
-    })?;
-    to_js(&set)
+pub fn parse_permissions(text: &str) -> String {
+    envelope(
+        sdk::PermissionSet::parse_compact(text)
+            .map_err(|e| {
+                let mut info = ErrorInfo::invalid(e.to_string());
+                info.problems = Some(vec![problem(sdk::Field::Permissions, e.to_string())]);
+                info
+            })
+            .and_then(|set| to_json(&set)),
+    )
 }
 
+/// `args`: `[input, now?]`.
 #[wasm_bindgen(js_name = parseExpiration)]
-pub fn parse_expiration(text: JsValue, now: JsValue) -> JsResult {
-    let now = now_or(&Raw(now)).map_err(js_err)?;
-    let e = Raw(text).expiration("expiration", now).map_err(js_err)?;
-    to_js(&e.to_wire())
+pub fn parse_expiration(args: &str) -> String {
+    envelope((|| {
+        let (text, now): (Option<String>, Option<String>) = from_json(args, "the expiration")?;
+        let now = now_or(now.as_deref())?;
+        to_json(&expiration(text.as_deref(), "expiration", now)?.to_wire())
+    })())
 }
 
+/// `args`: `[input, now?]`.
 #[wasm_bindgen(js_name = validateNewKey)]
-pub fn validate_new_key(input: JsValue, now: JsValue) -> JsResult {
-    let now = now_or(&Raw(now)).map_err(js_err)?;
-    let input: NewKeyInput = from_js(input, "the new key")?;
-    let (builder, mut problems) = input.to_builder(now).map_err(js_err)?;
-    match builder.build_at(now) {
-        Ok(key) => problems.extend(key.warnings().problems.iter().cloned()),
-        Err(report) => problems.extend(report.problems),
-    }
-    let valid = !problems.iter().any(|p| p.severity == sdk::Severity::Error);
-    to_js(&ValidationReport { valid, problems })
+pub fn validate_new_key(args: &str) -> String {
+    envelope((|| {
+        let (input, now): (NewKeyInput, Option<String>) = from_json(args, "the new key")?;
+        let now = now_or(now.as_deref())?;
+        let (builder, mut problems) = input.to_builder(now)?;
+        match builder.build_at(now) {
+            Ok(key) => problems.extend(key.warnings().problems.iter().cloned()),
+            Err(report) => problems.extend(report.problems),
+        }
+        let valid = !problems.iter().any(|p| p.severity == sdk::Severity::Error);
+        to_json(&ValidationReport { valid, problems })
+    })())
 }
 
+/// `args`: `[key, options?]`.
 #[wasm_bindgen(js_name = keyStatus)]
-pub fn key_status(key: JsValue, options: JsValue) -> JsResult {
-    let key: KeyInput = from_js(key, "the key")?;
-    let options: StatusOptions = if options.is_undefined() {
-        StatusOptions::default()
-    } else {
-        from_js(options, "the status options")?
-    };
-    let key = key.to_sdk().map_err(js_err)?;
-    let now = now_or(&options.now).map_err(js_err)?;
-    let policy = policy(options.soon_days).map_err(js_err)?;
-    to_js(&key.status(now, &policy))
+pub fn key_status(args: &str) -> String {
+    envelope((|| {
+        let (key, options): (KeyInput, Option<StatusOptions>) = from_json(args, "the key")?;
+        let options = options.unwrap_or_default();
+        let key = key.to_sdk()?;
+        let now = now_or(options.now.as_deref())?;
+        to_json(&key.status(now, &policy(options.soon_days)?))
+    })())
 }
 
+/// `args`: `[keys, options?]`.
 #[wasm_bindgen]
-pub fn audit(keys: JsValue, options: JsValue) -> JsResult {
-    let keys: Vec<KeyInput> = from_js(keys, "the keys")?;
-    let options: AuditOptions = if options.is_undefined() {
-        AuditOptions::default()
-    } else {
-        from_js(options, "the audit options")?
-    };
-    let keys = keys
-        .iter()
-        .map(KeyInput::to_sdk)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(js_err)?;
-    let mut opts = sdk::AuditOptions::at(now_or(&options.now).map_err(js_err)?);
-    opts.policy = policy(options.soon_days).map_err(js_err)?;
-    if let Some(d) = options.far_future_days {
-        if !(d.is_finite() && d >= 0.0) {
-            return Err(js_err(ErrorInfo::invalid(
-                "farFutureDays must be 0 or more",
-            )));
+pub fn audit(args: &str) -> String {
+    envelope((|| {
+        let (keys, options): (Vec<KeyInput>, Option<AuditOptions>) = from_json(args, "the keys")?;
+        let options = options.unwrap_or_default();
+        let keys = keys
+            .iter()
+            .map(KeyInput::to_sdk)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut opts = sdk::AuditOptions::at(now_or(options.now.as_deref())?);
+        opts.policy = policy(options.soon_days)?;
+        if let Some(d) = days(options.far_future_days, "farFutureDays")? {
+            opts.far_future = d;
         }
-        opts.far_future = chrono::Duration::milliseconds((d * 86_400_000.0) as i64);
-    }
-    if let Some(s) = options.broad_share {
-        if !(s.is_finite() && (0.0..=1.0).contains(&s)) {
-            return Err(js_err(ErrorInfo::invalid(
-                "broadShare must be between 0 and 1",
-            )));
+        if let Some(s) = options.broad_share {
+            if !(s.is_finite() && (0.0..=1.0).contains(&s)) {
+                return Err(ErrorInfo::invalid("broadShare must be between 0 and 1"));
+            }
+            opts.broad_share = s;
         }
-        opts.broad_share = s;
-    }
-    let findings: Vec<Finding> = sdk::audit(&keys, &opts)
-        .into_iter()
-        .map(Finding::from)
-        .collect();
-    to_js(&findings)
+        let findings: Vec<Finding> = sdk::audit(&keys, &opts)
+            .into_iter()
+            .map(Finding::from)
+            .collect();
+        to_json(&findings)
+    })())
 }
 
 #[wasm_bindgen]
-pub fn explain(permissions: JsValue) -> JsResult {
-    let list: Vec<PermissionInput> = from_js(permissions, "the permissions")?;
-    let set = permission_set(&list).map_err(js_err)?;
-    to_js(&Explanation::from(sdk::explain(&set)))
+pub fn explain(permissions: &str) -> String {
+    envelope((|| {
+        let list: Vec<PermissionInput> = from_json(permissions, "the permissions")?;
+        to_json(&Explanation::from(sdk::explain(&permission_set(&list)?)))
+    })())
 }
 
+/// `args`: `[key, access, resource]`.
 #[wasm_bindgen]
-pub fn can(key: JsValue, access: String, resource: String) -> JsResult<bool> {
-    let key: KeyInput = from_js(key, "the key")?;
-    let key = key.to_sdk().map_err(js_err)?;
-    Ok(sdk::can(
-        &key,
-        &AccessLevel::from_input(&access),
-        &Resource::from_input(&resource),
-    ))
+pub fn can(args: &str) -> String {
+    envelope((|| {
+        let (key, access, resource): (KeyInput, String, String) = from_json(args, "the key")?;
+        let key = key.to_sdk()?;
+        to_json(&sdk::can(
+            &key,
+            &AccessLevel::from_input(&access),
+            &Resource::from_input(&resource),
+        ))
+    })())
 }
 
 /// For the package's own tests: panics now, or after `after_ms` in a task.
@@ -529,13 +518,13 @@ pub fn debug_panic(after_ms: Option<u32>) -> u32 {
     match after_ms {
         None => panic!("debugPanic: a deliberate panic"),
         Some(ms) => spawn(async move {
-            gloo_sleep(ms).await;
+            sleep_ms(ms).await;
             panic!("debugPanic: a deliberate panic in a task");
         }),
     }
 }
 
-async fn gloo_sleep(ms: u32) {
+async fn sleep_ms(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let global = js_sys::global();
         if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into())

@@ -4,7 +4,6 @@
 use narrative_keys::{Error, Problem, ValidationReport};
 use serde::Serialize;
 use tsify::Tsify;
-use wasm_bindgen::JsValue;
 
 /// The data of a `NarrativeKeysError`.
 #[derive(Debug, Clone, Serialize, Tsify)]
@@ -79,10 +78,6 @@ impl ErrorInfo {
         }
         info
     }
-
-    pub fn into_js(self) -> JsValue {
-        crate::types::to_js(&self).unwrap_or_else(|e| e)
-    }
 }
 
 impl From<Error> for ErrorInfo {
@@ -91,9 +86,17 @@ impl From<Error> for ErrorInfo {
     }
 }
 
-/// Raw calls fail with an `ErrorInfo` object.
-pub type JsResult<T = JsValue> = Result<T, JsValue>;
-
-pub fn js_err(info: ErrorInfo) -> JsValue {
-    info.into_js()
+/// What every raw call returns to JavaScript: `{"ok":true,"value":...}` or
+/// `{"ok":false,"error":{...ErrorInfo}}`, as JSON text.
+pub fn envelope(result: Result<String, ErrorInfo>) -> String {
+    match result {
+        Ok(json) => format!("{{\"ok\":true,\"value\":{json}}}"),
+        Err(info) => match serde_json::to_string(&info) {
+            Ok(json) => format!("{{\"ok\":false,\"error\":{json}}}"),
+            Err(_) => {
+                r#"{"ok":false,"error":{"code":"internal","message":"could not encode an error"}}"#
+                    .to_owned()
+            }
+        },
+    }
 }

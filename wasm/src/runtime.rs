@@ -14,10 +14,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
-type TaskFuture = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+/// A task's output is the JSON envelope of `error::envelope`.
+type TaskFuture = Pin<Box<dyn Future<Output = String>>>;
 
 thread_local! {
     static TASKS: RefCell<HashMap<u32, TaskFuture>> = RefCell::new(HashMap::new());
@@ -66,7 +67,7 @@ impl Wake for TaskWaker {
 }
 
 /// Queues a future; the wrapper polls it first, then on every wake.
-pub fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> u32 {
+pub fn spawn(future: impl Future<Output = String> + 'static) -> u32 {
     let id = NEXT_ID.with(|n| {
         let id = n.get();
         n.set(id.wrapping_add(1).max(1));
@@ -76,29 +77,18 @@ pub fn spawn(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -
     id
 }
 
-/// Polls task `id` once: `undefined` while pending, else `{ ok: true, value }`
-/// or `{ ok: false, error }`. An unknown id (already finished) is pending.
+/// Polls task `id` once: `undefined` while pending, else the JSON envelope
+/// of its result. An unknown id (already finished) reads as pending.
 #[wasm_bindgen(js_name = pollTask)]
-pub fn poll_task(id: u32) -> JsValue {
-    let Some(mut future) = TASKS.with(|t| t.borrow_mut().remove(&id)) else {
-        return JsValue::UNDEFINED;
-    };
+pub fn poll_task(id: u32) -> Option<String> {
+    let mut future = TASKS.with(|t| t.borrow_mut().remove(&id))?;
     let waker = Waker::from(Arc::new(TaskWaker(id)));
     let mut cx = Context::from_waker(&waker);
     match future.as_mut().poll(&mut cx) {
         Poll::Pending => {
             TASKS.with(|t| t.borrow_mut().insert(id, future));
-            JsValue::UNDEFINED
+            None
         }
-        Poll::Ready(result) => {
-            let out = Object::new();
-            let (ok, key, value) = match result {
-                Ok(v) => (true, "value", v),
-                Err(e) => (false, "error", e),
-            };
-            let _ = Reflect::set(&out, &"ok".into(), &JsValue::from_bool(ok));
-            let _ = Reflect::set(&out, &key.into(), &value);
-            out.into()
-        }
+        Poll::Ready(out) => Some(out),
     }
 }

@@ -9,7 +9,6 @@ use narrative_keys as sdk;
 use narrative_keys::{AccessLevel, FindingKind, FindingSeverity, KeyStatus, Permission, Resource};
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
-use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::ErrorInfo;
 
@@ -29,24 +28,16 @@ export type PermissionInput = Permission | `${string}:${string}`;
 export type ExpirationInput = string | Date | null;
 "#;
 
-/// Serialises to a plain JavaScript value (objects, not `Map`s; `null` for `None`).
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let s = serde_wasm_bindgen::Serializer::new()
-        .serialize_missing_as_null(true)
-        .serialize_maps_as_objects(true);
-    value.serialize(&s).map_err(|e| {
-        ErrorInfo::new(
-            "internal",
-            format!("could not convert a value for JavaScript: {e}"),
-        )
-        .into_js()
-    })
+/// Serialises a value for JavaScript, which reads it with `JSON.parse`.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, ErrorInfo> {
+    serde_json::to_string(value)
+        .map_err(|e| ErrorInfo::new("internal", format!("could not encode a value: {e}")))
 }
 
-/// Reads an argument; a value of the wrong shape is `invalid_input`, naming `what`.
-pub fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| ErrorInfo::invalid(format!("{what} is not valid: {e}")).into_js())
+/// Reads an argument the wrapper encoded with `JSON.stringify` (dates become
+/// ISO-8601 strings there); a value of the wrong shape is `invalid_input`.
+pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, ErrorInfo> {
+    serde_json::from_str(json).map_err(|e| ErrorInfo::invalid(format!("{what} is not valid: {e}")))
 }
 
 /// Formats an instant as the package does everywhere: RFC 3339 in UTC.
@@ -54,68 +45,39 @@ pub fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-/// A JavaScript value kept as is through serde, for fields taking `string | Date`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(transparent)]
-pub struct Raw(#[serde(with = "serde_wasm_bindgen::preserve")] pub JsValue);
-
-impl Raw {
-    pub fn is_missing(&self) -> bool {
-        self.0.is_undefined() || self.0.is_null()
+/// An instant from an ISO-8601 string (a bare date is midnight UTC).
+pub fn instant(value: Option<&str>, what: &str) -> Result<Option<DateTime<Utc>>, ErrorInfo> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    if let Ok(at) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(Some(at.with_timezone(&Utc)));
     }
-
-    /// An instant from a `Date` or an ISO-8601 string (a bare date is midnight UTC).
-    pub fn instant(&self, what: &str) -> Result<Option<DateTime<Utc>>, ErrorInfo> {
-        if self.is_missing() {
-            return Ok(None);
-        }
-        if let Some(date) = self.0.dyn_ref::<js_sys::Date>() {
-            let ms = date.get_time();
-            return DateTime::from_timestamp_millis(ms as i64)
-                .filter(|_| ms.is_finite())
-                .map(Some)
-                .ok_or_else(|| ErrorInfo::invalid(format!("{what} is an invalid Date")));
-        }
-        let Some(text) = self.0.as_string() else {
-            return Err(ErrorInfo::invalid(format!(
-                "{what} must be an ISO-8601 string or a Date"
-            )));
-        };
-        if let Ok(at) = DateTime::parse_from_rfc3339(text.trim()) {
-            return Ok(Some(at.with_timezone(&Utc)));
-        }
-        if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            && let Some(at) = d.and_hms_opt(0, 0, 0)
-        {
-            return Ok(Some(at.and_utc()));
-        }
-        Err(ErrorInfo::invalid(format!(
-            "{what}: `{text}` is not an ISO-8601 instant such as 2027-01-31T12:00:00Z"
-        )))
+    if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        && let Some(at) = d.and_hms_opt(0, 0, 0)
+    {
+        return Ok(Some(at.and_utc()));
     }
+    Err(ErrorInfo::invalid(format!(
+        "{what}: `{text}` is not an ISO-8601 instant such as 2027-01-31T12:00:00Z"
+    )))
+}
 
-    /// An expiration: `null`/absent is never; a `Date`; or any text
-    /// `Expiration::parse` reads (`30d`, `2027-01-31`, an instant, `never`).
-    pub fn expiration(&self, what: &str, now: DateTime<Utc>) -> Result<sdk::Expiration, ErrorInfo> {
-        if self.is_missing() {
-            return Ok(sdk::Expiration::Never);
-        }
-        if self.0.is_instance_of::<js_sys::Date>() {
-            return Ok(self
-                .instant(what)?
-                .map_or(sdk::Expiration::Never, sdk::Expiration::At));
-        }
-        let Some(text) = self.0.as_string() else {
-            return Err(ErrorInfo::invalid(format!(
-                "{what} must be a string such as \"30d\" or \"2027-01-31\", a Date, or null"
-            )));
-        };
-        sdk::Expiration::parse(&text, now).map_err(|e| {
-            let mut info = ErrorInfo::invalid(format!("{what}: {e}"));
-            info.problems = Some(vec![problem(sdk::Field::Expiration, e.to_string())]);
-            info
-        })
-    }
+/// An expiration: absent or `null` is never; otherwise any text
+/// `Expiration::parse` reads (`30d`, `2027-01-31`, an instant, `never`).
+pub fn expiration(
+    value: Option<&str>,
+    what: &str,
+    now: DateTime<Utc>,
+) -> Result<sdk::Expiration, ErrorInfo> {
+    let Some(text) = value else {
+        return Ok(sdk::Expiration::Never);
+    };
+    sdk::Expiration::parse(text, now).map_err(|e| {
+        let mut info = ErrorInfo::invalid(format!("{what}: {e}"));
+        info.problems = Some(vec![problem(sdk::Field::Expiration, e.to_string())]);
+        info
+    })
 }
 
 pub fn problem(field: sdk::Field, message: String) -> sdk::Problem {
@@ -221,7 +183,7 @@ pub struct KeyInput {
     pub permissions: Vec<PermissionInput>,
     #[serde(default)]
     #[tsify(optional, type = "DateInput | null")]
-    pub expires_at: Raw,
+    pub expires_at: Option<String>,
 }
 
 impl KeyInput {
@@ -230,7 +192,7 @@ impl KeyInput {
             id: self.id.clone().unwrap_or_default(),
             name: self.name.clone().unwrap_or_default(),
             permissions: permission_set(&self.permissions)?,
-            expires_at: self.expires_at.instant("expiresAt")?,
+            expires_at: instant(self.expires_at.as_deref(), "expiresAt")?,
         })
     }
 }
@@ -306,7 +268,7 @@ pub struct NewKeyInput {
     /// reported as a warning. Every key should expire (90 days is common).
     #[serde(default)]
     #[tsify(optional, type = "ExpirationInput")]
-    pub expires_at: Raw,
+    pub expires_at: Option<String>,
 }
 
 impl NewKeyInput {
@@ -333,7 +295,7 @@ impl NewKeyInput {
                 .collect();
             builder = builder.preset(preset.to_sdk(), &resources);
         }
-        match self.expires_at.expiration("expiresAt", now) {
+        match expiration(self.expires_at.as_deref(), "expiresAt", now) {
             Ok(e) => builder = builder.expires(e),
             Err(e) => problems.extend(e.problems.unwrap_or_default()),
         }
@@ -355,7 +317,7 @@ pub struct KeyChanges {
     /// A new expiration (the API cannot remove one).
     #[serde(default)]
     #[tsify(optional, type = "string | Date")]
-    pub expires_at: Raw,
+    pub expires_at: Option<String>,
 }
 
 /// Everything a request has wrong, errors and warnings together.
@@ -427,7 +389,7 @@ pub struct StatusOptions {
     /// The clock to judge against (default: now).
     #[serde(default)]
     #[tsify(optional, type = "DateInput")]
-    pub now: Raw,
+    pub now: Option<String>,
     /// How near an expiration counts as "expiring soon" (default 14 days).
     #[serde(default)]
     #[tsify(optional)]
@@ -439,7 +401,7 @@ pub struct StatusOptions {
 pub struct AuditOptions {
     #[serde(default)]
     #[tsify(optional, type = "DateInput")]
-    pub now: Raw,
+    pub now: Option<String>,
     /// "Expiring soon" threshold (default 14 days).
     #[serde(default)]
     #[tsify(optional)]
@@ -604,7 +566,7 @@ pub struct RotateOptions {
     /// The successor's expiration (default 90 days from now).
     #[serde(default)]
     #[tsify(optional, type = "string | Date")]
-    pub expires_at: Raw,
+    pub expires_at: Option<String>,
     /// The successor's name (default the old key's name).
     #[serde(default)]
     #[tsify(optional)]
@@ -674,7 +636,7 @@ pub struct IncidentOptions {
     /// Expiration of replacements (default 90 days from now).
     #[serde(default)]
     #[tsify(optional, type = "string | Date")]
-    pub replacement_expires_at: Raw,
+    pub replacement_expires_at: Option<String>,
     /// What happened, who noticed: goes into the report.
     #[serde(default)]
     #[tsify(optional)]
