@@ -24,8 +24,8 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
-mod error;
-mod runtime;
+pub mod error;
+pub mod runtime;
 mod types;
 
 pub use api::*;
