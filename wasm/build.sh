@@ -22,13 +22,18 @@ if [ -z "$pinned" ] || [ "$pinned" != "$have" ]; then
   exit 1
 fi
 
-cargo build -p narrative-keys-wasm --target wasm32-unknown-unknown --profile "$profile" --locked
+# strip = true (in the profile) would also drop the target_features section
+# wasm-bindgen reads; wasm-bindgen and wasm-opt strip names and debug info instead.
+CARGO_PROFILE_WASM_RELEASE_STRIP=false \
+  cargo build -p narrative-keys-wasm --target wasm32-unknown-unknown --profile "$profile" --locked
 dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
 wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$dir/narrative_keys_wasm.wasm"
 
 rm -rf "$out"
 mkdir -p "$out"
-wasm-bindgen --target web --out-dir "$out" --out-name narrative_keys_wasm "$wasm"
+bindgen_flags=(--target web --out-dir "$out" --out-name narrative_keys_wasm)
+[ "$profile" = dev ] || bindgen_flags+=(--remove-name-section --remove-producers-section)
+wasm-bindgen "${bindgen_flags[@]}" "$wasm"
 rm -f "$out/narrative_keys_wasm_bg.wasm.d.ts"
 
 # After a panic the package moves to a fresh instance (see wasm/src/runtime.rs).
