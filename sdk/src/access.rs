@@ -10,6 +10,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// the wire and must survive a round trip; anything else the platform may add is
 /// kept verbatim in [`AccessLevel::Other`] rather than dropped.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(type = "\"read\" | \"write\" | \"admin\" | \"create\" | \"revise\" | (string & {})")
+)]
 pub enum AccessLevel {
     Read,
     Write,

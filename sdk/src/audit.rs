@@ -12,6 +12,7 @@ use crate::resource::Resource;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum FindingSeverity {
     /// Worth knowing; no action needed.
     Info,
@@ -24,6 +25,7 @@ pub enum FindingSeverity {
 /// What a finding is about, as a stable code for scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum FindingKind {
     Expired,
     ExpiringSoon,

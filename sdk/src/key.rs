@@ -41,6 +41,7 @@ impl ApiKey {
 /// Where a key stands against a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum KeyStatus {
     Expired,
     ExpiringSoon,

@@ -12,6 +12,7 @@ use crate::resource::Resource;
 ///
 /// Ordered by resource, then access, so sets print grouped by resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Permission {
     pub access: AccessLevel,
     pub resource: Resource,

@@ -13,6 +13,7 @@ use crate::catalog::{self, CatalogEntry, Group};
 /// `data-planes` becomes `data_planes`); any other name is kept exactly as
 /// given, because the platform adds resources over time.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct Resource(String);
 
 impl Resource {

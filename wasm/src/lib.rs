@@ -1,1 +1,33 @@
-//! JavaScript bindings for narrative-keys.
+//! JavaScript bindings for narrative-keys: the raw layer under the npm package.
+//!
+//! This crate is the Rust half of the `narrative-keys` npm package. It exposes
+//! the SDK to JavaScript through `wasm-bindgen`; the hand-written ES module in
+//! `js/` wraps these raw exports into the public API (`new NarrativeKeys(..)`,
+//! `NarrativeKeysError`, automatic initialisation). JavaScript users never see
+//! this layer directly.
+//!
+//! Design notes:
+//! - Values cross the boundary through `serde-wasm-bindgen`, in the shapes the
+//!   `tsify` derives describe (`types.rs`); the generated `.d.ts` is the source
+//!   of the package's data types.
+//! - Async calls run on the small executor in `runtime.rs`, polled from
+//!   JavaScript, so that a panic (which traps: wasm32 has no unwinding on
+//!   stable Rust) surfaces as an exception in a JavaScript call the wrapper
+//!   controls and becomes a rejected promise; the panic hook schedules a fresh
+//!   instance for the next call.
+//! - No client object lives on the Rust side between calls: each call builds
+//!   its `Client` from the options the JavaScript object holds, so a fresh
+//!   instance after a panic loses nothing.
+
+// Errors are built once, on the cold path, and turned into JavaScript objects
+// at once: their size does not matter, and boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
+mod api;
+pub mod error;
+pub mod runtime;
+mod types;
+
+pub use api::*;
+pub use error::ErrorInfo;
+pub use runtime::{poll_task, start_runtime};

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The npm package: build it, then its node --test suites (key lifecycle,
+# every error code, validation, workflows, pure functions, types, npm pack),
+# the examples, the headless-Chromium test of the web example, and the size
+# and speed figures.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+step() { printf '\n-- %s\n' "$*" >&2; }
+
+step "npm ci (build and test tooling)"
+(cd wasm && npm ci --no-audit --no-fund)
+
+step "build the package (wasm/build.sh) and the emulator"
+wasm/build.sh
+cargo build --locked -p narrative-keys-emulator   # debug: reuses 10-rust.sh's build
+export NARRATIVE_KEYS_EMULATOR="$CARGO_TARGET_DIR/debug/narrative-keys-emulator"
+
+step "npm ci (examples)"
+(cd examples/node && npm ci --no-audit --no-fund)
+(cd examples/web && npm ci --no-audit --no-fund)
+
+step "wasm-bindgen-test (Node)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked -p narrative-keys-wasm --target wasm32-unknown-unknown
+
+step "node --test: pure functions, client, errors, types (tsc --strict), npm pack"
+(cd wasm && node --test --test-concurrency=1 tests/*.test.mjs)
+
+step "examples/node against a fresh emulator"
+emu_out="$(mktemp)"
+"$NARRATIVE_KEYS_EMULATOR" --listen 127.0.0.1:0 --db :memory: --bootstrap-key ci-example-key >"$emu_out" 2>/dev/null &
+emu_pid=$!
+trap 'kill $emu_pid 2>/dev/null || true; rm -f "$emu_out"' EXIT
+for _ in $(seq 50); do [ -s "$emu_out" ] && break; sleep 0.1; done
+(cd examples/node && NARRATIVE_API_KEY=ci-example-key NARRATIVE_ENVIRONMENT="$(head -1 "$emu_out")" node main.js)
+kill $emu_pid; trap - EXIT; rm -f "$emu_out"
+
+step "browser end-to-end (Debian chromium, headless)"
+(cd wasm && node --test tests/browser/)
+
+step "size and speed"
+# The issue's budget for the gzip-compressed .wasm is 150 KB; the package is
+# not there yet (see wasm/README.md, "Size and speed"). CI holds the current
+# size so it cannot grow unnoticed; lower this as the SDK's dependencies shrink.
+(cd wasm && node bench/bench.mjs --size-budget-kb "${NK_WASM_GZIP_BUDGET_KB:-330}")

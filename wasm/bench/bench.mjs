@@ -1,0 +1,112 @@
+// Size and speed of the built package (wasm/pkg), against the issue's budgets:
+//   - the gzip-compressed .wasm at most 150 KB (the JS glue reported too);
+//   - module initialisation in Node at most 30 ms (median of 20 cold starts);
+//   - listKeys() of 1,000 keys from the local emulator within 1.5x a plain
+//     fetch + JSON.parse of the same response.
+// Usage: node bench/bench.mjs [--short] [--json] [--size-budget-kb N]
+// Exits 1 when a budget is not met.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { load, pkgDir, startEmulator, ADMIN } from '../tests/harness.mjs';
+
+const args = process.argv.slice(2);
+const short = args.includes('--short');
+const sizeBudgetKb = Number(args[args.indexOf('--size-budget-kb') + 1]) || 150;
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const kb = (n) => Math.round((n / 1024) * 10) / 10;
+const gz = (file) => gzipSync(readFileSync(path.join(pkgDir, file)), { level: 9 }).length;
+const raw = (file) => readFileSync(path.join(pkgDir, file)).length;
+
+// --- size -------------------------------------------------------------------
+const wrapper = ['core.js', 'defaults.js', 'node.js', 'browser.js'];
+const size = {
+  wasmKb: kb(raw('narrative_keys_wasm_bg.wasm')),
+  wasmGzipKb: kb(gz('narrative_keys_wasm_bg.wasm')),
+  glueKb: kb(raw('narrative_keys_wasm.js')),
+  glueGzipKb: kb(gz('narrative_keys_wasm.js')),
+  wrapperKb: kb(wrapper.reduce((a, f) => a + raw(f), 0)),
+  wrapperGzipKb: kb(gzipSync(Buffer.concat(wrapper.map((f) => readFileSync(path.join(pkgDir, f)))), { level: 9 }).length),
+};
+
+// --- cold start ---------------------------------------------------------------
+// Each run is a fresh Node process. `init` times the package's import once
+// Node's ESM loader is up (a data: module is imported first); `importMs` is
+// the whole first import, loader start-up included, for reference.
+const pkgUrl = JSON.stringify(new URL(`file://${path.join(pkgDir, 'node.js')}`).href);
+const probe = `const t0 = performance.now(); await import('data:text/javascript,export default 1'); const t1 = performance.now(); await import(${pkgUrl}); const t2 = performance.now(); process.stdout.write(JSON.stringify([t2 - t1, t2 - t0]));`;
+const starts = [];
+const imports = [];
+for (let i = 0; i < 20; i++) {
+  const [own, whole] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' }));
+  starts.push(own);
+  imports.push(whole);
+}
+const r1 = (x) => Math.round(x * 10) / 10;
+const init = { medianMs: r1(median(starts)), minMs: r1(Math.min(...starts)), maxMs: r1(Math.max(...starts)), importMedianMs: r1(median(imports)), runs: starts.length };
+
+// --- listKeys of 1,000 keys vs fetch + JSON.parse --------------------------------
+const nk = await load();
+const emu = await startEmulator();
+let list;
+try {
+  const admin = new nk.NarrativeKeys({ apiKey: ADMIN, environment: emu.url, retries: 0 });
+  const total = 1000;
+  let existing = (await admin.listKeys()).length;
+  while (existing < total) {
+    const batch = Math.min(50, total - existing);
+    await Promise.all(Array.from({ length: batch }, (_, i) => admin.createKey({
+      name: `bench key ${existing + i}`,
+      permissions: ['read:datasets', 'write:data_streams', { access: 'read', resource: 'queries' }],
+      expiresAt: (existing + i) % 3 ? '90d' : null,
+    })));
+    existing += batch;
+  }
+  const url = `${emu.url}/access-tokens/tokens`;
+  const plain = async () => {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${ADMIN}`, accept: 'application/json' } });
+    return JSON.parse(await res.text()).records;
+  };
+  const viaPackage = () => admin.listKeys();
+  assert1000(await plain(), await viaPackage());
+  const rounds = short ? 15 : 40;
+  for (let i = 0; i < 5; i++) { await plain(); await viaPackage(); } // warm up both paths
+  const tPlain = [];
+  const tPkg = [];
+  for (let i = 0; i < rounds; i++) {
+    // Alternate the order so neither path always runs on a warmer server.
+    for (const [fn, out] of i % 2 ? [[plain, tPlain], [viaPackage, tPkg]] : [[viaPackage, tPkg], [plain, tPlain]]) {
+      const t0 = performance.now();
+      await fn();
+      out.push(performance.now() - t0);
+    }
+  }
+  const mp = median(tPlain);
+  const mk = median(tPkg);
+  list = { keys: total, rounds, fetchJsonParseMedianMs: Math.round(mp * 100) / 100, listKeysMedianMs: Math.round(mk * 100) / 100, ratio: Math.round((mk / mp) * 100) / 100 };
+} finally {
+  await emu.stop();
+}
+
+function assert1000(a, b) {
+  if (a.length !== 1000 || b.length !== 1000) throw new Error(`expected 1000 keys, got ${a.length} and ${b.length}`);
+}
+
+// --- report -----------------------------------------------------------------------
+const checks = [
+  [`gzip .wasm <= ${sizeBudgetKb} KB`, size.wasmGzipKb <= sizeBudgetKb, `${size.wasmGzipKb} KB`],
+  ['Node init median <= 30 ms', init.medianMs <= 30, `${init.medianMs} ms`],
+  ['listKeys(1000) <= 1.5x fetch+JSON.parse', list.ratio <= 1.5, `${list.ratio}x`],
+];
+if (args.includes('--json')) {
+  console.log(JSON.stringify({ size, init, listKeys: list, checks: checks.map(([name, ok, value]) => ({ name, ok, value })) }, null, 2));
+} else {
+  console.log(`wasm           ${size.wasmKb} KB, gzip ${size.wasmGzipKb} KB`);
+  console.log(`JS glue        ${size.glueKb} KB, gzip ${size.glueGzipKb} KB (wasm-bindgen output)`);
+  console.log(`JS wrapper     ${size.wrapperKb} KB, gzip ${size.wrapperGzipKb} KB (core, entries)`);
+  console.log(`Node init      median ${init.medianMs} ms over ${init.runs} cold starts (min ${init.minMs}, max ${init.maxMs}); whole first import incl. ESM loader start-up ${init.importMedianMs} ms`);
+  console.log(`listKeys(1000) median ${list.listKeysMedianMs} ms vs fetch+JSON.parse ${list.fetchJsonParseMedianMs} ms: ${list.ratio}x (${list.rounds} rounds)`);
+  for (const [name, ok, value] of checks) console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${value}`);
+}
+if (checks.some(([, ok]) => !ok)) process.exitCode = 1;

@@ -1,0 +1,201 @@
+// Types of the narrative-keys package. The data types come from the Rust
+// crate through tsify (narrative_keys_wasm.d.ts); the API is declared here.
+import type {
+  AccessLevel,
+  ApiKey,
+  AuditOptions,
+  CatalogEntry,
+  ClientOptions,
+  CreatedKey,
+  DateInput,
+  ErrorCode,
+  ExpirationInput,
+  Explanation,
+  Finding,
+  IncidentOptions,
+  IncidentResult,
+  IncidentSelection,
+  KeyChanges,
+  KeyInput,
+  KeyStatus,
+  NewKeyInput,
+  OldKeyOutcome,
+  Permission,
+  PermissionInput,
+  PresetInfo,
+  PresetName,
+  Problem,
+  RevokeOptions,
+  RevokeResult,
+  RotateOptions,
+  StatusOptions,
+  ValidationReport,
+  Whoami,
+} from './narrative_keys_wasm.js';
+
+export type {
+  AccessLevel,
+  ApiKey,
+  AuditOptions,
+  CatalogEntry,
+  ClientOptions,
+  Company,
+  CreatedKey,
+  DateInput,
+  ErrorCode,
+  ExpirationInput,
+  Explanation,
+  ExplanationSection,
+  Field,
+  Finding,
+  FindingKind,
+  FindingSeverity,
+  GroupId,
+  IncidentFailure,
+  IncidentOptions,
+  IncidentPlan,
+  IncidentReport,
+  IncidentResult,
+  IncidentSelection,
+  KeyChanges,
+  KeyInput,
+  KeyStatus,
+  NewKeyInput,
+  OldKeyOutcome,
+  Permission,
+  PermissionInput,
+  PlannedKey,
+  PresetInfo,
+  PresetName,
+  Problem,
+  Replacement,
+  ReplacementSecret,
+  Resource,
+  ResourceAccess,
+  RevokeOptions,
+  RevokeResult,
+  RotateOptions,
+  Severity,
+  StatusOptions,
+  ValidationReport,
+  Whoami,
+} from './narrative_keys_wasm.js';
+
+/**
+ * Every failure of narrative-keys: a real `Error` with a stable `code`.
+ * Async methods reject with it; pure functions throw it.
+ */
+export declare class NarrativeKeysError extends Error {
+  readonly name: 'NarrativeKeysError';
+  /** What went wrong, for programs: `invalid_input`, `unauthorized`, `forbidden`, `not_found`, `rate_limited`, `server`, `network`, `decode`, or `internal` (a bug). */
+  readonly code: ErrorCode;
+  /** The HTTP status, when there was a response. */
+  readonly status?: number;
+  /** The server's `error` field, e.g. `Forbidden`. */
+  readonly serverError?: string;
+  /** The server's `error_description`: a sentence meant for the user. */
+  readonly description?: string;
+  /** For `invalid_input` found before sending: every problem, errors and warnings. */
+  readonly problems?: Problem[];
+  /** For `rate_limited`: how long the server asked to wait, in milliseconds. */
+  readonly retryAfterMs?: number;
+  private constructor();
+}
+
+/** Whether `value` is a `NarrativeKeysError`, optionally with the given `code`. */
+export declare function isNarrativeKeysError(value: unknown, code?: ErrorCode): value is NarrativeKeysError;
+
+/** How one revocation of `revokeKeys` ended. */
+export interface RevokeOutcome {
+  id: string;
+  result: RevokeResult;
+  /** Set when `result` is `failed`. */
+  error: NarrativeKeysError | null;
+}
+
+export interface RevokeReport {
+  /** In the order the ids were given, duplicates removed. */
+  outcomes: RevokeOutcome[];
+  /** `true` when every key is gone (revoked now, or already). */
+  allRevoked: boolean;
+}
+
+/** The outcome of a rotation: the successor always exists, with its secret. */
+export interface Rotation {
+  old: ApiKey;
+  /** The successor and its secret, shown only now. */
+  new: CreatedKey;
+  /** What became of the old key. */
+  oldKey: OldKeyOutcome;
+  /** Why the old key could not be revoked (`oldKey === 'revoke_failed'`): it still works. */
+  error: NarrativeKeysError | null;
+  /** `true` when the old key no longer works or was kept on purpose. */
+  complete: boolean;
+}
+
+/**
+ * A client for one set of credentials, like Narrative's `new NarrativeApi({ apiKey, environment })`.
+ *
+ * ```ts
+ * const nk = new NarrativeKeys({ apiKey: process.env.NARRATIVE_API_KEY, environment: 'dev' });
+ * const keys = await nk.listKeys();
+ * ```
+ */
+export declare class NarrativeKeys {
+  /** Throws `NarrativeKeysError` (`invalid_input`) for a missing key, unknown environment or bad header. */
+  constructor(options?: ClientOptions);
+  /** The environment: `prod`, `dev`, or the base URL. */
+  readonly environment: string;
+  /** Every key these credentials can see. */
+  listKeys(): Promise<ApiKey[]>;
+  getKey(id: string): Promise<ApiKey>;
+  /** Validates, then creates a key. The secret is returned now and never again. Never retried. */
+  createKey(input: NewKeyInput): Promise<CreatedKey>;
+  /** Changes the name, the permissions (replaced whole) or the expiration. */
+  updateKey(id: string, changes: KeyChanges): Promise<ApiKey>;
+  /** Revokes a key: it stops working at once. */
+  revokeKey(id: string): Promise<void>;
+  /** Revokes many keys, `concurrency` at a time; one failure does not stop the others. */
+  revokeKeys(ids: string[], options?: RevokeOptions): Promise<RevokeReport>;
+  /** Creates a successor with the same permissions, then revokes the old key (unless `keepOld`). */
+  rotateKey(id: string, options?: RotateOptions): Promise<Rotation>;
+  /**
+   * Incident response: revokes every selected key at once, optionally creates
+   * replacements, and returns the report for Narrative security. With
+   * `{ dryRun: true }` it only plans.
+   */
+  incident(selection: IncidentSelection, options?: IncidentOptions): Promise<IncidentResult>;
+  /** The user and company the credentials belong to. */
+  whoami(): Promise<Whoami>;
+  /** Never includes the API key. */
+  toJSON(): { environment: string };
+}
+
+/** The 27 resources of the permission catalog, in documentation order. */
+export declare function catalog(): CatalogEntry[];
+/** The use-case presets of Narrative's documentation. */
+export declare function presets(): PresetInfo[];
+/** A preset's permissions; `resources` is used by `sdk-development` only. */
+export declare function presetPermissions(name: PresetName, resources?: string[]): Permission[];
+/** Reads `access:resource`, e.g. `read:datasets`. Throws `invalid_input` on malformed text. */
+export declare function parsePermission(text: string): Permission;
+/** Reads a list separated by commas or spaces: `read:datasets, write:data_streams` (sorted, deduplicated). */
+export declare function parsePermissions(text: string): Permission[];
+/** The `expires_at` an expiration input means: an ISO-8601 string, a bare date, or `null` for never. */
+export declare function parseExpiration(input: ExpirationInput, options?: { now?: DateInput }): string | null;
+/** Every problem of a new key at once (errors and warnings); never throws for a bad field. */
+export declare function validateNewKey(input: NewKeyInput, options?: { now?: DateInput }): ValidationReport;
+/** Where a key stands against a clock. */
+export declare function keyStatus(key: KeyInput, options?: StatusOptions): KeyStatus;
+/** What a careful administrator would point out, most severe first. */
+export declare function audit(keys: KeyInput[], options?: AuditOptions): Finding[];
+/** What a set of permissions allows, in plain words. */
+export declare function explain(permissions: PermissionInput[]): Explanation;
+/** Whether `key` may do `access` on `resource`. Exact: write does not include read. */
+export declare function can(key: KeyInput, access: AccessLevel, resource: string): boolean;
+
+/** @internal For the package's own tests only: deliberate Rust panics. */
+export declare const __testing: {
+  readonly panicNow: () => void;
+  readonly panicInTask: (afterMs?: number) => Promise<never>;
+};

@@ -1,0 +1,537 @@
+//! The raw exports. Arguments arrive as JSON text (`JSON.stringify` in the
+//! wrapper) and results leave as a JSON envelope (`error::envelope`):
+//! one string each way is smaller in code and faster for long lists than
+//! building JavaScript objects field by field. Synchronous exports return the
+//! envelope; asynchronous ones return a task id the wrapper polls.
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use narrative_keys as sdk;
+use narrative_keys::{AccessLevel, Client, Environment, Resource, RetryPolicy, StatusPolicy};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{ErrorInfo, envelope};
+use crate::runtime::spawn;
+use crate::types::*;
+
+type Out = Result<String, ErrorInfo>;
+
+fn client(options: &str) -> Result<Client, ErrorInfo> {
+    let options: ClientOptions = from_json(options, "the client options")?;
+    let mut builder = Client::builder().api_key(options.api_key.unwrap_or_default());
+    if let Some(env) = options.environment {
+        let env: Environment = env
+            .parse()
+            .map_err(|e| ErrorInfo::invalid(format!("{e}")))?;
+        builder = builder.environment(env);
+    }
+    for (name, value) in options.headers.unwrap_or_default() {
+        builder = builder.header(name, value);
+    }
+    if let Some(ms) = options.timeout_ms {
+        if !(ms.is_finite() && ms > 0.0) {
+            return Err(ErrorInfo::invalid(
+                "timeoutMs must be a positive number of milliseconds",
+            ));
+        }
+        builder = builder.timeout(Duration::from_millis(ms as u64));
+    }
+    if let Some(retries) = options.retries {
+        builder = builder.retry(RetryPolicy {
+            max_retries: retries,
+            ..RetryPolicy::default()
+        });
+    }
+    builder.build().map_err(ErrorInfo::from)
+}
+
+/// Spawns `work` with a client made from `options`; a bad option fails the task.
+fn task<F, Fut>(options: &str, work: F) -> u32
+where
+    F: FnOnce(Client) -> Fut + 'static,
+    Fut: Future<Output = Out> + 'static,
+{
+    let client = client(options);
+    spawn(async move {
+        envelope(match client {
+            Ok(c) => work(c).await,
+            Err(e) => Err(e),
+        })
+    })
+}
+
+fn now_or(now: Option<&str>) -> Result<DateTime<Utc>, ErrorInfo> {
+    Ok(instant(now, "now")?.unwrap_or_else(Utc::now))
+}
+
+fn days(d: Option<f64>, what: &str) -> Result<Option<chrono::Duration>, ErrorInfo> {
+    match d {
+        None => Ok(None),
+        Some(d) if d.is_finite() && d >= 0.0 => Ok(Some(chrono::Duration::milliseconds(
+            (d * 86_400_000.0) as i64,
+        ))),
+        Some(_) => Err(ErrorInfo::invalid(format!(
+            "{what} must be a number of days, 0 or more"
+        ))),
+    }
+}
+
+fn policy(soon_days: Option<f64>) -> Result<StatusPolicy, ErrorInfo> {
+    Ok(
+        days(soon_days, "soonDays")?.map_or_else(StatusPolicy::default, |d| StatusPolicy {
+            expiring_within: d,
+        }),
+    )
+}
+
+/// The normalised environment name (`prod`, `dev` or the URL); checks the
+/// client options without sending anything.
+#[wasm_bindgen(js_name = environmentName)]
+pub fn environment_name(options: &str) -> String {
+    envelope(client(options).and_then(|c| to_json(&c.environment().name())))
+}
+
+#[wasm_bindgen(js_name = listKeys)]
+pub fn list_keys(options: &str) -> u32 {
+    task(options, |c| async move {
+        let keys = c.list_keys().await?;
+        to_json(&keys.iter().map(ApiKey::from).collect::<Vec<_>>())
+    })
+}
+
+#[wasm_bindgen(js_name = getKey)]
+pub fn get_key(options: &str, id: String) -> u32 {
+    task(options, |c| async move {
+        to_json(&ApiKey::from(&c.get_key(&id).await?))
+    })
+}
+
+fn build_new_key(input: &NewKeyInput, now: DateTime<Utc>) -> Result<sdk::NewKey, ErrorInfo> {
+    let (builder, mut problems) = input.to_builder(now)?;
+    match builder.build_at(now) {
+        Ok(key) if problems.is_empty() => Ok(key),
+        Ok(key) => {
+            problems.extend(key.warnings().problems.iter().cloned());
+            Err(ErrorInfo::from_report(&sdk::ValidationReport { problems }))
+        }
+        Err(mut report) => {
+            problems.append(&mut report.problems);
+            Err(ErrorInfo::from_report(&sdk::ValidationReport { problems }))
+        }
+    }
+}
+
+#[wasm_bindgen(js_name = createKey)]
+pub fn create_key(options: &str, input: &str) -> u32 {
+    let input: Result<NewKeyInput, ErrorInfo> = from_json(input, "the new key");
+    task(options, |c| async move {
+        let key = build_new_key(&input?, Utc::now())?;
+        to_json(&CreatedKey::from(&c.create_key(&key).await?))
+    })
+}
+
+#[wasm_bindgen(js_name = updateKey)]
+pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
+    let changes: Result<KeyChanges, ErrorInfo> = from_json(changes, "the changes");
+    task(options, |c| async move {
+        let changes = changes?;
+        let mut update = sdk::KeyUpdate::new();
+        if let Some(name) = changes.name {
+            update = update.name(name);
+        }
+        if let Some(perms) = &changes.permissions {
+            update = update.permissions(permission_set(perms)?);
+        }
+        if let Some(at) = changes.expires_at.as_deref() {
+            update = update.expires(expiration(Some(at), "expiresAt", Utc::now())?);
+        }
+        to_json(&ApiKey::from(&c.update_key(&id, &update).await?))
+    })
+}
+
+#[wasm_bindgen(js_name = revokeKey)]
+pub fn revoke_key(options: &str, id: String) -> u32 {
+    task(options, |c| async move {
+        c.revoke_key(&id).await?;
+        Ok("null".to_owned())
+    })
+}
+
+fn concurrency(n: Option<u32>) -> usize {
+    n.map_or(sdk::revoke::DEFAULT_CONCURRENCY, |n| n.max(1) as usize)
+}
+
+#[wasm_bindgen(js_name = revokeKeys)]
+pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
+    let args: Result<(Vec<String>, RevokeOptions), ErrorInfo> =
+        from_json(ids, "the ids").and_then(|ids| Ok((ids, from_json(revoke, "the options")?)));
+    task(options, |c| async move {
+        let (ids, revoke) = args?;
+        let opts = sdk::RevokeManyOptions {
+            concurrency: concurrency(revoke.concurrency),
+        };
+        let report = sdk::revoke_many(&c, &ids, &opts).await;
+        let outcomes = report
+            .outcomes
+            .iter()
+            .map(|o| RawRevokeOutcome {
+                id: o.id.clone(),
+                result: match &o.result {
+                    sdk::RevokeResult::Revoked => RevokeResult::Revoked,
+                    sdk::RevokeResult::AlreadyGone => RevokeResult::AlreadyGone,
+                    sdk::RevokeResult::Failed(_) => RevokeResult::Failed,
+                },
+                error: match &o.result {
+                    sdk::RevokeResult::Failed(e) => Some(ErrorInfo::from_sdk(e)),
+                    _ => None,
+                },
+            })
+            .collect();
+        to_json(&RawRevokeReport {
+            outcomes,
+            all_revoked: report.all_revoked(),
+        })
+    })
+}
+
+#[wasm_bindgen(js_name = rotateKey)]
+pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
+    let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "the rotate options");
+    task(options, |c| async move {
+        let rotate = rotate?;
+        let expiration = match rotate.expires_at.as_deref() {
+            None => None,
+            Some(at) => Some(expiration(Some(at), "expiresAt", Utc::now())?),
+        };
+        let opts = sdk::RotateOptions {
+            expiration,
+            name: rotate.name,
+            keep_old: rotate.keep_old.unwrap_or(false),
+        };
+        let r = sdk::rotate(&c, &id, &opts).await?;
+        let (old_key, error) = match &r.old_key {
+            sdk::OldKey::Revoked => (OldKeyOutcome::Revoked, None),
+            sdk::OldKey::Kept => (OldKeyOutcome::Kept, None),
+            sdk::OldKey::RevokeFailed(e) => {
+                (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))
+            }
+        };
+        to_json(&RawRotation {
+            complete: r.is_complete(),
+            old: ApiKey::from(&r.old),
+            new: CreatedKey::from(&r.new),
+            old_key,
+            error,
+        })
+    })
+}
+
+fn reported(k: &sdk::incident::ReportedKey) -> ApiKey {
+    ApiKey {
+        id: k.id.clone(),
+        name: k.name.clone(),
+        permissions: k.permissions.iter().cloned().collect(),
+        expires_at: k.expires_at.map(iso),
+    }
+}
+
+fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan {
+    IncidentPlan {
+        planned_at: iso(plan.planned_at),
+        keys: plan
+            .keys
+            .iter()
+            .map(|p| PlannedKey {
+                key: ApiKey::from(&p.key),
+                status: p.status,
+            })
+            .collect(),
+        missing_ids: plan.missing_ids.clone(),
+        replace: plan.replace,
+        markdown: plan.to_markdown(),
+    }
+}
+
+fn report_js(r: &sdk::incident::IncidentReport) -> IncidentReport {
+    IncidentReport {
+        environment: r.environment.clone(),
+        started_at: iso(r.started_at),
+        finished_at: iso(r.finished_at),
+        note: r.note.clone(),
+        revoked: r.revoked.iter().map(reported).collect(),
+        replacements: r
+            .replacements
+            .iter()
+            .map(|x| Replacement {
+                replaces: x.replaces.clone(),
+                key: reported(&x.key),
+            })
+            .collect(),
+        failures: r
+            .failures
+            .iter()
+            .map(|f| IncidentFailure {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                step: f.step.to_owned(),
+                error: f.error.clone(),
+            })
+            .collect(),
+        missing_ids: r.missing_ids.clone(),
+        markdown: r.to_markdown(),
+    }
+}
+
+#[wasm_bindgen]
+pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
+    let args: Result<(IncidentSelection, IncidentOptions), ErrorInfo> =
+        from_json(selection, "the selection")
+            .and_then(|s| Ok((s, from_json(incident, "the incident options")?)));
+    task(options, |c| async move {
+        let (selection, incident) = args?;
+        let now = Utc::now();
+        let holding = selection
+            .holding
+            .iter()
+            .flatten()
+            .map(PermissionInput::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        let sel = sdk::incident::Selection {
+            ids: selection.ids.unwrap_or_default(),
+            name_matches: selection.name_matches,
+            holding,
+            statuses: selection.statuses.unwrap_or_default(),
+        };
+        let replacement_expiration = match incident.replacement_expires_at.as_deref() {
+            None => None,
+            Some(at) => Some(expiration(Some(at), "replacementExpiresAt", now)?),
+        };
+        if sel.is_empty() {
+            // Refused before listing: nothing is sent.
+            sdk::incident::plan(&[], &sel, false, now)?;
+        }
+        let keys = c.list_keys().await?;
+        let replace = incident.replace.unwrap_or(false);
+        let plan = sdk::incident::plan(&keys, &sel, replace, now)?;
+        if incident.dry_run.unwrap_or(false) {
+            return to_json(&IncidentResult {
+                dry_run: true,
+                plan: plan_js(&plan),
+                report: None,
+                replacements: Vec::new(),
+            });
+        }
+        let opts = sdk::incident::IncidentOptions {
+            concurrency: concurrency(incident.concurrency),
+            replacement_expiration,
+            note: incident.note,
+            environment: c.environment().name(),
+        };
+        let outcome = sdk::incident::execute(&c, &plan, &opts).await;
+        to_json(&IncidentResult {
+            dry_run: false,
+            plan: plan_js(&plan),
+            report: Some(report_js(&outcome.report)),
+            replacements: outcome
+                .replacements
+                .iter()
+                .map(|(old, created)| ReplacementSecret {
+                    replaces: old.clone(),
+                    created: CreatedKey::from(created),
+                })
+                .collect(),
+        })
+    })
+}
+
+#[wasm_bindgen]
+pub fn whoami(options: &str) -> u32 {
+    task(options, |c| async move {
+        to_json(&Whoami::from(c.whoami().await?))
+    })
+}
+
+// --- pure functions --------------------------------------------------------
+
+#[wasm_bindgen]
+pub fn catalog() -> String {
+    let entries: Vec<CatalogEntry> = sdk::CATALOG
+        .iter()
+        .map(|e| CatalogEntry {
+            resource: e.wire.to_owned(),
+            display_name: e.display.to_owned(),
+            group: e.group.into(),
+            group_title: e.group.title().to_owned(),
+            covers: e.covers.to_owned(),
+            read: e.read,
+            write: e.write,
+        })
+        .collect();
+    envelope(to_json(&entries))
+}
+
+#[wasm_bindgen]
+pub fn presets() -> String {
+    let list: Vec<PresetInfo> = sdk::Preset::ALL
+        .into_iter()
+        .map(|p| PresetInfo {
+            name: PresetName::from_sdk(p),
+            title: p.title().to_owned(),
+            description: p.description().to_owned(),
+            takes_resources: p.takes_resources(),
+            permissions: p.permissions(&[]).iter().cloned().collect(),
+        })
+        .collect();
+    envelope(to_json(&list))
+}
+
+/// `args`: `[name, resources?]`.
+#[wasm_bindgen(js_name = presetPermissions)]
+pub fn preset_permissions(args: &str) -> String {
+    envelope((|| {
+        let (name, resources): (PresetName, Option<Vec<String>>) = from_json(args, "the preset")?;
+        let resources: Vec<Resource> = resources
+            .unwrap_or_default()
+            .iter()
+            .map(|r| Resource::from_input(r))
+            .collect();
+        to_json(&name.to_sdk().permissions(&resources))
+    })())
+}
+
+#[wasm_bindgen(js_name = parsePermission)]
+pub fn parse_permission(text: String) -> String {
+    envelope(
+        PermissionInput::Compact(text)
+            .parse()
+            .and_then(|p| to_json(&p)),
+    )
+}
+
+#[wasm_bindgen(js_name = parsePermissions)]
+pub fn parse_permissions(text: &str) -> String {
+    envelope(
+        sdk::PermissionSet::parse_compact(text)
+            .map_err(|e| {
+                let mut info = ErrorInfo::invalid(e.to_string());
+                info.problems = Some(vec![problem(sdk::Field::Permissions, e.to_string())]);
+                info
+            })
+            .and_then(|set| to_json(&set)),
+    )
+}
+
+/// `args`: `[input, now?]`.
+#[wasm_bindgen(js_name = parseExpiration)]
+pub fn parse_expiration(args: &str) -> String {
+    envelope((|| {
+        let (text, now): (Option<String>, Option<String>) = from_json(args, "the expiration")?;
+        let now = now_or(now.as_deref())?;
+        to_json(&expiration(text.as_deref(), "expiration", now)?.to_wire())
+    })())
+}
+
+/// `args`: `[input, now?]`.
+#[wasm_bindgen(js_name = validateNewKey)]
+pub fn validate_new_key(args: &str) -> String {
+    envelope((|| {
+        let (input, now): (NewKeyInput, Option<String>) = from_json(args, "the new key")?;
+        let now = now_or(now.as_deref())?;
+        let (builder, mut problems) = input.to_builder(now)?;
+        match builder.build_at(now) {
+            Ok(key) => problems.extend(key.warnings().problems.iter().cloned()),
+            Err(report) => problems.extend(report.problems),
+        }
+        let valid = !problems.iter().any(|p| p.severity == sdk::Severity::Error);
+        to_json(&ValidationReport { valid, problems })
+    })())
+}
+
+/// `args`: `[key, options?]`.
+#[wasm_bindgen(js_name = keyStatus)]
+pub fn key_status(args: &str) -> String {
+    envelope((|| {
+        let (key, options): (KeyInput, Option<StatusOptions>) = from_json(args, "the key")?;
+        let options = options.unwrap_or_default();
+        let key = key.to_sdk()?;
+        let now = now_or(options.now.as_deref())?;
+        to_json(&key.status(now, &policy(options.soon_days)?))
+    })())
+}
+
+/// `args`: `[keys, options?]`.
+#[wasm_bindgen]
+pub fn audit(args: &str) -> String {
+    envelope((|| {
+        let (keys, options): (Vec<KeyInput>, Option<AuditOptions>) = from_json(args, "the keys")?;
+        let options = options.unwrap_or_default();
+        let keys = keys
+            .iter()
+            .map(KeyInput::to_sdk)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut opts = sdk::AuditOptions::at(now_or(options.now.as_deref())?);
+        opts.policy = policy(options.soon_days)?;
+        if let Some(d) = days(options.far_future_days, "farFutureDays")? {
+            opts.far_future = d;
+        }
+        if let Some(s) = options.broad_share {
+            if !(s.is_finite() && (0.0..=1.0).contains(&s)) {
+                return Err(ErrorInfo::invalid("broadShare must be between 0 and 1"));
+            }
+            opts.broad_share = s;
+        }
+        let findings: Vec<Finding> = sdk::audit(&keys, &opts)
+            .into_iter()
+            .map(Finding::from)
+            .collect();
+        to_json(&findings)
+    })())
+}
+
+#[wasm_bindgen]
+pub fn explain(permissions: &str) -> String {
+    envelope((|| {
+        let list: Vec<PermissionInput> = from_json(permissions, "the permissions")?;
+        to_json(&Explanation::from(sdk::explain(&permission_set(&list)?)))
+    })())
+}
+
+/// `args`: `[key, access, resource]`.
+#[wasm_bindgen]
+pub fn can(args: &str) -> String {
+    envelope((|| {
+        let (key, access, resource): (KeyInput, String, String) = from_json(args, "the key")?;
+        let key = key.to_sdk()?;
+        to_json(&sdk::can(
+            &key,
+            &AccessLevel::from_input(&access),
+            &Resource::from_input(&resource),
+        ))
+    })())
+}
+
+/// For the package's own tests: panics now, or after `after_ms` in a task.
+#[wasm_bindgen(js_name = debugPanic)]
+pub fn debug_panic(after_ms: Option<u32>) -> u32 {
+    match after_ms {
+        None => panic!("debugPanic: a deliberate panic"),
+        Some(ms) => spawn(async move {
+            sleep_ms(ms).await;
+            panic!("debugPanic: a deliberate panic in a task");
+        }),
+    }
+}
+
+async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into())
+            && let Some(f) = set_timeout.dyn_ref::<js_sys::Function>()
+        {
+            let _ = f.call2(&JsValue::NULL, &resolve, &JsValue::from(ms));
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

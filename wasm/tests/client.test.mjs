@@ -1,0 +1,151 @@
+// The client against a real emulator: the key lifecycle, workflows and whoami.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { load, startEmulator, ADMIN, uuid } from './harness.mjs';
+
+const nk = await load();
+let emu;
+let admin;
+before(async () => {
+  emu = await startEmulator();
+  admin = new nk.NarrativeKeys({ apiKey: ADMIN, environment: emu.url });
+});
+after(() => emu.stop());
+
+const ids = async () => (await admin.listKeys()).map((k) => k.id).sort();
+
+test('the whole key lifecycle', async () => {
+  const before = await admin.listKeys();
+  assert.equal(before.length, 1);
+  assert.equal(before[0].expiresAt, null);
+
+  const created = await admin.createKey({ name: '  nightly ingestion ', preset: 'data-ingestion', expiresAt: '30d' });
+  assert.equal(typeof created.secret, 'string');
+  assert.ok(created.secret.length > 20);
+  assert.equal(created.key.name, 'nightly ingestion');
+  assert.deepEqual(created.key.permissions, [{ access: 'write', resource: 'data_streams' }, { access: 'write', resource: 'datasets' }]);
+  const days = (Date.parse(created.key.expiresAt) - Date.now()) / 86_400_000;
+  assert.ok(days > 29.9 && days <= 30, `${days}`);
+  assert.equal(nk.keyStatus(created.key), 'active');
+
+  const got = await admin.getKey(created.key.id);
+  assert.deepEqual(got, created.key);
+  assert.ok(!JSON.stringify(await admin.listKeys()).includes(created.secret), 'the secret is never listed');
+
+  // The new key works as a credential of its own (and lacks access_tokens).
+  const own = new nk.NarrativeKeys({ apiKey: created.secret, environment: emu.url });
+  await assert.rejects(own.listKeys(), (e) => e.code === 'forbidden');
+
+  const at = new Date(Date.now() + 7 * 86_400_000);
+  const updated = await admin.updateKey(created.key.id, { name: 'renamed', permissions: ['read:datasets', { access: 'read', resource: 'views' }], expiresAt: at });
+  assert.equal(updated.name, 'renamed');
+  assert.deepEqual(updated.permissions, [{ access: 'read', resource: 'datasets' }, { access: 'read', resource: 'views' }]);
+  assert.equal(Date.parse(updated.expiresAt), at.getTime());
+  assert.equal(nk.keyStatus(updated), 'expiring_soon');
+
+  assert.equal(await admin.revokeKey(created.key.id), undefined);
+  await assert.rejects(admin.getKey(created.key.id), (e) => e.code === 'not_found' && e.status === 404);
+  await assert.rejects(own.whoami(), (e) => e.code === 'unauthorized', 'a revoked key stops working at once');
+  assert.equal((await admin.listKeys()).length, 1);
+});
+
+test('createKey accepts a Date, explicit permissions and no expiration', async () => {
+  const never = await admin.createKey({ name: 'forever', permissions: ['read:datasets'], expiresAt: null });
+  assert.equal(never.key.expiresAt, null);
+  const dated = await admin.createKey({ name: 'dated', permissions: [{ access: 'read', resource: 'queries' }], expiresAt: new Date('2099-01-01T00:00:00Z') });
+  assert.equal(dated.key.expiresAt, '2099-01-01T00:00:00Z');
+  const sdk = await admin.createKey({ name: 'app', preset: 'sdk-development', resources: ['apps', 'attributes'], expiresAt: '2099-01-31' });
+  assert.deepEqual(sdk.key.permissions.map((p) => `${p.access}:${p.resource}`), ['read:apps', 'write:apps', 'read:attributes']);
+  await admin.revokeKeys([never.key.id, dated.key.id, sdk.key.id]);
+});
+
+test('whoami', async () => {
+  const w = await admin.whoami();
+  assert.equal(typeof w.userId, 'number');
+  assert.equal(w.currentCompanyScope.slug, 'local-emulator');
+  assert.ok(w.permissions.some((p) => p.resource === 'datasets' && p.access.includes('read')));
+  assert.equal(admin.environment, emu.url);
+  assert.ok(!JSON.stringify(admin).includes(ADMIN), 'the client never serialises its key');
+});
+
+test('revokeKeys: bounded concurrency, already-gone keys, failures reported per key', async () => {
+  const made = [];
+  for (let i = 0; i < 6; i++) made.push((await admin.createKey({ name: `bulk ${i}`, permissions: ['read:views'], expiresAt: '1d' })).key.id);
+  const gone = uuid();
+  const report = await admin.revokeKeys([...made, made[0], gone, 'not-a-uuid'], { concurrency: 3 });
+  assert.equal(report.outcomes.length, 8, 'duplicates removed');
+  assert.deepEqual(report.outcomes.slice(0, 6).map((o) => o.result), Array(6).fill('revoked'));
+  assert.equal(report.outcomes[6].result, 'already_gone');
+  assert.equal(report.outcomes[7].result, 'failed');
+  assert.ok(report.outcomes[7].error instanceof nk.NarrativeKeysError);
+  assert.equal(report.outcomes[7].error.code, 'invalid_input');
+  assert.equal(report.outcomes[0].error, null);
+  assert.equal(report.allRevoked, false);
+  assert.equal((await admin.listKeys()).length, 1);
+});
+
+test('rotateKey: successor first, then the old key goes (or stays with keepOld)', async () => {
+  const old = (await admin.createKey({ name: 'svc', permissions: ['read:datasets', 'admin:uploads'], expiresAt: '10d' })).key;
+  const r = await admin.rotateKey(old.id, { expiresAt: '60d' });
+  assert.equal(r.oldKey, 'revoked');
+  assert.equal(r.complete, true);
+  assert.equal(r.error, null);
+  assert.deepEqual(r.old, old);
+  assert.deepEqual(r.new.key.permissions, old.permissions, 'permissions carried exactly, wire-only levels included');
+  assert.equal(r.new.key.name, 'svc');
+  assert.ok(r.new.secret);
+  assert.ok(Math.abs((Date.parse(r.new.key.expiresAt) - Date.now()) / 86_400_000 - 60) < 0.01);
+  await assert.rejects(admin.getKey(old.id), (e) => e.code === 'not_found');
+
+  const kept = await admin.rotateKey(r.new.key.id, { keepOld: true, name: 'svc v2' });
+  assert.equal(kept.oldKey, 'kept');
+  assert.equal(kept.new.key.name, 'svc v2');
+  assert.ok(Math.abs((Date.parse(kept.new.key.expiresAt) - Date.now()) / 86_400_000 - 90) < 0.01, 'default 90 days');
+  assert.deepEqual((await ids()).length, 3);
+  await admin.revokeKeys([r.new.key.id, kept.new.key.id]);
+  await assert.rejects(admin.rotateKey(uuid()), (e) => e.code === 'not_found');
+});
+
+test('incident: dry run plans, execution revokes at once, replaces and reports', async () => {
+  const a = (await admin.createKey({ name: 'ci-deploy', permissions: ['read:datasets'], expiresAt: '30d' })).key;
+  const b = (await admin.createKey({ name: 'CI-nightly', permissions: ['write:datasets'], expiresAt: '30d' })).key;
+  const c = (await admin.createKey({ name: 'laptop', permissions: ['read:views'], expiresAt: '30d' })).key;
+  const missing = uuid();
+
+  const dry = await admin.incident({ nameMatches: 'ci-*', ids: [missing] }, { dryRun: true, replace: true });
+  assert.equal(dry.dryRun, true);
+  assert.equal(dry.report, null);
+  assert.deepEqual(dry.plan.keys.map((k) => k.key.id).sort(), [a.id, b.id].sort());
+  assert.deepEqual(dry.plan.missingIds, [missing]);
+  assert.match(dry.plan.markdown, /# Incident plan \(dry run\)/);
+  assert.equal((await ids()).length, 4, 'a dry run changes nothing');
+
+  const run = await admin.incident({ nameMatches: 'ci-*' }, { replace: true, note: 'CI secrets leaked in a build log', replacementExpiresAt: '14d' });
+  assert.equal(run.dryRun, false);
+  assert.deepEqual(run.report.revoked.map((k) => k.id).sort(), [a.id, b.id].sort());
+  assert.equal(run.report.replacements.length, 2);
+  assert.equal(run.replacements.length, 2);
+  assert.ok(run.replacements.every((r) => r.created.secret && [a.id, b.id].includes(r.replaces)));
+  assert.deepEqual(run.report.failures, []);
+  assert.equal(run.report.environment, emu.url);
+  assert.match(run.report.markdown, /CI secrets leaked/);
+  assert.ok(!run.report.markdown.includes(run.replacements[0].created.secret), 'the report holds no secret');
+  const now = await admin.listKeys();
+  assert.ok(!now.some((k) => k.id === a.id || k.id === b.id));
+  assert.ok(now.some((k) => k.id === c.id));
+  const repl = now.find((k) => k.id === run.replacements[0].created.key.id);
+  assert.equal(nk.keyStatus(repl), 'expiring_soon');
+
+  const byPerm = await admin.incident({ holding: ['read:views'], statuses: ['active'] }, { dryRun: true });
+  assert.deepEqual(byPerm.plan.keys.map((k) => k.key.id), [c.id]);
+  await assert.rejects(admin.incident({}), (e) => e.code === 'invalid_input' && /nothing selected/.test(e.message));
+  await admin.revokeKeys((await admin.listKeys()).filter((k) => k.name !== 'bootstrap admin').map((k) => k.id));
+});
+
+test('audit and explain over listed keys', async () => {
+  const keys = await admin.listKeys();
+  const findings = nk.audit(keys);
+  assert.ok(findings.some((f) => f.kind === 'can_mint_keys' && f.keyName === 'bootstrap admin'));
+  assert.equal(nk.can(keys[0], 'write', 'access_tokens'), true);
+  assert.match(nk.explain(keys[0].permissions).summary, /create further API keys/);
+});

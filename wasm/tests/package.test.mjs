@@ -1,0 +1,43 @@
+// The package folder: its manifest, and that `npm pack` gives a tarball
+// another project can install and import with no set-up.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pkgDir } from './harness.mjs';
+
+test('package.json: name, ESM, exports with types, node and browser entries', () => {
+  const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  assert.equal(pkg.name, 'narrative-keys');
+  assert.equal(pkg.type, 'module');
+  const dot = pkg.exports['.'];
+  assert.deepEqual(Object.keys(dot), ['types', 'node', 'browser', 'default']);
+  assert.match(pkg.version, /^\d+\.\d+\.\d+/);
+});
+
+test('npm pack yields a tarball that installs and imports in a fresh project', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nk-pack-'));
+  try {
+    const out = execFileSync('npm', ['pack', pkgDir, '--pack-destination', dir, '--json'], { encoding: 'utf8' });
+    const [{ filename, files }] = JSON.parse(out);
+    const names = files.map((f) => f.path).sort();
+    for (const f of ['browser.js', 'core.js', 'index.d.ts', 'narrative_keys_wasm.js', 'narrative_keys_wasm_bg.wasm', 'node.js', 'package.json', 'README.md']) {
+      assert.ok(names.includes(f), `${f} missing from the tarball: ${names}`);
+    }
+    const app = path.join(dir, 'app');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(dir, filename)], { cwd: app, stdio: 'pipe' });
+    writeFileSync(path.join(app, 'main.js'), [
+      "import { NarrativeKeys, catalog, isNarrativeKeysError } from 'narrative-keys';",
+      "const nk = new NarrativeKeys({ apiKey: 'k', environment: 'dev' });",
+      "console.log(JSON.stringify({ env: nk.environment, resources: catalog().length, guard: typeof isNarrativeKeysError }));",
+    ].join('\n'));
+    const printed = JSON.parse(execFileSync('node', ['main.js'], { cwd: app, encoding: 'utf8' }));
+    assert.deepEqual(printed, { env: 'dev', resources: 27, guard: 'function' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,124 @@
+// The pure functions: no network.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { load } from './harness.mjs';
+
+const nk = await load();
+const NOW = '2026-11-26T10:00:00Z';
+
+test('catalog: 27 resources in six groups, wire names and levels', () => {
+  const c = nk.catalog();
+  assert.equal(c.length, 27);
+  assert.equal(new Set(c.map((e) => e.group)).size, 6);
+  const em = c.find((e) => e.resource === 'encryption_materials');
+  assert.deepEqual({ read: em.read, write: em.write, displayName: em.displayName, group: em.group }, { read: false, write: true, displayName: 'EncryptionMaterials', group: 'infrastructure' });
+  assert.equal(c[0].groupTitle, 'Core data');
+});
+
+test('presets: the five documented presets with wire-shape permissions', () => {
+  const p = nk.presets();
+  assert.deepEqual(p.map((x) => x.name), ['read-only-analytics', 'data-ingestion', 'workflow-automation', 'connector-delivery', 'sdk-development']);
+  assert.deepEqual(p[1].permissions, [{ access: 'write', resource: 'data_streams' }, { access: 'write', resource: 'datasets' }]);
+  assert.equal(p[4].takesResources, true);
+  assert.deepEqual(nk.presetPermissions('sdk-development', ['attributes', 'uploads']), [
+    { access: 'read', resource: 'attributes' }, { access: 'read', resource: 'uploads' }, { access: 'write', resource: 'uploads' },
+  ]);
+  assert.throws(() => nk.presetPermissions('admin'), (e) => nk.isNarrativeKeysError(e, 'invalid_input'));
+});
+
+test('parsePermission / parsePermissions normalise and explain mistakes', () => {
+  assert.deepEqual(nk.parsePermission('Read:Data-Planes'), { access: 'read', resource: 'data_planes' });
+  assert.deepEqual(nk.parsePermission('revise:uploads'), { access: 'revise', resource: 'uploads' });
+  assert.deepEqual(nk.parsePermissions('write:datasets, read:datasets read:datasets'), [
+    { access: 'read', resource: 'datasets' }, { access: 'write', resource: 'datasets' },
+  ]);
+  for (const bad of ['readdatasets', ':datasets', 'read:', 'read:a:b']) {
+    assert.throws(() => nk.parsePermission(bad), (e) => {
+      assert.ok(e instanceof Error && e instanceof nk.NarrativeKeysError);
+      assert.equal(e.name, 'NarrativeKeysError');
+      assert.equal(e.code, 'invalid_input');
+      assert.match(e.message, /is not a permission/);
+      assert.equal(e.problems[0].field, 'permissions');
+      return true;
+    });
+  }
+});
+
+test('parseExpiration: spans, dates, instants, Date objects and never', () => {
+  assert.equal(nk.parseExpiration('90d', { now: NOW }), '2027-02-24T10:00:00Z');
+  assert.equal(nk.parseExpiration('2027-01-31'), '2027-01-31');
+  assert.equal(nk.parseExpiration(new Date('2027-01-31T12:00:00Z')), '2027-01-31T12:00:00Z');
+  assert.equal(nk.parseExpiration('never'), null);
+  assert.equal(nk.parseExpiration(null), null);
+  assert.throws(() => nk.parseExpiration('90x'), /unit must be/);
+  assert.throws(() => nk.parseExpiration(new Date('nonsense')), (e) => e.code === 'invalid_input' && /invalid Date/.test(e.message));
+});
+
+test('validateNewKey: every problem at once, with field and severity', () => {
+  const r = nk.validateNewKey({
+    name: `bad\nname${'x'.repeat(130)}`,
+    permissions: ['read:encryption_materials', { access: 'grant', resource: 'datasets' }, 'read:uploads', 'nonsense'],
+    expiresAt: '2020-01-01',
+  }, { now: NOW });
+  assert.equal(r.valid, false);
+  const errors = r.problems.filter((p) => p.severity === 'error');
+  assert.deepEqual(errors.map((p) => p.field).sort(), ['expiration', 'name', 'name', 'permissions', 'permissions', 'permissions']);
+  assert.ok(r.problems.some((p) => p.severity === 'warning' && /uploads/.test(p.message)));
+  const ok = nk.validateNewKey({ name: 'ci', preset: 'data-ingestion' });
+  assert.equal(ok.valid, true);
+  assert.deepEqual(ok.problems.map((p) => [p.field, p.severity]), [['expiration', 'warning']]);
+  const dated = nk.validateNewKey({ name: 'ci', permissions: ['read:datasets'], expiresAt: new Date(Date.now() + 86_400_000) });
+  assert.deepEqual(dated, { valid: true, problems: [] });
+  assert.equal(nk.validateNewKey({ name: '', permissions: [] }).problems.length, 3);
+});
+
+test('keyStatus against a clock, with soonDays', () => {
+  const key = (expiresAt) => ({ permissions: [], expiresAt });
+  assert.equal(nk.keyStatus(key(null), { now: NOW }), 'no_expiration');
+  assert.equal(nk.keyStatus(key('2026-11-26T10:00:00Z'), { now: NOW }), 'expired');
+  assert.equal(nk.keyStatus(key('2026-12-10T10:00:00Z'), { now: NOW }), 'expiring_soon');
+  assert.equal(nk.keyStatus(key('2026-12-10T10:00:01Z'), { now: new Date(NOW) }), 'active');
+  assert.equal(nk.keyStatus(key(new Date('2026-12-20T10:00:00Z')), { now: NOW, soonDays: 30 }), 'expiring_soon');
+  assert.equal(nk.keyStatus(key('2099-01-01T00:00:00Z')), 'active');
+});
+
+test('audit finds what a careful administrator would', () => {
+  const keys = [
+    { id: 'a', name: 'ok', permissions: ['read:datasets'], expiresAt: '2027-03-01T00:00:00Z' },
+    { id: 'f', name: 'admin', permissions: [{ access: 'read', resource: 'access_tokens' }, { access: 'write', resource: 'access_tokens' }], expiresAt: null },
+    { id: 'g', name: 'ingest', permissions: ['write:datasets'], expiresAt: '2027-03-01T00:00:00Z' },
+  ];
+  const f = nk.audit(keys, { now: NOW });
+  assert.equal(f[0].severity, 'critical');
+  assert.equal(f[0].keyId, 'f');
+  assert.deepEqual(f.filter((x) => x.keyId === 'f').map((x) => x.kind), ['no_expiration', 'can_mint_keys']);
+  assert.deepEqual(f.filter((x) => x.keyId === 'g').map((x) => x.kind), ['write_without_read']);
+  assert.equal(f.filter((x) => x.keyId === 'a').length, 0);
+  assert.deepEqual(nk.audit(keys, { now: NOW, soonDays: 120 }).filter((x) => x.keyId === 'a').map((x) => x.kind), ['expiring_soon']);
+  assert.throws(() => nk.audit(keys, { broadShare: 2 }), /broadShare/);
+});
+
+test('explain and can', () => {
+  const e = nk.explain(['read:datasets', 'write:datasets', 'write:access_tokens', 'admin:uploads']);
+  assert.match(e.summary, /4 permissions on 3 resources.*create further API keys/);
+  assert.deepEqual(e.sections.map((s) => s.title), ['Core data', 'Identity and access', 'Not in the catalog']);
+  assert.match(e.text, /Datasets: view, create, update and delete/);
+  const key = { permissions: [{ access: 'write', resource: 'datasets' }] };
+  assert.equal(nk.can(key, 'write', 'datasets'), true);
+  assert.equal(nk.can(key, 'read', 'datasets'), false, 'write does not imply read');
+  assert.equal(nk.can(key, 'WRITE', 'DataSets'), true);
+});
+
+test('bad arguments are NarrativeKeysError, never a string', () => {
+  for (const call of [() => nk.explain('read:datasets'), () => nk.keyStatus(42), () => nk.audit([{}]), () => nk.validateNewKey(null)]) {
+    assert.throws(call, (e) => e instanceof nk.NarrativeKeysError && e.code === 'invalid_input');
+  }
+});
+
+test('a Rust panic is an internal error and does not poison the module', async () => {
+  assert.throws(() => nk.__testing.panicNow(), (e) => nk.isNarrativeKeysError(e, 'internal') && /deliberate panic/.test(e.message));
+  assert.equal(nk.catalog().length, 27);
+  await assert.rejects(nk.__testing.panicInTask(2), (e) => nk.isNarrativeKeysError(e, 'internal') && /in a task/.test(e.message));
+  assert.equal(nk.presets().length, 5);
+  assert.deepEqual(nk.parsePermission('read:views'), { access: 'read', resource: 'views' });
+});
