@@ -339,3 +339,68 @@ async fn workflow_futures_can_be_spawned() {
         .unwrap();
     assert_eq!(outcome.report.revoked.len(), 1);
 }
+
+/// The emulator restarts in the middle of a bulk revoke; running the same
+/// revocation again finishes the job, and nothing else is touched.
+#[tokio::test]
+async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::Path(dir.path().join("keys.db"));
+    let start = |db: Db| async move {
+        narrative_keys_emulator::Emulator::builder()
+            .db(db)
+            .bootstrap_key(Some(ADMIN.to_owned()))
+            .latency(std::time::Duration::from_millis(20))
+            .listen("127.0.0.1:0".parse().unwrap())
+            .start()
+            .await
+            .unwrap()
+    };
+    let emu = start(db.clone()).await;
+    let ids: Vec<String> = (0..60)
+        .map(|i| seed(&emu, &format!("bulk-{i}"), &[("read", "jobs")]))
+        .collect();
+    let bystander = seed(&emu, "bystander", &[("read", "jobs")]);
+    let client = admin(&emu);
+    let bulk = {
+        let (client, ids) = (client.clone(), ids.clone());
+        tokio::spawn(async move {
+            revoke_many(&client, &ids, &RevokeManyOptions { concurrency: 4 }).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+    let port = emu.addr();
+    emu.shutdown().await;
+    let first = bulk.await.unwrap();
+    assert!(!first.all_revoked(), "the restart interrupted the run");
+    assert!(first.revoked().count() > 0, "some were revoked before it");
+
+    // Same store, same port: the rerun finds the keys still there.
+    let emu = narrative_keys_emulator::Emulator::builder()
+        .db(db)
+        .bootstrap_key(Some(ADMIN.to_owned()))
+        .listen(port)
+        .start()
+        .await
+        .unwrap();
+    let second = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
+    assert!(
+        second.all_revoked(),
+        "{:?}",
+        second.failed().collect::<Vec<_>>()
+    );
+    let left: Vec<String> = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    assert_eq!(left, ["bootstrap admin", "bystander"], "{left:?}");
+    assert!(
+        emu.store()
+            .get(bystander.parse().unwrap())
+            .unwrap()
+            .is_some()
+    );
+}
