@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The fault suite's table: every SDK call and workflow with 30% injected faults.
+# (10-rust.sh runs it too; this shows its figures.)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo test -p narrative-keys --test fault_suite --locked -- --nocapture 2>&1 \
+  | grep -E '^fault suite|^operation|^[a-z_]+ +[0-9]+ +[0-9]+ +[0-9]+$|test result'
+exit "${PIPESTATUS[0]}"
