@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::output::{clean, expiry_text, relative, status_symbol};
 use crate::ui::app::App;
-use crate::ui::text::{compact_permissions, truncate};
+use crate::ui::text::truncate;
 use crate::ui::theme::Theme;
 
 fn pad(s: &str, width: usize) -> String {
@@ -120,7 +120,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect, focused: b
                 Span::raw(format!(
                     "{} {} ",
                     pad(&clean(&key.name), name_w),
-                    pad(&compact_permissions(&key.permissions), perms_w),
+                    pad(&clean(&key.permissions.to_string()), perms_w),
                 )),
                 Span::styled(pad(&expiry, expiry_w), theme.status(st)),
             ])
