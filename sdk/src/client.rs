@@ -31,7 +31,6 @@ struct Inner {
     http: reqwest::Client,
     environment: Environment,
     base: Url,
-    api_key: Secret,
     timeout: Duration,
     retry: RetryPolicy,
     headers: HeaderMap,
@@ -41,7 +40,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("environment", &self.inner.environment)
-            .field("api_key", &self.inner.api_key)
+            .field("api_key", &"[REDACTED]")
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -145,19 +144,34 @@ impl ClientBuilder {
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
+        // Last, so a custom header cannot replace the credentials.
+        headers.insert(reqwest::header::AUTHORIZATION, bearer(&api_key)?);
         let base = self.environment.base_url();
         Ok(Client {
             inner: Arc::new(Inner {
                 http: self.http.unwrap_or_default(),
                 environment: self.environment,
                 base,
-                api_key,
                 timeout: self.timeout.unwrap_or(Duration::from_secs(30)),
                 retry: self.retry,
                 headers,
             }),
         })
     }
+}
+
+/// The `Authorization` header, built once per client and marked sensitive
+/// (hidden from reqwest's and http's `Debug`); the text it was built from is
+/// zeroed at once.
+fn bearer(api_key: &Secret) -> Result<HeaderValue> {
+    let mut text = format!("Bearer {}", api_key.expose());
+    let value = HeaderValue::from_str(&text);
+    text.zeroize();
+    let mut value = value.map_err(|_| {
+        Error::Config("the API key holds characters not allowed in HTTP".to_owned())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 fn default_user_agent() -> Option<String> {
@@ -335,16 +349,10 @@ impl Client {
         body: Option<&[u8]>,
     ) -> Result<(StatusCode, Vec<u8>, Option<Duration>)> {
         let inner = &self.inner;
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", inner.api_key.expose()))
-            .map_err(|_| {
-                Error::Config("the API key holds characters not allowed in HTTP".to_owned())
-            })?;
-        auth.set_sensitive(true);
         let mut request = inner
             .http
             .request(method.clone(), url.clone())
             .headers(inner.headers.clone())
-            .header(reqwest::header::AUTHORIZATION, auth)
             .timeout(inner.timeout);
         if let Some(body) = body {
             request = request
