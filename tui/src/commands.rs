@@ -34,7 +34,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
             grant,
             json,
         } => {
-            let set = parse_grants(&grant)?;
+            let set = parse_permissions("--grant", &grant)?;
             print_explanation(&set, json)
         }
         Command::Completions { shell } => {
@@ -87,12 +87,21 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
     }
 }
 
-fn parse_grants(grants: &[String]) -> Result<PermissionSet, CliError> {
-    grants
+/// Permissions given with a repeatable flag (`--grant`, `--drop`, `--holding`).
+fn parse_permissions(flag: &str, values: &[String]) -> Result<PermissionSet, CliError> {
+    values
         .iter()
-        .map(|g| g.parse::<Permission>())
+        .map(|v| v.parse::<Permission>())
         .collect::<Result<PermissionSet, _>>()
-        .map_err(|e| CliError::usage(format!("--grant {e}")))
+        .map_err(|e| CliError::usage(format!("{flag} {e}")))
+}
+
+/// Refuses anything that is not a key id before a request is made.
+fn check_ids(ids: &[String]) -> Result<(), CliError> {
+    for id in ids {
+        narrative_keys::validation::check_key_id(id).map_err(narrative_keys::Error::from)?;
+    }
+    Ok(())
 }
 
 fn parse_expiration(text: &str, now: DateTime<Utc>) -> Result<Expiration, CliError> {
@@ -269,7 +278,7 @@ async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8,
         .permissions(permissions.iter().cloned())
         .expires(expiration)
         .build_at(now)
-        .map_err(|r| CliError::from(narrative_keys::Error::InvalidInput(r)))?;
+        .map_err(narrative_keys::Error::from)?;
     print_warnings(new.warnings());
     let created = s.client.create_key(&new).await?;
     eprintln!(
@@ -294,13 +303,8 @@ fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
 }
 
 async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
-    let grants = parse_grants(&args.grant)?;
-    let drops = args
-        .drop
-        .iter()
-        .map(|g| g.parse::<Permission>())
-        .collect::<Result<PermissionSet, _>>()
-        .map_err(|e| CliError::usage(format!("--drop {e}")))?;
+    let grants = parse_permissions("--grant", &args.grant)?;
+    let drops = parse_permissions("--drop", &args.drop)?;
     let expiration = args
         .expires
         .as_deref()
@@ -336,7 +340,7 @@ async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8,
     }
     let report = change.validate(now);
     if report.has_errors() {
-        return Err(narrative_keys::Error::InvalidInput(report).into());
+        return Err(narrative_keys::Error::from(report).into());
     }
     print_warnings(&report);
     let updated = s.client.update_key(&current.id, &change).await?;
@@ -413,10 +417,7 @@ fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
 }
 
 async fn revoke(s: &Session, ids: &[String], yes: bool, json: bool) -> Result<u8, CliError> {
-    for id in ids {
-        narrative_keys::validation::check_key_id(id)
-            .map_err(|r| CliError::from(narrative_keys::Error::InvalidInput(r)))?;
-    }
+    check_ids(ids)?;
     if !yes {
         let keys = s.client.list_keys().await?;
         let names: Vec<String> = ids
@@ -519,16 +520,10 @@ async fn rotate(
 }
 
 async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
-    for id in &args.ids {
-        narrative_keys::validation::check_key_id(id)
-            .map_err(|r| CliError::from(narrative_keys::Error::InvalidInput(r)))?;
-    }
-    let holding = args
-        .holding
-        .iter()
-        .map(|h| h.parse::<Permission>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CliError::usage(format!("--holding {e}")))?;
+    check_ids(&args.ids)?;
+    let holding: Vec<Permission> = parse_permissions("--holding", &args.holding)?
+        .into_iter()
+        .collect();
     let selection = Selection {
         ids: args.ids.clone(),
         name_matches: args.name_matches.clone(),
