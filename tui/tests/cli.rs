@@ -9,6 +9,9 @@ use chrono::{Duration, Utc};
 use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
 use serde_json::Value;
 
+mod cli_support;
+use cli_support::{binary, spawn};
+
 const ADMIN: &str = "cli-test-admin-secret";
 
 async fn emulator() -> RunningEmulator {
@@ -26,15 +29,9 @@ async fn run(emu: &RunningEmulator, args: &[&str]) -> Output {
 }
 
 async fn run_as(emu: &RunningEmulator, key: &str, args: &[&str]) -> Output {
-    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
-    cmd.env_clear()
-        .env("NARRATIVE_API_KEY", key)
-        .env("NARRATIVE_ENVIRONMENT", emu.url())
-        .env("NO_COLOR", "1")
-        .args(args);
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    let mut cmd = binary(emu.url(), key);
+    cmd.args(args);
+    spawn(cmd).await.unwrap()
 }
 
 fn stdout(o: &Output) -> String {

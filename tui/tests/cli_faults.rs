@@ -6,9 +6,11 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use narrative_keys_emulator::{Db, Emulator, FaultConfig, RunningEmulator};
 use serde_json::Value;
+
+mod cli_support;
+use cli_support::{binary, spawn};
 
 const ADMIN: &str = "cli-faults-admin";
 
@@ -38,13 +40,9 @@ async fn commands_under_faults_fail_clearly_and_lose_nothing() {
         .unwrap();
     let url = emu.url().to_owned();
     let run = |args: Vec<String>| {
-        let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
-        cmd.env_clear()
-            .env("NARRATIVE_API_KEY", ADMIN)
-            .env("NARRATIVE_ENVIRONMENT", &url)
-            .env("NO_COLOR", "1")
-            .args(args);
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        let mut cmd = binary(&url, ADMIN);
+        cmd.args(args);
+        spawn(cmd)
     };
     let (mut ok, mut failed) = (0, 0);
     let check_failure = |out: &std::process::Output, failed: &mut u32| {

@@ -6,9 +6,11 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use narrative_keys_emulator::{Db, Emulator};
 use serde_json::Value;
+
+mod cli_support;
+use cli_support::{binary, spawn};
 
 const ADMIN: &str = "leak-test-admin-secret-0123456789";
 
@@ -26,15 +28,12 @@ async fn secrets_reach_only_stdout_and_0600_files() {
     let report = dir.path().join("incident.md");
     let url = emu.url().to_owned();
     let run = |args: Vec<String>| {
-        let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
-        cmd.env_clear()
-            .env("NARRATIVE_API_KEY", ADMIN)
-            .env("NARRATIVE_ENVIRONMENT", &url)
-            .env("RUST_LOG", "trace")
+        let mut cmd = binary(&url, ADMIN);
+        cmd.env("RUST_LOG", "trace")
             .arg("--log-file")
             .arg(&log)
             .args(args);
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        spawn(cmd)
     };
     let mut secrets = vec![ADMIN.to_owned()];
     let mut stderr = String::new();
