@@ -352,17 +352,8 @@ async fn workflow_futures_can_be_spawned() {
 async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::Path(dir.path().join("keys.db"));
-    let start = |db: Db| async move {
-        narrative_keys_emulator::Emulator::builder()
-            .db(db)
-            .bootstrap_key(Some(ADMIN.to_owned()))
-            .latency(std::time::Duration::from_millis(20))
-            .listen("127.0.0.1:0".parse().unwrap())
-            .start()
-            .await
-            .unwrap()
-    };
-    let emu = start(db.clone()).await;
+    let latency = std::time::Duration::from_millis(20);
+    let emu = emulator_at(db.clone(), latency, "127.0.0.1:0".parse().unwrap()).await;
     let ids: Vec<String> = (0..60)
         .map(|i| seed(&emu, &format!("bulk-{i}"), &[("read", "jobs")]))
         .collect();
@@ -382,13 +373,7 @@ async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
     assert!(first.revoked().count() > 0, "some were revoked before it");
 
     // Same store, same port: the rerun finds the keys still there.
-    let emu = narrative_keys_emulator::Emulator::builder()
-        .db(db)
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .listen(port)
-        .start()
-        .await
-        .unwrap();
+    let emu = emulator_at(db, std::time::Duration::ZERO, port).await;
     let second = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
     assert!(
         second.all_revoked(),
@@ -418,13 +403,8 @@ async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
 async fn a_restart_mid_incident_then_a_rerun_completes_without_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::Path(dir.path().join("keys.db"));
-    let emu = narrative_keys_emulator::Emulator::builder()
-        .db(db.clone())
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .latency(std::time::Duration::from_millis(20))
-        .start()
-        .await
-        .unwrap();
+    let latency = std::time::Duration::from_millis(20);
+    let emu = emulator_at(db.clone(), latency, "127.0.0.1:0".parse().unwrap()).await;
     let port = emu.addr();
     let leaked: Vec<String> = (0..40)
         .map(|i| seed(&emu, &format!("leaked-{i}"), &[("read", "jobs")]))
@@ -456,13 +436,7 @@ async fn a_restart_mid_incident_then_a_rerun_completes_without_duplicates() {
         "the restart interrupted the run"
     );
 
-    let emu = narrative_keys_emulator::Emulator::builder()
-        .db(db)
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .listen(port)
-        .start()
-        .await
-        .unwrap();
+    let emu = emulator_at(db, std::time::Duration::ZERO, port).await;
     // The replacements share the name pattern: select the leaked ids only.
     let second = run(
         client.clone(),

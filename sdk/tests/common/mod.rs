@@ -45,3 +45,20 @@ pub fn client_for(emu: &RunningEmulator, secret: &str) -> Client {
 pub fn admin(emu: &RunningEmulator) -> Client {
     client_for(emu, ADMIN)
 }
+
+/// An emulator on `db` that adds `latency` to every answer, listening on
+/// `listen` (port 0 for any): restart tests reopen the same store on the same port.
+pub async fn emulator_at(
+    db: Db,
+    latency: Duration,
+    listen: std::net::SocketAddr,
+) -> RunningEmulator {
+    Emulator::builder()
+        .db(db)
+        .bootstrap_key(Some(ADMIN.to_owned()))
+        .latency(latency)
+        .listen(listen)
+        .start()
+        .await
+        .expect("emulator starts")
+}
