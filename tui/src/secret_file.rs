@@ -40,11 +40,13 @@ pub fn write_private(path: &Path, contents: &str) -> Result<(), CliError> {
 /// replaced only if it holds nothing but such a line (an older secret being
 /// rotated out); anything else is refused, so no other data is lost.
 pub fn write_secret_env(path: &Path, secret: &narrative_keys::Secret) -> Result<(), CliError> {
-    if let Ok(existing) = std::fs::read_to_string(path) {
+    if let Ok(mut existing) = std::fs::read_to_string(path) {
         let only_a_key = existing
             .lines()
             .filter(|l| !l.trim().is_empty())
             .all(|l| l.starts_with(PREFIX));
+        // It may hold the secret being rotated out.
+        zeroize::Zeroize::zeroize(&mut existing);
         if !only_a_key {
             return Err(CliError::usage(format!(
                 "{} already exists and holds other content; it was left untouched",
