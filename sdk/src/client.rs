@@ -4,9 +4,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, StatusCode};
-use url::Url;
 use zeroize::Zeroize;
 
 use crate::environment::Environment;
@@ -14,6 +11,7 @@ use crate::error::{Error, Result, TransportKind};
 use crate::key::{ApiKey, CreatedKey, KeyUpdate, NewKey};
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Secret;
+use crate::transport::{self, Method, Transport};
 use crate::validation::check_key_id;
 use crate::whoami::Whoami;
 use crate::wire;
@@ -28,12 +26,12 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Transport,
     environment: Environment,
-    base: Url,
+    /// Ends in `/`.
+    base: String,
     timeout: Duration,
     retry: RetryPolicy,
-    headers: HeaderMap,
 }
 
 impl std::fmt::Debug for Client {
@@ -56,6 +54,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: Option<String>,
     headers: Vec<(String, String)>,
+    #[cfg(not(target_arch = "wasm32"))]
     http: Option<reqwest::Client>,
 }
 
@@ -93,6 +92,8 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (proxies, custom TLS roots, a shared pool).
+    /// On wasm32 requests go through the platform's `fetch`.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -123,55 +124,28 @@ impl ClientBuilder {
                     "no API key: pass one to the client or set NARRATIVE_API_KEY".to_owned(),
                 )
             })?;
-        let mut headers = HeaderMap::new();
-        for (name, value) in &self.headers {
-            let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
-            // The value is not echoed: a custom header may carry a credential.
-            let mut value = HeaderValue::from_str(value).map_err(|_| {
-                Error::Config(format!("the value of header `{name}` is not valid in HTTP"))
-            })?;
-            value.set_sensitive(true);
-            headers.insert(header, value);
+        let mut headers = self.headers;
+        if let Some(ua) = self.user_agent.or_else(default_user_agent) {
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("user-agent"));
+            headers.push(("user-agent".to_owned(), ua));
         }
-        let user_agent = self.user_agent.or_else(default_user_agent);
-        if let Some(ua) = user_agent {
-            let value = HeaderValue::from_str(&ua)
-                .map_err(|_| Error::Config("the user agent is not valid in HTTP".to_owned()))?;
-            headers.insert(reqwest::header::USER_AGENT, value);
-        }
-        headers.insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
-        // Last, so a custom header cannot replace the credentials.
-        headers.insert(reqwest::header::AUTHORIZATION, bearer(&api_key)?);
-        let base = self.environment.base_url();
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
+        headers.push(("accept".to_owned(), "application/json".to_owned()));
+        transport::check_headers(&headers, &api_key)?;
+        #[cfg(not(target_arch = "wasm32"))]
+        let transport = Transport::new(self.http, &headers, &api_key)?;
+        #[cfg(target_arch = "wasm32")]
+        let transport = Transport::new(&headers, &api_key)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http: self.http.unwrap_or_default(),
+                transport,
+                base: self.environment.base_url(),
                 environment: self.environment,
-                base,
                 timeout: self.timeout.unwrap_or(Duration::from_secs(30)),
                 retry: self.retry,
-                headers,
             }),
         })
     }
-}
-
-/// The `Authorization` header, built once per client and marked sensitive
-/// (hidden from reqwest's and http's `Debug`); the text it was built from is
-/// zeroed at once.
-fn bearer(api_key: &Secret) -> Result<HeaderValue> {
-    let mut text = format!("Bearer {}", api_key.expose());
-    let value = HeaderValue::from_str(&text);
-    text.zeroize();
-    let mut value = value.map_err(|_| {
-        Error::Config("the API key holds characters not allowed in HTTP".to_owned())
-    })?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 fn default_user_agent() -> Option<String> {
@@ -192,7 +166,7 @@ enum Idempotent {
 }
 
 struct Reply {
-    status: StatusCode,
+    status: u16,
     body: Vec<u8>,
 }
 
@@ -214,16 +188,16 @@ impl Client {
     /// Every key these credentials can see.
     pub async fn list_keys(&self) -> Result<Vec<ApiKey>> {
         let reply = self
-            .send(Method::GET, KEYS_PATH, None, Idempotent::Yes)
+            .send(Method::Get, KEYS_PATH, None, Idempotent::Yes)
             .await?;
-        decode::list(reply.status.as_u16(), &reply.body)
+        decode::list(reply.status, &reply.body)
     }
 
     pub async fn get_key(&self, id: &str) -> Result<ApiKey> {
         check_key_id(id).map_err(Error::InvalidInput)?;
         let path = format!("{KEYS_PATH}/{id}");
-        let reply = self.send(Method::GET, &path, None, Idempotent::Yes).await?;
-        decode::get(reply.status.as_u16(), &reply.body)
+        let reply = self.send(Method::Get, &path, None, Idempotent::Yes).await?;
+        decode::get(reply.status, &reply.body)
     }
 
     /// Creates a key and returns it with its secret, which is shown only now.
@@ -238,9 +212,9 @@ impl Client {
         }
         let body = to_json(&wire::CreateRequest::from(key))?;
         let mut reply = self
-            .send(Method::POST, KEYS_PATH, Some(body), Idempotent::No)
+            .send(Method::Post, KEYS_PATH, Some(body), Idempotent::No)
             .await?;
-        let created = decode::created(reply.status.as_u16(), &reply.body);
+        let created = decode::created(reply.status, &reply.body);
         // The raw body holds the secret; do not leave it in freed memory.
         reply.body.zeroize();
         created
@@ -256,9 +230,9 @@ impl Client {
         let body = to_json(&wire::UpdateRequest::from(update))?;
         let path = format!("{KEYS_PATH}/{id}");
         let reply = self
-            .send(Method::PUT, &path, Some(body), Idempotent::Yes)
+            .send(Method::Put, &path, Some(body), Idempotent::Yes)
             .await?;
-        decode::updated(reply.status.as_u16(), &reply.body)
+        decode::updated(reply.status, &reply.body)
     }
 
     /// Revokes (deletes) a key. It stops working at once.
@@ -270,7 +244,7 @@ impl Client {
         check_key_id(id).map_err(Error::InvalidInput)?;
         let path = format!("{KEYS_PATH}/{id}");
         match self
-            .send(Method::DELETE, &path, None, Idempotent::Yes)
+            .send(Method::Delete, &path, None, Idempotent::Yes)
             .await
         {
             Ok(_) => Ok(()),
@@ -285,9 +259,9 @@ impl Client {
     /// The user and company the credentials belong to.
     pub async fn whoami(&self) -> Result<Whoami> {
         let reply = self
-            .send(Method::GET, "whoami", None, Idempotent::Yes)
+            .send(Method::Get, "whoami", None, Idempotent::Yes)
             .await?;
-        decode::whoami(reply.status.as_u16(), &reply.body)
+        decode::whoami(reply.status, &reply.body)
     }
 
     async fn send(
@@ -298,23 +272,28 @@ impl Client {
         idempotent: Idempotent,
     ) -> Result<Reply, RetriedError> {
         let inner = &self.inner;
-        let url = inner.base.join(path).map_err(|_| RetriedError {
-            error: Error::Config(format!("cannot form a request URL for `{path}`")),
-            maybe_applied: false,
-        })?;
+        let url = format!("{}{path}", inner.base);
         let mut attempts = 0;
         let mut maybe_applied = false;
         loop {
             attempts += 1;
-            let error = match self.attempt(&method, &url, body.as_deref()).await {
-                Ok(reply) if reply.0.is_success() => {
+            let sent = inner
+                .transport
+                .send(method, &url, body.as_deref(), inner.timeout)
+                .await;
+            let error = match sent {
+                Ok(reply) if (200..300).contains(&reply.status) => {
                     return Ok(Reply {
-                        status: reply.0,
-                        body: reply.1,
+                        status: reply.status,
+                        body: reply.body,
                     });
                 }
-                Ok((status, body, retry_after)) => {
-                    decode::error(status.as_u16(), &body, retry_after)
+                Ok(reply) => {
+                    let retry_after = reply
+                        .retry_after
+                        .as_deref()
+                        .and_then(|v| retry::parse_retry_after(v, Utc::now()));
+                    decode::error(reply.status, &reply.body, retry_after)
                 }
                 Err(e) => e,
             };
@@ -340,34 +319,6 @@ impl Client {
             tracing::debug!(%method, path, attempts, ?delay, code = error.code(), "retrying");
             retry::sleep(delay).await;
         }
-    }
-
-    async fn attempt(
-        &self,
-        method: &Method,
-        url: &Url,
-        body: Option<&[u8]>,
-    ) -> Result<(StatusCode, Vec<u8>, Option<Duration>)> {
-        let inner = &self.inner;
-        let mut request = inner
-            .http
-            .request(method.clone(), url.clone())
-            .headers(inner.headers.clone())
-            .timeout(inner.timeout);
-        if let Some(body) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
-        }
-        let response = request.send().await.map_err(transport_error)?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| retry::parse_retry_after(v, Utc::now()));
-        let bytes = response.bytes().await.map_err(transport_error)?;
-        Ok((status, bytes.to_vec(), retry_after))
     }
 }
 
@@ -401,36 +352,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, RetriedError> {
     })
 }
 
-fn transport_error(e: reqwest::Error) -> Error {
-    let kind = if e.is_timeout() {
-        TransportKind::Timeout
-    } else if is_connect(&e) {
-        TransportKind::Connect
-    } else {
-        TransportKind::Interrupted
-    };
-    // reqwest's text names the URL, never headers, so no credential is in it.
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(inner) = source {
-        message.push_str(": ");
-        message.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    Error::Transport { kind, message }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn is_connect(e: &reqwest::Error) -> bool {
-    e.is_connect()
-}
-
-// fetch() reports a refused connection as a plain request error.
-#[cfg(target_arch = "wasm32")]
-fn is_connect(e: &reqwest::Error) -> bool {
-    e.is_request()
-}
-
 /// The response decoders, exactly as the client uses them; public (hidden)
 /// so that property tests and fuzz targets exercise the real code.
 #[doc(hidden)]
@@ -439,7 +360,7 @@ pub mod decode {
 
     use serde::de::DeserializeOwned;
 
-    use super::redact_quoted;
+    use super::{reason, redact_quoted};
     use crate::error::{ApiError, Error, Result};
     use crate::key::{ApiKey, CreatedKey};
     use crate::whoami::Whoami;
@@ -489,10 +410,7 @@ pub mod decode {
             Ok(b) => (b.error, b.error_description),
             Err(_) => (String::new(), String::new()),
         };
-        let reason = reqwest::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("");
+        let reason = reason(status);
         let api = ApiError {
             status,
             error: if error.is_empty() {
@@ -511,6 +429,29 @@ pub mod decode {
             500..=599 => Error::Server(api),
             _ => Error::UnexpectedStatus(api),
         }
+    }
+}
+
+/// The standard reason phrase of the statuses the API answers with.
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
     }
 }
 

@@ -3,15 +3,15 @@
 use std::fmt;
 use std::str::FromStr;
 
-use url::Url;
-
 /// `prod` (the default), `dev`, or any absolute http(s) URL such as a local emulator.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Environment {
     #[default]
     Prod,
     Dev,
-    Custom(Url),
+    /// An `http(s)://host[:port][/path]` base URL, scheme and host lower-cased,
+    /// without a trailing `/`.
+    Custom(String),
 }
 
 pub const PROD_URL: &str = "https://api.narrative.io";
@@ -19,26 +19,19 @@ pub const DEV_URL: &str = "https://api-dev.narrative.io";
 
 impl Environment {
     /// The base URL, always ending in `/` so relative paths join below it.
-    pub fn base_url(&self) -> Url {
-        let raw = match self {
-            Environment::Prod => PROD_URL,
-            Environment::Dev => DEV_URL,
-            Environment::Custom(url) => url.as_str(),
-        };
-        #[allow(clippy::expect_used)] // constants and an already-parsed URL; tested below
-        let mut url = Url::parse(raw).expect("environment URLs are valid");
-        if !url.path().ends_with('/') {
-            let path = format!("{}/", url.path());
-            url.set_path(&path);
+    pub fn base_url(&self) -> String {
+        match self {
+            Environment::Prod => format!("{PROD_URL}/"),
+            Environment::Dev => format!("{DEV_URL}/"),
+            Environment::Custom(url) => format!("{url}/"),
         }
-        url
     }
 
     pub fn name(&self) -> String {
         match self {
             Environment::Prod => "prod".into(),
             Environment::Dev => "dev".into(),
-            Environment::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
+            Environment::Custom(url) => url.clone(),
         }
     }
 }
@@ -58,18 +51,77 @@ impl FromStr for Environment {
             "dev" | "development" => return Ok(Environment::Dev),
             _ => {}
         }
-        let url = Url::parse(t).map_err(|_| EnvironmentParseError(s.to_owned()))?;
-        let ok = matches!(url.scheme(), "http" | "https")
-            && url.has_host()
-            && url.query().is_none()
-            && url.username().is_empty()
-            && url.password().is_none();
-        if ok {
-            Ok(Environment::Custom(url))
-        } else {
-            Err(EnvironmentParseError(s.to_owned()))
-        }
+        base_url(t)
+            .map(Environment::Custom)
+            .ok_or_else(|| EnvironmentParseError(s.to_owned()))
     }
+}
+
+/// Reads an absolute `http(s)://host[:port][/path]` URL: no credentials, query
+/// or fragment, ASCII only (a Unicode host is given in its `xn--` form).
+/// Hand-written rather than the `url` crate, whose parser and IDNA tables
+/// would be a tenth of the npm package for this one check.
+fn base_url(text: &str) -> Option<String> {
+    let (scheme, rest) = text.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https") {
+        return None;
+    }
+    let forbidden = |c: char| {
+        !c.is_ascii_graphic()
+            || matches!(
+                c,
+                '?' | '#' | '@' | '\\' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '^'
+            )
+    };
+    if rest.chars().any(forbidden) {
+        return None;
+    }
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, port) = match authority.strip_prefix('[') {
+        // An IPv6 literal: [::1]:8080
+        Some(v6) => {
+            let (addr, after) = v6.split_once(']')?;
+            let addr_ok = !addr.is_empty()
+                && addr.contains(':')
+                && addr
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            if !addr_ok {
+                return None;
+            }
+            let port = match after {
+                "" => None,
+                p => Some(p.strip_prefix(':')?),
+            };
+            (&authority[..addr.len() + 2], port)
+        }
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let host_ok = host.starts_with('[')
+        || (!host.is_empty()
+            && !host.starts_with(['.', '-'])
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
+    if !(host_ok && port_ok) {
+        return None;
+    }
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+    Some(format!(
+        "{scheme}://{}{port}{}",
+        host.to_ascii_lowercase(),
+        path.trim_end_matches('/')
+    ))
 }
 
 impl fmt::Display for Environment {
@@ -85,16 +137,38 @@ mod tests {
     #[test]
     fn parses_names_and_urls() {
         assert_eq!(
-            "prod".parse::<Environment>().unwrap().base_url().as_str(),
+            "prod".parse::<Environment>().unwrap().base_url(),
             "https://api.narrative.io/"
         );
         assert_eq!("DEV".parse::<Environment>().unwrap(), Environment::Dev);
-        let custom: Environment = "http://127.0.0.1:9/api".parse().unwrap();
-        assert_eq!(
-            custom.base_url().join("whoami").unwrap().as_str(),
-            "http://127.0.0.1:9/api/whoami"
-        );
-        for bad in ["ftp://x", "staging", "http://user:pw@host", "/relative"] {
+        let custom: Environment = "HTTP://LocalHost:9/api/".parse().unwrap();
+        assert_eq!(custom.base_url(), "http://localhost:9/api/");
+        assert_eq!(custom.name(), "http://localhost:9/api");
+        for good in [
+            "http://127.0.0.1:8080",
+            "https://xn--nrrative-5za.example",
+            "http://[::1]:3000/v1",
+        ] {
+            assert!(good.parse::<Environment>().is_ok(), "{good}");
+        }
+        for bad in [
+            "ftp://x",
+            "staging",
+            "http://user:pw@host",
+            "/relative",
+            "http://",
+            "http://host:0",
+            "http://host:99999",
+            "http://host:",
+            "http://ho st",
+            "http://host/?q=1",
+            "http://host/#frag",
+            "http://[::1",
+            "http://[zz]",
+            "http://[::1]x",
+            "https://nàrrative.example",
+            "http://-host",
+        ] {
             assert!(bad.parse::<Environment>().is_err(), "{bad}");
         }
     }

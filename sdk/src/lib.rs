@@ -29,6 +29,7 @@ pub mod preset;
 pub mod resource;
 pub mod retry;
 pub mod secret;
+mod transport;
 pub mod validation;
 pub mod whoami;
 mod wire;

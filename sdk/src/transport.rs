@@ -1,0 +1,329 @@
+//! One HTTP exchange, and nothing else: reqwest natively, the platform's
+//! `fetch` on wasm32.
+//!
+//! Retries, status handling and decoding live in `client`, the same on every
+//! target. On wasm32 `fetch` is called directly rather than through reqwest:
+//! reqwest's wasm backend, with the `http` and `url` crates it brings, was a
+//! fifth of the npm package's compressed size, for a call the platform makes
+//! itself.
+
+use std::time::Duration;
+
+use crate::error::{Error, TransportKind};
+use crate::secret::Secret;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What came back: any status, with the body read whole.
+pub(crate) struct Response {
+    pub status: u16,
+    pub body: Vec<u8>,
+    /// The raw `Retry-After` header, if any.
+    pub retry_after: Option<String>,
+}
+
+/// A header name is an RFC 9110 token.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// A header value is visible ASCII, spaces and tabs (no line breaks).
+fn valid_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
+/// Checks the extra headers and the credentials once, when the client is
+/// built, so a bad one is a configuration error rather than a failed request.
+/// A header's value is never echoed: a custom header may carry a credential.
+pub(crate) fn check_headers(headers: &[(String, String)], api_key: &Secret) -> Result<(), Error> {
+    for (name, value) in headers {
+        if !valid_name(name) {
+            return Err(Error::Config(format!(
+                "`{name}` is not a valid header name"
+            )));
+        }
+        if !valid_value(value) {
+            return Err(Error::Config(format!(
+                "the value of header `{name}` is not valid in HTTP"
+            )));
+        }
+    }
+    if !valid_value(api_key.expose()) {
+        return Err(Error::Config(
+            "the API key holds characters not allowed in HTTP".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) use fetch::Transport;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use native::Transport;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+    use zeroize::Zeroize;
+
+    use super::*;
+
+    pub(crate) struct Transport {
+        http: reqwest::Client,
+        /// Every header of every request, the credentials included (marked
+        /// sensitive, so reqwest's and http's `Debug` hide them).
+        headers: HeaderMap,
+    }
+
+    impl Transport {
+        /// `headers` were checked by [`check_headers`].
+        pub(crate) fn new(
+            http: Option<reqwest::Client>,
+            headers: &[(String, String)],
+            api_key: &Secret,
+        ) -> Result<Self, Error> {
+            let invalid = || Error::Config("a header is not valid in HTTP".to_owned());
+            let mut map = HeaderMap::new();
+            for (name, value) in headers {
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+                let mut value = HeaderValue::from_str(value).map_err(|_| invalid())?;
+                value.set_sensitive(true);
+                map.insert(name, value);
+            }
+            // Last, so a custom header cannot replace the credentials. The
+            // text it is built from is zeroed at once.
+            let mut text = format!("Bearer {}", api_key.expose());
+            let value = HeaderValue::from_str(&text);
+            text.zeroize();
+            let mut value = value.map_err(|_| invalid())?;
+            value.set_sensitive(true);
+            map.insert(AUTHORIZATION, value);
+            Ok(Self {
+                http: http.unwrap_or_default(),
+                headers: map,
+            })
+        }
+
+        pub(crate) async fn send(
+            &self,
+            method: Method,
+            url: &str,
+            body: Option<&[u8]>,
+            timeout: Duration,
+        ) -> Result<Response, Error> {
+            let method = match method {
+                Method::Get => reqwest::Method::GET,
+                Method::Post => reqwest::Method::POST,
+                Method::Put => reqwest::Method::PUT,
+                Method::Delete => reqwest::Method::DELETE,
+            };
+            let mut request = self
+                .http
+                .request(method, url)
+                .headers(self.headers.clone())
+                .timeout(timeout);
+            if let Some(body) = body {
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.to_vec());
+            }
+            let response = request.send().await.map_err(transport_error)?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = response.bytes().await.map_err(transport_error)?.to_vec();
+            Ok(Response {
+                status,
+                body,
+                retry_after,
+            })
+        }
+    }
+
+    fn transport_error(e: reqwest::Error) -> Error {
+        let kind = if e.is_timeout() {
+            TransportKind::Timeout
+        } else if e.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Interrupted
+        };
+        // reqwest's text names the URL, never headers, so no credential is in it.
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(inner) = source {
+            message.push_str(": ");
+            message.push_str(&inner.to_string());
+            source = inner.source();
+        }
+        Error::Transport { kind, message }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod fetch {
+    use js_sys::{Promise, Uint8Array};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{AbortSignal, Headers, Request, RequestInit, Response as JsResponse};
+
+    use super::*;
+
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        /// The global `fetch`: the same in browsers, workers and Node 18+.
+        #[wasm_bindgen(js_name = fetch)]
+        fn global_fetch(request: &Request) -> Promise;
+    }
+
+    pub(crate) struct Transport {
+        headers: Vec<(String, String)>,
+        /// `Bearer …`, zeroed on drop.
+        authorization: Secret,
+    }
+
+    impl Transport {
+        /// `headers` were checked by [`check_headers`].
+        pub(crate) fn new(headers: &[(String, String)], api_key: &Secret) -> Result<Self, Error> {
+            Ok(Self {
+                headers: headers.to_vec(),
+                authorization: Secret::new(format!("Bearer {}", api_key.expose())),
+            })
+        }
+
+        pub(crate) async fn send(
+            &self,
+            method: Method,
+            url: &str,
+            body: Option<&[u8]>,
+            timeout: Duration,
+        ) -> Result<Response, Error> {
+            let headers = Headers::new().map_err(|e| failed(TransportKind::Connect, &e))?;
+            let set = |name: &str, value: &str| {
+                headers
+                    .set(name, value)
+                    .map_err(|_| Error::Config(format!("the header `{name}` was refused")))
+            };
+            for (name, value) in &self.headers {
+                set(name, value)?;
+            }
+            set("accept", "application/json")?;
+            // Last, so a custom header cannot replace the credentials.
+            set("authorization", self.authorization.expose())?;
+            let init = RequestInit::new();
+            init.set_method(method.as_str());
+            if let Some(body) = body {
+                set("content-type", "application/json")?;
+                init.set_body(&Uint8Array::from(body));
+            }
+            init.set_headers(&headers);
+            let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
+            init.set_signal(Some(&AbortSignal::timeout_with_u32(millis)));
+            let request = Request::new_with_str_and_init(url, &init)
+                .map_err(|e| Error::Config(format!("cannot form a request: {}", describe(&e))))?;
+            // A rejected fetch means no response at all: the server was not
+            // reached, or the timeout fired.
+            let response: JsResponse = JsFuture::from(global_fetch(&request))
+                .await
+                .map_err(|e| failed(TransportKind::Connect, &e))?
+                .unchecked_into();
+            let status = response.status();
+            let retry_after = response.headers().get("retry-after").ok().flatten();
+            let buffer = match response.array_buffer() {
+                Ok(p) => JsFuture::from(p).await,
+                Err(e) => Err(e),
+            }
+            .map_err(|e| failed(TransportKind::Interrupted, &e))?;
+            Ok(Response {
+                status,
+                body: Uint8Array::new(&buffer).to_vec(),
+                retry_after,
+            })
+        }
+    }
+
+    fn failed(kind: TransportKind, error: &JsValue) -> Error {
+        let kind = if error_name(error).as_deref() == Some("TimeoutError") {
+            TransportKind::Timeout
+        } else {
+            kind
+        };
+        // fetch's errors name the URL at most, never a header.
+        Error::Transport {
+            kind,
+            message: describe(error),
+        }
+    }
+
+    fn field(value: &JsValue, name: &str) -> Option<String> {
+        js_sys::Reflect::get(value, &JsValue::from_str(name))
+            .ok()?
+            .as_string()
+    }
+
+    fn error_name(error: &JsValue) -> Option<String> {
+        if error.is_object() {
+            field(error, "name")
+        } else {
+            None
+        }
+    }
+
+    /// `TypeError: fetch failed (ECONNREFUSED)`: the error, and its cause
+    /// where Node gives one. Only `name`, `message` and `code` are read.
+    fn describe(error: &JsValue) -> String {
+        if !error.is_object() {
+            return error
+                .as_string()
+                .unwrap_or_else(|| "fetch failed".to_owned());
+        }
+        let mut text = match (field(error, "name"), field(error, "message")) {
+            (Some(name), Some(message)) => format!("{name}: {message}"),
+            (None, Some(message)) => message,
+            (Some(name), None) => name,
+            (None, None) => "fetch failed".to_owned(),
+        };
+        if let Ok(cause) = js_sys::Reflect::get(error, &JsValue::from_str("cause"))
+            && cause.is_object()
+        {
+            if let Some(code) = field(&cause, "code") {
+                text.push_str(&format!(" ({code})"));
+            } else if let Some(message) = field(&cause, "message") {
+                text.push_str(": ");
+                text.push_str(&message);
+            }
+        }
+        text
+    }
+}
