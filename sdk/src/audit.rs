@@ -39,6 +39,7 @@ pub enum FindingKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Finding {
     pub key_id: String,
     pub key_name: String,
@@ -108,7 +109,8 @@ pub fn audit_one(key: &ApiKey, options: &AuditOptions) -> Vec<Finding> {
 fn audit_key(key: &ApiKey, o: &AuditOptions, out: &mut Vec<Finding>) {
     use FindingKind::*;
     use FindingSeverity::*;
-    let date = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+    // NaiveDate displays as YYYY-MM-DD without the strftime machinery.
+    let date = |t: DateTime<Utc>| t.date_naive().to_string();
     let mints = key
         .permissions
         .grants(&AccessLevel::Write, &Resource::new("access_tokens"));

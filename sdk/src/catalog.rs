@@ -25,6 +25,18 @@ impl Group {
         Group::SchemaAndMapping,
     ];
 
+    /// A stable snake_case identifier, for programs (`core_data`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Group::CoreData => "core_data",
+            Group::Infrastructure => "infrastructure",
+            Group::Applications => "applications",
+            Group::IdentityAndAccess => "identity_and_access",
+            Group::Automation => "automation",
+            Group::SchemaAndMapping => "schema_and_mapping",
+        }
+    }
+
     /// The heading used in the documentation.
     pub fn title(self) -> &'static str {
         match self {

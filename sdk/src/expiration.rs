@@ -43,7 +43,7 @@ impl Expiration {
         if text.eq_ignore_ascii_case("never") || text.eq_ignore_ascii_case("none") {
             return Ok(Self::Never);
         }
-        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        if let Ok(date) = text.parse::<NaiveDate>() {
             return Ok(Self::OnDate(date));
         }
         if let Ok(at) = DateTime::parse_from_rfc3339(text) {
@@ -105,7 +105,7 @@ impl Expiration {
         match self {
             Self::Never => None,
             Self::At(at) => Some(at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-            Self::OnDate(d) => Some(d.format("%Y-%m-%d").to_string()),
+            Self::OnDate(d) => Some(d.to_string()),
         }
     }
 }

@@ -18,6 +18,7 @@ pub struct Explanation {
 
 /// One catalog group (or the resources the catalog does not know).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Section {
     pub title: String,
     pub lines: Vec<String>,

@@ -129,10 +129,12 @@ impl Default for IncidentOptions {
 
 /// A key as the report records it: never a secret.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ReportedKey {
     pub id: String,
     pub name: String,
     pub permissions: PermissionSet,
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -148,6 +150,7 @@ impl From<&ApiKey> for ReportedKey {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Replacement {
     /// The revoked key this one replaces.
     pub replaces: String,
@@ -155,19 +158,24 @@ pub struct Replacement {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Failure {
     pub id: String,
     pub name: String,
     /// `revoke` or `replace`.
+    #[cfg_attr(feature = "wasm", tsify(type = "\"revoke\" | \"replace\""))]
     pub step: &'static str,
     pub error: String,
 }
 
 /// The incident report: what was done, when, and what failed. Holds no secret.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct IncidentReport {
     pub environment: String,
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub started_at: DateTime<Utc>,
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub finished_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -12,14 +12,15 @@ use crate::validation::{self, Field, Severity, ValidationReport};
 
 /// An API key as listed: everything but its secret, which exists only at creation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ApiKey {
     pub id: String,
     pub name: String,
     pub permissions: PermissionSet,
     /// `None`: the key never expires. The API document marks the field
     /// required, but keys without an expiration exist; missing and `null` both
-    /// read as never.
-    #[serde(default)]
+    /// read as never (serde reads a missing `Option` as `None`).
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub expires_at: Option<DateTime<Utc>>,
 }
 

@@ -117,6 +117,7 @@ impl fmt::Display for Permission {
 /// and sent back unchanged is the same set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "Permission[]"))]
 pub struct PermissionSet(Vec<Permission>);
 
 impl PermissionSet {

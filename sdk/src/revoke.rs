@@ -101,7 +101,7 @@ pub async fn revoke_many(
     ids: &[String],
     options: &RevokeManyOptions,
 ) -> RevokeManyReport {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::BTreeSet::new();
     // Owned ids and a named async fn keep the future `Send`, so callers can
     // spawn it (closures over borrowed items trip a compiler limitation).
     let unique: Vec<String> = ids

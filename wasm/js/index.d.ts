@@ -1,61 +1,34 @@
 // Types of the narrative-keys package. The data types come from the Rust
-// crate through tsify (narrative_keys_wasm.d.ts); the API is declared here.
-import type {
-  AccessLevel,
-  ApiKey,
-  AuditOptions,
-  CatalogEntry,
-  ClientOptions,
-  CreatedKey,
-  DateInput,
-  ErrorCode,
-  ExpirationInput,
-  Explanation,
-  Finding,
-  IncidentOptions,
-  IncidentResult,
-  IncidentSelection,
-  KeyChanges,
-  KeyInput,
-  KeyStatus,
-  NewKeyInput,
-  OldKeyOutcome,
-  Permission,
-  PermissionInput,
-  PresetInfo,
-  PresetName,
-  Problem,
-  RevokeOptions,
-  RevokeResult,
-  RotateOptions,
-  StatusOptions,
-  ValidationReport,
-  Whoami,
-} from './narrative_keys_wasm.js';
+// crates through tsify (narrative_keys_wasm.d.ts), snake_case as Rust
+// serialises them; the package hands every object to JavaScript with its keys
+// in camelCase, and `Camelized` below says the same to TypeScript. The API is
+// declared here.
+import type * as raw from './narrative_keys_wasm.js';
 
+/** `expires_at` → `expiresAt`. */
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/** A value as the package returns it: every object key in camelCase. */
+type Camelized<T> = T extends string | number | boolean | null | undefined
+  ? T
+  : T extends readonly (infer Item)[]
+    ? Camelized<Item>[]
+    : { [K in keyof T as K extends string ? CamelCase<K> : K]: Camelized<T[K]> };
+
+// Inputs are declared camelCase in Rust already; enums are string unions.
 export type {
   AccessLevel,
-  ApiKey,
   AuditOptions,
-  CatalogEntry,
   ClientOptions,
-  Company,
-  CreatedKey,
   DateInput,
   ErrorCode,
   ExpirationInput,
-  Explanation,
-  ExplanationSection,
   Field,
-  Finding,
   FindingKind,
   FindingSeverity,
-  GroupId,
-  IncidentFailure,
   IncidentOptions,
-  IncidentPlan,
-  IncidentReport,
-  IncidentResult,
   IncidentSelection,
   KeyChanges,
   KeyInput,
@@ -64,22 +37,66 @@ export type {
   OldKeyOutcome,
   Permission,
   PermissionInput,
-  PlannedKey,
-  PresetInfo,
   PresetName,
-  Problem,
-  Replacement,
-  ReplacementSecret,
   Resource,
-  ResourceAccess,
   RevokeOptions,
   RevokeResult,
   RotateOptions,
   Severity,
   StatusOptions,
-  ValidationReport,
-  Whoami,
 } from './narrative_keys_wasm.js';
+
+import type {
+  AccessLevel,
+  AuditOptions,
+  ClientOptions,
+  DateInput,
+  ErrorCode,
+  ExpirationInput,
+  IncidentOptions,
+  IncidentSelection,
+  KeyChanges,
+  KeyInput,
+  KeyStatus,
+  NewKeyInput,
+  OldKeyOutcome,
+  Permission,
+  PermissionInput,
+  PresetName,
+  RevokeOptions,
+  RevokeResult,
+  RotateOptions,
+  StatusOptions,
+} from './narrative_keys_wasm.js';
+
+/** A key as the API lists it: everything but its secret. `expiresAt` is ISO-8601, or `null` for never. */
+export type ApiKey = Camelized<raw.ApiKey>;
+/** A key just created, with its secret: shown now and never again. */
+export type CreatedKey = Camelized<raw.CreatedKey>;
+export type Problem = Camelized<raw.Problem>;
+/** Everything a new key has wrong, errors and warnings together. */
+export type ValidationReport = Camelized<raw.ValidationReport>;
+/** One resource of the permission catalog. */
+export type CatalogEntry = Camelized<raw.CatalogEntry>;
+export type GroupId = CatalogEntry['group'];
+export type PresetInfo = Camelized<raw.PresetInfo>;
+/** One thing a careful administrator would point out about a key. */
+export type Finding = Camelized<raw.Finding>;
+/** What a set of permissions allows, in plain words. */
+export type Explanation = Camelized<raw.Explanation>;
+export type ExplanationSection = Camelized<raw.Section>;
+/** Who the credentials belong to. Every field may be `null`. */
+export type Whoami = Camelized<Required<raw.Whoami>>;
+export type Company = Camelized<raw.Company>;
+export type ResourceAccess = Camelized<raw.ResourcePermissions>;
+export type PlannedKey = Camelized<raw.PlannedKey>;
+export type IncidentPlan = Camelized<raw.IncidentPlan>;
+/** The report for Narrative security, with a Markdown rendering. Holds no secret. */
+export type IncidentReport = Camelized<raw.IncidentReport> & { markdown: string };
+export type Replacement = Camelized<raw.Replacement>;
+export type IncidentFailure = Camelized<raw.Failure>;
+export type ReplacementSecret = Camelized<raw.ReplacementSecret>;
+export type IncidentResult = Camelized<raw.IncidentResult>;
 
 /**
  * Every failure of narrative-keys: a real `Error` with a stable `code`.

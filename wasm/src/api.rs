@@ -13,8 +13,9 @@ use narrative_keys::{AccessLevel, Client, Environment, Resource, RetryPolicy, St
 use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorInfo, envelope};
+use crate::inputs::*;
+use crate::outputs::*;
 use crate::runtime::spawn;
-use crate::types::*;
 
 type Out = Result<String, ErrorInfo>;
 
@@ -62,22 +63,6 @@ where
     })
 }
 
-fn now_or(now: Option<&str>) -> Result<DateTime<Utc>, ErrorInfo> {
-    Ok(instant(now, "now")?.unwrap_or_else(Utc::now))
-}
-
-fn days(d: Option<f64>, what: &str) -> Result<Option<chrono::Duration>, ErrorInfo> {
-    match d {
-        None => Ok(None),
-        Some(d) if d.is_finite() && d >= 0.0 => Ok(Some(chrono::Duration::milliseconds(
-            (d * 86_400_000.0) as i64,
-        ))),
-        Some(_) => Err(ErrorInfo::invalid(format!(
-            "{what} must be a number of days, 0 or more"
-        ))),
-    }
-}
-
 fn policy(soon_days: Option<f64>) -> Result<StatusPolicy, ErrorInfo> {
     Ok(
         days(soon_days, "soonDays")?.map_or_else(StatusPolicy::default, |d| StatusPolicy {
@@ -95,31 +80,20 @@ pub fn environment_name(options: &str) -> String {
 
 #[wasm_bindgen(js_name = listKeys)]
 pub fn list_keys(options: &str) -> u32 {
-    task(options, |c| async move {
-        let keys = c.list_keys().await?;
-        to_json(&keys.iter().map(ApiKey::from).collect::<Vec<_>>())
-    })
+    task(options, |c| async move { to_json(&c.list_keys().await?) })
 }
 
 #[wasm_bindgen(js_name = getKey)]
 pub fn get_key(options: &str, id: String) -> u32 {
-    task(options, |c| async move {
-        to_json(&ApiKey::from(&c.get_key(&id).await?))
-    })
+    task(options, |c| async move { to_json(&c.get_key(&id).await?) })
 }
 
 fn build_new_key(input: &NewKeyInput, now: DateTime<Utc>) -> Result<sdk::NewKey, ErrorInfo> {
-    let (builder, mut problems) = input.to_builder(now)?;
-    match builder.build_at(now) {
-        Ok(key) if problems.is_empty() => Ok(key),
-        Ok(key) => {
-            problems.extend(key.warnings().problems.iter().cloned());
-            Err(ErrorInfo::from_report(&sdk::ValidationReport { problems }))
+    match input.check(now) {
+        (Some(key), problems) if problems.iter().all(|p| p.severity != sdk::Severity::Error) => {
+            Ok(key)
         }
-        Err(mut report) => {
-            problems.append(&mut report.problems);
-            Err(ErrorInfo::from_report(&sdk::ValidationReport { problems }))
-        }
+        (_, problems) => Err(ErrorInfo::from_report(&sdk::ValidationReport { problems })),
     }
 }
 
@@ -147,7 +121,7 @@ pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
         if let Some(at) = changes.expires_at.as_deref() {
             update = update.expires(expiration(Some(at), "expiresAt", Utc::now())?);
         }
-        to_json(&ApiKey::from(&c.update_key(&id, &update).await?))
+        to_json(&c.update_key(&id, &update).await?)
     })
 }
 
@@ -176,7 +150,7 @@ pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
         let outcomes = report
             .outcomes
             .iter()
-            .map(|o| RawRevokeOutcome {
+            .map(|o| RevokeOutcome {
                 id: o.id.clone(),
                 result: match &o.result {
                     sdk::RevokeResult::Revoked => RevokeResult::Revoked,
@@ -189,7 +163,7 @@ pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
                 },
             })
             .collect();
-        to_json(&RawRevokeReport {
+        to_json(&RevokeReport {
             outcomes,
             all_revoked: report.all_revoked(),
         })
@@ -218,9 +192,9 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
                 (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))
             }
         };
-        to_json(&RawRotation {
+        to_json(&Rotation {
             complete: r.is_complete(),
-            old: ApiKey::from(&r.old),
+            old: &r.old,
             new: CreatedKey::from(&r.new),
             old_key,
             error,
@@ -228,60 +202,25 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
     })
 }
 
-fn reported(k: &sdk::incident::ReportedKey) -> ApiKey {
-    ApiKey {
-        id: k.id.clone(),
-        name: k.name.clone(),
-        permissions: k.permissions.iter().cloned().collect(),
-        expires_at: k.expires_at.map(iso),
-    }
-}
-
-fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan {
+fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
     IncidentPlan {
         planned_at: iso(plan.planned_at),
         keys: plan
             .keys
             .iter()
             .map(|p| PlannedKey {
-                key: ApiKey::from(&p.key),
+                key: &p.key,
                 status: p.status,
             })
             .collect(),
-        missing_ids: plan.missing_ids.clone(),
+        missing_ids: &plan.missing_ids,
         replace: plan.replace,
         markdown: plan.to_markdown(),
     }
 }
 
-fn report_js(r: &sdk::incident::IncidentReport) -> IncidentReport {
-    IncidentReport {
-        environment: r.environment.clone(),
-        started_at: iso(r.started_at),
-        finished_at: iso(r.finished_at),
-        note: r.note.clone(),
-        revoked: r.revoked.iter().map(reported).collect(),
-        replacements: r
-            .replacements
-            .iter()
-            .map(|x| Replacement {
-                replaces: x.replaces.clone(),
-                key: reported(&x.key),
-            })
-            .collect(),
-        failures: r
-            .failures
-            .iter()
-            .map(|f| IncidentFailure {
-                id: f.id.clone(),
-                name: f.name.clone(),
-                step: f.step.to_owned(),
-                error: f.error.clone(),
-            })
-            .collect(),
-        missing_ids: r.missing_ids.clone(),
-        markdown: r.to_markdown(),
-    }
+fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 #[wasm_bindgen]
@@ -333,12 +272,15 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
         to_json(&IncidentResult {
             dry_run: false,
             plan: plan_js(&plan),
-            report: Some(report_js(&outcome.report)),
+            report: Some(MarkdownReport {
+                report: &outcome.report,
+                markdown: outcome.report.to_markdown(),
+            }),
             replacements: outcome
                 .replacements
                 .iter()
                 .map(|(old, created)| ReplacementSecret {
-                    replaces: old.clone(),
+                    replaces: old,
                     created: CreatedKey::from(created),
                 })
                 .collect(),
@@ -348,9 +290,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
 
 #[wasm_bindgen]
 pub fn whoami(options: &str) -> u32 {
-    task(options, |c| async move {
-        to_json(&Whoami::from(c.whoami().await?))
-    })
+    task(options, |c| async move { to_json(&c.whoami().await?) })
 }
 
 // --- pure functions --------------------------------------------------------
@@ -360,11 +300,11 @@ pub fn catalog() -> String {
     let entries: Vec<CatalogEntry> = sdk::CATALOG
         .iter()
         .map(|e| CatalogEntry {
-            resource: e.wire.to_owned(),
-            display_name: e.display.to_owned(),
-            group: e.group.into(),
-            group_title: e.group.title().to_owned(),
-            covers: e.covers.to_owned(),
+            resource: e.wire,
+            display_name: e.display,
+            group: e.group.id(),
+            group_title: e.group.title(),
+            covers: e.covers,
             read: e.read,
             write: e.write,
         })
@@ -377,9 +317,9 @@ pub fn presets() -> String {
     let list: Vec<PresetInfo> = sdk::Preset::ALL
         .into_iter()
         .map(|p| PresetInfo {
-            name: PresetName::from_sdk(p),
-            title: p.title().to_owned(),
-            description: p.description().to_owned(),
+            name: p.name(),
+            title: p.title(),
+            description: p.description(),
             takes_resources: p.takes_resources(),
             permissions: p.permissions(&[]).iter().cloned().collect(),
         })
@@ -391,13 +331,13 @@ pub fn presets() -> String {
 #[wasm_bindgen(js_name = presetPermissions)]
 pub fn preset_permissions(args: &str) -> String {
     envelope((|| {
-        let (name, resources): (PresetName, Option<Vec<String>>) = from_json(args, "the preset")?;
+        let (name, resources): (String, Option<Vec<String>>) = from_json(args, "the preset")?;
         let resources: Vec<Resource> = resources
             .unwrap_or_default()
             .iter()
             .map(|r| Resource::from_input(r))
             .collect();
-        to_json(&name.to_sdk().permissions(&resources))
+        to_json(&preset(&name)?.permissions(&resources))
     })())
 }
 
@@ -414,11 +354,7 @@ pub fn parse_permission(text: String) -> String {
 pub fn parse_permissions(text: &str) -> String {
     envelope(
         sdk::PermissionSet::parse_compact(text)
-            .map_err(|e| {
-                let mut info = ErrorInfo::invalid(e.to_string());
-                info.problems = Some(vec![problem(sdk::Field::Permissions, e.to_string())]);
-                info
-            })
+            .map_err(|e| ErrorInfo::problem(sdk::Field::Permissions, e.to_string()))
             .and_then(|set| to_json(&set)),
     )
 }
@@ -439,11 +375,7 @@ pub fn validate_new_key(args: &str) -> String {
     envelope((|| {
         let (input, now): (NewKeyInput, Option<String>) = from_json(args, "the new key")?;
         let now = now_or(now.as_deref())?;
-        let (builder, mut problems) = input.to_builder(now)?;
-        match builder.build_at(now) {
-            Ok(key) => problems.extend(key.warnings().problems.iter().cloned()),
-            Err(report) => problems.extend(report.problems),
-        }
+        let (_, problems) = input.check(now);
         let valid = !problems.iter().any(|p| p.severity == sdk::Severity::Error);
         to_json(&ValidationReport { valid, problems })
     })())
@@ -482,11 +414,7 @@ pub fn audit(args: &str) -> String {
             }
             opts.broad_share = s;
         }
-        let findings: Vec<Finding> = sdk::audit(&keys, &opts)
-            .into_iter()
-            .map(Finding::from)
-            .collect();
-        to_json(&findings)
+        to_json(&sdk::audit(&keys, &opts))
     })())
 }
 
@@ -494,7 +422,12 @@ pub fn audit(args: &str) -> String {
 pub fn explain(permissions: &str) -> String {
     envelope((|| {
         let list: Vec<PermissionInput> = from_json(permissions, "the permissions")?;
-        to_json(&Explanation::from(sdk::explain(&permission_set(&list)?)))
+        let explanation = sdk::explain(&permission_set(&list)?);
+        to_json(&Explanation {
+            summary: &explanation.summary,
+            sections: &explanation.sections,
+            text: explanation.to_text(),
+        })
     })())
 }
 

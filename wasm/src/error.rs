@@ -1,13 +1,15 @@
 //! Errors as JavaScript sees them: a plain object the wrapper turns into a
-//! `NarrativeKeysError`.
+//! `NarrativeKeysError`. Serialised snake_case like every other value, and
+//! renamed with them (`server_error` → `serverError`).
 
-use narrative_keys::{Error, Problem, ValidationReport};
+use narrative_keys::{Error, Field, Problem, Severity, ValidationReport};
 use serde::Serialize;
 use tsify::Tsify;
 
+use crate::outputs::to_json;
+
 /// The data of a `NarrativeKeysError`.
 #[derive(Debug, Clone, Serialize, Tsify)]
-#[serde(rename_all = "camelCase")]
 pub struct ErrorInfo {
     /// A stable machine-readable code.
     #[tsify(type = "ErrorCode")]
@@ -53,6 +55,17 @@ impl ErrorInfo {
         Self::new("invalid_input", message)
     }
 
+    /// An `invalid_input` error about one field, listed as its only problem.
+    pub fn problem(field: Field, message: String) -> Self {
+        let mut info = Self::invalid(message.clone());
+        info.problems = Some(vec![Problem {
+            field,
+            severity: Severity::Error,
+            message,
+        }]);
+        info
+    }
+
     pub fn from_report(report: &ValidationReport) -> Self {
         let mut info = Self::new("invalid_input", format!("invalid input: {report}"));
         info.problems = Some(report.problems.clone());
@@ -91,7 +104,7 @@ impl From<Error> for ErrorInfo {
 pub fn envelope(result: Result<String, ErrorInfo>) -> String {
     match result {
         Ok(json) => format!("{{\"ok\":true,\"value\":{json}}}"),
-        Err(info) => match serde_json::to_string(&info) {
+        Err(info) => match to_json(&info) {
             Ok(json) => format!("{{\"ok\":false,\"error\":{json}}}"),
             Err(_) => {
                 r#"{"ok":false,"error":{"code":"internal","message":"could not encode an error"}}"#

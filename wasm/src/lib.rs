@@ -7,9 +7,12 @@
 //! this layer directly.
 //!
 //! Design notes:
-//! - Values cross the boundary through `serde-wasm-bindgen`, in the shapes the
-//!   `tsify` derives describe (`types.rs`); the generated `.d.ts` is the source
-//!   of the package's data types.
+//! - One string each way: arguments arrive as JSON text (`JSON.stringify` in
+//!   the wrapper) into the small input types of `inputs.rs`; results leave as
+//!   a JSON envelope of the SDK's own types (`outputs.rs` adds the few shapes
+//!   the SDK lacks), keys written in camelCase by the encoder. The
+//!   `tsify` derives describe those shapes to TypeScript; nothing is mirrored
+//!   field by field, which keeps the package small.
 //! - Async calls run on the small executor in `runtime.rs`, polled from
 //!   JavaScript, so that a panic (which traps: wasm32 has no unwinding on
 //!   stable Rust) surfaces as an exception in a JavaScript call the wrapper
@@ -25,8 +28,9 @@
 
 mod api;
 pub mod error;
+mod inputs;
+pub mod outputs;
 pub mod runtime;
-mod types;
 
 pub use api::*;
 pub use error::ErrorInfo;

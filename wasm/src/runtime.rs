@@ -8,7 +8,7 @@
 //! scheduled a fresh instance for the next call.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use wasm_bindgen::prelude::*;
 type TaskFuture = Pin<Box<dyn Future<Output = String>>>;
 
 thread_local! {
-    static TASKS: RefCell<HashMap<u32, TaskFuture>> = RefCell::new(HashMap::new());
+    static TASKS: RefCell<BTreeMap<u32, TaskFuture>> = const { RefCell::new(BTreeMap::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
     static WAKE: RefCell<Option<Function>> = const { RefCell::new(None) };
     static ON_PANIC: RefCell<Option<Function>> = const { RefCell::new(None) };

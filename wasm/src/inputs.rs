@@ -1,0 +1,363 @@
+//! What JavaScript passes in: camelCase objects made JSON by the wrapper
+//! (`Date`s become ISO-8601 strings there), read into the SDK's types.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use narrative_keys as sdk;
+use narrative_keys::{AccessLevel, KeyStatus, Permission, Resource};
+use serde::Deserialize;
+use tsify::Tsify;
+
+use crate::error::ErrorInfo;
+
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TS_INPUTS: &str = r#"
+/** A stable machine-readable error code (`internal` is a bug in the package: please report it). */
+export type ErrorCode = "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "server" | "network" | "decode" | "internal";
+/** An instant: an ISO-8601 string or a `Date`. */
+export type DateInput = string | Date;
+/** A permission object, or its compact form `"read:datasets"`. */
+export type PermissionInput = Permission | `${string}:${string}`;
+/**
+ * When a new key stops working: a span from now (`"30d"`, `"12w"`, `"36h"`, `"1y"`),
+ * a date (`"2027-01-31"`, midnight UTC), an ISO-8601 instant, a `Date`,
+ * or `null` / `"never"` for no expiration (allowed, but reported as a warning).
+ */
+export type ExpirationInput = string | Date | null;
+/** The use-case presets of Narrative's documentation. */
+export type PresetName = "read-only-analytics" | "data-ingestion" | "workflow-automation" | "connector-delivery" | "sdk-development";
+"#;
+
+/// Reads an argument the wrapper encoded with `JSON.stringify`; a value of
+/// the wrong shape is `invalid_input`, naming what was wrong.
+pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, ErrorInfo> {
+    // from_slice, as the SDK decodes responses: one reader type, one copy of serde_json's code.
+    serde_json::from_slice(json.as_bytes())
+        .map_err(|e| ErrorInfo::invalid(format!("{what} is not valid: {e}")))
+}
+
+/// An instant from an ISO-8601 string (a bare date is midnight UTC).
+pub fn instant(value: Option<&str>, what: &str) -> Result<Option<DateTime<Utc>>, ErrorInfo> {
+    let Some(text) = value.map(str::trim) else {
+        return Ok(None);
+    };
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(Some(at.with_timezone(&Utc)));
+    }
+    if let Some(at) = text
+        .parse::<NaiveDate>()
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        return Ok(Some(at.and_utc()));
+    }
+    Err(ErrorInfo::invalid(format!(
+        "{what}: `{text}` is not an ISO-8601 instant such as 2027-01-31T12:00:00Z"
+    )))
+}
+
+pub fn now_or(now: Option<&str>) -> Result<DateTime<Utc>, ErrorInfo> {
+    Ok(instant(now, "now")?.unwrap_or_else(Utc::now))
+}
+
+/// An expiration: absent or `null` is never; otherwise any text
+/// `Expiration::parse` reads (`30d`, `2027-01-31`, an instant, `never`).
+pub fn expiration(
+    value: Option<&str>,
+    what: &str,
+    now: DateTime<Utc>,
+) -> Result<sdk::Expiration, ErrorInfo> {
+    let Some(text) = value else {
+        return Ok(sdk::Expiration::Never);
+    };
+    sdk::Expiration::parse(text, now)
+        .map_err(|e| ErrorInfo::problem(sdk::Field::Expiration, format!("{what}: {e}")))
+}
+
+/// A number of days, 0 or more.
+pub fn days(d: Option<f64>, what: &str) -> Result<Option<chrono::Duration>, ErrorInfo> {
+    match d {
+        None => Ok(None),
+        Some(d) if d.is_finite() && d >= 0.0 => Ok(Some(chrono::Duration::milliseconds(
+            (d * 86_400_000.0) as i64,
+        ))),
+        Some(_) => Err(ErrorInfo::invalid(format!(
+            "{what} must be a number of days, 0 or more"
+        ))),
+    }
+}
+
+/// `{ access, resource }`, or the compact `"read:datasets"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum PermissionInput {
+    Compact(String),
+    Object { access: String, resource: String },
+}
+
+impl PermissionInput {
+    pub fn parse(&self) -> Result<Permission, ErrorInfo> {
+        match self {
+            PermissionInput::Compact(s) => s
+                .parse::<Permission>()
+                .map_err(|e| ErrorInfo::problem(sdk::Field::Permissions, e.to_string())),
+            PermissionInput::Object { access, resource } => Ok(Permission::new(
+                AccessLevel::from_input(access),
+                Resource::from_input(resource),
+            )),
+        }
+    }
+}
+
+pub fn permission_set(list: &[PermissionInput]) -> Result<sdk::PermissionSet, ErrorInfo> {
+    list.iter().map(PermissionInput::parse).collect()
+}
+
+/// The client's options, as the JavaScript object holds them.
+#[derive(Debug, Clone, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientOptions {
+    /// Your API key. In Node it defaults to `NARRATIVE_API_KEY`. Never embed one in a web page's source.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub api_key: Option<String>,
+    /// `"prod"` (default), `"dev"`, or an absolute http(s) base URL such as a local emulator.
+    /// In Node it defaults to `NARRATIVE_ENVIRONMENT`.
+    #[serde(default)]
+    #[tsify(optional, type = "\"prod\" | \"dev\" | (string & {})")]
+    pub environment: Option<String>,
+    /// Headers sent with every request.
+    #[serde(default)]
+    #[tsify(optional, type = "Record<string, string>")]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// The limit for one attempt of one request, in milliseconds (default 30000).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+    /// Retries of idempotent requests on 429, 502-504 and dropped connections (default 3; 0 turns them off).
+    /// Creating a key is never retried.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub retries: Option<u32>,
+}
+
+/// A key given to a pure function: only `permissions` is required, and
+/// `expiresAt` may be a `Date`. Every `ApiKey` is one.
+#[derive(Debug, Clone, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyInput {
+    #[serde(default)]
+    #[tsify(optional)]
+    pub id: Option<String>,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub name: Option<String>,
+    pub permissions: Vec<PermissionInput>,
+    #[serde(default)]
+    #[tsify(optional, type = "DateInput | null")]
+    pub expires_at: Option<String>,
+}
+
+impl KeyInput {
+    pub fn to_sdk(&self) -> Result<sdk::ApiKey, ErrorInfo> {
+        Ok(sdk::ApiKey {
+            id: self.id.clone().unwrap_or_default(),
+            name: self.name.clone().unwrap_or_default(),
+            permissions: permission_set(&self.permissions)?,
+            expires_at: instant(self.expires_at.as_deref(), "expiresAt")?,
+        })
+    }
+}
+
+/// A preset by name; unknown names are `invalid_input`, listing the five.
+pub fn preset(name: &str) -> Result<sdk::Preset, ErrorInfo> {
+    name.parse::<sdk::Preset>()
+        .map_err(|e| ErrorInfo::problem(sdk::Field::Permissions, e.to_string()))
+}
+
+/// A new key: a name, permissions (listed, from a preset, or both), and an expiration.
+#[derive(Debug, Clone, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct NewKeyInput {
+    /// What the key is for; 1 to 128 printable characters.
+    pub name: String,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub permissions: Option<Vec<PermissionInput>>,
+    /// Adds the preset's permissions to `permissions`.
+    #[serde(default)]
+    #[tsify(optional, type = "PresetName")]
+    pub preset: Option<String>,
+    /// For the `sdk-development` preset: the resources your application uses.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub resources: Option<Vec<String>>,
+    /// Omit it, or pass `null`, for a key that never expires: allowed, but
+    /// reported as a warning. Every key should expire (90 days is common).
+    #[serde(default)]
+    #[tsify(optional, type = "ExpirationInput")]
+    pub expires_at: Option<String>,
+}
+
+impl NewKeyInput {
+    /// Every problem at once: those of the inputs' text (a malformed
+    /// permission or expiration) and those the SDK's validation finds.
+    pub fn check(&self, now: DateTime<Utc>) -> (Option<sdk::NewKey>, Vec<sdk::Problem>) {
+        let mut problems = Vec::new();
+        let mut builder = sdk::NewKey::builder(self.name.clone());
+        for p in self.permissions.iter().flatten() {
+            match p.parse() {
+                Ok(p) => builder = builder.permission(p),
+                Err(e) => problems.extend(e.problems.unwrap_or_default()),
+            }
+        }
+        match self.preset.as_deref().map(preset) {
+            Some(Ok(preset)) => {
+                let resources: Vec<Resource> = self
+                    .resources
+                    .iter()
+                    .flatten()
+                    .map(|r| Resource::from_input(r))
+                    .collect();
+                builder = builder.preset(preset, &resources);
+            }
+            Some(Err(e)) => problems.extend(e.problems.unwrap_or_default()),
+            None => {}
+        }
+        match expiration(self.expires_at.as_deref(), "expiresAt", now) {
+            Ok(e) => builder = builder.expires(e),
+            Err(e) => problems.extend(e.problems.unwrap_or_default()),
+        }
+        match builder.build_at(now) {
+            Ok(key) => {
+                problems.extend(key.warnings().problems.iter().cloned());
+                (Some(key), problems)
+            }
+            Err(report) => {
+                problems.extend(report.problems);
+                (None, problems)
+            }
+        }
+    }
+}
+
+/// A change to a key; absent fields stay as they are.
+#[derive(Debug, Clone, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyChanges {
+    #[serde(default)]
+    #[tsify(optional)]
+    pub name: Option<String>,
+    /// The complete new set: it replaces the key's permissions.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub permissions: Option<Vec<PermissionInput>>,
+    /// A new expiration (the API cannot remove one).
+    #[serde(default)]
+    #[tsify(optional, type = "string | Date")]
+    pub expires_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusOptions {
+    /// The clock to judge against (default: now).
+    #[serde(default)]
+    #[tsify(optional, type = "DateInput")]
+    pub now: Option<String>,
+    /// How near an expiration counts as "expiring soon" (default 14 days).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub soon_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditOptions {
+    #[serde(default)]
+    #[tsify(optional, type = "DateInput")]
+    pub now: Option<String>,
+    /// "Expiring soon" threshold (default 14 days).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub soon_days: Option<f64>,
+    /// Expirations further away than this are called out (default 365 days).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub far_future_days: Option<f64>,
+    /// A key holding permissions on at least this share of the catalog is called broad (default 0.5).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub broad_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeOptions {
+    /// Requests in flight at once (default 8).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub concurrency: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RotateOptions {
+    /// The successor's expiration (default 90 days from now).
+    #[serde(default)]
+    #[tsify(optional, type = "string | Date")]
+    pub expires_at: Option<String>,
+    /// The successor's name (default the old key's name).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub name: Option<String>,
+    /// Leave the old key working; revoke it yourself later.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub keep_old: Option<bool>,
+}
+
+/// Which keys an incident affects: the listed ids, plus every key matching
+/// all the filters given (if any).
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentSelection {
+    #[serde(default)]
+    #[tsify(optional)]
+    pub ids: Option<Vec<String>>,
+    /// A case-insensitive glob on the name: `*` any run, `?` one character.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub name_matches: Option<String>,
+    /// Keys holding every one of these permissions.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub holding: Option<Vec<PermissionInput>>,
+    /// Keys in any of these states.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub statuses: Option<Vec<KeyStatus>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentOptions {
+    /// Only plan: revoke nothing (default false).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub dry_run: Option<bool>,
+    /// Create a replacement with the same permissions for each revoked key (default false).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub replace: Option<bool>,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub concurrency: Option<u32>,
+    /// Expiration of replacements (default 90 days from now).
+    #[serde(default)]
+    #[tsify(optional, type = "string | Date")]
+    pub replacement_expires_at: Option<String>,
+    /// What happened, who noticed: goes into the report.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub note: Option<String>,
+}

@@ -1,0 +1,268 @@
+//! What goes back to JavaScript: the SDK's own types wherever they serialise
+//! as the package promises, and a few small shapes of the package's own.
+//!
+//! Everything is serialised as the SDK serialises for the CLI's `--json`,
+//! except that [`CamelCaseKeys`] writes object keys in camelCase, so no type
+//! is mirrored just to rename its fields. The
+//! TypeScript side (`index.d.ts`) applies the same renaming to these `tsify`
+//! declarations.
+
+use narrative_keys as sdk;
+use narrative_keys::{ApiKey, KeyStatus, Permission, Problem};
+use serde::Serialize;
+use tsify::Tsify;
+
+use crate::error::ErrorInfo;
+
+/// A key just created, with its secret: shown now and never again.
+#[derive(Serialize, Tsify)]
+pub struct CreatedKey<'a> {
+    pub key: &'a ApiKey,
+    /// Store it now (a secret manager, an environment variable): no later call can show it.
+    pub secret: &'a str,
+}
+
+impl<'a> From<&'a sdk::CreatedKey> for CreatedKey<'a> {
+    fn from(c: &'a sdk::CreatedKey) -> Self {
+        Self {
+            key: &c.key,
+            secret: c.secret.expose(),
+        }
+    }
+}
+
+/// One resource of the permission catalog.
+#[derive(Serialize, Tsify)]
+pub struct CatalogEntry {
+    /// The wire name, e.g. `data_streams`.
+    pub resource: &'static str,
+    /// The documentation's name, e.g. `DataStreams`.
+    pub display_name: &'static str,
+    #[tsify(
+        type = "\"core_data\" | \"infrastructure\" | \"applications\" | \"identity_and_access\" | \"automation\" | \"schema_and_mapping\""
+    )]
+    pub group: &'static str,
+    /// The group's heading, e.g. `Core data`.
+    pub group_title: &'static str,
+    /// What the resource covers.
+    pub covers: &'static str,
+    /// Whether `read` exists on this resource.
+    pub read: bool,
+    /// Whether `write` exists on this resource.
+    pub write: bool,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct PresetInfo {
+    #[tsify(type = "PresetName")]
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// Whether the preset needs `resources` (SDK development).
+    pub takes_resources: bool,
+    /// The preset's permissions (empty for SDK development until resources are chosen).
+    pub permissions: Vec<Permission>,
+}
+
+/// Everything a new key has wrong, errors and warnings together.
+#[derive(Serialize, Tsify)]
+pub struct ValidationReport {
+    /// `true` when no problem is an error (warnings allowed).
+    pub valid: bool,
+    pub problems: Vec<Problem>,
+}
+
+/// What a set of permissions allows, in plain words.
+#[derive(Serialize, Tsify)]
+pub struct Explanation<'a> {
+    pub summary: &'a str,
+    pub sections: &'a [sdk::explain::Section],
+    /// The summary and sections as plain text.
+    pub text: String,
+}
+
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokeResult {
+    Revoked,
+    /// The key did not exist (404): revoked already. Counts as revoked.
+    AlreadyGone,
+    Failed,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct RevokeOutcome {
+    pub id: String,
+    pub result: RevokeResult,
+    /// Set when `result` is `failed`.
+    #[tsify(type = "ErrorInfo | null")]
+    pub error: Option<ErrorInfo>,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct RevokeReport {
+    /// In the order the ids were given, duplicates removed.
+    pub outcomes: Vec<RevokeOutcome>,
+    /// `true` when every key is gone (revoked now, or already).
+    pub all_revoked: bool,
+}
+
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum OldKeyOutcome {
+    Revoked,
+    Kept,
+    /// The old key still works: revoke it again.
+    RevokeFailed,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct Rotation<'a> {
+    pub old: &'a ApiKey,
+    /// The successor and its secret, shown only now.
+    pub new: CreatedKey<'a>,
+    pub old_key: OldKeyOutcome,
+    /// Why the old key could not be revoked (`oldKey === 'revoke_failed'`): it still works.
+    #[tsify(type = "ErrorInfo | null")]
+    pub error: Option<ErrorInfo>,
+    /// `true` when the old key no longer works or was kept on purpose.
+    pub complete: bool,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct PlannedKey<'a> {
+    pub key: &'a ApiKey,
+    pub status: KeyStatus,
+}
+
+/// What the incident will do, or did: the plan, with a Markdown rendering.
+#[derive(Serialize, Tsify)]
+pub struct IncidentPlan<'a> {
+    pub planned_at: String,
+    /// The keys that will be revoked.
+    pub keys: Vec<PlannedKey<'a>>,
+    /// Ids asked for that no visible key has.
+    pub missing_ids: &'a [String],
+    pub replace: bool,
+    /// The dry run as Markdown.
+    pub markdown: String,
+}
+
+/// The report for Narrative security, with a Markdown rendering. Holds no
+/// secret. (Declared in TypeScript as the SDK's `IncidentReport` and `markdown`.)
+#[derive(Serialize)]
+pub struct MarkdownReport<'a> {
+    #[serde(flatten)]
+    pub report: &'a sdk::incident::IncidentReport,
+    pub markdown: String,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct ReplacementSecret<'a> {
+    /// The id of the revoked key this one replaces.
+    pub replaces: &'a str,
+    /// The new key and its secret: shown now only.
+    pub created: CreatedKey<'a>,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct IncidentResult<'a> {
+    pub dry_run: bool,
+    pub plan: IncidentPlan<'a>,
+    /// `null` on a dry run.
+    #[tsify(type = "(IncidentReport & { markdown: string }) | null")]
+    pub report: Option<MarkdownReport<'a>>,
+    /// The replacements and their secrets (none on a dry run).
+    pub replacements: Vec<ReplacementSecret<'a>>,
+}
+
+/// Serialises a value for JavaScript, which reads it with `JSON.parse`,
+/// object keys in camelCase.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, ErrorInfo> {
+    let mut out = Vec::with_capacity(128);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, CamelCaseKeys::default());
+    value
+        .serialize(&mut serializer)
+        .map_err(|e| ErrorInfo::new("internal", format!("could not encode a value: {e}")))?;
+    String::from_utf8(out)
+        .map_err(|_| ErrorInfo::new("internal", "could not encode a value as UTF-8"))
+}
+
+/// serde_json's compact output, with each object key renamed from snake_case
+/// to camelCase (`expires_at` → `expiresAt`) as it is written; values are
+/// untouched. Renaming while writing needs no mirror type per shape and no
+/// second pass over long lists.
+#[derive(Default)]
+pub struct CamelCaseKeys {
+    in_key: bool,
+}
+
+impl serde_json::ser::Formatter for CamelCaseKeys {
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.in_key = true;
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b",")
+        }
+    }
+
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.in_key = false;
+        Ok(())
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if !self.in_key || !fragment.contains('_') {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut parts = fragment.split('_');
+        if let Some(first) = parts.next() {
+            writer.write_all(first.as_bytes())?;
+        }
+        for part in parts {
+            match part.as_bytes().first() {
+                Some(b) if b.is_ascii_lowercase() => {
+                    writer.write_all(&[b.to_ascii_uppercase()])?;
+                    writer.write_all(&part.as_bytes()[1..])?;
+                }
+                // `y_2`, `a__b`, `z_`: nothing to capitalise, keep the underscore.
+                _ => {
+                    writer.write_all(b"_")?;
+                    writer.write_all(part.as_bytes())?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::to_json;
+
+    #[test]
+    fn object_keys_are_camel_case_values_are_not() {
+        let mut map = BTreeMap::new();
+        map.insert("expires_at", serde_json::Value::Null);
+        map.insert("status", "expiring_soon".into());
+        map.insert("a_b_c", serde_json::json!([{"x_y": "q\"_r\":"}]));
+        map.insert("y_2", 2.into());
+        map.insert("z_", 3.into());
+        map.insert("naïve_key", "é".into());
+        assert_eq!(
+            to_json(&map).unwrap(),
+            r#"{"aBC":[{"xY":"q\"_r\":"}],"expiresAt":null,"naïveKey":"é","status":"expiring_soon","y_2":2,"z_":3}"#
+        );
+    }
+}
