@@ -275,7 +275,7 @@ fn report_js(r: &sdk::incident::IncidentReport) -> IncidentReport {
             .map(|f| IncidentFailure {
                 id: f.id.clone(),
                 name: f.name.clone(),
-                step: f.step.to_owned(),
+                step: f.step.as_str().to_owned(),
                 error: f.error.clone(),
             })
             .collect(),
