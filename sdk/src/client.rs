@@ -457,7 +457,7 @@ fn reason(status: u16) -> &'static str {
 
 /// serde's messages quote the offending value; a value in a response may be a
 /// secret, so quoted text is dropped from decode errors.
-fn redact_quoted(message: &str) -> String {
+pub(crate) fn redact_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut quoted = false;
     for c in message.chars() {

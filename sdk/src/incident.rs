@@ -1,8 +1,12 @@
 //! Incident response: revoke every affected key at once, create replacements,
-//! and write the report for Narrative security.
+//! and write the report for Narrative security; resume an incident that was
+//! cut off before every replacement was made.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use std::collections::HashSet;
+use std::fmt;
+
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
 use wildmatch::WildMatch;
 
 use crate::client::Client;
@@ -128,7 +132,7 @@ impl Default for IncidentOptions {
 }
 
 /// A key as the report records it: never a secret.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ReportedKey {
     pub id: String,
@@ -149,7 +153,7 @@ impl From<&ApiKey> for ReportedKey {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Replacement {
     /// The revoked key this one replaces.
@@ -157,32 +161,85 @@ pub struct Replacement {
     pub key: ReportedKey,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The step of the incident that failed for a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Step {
+    /// Revoking it: the key still works.
+    Revoke,
+    /// Creating its replacement: the key is revoked and has no successor yet
+    /// ([`resume`] creates it).
+    Replace,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Revoke => "revoke",
+            Step::Replace => "replace",
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Failure {
     pub id: String,
     pub name: String,
     /// `revoke` or `replace`.
-    #[cfg_attr(feature = "wasm", tsify(type = "\"revoke\" | \"replace\""))]
-    pub step: &'static str,
+    pub step: Step,
     pub error: String,
 }
 
 /// The incident report: what was done, when, and what failed. Holds no secret.
-#[derive(Debug, Clone, Serialize)]
+///
+/// It reads back from its JSON ([`IncidentReport::from_json`]), so an
+/// incident cut off before every replacement was made can be [`resume`]d;
+/// the report of a resume is the whole incident's report again, and
+/// resumable in turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct IncidentReport {
     pub environment: String,
+    /// When the incident began: kept by every resume.
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub started_at: DateTime<Utc>,
+    /// When the last run (the incident or its latest resume) ended.
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub finished_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub revoked: Vec<ReportedKey>,
     pub replacements: Vec<Replacement>,
+    /// Replacements a resume found already created: an earlier attempt made
+    /// them but its answer, and with it the secret, was lost. No secret was
+    /// delivered for them and none can be shown; rotate them to get one.
+    #[serde(default)]
+    pub already_present: Vec<Replacement>,
     pub failures: Vec<Failure>,
     pub missing_ids: Vec<String>,
+    /// The expiration the last replacement attempts asked for, written as
+    /// `never`, a date or an RFC 3339 instant; absent when no replacement was
+    /// asked for. A resume uses it to recognise a replacement whose answer
+    /// was lost, since the API does not say when a key was created.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "recorded_expiration"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub replacement_expiration: Option<Expiration>,
+    /// When each resume of this incident started.
+    #[serde(default)]
+    #[cfg_attr(feature = "wasm", tsify(type = "string[]"))]
+    pub resumed_at: Vec<DateTime<Utc>>,
 }
 
 /// The report, and the replacements' secrets, which go to the caller only.
@@ -217,7 +274,7 @@ pub async fn execute(
             RevokeResult::Failed(e) => failures.push(Failure {
                 id: planned.key.id.clone(),
                 name: planned.key.name.clone(),
-                step: "revoke",
+                step: Step::Revoke,
                 error: e.to_string(),
             }),
             RevokeResult::Revoked | RevokeResult::AlreadyGone => {
@@ -228,10 +285,12 @@ pub async fn execute(
     }
     let mut replacements = Vec::new();
     let mut secrets = Vec::new();
+    let mut replacement_expiration = None;
     if plan.replace {
         let expiration = options
             .replacement_expiration
             .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now()));
+        replacement_expiration = Some(expiration);
         // One at a time: creation is never retried, so each failure is reported
         // exactly and rerunning the incident cannot mint duplicates.
         for old in to_replace {
@@ -246,7 +305,7 @@ pub async fn execute(
                 Err(e) => failures.push(Failure {
                     id: old.id.clone(),
                     name: old.name.clone(),
-                    step: "replace",
+                    step: Step::Replace,
                     error: e.to_string(),
                 }),
             }
@@ -260,10 +319,294 @@ pub async fn execute(
             note: options.note.clone(),
             revoked,
             replacements,
+            already_present: Vec::new(),
             failures,
             missing_ids: plan.missing_ids.clone(),
+            replacement_expiration,
+            resumed_at: Vec::new(),
         },
         replacements: secrets,
+    }
+}
+
+/// How to resume an incident.
+#[derive(Debug, Clone, Default)]
+pub struct ResumeOptions {
+    /// Expiration of the replacements created now; default 90 days from now.
+    pub replacement_expiration: Option<Expiration>,
+    /// The environment the client talks to, named as
+    /// [`IncidentOptions::environment`] names it. When both this and the
+    /// report's are set they must be the same: a report is never resumed
+    /// against another environment.
+    pub environment: String,
+}
+
+/// Finishes an incident that was cut off after revoking keys but before
+/// replacing them all (the server restarted, the network failed): creates a
+/// replacement, with the same name and permissions, for every key
+/// [`IncidentReport::unreplaced`] lists, and returns the whole incident's
+/// report again, with this run added.
+///
+/// It never creates a replacement twice. Creation is never retried, so a
+/// replacement may exist although the answer carrying it was lost. Before
+/// creating anything it lists the keys, and a visible key counts as the
+/// replacement already made when it has the same name and permissions, is
+/// not a replacement the report already names, and was made at or after the
+/// report's `started_at`. The API does not say when a key was created, so
+/// its expiration stands in: a replacement made since `started_at` expires
+/// at least [`DEFAULT_ROTATION_DAYS`] after it (the default lifetime), or
+/// exactly at the expiration the report records for its last attempts, or
+/// the one this run would give. Those keys go to
+/// [`IncidentReport::already_present`]: their secrets were lost with the
+/// answer, and none is available here.
+///
+/// Secrets of the replacements created now are in
+/// [`IncidentOutcome::replacements`], as with [`execute`]. Failures to
+/// revoke are carried over unchanged: a resume creates keys, it never
+/// revokes. A key the report lists as revoked that is still visible gets no
+/// replacement and is reported as a `replace` failure.
+///
+/// `Err` means nothing was created: the environment does not match, or the
+/// keys could not be listed.
+pub async fn resume(
+    client: &Client,
+    report: &IncidentReport,
+    options: &ResumeOptions,
+) -> Result<IncidentOutcome, Error> {
+    if !options.environment.is_empty()
+        && !report.environment.is_empty()
+        && options.environment != report.environment
+    {
+        return Err(Error::Config(format!(
+            "the report is from the environment `{}`, but the client is for `{}`; resume with credentials for `{}`",
+            report.environment, options.environment, report.environment
+        )));
+    }
+    let mut next = report.clone();
+    next.resumed_at.push(Utc::now());
+    let pending = report.unreplaced();
+    let mut secrets = Vec::new();
+    if !pending.is_empty() {
+        let visible = client.list_keys().await?;
+        let expiration = options
+            .replacement_expiration
+            .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now()));
+        let pending_ids: HashSet<&str> = pending.iter().map(|k| k.id.as_str()).collect();
+        next.failures
+            .retain(|f| !(f.step == Step::Replace && pending_ids.contains(f.id.as_str())));
+        // Keys the report already names as replacements belong to other
+        // revoked keys, even when they look the same.
+        let mut claimed: HashSet<String> = report
+            .replacements
+            .iter()
+            .chain(&report.already_present)
+            .map(|r| r.key.id.clone())
+            .collect();
+        for old in pending {
+            if visible.iter().any(|k| k.id == old.id) {
+                next.failures.push(Failure {
+                    id: old.id.clone(),
+                    name: old.name.clone(),
+                    step: Step::Replace,
+                    error: "the key is still visible, so it was not revoked: no replacement was made; run the incident again for it".to_owned(),
+                });
+                continue;
+            }
+            let found = visible
+                .iter()
+                .find(|k| !claimed.contains(&k.id) && report.made_for(old, k, &expiration));
+            if let Some(found) = found {
+                tracing::warn!(replaces = %old.id, id = %found.id, "resume: the replacement already exists; its secret was lost with the answer");
+                claimed.insert(found.id.clone());
+                next.already_present.push(Replacement {
+                    replaces: old.id.clone(),
+                    key: ReportedKey::from(found),
+                });
+                continue;
+            }
+            let source = ApiKey {
+                id: old.id.clone(),
+                name: old.name.clone(),
+                permissions: old.permissions.clone(),
+                expires_at: old.expires_at,
+            };
+            match create_like(client, &source, &old.name, Some(expiration), Utc::now()).await {
+                Ok(created) => {
+                    next.replacements.push(Replacement {
+                        replaces: old.id.clone(),
+                        key: ReportedKey::from(&created.key),
+                    });
+                    secrets.push((old.id.clone(), created));
+                }
+                Err(e) => next.failures.push(Failure {
+                    id: old.id.clone(),
+                    name: old.name.clone(),
+                    step: Step::Replace,
+                    error: e.to_string(),
+                }),
+            }
+        }
+        next.replacement_expiration = Some(expiration);
+    }
+    next.finished_at = Utc::now();
+    Ok(IncidentOutcome {
+        report: next,
+        replacements: secrets,
+    })
+}
+
+/// Why a saved report could not be read back. No variant repeats a value
+/// from the text (it may be the `--json` output, which holds secrets).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportReadError {
+    #[error("it is the Markdown report, which cannot be read back; the JSON report is needed")]
+    Markdown,
+    #[error("it is not JSON (line {line}, column {column})")]
+    NotJson { line: usize, column: usize },
+    #[error("it is JSON but not an incident report: at `{path}`: {message}")]
+    NotAReport { path: String, message: String },
+}
+
+/// The `--json` output of the command line: `{"report", "secrets"}`. Only
+/// the report is read; the secrets are skipped without being kept.
+#[derive(Deserialize)]
+struct WithSecrets {
+    report: IncidentReport,
+}
+
+#[derive(Deserialize)]
+struct Shape {
+    report: Option<serde::de::IgnoredAny>,
+    revoked: Option<serde::de::IgnoredAny>,
+}
+
+impl IncidentReport {
+    /// Reads a report saved as JSON: the report itself, or an object holding
+    /// it under `report` (the command line's `--json` output), whose other
+    /// fields are skipped. Unknown resources and access levels are kept.
+    pub fn from_json(text: &str) -> Result<Self, ReportReadError> {
+        let body = text.trim_start_matches('\u{feff}').trim_start();
+        if body.starts_with('#') {
+            return Err(ReportReadError::Markdown);
+        }
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(body) {
+            return Err(ReportReadError::NotJson {
+                line: e.line(),
+                column: e.column(),
+            });
+        }
+        let not_a_report =
+            |e: serde_path_to_error::Error<serde_json::Error>| ReportReadError::NotAReport {
+                path: e.path().to_string(),
+                message: without_values(e.inner()),
+            };
+        let wrapped = matches!(
+            serde_json::from_str::<Shape>(body),
+            Ok(Shape {
+                report: Some(_),
+                revoked: None
+            })
+        );
+        let mut de = serde_json::Deserializer::from_str(body);
+        if wrapped {
+            serde_path_to_error::deserialize::<_, WithSecrets>(&mut de)
+                .map(|w| w.report)
+                .map_err(not_a_report)
+        } else {
+            serde_path_to_error::deserialize(&mut de).map_err(not_a_report)
+        }
+    }
+
+    /// Revoked keys still without a replacement, when replacement was asked
+    /// for: those with a `replace` failure, and any other revoked key with no
+    /// replacement entry. A report asked for replacement when it records a
+    /// replacement expiration, or has a replacement or a `replace` failure
+    /// (reports written before the expiration was recorded).
+    pub fn unreplaced(&self) -> Vec<&ReportedKey> {
+        let requested = self.replacement_expiration.is_some()
+            || !self.replacements.is_empty()
+            || !self.already_present.is_empty()
+            || self.failures.iter().any(|f| f.step == Step::Replace);
+        if !requested {
+            return Vec::new();
+        }
+        self.revoked
+            .iter()
+            .filter(|k| {
+                !self
+                    .replacements
+                    .iter()
+                    .chain(&self.already_present)
+                    .any(|r| r.replaces == k.id)
+            })
+            .collect()
+    }
+
+    /// Whether `key` looks like a replacement of `old` made by this incident
+    /// at or after `started_at` (see [`resume`]); `this_run` is the
+    /// expiration the current resume would give.
+    fn made_for(&self, old: &ReportedKey, key: &ApiKey, this_run: &Expiration) -> bool {
+        if key.name.trim() != old.name.trim() || key.permissions != old.permissions {
+            return false;
+        }
+        let same = |e: &Expiration| same_second(key.expires_at, e.instant());
+        let default_lifetime = to_second(self.started_at) + Duration::days(DEFAULT_ROTATION_DAYS);
+        key.expires_at.is_some_and(|at| at >= default_lifetime)
+            || self.replacement_expiration.as_ref().is_some_and(same)
+            || same(this_run)
+    }
+}
+
+/// serde's message without the value it quotes: in double quotes, or in
+/// backticks for an unknown variant.
+fn without_values(e: &serde_json::Error) -> String {
+    let message = crate::client::redact_quoted(&e.to_string());
+    match message
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.rsplit_once("`, expected "))
+    {
+        Some((_, expected)) => format!("unknown value, expected {expected}"),
+        None => message,
+    }
+}
+
+fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}
+
+fn same_second(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> bool {
+    a.map(to_second) == b.map(to_second)
+}
+
+/// An expiration in a report: `never`, a date, or an RFC 3339 instant.
+mod recorded_expiration {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(
+        value: &Option<Expiration>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(e) => s.serialize_str(&e.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Expiration>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else {
+            return Ok(None);
+        };
+        if text == "never" {
+            return Ok(Some(Expiration::Never));
+        }
+        if let Ok(date) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            return Ok(Some(Expiration::OnDate(date)));
+        }
+        DateTime::parse_from_rfc3339(&text)
+            .map(|at| Some(Expiration::At(at.with_timezone(&Utc))))
+            .map_err(|_| serde::de::Error::custom("expected never, a date or an RFC 3339 instant"))
     }
 }
 
@@ -332,6 +675,16 @@ impl IncidentReport {
             self.replacements.len(),
             self.failures.len()
         ));
+        if !self.already_present.is_empty() {
+            md.push_str(&format!(
+                "- Replacements found already created: {}\n",
+                self.already_present.len()
+            ));
+        }
+        if !self.resumed_at.is_empty() {
+            let runs: Vec<String> = self.resumed_at.iter().map(|t| when(*t)).collect();
+            md.push_str(&format!("- Resumed: {}\n", runs.join(", ")));
+        }
         if let Some(note) = &self.note {
             md.push_str(&format!("\n## What happened\n\n{}\n", note.trim()));
         }
@@ -363,8 +716,21 @@ impl IncidentReport {
                 ));
             }
         }
+        if !self.already_present.is_empty() {
+            md.push_str("\n## Replacements found already created\n\nAn earlier attempt created these, but its answer was lost: their secrets were never delivered and cannot be shown. Rotate each to get a secret. (The API does not say when a key was created: each was recognised by its name, permissions and expiration.)\n\n| name | id | replaces | permissions | expires |\n|---|---|---|---|---|\n");
+            for r in &self.already_present {
+                md.push_str(&format!(
+                    "| {} | `{}` | `{}` | {} | {} |\n",
+                    cell(&r.key.name),
+                    r.key.id,
+                    r.replaces,
+                    cell(&r.key.permissions.to_string()),
+                    expiry(r.key.expires_at)
+                ));
+            }
+        }
         if !self.failures.is_empty() {
-            md.push_str("\n## Failures\n\nThese need attention: a key that failed to revoke still works.\n\n| name | id | step | error |\n|---|---|---|---|\n");
+            md.push_str("\n## Failures\n\nThese need attention: a key that failed to revoke still works; a key that failed to be replaced is revoked and has no successor yet (resuming the incident from its JSON report creates it).\n\n| name | id | step | error |\n|---|---|---|---|\n");
             for f in &self.failures {
                 md.push_str(&format!(
                     "| {} | `{}` | {} | {} |\n",
@@ -427,6 +793,159 @@ mod tests {
         assert_eq!(p.missing_ids, ["gone"]);
         assert_eq!(ids(p), ["1", "2", "3"]);
         assert!(plan(&keys, &Selection::default(), false, now()).is_err());
+    }
+
+    fn reported(id: &str, name: &str, perms: &str) -> ReportedKey {
+        ReportedKey::from(&key(id, name, perms))
+    }
+
+    fn cut_off_report() -> IncidentReport {
+        IncidentReport {
+            environment: "prod".into(),
+            started_at: now(),
+            finished_at: now(),
+            note: None,
+            revoked: vec![
+                reported("1", "ci", "read:datasets"),
+                reported("2", "ci", "read:datasets"),
+                reported("3", "future", "admin:datasets read:uploads_v2"),
+            ],
+            replacements: vec![Replacement {
+                replaces: "1".into(),
+                key: reported("r1", "ci", "read:datasets"),
+            }],
+            already_present: vec![],
+            failures: vec![
+                Failure {
+                    id: "2".into(),
+                    name: "ci".into(),
+                    step: Step::Replace,
+                    error: "could not connect".into(),
+                },
+                Failure {
+                    id: "4".into(),
+                    name: "stuck".into(),
+                    step: Step::Revoke,
+                    error: "server error".into(),
+                },
+            ],
+            missing_ids: vec![],
+            replacement_expiration: Some(Expiration::in_days(90, now())),
+            resumed_at: vec![],
+        }
+    }
+
+    #[test]
+    fn a_report_reads_back_from_its_json_unknown_permissions_included() {
+        let report = cut_off_report();
+        let json = serde_json::to_string_pretty(&report).unwrap();
+        assert!(json.contains("\"step\": \"replace\""), "{json}");
+        assert!(json.contains("\"access\": \"admin\""), "{json}");
+        assert!(json.contains("\"resource\": \"uploads_v2\""), "{json}");
+        assert!(
+            json.contains("\"replacement_expiration\": \"2027-02-24T10:00:00Z\""),
+            "{json}"
+        );
+        let back = IncidentReport::from_json(&json).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(serde_json::to_string_pretty(&back).unwrap(), json);
+        let ids: Vec<&str> = back.unreplaced().iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["2", "3"],
+            "a replace failure, and a key with no entry"
+        );
+    }
+
+    #[test]
+    fn a_report_from_before_resume_existed_still_reads() {
+        let json = r#"{"environment":"prod","started_at":"2026-11-26T10:00:00Z",
+            "finished_at":"2026-11-26T10:00:05Z","revoked":[{"id":"1","name":"a",
+            "permissions":[{"access":"read","resource":"jobs"}],"expires_at":null}],
+            "replacements":[],"failures":[{"id":"1","name":"a","step":"replace",
+            "error":"x"}],"missing_ids":[]}"#;
+        let report = IncidentReport::from_json(json).unwrap();
+        assert!(report.already_present.is_empty() && report.resumed_at.is_empty());
+        assert_eq!(report.replacement_expiration, None);
+        assert_eq!(report.unreplaced().len(), 1);
+        // Without replacement asked for, nothing is pending.
+        let no_replace = json.replace("\"step\":\"replace\"", "\"step\":\"revoke\"");
+        assert!(
+            IncidentReport::from_json(&no_replace)
+                .unwrap()
+                .unreplaced()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_json_output_reads_as_its_report_and_bad_files_are_named() {
+        let report = cut_off_report();
+        let output = serde_json::json!({
+            "report": report,
+            "secrets": [{"id": "r1", "replaces": "1", "secret": "TOP-SECRET-VALUE"}],
+        })
+        .to_string();
+        assert_eq!(IncidentReport::from_json(&output).unwrap(), report);
+
+        assert_eq!(
+            IncidentReport::from_json(&report.to_markdown()),
+            Err(ReportReadError::Markdown)
+        );
+        assert!(matches!(
+            IncidentReport::from_json("{\"revoked\": ["),
+            Err(ReportReadError::NotJson { line: 1, .. })
+        ));
+        // A value that does not fit is not repeated: it may be a secret.
+        let bad_step = output.replace("\"replace\"", "\"TOP-SECRET-VALUE\"");
+        let err = IncidentReport::from_json(&bad_step).unwrap_err();
+        assert!(
+            matches!(&err, ReportReadError::NotAReport { path, message }
+                if path == "report.failures[0].step" && message.starts_with("unknown value, expected `revoke`")),
+            "{err:?}"
+        );
+        let bad_name = output.replace("\"name\":\"ci\"", "\"name\":[\"TOP-SECRET-VALUE\"]");
+        let mut errors = vec![err, IncidentReport::from_json(&bad_name).unwrap_err()];
+        errors.push(IncidentReport::from_json(r#"{"secret": "TOP-SECRET-VALUE"}"#).unwrap_err());
+        assert!(
+            errors[2].to_string().contains("missing field"),
+            "{}",
+            errors[2]
+        );
+        errors.push(IncidentReport::from_json("\"TOP-SECRET-VALUE\"").unwrap_err());
+        errors.push(IncidentReport::from_json(r#"{"revoked": "TOP-SECRET-VALUE"}"#).unwrap_err());
+        for e in errors {
+            assert!(!e.to_string().contains("TOP-SECRET"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_replacement_is_recognised_by_name_permissions_and_expiration() {
+        let report = cut_off_report();
+        let old = &report.revoked[1];
+        let this_run = Expiration::in_days(90, now() + Duration::days(2));
+        let candidate = |name: &str, perms: &str, expires_at| ApiKey {
+            expires_at,
+            ..key("x", name, perms)
+        };
+        let recorded = report.replacement_expiration.and_then(|e| e.instant());
+        let made = |k: &ApiKey| report.made_for(old, k, &this_run);
+        assert!(made(&candidate("ci", "read:datasets", recorded)));
+        assert!(made(&candidate(
+            " ci ",
+            "read:datasets",
+            this_run.instant()
+        )));
+        // Made before the incident: 30 days left on a 90-day key.
+        let earlier = Some(now() + Duration::days(30));
+        assert!(!made(&candidate("ci", "read:datasets", earlier)));
+        assert!(!made(&candidate("ci", "read:datasets", None)));
+        assert!(!made(&candidate("ci-2", "read:datasets", recorded)));
+        assert!(!made(&candidate(
+            "ci",
+            "read:datasets write:datasets",
+            recorded
+        )));
     }
 
     #[test]

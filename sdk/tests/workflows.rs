@@ -5,7 +5,9 @@ mod common;
 
 use chrono::{Duration as Days, Utc};
 use common::*;
-use narrative_keys::incident::{self, IncidentOptions, Selection};
+use narrative_keys::incident::{
+    self, IncidentOptions, IncidentReport, ResumeOptions, Selection, Step,
+};
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions, clone_key, rotate};
 use narrative_keys::{Error, Expiration, NewKey, PermissionSet, Preset};
@@ -229,7 +231,7 @@ async fn an_incident_with_failing_revocations_reports_exactly_which() {
         failed, remaining_sorted,
         "the failures are exactly the keys still alive"
     );
-    assert!(report.failures.iter().all(|f| f.step == "revoke"));
+    assert!(report.failures.iter().all(|f| f.step == Step::Revoke));
     // Replacements only for revoked keys, with the same permissions; secrets
     // go to the caller and never into the report.
     assert_eq!(report.replacements.len(), report.revoked.len());
@@ -475,7 +477,7 @@ async fn a_restart_mid_incident_then_a_rerun_completes_without_duplicates() {
         .report
         .failures
         .iter()
-        .filter(|f| f.step == "replace")
+        .filter(|f| f.step == Step::Replace)
         .count();
     assert_eq!(
         total + replace_failures,
@@ -487,4 +489,212 @@ async fn a_restart_mid_incident_then_a_rerun_completes_without_duplicates() {
         .filter(|k| k.name.starts_with("leaked-"))
         .count();
     assert_eq!(replacements, total);
+}
+
+/// The emulator restarts while an incident is creating replacements, and one
+/// replacement was made although its answer was lost. Resuming from the
+/// report creates exactly the missing replacements; resuming again (from
+/// the new report, or from the first one once more) creates nothing; each
+/// revoked key ends with exactly one replacement.
+#[tokio::test]
+async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::Path(dir.path().join("keys.db"));
+    let latency = std::time::Duration::from_millis(20);
+    let emu = emulator_at(db.clone(), latency, "127.0.0.1:0".parse().unwrap()).await;
+    let port = emu.addr();
+    let mut leaked: Vec<String> = (0..24)
+        .map(|i| seed(&emu, &format!("leaked-{i}"), &[("read", "jobs")]))
+        .collect();
+    // A permission from beyond the catalog: kept verbatim through the report.
+    leaked.push(seed(
+        &emu,
+        "leaked-future",
+        &[("admin", "datasets"), ("read", "uploads_v2")],
+    ));
+    let bystander = seed(&emu, "bystander", &[("read", "jobs")]);
+    let client = admin(&emu);
+    let environment = client.environment().name();
+    let keys = client.list_keys().await.unwrap();
+    let selection = Selection {
+        ids: leaked.clone(),
+        ..Selection::default()
+    };
+    let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
+    let options = IncidentOptions {
+        concurrency: 4,
+        environment: environment.clone(),
+        ..IncidentOptions::default()
+    };
+    let first = {
+        let client = client.clone();
+        tokio::spawn(async move { incident::execute(&client, &plan, &options).await })
+    };
+    // Cut in once every key is revoked and a few replacements exist.
+    let names = |emu: &RunningEmulator| -> Vec<String> {
+        emu.store()
+            .list_keys()
+            .unwrap()
+            .into_iter()
+            .map(|k| k.name)
+            .collect()
+    };
+    loop {
+        let stored = emu.store().list_keys().unwrap();
+        let originals = stored
+            .iter()
+            .filter(|k| leaked.contains(&k.id.to_string()))
+            .count();
+        if originals == 0 && stored.len() >= 2 + 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    emu.shutdown().await;
+    let first = first.await.unwrap();
+    assert_eq!(first.report.revoked.len(), 25);
+    assert!(
+        first
+            .report
+            .failures
+            .iter()
+            .all(|f| f.step == Step::Replace),
+        "{:?}",
+        first.report.failures
+    );
+    assert!(
+        first.report.failures.len() >= 2 && !first.report.replacements.is_empty(),
+        "the restart cut the replacements short: {} made, {} failed",
+        first.report.replacements.len(),
+        first.report.failures.len()
+    );
+    assert_eq!(first.report.unreplaced().len(), first.report.failures.len());
+    // The report is saved as JSON and read back, as the command line does.
+    let saved = serde_json::to_string_pretty(&first.report).unwrap();
+    let report = IncidentReport::from_json(&saved).unwrap();
+    assert_eq!(report, first.report);
+
+    let emu = emulator_at(db, std::time::Duration::ZERO, port).await;
+    // One replacement was created but its answer was lost: it exists with the
+    // name, permissions and expiration the attempt asked for.
+    let lost = report
+        .failures
+        .iter()
+        .find(|f| f.name != "leaked-future")
+        .unwrap()
+        .clone();
+    let asked = report.replacement_expiration.unwrap().instant();
+    let (orphan, orphan_secret) = emu
+        .store()
+        .insert_key(&lost.name, &[("read", "jobs")], asked)
+        .unwrap();
+    // A key made before the incident with the same name and permissions is
+    // not taken for a replacement.
+    let pending_name = &report
+        .failures
+        .iter()
+        .find(|f| f.id != lost.id && f.name != "leaked-future")
+        .unwrap()
+        .name;
+    let older = emu
+        .store()
+        .insert_key(
+            pending_name,
+            &[("read", "jobs")],
+            Some(Utc::now() + Days::days(10)),
+        )
+        .unwrap()
+        .0;
+
+    let resume_options = ResumeOptions {
+        environment: environment.clone(),
+        ..ResumeOptions::default()
+    };
+    let second = incident::resume(&client, &report, &resume_options)
+        .await
+        .unwrap();
+    assert!(
+        second.report.failures.is_empty(),
+        "{:?}",
+        second.report.failures
+    );
+    assert_eq!(
+        second.replacements.len(),
+        report.failures.len() - 1,
+        "every missing replacement but the lost one is created now"
+    );
+    assert_eq!(second.report.already_present.len(), 1);
+    let present = &second.report.already_present[0];
+    assert_eq!(
+        (present.replaces.as_str(), present.key.id.as_str()),
+        (lost.id.as_str(), orphan.to_string().as_str())
+    );
+    assert!(second.replacements.iter().all(|(old, _)| old != &lost.id));
+    for (_, created) in &second.replacements {
+        assert!(emu.store().secret_present(created.secret.expose()).unwrap());
+        assert_ne!(created.key.id, older.to_string());
+    }
+    let future = second
+        .replacements
+        .iter()
+        .chain(&first.replacements)
+        .find(|(_, c)| c.key.name == "leaked-future")
+        .map(|(_, c)| c.key.permissions.to_string());
+    assert_eq!(future.as_deref(), Some("admin:datasets,read:uploads_v2"));
+    assert_eq!(second.report.started_at, report.started_at);
+    assert_eq!(second.report.resumed_at.len(), 1);
+    assert!(second.report.unreplaced().is_empty());
+    let json = serde_json::to_string(&second.report).unwrap();
+    assert!(!json.contains(&orphan_secret));
+    for (_, created) in &second.replacements {
+        assert!(!json.contains(created.secret.expose()));
+    }
+
+    // Again, from the new report and from the first one: nothing is created.
+    let resumed = IncidentReport::from_json(&json).unwrap();
+    let third = incident::resume(&client, &resumed, &resume_options)
+        .await
+        .unwrap();
+    assert!(third.replacements.is_empty() && third.report.failures.is_empty());
+    assert_eq!(third.report.already_present, second.report.already_present);
+    assert_eq!(third.report.resumed_at.len(), 2);
+    let again = incident::resume(&client, &report, &resume_options)
+        .await
+        .unwrap();
+    assert!(again.replacements.is_empty(), "nothing twice");
+    assert_eq!(again.report.already_present.len(), report.failures.len());
+    assert!(again.report.failures.is_empty());
+
+    // Exactly one replacement per revoked key, plus the older look-alike, the
+    // bystander and the admin key.
+    let stored = names(&emu);
+    for name in first.report.revoked.iter().map(|k| &k.name) {
+        let expected = if name == pending_name { 2 } else { 1 };
+        assert_eq!(
+            stored.iter().filter(|n| *n == name).count(),
+            expected,
+            "{name}: {stored:?}"
+        );
+    }
+    assert_eq!(stored.len(), 25 + 3);
+    assert!(stored.contains(&"bystander".to_owned()));
+    assert!(
+        emu.store()
+            .get(bystander.parse().unwrap())
+            .unwrap()
+            .is_some()
+    );
+
+    // Another environment's report is refused before anything is sent.
+    let elsewhere = ResumeOptions {
+        environment: "prod".into(),
+        ..ResumeOptions::default()
+    };
+    let err = incident::resume(&client, &report, &elsewhere)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("resume with credentials for"),
+        "{err}"
+    );
 }

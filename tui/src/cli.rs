@@ -86,6 +86,9 @@ pub enum Command {
         json: bool,
     },
     /// Respond to a leak: revoke every affected key at once, optionally replace them, and report.
+    ///
+    /// `--resume REPORT.json` finishes an incident that was cut off before every
+    /// replacement was made: it creates the missing replacements, never twice.
     Incident(IncidentArgs),
     /// Find risky keys. Exits 1 when anything is at warning level or above.
     Audit {
@@ -188,7 +191,18 @@ pub struct IncidentArgs {
     /// Show the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Save the report: Markdown, or JSON when FILE ends in .json.
+    /// Finish the incident whose JSON report (saved with --report FILE.json,
+    /// or its --json output) is REPORT: create each replacement it lists as
+    /// missing. A replacement made by an earlier attempt whose answer was lost
+    /// is found and reported, not made again. Revokes nothing and does not ask.
+    #[arg(
+        long,
+        value_name = "REPORT",
+        conflicts_with_all = ["ids", "name_matches", "holding", "replace", "dry_run", "note"]
+    )]
+    pub resume: Option<PathBuf>,
+    /// Save the report: Markdown, or JSON when FILE ends in .json (which
+    /// --resume can read).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Write replacement secrets to FILE (mode 0600) instead of printing them.

@@ -6,7 +6,10 @@ use std::path::Path;
 use anstream::{eprint, eprintln, print, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::{self, AuditOptions, FindingSeverity};
-use narrative_keys::incident::{self, IncidentOptions, Selection};
+use narrative_keys::incident::{
+    self, IncidentOptions, IncidentOutcome, IncidentReport, ReportReadError, ResumeOptions,
+    Selection, Step,
+};
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions};
 use narrative_keys::{
@@ -26,6 +29,15 @@ use crate::session::{self, Session};
 /// Runs one subcommand; `Ok(exit status)`.
 pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> {
     let now = Utc::now();
+    if let Command::Incident(args) = &command
+        && let Some(path) = &args.resume
+    {
+        // The file is checked before connecting: a wrong one sends nothing.
+        let report = read_incident_report(path)?;
+        check_secrets_out(args.secrets_out.as_deref())?;
+        let session = connect(global).await?;
+        return resume_incident(&session, &report, args).await;
+    }
     match command {
         Command::Catalog { json } => catalog(json),
         Command::Presets { json } => presets(json),
@@ -43,15 +55,20 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
             Ok(0)
         }
         command => {
-            let session = session::connect(global).await?;
-            if session.is_demo() {
-                eprintln!(
-                    "{DIM}DEMO: a local emulator with sample keys; nothing here touches Narrative.{DIM:#}"
-                );
-            }
+            let session = connect(global).await?;
             run_connected(command, &session, now).await
         }
     }
+}
+
+async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
+    let session = session::connect(global).await?;
+    if session.is_demo() {
+        eprintln!(
+            "{DIM}DEMO: a local emulator with sample keys; nothing here touches Narrative.{DIM:#}"
+        );
+    }
+    Ok(session)
 }
 
 async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Result<u8, CliError> {
@@ -551,6 +568,7 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
         ));
     }
     eprint!("{}", clean_markdown(&plan.to_markdown()));
+    check_secrets_out(args.secrets_out.as_deref())?;
     confirm(
         &format!(
             "Revoke these {} key(s){}?",
@@ -569,31 +587,160 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
         ..IncidentOptions::default()
     };
     let outcome = incident::execute(&s.client, &plan, &options).await;
+    finish_incident(&outcome, &args, 0)
+}
+
+/// `incident --resume REPORT`: creates the replacements the report lists as
+/// missing (the SDK's `incident::resume` makes sure none is made twice).
+async fn resume_incident(
+    s: &Session,
+    report: &IncidentReport,
+    args: &IncidentArgs,
+) -> Result<u8, CliError> {
+    let started = report
+        .started_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let environment = clean(&report.environment);
+    match report.unreplaced().len() {
+        0 => eprintln!(
+            "Nothing to resume: every key revoked by the incident of {started} ({environment}) has a replacement."
+        ),
+        n => eprintln!(
+            "Resuming the incident of {started} ({environment}): {n} revoked key(s) without a replacement."
+        ),
+    }
+    let options = ResumeOptions {
+        environment: s.label.clone(),
+        ..ResumeOptions::default()
+    };
+    let outcome = incident::resume(&s.client, report, &options).await?;
+    finish_incident(&outcome, args, report.already_present.len())
+}
+
+/// Replacement secrets are never written over a file, which may hold an
+/// earlier run's secrets: checked before any key is touched.
+fn check_secrets_out(path: Option<&Path>) -> Result<(), CliError> {
+    match path {
+        Some(path) if path.exists() => Err(CliError::usage(format!(
+            "--secrets-out {}: the file already exists and was left untouched (it may hold secrets no one else has)",
+            path.display()
+        ))
+        .hint("choose a new file; nothing was changed")),
+        _ => Ok(()),
+    }
+}
+
+/// Reads the JSON report `--resume` names, refusing anything else with a
+/// message saying what the file is and what is needed instead.
+fn read_incident_report(path: &Path) -> Result<IncidentReport, CliError> {
+    const NEEDED: &str = "--resume needs the incident's JSON report: the file saved with `--report FILE.json`, or the incident's `--json` output";
+    let shown = path.display();
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(
+                CliError::usage(format!("--resume {shown}: there is no such file")).hint(NEEDED),
+            );
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(CliError::usage(format!(
+                "--resume {shown}: the file is not text, so not a JSON report"
+            ))
+            .hint(NEEDED));
+        }
+        Err(e) => {
+            return Err(
+                CliError::usage(format!("--resume {shown}: cannot read it: {e}"))
+                    .hint("check the path and that you may read the file"),
+            );
+        }
+    };
+    let read = IncidentReport::from_json(&text);
+    // It may be the `--json` output, which holds the replacements' secrets.
+    zeroize::Zeroize::zeroize(&mut text);
+    read.map_err(|e| {
+        let hint = match e {
+            ReportReadError::Markdown => format!(
+                "{NEEDED}. With the Markdown report only, create the missing replacements by hand (`narrative-keys create --name N --grant P ...`, using the permissions it lists)"
+            ),
+            _ => NEEDED.to_owned(),
+        };
+        CliError::usage(format!("--resume {shown}: {e}")).hint(hint)
+    })
+}
+
+/// Delivers the replacements' secrets, saves and prints the report, and says
+/// what is left to do. `known_present`: how many replacements the report
+/// already listed as found before this run.
+fn finish_incident(
+    outcome: &IncidentOutcome,
+    args: &IncidentArgs,
+    known_present: usize,
+) -> Result<u8, CliError> {
+    let report = &outcome.report;
     // Secrets first: whatever fails after this, none is lost.
     let secrets_json = deliver_replacement_secrets(
         &outcome.replacements,
         args.secrets_out.as_deref(),
         args.json,
     )?;
+    let mut saved_json = None;
     if let Some(path) = &args.report {
-        let text = if path
+        let is_json = path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            serde_json::to_string_pretty(&outcome.report)
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let text = if is_json {
+            serde_json::to_string_pretty(report)
                 .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
         } else {
-            outcome.report.to_markdown()
+            report.to_markdown()
         };
         secret_file::write_private(path, &text)?;
         eprintln!("The report was saved to {}.", path.display());
+        if is_json {
+            saved_json = Some(path);
+        }
     }
     if args.json {
-        print_json(&json!({ "report": outcome.report, "secrets": secrets_json }))?;
+        print_json(&json!({ "report": report, "secrets": secrets_json }))?;
     } else {
-        print!("{}", clean_markdown(&outcome.report.to_markdown()));
+        print!("{}", clean_markdown(&report.to_markdown()));
     }
-    Ok(if outcome.report.failures.is_empty() {
+    let warn = output::status_style(KeyStatus::ExpiringSoon);
+    for found in report.already_present.iter().skip(known_present) {
+        eprintln!(
+            "{warn}warning{warn:#}: the replacement of {} already existed ({}, made by an earlier attempt whose answer was lost): its secret was never delivered and cannot be shown; to get one, run `narrative-keys rotate {}`",
+            clean(&found.replaces),
+            clean(&found.key.id),
+            clean(&found.key.id)
+        );
+    }
+    let unreplaced = report.unreplaced().len();
+    if unreplaced > 0 {
+        match saved_json {
+            Some(path) => eprintln!(
+                "{unreplaced} revoked key(s) have no replacement yet: run `narrative-keys incident --resume {}` to create them.",
+                path.display()
+            ),
+            None if args.json => eprintln!(
+                "{unreplaced} revoked key(s) have no replacement yet: save this --json output to a file and run `narrative-keys incident --resume FILE` to create them."
+            ),
+            None => eprintln!(
+                "{unreplaced} revoked key(s) have no replacement yet. `narrative-keys incident --resume` needs the JSON report, which was not saved (`--report FILE.json`): create them by hand with `narrative-keys create`, using the permissions listed above."
+            ),
+        }
+    }
+    let unrevoked = report
+        .failures
+        .iter()
+        .filter(|f| f.step == Step::Revoke)
+        .count();
+    if unrevoked > 0 && args.resume.is_some() {
+        eprintln!(
+            "{unrevoked} key(s) could not be revoked and still work; --resume only creates replacements: run `narrative-keys incident ID... --replace` for them."
+        );
+    }
+    Ok(if report.failures.is_empty() {
         0
     } else {
         EXIT_FINDING

@@ -583,3 +583,248 @@ async fn missing_credentials_and_unreachable_servers_say_what_to_do() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("`staging` is not an environment"));
 }
+
+/// An incident whose replacements all failed (every POST refused), then
+/// `--resume` on the restarted emulator: the missing replacements are created
+/// once, one whose answer was "lost" is found instead, a second resume
+/// creates nothing, and a wrong file is refused with exit status 2.
+#[tokio::test(flavor = "multi_thread")]
+async fn incident_resume_creates_the_missing_replacements_once() {
+    use narrative_keys_emulator::{FaultConfig, FaultKind};
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::Path(dir.path().join("keys.db"));
+    let start = |faults: FaultConfig, listen: std::net::SocketAddr| {
+        Emulator::builder()
+            .db(db.clone())
+            .bootstrap_key(Some(ADMIN.to_owned()))
+            .faults(faults)
+            .listen(listen)
+            .start()
+    };
+    let refuse_posts = FaultConfig {
+        rate: 1.0,
+        kinds: vec![FaultKind::InternalError],
+        methods: vec!["POST".into()],
+        retry_after_secs: 0,
+        seed: Some(3),
+        ..FaultConfig::default()
+    };
+    let emu = start(refuse_posts, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    for i in 0..3 {
+        seed(&emu, &format!("leaked-{i}"), &[("read", "jobs")], Some(10));
+    }
+    seed(
+        &emu,
+        "leaked-future",
+        &[("admin", "datasets"), ("read", "uploads_v2")],
+        Some(10),
+    );
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let (report, markdown) = (path("incident.json"), path("incident.md"));
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            "--name-matches",
+            "leaked-*",
+            "--replace",
+            "--yes",
+            "--report",
+            &report,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "4 revoked key(s) have no replacement yet: run `narrative-keys incident --resume {report}`"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&markdown, stdout(&out)).unwrap();
+    let first: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(first["failures"].as_array().unwrap().len(), 4);
+    assert!(
+        first["failures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["step"] == "replace")
+    );
+    let port = emu.addr();
+    emu.shutdown().await;
+
+    let emu = start(FaultConfig::default(), port).await.unwrap();
+    // The first replacement was made but its answer lost: it exists with the
+    // name, permissions and expiration that attempt asked for.
+    let lost_name = first["failures"][0]["name"].as_str().unwrap().to_owned();
+    let lost_perms: Vec<(String, String)> = first["revoked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == lost_name.as_str())
+        .unwrap()["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["access"].as_str().unwrap().to_owned(),
+                p["resource"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let lost_perms: Vec<(&str, &str)> = lost_perms
+        .iter()
+        .map(|(a, r)| (a.as_str(), r.as_str()))
+        .collect();
+    let asked: chrono::DateTime<Utc> = first["replacement_expiration"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (orphan, _) = emu
+        .store()
+        .insert_key(&lost_name, &lost_perms, Some(asked))
+        .unwrap();
+
+    // Files that are not the JSON report: refused, exit 2, nothing sent.
+    let before = emu.store().list_keys().unwrap();
+    let not_json = path("notes.txt");
+    std::fs::write(&not_json, "replacements: pending\n").unwrap();
+    let other_json = path("keys.json");
+    std::fs::write(&other_json, r#"[{"id": "x"}]"#).unwrap();
+    let missing = path("nowhere.json");
+    for (file, says) in [
+        (&missing, "there is no such file"),
+        (&not_json, "it is not JSON (line 1, column 1)"),
+        (&other_json, "it is JSON but not an incident report"),
+        (
+            &markdown,
+            "it is the Markdown report, which cannot be read back",
+        ),
+    ] {
+        let out = run(&emu, &["incident", "--resume", file]).await;
+        assert_eq!(out.status.code(), Some(2), "{file}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("error: --resume {file}: {says}")),
+            "{file}: {err}"
+        );
+        assert!(
+            err.contains("hint: --resume needs the incident's JSON report: the file saved with `--report FILE.json`"),
+            "{file}: {err}"
+        );
+    }
+    let out = run(&emu, &["incident", "--resume", &markdown]).await;
+    assert!(stderr(&out).contains("create the missing replacements by hand"));
+    let out = run(&emu, &["incident", "--resume", &report, "--replace"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot be used with"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(emu.store().list_keys().unwrap(), before, "nothing was sent");
+
+    let (resumed, secrets) = (path("resumed.json"), path("replacements.env"));
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            "--resume",
+            &report,
+            "--report",
+            &resumed,
+            "--secrets-out",
+            &secrets,
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["secrets"]["secrets_file"], secrets.as_str());
+    let r = &v["report"];
+    assert_eq!(r["replacements"].as_array().unwrap().len(), 3);
+    assert_eq!(r["failures"], serde_json::json!([]));
+    assert_eq!(r["already_present"].as_array().unwrap().len(), 1);
+    assert_eq!(r["already_present"][0]["key"]["id"], orphan.to_string());
+    assert_eq!(r["started_at"], first["started_at"]);
+    assert_eq!(r["resumed_at"].as_array().unwrap().len(), 1);
+    let future = r["replacements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["key"]["name"] == "leaked-future")
+        .unwrap();
+    assert_eq!(
+        future["key"]["permissions"],
+        serde_json::json!([
+            {"access": "admin", "resource": "datasets"},
+            {"access": "read", "resource": "uploads_v2"}
+        ])
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("already existed ({orphan}"))
+            && err.contains("cannot be shown")
+            && err.contains(&format!("narrative-keys rotate {orphan}")),
+        "{err}"
+    );
+    assert_mode_0600(Path::new(&secrets));
+    let secret_lines = std::fs::read_to_string(&secrets).unwrap();
+    let delivered: Vec<&str> = secret_lines
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split_once('=').unwrap().1)
+        .collect();
+    assert_eq!(delivered.len(), 3);
+    let saved = std::fs::read_to_string(&resumed).unwrap();
+    for secret in delivered {
+        assert!(emu.store().secret_present(secret).unwrap());
+        assert!(!saved.contains(secret) && !stdout(&out).contains(secret));
+    }
+    assert_eq!(serde_json::from_str::<Value>(&saved).unwrap(), *r);
+
+    // The secrets file is never overwritten: it holds the only copy.
+    let out = run(
+        &emu,
+        &["incident", "--resume", &resumed, "--secrets-out", &secrets],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already exists and was left untouched"));
+
+    // Again, from the resumed report and from the first one: nothing new.
+    for from in [&resumed, &report] {
+        let out = run(&emu, &["incident", "--resume", from, "--json"]).await;
+        assert_eq!(out.status.code(), Some(0), "{from}: {}", stderr(&out));
+        let v = json(&out);
+        assert_eq!(v["secrets"], serde_json::json!([]), "{from}");
+        assert_eq!(v["report"]["failures"], serde_json::json!([]), "{from}");
+    }
+    let out = run(&emu, &["incident", "--resume", &resumed]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("## Replacements found already created"));
+    assert!(stdout(&out).contains("- Resumed: "));
+
+    let names: Vec<String> = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    for name in ["leaked-0", "leaked-1", "leaked-2", "leaked-future"] {
+        assert_eq!(
+            names.iter().filter(|n| *n == name).count(),
+            1,
+            "one replacement of {name}: {names:?}"
+        );
+    }
+    assert_eq!(names.len(), 5, "the admin key and four replacements");
+}

@@ -1,15 +1,19 @@
 //! No secret in any log, stderr, report or database file: keys are created,
 //! rotated and replaced through the CLI with `RUST_LOG=trace` and a log file,
 //! then every file and capture is searched for every secret. (The terminal
-//! UI's log is checked the same way by `pty_e2e`.)
+//! UI's log is checked the same way by `pty_e2e`.) A panic's message, through
+//! the UI's panic hook, reaches stderr and the log redacted; the committed UI
+//! snapshots show the snapshot tests' fake secret only on the once-only dialog.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
 use std::path::Path;
 
+use narrative_keys::{ApiKey, CreatedKey, PermissionSet, Secret};
 use narrative_keys_emulator::{Db, Emulator};
 use serde_json::Value;
 
 mod cli_support;
+mod common;
 use cli_support::{binary, spawn};
 
 const ADMIN: &str = "leak-test-admin-secret-0123456789";
@@ -124,5 +128,126 @@ fn assert_mode_0600(path: &Path) {
     assert_eq!(
         std::fs::metadata(path).unwrap().permissions().mode() & 0o777,
         0o600
+    );
+}
+
+/// Set in the copy of this test binary that panics: the log file to use.
+const PANIC_CHILD_LOG: &str = "NARRATIVE_KEYS_TEST_PANIC_CHILD_LOG";
+const PANIC_SECRET: &str = "panic-secret-7c1e9a0b4d2f6e83-do-not-print";
+
+/// The UI's own panic hook is installed in a child process (this test binary
+/// run again, so its real stderr can be read), with logging to a file as the
+/// UI starts it; a thread then panics with a message formatting a
+/// `CreatedKey` and its `Secret` with `{:?}` and `{}`. Stderr and the log
+/// carry the message, redacted, and never the secret.
+#[test]
+fn a_panic_message_carries_no_secret_to_stderr_or_the_log() {
+    if let Some(log) = std::env::var_os(PANIC_CHILD_LOG) {
+        panic_holding_a_secret(Path::new(&log));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("tui.log");
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_panic_message_carries_no_secret_to_stderr_or_the_log",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env(PANIC_CHILD_LOG, &log)
+        .env("RUST_LOG", "trace")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "the child failed:\n{stdout}\n{stderr}"
+    );
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    // The panic happened and both the standard hook (stderr) and the UI's
+    // hook (the log) wrote its message, in which the secret is redacted.
+    for (what, text) in [("stderr", &stderr), ("stdout", &stdout), ("log", &log_text)] {
+        assert!(!text.contains(PANIC_SECRET), "the secret is in the {what}");
+    }
+    assert!(stderr.contains("panicked at"), "{stderr}");
+    assert!(
+        log_text.contains("ERROR narrative_keys_tui::ui::runtime: panic"),
+        "the UI's hook logged it: {log_text}"
+    );
+    for (what, text) in [("stderr", &stderr), ("log", &log_text)] {
+        assert!(
+            text.contains("secret: Secret([REDACTED])")
+                && text.contains("display [REDACTED]")
+                && text.contains("debug Secret([REDACTED])"),
+            "the message reached the {what}: {text}"
+        );
+    }
+}
+
+/// In the child: the UI's logging and panic hook, then a panic whose message
+/// formats a secret.
+fn panic_holding_a_secret(log: &Path) {
+    narrative_keys_tui::logging::init(Some(log), false).unwrap();
+    narrative_keys_tui::ui::runtime::install_panic_hook();
+    let created = CreatedKey {
+        key: ApiKey {
+            id: "00000000-0000-4000-8000-000000000001".into(),
+            name: "panicky".into(),
+            permissions: PermissionSet::parse_compact("read:datasets").unwrap(),
+            expires_at: None,
+        },
+        secret: Secret::new(PANIC_SECRET),
+    };
+    let joined = std::thread::spawn(move || {
+        panic!(
+            "while holding {created:?}; display {}; debug {:?}",
+            created.secret, created.secret
+        );
+    })
+    .join();
+    assert!(joined.is_err(), "the thread panicked");
+}
+
+/// The committed insta snapshots of the UI: the snapshot tests hand the app
+/// one fixed fake secret (and the demo's admin key is the one other key the
+/// UI tests know). The fake secret may appear only in the snapshots of the
+/// once-only secret dialog (`secret_*` scenarios), on exactly one line;
+/// nothing else may hold either.
+#[test]
+fn committed_snapshots_show_a_secret_only_on_the_once_only_dialog() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let (mut files, mut dialogs) = (0, 0);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.ends_with(".snap") || name.ends_with(".snap.new")) {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains(narrative_keys_tui::demo::DEMO_ADMIN_KEY),
+            "{name} holds the demo's admin key"
+        );
+        let lines = text
+            .lines()
+            .filter(|l| l.contains(common::FAKE_SECRET))
+            .count();
+        if name.starts_with("ui_snapshots__secret_") {
+            dialogs += 1;
+            assert!(text.contains("shown once"), "{name} is the secret dialog");
+            assert_eq!(lines, 1, "{name}: the secret is shown once");
+        } else {
+            assert_eq!(lines, 0, "{name} shows the secret outside its dialog");
+        }
+    }
+    assert!(files >= 50, "found {files} snapshots in {}", dir.display());
+    assert_eq!(
+        dialogs, 6,
+        "secret_modal, _confirm_dismiss, _write_file at two sizes"
     );
 }

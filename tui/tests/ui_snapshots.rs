@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use narrative_keys::incident::{Failure, IncidentReport, ReportedKey};
+use narrative_keys::incident::{Failure, IncidentReport, ReportedKey, Step};
 use narrative_keys::{ApiKey, CreatedKey, Preset, Secret};
 use narrative_keys_tui::ui::action::IncidentDone;
 use narrative_keys_tui::ui::{Action, App};
@@ -183,13 +183,16 @@ fn scenarios() -> Vec<(&'static str, App)> {
             note: None,
             revoked: vec![ReportedKey::from(k)],
             replacements: vec![],
+            already_present: vec![],
             failures: vec![Failure {
                 id: id(5),
                 name: "S3 delivery connector".into(),
-                step: "revoke",
+                step: Step::Revoke,
                 error: "the server failed (500 server_error)".into(),
             }],
             missing_ids: vec![],
+            replacement_expiration: None,
+            resumed_at: vec![],
         },
         replacements: vec![],
     })));

@@ -395,8 +395,11 @@ fn incident_flow_plans_then_runs_then_saves_the_report() {
         note: None,
         revoked: vec![],
         replacements: vec![],
+        already_present: vec![],
         failures: vec![],
         missing_ids: vec![],
+        replacement_expiration: None,
+        resumed_at: vec![],
     };
     let effect = app.update(Action::IncidentDone(Box::new(IncidentDone {
         report,

@@ -46,7 +46,12 @@ impl Drop for Guard {
     }
 }
 
-fn install_panic_hook() {
+/// The hook the UI installs before touching the terminal: it restores the
+/// terminal, logs the panic (message and place) through `tracing`, then runs
+/// the hook that was there before (the standard one prints to stderr).
+/// Public so a test can install this very hook and check that a panic
+/// message carries no secret to stderr or the log.
+pub fn install_panic_hook() {
     let original = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         // The terminal first, so the message is readable.
