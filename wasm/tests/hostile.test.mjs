@@ -1,0 +1,64 @@
+// Hostile servers through the npm package: garbage, truncated or oddly shaped
+// answers are either read (where the contract allows them) or rejected with a
+// `decode`/`server` NarrativeKeysError. Never a thrown string, never an
+// `internal` error (a panic), and never a secret repeated in a message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { load } from './harness.mjs';
+
+const nk = await load();
+const SECRET = 'nk-hostile-s3cr3t-value';
+const id = '0b9d8a52-3c1f-4c59-9a4e-0f5b8f8f4c11';
+const key = (extra = {}) => ({ id, name: 'k', permissions: [{ access: 'read', resource: 'datasets' }], expires_at: null, ...extra });
+
+// [what, status, body, expected]: expected is a number of keys (read) or an error code.
+const cases = [
+  ['empty body', 200, '', 'decode'],
+  ['truncated JSON', 200, JSON.stringify({ records: [key()] }).slice(0, 40), 'decode'],
+  ['HTML', 200, '<html><body>gateway</body></html>', 'decode'],
+  ['a bare array', 200, JSON.stringify([key()]), 'decode'],
+  ['records is a string holding a secret', 200, JSON.stringify({ records: SECRET }), 'decode'],
+  ['id is a number', 200, JSON.stringify({ records: [key({ id: 5 })] }), 'decode'],
+  ['expires_at is not a date', 200, JSON.stringify({ records: [key({ expires_at: SECRET })] }), 'decode'],
+  ['permissions is null', 200, JSON.stringify({ records: [key({ permissions: null })] }), 'decode'],
+  ['invalid UTF-8', 200, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 'decode'],
+  ['deeply nested', 200, '['.repeat(10_000) + ']'.repeat(10_000), 'decode'],
+  ['a 500 with garbage', 500, '\u0000\u0001 not json', 'server'],
+  ['expires_at missing, unknown fields', 200, JSON.stringify({ records: [{ id, name: 'k', permissions: [], future_field: { a: 1 } }], next: null }), 1],
+  ['expires_at null, unknown access kept', 200, JSON.stringify({ records: [key({ permissions: [{ access: 'admin', resource: 'quantum_widgets' }] })] }), 1],
+  ['50,000 keys', 200, JSON.stringify({ records: Array.from({ length: 50_000 }, () => key()) }), 50_000],
+];
+
+test('garbage answers are typed errors or values, never a panic, never a leaked value', async () => {
+  let current;
+  const stub = createServer((req, res) => {
+    res.writeHead(current[1], { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    res.end(current[2]);
+  });
+  await new Promise((r) => stub.listen(0, '127.0.0.1', r));
+  try {
+    const client = new nk.NarrativeKeys({ apiKey: 'k', environment: `http://127.0.0.1:${stub.address().port}`, retries: 0 });
+    for (const c of cases) {
+      current = c;
+      const [what, , , expected] = c;
+      if (typeof expected === 'number') {
+        const keys = await client.listKeys();
+        assert.equal(keys.length, expected, what);
+        assert.ok(keys.every((k) => k.expiresAt === null), `${what}: a missing or null expires_at reads as never`);
+        continue;
+      }
+      await assert.rejects(client.listKeys(), (e) => {
+        assert.ok(nk.isNarrativeKeysError(e), `${what}: a NarrativeKeysError, not ${e}`);
+        assert.equal(e.code, expected, `${what}: ${e.code}: ${e.message}`);
+        assert.ok(!e.message.includes(SECRET), `${what}: the message repeats a value from the body`);
+        return true;
+      });
+    }
+    // An unknown permission came back exactly as the server sent it.
+    current = cases.find((c) => c[0].startsWith('expires_at null'));
+    assert.deepEqual((await client.listKeys())[0].permissions, [{ access: 'admin', resource: 'quantum_widgets' }]);
+  } finally {
+    stub.close();
+  }
+});
