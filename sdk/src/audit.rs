@@ -1,7 +1,5 @@
 //! Findings over a set of keys: what a careful administrator would point out.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -76,12 +74,17 @@ pub fn audit(keys: &[ApiKey], options: &AuditOptions) -> Vec<Finding> {
     for key in keys {
         audit_key(key, options, &mut findings);
     }
-    let mut by_name: BTreeMap<&str, Vec<&ApiKey>> = BTreeMap::new();
-    for key in keys {
-        by_name.entry(key.name.trim()).or_default().push(key);
-    }
-    for (name, same) in by_name.into_iter().filter(|(_, v)| v.len() > 1) {
-        for key in same.iter() {
+    // Grouped by sorting (stable, so key order is kept within a name)
+    // rather than in a map: the sort is already in the npm package, a map
+    // would add its code.
+    let mut by_name: Vec<&ApiKey> = keys.iter().collect();
+    by_name.sort_by(|a, b| a.name.trim().cmp(b.name.trim()));
+    for same in by_name
+        .chunk_by(|a, b| a.name.trim() == b.name.trim())
+        .filter(|same| same.len() > 1)
+    {
+        let name = same[0].name.trim();
+        for key in same {
             findings.push(finding(
                 key,
                 FindingSeverity::Info,

@@ -154,6 +154,11 @@ function clientOptions(options) {
   }
   const merged = { ...defaults() };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) merged[k] = v;
+  // Headers cross as [name, value] pairs; anything but an object is left for
+  // the Rust side to refuse with a clear message.
+  if (merged.headers !== null && typeof merged.headers === 'object' && !Array.isArray(merged.headers)) {
+    merged.headers = Object.entries(merged.headers);
+  }
   return Object.freeze(merged);
 }
 

@@ -125,10 +125,11 @@ pub struct ClientOptions {
     #[serde(default)]
     #[tsify(optional, type = "\"prod\" | \"dev\" | (string & {})")]
     pub environment: Option<String>,
-    /// Headers sent with every request.
+    /// Headers sent with every request. (The wrapper passes them on as
+    /// `[name, value]` pairs.)
     #[serde(default)]
     #[tsify(optional, type = "Record<string, string>")]
-    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    pub headers: Option<Vec<(String, String)>>,
     /// The limit for one attempt of one request, in milliseconds (default 30000).
     #[serde(default)]
     #[tsify(optional)]

@@ -8,7 +8,6 @@
 //! scheduled a fresh instance for the next call.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -21,7 +20,8 @@ use wasm_bindgen::prelude::*;
 type TaskFuture = Pin<Box<dyn Future<Output = String>>>;
 
 thread_local! {
-    static TASKS: RefCell<BTreeMap<u32, TaskFuture>> = const { RefCell::new(BTreeMap::new()) };
+    /// The tasks in flight: a handful at a time, so a list searched by id.
+    static TASKS: RefCell<Vec<(u32, TaskFuture)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
     static WAKE: RefCell<Option<Function>> = const { RefCell::new(None) };
     static ON_PANIC: RefCell<Option<Function>> = const { RefCell::new(None) };
@@ -73,7 +73,7 @@ pub fn spawn(future: impl Future<Output = String> + 'static) -> u32 {
         n.set(id.wrapping_add(1).max(1));
         id
     });
-    TASKS.with(|t| t.borrow_mut().insert(id, Box::pin(future)));
+    TASKS.with(|t| t.borrow_mut().push((id, Box::pin(future))));
     id
 }
 
@@ -81,12 +81,16 @@ pub fn spawn(future: impl Future<Output = String> + 'static) -> u32 {
 /// of its result. An unknown id (already finished) reads as pending.
 #[wasm_bindgen(js_name = pollTask)]
 pub fn poll_task(id: u32) -> Option<String> {
-    let mut future = TASKS.with(|t| t.borrow_mut().remove(&id))?;
+    let mut future = TASKS.with(|t| {
+        let mut tasks = t.borrow_mut();
+        let at = tasks.iter().position(|(task, _)| *task == id)?;
+        Some(tasks.swap_remove(at).1)
+    })?;
     let waker = Waker::from(Arc::new(TaskWaker(id)));
     let mut cx = Context::from_waker(&waker);
     match future.as_mut().poll(&mut cx) {
         Poll::Pending => {
-            TASKS.with(|t| t.borrow_mut().insert(id, future));
+            TASKS.with(|t| t.borrow_mut().push((id, future)));
             None
         }
         Poll::Ready(out) => Some(out),
