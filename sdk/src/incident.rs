@@ -614,6 +614,26 @@ fn when(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A section listing replacement keys, or nothing when there are none.
+/// `heading` ends with the table's header row.
+fn replacement_table(md: &mut String, heading: &str, rows: &[Replacement]) {
+    if rows.is_empty() {
+        return;
+    }
+    md.push_str(heading);
+    md.push_str("|---|---|---|---|---|\n");
+    for r in rows {
+        md.push_str(&format!(
+            "| {} | `{}` | `{}` | {} | {} |\n",
+            cell(&r.key.name),
+            r.key.id,
+            r.replaces,
+            cell(&r.key.permissions.to_string()),
+            expiry(r.key.expires_at)
+        ));
+    }
+}
+
 fn expiry(t: Option<DateTime<Utc>>) -> String {
     t.map_or_else(|| "never".to_owned(), when)
 }
@@ -703,32 +723,16 @@ impl IncidentReport {
                 ));
             }
         }
-        if !self.replacements.is_empty() {
-            md.push_str("\n## Replacement keys\n\nTheir secrets were given to the operator only.\n\n| name | new id | replaces | permissions | expires |\n|---|---|---|---|---|\n");
-            for r in &self.replacements {
-                md.push_str(&format!(
-                    "| {} | `{}` | `{}` | {} | {} |\n",
-                    cell(&r.key.name),
-                    r.key.id,
-                    r.replaces,
-                    cell(&r.key.permissions.to_string()),
-                    expiry(r.key.expires_at)
-                ));
-            }
-        }
-        if !self.already_present.is_empty() {
-            md.push_str("\n## Replacements found already created\n\nAn earlier attempt created these, but its answer was lost: their secrets were never delivered and cannot be shown. Rotate each to get a secret. (The API does not say when a key was created: each was recognised by its name, permissions and expiration.)\n\n| name | id | replaces | permissions | expires |\n|---|---|---|---|---|\n");
-            for r in &self.already_present {
-                md.push_str(&format!(
-                    "| {} | `{}` | `{}` | {} | {} |\n",
-                    cell(&r.key.name),
-                    r.key.id,
-                    r.replaces,
-                    cell(&r.key.permissions.to_string()),
-                    expiry(r.key.expires_at)
-                ));
-            }
-        }
+        replacement_table(
+            &mut md,
+            "\n## Replacement keys\n\nTheir secrets were given to the operator only.\n\n| name | new id | replaces | permissions | expires |\n",
+            &self.replacements,
+        );
+        replacement_table(
+            &mut md,
+            "\n## Replacements found already created\n\nAn earlier attempt created these, but its answer was lost: their secrets were never delivered and cannot be shown. Rotate each to get a secret. (The API does not say when a key was created: each was recognised by its name, permissions and expiration.)\n\n| name | id | replaces | permissions | expires |\n",
+            &self.already_present,
+        );
         if !self.failures.is_empty() {
             md.push_str("\n## Failures\n\nThese need attention: a key that failed to revoke still works; a key that failed to be replaced is revoked and has no successor yet (resuming the incident from its JSON report creates it).\n\n| name | id | step | error |\n|---|---|---|---|\n");
             for f in &self.failures {

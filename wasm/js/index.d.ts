@@ -46,28 +46,6 @@ export type {
   StatusOptions,
 } from './narrative_keys_wasm.js';
 
-import type {
-  AccessLevel,
-  AuditOptions,
-  ClientOptions,
-  DateInput,
-  ErrorCode,
-  ExpirationInput,
-  IncidentOptions,
-  IncidentSelection,
-  KeyChanges,
-  KeyInput,
-  KeyStatus,
-  NewKeyInput,
-  OldKeyOutcome,
-  Permission,
-  PermissionInput,
-  PresetName,
-  RevokeOptions,
-  RevokeResult,
-  RotateOptions,
-  StatusOptions,
-} from './narrative_keys_wasm.js';
 
 /** A key as the API lists it: everything but its secret. `expiresAt` is ISO-8601, or `null` for never. */
 export type ApiKey = Camelized<raw.ApiKey>;
@@ -105,7 +83,7 @@ export type IncidentResult = Camelized<raw.IncidentResult>;
 export declare class NarrativeKeysError extends Error {
   readonly name: 'NarrativeKeysError';
   /** What went wrong, for programs: `invalid_input`, `unauthorized`, `forbidden`, `not_found`, `rate_limited`, `server`, `network`, `decode`, or `internal` (a bug). */
-  readonly code: ErrorCode;
+  readonly code: raw.ErrorCode;
   /** The HTTP status, when there was a response. */
   readonly status?: number;
   /** The server's `error` field, e.g. `Forbidden`. */
@@ -120,12 +98,12 @@ export declare class NarrativeKeysError extends Error {
 }
 
 /** Whether `value` is a `NarrativeKeysError`, optionally with the given `code`. */
-export declare function isNarrativeKeysError(value: unknown, code?: ErrorCode): value is NarrativeKeysError;
+export declare function isNarrativeKeysError(value: unknown, code?: raw.ErrorCode): value is NarrativeKeysError;
 
 /** How one revocation of `revokeKeys` ended. */
 export interface RevokeOutcome {
   id: string;
-  result: RevokeResult;
+  result: raw.RevokeResult;
   /** Set when `result` is `failed`. */
   error: NarrativeKeysError | null;
 }
@@ -143,7 +121,7 @@ export interface Rotation {
   /** The successor and its secret, shown only now. */
   new: CreatedKey;
   /** What became of the old key. */
-  oldKey: OldKeyOutcome;
+  oldKey: raw.OldKeyOutcome;
   /** Why the old key could not be revoked (`oldKey === 'revoke_failed'`): it still works. */
   error: NarrativeKeysError | null;
   /** `true` when the old key no longer works or was kept on purpose. */
@@ -160,28 +138,28 @@ export interface Rotation {
  */
 export declare class NarrativeKeys {
   /** Throws `NarrativeKeysError` (`invalid_input`) for a missing key, unknown environment or bad header. */
-  constructor(options?: ClientOptions);
+  constructor(options?: raw.ClientOptions);
   /** The environment: `prod`, `dev`, or the base URL. */
   readonly environment: string;
   /** Every key these credentials can see. */
   listKeys(): Promise<ApiKey[]>;
   getKey(id: string): Promise<ApiKey>;
   /** Validates, then creates a key. The secret is returned now and never again. Never retried. */
-  createKey(input: NewKeyInput): Promise<CreatedKey>;
+  createKey(input: raw.NewKeyInput): Promise<CreatedKey>;
   /** Changes the name, the permissions (replaced whole) or the expiration. */
-  updateKey(id: string, changes: KeyChanges): Promise<ApiKey>;
+  updateKey(id: string, changes: raw.KeyChanges): Promise<ApiKey>;
   /** Revokes a key: it stops working at once. */
   revokeKey(id: string): Promise<void>;
   /** Revokes many keys, `concurrency` at a time; one failure does not stop the others. */
-  revokeKeys(ids: string[], options?: RevokeOptions): Promise<RevokeReport>;
+  revokeKeys(ids: string[], options?: raw.RevokeOptions): Promise<RevokeReport>;
   /** Creates a successor with the same permissions, then revokes the old key (unless `keepOld`). */
-  rotateKey(id: string, options?: RotateOptions): Promise<Rotation>;
+  rotateKey(id: string, options?: raw.RotateOptions): Promise<Rotation>;
   /**
    * Incident response: revokes every selected key at once, optionally creates
    * replacements, and returns the report for Narrative security. With
    * `{ dryRun: true }` it only plans.
    */
-  incident(selection: IncidentSelection, options?: IncidentOptions): Promise<IncidentResult>;
+  incident(selection: raw.IncidentSelection, options?: raw.IncidentOptions): Promise<IncidentResult>;
   /** The user and company the credentials belong to. */
   whoami(): Promise<Whoami>;
   /** Never includes the API key. */
@@ -193,23 +171,23 @@ export declare function catalog(): CatalogEntry[];
 /** The use-case presets of Narrative's documentation. */
 export declare function presets(): PresetInfo[];
 /** A preset's permissions; `resources` is used by `sdk-development` only. */
-export declare function presetPermissions(name: PresetName, resources?: string[]): Permission[];
+export declare function presetPermissions(name: raw.PresetName, resources?: string[]): raw.Permission[];
 /** Reads `access:resource`, e.g. `read:datasets`. Throws `invalid_input` on malformed text. */
-export declare function parsePermission(text: string): Permission;
+export declare function parsePermission(text: string): raw.Permission;
 /** Reads a list separated by commas or spaces: `read:datasets, write:data_streams` (sorted, deduplicated). */
-export declare function parsePermissions(text: string): Permission[];
+export declare function parsePermissions(text: string): raw.Permission[];
 /** The `expires_at` an expiration input means: an ISO-8601 string, a bare date, or `null` for never. */
-export declare function parseExpiration(input: ExpirationInput, options?: { now?: DateInput }): string | null;
+export declare function parseExpiration(input: raw.ExpirationInput, options?: { now?: raw.DateInput }): string | null;
 /** Every problem of a new key at once (errors and warnings); never throws for a bad field. */
-export declare function validateNewKey(input: NewKeyInput, options?: { now?: DateInput }): ValidationReport;
+export declare function validateNewKey(input: raw.NewKeyInput, options?: { now?: raw.DateInput }): ValidationReport;
 /** Where a key stands against a clock. */
-export declare function keyStatus(key: KeyInput, options?: StatusOptions): KeyStatus;
+export declare function keyStatus(key: raw.KeyInput, options?: raw.StatusOptions): raw.KeyStatus;
 /** What a careful administrator would point out, most severe first. */
-export declare function audit(keys: KeyInput[], options?: AuditOptions): Finding[];
+export declare function audit(keys: raw.KeyInput[], options?: raw.AuditOptions): Finding[];
 /** What a set of permissions allows, in plain words. */
-export declare function explain(permissions: PermissionInput[]): Explanation;
+export declare function explain(permissions: raw.PermissionInput[]): Explanation;
 /** Whether `key` may do `access` on `resource`. Exact: write does not include read. */
-export declare function can(key: KeyInput, access: AccessLevel, resource: string): boolean;
+export declare function can(key: raw.KeyInput, access: raw.AccessLevel, resource: string): boolean;
 
 /** @internal For the package's own tests only: deliberate Rust panics. */
 export declare const __testing: {

@@ -204,7 +204,7 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
 
 fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
     IncidentPlan {
-        planned_at: iso(plan.planned_at),
+        planned_at: plan.planned_at,
         keys: plan
             .keys
             .iter()
@@ -217,10 +217,6 @@ fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
         replace: plan.replace,
         markdown: plan.to_markdown(),
     }
-}
-
-fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 #[wasm_bindgen]

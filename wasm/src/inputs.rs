@@ -113,30 +113,26 @@ pub fn permission_set(list: &[PermissionInput]) -> Result<sdk::PermissionSet, Er
 }
 
 /// The client's options, as the JavaScript object holds them.
-#[derive(Debug, Clone, Deserialize, Tsify)]
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct ClientOptions {
     /// Your API key. In Node it defaults to `NARRATIVE_API_KEY`. Never embed one in a web page's source.
-    #[serde(default)]
     #[tsify(optional)]
     pub api_key: Option<String>,
     /// `"prod"` (default), `"dev"`, or an absolute http(s) base URL such as a local emulator.
     /// In Node it defaults to `NARRATIVE_ENVIRONMENT`.
-    #[serde(default)]
     #[tsify(optional, type = "\"prod\" | \"dev\" | (string & {})")]
     pub environment: Option<String>,
     /// Headers sent with every request. (The wrapper passes them on as
     /// `[name, value]` pairs.)
-    #[serde(default)]
     #[tsify(optional, type = "Record<string, string>")]
     pub headers: Option<Vec<(String, String)>>,
     /// The limit for one attempt of one request, in milliseconds (default 30000).
-    #[serde(default)]
     #[tsify(optional)]
     pub timeout_ms: Option<f64>,
     /// Retries of idempotent requests on 429, 502-504 and dropped connections (default 3; 0 turns them off).
     /// Creating a key is never retried.
-    #[serde(default)]
     #[tsify(optional)]
     pub retries: Option<u32>,
 }
@@ -242,77 +238,69 @@ impl NewKeyInput {
 }
 
 /// A change to a key; absent fields stay as they are.
-#[derive(Debug, Clone, Deserialize, Tsify)]
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct KeyChanges {
-    #[serde(default)]
     #[tsify(optional)]
     pub name: Option<String>,
     /// The complete new set: it replaces the key's permissions.
-    #[serde(default)]
     #[tsify(optional)]
     pub permissions: Option<Vec<PermissionInput>>,
     /// A new expiration (the API cannot remove one).
-    #[serde(default)]
     #[tsify(optional, type = "string | Date")]
     pub expires_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct StatusOptions {
     /// The clock to judge against (default: now).
-    #[serde(default)]
     #[tsify(optional, type = "DateInput")]
     pub now: Option<String>,
     /// How near an expiration counts as "expiring soon" (default 14 days).
-    #[serde(default)]
     #[tsify(optional)]
     pub soon_days: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct AuditOptions {
-    #[serde(default)]
     #[tsify(optional, type = "DateInput")]
     pub now: Option<String>,
     /// "Expiring soon" threshold (default 14 days).
-    #[serde(default)]
     #[tsify(optional)]
     pub soon_days: Option<f64>,
     /// Expirations further away than this are called out (default 365 days).
-    #[serde(default)]
     #[tsify(optional)]
     pub far_future_days: Option<f64>,
     /// A key holding permissions on at least this share of the catalog is called broad (default 0.5).
-    #[serde(default)]
     #[tsify(optional)]
     pub broad_share: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct RevokeOptions {
     /// Requests in flight at once (default 8).
-    #[serde(default)]
     #[tsify(optional)]
     pub concurrency: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct RotateOptions {
     /// The successor's expiration (default 90 days from now).
-    #[serde(default)]
     #[tsify(optional, type = "string | Date")]
     pub expires_at: Option<String>,
     /// The successor's name (default the old key's name).
-    #[serde(default)]
     #[tsify(optional)]
     pub name: Option<String>,
     /// Leave the old key working; revoke it yourself later.
-    #[serde(default)]
     #[tsify(optional)]
     pub keep_old: Option<bool>,
 }
@@ -321,44 +309,37 @@ pub struct RotateOptions {
 /// all the filters given (if any).
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct IncidentSelection {
-    #[serde(default)]
     #[tsify(optional)]
     pub ids: Option<Vec<String>>,
     /// A case-insensitive glob on the name: `*` any run, `?` one character.
-    #[serde(default)]
     #[tsify(optional)]
     pub name_matches: Option<String>,
     /// Keys holding every one of these permissions.
-    #[serde(default)]
     #[tsify(optional)]
     pub holding: Option<Vec<PermissionInput>>,
     /// Keys in any of these states.
-    #[serde(default)]
     #[tsify(optional)]
     pub statuses: Option<Vec<KeyStatus>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct IncidentOptions {
     /// Only plan: revoke nothing (default false).
-    #[serde(default)]
     #[tsify(optional)]
     pub dry_run: Option<bool>,
     /// Create a replacement with the same permissions for each revoked key (default false).
-    #[serde(default)]
     #[tsify(optional)]
     pub replace: Option<bool>,
-    #[serde(default)]
     #[tsify(optional)]
     pub concurrency: Option<u32>,
     /// Expiration of replacements (default 90 days from now).
-    #[serde(default)]
     #[tsify(optional, type = "string | Date")]
     pub replacement_expires_at: Option<String>,
     /// What happened, who noticed: goes into the report.
-    #[serde(default)]
     #[tsify(optional)]
     pub note: Option<String>,
 }

@@ -138,7 +138,9 @@ pub struct PlannedKey<'a> {
 /// What the incident will do, or did: the plan, with a Markdown rendering.
 #[derive(Serialize, Tsify)]
 pub struct IncidentPlan<'a> {
-    pub planned_at: String,
+    /// Serialised as every instant is (chrono's RFC 3339, `Z`).
+    #[tsify(type = "string")]
+    pub planned_at: chrono::DateTime<chrono::Utc>,
     /// The keys that will be revoked.
     pub keys: Vec<PlannedKey<'a>>,
     /// Ids asked for that no visible key has.
