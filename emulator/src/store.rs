@@ -176,7 +176,28 @@ fn read_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
 }
 
-const COLUMNS: &str = "id, name, permissions, expires_at";
+macro_rules! columns {
+    () => {
+        "id, name, permissions, expires_at"
+    };
+}
+const COLUMNS: &str = columns!();
+const BY_ID: &str = concat!("SELECT ", columns!(), " FROM keys WHERE id = ?1");
+const BY_SECRET: &str = concat!("SELECT ", columns!(), " FROM keys WHERE secret_sha256 = ?1");
+
+/// The key a one-parameter query (`BY_ID`, `BY_SECRET`) finds, if any. The
+/// statement is prepared once per connection and cached.
+fn select_key(
+    conn: &Connection,
+    sql: &'static str,
+    param: String,
+) -> Result<Option<StoredKey>, StoreError> {
+    let raw = conn
+        .prepare_cached(sql)?
+        .query_row([param], read_raw)
+        .optional()?;
+    raw.map(row_to_key).transpose()
+}
 
 impl Store {
     /// Opens (creating if needed) the store at `db`.
@@ -276,27 +297,15 @@ impl Store {
     /// One key by id.
     pub fn get(&self, id: Uuid) -> Result<Option<StoredKey>, StoreError> {
         let conn = self.lock()?;
-        let raw = conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM keys WHERE id = ?1"),
-                [id.to_string()],
-                read_raw,
-            )
-            .optional()?;
-        raw.map(row_to_key).transpose()
+        select_key(&conn, BY_ID, id.to_string())
     }
 
     /// The key whose secret is `secret`, if any.
     pub fn find_by_secret(&self, secret: &str) -> Result<Option<StoredKey>, StoreError> {
+        // Runs on every authenticated request: the statement is prepared once
+        // per connection and reused.
         let conn = self.lock()?;
-        let raw = conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM keys WHERE secret_sha256 = ?1"),
-                [hash_secret(secret)],
-                read_raw,
-            )
-            .optional()?;
-        raw.map(row_to_key).transpose()
+        select_key(&conn, BY_SECRET, hash_secret(secret))
     }
 
     /// Whether a key with this secret exists.
@@ -315,17 +324,9 @@ impl Store {
     pub fn update(&self, id: Uuid, update: KeyUpdate) -> Result<Option<StoredKey>, StoreError> {
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
-        let raw = tx
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM keys WHERE id = ?1"),
-                [id.to_string()],
-                read_raw,
-            )
-            .optional()?;
-        let Some(raw) = raw else {
+        let Some(mut key) = select_key(&tx, BY_ID, id.to_string())? else {
             return Ok(None);
         };
-        let mut key = row_to_key(raw)?;
         if let Some(name) = update.name {
             key.name = name;
         }
