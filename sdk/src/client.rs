@@ -360,7 +360,8 @@ pub mod decode {
 
     use serde::de::DeserializeOwned;
 
-    use super::{reason, redact_quoted};
+    use super::reason;
+    use crate::error::without_values;
     use crate::error::{ApiError, Error, Result};
     use crate::key::{ApiKey, CreatedKey};
     use crate::whoami::Whoami;
@@ -371,7 +372,7 @@ pub mod decode {
         serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
             status,
             path: e.path().to_string(),
-            message: redact_quoted(&e.inner().to_string()),
+            message: without_values(&e.inner().to_string()),
         })
     }
 
@@ -453,28 +454,6 @@ fn reason(status: u16) -> &'static str {
         504 => "Gateway Timeout",
         _ => "",
     }
-}
-
-/// serde's messages quote the offending value; a value in a response may be a
-/// secret, so quoted text is dropped from decode errors.
-pub(crate) fn redact_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut quoted = false;
-    for c in message.chars() {
-        match (c, quoted) {
-            ('"', false) => {
-                out.push_str("\"…");
-                quoted = true;
-            }
-            ('"', true) => {
-                out.push('"');
-                quoted = false;
-            }
-            (_, true) => {}
-            (c, false) => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

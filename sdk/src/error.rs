@@ -166,3 +166,69 @@ impl From<ValidationReport> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A serde message without the values it quotes: a value in a response, a
+/// report or a caller's argument may be a secret. serde writes strings in
+/// double quotes (escaping quotes inside with `\`) and numbers, booleans,
+/// characters and unknown variants in backticks; all of those become `…`.
+/// Names the program chose stay: `missing field `id``, `expected `revoke``.
+pub fn without_values(message: &str) -> String {
+    const VALUE_BEFORE_BACKTICK: [&str; 5] = [
+        "integer ",
+        "floating point ",
+        "boolean ",
+        "character ",
+        "unknown variant ",
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        let value = match c {
+            '"' => true,
+            '`' => VALUE_BEFORE_BACKTICK.iter().any(|w| out.ends_with(w)),
+            _ => false,
+        };
+        out.push(c);
+        if !value {
+            continue;
+        }
+        out.push('…');
+        // Skip to the closing mark; a backslash escapes the next character.
+        while let Some(inner) = chars.next() {
+            match inner {
+                '\\' => {
+                    chars.next();
+                }
+                inner if inner == c => {
+                    out.push(c);
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn values_are_dropped_names_are_kept() {
+        assert_eq!(
+            without_values(r#"invalid type: string "ab\"cd_SECRET", expected a tuple"#),
+            r#"invalid type: string "…", expected a tuple"#
+        );
+        assert_eq!(
+            without_values("invalid type: integer `1234567890123`, expected a string"),
+            "invalid type: integer `…`, expected a string"
+        );
+        assert_eq!(
+            without_values("unknown variant `s3cr3t`, expected `revoke` or `replace`"),
+            "unknown variant `…`, expected `revoke` or `replace`"
+        );
+        assert_eq!(without_values("missing field `id`"), "missing field `id`");
+        assert_eq!(without_values("truncated \"abc"), "truncated \"…");
+    }
+}

@@ -557,17 +557,9 @@ impl IncidentReport {
     }
 }
 
-/// serde's message without the value it quotes: in double quotes, or in
-/// backticks for an unknown variant.
+/// serde's message without the values it quotes.
 fn without_values(e: &serde_json::Error) -> String {
-    let message = crate::client::redact_quoted(&e.to_string());
-    match message
-        .strip_prefix("unknown variant `")
-        .and_then(|rest| rest.rsplit_once("`, expected "))
-    {
-        Some((_, expected)) => format!("unknown value, expected {expected}"),
-        None => message,
-    }
+    crate::error::without_values(&e.to_string())
 }
 
 fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -905,7 +897,7 @@ mod tests {
         let err = IncidentReport::from_json(&bad_step).unwrap_err();
         assert!(
             matches!(&err, ReportReadError::NotAReport { path, message }
-                if path == "report.failures[0].step" && message.starts_with("unknown value, expected `revoke`")),
+                if path == "report.failures[0].step" && message.starts_with("unknown variant `…`, expected `revoke`")),
             "{err:?}"
         );
         let bad_name = output.replace("\"name\":\"ci\"", "\"name\":[\"TOP-SECRET-VALUE\"]");

@@ -28,11 +28,15 @@ export type PresetName = "read-only-analytics" | "data-ingestion" | "workflow-au
 "#;
 
 /// Reads an argument the wrapper encoded with `JSON.stringify`; a value of
-/// the wrong shape is `invalid_input`, naming what was wrong.
+/// the wrong shape is `invalid_input`, naming what was wrong but not the value.
 pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, ErrorInfo> {
     // from_slice, as the SDK decodes responses: one reader type, one copy of serde_json's code.
-    serde_json::from_slice(json.as_bytes())
-        .map_err(|e| ErrorInfo::invalid(format!("{what} is not valid: {e}")))
+    // The message never repeats a value: a misplaced API key or header
+    // value would otherwise come back in the error.
+    serde_json::from_slice(json.as_bytes()).map_err(|e| {
+        let message = narrative_keys::error::without_values(&e.to_string());
+        ErrorInfo::invalid(format!("{what} is not valid: {message}"))
+    })
 }
 
 /// An instant from an ISO-8601 string (a bare date is midnight UTC).

@@ -62,3 +62,21 @@ test('garbage answers are typed errors or values, never a panic, never a leaked 
     stub.close();
   }
 });
+
+test('a secret passed in the wrong place is refused without being repeated', () => {
+  const misplaced = [
+    () => new nk.NarrativeKeys({ apiKey: 'k', environment: 'dev', headers: [`Authorization: Bearer ${SECRET}`] }),
+    () => new nk.NarrativeKeys({ apiKey: 'k', environment: 'dev', headers: `Bearer ${SECRET}` }),
+    () => new nk.NarrativeKeys({ apiKey: 12345678901234, environment: 'dev' }),
+    () => nk.keyStatus(SECRET),
+    () => nk.explain(SECRET),
+    () => nk.audit([SECRET]),
+  ];
+  for (const call of misplaced) {
+    assert.throws(call, (e) => {
+      assert.ok(nk.isNarrativeKeysError(e, 'invalid_input'), `${e.code}: ${e.message}`);
+      assert.ok(!e.message.includes(SECRET) && !e.message.includes('12345678901234'), e.message);
+      return true;
+    });
+  }
+});
