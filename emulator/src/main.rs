@@ -12,7 +12,8 @@ use anyhow::Context as _;
 use clap::Parser;
 use narrative_keys_emulator::{Db, Emulator, FaultConfig, FaultKind};
 
-#[derive(Debug, Parser)]
+// No `Debug`: the bootstrap key is among the arguments.
+#[derive(Parser)]
 #[command(
     version,
     about = "A local Narrative API-key server, for tests, examples and demos"

@@ -46,7 +46,7 @@ impl std::fmt::Debug for Client {
 }
 
 /// Sets up a [`Client`]. Only the API key is required.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ClientBuilder {
     api_key: Option<Secret>,
     environment: Environment,
@@ -56,6 +56,21 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     #[cfg(not(target_arch = "wasm32"))]
     http: Option<reqwest::Client>,
+}
+
+/// Header values are left out: a custom header may carry a credential.
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("environment", &self.environment)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("header_names", &header_names)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {

@@ -42,8 +42,12 @@ async fn secrets_never_reach_debug_display_or_errors() {
     );
     assert_clean(&format!("{rotation:?}"), &secrets);
     assert_clean(&format!("{client:?}"), &secrets);
-    let builder = Client::builder().api_key(ADMIN);
+    let builder = Client::builder()
+        .api_key(ADMIN)
+        .header("x-extra-credential", secret.as_str());
     assert_clean(&format!("{builder:?}"), &secrets);
+    // The emulator holds the admin key too.
+    assert_clean(&format!("{emu:?}"), &secrets);
 
     // Errors made with a secret in play: a revoked key, a wrong key, a dead server.
     let revoked_client = client_for(&emu, &secret);

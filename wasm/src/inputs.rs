@@ -116,8 +116,9 @@ pub fn permission_set(list: &[PermissionInput]) -> Result<sdk::PermissionSet, Er
     list.iter().map(PermissionInput::parse).collect()
 }
 
-/// The client's options, as the JavaScript object holds them.
-#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+/// The client's options, as the JavaScript object holds them. No `Debug`:
+/// they hold the API key.
+#[derive(Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 #[serde(default)]
 pub struct ClientOptions {
