@@ -36,11 +36,31 @@ impl Environment {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{0}` is not an environment: use prod, dev, or an absolute http(s) URL such as http://127.0.0.1:8080"
+    "{} is not an environment: use prod, dev, or an absolute http(s) URL such as http://127.0.0.1:8080",
+    shown(&self.0)
 )]
 pub struct EnvironmentParseError(pub String);
+
+/// The input is repeated only when it cannot be a credential: a URL with a
+/// `user:password@`, a query or a fragment, or a long bare word (an API key
+/// pasted into the wrong variable), is not.
+fn shown(input: &str) -> String {
+    let may_hold_credential = input.contains(['@', '?', '#'])
+        || (!input.contains("://") && input.trim().chars().count() > 24);
+    if may_hold_credential {
+        "the value given".to_owned()
+    } else {
+        format!("`{input}`")
+    }
+}
+
+impl std::fmt::Debug for EnvironmentParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EnvironmentParseError({})", shown(&self.0))
+    }
+}
 
 impl FromStr for Environment {
     type Err = EnvironmentParseError;
@@ -170,6 +190,17 @@ mod tests {
             "http://-host",
         ] {
             assert!(bad.parse::<Environment>().is_err(), "{bad}");
+        }
+        let message = |s: &str| s.parse::<Environment>().unwrap_err().to_string();
+        assert!(message("staging").starts_with("`staging` is not"));
+        for secret in [
+            "http://user:hunter2@host",
+            "http://h/?key=hunter2",
+            "hunter2hunter2hunter2hunter2",
+        ] {
+            let text = message(secret);
+            assert!(!text.contains("hunter2"), "{text}");
+            assert!(!format!("{:?}", secret.parse::<Environment>()).contains("hunter2"));
         }
     }
 }
