@@ -13,8 +13,8 @@ use narrative_keys::incident::{
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions};
 use narrative_keys::{
-    ApiKey, CATALOG, CreatedKey, Expiration, KeyStatus, KeyUpdate, NewKey, Permission,
-    PermissionSet, Preset, Resource, StatusPolicy, ValidationReport, explain,
+    CATALOG, CreatedKey, Expiration, KeyStatus, KeyUpdate, NewKey, Permission, PermissionSet,
+    Preset, Resource, StatusPolicy, ValidationReport, explain,
 };
 use serde_json::json;
 
@@ -170,12 +170,7 @@ async fn list(
         };
         keys.retain(|k| k.status(now, &policy) == wanted);
     }
-    keys.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then(a.id.cmp(&b.id))
-    });
+    keys.sort_by_cached_key(crate::output::display_order);
     if json {
         let out: Vec<KeyJson> = keys.iter().map(|k| KeyJson::new(k, now)).collect();
         print_json(&out)?;
@@ -949,14 +944,4 @@ async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
         );
     }
     Ok(0)
-}
-
-/// The order `list` shows: by name, case-insensitively, then id.
-pub fn sort_for_display(keys: &mut [ApiKey]) {
-    keys.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then(a.id.cmp(&b.id))
-    });
 }

@@ -10,6 +10,12 @@ use unicode_width::UnicodeWidthStr;
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 
+/// The order keys are listed in, everywhere: by name without regard to
+/// case, then by id. A sort key, so each name is lower-cased once per sort.
+pub fn display_order(key: &ApiKey) -> (String, String) {
+    (key.name.to_lowercase(), key.id.clone())
+}
+
 pub fn status_style(status: KeyStatus) -> Style {
     let color = match status {
         KeyStatus::Active => AnsiColor::Green,

@@ -13,7 +13,7 @@ use super::action::{Action, Effect};
 use super::form::{Form, FormMsg, Step};
 use super::input::TextInput;
 use super::modal::{IncidentModal, Modal, SecretEntry, SecretModal, slug};
-use crate::output::clean;
+use crate::output::{clean, display_order};
 
 pub const LOADING: &str = "Loading keys";
 pub const CREATING: &str = "Creating the key";
@@ -146,35 +146,22 @@ impl App {
             .iter()
             .filter(|k| needle.is_empty() || matches(k, &needle))
             .collect();
-        let by_name = |a: &&ApiKey, b: &&ApiKey| {
-            a.name
-                .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then_with(|| a.id.cmp(&b.id))
-        };
+        // Sort keys are computed once per key, not once per comparison: the
+        // list is sorted on every frame and may hold many thousands of keys.
         match self.sort {
-            SortBy::Name => keys.sort_by(by_name),
-            SortBy::Expiry => keys.sort_by(|a, b| {
-                // Soonest first; keys that never expire last.
-                let at = |k: &ApiKey| (k.expires_at.is_none(), k.expires_at);
-                at(a).cmp(&at(b)).then_with(|| by_name(a, b))
-            }),
-            SortBy::Status => keys.sort_by(|a, b| {
-                self.status_of(a)
-                    .cmp(&self.status_of(b))
-                    .then_with(|| a.expires_at.cmp(&b.expires_at))
-                    .then_with(|| by_name(a, b))
-            }),
+            SortBy::Name => keys.sort_by_cached_key(|k| display_order(k)),
+            // Soonest first; keys that never expire last.
+            SortBy::Expiry => keys
+                .sort_by_cached_key(|k| (k.expires_at.is_none(), k.expires_at, display_order(k))),
+            SortBy::Status => {
+                keys.sort_by_cached_key(|k| (self.status_of(k), k.expires_at, display_order(k)))
+            }
         }
         keys
     }
 
     pub fn selected_key(&self) -> Option<&ApiKey> {
         self.visible().get(self.selected).copied()
-    }
-
-    pub fn is_busy(&self) -> bool {
-        !self.busy.is_empty()
     }
 
     fn start(&mut self, what: &'static str) {
@@ -644,17 +631,20 @@ impl App {
         if self.marked.is_empty() {
             self.selected_key().into_iter().collect()
         } else {
-            self.visible()
-                .into_iter()
+            let visible = self.visible();
+            let mut out: Vec<&ApiKey> = visible
+                .iter()
+                .copied()
                 .filter(|k| self.marked.contains(&k.id))
-                .chain(
-                    // Marked keys hidden by the filter still count.
-                    self.keys
-                        .iter()
-                        .filter(|k| self.marked.contains(&k.id))
-                        .filter(|k| !self.visible().iter().any(|v| v.id == k.id)),
-                )
-                .collect()
+                .collect();
+            // Marked keys hidden by the filter still count.
+            out.extend(
+                self.keys
+                    .iter()
+                    .filter(|k| self.marked.contains(&k.id))
+                    .filter(|k| !visible.iter().any(|v| v.id == k.id)),
+            );
+            out
         }
     }
 

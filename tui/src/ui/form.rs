@@ -299,12 +299,6 @@ impl Form {
         }
     }
 
-    /// Whether a text input has the keyboard (so `?` and `q` are text).
-    pub fn is_typing(&self) -> bool {
-        self.step == Step::Name
-            || (self.step == Step::Expiration && self.choice() == ExpiryChoice::Date)
-    }
-
     fn apply_preset(&mut self, preset: Preset) {
         self.matrix.perms = preset.permissions(&[]);
         self.preset = Some(preset);
