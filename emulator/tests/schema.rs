@@ -1,48 +1,20 @@
 //! Responses validated against the schemas of the contract's OpenAPI document.
 //!
-//! The document lives outside the repository (`../shared/narrative-api/` beside
-//! the checkout, or the path in `NARRATIVE_API_OPENAPI`); without it these tests
-//! fail and say where they looked, rather than pass without checking anything.
+//! The document is read by `tests/contract/openapi.rs`, shared with the SDK's
+//! request test; without it these tests fail and say where they looked.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
-
-use std::path::PathBuf;
 
 use narrative_keys_emulator::Emulator;
 use serde_json::{Value, json};
 
-fn openapi() -> Value {
-    let path = std::env::var_os("NARRATIVE_API_OPENAPI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/narrative-api/access-tokens.openapi.json")
-        });
-    match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).unwrap(),
-        Err(e) => panic!(
-            "the OpenAPI contract is absent at {} ({e}): check out beside shared/ or set NARRATIVE_API_OPENAPI to its path",
-            path.display()
-        ),
-    }
-}
-
-fn check(doc: &Value, schema: &str, instance: &Value) {
-    let root = json!({
-        "$ref": format!("#/components/schemas/{schema}"),
-        "components": doc["components"],
-    });
-    let validator = jsonschema::validator_for(&root).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{schema}: {errors:?}\n{instance:#}");
-}
+#[path = "../../tests/contract/openapi.rs"]
+mod contract;
+use contract::assert_valid as check;
 
 #[tokio::test]
 async fn responses_match_the_contract() {
-    let doc = openapi();
+    let doc = contract::document();
     let emu = Emulator::builder().start().await.unwrap();
     let admin = emu.admin_key().unwrap().to_owned();
     let client = reqwest::Client::new();

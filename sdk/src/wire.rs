@@ -80,43 +80,20 @@ pub(crate) struct ErrorBody {
 }
 
 #[cfg(test)]
+#[path = "../../tests/contract/openapi.rs"]
+mod contract;
+
+#[cfg(test)]
 mod tests {
     //! Every request body the SDK sends, validated against the request schemas
     //! of the contract's OpenAPI document (read at test time from shared/).
     use super::*;
     use crate::{Expiration, KeyUpdate, NewKey, Permission, PermissionSet, Preset};
     use chrono::NaiveDate;
-    use serde_json::{Value, json};
-
-    fn contract() -> Value {
-        let path = std::env::var_os("NARRATIVE_API_OPENAPI")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../../shared/narrative-api/access-tokens.openapi.json")
-            });
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-            panic!(
-                "the OpenAPI contract is absent at {} ({e}): check out beside shared/ or set NARRATIVE_API_OPENAPI",
-                path.display()
-            )
-        });
-        serde_json::from_slice(&bytes).unwrap()
-    }
-
-    fn assert_valid(doc: &Value, schema: &str, body: &Value) {
-        let root = json!({ "$ref": format!("#/components/schemas/{schema}"), "components": doc["components"] });
-        let validator = jsonschema::options()
-            .should_validate_formats(true)
-            .build(&root)
-            .unwrap();
-        let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{schema}: {errors:?} in {body}");
-    }
 
     #[test]
     fn requests_match_the_contract() {
-        let doc = contract();
+        let doc = contract::document();
         let now = chrono::Utc::now();
         let odd: PermissionSet = [
             Permission::new(crate::AccessLevel::Revise, "uploads"),
@@ -143,7 +120,7 @@ mod tests {
         ];
         for key in &keys {
             let body = serde_json::to_value(CreateRequest::from(key)).unwrap();
-            assert_valid(&doc, "request", &body);
+            contract::assert_valid(&doc, "request", &body);
         }
         let updates = [
             KeyUpdate::new().name("x"),
@@ -155,7 +132,7 @@ mod tests {
         ];
         for update in &updates {
             let body = serde_json::to_value(UpdateRequest::from(update)).unwrap();
-            assert_valid(&doc, "update_request", &body);
+            contract::assert_valid(&doc, "update_request", &body);
             assert!(
                 body.as_object().unwrap().values().all(|v| !v.is_null()),
                 "no nulls: {body}"
