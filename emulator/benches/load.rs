@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use narrative_keys::{Client, Environment, KeyUpdate, NewKey, Permission, RetryPolicy};
-use narrative_keys_emulator::{Db, Emulator};
+use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, Emulator};
 
 const CLIENTS: usize = 64;
 const ADMIN: &str = "load-admin";
@@ -139,7 +139,7 @@ async fn main() {
         .list_keys()
         .unwrap()
         .into_iter()
-        .filter(|k| k.name != "bootstrap admin")
+        .filter(|k| k.name != BOOTSTRAP_KEY_NAME)
         .map(|k| (k.id.to_string(), k.name))
         .collect();
     let lost = expected

@@ -284,6 +284,11 @@ impl Store {
         Ok(key)
     }
 
+    /// The names of all keys, oldest first: what tests compare the store with.
+    pub fn key_names(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.list_keys()?.into_iter().map(|k| k.name).collect())
+    }
+
     /// All keys, oldest first.
     pub fn list_keys(&self) -> Result<Vec<StoredKey>, StoreError> {
         let conn = self.lock()?;

@@ -18,7 +18,7 @@ use narrative_keys::incident::{self, IncidentOptions, Selection};
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions, rotate};
 use narrative_keys::{Expiration, KeyUpdate, NewKey, Permission};
-use narrative_keys_emulator::{Db, FaultConfig, RunningEmulator};
+use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, FaultConfig, RunningEmulator};
 use tracing_subscriber::layer::SubscriberExt;
 
 /// Counts the client's "retrying" events.
@@ -57,7 +57,7 @@ impl Ledger {
             .list_keys()
             .unwrap()
             .into_iter()
-            .filter(|k| k.name != "bootstrap admin")
+            .filter(|k| k.name != BOOTSTRAP_KEY_NAME)
             .map(|k| (k.id.to_string(), k.name))
             .collect();
         let missing = self

@@ -382,13 +382,7 @@ async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
         "{:?}",
         second.failed().collect::<Vec<_>>()
     );
-    let left: Vec<String> = emu
-        .store()
-        .list_keys()
-        .unwrap()
-        .into_iter()
-        .map(|k| k.name)
-        .collect();
+    let left: Vec<String> = emu.store().key_names().unwrap();
     assert_eq!(left, ["bootstrap admin", "bystander"], "{left:?}");
     assert!(
         emu.store()
@@ -531,14 +525,7 @@ async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() 
         tokio::spawn(async move { incident::execute(&client, &plan, &options).await })
     };
     // Cut in once every key is revoked and a few replacements exist.
-    let names = |emu: &RunningEmulator| -> Vec<String> {
-        emu.store()
-            .list_keys()
-            .unwrap()
-            .into_iter()
-            .map(|k| k.name)
-            .collect()
-    };
+    let names = |emu: &RunningEmulator| -> Vec<String> { emu.store().key_names().unwrap() };
     loop {
         let stored = emu.store().list_keys().unwrap();
         let originals = stored

@@ -436,13 +436,7 @@ async fn incident_dry_run_then_revoke_replace_and_report() {
             .unwrap()
             .starts_with("# API key incident report")
     );
-    let names: Vec<String> = emu
-        .store()
-        .list_keys()
-        .unwrap()
-        .into_iter()
-        .map(|k| k.name)
-        .collect();
+    let names: Vec<String> = emu.store().key_names().unwrap();
     assert!(!names.contains(&"safe".to_owned()));
 }
 
@@ -812,13 +806,7 @@ async fn incident_resume_creates_the_missing_replacements_once() {
     assert!(stdout(&out).contains("## Replacements found already created"));
     assert!(stdout(&out).contains("- Resumed: "));
 
-    let names: Vec<String> = emu
-        .store()
-        .list_keys()
-        .unwrap()
-        .into_iter()
-        .map(|k| k.name)
-        .collect();
+    let names: Vec<String> = emu.store().key_names().unwrap();
     for name in ["leaked-0", "leaked-1", "leaked-2", "leaked-future"] {
         assert_eq!(
             names.iter().filter(|n| *n == name).count(),

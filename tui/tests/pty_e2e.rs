@@ -248,13 +248,7 @@ fn create_see_the_secret_once_revoke_quit() {
     assert!(status.success(), "{status:?}");
     tui.assert_restored();
 
-    let names: Vec<String> = emu
-        .store()
-        .list_keys()
-        .unwrap()
-        .into_iter()
-        .map(|k| k.name)
-        .collect();
+    let names: Vec<String> = emu.store().key_names().unwrap();
     assert_eq!(names, ["bootstrap admin"], "the new key is gone");
     let log = std::fs::read_to_string(&log).unwrap();
     assert!(log.contains("first frame drawn"), "{log}");
