@@ -18,6 +18,13 @@ struct Reply {
 }
 
 impl Reply {
+    async fn read(resp: reqwest::Response) -> Reply {
+        Reply {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            text: resp.text().await.unwrap(),
+        }
+    }
     fn json(&self) -> Value {
         serde_json::from_str(&self.text)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text))
@@ -57,12 +64,25 @@ async fn send(
     if let Some(b) = body {
         req = req.json(&b);
     }
-    let resp = req.send().await.unwrap();
-    Reply {
-        status: resp.status(),
-        headers: resp.headers().clone(),
-        text: resp.text().await.unwrap(),
+    Reply::read(req.send().await.unwrap()).await
+}
+
+/// A POST to the keys endpoint with this exact body and content type (none
+/// when `None`), for what `send`'s JSON body cannot express.
+async fn post_raw(
+    emu: &RunningEmulator,
+    key: &str,
+    content_type: Option<&str>,
+    body: &'static str,
+) -> Reply {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}{TOKENS}", emu.url()))
+        .bearer_auth(key)
+        .body(body);
+    if let Some(t) = content_type {
+        req = req.header("content-type", t);
     }
+    Reply::read(req.send().await.unwrap()).await
 }
 
 fn admin(emu: &RunningEmulator) -> String {
@@ -520,15 +540,8 @@ async fn invalid_requests_are_400_with_a_sentence() {
         );
     }
     // Unparseable JSON.
-    let r = reqwest::Client::new()
-        .post(format!("{}{TOKENS}", emu.url()))
-        .bearer_auth(&admin)
-        .header("content-type", "application/json")
-        .body("{\"name\": ")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    let r = post_raw(&emu, &admin, Some("application/json"), "{\"name\": ").await;
+    assert_eq!(r.status, 400);
     // Exactly 128 characters is fine, and is trimmed.
     let long = "y".repeat(128);
     let r = create(&emu, &admin, json!({"name": format!(" {long} ")})).await;
@@ -596,14 +609,6 @@ async fn unknown_resources_and_wire_levels_round_trip() {
 async fn every_error_is_json() {
     let emu = start().await;
     let admin = admin(&emu);
-    let client = reqwest::Client::new();
-    let reply = |r: reqwest::Response| async move {
-        Reply {
-            status: r.status(),
-            headers: r.headers().clone(),
-            text: r.text().await.unwrap(),
-        }
-    };
 
     send(&emu, Method::GET, "/no/such/route", Some(&admin), None)
         .await
@@ -650,33 +655,16 @@ async fn every_error_is_json() {
     assert!(raw.contains("\"error_description\""), "{raw}");
 
     // Missing and wrong content type.
-    let r = client
-        .post(format!("{}{TOKENS}", emu.url()))
-        .bearer_auth(&admin)
-        .body("{\"name\": \"x\"}")
-        .send()
+    let body = "{\"name\": \"x\"}";
+    post_raw(&emu, &admin, None, body)
         .await
-        .unwrap();
-    reply(r).await.error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let r = client
-        .post(format!("{}{TOKENS}", emu.url()))
-        .bearer_auth(&admin)
-        .header("content-type", "text/plain")
-        .body("{\"name\": \"x\"}")
-        .send()
+        .error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    post_raw(&emu, &admin, Some("text/plain"), body)
         .await
-        .unwrap();
-    reply(r).await.error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        .error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
     // JSON with a charset parameter is fine.
-    let r = client
-        .post(format!("{}{TOKENS}", emu.url()))
-        .bearer_auth(&admin)
-        .header("content-type", "application/json; charset=utf-8")
-        .body("{\"name\": \"x\"}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let r = post_raw(&emu, &admin, Some("application/json; charset=utf-8"), body).await;
+    assert_eq!(r.status, 200);
     assert_eq!(emu.store().count().unwrap(), 2);
     emu.shutdown().await;
 }
