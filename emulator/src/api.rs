@@ -84,7 +84,8 @@ impl Default for Identity {
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub store: Store,
-    pub identity: Arc<Identity>,
+    /// The `/whoami` body: the identity never changes, so it is encoded once.
+    pub whoami: Bytes,
     pub faults: Arc<Faults>,
     pub latency: Duration,
 }
@@ -306,28 +307,41 @@ async fn delete_key(
 }
 
 async fn whoami(State(st): State<AppState>, _caller: Caller) -> Response {
-    let id = &st.identity;
-    let permissions: Vec<Value> = WHOAMI_RESOURCES
-        .iter()
-        .map(|r| json!({"resource": r, "access": ["read", "write"]}))
-        .collect();
-    // Optional fields are omitted rather than sent as null: the schema types
-    // them as plain strings.
-    Json(json!({
-        "user_id": id.user_id,
-        "name": id.user_name,
-        "company_access_list": [id.company_id],
-        "current_company_scope": {
-            "company_id": id.company_id,
-            "slug": id.company_slug,
-            "name": id.company_name,
-            "status": "active",
-            "visibility": "visible",
-        },
-        "permissions": permissions,
-        "created_at": format_instant(id.created_at),
-    }))
-    .into_response()
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        st.whoami.clone(),
+    )
+        .into_response()
+}
+
+impl Identity {
+    /// The `/whoami` answer for this identity.
+    pub(crate) fn whoami_body(&self) -> Bytes {
+        let permissions: Vec<Value> = WHOAMI_RESOURCES
+            .iter()
+            .map(|r| json!({"resource": r, "access": ["read", "write"]}))
+            .collect();
+        // Optional fields are omitted rather than sent as null: the schema types
+        // them as plain strings.
+        let body = json!({
+            "user_id": self.user_id,
+            "name": self.user_name,
+            "company_access_list": [self.company_id],
+            "current_company_scope": {
+                "company_id": self.company_id,
+                "slug": self.company_slug,
+                "name": self.company_name,
+                "status": "active",
+                "visibility": "visible",
+            },
+            "permissions": permissions,
+            "created_at": format_instant(self.created_at),
+        });
+        Bytes::from(body.to_string())
+    }
 }
 
 async fn not_found(method: Method, uri: axum::http::Uri) -> ApiError {

@@ -143,7 +143,7 @@ impl EmulatorBuilder {
         let faults = Arc::new(Faults::new(self.faults));
         let state = AppState {
             store: store.clone(),
-            identity: Arc::new(self.identity),
+            whoami: self.identity.whoami_body(),
             faults: faults.clone(),
             latency: self.latency,
         };
