@@ -5,30 +5,42 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
-use narrative_keys_emulator::Emulator;
+use narrative_keys_emulator::{Emulator, RunningEmulator};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 #[path = "../../tests/contract/openapi.rs"]
 mod contract;
 use contract::assert_valid as check;
 
+const TOKENS: &str = "/access-tokens/tokens";
+
+/// The JSON answer to one request, authenticated with `key` if given.
+async fn call(
+    emu: &RunningEmulator,
+    method: Method,
+    path: &str,
+    key: Option<&str>,
+    body: Option<&Value>,
+) -> Value {
+    let mut req = reqwest::Client::new().request(method, format!("{}{path}", emu.url()));
+    if let Some(k) = key {
+        req = req.bearer_auth(k);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn responses_match_the_contract() {
     let doc = contract::document();
     let emu = Emulator::builder().start().await.unwrap();
     let admin = emu.admin_key().unwrap().to_owned();
-    let client = reqwest::Client::new();
-    let url = |p: &str| format!("{}{p}", emu.url());
+    let admin = Some(admin.as_str());
 
-    let whoami: Value = client
-        .get(url("/whoami"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let whoami = call(&emu, Method::GET, "/whoami", admin, None).await;
     check(&doc, "WhoamiResponse", &whoami);
 
     let request = json!({
@@ -36,42 +48,18 @@ async fn responses_match_the_contract() {
         "permissions": [{"access": "read", "resource": "datasets"}, {"access": "revise", "resource": "uploads"}],
         "expires_at": "2099-12-31T23:59:59.5Z",
     });
-    let created: Value = client
-        .post(url("/access-tokens/tokens"))
-        .bearer_auth(&admin)
-        .json(&request)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = call(&emu, Method::POST, TOKENS, admin, Some(&request)).await;
     check(&doc, "tokens_AccessToken", &created);
     let id = created["id"].as_str().unwrap();
 
-    let got: Value = client
-        .get(url(&format!("/access-tokens/tokens/{id}")))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let one = format!("{TOKENS}/{id}");
+    let got = call(&emu, Method::GET, &one, admin, None).await;
     check(&doc, "get_response", &got);
 
     // The bootstrap key never expires and is sent with `"expires_at": null`,
     // which the document's `type: string` does not allow (a documented
     // deviation); keys with an expiration match the list schema exactly.
-    let list: Value = client
-        .get(url("/access-tokens/tokens"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = call(&emu, Method::GET, TOKENS, admin, None).await;
     let expiring: Vec<Value> = list["records"]
         .as_array()
         .unwrap()
@@ -83,26 +71,10 @@ async fn responses_match_the_contract() {
     check(&doc, "response", &json!({ "records": expiring }));
 
     let update = json!({"name": "renamed"});
-    let updated: Value = client
-        .put(url(&format!("/access-tokens/tokens/{id}")))
-        .bearer_auth(&admin)
-        .json(&update)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let updated = call(&emu, Method::PUT, &one, admin, Some(&update)).await;
     check(&doc, "AccessTokenWithoutCredentials", &updated);
 
-    let err: Value = client
-        .get(url("/access-tokens/tokens"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let err = call(&emu, Method::GET, TOKENS, None, None).await;
     check(&doc, "Error", &err);
     emu.shutdown().await;
 }
