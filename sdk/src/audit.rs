@@ -78,7 +78,7 @@ pub fn audit(keys: &[ApiKey], options: &AuditOptions) -> Vec<Finding> {
     // rather than in a map: the sort is already in the npm package, a map
     // would add its code.
     let mut by_name: Vec<&ApiKey> = keys.iter().collect();
-    by_name.sort_by(|a, b| a.name.trim().cmp(b.name.trim()));
+    crate::order::sort_by(&mut by_name, |a, b| a.name.trim().cmp(b.name.trim()));
     for same in by_name
         .chunk_by(|a, b| a.name.trim() == b.name.trim())
         .filter(|same| same.len() > 1)
@@ -96,8 +96,7 @@ pub fn audit(keys: &[ApiKey], options: &AuditOptions) -> Vec<Finding> {
             ));
         }
     }
-    // Stable: keeps key order within a severity.
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    most_severe_first(&mut findings);
     findings
 }
 
@@ -105,8 +104,13 @@ pub fn audit(keys: &[ApiKey], options: &AuditOptions) -> Vec<Finding> {
 pub fn audit_one(key: &ApiKey, options: &AuditOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
     audit_key(key, options, &mut findings);
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    most_severe_first(&mut findings);
     findings
+}
+
+/// Stable: keeps key order within a severity.
+fn most_severe_first(findings: &mut Vec<Finding>) {
+    crate::order::sort_by(findings, |a, b| b.severity.cmp(&a.severity));
 }
 
 fn audit_key(key: &ApiKey, o: &AuditOptions, out: &mut Vec<Finding>) {

@@ -383,11 +383,10 @@ pub mod decode {
     use crate::wire;
 
     fn body<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+        serde_json::from_slice(bytes).map_err(|e| Error::Decode {
             status,
-            path: e.path().to_string(),
-            message: without_values(&e.inner().to_string()),
+            path: crate::json_path::of_error(bytes, &e),
+            message: without_values(&e.to_string()),
         })
     }
 

@@ -43,7 +43,7 @@ impl Expiration {
         if text.eq_ignore_ascii_case("never") || text.eq_ignore_ascii_case("none") {
             return Ok(Self::Never);
         }
-        if let Ok(date) = text.parse::<NaiveDate>() {
+        if let Some(date) = crate::instant::parse_date(text) {
             return Ok(Self::OnDate(date));
         }
         if let Ok(at) = DateTime::parse_from_rfc3339(text) {

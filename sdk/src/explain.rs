@@ -60,10 +60,9 @@ pub fn explain(permissions: &PermissionSet) -> Explanation {
             .filter_map(|(r, levels)| Some((r.entry()?, *r, levels)))
             .filter(|(e, _, _)| e.group == group)
             .collect();
-        entries.sort_by_key(|(e, _, _)| {
-            crate::catalog::CATALOG
-                .iter()
-                .position(|c| c.wire == e.wire)
+        crate::order::sort_by(&mut entries, |(a, _, _), (b, _, _)| {
+            let position = |wire| crate::catalog::CATALOG.iter().position(|c| c.wire == wire);
+            position(a.wire).cmp(&position(b.wire))
         });
         if entries.is_empty() {
             continue;

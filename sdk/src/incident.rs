@@ -5,9 +5,8 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use wildmatch::WildMatch;
 
 use crate::client::Client;
 use crate::error::Error;
@@ -23,7 +22,8 @@ use crate::validation::{Field, Severity, ValidationReport};
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     pub ids: Vec<String>,
-    /// A glob on the name: `*` any run, `?` one character; case-insensitive.
+    /// A glob on the name: `*` any run, `?` one character; ASCII letters
+    /// match either case (other characters exactly).
     pub name_matches: Option<String>,
     /// Keys holding every one of these permissions.
     pub holding: Vec<Permission>,
@@ -45,7 +45,7 @@ impl Selection {
             && self
                 .name_matches
                 .as_ref()
-                .is_none_or(|g| WildMatch::new_case_insensitive(g).matches(&key.name))
+                .is_none_or(|g| glob_matches(g, &key.name))
             && self.holding.iter().all(|p| key.permissions.contains(p))
             && (self.statuses.is_empty()
                 || self
@@ -133,6 +133,7 @@ impl Default for IncidentOptions {
 
 /// A key as the report records it: never a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "crate::wire::Key")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ReportedKey {
     pub id: String,
@@ -140,6 +141,13 @@ pub struct ReportedKey {
     pub permissions: PermissionSet,
     #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Read from a report as keys are read from the API (see `wire::Key`).
+impl From<crate::wire::Key> for ReportedKey {
+    fn from(k: crate::wire::Key) -> Self {
+        Self::from(&ApiKey::from(k))
+    }
 }
 
 impl From<&ApiKey> for ReportedKey {
@@ -209,9 +217,11 @@ pub struct Failure {
 pub struct IncidentReport {
     pub environment: String,
     /// When the incident began: kept by every resume.
+    #[serde(deserialize_with = "crate::instant::serde_rfc3339::one")]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub started_at: DateTime<Utc>,
     /// When the last run (the incident or its latest resume) ended.
+    #[serde(deserialize_with = "crate::instant::serde_rfc3339::one")]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub finished_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,7 +247,7 @@ pub struct IncidentReport {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub replacement_expiration: Option<Expiration>,
     /// When each resume of this incident started.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::instant::serde_rfc3339::many")]
     #[cfg_attr(feature = "wasm", tsify(type = "string[]"))]
     pub resumed_at: Vec<DateTime<Utc>>,
 }
@@ -495,11 +505,10 @@ impl IncidentReport {
                 column: e.column(),
             });
         }
-        let not_a_report =
-            |e: serde_path_to_error::Error<serde_json::Error>| ReportReadError::NotAReport {
-                path: e.path().to_string(),
-                message: without_values(e.inner()),
-            };
+        let not_a_report = |e: serde_json::Error| ReportReadError::NotAReport {
+            path: crate::json_path::of_error(body.as_bytes(), &e),
+            message: without_values(&e),
+        };
         let wrapped = matches!(
             serde_json::from_str::<Shape>(body),
             Ok(Shape {
@@ -507,13 +516,12 @@ impl IncidentReport {
                 revoked: None
             })
         );
-        let mut de = serde_json::Deserializer::from_str(body);
         if wrapped {
-            serde_path_to_error::deserialize::<_, WithSecrets>(&mut de)
+            serde_json::from_str::<WithSecrets>(body)
                 .map(|w| w.report)
                 .map_err(not_a_report)
         } else {
-            serde_path_to_error::deserialize(&mut de).map_err(not_a_report)
+            serde_json::from_str(body).map_err(not_a_report)
         }
     }
 
@@ -562,6 +570,39 @@ fn without_values(e: &serde_json::Error) -> String {
     crate::error::without_values(&e.to_string())
 }
 
+/// `*` matches any run of characters, `?` exactly one; ASCII letters match
+/// either case. Written out rather than taken from a glob crate: their
+/// Unicode case folding adds a 14 KB table to the npm package.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    let (mut p, mut t) = (0, 0);
+    // After a `*`: where the pattern resumes, and the text position it was tried at.
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p + 1, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c.eq_ignore_ascii_case(&text[t]) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                // Let the last `*` swallow one more character, and retry.
+                Some((resume, tried)) => {
+                    star = Some((resume, tried + 1));
+                    p = resume;
+                    t = tried + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
 fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
@@ -593,7 +634,7 @@ mod recorded_expiration {
         if text == "never" {
             return Ok(Some(Expiration::Never));
         }
-        if let Ok(date) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        if let Some(date) = crate::instant::parse_date(&text) {
             return Ok(Some(Expiration::OnDate(date)));
         }
         DateTime::parse_from_rfc3339(&text)
@@ -753,6 +794,44 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         "2026-11-26T10:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn name_globs() {
+        let yes = [
+            ("ci-*", "ci-deploy"),
+            ("CI-*", "ci-deploy"),
+            ("*", ""),
+            ("*", "anything at all"),
+            ("*-prod", "billing-prod"),
+            ("a?c", "abc"),
+            ("a*b*c", "aXXbYYc"),
+            ("*a*", "banana"),
+            ("a*a", "aa"),
+            ("Café *", "café au lait"),
+            ("*ö?", "Köln-ö1"),
+            ("literal", "LITERAL"),
+        ];
+        for (pattern, name) in yes {
+            assert!(glob_matches(pattern, name), "{pattern} should match {name}");
+        }
+        let no = [
+            ("ci-*", "prod-ci-deploy"),
+            ("a?c", "ac"),
+            ("a?c", "abbc"),
+            ("*-prod", "billing-prod-2"),
+            ("a*b*c", "aXXbYY"),
+            ("", "x"),
+            ("x", ""),
+            // Non-ASCII letters compare exactly.
+            ("ÄRGER", "ärger"),
+        ];
+        for (pattern, name) in no {
+            assert!(
+                !glob_matches(pattern, name),
+                "{pattern} should not match {name}"
+            );
+        }
     }
 
     fn key(id: &str, name: &str, perms: &str) -> ApiKey {

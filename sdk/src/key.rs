@@ -12,6 +12,7 @@ use crate::validation::{self, Field, Severity, ValidationReport};
 
 /// An API key as listed: everything but its secret, which exists only at creation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "crate::wire::Key")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ApiKey {
     pub id: String,
@@ -19,9 +20,20 @@ pub struct ApiKey {
     pub permissions: PermissionSet,
     /// `None`: the key never expires. The API document marks the field
     /// required, but keys without an expiration exist; missing and `null` both
-    /// read as never (serde reads a missing `Option` as `None`).
+    /// read as never.
     #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::wire::Key> for ApiKey {
+    fn from(k: crate::wire::Key) -> Self {
+        Self {
+            id: k.id,
+            name: k.name,
+            permissions: k.permissions,
+            expires_at: k.expires_at,
+        }
+    }
 }
 
 impl ApiKey {

@@ -210,7 +210,7 @@ impl fmt::Display for PermissionSet {
 impl FromIterator<Permission> for PermissionSet {
     fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Self {
         let mut v: Vec<Permission> = iter.into_iter().collect();
-        v.sort();
+        crate::order::sort_by(&mut v, Ord::cmp);
         v.dedup();
         Self(v)
     }

@@ -62,12 +62,8 @@ pub(crate) fn parse_retry_after(
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    Some(
-        (at.with_timezone(&chrono::Utc) - now)
-            .to_std()
-            .unwrap_or(Duration::ZERO),
-    )
+    let at = crate::instant::parse_http_date(value)?;
+    Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
 /// Sleeps without blocking: tokio's timer natively, the browser's timer on wasm.

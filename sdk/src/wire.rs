@@ -53,6 +53,19 @@ pub(crate) struct ListResponse {
     pub records: Vec<ApiKey>,
 }
 
+/// `AccessTokenWithoutCredentials`: a key as the API lists it, read into
+/// [`ApiKey`] (and the incident report's `ReportedKey`, which has the same
+/// fields). A missing or `null` `expires_at` reads as never: the API document
+/// marks the field required, but keys without an expiration exist.
+#[derive(Deserialize)]
+pub(crate) struct Key {
+    pub id: String,
+    pub name: String,
+    pub permissions: PermissionSet,
+    #[serde(default, deserialize_with = "crate::instant::serde_rfc3339::option")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// `get_response`: one key.
 #[derive(Deserialize)]
 pub(crate) struct GetResponse {
@@ -65,7 +78,7 @@ pub(crate) struct CreateResponse {
     pub id: String,
     pub name: String,
     pub permissions: PermissionSet,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::instant::serde_rfc3339::option")]
     pub expires_at: Option<DateTime<Utc>>,
     pub access_token: Secret,
 }

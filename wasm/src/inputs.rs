@@ -1,7 +1,7 @@
 //! What JavaScript passes in: camelCase objects made JSON by the wrapper
 //! (`Date`s become ISO-8601 strings there), read into the SDK's types.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use narrative_keys as sdk;
 use narrative_keys::{AccessLevel, KeyStatus, Permission, Resource};
 use serde::Deserialize;
@@ -47,10 +47,7 @@ pub fn instant(value: Option<&str>, what: &str) -> Result<Option<DateTime<Utc>>,
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(Some(at.with_timezone(&Utc)));
     }
-    if let Some(at) = text
-        .parse::<NaiveDate>()
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    if let Some(at) = narrative_keys::instant::parse_date(text).and_then(|d| d.and_hms_opt(0, 0, 0))
     {
         return Ok(Some(at.and_utc()));
     }

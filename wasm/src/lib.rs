@@ -26,6 +26,10 @@
 // at once: their size does not matter, and boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 mod api;
 pub mod error;
 mod inputs;
