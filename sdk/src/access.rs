@@ -82,7 +82,17 @@ impl Serialize for AccessLevel {
 
 impl<'de> Deserialize<'de> for AccessLevel {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = std::borrow::Cow::<str>::deserialize(d)?;
-        Ok(Self::from_wire(&s))
+        // A visitor rather than `String`: known levels need no allocation.
+        struct Level;
+        impl serde::de::Visitor<'_> for Level {
+            type Value = AccessLevel;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an access level such as read or write")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AccessLevel, E> {
+                Ok(AccessLevel::from_wire(v))
+            }
+        }
+        d.deserialize_str(Level)
     }
 }

@@ -20,6 +20,12 @@ impl Resource {
     /// A resource from a wire value. Never fails.
     pub fn new(name: impl Into<String>) -> Self {
         let name = name.into();
+        // Only a hyphenated name can differ from its wire form; the rest are
+        // kept as they are without searching the catalog (a list of 1,000
+        // keys reads thousands of these).
+        if !name.contains('-') {
+            return Self(name);
+        }
         match catalog::lookup(&name) {
             Some(entry) if entry.wire != name => Self(entry.wire.to_owned()),
             _ => Self(name),

@@ -80,7 +80,9 @@ pub fn environment_name(options: &str) -> String {
 
 #[wasm_bindgen(js_name = listKeys)]
 pub fn list_keys(options: &str) -> u32 {
-    task(options, |c| async move { to_json(&c.list_keys().await?) })
+    task(options, |c| async move {
+        Ok(keys_to_json(&c.list_keys().await?))
+    })
 }
 
 #[wasm_bindgen(js_name = getKey)]
