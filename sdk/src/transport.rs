@@ -196,15 +196,17 @@ mod fetch {
     use js_sys::{Promise, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{AbortSignal, Headers, Request, RequestInit, Response as JsResponse};
+    use web_sys::{AbortSignal, Headers, RequestInit, Response as JsResponse};
 
     use super::*;
 
     #[wasm_bindgen::prelude::wasm_bindgen]
     extern "C" {
         /// The global `fetch`: the same in browsers, workers and Node 18+.
+        /// Given the URL and options rather than a `Request`, which it would
+        /// copy into a new one (with a new abort signal) anyway.
         #[wasm_bindgen(js_name = fetch)]
-        fn global_fetch(request: &Request) -> Promise;
+        fn global_fetch(url: &str, init: &RequestInit) -> Promise;
     }
 
     pub(crate) struct Transport {
@@ -250,11 +252,9 @@ mod fetch {
             init.set_headers(&headers);
             let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
             init.set_signal(Some(&AbortSignal::timeout_with_u32(millis)));
-            let request = Request::new_with_str_and_init(url, &init)
-                .map_err(|e| Error::Config(format!("cannot form a request: {}", describe(&e))))?;
             // A rejected fetch means no response at all: the server was not
             // reached, or the timeout fired.
-            let response: JsResponse = JsFuture::from(global_fetch(&request))
+            let response: JsResponse = JsFuture::from(global_fetch(url, &init))
                 .await
                 .map_err(|e| failed(TransportKind::Connect, &e))?
                 .unchecked_into();
