@@ -506,3 +506,29 @@ fn no_color_draws_without_colour() {
         assert!(screen.contains(symbol), "{symbol}");
     }
 }
+
+#[test]
+fn an_idle_tick_redraws_only_when_the_minute_changes() {
+    let mut app = loaded_app();
+    let tick = |app: &mut App, seconds: i64| {
+        app.update(Action::Tick(now() + chrono::Duration::seconds(seconds)));
+        app.screen_changed
+    };
+    // Idle, same minute: nothing on screen can change (no spinner, times to the minute).
+    assert!(!tick(&mut app, 10));
+    assert!(!tick(&mut app, 59));
+    let spinner = app.spinner;
+    // A new minute can change "in 3 h" or a status.
+    assert!(tick(&mut app, 60));
+    assert!(!tick(&mut app, 70));
+    assert_eq!(app.spinner, spinner, "the spinner only turns while busy");
+    // A key press always redraws.
+    ch(&mut app, 's');
+    assert!(app.screen_changed);
+    // While keys load, the spinner turns on every tick.
+    assert!(matches!(ch(&mut app, 'R'), Some(Effect::LoadKeys)));
+    assert!(!app.busy.is_empty(), "R reloads the keys");
+    assert!(tick(&mut app, 75));
+    assert!(tick(&mut app, 76));
+    assert_eq!(app.spinner, spinner + 2);
+}

@@ -88,6 +88,10 @@ pub struct App {
     pub should_quit: bool,
     /// Select this key once the list next loads (a key just created).
     pub select_id: Option<String>,
+    /// Whether the last action may have changed the screen. Every action
+    /// does but an idle tick: the screen shows the time to the minute, and
+    /// the spinner only while something is in flight.
+    pub screen_changed: bool,
 }
 
 impl App {
@@ -113,6 +117,7 @@ impl App {
             status: None,
             should_quit: false,
             select_id: None,
+            screen_changed: true,
         }
     }
 
@@ -210,12 +215,18 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        self.screen_changed = true;
         match action {
             Action::Key(key) => self.on_key(key),
             Action::Resize(..) => None,
             Action::Tick(now) => {
+                let busy = !self.busy.is_empty();
+                self.screen_changed =
+                    busy || now.timestamp().div_euclid(60) != self.now.timestamp().div_euclid(60);
                 self.now = now;
-                self.spinner = self.spinner.wrapping_add(1);
+                if busy {
+                    self.spinner = self.spinner.wrapping_add(1);
+                }
                 None
             }
             Action::Quit => {

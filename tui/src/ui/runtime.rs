@@ -239,7 +239,9 @@ pub async fn run(client: Client, label: String, demo: bool, started: Instant) ->
         if app.should_quit || PANICKED.load(Ordering::SeqCst) {
             break;
         }
-        draw(&mut terminal, &app, theme)?;
+        if app.screen_changed {
+            draw(&mut terminal, &app, theme)?;
+        }
     }
     // Any secret still on screen is dropped (and zeroed) with the app.
     drop(app);
