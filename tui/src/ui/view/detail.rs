@@ -69,8 +69,14 @@ pub fn audit_lines(
     lines
 }
 
-pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect, focused: bool) {
-    let key = app.selected_key();
+pub fn render(
+    app: &App,
+    key: Option<&ApiKey>,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    focused: bool,
+) {
     let title = match key {
         Some(k) => format!(
             " {} ",

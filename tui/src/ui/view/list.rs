@@ -1,5 +1,6 @@
 //! The key list: status symbol, name, compact permissions, expiry.
 
+use narrative_keys::ApiKey;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -17,8 +18,14 @@ fn pad(s: &str, width: usize) -> String {
     format!("{t}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect, focused: bool) {
-    let visible = app.visible();
+pub fn render(
+    app: &App,
+    visible: &[&ApiKey],
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    focused: bool,
+) {
     let mut title = vec![Span::styled(
         format!(" Keys ({}", visible.len()),
         theme.bold(),

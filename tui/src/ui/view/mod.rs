@@ -41,6 +41,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     ])
     .areas(frame.area());
     render_header(app, theme, frame, header);
+    // Filtered and sorted once per frame, for the list, the detail and the status line.
+    let visible = app.visible();
     match &app.form {
         Some(f) => form::render(f, app, theme, frame, body),
         None => {
@@ -53,11 +55,26 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
                     Layout::vertical([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
                 (l, d)
             };
-            list::render(app, theme, frame, list_area, app.focus == Pane::List);
-            detail::render(app, theme, frame, detail_area, app.focus == Pane::Detail);
+            list::render(
+                app,
+                &visible,
+                theme,
+                frame,
+                list_area,
+                app.focus == Pane::List,
+            );
+            let selected = visible.get(app.selected).copied();
+            detail::render(
+                app,
+                selected,
+                theme,
+                frame,
+                detail_area,
+                app.focus == Pane::Detail,
+            );
         }
     }
-    render_status(app, theme, frame, status);
+    render_status(app, visible.len(), theme, frame, status);
     render_hints(app, theme, frame, hints);
     if let Some(m) = &app.modal {
         modal::render(m, app, theme, frame, body);
@@ -109,10 +126,10 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     if app.filtering {
-        let n = app.visible().len();
+        let n = matches;
         spans.push(Span::styled("/", theme.key()));
         spans.push(Span::raw(clean(&app.filter.value)));
         spans.push(Span::styled("▏", theme.accent()));
