@@ -179,7 +179,7 @@ pub struct IncidentArgs {
     /// Keys to revoke by id.
     #[arg(value_name = "ID")]
     pub ids: Vec<String>,
-    /// Also every key whose name matches this glob (`*`, `?`; case-insensitive).
+    /// Also every key whose name matches this glob (`*`, `?`; ASCII letters in either case).
     #[arg(long, value_name = "GLOB")]
     pub name_matches: Option<String>,
     /// Also every key holding this permission (repeatable: all must be held).

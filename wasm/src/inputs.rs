@@ -315,7 +315,7 @@ pub struct RotateOptions {
 pub struct IncidentSelection {
     #[tsify(optional)]
     pub ids: Option<Vec<String>>,
-    /// A case-insensitive glob on the name: `*` any run, `?` one character.
+    /// A glob on the name: `*` any run, `?` one character; ASCII letters match either case.
     #[tsify(optional)]
     pub name_matches: Option<String>,
     /// Keys holding every one of these permissions.
