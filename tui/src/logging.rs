@@ -39,6 +39,19 @@ pub fn init(path: Option<&Path>, use_default: bool) -> Result<Option<PathBuf>, C
         options.mode(0o600);
     }
     let file = options.open(&path).map_err(fail)?;
+    // `mode` applies only to a file it creates: an existing log is made
+    // owner-only too. Should that be refused (another user's file), logging
+    // goes on: the log never holds a secret.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if file
+            .metadata()
+            .is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+        {
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        }
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

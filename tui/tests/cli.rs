@@ -172,6 +172,24 @@ fn assert_mode_0600(path: &Path) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_existing_log_file_is_kept_and_made_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("shared.log");
+    std::fs::write(&log, "an earlier line\n").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(&emu, &["list", "--log-file", log.to_str().unwrap()]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.starts_with("an earlier line\n"),
+        "appended to, not replaced"
+    );
+    assert_mode_0600(&log);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_explained_and_changes_nothing() {
     let emu = emulator().await;
     let id = seed(&emu, "keep", &[("read", "datasets")], Some(30));
