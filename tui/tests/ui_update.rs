@@ -508,19 +508,20 @@ fn no_color_draws_without_colour() {
 }
 
 #[test]
-fn an_idle_tick_redraws_only_when_the_minute_changes() {
+fn an_idle_tick_redraws_only_when_the_second_changes() {
     let mut app = loaded_app();
-    let tick = |app: &mut App, seconds: i64| {
-        app.update(Action::Tick(now() + chrono::Duration::seconds(seconds)));
+    let tick = |app: &mut App, millis: i64| {
+        app.update(Action::Tick(now() + chrono::Duration::milliseconds(millis)));
         app.screen_changed
     };
-    // Idle, same minute: nothing on screen can change (no spinner, times to the minute).
-    assert!(!tick(&mut app, 10));
-    assert!(!tick(&mut app, 59));
+    // Idle, same second: nothing on screen can change (no spinner; statuses
+    // and times change at whole seconds at the finest).
+    assert!(!tick(&mut app, 100));
+    assert!(!tick(&mut app, 900));
     let spinner = app.spinner;
-    // A new minute can change "in 3 h" or a status.
-    assert!(tick(&mut app, 60));
-    assert!(!tick(&mut app, 70));
+    // A new second can turn a key expired.
+    assert!(tick(&mut app, 1_000));
+    assert!(!tick(&mut app, 1_100));
     assert_eq!(app.spinner, spinner, "the spinner only turns while busy");
     // A key press always redraws.
     ch(&mut app, 's');
@@ -528,7 +529,7 @@ fn an_idle_tick_redraws_only_when_the_minute_changes() {
     // While keys load, the spinner turns on every tick.
     assert!(matches!(ch(&mut app, 'R'), Some(Effect::LoadKeys)));
     assert!(!app.busy.is_empty(), "R reloads the keys");
-    assert!(tick(&mut app, 75));
-    assert!(tick(&mut app, 76));
+    assert!(tick(&mut app, 1_200));
+    assert!(tick(&mut app, 1_300));
     assert_eq!(app.spinner, spinner + 2);
 }

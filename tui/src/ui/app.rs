@@ -89,8 +89,10 @@ pub struct App {
     /// Select this key once the list next loads (a key just created).
     pub select_id: Option<String>,
     /// Whether the last action may have changed the screen. Every action
-    /// does but an idle tick: the screen shows the time to the minute, and
-    /// the spinner only while something is in flight.
+    /// does but an idle tick within the same second: nothing on screen is
+    /// finer than a second (statuses change at a key's expiry instant,
+    /// relative times by the minute), and the spinner turns only while
+    /// something is in flight.
     pub screen_changed: bool,
 }
 
@@ -221,8 +223,7 @@ impl App {
             Action::Resize(..) => None,
             Action::Tick(now) => {
                 let busy = !self.busy.is_empty();
-                self.screen_changed =
-                    busy || now.timestamp().div_euclid(60) != self.now.timestamp().div_euclid(60);
+                self.screen_changed = busy || now.timestamp() != self.now.timestamp();
                 self.now = now;
                 if busy {
                     self.spinner = self.spinner.wrapping_add(1);
