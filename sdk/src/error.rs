@@ -193,6 +193,19 @@ pub fn without_values(message: &str) -> String {
             continue;
         }
         out.push('…');
+        if out.ends_with("unknown variant `…") {
+            // serde does not escape the variant, which may hold backticks:
+            // it ends where serde's own words resume.
+            let rest = chars.as_str();
+            if let Some(end) = rest
+                .rfind("`, expected ")
+                .or_else(|| rest.rfind("`, there are no variants"))
+            {
+                out.push('`');
+                chars = rest[end + 1..].chars();
+                continue;
+            }
+        }
         // Skip to the closing mark; a backslash escapes the next character.
         while let Some(inner) = chars.next() {
             match inner {
@@ -227,6 +240,14 @@ mod tests {
         assert_eq!(
             without_values("unknown variant `s3cr3t`, expected `revoke` or `replace`"),
             "unknown variant `…`, expected `revoke` or `replace`"
+        );
+        assert_eq!(
+            without_values("unknown variant `x`TOP-SECRET`, expected `revoke` or `replace`"),
+            "unknown variant `…`, expected `revoke` or `replace`"
+        );
+        assert_eq!(
+            without_values("unknown variant `a`b`, there are no variants"),
+            "unknown variant `…`, there are no variants"
         );
         assert_eq!(without_values("missing field `id`"), "missing field `id`");
         assert_eq!(without_values("truncated \"abc"), "truncated \"…");

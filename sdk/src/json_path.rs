@@ -135,6 +135,8 @@ fn string_end(json: &[u8], mut from: usize) -> usize {
     json.len()
 }
 
+const MAX_KEY_CHARS: usize = 64;
+
 fn render(stack: &[Frame], missing_field: bool) -> String {
     let mut path = String::new();
     let last = stack.len().saturating_sub(1);
@@ -144,11 +146,21 @@ fn render(stack: &[Frame], missing_field: bool) -> String {
                 index,
                 entered: true,
             } => path.push_str(&format!("[{index}]")),
-            Frame::Object { key: Some(key), .. } if !(missing_field && depth == last) => {
+            // A key counts once its `:` is read: in a broken body, a string
+            // in key position may be a value (perhaps a secret) out of place.
+            // For the same reason a key too long to be a field name is not shown.
+            Frame::Object {
+                key: Some(key),
+                expecting_key: false,
+            } if !(missing_field && depth == last) => {
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(key);
+                if key.chars().count() <= MAX_KEY_CHARS {
+                    path.push_str(key);
+                } else {
+                    path.push('…');
+                }
             }
             _ => {}
         }
@@ -215,6 +227,21 @@ mod tests {
             let (tracked, ours) = both(json);
             assert_eq!(ours, tracked, "in {json}");
         }
+    }
+
+    #[test]
+    fn a_string_out_of_place_is_not_shown() {
+        let path = |json: &str| {
+            let e = serde_json::from_str::<Page>(json).err().unwrap();
+            of_error(json.as_bytes(), &e)
+        };
+        assert_eq!(
+            path(r#"{"records":[{"id":"a","sk_live_X" 1}]}"#),
+            "records[0]"
+        );
+        assert_eq!(path(r#"{"records":[{"id":"a","sk_live_X""#), "records[0]");
+        let long = "k".repeat(65);
+        assert_eq!(path(&format!(r#"{{"{long}":[1,2"#)), "…[1]");
     }
 
     #[test]

@@ -63,12 +63,14 @@ fn valid_value(value: &str) -> bool {
 /// Checks the extra headers and the credentials once, when the client is
 /// built, so a bad one is a configuration error rather than a failed request.
 /// A header's value is never echoed: a custom header may carry a credential.
+/// Neither is a name that is not valid: it may be a whole `name: value` line
+/// pasted in the wrong place.
 pub(crate) fn check_headers(headers: &[(String, String)], api_key: &Secret) -> Result<(), Error> {
     for (name, value) in headers {
         if !valid_name(name) {
-            return Err(Error::Config(format!(
-                "`{name}` is not a valid header name"
-            )));
+            return Err(Error::Config(
+                "a header name is not valid in HTTP: use letters, digits and !#$%&'*+-.^_`|~ only, with no space or colon".to_owned(),
+            ));
         }
         if !valid_value(value) {
             return Err(Error::Config(format!(
@@ -237,10 +239,10 @@ mod fetch {
                     .set(name, value)
                     .map_err(|_| Error::Config(format!("the header `{name}` was refused")))
             };
+            // `accept` is among them (see `ClientBuilder::build`).
             for (name, value) in &self.headers {
                 set(name, value)?;
             }
-            set("accept", "application/json")?;
             // Last, so a custom header cannot replace the credentials.
             set("authorization", self.authorization.expose())?;
             let init = RequestInit::new();
