@@ -71,7 +71,7 @@ impl FromStr for Environment {
             "dev" | "development" => return Ok(Environment::Dev),
             _ => {}
         }
-        base_url(t)
+        parse_base_url(t)
             .map(Environment::Custom)
             .ok_or_else(|| EnvironmentParseError(s.to_owned()))
     }
@@ -81,7 +81,7 @@ impl FromStr for Environment {
 /// or fragment, ASCII only (a Unicode host is given in its `xn--` form).
 /// Hand-written rather than the `url` crate, whose parser and IDNA tables
 /// would be a tenth of the npm package for this one check.
-fn base_url(text: &str) -> Option<String> {
+fn parse_base_url(text: &str) -> Option<String> {
     let (scheme, rest) = text.split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();
     if !matches!(scheme.as_str(), "http" | "https") {

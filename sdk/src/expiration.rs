@@ -24,7 +24,19 @@ pub struct ExpirationParseError {
 impl Expiration {
     /// `days` whole days after `now`, to the second.
     pub fn in_days(days: i64, now: DateTime<Utc>) -> Self {
-        Self::At(truncate_to_second(now) + Duration::days(days))
+        Self::At(crate::instant::to_second(now) + Duration::days(days))
+    }
+
+    /// Reads back what `Display` writes: `never`, a date or an RFC 3339
+    /// instant (as recorded in an incident report).
+    pub(crate) fn from_written(text: &str) -> Option<Self> {
+        if text == "never" {
+            return Some(Self::Never);
+        }
+        if let Some(date) = crate::instant::parse_date(text) {
+            return Some(Self::OnDate(date));
+        }
+        crate::instant::parse_rfc3339(text).map(Self::At)
     }
 
     /// Reads what a person types: `never`, a span from `now` (`90d`, `12w`,
@@ -43,11 +55,8 @@ impl Expiration {
         if text.eq_ignore_ascii_case("never") || text.eq_ignore_ascii_case("none") {
             return Ok(Self::Never);
         }
-        if let Some(date) = crate::instant::parse_date(text) {
-            return Ok(Self::OnDate(date));
-        }
-        if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-            return Ok(Self::At(at.with_timezone(&Utc)));
+        if let Some(written) = Self::from_written(text) {
+            return Ok(written);
         }
         if looks_like_date(text) {
             return Err(fail(if text.len() == 10 {
@@ -86,7 +95,7 @@ impl Expiration {
         count
             .checked_mul(hours_per_unit)
             .filter(|h| *h <= 24 * 365 * 100)
-            .and_then(|h| truncate_to_second(now).checked_add_signed(Duration::hours(h)))
+            .and_then(|h| crate::instant::to_second(now).checked_add_signed(Duration::hours(h)))
             .map(Self::At)
             .ok_or_else(|| fail("that is more than 100 years away"))
     }
@@ -129,10 +138,6 @@ impl fmt::Display for Expiration {
 fn looks_like_date(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-'
-}
-
-fn truncate_to_second(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 #[cfg(test)]

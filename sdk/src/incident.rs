@@ -146,7 +146,12 @@ pub struct ReportedKey {
 /// Read from a report as keys are read from the API (see `wire::Key`).
 impl From<crate::wire::Key> for ReportedKey {
     fn from(k: crate::wire::Key) -> Self {
-        Self::from(&ApiKey::from(k))
+        Self {
+            id: k.id,
+            name: k.name,
+            permissions: k.permissions,
+            expires_at: k.expires_at,
+        }
     }
 }
 
@@ -507,7 +512,7 @@ impl IncidentReport {
         }
         let not_a_report = |e: serde_json::Error| ReportReadError::NotAReport {
             path: crate::json_path::of_error(body.as_bytes(), &e),
-            message: without_values(&e),
+            message: crate::error::without_values(&e.to_string()),
         };
         let wrapped = matches!(
             serde_json::from_str::<Shape>(body),
@@ -558,7 +563,8 @@ impl IncidentReport {
             return false;
         }
         let same = |e: &Expiration| same_second(key.expires_at, e.instant());
-        let default_lifetime = to_second(self.started_at) + Duration::days(DEFAULT_ROTATION_DAYS);
+        let default_lifetime =
+            crate::instant::to_second(self.started_at) + Duration::days(DEFAULT_ROTATION_DAYS);
         key.expires_at.is_some_and(|at| at >= default_lifetime)
             || self.replacement_expiration.as_ref().is_some_and(same)
             || same(this_run)
@@ -566,10 +572,6 @@ impl IncidentReport {
 }
 
 /// serde's message without the values it quotes.
-fn without_values(e: &serde_json::Error) -> String {
-    crate::error::without_values(&e.to_string())
-}
-
 /// `*` matches any run of characters, `?` exactly one; ASCII letters match
 /// either case. Written out rather than taken from a glob crate: their
 /// Unicode case folding adds a 14 KB table to the npm package.
@@ -603,12 +605,8 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
     pattern[p..].iter().all(|&c| c == '*')
 }
 
-fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
-}
-
 fn same_second(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> bool {
-    a.map(to_second) == b.map(to_second)
+    a.map(crate::instant::to_second) == b.map(crate::instant::to_second)
 }
 
 /// An expiration in a report: `never`, a date, or an RFC 3339 instant.
@@ -631,15 +629,9 @@ mod recorded_expiration {
         let Some(text) = Option::<String>::deserialize(d)? else {
             return Ok(None);
         };
-        if text == "never" {
-            return Ok(Some(Expiration::Never));
-        }
-        if let Some(date) = crate::instant::parse_date(&text) {
-            return Ok(Some(Expiration::OnDate(date)));
-        }
-        DateTime::parse_from_rfc3339(&text)
-            .map(|at| Some(Expiration::At(at.with_timezone(&Utc))))
-            .map_err(|_| serde::de::Error::custom("expected never, a date or an RFC 3339 instant"))
+        Expiration::from_written(&text).map(Some).ok_or_else(|| {
+            serde::de::Error::custom("expected never, a date or an RFC 3339 instant")
+        })
     }
 }
 

@@ -21,9 +21,14 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     parse_rfc3339(&format!("{text}T00:00:00Z")).map(|t| t.date_naive())
 }
 
+/// `t` without its fraction of a second.
+pub(crate) fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}
+
 /// An HTTP date in its preferred form (RFC 9110 `IMF-fixdate`):
 /// `Sun, 06 Nov 1994 08:49:37 GMT`.
-pub fn parse_http_date(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_http_date(text: &str) -> Option<DateTime<Utc>> {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];

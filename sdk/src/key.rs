@@ -12,6 +12,8 @@ use crate::validation::{self, Field, Severity, ValidationReport};
 
 /// An API key as listed: everything but its secret, which exists only at creation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Read through `wire::Key`: reading `expires_at` with `instant` needs
+// `#[serde(default)]`, which `tsify` would declare as optional here.
 #[serde(from = "crate::wire::Key")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ApiKey {

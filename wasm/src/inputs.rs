@@ -44,8 +44,8 @@ pub fn instant(value: Option<&str>, what: &str) -> Result<Option<DateTime<Utc>>,
     let Some(text) = value.map(str::trim) else {
         return Ok(None);
     };
-    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Ok(Some(at.with_timezone(&Utc)));
+    if let Some(at) = narrative_keys::instant::parse_rfc3339(text) {
+        return Ok(Some(at));
     }
     if let Some(at) = narrative_keys::instant::parse_date(text).and_then(|d| d.and_hms_opt(0, 0, 0))
     {
