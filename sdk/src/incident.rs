@@ -309,20 +309,12 @@ pub async fn execute(
         // One at a time: creation is never retried, so each failure is reported
         // exactly and rerunning the incident cannot mint duplicates.
         for old in to_replace {
-            match create_like(client, old, &old.name, Some(expiration), Utc::now()).await {
-                Ok(created) => {
-                    replacements.push(Replacement {
-                        replaces: old.id.clone(),
-                        key: ReportedKey::from(&created.key),
-                    });
+            match replace(client, &old.id, &old.name, &old.permissions, expiration).await {
+                Ok((replacement, created)) => {
+                    replacements.push(replacement);
                     secrets.push((old.id.clone(), created));
                 }
-                Err(e) => failures.push(Failure {
-                    id: old.id.clone(),
-                    name: old.name.clone(),
-                    step: Step::Replace,
-                    error: e.to_string(),
-                }),
+                Err(failure) => failures.push(failure),
             }
         }
     }
@@ -439,26 +431,12 @@ pub async fn resume(
                 });
                 continue;
             }
-            let source = ApiKey {
-                id: old.id.clone(),
-                name: old.name.clone(),
-                permissions: old.permissions.clone(),
-                expires_at: old.expires_at,
-            };
-            match create_like(client, &source, &old.name, Some(expiration), Utc::now()).await {
-                Ok(created) => {
-                    next.replacements.push(Replacement {
-                        replaces: old.id.clone(),
-                        key: ReportedKey::from(&created.key),
-                    });
+            match replace(client, &old.id, &old.name, &old.permissions, expiration).await {
+                Ok((replacement, created)) => {
+                    next.replacements.push(replacement);
                     secrets.push((old.id.clone(), created));
                 }
-                Err(e) => next.failures.push(Failure {
-                    id: old.id.clone(),
-                    name: old.name.clone(),
-                    step: Step::Replace,
-                    error: e.to_string(),
-                }),
+                Err(failure) => next.failures.push(failure),
             }
         }
         next.replacement_expiration = Some(expiration);
@@ -572,6 +550,32 @@ impl IncidentReport {
 }
 
 /// serde's message without the values it quotes.
+/// Creates the replacement of revoked key `id`: the record for the report and
+/// the new key with its secret, or the failure. Creation is never retried.
+async fn replace(
+    client: &Client,
+    id: &str,
+    name: &str,
+    permissions: &PermissionSet,
+    expiration: Expiration,
+) -> Result<(Replacement, CreatedKey), Failure> {
+    match create_like(client, permissions, name, Some(expiration), Utc::now()).await {
+        Ok(created) => Ok((
+            Replacement {
+                replaces: id.to_owned(),
+                key: ReportedKey::from(&created.key),
+            },
+            created,
+        )),
+        Err(e) => Err(Failure {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            step: Step::Replace,
+            error: e.to_string(),
+        }),
+    }
+}
+
 /// `*` matches any run of characters, `?` exactly one; ASCII letters match
 /// either case. Written out rather than taken from a glob crate: their
 /// Unicode case folding adds a 14 KB table to the npm package.

@@ -10,6 +10,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::expiration::Expiration;
 use crate::key::{ApiKey, CreatedKey, NewKey};
+use crate::permission::PermissionSet;
 
 /// Days a successor lives when no expiration is given. The API does not say
 /// when a key was created, so the old key's lifetime cannot be copied.
@@ -70,7 +71,7 @@ pub async fn rotate_at(
 ) -> Result<Rotation> {
     let old = client.get_key(id).await?;
     let name = options.name.clone().unwrap_or_else(|| old.name.clone());
-    let new = create_like(client, &old, &name, options.expiration, now).await?;
+    let new = create_like(client, &old.permissions, &name, options.expiration, now).await?;
     let old_key = if options.keep_old {
         OldKey::Kept
     } else {
@@ -93,21 +94,21 @@ pub async fn clone_key(
     expiration: Option<Expiration>,
 ) -> Result<CreatedKey> {
     let source = client.get_key(id).await?;
-    create_like(client, &source, name, expiration, Utc::now()).await
+    create_like(client, &source.permissions, name, expiration, Utc::now()).await
 }
 
-/// A new key with `source`'s permissions; the permission set is carried over
-/// exactly, unknown resources and levels included.
+/// A new key with these permissions, carried over exactly, unknown resources
+/// and levels included.
 pub(crate) async fn create_like(
     client: &Client,
-    source: &ApiKey,
+    permissions: &PermissionSet,
     name: &str,
     expiration: Option<Expiration>,
     now: DateTime<Utc>,
 ) -> Result<CreatedKey> {
     let expiration = expiration.unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, now));
     let new = NewKey::builder(name)
-        .permissions(source.permissions.iter().cloned())
+        .permissions(permissions.iter().cloned())
         .expires(expiration)
         .build_at(now)
         .map_err(Error::InvalidInput)?;
