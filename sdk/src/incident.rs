@@ -309,7 +309,15 @@ pub async fn execute(
         // One at a time: creation is never retried, so each failure is reported
         // exactly and rerunning the incident cannot mint duplicates.
         for old in to_replace {
-            match replace(client, &old.id, &old.name, &old.permissions, expiration).await {
+            let created = create_like(
+                client,
+                &old.permissions,
+                &old.name,
+                Some(expiration),
+                Utc::now(),
+            )
+            .await;
+            match replacement(&old.id, &old.name, created) {
                 Ok((replacement, created)) => {
                     replacements.push(replacement);
                     secrets.push((old.id.clone(), created));
@@ -431,7 +439,15 @@ pub async fn resume(
                 });
                 continue;
             }
-            match replace(client, &old.id, &old.name, &old.permissions, expiration).await {
+            let created = create_like(
+                client,
+                &old.permissions,
+                &old.name,
+                Some(expiration),
+                Utc::now(),
+            )
+            .await;
+            match replacement(&old.id, &old.name, created) {
                 Ok((replacement, created)) => {
                     next.replacements.push(replacement);
                     secrets.push((old.id.clone(), created));
@@ -550,16 +566,14 @@ impl IncidentReport {
 }
 
 /// serde's message without the values it quotes.
-/// Creates the replacement of revoked key `id`: the record for the report and
-/// the new key with its secret, or the failure. Creation is never retried.
-async fn replace(
-    client: &Client,
+/// A replacement of revoked key `id` as the report records it, with the new
+/// key and its secret; or the failure to create it.
+fn replacement(
     id: &str,
     name: &str,
-    permissions: &PermissionSet,
-    expiration: Expiration,
+    created: Result<CreatedKey, Error>,
 ) -> Result<(Replacement, CreatedKey), Failure> {
-    match create_like(client, permissions, name, Some(expiration), Utc::now()).await {
+    match created {
         Ok(created) => Ok((
             Replacement {
                 replaces: id.to_owned(),
