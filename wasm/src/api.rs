@@ -177,10 +177,11 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
     let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "the rotate options");
     task(options, |c| async move {
         let rotate = rotate?;
-        let expiration = match rotate.expires_at.as_deref() {
-            None => None,
-            Some(at) => Some(expiration(Some(at), "expiresAt", Utc::now())?),
-        };
+        let expiration = rotate
+            .expires_at
+            .as_deref()
+            .map(|at| expiration(Some(at), "expiresAt", Utc::now()))
+            .transpose()?;
         let opts = sdk::RotateOptions {
             expiration,
             name: rotate.name,
@@ -241,10 +242,11 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
             holding,
             statuses: selection.statuses.unwrap_or_default(),
         };
-        let replacement_expiration = match incident.replacement_expires_at.as_deref() {
-            None => None,
-            Some(at) => Some(expiration(Some(at), "replacementExpiresAt", now)?),
-        };
+        let replacement_expiration = incident
+            .replacement_expires_at
+            .as_deref()
+            .map(|at| expiration(Some(at), "replacementExpiresAt", now))
+            .transpose()?;
         if sel.is_empty() {
             // Refused before listing: nothing is sent.
             sdk::incident::plan(&[], &sel, false, now)?;

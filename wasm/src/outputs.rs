@@ -91,16 +91,17 @@ pub enum RevokeResult {
     Failed,
 }
 
-#[derive(Serialize, Tsify)]
+// `RevokeOutcome`, `RevokeReport` and `Rotation` are declared by hand in
+// `js/index.d.ts`: the wrapper turns their `error` into a `NarrativeKeysError`.
+#[derive(Serialize)]
 pub struct RevokeOutcome {
     pub id: String,
     pub result: RevokeResult,
     /// Set when `result` is `failed`.
-    #[tsify(type = "ErrorInfo | null")]
     pub error: Option<ErrorInfo>,
 }
 
-#[derive(Serialize, Tsify)]
+#[derive(Serialize)]
 pub struct RevokeReport {
     /// In the order the ids were given, duplicates removed.
     pub outcomes: Vec<RevokeOutcome>,
@@ -117,14 +118,13 @@ pub enum OldKeyOutcome {
     RevokeFailed,
 }
 
-#[derive(Serialize, Tsify)]
+#[derive(Serialize)]
 pub struct Rotation<'a> {
     pub old: &'a ApiKey,
     /// The successor and its secret, shown only now.
     pub new: CreatedKey<'a>,
     pub old_key: OldKeyOutcome,
-    /// Why the old key could not be revoked (`oldKey === 'revoke_failed'`): it still works.
-    #[tsify(type = "ErrorInfo | null")]
+    /// Why the old key could not be revoked: it still works.
     pub error: Option<ErrorInfo>,
     /// `true` when the old key no longer works or was kept on purpose.
     pub complete: bool,
