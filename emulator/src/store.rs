@@ -181,7 +181,7 @@ macro_rules! columns {
         "id, name, permissions, expires_at"
     };
 }
-const COLUMNS: &str = columns!();
+const ALL: &str = concat!("SELECT ", columns!(), " FROM keys ORDER BY rowid");
 const BY_ID: &str = concat!("SELECT ", columns!(), " FROM keys WHERE id = ?1");
 const BY_SECRET: &str = concat!("SELECT ", columns!(), " FROM keys WHERE secret_sha256 = ?1");
 
@@ -292,7 +292,7 @@ impl Store {
     /// All keys, oldest first.
     pub fn list_keys(&self) -> Result<Vec<StoredKey>, StoreError> {
         let conn = self.lock()?;
-        let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM keys ORDER BY rowid"))?;
+        let mut stmt = conn.prepare_cached(ALL)?;
         let raw = stmt
             .query_map([], read_raw)?
             .collect::<Result<Vec<_>, _>>()?;
