@@ -766,9 +766,16 @@ fn deliver_replacement_secrets(
                 created.secret.expose()
             ));
         }
-        let written = secret_file::write_private(path, &text);
+        // A new file only (checked before the incident, and again here).
+        let written = secret_file::write_private_new(path, &text);
         zeroize::Zeroize::zeroize(&mut text);
-        written?;
+        written.map_err(|e| {
+            let ids: Vec<&str> = replacements.iter().map(|(_, c)| c.key.id.as_str()).collect();
+            e.hint(format!(
+                "the replacement keys exist but their secrets were not saved: rotate each to get a new secret (narrative-keys rotate ID): {}",
+                ids.join(" ")
+            ))
+        })?;
         eprintln!(
             "Replacement secrets were written to {} (mode 0600).",
             path.display()

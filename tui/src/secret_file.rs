@@ -8,8 +8,18 @@ use crate::error::CliError;
 
 const PREFIX: &str = "NARRATIVE_API_KEY=";
 
-/// Writes `contents` to `path` atomically with mode 0600.
+/// Writes `contents` to `path` atomically with mode 0600, replacing any file there.
 pub fn write_private(path: &Path, contents: &str) -> Result<(), CliError> {
+    write(path, contents, true)
+}
+
+/// Writes `contents` to a new file `path` atomically with mode 0600; a file
+/// that appeared there meanwhile is left as it is and the write refused.
+pub fn write_private_new(path: &Path, contents: &str) -> Result<(), CliError> {
+    write(path, contents, false)
+}
+
+fn write(path: &Path, contents: &str, replace: bool) -> Result<(), CliError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -32,7 +42,12 @@ pub fn write_private(path: &Path, contents: &str) -> Result<(), CliError> {
     tmp.write_all(contents.as_bytes())
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| fail("write", e))?;
-    tmp.persist(path).map_err(|e| fail("replace", e.error))?;
+    if replace {
+        tmp.persist(path).map_err(|e| fail("replace", e.error))?;
+    } else {
+        tmp.persist_noclobber(path)
+            .map_err(|e| fail("create", e.error))?;
+    }
     Ok(())
 }
 
@@ -93,5 +108,11 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&other).unwrap(), "DATABASE_URL=x\n");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 2, "no temporary file is left behind");
+        assert!(write_private_new(&other, "SECRET=x\n").is_err());
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), "DATABASE_URL=x\n");
+        let new = dir.path().join("new.env");
+        write_private_new(&new, "SECRET=x\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), "SECRET=x\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
     }
 }
