@@ -11,7 +11,7 @@ use narrative_keys::incident::{
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions, clone_key, rotate};
 use narrative_keys::{Error, Expiration, NewKey, PermissionSet, Preset};
-use narrative_keys_emulator::{Db, FaultConfig, FaultKind, RunningEmulator};
+use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, FaultConfig, FaultKind, RunningEmulator};
 
 fn seed(emu: &RunningEmulator, name: &str, perms: &[(&str, &str)]) -> String {
     let expires = Some(Utc::now() + Days::days(20));
@@ -353,9 +353,7 @@ async fn workflow_futures_can_be_spawned() {
 #[tokio::test]
 async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::Path(dir.path().join("keys.db"));
-    let latency = std::time::Duration::from_millis(20);
-    let emu = emulator_at(db.clone(), latency, "127.0.0.1:0".parse().unwrap()).await;
+    let (db, emu) = restartable_emulator(&dir).await;
     let ids: Vec<String> = (0..60)
         .map(|i| seed(&emu, &format!("bulk-{i}"), &[("read", "jobs")]))
         .collect();
@@ -383,7 +381,7 @@ async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
         second.failed().collect::<Vec<_>>()
     );
     let left: Vec<String> = emu.store().key_names().unwrap();
-    assert_eq!(left, ["bootstrap admin", "bystander"], "{left:?}");
+    assert_eq!(left, [BOOTSTRAP_KEY_NAME, "bystander"], "{left:?}");
     assert!(
         emu.store()
             .get(bystander.parse().unwrap())
@@ -398,9 +396,7 @@ async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
 #[tokio::test]
 async fn a_restart_mid_incident_then_a_rerun_completes_without_duplicates() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::Path(dir.path().join("keys.db"));
-    let latency = std::time::Duration::from_millis(20);
-    let emu = emulator_at(db.clone(), latency, "127.0.0.1:0".parse().unwrap()).await;
+    let (db, emu) = restartable_emulator(&dir).await;
     let port = emu.addr();
     let leaked: Vec<String> = (0..40)
         .map(|i| seed(&emu, &format!("leaked-{i}"), &[("read", "jobs")]))
@@ -493,9 +489,7 @@ async fn a_restart_mid_incident_then_a_rerun_completes_without_duplicates() {
 #[tokio::test]
 async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::Path(dir.path().join("keys.db"));
-    let latency = std::time::Duration::from_millis(20);
-    let emu = emulator_at(db.clone(), latency, "127.0.0.1:0".parse().unwrap()).await;
+    let (db, emu) = restartable_emulator(&dir).await;
     let port = emu.addr();
     let mut leaked: Vec<String> = (0..24)
         .map(|i| seed(&emu, &format!("leaked-{i}"), &[("read", "jobs")]))

@@ -46,6 +46,16 @@ pub fn admin(emu: &RunningEmulator) -> Client {
     client_for(emu, ADMIN)
 }
 
+/// A restart test's first emulator: its store a file in `dir`, 20 ms added
+/// to every answer (so a run can be cut off midway), any port. The test
+/// reopens `db` with [`emulator_at`] on the same port.
+pub async fn restartable_emulator(dir: &tempfile::TempDir) -> (Db, RunningEmulator) {
+    let db = Db::Path(dir.path().join("keys.db"));
+    let listen = "127.0.0.1:0".parse().expect("an address");
+    let emu = emulator_at(db.clone(), Duration::from_millis(20), listen).await;
+    (db, emu)
+}
+
 /// An emulator on `db` that adds `latency` to every answer, listening on
 /// `listen` (port 0 for any): restart tests reopen the same store on the same port.
 pub async fn emulator_at(
