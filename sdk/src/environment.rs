@@ -9,9 +9,29 @@ pub enum Environment {
     #[default]
     Prod,
     Dev,
-    /// An `http(s)://host[:port][/path]` base URL, scheme and host lower-cased,
-    /// without a trailing `/`.
-    Custom(String),
+    /// Any other server, such as a local emulator.
+    Custom(BaseUrl),
+}
+
+/// An `http(s)://host[:port][/path]` base URL, scheme and host lower-cased,
+/// without a trailing `/`. Only parsing makes one (`"http://…".parse()`), so
+/// a `Custom` environment always holds a URL the client can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for BaseUrl {
+    type Err = EnvironmentParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_base_url(s.trim())
+            .map(BaseUrl)
+            .ok_or_else(|| EnvironmentParseError(s.to_owned()))
+    }
 }
 
 pub const PROD_URL: &str = "https://api.narrative.io";
@@ -23,7 +43,7 @@ impl Environment {
         match self {
             Environment::Prod => format!("{PROD_URL}/"),
             Environment::Dev => format!("{DEV_URL}/"),
-            Environment::Custom(url) => format!("{url}/"),
+            Environment::Custom(url) => format!("{}/", url.as_str()),
         }
     }
 
@@ -31,7 +51,7 @@ impl Environment {
         match self {
             Environment::Prod => "prod".into(),
             Environment::Dev => "dev".into(),
-            Environment::Custom(url) => url.clone(),
+            Environment::Custom(url) => url.as_str().to_owned(),
         }
     }
 }
@@ -71,9 +91,7 @@ impl FromStr for Environment {
             "dev" | "development" => return Ok(Environment::Dev),
             _ => {}
         }
-        parse_base_url(t)
-            .map(Environment::Custom)
-            .ok_or_else(|| EnvironmentParseError(s.to_owned()))
+        s.parse().map(Environment::Custom)
     }
 }
 
@@ -164,6 +182,16 @@ mod tests {
         let custom: Environment = "HTTP://LocalHost:9/api/".parse().unwrap();
         assert_eq!(custom.base_url(), "http://localhost:9/api/");
         assert_eq!(custom.name(), "http://localhost:9/api");
+        let Environment::Custom(url) = &custom else {
+            panic!("{custom:?} is not Custom")
+        };
+        assert_eq!(url.as_str(), "http://localhost:9/api");
+        assert_eq!(
+            "  http://h:1/ "
+                .parse::<BaseUrl>()
+                .map(|u| u.as_str().to_owned()),
+            Ok("http://h:1".to_owned())
+        );
         for good in [
             "http://127.0.0.1:8080",
             "https://xn--nrrative-5za.example",

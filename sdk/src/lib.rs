@@ -40,7 +40,7 @@ mod wire;
 pub use access::AccessLevel;
 pub use catalog::{CATALOG, CatalogEntry, Group};
 pub use client::{Client, ClientBuilder};
-pub use environment::Environment;
+pub use environment::{BaseUrl, Environment};
 pub use error::{ApiError, Error, Result, TransportKind};
 pub use expiration::Expiration;
 pub use key::{ApiKey, CreatedKey, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, StatusPolicy};
