@@ -69,6 +69,10 @@ pub struct IncidentPlan {
     /// Ids asked for that no visible key has (already revoked, or mistyped).
     pub missing_ids: Vec<String>,
     pub replace: bool,
+    /// Keys left alone that have the name and permissions of a planned key.
+    /// The API does not say when a key was made, so the report keeps these
+    /// ids: a [`resume`] must never take one for a lost replacement.
+    pub look_alikes: Vec<String>,
 }
 
 /// Builds the plan from the keys the credentials can see.
@@ -87,25 +91,37 @@ pub fn plan(
         );
         return Err(Error::InvalidInput(report));
     }
-    let selected: Vec<PlannedKey> = keys
+    let (chosen, others): (Vec<&ApiKey>, Vec<&ApiKey>) = keys
         .iter()
-        .filter(|k| selection.ids.contains(&k.id) || selection.matches_filter(k, now))
-        .map(|k| PlannedKey {
-            key: k.clone(),
-            status: k.status(now, &StatusPolicy::default()),
-        })
-        .collect();
+        .partition(|k| selection.ids.contains(&k.id) || selection.matches_filter(k, now));
     let missing_ids = selection
         .ids
         .iter()
         .filter(|id| !keys.iter().any(|k| &k.id == *id))
         .cloned()
         .collect();
+    let look_alikes = others
+        .iter()
+        .filter(|k| {
+            chosen
+                .iter()
+                .any(|c| c.name.trim() == k.name.trim() && c.permissions == k.permissions)
+        })
+        .map(|k| k.id.clone())
+        .collect();
+    let selected = chosen
+        .into_iter()
+        .map(|k| PlannedKey {
+            key: k.clone(),
+            status: k.status(now, &StatusPolicy::default()),
+        })
+        .collect();
     Ok(IncidentPlan {
         planned_at: now,
         keys: selected,
         missing_ids,
         replace,
+        look_alikes,
     })
 }
 
@@ -255,6 +271,11 @@ pub struct IncidentReport {
     #[serde(default, deserialize_with = "crate::instant::serde_rfc3339::many")]
     #[cfg_attr(feature = "wasm", tsify(type = "string[]"))]
     pub resumed_at: Vec<DateTime<Utc>>,
+    /// Keys that looked like the revoked ones before the incident began (see
+    /// [`IncidentPlan::look_alikes`]); a resume never counts them as
+    /// replacements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub look_alikes: Vec<String>,
 }
 
 /// The report, and the replacements' secrets, which go to the caller only.
@@ -339,6 +360,7 @@ pub async fn execute(
             missing_ids: plan.missing_ids.clone(),
             replacement_expiration,
             resumed_at: Vec::new(),
+            look_alikes: plan.look_alikes.clone(),
         },
         replacements: secrets,
     }
@@ -410,12 +432,14 @@ pub async fn resume(
         next.failures
             .retain(|f| !(f.step == Step::Replace && pending_ids.contains(f.id.as_str())));
         // Keys the report already names as replacements belong to other
-        // revoked keys, even when they look the same.
+        // revoked keys, and look-alikes were there before the incident, even
+        // when they look the same.
         let mut claimed: HashSet<String> = report
             .replacements
             .iter()
             .chain(&report.already_present)
             .map(|r| r.key.id.clone())
+            .chain(report.look_alikes.iter().cloned())
             .collect();
         for old in pending {
             if visible.iter().any(|k| k.id == old.id) {
@@ -565,7 +589,6 @@ impl IncidentReport {
     }
 }
 
-/// serde's message without the values it quotes.
 /// A replacement of revoked key `id` as the report records it, with the new
 /// key and its secret; or the failure to create it.
 fn replacement(
@@ -917,6 +940,7 @@ mod tests {
             missing_ids: vec![],
             replacement_expiration: Some(Expiration::in_days(90, now())),
             resumed_at: vec![],
+            look_alikes: vec![],
         }
     }
 

@@ -679,3 +679,59 @@ async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() 
         "{err}"
     );
 }
+
+/// A key the incident left alone, with the name and permissions of a revoked
+/// one and a long life (so it looks like a replacement), is never taken for
+/// the lost replacement: the resume creates a new one.
+#[tokio::test]
+async fn a_resume_never_takes_a_key_from_before_the_incident_for_a_replacement() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::Path(dir.path().join("keys.db"));
+    // Every creation fails, so the incident revokes and cannot replace.
+    let creates_fail = FaultConfig {
+        methods: vec!["POST".into()],
+        ..deletes_fail(FaultKind::InternalError, 1.0)
+    };
+    let emu = emulator_with(db.clone(), creates_fail).await;
+    let client = admin(&emu);
+    let leaked = seed(&emu, "etl", &[("read", "jobs")]);
+    let (twin, _) = emu
+        .store()
+        .insert_key(
+            "etl",
+            &[("read", "jobs")],
+            Some(Utc::now() + Days::days(365)),
+        )
+        .unwrap();
+    let other = seed(&emu, "etl", &[("write", "jobs")]);
+    let keys = client.list_keys().await.unwrap();
+    let selection = Selection {
+        ids: vec![leaked.clone()],
+        ..Selection::default()
+    };
+    let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
+    assert_eq!(
+        plan.look_alikes,
+        [twin.to_string()],
+        "same name and permissions; not {other}, whose permissions differ"
+    );
+    let first = incident::execute(&client, &plan, &IncidentOptions::default()).await;
+    assert_eq!(first.report.unreplaced().len(), 1, "{:?}", first.report);
+    let report = IncidentReport::from_json(&serde_json::to_string(&first.report).unwrap()).unwrap();
+    assert_eq!(report.look_alikes, [twin.to_string()]);
+    emu.shutdown().await;
+
+    let emu = emulator_with(db, FaultConfig::default()).await;
+    let resumed = incident::resume(&admin(&emu), &report, &ResumeOptions::default())
+        .await
+        .unwrap();
+    assert!(resumed.report.already_present.is_empty());
+    let [(replaces, created)] = resumed.replacements.as_slice() else {
+        panic!("one replacement expected: {:?}", resumed.report);
+    };
+    assert_eq!(replaces, &leaked);
+    assert_ne!(created.key.id, twin.to_string());
+    assert!(emu.store().get(twin).unwrap().is_some(), "the twin is kept");
+    let names = emu.store().key_names().unwrap();
+    assert_eq!(names.iter().filter(|n| *n == "etl").count(), 3);
+}

@@ -193,6 +193,7 @@ fn scenarios() -> Vec<(&'static str, App)> {
             missing_ids: vec![],
             replacement_expiration: None,
             resumed_at: vec![],
+            look_alikes: vec![],
         },
         replacements: vec![],
     })));

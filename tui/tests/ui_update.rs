@@ -400,6 +400,7 @@ fn incident_flow_plans_then_runs_then_saves_the_report() {
         missing_ids: vec![],
         replacement_expiration: None,
         resumed_at: vec![],
+        look_alikes: vec![],
     };
     let effect = app.update(Action::IncidentDone(Box::new(IncidentDone {
         report,
