@@ -50,7 +50,7 @@ sed -i "s/$stale/return; \/\/ narrative-keys: a callback of an instance abandone
 
 wasm_opt="$here/node_modules/.bin/wasm-opt"
 if [ "$profile" != dev ] && [ -x "$wasm_opt" ]; then
-  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$wasm_opt" -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-reference-types --enable-multivalue --enable-mutable-globals \
     --strip-debug --strip-producers \
     "$out/narrative_keys_wasm_bg.wasm" -o "$out/narrative_keys_wasm_bg.wasm"
