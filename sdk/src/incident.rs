@@ -742,6 +742,12 @@ impl IncidentPlan {
                 self.missing_ids.join(", ")
             ));
         }
+        if !self.look_alikes.is_empty() {
+            md.push_str(&format!(
+                "\nNot selected, though they have the name and permissions of a planned key (select them too if they leaked): {}\n",
+                self.look_alikes.join(", ")
+            ));
+        }
         md
     }
 }

@@ -715,6 +715,12 @@ async fn a_resume_never_takes_a_key_from_before_the_incident_for_a_replacement()
         [twin.to_string()],
         "same name and permissions; not {other}, whose permissions differ"
     );
+    assert!(
+        plan.to_markdown()
+            .contains(&format!("select them too if they leaked): {twin}")),
+        "{}",
+        plan.to_markdown()
+    );
     let first = incident::execute(&client, &plan, &IncidentOptions::default()).await;
     assert_eq!(first.report.unreplaced().len(), 1, "{:?}", first.report);
     let report = IncidentReport::from_json(&serde_json::to_string(&first.report).unwrap()).unwrap();

@@ -534,3 +534,34 @@ fn an_idle_tick_redraws_only_when_the_second_changes() {
     assert!(tick(&mut app, 1_300));
     assert_eq!(app.spinner, spinner + 2);
 }
+
+#[test]
+fn an_incident_plan_points_out_keys_alike_to_the_planned_one() {
+    let mut app = App::new("DEMO", true, now());
+    app.init();
+    // Every key has a twin: the same name and permissions, another id.
+    let originals = keys();
+    let twins = originals.iter().zip(100..).map(|(k, n)| ApiKey {
+        id: id(n),
+        ..k.clone()
+    });
+    let all: Vec<ApiKey> = originals.iter().cloned().chain(twins).collect();
+    app.update(Action::KeysLoaded(Ok(all.clone())));
+    ch(&mut app, 'i');
+    let Some(Modal::Incident(IncidentModal::Plan { plan, .. })) = &app.modal else {
+        panic!("i shows the dry run");
+    };
+    let [planned] = plan.keys.as_slice() else {
+        panic!("one key planned: {:?}", plan.keys);
+    };
+    let twin = all
+        .iter()
+        .find(|k| k.name == planned.key.name && k.id != planned.key.id)
+        .unwrap();
+    assert_eq!(plan.look_alikes, std::slice::from_ref(&twin.id));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("Not selected, though alike: 1 key(s)"),
+        "{screen}"
+    );
+}

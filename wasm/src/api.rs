@@ -218,6 +218,7 @@ fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
             .collect(),
         missing_ids: &plan.missing_ids,
         replace: plan.replace,
+        look_alikes: &plan.look_alikes,
         markdown: plan.to_markdown(),
     }
 }

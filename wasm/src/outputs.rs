@@ -147,6 +147,8 @@ pub struct IncidentPlan<'a> {
     /// Ids asked for that no visible key has.
     pub missing_ids: &'a [String],
     pub replace: bool,
+    /// Ids of keys left alone that have a planned key's name and permissions.
+    pub look_alikes: &'a [String],
     /// The dry run as Markdown.
     pub markdown: String,
 }

@@ -136,8 +136,12 @@ test('incident: dry run plans, execution revokes at once, replaces and reports',
   const repl = now.find((k) => k.id === run.replacements[0].created.key.id);
   assert.equal(nk.keyStatus(repl), 'expiring_soon');
 
+  // A second 'laptop' key, expiring soon, so the status filter leaves it out.
+  const twin = (await admin.createKey({ name: 'laptop', permissions: ['read:views'], expiresAt: '3d' })).key;
   const byPerm = await admin.incident({ holding: ['read:views'], statuses: ['active'] }, { dryRun: true });
   assert.deepEqual(byPerm.plan.keys.map((k) => k.key.id), [c.id]);
+  assert.deepEqual(byPerm.plan.lookAlikes, [twin.id], 'same name and permissions, not selected');
+  assert.match(byPerm.plan.markdown, new RegExp(`Not selected, though .*${twin.id}`));
   await assert.rejects(admin.incident({}), (e) => e.code === 'invalid_input' && /nothing selected/.test(e.message));
   await admin.revokeKeys((await admin.listKeys()).filter((k) => k.name !== 'bootstrap admin').map((k) => k.id));
 });

@@ -294,6 +294,12 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
                     plan.missing_ids.join(", ")
                 )));
             }
+            if !plan.look_alikes.is_empty() {
+                lines.push(Line::from(format!(
+                    "Not selected, though alike: {} key(s) with a planned key's name and permissions; select them too if they leaked.",
+                    plan.look_alikes.len()
+                )));
+            }
             lines.push(Line::from(vec![
                 Span::styled("Replacements: ", theme.accent()),
                 Span::raw(if plan.replace {
