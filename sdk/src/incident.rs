@@ -388,8 +388,11 @@ pub struct ResumeOptions {
 /// replacement may exist although the answer carrying it was lost. Before
 /// creating anything it lists the keys, and a visible key counts as the
 /// replacement already made when it has the same name and permissions, is
-/// not a replacement the report already names, and was made at or after the
-/// report's `started_at`. The API does not say when a key was created, so
+/// not a replacement the report already names, nor a key the incident failed
+/// to revoke, nor one of the report's [`IncidentReport::look_alikes`] (keys
+/// that looked the same before the incident; reports written before they
+/// were recorded have none), and was made at or after the report's
+/// `started_at`. The API does not say when a key was created, so
 /// its expiration stands in: a replacement made since `started_at` expires
 /// at least [`DEFAULT_ROTATION_DAYS`] after it (the default lifetime), or
 /// exactly at the expiration the report records for its last attempts, or
@@ -431,15 +434,23 @@ pub async fn resume(
         let pending_ids: HashSet<&str> = pending.iter().map(|k| k.id.as_str()).collect();
         next.failures
             .retain(|f| !(f.step == Step::Replace && pending_ids.contains(f.id.as_str())));
-        // Keys the report already names as replacements belong to other
-        // revoked keys, and look-alikes were there before the incident, even
-        // when they look the same.
+        // Never taken for a lost replacement, even when they look the same:
+        // keys the report names as other keys' replacements, keys that were
+        // there before the incident (look-alikes, and selected keys it failed
+        // to revoke, which may have leaked).
         let mut claimed: HashSet<String> = report
             .replacements
             .iter()
             .chain(&report.already_present)
             .map(|r| r.key.id.clone())
             .chain(report.look_alikes.iter().cloned())
+            .chain(
+                report
+                    .failures
+                    .iter()
+                    .filter(|f| f.step == Step::Revoke)
+                    .map(|f| f.id.clone()),
+            )
             .collect();
         for old in pending {
             if visible.iter().any(|k| k.id == old.id) {

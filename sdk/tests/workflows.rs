@@ -6,7 +6,7 @@ mod common;
 use chrono::{Duration as Days, Utc};
 use common::*;
 use narrative_keys::incident::{
-    self, IncidentOptions, IncidentReport, ResumeOptions, Selection, Step,
+    self, Failure, IncidentOptions, IncidentReport, ReportedKey, ResumeOptions, Selection, Step,
 };
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions, clone_key, rotate};
@@ -740,4 +740,65 @@ async fn a_resume_never_takes_a_key_from_before_the_incident_for_a_replacement()
     assert!(emu.store().get(twin).unwrap().is_some(), "the twin is kept");
     let names = emu.store().key_names().unwrap();
     assert_eq!(names.iter().filter(|n| *n == "etl").count(), 3);
+}
+
+/// Two selected keys alike: one failed to revoke (still live, long-lived),
+/// the other was revoked and its replacement's answer lost. The live one,
+/// which may have leaked, is never taken for that replacement.
+#[tokio::test]
+async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacement() {
+    let emu = emulator().await;
+    let (still_live, _) = emu
+        .store()
+        .insert_key(
+            "etl",
+            &[("read", "jobs")],
+            Some(Utc::now() + Days::days(365)),
+        )
+        .unwrap();
+    let revoked = "00000000-0000-4000-8000-000000000002".to_owned();
+    let failure = |id: &str, step: Step| Failure {
+        id: id.to_owned(),
+        name: "etl".into(),
+        step,
+        error: "the server answered 503".into(),
+    };
+    let started = Utc::now();
+    // As the incident saved it.
+    let report = IncidentReport {
+        environment: String::new(),
+        started_at: started,
+        finished_at: started,
+        note: None,
+        revoked: vec![ReportedKey {
+            id: revoked.clone(),
+            name: "etl".into(),
+            permissions: PermissionSet::parse_compact("read:jobs").unwrap(),
+            expires_at: None,
+        }],
+        replacements: vec![],
+        already_present: vec![],
+        failures: vec![
+            failure(&still_live.to_string(), Step::Revoke),
+            failure(&revoked, Step::Replace),
+        ],
+        missing_ids: vec![],
+        replacement_expiration: Some(Expiration::in_days(90, started)),
+        resumed_at: vec![],
+        look_alikes: vec![],
+    };
+    let resumed = incident::resume(&admin(&emu), &report, &ResumeOptions::default())
+        .await
+        .unwrap();
+    assert!(resumed.report.already_present.is_empty());
+    let [(replaces, created)] = resumed.replacements.as_slice() else {
+        panic!("one replacement expected: {:?}", resumed.report);
+    };
+    assert_eq!(replaces, &revoked);
+    assert_ne!(created.key.id, still_live.to_string());
+    assert_eq!(
+        resumed.report.failures,
+        [failure(&still_live.to_string(), Step::Revoke)],
+        "the failed revocation is carried over"
+    );
 }
