@@ -561,7 +561,7 @@ fn an_incident_plan_points_out_keys_alike_to_the_planned_one() {
     assert_eq!(plan.look_alikes, std::slice::from_ref(&twin.id));
     let screen = draw(&app, 80, 24);
     assert!(
-        screen.contains("Not selected, though alike: 1 key(s)"),
+        screen.contains("Alike but not selected: 1 key(s) with a planned name and permissions"),
         "{screen}"
     );
 }

@@ -274,7 +274,9 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
                 ),
                 theme.bold(),
             ))];
-            let room = area.height.saturating_sub(12) as usize;
+            // The lines around the list, the look-alike note among them.
+            let fixed = 12 + usize::from(!plan.look_alikes.is_empty());
+            let room = usize::from(area.height).saturating_sub(fixed);
             for p in plan.keys.iter().skip(*scroll as usize).take(room.max(1)) {
                 lines.push(Line::from(vec![
                     Span::styled(
@@ -296,7 +298,7 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
             }
             if !plan.look_alikes.is_empty() {
                 lines.push(Line::from(format!(
-                    "Not selected, though alike: {} key(s) with a planned key's name and permissions; select them too if they leaked.",
+                    "Alike but not selected: {} key(s) with a planned name and permissions",
                     plan.look_alikes.len()
                 )));
             }
