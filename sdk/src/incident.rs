@@ -147,9 +147,10 @@ impl Default for IncidentOptions {
     }
 }
 
-/// A key as the report records it: never a secret.
+/// A key as the report records it: never a secret. Read from a report as
+/// keys are read from the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "crate::wire::Key")]
+#[serde(from = "ApiKey")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ReportedKey {
     pub id: String,
@@ -159,9 +160,8 @@ pub struct ReportedKey {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Read from a report as keys are read from the API (see `wire::Key`).
-impl From<crate::wire::Key> for ReportedKey {
-    fn from(k: crate::wire::Key) -> Self {
+impl From<ApiKey> for ReportedKey {
+    fn from(k: ApiKey) -> Self {
         Self {
             id: k.id,
             name: k.name,
@@ -173,12 +173,7 @@ impl From<crate::wire::Key> for ReportedKey {
 
 impl From<&ApiKey> for ReportedKey {
     fn from(k: &ApiKey) -> Self {
-        Self {
-            id: k.id.clone(),
-            name: k.name.clone(),
-            permissions: k.permissions.clone(),
-            expires_at: k.expires_at,
-        }
+        k.clone().into()
     }
 }
 

@@ -54,8 +54,7 @@ pub(crate) struct ListResponse {
 }
 
 /// `AccessTokenWithoutCredentials`: a key as the API lists it, read into
-/// [`ApiKey`] (and the incident report's `ReportedKey`, which has the same
-/// fields). A missing or `null` `expires_at` reads as never: the API document
+/// [`ApiKey`] (and through it the incident report's `ReportedKey`). A missing or `null` `expires_at` reads as never: the API document
 /// marks the field required, but keys without an expiration exist.
 #[derive(Deserialize)]
 pub(crate) struct Key {
