@@ -297,66 +297,48 @@ pub async fn execute(
         },
     )
     .await;
-    let mut revoked = Vec::new();
-    let mut failures = Vec::new();
-    let mut to_replace = Vec::new();
+    let mut report = IncidentReport {
+        environment: options.environment.clone(),
+        started_at,
+        finished_at: started_at,
+        note: options.note.clone(),
+        revoked: Vec::new(),
+        replacements: Vec::new(),
+        already_present: Vec::new(),
+        failures: Vec::new(),
+        missing_ids: plan.missing_ids.clone(),
+        replacement_expiration: None,
+        resumed_at: Vec::new(),
+        look_alikes: plan.look_alikes.clone(),
+    };
     for (planned, outcome) in plan.keys.iter().zip(&revocations.outcomes) {
         match &outcome.result {
-            RevokeResult::Failed(e) => failures.push(Failure {
+            RevokeResult::Failed(e) => report.failures.push(Failure {
                 id: planned.key.id.clone(),
                 name: planned.key.name.clone(),
                 step: Step::Revoke,
                 error: e.to_string(),
             }),
             RevokeResult::Revoked | RevokeResult::AlreadyGone => {
-                revoked.push(ReportedKey::from(&planned.key));
-                to_replace.push(&planned.key);
+                report.revoked.push(ReportedKey::from(&planned.key))
             }
         }
     }
-    let mut replacements = Vec::new();
     let mut secrets = Vec::new();
-    let mut replacement_expiration = None;
     if plan.replace {
         let expiration = options
             .replacement_expiration
             .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now()));
-        replacement_expiration = Some(expiration);
+        report.replacement_expiration = Some(expiration);
         // One at a time: creation is never retried, so each failure is reported
         // exactly and rerunning the incident cannot mint duplicates.
-        for old in to_replace {
-            let created = create_like(
-                client,
-                &old.permissions,
-                &old.name,
-                Some(expiration),
-                Utc::now(),
-            )
-            .await;
-            match replacement(&old.id, &old.name, created) {
-                Ok((replacement, created)) => {
-                    replacements.push(replacement);
-                    secrets.push((old.id.clone(), created));
-                }
-                Err(failure) => failures.push(failure),
-            }
+        for old in report.revoked.clone() {
+            report.replace(client, &old, expiration, &mut secrets).await;
         }
     }
+    report.finished_at = Utc::now();
     IncidentOutcome {
-        report: IncidentReport {
-            environment: options.environment.clone(),
-            started_at,
-            finished_at: Utc::now(),
-            note: options.note.clone(),
-            revoked,
-            replacements,
-            already_present: Vec::new(),
-            failures,
-            missing_ids: plan.missing_ids.clone(),
-            replacement_expiration,
-            resumed_at: Vec::new(),
-            look_alikes: plan.look_alikes.clone(),
-        },
+        report,
         replacements: secrets,
     }
 }
@@ -469,21 +451,7 @@ pub async fn resume(
                 });
                 continue;
             }
-            let created = create_like(
-                client,
-                &old.permissions,
-                &old.name,
-                Some(expiration),
-                Utc::now(),
-            )
-            .await;
-            match replacement(&old.id, &old.name, created) {
-                Ok((replacement, created)) => {
-                    next.replacements.push(replacement);
-                    secrets.push((old.id.clone(), created));
-                }
-                Err(failure) => next.failures.push(failure),
-            }
+            next.replace(client, old, expiration, &mut secrets).await;
         }
         next.replacement_expiration = Some(expiration);
     }
@@ -554,6 +522,41 @@ impl IncidentReport {
         }
     }
 
+    /// Creates the replacement of revoked key `old`, expiring at
+    /// `expiration`, and records it or its failure. The new key's secret goes
+    /// to `secrets`, never into the report.
+    async fn replace(
+        &mut self,
+        client: &Client,
+        old: &ReportedKey,
+        expiration: Expiration,
+        secrets: &mut Vec<(String, CreatedKey)>,
+    ) {
+        let created = create_like(
+            client,
+            &old.permissions,
+            &old.name,
+            Some(expiration),
+            Utc::now(),
+        )
+        .await;
+        match created {
+            Ok(created) => {
+                self.replacements.push(Replacement {
+                    replaces: old.id.clone(),
+                    key: ReportedKey::from(&created.key),
+                });
+                secrets.push((old.id.clone(), created));
+            }
+            Err(e) => self.failures.push(Failure {
+                id: old.id.clone(),
+                name: old.name.clone(),
+                step: Step::Replace,
+                error: e.to_string(),
+            }),
+        }
+    }
+
     /// Revoked keys still without a replacement, when replacement was asked
     /// for: those with a `replace` failure, and any other revoked key with no
     /// replacement entry. A report asked for replacement when it records a
@@ -592,30 +595,6 @@ impl IncidentReport {
         key.expires_at.is_some_and(|at| at >= default_lifetime)
             || self.replacement_expiration.as_ref().is_some_and(same)
             || same(this_run)
-    }
-}
-
-/// A replacement of revoked key `id` as the report records it, with the new
-/// key and its secret; or the failure to create it.
-fn replacement(
-    id: &str,
-    name: &str,
-    created: Result<CreatedKey, Error>,
-) -> Result<(Replacement, CreatedKey), Failure> {
-    match created {
-        Ok(created) => Ok((
-            Replacement {
-                replaces: id.to_owned(),
-                key: ReportedKey::from(&created.key),
-            },
-            created,
-        )),
-        Err(e) => Err(Failure {
-            id: id.to_owned(),
-            name: name.to_owned(),
-            step: Step::Replace,
-            error: e.to_string(),
-        }),
     }
 }
 
