@@ -17,7 +17,12 @@ pub fn parse_rfc3339(text: &str) -> Option<DateTime<Utc>> {
 
 /// A bare `YYYY-MM-DD` date (RFC 3339's `full-date`).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    // Only a full-date followed by this time is an RFC 3339 instant.
+    // A full-date is exactly `YYYY-MM-DD`; only one followed by this time
+    // is an RFC 3339 instant. (The length check spares an instant, tried
+    // here first, a second parse.)
+    if text.len() != 10 {
+        return None;
+    }
     parse_rfc3339(&format!("{text}T00:00:00Z")).map(|t| t.date_naive())
 }
 
