@@ -129,12 +129,11 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     if app.filtering {
-        let n = matches;
         spans.push(Span::styled("/", theme.key()));
         spans.push(Span::raw(clean(&app.filter.value)));
         spans.push(Span::styled("▏", theme.accent()));
         spans.push(Span::styled(
-            format!("  {n} match{}", if n == 1 { "" } else { "es" }),
+            format!("  {matches} match{}", if matches == 1 { "" } else { "es" }),
             theme.dim(),
         ));
     } else {
