@@ -680,6 +680,28 @@ async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() 
     );
 }
 
+/// A key named `etl` that may read jobs and expires in a year: it looks like
+/// a replacement an incident made, to a resume.
+fn long_lived_etl(emu: &RunningEmulator) -> String {
+    let expires = Some(Utc::now() + Days::days(365));
+    emu.store()
+        .insert_key("etl", &[("read", "jobs")], expires)
+        .unwrap()
+        .0
+        .to_string()
+}
+
+/// The resume created exactly one replacement, for `revoked`, and took no
+/// existing key (`not_this` least of all) for one.
+fn assert_one_new_replacement(resumed: &incident::IncidentOutcome, revoked: &str, not_this: &str) {
+    assert!(resumed.report.already_present.is_empty());
+    let [(replaces, created)] = resumed.replacements.as_slice() else {
+        panic!("one replacement expected: {:?}", resumed.report);
+    };
+    assert_eq!(replaces, revoked);
+    assert_ne!(created.key.id, not_this);
+}
+
 /// A key the incident left alone, with the name and permissions of a revoked
 /// one and a long life (so it looks like a replacement), is never taken for
 /// the lost replacement: the resume creates a new one.
@@ -695,14 +717,7 @@ async fn a_resume_never_takes_a_key_from_before_the_incident_for_a_replacement()
     let emu = emulator_with(db.clone(), creates_fail).await;
     let client = admin(&emu);
     let leaked = seed(&emu, "etl", &[("read", "jobs")]);
-    let (twin, _) = emu
-        .store()
-        .insert_key(
-            "etl",
-            &[("read", "jobs")],
-            Some(Utc::now() + Days::days(365)),
-        )
-        .unwrap();
+    let twin = long_lived_etl(&emu);
     let other = seed(&emu, "etl", &[("write", "jobs")]);
     let keys = client.list_keys().await.unwrap();
     let selection = Selection {
@@ -712,7 +727,7 @@ async fn a_resume_never_takes_a_key_from_before_the_incident_for_a_replacement()
     let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
     assert_eq!(
         plan.look_alikes,
-        [twin.to_string()],
+        std::slice::from_ref(&twin),
         "same name and permissions; not {other}, whose permissions differ"
     );
     assert!(
@@ -724,20 +739,18 @@ async fn a_resume_never_takes_a_key_from_before_the_incident_for_a_replacement()
     let first = incident::execute(&client, &plan, &IncidentOptions::default()).await;
     assert_eq!(first.report.unreplaced().len(), 1, "{:?}", first.report);
     let report = IncidentReport::from_json(&serde_json::to_string(&first.report).unwrap()).unwrap();
-    assert_eq!(report.look_alikes, [twin.to_string()]);
+    assert_eq!(report.look_alikes, std::slice::from_ref(&twin));
     emu.shutdown().await;
 
     let emu = emulator_with(db, FaultConfig::default()).await;
     let resumed = incident::resume(&admin(&emu), &report, &ResumeOptions::default())
         .await
         .unwrap();
-    assert!(resumed.report.already_present.is_empty());
-    let [(replaces, created)] = resumed.replacements.as_slice() else {
-        panic!("one replacement expected: {:?}", resumed.report);
-    };
-    assert_eq!(replaces, &leaked);
-    assert_ne!(created.key.id, twin.to_string());
-    assert!(emu.store().get(twin).unwrap().is_some(), "the twin is kept");
+    assert_one_new_replacement(&resumed, &leaked, &twin);
+    assert!(
+        emu.store().get(twin.parse().unwrap()).unwrap().is_some(),
+        "the twin is kept"
+    );
     let names = emu.store().key_names().unwrap();
     assert_eq!(names.iter().filter(|n| *n == "etl").count(), 3);
 }
@@ -748,14 +761,7 @@ async fn a_resume_never_takes_a_key_from_before_the_incident_for_a_replacement()
 #[tokio::test]
 async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacement() {
     let emu = emulator().await;
-    let (still_live, _) = emu
-        .store()
-        .insert_key(
-            "etl",
-            &[("read", "jobs")],
-            Some(Utc::now() + Days::days(365)),
-        )
-        .unwrap();
+    let still_live = long_lived_etl(&emu);
     let revoked = "00000000-0000-4000-8000-000000000002".to_owned();
     let failure = |id: &str, step: Step| Failure {
         id: id.to_owned(),
@@ -779,7 +785,7 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
         replacements: vec![],
         already_present: vec![],
         failures: vec![
-            failure(&still_live.to_string(), Step::Revoke),
+            failure(&still_live, Step::Revoke),
             failure(&revoked, Step::Replace),
         ],
         missing_ids: vec![],
@@ -790,15 +796,10 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
     let resumed = incident::resume(&admin(&emu), &report, &ResumeOptions::default())
         .await
         .unwrap();
-    assert!(resumed.report.already_present.is_empty());
-    let [(replaces, created)] = resumed.replacements.as_slice() else {
-        panic!("one replacement expected: {:?}", resumed.report);
-    };
-    assert_eq!(replaces, &revoked);
-    assert_ne!(created.key.id, still_live.to_string());
+    assert_one_new_replacement(&resumed, &revoked, &still_live);
     assert_eq!(
         resumed.report.failures,
-        [failure(&still_live.to_string(), Step::Revoke)],
+        [failure(&still_live, Step::Revoke)],
         "the failed revocation is carried over"
     );
 }
