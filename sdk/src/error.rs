@@ -81,6 +81,14 @@ pub enum Error {
     /// The client was set up wrongly (no API key, a bad environment URL).
     #[error("configuration: {0}")]
     Config(String),
+    /// Refused before sending: a new secret could not be delivered where it
+    /// was to go (a file that exists, a missing directory, a link).
+    #[error("{0}")]
+    Output(crate::deliver::DeliveryError),
+    /// A key was created but its secret could not be delivered; it was
+    /// revoked again (or, if that failed too, must be revoked by hand).
+    #[error("{0}")]
+    Undelivered(Box<crate::deliver::Undelivered>),
 }
 
 fn retry_after_text(retry_after: &Option<Duration>) -> String {
@@ -108,6 +116,8 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) | Error::BadRequest(_) | Error::Config(_) => "invalid_input",
+            Error::Output(_) => "invalid_output",
+            Error::Undelivered(_) => "undelivered",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not_found",

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
+use crate::deliver::{SecretSink, ToCaller, deliver_or_revoke};
 use crate::error::Error;
 use crate::expiration::Expiration;
 use crate::key::{ApiKey, CreatedKey, KeyStatus, StatusPolicy};
@@ -282,10 +283,37 @@ pub struct IncidentOutcome {
 
 /// Revokes every planned key first, all at once; then, if the plan says so,
 /// creates a replacement for each revoked key with the same permissions.
+/// The replacements' secrets go to the caller in the outcome.
 pub async fn execute(
     client: &Client,
     plan: &IncidentPlan,
     options: &IncidentOptions,
+) -> IncidentOutcome {
+    run(client, plan, options, &mut ToCaller).await
+}
+
+/// As [`execute`], delivering each replacement's secret to `sink` before the
+/// next replacement is made. `sink` is checked before anything is sent.
+///
+/// A replacement whose secret could not be delivered is revoked again and
+/// recorded as a `replace` failure, and no further replacement is attempted
+/// (the same target would fail again): [`resume`] makes them once the
+/// target is fixed.
+pub async fn execute_delivering(
+    client: &Client,
+    plan: &IncidentPlan,
+    options: &IncidentOptions,
+    sink: &mut dyn SecretSink,
+) -> Result<IncidentOutcome, Error> {
+    sink.check().map_err(Error::Output)?;
+    Ok(run(client, plan, options, sink).await)
+}
+
+async fn run(
+    client: &Client,
+    plan: &IncidentPlan,
+    options: &IncidentOptions,
+    sink: &mut dyn SecretSink,
 ) -> IncidentOutcome {
     let started_at = Utc::now();
     let ids: Vec<String> = plan.keys.iter().map(|p| p.key.id.clone()).collect();
@@ -332,8 +360,11 @@ pub async fn execute(
         report.replacement_expiration = Some(expiration);
         // One at a time: creation is never retried, so each failure is reported
         // exactly and rerunning the incident cannot mint duplicates.
+        let mut halted = None;
         for old in report.revoked.clone() {
-            report.replace(client, &old, expiration, &mut secrets).await;
+            report
+                .replace(client, &old, expiration, &mut secrets, sink, &mut halted)
+                .await;
         }
     }
     report.finished_at = Utc::now();
@@ -390,6 +421,19 @@ pub async fn resume(
     report: &IncidentReport,
     options: &ResumeOptions,
 ) -> Result<IncidentOutcome, Error> {
+    resume_delivering(client, report, options, &mut ToCaller).await
+}
+
+/// As [`resume`], delivering each replacement's secret to `sink` (checked
+/// before anything is sent) before the next is made, as
+/// [`execute_delivering`] does.
+pub async fn resume_delivering(
+    client: &Client,
+    report: &IncidentReport,
+    options: &ResumeOptions,
+    sink: &mut dyn SecretSink,
+) -> Result<IncidentOutcome, Error> {
+    sink.check().map_err(Error::Output)?;
     if !options.environment.is_empty()
         && !report.environment.is_empty()
         && options.environment != report.environment
@@ -429,6 +473,7 @@ pub async fn resume(
                     .map(|f| f.id.clone()),
             )
             .collect();
+        let mut halted = None;
         for old in pending {
             if visible.iter().any(|k| k.id == old.id) {
                 next.failures.push(Failure {
@@ -451,7 +496,8 @@ pub async fn resume(
                 });
                 continue;
             }
-            next.replace(client, old, expiration, &mut secrets).await;
+            next.replace(client, old, expiration, &mut secrets, sink, &mut halted)
+                .await;
         }
         next.replacement_expiration = Some(expiration);
     }
@@ -523,15 +569,30 @@ impl IncidentReport {
     }
 
     /// Creates the replacement of revoked key `old`, expiring at
-    /// `expiration`, and records it or its failure. The new key's secret goes
-    /// to `secrets`, never into the report.
+    /// `expiration`, delivers its secret to `sink`, and records it or its
+    /// failure. The new key's secret goes to `secrets`, never into the
+    /// report. Once a delivery has failed (`halted`), no further replacement
+    /// is made: each is recorded as a `replace` failure for a resume.
     async fn replace(
         &mut self,
         client: &Client,
         old: &ReportedKey,
         expiration: Expiration,
         secrets: &mut Vec<(String, CreatedKey)>,
+        sink: &mut dyn SecretSink,
+        halted: &mut Option<String>,
     ) {
+        if let Some(why) = halted {
+            self.failures.push(Failure {
+                id: old.id.clone(),
+                name: old.name.clone(),
+                step: Step::Replace,
+                error: format!(
+                    "not attempted: an earlier replacement's secret could not be delivered ({why}); fix that and resume"
+                ),
+            });
+            return;
+        }
         let created = create_like(
             client,
             &old.permissions,
@@ -540,7 +601,16 @@ impl IncidentReport {
             Utc::now(),
         )
         .await;
-        match created {
+        let delivered = match created {
+            Ok(created) => deliver_or_revoke(client, created, Some(&old.id), sink)
+                .await
+                .map_err(|undelivered| {
+                    *halted = Some(undelivered.error.to_string());
+                    undelivered.to_string()
+                }),
+            Err(e) => Err(e.to_string()),
+        };
+        match delivered {
             Ok(created) => {
                 self.replacements.push(Replacement {
                     replaces: old.id.clone(),

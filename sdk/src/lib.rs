@@ -20,6 +20,7 @@
 pub mod access;
 pub mod catalog;
 pub mod client;
+pub mod deliver;
 pub mod environment;
 pub mod error;
 pub mod expiration;

@@ -1,12 +1,14 @@
 //! Rotation: replace a key with a new one holding the same permissions, and
 //! cloning a key's permissions into a new key.
 //!
-//! The successor always exists before the old key is revoked, and its secret
-//! is always handed back, whatever happens to the old key.
+//! The successor always exists, and its secret has been delivered, before
+//! the old key is revoked. If delivery fails, the successor is revoked again
+//! and the old key is left working (see [`crate::deliver`]).
 
 use chrono::{DateTime, Utc};
 
 use crate::client::Client;
+use crate::deliver::{SecretSink, ToCaller, deliver_or_revoke};
 use crate::error::{Error, Result};
 use crate::expiration::Expiration;
 use crate::key::{ApiKey, CreatedKey, NewKey};
@@ -52,7 +54,7 @@ impl Rotation {
     }
 }
 
-/// Rotates the key `id`.
+/// Rotates the key `id`, handing the new secret to the caller in the result.
 ///
 /// An `Err` means nothing changed on the server that the caller cannot see:
 /// reading the old key, validating its successor, or creating it failed, and
@@ -69,9 +71,34 @@ pub async fn rotate_at(
     options: &RotateOptions,
     now: DateTime<Utc>,
 ) -> Result<Rotation> {
+    rotate_delivering(client, id, options, &mut ToCaller, now).await
+}
+
+/// Rotates the key `id`, delivering the new secret to `sink` before the old
+/// key is revoked.
+///
+/// `sink` is checked before anything is sent ([`Error::Output`]). If the
+/// delivery fails once the successor exists, the successor is revoked again,
+/// the old key keeps working, and the error is [`Error::Undelivered`]
+/// (naming both keys). Otherwise as [`rotate`].
+pub async fn rotate_delivering(
+    client: &Client,
+    id: &str,
+    options: &RotateOptions,
+    sink: &mut dyn SecretSink,
+    now: DateTime<Utc>,
+) -> Result<Rotation> {
+    sink.check().map_err(Error::Output)?;
     let old = client.get_key(id).await?;
     let name = options.name.clone().unwrap_or_else(|| old.name.clone());
     let new = create_like(client, &old.permissions, &name, options.expiration, now).await?;
+    let new = match deliver_or_revoke(client, new, Some(&old.id), sink).await {
+        Ok(new) => new,
+        Err(mut undelivered) => {
+            undelivered.kept = Some(old);
+            return Err(Error::Undelivered(Box::new(undelivered)));
+        }
+    };
     let old_key = if options.keep_old {
         OldKey::Kept
     } else {
@@ -93,8 +120,25 @@ pub async fn clone_key(
     name: &str,
     expiration: Option<Expiration>,
 ) -> Result<CreatedKey> {
+    clone_key_delivering(client, id, name, expiration, &mut ToCaller).await
+}
+
+/// Creates a new key named `name` with the permissions of key `id` and
+/// delivers its secret to `sink` (checked first); a key whose secret could
+/// not be delivered is revoked again ([`Error::Undelivered`]).
+pub async fn clone_key_delivering(
+    client: &Client,
+    id: &str,
+    name: &str,
+    expiration: Option<Expiration>,
+    sink: &mut dyn SecretSink,
+) -> Result<CreatedKey> {
+    sink.check().map_err(Error::Output)?;
     let source = client.get_key(id).await?;
-    create_like(client, &source.permissions, name, expiration, Utc::now()).await
+    let created = create_like(client, &source.permissions, name, expiration, Utc::now()).await?;
+    deliver_or_revoke(client, created, None, sink)
+        .await
+        .map_err(|u| Error::Undelivered(Box::new(u)))
 }
 
 /// A new key with these permissions, carried over exactly, unknown resources

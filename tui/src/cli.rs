@@ -79,9 +79,8 @@ pub enum Command {
         /// Keep the old key working; revoke it yourself later.
         #[arg(long)]
         keep_old: bool,
-        /// Write the new secret to FILE (mode 0600) instead of printing it; `-` prints it alone.
-        #[arg(long, value_name = "FILE")]
-        secret_out: Option<String>,
+        #[command(flatten)]
+        delivery: SecretDelivery,
         #[arg(long)]
         json: bool,
     },
@@ -149,11 +148,30 @@ pub struct CreateArgs {
     /// 90d, 12w, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
     #[arg(long, value_name = "WHEN")]
     pub expires: Option<String>,
-    /// Write the secret to FILE (mode 0600) instead of printing it; `-` prints it alone.
-    #[arg(long, value_name = "FILE")]
-    pub secret_out: Option<String>,
+    #[command(flatten)]
+    pub delivery: SecretDelivery,
     #[arg(long)]
     pub json: bool,
+}
+
+/// Where a new key's secret goes; checked before anything is sent. If it
+/// cannot be delivered once the key exists, the key is revoked again (and a
+/// rotated key's predecessor is kept).
+#[derive(Debug, Args)]
+pub struct SecretDelivery {
+    /// Write the secret to FILE as NAME=<secret> (mode 0600, atomically);
+    /// `-` prints it alone on stdout. FILE must be new, empty, or hold only
+    /// such a line.
+    #[arg(long, value_name = "FILE")]
+    pub secret_out: Option<String>,
+    /// Run CMD with `sh -c`, the secret on its standard input (never in its
+    /// arguments or environment), e.g. 'gh secret set NARRATIVE_API_KEY'.
+    /// A non-zero exit is a failed delivery.
+    #[arg(long, value_name = "CMD", conflicts_with = "secret_out")]
+    pub secret_to: Option<String>,
+    /// The variable name --secret-out writes [default: NARRATIVE_API_KEY]
+    #[arg(long, value_name = "NAME", requires = "secret_out")]
+    pub secret_env_name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -205,9 +223,19 @@ pub struct IncidentArgs {
     /// --resume can read).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Write replacement secrets to FILE (mode 0600) instead of printing them.
+    /// Write replacement secrets to a new FILE (mode 0600) as each is made:
+    /// a dotenv file (NAME=<secret> lines, names made from the keys' names,
+    /// ids in comments), or JSON when FILE ends in .json.
     #[arg(long, value_name = "FILE")]
     pub secrets_out: Option<PathBuf>,
+    /// Hand each replacement's secret to CMD (`sh -c`, secret on standard
+    /// input; NARRATIVE_KEY_ID, NARRATIVE_KEY_NAME, NARRATIVE_KEY_ENV_NAME and
+    /// NARRATIVE_KEY_REPLACES in its environment) as each is made.
+    #[arg(long, value_name = "CMD", conflicts_with = "secrets_out")]
+    pub secret_to: Option<String>,
+    /// Let --report replace an existing file.
+    #[arg(long, requires = "report")]
+    pub force: bool,
     /// What happened, for the report.
     #[arg(long)]
     pub note: Option<String>,

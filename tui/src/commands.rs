@@ -6,6 +6,7 @@ use std::path::Path;
 use anstream::{eprint, eprintln, print, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::{self, AuditOptions, FindingSeverity};
+use narrative_keys::deliver::{OutputKind, SecretSink};
 use narrative_keys::incident::{
     self, IncidentOptions, IncidentOutcome, IncidentReport, ReportReadError, ResumeOptions,
     Selection, Step,
@@ -18,12 +19,14 @@ use narrative_keys::{
 };
 use serde_json::json;
 
-use crate::cli::{Command, CreateArgs, GlobalArgs, IncidentArgs, StatusFilter, UpdateArgs};
+use crate::cli::{
+    Command, CreateArgs, GlobalArgs, IncidentArgs, SecretDelivery, StatusFilter, UpdateArgs,
+};
+use crate::delivery::Target;
 use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{
     self, BOLD, DIM, KeyJson, Table, clean, print_json, status_style, status_symbol,
 };
-use crate::secret_file;
 use crate::session::{self, Session};
 
 /// Runs one subcommand; `Ok(exit status)`.
@@ -32,11 +35,11 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
     if let Command::Incident(args) = &command
         && let Some(path) = &args.resume
     {
-        // The file is checked before connecting: a wrong one sends nothing.
+        // The files are checked before connecting: a wrong one sends nothing.
         let report = read_incident_report(path)?;
-        check_secrets_out(args.secrets_out.as_deref())?;
+        let mut target = incident_target(args)?;
         let session = connect(global).await?;
-        return resume_incident(&session, &report, args).await;
+        return resume_incident(&session, &report, args, &mut target).await;
     }
     match command {
         Command::Catalog { json } => catalog(json),
@@ -82,9 +85,9 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             id,
             expires,
             keep_old,
-            secret_out,
+            delivery,
             json,
-        } => rotate(s, &id, expires, keep_old, secret_out, json, now).await,
+        } => rotate(s, &id, expires, keep_old, &delivery, json, now).await,
         Command::Incident(args) => incident(s, args, now).await,
         Command::Audit {
             expiring_within,
@@ -132,24 +135,24 @@ fn print_warnings(report: &ValidationReport) {
     }
 }
 
-/// Prints a new secret as asked: to a 0600 file, alone on stdout, or in the JSON.
-fn deliver_secret(
-    created: &CreatedKey,
-    secret_out: Option<&str>,
-    json: bool,
-) -> Result<serde_json::Value, CliError> {
-    match secret_out {
-        Some(path) if path != "-" => {
-            secret_file::write_secret_env(Path::new(path), &created.secret)?;
-            eprintln!("The secret was written to {path} (mode 0600); it will not be shown again.");
-            Ok(json!({ "secret_file": path }))
-        }
-        _ if json => Ok(json!({ "secret": created.secret.expose() })),
-        _ => {
-            eprintln!("The key's secret follows. Store it now: it will not be shown again.");
-            println!("{}", created.secret.expose());
-            Ok(json!({}))
-        }
+/// The target `--secret-out`/`--secret-to` chose, checked before anything is sent.
+fn secret_target(d: &SecretDelivery, json: bool) -> Result<Target, CliError> {
+    let mut target = Target::one(
+        d.secret_out.as_deref(),
+        d.secret_to.as_deref(),
+        d.secret_env_name.as_deref(),
+        json,
+    );
+    target.check().map_err(narrative_keys::Error::Output)?;
+    Ok(target)
+}
+
+/// The secret, or where it went, for a `--json` document.
+fn secret_json(target: &Target, created: &CreatedKey) -> serde_json::Value {
+    if target.in_json() {
+        json!({ "secret": created.secret.expose() })
+    } else {
+        target.json_note(true)
     }
 }
 
@@ -292,17 +295,20 @@ async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8,
         .build_at(now)
         .map_err(narrative_keys::Error::from)?;
     print_warnings(new.warnings());
-    let created = s.client.create_key(&new).await?;
+    let mut target = secret_target(&args.delivery, args.json)?;
+    let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target).await?;
     eprintln!(
         "Created {} ({}) with {}.",
         clean(&created.key.name),
         created.key.id,
         clean(&created.key.permissions.to_string())
     );
-    let delivered = deliver_secret(&created, args.secret_out.as_deref(), args.json)?;
+    if let Some(note) = target.delivered_note(1) {
+        eprintln!("{note}");
+    }
     if args.json {
         let mut out = json!({ "key": KeyJson::new(&created.key, now) });
-        merge(&mut out, delivered);
+        merge(&mut out, secret_json(&target, &created));
         print_json(&out)?;
     }
     Ok(0)
@@ -475,7 +481,7 @@ async fn rotate(
     id: &str,
     expires: Option<String>,
     keep_old: bool,
-    secret_out: Option<String>,
+    delivery: &SecretDelivery,
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
@@ -488,14 +494,19 @@ async fn rotate(
         name: None,
         keep_old,
     };
-    let rotation = narrative_keys::rotate::rotate_at(&s.client, id, &options, now).await?;
+    let mut target = secret_target(delivery, json)?;
+    let rotation =
+        narrative_keys::rotate::rotate_delivering(&s.client, id, &options, &mut target, now)
+            .await?;
     eprintln!(
         "Created {} ({}) to replace {}.",
         clean(&rotation.new.key.name),
         rotation.new.key.id,
         rotation.old.id
     );
-    let delivered = deliver_secret(&rotation.new, secret_out.as_deref(), json)?;
+    if let Some(note) = target.delivered_note(1) {
+        eprintln!("{note}");
+    }
     let (state, error) = match &rotation.old_key {
         OldKey::Revoked => ("revoked", None),
         OldKey::Kept => ("kept", None),
@@ -521,7 +532,7 @@ async fn rotate(
         if let Some(error) = error {
             merge(&mut out, json!({ "error": error }));
         }
-        merge(&mut out, delivered);
+        merge(&mut out, secret_json(&target, &rotation.new));
         print_json(&out)?;
     }
     Ok(if rotation.is_complete() {
@@ -546,6 +557,8 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
         return Err(CliError::usage("nothing selected")
             .hint("give key ids, --name-matches GLOB or --holding PERMISSION"));
     }
+    // Every output is checked before the first request.
+    let mut target = incident_target(&args)?;
     let keys = s.client.list_keys().await?;
     let plan = incident::plan(&keys, &selection, args.replace, now)?;
     if args.dry_run {
@@ -563,7 +576,6 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
         ));
     }
     eprint!("{}", clean_markdown(&plan.to_markdown()));
-    check_secrets_out(args.secrets_out.as_deref())?;
     confirm(
         &format!(
             "Revoke these {} key(s){}?",
@@ -581,8 +593,8 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
         environment: s.label.clone(),
         ..IncidentOptions::default()
     };
-    let outcome = incident::execute(&s.client, &plan, &options).await;
-    finish_incident(&outcome, &args, 0)
+    let outcome = incident::execute_delivering(&s.client, &plan, &options, &mut target).await?;
+    finish_incident(&outcome, &args, &target, 0)
 }
 
 /// `incident --resume REPORT`: creates the replacements the report lists as
@@ -591,6 +603,7 @@ async fn resume_incident(
     s: &Session,
     report: &IncidentReport,
     args: &IncidentArgs,
+    target: &mut Target,
 ) -> Result<u8, CliError> {
     let started = report
         .started_at
@@ -608,21 +621,36 @@ async fn resume_incident(
         environment: s.label.clone(),
         ..ResumeOptions::default()
     };
-    let outcome = incident::resume(&s.client, report, &options).await?;
-    finish_incident(&outcome, args, report.already_present.len())
+    let outcome = incident::resume_delivering(&s.client, report, &options, target).await?;
+    finish_incident(&outcome, args, target, report.already_present.len())
 }
 
-/// Replacement secrets are never written over a file, which may hold an
-/// earlier run's secrets: checked before any key is touched.
-fn check_secrets_out(path: Option<&Path>) -> Result<(), CliError> {
-    match path {
-        Some(path) if path.exists() => Err(CliError::usage(format!(
-            "--secrets-out {}: the file already exists and was left untouched (it may hold secrets no one else has)",
-            path.display()
-        ))
-        .hint("choose a new file; nothing was changed")),
-        _ => Ok(()),
+/// Where an incident's replacement secrets go, and its report: both checked
+/// before the first request. The report is never written over an existing
+/// file without `--force`.
+fn incident_target(args: &IncidentArgs) -> Result<Target, CliError> {
+    if let Some(path) = &args.report {
+        let kind = if args.force {
+            OutputKind::ReplaceFile
+        } else {
+            OutputKind::New
+        };
+        narrative_keys::deliver::check_output(path, &kind).map_err(|e| {
+            let e = if args.force {
+                e
+            } else {
+                e.hint("choose a new file for the report, or add --force to replace it")
+            };
+            CliError::from(narrative_keys::Error::Output(e))
+        })?;
     }
+    let mut target = Target::many(
+        args.secrets_out.as_deref(),
+        args.secret_to.as_deref(),
+        args.json,
+    );
+    target.check().map_err(narrative_keys::Error::Output)?;
+    Ok(target)
 }
 
 /// Reads the JSON report `--resume` names, refusing anything else with a
@@ -670,16 +698,27 @@ fn read_incident_report(path: &Path) -> Result<IncidentReport, CliError> {
 fn finish_incident(
     outcome: &IncidentOutcome,
     args: &IncidentArgs,
+    target: &Target,
     known_present: usize,
 ) -> Result<u8, CliError> {
     let report = &outcome.report;
-    // Secrets first: whatever fails after this, none is lost.
-    let secrets_json = deliver_replacement_secrets(
-        &outcome.replacements,
-        args.secrets_out.as_deref(),
-        args.json,
-    )?;
+    // Each secret was delivered as its key was made; say where they went.
+    if let Some(note) = target.delivered_note(outcome.replacements.len()) {
+        eprintln!("{note}");
+    }
+    let secrets_json = if target.in_json() {
+        outcome
+            .replacements
+            .iter()
+            .map(|(old, c)| json!({ "id": c.key.id, "replaces": old, "secret": c.secret.expose() }))
+            .collect()
+    } else if outcome.replacements.is_empty() {
+        json!([])
+    } else {
+        target.json_note(false)
+    };
     let mut saved_json = None;
+    let mut report_lost = false;
     if let Some(path) = &args.report {
         let is_json = path
             .extension()
@@ -690,10 +729,21 @@ fn finish_incident(
         } else {
             report.to_markdown()
         };
-        secret_file::write_private(path, &text)?;
-        eprintln!("The report was saved to {}.", path.display());
-        if is_json {
-            saved_json = Some(path);
+        // The path was checked before the incident; this fails only if the
+        // disk or directory changed since. The report is printed below anyway.
+        match narrative_keys::deliver::write_new_file(path, &text, args.force) {
+            Ok(()) => {
+                eprintln!("The report was saved to {}.", path.display());
+                if is_json {
+                    saved_json = Some(path);
+                }
+            }
+            Err(e) => {
+                report_lost = true;
+                eprintln!(
+                    "error: the report could not be saved: {e}; it is printed on standard output instead (add --json for the form --resume reads)"
+                );
+            }
         }
     }
     if args.json {
@@ -735,7 +785,7 @@ fn finish_incident(
             "{unrevoked} key(s) could not be revoked and still work; --resume only creates replacements: run `narrative-keys incident ID... --replace` for them."
         );
     }
-    Ok(if report.failures.is_empty() {
+    Ok(if report.failures.is_empty() && !report_lost {
         0
     } else {
         EXIT_FINDING
@@ -745,54 +795,6 @@ fn finish_incident(
 /// Markdown built from server text: escape control characters but keep lines.
 fn clean_markdown(md: &str) -> String {
     md.lines().map(clean).collect::<Vec<_>>().join("\n") + "\n"
-}
-
-fn deliver_replacement_secrets(
-    replacements: &[(String, CreatedKey)],
-    out: Option<&Path>,
-    json: bool,
-) -> Result<serde_json::Value, CliError> {
-    if replacements.is_empty() {
-        return Ok(json!([]));
-    }
-    if let Some(path) = out {
-        let mut text = String::new();
-        for (old, created) in replacements {
-            text.push_str(&format!(
-                "# {} ({}), replaces {old}\n{}={}\n",
-                clean(&created.key.name),
-                created.key.id,
-                created.key.id,
-                created.secret.expose()
-            ));
-        }
-        // A new file only (checked before the incident, and again here).
-        let written = secret_file::write_private_new(path, &text);
-        zeroize::Zeroize::zeroize(&mut text);
-        written.map_err(|e| {
-            let ids: Vec<&str> = replacements.iter().map(|(_, c)| c.key.id.as_str()).collect();
-            e.hint(format!(
-                "the replacement keys exist but their secrets were not saved: rotate each to get a new secret (narrative-keys rotate ID): {}",
-                ids.join(" ")
-            ))
-        })?;
-        eprintln!(
-            "Replacement secrets were written to {} (mode 0600).",
-            path.display()
-        );
-        return Ok(json!({ "secrets_file": path }));
-    }
-    if json {
-        return Ok(replacements
-            .iter()
-            .map(|(old, c)| json!({ "id": c.key.id, "replaces": old, "secret": c.secret.expose() }))
-            .collect());
-    }
-    eprintln!("Replacement secrets follow. Store them now: they will not be shown again.");
-    for (old, c) in replacements {
-        println!("{} (replaces {old}): {}", c.key.id, c.secret.expose());
-    }
-    Ok(json!([]))
 }
 
 async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {

@@ -52,6 +52,21 @@ impl From<narrative_keys::Error> for CliError {
                 }
                 m
             }
+            E::Output(refused) => {
+                return CliError::usage(format!("{refused}; nothing was sent")).hint(
+                    refused
+                        .hint
+                        .clone()
+                        .unwrap_or_else(|| "choose another target".into()),
+                );
+            }
+            E::Undelivered(u) => {
+                let hint = match &u.revoked_again {
+                    Ok(()) => "fix the target and run the command again".to_owned(),
+                    Err(_) => format!("revoke it now: narrative-keys revoke {}", u.key.id),
+                };
+                return CliError::failed(format!("{u}")).hint(hint);
+            }
             other => other.to_string(),
         };
         let (exit, hint) = match &e {

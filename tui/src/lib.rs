@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod logging;

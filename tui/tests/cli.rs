@@ -428,7 +428,10 @@ async fn incident_dry_run_then_revoke_replace_and_report() {
     assert_eq!(r["note"], "laptop stolen");
     assert_mode_0600(&secrets);
     let secret_lines = std::fs::read_to_string(&secrets).unwrap();
-    for line in secret_lines.lines().filter(|l| !l.starts_with('#')) {
+    for line in secret_lines
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let (_, secret) = line.split_once('=').unwrap();
         assert!(emu.store().secret_present(secret).unwrap());
         assert!(!std::fs::read_to_string(&report).unwrap().contains(secret));
@@ -791,7 +794,7 @@ async fn incident_resume_creates_the_missing_replacements_once() {
     let secret_lines = std::fs::read_to_string(&secrets).unwrap();
     let delivered: Vec<&str> = secret_lines
         .lines()
-        .filter(|l| !l.starts_with('#'))
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
         .map(|l| l.split_once('=').unwrap().1)
         .collect();
     assert_eq!(delivered.len(), 3);
@@ -809,7 +812,11 @@ async fn incident_resume_creates_the_missing_replacements_once() {
     )
     .await;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("already exists and was left untouched"));
+    assert!(
+        stderr(&out).contains("already exists; it was left untouched"),
+        "{}",
+        stderr(&out)
+    );
 
     // Again, from the resumed report and from the first one: nothing new.
     for from in [&resumed, &report] {

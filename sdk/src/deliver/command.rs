@@ -1,0 +1,146 @@
+//! Delivering a secret to a command: `sh -c CMD` with the secret on its
+//! standard input, never in its arguments or environment.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use super::{DeliveryError, NewSecret, SecretSink};
+
+/// Runs a shell command once per secret, such as
+/// `gh secret set NARRATIVE_API_KEY`, with the secret (no trailing newline)
+/// on its standard input. Its environment names the key, never the secret:
+/// `NARRATIVE_KEY_ID`, `NARRATIVE_KEY_NAME`, `NARRATIVE_KEY_ENV_NAME` (a
+/// variable name made from the key's name) and, for a replacement,
+/// `NARRATIVE_KEY_REPLACES`. Its output goes to standard error, so it never
+/// mixes with data on standard output. Exit status 0 is a delivery;
+/// anything else is a failure.
+#[derive(Debug, Clone)]
+pub struct SecretCommand {
+    command: String,
+}
+
+impl SecretCommand {
+    pub fn new(command: impl Into<String>) -> Self {
+        Self {
+            command: command.into(),
+        }
+    }
+
+    pub fn command(&self) -> &str {
+        &self.command
+    }
+
+    fn error(&self, message: impl Into<String>) -> DeliveryError {
+        DeliveryError::new(format!("`{}`", self.command), message)
+    }
+}
+
+impl SecretSink for SecretCommand {
+    fn check(&mut self) -> Result<(), DeliveryError> {
+        if self.command.trim().is_empty() {
+            return Err(self
+                .error("is empty")
+                .hint("give a command that reads the secret on its standard input, e.g. 'gh secret set NARRATIVE_API_KEY'"));
+        }
+        // `sh` itself must be there; the command's own errors show when it runs.
+        Command::new("sh")
+            .arg("-c")
+            .arg(":")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| self.error(format!("cannot start sh: {e}")))
+            .and_then(|s| {
+                if s.success() {
+                    Ok(())
+                } else {
+                    Err(self.error("sh does not run"))
+                }
+            })
+    }
+
+    fn deliver(&mut self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(&self.command)
+            .env("NARRATIVE_KEY_ID", &item.key.id)
+            .env("NARRATIVE_KEY_NAME", &item.key.name)
+            .env("NARRATIVE_KEY_ENV_NAME", item.env_name())
+            .env_remove("NARRATIVE_KEY_REPLACES")
+            .stdin(Stdio::piped())
+            .stdout(std::io::stderr())
+            .stderr(Stdio::inherit());
+        if let Some(old) = item.replaces {
+            cmd.env("NARRATIVE_KEY_REPLACES", old);
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| self.error(format!("could not start it: {e}")))?;
+        // A command that exits without reading its input is judged by its status.
+        let written = child
+            .stdin
+            .take()
+            .map(|mut stdin| stdin.write_all(item.secret.expose().as_bytes()));
+        let status = child
+            .wait()
+            .map_err(|e| self.error(format!("could not wait for it: {e}")))?;
+        if !status.success() {
+            let how = status.code().map_or_else(
+                || "was killed by a signal".to_owned(),
+                |c| format!("exited with status {c}"),
+            );
+            return Err(self
+                .error(how)
+                .hint("fix the command (it gets the secret on its standard input) and run again"));
+        }
+        if let Some(Err(e)) = written {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(self.error(format!("could not pass it the secret: {e}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::ApiKey;
+    use crate::permission::PermissionSet;
+
+    #[test]
+    fn the_secret_goes_to_stdin_only_and_the_status_decides() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("got");
+        let key = ApiKey {
+            id: "id-1".into(),
+            name: "Nightly ingestion".into(),
+            permissions: PermissionSet::new(),
+            expires_at: None,
+        };
+        let secret = crate::Secret::new("s3cr3t");
+        let item = NewSecret {
+            key: &key,
+            secret: &secret,
+            replaces: Some("old-1"),
+        };
+        let script = format!(
+            "{{ cat; echo; echo \"$NARRATIVE_KEY_ID $NARRATIVE_KEY_ENV_NAME $NARRATIVE_KEY_REPLACES $#\"; env | grep -c s3cr3t || true; }} > '{}'",
+            out.display()
+        );
+        let mut sink = SecretCommand::new(script);
+        sink.check().unwrap();
+        sink.deliver(&item).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "s3cr3t\nid-1 NIGHTLY_INGESTION old-1 0\n0\n"
+        );
+        let err = SecretCommand::new("cat >/dev/null; exit 3")
+            .deliver(&item)
+            .unwrap_err();
+        assert!(err.message.contains("status 3"), "{err}");
+        assert!(!err.to_string().contains("s3cr3t"));
+        assert!(SecretCommand::new("  ").check().is_err());
+    }
+}

@@ -1,0 +1,725 @@
+//! Secret and report files: checked before anything is sent, written
+//! atomically with owner-only permissions, never through a link, never over
+//! something else.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Read, Write};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use zeroize::{Zeroize, Zeroizing};
+
+use super::{DeliveryError, NewSecret, SecretSink, is_env_name};
+
+/// What may already stand at an output path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Nothing: the file must not exist (reports, files of many secrets).
+    New,
+    /// Nothing, or a regular file (a report written with `--force`).
+    ReplaceFile,
+    /// Nothing, an empty regular file, or one holding nothing but a single
+    /// `NAME=` line: an older secret of the same kind, being rotated out.
+    SecretLine { env_name: String },
+}
+
+/// Largest file taken for a secret file: anything bigger holds more than a key.
+const MAX_SECRET_FILE: u64 = 16 * 1024;
+
+/// Checks that `path` can take an output of this kind, before anything is
+/// sent: its directory exists and can be written to, and the path is absent
+/// or (by `kind`) a file that may be replaced. A link, a directory, a device,
+/// a FIFO or a socket is always refused. Returns whether a file is there now.
+pub fn check_output(path: &Path, kind: &OutputKind) -> Result<bool, DeliveryError> {
+    let shown = path.display().to_string();
+    let refuse = |message: String, hint: &str| DeliveryError::new(&shown, message).hint(hint);
+    if path.as_os_str().is_empty() || path.file_name().is_none() {
+        return Err(refuse(
+            "is not a file name".into(),
+            "give the path of a file, e.g. ./key.env",
+        ));
+    }
+    let dir = parent_dir(path);
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(refuse(
+                format!("{} is not a directory", dir.display()),
+                "choose a path in an existing directory",
+            ));
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return Err(refuse(
+                format!("the directory {} does not exist", dir.display()),
+                "create the directory first, or choose a path in an existing one",
+            ));
+        }
+        Err(e) => {
+            return Err(refuse(
+                format!("cannot reach the directory {}: {e}", dir.display()),
+                "choose a path in a directory you can write to",
+            ));
+        }
+    }
+    // The one sure test of writability is writing: a probe file, removed at once.
+    let probe = create_temp(dir).map_err(|e| {
+        refuse(
+            format!("cannot write in the directory {}: {e}", dir.display()),
+            "choose a path in a directory you can write to",
+        )
+    })?;
+    drop(probe.file);
+    let _ = fs::remove_file(&probe.path);
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+        Err(e) => {
+            return Err(refuse(
+                format!("cannot inspect it: {e}"),
+                "choose another path",
+            ));
+        }
+    };
+    let file_type = meta.file_type();
+    let what = if file_type.is_symlink() {
+        Some("a symbolic link; files are never written through a link")
+    } else if file_type.is_dir() {
+        Some("a directory")
+    } else if file_type.is_fifo() {
+        Some("a FIFO")
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        Some("a device")
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else if !file_type.is_file() {
+        Some("not a regular file")
+    } else {
+        None
+    };
+    if let Some(what) = what {
+        return Err(refuse(
+            format!("is {what}; it was left untouched"),
+            "give the path of a new file",
+        ));
+    }
+    match kind {
+        OutputKind::New => Err(refuse(
+            "already exists; it was left untouched".into(),
+            "choose a new file (it is never written over)",
+        )),
+        OutputKind::ReplaceFile => Ok(true),
+        OutputKind::SecretLine { env_name } => {
+            if meta.len() == 0 || holds_only_secret_line(path, env_name) {
+                Ok(true)
+            } else {
+                Err(refuse(
+                    format!(
+                        "already exists and holds something other than one {env_name}= line; it was left untouched"
+                    ),
+                    "choose a new file for the secret",
+                ))
+            }
+        }
+    }
+}
+
+/// Whether the file holds nothing but one `NAME=value` line (blank lines aside).
+fn holds_only_secret_line(path: &Path, env_name: &str) -> bool {
+    let Ok(file) = open_no_follow(path) else {
+        return false;
+    };
+    let mut text = Zeroizing::new(String::new());
+    if file
+        .take(MAX_SECRET_FILE + 1)
+        .read_to_string(&mut text)
+        .is_err()
+        || text.len() as u64 > MAX_SECRET_FILE
+    {
+        return false;
+    }
+    let prefix = format!("{env_name}=");
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    matches!((lines.next(), lines.next()), (Some(line), None) if line.starts_with(&prefix))
+}
+
+fn open_no_follow(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+struct TempFile {
+    file: File,
+    path: PathBuf,
+}
+
+/// A new, owner-only file beside the target: created exclusively, never
+/// through a link (`O_EXCL` and `O_NOFOLLOW`).
+fn create_temp(dir: &Path) -> std::io::Result<TempFile> {
+    let mut last = None;
+    for _ in 0..16 {
+        let path = dir.join(format!(".narrative-keys-{:016x}.tmp", fastrand::u64(..)));
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path)
+        {
+            Ok(file) => return Ok(TempFile { file, path }),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+}
+
+/// Writes `bytes` to `path` atomically with mode 0600: a temporary file in
+/// the same directory, synced, then moved into place. With `replace` false
+/// the move never replaces anything (a file that appeared meanwhile is left
+/// as it is and the write refused); with `replace` true it replaces only a
+/// regular file.
+fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<(), DeliveryError> {
+    let shown = path.display().to_string();
+    let fail = |what: &str, e: std::io::Error| {
+        DeliveryError::new(&shown, format!("could not {what}: {e}"))
+            .hint("check the disk and the directory, then run again")
+    };
+    let dir = parent_dir(path);
+    let mut tmp = create_temp(dir).map_err(|e| fail("create a temporary file beside it", e))?;
+    let written = tmp.file.write_all(bytes).and_then(|()| tmp.file.sync_all());
+    let placed = written.map_err(|e| fail("write", e)).and_then(|()| {
+        if replace {
+            match fs::symlink_metadata(path) {
+                Ok(m) if !m.file_type().is_file() => Err(DeliveryError::new(
+                    &shown,
+                    "is no longer a regular file; it was left untouched",
+                )
+                .hint("give the path of a new file")),
+                _ => fs::rename(&tmp.path, path).map_err(|e| fail("move the file into place", e)),
+            }
+        } else {
+            // A hard link fails if anything is at `path`: a rename that never replaces.
+            fs::hard_link(&tmp.path, path)
+                .map_err(|e| {
+                    if e.kind() == ErrorKind::AlreadyExists {
+                        DeliveryError::new(
+                            &shown,
+                            "appeared while it was being written; it was left untouched",
+                        )
+                        .hint("choose a new file")
+                    } else {
+                        fail("move the file into place", e)
+                    }
+                })
+                .map(|()| {
+                    let _ = fs::remove_file(&tmp.path);
+                })
+        }
+    });
+    if placed.is_err() {
+        let _ = fs::remove_file(&tmp.path);
+        return placed;
+    }
+    // Make the new directory entry durable too; some file systems refuse, harmlessly.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes a new file (a report) atomically with mode 0600, or replaces a
+/// regular file there when `replace` is true. Check the path with
+/// [`check_output`] before sending anything.
+pub fn write_new_file(path: &Path, text: &str, replace: bool) -> Result<(), DeliveryError> {
+    let kind = if replace {
+        OutputKind::ReplaceFile
+    } else {
+        OutputKind::New
+    };
+    check_output(path, &kind)?;
+    write_atomic(path, text.as_bytes(), replace)
+}
+
+/// One secret written as `NAME=<secret>` to a file of its own, mode 0600.
+/// The file may already hold one such line (the secret being rotated out).
+#[derive(Debug, Clone)]
+pub struct SecretFile {
+    path: PathBuf,
+    env_name: String,
+    delivered: bool,
+}
+
+impl SecretFile {
+    /// A secret file writing `NARRATIVE_API_KEY=<secret>`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            env_name: "NARRATIVE_API_KEY".to_owned(),
+            delivered: false,
+        }
+    }
+
+    /// The variable name to write (default `NARRATIVE_API_KEY`).
+    pub fn env_name(mut self, name: impl Into<String>) -> Self {
+        self.env_name = name.into();
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn kind(&self) -> OutputKind {
+        OutputKind::SecretLine {
+            env_name: self.env_name.clone(),
+        }
+    }
+}
+
+impl SecretSink for SecretFile {
+    fn check(&mut self) -> Result<(), DeliveryError> {
+        if !is_env_name(&self.env_name) {
+            return Err(DeliveryError::new(
+                self.path.display().to_string(),
+                format!("`{}` is not a variable name", self.env_name),
+            )
+            .hint("use letters, digits and _, not starting with a digit, e.g. NARRATIVE_API_KEY"));
+        }
+        check_output(&self.path, &self.kind()).map(drop)
+    }
+
+    fn deliver(&mut self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
+        if self.delivered {
+            return Err(DeliveryError::new(
+                self.path.display().to_string(),
+                "holds one secret, and one was written already",
+            )
+            .hint("use a file of many secrets (SecretsFile) for several keys"));
+        }
+        let exists = check_output(&self.path, &self.kind())?;
+        let mut line = format!("{}={}\n", self.env_name, item.secret.expose());
+        let written = write_atomic(&self.path, line.as_bytes(), exists);
+        line.zeroize();
+        self.delivered = written.is_ok();
+        written
+    }
+}
+
+/// How a file of many secrets is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretsFormat {
+    /// `NAME=<secret>` lines, loadable as a dotenv file; a comment above each
+    /// names the key, its id and the key it replaces.
+    Dotenv,
+    /// A JSON array of `{"id", "name", "replaces", "env_name", "secret"}`.
+    Json,
+}
+
+impl SecretsFormat {
+    /// JSON for a path ending in `.json`, dotenv otherwise.
+    pub fn for_path(path: &Path) -> Self {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            Self::Json
+        } else {
+            Self::Dotenv
+        }
+    }
+}
+
+struct Entry {
+    id: String,
+    name: String,
+    replaces: Option<String>,
+    env_name: String,
+    secret: Zeroizing<String>,
+}
+
+/// Many secrets in one new file, mode 0600 (an incident's replacements). The
+/// file is rewritten atomically after each secret, so a crash loses none that
+/// was delivered; it must not exist before the first.
+pub struct SecretsFile {
+    path: PathBuf,
+    format: SecretsFormat,
+    entries: Vec<Entry>,
+}
+
+impl std::fmt::Debug for SecretsFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsFile")
+            .field("path", &self.path)
+            .field("format", &self.format)
+            .field("secrets", &self.entries.len())
+            .finish()
+    }
+}
+
+impl SecretsFile {
+    /// The format follows the path: JSON for `.json`, dotenv otherwise.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        Self {
+            format: SecretsFormat::for_path(&path),
+            path,
+            entries: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many secrets the file holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn render(&self) -> Zeroizing<String> {
+        let mut out = Zeroizing::new(String::new());
+        match self.format {
+            SecretsFormat::Dotenv => {
+                out.push_str("# Secrets of new Narrative API keys, written by narrative-keys.\n");
+                for e in &self.entries {
+                    let replaces = e
+                        .replaces
+                        .as_deref()
+                        .map(|r| format!(", replaces {}", one_line(r)))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "\n# {} (id {}{replaces})\n{}={}\n",
+                        one_line(&e.name),
+                        one_line(&e.id),
+                        e.env_name,
+                        e.secret.as_str()
+                    ));
+                }
+            }
+            SecretsFormat::Json => {
+                let rows: Vec<serde_json::Value> = self
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "id": e.id, "name": e.name, "replaces": e.replaces,
+                            "env_name": e.env_name, "secret": e.secret.as_str(),
+                        })
+                    })
+                    .collect();
+                let mut text = serde_json::to_string_pretty(&rows).unwrap_or_default();
+                for mut row in rows {
+                    if let Some(serde_json::Value::String(s)) = row.get_mut("secret") {
+                        s.zeroize();
+                    }
+                }
+                out.push_str(&text);
+                out.push('\n');
+                text.zeroize();
+            }
+        }
+        out
+    }
+
+    /// A name not used yet in this file: `NAME`, then `NAME_2`, `NAME_3`, ...
+    fn unique_env_name(&self, base: String) -> String {
+        let taken = |n: &str| self.entries.iter().any(|e| e.env_name == n);
+        if !taken(&base) {
+            return base;
+        }
+        (2..)
+            .map(|i| format!("{base}_{i}"))
+            .find(|n| !taken(n))
+            .unwrap_or(base)
+    }
+}
+
+/// Server text on one line of a dotenv comment: control characters (a
+/// newline would end the comment) become spaces.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+impl SecretSink for SecretsFile {
+    fn check(&mut self) -> Result<(), DeliveryError> {
+        if self.entries.is_empty() {
+            check_output(&self.path, &OutputKind::New).map(drop)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn deliver(&mut self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
+        let env_name = self.unique_env_name(item.env_name());
+        let first = self.entries.is_empty();
+        self.entries.push(Entry {
+            id: item.key.id.clone(),
+            name: item.key.name.clone(),
+            replaces: item.replaces.map(str::to_owned),
+            env_name,
+            secret: Zeroizing::new(item.secret.expose().to_owned()),
+        });
+        let text = self.render();
+        let written = write_atomic(&self.path, text.as_bytes(), !first);
+        if written.is_err() {
+            // Not in the file: not delivered.
+            self.entries.pop();
+        }
+        written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::ApiKey;
+    use crate::permission::PermissionSet;
+
+    fn key(id: &str, name: &str) -> ApiKey {
+        ApiKey {
+            id: id.into(),
+            name: name.into(),
+            permissions: PermissionSet::new(),
+            expires_at: None,
+        }
+    }
+
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_secret_file_is_0600_and_replaces_only_a_key_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.env");
+        let k = key("k1", "app");
+        let secret = crate::Secret::new("s3cr3t-one");
+        let item = NewSecret {
+            key: &k,
+            secret: &secret,
+            replaces: None,
+        };
+        let mut sink = SecretFile::new(&path);
+        sink.check().unwrap();
+        sink.deliver(&item).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "NARRATIVE_API_KEY=s3cr3t-one\n"
+        );
+        assert_eq!(mode(&path), 0o600);
+        // The next rotation replaces it.
+        let secret2 = crate::Secret::new("s3cr3t-two");
+        let mut again = SecretFile::new(&path);
+        again.check().unwrap();
+        again
+            .deliver(&NewSecret {
+                secret: &secret2,
+                ..item
+            })
+            .unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "NARRATIVE_API_KEY=s3cr3t-two\n"
+        );
+        // Another variable name is other content.
+        let err = SecretFile::new(&path)
+            .env_name("APP_KEY")
+            .check()
+            .unwrap_err();
+        assert!(err.message.contains("one APP_KEY= line"), "{err}");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_path_and_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = dir.path().join("settings.env");
+        fs::write(&other, "DATABASE_URL=x\nNARRATIVE_API_KEY=y\n").unwrap();
+        let link = dir.path().join("link.env");
+        std::os::unix::fs::symlink(dir.path().join("target.env"), &link).unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let cases = [
+            (
+                other.clone(),
+                "holds something other than one NARRATIVE_API_KEY= line",
+            ),
+            (link.clone(), "symbolic link"),
+            (fifo.clone(), "a FIFO"),
+            (dir.path().to_path_buf(), "a directory"),
+            (dir.path().join("missing/key.env"), "does not exist"),
+            (PathBuf::from("/dev/null"), "a device"),
+        ];
+        for (path, expected) in cases {
+            let err = SecretFile::new(&path).check().unwrap_err();
+            assert!(err.message.contains(expected), "{}: {err}", path.display());
+            assert_eq!(err.target, path.display().to_string());
+            assert!(err.hint.is_some());
+        }
+        assert_eq!(
+            fs::read_to_string(&other).unwrap(),
+            "DATABASE_URL=x\nNARRATIVE_API_KEY=y\n"
+        );
+        assert!(
+            !dir.path().join("target.env").exists(),
+            "nothing written through the link"
+        );
+        let report = dir.path().join("report.md");
+        fs::write(&report, "old").unwrap();
+        assert!(
+            check_output(&report, &OutputKind::New)
+                .unwrap_err()
+                .message
+                .contains("already exists")
+        );
+        assert!(write_new_file(&report, "new", false).is_err());
+        assert_eq!(fs::read_to_string(&report).unwrap(), "old");
+        write_new_file(&report, "new", true).unwrap();
+        assert_eq!(fs::read_to_string(&report).unwrap(), "new");
+        assert!(
+            write_new_file(&link, "x", true).is_err(),
+            "--force never writes through a link"
+        );
+    }
+
+    #[test]
+    fn an_empty_file_may_take_a_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("made-by-mktemp");
+        fs::write(&path, "").unwrap();
+        let k = key("k1", "app");
+        let secret = crate::Secret::new("abc");
+        let mut sink = SecretFile::new(&path);
+        sink.check().unwrap();
+        sink.deliver(&NewSecret {
+            key: &k,
+            secret: &secret,
+            replaces: None,
+        })
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "NARRATIVE_API_KEY=abc\n"
+        );
+    }
+
+    #[test]
+    fn a_file_of_many_secrets_grows_one_secret_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("replacements.env");
+        let mut sink = SecretsFile::new(&path);
+        sink.check().unwrap();
+        let a = key("id-a", "Nightly ingestion");
+        let b = key("id-b", "nightly\ningestion=x");
+        let (sa, sb) = (crate::Secret::new("sec-a"), crate::Secret::new("sec-b"));
+        sink.deliver(&NewSecret {
+            key: &a,
+            secret: &sa,
+            replaces: Some("old-a"),
+        })
+        .unwrap();
+        assert!(
+            fs::read_to_string(&path)
+                .unwrap()
+                .contains("NIGHTLY_INGESTION=sec-a\n")
+        );
+        assert_eq!(mode(&path), 0o600);
+        sink.deliver(&NewSecret {
+            key: &b,
+            secret: &sb,
+            replaces: Some("old-b"),
+        })
+        .unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains(
+                "# Nightly ingestion (id id-a, replaces old-a)\nNIGHTLY_INGESTION=sec-a\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "# nightly ingestion=x (id id-b, replaces old-b)\nNIGHTLY_INGESTION_X=sec-b\n"
+            ),
+            "{text}"
+        );
+        for line in text
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let (name, _) = line.split_once('=').unwrap();
+            assert!(is_env_name(name), "{line}");
+        }
+        // JSON for .json.
+        let json_path = dir.path().join("replacements.json");
+        let mut sink = SecretsFile::new(&json_path);
+        sink.check().unwrap();
+        sink.deliver(&NewSecret {
+            key: &a,
+            secret: &sa,
+            replaces: Some("old-a"),
+        })
+        .unwrap();
+        let rows: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&json_path).unwrap()).unwrap();
+        assert_eq!(rows[0]["secret"], "sec-a");
+        assert_eq!(rows[0]["replaces"], "old-a");
+        assert_eq!(rows[0]["env_name"], "NIGHTLY_INGESTION");
+        // An existing file is refused before anything is sent.
+        assert!(
+            SecretsFile::new(&path)
+                .check()
+                .unwrap_err()
+                .message
+                .contains("already exists")
+        );
+    }
+
+    #[test]
+    fn a_failed_write_is_not_counted_as_delivered() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        fs::create_dir(&sub).unwrap();
+        let path = sub.join("replacements.env");
+        let mut sink = SecretsFile::new(&path);
+        sink.check().unwrap();
+        fs::remove_dir(&sub).unwrap();
+        let a = key("id-a", "a");
+        let s = crate::Secret::new("sec");
+        let err = sink
+            .deliver(&NewSecret {
+                key: &a,
+                secret: &s,
+                replaces: None,
+            })
+            .unwrap_err();
+        assert!(err.message.contains("could not"), "{err}");
+        assert!(sink.is_empty());
+    }
+}

@@ -1,0 +1,282 @@
+//! Deliver before you revoke: for create, rotate and an incident with
+//! replacements, every way delivery can fail ends in one of two states only:
+//! the new secret delivered, or the old key live and no new key left whose
+//! secret nobody holds. The failures are real: real files and directories,
+//! a real command exiting 1.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration as Days, Utc};
+use common::*;
+use narrative_keys::deliver::{
+    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile, create_delivered,
+};
+use narrative_keys::incident::{self, IncidentOptions, Selection, Step};
+use narrative_keys::rotate::{RotateOptions, rotate_delivering};
+use narrative_keys::{Error, Expiration, NewKey, Preset};
+use narrative_keys_emulator::RunningEmulator;
+
+fn seed(emu: &RunningEmulator, name: &str) -> String {
+    let expires = Some(Utc::now() + Days::days(20));
+    emu.store()
+        .insert_key(
+            name,
+            &[("read", "datasets"), ("read", "data-planes")],
+            expires,
+        )
+        .unwrap()
+        .0
+        .to_string()
+}
+
+/// The real file writer, whose directory is removed between the check
+/// (before anything is sent) and the write (after the key exists).
+struct DirVanishes<S> {
+    inner: S,
+    dir: PathBuf,
+}
+
+impl<S: SecretSink> SecretSink for DirVanishes<S> {
+    fn check(&mut self) -> Result<(), DeliveryError> {
+        self.inner.check()
+    }
+    fn deliver(&mut self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
+        std::fs::remove_dir_all(&self.dir).unwrap();
+        self.inner.deliver(item)
+    }
+}
+
+enum Failing {
+    /// A file with other content: refused at the check.
+    Refused,
+    /// The directory disappears after the key exists.
+    WriteFails,
+    /// A delivery command exiting 1.
+    CommandFails,
+}
+
+const ALL: [Failing; 3] = [Failing::Refused, Failing::WriteFails, Failing::CommandFails];
+
+fn failing_sink(how: &Failing, dir: &Path, many: bool) -> Box<dyn SecretSink> {
+    let sub = dir.join("out");
+    std::fs::create_dir_all(&sub).unwrap();
+    let file = sub.join("secret.env");
+    match how {
+        Failing::Refused => {
+            std::fs::write(&file, "DATABASE_URL=postgres://x\n").unwrap();
+            if many {
+                Box::new(SecretsFile::new(file))
+            } else {
+                Box::new(SecretFile::new(file))
+            }
+        }
+        Failing::WriteFails if many => Box::new(DirVanishes {
+            inner: SecretsFile::new(file),
+            dir: sub,
+        }),
+        Failing::WriteFails => Box::new(DirVanishes {
+            inner: SecretFile::new(file),
+            dir: sub,
+        }),
+        Failing::CommandFails => Box::new(SecretCommand::new("cat >/dev/null; exit 1")),
+    }
+}
+
+fn new_key(name: &str) -> NewKey {
+    NewKey::builder(name)
+        .preset(Preset::ReadOnlyAnalytics, &[])
+        .expires(Expiration::in_days(30, Utc::now()))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn create_delivers_the_secret_or_leaves_no_key() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let before = emu.store().count().unwrap();
+    for how in &ALL {
+        let mut sink = failing_sink(how, &dir.path().join("c"), false);
+        let err = create_delivered(&client, &new_key("dashboard"), sink.as_mut())
+            .await
+            .unwrap_err();
+        match (how, &err) {
+            (Failing::Refused, Error::Output(e)) => {
+                assert!(e.message.contains("holds something other"), "{e}");
+            }
+            (Failing::WriteFails | Failing::CommandFails, Error::Undelivered(u)) => {
+                assert!(u.revoked_again.is_ok(), "{err}");
+                assert!(
+                    emu.store()
+                        .get(u.key.id.parse().unwrap())
+                        .unwrap()
+                        .is_none()
+                );
+                assert!(err.to_string().contains("revoked again"), "{err}");
+            }
+            _ => panic!("unexpected: {err}"),
+        }
+        assert_eq!(
+            emu.store().count().unwrap(),
+            before,
+            "no key is left behind"
+        );
+        std::fs::remove_dir_all(dir.path().join("c")).ok();
+    }
+    // And when delivery works, the file holds the working secret.
+    let path = dir.path().join("key.env");
+    let created = create_delivered(&client, &new_key("dashboard"), &mut SecretFile::new(&path))
+        .await
+        .unwrap();
+    let line = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        line,
+        format!("NARRATIVE_API_KEY={}\n", created.secret.expose())
+    );
+    assert!(emu.store().secret_present(created.secret.expose()).unwrap());
+}
+
+#[tokio::test]
+async fn rotation_never_revokes_before_the_successor_is_delivered() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let old = seed(&emu, "etl");
+    let before = emu.store().count().unwrap();
+    for how in &ALL {
+        let mut sink = failing_sink(how, &dir.path().join("r"), false);
+        let err = rotate_delivering(
+            &client,
+            &old,
+            &RotateOptions::default(),
+            sink.as_mut(),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        match (how, &err) {
+            (Failing::Refused, Error::Output(_)) => {}
+            (Failing::WriteFails | Failing::CommandFails, Error::Undelivered(u)) => {
+                assert_eq!(u.kept.as_ref().unwrap().id, old);
+                assert!(u.revoked_again.is_ok());
+                assert!(
+                    err.to_string().contains("was not revoked and still works"),
+                    "{err}"
+                );
+            }
+            _ => panic!("unexpected: {err}"),
+        }
+        assert!(
+            emu.store().get(old.parse().unwrap()).unwrap().is_some(),
+            "the old key still works"
+        );
+        assert_eq!(
+            emu.store().count().unwrap(),
+            before,
+            "no orphaned successor"
+        );
+        std::fs::remove_dir_all(dir.path().join("r")).ok();
+    }
+    // Delivered: now the old key goes, and the file holds the successor's secret.
+    let path = dir.path().join("etl.env");
+    let mut file = SecretFile::new(&path).env_name("ETL_KEY");
+    let rotation = rotate_delivering(
+        &client,
+        &old,
+        &RotateOptions::default(),
+        &mut file,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_none());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("ETL_KEY={}\n", rotation.new.secret.expose())
+    );
+    assert_eq!(
+        rotation.new.key.permissions.to_string(),
+        rotation.old.permissions.to_string(),
+        "the successor holds exactly what the old key held"
+    );
+}
+
+#[tokio::test]
+async fn an_incident_delivers_each_replacement_before_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    for (round, how) in ALL.iter().enumerate() {
+        let emu = emulator().await;
+        let client = admin(&emu);
+        let ids = [seed(&emu, "laptop-a"), seed(&emu, "laptop-b")];
+        let before = emu.store().count().unwrap();
+        let keys = client.list_keys().await.unwrap();
+        let selection = Selection {
+            name_matches: Some("laptop-*".into()),
+            ..Selection::default()
+        };
+        let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
+        let mut sink = failing_sink(how, &dir.path().join("i"), true);
+        let result = incident::execute_delivering(
+            &client,
+            &plan,
+            &IncidentOptions::default(),
+            sink.as_mut(),
+        )
+        .await;
+        match how {
+            Failing::Refused => {
+                assert!(matches!(result, Err(Error::Output(_))));
+                assert_eq!(emu.store().count().unwrap(), before, "nothing was revoked");
+            }
+            Failing::WriteFails | Failing::CommandFails => {
+                let outcome = result.unwrap();
+                let report = &outcome.report;
+                assert_eq!(report.revoked.len(), 2, "the leaked keys are revoked");
+                assert!(outcome.replacements.is_empty());
+                assert!(report.replacements.is_empty());
+                assert_eq!(report.failures.len(), 2);
+                assert!(report.failures.iter().all(|f| f.step == Step::Replace));
+                assert!(
+                    report.failures[0].error.contains("revoked again"),
+                    "{:?}",
+                    report.failures
+                );
+                assert!(
+                    report.failures[1].error.contains("not attempted"),
+                    "{:?}",
+                    report.failures
+                );
+                // No key left whose secret nobody holds: only the admin key remains.
+                assert_eq!(emu.store().count().unwrap(), before - 2);
+                // Once the target is fixed, a resume makes both, delivered.
+                let path = dir.path().join(format!("fixed-{round}.env"));
+                let mut fixed = SecretsFile::new(&path);
+                let resumed = incident::resume_delivering(
+                    &client,
+                    report,
+                    &incident::ResumeOptions::default(),
+                    &mut fixed,
+                )
+                .await
+                .unwrap();
+                assert_eq!(resumed.report.replacements.len(), 2);
+                assert!(
+                    resumed.report.failures.is_empty(),
+                    "{:?}",
+                    resumed.report.failures
+                );
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (old, created) in &resumed.replacements {
+                    assert!(ids.contains(old));
+                    assert!(text.contains(created.secret.expose()));
+                    assert!(emu.store().secret_present(created.secret.expose()).unwrap());
+                }
+            }
+        }
+        std::fs::remove_dir_all(dir.path().join("i")).ok();
+    }
+}

@@ -1,0 +1,164 @@
+//! Where the command line delivers new secrets: a 0600 file, a command, or
+//! standard output. Each target is checked before the first request (the
+//! SDK's workflows call `check`), and a secret that cannot be delivered gets
+//! its key revoked again (see `narrative_keys::deliver`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use narrative_keys::deliver::{
+    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
+};
+use serde_json::json;
+
+use crate::output::clean;
+
+/// A new secret's destination, as the flags chose it.
+#[derive(Debug)]
+pub enum Target {
+    /// `--secret-out FILE`: `NAME=<secret>` in a file of its own.
+    File(SecretFile),
+    /// `--secrets-out FILE`: every replacement of an incident in one new file.
+    Files(SecretsFile),
+    /// `--secret-to CMD`: the command, once per secret.
+    Command(SecretCommand),
+    /// Standard output: alone on a line, or (`labelled`, for an incident) one
+    /// line per replacement naming it; or in the `--json` document printed
+    /// at the end.
+    Stdout {
+        json: bool,
+        labelled: bool,
+        printed: usize,
+    },
+}
+
+impl Target {
+    /// For `create`, `rotate`: `--secret-out FILE|-`, `--secret-to CMD`, or stdout.
+    pub fn one(
+        secret_out: Option<&str>,
+        secret_to: Option<&str>,
+        env_name: Option<&str>,
+        json: bool,
+    ) -> Self {
+        match (secret_out, secret_to) {
+            (_, Some(cmd)) => Target::Command(SecretCommand::new(cmd)),
+            (Some(path), None) if path != "-" => {
+                let file = SecretFile::new(path);
+                Target::File(match env_name {
+                    Some(name) => file.env_name(name),
+                    None => file,
+                })
+            }
+            _ => Target::Stdout {
+                json,
+                labelled: false,
+                printed: 0,
+            },
+        }
+    }
+
+    /// For `incident`: `--secrets-out FILE`, `--secret-to CMD`, or stdout.
+    pub fn many(secrets_out: Option<&Path>, secret_to: Option<&str>, json: bool) -> Self {
+        match (secrets_out, secret_to) {
+            (_, Some(cmd)) => Target::Command(SecretCommand::new(cmd)),
+            (Some(path), None) => Target::Files(SecretsFile::new(PathBuf::from(path))),
+            (None, None) => Target::Stdout {
+                json,
+                labelled: true,
+                printed: 0,
+            },
+        }
+    }
+
+    /// Whether the `--json` document must carry the secrets itself.
+    pub fn in_json(&self) -> bool {
+        matches!(self, Target::Stdout { json: true, .. })
+    }
+
+    /// What the `--json` document says instead of a secret delivered elsewhere.
+    pub fn json_note(&self, one: bool) -> serde_json::Value {
+        match self {
+            Target::File(f) => json!({ "secret_file": f.path() }),
+            Target::Files(f) => json!({ "secrets_file": f.path() }),
+            Target::Command(c) if one => json!({ "secret_command": c.command() }),
+            Target::Command(c) => json!({ "secrets_command": c.command() }),
+            Target::Stdout { .. } => json!({}),
+        }
+    }
+
+    /// A sentence for stderr once the secrets were delivered.
+    pub fn delivered_note(&self, count: usize) -> Option<String> {
+        let what = if count == 1 {
+            "The secret was"
+        } else {
+            "The secrets were"
+        };
+        match self {
+            _ if count == 0 => None,
+            Target::File(f) => Some(format!(
+                "{what} written to {} (mode 0600); it will not be shown again.",
+                f.path().display()
+            )),
+            Target::Files(f) => Some(format!(
+                "{what} written to {} (mode 0600, one NAME=secret line each); they will not be shown again.",
+                f.path().display()
+            )),
+            Target::Command(c) => Some(format!(
+                "{what} handed to `{}` on its standard input.",
+                c.command()
+            )),
+            Target::Stdout { .. } => None,
+        }
+    }
+}
+
+impl SecretSink for Target {
+    fn check(&mut self) -> Result<(), DeliveryError> {
+        match self {
+            Target::File(f) => f.check(),
+            Target::Files(f) => f.check(),
+            Target::Command(c) => c.check(),
+            Target::Stdout { .. } => Ok(()),
+        }
+    }
+
+    fn deliver(&mut self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
+        match self {
+            Target::File(f) => f.deliver(item),
+            Target::Files(f) => f.deliver(item),
+            Target::Command(c) => c.deliver(item),
+            Target::Stdout { json: true, .. } => Ok(()),
+            Target::Stdout {
+                json: false,
+                labelled,
+                printed,
+            } => {
+                if *printed == 0 {
+                    anstream::eprintln!(
+                        "The new secret follows on standard output. Store it now: it will not be shown again."
+                    );
+                }
+                let mut out = std::io::stdout().lock();
+                let written = if *labelled {
+                    writeln!(
+                        out,
+                        "{} (replaces {}): {}",
+                        clean(&item.key.id),
+                        clean(item.replaces.unwrap_or("-")),
+                        item.secret.expose()
+                    )
+                } else {
+                    // Alone on its line, so `> file` captures only the secret.
+                    writeln!(out, "{}", item.secret.expose())
+                }
+                .and_then(|()| out.flush());
+                written.map_err(|e| {
+                    DeliveryError::new("standard output", format!("could not be written: {e}"))
+                        .hint("run again with --secret-out FILE or --secret-to CMD")
+                })?;
+                *printed += 1;
+                Ok(())
+            }
+        }
+    }
+}
