@@ -1,4 +1,4 @@
-//! Delivering a secret to a command: `sh -c CMD` with the secret on its
+//! Delivering a secret to a command: `/bin/sh -c CMD` with the secret on its
 //! standard input, never in its arguments or environment.
 
 use std::io::Write;
@@ -43,7 +43,7 @@ impl SecretSink for SecretCommand {
                 .hint("give a command that reads the secret on its standard input, e.g. 'gh secret set NARRATIVE_API_KEY'"));
         }
         // `sh` itself must be there; the command's own errors show when it runs.
-        Command::new("sh")
+        Command::new("/bin/sh")
             .arg("-c")
             .arg(":")
             .stdin(Stdio::null())
@@ -61,7 +61,7 @@ impl SecretSink for SecretCommand {
     }
 
     fn deliver(&mut self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
-        let mut cmd = Command::new("sh");
+        let mut cmd = Command::new("/bin/sh");
         cmd.arg("-c")
             .arg(&self.command)
             .env("NARRATIVE_KEY_ID", &item.key.id)

@@ -1,0 +1,475 @@
+//! Deliver before you revoke, through the binary: outputs are checked before
+//! anything is sent, and a secret that cannot be delivered once its key
+//! exists ends with the key revoked again and the old key still working.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use std::process::Output;
+use std::time::Duration;
+
+use chrono::Utc;
+use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
+use serde_json::Value;
+
+mod cli_support;
+use cli_support::{binary, spawn};
+
+const ADMIN: &str = "cli-delivery-admin-secret";
+
+async fn emulator_with_latency(latency: Duration) -> RunningEmulator {
+    Emulator::builder()
+        .db(Db::Memory)
+        .bootstrap_key(Some(ADMIN.to_owned()))
+        .latency(latency)
+        .start()
+        .await
+        .unwrap()
+}
+
+async fn emulator() -> RunningEmulator {
+    emulator_with_latency(Duration::ZERO).await
+}
+
+async fn run(emu: &RunningEmulator, args: &[&str]) -> Output {
+    let mut cmd = binary(emu.url(), ADMIN);
+    cmd.env("PATH", "/usr/bin:/bin").args(args);
+    spawn(cmd).await.unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn seed(emu: &RunningEmulator, name: &str) -> String {
+    let expires = Some(Utc::now() + chrono::Duration::days(20));
+    emu.store()
+        .insert_key(
+            name,
+            &[("read", "datasets"), ("write", "datasets")],
+            expires,
+        )
+        .unwrap()
+        .0
+        .to_string()
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_outputs_send_nothing() {
+    let emu = emulator().await;
+    let old = seed(&emu, "etl");
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    std::fs::write(p("settings.env"), "DATABASE_URL=postgres://db\n").unwrap();
+    std::os::unix::fs::symlink(p("elsewhere.env"), p("link.env")).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(p("fifo"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::create_dir(p("a-dir")).unwrap();
+    std::fs::write(p("report.md"), "an earlier report\n").unwrap();
+    let before = emu.store().count().unwrap();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "create".into(),
+                "--name".into(),
+                "x".into(),
+                "--preset".into(),
+                "read-only-analytics".into(),
+                "--secret-out".into(),
+                p("settings.env"),
+            ],
+            "holds something other than one NARRATIVE_API_KEY= line",
+        ),
+        (
+            vec![
+                "create".into(),
+                "--name".into(),
+                "x".into(),
+                "--preset".into(),
+                "read-only-analytics".into(),
+                "--secret-out".into(),
+                p("missing/key.env"),
+            ],
+            "does not exist",
+        ),
+        (
+            vec![
+                "rotate".into(),
+                old.clone(),
+                "--secret-out".into(),
+                p("link.env"),
+            ],
+            "symbolic link",
+        ),
+        (
+            vec![
+                "rotate".into(),
+                old.clone(),
+                "--secret-out".into(),
+                p("fifo"),
+            ],
+            "a FIFO",
+        ),
+        (
+            vec![
+                "rotate".into(),
+                old.clone(),
+                "--secret-out".into(),
+                p("a-dir"),
+            ],
+            "a directory",
+        ),
+        (
+            vec![
+                "rotate".into(),
+                old.clone(),
+                "--secret-out".into(),
+                p("settings.env"),
+            ],
+            "holds something other",
+        ),
+        (
+            vec![
+                "incident".into(),
+                old.clone(),
+                "--replace".into(),
+                "--yes".into(),
+                "--secrets-out".into(),
+                p("settings.env"),
+            ],
+            "already exists",
+        ),
+        (
+            vec![
+                "incident".into(),
+                old.clone(),
+                "--yes".into(),
+                "--report".into(),
+                p("report.md"),
+            ],
+            "--force",
+        ),
+        (
+            vec![
+                "incident".into(),
+                old.clone(),
+                "--yes".into(),
+                "--report".into(),
+                p("missing/report.md"),
+            ],
+            "does not exist",
+        ),
+        (
+            vec![
+                "incident".into(),
+                old.clone(),
+                "--replace".into(),
+                "--yes".into(),
+                "--secret-to".into(),
+                "  ".into(),
+            ],
+            "is empty",
+        ),
+    ];
+    for (args, expected) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&emu, &args).await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(err.contains("nothing was sent"), "{args:?}: {err}");
+        assert_eq!(
+            emu.store().count().unwrap(),
+            before,
+            "{args:?}: a key was created"
+        );
+        assert!(
+            emu.store().get(old.parse().unwrap()).unwrap().is_some(),
+            "{args:?}: the old key was revoked"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(p("settings.env")).unwrap(),
+        "DATABASE_URL=postgres://db\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p("report.md")).unwrap(),
+        "an earlier report\n"
+    );
+    assert!(!dir.path().join("elsewhere.env").exists());
+
+    // --force replaces the report, and only the report.
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            &old,
+            "--yes",
+            "--report",
+            &p("report.md"),
+            "--force",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(p("report.md"))
+            .unwrap()
+            .contains(&old)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_delivery_command_keeps_the_old_key_and_leaves_no_orphan() {
+    let emu = emulator().await;
+    let old = seed(&emu, "etl");
+    let before = emu.store().count().unwrap();
+    let out = run(
+        &emu,
+        &["rotate", &old, "--secret-to", "cat >/dev/null; exit 1"],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("exited with status 1"), "{err}");
+    assert!(err.contains("revoked again"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the old key {old} was not revoked and still works"
+        )),
+        "{err}"
+    );
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_some());
+    assert_eq!(
+        emu.store().count().unwrap(),
+        before,
+        "no orphaned successor"
+    );
+
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "x",
+            "--preset",
+            "read-only-analytics",
+            "--secret-to",
+            "exit 1",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(emu.store().count().unwrap(), before);
+    assert!(
+        stdout(&out).is_empty(),
+        "no secret printed: {}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secret_to_hands_the_secret_over_on_stdin() {
+    let emu = emulator().await;
+    let old = seed(&emu, "etl");
+    let dir = tempfile::tempdir().unwrap();
+    let got = dir.path().join("got");
+    let cmd = format!(
+        "cat > '{}'; printf '\\n%s' \"$NARRATIVE_KEY_REPLACES\" >> '{}'",
+        got.display(),
+        got.display()
+    );
+    let out = run(&emu, &["rotate", &old, "--secret-to", &cmd, "--json"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["old_key"], "revoked");
+    assert_eq!(v["secret_command"], cmd);
+    assert!(v.get("secret").is_none(), "the secret is not printed: {v}");
+    let text = std::fs::read_to_string(&got).unwrap();
+    let (secret, replaces) = text.split_once('\n').unwrap();
+    assert_eq!(replaces.trim(), old);
+    assert!(emu.store().secret_present(secret).unwrap());
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_that_fails_after_the_key_exists_revokes_it_again() {
+    // The request takes 1.5 s; the output's directory is removed while it is
+    // in flight, after the check passed, so the write fails for real.
+    let emu = emulator_with_latency(Duration::from_millis(1500)).await;
+    let old = seed(&emu, "etl");
+    let before = emu.store().count().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("out");
+    std::fs::create_dir(&sub).unwrap();
+    let path = sub.join("app.env");
+    let mut cmd = binary(emu.url(), ADMIN);
+    cmd.args(["rotate", &old, "--secret-out", path.to_str().unwrap()]);
+    let running = spawn(cmd);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    std::fs::remove_dir(&sub).unwrap();
+    let out = running.await.unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(err.contains("revoked again"), "{err}");
+    assert!(
+        emu.store().get(old.parse().unwrap()).unwrap().is_some(),
+        "the old key still works"
+    );
+    assert_eq!(
+        emu.store().count().unwrap(),
+        before,
+        "no orphaned successor"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn incident_secrets_are_a_loadable_dotenv_or_json_file() {
+    let emu = emulator().await;
+    let a = seed(&emu, "laptop alice");
+    let b = seed(&emu, "laptop-bob (2024)");
+    let c = seed(&emu, "laptop alice");
+    let dir = tempfile::tempdir().unwrap();
+    let env_file = dir.path().join("replacements.env");
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            &a,
+            &b,
+            &c,
+            "--replace",
+            "--yes",
+            "--secrets-out",
+            env_file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(mode(&env_file), 0o600);
+    // The shell loads it, and every secret works.
+    let loaded = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!("set -a; . '{}'; env", env_file.display()))
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    let env = String::from_utf8_lossy(&loaded.stdout).into_owned();
+    let mut found = Vec::new();
+    for name in ["LAPTOP_ALICE", "LAPTOP_BOB_2024", "LAPTOP_ALICE_2"] {
+        let line = env
+            .lines()
+            .find(|l| l.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {env}"));
+        let secret = &line[name.len() + 1..];
+        assert!(emu.store().secret_present(secret).unwrap(), "{name}");
+        found.push(secret.to_owned());
+    }
+    let text = std::fs::read_to_string(&env_file).unwrap();
+    for id in [&a, &b, &c] {
+        assert!(text.contains(&format!("replaces {id})")), "{text}");
+    }
+    assert!(
+        !stdout(&out).contains(&found[0]),
+        "secrets are not printed when written to a file"
+    );
+
+    let d = seed(&emu, "ci runner");
+    let json_file = dir.path().join("replacements.json");
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            &d,
+            "--replace",
+            "--yes",
+            "--secrets-out",
+            json_file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Value = serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    assert_eq!(rows[0]["replaces"], d.as_str());
+    assert_eq!(rows[0]["env_name"], "CI_RUNNER");
+    assert!(
+        emu.store()
+            .secret_present(rows[0]["secret"].as_str().unwrap())
+            .unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn incident_delivery_failure_revokes_the_replacement_and_says_how_to_resume() {
+    let emu = emulator().await;
+    let a = seed(&emu, "leaked-a");
+    let b = seed(&emu, "leaked-b");
+    let before = emu.store().count().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("incident.json");
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            &a,
+            &b,
+            "--replace",
+            "--yes",
+            "--secret-to",
+            "exit 1",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        emu.store().count().unwrap(),
+        before - 2,
+        "both revoked, no replacement left without a holder"
+    );
+    assert!(err.contains("--resume"), "{err}");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["failures"].as_array().unwrap().len(), 2);
+    // With a working target, the resume makes both.
+    let secrets = dir.path().join("replacements.env");
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            "--resume",
+            report.to_str().unwrap(),
+            "--secrets-out",
+            secrets.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(emu.store().count().unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(&secrets)
+            .unwrap()
+            .matches("LEAKED_")
+            .count(),
+        2
+    );
+}
