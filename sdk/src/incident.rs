@@ -878,9 +878,16 @@ impl IncidentReport {
                 self.missing_ids.join(", ")
             ));
         }
+        md.push_str(&format!(
+            "\n## Report it to Narrative security\n\nSend this report to {SECURITY_CONTACT} (the address in Narrative's published security policy). It holds no secret, so it can be attached as it is. Say in the message how the keys leaked, when it was noticed, where they were used, and anything seen done with them; Narrative's account audit logs show what the keys were used for.\n"
+        ));
         md
     }
 }
+
+/// Where incidents are reported: the address in Narrative's published
+/// security policy, and step 3 of the documentation's response to a leak.
+pub const SECURITY_CONTACT: &str = "security@narrative.io";
 
 #[cfg(test)]
 mod tests {

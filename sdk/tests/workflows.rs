@@ -238,6 +238,10 @@ async fn an_incident_with_failing_revocations_reports_exactly_which() {
     assert_eq!(outcome.replacements.len(), report.revoked.len());
     let json = serde_json::to_string(report).unwrap();
     let md = report.to_markdown();
+    assert!(
+        md.contains("## Report it to Narrative security") && md.contains("security@narrative.io"),
+        "{md}"
+    );
     for (_, created) in &outcome.replacements {
         assert_eq!(
             created.key.permissions.to_string(),

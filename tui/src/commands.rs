@@ -751,6 +751,14 @@ fn finish_incident(
     } else {
         print!("{}", clean_markdown(&report.to_markdown()));
     }
+    let attach = match (&args.report, report_lost) {
+        (Some(path), false) => format!("attach {} (it holds no secret)", path.display()),
+        _ => "send the report above (it holds no secret)".to_owned(),
+    };
+    eprintln!(
+        "Next: report the incident to Narrative security at {}: {attach}.",
+        incident::SECURITY_CONTACT
+    );
     let warn = output::status_style(KeyStatus::ExpiringSoon);
     for found in report.already_present.iter().skip(known_present) {
         eprintln!(
