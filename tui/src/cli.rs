@@ -90,6 +90,12 @@ pub enum Command {
     /// replacement was made: it creates the missing replacements, never twice.
     Incident(IncidentArgs),
     /// Find risky keys. Exits 1 when anything is at warning level or above.
+    ///
+    /// What the API cannot tell: keys are not tied to a person, so they are not
+    /// revoked when someone leaves or loses single sign-on; and there is no
+    /// last-used or creation time. To off-board, revoke and replace the
+    /// person's keys (`narrative-keys incident --name-matches 'alice-*'
+    /// --replace`); for usage, see Narrative's account audit logs.
     Audit {
         /// How near an expiration counts as soon, e.g. 14d or 30d.
         #[arg(long, default_value = "14d", value_name = "SPAN")]
