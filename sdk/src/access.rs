@@ -62,6 +62,30 @@ impl AccessLevel {
         matches!(self, Self::Read | Self::Write)
     }
 
+    /// For a level the API does not know (`raed`, `wirte`), the offered level
+    /// it was most likely meant to be; `None` for any other level, or when
+    /// neither is close.
+    pub fn suggestion(&self) -> Option<AccessLevel> {
+        let Self::Other(typed) = self else {
+            return None;
+        };
+        let typed = typed.to_lowercase();
+        if typed.chars().count() > 16 {
+            return None;
+        }
+        [Self::Read, Self::Write]
+            .into_iter()
+            .map(|level| {
+                (
+                    crate::resource::edit_distance(&typed, level.as_wire()),
+                    level,
+                )
+            })
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, level)| level)
+    }
+
     /// Levels the OpenAPI document enumerates; anything else is unknown to it.
     pub fn is_documented(&self) -> bool {
         !matches!(self, Self::Other(_))
@@ -94,5 +118,22 @@ impl<'de> Deserialize<'de> for AccessLevel {
             }
         }
         d.deserialize_str(Level)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_level_suggests_read_or_write() {
+        let suggest = |typed: &str| AccessLevel::from_input(typed).suggestion();
+        assert_eq!(suggest("raed"), Some(AccessLevel::Read));
+        assert_eq!(suggest("reads"), Some(AccessLevel::Read));
+        assert_eq!(suggest("wirte"), Some(AccessLevel::Write));
+        assert_eq!(suggest("WRTE"), Some(AccessLevel::Write));
+        assert_eq!(suggest("read"), None, "known");
+        assert_eq!(suggest("admin"), None, "a wire level, not a typo");
+        assert_eq!(suggest("delete"), None, "nothing close");
     }
 }

@@ -4,6 +4,12 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 
+/// Days a new key lives when no expiration is given: every surface (the Rust
+/// builder, the npm package, the CLI, the terminal UI, rotation and incident
+/// replacements) uses this one number. A key without an expiration is only
+/// ever made on an explicit [`Expiration::Never`].
+pub const DEFAULT_EXPIRATION_DAYS: i64 = 90;
+
 /// A key's expiration as asked for in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Expiration {
@@ -25,6 +31,11 @@ impl Expiration {
     /// `days` whole days after `now`, to the second.
     pub fn in_days(days: i64, now: DateTime<Utc>) -> Self {
         Self::At(crate::instant::to_second(now) + Duration::days(days))
+    }
+
+    /// The default: [`DEFAULT_EXPIRATION_DAYS`] after `now`, to the second.
+    pub fn default_at(now: DateTime<Utc>) -> Self {
+        Self::in_days(DEFAULT_EXPIRATION_DAYS, now)
     }
 
     /// Reads back what `Display` writes: `never`, a date or an RFC 3339

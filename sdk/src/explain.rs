@@ -27,14 +27,18 @@ pub struct Section {
 impl Explanation {
     /// As plain text: the summary, then each group with indented lines.
     pub fn to_text(&self) -> String {
-        let mut out = self.summary.clone();
-        for s in &self.sections {
-            out.push_str(&format!("\n{}:", s.title));
-            for line in &s.lines {
-                out.push_str(&format!("\n  - {line}"));
-            }
-        }
-        out
+        self.lines().collect::<Vec<_>>().join("\n")
+    }
+
+    /// The lines of [`Explanation::to_text`], one at a time: a program that
+    /// escapes control characters in what it prints (a resource name from
+    /// the server may hold a newline) escapes each line, and keeps the breaks
+    /// between them.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        std::iter::once(self.summary.clone()).chain(self.sections.iter().flat_map(|s| {
+            std::iter::once(format!("{}:", s.title))
+                .chain(s.lines.iter().map(|line| format!("  - {line}")))
+        }))
     }
 }
 
@@ -147,6 +151,7 @@ fn describe(display: &str, covers: &str, resource: &Resource, levels: &[&AccessL
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::permission::Permission;
 
     #[test]
     fn explains_by_group_in_plain_words() {
@@ -180,6 +185,25 @@ mod tests {
             e.sections[3].lines[0].starts_with("uploads:")
                 && e.sections[3].lines[0].contains("`admin`")
         );
+    }
+
+    #[test]
+    fn text_comes_line_by_line_and_a_newline_from_the_server_stays_inside_its_line() {
+        let set: PermissionSet = [Permission::read("jobs"), Permission::read("odd\nname")].into();
+        let e = explain(&set);
+        let lines: Vec<String> = e.lines().collect();
+        assert_eq!(
+            lines[..3],
+            [
+                "This key holds 2 permissions on 2 resources.",
+                "Automation:",
+                "  - Jobs: view jobs and their status (read only)",
+            ]
+        );
+        assert_eq!(lines[3], "Not in the catalog:");
+        assert!(lines[4].starts_with("  - odd\nname:"), "{lines:?}");
+        assert_eq!(lines.len(), 5, "the server's newline splits no line");
+        assert_eq!(e.to_text(), lines.join("\n"));
     }
 
     #[test]

@@ -117,15 +117,23 @@ pub struct NewKey {
     name: String,
     permissions: PermissionSet,
     expiration: Expiration,
+    allow_unknown: bool,
     warnings: ValidationReport,
 }
 
 impl NewKey {
+    /// A builder: the key expires [`DEFAULT_EXPIRATION_DAYS`] days after it is
+    /// built unless [`NewKeyBuilder::expires`] says otherwise, and every
+    /// permission must be one the catalog knows unless
+    /// [`NewKeyBuilder::allow_unknown`] is set.
+    ///
+    /// [`DEFAULT_EXPIRATION_DAYS`]: crate::expiration::DEFAULT_EXPIRATION_DAYS
     pub fn builder(name: impl Into<String>) -> NewKeyBuilder {
         NewKeyBuilder {
             name: name.into(),
             permissions: PermissionSet::new(),
-            expiration: Expiration::Never,
+            expiration: None,
+            allow_unknown: false,
         }
     }
 
@@ -142,6 +150,11 @@ impl NewKey {
         self.expiration
     }
 
+    /// Whether permissions the catalog does not know were allowed.
+    pub fn allows_unknown(&self) -> bool {
+        self.allow_unknown
+    }
+
     /// What validation allowed but called out (no expiration, unknown resources).
     pub fn warnings(&self) -> &ValidationReport {
         &self.warnings
@@ -150,7 +163,13 @@ impl NewKey {
     /// Checks the request again against `now`: an expiration valid when the
     /// key was built may have passed since.
     pub fn validate(&self, now: DateTime<Utc>) -> ValidationReport {
-        validate_new(&self.name, &self.permissions, &self.expiration, now)
+        validate_new(
+            &self.name,
+            &self.permissions,
+            &self.expiration,
+            self.allow_unknown,
+            now,
+        )
     }
 }
 
@@ -158,11 +177,12 @@ fn validate_new(
     name: &str,
     permissions: &PermissionSet,
     expiration: &Expiration,
+    allow_unknown: bool,
     now: DateTime<Utc>,
 ) -> ValidationReport {
     let mut report = ValidationReport::default();
     validation::check_name(&mut report, name);
-    validation::check_permissions(&mut report, permissions);
+    validation::check_permissions(&mut report, permissions, allow_unknown);
     validation::check_expiration(&mut report, expiration, now);
     report
 }
@@ -172,7 +192,9 @@ fn validate_new(
 pub struct NewKeyBuilder {
     name: String,
     permissions: PermissionSet,
-    expiration: Expiration,
+    /// `None`: the default, [`Expiration::default_at`] the build time.
+    expiration: Option<Expiration>,
+    allow_unknown: bool,
 }
 
 impl NewKeyBuilder {
@@ -193,21 +215,46 @@ impl NewKeyBuilder {
         self
     }
 
+    /// When the key stops working. Without this call it expires
+    /// [`DEFAULT_EXPIRATION_DAYS`] days after the build; a key that never
+    /// expires takes `.expires(Expiration::Never)` (allowed, with a warning).
+    ///
+    /// [`DEFAULT_EXPIRATION_DAYS`]: crate::expiration::DEFAULT_EXPIRATION_DAYS
     pub fn expires(mut self, expiration: Expiration) -> Self {
-        self.expiration = expiration;
+        self.expiration = Some(expiration);
+        self
+    }
+
+    /// Sends permissions the catalog does not know (a resource the platform
+    /// added since, a wire-only level such as `admin`) as written, with a
+    /// warning. Without it they are refused as typos, each with the likeliest
+    /// meaning (`read:dataset` → `read:datasets`). Permissions copied from a
+    /// key the server sent should be allowed: they are the server's own.
+    pub fn allow_unknown(mut self, allow: bool) -> Self {
+        self.allow_unknown = allow;
         self
     }
 
     /// Validates against `now`; on success the report's warnings travel with the key.
     pub fn build_at(self, now: DateTime<Utc>) -> Result<NewKey, ValidationReport> {
-        let report = validate_new(&self.name, &self.permissions, &self.expiration, now);
+        let expiration = self
+            .expiration
+            .unwrap_or_else(|| Expiration::default_at(now));
+        let report = validate_new(
+            &self.name,
+            &self.permissions,
+            &expiration,
+            self.allow_unknown,
+            now,
+        );
         if report.has_errors() {
             return Err(report);
         }
         Ok(NewKey {
             name: self.name.trim().to_owned(),
             permissions: self.permissions,
-            expiration: self.expiration,
+            expiration,
+            allow_unknown: self.allow_unknown,
             warnings: report,
         })
     }
@@ -264,7 +311,10 @@ impl KeyUpdate {
             validation::check_name(&mut report, name);
         }
         if let Some(permissions) = &self.permissions {
-            validation::check_permissions(&mut report, permissions);
+            // The whole new set, the key's own permissions included: those the
+            // catalog does not know are warned about, not refused. Check what
+            // a person added with `validation::check_typed`.
+            validation::check_permissions(&mut report, permissions, true);
         }
         match &self.expiration {
             Some(Expiration::Never) => report.push(
@@ -337,6 +387,7 @@ mod tests {
             .permission("read:encryption_materials".parse().unwrap())
             .permission("grant:datasets".parse().unwrap())
             .permission("read:uploads".parse().unwrap())
+            .allow_unknown(true)
             .expires(Expiration::parse("2020-01-01", now()).unwrap())
             .build_at(now())
             .unwrap_err();
@@ -364,15 +415,71 @@ mod tests {
     }
 
     #[test]
-    fn empty_name_and_no_permissions_are_errors_no_expiration_a_warning() {
+    fn empty_name_and_no_permissions_are_errors_never_a_warning() {
         let report = NewKey::builder("   ").build_at(now()).unwrap_err();
         assert_eq!(report.errors().count(), 2);
         let ok = NewKey::builder("  ci  ")
             .preset(Preset::DataIngestion, &[])
+            .expires(Expiration::Never)
             .build_at(now())
             .unwrap();
         assert_eq!(ok.name(), "ci");
+        assert_eq!(ok.expiration(), Expiration::Never);
         assert_eq!(ok.warnings().for_field(Field::Expiration).count(), 1);
+    }
+
+    #[test]
+    fn without_an_expiration_a_key_expires_in_90_days() {
+        let key = NewKey::builder("ci")
+            .preset(Preset::DataIngestion, &[])
+            .build_at(now())
+            .unwrap();
+        assert_eq!(key.expiration(), Expiration::in_days(90, now()));
+        assert_eq!(
+            key.expiration().to_wire().as_deref(),
+            Some("2027-02-24T10:00:00Z")
+        );
+        assert!(key.warnings().problems.is_empty(), "{:?}", key.warnings());
+    }
+
+    #[test]
+    fn typos_are_errors_unless_unknown_permissions_are_allowed() {
+        let build = |typed: &str, allow: bool| {
+            NewKey::builder("ci")
+                .permission(Permission::read("views"))
+                .permission(typed.parse().unwrap())
+                .allow_unknown(allow)
+                .build_at(now())
+        };
+        let report = build("read:dataset", false).unwrap_err();
+        assert_eq!(
+            report.to_string(),
+            "permissions: `read:dataset`: unknown resource `dataset`; did you mean read:datasets? \
+             (to send a permission the catalog does not know, allow unknown permissions)"
+        );
+        let report = build("datasets:read", false).unwrap_err();
+        assert!(
+            report.to_string().contains("did you mean read:datasets?"),
+            "{report}"
+        );
+        for unknown in ["read:uploads", "admin:datasets"] {
+            assert!(build(unknown, false).is_err(), "{unknown}");
+            let key = build(unknown, true).unwrap();
+            assert!(key.allows_unknown());
+            assert!(
+                key.permissions().contains(&unknown.parse().unwrap()),
+                "{unknown} is kept as written"
+            );
+            assert_eq!(key.warnings().warnings().count(), 1, "{unknown} is flagged");
+            assert!(
+                !key.validate(now()).has_errors(),
+                "{unknown}: the check before sending agrees"
+            );
+        }
+        assert!(
+            build("delete:datasets", true).is_err(),
+            "a level the API does not know is refused even so"
+        );
     }
 
     #[test]
@@ -389,6 +496,12 @@ mod tests {
                 .name("renamed")
                 .validate(now())
                 .has_errors()
+        );
+        let held = PermissionSet::parse_compact("read:uploads admin:datasets read:views").unwrap();
+        let update = KeyUpdate::new().permissions(held);
+        assert!(
+            !update.validate(now()).has_errors(),
+            "a key's own unknown permissions are kept"
         );
     }
 }

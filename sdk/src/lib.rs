@@ -5,12 +5,13 @@
 //!
 //! ```no_run
 //! # async fn run() -> narrative_keys::Result<()> {
-//! use narrative_keys::{Client, Expiration, NewKey, Preset};
+//! use narrative_keys::{Client, NewKey, Preset};
 //!
 //! let client = Client::from_env()?;
+//! // Expires in 90 days (`DEFAULT_EXPIRATION_DAYS`) unless `.expires(..)` says
+//! // otherwise; `Expiration::Never` only on purpose.
 //! let key = NewKey::builder("nightly ingestion")
 //!     .preset(Preset::DataIngestion, &[])
-//!     .expires(Expiration::in_days(90, chrono::Utc::now()))
 //!     .build()?; // every validation problem at once, before anything is sent
 //! let created = client.create_key(&key).await?;
 //! println!("store this now, it is shown once: {}", created.secret.expose());
@@ -43,9 +44,9 @@ pub use catalog::{CATALOG, CatalogEntry, Group};
 pub use client::{Client, ClientBuilder};
 pub use environment::{BaseUrl, Environment};
 pub use error::{ApiError, Error, Result, TransportKind};
-pub use expiration::Expiration;
+pub use expiration::{DEFAULT_EXPIRATION_DAYS, Expiration};
 pub use key::{ApiKey, CreatedKey, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, StatusPolicy};
-pub use permission::{Permission, PermissionSet};
+pub use permission::{NotInCatalog, Permission, PermissionSet};
 pub use preset::Preset;
 pub use resource::Resource;
 pub use retry::RetryPolicy;

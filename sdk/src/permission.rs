@@ -46,10 +46,80 @@ impl Permission {
         Self::new(AccessLevel::Write, resource)
     }
 
+    /// Checks a permission a person typed: its resource must be in the
+    /// catalog and its level read or write. A miss is most often a typo, so
+    /// it comes with the likeliest meaning: `read:dataset` → `read:datasets`,
+    /// `datasets:read` → `read:datasets`, `raed:views` → `read:views`.
+    ///
+    /// Only for input: a permission the server sent is kept and sent back as
+    /// it is, known or not. Whether the resource supports the level is
+    /// [`Permission::is_supported`]'s question, not this one's.
+    pub fn check_known(&self) -> Result<(), NotInCatalog> {
+        if self.resource.is_known() && self.access.is_offered() {
+            return Ok(());
+        }
+        let miss = |reason: String, suggestion: Option<Permission>| NotInCatalog {
+            permission: self.clone(),
+            reason,
+            suggestion,
+        };
+        // `datasets:read`: the resource written first.
+        let level_last = AccessLevel::from_input(self.resource.as_wire());
+        if level_last.is_offered() && !self.access.is_offered() {
+            let first = self.access.as_wire();
+            let meant = crate::catalog::lookup(&first.to_ascii_lowercase())
+                .or_else(|| crate::resource::nearest(first));
+            if let Some(entry) = meant {
+                return Err(miss(
+                    "the resource comes first; a permission is written access:resource".to_owned(),
+                    Some(Permission::new(level_last, entry.wire)),
+                ));
+            }
+        }
+        let mut reasons = Vec::new();
+        let level = match &self.access {
+            AccessLevel::Read | AccessLevel::Write => Some(self.access.clone()),
+            AccessLevel::Other(level) => {
+                reasons.push(format!(
+                    "unknown access level `{level}` (use read or write)"
+                ));
+                self.access.suggestion()
+            }
+            wire_only => {
+                reasons.push(format!(
+                    "`{wire_only}` is a level the API keeps on existing keys but the product does not offer (use read or write)"
+                ));
+                None
+            }
+        };
+        let resource = if self.resource.is_known() {
+            Some(self.resource.clone())
+        } else {
+            reasons.push(format!("unknown resource `{}`", self.resource));
+            self.resource.suggestion()
+        };
+        let suggestion = level.zip(resource).map(|(l, r)| Permission::new(l, r));
+        Err(miss(reasons.join(" and "), suggestion))
+    }
+
     /// `false` when the catalog knows the resource and says it has no such level.
     pub fn is_supported(&self) -> bool {
         self.resource.supports(&self.access) != Some(false)
     }
+}
+
+/// Why a permission someone typed is not one the catalog offers: a resource
+/// it does not list, or a level other than read and write. See
+/// [`Permission::check_known`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}{}", .suggestion.as_ref().map(|s| format!("; did you mean {s}?")).unwrap_or_default())]
+pub struct NotInCatalog {
+    /// The permission as typed.
+    pub permission: Permission,
+    /// What is wrong with it, e.g. "unknown resource `dataset`".
+    pub reason: String,
+    /// The catalog permission it was most likely meant to be.
+    pub suggestion: Option<Permission>,
 }
 
 /// Why a compact permission could not be read.
@@ -306,6 +376,43 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn typed_permissions_outside_the_catalog_are_refused_with_a_suggestion() {
+        let check = |typed: &str| typed.parse::<Permission>().unwrap().check_known();
+        let said = |typed: &str| check(typed).unwrap_err().to_string();
+        let meant = |typed: &str| check(typed).unwrap_err().suggestion.map(|p| p.to_string());
+        assert_eq!(check("read:datasets"), Ok(()));
+        assert_eq!(check("Write:Data-Planes"), Ok(()));
+        assert_eq!(
+            check("read:encryption_materials"),
+            Ok(()),
+            "support is not this check's question"
+        );
+
+        assert_eq!(
+            said("read:dataset"),
+            "unknown resource `dataset`; did you mean read:datasets?"
+        );
+        assert_eq!(meant("datasets:read").as_deref(), Some("read:datasets"));
+        assert!(said("datasets:read").contains("resource comes first"));
+        assert_eq!(meant("Dataset:Write").as_deref(), Some("write:datasets"));
+        assert_eq!(meant("raed:views").as_deref(), Some("read:views"));
+        assert!(said("raed:views").starts_with("unknown access level `raed`"));
+        assert_eq!(meant("raed:view").as_deref(), Some("read:views"));
+        assert!(said("raed:view").contains("and unknown resource `view`"));
+
+        // Unknown on purpose: no guess, still refused.
+        assert_eq!(said("read:uploads"), "unknown resource `uploads`");
+        assert!(said("admin:datasets").contains("does not offer"));
+        assert_eq!(meant("admin:datasets"), None);
+        assert_eq!(meant("delete:charges"), None);
+        assert_eq!(
+            check("read:dataset").unwrap_err().permission.to_string(),
+            "read:dataset",
+            "the permission as typed"
+        );
     }
 
     #[test]

@@ -74,10 +74,78 @@ impl Resource {
         }
     }
 
+    /// For a name the catalog does not know, the catalog resource it was most
+    /// likely meant to be: the same letters with case, `-`, `_` or spaces
+    /// changed (`DataStreams`), a singular for a plural (`dataset`), or a name
+    /// a typo or two away (`datsets`). `None` for a known name, or when
+    /// nothing is close.
+    pub fn suggestion(&self) -> Option<Resource> {
+        if self.is_known() {
+            return None;
+        }
+        nearest(&self.0).map(|e| Resource(e.wire.to_owned()))
+    }
+
     /// Every resource in the catalog, in catalog order.
     pub fn all_known() -> impl Iterator<Item = Resource> {
         catalog::CATALOG.iter().map(|e| Resource(e.wire.to_owned()))
     }
+}
+
+/// The catalog entry nearest to `name`, if it is close enough to be a typo.
+pub(crate) fn nearest(name: &str) -> Option<&'static CatalogEntry> {
+    let typed = squash(name);
+    let len = typed.chars().count();
+    if len == 0 || len > 64 {
+        return None;
+    }
+    // Longer names may be further off and still plainly meant.
+    let allowed = match len {
+        0..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    };
+    catalog::CATALOG
+        .iter()
+        .map(|e| (edit_distance(&typed, &squash(e.wire)), e))
+        .filter(|(d, _)| *d <= allowed)
+        // The first of the nearest, in catalog order.
+        .fold(
+            None,
+            |best: Option<(usize, &CatalogEntry)>, (d, e)| match best {
+                Some((b, _)) if b <= d => best,
+                _ => Some((d, e)),
+            },
+        )
+        .map(|(_, e)| e)
+}
+
+/// Lower case, without the separators people vary: `Data-Streams` → `datastreams`.
+fn squash(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Levenshtein distance between two short strings, by characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 impl fmt::Debug for Resource {
@@ -129,5 +197,33 @@ mod tests {
         assert_eq!(em.supports(&AccessLevel::Write), Some(true));
         assert_eq!(em.supports(&AccessLevel::Admin), None);
         assert_eq!(Resource::new("uploads").supports(&AccessLevel::Read), None);
+    }
+
+    #[test]
+    fn a_near_miss_suggests_the_catalog_name() {
+        let suggest = |typed: &str| {
+            Resource::from_input(typed)
+                .suggestion()
+                .map(|r| r.as_wire().to_owned())
+        };
+        assert_eq!(suggest("dataset").as_deref(), Some("datasets"));
+        assert_eq!(suggest("datsets").as_deref(), Some("datasets"));
+        assert_eq!(suggest("DataStreams").as_deref(), Some("data_streams"));
+        assert_eq!(suggest("data-stream").as_deref(), Some("data_streams"));
+        assert_eq!(suggest("acces_token").as_deref(), Some("access_tokens"));
+        assert_eq!(suggest("user").as_deref(), Some("users"));
+        assert_eq!(suggest("app").as_deref(), Some("apps"));
+        assert_eq!(suggest("datasets"), None, "known: nothing to suggest");
+        assert_eq!(suggest("uploads"), None, "nothing close");
+        assert_eq!(suggest(""), None);
+        assert_eq!(suggest(&"x".repeat(10_000)), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("raed", "read"), 2);
+        assert_eq!(edit_distance("é", "e"), 1);
     }
 }

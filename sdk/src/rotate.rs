@@ -16,7 +16,7 @@ use crate::permission::PermissionSet;
 
 /// Days a successor lives when no expiration is given. The API does not say
 /// when a key was created, so the old key's lifetime cannot be copied.
-pub const DEFAULT_ROTATION_DAYS: i64 = 90;
+pub const DEFAULT_ROTATION_DAYS: i64 = crate::expiration::DEFAULT_EXPIRATION_DAYS;
 
 #[derive(Debug, Clone, Default)]
 pub struct RotateOptions {
@@ -153,6 +153,9 @@ pub(crate) async fn create_like(
     let expiration = expiration.unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, now));
     let new = NewKey::builder(name)
         .permissions(permissions.iter().cloned())
+        // The server's own permissions: those the catalog does not know are
+        // carried over, not refused as typos.
+        .allow_unknown(true)
         .expires(expiration)
         .build_at(now)
         .map_err(Error::InvalidInput)?;

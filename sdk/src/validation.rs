@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::access::AccessLevel;
 use crate::expiration::Expiration;
-use crate::permission::PermissionSet;
+use crate::permission::{Permission, PermissionSet};
 
 /// The longest name the product accepts, counted in characters after trimming.
 pub const MAX_NAME_CHARS: usize = 128;
@@ -129,7 +129,44 @@ pub(crate) fn check_name(report: &mut ValidationReport, name: &str) {
     }
 }
 
-pub(crate) fn check_permissions(report: &mut ValidationReport, permissions: &PermissionSet) {
+/// Said after a typed permission the catalog does not know.
+const UNKNOWN_HINT: &str =
+    "to send a permission the catalog does not know, allow unknown permissions";
+
+/// An error for each permission the catalog does not know (a resource it
+/// does not list, a level other than read and write), with the likeliest
+/// meaning: for permissions a person typed, never for those a key already
+/// holds. See [`Permission::check_known`].
+pub fn check_typed<'a>(permissions: impl IntoIterator<Item = &'a Permission>) -> ValidationReport {
+    let mut report = ValidationReport::default();
+    for p in permissions {
+        push_typed(&mut report, p);
+    }
+    report
+}
+
+/// Pushes the error for `p` if the catalog does not know it; whether it did.
+fn push_typed(report: &mut ValidationReport, p: &Permission) -> bool {
+    match p.check_known() {
+        Ok(()) => false,
+        Err(miss) => {
+            report.push(
+                Field::Permissions,
+                Severity::Error,
+                format!("`{p}`: {miss} ({UNKNOWN_HINT})"),
+            );
+            true
+        }
+    }
+}
+
+/// `allow_unknown`: permissions the catalog does not know are warned about
+/// and sent as written, instead of refused as typos.
+pub(crate) fn check_permissions(
+    report: &mut ValidationReport,
+    permissions: &PermissionSet,
+    allow_unknown: bool,
+) {
     if permissions.is_empty() {
         report.push(
             Field::Permissions,
@@ -138,6 +175,9 @@ pub(crate) fn check_permissions(report: &mut ValidationReport, permissions: &Per
         );
     }
     for p in permissions {
+        if !allow_unknown && push_typed(report, p) {
+            continue;
+        }
         if let AccessLevel::Other(level) = &p.access {
             report.push(
                 Field::Permissions,

@@ -124,6 +124,7 @@ mod tests {
                 .unwrap(),
             NewKey::builder("c")
                 .permissions(odd.clone())
+                .allow_unknown(true)
                 .expires(Expiration::OnDate(
                     NaiveDate::from_ymd_opt(2999, 1, 31).unwrap(),
                 ))

@@ -284,6 +284,73 @@ async fn unknown_resources_and_wire_only_levels_survive_a_rename() {
 }
 
 #[tokio::test]
+async fn a_key_built_without_an_expiration_expires_in_90_days() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let before = Utc::now();
+    let new = NewKey::builder("default lifetime")
+        .preset(Preset::ReadOnlyAnalytics, &[])
+        .build()
+        .unwrap();
+    assert!(new.warnings().problems.is_empty(), "{:?}", new.warnings());
+    let created = client.create_key(&new).await.unwrap();
+    let expires = created.key.expires_at.expect("the key expires");
+    let days = (expires - before).num_seconds() as f64 / 86_400.0;
+    assert!((days - 90.0).abs() < 0.01, "expires in {days} days");
+    let stored = emu.store().get(created.key.id.parse().unwrap()).unwrap();
+    assert!(
+        stored.unwrap().expires_at.is_some(),
+        "the emulator holds it"
+    );
+
+    let forever = NewKey::builder("on purpose")
+        .preset(Preset::ReadOnlyAnalytics, &[])
+        .expires(Expiration::Never)
+        .build()
+        .unwrap();
+    let created = client.create_key(&forever).await.unwrap();
+    assert_eq!(created.key.expires_at, None, "only when asked");
+}
+
+#[tokio::test]
+async fn a_typed_permission_outside_the_catalog_is_refused_unless_allowed() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    for (typed, meant) in [
+        ("read:dataset", "did you mean read:datasets?"),
+        ("datasets:read", "did you mean read:datasets?"),
+        ("read:uploads", "unknown resource `uploads`"),
+        ("admin:datasets", "does not offer"),
+    ] {
+        let report = NewKey::builder("typo")
+            .permission(typed.parse().unwrap())
+            .build()
+            .unwrap_err();
+        assert!(report.to_string().contains(meant), "{typed}: {report}");
+    }
+    assert_eq!(emu.store().count().unwrap(), 1, "nothing was sent");
+
+    // Allowed on purpose, the platform's newer resources and wire-only
+    // levels are created as written, and survive a rename untouched.
+    let odd = PermissionSet::parse_compact("read:uploads admin:datasets read:views").unwrap();
+    let new = NewKey::builder("newer resources")
+        .permissions(odd.clone())
+        .allow_unknown(true)
+        .build()
+        .unwrap();
+    assert_eq!(new.warnings().warnings().count(), 2, "{:?}", new.warnings());
+    let created = client.create_key(&new).await.unwrap();
+    assert_eq!(created.key.permissions, odd);
+    let renamed = client
+        .update_key(&created.key.id, &KeyUpdate::new().name("renamed"))
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "renamed");
+    assert_eq!(renamed.permissions, odd);
+    assert_eq!(client.get_key(&created.key.id).await.unwrap(), renamed);
+}
+
+#[tokio::test]
 async fn reads_retry_through_injected_503s_and_429s() {
     let faults = FaultConfig {
         rate: 0.5,

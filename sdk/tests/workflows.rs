@@ -299,6 +299,7 @@ async fn audit_and_explain_over_listed_keys() {
         .create_key(
             &NewKey::builder("forever")
                 .preset(Preset::WorkflowAutomation, &[])
+                .expires(Expiration::Never)
                 .build()
                 .unwrap(),
         )

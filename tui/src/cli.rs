@@ -110,6 +110,10 @@ pub enum Command {
         /// Permissions to describe, e.g. read:datasets (repeatable).
         #[arg(long, value_name = "PERMISSION")]
         grant: Vec<String>,
+        /// Describe --grant permissions the catalog does not know instead of
+        /// refusing them as typos.
+        #[arg(long, requires = "grant")]
+        allow_unknown: bool,
         #[arg(long)]
         json: bool,
     },
@@ -156,6 +160,11 @@ pub struct CreateArgs {
     pub expires: Option<String>,
     #[command(flatten)]
     pub delivery: SecretDelivery,
+    /// Send permissions the catalog does not know as written (a resource the
+    /// platform added since, a wire-only level such as admin); without it they
+    /// are refused as typos, with a suggestion.
+    #[arg(long)]
+    pub allow_unknown: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -194,6 +203,11 @@ pub struct UpdateArgs {
     /// New expiration: 90d, 2027-01-31 or an RFC 3339 instant.
     #[arg(long, value_name = "WHEN")]
     pub expires: Option<String>,
+    /// Send permissions the catalog does not know as written (a resource the
+    /// platform added since, a wire-only level such as admin); without it they
+    /// are refused as typos, with a suggestion.
+    #[arg(long)]
+    pub allow_unknown: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -209,6 +223,10 @@ pub struct IncidentArgs {
     /// Also every key holding this permission (repeatable: all must be held).
     #[arg(long, value_name = "PERMISSION")]
     pub holding: Vec<String>,
+    /// Match --holding permissions the catalog does not know instead of
+    /// refusing them as typos.
+    #[arg(long, requires = "holding")]
+    pub allow_unknown: bool,
     /// Create a replacement with the same permissions for each revoked key.
     #[arg(long)]
     pub replace: bool,

@@ -47,9 +47,10 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
         Command::Explain {
             id: None,
             grant,
+            allow_unknown,
             json,
         } => {
-            let set = parse_permissions("--grant", &grant)?;
+            let set = parse_permissions("--grant", &grant, allow_unknown)?;
             print_explanation(&set, json)
         }
         Command::Completions { shell } => {
@@ -108,13 +109,32 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
 }
 
 /// Permissions given with a repeatable flag (`--grant`, `--drop`, `--holding`).
-fn parse_permissions(flag: &str, values: &[String]) -> Result<PermissionSet, CliError> {
+/// Unless `allow_unknown`, each must be one the catalog knows: a miss is
+/// most likely a typo, refused with what was probably meant.
+fn parse_permissions(
+    flag: &str,
+    values: &[String],
+    allow_unknown: bool,
+) -> Result<PermissionSet, CliError> {
     values
         .iter()
-        .map(|v| v.parse::<Permission>())
-        .collect::<Result<PermissionSet, _>>()
-        .map_err(|e| CliError::usage(format!("{flag} {e}")))
+        .map(|v| parse_permission(flag, v, allow_unknown))
+        .collect()
 }
+
+fn parse_permission(flag: &str, text: &str, allow_unknown: bool) -> Result<Permission, CliError> {
+    let p: Permission = text
+        .parse()
+        .map_err(|e| CliError::usage(format!("{flag} {e}")))?;
+    if !allow_unknown && let Err(miss) = p.check_known() {
+        return Err(
+            CliError::usage(format!("{flag} {}: {miss}", clean(text.trim()))).hint(UNKNOWN_HINT),
+        );
+    }
+    Ok(p)
+}
+
+const UNKNOWN_HINT: &str = "`narrative-keys catalog` lists the resources and their levels; --allow-unknown uses a permission the catalog does not know as written";
 
 /// Refuses anything that is not a key id before a request is made.
 fn check_ids(ids: &[String]) -> Result<(), CliError> {
@@ -232,12 +252,14 @@ async fn show(s: &Session, id: &str, json: bool, now: DateTime<Utc>) -> Result<u
     println!("  expires:     {}", output::expiry_text(&key, now));
     println!("  permissions: {}", clean(&key.permissions.to_string()));
     println!();
-    println!("{}", clean(&explanation.to_text()));
+    for line in explanation.lines() {
+        println!("{}", clean(&line));
+    }
     if !findings.is_empty() {
         println!();
         println!("{BOLD}Findings{BOLD:#}");
         for f in &findings {
-            println!("  [{}] {}", severity_label(f.severity), f.message);
+            println!("  [{}] {}", severity_label(f.severity), clean(&f.message));
         }
     }
     Ok(0)
@@ -265,12 +287,22 @@ fn requested_permissions(args: &CreateArgs) -> Result<PermissionSet, CliError> {
     let mut sdk_resources = Vec::new();
     for grant in &args.grant {
         if sdk && !grant.contains(':') {
-            sdk_resources.push(Resource::from_input(grant));
+            let resource = Resource::from_input(grant);
+            if !args.allow_unknown && !resource.is_known() {
+                let meant = resource
+                    .suggestion()
+                    .map(|r| format!("; did you mean {r}?"))
+                    .unwrap_or_default();
+                let typed = clean(grant.trim());
+                return Err(CliError::usage(format!(
+                    "--grant {typed}: unknown resource `{typed}`{meant}"
+                ))
+                .hint(UNKNOWN_HINT));
+            }
+            sdk_resources.push(resource);
             continue;
         }
-        let p: Permission = grant
-            .parse()
-            .map_err(|e| CliError::usage(format!("--grant {e}")))?;
+        let p = parse_permission("--grant", grant, args.allow_unknown)?;
         sdk_resources.push(p.resource.clone());
         set.insert(p);
     }
@@ -291,6 +323,7 @@ async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8,
     let expiration = parse_expiration(args.expires.as_deref().unwrap_or("90d"), now)?;
     let new = NewKey::builder(&args.name)
         .permissions(permissions.iter().cloned())
+        .allow_unknown(args.allow_unknown)
         .expires(expiration)
         .build_at(now)
         .map_err(narrative_keys::Error::from)?;
@@ -321,8 +354,9 @@ fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
 }
 
 async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
-    let grants = parse_permissions("--grant", &args.grant)?;
-    let drops = parse_permissions("--drop", &args.drop)?;
+    let grants = parse_permissions("--grant", &args.grant, args.allow_unknown)?;
+    // Only what the key holds can be dropped, known to the catalog or not.
+    let drops = parse_permissions("--drop", &args.drop, true)?;
     let expiration = args
         .expires
         .as_deref()
@@ -544,9 +578,10 @@ async fn rotate(
 
 async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
     check_ids(&args.ids)?;
-    let holding: Vec<Permission> = parse_permissions("--holding", &args.holding)?
-        .into_iter()
-        .collect();
+    let holding: Vec<Permission> =
+        parse_permissions("--holding", &args.holding, args.allow_unknown)?
+            .into_iter()
+            .collect();
     let selection = Selection {
         ids: args.ids.clone(),
         name_matches: args.name_matches.clone(),
@@ -846,7 +881,7 @@ async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Res
                 severity_label(f.severity),
                 clean(&f.key_name),
                 f.key_id,
-                f.message
+                clean(&f.message)
             );
         }
         eprintln!(
@@ -865,7 +900,9 @@ fn print_explanation(set: &PermissionSet, json: bool) -> Result<u8, CliError> {
     if json {
         print_json(&e)?;
     } else {
-        println!("{}", clean(&e.to_text()).replace("\\n", "\n"));
+        for line in e.lines() {
+            println!("{}", clean(&line));
+        }
     }
     Ok(0)
 }

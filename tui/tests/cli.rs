@@ -165,6 +165,190 @@ async fn create_prints_the_secret_once_or_writes_it_to_a_0600_file() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn create_without_expires_makes_a_key_that_expires_in_90_days() {
+    let emu = emulator().await;
+    let before = Utc::now();
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "plain",
+            "--grant",
+            "read:views",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("no expiration"),
+        "no warning: {}",
+        stderr(&out)
+    );
+    let v = json(&out);
+    let at: chrono::DateTime<Utc> = v["key"]["expires_at"].as_str().unwrap().parse().unwrap();
+    let days = (at - before).num_seconds() as f64 / 86_400.0;
+    assert!((days - 90.0).abs() < 0.01, "expires in {days} days");
+
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "forever",
+            "--grant",
+            "read:views",
+            "--expires",
+            "never",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        json(&out)["key"]["expires_at"],
+        Value::Null,
+        "only when asked"
+    );
+    assert!(stderr(&out).contains("no expiration"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_typo_in_a_permission_is_refused_with_a_suggestion_and_nothing_is_sent() {
+    let emu = emulator().await;
+    let id = seed(&emu, "keep", &[("read", "datasets")], Some(30));
+    let before = emu.store().list_keys().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["create", "--name", "x", "--grant", "read:dataset"],
+            "error: --grant read:dataset: unknown resource `dataset`; did you mean read:datasets?",
+        ),
+        (
+            &["create", "--name", "x", "--grant", "datasets:read"],
+            "did you mean read:datasets?",
+        ),
+        (
+            &["create", "--name", "x", "--grant", "raed:views"],
+            "unknown access level `raed` (use read or write); did you mean read:views?",
+        ),
+        (
+            &["create", "--name", "x", "--grant", "admin:datasets"],
+            "does not offer",
+        ),
+        (
+            &[
+                "create",
+                "--name",
+                "x",
+                "--preset",
+                "sdk-development",
+                "--grant",
+                "dataset",
+            ],
+            "--grant dataset: unknown resource `dataset`; did you mean datasets?",
+        ),
+        (
+            &["update", &id, "--grant", "write:dataset"],
+            "did you mean write:datasets?",
+        ),
+        (
+            &["incident", "--holding", "read:dataset", "--dry-run"],
+            "--holding read:dataset: unknown resource `dataset`; did you mean read:datasets?",
+        ),
+        (
+            &["explain", "--grant", "read:dataset"],
+            "did you mean read:datasets?",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = run(&emu, args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("--allow-unknown"),
+            "{args:?} says how to send it anyway: {}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty(), "{args:?}: {}", stdout(&out));
+    }
+    assert_eq!(emu.store().list_keys().unwrap(), before, "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn allow_unknown_sends_a_permission_the_catalog_does_not_know() {
+    let emu = emulator().await;
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "newer",
+            "--grant",
+            "read:uploads",
+            "--grant",
+            "admin:datasets",
+            "--allow-unknown",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`uploads` is not in the permission catalog"),
+        "still flagged: {}",
+        stderr(&out)
+    );
+    let id = json(&out)["key"]["id"].as_str().unwrap().to_owned();
+    let stored = emu.store().get(id.parse().unwrap()).unwrap().unwrap();
+    assert!(stored.has("read", "uploads") && stored.has("admin", "datasets"));
+
+    // Its own unknown permissions need no flag to survive an edit; a new one does.
+    let out = run(&emu, &["update", &id, "--grant", "read:views"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&emu, &["update", &id, "--grant", "write:uploads"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = run(
+        &emu,
+        &["update", &id, "--grant", "write:uploads", "--allow-unknown"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stored = emu.store().get(id.parse().unwrap()).unwrap().unwrap();
+    assert_eq!(stored.permissions.len(), 4, "{:?}", stored.permissions);
+    assert!(stored.has("admin", "datasets") && stored.has("write", "uploads"));
+
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            "--holding",
+            "admin:datasets",
+            "--allow-unknown",
+            "--dry-run",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("newer"), "{}", stdout(&out));
+    let out = run(
+        &emu,
+        &["explain", "--grant", "read:uploads", "--allow-unknown"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Not in the catalog:"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 fn assert_mode_0600(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
@@ -538,11 +722,23 @@ async fn show_explain_catalog_presets_whoami_and_completions() {
             .iter()
             .any(|f| f["kind"] == "no_expiration")
     );
+    let text = stdout(&run(&emu, &["show", &id]).await);
+    assert!(!text.contains("\\n"), "no escaped line breaks: {text}");
+    assert!(
+        text.lines().any(|l| l == "Automation:")
+            && text.lines().any(|l| l.starts_with("  - Workflows: view")),
+        "the explanation on lines of its own: {text}"
+    );
     let text = stdout(&run(&emu, &["explain", &id]).await);
     assert!(
-        text.contains("Automation:") && text.contains("Workflows: view"),
+        text.lines().any(|l| l == "Automation:") && text.contains("Workflows: view"),
         "{text}"
     );
+    // A line break the server puts in a resource name is shown escaped.
+    let odd = seed(&emu, "odd", &[("read", "x\nForged: line")], Some(30));
+    let text = stdout(&run(&emu, &["show", &odd]).await);
+    assert!(text.contains("x\\nForged: line"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("Forged")), "{text}");
     let text = stdout(&run(&emu, &["explain", "--grant", "write:data_streams"]).await);
     assert!(
         text.contains("DataStreams: create, update and delete"),

@@ -8,7 +8,7 @@ use narrative_keys::incident::IncidentReport;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Preset, Secret};
 use narrative_keys_tui::ui::action::IncidentDone;
 use narrative_keys_tui::ui::app::{Pane, SortBy};
-use narrative_keys_tui::ui::form::Step;
+use narrative_keys_tui::ui::form::{ExpiryChoice, Step};
 use narrative_keys_tui::ui::modal::{IncidentModal, Modal};
 use narrative_keys_tui::ui::{Action, App, Effect};
 
@@ -436,6 +436,79 @@ fn a_failed_load_keeps_the_ui_usable() {
     assert!(draw(&app, 80, 24).contains("invalid api key"));
     let effect = ch(&mut app, 'R');
     assert!(matches!(effect, Some(Effect::LoadKeys)));
+}
+
+#[test]
+fn a_failed_load_does_not_leave_loading_keys_on_screen() {
+    let mut app = App::new("prod", false, now());
+    app.init();
+    assert!(draw(&app, 80, 24).contains("Loading keys…"));
+    app.update(Action::KeysLoaded(Err(
+        "invalid api key (401 unauthorized)".into(),
+    )));
+    let screen = draw(&app, 80, 24);
+    assert!(!screen.contains("Loading keys"), "{screen}");
+    assert!(
+        screen.contains("The keys could not be loaded. Press R to try again."),
+        "{screen}"
+    );
+    // Trying again says it is loading again, and a success lists the keys.
+    ch(&mut app, 'R');
+    assert!(draw(&app, 80, 24).contains("Loading keys…"));
+    app.update(Action::KeysLoaded(Ok(keys())));
+    let screen = draw(&app, 80, 24);
+    assert!(!screen.contains("could not be loaded"), "{screen}");
+    assert!(screen.contains("Airflow workflows"), "{screen}");
+}
+
+#[test]
+fn an_empty_expiration_means_the_90_day_default() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, "default lifetime");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter); // read-only analytics
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.step, Step::Expiration);
+    assert_eq!(
+        form.expiration(now()),
+        Ok(Some(Expiration::in_days(90, now()))),
+        "the cursor starts on the default"
+    );
+    // "On a date", left empty: the default too, and said so.
+    for _ in 0..3 {
+        ch(&mut app, 'j');
+    }
+    assert!(
+        draw(&app, 80, 24).contains("empty: 90 days, the default"),
+        "{}",
+        draw(&app, 80, 24)
+    );
+    let report = app.form.as_ref().unwrap().report(now());
+    assert!(!report.has_errors(), "{report:?}");
+    assert_eq!(
+        report.warnings().count(),
+        0,
+        "no 'no expiration' warning: {report:?}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.form.as_ref().unwrap().step, Step::Review);
+    let Some(Effect::Create(new)) = press(&mut app, KeyCode::Enter) else {
+        panic!("expected a create");
+    };
+    assert_eq!(new.expiration(), Expiration::in_days(90, now()));
+
+    // In an edit, an empty date keeps the key's own expiration.
+    let mut app = loaded_app();
+    ch(&mut app, 'e');
+    let form = app.form.as_mut().unwrap();
+    form.expiry_cursor = form
+        .choices()
+        .iter()
+        .position(|c| *c == ExpiryChoice::Date)
+        .unwrap();
+    assert_eq!(form.expiration(now()), Ok(None));
+    assert_eq!(form.update(now()).unwrap().expiration, None);
 }
 
 #[test]

@@ -70,6 +70,9 @@ pub struct App {
     pub policy: StatusPolicy,
     pub keys: Vec<ApiKey>,
     pub loaded: bool,
+    /// The last load failed and no other is in flight: the list says so
+    /// instead of "Loading keys…".
+    pub load_failed: bool,
     /// Index into `visible()`.
     pub selected: usize,
     pub sort: SortBy,
@@ -105,6 +108,7 @@ impl App {
             policy: StatusPolicy::default(),
             keys: Vec::new(),
             loaded: false,
+            load_failed: false,
             selected: 0,
             sort: SortBy::Name,
             filter: TextInput::default(),
@@ -125,8 +129,7 @@ impl App {
 
     /// The first effect: load the keys.
     pub fn init(&mut self) -> Option<Effect> {
-        self.start(LOADING);
-        Some(Effect::LoadKeys)
+        Some(self.reload())
     }
 
     pub fn status_of(&self, key: &ApiKey) -> KeyStatus {
@@ -197,6 +200,7 @@ impl App {
 
     fn reload(&mut self) -> Effect {
         self.start(LOADING);
+        self.load_failed = false;
         Effect::LoadKeys
     }
 
@@ -240,6 +244,7 @@ impl App {
                     Ok(keys) => {
                         self.keys = keys;
                         self.loaded = true;
+                        self.load_failed = false;
                         let existing: BTreeSet<&str> =
                             self.keys.iter().map(|k| k.id.as_str()).collect();
                         self.marked.retain(|id| existing.contains(id.as_str()));
@@ -250,7 +255,11 @@ impl App {
                         }
                         self.clamp();
                     }
-                    Err(e) => self.error(format!("Could not load the keys: {e}")),
+                    Err(e) => {
+                        // Unless another load is still in flight.
+                        self.load_failed = !self.busy.contains(&LOADING);
+                        self.error(format!("Could not load the keys: {e}"));
+                    }
                 }
                 None
             }

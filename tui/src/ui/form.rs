@@ -7,14 +7,19 @@ use crossterm::event::{KeyCode, KeyEvent};
 use narrative_keys::audit::{AuditOptions, Finding, audit_one};
 use narrative_keys::validation::{Field, Problem, Severity};
 use narrative_keys::{
-    ApiKey, Expiration, KeyUpdate, NewKey, PermissionSet, Preset, ValidationReport,
+    ApiKey, DEFAULT_EXPIRATION_DAYS, Expiration, KeyUpdate, NewKey, PermissionSet, Preset,
+    ValidationReport,
 };
 
 use super::input::TextInput;
 use super::matrix::{Matrix, MatrixMsg};
 
-/// The choices offered for an expiration, in days.
-pub const DAYS: [i64; 5] = [30, 60, 90, 180, 365];
+/// The choices offered for an expiration, in days; the default among them.
+pub const DAYS: [i64; 5] = [30, 60, DEFAULT_EXPIRATION_DAYS, 180, 365];
+
+/// Where a new key's expiration starts: the default lifetime.
+const DEFAULT_CHOICE: usize = 2;
+const _: () = assert!(DAYS[DEFAULT_CHOICE] == DEFAULT_EXPIRATION_DAYS);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -142,8 +147,8 @@ impl Form {
             preset_cursor: 0,
             preset: None,
             matrix: Matrix::new(PermissionSet::new()),
-            // 90 days: the default the product recommends.
-            expiry_cursor: 2,
+            // The default lifetime, as everywhere else.
+            expiry_cursor: DEFAULT_CHOICE,
             date: TextInput::default(),
             never_confirmed: false,
             confirm_never: false,
@@ -194,7 +199,9 @@ impl Form {
         &self.matrix.perms
     }
 
-    /// The chosen expiration; `Ok(None)` keeps an edited key's own.
+    /// The chosen expiration; `Ok(None)` keeps an edited key's own. A date
+    /// left empty means the default: the default lifetime for a new key,
+    /// the key's own expiration for an edit. Never only when chosen.
     pub fn expiration(&self, now: DateTime<Utc>) -> Result<Option<Expiration>, String> {
         match self.choice() {
             ExpiryChoice::Keep => Ok(None),
@@ -202,7 +209,10 @@ impl Form {
             ExpiryChoice::Never => Ok(Some(Expiration::Never)),
             ExpiryChoice::Date => {
                 if self.date.value.trim().is_empty() {
-                    return Err("type a date such as 2027-01-31".to_owned());
+                    return Ok(match self.mode {
+                        Mode::Create => Some(Expiration::default_at(now)),
+                        Mode::Edit(_) => None,
+                    });
                 }
                 Expiration::parse(&self.date.value, now)
                     .map(Some)
@@ -232,16 +242,12 @@ impl Form {
         let expiration = self.expiration(now);
         let mut report = match self.original() {
             None => {
-                let exp = expiration
-                    .clone()
-                    .ok()
-                    .flatten()
-                    .unwrap_or(Expiration::Never);
-                match NewKey::builder(self.name.value.clone())
-                    .permissions(self.matrix.perms.iter().cloned())
-                    .expires(exp)
-                    .build_at(now)
-                {
+                let mut builder = NewKey::builder(self.name.value.clone())
+                    .permissions(self.matrix.perms.iter().cloned());
+                if let Ok(Some(e)) = &expiration {
+                    builder = builder.expires(*e);
+                }
+                match builder.build_at(now) {
                     Ok(k) => k.warnings().clone(),
                     Err(r) => r,
                 }

@@ -298,7 +298,16 @@ fn expiration_step(
                 spans.push(Span::raw("  "));
                 spans.push(Span::raw(clean(&form.date.value)));
                 spans.push(Span::styled("▏", theme.accent()));
-                if let Ok(Some(e)) = form.expiration(now) {
+                if form.date.value.trim().is_empty() {
+                    let default = match form.original() {
+                        None => format!(
+                            "  empty: {} days, the default",
+                            narrative_keys::DEFAULT_EXPIRATION_DAYS
+                        ),
+                        Some(_) => "  empty: keep the current expiration".to_owned(),
+                    };
+                    spans.push(Span::styled(default, theme.dim()));
+                } else if let Ok(Some(e)) = form.expiration(now) {
                     if let Some(at) = e.instant() {
                         spans.push(Span::styled(
                             format!("  {}", relative(at, now)),

@@ -81,7 +81,9 @@ pub fn render(
     )));
     let rows = inner.height as usize - 1;
     if visible.is_empty() {
-        let text = if !app.loaded {
+        let text = if app.load_failed && !app.loaded {
+            "The keys could not be loaded. Press R to try again.".to_owned()
+        } else if !app.loaded {
             "Loading keys…".to_owned()
         } else if app.keys.is_empty() {
             "No keys yet. Press n to create one.".to_owned()
