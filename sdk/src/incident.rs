@@ -128,6 +128,9 @@ pub fn plan(
 #[derive(Debug, Clone)]
 pub struct IncidentOptions {
     pub concurrency: usize,
+    /// How long the revocation keeps making passes over keys that failed
+    /// (default 60 s): [`RevokeManyOptions::deadline`].
+    pub revoke_deadline: std::time::Duration,
     /// Expiration of replacements; default 90 days from now.
     pub replacement_expiration: Option<Expiration>,
     /// Free text for the report: what happened, who noticed.
@@ -140,6 +143,7 @@ impl Default for IncidentOptions {
     fn default() -> Self {
         Self {
             concurrency: crate::revoke::DEFAULT_CONCURRENCY,
+            revoke_deadline: crate::revoke::DEFAULT_DEADLINE,
             replacement_expiration: None,
             note: None,
             environment: String::new(),
@@ -294,6 +298,7 @@ pub async fn execute(
         &ids,
         &RevokeManyOptions {
             concurrency: options.concurrency,
+            deadline: options.revoke_deadline,
         },
     )
     .await;
