@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # 300 keys keeps this under a minute; the ratio does not depend on the count.
 BENCH_KEYS=${BENCH_KEYS:-300} cargo bench -p narrative-keys --bench revoke_many --profile dev --locked
+# One-run revoke under --faults 0.3 in short mode: 50 keys, 3 runs; fails if any run leaves a key live.
+BENCH_KEYS=${REVOKE_FAULTS_KEYS:-50} BENCH_RUNS=${REVOKE_FAULTS_RUNS:-3} cargo bench -p narrative-keys --bench revoke_faults --profile dev --locked
 # The load run in short mode: 64 clients for 5 s; fails on any error or lost write.
 LOAD_SECONDS=${LOAD_SECONDS:-5} cargo bench -p narrative-keys-emulator --bench load --profile dev --locked

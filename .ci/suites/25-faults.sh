@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo test -p narrative-keys --test fault_suite --locked -- --nocapture 2>&1 \
-  | grep -E '^fault suite|^operation|^[a-z_]+ +[0-9]+ +[0-9]+ +[0-9]+$|test result'
+  | grep -E '^fault suite|^one-run revoke|^operation|^[a-z_]+ +[0-9]+ +[0-9]+ +[0-9]+$|test result'
 test "${PIPESTATUS[0]}" -eq 0
 cargo test -p narrative-keys-tui --test cli_faults --locked -- --nocapture 2>&1 \
   | grep -E '^cli under|test result'

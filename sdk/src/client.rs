@@ -18,6 +18,9 @@ use crate::wire;
 
 const KEYS_PATH: &str = "access-tokens/tokens";
 
+/// The limit for each attempt of a request unless the builder sets one.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A client for one set of credentials. Cheap to clone; clones share the
 /// connection pool.
 #[derive(Clone)]
@@ -84,7 +87,13 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit for one attempt of one request (default 30 s).
+    /// The limit for each attempt of a request: connecting, sending it and
+    /// reading the whole answer (default 30 s). An attempt that times out is
+    /// not retried, so a server that never answers makes a call fail after
+    /// about this long, with an error naming the URL. Natively a connection
+    /// must also open within 10 s (or this limit, if shorter); a
+    /// `reqwest::Client` given with [`http_client`](Self::http_client) keeps
+    /// its own connect timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -147,8 +156,14 @@ impl ClientBuilder {
         headers.retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
         headers.push(("accept".to_owned(), "application/json".to_owned()));
         transport::check_headers(&headers, &api_key)?;
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::Config(
+                "the timeout must be more than zero (the default is 30 s)".to_owned(),
+            ));
+        }
         #[cfg(not(target_arch = "wasm32"))]
-        let transport = Transport::new(self.http, &headers, &api_key)?;
+        let transport = Transport::new(self.http, &headers, &api_key, timeout)?;
         #[cfg(target_arch = "wasm32")]
         let transport = Transport::new(&headers, &api_key)?;
         Ok(Client {
@@ -156,7 +171,7 @@ impl ClientBuilder {
                 transport,
                 base: self.environment.base_url(),
                 environment: self.environment,
-                timeout: self.timeout.unwrap_or(Duration::from_secs(30)),
+                timeout,
                 retry: self.retry,
             }),
         })
@@ -180,6 +195,30 @@ enum Idempotent {
     No,
 }
 
+/// Whether the request may be sent again after `error`: an idempotent one
+/// whenever the error is retryable, any other only when the server provably
+/// did nothing with it.
+fn may_retry(idempotent: Idempotent, error: &Error) -> bool {
+    match idempotent {
+        Idempotent::Yes => error.is_retryable(),
+        Idempotent::No => matches!(error, Error::RateLimited { .. }) || nothing_sent(error),
+    }
+}
+
+/// A connection that could not be opened: natively hyper says so only
+/// before writing any of the request. In a browser a rejected `fetch` may
+/// come after the request left, so there it proves nothing.
+fn nothing_sent(error: &Error) -> bool {
+    cfg!(not(target_arch = "wasm32"))
+        && matches!(
+            error,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        )
+}
+
 struct Reply {
     status: u16,
     body: Vec<u8>,
@@ -200,6 +239,15 @@ impl Client {
         &self.inner.environment
     }
 
+    /// The limit for each attempt of a request.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     /// Every key these credentials can see.
     pub async fn list_keys(&self) -> Result<Vec<ApiKey>> {
         let reply = self
@@ -217,9 +265,11 @@ impl Client {
 
     /// Creates a key and returns it with its secret, which is shown only now.
     ///
-    /// Never retried automatically: if the answer is lost, a retry could
-    /// create a second key. The request is validated first and nothing is
-    /// sent when it is invalid.
+    /// Retried only when the server provably did nothing with the request:
+    /// it answered 429, or (natively) the connection could not be opened.
+    /// After any other failure the answer may have been lost, and a retry
+    /// could create a second key. The request is validated first and nothing
+    /// is sent when it is invalid.
     pub async fn create_key(&self, key: &NewKey) -> Result<CreatedKey> {
         let report = key.validate(Utc::now());
         if report.has_errors() {
@@ -253,10 +303,22 @@ impl Client {
     /// Revokes (deletes) a key. It stops working at once.
     ///
     /// A 404 on a retry after an attempt whose outcome is unknown (the
-    /// connection broke, or a gateway timed out) means that attempt revoked
-    /// the key, and counts as success.
+    /// connection broke, the server failed with 500, or a gateway failed)
+    /// means that attempt revoked the key, and counts as success.
     pub async fn revoke_key(&self, id: &str) -> Result<()> {
-        check_key_id(id).map_err(Error::InvalidInput)?;
+        self.revoke_after(id, false).await.map_err(|(e, _)| e)
+    }
+
+    /// [`revoke_key`](Self::revoke_key), for a key an earlier call may have
+    /// revoked already (`applied_before`: its outcome was unknown), so that
+    /// a 404 counts as success. A failure says whether any attempt of this
+    /// call may have been applied.
+    pub(crate) async fn revoke_after(
+        &self,
+        id: &str,
+        applied_before: bool,
+    ) -> Result<(), (Error, bool)> {
+        check_key_id(id).map_err(|r| (Error::InvalidInput(r), false))?;
         let path = format!("{KEYS_PATH}/{id}");
         match self
             .send(Method::Delete, &path, None, Idempotent::Yes)
@@ -265,9 +327,12 @@ impl Client {
             Ok(_) => Ok(()),
             Err(RetriedError {
                 error: Error::NotFound(_),
-                maybe_applied: true,
-            }) => Ok(()),
-            Err(e) => Err(e.error),
+                maybe_applied,
+            }) if maybe_applied || applied_before => Ok(()),
+            Err(e) => {
+                let maybe_applied = e.maybe_applied || outcome_unknown(&e.error);
+                Err((e.error, maybe_applied))
+            }
         }
     }
 
@@ -313,7 +378,7 @@ impl Client {
                 Err(e) => e,
             };
             let retries_left = attempts <= inner.retry.max_retries;
-            if idempotent == Idempotent::No || !retries_left || !error.is_retryable() {
+            if !retries_left || !may_retry(idempotent, &error) {
                 return Err(RetriedError {
                     error,
                     maybe_applied,
@@ -344,12 +409,13 @@ struct RetriedError {
     maybe_applied: bool,
 }
 
-/// A broken connection, a timeout or a gateway error leaves it unknown whether
-/// the server acted; a 429 or 503 says it did not.
+/// A broken connection, a timeout, a 500 or a gateway error leaves it
+/// unknown whether the server acted; a 429 or 503 says it did not, and so
+/// does a connection that could not be opened.
 fn outcome_unknown(error: &Error) -> bool {
     match error {
-        Error::Transport { kind, .. } => *kind != TransportKind::Connect,
-        Error::Server(api) => matches!(api.status, 502 | 504),
+        Error::Transport { .. } => !nothing_sent(error),
+        Error::Server(api) => matches!(api.status, 500 | 502 | 504),
         _ => false,
     }
 }

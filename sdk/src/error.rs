@@ -102,9 +102,9 @@ fn transport_text(kind: TransportKind, message: &str) -> String {
         TransportKind::Connect => format!(
             "could not connect to the Narrative API: {message}; check the environment URL and your network"
         ),
-        TransportKind::Timeout => {
-            format!("the request timed out: {message}; try again, or raise the timeout")
-        }
+        TransportKind::Timeout => format!(
+            "the request timed out: {message}; if the server is slow rather than gone, raise the client's timeout"
+        ),
         TransportKind::Interrupted => {
             format!("the connection broke before the server answered: {message}; try again")
         }
@@ -158,12 +158,16 @@ impl Error {
         }
     }
 
-    /// Whether the request may be retried safely (for idempotent calls).
+    /// Whether an idempotent request (GET, PUT, DELETE) is worth sending
+    /// again: on 429, 500, 502, 503, 504 and a connection that could not be
+    /// opened or broke. Not after a timeout: a server that did not answer
+    /// within it will not answer the next time either, and the call must end
+    /// within about the timeout.
     pub(crate) fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } => true,
-            Error::Server(a) => matches!(a.status, 502..=504),
-            Error::Transport { .. } => true,
+            Error::Server(a) => matches!(a.status, 500 | 502..=504),
+            Error::Transport { kind, .. } => *kind != TransportKind::Timeout,
             _ => false,
         }
     }

@@ -129,6 +129,9 @@ pub fn plan(
 #[derive(Debug, Clone)]
 pub struct IncidentOptions {
     pub concurrency: usize,
+    /// How long the revocation keeps making passes over keys that failed
+    /// (default 60 s): [`RevokeManyOptions::deadline`].
+    pub revoke_deadline: std::time::Duration,
     /// Expiration of replacements; default 90 days from now.
     pub replacement_expiration: Option<Expiration>,
     /// Free text for the report: what happened, who noticed.
@@ -141,6 +144,7 @@ impl Default for IncidentOptions {
     fn default() -> Self {
         Self {
             concurrency: crate::revoke::DEFAULT_CONCURRENCY,
+            revoke_deadline: crate::revoke::DEFAULT_DEADLINE,
             replacement_expiration: None,
             note: None,
             environment: String::new(),
@@ -322,6 +326,7 @@ async fn run(
         &ids,
         &RevokeManyOptions {
             concurrency: options.concurrency,
+            deadline: options.revoke_deadline,
         },
     )
     .await;
@@ -358,7 +363,7 @@ async fn run(
             .replacement_expiration
             .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now()));
         report.replacement_expiration = Some(expiration);
-        // One at a time: creation is never retried, so each failure is reported
+        // One at a time: creation is retried only when the server provably did nothing, so each failure is reported
         // exactly and rerunning the incident cannot mint duplicates.
         let mut halted = None;
         for old in report.revoked.clone() {
@@ -392,7 +397,7 @@ pub struct ResumeOptions {
 /// [`IncidentReport::unreplaced`] lists, and returns the whole incident's
 /// report again, with this run added.
 ///
-/// It never creates a replacement twice. Creation is never retried, so a
+/// It never creates a replacement twice. Creation is retried only when the server provably did nothing (a 429, a connection never opened), so a
 /// replacement may exist although the answer carrying it was lost. Before
 /// creating anything it lists the keys, and a visible key counts as the
 /// replacement already made when it has the same name and permissions, is

@@ -4,9 +4,13 @@ use std::time::Duration;
 
 /// When and how long to wait before trying an idempotent request again.
 ///
-/// Only GET, PUT and DELETE are retried, on 429, 502, 503, 504 and broken
-/// connections. Creating a key is never retried: a retry after a lost answer
-/// could mint a second key.
+/// GET, PUT and DELETE are retried on 429, 500, 502, 503, 504 and on a
+/// connection that could not be opened or broke. Creating a key (POST) is
+/// retried only when the server provably did nothing: a 429, or natively a
+/// connection that could not be opened, before anything was sent. After any
+/// other failure its answer may have been lost, and a retry could mint a
+/// second key. A timed-out attempt is never retried (see
+/// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
@@ -66,6 +70,23 @@ pub(crate) fn parse_retry_after(
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
+/// A duration as the command line writes it: `500ms`, `30s`, `2m`, `1h`,
+/// or `1500ms` when it is not a whole number of seconds.
+pub fn duration_text(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms == 0 {
+        "0s".to_owned()
+    } else if ms % 1000 != 0 {
+        format!("{ms}ms")
+    } else if ms % 3_600_000 == 0 {
+        format!("{}h", ms / 3_600_000)
+    } else if ms % 60_000 == 0 {
+        format!("{}m", ms / 60_000)
+    } else {
+        format!("{}s", ms / 1000)
+    }
+}
+
 /// Sleeps without blocking: tokio's timer natively, the browser's timer on wasm.
 pub(crate) async fn sleep(duration: Duration) {
     #[cfg(not(target_arch = "wasm32"))]
@@ -93,6 +114,22 @@ mod tests {
             p.delay(0, Some(Duration::from_secs(7))),
             Duration::from_secs(7)
         );
+    }
+
+    #[test]
+    fn durations_read_as_the_command_line_writes_them() {
+        for (ms, text) in [
+            (0, "0s"),
+            (500, "500ms"),
+            (1500, "1500ms"),
+            (1000, "1s"),
+            (30_000, "30s"),
+            (90_000, "90s"),
+            (120_000, "2m"),
+            (7_200_000, "2h"),
+        ] {
+            assert_eq!(duration_text(Duration::from_millis(ms)), text);
+        }
     }
 
     #[test]

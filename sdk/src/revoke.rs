@@ -1,23 +1,36 @@
-//! Revoking many keys at once, with a bounded number of requests in flight.
+//! Revoking many keys at once, with a bounded number of requests in flight,
+//! and further passes over the keys that failed until a deadline.
 
+use std::time::Duration;
+
+use chrono::Utc;
 use futures::StreamExt;
 use serde::Serialize;
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::retry;
 
 pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// How long [`revoke_many`] keeps making passes over failed keys unless told otherwise.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy)]
 pub struct RevokeManyOptions {
     /// Requests in flight at once (at least 1; default 8).
     pub concurrency: usize,
+    /// How long after the call began a further pass over the keys that
+    /// failed may start (default 60 s). Every key is tried once whatever
+    /// this is; `Duration::ZERO` means no further pass.
+    pub deadline: Duration,
 }
 
 impl Default for RevokeManyOptions {
     fn default() -> Self {
         Self {
             concurrency: DEFAULT_CONCURRENCY,
+            deadline: DEFAULT_DEADLINE,
         }
     }
 }
@@ -34,6 +47,13 @@ pub enum RevokeResult {
 impl RevokeResult {
     pub fn is_revoked(&self) -> bool {
         !matches!(self, RevokeResult::Failed(_))
+    }
+
+    /// A failure that another pass may overcome: the kind the client
+    /// retries (429, 500, 502-504, a connection not opened or broken). Not
+    /// a refusal (400, 401, 403) nor a timeout.
+    fn worth_another_pass(&self) -> bool {
+        matches!(self, RevokeResult::Failed(e) if e.is_retryable())
     }
 
     /// `revoked`, `already_gone` or `failed`.
@@ -56,6 +76,9 @@ pub struct RevokeOutcome {
 #[derive(Debug, Default)]
 pub struct RevokeManyReport {
     pub outcomes: Vec<RevokeOutcome>,
+    /// Passes made: 1 when every key was settled by the first, more when
+    /// failed keys were tried again.
+    pub passes: u32,
 }
 
 impl RevokeManyReport {
@@ -96,6 +119,14 @@ impl RevokeOutcome {
 
 /// Revokes every key in `ids`, `options.concurrency` at a time, each retried
 /// as the client retries. One failure does not stop the others.
+///
+/// Then, while keys have failed in a way worth trying again (see
+/// [`RevokeResult`]: 429, 5xx, broken connections; not a refusal or a
+/// timeout), it waits a backoff (at least any `Retry-After` they got) and
+/// makes another pass over them, as long as the pass can start before
+/// `options.deadline` after the call began. A pass in progress finishes
+/// (each request is bounded by the client's timeout). Keys still failing
+/// keep their last error.
 pub async fn revoke_many(
     client: &Client,
     ids: &[String],
@@ -114,19 +145,85 @@ pub async fn revoke_many(
             unique.push(id.clone());
         }
     }
-    let outcomes = futures::stream::iter(unique)
-        .map(|id| revoke_one(client, id))
-        .buffered(options.concurrency.max(1))
-        .collect()
-        .await;
-    RevokeManyReport { outcomes }
+    let started = Utc::now();
+    let elapsed = || (Utc::now() - started).to_std().unwrap_or_default();
+    let concurrency = options.concurrency.max(1);
+    let first = unique.into_iter().map(|id| (id, false)).collect();
+    let (mut outcomes, mut maybe_applied): (Vec<_>, Vec<_>) =
+        pass(client, first, concurrency).await.into_iter().unzip();
+    let mut passes = 1;
+    loop {
+        let again: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| outcomes[i].result.worth_another_pass())
+            .collect();
+        if again.is_empty() {
+            break;
+        }
+        let wait = pass_delay(client, passes - 1, again.iter().map(|&i| &outcomes[i]));
+        if elapsed().saturating_add(wait) > options.deadline {
+            break;
+        }
+        tracing::debug!(
+            pass = passes + 1,
+            keys = again.len(),
+            ?wait,
+            "revoking failed keys again"
+        );
+        retry::sleep(wait).await;
+        let keys = again
+            .iter()
+            .map(|&i| (outcomes[i].id.clone(), maybe_applied[i]))
+            .collect();
+        let results = pass(client, keys, concurrency).await;
+        for (i, (outcome, applied)) in again.into_iter().zip(results) {
+            outcomes[i] = outcome;
+            maybe_applied[i] |= applied;
+        }
+        passes += 1;
+    }
+    RevokeManyReport { outcomes, passes }
 }
 
-async fn revoke_one(client: &Client, id: String) -> RevokeOutcome {
-    let result = match client.revoke_key(&id).await {
-        Ok(()) => RevokeResult::Revoked,
-        Err(Error::NotFound(_)) => RevokeResult::AlreadyGone,
-        Err(e) => RevokeResult::Failed(e),
+/// One pass: every id once (with the client's own retries), in order, with
+/// whether an earlier pass may have revoked it; each outcome with whether
+/// this pass may have.
+async fn pass(
+    client: &Client,
+    keys: Vec<(String, bool)>,
+    concurrency: usize,
+) -> Vec<(RevokeOutcome, bool)> {
+    futures::stream::iter(keys)
+        .map(|(id, applied_before)| revoke_one(client, id, applied_before))
+        .buffered(concurrency)
+        .collect()
+        .await
+}
+
+/// The wait before another pass: the client's backoff, doubling per pass
+/// (the server has just failed through each key's own retries), and at
+/// least the longest `Retry-After` a failed key was given.
+fn pass_delay<'a>(
+    client: &Client,
+    done: u32,
+    failed: impl Iterator<Item = &'a RevokeOutcome>,
+) -> Duration {
+    let policy = client.retry_policy();
+    let backoff = policy.delay(policy.max_retries.saturating_add(done), None);
+    failed
+        .filter_map(|o| match &o.result {
+            RevokeResult::Failed(Error::RateLimited { retry_after, .. }) => *retry_after,
+            _ => None,
+        })
+        .fold(backoff, Duration::max)
+}
+
+/// A 404 after an earlier pass whose outcome was unknown (a 500, a broken
+/// connection) is that pass's revocation, not a key that never existed.
+async fn revoke_one(client: &Client, id: String, applied_before: bool) -> (RevokeOutcome, bool) {
+    let (result, applied) = match client.revoke_after(&id, applied_before).await {
+        Ok(()) => (RevokeResult::Revoked, false),
+        Err((Error::NotFound(_), applied)) => (RevokeResult::AlreadyGone, applied),
+        Err((e, applied)) => (RevokeResult::Failed(e), applied),
     };
-    RevokeOutcome { id, result }
+    (RevokeOutcome { id, result }, applied)
 }

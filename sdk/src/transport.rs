@@ -86,6 +86,21 @@ pub(crate) fn check_headers(headers: &[(String, String)], api_key: &Secret) -> R
     Ok(())
 }
 
+/// How long a connection may take to open natively, unless the timeout is
+/// shorter. Far less than the whole request's limit: a host that does not
+/// even accept a connection in this time is not there.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The message of a timed-out attempt: what was asked of which URL, and how
+/// long it waited (the URL holds no credential: see `environment`).
+fn timed_out(method: Method, url: &str, what: &str, waited: Duration) -> String {
+    format!(
+        "{method} {url}: {what} within {}",
+        crate::retry::duration_text(waited)
+    )
+}
+
 #[cfg(target_arch = "wasm32")]
 pub(crate) use fetch::Transport;
 #[cfg(not(target_arch = "wasm32"))]
@@ -103,14 +118,20 @@ mod native {
         /// Every header of every request, the credentials included (marked
         /// sensitive, so reqwest's and http's `Debug` hide them).
         headers: HeaderMap,
+        /// The limit for opening a connection, when this transport set it
+        /// (a `reqwest::Client` given by the caller keeps its own).
+        connect_timeout: Option<Duration>,
     }
 
     impl Transport {
-        /// `headers` were checked by [`check_headers`].
+        /// `headers` were checked by [`check_headers`]. Without `http`, a
+        /// client whose connections must open within [`CONNECT_TIMEOUT`], or
+        /// `timeout` when that is shorter.
         pub(crate) fn new(
             http: Option<reqwest::Client>,
             headers: &[(String, String)],
             api_key: &Secret,
+            timeout: Duration,
         ) -> Result<Self, Error> {
             let invalid = || Error::Config("a header is not valid in HTTP".to_owned());
             let mut map = HeaderMap::new();
@@ -128,9 +149,23 @@ mod native {
             let mut value = value.map_err(|_| invalid())?;
             value.set_sensitive(true);
             map.insert(AUTHORIZATION, value);
+            let (http, connect_timeout) = match http {
+                Some(http) => (http, None),
+                None => {
+                    let limit = CONNECT_TIMEOUT.min(timeout);
+                    let http = reqwest::Client::builder()
+                        .connect_timeout(limit)
+                        .build()
+                        .map_err(|e| {
+                            Error::Config(format!("could not set up the HTTP client: {e}"))
+                        })?;
+                    (http, Some(limit))
+                }
+            };
             Ok(Self {
-                http: http.unwrap_or_default(),
+                http,
                 headers: map,
+                connect_timeout,
             })
         }
 
@@ -141,7 +176,9 @@ mod native {
             body: Option<&[u8]>,
             timeout: Duration,
         ) -> Result<Response, Error> {
-            let method = match method {
+            let failed =
+                |e: reqwest::Error| transport_error(e, method, url, timeout, self.connect_timeout);
+            let http_method = match method {
                 Method::Get => reqwest::Method::GET,
                 Method::Post => reqwest::Method::POST,
                 Method::Put => reqwest::Method::PUT,
@@ -149,7 +186,7 @@ mod native {
             };
             let mut request = self
                 .http
-                .request(method, url)
+                .request(http_method, url)
                 .headers(self.headers.clone())
                 .timeout(timeout);
             if let Some(body) = body {
@@ -157,14 +194,14 @@ mod native {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.to_vec());
             }
-            let response = request.send().await.map_err(transport_error)?;
+            let response = request.send().await.map_err(failed)?;
             let status = response.status().as_u16();
             let retry_after = response
                 .headers()
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let body = response.bytes().await.map_err(transport_error)?.to_vec();
+            let body = response.bytes().await.map_err(failed)?.to_vec();
             Ok(Response {
                 status,
                 body,
@@ -173,10 +210,33 @@ mod native {
         }
     }
 
-    fn transport_error(e: reqwest::Error) -> Error {
-        let kind = if e.is_timeout() {
-            TransportKind::Timeout
-        } else if e.is_connect() {
+    /// `Connect` only for a connection that could not be opened: hyper
+    /// reports those before writing any of the request, so the server
+    /// provably did nothing (the client may then retry even a create).
+    fn transport_error(
+        e: reqwest::Error,
+        method: Method,
+        url: &str,
+        timeout: Duration,
+        connect_timeout: Option<Duration>,
+    ) -> Error {
+        if e.is_timeout() {
+            let message = if e.is_connect() {
+                match connect_timeout {
+                    Some(limit) => timed_out(method, url, "no connection", limit),
+                    None => format!(
+                        "{method} {url}: no connection within the HTTP client's connect timeout"
+                    ),
+                }
+            } else {
+                timed_out(method, url, "no answer", timeout)
+            };
+            return Error::Transport {
+                kind: TransportKind::Timeout,
+                message,
+            };
+        }
+        let kind = if e.is_connect() {
             TransportKind::Connect
         } else {
             TransportKind::Interrupted
@@ -233,6 +293,7 @@ mod fetch {
             body: Option<&[u8]>,
             timeout: Duration,
         ) -> Result<Response, Error> {
+            let failed = |kind: TransportKind, e: &JsValue| failed(kind, e, method, url, timeout);
             let headers = Headers::new().map_err(|e| failed(TransportKind::Connect, &e))?;
             let set = |name: &str, value: &str| {
                 headers
@@ -255,7 +316,9 @@ mod fetch {
             let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
             init.set_signal(Some(&AbortSignal::timeout_with_u32(millis)));
             // A rejected fetch means no response at all: the server was not
-            // reached, or the timeout fired.
+            // reached, the connection broke, or the timeout fired. Unlike
+            // hyper, fetch does not say whether the request had left, so the
+            // client never takes this `Connect` for "nothing was sent".
             let response: JsResponse = JsFuture::from(global_fetch(url, &init))
                 .await
                 .map_err(|e| failed(TransportKind::Connect, &e))?
@@ -275,12 +338,19 @@ mod fetch {
         }
     }
 
-    fn failed(kind: TransportKind, error: &JsValue) -> Error {
-        let kind = if error_name(error).as_deref() == Some("TimeoutError") {
-            TransportKind::Timeout
-        } else {
-            kind
-        };
+    fn failed(
+        kind: TransportKind,
+        error: &JsValue,
+        method: Method,
+        url: &str,
+        timeout: Duration,
+    ) -> Error {
+        if error_name(error).as_deref() == Some("TimeoutError") {
+            return Error::Transport {
+                kind: TransportKind::Timeout,
+                message: timed_out(method, url, "no answer", timeout),
+            };
+        }
         // fetch's errors name the URL at most, never a header.
         Error::Transport {
             kind,

@@ -3,15 +3,18 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{Duration as Days, Utc};
 use common::*;
 use narrative_keys::{
     AccessLevel, Client, Environment, Error, Expiration, Field, KeyUpdate, NewKey, Permission,
-    PermissionSet, Preset, RetryPolicy,
+    PermissionSet, Preset, RetryPolicy, TransportKind,
 };
 use narrative_keys_emulator::{Db, FaultConfig, FaultKind};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn preset_key(name: &str) -> NewKey {
     NewKey::builder(name)
@@ -446,14 +449,15 @@ async fn a_timeout_ends_with_a_clear_error() {
     let err = client.list_keys().await.unwrap_err();
     assert_eq!(err.code(), "network");
     assert!(err.to_string().contains("timed out"), "{err}");
+    assert!(err.to_string().contains("no answer within 200ms"), "{err}");
     assert!(
         started.elapsed() < Duration::from_secs(2),
-        "two 200 ms attempts, not the 3 s answer"
+        "one 200 ms attempt, not the 3 s answer"
     );
     assert_eq!(
         emu.fault_stats().slow,
-        2,
-        "one retry after the first timeout"
+        1,
+        "a timed-out attempt is not retried"
     );
 }
 
@@ -482,4 +486,364 @@ async fn an_unreachable_server_is_a_network_error() {
     let err = client.list_keys().await.unwrap_err();
     assert_eq!(err.code(), "network");
     assert!(err.to_string().contains("could not connect"), "{err}");
+}
+
+/// A server that accepts connections and never answers; counts them.
+async fn silent_server() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_fails_within_the_timeout() {
+    let (url, accepted) = silent_server().await;
+    let client = Client::builder()
+        .api_key("k")
+        .environment(url.parse().unwrap())
+        .timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client.list_keys().await.unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!(
+            "GET {url}/access-tokens/tokens: no answer within 1s"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("raise the client's timeout"), "{text}");
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "the timed-out request was not sent again"
+    );
+}
+
+#[test]
+fn a_zero_timeout_is_refused_when_building() {
+    let err = Client::builder()
+        .api_key("k")
+        .timeout(Duration::ZERO)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+    assert!(err.to_string().contains("more than zero"), "{err}");
+}
+
+/// A server answering each request with the next of `answers` (the last one
+/// repeated), each a status line and headers; counts the requests by method.
+async fn scripted_server(answers: Vec<&'static str>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let Some(method) = read_request(&mut stream).await else {
+                continue;
+            };
+            let n = {
+                let mut log = log.lock().unwrap();
+                log.push(method);
+                log.len()
+            };
+            let head = answers[(n - 1).min(answers.len() - 1)];
+            let answer = format!("{head}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = stream.write_all(answer.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
+    });
+    (url, seen)
+}
+
+/// Reads one request (head and `content-length` body); its method.
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map_or(0, |v| v.trim().parse().unwrap());
+    while buf.len() < head_end + length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some(head.split(' ').next()?.to_ascii_uppercase())
+}
+
+fn scripted_client(url: &str) -> Client {
+    Client::builder()
+        .api_key("k")
+        .environment(url.parse().unwrap())
+        .retry(RetryPolicy {
+            max_retries: 2,
+            ..fast_retries()
+        })
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn create_is_not_retried_after_a_500_or_502() {
+    for status in [
+        "HTTP/1.1 500 Internal Server Error",
+        "HTTP/1.1 502 Bad Gateway",
+    ] {
+        let (url, seen) = scripted_server(vec![status]).await;
+        let err = scripted_client(&url)
+            .create_key(&preset_key("once"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "server", "{err}");
+        assert_eq!(
+            *seen.lock().unwrap(),
+            ["POST"],
+            "{status}: the key may exist, so the create was sent once"
+        );
+    }
+}
+
+#[tokio::test]
+async fn create_is_retried_after_a_429_and_reads_after_a_500() {
+    let (url, seen) = scripted_server(vec![
+        "HTTP/1.1 429 Too Many Requests\r\nretry-after: 0",
+        "HTTP/1.1 429 Too Many Requests\r\nretry-after: 0",
+        "HTTP/1.1 429 Too Many Requests\r\nretry-after: 0",
+    ])
+    .await;
+    let err = scripted_client(&url)
+        .create_key(&preset_key("limited"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "rate_limited");
+    assert_eq!(*seen.lock().unwrap(), ["POST", "POST", "POST"]);
+
+    let (url, seen) = scripted_server(vec!["HTTP/1.1 500 Internal Server Error"]).await;
+    let client = scripted_client(&url);
+    let id = "8d0c1bfe-5d1b-4d7c-9f0e-3c8f3f1c0a11";
+    assert_eq!(client.list_keys().await.unwrap_err().status(), Some(500));
+    assert_eq!(client.revoke_key(id).await.unwrap_err().status(), Some(500));
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["GET", "GET", "GET", "DELETE", "DELETE", "DELETE"],
+        "each tried three times"
+    );
+}
+
+#[tokio::test]
+async fn a_404_after_a_500_is_a_revocation_after_a_503_it_is_not() {
+    let id = "8d0c1bfe-5d1b-4d7c-9f0e-3c8f3f1c0a11";
+    // A 500 may have revoked the key: the retry's 404 says it did.
+    let (url, _) = scripted_server(vec![
+        "HTTP/1.1 500 Internal Server Error",
+        "HTTP/1.1 404 Not Found",
+    ])
+    .await;
+    scripted_client(&url).revoke_key(id).await.unwrap();
+    // A 503 did nothing: the 404 means there was no such key.
+    let (url, _) = scripted_server(vec![
+        "HTTP/1.1 503 Service Unavailable",
+        "HTTP/1.1 404 Not Found",
+    ])
+    .await;
+    let err = scripted_client(&url).revoke_key(id).await.unwrap_err();
+    assert_eq!(err.code(), "not_found");
+}
+
+#[tokio::test]
+async fn injected_500s_are_retried_for_reads_and_revocations_not_for_creates() {
+    let faults = FaultConfig {
+        rate: 0.5,
+        seed: Some(17),
+        kinds: vec![FaultKind::InternalError],
+        ..FaultConfig::default()
+    };
+    let emu = emulator_with(Db::Memory, faults).await;
+    let client = Client::builder()
+        .api_key(ADMIN)
+        .environment(emu.url().parse::<Environment>().unwrap())
+        .retry(RetryPolicy {
+            max_retries: 12,
+            ..fast_retries()
+        })
+        .build()
+        .unwrap();
+    let ids: Vec<String> = (0..10)
+        .map(|i| {
+            emu.store()
+                .insert_key(&format!("k{i}"), &[("read", "jobs")], None)
+                .unwrap()
+                .0
+                .to_string()
+        })
+        .collect();
+    for _ in 0..10 {
+        client.list_keys().await.unwrap();
+    }
+    for id in &ids {
+        client.revoke_key(id).await.unwrap();
+    }
+    assert_eq!(emu.store().count().unwrap(), 1, "every key revoked");
+    let before = emu.fault_stats().internal_error;
+    assert!(before > 0);
+    // Creates: each either made a key or failed on its one 500.
+    let mut failed = 0;
+    for i in 0..10 {
+        match client.create_key(&preset_key(&format!("c{i}"))).await {
+            Ok(_) => {}
+            Err(e) => {
+                assert_eq!(e.status(), Some(500));
+                failed += 1;
+            }
+        }
+    }
+    assert!(failed > 0, "seeded to fail some");
+    assert_eq!(emu.fault_stats().internal_error - before, failed);
+    assert_eq!(emu.store().count().unwrap(), 1 + 10 - failed as usize);
+}
+
+#[tokio::test]
+async fn create_is_retried_through_429s() {
+    let faults = FaultConfig {
+        rate: 0.6,
+        retry_after_secs: 0,
+        seed: Some(8),
+        kinds: vec![FaultKind::RateLimited],
+        methods: vec!["POST".into()],
+        ..FaultConfig::default()
+    };
+    let emu = emulator_with(Db::Memory, faults).await;
+    let client = Client::builder()
+        .api_key(ADMIN)
+        .environment(emu.url().parse::<Environment>().unwrap())
+        .retry(RetryPolicy {
+            max_retries: 12,
+            ..fast_retries()
+        })
+        .build()
+        .unwrap();
+    for i in 0..8 {
+        let created = client
+            .create_key(&preset_key(&format!("c{i}")))
+            .await
+            .unwrap();
+        assert!(emu.store().secret_present(created.secret.expose()).unwrap());
+    }
+    assert!(emu.fault_stats().rate_limited > 0);
+    assert_eq!(emu.store().count().unwrap(), 9, "each key made once");
+}
+
+/// A create sent while the server is down (connection refused: nothing was
+/// sent) is retried, and succeeds once the server is back.
+#[tokio::test]
+async fn create_is_retried_while_the_connection_is_refused() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = Client::builder()
+        .api_key(ADMIN)
+        .environment(format!("http://{addr}").parse::<Environment>().unwrap())
+        .retry(RetryPolicy {
+            max_retries: 8,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(200),
+            max_retry_after: Duration::from_secs(1),
+        })
+        .build()
+        .unwrap();
+    let server = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        emulator_at(Db::Memory, Duration::ZERO, addr).await
+    });
+    let created = client.create_key(&preset_key("after")).await.unwrap();
+    let emu = server.await.unwrap();
+    assert!(emu.store().secret_present(created.secret.expose()).unwrap());
+    assert_eq!(emu.store().count().unwrap(), 2);
+}
+
+/// A key whose revocation failed with 500 through its own retries may have
+/// been revoked by one of them: the next pass's 404 is that revocation.
+#[tokio::test]
+async fn revoke_many_counts_a_404_after_a_500_pass_as_revoked() {
+    use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
+    let id = "8d0c1bfe-5d1b-4d7c-9f0e-3c8f3f1c0a11".to_owned();
+    let (url, seen) = scripted_server(vec![
+        "HTTP/1.1 500 Internal Server Error",
+        "HTTP/1.1 500 Internal Server Error",
+        "HTTP/1.1 500 Internal Server Error",
+        "HTTP/1.1 404 Not Found",
+    ])
+    .await;
+    let report = revoke_many(
+        &scripted_client(&url),
+        std::slice::from_ref(&id),
+        &RevokeManyOptions::default(),
+    )
+    .await;
+    assert_eq!(report.passes, 2);
+    assert_eq!(seen.lock().unwrap().len(), 4, "three tries, then a pass");
+    assert!(
+        matches!(report.outcomes[0].result, RevokeResult::Revoked),
+        "{:?}",
+        report.outcomes[0]
+    );
+
+    // After 503s (the server did nothing) a 404 means there was no such key.
+    let (url, _) = scripted_server(vec![
+        "HTTP/1.1 503 Service Unavailable",
+        "HTTP/1.1 503 Service Unavailable",
+        "HTTP/1.1 503 Service Unavailable",
+        "HTTP/1.1 404 Not Found",
+    ])
+    .await;
+    let report = revoke_many(
+        &scripted_client(&url),
+        std::slice::from_ref(&id),
+        &RevokeManyOptions::default(),
+    )
+    .await;
+    assert!(matches!(
+        report.outcomes[0].result,
+        RevokeResult::AlreadyGone
+    ));
 }

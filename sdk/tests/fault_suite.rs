@@ -261,3 +261,50 @@ async fn thirty_percent_faults_lose_nothing() {
     assert!(retried > 0, "the client retried");
     assert_eq!(lost, 0, "no data lost");
 }
+
+/// The figure in small: one run of `revoke_many` over 100 keys, at
+/// 30% faults of every kind and the client's default number of retries,
+/// revokes every key (the passes after each key's own retries make it so).
+#[tokio::test(flavor = "multi_thread")]
+async fn one_run_of_revoke_many_revokes_every_key_under_thirty_percent_faults() {
+    let faults = FaultConfig {
+        rate: 0.3,
+        retry_after_secs: 0,
+        slow: Duration::from_millis(150),
+        ..FaultConfig::default()
+    };
+    let emu = emulator_with(Db::Memory, faults).await;
+    let keys = 100;
+    let ids: Vec<String> = (0..keys)
+        .map(|i| {
+            emu.store()
+                .insert_key(&format!("r{i}"), &[("read", "jobs")], None)
+                .unwrap()
+                .0
+                .to_string()
+        })
+        .collect();
+    let client = narrative_keys::Client::builder()
+        .api_key(ADMIN)
+        .environment(emu.url().parse().unwrap())
+        .retry(narrative_keys::RetryPolicy {
+            max_retries: narrative_keys::RetryPolicy::default().max_retries,
+            ..fast_retries()
+        })
+        .build()
+        .unwrap();
+    let report = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
+    let left = emu.store().count().unwrap() - 1;
+    eprintln!(
+        "one-run revoke under 30% faults: {} of {keys} keys revoked in one run ({} pass(es)), {left} left in the store",
+        report.revoked().count(),
+        report.passes
+    );
+    assert!(
+        report.all_revoked(),
+        "{:?}",
+        report.failed().collect::<Vec<_>>()
+    );
+    assert_eq!(left, 0, "every key is gone from the store");
+    assert!(emu.fault_stats().total() > 20, "faults were injected");
+}

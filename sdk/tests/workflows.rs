@@ -167,7 +167,11 @@ async fn revoke_many_completes_through_injected_503s() {
         })
         .build()
         .unwrap();
-    let report = revoke_many(&client, &with_gone, &RevokeManyOptions { concurrency: 8 }).await;
+    let options = RevokeManyOptions {
+        concurrency: 8,
+        deadline: std::time::Duration::ZERO,
+    };
+    let report = revoke_many(&client, &with_gone, &options).await;
     assert_eq!(report.outcomes.len(), 41, "duplicates removed, order kept");
     assert_eq!(report.outcomes[0].id, ids[0]);
     assert!(
@@ -187,10 +191,105 @@ async fn revoke_many_completes_through_injected_503s() {
     );
 }
 
+fn client_without_retries(emu: &RunningEmulator, secret: &str) -> narrative_keys::Client {
+    narrative_keys::Client::builder()
+        .api_key(secret)
+        .environment(emu.url().parse().unwrap())
+        .retry(narrative_keys::RetryPolicy {
+            max_retries: 0,
+            ..fast_retries()
+        })
+        .build()
+        .unwrap()
+}
+
+/// With no retries of its own, every key that drew a 503 is left to the
+/// further passes, which revoke it before the deadline.
+#[tokio::test]
+async fn revoke_many_makes_further_passes_over_failed_keys() {
+    let emu = emulator_with(Db::Memory, deletes_fail(FaultKind::Unavailable, 0.5)).await;
+    let ids: Vec<String> = (0..20)
+        .map(|i| seed(&emu, &format!("k{i}"), &[("read", "datasets")]))
+        .collect();
+    let client = client_without_retries(&emu, ADMIN);
+    let options = RevokeManyOptions {
+        deadline: std::time::Duration::from_secs(30),
+        ..RevokeManyOptions::default()
+    };
+    let report = revoke_many(&client, &ids, &options).await;
+    assert!(
+        report.all_revoked(),
+        "{:?}",
+        report.failed().collect::<Vec<_>>()
+    );
+    assert!(report.passes > 1, "some keys needed another pass");
+    assert_eq!(emu.store().count().unwrap(), 1);
+}
+
+/// Keys still failing at the deadline keep their error; no pass starts
+/// after it; a refusal (403) gets no further pass at all.
+#[tokio::test]
+async fn revoke_many_stops_at_the_deadline_and_never_repeats_a_refusal() {
+    let emu = emulator_with(Db::Memory, deletes_fail(FaultKind::Unavailable, 1.0)).await;
+    let ids: Vec<String> = (0..4)
+        .map(|i| seed(&emu, &format!("k{i}"), &[("read", "datasets")]))
+        .collect();
+    let options = RevokeManyOptions {
+        deadline: std::time::Duration::from_millis(500),
+        ..RevokeManyOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let report = revoke_many(&client_without_retries(&emu, ADMIN), &ids, &options).await;
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    assert!(report.passes > 1);
+    assert_eq!(report.failed().count(), 4);
+    for o in &report.outcomes {
+        assert!(
+            matches!(&o.result, RevokeResult::Failed(e) if e.status() == Some(503)),
+            "{o:?}"
+        );
+    }
+    let tried = emu.fault_stats().unavailable;
+    assert_eq!(
+        tried,
+        4 * u64::from(report.passes),
+        "every pass tried every key"
+    );
+
+    // Faults come before authentication: a 403 needs a healthy emulator.
+    let emu = emulator().await;
+    let ids: Vec<String> = (0..4)
+        .map(|i| seed(&emu, &format!("k{i}"), &[("read", "datasets")]))
+        .collect();
+    let (_, reader) = emu
+        .store()
+        .insert_key("reader", &[("read", "access_tokens")], None)
+        .unwrap();
+    let options = RevokeManyOptions::default(); // 60 s
+    let started = std::time::Instant::now();
+    let report = revoke_many(&client_without_retries(&emu, &reader), &ids, &options).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(report.passes, 1, "a 403 is not tried again");
+    assert!(
+        report
+            .outcomes
+            .iter()
+            .all(|o| matches!(&o.result, RevokeResult::Failed(Error::Forbidden(_))))
+    );
+    assert_eq!(emu.store().count().unwrap(), 6, "nothing revoked");
+}
+
 #[tokio::test]
 async fn an_incident_with_failing_revocations_reports_exactly_which() {
     let emu = emulator_with(Db::Memory, deletes_fail(FaultKind::InternalError, 0.5)).await;
-    let client = admin(&emu);
+    // No retries and no further passes, so that some revocations fail.
+    let client = narrative_keys::Client::builder()
+        .api_key(ADMIN)
+        .environment(emu.url().parse().unwrap())
+        .retry(narrative_keys::RetryPolicy::none())
+        .build()
+        .unwrap();
     for i in 0..12 {
         seed(
             &emu,
@@ -207,7 +306,11 @@ async fn an_incident_with_failing_revocations_reports_exactly_which() {
     let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
     assert_eq!(plan.keys.len(), 12);
     assert!(plan.to_markdown().contains("12 key(s) will be revoked"));
-    let outcome = incident::execute(&client, &plan, &IncidentOptions::default()).await;
+    let options = IncidentOptions {
+        revoke_deadline: std::time::Duration::ZERO,
+        ..IncidentOptions::default()
+    };
+    let outcome = incident::execute(&client, &plan, &options).await;
     let report = &outcome.report;
     assert!(
         !report.failures.is_empty() && !report.revoked.is_empty(),
@@ -367,7 +470,12 @@ async fn a_restart_mid_bulk_revoke_then_a_rerun_completes() {
     let bulk = {
         let (client, ids) = (client.clone(), ids.clone());
         tokio::spawn(async move {
-            revoke_many(&client, &ids, &RevokeManyOptions { concurrency: 4 }).await
+            // No further passes: the run ends cut off, for the rerun to finish.
+            let options = RevokeManyOptions {
+                concurrency: 4,
+                deadline: std::time::Duration::ZERO,
+            };
+            revoke_many(&client, &ids, &options).await
         })
     };
     tokio::time::sleep(std::time::Duration::from_millis(120)).await;
@@ -419,6 +527,8 @@ async fn a_restart_mid_incident_then_a_rerun_completes_without_duplicates() {
             &plan,
             &IncidentOptions {
                 concurrency: 4,
+                // No further passes over keys the restart cut off.
+                revoke_deadline: std::time::Duration::ZERO,
                 ..IncidentOptions::default()
             },
         )

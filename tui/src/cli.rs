@@ -1,12 +1,69 @@
 //! The command line, as clap reads it.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use narrative_keys::Secret;
 
 fn parse_secret(s: &str) -> Result<Secret, String> {
     Ok(Secret::new(s))
+}
+
+/// The longest `--timeout` or `--deadline` taken.
+const LONGEST: Duration = Duration::from_secs(24 * 3600);
+
+/// A duration as `500ms`, `30s`, `2m`, `1h`, or a sum such as `1m30s`:
+/// whole numbers, each with its unit.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || {
+        format!(
+            "`{text}` is not a duration: write a number and a unit, e.g. 30s, 2m, 500ms or 1m30s"
+        )
+    };
+    let lower = text.trim().to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    let mut total = Duration::ZERO;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(bad());
+        }
+        let number: u64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let millis_per = match &rest[..unit] {
+            "ms" => 1,
+            "s" => 1000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            _ => return Err(bad()),
+        };
+        rest = &rest[unit..];
+        let part = number
+            .checked_mul(millis_per)
+            .map(Duration::from_millis)
+            .ok_or_else(bad)?;
+        total = total.checked_add(part).ok_or_else(bad)?;
+    }
+    if total > LONGEST {
+        return Err(format!("`{text}` is longer than the 24h allowed"));
+    }
+    Ok(total)
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        Duration::ZERO => Err("the timeout must be more than zero, e.g. 30s".to_owned()),
+        d => Ok(d),
+    }
 }
 
 /// Manage Narrative API keys: list, create, rotate, revoke, audit, and respond to incidents.
@@ -39,6 +96,10 @@ pub struct GlobalArgs {
     /// Write logs to this file (never to the screen) [env: NARRATIVE_KEYS_LOG]
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// How long to wait for each request, e.g. 30s, 2m or 500ms; a request
+    /// that gets no answer in time fails and is not retried [default: 30s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +128,10 @@ pub enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short)]
         yes: bool,
+        /// How long to keep trying keys whose revocation failed (429, 5xx, a
+        /// broken connection), e.g. 60s or 5m; 0s for one try each.
+        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+        deadline: Duration,
         #[arg(long)]
         json: bool,
     },
@@ -263,9 +328,60 @@ pub struct IncidentArgs {
     /// What happened, for the report.
     #[arg(long)]
     pub note: Option<String>,
+    /// How long to keep trying keys whose revocation failed (429, 5xx, a
+    /// broken connection), e.g. 60s or 5m; 0s for one try each.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, conflicts_with = "resume")]
+    pub deadline: Duration,
     /// Do not ask for confirmation.
     #[arg(long, short)]
     pub yes: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_units_and_sums() {
+        for (text, ms) in [
+            ("500ms", 500),
+            ("30s", 30_000),
+            ("2m", 120_000),
+            ("1h", 3_600_000),
+            ("1m30s", 90_000),
+            (" 45S ", 45_000),
+            ("0s", 0),
+            ("24h", 86_400_000),
+        ] {
+            assert_eq!(
+                parse_duration(text),
+                Ok(Duration::from_millis(ms)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_durations_say_what_to_write() {
+        for text in [
+            "",
+            "30",
+            "s",
+            "1.5s",
+            "-1s",
+            "30 s",
+            "3d",
+            "1m30",
+            "ms5",
+            "99999999999999999999s",
+        ] {
+            let err = parse_duration(text).unwrap_err();
+            assert!(err.contains("e.g. 30s"), "{text}: {err}");
+        }
+        assert!(parse_duration("25h").unwrap_err().contains("24h"));
+        assert!(parse_timeout("0s").unwrap_err().contains("more than zero"));
+        assert_eq!(parse_timeout("1s"), Ok(Duration::from_secs(1)));
+    }
 }

@@ -81,7 +81,12 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         Command::Show { id, json } => show(s, &id, json, now).await,
         Command::Create(args) => create(s, args, now).await,
         Command::Update(args) => update(s, args, now).await,
-        Command::Revoke { ids, yes, json } => revoke(s, &ids, yes, json).await,
+        Command::Revoke {
+            ids,
+            yes,
+            deadline,
+            json,
+        } => revoke(s, &ids, yes, deadline, json).await,
         Command::Rotate {
             id,
             expires,
@@ -468,7 +473,13 @@ fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
     }
 }
 
-async fn revoke(s: &Session, ids: &[String], yes: bool, json: bool) -> Result<u8, CliError> {
+async fn revoke(
+    s: &Session,
+    ids: &[String],
+    yes: bool,
+    deadline: std::time::Duration,
+    json: bool,
+) -> Result<u8, CliError> {
     check_ids(ids)?;
     if !yes {
         let keys = s.client.list_keys().await?;
@@ -484,7 +495,11 @@ async fn revoke(s: &Session, ids: &[String], yes: bool, json: bool) -> Result<u8
             false,
         )?;
     }
-    let report = revoke_many(&s.client, ids, &RevokeManyOptions::default()).await;
+    let options = RevokeManyOptions {
+        deadline,
+        ..RevokeManyOptions::default()
+    };
+    let report = revoke_many(&s.client, ids, &options).await;
     if json {
         let results: Vec<_> = report.outcomes.iter().map(|o| o.summary()).collect();
         print_json(&json!({ "results": results }))?;
@@ -501,6 +516,13 @@ async fn revoke(s: &Session, ids: &[String], yes: bool, json: bool) -> Result<u8
                 narrative_keys::RevokeResult::Failed(e) => println!("FAILED        {}: {e}", o.id),
             }
         }
+    }
+    let failed = report.failed().count();
+    if failed > 0 {
+        eprintln!(
+            "{failed} key(s) could NOT be revoked and still work; run the command again for them (temporary failures were retried for up to {}: --deadline sets how long).",
+            narrative_keys::retry::duration_text(deadline)
+        );
     }
     // Scripts learn of a mistyped id; revoking it again is harmless.
     let all_found = report
@@ -626,6 +648,7 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     let options = IncidentOptions {
         note: args.note.clone(),
         environment: s.label.clone(),
+        revoke_deadline: args.deadline,
         ..IncidentOptions::default()
     };
     let outcome = incident::execute_delivering(&s.client, &plan, &options, &mut target).await?;

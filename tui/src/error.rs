@@ -91,6 +91,15 @@ impl From<narrative_keys::Error> for CliError {
                 EXIT_FINDING,
                 Some("wait a little and run the command again"),
             ),
+            E::Transport {
+                kind: narrative_keys::TransportKind::Timeout,
+                ..
+            } => (
+                EXIT_FINDING,
+                Some(
+                    "if the server is only slow, raise --timeout (default 30s), e.g. --timeout 2m; otherwise check --environment (or NARRATIVE_ENVIRONMENT) and your network",
+                ),
+            ),
             E::Transport { .. } => (
                 EXIT_FINDING,
                 Some(

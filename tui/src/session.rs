@@ -1,6 +1,6 @@
 //! Turning the global options into a client: the demo, or real credentials.
 
-use narrative_keys::{Client, Environment, Secret};
+use narrative_keys::{Client, ClientBuilder, Environment, Secret};
 use narrative_keys_emulator::RunningEmulator;
 
 use crate::cli::GlobalArgs;
@@ -60,6 +60,14 @@ pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
     })
 }
 
+/// A client builder with the options every session shares (`--timeout`).
+fn builder(global: &GlobalArgs) -> ClientBuilder {
+    match global.timeout {
+        Some(timeout) => Client::builder().timeout(timeout),
+        None => Client::builder(),
+    }
+}
+
 pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
     match credentials(global)? {
         Credentials::Demo => {
@@ -68,7 +76,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 .url()
                 .parse::<Environment>()
                 .map_err(|e| CliError::failed(e.to_string()))?;
-            let client = Client::builder()
+            let client = builder(global)
                 .api_key(demo::DEMO_ADMIN_KEY)
                 .environment(environment)
                 .build()?;
@@ -83,7 +91,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
             environment,
         } => {
             let label = environment.name();
-            let client = Client::builder()
+            let client = builder(global)
                 .api_key(api_key)
                 .environment(environment)
                 .build()?;

@@ -434,6 +434,17 @@ async fn bad_input_is_explained_and_changes_nothing() {
             "is not a span",
         ),
         (&["incident"], "nothing selected"),
+        (&["list", "--timeout", "30"], "`30` is not a duration"),
+        (&["list", "--timeout", "0s"], "more than zero"),
+        (&["list", "--timeout", "48h"], "longer than the 24h"),
+        (
+            &["revoke", &id, "--yes", "--deadline", "soon"],
+            "`soon` is not a duration",
+        ),
+        (
+            &["incident", &id, "--yes", "--deadline", "1.5s"],
+            "e.g. 30s, 2m, 500ms",
+        ),
     ];
     for (args, expected) in cases {
         let out = run(&emu, args).await;
@@ -1036,4 +1047,78 @@ async fn incident_resume_creates_the_missing_replacements_once() {
         );
     }
     assert_eq!(names.len(), 5, "the admin key and four replacements");
+}
+
+/// A server that accepts connections and never answers.
+async fn silent_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_never_answers_fails_within_the_timeout() {
+    let url = silent_server().await;
+    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
+    cmd.env_clear().env("NO_COLOR", "1").args([
+        "list",
+        "--environment",
+        &url,
+        "--api-key",
+        "x",
+        "--timeout",
+        "1s",
+    ]);
+    let started = std::time::Instant::now();
+    let out = spawn(cmd).await.unwrap();
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "GET {url}/access-tokens/tokens: no answer within 1s"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: if the server is only slow, raise --timeout"),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty());
+
+    // A revocation that times out is listed with its error, not tried again.
+    let id = "8d0c1bfe-5d1b-4d7c-9f0e-3c8f3f1c0a11";
+    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
+    cmd.env_clear().env("NO_COLOR", "1").args([
+        "revoke",
+        id,
+        "--yes",
+        "--environment",
+        &url,
+        "--api-key",
+        "x",
+        "--timeout",
+        "500ms",
+    ]);
+    let started = std::time::Instant::now();
+    let out = spawn(cmd).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("FAILED        {id}: the request timed out")),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("1 key(s) could NOT be revoked and still work"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -144,13 +144,17 @@ export declare class NarrativeKeys {
   /** Every key these credentials can see. */
   listKeys(): Promise<ApiKey[]>;
   getKey(id: string): Promise<ApiKey>;
-  /** Validates, then creates a key. The secret is returned now and never again. Never retried. */
+  /** Validates, then creates a key. The secret is returned now and never again. Retried only on 429 (the server did nothing). */
   createKey(input: raw.NewKeyInput): Promise<CreatedKey>;
   /** Changes the name, the permissions (replaced whole) or the expiration. */
   updateKey(id: string, changes: raw.KeyChanges): Promise<ApiKey>;
   /** Revokes a key: it stops working at once. */
   revokeKey(id: string): Promise<void>;
-  /** Revokes many keys, `concurrency` at a time; one failure does not stop the others. */
+  /**
+   * Revokes many keys, `concurrency` at a time; one failure does not stop the
+   * others. Keys that failed with a temporary error (429, 5xx, a dropped
+   * connection) get further passes until `deadlineMs` (default 60000).
+   */
   revokeKeys(ids: string[], options?: raw.RevokeOptions): Promise<RevokeReport>;
   /** Creates a successor with the same permissions, then revokes the old key (unless `keepOld`). */
   rotateKey(id: string, options?: raw.RotateOptions): Promise<Rotation>;

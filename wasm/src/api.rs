@@ -5,7 +5,6 @@
 //! envelope; asynchronous ones return a task id the wrapper polls.
 
 use std::future::Future;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use narrative_keys as sdk;
@@ -32,12 +31,7 @@ fn client(options: &str) -> Result<Client, ErrorInfo> {
         builder = builder.header(name, value);
     }
     if let Some(ms) = options.timeout_ms {
-        if !(ms.is_finite() && ms > 0.0) {
-            return Err(ErrorInfo::invalid(
-                "timeoutMs must be a positive number of milliseconds",
-            ));
-        }
-        builder = builder.timeout(Duration::from_millis(ms as u64));
+        builder = builder.timeout(millis("timeoutMs", ms, false)?);
     }
     if let Some(retries) = options.retries {
         builder = builder.retry(RetryPolicy {
@@ -147,6 +141,7 @@ pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
         let (ids, revoke) = args?;
         let opts = sdk::RevokeManyOptions {
             concurrency: concurrency(revoke.concurrency),
+            deadline: revoke.deadline()?,
         };
         let report = sdk::revoke_many(&c, &ids, &opts).await;
         let outcomes = report
@@ -248,6 +243,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
             .as_deref()
             .map(|at| expiration(Some(at), "replacementExpiresAt", now))
             .transpose()?;
+        let revoke_deadline = incident.revoke_deadline()?;
         if sel.is_empty() {
             // Refused before listing: nothing is sent.
             sdk::incident::plan(&[], &sel, false, now)?;
@@ -265,6 +261,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
         }
         let opts = sdk::incident::IncidentOptions {
             concurrency: concurrency(incident.concurrency),
+            revoke_deadline,
             replacement_expiration,
             note: incident.note,
             environment: c.environment().name(),

@@ -27,6 +27,21 @@ export type ExpirationInput = string | Date | null;
 export type PresetName = "read-only-analytics" | "data-ingestion" | "workflow-automation" | "connector-delivery" | "sdk-development";
 "#;
 
+/// A number of milliseconds from an option named `name`: finite, and more
+/// than zero unless `zero_ok`.
+pub fn millis(name: &str, ms: f64, zero_ok: bool) -> Result<std::time::Duration, ErrorInfo> {
+    let least = if zero_ok {
+        "zero or more"
+    } else {
+        "more than zero"
+    };
+    let bad = || ErrorInfo::invalid(format!("{name} must be a number of milliseconds, {least}"));
+    if ms == 0.0 && !zero_ok {
+        return Err(bad());
+    }
+    std::time::Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| bad())
+}
+
 /// Reads an argument the wrapper encoded with `JSON.stringify`; a value of
 /// the wrong shape is `invalid_input`, naming what was wrong but not the value.
 pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, ErrorInfo> {
@@ -130,11 +145,13 @@ pub struct ClientOptions {
     /// `[name, value]` pairs.)
     #[tsify(optional, type = "Record<string, string>")]
     pub headers: Option<Vec<(String, String)>>,
-    /// The limit for one attempt of one request, in milliseconds (default 30000).
+    /// The limit for each attempt of a request, in milliseconds (default 30000). An attempt that
+    /// times out is not retried, so a server that never answers fails a call after about this long.
     #[tsify(optional)]
     pub timeout_ms: Option<f64>,
-    /// Retries of idempotent requests on 429, 502-504 and dropped connections (default 3; 0 turns them off).
-    /// Creating a key is never retried.
+    /// Retries of reads, updates and revocations on 429, 500, 502-504 and dropped connections
+    /// (default 3; 0 turns them off). Creating a key is retried only on 429, when the server
+    /// provably did nothing.
     #[tsify(optional)]
     pub retries: Option<u32>,
 }
@@ -290,6 +307,22 @@ pub struct RevokeOptions {
     /// Requests in flight at once (default 8).
     #[tsify(optional)]
     pub concurrency: Option<u32>,
+    /// How long, in milliseconds from the start, further passes over keys that failed with a
+    /// temporary error (429, 5xx, a dropped connection) may begin (default 60000; 0 for none).
+    #[tsify(optional)]
+    pub deadline_ms: Option<f64>,
+}
+
+impl RevokeOptions {
+    pub fn deadline(&self) -> Result<std::time::Duration, ErrorInfo> {
+        revoke_deadline("deadlineMs", self.deadline_ms)
+    }
+}
+
+fn revoke_deadline(name: &str, ms: Option<f64>) -> Result<std::time::Duration, ErrorInfo> {
+    ms.map_or(Ok(sdk::revoke::DEFAULT_DEADLINE), |ms| {
+        millis(name, ms, true)
+    })
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
@@ -338,10 +371,65 @@ pub struct IncidentOptions {
     pub replace: Option<bool>,
     #[tsify(optional)]
     pub concurrency: Option<u32>,
+    /// How long, in milliseconds, the revocation keeps trying keys that failed with a temporary
+    /// error (default 60000; 0 for one try each), as `revokeKeys`' `deadlineMs`.
+    #[tsify(optional)]
+    pub revoke_deadline_ms: Option<f64>,
     /// Expiration of replacements (default 90 days from now).
     #[tsify(optional, type = "string | Date")]
     pub replacement_expires_at: Option<String>,
     /// What happened, who noticed: goes into the report.
     #[tsify(optional)]
     pub note: Option<String>,
+}
+
+impl IncidentOptions {
+    pub fn revoke_deadline(&self) -> Result<std::time::Duration, ErrorInfo> {
+        revoke_deadline("revokeDeadlineMs", self.revoke_deadline_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{IncidentOptions, RevokeOptions, from_json, millis};
+
+    #[test]
+    fn milliseconds_are_checked() {
+        assert_eq!(
+            millis("timeoutMs", 1500.0, false).ok(),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(millis("deadlineMs", 0.0, true).ok(), Some(Duration::ZERO));
+        for (ms, zero_ok) in [
+            (0.0, false),
+            (-1.0, true),
+            (f64::NAN, true),
+            (f64::INFINITY, true),
+        ] {
+            let err = millis("timeoutMs", ms, zero_ok).unwrap_err();
+            assert_eq!(err.code, "invalid_input");
+            assert!(
+                err.message.starts_with("timeoutMs must be"),
+                "{}",
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn revoke_deadlines_default_to_a_minute() {
+        let read = |json: &str| from_json::<RevokeOptions>(json, "the options").unwrap();
+        assert_eq!(read("{}").deadline().ok(), Some(Duration::from_secs(60)));
+        assert_eq!(
+            read(r#"{"deadlineMs":2500}"#).deadline().ok(),
+            Some(Duration::from_millis(2500))
+        );
+        let err = read(r#"{"deadlineMs":-5}"#).deadline().unwrap_err();
+        assert!(err.message.contains("deadlineMs"), "{}", err.message);
+        let incident: IncidentOptions =
+            from_json(r#"{"revokeDeadlineMs":0}"#, "the incident options").unwrap();
+        assert_eq!(incident.revoke_deadline().ok(), Some(Duration::ZERO));
+    }
 }
