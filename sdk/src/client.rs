@@ -123,17 +123,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads `NARRATIVE_API_KEY` and `NARRATIVE_ENVIRONMENT` (`prod` when unset).
+    /// Reads `NARRATIVE_API_KEY` and `NARRATIVE_ENVIRONMENT` (`prod` when
+    /// unset), or, when those are unset, `NARRATIVE_API_TOKEN` and
+    /// `NARRATIVE_API_URL`, the names Narrative's own MCP servers read.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_env() -> Result<Self> {
         let mut builder = Client::builder();
-        if let Ok(key) = std::env::var("NARRATIVE_API_KEY") {
+        if let Some((_, key)) = env_var(&API_KEY_VARS) {
             builder = builder.api_key(key);
         }
-        if let Ok(env) = std::env::var("NARRATIVE_ENVIRONMENT") {
+        if let Some((name, env)) = env_var(&ENVIRONMENT_VARS) {
             let env = env
                 .parse()
-                .map_err(|e| Error::Config(format!("NARRATIVE_ENVIRONMENT: {e}")))?;
+                .map_err(|e| Error::Config(format!("{name}: {e}")))?;
             builder = builder.environment(env);
         }
         Ok(builder)
@@ -176,6 +178,24 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Where the API key is read from, in order: Narrative's SDK convention,
+/// then the name Narrative's MCP servers read.
+pub const API_KEY_VARS: [&str; 2] = ["NARRATIVE_API_KEY", "NARRATIVE_API_TOKEN"];
+/// Where the environment (`prod`, `dev` or a URL) is read from, in order.
+pub const ENVIRONMENT_VARS: [&str; 2] = ["NARRATIVE_ENVIRONMENT", "NARRATIVE_API_URL"];
+
+/// The first of `names` that is set to something other than blanks, and its
+/// value.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn env_var(names: &[&'static str]) -> Option<(&'static str, String)> {
+    names.iter().find_map(|name| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (*name, v))
+    })
 }
 
 fn default_user_agent() -> Option<String> {
@@ -229,7 +249,8 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client from `NARRATIVE_API_KEY` and `NARRATIVE_ENVIRONMENT`.
+    /// A client from `NARRATIVE_API_KEY` and `NARRATIVE_ENVIRONMENT` (or
+    /// their fallbacks, see [`ClientBuilder::from_env`]).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_env() -> Result<Client> {
         ClientBuilder::from_env()?.build()

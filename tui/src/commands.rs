@@ -994,7 +994,13 @@ fn presets(json: bool) -> Result<u8, CliError> {
 async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
     let me = s.client.whoami().await?;
     if json {
-        print_json(&me)?;
+        let mut out = serde_json::to_value(&me)
+            .map_err(|e| CliError::failed(format!("could not encode the answer: {e}")))?;
+        merge(
+            &mut out,
+            json!({ "credential_source": s.key_source, "environment_source": s.environment_source }),
+        );
+        print_json(&out)?;
         return Ok(0);
     }
     let user = me
@@ -1007,6 +1013,10 @@ async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
         .map(|i| format!(" (user {i})"))
         .unwrap_or_default();
     println!("{user}{id} on {}", s.label);
+    println!(
+        "credentials: API key from {}, environment from {}",
+        s.key_source, s.environment_source
+    );
     if let Some(c) = &me.current_company_scope {
         println!(
             "company: {}{}{}",

@@ -13,6 +13,11 @@ pub struct Session {
     /// `DEMO`, `prod`, `dev` or the URL: shown in headers and reports.
     pub label: String,
     pub demo: Option<RunningEmulator>,
+    /// Where the API key came from: `--api-key`, a variable's name, or `--demo`.
+    pub key_source: &'static str,
+    /// Where the environment came from: `--environment`, a variable's name,
+    /// `default` (prod) or `--demo`.
+    pub environment_source: &'static str,
 }
 
 impl Session {
@@ -27,6 +32,8 @@ pub enum Credentials {
     Real {
         api_key: Secret,
         environment: Environment,
+        key_source: &'static str,
+        environment_source: &'static str,
     },
     /// Neither `--demo` nor an API key was given.
     Missing,
@@ -36,25 +43,30 @@ pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
     if global.demo {
         return Ok(Credentials::Demo);
     }
-    let api_key = global
-        .api_key
-        .clone()
-        .or_else(|| std::env::var("NARRATIVE_API_KEY").ok().map(Secret::new))
-        .filter(|k| !k.expose().trim().is_empty());
-    let env_text = global
-        .environment
-        .clone()
-        .or_else(|| std::env::var("NARRATIVE_ENVIRONMENT").ok());
-    let environment = match env_text {
-        Some(text) => text
-            .parse::<Environment>()
-            .map_err(|e| CliError::usage(e.to_string()))?,
-        None => Environment::Prod,
+    let api_key = match &global.api_key {
+        Some(key) => Some(("--api-key", key.clone())),
+        None => narrative_keys::client::env_var(&narrative_keys::client::API_KEY_VARS)
+            .map(|(name, v)| (name, Secret::new(v))),
+    }
+    .filter(|(_, k)| !k.expose().trim().is_empty());
+    let env_text = match &global.environment {
+        Some(text) => Some(("--environment", text.clone())),
+        None => narrative_keys::client::env_var(&narrative_keys::client::ENVIRONMENT_VARS),
+    };
+    let (environment, environment_source) = match env_text {
+        Some((source, text)) => (
+            text.parse::<Environment>()
+                .map_err(|e| CliError::usage(format!("{source}: {e}")))?,
+            source,
+        ),
+        None => (Environment::Prod, "default"),
     };
     Ok(match api_key {
-        Some(api_key) => Credentials::Real {
+        Some((key_source, api_key)) => Credentials::Real {
             api_key,
             environment,
+            key_source,
+            environment_source,
         },
         None => Credentials::Missing,
     })
@@ -84,11 +96,15 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 client,
                 label: "DEMO".to_owned(),
                 demo: Some(emulator),
+                key_source: "--demo",
+                environment_source: "--demo",
             })
         }
         Credentials::Real {
             api_key,
             environment,
+            key_source,
+            environment_source,
         } => {
             let label = environment.name();
             let client = builder(global)
@@ -99,10 +115,12 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 client,
                 label,
                 demo: None,
+                key_source,
+                environment_source,
             })
         }
         Credentials::Missing => Err(CliError::usage("no API key").hint(
-            "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL), or try --demo",
+            "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo",
         )),
     }
 }

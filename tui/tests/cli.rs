@@ -1122,3 +1122,32 @@ async fn a_server_that_never_answers_fails_within_the_timeout() {
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mcp_servers_variables_are_read_when_the_sdks_are_unset() {
+    let emu = emulator().await;
+    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
+    cmd.env_clear()
+        .env("NO_COLOR", "1")
+        .env("NARRATIVE_API_TOKEN", ADMIN)
+        .env("NARRATIVE_API_URL", emu.url())
+        .args(["whoami", "--json"]);
+    let out = spawn(cmd).await.unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["credential_source"], "NARRATIVE_API_TOKEN");
+    assert_eq!(v["environment_source"], "NARRATIVE_API_URL");
+    // The SDK's own names win when both are set.
+    let mut cmd = binary(emu.url(), ADMIN);
+    cmd.env("NARRATIVE_API_TOKEN", "not-this-one")
+        .env("NARRATIVE_API_URL", "http://127.0.0.1:9")
+        .args(["whoami"]);
+    let out = spawn(cmd).await.unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("API key from NARRATIVE_API_KEY, environment from NARRATIVE_ENVIRONMENT"),
+        "{}",
+        stdout(&out)
+    );
+}
