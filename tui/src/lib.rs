@@ -7,6 +7,5 @@ pub mod demo;
 pub mod error;
 pub mod logging;
 pub mod output;
-pub mod secret_file;
 pub mod session;
 pub mod ui;

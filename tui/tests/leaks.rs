@@ -215,8 +215,9 @@ fn panic_holding_a_secret(log: &Path) {
 /// The committed insta snapshots of the UI: the snapshot tests hand the app
 /// one fixed fake secret (and the demo's admin key is the one other key the
 /// UI tests know). The fake secret may appear only in the snapshots of the
-/// once-only secret dialog (`secret_*` scenarios), on exactly one line;
-/// nothing else may hold either.
+/// once-only secret dialog (`secret_*` scenarios), on exactly one line (the
+/// dialog shows only the selected secret, however many it holds); nothing
+/// else may hold either.
 #[test]
 fn committed_snapshots_show_a_secret_only_on_the_once_only_dialog() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
@@ -247,7 +248,7 @@ fn committed_snapshots_show_a_secret_only_on_the_once_only_dialog() {
     }
     assert!(files >= 50, "found {files} snapshots in {}", dir.display());
     assert_eq!(
-        dialogs, 6,
-        "secret_modal, _confirm_dismiss, _write_file at two sizes"
+        dialogs, 12,
+        "secret_modal, _confirm_dismiss, _write_file, and _three, _three_confirm_dismiss, _three_write_file, at two sizes"
     );
 }

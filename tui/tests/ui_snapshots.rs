@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use narrative_keys::incident::{Failure, IncidentReport, ReportedKey, Step};
+use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
 use narrative_keys::{ApiKey, CreatedKey, Preset, Secret};
 use narrative_keys_tui::ui::action::IncidentDone;
 use narrative_keys_tui::ui::{Action, App};
@@ -22,6 +22,50 @@ fn created(name: &str) -> CreatedKey {
         },
         secret: Secret::new(FAKE_SECRET),
     }
+}
+
+/// An incident that revoked keys 1, 2 and 3 and replaced each (ids 101 to
+/// 103): the once-only dialog of the three secrets, before the report.
+fn three_replacements() -> App {
+    let mut app = loaded_app();
+    let replacements: Vec<(String, CreatedKey)> = (1..=3)
+        .map(|n| {
+            let old = keys()[n - 1].clone();
+            let new = CreatedKey {
+                key: ApiKey {
+                    id: id(100 + n as u32),
+                    ..old.clone()
+                },
+                secret: Secret::new(FAKE_SECRET),
+            };
+            (old.id, new)
+        })
+        .collect();
+    let reported = replacements
+        .iter()
+        .map(|(old, new)| Replacement {
+            replaces: old.clone(),
+            key: ReportedKey::from(&new.key),
+        })
+        .collect();
+    app.update(Action::IncidentDone(Box::new(IncidentDone {
+        report: IncidentReport {
+            environment: "DEMO".into(),
+            started_at: now(),
+            finished_at: now(),
+            note: None,
+            revoked: keys()[..3].iter().map(ReportedKey::from).collect(),
+            replacements: reported,
+            already_present: vec![],
+            failures: vec![],
+            missing_ids: vec![],
+            replacement_expiration: None,
+            resumed_at: vec![],
+            look_alikes: vec![],
+        },
+        replacements,
+    })));
+    app
 }
 
 fn new_form(name: &str) -> App {
@@ -120,7 +164,10 @@ fn scenarios() -> Vec<(&'static str, App)> {
     let mut app = loaded_app();
     app.update(Action::Created(Ok(created("Batch loader"))));
     ch(&mut app, 'c');
-    app.update(Action::Copied(Ok(())));
+    app.update(Action::Copied {
+        id: id(99),
+        result: Ok(()),
+    });
     ch(&mut app, 'D');
     out.push(("secret_confirm_dismiss", app));
 
@@ -128,6 +175,22 @@ fn scenarios() -> Vec<(&'static str, App)> {
     app.update(Action::Created(Ok(created("Batch loader"))));
     ch(&mut app, 'w');
     out.push(("secret_write_file", app));
+
+    out.push(("secret_three", three_replacements()));
+
+    let mut app = three_replacements();
+    ch(&mut app, 'j');
+    ch(&mut app, 'c');
+    app.update(Action::Copied {
+        id: id(102),
+        result: Ok(()),
+    });
+    ch(&mut app, 'D');
+    out.push(("secret_three_confirm_dismiss", app));
+
+    let mut app = three_replacements();
+    ch(&mut app, 'w');
+    out.push(("secret_three_write_file", app));
 
     let mut app = loaded_app();
     ch(&mut app, 'd');

@@ -1,4 +1,9 @@
-//! `App::update` on its own: actions in, state and effects out.
+//! `App::update` on its own: actions in, state and effects out. File and
+//! terminal effects run through the UI's own executor, and what they send
+//! back is fed to the app.
+
+// The helpers panic on failure, as tests do.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -256,12 +261,15 @@ fn the_secret_modal_needs_a_deliberate_dismissal() {
     ch(&mut app, 'n');
     assert!(app.holds_secret());
     let copy = ch(&mut app, 'c');
-    let Some(Effect::Copy(secret)) = copy else {
+    let Some(Effect::Copy { id: copied, secret }) = copy else {
         panic!("c copies");
     };
     assert_eq!(secret.expose(), FAKE_SECRET);
     drop(secret);
-    app.update(Action::Copied(Ok(())));
+    app.update(Action::Copied {
+        id: copied,
+        result: Ok(()),
+    });
     assert!(draw(&app, 80, 24).contains("OSC 52"));
     ch(&mut app, 'w');
     press(&mut app, KeyCode::Enter);
@@ -637,4 +645,479 @@ fn an_incident_plan_points_out_keys_alike_to_the_planned_one() {
         screen.contains("Alike but not selected: 1 key(s) with a planned name and permissions"),
         "{screen}"
     );
+}
+
+/// An incident's report with nothing in it: the tests below are about the
+/// replacements' secrets.
+fn empty_report() -> IncidentReport {
+    IncidentReport {
+        environment: "DEMO".into(),
+        started_at: now(),
+        finished_at: now(),
+        note: None,
+        revoked: vec![],
+        replacements: vec![],
+        already_present: vec![],
+        failures: vec![],
+        missing_ids: vec![],
+        replacement_expiration: None,
+        resumed_at: vec![],
+        look_alikes: vec![],
+    }
+}
+
+/// The fake secret of the `n`th replacement: each one different, so a file
+/// can be checked line by line.
+fn fake_secret(n: u32) -> String {
+    format!("{FAKE_SECRET}-{n}")
+}
+
+/// After an incident on keys 1, 2 and 3 that replaced all three (ids 101,
+/// 102, 103): the once-only dialog, with the report's dialog behind it.
+fn app_with_three_replacements() -> App {
+    let mut app = loaded_app();
+    let replacements = (1..=3)
+        .map(|n| {
+            let old = keys()[n as usize - 1].clone();
+            let new = CreatedKey {
+                key: ApiKey {
+                    id: id(100 + n),
+                    ..old.clone()
+                },
+                secret: Secret::new(fake_secret(n)),
+            };
+            (old.id, new)
+        })
+        .collect();
+    let effect = app.update(Action::IncidentDone(Box::new(IncidentDone {
+        report: empty_report(),
+        replacements,
+    })));
+    assert!(
+        effect.is_some(),
+        "the report is saved and the keys reloaded"
+    );
+    app
+}
+
+fn secret_modal(app: &App) -> &narrative_keys_tui::ui::modal::SecretModal {
+    match &app.modal {
+        Some(Modal::Secret(m)) => m,
+        other => panic!("expected the secret dialog, got {other:?}"),
+    }
+}
+
+/// Runs an effect through the UI's own executor (file and terminal effects
+/// run in place) and returns the actions it sent back.
+fn run_effect(effect: Effect) -> Vec<Action> {
+    use narrative_keys_tui::ui::runtime::Executor;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let client = narrative_keys::Client::builder()
+        .api_key("fake-caller-key-not-real")
+        .environment("http://127.0.0.1:9".parse().unwrap())
+        .build()
+        .unwrap();
+    let exec = Executor {
+        client,
+        tx,
+        environment: "DEMO".into(),
+    };
+    let mut terminal = Vec::new();
+    exec.run(effect, &mut terminal);
+    drop(exec);
+    let mut actions = Vec::new();
+    while let Ok(a) = rx.try_recv() {
+        actions.push(a);
+    }
+    actions
+}
+
+/// `w`, the path typed over the proposed one, Enter: the write effect.
+fn write_to(app: &mut App, path: &std::path::Path) -> Effect {
+    ch(app, 'w');
+    assert!(secret_modal(app).file_input.is_some(), "w asks for a path");
+    ctrl(app, 'u');
+    typed(app, path.to_str().unwrap());
+    let effect = press(app, KeyCode::Enter);
+    assert!(
+        matches!(effect, Some(Effect::WriteSecrets { .. })),
+        "{effect:?}"
+    );
+    effect.unwrap()
+}
+
+/// Writes through the executor and feeds the result back to the app.
+fn write_and_update(app: &mut App, path: &std::path::Path) {
+    let effect = write_to(app, path);
+    for action in run_effect(effect) {
+        assert!(app.update(action).is_none());
+    }
+}
+
+/// The dialog's text at 80x24 with its wrapped lines joined again (the box
+/// is 76 columns wide, centred, so its text runs from column 3 to 76).
+fn dialog_text(app: &App) -> String {
+    draw(app, 80, 24)
+        .lines()
+        .map(|row| {
+            let cells: Vec<char> = row.trim_matches('"').chars().collect();
+            cells
+                .get(3..77)
+                .map(|inner| inner.iter().collect::<String>().trim_end().to_owned())
+                .unwrap_or_default()
+        })
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn an_incident_with_three_replacements_shows_all_three_in_one_dialog() {
+    let mut app = app_with_three_replacements();
+    let m = secret_modal(&app);
+    assert_eq!(m.entries.len(), 3);
+    for n in 1..=3 {
+        let e = &m.entries[n - 1];
+        assert_eq!(e.key.id, id(100 + n as u32));
+        assert_eq!(e.replaces.as_deref(), Some(id(n as u32).as_str()));
+    }
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = draw(&app, w, h);
+        assert!(
+            screen.contains("3 new secrets: 0 copied or written, 3 not yet."),
+            "{screen}"
+        );
+        for n in 1..=3 {
+            assert!(screen.contains(&id(100 + n)), "{w}x{h}: {screen}");
+            assert!(
+                screen.contains(&format!("replaces {}", id(n))),
+                "{w}x{h}: {screen}"
+            );
+        }
+        assert!(screen.contains("\"Analytics dashboard\""), "{screen}");
+        // Only the selected secret is on screen.
+        assert!(screen.contains(&fake_secret(1)), "{screen}");
+        assert!(!screen.contains(&fake_secret(2)), "{screen}");
+    }
+    // The selection moves, and c copies the selected one.
+    ch(&mut app, 'j');
+    ch(&mut app, 'j');
+    ch(&mut app, 'j');
+    assert_eq!(secret_modal(&app).cursor, 2, "stops at the last");
+    assert!(draw(&app, 80, 24).contains(&fake_secret(3)));
+    let Some(Effect::Copy { id: copied, secret }) = ch(&mut app, 'c') else {
+        panic!("c copies");
+    };
+    assert_eq!(
+        (copied.as_str(), secret.expose()),
+        (id(103).as_str(), fake_secret(3).as_str())
+    );
+    press(&mut app, KeyCode::Up);
+    assert_eq!(secret_modal(&app).cursor, 1);
+}
+
+#[test]
+fn dismissing_states_how_many_secrets_were_not_saved() {
+    let mut app = app_with_three_replacements();
+    ch(&mut app, 'D');
+    assert!(
+        dialog_text(&app).contains(
+            "3 of 3 secrets have not been copied or written; they cannot be shown again. Dismiss? y/n"
+        ),
+        "{}",
+        draw(&app, 80, 24)
+    );
+    ch(&mut app, 'n');
+    assert!(app.holds_secret(), "n keeps the dialog");
+    assert!(!secret_modal(&app).confirm_dismiss);
+
+    // c on one, and its copy reaches the terminal: 2 of 3 left.
+    let Some(effect @ Effect::Copy { .. }) = ch(&mut app, 'c') else {
+        panic!("c copies");
+    };
+    for action in run_effect(effect) {
+        app.update(action);
+    }
+    assert!(secret_modal(&app).entries[0].copied);
+    assert!(draw(&app, 120, 40).contains("✓ copied"));
+    ch(&mut app, 'D');
+    let screen = dialog_text(&app);
+    assert!(
+        screen.contains(
+            "2 of 3 secrets have not been copied or written; they cannot be shown again. Dismiss? y/n"
+        ),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(app.holds_secret(), "Esc keeps the dialog");
+    assert!(!secret_modal(&app).confirm_dismiss);
+
+    // A copy that failed saves nothing.
+    ch(&mut app, 'j');
+    app.update(Action::Copied {
+        id: id(102),
+        result: Err("broken pipe".into()),
+    });
+    ch(&mut app, 'D');
+    assert!(draw(&app, 80, 24).contains("2 of 3 secrets have not been"));
+    ch(&mut app, 'x');
+    assert!(app.holds_secret(), "a stray key keeps the dialog");
+    app.update(Action::Copied {
+        id: id(102),
+        result: Ok(()),
+    });
+    ch(&mut app, 'D');
+    assert!(dialog_text(&app).contains(
+        "1 of 3 secrets has not been copied or written; it cannot be shown again. Dismiss? y/n"
+    ));
+    ctrl(&mut app, 'c');
+    assert!(app.holds_secret() && !app.should_quit);
+
+    // Only y dismisses, and every secret goes with the dialog.
+    ch(&mut app, 'D');
+    ch(&mut app, 'y');
+    assert!(!app.holds_secret());
+    assert!(matches!(
+        app.modal,
+        Some(Modal::Incident(IncidentModal::Done { .. }))
+    ));
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "The 3 secrets are gone from this program's memory."
+    );
+    let screen = draw(&app, 120, 40);
+    for n in 1..=3 {
+        assert!(!screen.contains(&fake_secret(n)));
+        assert!(!format!("{app:?}").contains(&fake_secret(n)));
+    }
+}
+
+#[test]
+fn one_secret_dismissal_speaks_of_one() {
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    ch(&mut app, 'D');
+    let screen = dialog_text(&app);
+    assert!(
+        screen.contains(
+            "The secret has not been copied or written; it cannot be shown again. Dismiss? y/n"
+        ),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Esc);
+    app.update(Action::Copied {
+        id: id(99),
+        result: Ok(()),
+    });
+    ch(&mut app, 'D');
+    assert!(dialog_text(&app).contains("The secret was copied or written. Dismiss? y/n"));
+    ch(&mut app, 'y');
+    assert!(app.modal.is_none());
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "The secret is gone from this program's memory."
+    );
+}
+
+#[test]
+fn writing_all_secrets_makes_one_0600_dotenv_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replacements.env");
+    let mut app = app_with_three_replacements();
+    let effect = write_to(&mut app, &path);
+    let Effect::WriteSecrets { secrets, .. } = &effect else {
+        unreachable!()
+    };
+    assert_eq!(
+        secrets.len(),
+        3,
+        "w writes all of them, whichever is selected"
+    );
+    for action in run_effect(effect) {
+        app.update(action);
+    }
+    assert_eq!(mode(&path), 0o600);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let assignments: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(
+        assignments,
+        [
+            format!("ANALYTICS_DASHBOARD={}", fake_secret(1)),
+            format!("NIGHTLY_INGESTION={}", fake_secret(2)),
+            format!("NIGHTLY_INGESTION_2={}", fake_secret(3)),
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("(id {}, replaces {})", id(101), id(1))),
+        "{text}"
+    );
+    let m = secret_modal(&app);
+    assert!(m.entries.iter().all(|e| e.written));
+    let Some(Ok(note)) = &m.file_note else {
+        panic!("{:?}", m.file_note);
+    };
+    assert!(note.starts_with("Wrote 3 secrets to "), "{note}");
+    assert!(note.contains("replacements.env"), "{note}");
+    ch(&mut app, 'D');
+    assert!(dialog_text(&app).contains("All 3 secrets were copied or written. Dismiss? y/n"));
+    // The same path again: the file of many secrets is only ever new.
+    press(&mut app, KeyCode::Esc);
+    write_and_update(&mut app, &path);
+    let Some(Err(note)) = &secret_modal(&app).file_note else {
+        panic!("a second write to the same file is refused");
+    };
+    assert!(note.contains("already exists"), "{note}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn one_secret_is_written_as_narrative_api_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.env");
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    ch(&mut app, 'w');
+    assert_eq!(
+        secret_modal(&app).file_input.as_ref().unwrap().value,
+        "batch-loader.env",
+        "the key's name proposes the file"
+    );
+    press(&mut app, KeyCode::Esc);
+    write_and_update(&mut app, &path);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("NARRATIVE_API_KEY={FAKE_SECRET}\n")
+    );
+    assert_eq!(mode(&path), 0o600);
+    assert!(secret_modal(&app).entries[0].written);
+    assert!(draw(&app, 80, 24).contains("✓ written"));
+}
+
+#[test]
+fn a_refused_write_names_the_path_and_keeps_every_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("link.env");
+    let target = dir.path().join("target.env");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let other = dir.path().join("settings.env");
+    std::fs::write(&other, "DATABASE_URL=postgres://x\n").unwrap();
+
+    let cases = [
+        (link.clone(), "symbolic link"),
+        (other.clone(), "already exists"),
+        (dir.path().to_path_buf(), "a directory"),
+        (dir.path().join("missing/keys.env"), "does not exist"),
+    ];
+    let mut app = app_with_three_replacements();
+    for (path, expected) in &cases {
+        write_and_update(&mut app, path);
+        let m = secret_modal(&app);
+        assert_eq!(m.entries.len(), 3, "every secret is kept");
+        assert!(m.entries.iter().all(|e| !e.written));
+        let Some(Err(note)) = &m.file_note else {
+            panic!("{}: {:?}", path.display(), m.file_note);
+        };
+        assert!(note.starts_with("Nothing was written: "), "{note}");
+        assert!(note.contains(&path.display().to_string()), "{note}");
+        assert!(note.contains(expected), "{note}");
+        assert!(
+            note.contains("choose") || note.contains("give") || note.contains("create"),
+            "says what to do: {note}"
+        );
+    }
+    assert!(draw(&app, 120, 40).contains("Nothing was written"));
+    assert!(!target.exists(), "nothing written through the link");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "DATABASE_URL=postgres://x\n"
+    );
+    ch(&mut app, 'D');
+    assert!(draw(&app, 80, 24).contains("3 of 3 secrets have not been"));
+
+    // One secret: a file holding anything but one NARRATIVE_API_KEY= line.
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    for path in [&other, &link] {
+        write_and_update(&mut app, path);
+        let m = secret_modal(&app);
+        assert!(!m.entries[0].written);
+        let Some(Err(note)) = &m.file_note else {
+            panic!("{:?}", m.file_note);
+        };
+        assert!(note.contains(&path.display().to_string()), "{note}");
+    }
+    let Some(Err(note)) = &secret_modal(&app).file_note else {
+        unreachable!()
+    };
+    assert!(note.contains("symbolic link"), "{note}");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "DATABASE_URL=postgres://x\n"
+    );
+    assert!(!target.exists());
+    // An empty path writes nothing and says so.
+    ch(&mut app, 'w');
+    ctrl(&mut app, 'u');
+    assert!(press(&mut app, KeyCode::Enter).is_none());
+    assert!(app.holds_secret());
+}
+
+#[test]
+fn the_report_is_saved_only_to_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let existing = dir.path().join("incident-report.md");
+    std::fs::write(&existing, "an older report\n").unwrap();
+    let mut app = loaded_app();
+    app.update(Action::IncidentDone(Box::new(IncidentDone {
+        report: empty_report(),
+        replacements: vec![],
+    })));
+    let markdown = empty_report().to_markdown();
+    for action in run_effect(Effect::SaveReport {
+        path: existing.clone(),
+        markdown: markdown.clone(),
+    }) {
+        app.update(action);
+    }
+    assert_eq!(
+        std::fs::read_to_string(&existing).unwrap(),
+        "an older report\n"
+    );
+    let status = app.status.clone().unwrap();
+    assert!(status.error);
+    assert!(
+        status.text.starts_with("The report was not saved: "),
+        "{}",
+        status.text
+    );
+    assert!(status.text.contains(&existing.display().to_string()));
+    assert!(status.text.contains("already exists"), "{}", status.text);
+    assert!(status.text.contains("choose a new file"), "{}", status.text);
+    let Some(Modal::Incident(IncidentModal::Done {
+        saved: Some(Err(_)),
+        ..
+    })) = &app.modal
+    else {
+        panic!("the report dialog shows the refusal: {:?}", app.modal);
+    };
+
+    let fresh = dir.path().join("fresh.md");
+    for action in run_effect(Effect::SaveReport {
+        path: fresh.clone(),
+        markdown: markdown.clone(),
+    }) {
+        app.update(action);
+    }
+    assert_eq!(std::fs::read_to_string(&fresh).unwrap(), markdown);
+    assert_eq!(mode(&fresh), 0o600);
+    assert!(!app.status.as_ref().unwrap().error);
 }

@@ -9,6 +9,8 @@ use crossterm::event::KeyEvent;
 use narrative_keys::incident::{IncidentPlan, IncidentReport};
 use narrative_keys::{ApiKey, CreatedKey, KeyUpdate, NewKey, Secret};
 
+use super::modal::SecretEntry;
+
 /// An input, a clock tick, or the result of an effect.
 #[derive(Debug)]
 pub enum Action {
@@ -26,9 +28,13 @@ pub enum Action {
     /// One entry per key: id, name, and what happened.
     Revoked(Vec<(String, String, Result<(), String>)>),
     IncidentDone(Box<IncidentDone>),
-    /// Whether the OSC 52 sequence could be written to the terminal.
-    Copied(Result<(), String>),
-    SecretWritten(Result<PathBuf, String>),
+    /// Whether the OSC 52 sequence for the secret of key `id` could be
+    /// written to the terminal.
+    Copied {
+        id: String,
+        result: Result<(), String>,
+    },
+    SecretsWritten(SecretsWritten),
     ReportSaved(Result<PathBuf, String>),
 }
 
@@ -48,6 +54,17 @@ pub struct IncidentDone {
     pub replacements: Vec<(String, CreatedKey)>,
 }
 
+/// What writing the secrets to a file did. Each secret is written as it
+/// comes, so a failure part way leaves the ones before it in the file.
+#[derive(Debug)]
+pub struct SecretsWritten {
+    pub path: PathBuf,
+    /// The ids of the keys whose secrets are in the file.
+    pub written: Vec<String>,
+    /// Why the rest were not written: the path, what went wrong, what to do.
+    pub error: Option<String>,
+}
+
 /// Work for the runtime: network calls run as tasks, whose results come
 /// back as actions; terminal and file writes are done in place.
 #[derive(Debug)]
@@ -63,11 +80,16 @@ pub enum Effect {
     },
     Revoke(Vec<(String, String)>),
     Incident(Box<IncidentPlan>),
-    /// Sends the secret to the terminal's clipboard with OSC 52.
-    Copy(Secret),
-    WriteSecret {
-        path: PathBuf,
+    /// Sends the secret of key `id` to the terminal's clipboard with OSC 52.
+    Copy {
+        id: String,
         secret: Secret,
+    },
+    /// Writes every secret to one 0600 file: `NARRATIVE_API_KEY=<secret>`
+    /// for one, a file of many (dotenv, or JSON for `.json`) for several.
+    WriteSecrets {
+        path: PathBuf,
+        secrets: Vec<SecretEntry>,
     },
     SaveReport {
         path: PathBuf,

@@ -12,7 +12,7 @@ use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 use super::action::{Action, Effect};
 use super::form::{Form, FormMsg, Step};
 use super::input::TextInput;
-use super::modal::{IncidentModal, Modal, SecretEntry, SecretModal, slug};
+use super::modal::{IncidentModal, Modal, SecretEntry, SecretModal};
 use crate::output::{clean, display_order};
 
 pub const LOADING: &str = "Loading keys";
@@ -273,11 +273,7 @@ impl App {
                         self.select_id = Some(created.key.id.clone());
                         self.modal = Some(Modal::Secret(SecretModal::new(
                             "New key created",
-                            vec![SecretEntry {
-                                name: created.key.name.clone(),
-                                id: created.key.id.clone(),
-                                secret: created.secret,
-                            }],
+                            vec![SecretEntry::new(created, None)],
                         )));
                         Some(self.reload())
                     }
@@ -307,13 +303,10 @@ impl App {
                 match result {
                     Ok(r) => {
                         let name = clean(&r.old.name);
+                        let new_id = r.new.key.id.clone();
                         let mut modal = SecretModal::new(
                             "Key rotated",
-                            vec![SecretEntry {
-                                name: r.new.key.name.clone(),
-                                id: r.new.key.id.clone(),
-                                secret: r.new.secret,
-                            }],
+                            vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
                         );
                         match r.old_revoked {
                             Ok(()) => self.info(format!(
@@ -329,7 +322,7 @@ impl App {
                                 self.error(text);
                             }
                         }
-                        self.select_id = Some(r.new.key.id.clone());
+                        self.select_id = Some(new_id);
                         self.modal = Some(Modal::Secret(modal));
                         Some(self.reload())
                     }
@@ -401,11 +394,7 @@ impl App {
                     let entries = done
                         .replacements
                         .into_iter()
-                        .map(|(_, c)| SecretEntry {
-                            name: c.key.name.clone(),
-                            id: c.key.id.clone(),
-                            secret: c.secret,
-                        })
+                        .map(|(replaces, c)| SecretEntry::new(c, Some(replaces)))
                         .collect();
                     let mut m = SecretModal::new("Replacement keys created", entries);
                     m.then = Some(Box::new(done_modal));
@@ -420,25 +409,44 @@ impl App {
                     reload,
                 ]))
             }
-            Action::Copied(result) => {
+            Action::Copied { id, result } => {
                 if let Some(Modal::Secret(m)) = &mut self.modal {
-                    m.copy_note = Some(match result {
-                        Ok(()) => Ok("Sent to the terminal's clipboard (OSC 52). If nothing was copied, your terminal does not allow it: write the secret to a file instead.".to_owned()),
-                        Err(e) => Err(format!("Could not send the copy sequence to the terminal: {e}")),
-                    });
+                    let entry = m.entry_mut(&id)?;
+                    let name = clean(&entry.key.name);
+                    let note = match result {
+                        Ok(()) => {
+                            entry.copied = true;
+                            Ok(format!(
+                                "Copied the secret of \"{name}\" (OSC 52). If it is not on your clipboard, your terminal does not allow this: write to a file (w) instead."
+                            ))
+                        }
+                        Err(e) => Err(format!(
+                            "Could not send the copy sequence to the terminal: {e}"
+                        )),
+                    };
+                    m.copy_note = Some(note);
                 }
                 None
             }
-            Action::SecretWritten(result) => {
-                let note = match result {
-                    Ok(path) => Ok(format!(
-                        "Written to {} (mode 0600).",
-                        clean(&path.display().to_string())
-                    )),
-                    Err(e) => Err(e),
-                };
+            Action::SecretsWritten(done) => {
                 if let Some(Modal::Secret(m)) = &mut self.modal {
-                    m.file_note = Some(note);
+                    for id in &done.written {
+                        if let Some(e) = m.entry_mut(id) {
+                            e.written = true;
+                        }
+                    }
+                    let path = clean(&done.path.display().to_string());
+                    let n = done.written.len();
+                    let what = if n == 1 { "secret" } else { "secrets" };
+                    m.file_note = Some(match done.error {
+                        None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
+                        Some(e) if n == 0 => Err(format!("Nothing was written: {}", clean(&e))),
+                        Some(e) => Err(format!(
+                            "Wrote {n} of {} secrets to {path}, then stopped: {}",
+                            m.entries.len(),
+                            clean(&e)
+                        )),
+                    });
                 }
                 None
             }
@@ -741,11 +749,13 @@ impl App {
                             let path = PathBuf::from(input.value.trim());
                             m.file_input = None;
                             if path.as_os_str().is_empty() {
+                                m.file_note =
+                                    Some(Err("No path was given; nothing was written.".to_owned()));
                                 return None;
                             }
-                            return m.current().map(|e| Effect::WriteSecret {
+                            return Some(Effect::WriteSecrets {
                                 path,
-                                secret: e.secret.clone(),
+                                secrets: m.entries.clone(),
                             });
                         }
                         KeyCode::Esc => m.file_input = None,
@@ -758,11 +768,16 @@ impl App {
                 }
                 if m.confirm_dismiss {
                     if matches!(code, KeyCode::Char('y') | KeyCode::Char('Y')) && !ctrl_c {
+                        let text = match m.entries.len() {
+                            1 => "The secret is gone from this program's memory.".to_owned(),
+                            n => format!("The {n} secrets are gone from this program's memory."),
+                        };
                         // Dropping the modal drops (and zeroes) every secret in it.
                         let then = m.then.take();
                         self.modal = then.map(|b| *b);
-                        self.info("The secret is gone from this program's memory.");
+                        self.info(text);
                     } else {
+                        // n, Esc, or any other key: back to the secrets.
                         m.confirm_dismiss = false;
                     }
                     return None;
@@ -771,11 +786,13 @@ impl App {
                     _ if ctrl_c => m.confirm_dismiss = true,
                     KeyCode::Char('D') => m.confirm_dismiss = true,
                     KeyCode::Char('c') => {
-                        return m.current().map(|e| Effect::Copy(e.secret.clone()));
+                        return m.current().map(|e| Effect::Copy {
+                            id: e.key.id.clone(),
+                            secret: e.secret.clone(),
+                        });
                     }
                     KeyCode::Char('w') => {
-                        let name = m.current().map(|e| slug(&e.name)).unwrap_or_default();
-                        m.file_input = Some(TextInput::new(format!("{name}.env")));
+                        m.file_input = Some(TextInput::new(m.default_file(self.now)));
                     }
                     KeyCode::Up | KeyCode::Char('k') => m.cursor = m.cursor.saturating_sub(1),
                     KeyCode::Down | KeyCode::Char('j') => {
@@ -930,25 +947,32 @@ impl App {
     fn modal_bindings(&self) -> Vec<(&'static str, &'static str)> {
         match &self.modal {
             Some(Modal::Secret(m)) if m.file_input.is_some() => {
-                vec![("Enter", "write the file (mode 0600)"), ("Esc", "cancel")]
+                let what = if m.entries.len() == 1 {
+                    "write the secret (mode 0600)"
+                } else {
+                    "write them all (mode 0600)"
+                };
+                vec![("Enter", what), ("Ctrl-U", "clear"), ("Esc", "cancel")]
             }
             Some(Modal::Secret(m)) if m.confirm_dismiss => {
-                vec![
-                    ("y", "dismiss: the secret is gone for good"),
-                    ("any other key", "keep it on screen"),
-                ]
+                let what = if m.entries.len() == 1 {
+                    "dismiss: the secret is gone for good"
+                } else {
+                    "dismiss: all are gone for good"
+                };
+                vec![("y", what), ("n / any other key", "keep the dialog")]
             }
-            Some(Modal::Secret(m)) => {
-                let mut b = vec![
-                    ("c", "copy (OSC 52)"),
-                    ("w", "write to a 0600 file"),
-                    ("D", "dismiss (asks first)"),
-                ];
-                if m.entries.len() > 1 {
-                    b.insert(0, ("↑ ↓", "choose the secret"));
-                }
-                b
-            }
+            Some(Modal::Secret(m)) if m.entries.len() == 1 => vec![
+                ("c", "copy (OSC 52)"),
+                ("w", "write to a 0600 file"),
+                ("D", "dismiss (asks first)"),
+            ],
+            Some(Modal::Secret(_)) => vec![
+                ("↑ ↓", "choose"),
+                ("c", "copy it (OSC 52)"),
+                ("w", "write all to a 0600 file"),
+                ("D", "dismiss (asks)"),
+            ],
             Some(Modal::ConfirmRevoke(_)) => vec![("y", "revoke"), ("n / Esc", "cancel")],
             Some(Modal::ConfirmRotate { .. }) => vec![("y", "rotate"), ("n / Esc", "cancel")],
             Some(Modal::Incident(IncidentModal::Plan { .. })) => vec![

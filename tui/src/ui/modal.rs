@@ -1,8 +1,9 @@
 //! The dialogs that sit over a screen. A modal takes every key while it is
 //! open, so nothing underneath acts by accident.
 
-use narrative_keys::Secret;
+use chrono::{DateTime, Utc};
 use narrative_keys::incident::{IncidentPlan, IncidentReport};
+use narrative_keys::{ApiKey, CreatedKey, Secret};
 
 use super::input::TextInput;
 
@@ -19,15 +20,39 @@ pub enum Modal {
     Incident(IncidentModal),
 }
 
-/// One secret shown once.
-#[derive(Debug)]
+/// One new secret, shown once.
+#[derive(Debug, Clone)]
 pub struct SecretEntry {
-    pub name: String,
-    pub id: String,
+    /// The key just created.
+    pub key: ApiKey,
+    /// The id of the key it replaces (rotation, incident), if any.
+    pub replaces: Option<String>,
     pub secret: Secret,
+    /// Sent to the terminal's clipboard from the dialog.
+    pub copied: bool,
+    /// Written to a file from the dialog.
+    pub written: bool,
 }
 
-/// The once-only display of new secrets. Only `D` then `y` closes it.
+impl SecretEntry {
+    pub fn new(created: CreatedKey, replaces: Option<String>) -> Self {
+        Self {
+            key: created.key,
+            replaces,
+            secret: created.secret,
+            copied: false,
+            written: false,
+        }
+    }
+
+    /// Copied or written: stored somewhere outside this program.
+    pub fn saved(&self) -> bool {
+        self.copied || self.written
+    }
+}
+
+/// The once-only display of every new secret of one operation (a create, a
+/// rotation, an incident's replacements). Only `D` then `y` closes it.
 #[derive(Debug)]
 pub struct SecretModal {
     pub title: String,
@@ -35,7 +60,7 @@ pub struct SecretModal {
     pub cursor: usize,
     /// What happened to the last copy: `Ok(message)` or `Err(message)`.
     pub copy_note: Option<Result<String, String>>,
-    /// Open while a file name is being typed.
+    /// Open while the path of the file for all the secrets is being typed.
     pub file_input: Option<TextInput>,
     pub file_note: Option<Result<String, String>>,
     pub confirm_dismiss: bool,
@@ -62,6 +87,45 @@ impl SecretModal {
 
     pub fn current(&self) -> Option<&SecretEntry> {
         self.entries.get(self.cursor)
+    }
+
+    /// How many secrets were neither copied nor written.
+    pub fn unsaved(&self) -> usize {
+        self.entries.iter().filter(|e| !e.saved()).count()
+    }
+
+    /// The secret of key `id`, if it is in this dialog.
+    pub fn entry_mut(&mut self, id: &str) -> Option<&mut SecretEntry> {
+        self.entries.iter_mut().find(|e| e.key.id == id)
+    }
+
+    /// The question `D` asks: how many secrets would be lost.
+    pub fn dismiss_question(&self) -> String {
+        let total = self.entries.len();
+        let unsaved = self.unsaved();
+        match (total, unsaved) {
+            (1, 0) => "The secret was copied or written. Dismiss? y/n".to_owned(),
+            (1, _) => {
+                "The secret has not been copied or written; it cannot be shown again. Dismiss? y/n"
+                    .to_owned()
+            }
+            (_, 0) => format!("All {total} secrets were copied or written. Dismiss? y/n"),
+            (_, 1) => format!(
+                "1 of {total} secrets has not been copied or written; it cannot be shown again. Dismiss? y/n"
+            ),
+            (_, n) => format!(
+                "{n} of {total} secrets have not been copied or written; they cannot be shown again. Dismiss? y/n"
+            ),
+        }
+    }
+
+    /// The file name `w` proposes: the key's name for one secret, a new
+    /// name with the time for several (their file must be new).
+    pub fn default_file(&self, now: DateTime<Utc>) -> String {
+        match self.entries.as_slice() {
+            [one] => format!("{}.env", slug(&one.key.name)),
+            _ => format!("new-secrets-{}.env", now.format("%Y%m%d-%H%M%S")),
+        }
     }
 }
 

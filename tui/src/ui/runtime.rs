@@ -3,6 +3,7 @@
 //! The terminal is restored on every way out, the panic hook first.
 
 use std::io::{self, Stdout, Write};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,9 @@ use crossterm::terminal::{
 };
 use futures::StreamExt;
 use narrative_keys::Client;
+use narrative_keys::deliver::{
+    self, DeliveryError, NewSecret, SecretFile, SecretSink, SecretsFile,
+};
 use narrative_keys::incident::{self, IncidentOptions};
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions, rotate_at};
@@ -21,12 +25,12 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use super::action::{Action, Effect, IncidentDone, Rotated};
+use super::action::{Action, Effect, IncidentDone, Rotated, SecretsWritten};
 use super::app::App;
+use super::modal::SecretEntry;
 use super::text::describe_error;
 use super::theme::Theme;
 use super::{osc52, view};
-use crate::secret_file;
 
 static PANICKED: AtomicBool = AtomicBool::new(false);
 
@@ -151,26 +155,70 @@ impl Executor {
                     }))
                 })
             }
-            Effect::Copy(secret) => {
+            Effect::Copy { id, secret } => {
                 let result = osc52::copy(terminal, secret.expose()).map_err(|e| e.to_string());
-                let _ = self.tx.send(Action::Copied(result));
+                let _ = self.tx.send(Action::Copied { id, result });
             }
-            Effect::WriteSecret { path, secret } => {
-                let result = secret_file::write_secret_env(&path, &secret)
-                    .map(|()| path)
-                    .map_err(|e| match e.hint {
-                        Some(h) => format!("{}; {h}", e.message),
-                        None => e.message,
-                    });
-                let _ = self.tx.send(Action::SecretWritten(result));
+            Effect::WriteSecrets { path, secrets } => {
+                let written = write_secrets(path, &secrets);
+                let _ = self.tx.send(Action::SecretsWritten(written));
             }
             Effect::SaveReport { path, markdown } => {
-                let result = secret_file::write_private(&path, &markdown)
+                // A report is only ever a new file: one already there is
+                // left as it is, and the message says so.
+                let result = deliver::write_new_file(&path, &markdown, false)
                     .map(|()| path)
-                    .map_err(|e| e.message);
+                    .map_err(|e| describe_delivery(&e));
                 let _ = self.tx.send(Action::ReportSaved(result));
             }
         }
+    }
+}
+
+/// A refused or failed write in one line: the path, what went wrong, and
+/// what to do.
+fn describe_delivery(e: &DeliveryError) -> String {
+    match &e.hint {
+        Some(hint) => format!("{e}; {hint}"),
+        None => e.to_string(),
+    }
+}
+
+/// Writes the secrets to `path`, mode 0600, as the command line does: one
+/// secret as `NARRATIVE_API_KEY=<secret>` (`--secret-out`), several in one
+/// new file (`--secrets-out`: dotenv, or JSON for `.json`). The path is
+/// checked first: a link, a device, a FIFO, a directory or a file holding
+/// anything else is refused and left untouched.
+fn write_secrets(path: PathBuf, secrets: &[SecretEntry]) -> SecretsWritten {
+    let mut sink: Box<dyn SecretSink> = match secrets {
+        [_] => Box::new(SecretFile::new(&path)),
+        _ => Box::new(SecretsFile::new(&path)),
+    };
+    let mut written = Vec::new();
+    let mut error = sink.check().err();
+    if error.is_none() {
+        for entry in secrets {
+            let item = NewSecret {
+                key: &entry.key,
+                secret: &entry.secret,
+                replaces: entry.replaces.as_deref(),
+            };
+            match sink.deliver(&item) {
+                Ok(()) => written.push(entry.key.id.clone()),
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(e) = &error {
+        tracing::warn!(target_path = %e.target, written = written.len(), "the secrets were not all written");
+    }
+    SecretsWritten {
+        path,
+        written,
+        error: error.as_ref().map(describe_delivery),
     }
 }
 

@@ -4,8 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
-use super::{SPINNER, centered};
+use super::{SPINNER, centered, wrapped_lines};
 use crate::output::{clean, status_symbol};
 use crate::ui::app::App;
 use crate::ui::modal::{IncidentModal, Modal, SecretModal};
@@ -37,7 +38,35 @@ fn dialog(
         .map(|l| (l.width().max(1)).div_ceil(inner_w))
         .sum::<usize>()
         + 2;
+    dialog_sized(frame, area, title, lines, theme, (w, h), false);
+}
+
+/// How many rows `line` takes wrapped at word boundaries to `width`.
+fn line_height(line: &Line, width: usize) -> usize {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let by_chars = line.width().max(1).div_ceil(width.max(1));
+    wrapped_lines(&text, width).max(by_chars)
+}
+
+/// Draws a bordered box `w` wide and `h` high (borders included). When
+/// that is taller than `area`, `keep_end` shows the last lines (where the
+/// keys and questions are) rather than the first.
+fn dialog_sized(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    lines: Vec<Line<'static>>,
+    theme: Theme,
+    (w, h): (u16, usize),
+    keep_end: bool,
+) {
     let rect = centered(area, w, h.min(u16::MAX as usize) as u16);
+    let overflow = h.saturating_sub(usize::from(rect.height));
+    let scroll = if keep_end {
+        overflow.min(u16::MAX as usize) as u16
+    } else {
+        0
+    };
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(Span::styled(title, theme.bold()))
@@ -45,7 +74,8 @@ fn dialog(
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         rect,
     );
 }
@@ -180,72 +210,122 @@ fn note_line(theme: Theme, note: &Result<String, String>) -> Line<'static> {
     }
 }
 
-fn secret(m: &SecretModal, theme: Theme, frame: &mut Frame, area: Rect, w: u16) {
-    let mut lines = Vec::new();
-    for (i, e) in m.entries.iter().enumerate() {
-        let here = i == m.cursor;
-        lines.push(Line::from(vec![
-            Span::styled(
-                if here && m.entries.len() > 1 {
-                    "▸ "
-                } else {
-                    ""
-                },
-                theme.accent(),
-            ),
-            Span::styled(
-                format!("\"{}\"", truncate(&clean(&e.name), 40)),
-                theme.bold(),
-            ),
-            Span::styled(format!("  id {}", clean(&e.id)), theme.dim()),
-        ]));
-        if here {
-            // The one place the UI shows a secret: on purpose, once.
-            lines.push(Line::from(Span::styled(
-                format!("  {}", clean(e.secret.expose())),
-                theme.accent(),
-            )));
-        }
+/// One secret's lines: its key, the secret itself when selected, and what
+/// it replaces and whether it was copied or written.
+fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let e = &m.entries[i];
+    let many = m.entries.len() > 1;
+    let here = i == m.cursor;
+    let indent = if many { "    " } else { "  " };
+    let marker = match (many, here) {
+        (false, _) => "",
+        (true, true) => "▸ ",
+        (true, false) => "  ",
+    };
+    let id = format!("  id {}", clean(&e.key.id));
+    // The name gives way, so the key's line fits on one row.
+    let room = width
+        .saturating_sub(marker.width() + id.width() + 2)
+        .max(12);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(marker, theme.accent()),
+        Span::styled(
+            format!("\"{}\"", truncate(&clean(&e.key.name), room.min(40))),
+            theme.bold(),
+        ),
+        Span::styled(id, theme.dim()),
+    ])];
+    if here {
+        // The one place the UI shows a secret: on purpose, once.
+        lines.push(Line::from(Span::styled(
+            format!("{indent}{}", clean(e.secret.expose())),
+            theme.accent(),
+        )));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(
-        "This secret will not be shown again. Store it now: copy it or write it to a file.",
+    let state = match (e.copied, e.written) {
+        (false, false) => Span::styled("not copied or written", theme.warning()),
+        (true, false) => Span::styled("✓ copied", theme.ok()),
+        (false, true) => Span::styled("✓ written", theme.ok()),
+        (true, true) => Span::styled("✓ copied, written", theme.ok()),
+    };
+    let mut info = vec![Span::raw(indent)];
+    if let Some(old) = &e.replaces {
+        info.push(Span::styled(
+            format!("replaces {} · ", clean(old)),
+            theme.dim(),
+        ));
+    }
+    info.push(state);
+    lines.push(Line::from(info));
+    lines
+}
+
+fn secret(m: &SecretModal, theme: Theme, frame: &mut Frame, area: Rect, w: u16) {
+    let total = m.entries.len();
+    let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
+    let height = |lines: &[Line]| -> usize { lines.iter().map(|l| line_height(l, inner_w)).sum() };
+
+    let mut head = Vec::new();
+    if total > 1 {
+        let unsaved = m.unsaved();
+        head.push(Line::from(Span::styled(
+            format!(
+                "{total} new secrets: {} copied or written, {unsaved} not yet.",
+                total - unsaved
+            ),
+            theme.bold(),
+        )));
+    }
+    // Below the list, always shown: the warning, what happened, and the keys.
+    let mut tail = vec![Line::raw("")];
+    tail.push(Line::from(Span::styled(
+        if total == 1 {
+            "This secret will not be shown again. Store it now: copy it or write it to a file."
+        } else {
+            "These secrets will not be shown again. Store them now: copy each one, or write them all to one file."
+        },
         theme.warning().add_modifier(ratatui::style::Modifier::BOLD),
     )));
     if let Some(n) = &m.note {
-        lines.push(Line::from(Span::styled(
+        tail.push(Line::from(Span::styled(
             format!("✖ {}", clean(n)),
             theme.error(),
         )));
     }
     if let Some(n) = &m.copy_note {
-        lines.push(note_line(theme, n));
+        tail.push(note_line(theme, n));
     }
     if let Some(n) = &m.file_note {
-        lines.push(note_line(theme, n));
+        tail.push(note_line(theme, n));
     }
-    lines.push(Line::raw(""));
+    tail.push(Line::raw(""));
     if let Some(input) = &m.file_input {
-        lines.push(Line::from(vec![
-            Span::styled("Write to file: ", theme.accent()),
+        let prompt = if total == 1 {
+            "Write the secret to: "
+        } else {
+            "Write all secrets to: "
+        };
+        tail.push(Line::from(vec![
+            Span::styled(prompt, theme.accent()),
             Span::raw(clean(&input.value)),
             Span::styled("▏", theme.accent()),
         ]));
-        lines.push(keys_line(
+        tail.push(keys_line(
             theme,
-            &[("Enter", "write (mode 0600)"), ("Esc", "cancel")],
+            &[
+                ("Enter", "write (mode 0600)"),
+                ("Ctrl-U", "clear"),
+                ("Esc", "cancel"),
+            ],
         ));
     } else if m.confirm_dismiss {
-        lines.push(Line::from(Span::styled(
-            "Dismiss? The secret will be gone for good.",
-            theme.bold(),
-        )));
-        lines.push(keys_line(
+        tail.push(Line::from(Span::styled(m.dismiss_question(), theme.bold())));
+        tail.push(keys_line(
             theme,
-            &[("y", "dismiss"), ("any other key", "keep it on screen")],
+            &[("y", "dismiss"), ("n / any other key", "keep the dialog")],
         ));
-    } else {
-        lines.push(keys_line(
+    } else if total == 1 {
+        tail.push(keys_line(
             theme,
             &[
                 ("c", "copy"),
@@ -253,14 +333,74 @@ fn secret(m: &SecretModal, theme: Theme, frame: &mut Frame, area: Rect, w: u16) 
                 ("D", "dismiss"),
             ],
         ));
+    } else {
+        tail.push(keys_line(
+            theme,
+            &[
+                ("↑ ↓", "choose"),
+                ("c", "copy it"),
+                ("w", "write all to a 0600 file"),
+                ("D", "dismiss"),
+            ],
+        ));
     }
-    dialog(
+
+    // The list takes the room left; past that, a window around the cursor.
+    let blocks: Vec<Vec<Line<'static>>> = (0..total)
+        .map(|i| secret_entry(m, i, theme, inner_w))
+        .collect();
+    let heights: Vec<usize> = blocks.iter().map(|b| height(b)).collect();
+    let room = usize::from(area.height).saturating_sub(2 + height(&head) + height(&tail));
+    let (mut first, mut end) = (0, total);
+    if heights.iter().sum::<usize>() > room && total > 0 {
+        let cursor = m.cursor.min(total - 1);
+        // Two rows for "… more above / below".
+        let room = room.saturating_sub(2);
+        (first, end) = (cursor, cursor + 1);
+        let mut used = heights[cursor];
+        loop {
+            let mut grew = false;
+            if end < total && used + heights[end] <= room {
+                used += heights[end];
+                end += 1;
+                grew = true;
+            }
+            if first > 0 && used + heights[first - 1] <= room {
+                first -= 1;
+                used += heights[first];
+                grew = true;
+            }
+            if !grew {
+                break;
+            }
+        }
+    }
+    let mut lines = head;
+    if first > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("  … {first} more above (↑)"),
+            theme.dim(),
+        )));
+    }
+    for block in blocks.into_iter().take(end).skip(first) {
+        lines.extend(block);
+    }
+    if end < total {
+        lines.push(Line::from(Span::styled(
+            format!("  … {} more below (↓)", total - end),
+            theme.dim(),
+        )));
+    }
+    lines.extend(tail);
+    let h = height(&lines) + 2;
+    dialog_sized(
         frame,
         area,
         format!(" {}: shown once ", m.title),
         lines,
         theme,
-        w,
+        (w, h),
+        true,
     );
 }
 
