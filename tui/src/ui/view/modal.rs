@@ -518,6 +518,13 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
                 Some(n) => lines.push(note_line(theme, n)),
                 None => lines.push(Line::from(Span::styled("Saving the report…", theme.dim()))),
             }
+            lines.push(Line::from(vec![
+                Span::styled("Next: ", theme.accent()),
+                Span::raw(format!(
+                    "send the report to Narrative security, {} (it holds no secret).",
+                    narrative_keys::incident::SECURITY_CONTACT
+                )),
+            ]));
             lines.push(Line::raw(""));
             if *editing {
                 lines.push(Line::from(vec![
