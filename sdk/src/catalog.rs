@@ -40,12 +40,43 @@ impl Group {
     /// The heading used in the documentation.
     pub fn title(self) -> &'static str {
         match self {
-            Group::CoreData => "Core data",
+            Group::CoreData => "Core Data",
             Group::Infrastructure => "Infrastructure",
             Group::Applications => "Applications",
-            Group::IdentityAndAccess => "Identity and access",
+            Group::IdentityAndAccess => "Identity & Access",
             Group::Automation => "Automation",
-            Group::SchemaAndMapping => "Schema and mapping",
+            Group::SchemaAndMapping => "Schema & Mapping",
+        }
+    }
+}
+
+/// How sure the catalog is of a resource's wire name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Evidence {
+    /// The name appears in Narrative's OpenAPI document (the whoami
+    /// `Resource` enum or its examples).
+    OpenApi,
+    /// Derived from the display name by the snake_case rule; no published
+    /// source confirms it.
+    Derived,
+}
+
+impl Evidence {
+    /// `openapi` or `derived`, for programs.
+    pub fn id(self) -> &'static str {
+        match self {
+            Evidence::OpenApi => "openapi",
+            Evidence::Derived => "derived",
+        }
+    }
+
+    /// A sentence for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Evidence::OpenApi => "the wire name appears in Narrative's OpenAPI document",
+            Evidence::Derived => {
+                "the wire name is derived from the display name; no published source confirms it, so the API may spell it differently"
+            }
         }
     }
 }
@@ -55,6 +86,8 @@ impl Group {
 pub struct CatalogEntry {
     /// snake_case name sent on the wire.
     pub wire: &'static str,
+    /// Whether that wire name is published or derived.
+    pub evidence: Evidence,
     /// The name the documentation and the web app show.
     pub display: &'static str,
     pub group: Group,
@@ -74,6 +107,11 @@ const fn row(
 ) -> CatalogEntry {
     CatalogEntry {
         wire,
+        evidence: if is_published(wire) {
+            Evidence::OpenApi
+        } else {
+            Evidence::Derived
+        },
         display,
         group,
         covers,
@@ -84,8 +122,45 @@ const fn row(
 
 use Group::*;
 
-/// The 27 resources of the contract. Six support a single access level; the
-/// reading here is the one that matches their endpoints.
+/// The catalog's wire names that appear in Narrative's OpenAPI document.
+const PUBLISHED: [&str; 12] = [
+    "datasets",
+    "data_streams",
+    "subscriptions",
+    "destinations",
+    "resources",
+    "apps",
+    "app_profiles",
+    "installations",
+    "company_info",
+    "mappings",
+    "schema_preset",
+    "attributes",
+];
+
+/// Whether `wire` is in [`PUBLISHED`] (a `const` search, for [`row`]).
+const fn is_published(wire: &str) -> bool {
+    let mut i = 0;
+    while i < PUBLISHED.len() {
+        let (a, b) = (PUBLISHED[i].as_bytes(), wire.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The 27 resources of the contract. Six are documented with a single access
+/// level, without saying which; the reading here is the one that matches
+/// their endpoints (the `read`/`write` columns), and it is guidance: the
+/// other level is allowed with a warning (see [`CatalogEntry::single_level`]).
 #[rustfmt::skip]
 pub const CATALOG: [CatalogEntry; 27] = [
     row(CoreData, "Datasets", "datasets", "dataset metadata, samples, statistics and access rules", true, true),
@@ -96,7 +171,7 @@ pub const CATALOG: [CatalogEntry; 27] = [
     row(Infrastructure, "DataPlanes", "data_planes", "data-plane settings and their encryption materials", true, true),
     row(Infrastructure, "Connections", "connections", "connections to outside systems", true, true),
     row(Infrastructure, "Destinations", "destinations", "where data gets delivered", true, true),
-    row(Infrastructure, "EncryptionMaterials", "encryption_materials", "encryption keys", false, true),
+    row(Infrastructure, "EncryptionMaterials", "encryption_materials", "encryption key management", false, true),
     row(Infrastructure, "Resources", "resources", "platform resource buckets", true, true),
     row(Applications, "Apps", "apps", "applications and their interfaces", true, true),
     row(Applications, "AppProfiles", "app_profiles", "application profiles", true, true),
@@ -114,8 +189,16 @@ pub const CATALOG: [CatalogEntry; 27] = [
     row(Automation, "ModelTraining", "model_training", "model training and inference jobs", false, true),
     row(SchemaAndMapping, "Mappings", "mappings", "Rosetta Stone schema mappings", true, true),
     row(SchemaAndMapping, "SchemaPreset", "schema_preset", "predefined schema templates", true, true),
-    row(SchemaAndMapping, "Attributes", "attributes", "Rosetta Stone normalised attributes", true, false),
+    row(SchemaAndMapping, "Attributes", "attributes", "Rosetta Stone normalised attributes", false, true),
 ];
+
+impl CatalogEntry {
+    /// Whether the documentation lists a single access level for this
+    /// resource (without saying which: the catalog's reading is guidance).
+    pub fn single_level(&self) -> bool {
+        self.read != self.write
+    }
+}
 
 /// Looks a resource up by its wire name, accepting the older hyphenated
 /// spellings (`data-planes`) too.
@@ -144,6 +227,18 @@ mod tests {
             assert!(CATALOG.iter().any(|e| e.group == g), "{g:?} empty");
         }
         assert!(CATALOG.iter().all(|e| e.read || e.write));
+        let published = CATALOG.iter().filter(|e| e.evidence == Evidence::OpenApi);
+        assert_eq!(
+            published.count(),
+            12,
+            "every published name is in the catalog"
+        );
+        assert_eq!(CATALOG.iter().filter(|e| e.single_level()).count(), 6);
+        let attributes = lookup("attributes").unwrap();
+        assert!(
+            attributes.write && !attributes.read,
+            "Write, as its endpoints suggest"
+        );
     }
 
     #[test]

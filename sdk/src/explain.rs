@@ -170,9 +170,9 @@ mod tests {
         assert_eq!(
             titles,
             [
-                "Core data",
-                "Identity and access",
-                "Schema and mapping",
+                "Core Data",
+                "Identity & Access",
+                "Schema & Mapping",
                 "Not in the catalog"
             ]
         );

@@ -85,8 +85,9 @@ impl Preset {
             Preset::ConnectorDelivery => both(&["connections", "destinations"]),
             Preset::SdkDevelopment => resources
                 .iter()
+                // Both levels even where the documentation lists one: it does
+                // not say which, so neither may be left out.
                 .flat_map(|r| [Permission::read(r.clone()), Permission::write(r.clone())])
-                .filter(Permission::is_supported)
                 .collect(),
         }
     }
@@ -142,12 +143,12 @@ mod tests {
     }
 
     #[test]
-    fn sdk_development_grants_only_supported_levels() {
+    fn sdk_development_grants_both_levels_even_on_single_level_resources() {
         let set = Preset::SdkDevelopment
             .permissions(&[Resource::new("attributes"), Resource::new("uploads")]);
         assert_eq!(
             set.to_string(),
-            "read:attributes,read:uploads,write:uploads"
+            "read:attributes,write:attributes,read:uploads,write:uploads"
         );
     }
 

@@ -196,11 +196,16 @@ pub(crate) fn check_permissions(
                 ),
             ),
             Some(entry) if !p.is_supported() => {
-                let only = if entry.read { "read" } else { "write" };
+                // Guidance, not a wall: the documentation lists one level for
+                // these without saying which.
+                let listed = if entry.read { "read" } else { "write" };
                 report.push(
                     Field::Permissions,
-                    Severity::Error,
-                    format!("`{p}`: {} supports {only} only", entry.display),
+                    Severity::Warning,
+                    format!(
+                        "`{p}`: the documentation lists one access level for {} and it reads as {listed}; the API may refuse {}",
+                        entry.display, p.access
+                    ),
                 );
             }
             Some(_) if !p.access.is_offered() => report.push(

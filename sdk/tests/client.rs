@@ -187,13 +187,10 @@ async fn invalid_requests_are_refused_before_sending() {
     let fields: Vec<Field> = builder_errors.errors().map(|p| p.field).collect();
     assert_eq!(
         fields,
-        [
-            Field::Name,
-            Field::Permissions,
-            Field::Permissions,
-            Field::Expiration
-        ]
+        [Field::Name, Field::Permissions, Field::Expiration],
+        "the unverified level of a single-level resource is a warning, not an error"
     );
+    assert_eq!(builder_errors.warnings().count(), 1);
     for (name, expected) in [
         ("x".repeat(129), "at most 128"),
         ("tab\there".to_owned(), "control character"),

@@ -938,6 +938,7 @@ fn catalog(json: bool) -> Result<u8, CliError> {
                 json!({
                     "resource": e.wire, "display_name": e.display, "group": e.group.title(),
                     "covers": e.covers, "read": e.read, "write": e.write,
+                    "evidence": e.evidence.id(), "single_level": e.single_level(),
                 })
             })
             .collect();
@@ -947,17 +948,32 @@ fn catalog(json: bool) -> Result<u8, CliError> {
     let plain = anstyle::Style::new();
     let mut table = Table::new(&["GROUP", "RESOURCE", "WIRE NAME", "READ", "WRITE", "COVERS"]);
     for e in CATALOG.iter() {
-        let yes_no = |b: bool| (if b { "yes" } else { "-" }).to_owned();
+        // The single-level reading is guidance: the other level is unverified.
+        let level = |b: bool| {
+            (match (b, e.single_level()) {
+                (true, _) => "yes",
+                (false, true) => "unverified",
+                (false, false) => "-",
+            })
+            .to_owned()
+        };
+        let wire = match e.evidence {
+            narrative_keys::catalog::Evidence::OpenApi => e.wire.to_owned(),
+            narrative_keys::catalog::Evidence::Derived => format!("{}*", e.wire),
+        };
         table.row(vec![
             (e.group.title().to_owned(), DIM),
             (e.display.to_owned(), BOLD),
-            (e.wire.to_owned(), plain),
-            (yes_no(e.read), plain),
-            (yes_no(e.write), plain),
+            (wire, plain),
+            (level(e.read), plain),
+            (level(e.write), plain),
             (e.covers.to_owned(), plain),
         ]);
     }
     print!("{}", table.render());
+    eprintln!(
+        "* derived: the wire name follows from the display name, but no published source confirms it; the API may spell it differently.\nunverified: the documentation lists one level for this resource without saying which; the other is allowed, with a warning, and the API may refuse it."
+    );
     Ok(0)
 }
 

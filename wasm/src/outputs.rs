@@ -43,7 +43,7 @@ pub struct CatalogEntry {
         type = "\"core_data\" | \"infrastructure\" | \"applications\" | \"identity_and_access\" | \"automation\" | \"schema_and_mapping\""
     )]
     pub group: &'static str,
-    /// The group's heading, e.g. `Core data`.
+    /// The group's heading, e.g. `Core Data`.
     pub group_title: &'static str,
     /// What the resource covers.
     pub covers: &'static str,

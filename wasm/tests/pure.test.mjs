@@ -12,7 +12,7 @@ test('catalog: 27 resources in six groups, wire names and levels', () => {
   assert.equal(new Set(c.map((e) => e.group)).size, 6);
   const em = c.find((e) => e.resource === 'encryption_materials');
   assert.deepEqual({ read: em.read, write: em.write, displayName: em.displayName, group: em.group }, { read: false, write: true, displayName: 'EncryptionMaterials', group: 'infrastructure' });
-  assert.equal(c[0].groupTitle, 'Core data');
+  assert.equal(c[0].groupTitle, 'Core Data');
 });
 
 test('presets: the five documented presets with wire-shape permissions', () => {
@@ -101,7 +101,7 @@ test('audit finds what a careful administrator would', () => {
 test('explain and can', () => {
   const e = nk.explain(['read:datasets', 'write:datasets', 'write:access_tokens', 'admin:uploads']);
   assert.match(e.summary, /4 permissions on 3 resources.*create further API keys/);
-  assert.deepEqual(e.sections.map((s) => s.title), ['Core data', 'Identity and access', 'Not in the catalog']);
+  assert.deepEqual(e.sections.map((s) => s.title), ['Core Data', 'Identity & Access', 'Not in the catalog']);
   assert.match(e.text, /Datasets: view, create, update and delete/);
   const key = { permissions: [{ access: 'write', resource: 'datasets' }] };
   assert.equal(nk.can(key, 'write', 'datasets'), true);
