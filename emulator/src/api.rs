@@ -180,18 +180,42 @@ pub(crate) fn key_json(key: &StoredKey) -> Value {
     })
 }
 
+/// The key id in the path. One that is not a UUID names no key, so it is a
+/// 404, the one status the document gives every call on a key for an id that
+/// does not exist (GET and DELETE document no 400).
 fn key_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
-    let Path(raw) = path.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    const FORMAT: &str = "ids are UUIDs such as 546c65d6-e589-4d3c-b1fe-7e61711cc418";
+    let Path(raw) = path.map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("The key id in the path is not valid UTF-8, so no key has it: {FORMAT}"),
+        )
+    })?;
     Uuid::parse_str(&raw).map_err(|_| {
         let shown: String = raw.chars().take(64).collect();
-        ApiError::bad_request(format!(
-            "{shown:?} is not an API key id: ids are UUIDs such as 546c65d6-e589-4d3c-b1fe-7e61711cc418"
-        ))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("{shown:?} is not an API key id, so no key has it: {FORMAT}"),
+        )
     })
 }
 
-/// Reads a JSON body: the content type must be JSON and the bytes must parse.
+/// Reads a JSON body: it must be there, within [`BODY_LIMIT`], typed as JSON,
+/// and parse.
 fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::bad_request("The request body could not be read; send it again")
+        }
+    })?;
+    // The document requires a body; a request without one cannot be parsed (400).
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "The request has no body; send a JSON object with \"Content-Type: application/json\"",
+        ));
+    }
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -206,13 +230,6 @@ fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result
             "The request body must be JSON; send \"Content-Type: application/json\"",
         ));
     }
-    let bytes = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            ApiError::bad_request("The request body could not be read; send it again")
-        }
-    })?;
     serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::bad_request(format!(
             "The request body is not valid JSON ({e}); send a JSON object"

@@ -1,8 +1,8 @@
 //! Request validation: every rejection is a 400 with a sentence saying what was
-//! wrong and what to do. Unknown JSON fields are ignored. A JSON `null` for an
-//! optional field counts as "not sent" (the contract never marks any request
-//! field nullable), so `PUT {"expires_at": null}` is an empty update and cannot
-//! remove an expiration.
+//! wrong and what to do. Unknown JSON fields are ignored. The document types
+//! every request field and marks none nullable, so a JSON `null` for `name`,
+//! `permissions` or `expires_at` is refused: a key without an expiration is
+//! asked for by leaving `expires_at` out, and no update can remove one.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
@@ -34,15 +34,47 @@ fn as_object(body: &Value) -> Result<&Map<String, Value>, ApiError> {
     })
 }
 
-/// Reads a field, treating `null` as absent.
-fn field<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    obj.get(name).filter(|v| !v.is_null())
+/// The request a field is read for: what to send instead of `null` differs.
+#[derive(Clone, Copy)]
+enum Call {
+    Create,
+    Update,
+}
+
+/// Reads a field the document types; `null` is refused, saying what to send
+/// instead.
+fn field<'a>(
+    obj: &'a Map<String, Value>,
+    name: &str,
+    call: Call,
+) -> Result<Option<&'a Value>, ApiError> {
+    match obj.get(name) {
+        Some(Value::Null) => {
+            let instead = match (name, call) {
+                ("expires_at", Call::Create) => {
+                    "leave the field out for a key that never expires, or send a date such as 2027-01-31"
+                }
+                ("expires_at", Call::Update) => {
+                    "an expiration cannot be removed; send a date such as 2027-01-31, or leave the field out to keep the current one"
+                }
+                ("name", Call::Create) => "send a string naming what the key is for",
+                ("permissions", Call::Create) => {
+                    "send an array of {\"access\", \"resource\"} objects, or leave the field out"
+                }
+                _ => "send a value, or leave the field out to keep the current one",
+            };
+            Err(ApiError::bad_request(format!(
+                "\"{name}\" is null, which the API does not accept: {instead}"
+            )))
+        }
+        other => Ok(other),
+    }
 }
 
 /// Validates a create body.
 pub fn create_request(body: &Value, now: DateTime<Utc>) -> Result<CreateRequest, ApiError> {
     let obj = as_object(body)?;
-    let name = match field(obj, "name") {
+    let name = match field(obj, "name", Call::Create)? {
         None => {
             return Err(ApiError::bad_request(
                 "The name is missing: send a \"name\" string naming what the key is for",
@@ -50,11 +82,11 @@ pub fn create_request(body: &Value, now: DateTime<Utc>) -> Result<CreateRequest,
         }
         Some(v) => name(v)?,
     };
-    let permissions = match field(obj, "permissions") {
+    let permissions = match field(obj, "permissions", Call::Create)? {
         None => Vec::new(),
         Some(v) => permissions(v)?,
     };
-    let expires_at = field(obj, "expires_at")
+    let expires_at = field(obj, "expires_at", Call::Create)?
         .map(|v| expiration(v, now))
         .transpose()?;
     Ok(CreateRequest {
@@ -68,9 +100,11 @@ pub fn create_request(body: &Value, now: DateTime<Utc>) -> Result<CreateRequest,
 pub fn update_request(body: &Value, now: DateTime<Utc>) -> Result<KeyUpdate, ApiError> {
     let obj = as_object(body)?;
     let update = KeyUpdate {
-        name: field(obj, "name").map(name).transpose()?,
-        permissions: field(obj, "permissions").map(permissions).transpose()?,
-        expires_at: field(obj, "expires_at")
+        name: field(obj, "name", Call::Update)?.map(name).transpose()?,
+        permissions: field(obj, "permissions", Call::Update)?
+            .map(permissions)
+            .transpose()?,
+        expires_at: field(obj, "expires_at", Call::Update)?
             .map(|v| expiration(v, now))
             .transpose()?,
     };
@@ -276,7 +310,29 @@ mod tests {
     #[test]
     fn empty_update() {
         assert!(update_request(&json!({}), now()).is_err());
-        assert!(update_request(&json!({"expires_at": null, "other": 1}), now()).is_err());
-        assert!(update_request(&json!({"name": "x"}), now()).is_ok());
+        assert!(update_request(&json!({"other": 1}), now()).is_err());
+        assert!(update_request(&json!({"name": "x", "other": null}), now()).is_ok());
+    }
+
+    #[test]
+    fn null_fields_are_refused_with_what_to_send_instead() {
+        let create = |body| create_request(&body, now()).unwrap_err().description;
+        let update = |body| update_request(&body, now()).unwrap_err().description;
+        let d = create(json!({"name": "k", "expires_at": null}));
+        assert!(
+            d.contains("\"expires_at\" is null") && d.contains("leave the field out"),
+            "{d}"
+        );
+        let d = update(json!({"name": "k", "expires_at": null}));
+        assert!(d.contains("cannot be removed"), "{d}");
+        let d = create(json!({"name": "k", "permissions": null}));
+        assert!(d.contains("\"permissions\" is null"), "{d}");
+        let d = create(json!({"name": null}));
+        assert!(d.contains("\"name\" is null"), "{d}");
+        let d = update(json!({"name": null, "expires_at": "2027-01-31"}));
+        assert!(d.contains("\"name\" is null"), "{d}");
+        // A null in a field the document does not name is ignored, like any
+        // unknown field.
+        assert!(create_request(&json!({"name": "k", "comment": null}), now()).is_ok());
     }
 }

@@ -478,6 +478,147 @@ async fn permissions_are_checked_independently() {
     emu.shutdown().await;
 }
 
+/// Found by the conformance run (.ci/suites/35-conformance.sh): the document
+/// gives GET and DELETE on a key no 400, only 404 for an id that names no key.
+#[tokio::test]
+async fn an_id_that_is_not_a_uuid_is_404_on_every_call_on_a_key() {
+    let emu = start().await;
+    let admin = admin(&emu);
+    let before = emu.store().list_keys().unwrap();
+    for id in [
+        "not-a-uuid",
+        "123",
+        "null,null",
+        "%C3%A6%F0%9F%94%91",
+        "%FF",
+    ] {
+        let path = format!("{TOKENS}/{id}");
+        for (method, body) in [
+            (Method::GET, None),
+            (Method::PUT, Some(json!({"name": "renamed"}))),
+            (Method::DELETE, None),
+        ] {
+            let d = send(&emu, method.clone(), &path, Some(&admin), body)
+                .await
+                .error(StatusCode::NOT_FOUND);
+            assert!(
+                d.contains("UUID") && d.contains("no key"),
+                "{method} {id}: {d}"
+            );
+        }
+    }
+    // Credentials are still checked first.
+    send(&emu, Method::GET, &format!("{TOKENS}/123"), None, None)
+        .await
+        .error(StatusCode::UNAUTHORIZED);
+    assert_eq!(emu.store().list_keys().unwrap(), before);
+    emu.shutdown().await;
+}
+
+/// Found by the conformance run: the document requires a body on create and
+/// update, and its answer to a request that cannot be parsed is 400.
+#[tokio::test]
+async fn a_missing_body_is_400() {
+    let emu = start().await;
+    let admin = admin(&emu);
+    let id = emu
+        .store()
+        .insert_key("k", &[("read", "datasets")], None)
+        .unwrap()
+        .0;
+    let http = reqwest::Client::new();
+    for (method, path) in [
+        (Method::POST, TOKENS.to_owned()),
+        (Method::PUT, format!("{TOKENS}/{id}")),
+    ] {
+        for content_type in [None, Some("application/json"), Some("text/plain")] {
+            for body in ["", " \r\n"] {
+                let mut req = http
+                    .request(method.clone(), format!("{}{path}", emu.url()))
+                    .bearer_auth(&admin)
+                    .body(body);
+                if let Some(t) = content_type {
+                    req = req.header("content-type", t);
+                }
+                let r = Reply::read(req.send().await.unwrap()).await;
+                let d = r.error(StatusCode::BAD_REQUEST);
+                assert!(
+                    d.contains("no body"),
+                    "{method} {content_type:?} {body:?}: {d}"
+                );
+            }
+        }
+    }
+    assert_eq!(emu.store().count().unwrap(), 2);
+    emu.shutdown().await;
+}
+
+/// Found by the conformance run: the document types `expires_at` (and every
+/// other request field) as a string or array, never null. An absent field is
+/// how to ask for no expiration on create; no update can remove one.
+#[tokio::test]
+async fn null_fields_are_400_on_create_and_update() {
+    let emu = start().await;
+    let admin = admin(&emu);
+    let perms = json!([{"access": "read", "resource": "datasets"}]);
+    let d = create(
+        &emu,
+        &admin,
+        json!({"name": "k", "permissions": perms, "expires_at": null}),
+    )
+    .await
+    .error(StatusCode::BAD_REQUEST);
+    assert!(d.contains("\"expires_at\" is null"), "{d}");
+    assert!(d.contains("leave the field out"), "{d}");
+    for body in [
+        json!({"name": null, "permissions": perms}),
+        json!({"name": "k", "permissions": null}),
+    ] {
+        let d = create(&emu, &admin, body.clone())
+            .await
+            .error(StatusCode::BAD_REQUEST);
+        assert!(d.contains("is null"), "{body}: {d}");
+    }
+    assert_eq!(emu.store().count().unwrap(), 1, "nothing was created");
+
+    // Leaving the field out is how to ask for no expiration.
+    let r = create(&emu, &admin, json!({"name": "k", "permissions": perms})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let created = r.json();
+    assert!(created["expires_at"].is_null());
+    let path = format!("{TOKENS}/{}", created["id"].as_str().unwrap());
+    let with_expiry = send(
+        &emu,
+        Method::PUT,
+        &path,
+        Some(&admin),
+        Some(json!({"expires_at": "2099-01-31"})),
+    )
+    .await;
+    assert_eq!(with_expiry.status, 200);
+
+    for body in [
+        json!({"expires_at": null}),
+        json!({"name": "renamed", "expires_at": null}),
+        json!({"name": null}),
+        json!({"permissions": null, "name": "renamed"}),
+    ] {
+        let d = send(&emu, Method::PUT, &path, Some(&admin), Some(body.clone()))
+            .await
+            .error(StatusCode::BAD_REQUEST);
+        assert!(d.contains("is null"), "{body}: {d}");
+        if body.get("expires_at").is_some() {
+            assert!(d.contains("cannot be removed"), "{d}");
+        }
+    }
+    let got = send(&emu, Method::GET, &path, Some(&admin), None)
+        .await
+        .json();
+    assert_eq!(got["record"]["name"], "k", "no rejected update applied");
+    assert_eq!(got["record"]["expires_at"], "2099-01-31T00:00:00Z");
+    emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_key_may_revoke_itself() {
     let emu = start().await;
@@ -620,25 +761,6 @@ async fn every_error_is_json() {
     send(&emu, Method::POST, "/whoami", Some(&admin), None)
         .await
         .error(StatusCode::METHOD_NOT_ALLOWED);
-    let d = send(
-        &emu,
-        Method::GET,
-        &format!("{TOKENS}/not-a-uuid"),
-        Some(&admin),
-        None,
-    )
-    .await
-    .error(StatusCode::BAD_REQUEST);
-    assert!(d.contains("UUID"), "{d}");
-    send(
-        &emu,
-        Method::DELETE,
-        &format!("{TOKENS}/123"),
-        Some(&admin),
-        None,
-    )
-    .await
-    .error(StatusCode::BAD_REQUEST);
 
     // Body over 64 KiB.
     let big = json!({"name": "x", "pad": "a".repeat(70 * 1024)});
@@ -651,7 +773,18 @@ async fn every_error_is_json() {
     assert!(raw.contains("content-type: application/json"), "{raw}");
     assert!(raw.contains("\"error_description\""), "{raw}");
 
-    // Missing and wrong content type.
+    // Too large is found before the content type is looked at.
+    let r = reqwest::Client::new()
+        .post(format!("{}{TOKENS}", emu.url()))
+        .bearer_auth(&admin)
+        .header("content-type", "text/plain")
+        .body("x".repeat(70 * 1024))
+        .send()
+        .await
+        .unwrap();
+    Reply::read(r).await.error(StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A body with a missing or wrong content type.
     let body = "{\"name\": \"x\"}";
     post_raw(&emu, &admin, None, body)
         .await

@@ -135,6 +135,11 @@ mod tests {
             let body = serde_json::to_value(CreateRequest::from(key)).unwrap();
             contract::assert_valid(&doc, "request", &body);
         }
+        // No expiration is asked for by leaving the field out: the document
+        // types it as a string, so `null` would not match.
+        let never = serde_json::to_value(CreateRequest::from(&keys[0])).unwrap();
+        assert_eq!(keys[0].expiration(), Expiration::Never);
+        assert!(never.get("expires_at").is_none(), "{never}");
         let updates = [
             KeyUpdate::new().name("x"),
             KeyUpdate::new().permissions(odd),
