@@ -20,6 +20,9 @@ impl Column {
     }
 }
 
+/// Whether the catalog's reading lists this level for the resource. The
+/// other level of a single-level resource is unverified: reachable and
+/// settable, drawn as such, and warned about by validation.
 pub fn supports(entry: &CatalogEntry, col: Column) -> bool {
     match col {
         Column::Read => entry.read,
@@ -94,22 +97,8 @@ impl Matrix {
             .unwrap_or(0)
     }
 
-    fn fix_column(&mut self) {
-        let entry = self.entry();
-        if !supports(entry, self.col) {
-            self.col = if entry.read {
-                Column::Read
-            } else {
-                Column::Write
-            };
-        }
-    }
-
     pub fn toggle(&mut self) -> bool {
         let entry = self.entry();
-        if !supports(entry, self.col) {
-            return false;
-        }
         let p = Permission::new(self.col.level(), entry.wire);
         if !self.perms.remove(&p) {
             self.perms.insert(p);
@@ -140,15 +129,11 @@ impl Matrix {
             KeyCode::Home | KeyCode::Char('g') => self.row = go(0),
             KeyCode::End | KeyCode::Char('G') => self.row = go(last),
             KeyCode::Left | KeyCode::Char('h') => {
-                if self.entry().read {
-                    self.col = Column::Read;
-                }
+                self.col = Column::Read;
                 return MatrixMsg::Moved;
             }
             KeyCode::Right | KeyCode::Char('l') => {
-                if self.entry().write {
-                    self.col = Column::Write;
-                }
+                self.col = Column::Write;
                 return MatrixMsg::Moved;
             }
             KeyCode::Char(' ') | KeyCode::Char('x') => {
@@ -160,7 +145,6 @@ impl Matrix {
             }
             _ => return MatrixMsg::Ignored,
         }
-        self.fix_column();
         MatrixMsg::Moved
     }
 }
@@ -175,7 +159,7 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_cells_cannot_be_reached_or_set() {
+    fn unverified_cells_can_be_reached_and_set() {
         let mut m = Matrix::new(PermissionSet::new());
         let em = CATALOG
             .iter()
@@ -184,10 +168,14 @@ mod tests {
         while m.row != em {
             m.handle_key(key(KeyCode::Down));
         }
-        assert_eq!(m.col, Column::Write, "write only: the cursor moves over");
-        m.handle_key(key(KeyCode::Left));
-        assert_eq!(m.col, Column::Write);
+        assert_eq!(m.col, Column::Read, "the column stays where it was");
         m.handle_key(key(KeyCode::Char(' ')));
-        assert_eq!(m.perms.to_string(), "write:encryption_materials");
+        assert_eq!(m.perms.to_string(), "read:encryption_materials");
+        m.handle_key(key(KeyCode::Right));
+        m.handle_key(key(KeyCode::Char(' ')));
+        assert_eq!(
+            m.perms.to_string(),
+            "read:encryption_materials,write:encryption_materials"
+        );
     }
 }

@@ -203,17 +203,21 @@ fn permissions_step(
                     entry.display
                 ))];
                 for col in [Column::Read, Column::Write] {
-                    let text = if !matrix::supports(entry, col) {
-                        "   ·   ".to_owned()
-                    } else if form.matrix.is_set(*i, col) {
-                        "  [x]  ".to_owned()
+                    // `?`: a level the documentation does not confirm.
+                    let mark = if matrix::supports(entry, col) {
+                        ' '
                     } else {
-                        "  [ ]  ".to_owned()
+                        '?'
                     };
-                    let style = if !matrix::supports(entry, col) {
-                        theme.dim()
-                    } else if here && on_matrix && form.matrix.col == col {
+                    let text = if form.matrix.is_set(*i, col) {
+                        format!("  [x]{mark} ")
+                    } else {
+                        format!("  [ ]{mark} ")
+                    };
+                    let style = if here && on_matrix && form.matrix.col == col {
                         theme.selected()
+                    } else if !matrix::supports(entry, col) {
+                        theme.dim()
                     } else {
                         Style::new()
                     };
@@ -226,8 +230,8 @@ fn permissions_step(
     frame.render_widget(Paragraph::new(rows), grid);
     let entry = form.matrix.entry();
     let only = match (entry.read, entry.write) {
-        (true, false) => " (read only)",
-        (false, true) => " (write only)",
+        (true, false) => " (documented: read; write? unverified)",
+        (false, true) => " (documented: write; read? unverified)",
         _ => "",
     };
     frame.render_widget(
