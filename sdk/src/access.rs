@@ -69,21 +69,7 @@ impl AccessLevel {
         let Self::Other(typed) = self else {
             return None;
         };
-        let typed = typed.to_lowercase();
-        if typed.chars().count() > 16 {
-            return None;
-        }
-        [Self::Read, Self::Write]
-            .into_iter()
-            .map(|level| {
-                (
-                    crate::resource::edit_distance(&typed, level.as_wire()),
-                    level,
-                )
-            })
-            .filter(|(d, _)| *d <= 2)
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, level)| level)
+        crate::resource::closest(typed, &["read", "write"], 2, false).map(Self::from_wire)
     }
 
     /// Levels the OpenAPI document enumerates; anything else is unknown to it.

@@ -27,7 +27,14 @@ pub struct Section {
 impl Explanation {
     /// As plain text: the summary, then each group with indented lines.
     pub fn to_text(&self) -> String {
-        self.lines().collect::<Vec<_>>().join("\n")
+        let mut out = self.summary.clone();
+        for s in &self.sections {
+            out.push_str(&format!("\n{}:", s.title));
+            for line in &s.lines {
+                out.push_str(&format!("\n  - {line}"));
+            }
+        }
+        out
     }
 
     /// The lines of [`Explanation::to_text`], one at a time: a program that

@@ -26,7 +26,7 @@ pub mod environment;
 pub mod error;
 pub mod expiration;
 pub mod instant;
-mod json_path;
+pub mod json_path;
 pub mod key;
 mod order;
 pub mod permission;

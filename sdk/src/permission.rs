@@ -66,40 +66,43 @@ impl Permission {
         // `datasets:read`: the resource written first.
         let level_last = AccessLevel::from_input(self.resource.as_wire());
         if level_last.is_offered() && !self.access.is_offered() {
-            let first = self.access.as_wire();
-            let meant = crate::catalog::lookup(&first.to_ascii_lowercase())
-                .or_else(|| crate::resource::nearest(first));
-            if let Some(entry) = meant {
+            if let Some(wire) = crate::resource::nearest(self.access.as_wire()) {
                 return Err(miss(
                     "the resource comes first; a permission is written access:resource".to_owned(),
-                    Some(Permission::new(level_last, entry.wire)),
+                    Some(Permission::new(level_last, wire)),
                 ));
             }
         }
-        let mut reasons = Vec::new();
+        let mut reason = String::new();
         let level = match &self.access {
             AccessLevel::Read | AccessLevel::Write => Some(self.access.clone()),
             AccessLevel::Other(level) => {
-                reasons.push(format!(
-                    "unknown access level `{level}` (use read or write)"
-                ));
+                reason = format!("unknown access level `{level}` (use read or write)");
                 self.access.suggestion()
             }
             wire_only => {
-                reasons.push(format!(
-                    "`{wire_only}` is a level the API keeps on existing keys but the product does not offer (use read or write)"
-                ));
+                reason = format!(
+                    "`{wire_only}` is a level the product does not offer (use read or write)"
+                );
                 None
             }
         };
         let resource = if self.resource.is_known() {
             Some(self.resource.clone())
         } else {
-            reasons.push(format!("unknown resource `{}`", self.resource));
+            if !reason.is_empty() {
+                reason.push_str(" and ");
+            }
+            reason.push_str("unknown resource `");
+            reason.push_str(self.resource.as_wire());
+            reason.push('`');
             self.resource.suggestion()
         };
-        let suggestion = level.zip(resource).map(|(l, r)| Permission::new(l, r));
-        Err(miss(reasons.join(" and "), suggestion))
+        let suggestion = match (level, resource) {
+            (Some(access), Some(resource)) => Some(Permission { access, resource }),
+            _ => None,
+        };
+        Err(miss(reason, suggestion))
     }
 
     /// `false` when the catalog knows the resource and says it has no such level.
@@ -111,8 +114,7 @@ impl Permission {
 /// Why a permission someone typed is not one the catalog offers: a resource
 /// it does not list, or a level other than read and write. See
 /// [`Permission::check_known`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{reason}{}", .suggestion.as_ref().map(|s| format!("; did you mean {s}?")).unwrap_or_default())]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotInCatalog {
     /// The permission as typed.
     pub permission: Permission,
@@ -121,6 +123,19 @@ pub struct NotInCatalog {
     /// The catalog permission it was most likely meant to be.
     pub suggestion: Option<Permission>,
 }
+
+impl fmt::Display for NotInCatalog {
+    /// `unknown resource `dataset`; did you mean read:datasets?`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)?;
+        match &self.suggestion {
+            Some(s) => write!(f, "; did you mean {s}?"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for NotInCatalog {}
 
 /// Why a compact permission could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

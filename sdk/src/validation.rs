@@ -129,9 +129,23 @@ pub(crate) fn check_name(report: &mut ValidationReport, name: &str) {
     }
 }
 
-/// Said after a typed permission the catalog does not know.
-const UNKNOWN_HINT: &str =
+/// Said after a typed permission the catalog does not know. A surface with
+/// its own name for the opt-in (`--allow-unknown`, `allowUnknown: true`) may
+/// put that name in its place.
+pub const UNKNOWN_HINT: &str =
     "to send a permission the catalog does not know, allow unknown permissions";
+
+/// Among `candidates`, the one `typed` was most likely meant to be: the same
+/// letters but for case, `-`, `_` and spaces (`expires_at` for `expiresAt`),
+/// the start of one (`expires`), or a typo or two away (`expiresAtt`). `None`
+/// when nothing is close. For names a program chose, such as option names.
+pub fn did_you_mean<'a>(
+    typed: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    crate::resource::closest(typed, &candidates, 2, true)
+}
 
 /// An error for each permission the catalog does not know (a resource it
 /// does not list, a level other than read and write), with the likeliest
@@ -255,4 +269,31 @@ pub fn check_key_id(id: &str) -> Result<(), ValidationReport> {
         format!("`{shown}` is not a key id: ids are UUIDs such as 546c65d6-e589-4d3c-b1fe-7e61711cc418 (see `list`)"),
     );
     Err(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_the_option_meant() {
+        let options = [
+            "name",
+            "permissions",
+            "preset",
+            "resources",
+            "expiresAt",
+            "allowUnknown",
+        ];
+        let meant = |typed: &str| did_you_mean(typed, options);
+        assert_eq!(meant("expires"), Some("expiresAt"));
+        assert_eq!(meant("expires_at"), Some("expiresAt"));
+        assert_eq!(meant("expiresat"), Some("expiresAt"));
+        assert_eq!(meant("permisions"), Some("permissions"));
+        assert_eq!(meant("allow_unknown"), Some("allowUnknown"));
+        assert_eq!(meant("premissions"), Some("permissions"));
+        assert_eq!(meant("colour"), None);
+        assert_eq!(meant(""), None);
+        assert_eq!(meant(&"x".repeat(1000)), None);
+    }
 }

@@ -144,9 +144,19 @@ export declare class NarrativeKeys {
   /** Every key these credentials can see. */
   listKeys(): Promise<ApiKey[]>;
   getKey(id: string): Promise<ApiKey>;
-  /** Validates, then creates a key. The secret is returned now and never again. Retried only on 429 (the server did nothing). */
+  /**
+   * Validates, then creates a key. The secret is returned now and never again. Retried only on 429 (the server did nothing).
+   * Without `expiresAt` the key expires in 90 days; `expiresAt: 'never'` makes one that does not.
+   * A permission the catalog does not know is refused as a typo, with a suggestion
+   * (`read:dataset` → `read:datasets`), unless `allowUnknown: true`. An option the
+   * call does not have (`expires`) is refused by name. Nothing is sent when either happens.
+   */
   createKey(input: raw.NewKeyInput): Promise<CreatedKey>;
-  /** Changes the name, the permissions (replaced whole) or the expiration. */
+  /**
+   * Changes the name, the permissions (replaced whole) or the expiration. Permissions the
+   * key already holds are kept as they are, known to the catalog or not; an added one the
+   * catalog does not know needs `allowUnknown: true`.
+   */
   updateKey(id: string, changes: raw.KeyChanges): Promise<ApiKey>;
   /** Revokes a key: it stops working at once. */
   revokeKey(id: string): Promise<void>;
@@ -180,9 +190,9 @@ export declare function presetPermissions(name: raw.PresetName, resources?: stri
 export declare function parsePermission(text: string): raw.Permission;
 /** Reads a list separated by commas or spaces: `read:datasets, write:data_streams` (sorted, deduplicated). */
 export declare function parsePermissions(text: string): raw.Permission[];
-/** The `expires_at` an expiration input means: an ISO-8601 string, a bare date, or `null` for never. */
-export declare function parseExpiration(input: raw.ExpirationInput, options?: { now?: raw.DateInput }): string | null;
-/** Every problem of a new key at once (errors and warnings); never throws for a bad field. */
+/** The `expires_at` an expiration input means: an ISO-8601 string, a bare date, or `null` for `'never'` (or `null`). */
+export declare function parseExpiration(input: raw.ExpirationInput | null, options?: { now?: raw.DateInput }): string | null;
+/** Every problem of a new key at once (errors and warnings); never throws for a bad field value (it does for an option of the wrong type or name). */
 export declare function validateNewKey(input: raw.NewKeyInput, options?: { now?: raw.DateInput }): ValidationReport;
 /** Where a key stands against a clock. */
 export declare function keyStatus(key: raw.KeyInput, options?: raw.StatusOptions): raw.KeyStatus;

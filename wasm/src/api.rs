@@ -19,7 +19,7 @@ use crate::runtime::spawn;
 type Out = Result<String, ErrorInfo>;
 
 fn client(options: &str) -> Result<Client, ErrorInfo> {
-    let options: ClientOptions = from_json(options, "the client options")?;
+    let options: ClientOptions = from_json(options, "new NarrativeKeys")?;
     let mut builder = Client::builder().api_key(options.api_key.unwrap_or_default());
     if let Some(env) = options.environment {
         let env: Environment = env
@@ -95,7 +95,7 @@ fn build_new_key(input: &NewKeyInput, now: DateTime<Utc>) -> Result<sdk::NewKey,
 
 #[wasm_bindgen(js_name = createKey)]
 pub fn create_key(options: &str, input: &str) -> u32 {
-    let input: Result<NewKeyInput, ErrorInfo> = from_json(input, "the new key");
+    let input: Result<NewKeyInput, ErrorInfo> = from_json(input, "createKey");
     task(options, |c| async move {
         let key = build_new_key(&input?, Utc::now())?;
         to_json(&CreatedKey::from(&c.create_key(&key).await?))
@@ -104,7 +104,7 @@ pub fn create_key(options: &str, input: &str) -> u32 {
 
 #[wasm_bindgen(js_name = updateKey)]
 pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
-    let changes: Result<KeyChanges, ErrorInfo> = from_json(changes, "the changes");
+    let changes: Result<KeyChanges, ErrorInfo> = from_json(changes, "updateKey");
     task(options, |c| async move {
         let changes = changes?;
         let mut update = sdk::KeyUpdate::new();
@@ -112,7 +112,15 @@ pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
             update = update.name(name);
         }
         if let Some(perms) = &changes.permissions {
-            update = update.permissions(permission_set(perms)?);
+            let set = permission_set(perms)?;
+            if changes.allow_unknown != Some(true) && set.iter().any(|p| p.check_known().is_err()) {
+                // The set is whole: only permissions the key does not hold
+                // yet are typed ones. Its own are kept, known or not.
+                let held = c.get_key(&id).await?.permissions;
+                let added: Vec<sdk::Permission> = set.difference(&held).cloned().collect();
+                check_typed(&added, false)?;
+            }
+            update = update.permissions(set);
         }
         if let Some(at) = changes.expires_at.as_deref() {
             update = update.expires(expiration(Some(at), "expiresAt", Utc::now())?);
@@ -136,7 +144,7 @@ fn concurrency(n: Option<u32>) -> usize {
 #[wasm_bindgen(js_name = revokeKeys)]
 pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
     let args: Result<(Vec<String>, RevokeOptions), ErrorInfo> =
-        from_json(ids, "the ids").and_then(|ids| Ok((ids, from_json(revoke, "the options")?)));
+        from_json(ids, "revokeKeys").and_then(|ids| Ok((ids, from_json(revoke, "revokeKeys")?)));
     task(options, |c| async move {
         let (ids, revoke) = args?;
         let opts = sdk::RevokeManyOptions {
@@ -169,7 +177,7 @@ pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
 
 #[wasm_bindgen(js_name = rotateKey)]
 pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
-    let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "the rotate options");
+    let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "rotateKey");
     task(options, |c| async move {
         let rotate = rotate?;
         let expiration = rotate
@@ -221,8 +229,7 @@ fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
 #[wasm_bindgen]
 pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
     let args: Result<(IncidentSelection, IncidentOptions), ErrorInfo> =
-        from_json(selection, "the selection")
-            .and_then(|s| Ok((s, from_json(incident, "the incident options")?)));
+        from_json(selection, "incident").and_then(|s| Ok((s, from_json(incident, "incident")?)));
     task(options, |c| async move {
         let (selection, incident) = args?;
         let now = Utc::now();
@@ -232,6 +239,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
             .flatten()
             .map(PermissionInput::parse)
             .collect::<Result<Vec<_>, _>>()?;
+        check_typed(&holding, selection.allow_unknown.unwrap_or(false))?;
         let sel = sdk::incident::Selection {
             ids: selection.ids.unwrap_or_default(),
             name_matches: selection.name_matches,
@@ -329,7 +337,8 @@ pub fn presets() -> String {
 #[wasm_bindgen(js_name = presetPermissions)]
 pub fn preset_permissions(args: &str) -> String {
     envelope((|| {
-        let (name, resources): (String, Option<Vec<String>>) = from_json(args, "the preset")?;
+        let (name, resources): (String, Option<Vec<String>>) =
+            from_json(args, "presetPermissions")?;
         let resources: Vec<Resource> = resources
             .unwrap_or_default()
             .iter()
@@ -361,7 +370,7 @@ pub fn parse_permissions(text: &str) -> String {
 #[wasm_bindgen(js_name = parseExpiration)]
 pub fn parse_expiration(args: &str) -> String {
     envelope((|| {
-        let (text, now): (Option<String>, Option<String>) = from_json(args, "the expiration")?;
+        let (text, now): (Option<String>, Option<String>) = from_json(args, "parseExpiration")?;
         let now = now_or(now.as_deref())?;
         to_json(&expiration(text.as_deref(), "expiration", now)?.to_wire())
     })())
@@ -371,7 +380,7 @@ pub fn parse_expiration(args: &str) -> String {
 #[wasm_bindgen(js_name = validateNewKey)]
 pub fn validate_new_key(args: &str) -> String {
     envelope((|| {
-        let (input, now): (NewKeyInput, Option<String>) = from_json(args, "the new key")?;
+        let (input, now): (NewKeyInput, Option<String>) = from_json(args, "validateNewKey")?;
         let now = now_or(now.as_deref())?;
         let (_, problems) = input.check(now);
         let valid = !problems.iter().any(|p| p.severity == sdk::Severity::Error);
@@ -383,7 +392,7 @@ pub fn validate_new_key(args: &str) -> String {
 #[wasm_bindgen(js_name = keyStatus)]
 pub fn key_status(args: &str) -> String {
     envelope((|| {
-        let (key, options): (KeyInput, Option<StatusOptions>) = from_json(args, "the key")?;
+        let (key, options): (KeyInput, Option<StatusOptions>) = from_json(args, "keyStatus")?;
         let options = options.unwrap_or_default();
         let key = key.to_sdk()?;
         let now = now_or(options.now.as_deref())?;
@@ -395,7 +404,7 @@ pub fn key_status(args: &str) -> String {
 #[wasm_bindgen]
 pub fn audit(args: &str) -> String {
     envelope((|| {
-        let (keys, options): (Vec<KeyInput>, Option<AuditOptions>) = from_json(args, "the keys")?;
+        let (keys, options): (Vec<KeyInput>, Option<AuditOptions>) = from_json(args, "audit")?;
         let options = options.unwrap_or_default();
         let keys = keys
             .iter()
@@ -419,7 +428,7 @@ pub fn audit(args: &str) -> String {
 #[wasm_bindgen]
 pub fn explain(permissions: &str) -> String {
     envelope((|| {
-        let list: Vec<PermissionInput> = from_json(permissions, "the permissions")?;
+        let list: Vec<PermissionInput> = from_json(permissions, "explain")?;
         let explanation = sdk::explain(&permission_set(&list)?);
         to_json(&Explanation {
             summary: &explanation.summary,
@@ -433,7 +442,7 @@ pub fn explain(permissions: &str) -> String {
 #[wasm_bindgen]
 pub fn can(args: &str) -> String {
     envelope((|| {
-        let (key, access, resource): (KeyInput, String, String) = from_json(args, "the key")?;
+        let (key, access, resource): (KeyInput, String, String) = from_json(args, "can")?;
         let key = key.to_sdk()?;
         to_json(&sdk::can(
             &key,

@@ -20,9 +20,10 @@ export type PermissionInput = Permission | `${string}:${string}`;
 /**
  * When a new key stops working: a span from now (`"30d"`, `"12w"`, `"36h"`, `"1y"`),
  * a date (`"2027-01-31"`, midnight UTC), an ISO-8601 instant, a `Date`,
- * or `null` / `"never"` for no expiration (allowed, but reported as a warning).
+ * or `"never"` for no expiration (allowed, but reported as a warning).
+ * Left out, a new key expires in 90 days.
  */
-export type ExpirationInput = string | Date | null;
+export type ExpirationInput = string | Date;
 /** The use-case presets of Narrative's documentation. */
 export type PresetName = "read-only-analytics" | "data-ingestion" | "workflow-automation" | "connector-delivery" | "sdk-development";
 "#;
@@ -43,15 +44,102 @@ pub fn millis(name: &str, ms: f64, zero_ok: bool) -> Result<std::time::Duration,
 }
 
 /// Reads an argument the wrapper encoded with `JSON.stringify`; a value of
-/// the wrong shape is `invalid_input`, naming what was wrong but not the value.
+/// the wrong shape, or an option the call does not have, is `invalid_input`
+/// in a sentence about the field (see [`decode_error`]).
 pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, ErrorInfo> {
     // from_slice, as the SDK decodes responses: one reader type, one copy of serde_json's code.
-    // The message never repeats a value: a misplaced API key or header
-    // value would otherwise come back in the error.
-    serde_json::from_slice(json.as_bytes()).map_err(|e| {
-        let message = narrative_keys::error::without_values(&e.to_string());
-        ErrorInfo::invalid(format!("{what} is not valid: {message}"))
-    })
+    serde_json::from_slice(json.as_bytes())
+        .map_err(|e| ErrorInfo::invalid(decode_error(json, &e, what)))
+}
+
+/// A sentence for a serde error: the option that does not exist (with the
+/// one most likely meant), the field that is missing, or the field of the
+/// wrong type and what it takes. Never a value: a misplaced API key or header
+/// value would otherwise come back in the error.
+pub fn decode_error(json: &str, e: &serde_json::Error, what: &str) -> String {
+    let message = e.to_string();
+    // serde's words, then the names in backticks: "unknown field `expires`,
+    // expected one of `name`, `permissions`, ..." or "missing field `name`".
+    let mut parts = message.split('`');
+    let words = parts.next().unwrap_or_default();
+    let name = parts.next().unwrap_or_default();
+    // A name the caller wrote is shown only when it is short and printable.
+    let name = if (1..=64).contains(&name.len()) && !name.contains(char::is_control) {
+        name
+    } else {
+        "…"
+    };
+    let mut out = format!("{what}: `");
+    if words == "unknown field " {
+        out.push_str(name);
+        out.push_str("` is not an option");
+        // The options: names the package chose.
+        let options = parts.skip(1).step_by(2);
+        match sdk::validation::did_you_mean(name, options.clone()) {
+            Some(meant) => {
+                out.push_str("; did you mean `");
+                out.push_str(meant);
+                out.push_str("`?");
+            }
+            None => {
+                out.push_str(" (the options are");
+                for (i, option) in options.enumerate() {
+                    out.push_str(if i == 0 { " " } else { ", " });
+                    out.push_str(option);
+                }
+                out.push(')');
+            }
+        }
+        return out;
+    }
+    if words == "missing field " {
+        out.push_str(name);
+        out.push_str("` is required");
+        return out;
+    }
+    let path = narrative_keys::json_path::of_error(json.as_bytes(), e);
+    // The option at the top of the argument (`[0].permissions[2]` → `permissions`).
+    let start = path
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(path.len());
+    let field = path[start..].split(['.', '[']).next().unwrap_or_default();
+    if field.is_empty() {
+        return format!("{what}: an argument has the wrong type");
+    }
+    out.push_str(field);
+    out.push_str("` must be ");
+    out.push_str(takes(field));
+    out
+}
+
+/// What an option takes, in words.
+fn takes(field: &str) -> &'static str {
+    const TAKES: [(&str, &str); 8] = [
+        (
+            "expiresAt replacementExpiresAt",
+            "an ISO date, a Date, a span such as '90d', or 'never'",
+        ),
+        ("now", "an ISO date or a Date"),
+        (
+            "permissions holding",
+            "an array of 'read:datasets' or { access, resource }",
+        ),
+        ("resources ids statuses", "an array of strings"),
+        ("allowUnknown keepOld dryRun replace", "true or false"),
+        (
+            "concurrency retries timeoutMs soonDays farFutureDays broadShare",
+            "a number",
+        ),
+        ("headers", "an object of strings"),
+        (
+            "name preset nameMatches note apiKey environment id",
+            "a string",
+        ),
+    ];
+    TAKES
+        .iter()
+        .find(|(names, _)| names.split(' ').any(|n| n == field))
+        .map_or("of another type", |(_, takes)| takes)
 }
 
 /// An instant from an ISO-8601 string (a bare date is midnight UTC).
@@ -77,6 +165,8 @@ pub fn now_or(now: Option<&str>) -> Result<DateTime<Utc>, ErrorInfo> {
 
 /// An expiration: absent or `null` is never; otherwise any text
 /// `Expiration::parse` reads (`30d`, `2027-01-31`, an instant, `never`).
+/// (A new key's `expiresAt` is read by [`NewKeyInput::check`]: absent is the
+/// default lifetime there.)
 pub fn expiration(
     value: Option<&str>,
     what: &str,
@@ -128,11 +218,25 @@ pub fn permission_set(list: &[PermissionInput]) -> Result<sdk::PermissionSet, Er
     list.iter().map(PermissionInput::parse).collect()
 }
 
+/// `invalid_input` for typed permissions the catalog does not know, unless
+/// `allow_unknown`.
+pub fn check_typed(permissions: &[sdk::Permission], allow_unknown: bool) -> Result<(), ErrorInfo> {
+    let report = sdk::validation::check_typed(permissions);
+    if allow_unknown || !report.has_errors() {
+        return Ok(());
+    }
+    Err(ErrorInfo::from_report(&report))
+}
+
+/// `Some(None)` for an explicit `null`, `None` for a field left out.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
 /// The client's options, as the JavaScript object holds them. No `Debug`:
 /// they hold the API key.
 #[derive(Clone, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ClientOptions {
     /// Your API key. In Node it defaults to `NARRATIVE_API_KEY`. Never embed one in a web page's source.
     #[tsify(optional)]
@@ -192,7 +296,7 @@ pub fn preset(name: &str) -> Result<sdk::Preset, ErrorInfo> {
 
 /// A new key: a name, permissions (listed, from a preset, or both), and an expiration.
 #[derive(Debug, Clone, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewKeyInput {
     /// What the key is for; 1 to 128 printable characters.
     pub name: String,
@@ -207,11 +311,17 @@ pub struct NewKeyInput {
     #[serde(default)]
     #[tsify(optional)]
     pub resources: Option<Vec<String>>,
-    /// Omit it, or pass `null`, for a key that never expires: allowed, but
-    /// reported as a warning. Every key should expire (90 days is common).
-    #[serde(default)]
+    /// Omit it for the default: the key expires in 90 days. `'never'` for a
+    /// key that never expires: allowed, but reported as a warning.
+    #[serde(default, deserialize_with = "present")]
     #[tsify(optional, type = "ExpirationInput")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<Option<String>>,
+    /// Send permissions the catalog does not know (a resource the platform
+    /// added since, a wire-only level such as `admin`) as written, with a
+    /// warning. Without it they are refused as typos, with a suggestion.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub allow_unknown: Option<bool>,
 }
 
 impl NewKeyInput {
@@ -219,7 +329,8 @@ impl NewKeyInput {
     /// permission or expiration) and those the SDK's validation finds.
     pub fn check(&self, now: DateTime<Utc>) -> (Option<sdk::NewKey>, Vec<sdk::Problem>) {
         let mut problems = Vec::new();
-        let mut builder = sdk::NewKey::builder(self.name.clone());
+        let mut builder = sdk::NewKey::builder(self.name.clone())
+            .allow_unknown(self.allow_unknown.unwrap_or(false));
         for p in self.permissions.iter().flatten() {
             match p.parse() {
                 Ok(p) => builder = builder.permission(p),
@@ -239,27 +350,36 @@ impl NewKeyInput {
             Some(Err(e)) => problems.extend(e.problems.unwrap_or_default()),
             None => {}
         }
-        match expiration(self.expires_at.as_deref(), "expiresAt", now) {
-            Ok(e) => builder = builder.expires(e),
-            Err(e) => problems.extend(e.problems.unwrap_or_default()),
+        match &self.expires_at {
+            // Left out: the SDK's default lifetime.
+            None => {}
+            Some(None) => problems.push(sdk::Problem {
+                field: sdk::Field::Expiration,
+                severity: sdk::Severity::Error,
+                message: "expiresAt: null is not an expiration: pass 'never' for none, \
+                          or leave expiresAt out for 90 days"
+                    .to_owned(),
+            }),
+            Some(Some(text)) => match expiration(Some(text), "expiresAt", now) {
+                Ok(e) => builder = builder.expires(e),
+                Err(e) => problems.extend(e.problems.unwrap_or_default()),
+            },
         }
-        match builder.build_at(now) {
+        let (key, found) = match builder.build_at(now) {
             Ok(key) => {
-                problems.extend(key.warnings().problems.iter().cloned());
-                (Some(key), problems)
+                let warnings = key.warnings().problems.clone();
+                (Some(key), warnings)
             }
-            Err(report) => {
-                problems.extend(report.problems);
-                (None, problems)
-            }
-        }
+            Err(report) => (None, report.problems),
+        };
+        problems.extend(found);
+        (key, problems)
     }
 }
 
 /// A change to a key; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct KeyChanges {
     #[tsify(optional)]
     pub name: Option<String>,
@@ -269,11 +389,14 @@ pub struct KeyChanges {
     /// A new expiration (the API cannot remove one).
     #[tsify(optional, type = "string | Date")]
     pub expires_at: Option<String>,
+    /// Add permissions the catalog does not know; those the key already
+    /// holds are kept without it.
+    #[tsify(optional)]
+    pub allow_unknown: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct StatusOptions {
     /// The clock to judge against (default: now).
     #[tsify(optional, type = "DateInput")]
@@ -284,8 +407,7 @@ pub struct StatusOptions {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct AuditOptions {
     #[tsify(optional, type = "DateInput")]
     pub now: Option<String>,
@@ -301,8 +423,7 @@ pub struct AuditOptions {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RevokeOptions {
     /// Requests in flight at once (default 8).
     #[tsify(optional)]
@@ -326,8 +447,7 @@ fn revoke_deadline(name: &str, ms: Option<f64>) -> Result<std::time::Duration, E
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RotateOptions {
     /// The successor's expiration (default 90 days from now).
     #[tsify(optional, type = "string | Date")]
@@ -343,8 +463,7 @@ pub struct RotateOptions {
 /// Which keys an incident affects: the listed ids, plus every key matching
 /// all the filters given (if any).
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct IncidentSelection {
     #[tsify(optional)]
     pub ids: Option<Vec<String>>,
@@ -357,11 +476,14 @@ pub struct IncidentSelection {
     /// Keys in any of these states.
     #[tsify(optional)]
     pub statuses: Option<Vec<KeyStatus>>,
+    /// Match `holding` permissions the catalog does not know instead of
+    /// refusing them as typos.
+    #[tsify(optional)]
+    pub allow_unknown: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct IncidentOptions {
     /// Only plan: revoke nothing (default false).
     #[tsify(optional)]

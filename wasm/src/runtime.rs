@@ -68,12 +68,19 @@ impl Wake for TaskWaker {
 
 /// Queues a future; the wrapper polls it first, then on every wake.
 pub fn spawn(future: impl Future<Output = String> + 'static) -> u32 {
+    queue(Box::pin(future))
+}
+
+/// The part of [`spawn`] that does not depend on the future's type: one copy,
+/// not one per export.
+#[inline(never)]
+fn queue(future: TaskFuture) -> u32 {
     let id = NEXT_ID.with(|n| {
         let id = n.get();
         n.set(id.wrapping_add(1).max(1));
         id
     });
-    TASKS.with(|t| t.borrow_mut().push((id, Box::pin(future))));
+    TASKS.with(|t| t.borrow_mut().push((id, future)));
     id
 }
 

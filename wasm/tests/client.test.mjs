@@ -50,13 +50,90 @@ test('the whole key lifecycle', async () => {
 });
 
 test('createKey accepts a Date, explicit permissions and no expiration', async () => {
-  const never = await admin.createKey({ name: 'forever', permissions: ['read:datasets'], expiresAt: null });
+  const never = await admin.createKey({ name: 'forever', permissions: ['read:datasets'], expiresAt: 'never' });
   assert.equal(never.key.expiresAt, null);
   const dated = await admin.createKey({ name: 'dated', permissions: [{ access: 'read', resource: 'queries' }], expiresAt: new Date('2099-01-01T00:00:00Z') });
   assert.equal(dated.key.expiresAt, '2099-01-01T00:00:00Z');
   const sdk = await admin.createKey({ name: 'app', preset: 'sdk-development', resources: ['apps', 'attributes'], expiresAt: '2099-01-31' });
   assert.deepEqual(sdk.key.permissions.map((p) => `${p.access}:${p.resource}`), ['read:apps', 'write:apps', 'read:attributes']);
   await admin.revokeKeys([never.key.id, dated.key.id, sdk.key.id]);
+});
+
+test('createKey without expiresAt makes a key that expires in 90 days; never only when asked', async () => {
+  const before = Date.now();
+  const plain = await admin.createKey({ name: 'default lifetime', permissions: ['read:views'] });
+  const days = (Date.parse(plain.key.expiresAt) - before) / 86_400_000;
+  assert.ok(Math.abs(days - 90) < 0.01, `expires in ${days} days`);
+  assert.equal(nk.keyStatus(plain.key), 'active');
+  // An explicit null is refused rather than read as "never": nothing is sent.
+  const count = (await admin.listKeys()).length;
+  await assert.rejects(
+    admin.createKey({ name: 'null', permissions: ['read:views'], expiresAt: null }),
+    (e) => e.code === 'invalid_input' && /'never'/.test(e.message) && e.problems[0].field === 'expiration',
+  );
+  assert.equal((await admin.listKeys()).length, count);
+  await admin.revokeKey(plain.key.id);
+});
+
+test('createKey refuses an unknown option by name, with the one meant, and sends nothing', async () => {
+  const count = (await admin.listKeys()).length;
+  await assert.rejects(
+    admin.createKey({ name: 'typo', permissions: ['read:views'], expires: 'never' }),
+    (e) => {
+      assert.ok(nk.isNarrativeKeysError(e, 'invalid_input'), `${e.code}: ${e.message}`);
+      assert.equal(e.message, 'createKey: `expires` is not an option; did you mean `expiresAt`?');
+      return true;
+    },
+  );
+  await assert.rejects(
+    admin.createKey({ name: 'typo', permissions: ['read:views'], colour: 'blue' }),
+    (e) => e.code === 'invalid_input' && e.message === 'createKey: `colour` is not an option (the options are name, permissions, preset, resources, expiresAt, allowUnknown)',
+  );
+  await assert.rejects(admin.updateKey(uuid(), { nmae: 'x' }), (e) => e.code === 'invalid_input' && /updateKey: `nmae` is not an option; did you mean `name`\?/.test(e.message));
+  await assert.rejects(admin.rotateKey(uuid(), { keep_old: true }), (e) => /did you mean `keepOld`\?/.test(e.message));
+  assert.throws(() => new nk.NarrativeKeys({ apiKey: 'k', apikey: 'k' }), (e) => e.code === 'invalid_input' && /`apikey` is not an option; did you mean `apiKey`\?/.test(e.message));
+  assert.equal((await admin.listKeys()).length, count, 'nothing was created');
+});
+
+test('a typed permission outside the catalog is refused with a suggestion, unless allowUnknown', async () => {
+  const count = (await admin.listKeys()).length;
+  for (const [permissions, says] of [
+    [['read:dataset'], /`read:dataset`: unknown resource `dataset`; did you mean read:datasets\?/],
+    [['datasets:read'], /did you mean read:datasets\?/],
+    [[{ access: 'raed', resource: 'views' }], /did you mean read:views\?/],
+    [['read:uploads'], /unknown resource `uploads`/],
+  ]) {
+    await assert.rejects(admin.createKey({ name: 'typo', permissions }), (e) => {
+      assert.equal(e.code, 'invalid_input', e.message);
+      assert.match(e.message, says);
+      assert.equal(e.problems[0].field, 'permissions');
+      assert.match(e.problems[0].message, /allow unknown permissions/);
+      return true;
+    });
+  }
+  await assert.rejects(admin.createKey({ name: 'typo', preset: 'sdk-development', resources: ['dataset'] }), /did you mean read:datasets\?/);
+  assert.equal((await admin.listKeys()).length, count, 'nothing was sent');
+
+  // Allowed on purpose: sent as written, and its own unknown permissions
+  // survive an update of its name or of its permissions.
+  const odd = (await admin.createKey({ name: 'newer', permissions: ['read:uploads', 'admin:datasets', 'read:views'], allowUnknown: true })).key;
+  assert.deepEqual(odd.permissions.map((p) => `${p.access}:${p.resource}`), ['admin:datasets', 'read:uploads', 'read:views']);
+  const renamed = await admin.updateKey(odd.id, { name: 'renamed' });
+  assert.deepEqual(renamed.permissions, odd.permissions);
+  const grown = await admin.updateKey(odd.id, { permissions: [...odd.permissions, 'write:views'] });
+  assert.equal(grown.permissions.length, 4);
+  await assert.rejects(
+    admin.updateKey(odd.id, { permissions: [...grown.permissions, 'write:dataset'] }),
+    (e) => e.code === 'invalid_input' && /did you mean write:datasets\?/.test(e.message) && !/uploads/.test(e.message),
+  );
+  assert.deepEqual((await admin.getKey(odd.id)).permissions, grown.permissions, 'nothing was changed');
+  const more = await admin.updateKey(odd.id, { permissions: [...grown.permissions, 'write:uploads'], allowUnknown: true });
+  assert.equal(more.permissions.length, 5);
+
+  await assert.rejects(admin.incident({ holding: ['read:dataset'] }, { dryRun: true }), (e) => e.code === 'invalid_input' && /`read:dataset`: unknown resource `dataset`; did you mean read:datasets\?/.test(e.message));
+  const plan = await admin.incident({ holding: ['admin:datasets'], allowUnknown: true }, { dryRun: true });
+  assert.deepEqual(plan.plan.keys.map((k) => k.key.id), [odd.id]);
+  await admin.revokeKey(odd.id);
 });
 
 test('whoami', async () => {
@@ -85,7 +162,7 @@ test('revokeKeys: bounded concurrency, already-gone keys, failures reported per 
 });
 
 test('rotateKey: successor first, then the old key goes (or stays with keepOld)', async () => {
-  const old = (await admin.createKey({ name: 'svc', permissions: ['read:datasets', 'admin:uploads'], expiresAt: '10d' })).key;
+  const old = (await admin.createKey({ name: 'svc', permissions: ['read:datasets', 'admin:uploads'], expiresAt: '10d', allowUnknown: true })).key;
   const r = await admin.rotateKey(old.id, { expiresAt: '60d' });
   assert.equal(r.oldKey, 'revoked');
   assert.equal(r.complete, true);

@@ -62,14 +62,19 @@ test('validateNewKey: every problem at once, with field and severity', () => {
   }, { now: NOW });
   assert.equal(r.valid, false);
   const errors = r.problems.filter((p) => p.severity === 'error');
-  assert.deepEqual(errors.map((p) => p.field).sort(), ['expiration', 'name', 'name', 'permissions', 'permissions', 'permissions']);
-  assert.ok(r.problems.some((p) => p.severity === 'warning' && /uploads/.test(p.message)));
+  assert.deepEqual(errors.map((p) => p.field).sort(), ['expiration', 'name', 'name', 'permissions', 'permissions', 'permissions', 'permissions']);
+  assert.ok(errors.some((p) => /`read:uploads`: unknown resource `uploads`/.test(p.message)));
+  const allowed = nk.validateNewKey({ name: 'ci', permissions: ['read:uploads'], allowUnknown: true }, { now: NOW });
+  assert.equal(allowed.valid, true);
+  assert.ok(allowed.problems.some((p) => p.severity === 'warning' && /uploads/.test(p.message)));
+  // Left out, the expiration is the default 90 days: nothing to warn about.
   const ok = nk.validateNewKey({ name: 'ci', preset: 'data-ingestion' });
-  assert.equal(ok.valid, true);
-  assert.deepEqual(ok.problems.map((p) => [p.field, p.severity]), [['expiration', 'warning']]);
+  assert.deepEqual(ok, { valid: true, problems: [] });
+  const never = nk.validateNewKey({ name: 'ci', preset: 'data-ingestion', expiresAt: 'never' });
+  assert.deepEqual(never.problems.map((p) => [p.field, p.severity]), [['expiration', 'warning']]);
   const dated = nk.validateNewKey({ name: 'ci', permissions: ['read:datasets'], expiresAt: new Date(Date.now() + 86_400_000) });
   assert.deepEqual(dated, { valid: true, problems: [] });
-  assert.equal(nk.validateNewKey({ name: '', permissions: [] }).problems.length, 3);
+  assert.equal(nk.validateNewKey({ name: '', permissions: [] }).problems.length, 2, 'the name and the permissions');
 });
 
 test('keyStatus against a clock, with soonDays', () => {
@@ -107,6 +112,32 @@ test('explain and can', () => {
   assert.equal(nk.can(key, 'write', 'datasets'), true);
   assert.equal(nk.can(key, 'read', 'datasets'), false, 'write does not imply read');
   assert.equal(nk.can(key, 'WRITE', 'DataSets'), true);
+});
+
+test('an option of the wrong type is a sentence about the field, never a value', () => {
+  const secret = 'sk_live_do_not_echo_me';
+  for (const [call, says] of [
+    [() => nk.validateNewKey({ name: 'ci', permissions: ['read:views'], expiresAt: 5 }), "validateNewKey: `expiresAt` must be an ISO date, a Date, a span such as '90d', or 'never'"],
+    [() => nk.validateNewKey({ name: secret.length, permissions: ['read:views'] }), 'validateNewKey: `name` must be a string'],
+    [() => nk.validateNewKey({ name: 'ci', permissions: 'read:views' }), "validateNewKey: `permissions` must be an array of 'read:datasets' or { access, resource }"],
+    [() => nk.validateNewKey({ name: 'ci', permissions: [secret.length] }), "validateNewKey: `permissions` must be an array of 'read:datasets' or { access, resource }"],
+    [() => nk.validateNewKey({ name: 'ci', allowUnknown: 'yes' }), 'validateNewKey: `allowUnknown` must be true or false'],
+    [() => nk.validateNewKey({ permissions: ['read:views'] }), 'validateNewKey: `name` is required'],
+    [() => nk.keyStatus({ permissions: [] }, { soonDays: secret }), 'keyStatus: `soonDays` must be a number'],
+    [() => nk.keyStatus({ permissions: [] }, { soon_days: 3 }), 'keyStatus: `soon_days` is not an option; did you mean `soonDays`?'],
+    [() => new nk.NarrativeKeys({ apiKey: 'k', timeoutMs: secret }), 'new NarrativeKeys: `timeoutMs` must be a number'],
+    [() => new nk.NarrativeKeys({ apiKey: 'k', headers: secret }), 'new NarrativeKeys: `headers` must be an object of strings'],
+  ]) {
+    assert.throws(call, (e) => {
+      assert.ok(nk.isNarrativeKeysError(e, 'invalid_input'), `${e.code}: ${e.message}`);
+      assert.equal(e.message, says);
+      assert.ok(!e.message.includes(secret) && !e.message.includes('22'), 'no value repeated');
+      assert.doesNotMatch(e.message, /line \d|column|invalid type|untagged|struct/, 'no serde internals');
+      return true;
+    });
+  }
+  // A name too long to be an option's is not repeated either.
+  assert.throws(() => nk.keyStatus({ permissions: [] }, { [secret.repeat(4)]: 1 }), (e) => e.code === 'invalid_input' && !e.message.includes(secret) && /is not an option/.test(e.message));
 });
 
 test('bad arguments are NarrativeKeysError, never a string', () => {

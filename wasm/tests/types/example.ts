@@ -41,10 +41,15 @@ export async function everything(apiKey: string): Promise<void> {
 
   const created: CreatedKey = await nk.createKey({ name: 'ci', preset: 'data-ingestion', expiresAt: '30d' });
   await nk.createKey({ name: 'dated', permissions: ['read:datasets', { access: 'write', resource: 'views' }], expiresAt: new Date() });
-  await nk.createKey({ name: 'forever', permissions: ['read:datasets'], expiresAt: null });
+  await nk.createKey({ name: 'forever', permissions: ['read:datasets'], expiresAt: 'never' });
+  await nk.createKey({ name: 'default 90 days', permissions: ['read:uploads'], allowUnknown: true });
+  // @ts-expect-error: `expires` is not an option (the package refuses it at run time too).
+  await nk.createKey({ name: 'typo', permissions: ['read:datasets'], expires: '30d' });
+  // @ts-expect-error: null is not an expiration; 'never' is.
+  await nk.createKey({ name: 'null', permissions: ['read:datasets'], expiresAt: null });
   const secret: string = created.secret;
   const one: ApiKey = await nk.getKey(created.key.id);
-  const updated: ApiKey = await nk.updateKey(one.id, { name: 'renamed', permissions: ['read:datasets'], expiresAt: new Date(Date.now() + 86_400_000) });
+  const updated: ApiKey = await nk.updateKey(one.id, { name: 'renamed', permissions: ['read:datasets'], expiresAt: new Date(Date.now() + 86_400_000), allowUnknown: false });
   const gone: void = await nk.revokeKey(updated.id);
   const report: RevokeReport = await nk.revokeKeys([one.id], { concurrency: 4 });
   for (const o of report.outcomes) {
@@ -53,7 +58,7 @@ export async function everything(apiKey: string): Promise<void> {
   const rotation: Rotation = await nk.rotateKey(one.id, { expiresAt: '90d', name: 'next', keepOld: false });
   const newSecret: string = rotation.new.secret;
   if (rotation.oldKey === 'revoke_failed') console.log(rotation.error?.message);
-  const incident: IncidentResult = await nk.incident({ ids: [one.id], nameMatches: 'ci-*', holding: ['write:datasets'], statuses: ['expired', 'active'] }, { dryRun: true, replace: true, concurrency: 2, replacementExpiresAt: '14d', note: 'leak' });
+  const incident: IncidentResult = await nk.incident({ ids: [one.id], nameMatches: 'ci-*', holding: ['write:datasets'], statuses: ['expired', 'active'], allowUnknown: false }, { dryRun: true, replace: true, concurrency: 2, replacementExpiresAt: '14d', note: 'leak' });
   const md: string = incident.report ? incident.report.markdown : incident.plan.markdown;
   const who: Whoami = await nk.whoami();
   const company: string | null = who.currentCompanyScope?.name ?? null;
