@@ -115,6 +115,12 @@ mod tests {
         let keys = [
             NewKey::builder("a")
                 .preset(Preset::DataIngestion, &[])
+                .expires(Expiration::Never)
+                .build_at(now)
+                .unwrap(),
+            // The default: 90 days.
+            NewKey::builder("d")
+                .preset(Preset::DataIngestion, &[])
                 .build_at(now)
                 .unwrap(),
             NewKey::builder("b")
