@@ -129,10 +129,8 @@ pub(crate) fn check_name(report: &mut ValidationReport, name: &str) {
     }
 }
 
-/// Said after a typed permission the catalog does not know. A surface with
-/// its own name for the opt-in (`--allow-unknown`, `allowUnknown: true`) may
-/// put that name in its place.
-pub const UNKNOWN_HINT: &str =
+/// Said after a typed permission the catalog does not know.
+const UNKNOWN_HINT: &str =
     "to send a permission the catalog does not know, allow unknown permissions";
 
 /// Among `candidates`, the one `typed` was most likely meant to be: the same

@@ -325,7 +325,10 @@ fn requested_permissions(args: &CreateArgs) -> Result<PermissionSet, CliError> {
 
 async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
     let permissions = requested_permissions(&args)?;
-    let expiration = parse_expiration(args.expires.as_deref().unwrap_or("90d"), now)?;
+    let expiration = match args.expires.as_deref() {
+        Some(text) => parse_expiration(text, now)?,
+        None => Expiration::default_at(now),
+    };
     let new = NewKey::builder(&args.name)
         .permissions(permissions.iter().cloned())
         .allow_unknown(args.allow_unknown)
