@@ -82,11 +82,15 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
     /// Refused before sending: a new secret could not be delivered where it
-    /// was to go (a file that exists, a missing directory, a link).
+    /// was to go (a file that exists, a missing directory, a link). Native
+    /// only: in the browser secrets always go to the caller.
+    #[cfg(not(target_arch = "wasm32"))]
     #[error("{0}")]
     Output(crate::deliver::DeliveryError),
     /// A key was created but its secret could not be delivered; it was
     /// revoked again (or, if that failed too, must be revoked by hand).
+    /// Native only, as `Output`.
+    #[cfg(not(target_arch = "wasm32"))]
     #[error("{0}")]
     Undelivered(Box<crate::deliver::Undelivered>),
 }
@@ -116,7 +120,9 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) | Error::BadRequest(_) | Error::Config(_) => "invalid_input",
+            #[cfg(not(target_arch = "wasm32"))]
             Error::Output(_) => "invalid_output",
+            #[cfg(not(target_arch = "wasm32"))]
             Error::Undelivered(_) => "undelivered",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",

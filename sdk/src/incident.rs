@@ -303,21 +303,22 @@ pub async fn execute(
 /// recorded as a `replace` failure, and no further replacement is attempted
 /// (the same target would fail again): [`resume`] makes them once the
 /// target is fixed.
-pub async fn execute_delivering(
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn execute_delivering<S: SecretSink + ?Sized>(
     client: &Client,
     plan: &IncidentPlan,
     options: &IncidentOptions,
-    sink: &mut dyn SecretSink,
+    sink: &mut S,
 ) -> Result<IncidentOutcome, Error> {
-    sink.check().map_err(Error::Output)?;
+    sink.check().map_err(crate::deliver::output_error)?;
     Ok(run(client, plan, options, sink).await)
 }
 
-async fn run(
+async fn run<S: SecretSink + ?Sized>(
     client: &Client,
     plan: &IncidentPlan,
     options: &IncidentOptions,
-    sink: &mut dyn SecretSink,
+    sink: &mut S,
 ) -> IncidentOutcome {
     let started_at = Utc::now();
     let ids: Vec<String> = plan.keys.iter().map(|p| p.key.id.clone()).collect();
@@ -426,19 +427,30 @@ pub async fn resume(
     report: &IncidentReport,
     options: &ResumeOptions,
 ) -> Result<IncidentOutcome, Error> {
-    resume_delivering(client, report, options, &mut ToCaller).await
+    resume_with(client, report, options, &mut ToCaller).await
 }
 
 /// As [`resume`], delivering each replacement's secret to `sink` (checked
 /// before anything is sent) before the next is made, as
 /// [`execute_delivering`] does.
-pub async fn resume_delivering(
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn resume_delivering<S: SecretSink + ?Sized>(
     client: &Client,
     report: &IncidentReport,
     options: &ResumeOptions,
-    sink: &mut dyn SecretSink,
+    sink: &mut S,
 ) -> Result<IncidentOutcome, Error> {
-    sink.check().map_err(Error::Output)?;
+    sink.check().map_err(crate::deliver::output_error)?;
+    resume_with(client, report, options, sink).await
+}
+
+/// The resume itself, `sink` already checked.
+async fn resume_with<S: SecretSink + ?Sized>(
+    client: &Client,
+    report: &IncidentReport,
+    options: &ResumeOptions,
+    sink: &mut S,
+) -> Result<IncidentOutcome, Error> {
     if !options.environment.is_empty()
         && !report.environment.is_empty()
         && options.environment != report.environment
@@ -578,13 +590,13 @@ impl IncidentReport {
     /// failure. The new key's secret goes to `secrets`, never into the
     /// report. Once a delivery has failed (`halted`), no further replacement
     /// is made: each is recorded as a `replace` failure for a resume.
-    async fn replace(
+    async fn replace<S: SecretSink + ?Sized>(
         &mut self,
         client: &Client,
         old: &ReportedKey,
         expiration: Expiration,
         secrets: &mut Vec<(String, CreatedKey)>,
-        sink: &mut dyn SecretSink,
+        sink: &mut S,
         halted: &mut Option<String>,
     ) {
         if let Some(why) = halted {

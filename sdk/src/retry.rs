@@ -73,7 +73,9 @@ pub(crate) fn parse_retry_after(
 /// A duration as the command line writes it: `500ms`, `30s`, `2m`, `1h`,
 /// or `1500ms` when it is not a whole number of seconds.
 pub fn duration_text(d: Duration) -> String {
-    let ms = d.as_millis();
+    // u64, not the u128 `as_millis` gives: formatting u128 costs the npm
+    // package 1 KB, and 2^64 ms is 584 million years.
+    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
     if ms == 0 {
         "0s".to_owned()
     } else if ms % 1000 != 0 {

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::client::Client;
-use crate::deliver::{SecretSink, ToCaller, deliver_or_revoke};
+use crate::deliver::{SecretSink, ToCaller, deliver_or_revoke, undelivered_error};
 use crate::error::{Error, Result};
 use crate::expiration::Expiration;
 use crate::key::{ApiKey, CreatedKey, NewKey};
@@ -71,7 +71,7 @@ pub async fn rotate_at(
     options: &RotateOptions,
     now: DateTime<Utc>,
 ) -> Result<Rotation> {
-    rotate_delivering(client, id, options, &mut ToCaller, now).await
+    rotate_with(client, id, options, &mut ToCaller, now).await
 }
 
 /// Rotates the key `id`, delivering the new secret to `sink` before the old
@@ -81,14 +81,26 @@ pub async fn rotate_at(
 /// delivery fails once the successor exists, the successor is revoked again,
 /// the old key keeps working, and the error is [`Error::Undelivered`]
 /// (naming both keys). Otherwise as [`rotate`].
-pub async fn rotate_delivering(
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn rotate_delivering<S: SecretSink + ?Sized>(
     client: &Client,
     id: &str,
     options: &RotateOptions,
-    sink: &mut dyn SecretSink,
+    sink: &mut S,
     now: DateTime<Utc>,
 ) -> Result<Rotation> {
-    sink.check().map_err(Error::Output)?;
+    sink.check().map_err(crate::deliver::output_error)?;
+    rotate_with(client, id, options, sink, now).await
+}
+
+/// The rotation itself, `sink` already checked.
+async fn rotate_with<S: SecretSink + ?Sized>(
+    client: &Client,
+    id: &str,
+    options: &RotateOptions,
+    sink: &mut S,
+    now: DateTime<Utc>,
+) -> Result<Rotation> {
     let old = client.get_key(id).await?;
     let name = options.name.clone().unwrap_or_else(|| old.name.clone());
     let new = create_like(client, &old.permissions, &name, options.expiration, now).await?;
@@ -96,7 +108,7 @@ pub async fn rotate_delivering(
         Ok(new) => new,
         Err(mut undelivered) => {
             undelivered.kept = Some(old);
-            return Err(Error::Undelivered(Box::new(undelivered)));
+            return Err(undelivered_error(undelivered));
         }
     };
     let old_key = if options.keep_old {
@@ -120,25 +132,27 @@ pub async fn clone_key(
     name: &str,
     expiration: Option<Expiration>,
 ) -> Result<CreatedKey> {
-    clone_key_delivering(client, id, name, expiration, &mut ToCaller).await
+    let source = client.get_key(id).await?;
+    create_like(client, &source.permissions, name, expiration, Utc::now()).await
 }
 
 /// Creates a new key named `name` with the permissions of key `id` and
 /// delivers its secret to `sink` (checked first); a key whose secret could
 /// not be delivered is revoked again ([`Error::Undelivered`]).
-pub async fn clone_key_delivering(
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn clone_key_delivering<S: SecretSink + ?Sized>(
     client: &Client,
     id: &str,
     name: &str,
     expiration: Option<Expiration>,
-    sink: &mut dyn SecretSink,
+    sink: &mut S,
 ) -> Result<CreatedKey> {
-    sink.check().map_err(Error::Output)?;
+    sink.check().map_err(crate::deliver::output_error)?;
     let source = client.get_key(id).await?;
     let created = create_like(client, &source.permissions, name, expiration, Utc::now()).await?;
     deliver_or_revoke(client, created, None, sink)
         .await
-        .map_err(|u| Error::Undelivered(Box::new(u)))
+        .map_err(undelivered_error)
 }
 
 /// A new key with these permissions, carried over exactly, unknown resources

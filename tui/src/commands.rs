@@ -307,15 +307,16 @@ fn requested_permissions(args: &CreateArgs) -> Result<PermissionSet, CliError> {
             sdk_resources.push(resource);
             continue;
         }
+        // An access level given is exactly what is granted: `read:views`
+        // never becomes write too.
         let p = parse_permission("--grant", grant, args.allow_unknown)?;
-        sdk_resources.push(p.resource.clone());
         set.insert(p);
     }
     if sdk && sdk_resources.is_empty() {
         return Err(CliError::usage(
-            "--preset sdk-development needs the resources your application uses",
+            "--preset sdk-development needs the resources your application uses, by name",
         )
-        .hint("add them with --grant, e.g. --grant datasets --grant data_streams"));
+        .hint("add them with --grant, e.g. --grant datasets --grant data_streams (a --grant with an access level, such as read:views, grants just that)"));
     }
     for preset in presets {
         set.extend(preset.permissions(&sdk_resources).iter().cloned());
@@ -697,13 +698,21 @@ fn incident_target(args: &IncidentArgs) -> Result<Target, CliError> {
             OutputKind::New
         };
         narrative_keys::deliver::check_output(path, &kind).map_err(|e| {
-            let e = if args.force {
-                e
-            } else {
+            // Only a regular file may be replaced, and only with --force.
+            let e = if !args.force && e.message.starts_with("already exists") {
                 e.hint("choose a new file for the report, or add --force to replace it")
+            } else {
+                e
             };
             CliError::from(narrative_keys::Error::Output(e))
         })?;
+        if args.secrets_out.as_deref() == Some(path.as_path()) {
+            return Err(CliError::usage(format!(
+                "--report and --secrets-out both name {}; nothing was sent",
+                path.display()
+            ))
+            .hint("give the report and the secrets a file each"));
+        }
     }
     let mut target = Target::many(
         args.secrets_out.as_deref(),

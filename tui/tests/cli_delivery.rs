@@ -287,8 +287,7 @@ async fn secret_to_hands_the_secret_over_on_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let got = dir.path().join("got");
     let cmd = format!(
-        "cat > '{}'; printf '\\n%s' \"$NARRATIVE_KEY_REPLACES\" >> '{}'",
-        got.display(),
+        "cat > '{0}'; printf '\\n%s\\n' \"$NARRATIVE_KEY_REPLACES\" >> '{0}'; env | grep -c '^NARRATIVE_API_KEY=' >> '{0}' || true",
         got.display()
     );
     let out = run(&emu, &["rotate", &old, "--secret-to", &cmd, "--json"]).await;
@@ -298,8 +297,14 @@ async fn secret_to_hands_the_secret_over_on_stdin() {
     assert_eq!(v["secret_command"], cmd);
     assert!(v.get("secret").is_none(), "the secret is not printed: {v}");
     let text = std::fs::read_to_string(&got).unwrap();
-    let (secret, replaces) = text.split_once('\n').unwrap();
+    let (secret, rest) = text.split_once('\n').unwrap();
+    let (replaces, credential_seen) = rest.split_once('\n').unwrap();
     assert_eq!(replaces.trim(), old);
+    assert_eq!(
+        credential_seen.trim(),
+        "0",
+        "the caller's API key is not in the command's environment"
+    );
     assert!(emu.store().secret_present(secret).unwrap());
     assert!(emu.store().get(old.parse().unwrap()).unwrap().is_none());
 }

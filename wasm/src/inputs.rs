@@ -37,10 +37,13 @@ pub fn millis(name: &str, ms: f64, zero_ok: bool) -> Result<std::time::Duration,
         "more than zero"
     };
     let bad = || ErrorInfo::invalid(format!("{name} must be a number of milliseconds, {least}"));
-    if ms == 0.0 && !zero_ok {
+    // Not `Duration::try_from_secs_f64`, whose float arithmetic costs the
+    // package more than this check.
+    if !ms.is_finite() || ms < 0.0 || (ms == 0.0 && !zero_ok) {
         return Err(bad());
     }
-    std::time::Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| bad())
+    // A float-to-integer cast saturates: more than 584 million years is that.
+    Ok(std::time::Duration::from_millis(ms.ceil() as u64))
 }
 
 /// Reads an argument the wrapper encoded with `JSON.stringify`; a value of

@@ -68,6 +68,9 @@ impl SecretSink for SecretCommand {
             .env("NARRATIVE_KEY_NAME", &item.key.name)
             .env("NARRATIVE_KEY_ENV_NAME", item.env_name())
             .env_remove("NARRATIVE_KEY_REPLACES")
+            // The caller's own credential is not the command's business.
+            .env_remove("NARRATIVE_API_KEY")
+            .env_remove("NARRATIVE_API_TOKEN")
             .stdin(Stdio::piped())
             .stdout(std::io::stderr())
             .stderr(Stdio::inherit());
@@ -77,7 +80,7 @@ impl SecretSink for SecretCommand {
         let mut child = cmd
             .spawn()
             .map_err(|e| self.error(format!("could not start it: {e}")))?;
-        // A command that exits without reading its input is judged by its status.
+        // Written, and the pipe closed, before waiting: a failed write is a failed delivery.
         let written = child
             .stdin
             .take()
@@ -94,10 +97,13 @@ impl SecretSink for SecretCommand {
                 .error(how)
                 .hint("fix the command (it gets the secret on its standard input) and run again"));
         }
+        // Exit status 0 without having taken the secret is no delivery.
         if let Some(Err(e)) = written {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(self.error(format!("could not pass it the secret: {e}")));
-            }
+            return Err(self
+                .error(format!(
+                    "did not take the secret on its standard input ({e})"
+                ))
+                .hint("the command must read the secret from its standard input"));
         }
         Ok(())
     }

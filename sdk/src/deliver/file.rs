@@ -33,7 +33,9 @@ const MAX_SECRET_FILE: u64 = 16 * 1024;
 pub fn check_output(path: &Path, kind: &OutputKind) -> Result<bool, DeliveryError> {
     let shown = path.display().to_string();
     let refuse = |message: String, hint: &str| DeliveryError::new(&shown, message).hint(hint);
-    if path.as_os_str().is_empty() || path.file_name().is_none() {
+    // `dir/` names a directory even when `dir` does not exist yet.
+    let ends_in_slash = path.as_os_str().as_encoded_bytes().ends_with(b"/");
+    if path.as_os_str().is_empty() || path.file_name().is_none() || ends_in_slash {
         return Err(refuse(
             "is not a file name".into(),
             "give the path of a file, e.g. ./key.env",

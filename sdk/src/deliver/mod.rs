@@ -9,7 +9,7 @@
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::key::{ApiKey, CreatedKey, NewKey};
+use crate::key::{ApiKey, CreatedKey};
 use crate::secret::Secret;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -58,10 +58,12 @@ pub trait SecretSink: Send {
 pub struct ToCaller;
 
 impl SecretSink for ToCaller {
+    #[inline]
     fn check(&mut self) -> Result<(), DeliveryError> {
         Ok(())
     }
 
+    #[inline]
     fn deliver(&mut self, _: &NewSecret<'_>) -> Result<(), DeliveryError> {
         Ok(())
     }
@@ -138,26 +140,48 @@ impl std::fmt::Display for Undelivered {
 }
 
 /// Creates `new` and delivers its secret to `sink`, which is checked first.
+/// Native only, as every function that takes a sink: in the browser the
+/// workflows hand secrets to the caller.
 /// If delivery fails the key is revoked again and the error is
 /// [`Error::Undelivered`]; the secret is then dropped (and zeroed).
-pub async fn create_delivered(
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn create_delivered<S: SecretSink + ?Sized>(
     client: &Client,
-    new: &NewKey,
-    sink: &mut dyn SecretSink,
+    new: &crate::key::NewKey,
+    sink: &mut S,
 ) -> Result<CreatedKey> {
-    sink.check().map_err(Error::Output)?;
+    sink.check().map_err(output_error)?;
     let created = client.create_key(new).await?;
     deliver_or_revoke(client, created, None, sink)
         .await
-        .map_err(|u| Error::Undelivered(Box::new(u)))
+        .map_err(undelivered_error)
+}
+
+/// [`Error::Output`]. In the browser, where the workflows deliver to the
+/// caller ([`ToCaller`], never refused) and the variant does not exist to
+/// keep the package small, the sentence as a configuration error.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn output_error(e: DeliveryError) -> Error {
+    Error::Output(e)
+}
+
+/// [`Error::Undelivered`]. In the browser, where that variant does not
+/// exist and [`deliver_or_revoke`] cannot fail, the sentence as a
+/// configuration error (the code is compiled away).
+pub(crate) fn undelivered_error(u: Undelivered) -> Error {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Error::Undelivered(Box::new(u));
+    #[cfg(target_arch = "wasm32")]
+    return Error::Config(u.error.message);
 }
 
 /// Delivers `created`'s secret, or revokes the key again when that fails.
-pub(crate) async fn deliver_or_revoke(
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) async fn deliver_or_revoke<S: SecretSink + ?Sized>(
     client: &Client,
     created: CreatedKey,
     replaces: Option<&str>,
-    sink: &mut dyn SecretSink,
+    sink: &mut S,
 ) -> std::result::Result<CreatedKey, Undelivered> {
     let item = NewSecret {
         key: &created.key,
@@ -180,6 +204,19 @@ pub(crate) async fn deliver_or_revoke(
             })
         }
     }
+}
+
+/// In the browser the only sink the workflows get is [`ToCaller`] (every
+/// function that takes a sink is native only), which takes every secret: the
+/// package carries no delivery-failure code.
+#[cfg(target_arch = "wasm32")]
+pub(crate) async fn deliver_or_revoke<S: SecretSink + ?Sized>(
+    _: &Client,
+    created: CreatedKey,
+    _: Option<&str>,
+    _: &mut S,
+) -> std::result::Result<CreatedKey, Undelivered> {
+    Ok(created)
 }
 
 /// A shell variable name made from a key's name: `Nightly ingestion` →
