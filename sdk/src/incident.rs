@@ -321,16 +321,29 @@ async fn run<S: SecretSink + ?Sized>(
     sink: &mut S,
 ) -> IncidentOutcome {
     let started_at = Utc::now();
-    let ids: Vec<String> = plan.keys.iter().map(|p| p.key.id.clone()).collect();
-    let revocations = revoke_many(
-        client,
-        &ids,
-        &RevokeManyOptions {
-            concurrency: options.concurrency,
-            deadline: options.revoke_deadline,
-        },
-    )
-    .await;
+    // Keys that can manage keys go last: the caller's own key may be among
+    // them, and once it is revoked nothing else can be.
+    let manages_keys = |p: &&PlannedKey| {
+        p.key
+            .permissions
+            .contains(&Permission::write("access_tokens"))
+    };
+    let revoke_options = RevokeManyOptions {
+        concurrency: options.concurrency,
+        deadline: options.revoke_deadline,
+    };
+    let mut outcomes = Vec::with_capacity(plan.keys.len());
+    for admins in [false, true] {
+        let ids: Vec<String> = plan
+            .keys
+            .iter()
+            .filter(|p| manages_keys(p) == admins)
+            .map(|p| p.key.id.clone())
+            .collect();
+        if !ids.is_empty() {
+            outcomes.extend(revoke_many(client, &ids, &revoke_options).await.outcomes);
+        }
+    }
     let mut report = IncidentReport {
         environment: options.environment.clone(),
         started_at,
@@ -345,7 +358,10 @@ async fn run<S: SecretSink + ?Sized>(
         resumed_at: Vec::new(),
         look_alikes: plan.look_alikes.clone(),
     };
-    for (planned, outcome) in plan.keys.iter().zip(&revocations.outcomes) {
+    for planned in &plan.keys {
+        let Some(outcome) = outcomes.iter().find(|o| o.id == planned.key.id) else {
+            continue;
+        };
         match &outcome.result {
             RevokeResult::Failed(e) => report.failures.push(Failure {
                 id: planned.key.id.clone(),

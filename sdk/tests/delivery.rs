@@ -280,3 +280,37 @@ async fn an_incident_delivers_each_replacement_before_the_next() {
         std::fs::remove_dir_all(dir.path().join("i")).ok();
     }
 }
+
+#[tokio::test]
+async fn an_incident_revokes_the_keys_that_manage_keys_last() {
+    // The caller's own key is among the leaked ones: revoked first, it would
+    // leave every other selected key working.
+    let emu = emulator().await;
+    let own = NewKey::builder("laptop-admin")
+        .permission("read:access_tokens".parse().unwrap())
+        .permission("write:access_tokens".parse().unwrap())
+        .build()
+        .unwrap();
+    let own = admin(&emu).create_key(&own).await.unwrap();
+    let others = [seed(&emu, "laptop-etl"), seed(&emu, "laptop-bi")];
+    let client = client_for(&emu, own.secret.expose());
+    let keys = client.list_keys().await.unwrap();
+    let selection = Selection {
+        name_matches: Some("laptop-*".into()),
+        ..Selection::default()
+    };
+    let plan = incident::plan(&keys, &selection, false, Utc::now()).unwrap();
+    assert_eq!(plan.keys.len(), 3);
+    let outcome = incident::execute(&client, &plan, &IncidentOptions::default()).await;
+    assert!(
+        outcome.report.failures.is_empty(),
+        "{:?}",
+        outcome.report.failures
+    );
+    for id in others.iter().chain([&own.key.id]) {
+        assert!(
+            emu.store().get(id.parse().unwrap()).unwrap().is_none(),
+            "{id} still works"
+        );
+    }
+}

@@ -161,15 +161,36 @@ fn print_warnings(report: &ValidationReport) {
 }
 
 /// The target `--secret-out`/`--secret-to` chose, checked before anything is sent.
-fn secret_target(d: &SecretDelivery, json: bool) -> Result<Target, CliError> {
+fn secret_target(d: &SecretDelivery, json: bool, rotation: bool) -> Result<Target, CliError> {
     let mut target = Target::one(
         d.secret_out.as_deref(),
         d.secret_to.as_deref(),
         d.secret_env_name.as_deref(),
         json,
+        rotation,
     );
     target.check().map_err(narrative_keys::Error::Output)?;
     Ok(target)
+}
+
+/// A create whose answer was lost (the connection broke, a timeout, a
+/// gateway error) may have made the key anyway, whose secret nobody has: say
+/// so, rather than only "try again".
+fn maybe_created(e: narrative_keys::Error, which: &str) -> CliError {
+    use narrative_keys::{Error as E, TransportKind};
+    let unknown = match &e {
+        E::Transport { kind, .. } => *kind != TransportKind::Connect,
+        E::Server(api) => matches!(api.status, 500 | 502 | 504),
+        _ => false,
+    };
+    let err = CliError::from(e);
+    if unknown {
+        err.hint(format!(
+            "the server may have created the key before its answer was lost: run `narrative-keys list`, and revoke any new key {which} that you did not get a secret for"
+        ))
+    } else {
+        err
+    }
 }
 
 /// The secret, or where it went, for a `--json` document.
@@ -337,8 +358,10 @@ async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8,
         .build_at(now)
         .map_err(narrative_keys::Error::from)?;
     print_warnings(new.warnings());
-    let mut target = secret_target(&args.delivery, args.json)?;
-    let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target).await?;
+    let mut target = secret_target(&args.delivery, args.json, false)?;
+    let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
+        .await
+        .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(new.name()))))?;
     eprintln!(
         "Created {} ({}) with {}.",
         clean(&created.key.name),
@@ -554,10 +577,11 @@ async fn rotate(
         name: None,
         keep_old,
     };
-    let mut target = secret_target(delivery, json)?;
+    let mut target = secret_target(delivery, json, true)?;
     let rotation =
         narrative_keys::rotate::rotate_delivering(&s.client, id, &options, &mut target, now)
-            .await?;
+            .await
+            .map_err(|e| maybe_created(e, "with the old key's name"))?;
     eprintln!(
         "Created {} ({}) to replace {}.",
         clean(&rotation.new.key.name),

@@ -33,17 +33,20 @@ pub enum Target {
 }
 
 impl Target {
-    /// For `create`, `rotate`: `--secret-out FILE|-`, `--secret-to CMD`, or stdout.
+    /// For `create`, `rotate`: `--secret-out FILE|-`, `--secret-to CMD`, or
+    /// stdout. Only a rotation may replace a file holding a key line.
     pub fn one(
         secret_out: Option<&str>,
         secret_to: Option<&str>,
         env_name: Option<&str>,
         json: bool,
+        rotation: bool,
     ) -> Self {
         match (secret_out, secret_to) {
             (_, Some(cmd)) => Target::Command(SecretCommand::new(cmd)),
             (Some(path), None) if path != "-" => {
                 let file = SecretFile::new(path);
+                let file = if rotation { file } else { file.new_key_only() };
                 Target::File(match env_name {
                     Some(name) => file.env_name(name),
                     None => file,

@@ -36,9 +36,19 @@ pub fn init(path: Option<&Path>, use_default: bool) -> Result<Option<PathBuf>, C
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        // Never through a link, and never blocking on a FIFO.
+        options
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     let file = options.open(&path).map_err(fail)?;
+    if !file.metadata().map_err(fail)?.is_file() {
+        return Err(CliError::usage(format!(
+            "the log file {} is not a regular file (a FIFO, a device or a socket)",
+            path.display()
+        ))
+        .hint("choose a plain file with --log-file"));
+    }
     // `mode` applies only to a file it creates: an existing log is made
     // owner-only too. Should that be refused (another user's file), logging
     // goes on: the log never holds a secret.

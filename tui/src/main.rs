@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use anstream::eprintln;
 use clap::Parser;
-use narrative_keys_tui::cli::Cli;
+use narrative_keys_tui::cli::{Cli, Command};
 use narrative_keys_tui::commands;
 
 fn main() -> ExitCode {
@@ -27,7 +27,12 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         None => runtime.block_on(narrative_keys_tui::ui::run(&cli.global, started)),
-        Some(command) => runtime.block_on(commands::run(command, &cli.global)),
+        Some(command) => runtime.block_on(async {
+            if makes_keys(&command) {
+                runtime_guard_ctrl_c();
+            }
+            commands::run(command, &cli.global).await
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -42,4 +47,29 @@ fn main() -> ExitCode {
             e.exit_code()
         }
     }
+}
+
+/// Commands that create or revoke keys: stopped halfway, they could leave a
+/// key whose secret nobody holds, or a leaked key working.
+fn makes_keys(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Create(_) | Command::Rotate { .. } | Command::Revoke { .. } | Command::Incident(_)
+    )
+}
+
+/// The first Ctrl-C lets the step in progress finish: a delivery command,
+/// in the same process group, gets the signal too and fails, so its key is
+/// revoked again, and requests end within their timeout. A second one stops
+/// at once.
+fn runtime_guard_ctrl_c() {
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "interrupted: finishing the step in progress so that no key is left without its secret; press Ctrl-C again to stop at once"
+            );
+            let _ = tokio::signal::ctrl_c().await;
+            std::process::exit(130);
+        }
+    });
 }

@@ -78,6 +78,11 @@ async fn refused_outputs_send_nothing() {
     );
     std::fs::create_dir(p("a-dir")).unwrap();
     std::fs::write(p("report.md"), "an earlier report\n").unwrap();
+    std::fs::write(
+        p("other-key.env"),
+        "NARRATIVE_API_KEY=another-keys-secret\n",
+    )
+    .unwrap();
     let before = emu.store().count().unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
@@ -90,7 +95,7 @@ async fn refused_outputs_send_nothing() {
                 "--secret-out".into(),
                 p("settings.env"),
             ],
-            "holds something other than one NARRATIVE_API_KEY= line",
+            "already exists and is not empty",
         ),
         (
             vec![
@@ -476,5 +481,56 @@ async fn incident_delivery_failure_revokes_the_replacement_and_says_how_to_resum
             .matches("LEAKED_")
             .count(),
         2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_delivery_revokes_the_new_key() {
+    use std::os::unix::process::CommandExt;
+    let emu = emulator().await;
+    let before = emu.store().count().unwrap();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("narrative-keys"));
+    cmd.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("NO_COLOR", "1")
+        .env("NARRATIVE_API_KEY", ADMIN)
+        .env("NARRATIVE_ENVIRONMENT", emu.url())
+        .args(["create", "--name", "cc", "--preset", "read-only-analytics"])
+        .args(["--secret-to", "cat >/dev/null; exec sleep 30"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        // Its own process group, as a terminal's foreground job.
+        .process_group(0);
+    let child = cmd.spawn().unwrap();
+    let pid = child.id();
+    let waited = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap());
+    // Wait until the key exists and its delivery command runs.
+    for _ in 0..200 {
+        if emu.store().count().unwrap() > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let signals = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("Sig"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let sent = std::process::Command::new("kill")
+        .args(["-s", "INT", "--", &format!("-{pid}")])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = waited.await.unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err} {signals}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(err.contains("revoked again"), "{err}");
+    assert_eq!(
+        emu.store().count().unwrap(),
+        before,
+        "no key left that nobody holds"
     );
 }

@@ -2,7 +2,8 @@
 //! standard input, never in its arguments or environment.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use super::{DeliveryError, NewSecret, SecretSink};
 
@@ -17,13 +18,25 @@ use super::{DeliveryError, NewSecret, SecretSink};
 #[derive(Debug, Clone)]
 pub struct SecretCommand {
     command: String,
+    limit: Duration,
 }
+
+/// How long a delivery command may run (`gh secret set` takes seconds).
+pub const DEFAULT_COMMAND_LIMIT: Duration = Duration::from_secs(120);
 
 impl SecretCommand {
     pub fn new(command: impl Into<String>) -> Self {
         Self {
             command: command.into(),
+            limit: DEFAULT_COMMAND_LIMIT,
         }
+    }
+
+    /// How long the command may run before it is stopped and the delivery
+    /// counted as failed (default 2 minutes).
+    pub fn limit(mut self, limit: Duration) -> Self {
+        self.limit = limit;
+        self
     }
 
     pub fn command(&self) -> &str {
@@ -32,6 +45,31 @@ impl SecretCommand {
 
     fn error(&self, message: impl Into<String>) -> DeliveryError {
         DeliveryError::new(format!("`{}`", self.command), message)
+    }
+
+    /// Waits for the command, stopping it at the limit: a command that
+    /// hangs must not keep a key alive that nobody holds the secret of.
+    fn wait(&self, child: &mut Child) -> Result<ExitStatus, DeliveryError> {
+        let started = Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return Ok(status),
+                Ok(None) if started.elapsed() >= self.limit => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(self
+                        .error(format!(
+                            "did not finish within {}s and was stopped",
+                            self.limit.as_secs()
+                        ))
+                        .hint(
+                            "check that the command runs without asking anything, then run again",
+                        ));
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => return Err(self.error(format!("could not wait for it: {e}"))),
+            }
+        }
     }
 }
 
@@ -85,9 +123,7 @@ impl SecretSink for SecretCommand {
             .stdin
             .take()
             .map(|mut stdin| stdin.write_all(item.secret.expose().as_bytes()));
-        let status = child
-            .wait()
-            .map_err(|e| self.error(format!("could not wait for it: {e}")))?;
+        let status = self.wait(&mut child)?;
         if !status.success() {
             let how = status.code().map_or_else(
                 || "was killed by a signal".to_owned(),
@@ -148,5 +184,15 @@ mod tests {
         assert!(err.message.contains("status 3"), "{err}");
         assert!(!err.to_string().contains("s3cr3t"));
         assert!(SecretCommand::new("  ").check().is_err());
+        let started = std::time::Instant::now();
+        let err = SecretCommand::new("cat >/dev/null; exec sleep 30")
+            .limit(Duration::from_millis(300))
+            .deliver(&item)
+            .unwrap_err();
+        assert!(err.message.contains("did not finish"), "{err}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "stopped, not waited out"
+        );
     }
 }

@@ -21,6 +21,8 @@ pub enum OutputKind {
     /// Nothing, an empty regular file, or one holding nothing but a single
     /// `NAME=` line: an older secret of the same kind, being rotated out.
     SecretLine { env_name: String },
+    /// Nothing, or an empty regular file (`mktemp`'s).
+    Empty,
 }
 
 /// Largest file taken for a secret file: anything bigger holds more than a key.
@@ -110,6 +112,11 @@ pub fn check_output(path: &Path, kind: &OutputKind) -> Result<bool, DeliveryErro
             "choose a new file (it is never written over)",
         )),
         OutputKind::ReplaceFile => Ok(true),
+        OutputKind::Empty if meta.len() == 0 => Ok(true),
+        OutputKind::Empty => Err(refuse(
+            "already exists and is not empty; it may hold another key's secret, and was left untouched".into(),
+            "choose a new file (or an empty one) for the new key's secret",
+        )),
         OutputKind::SecretLine { env_name } => {
             if meta.len() == 0 || holds_only_secret_line(path, env_name) {
                 Ok(true)
@@ -258,6 +265,9 @@ pub struct SecretFile {
     path: PathBuf,
     env_name: String,
     delivered: bool,
+    /// Whether a file holding one `NAME=` line may be replaced (a rotation's
+    /// secret file); otherwise only an absent or empty file is taken.
+    replace_key_line: bool,
 }
 
 impl SecretFile {
@@ -267,7 +277,16 @@ impl SecretFile {
             path: path.into(),
             env_name: "NARRATIVE_API_KEY".to_owned(),
             delivered: false,
+            replace_key_line: true,
         }
+    }
+
+    /// For a new key (not a rotation): a file that already holds a
+    /// `NAME=` line holds another key's secret, perhaps its only copy, so
+    /// only an absent or empty file is taken.
+    pub fn new_key_only(mut self) -> Self {
+        self.replace_key_line = false;
+        self
     }
 
     /// The variable name to write (default `NARRATIVE_API_KEY`).
@@ -281,8 +300,12 @@ impl SecretFile {
     }
 
     fn kind(&self) -> OutputKind {
-        OutputKind::SecretLine {
-            env_name: self.env_name.clone(),
+        if self.replace_key_line {
+            OutputKind::SecretLine {
+                env_name: self.env_name.clone(),
+            }
+        } else {
+            OutputKind::Empty
         }
     }
 }
