@@ -9,27 +9,18 @@ use crate::catalog::{self, CatalogEntry, Group};
 
 /// A resource name as sent on the wire.
 ///
-/// Names the catalog knows are stored in their snake_case wire form (so
-/// `data-planes` becomes `data_planes`); any other name is kept exactly as
-/// given, because the platform adds resources over time.
+/// A name from the server is kept exactly as sent, byte for byte
+/// (`data-planes` stays `data-planes`): the real API's spellings are not all
+/// published, and a successor must hold exactly what its predecessor held.
+/// Only what a user types is normalised ([`Resource::from_input`]).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct Resource(String);
 
 impl Resource {
-    /// A resource from a wire value. Never fails.
+    /// A resource from a wire value, kept as it is. Never fails.
     pub fn new(name: impl Into<String>) -> Self {
-        let name = name.into();
-        // Only a hyphenated name can differ from its wire form; the rest are
-        // kept as they are without searching the catalog (a list of 1,000
-        // keys reads thousands of these).
-        if !name.contains('-') {
-            return Self(name);
-        }
-        match catalog::lookup(&name) {
-            Some(entry) if entry.wire != name => Self(entry.wire.to_owned()),
-            _ => Self(name),
-        }
+        Self(name.into())
     }
 
     /// A resource from user input: known names in any case, spaces ignored.
@@ -208,7 +199,9 @@ mod tests {
 
     #[test]
     fn hyphenated_known_name_is_sent_snake_case_and_unknown_kept() {
-        assert_eq!(Resource::new("data-planes").as_wire(), "data_planes");
+        assert_eq!(Resource::new("data-planes").as_wire(), "data-planes");
+        assert_eq!(Resource::new("data-planes").display_name(), "DataPlanes");
+        assert_eq!(Resource::from_input("data-planes").as_wire(), "data_planes");
         assert_eq!(Resource::new("uploads").as_wire(), "uploads");
         assert_eq!(Resource::new("Some-New_Thing").as_wire(), "Some-New_Thing");
         assert_eq!(Resource::from_input(" DataSets ").as_wire(), "datasets");

@@ -314,3 +314,64 @@ async fn an_incident_revokes_the_keys_that_manage_keys_last() {
         );
     }
 }
+
+/// Issue 12: what the server sent is kept byte for byte through every
+/// workflow, spellings the catalog would write otherwise included.
+#[tokio::test]
+async fn wire_spellings_survive_update_rotate_clone_and_replacement() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let odd = [
+        ("read", "data-planes"),
+        ("write", "uploads"),
+        ("admin", "datasets"),
+    ];
+    let expires = Some(Utc::now() + Days::days(20));
+    let stored = |id: &str| -> Vec<String> {
+        let mut v: Vec<String> = emu
+            .store()
+            .get(id.parse().unwrap())
+            .unwrap()
+            .unwrap()
+            .permissions
+            .iter()
+            .map(|(a, r)| format!("{a}:{r}"))
+            .collect();
+        v.sort();
+        v
+    };
+    let want = vec!["admin:datasets", "read:data-planes", "write:uploads"];
+    let id = emu
+        .store()
+        .insert_key("odd", &odd, expires)
+        .unwrap()
+        .0
+        .to_string();
+    let read = client.get_key(&id).await.unwrap();
+    assert!(read.permissions.to_string().contains("read:data-planes"));
+    // Update of the name only.
+    client
+        .update_key(&id, &narrative_keys::KeyUpdate::new().name("odd renamed"))
+        .await
+        .unwrap();
+    assert_eq!(stored(&id), want);
+    // Clone and rotate.
+    let cloned = narrative_keys::rotate::clone_key(&client, &id, "odd clone", None)
+        .await
+        .unwrap();
+    assert_eq!(stored(&cloned.key.id), want);
+    let rotation = narrative_keys::rotate::rotate(&client, &id, &RotateOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(stored(&rotation.new.key.id), want);
+    // Incident replacement.
+    let keys = client.list_keys().await.unwrap();
+    let selection = Selection {
+        ids: vec![cloned.key.id.clone()],
+        ..Selection::default()
+    };
+    let plan = incident::plan(&keys, &selection, true, Utc::now()).unwrap();
+    let outcome = incident::execute(&client, &plan, &IncidentOptions::default()).await;
+    let (_, replacement) = &outcome.replacements[0];
+    assert_eq!(stored(&replacement.key.id), want);
+}

@@ -82,11 +82,21 @@ fn clear(e: &narrative_keys::Error) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn thirty_percent_faults_lose_nothing() {
-    let retries = RetryCounter::default();
-    let subscriber = tracing_subscriber::registry()
-        .with(tracing_subscriber::filter::LevelFilter::DEBUG)
-        .with(retries.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // The process-wide subscriber, not a thread's: with a thread-local one,
+    // the other test of this file, hitting the same event first on its own
+    // thread, can make tracing cache "nobody listens" for it (0 retries seen).
+    static RETRIES: std::sync::OnceLock<RetryCounter> = std::sync::OnceLock::new();
+    let retries = RETRIES
+        .get_or_init(|| {
+            let counter = RetryCounter::default();
+            let subscriber = tracing_subscriber::registry()
+                .with(tracing_subscriber::filter::LevelFilter::DEBUG)
+                .with(counter.clone());
+            let _ = tracing::subscriber::set_global_default(subscriber);
+            counter
+        })
+        .clone();
+    let counted_before = retries.0.load(Ordering::Relaxed);
 
     let faults = FaultConfig {
         rate: 0.3,
@@ -235,7 +245,7 @@ async fn thirty_percent_faults_lose_nothing() {
     row.lost += ledger.check(&emu);
 
     let stats = emu.fault_stats();
-    let retried = retries.0.load(Ordering::Relaxed);
+    let retried = retries.0.load(Ordering::Relaxed) - counted_before;
     eprintln!(
         "\nfault suite: 30% of requests faulted ({} injected: {} x500, {} x503, {} x429, {} slow, {} dropped); {retried} retries",
         stats.total(),

@@ -534,3 +534,70 @@ async fn ctrl_c_during_delivery_revokes_the_new_key() {
         "no key left that nobody holds"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wire_spellings_survive_update_rotate_and_replacement() {
+    let emu = emulator().await;
+    let odd = [
+        ("read", "data-planes"),
+        ("write", "uploads"),
+        ("admin", "datasets"),
+    ];
+    let expires = Some(Utc::now() + chrono::Duration::days(20));
+    let id = emu
+        .store()
+        .insert_key("odd", &odd, expires)
+        .unwrap()
+        .0
+        .to_string();
+    let stored = |id: &str| -> Vec<String> {
+        let mut v: Vec<String> = emu
+            .store()
+            .get(id.parse().unwrap())
+            .unwrap()
+            .unwrap()
+            .permissions
+            .iter()
+            .map(|(a, r)| format!("{a}:{r}"))
+            .collect();
+        v.sort();
+        v
+    };
+    let want = vec!["admin:datasets", "read:data-planes", "write:uploads"];
+    let out = run(&emu, &["update", &id, "--name", "odd renamed", "--json"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stored(&id), want);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.to_string().contains("\"data-planes\""), "{v}");
+    let out = run(
+        &emu,
+        &["rotate", &id, "--secret-to", "cat >/dev/null", "--json"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let new_id = v["new"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(stored(&new_id), want);
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("s.env");
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            &new_id,
+            "--replace",
+            "--yes",
+            "--json",
+            "--secrets-out",
+            secrets.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let replacement = v["report"]["replacements"][0]["key"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(stored(&replacement), want);
+}

@@ -55,7 +55,7 @@ test('createKey accepts a Date, explicit permissions and no expiration', async (
   const dated = await admin.createKey({ name: 'dated', permissions: [{ access: 'read', resource: 'queries' }], expiresAt: new Date('2099-01-01T00:00:00Z') });
   assert.equal(dated.key.expiresAt, '2099-01-01T00:00:00Z');
   const sdk = await admin.createKey({ name: 'app', preset: 'sdk-development', resources: ['apps', 'attributes'], expiresAt: '2099-01-31' });
-  assert.deepEqual(sdk.key.permissions.map((p) => `${p.access}:${p.resource}`), ['read:apps', 'write:apps', 'read:attributes']);
+  assert.deepEqual(sdk.key.permissions.map((p) => `${p.access}:${p.resource}`), ['read:apps', 'write:apps', 'read:attributes', 'write:attributes'], 'both levels, even where the documentation lists one');
   await admin.revokeKeys([never.key.id, dated.key.id, sdk.key.id]);
 });
 
@@ -229,4 +229,34 @@ test('audit and explain over listed keys', async () => {
   assert.ok(findings.some((f) => f.kind === 'can_mint_keys' && f.keyName === 'bootstrap admin'));
   assert.equal(nk.can(keys[0], 'write', 'access_tokens'), true);
   assert.match(nk.explain(keys[0].permissions).summary, /create further API keys/);
+});
+
+test('what the server sent round-trips byte for byte: update, rotate, incident replacement', async () => {
+  // Made with the API directly, so the spellings are exactly these.
+  const res = await fetch(`${emu.url}/access-tokens/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'odd spellings',
+      permissions: [
+        { access: 'read', resource: 'data-planes' },
+        { access: 'write', resource: 'uploads' },
+        { access: 'admin', resource: 'datasets' },
+      ],
+      expires_at: '2099-01-31',
+    }),
+  });
+  assert.equal(res.status, 200);
+  const { id } = await res.json();
+  const want = ['admin:datasets', 'read:data-planes', 'write:uploads'];
+  const perms = async (keyId) => (await admin.getKey(keyId)).permissions.map((p) => `${p.access}:${p.resource}`).sort();
+  assert.deepEqual(await perms(id), want);
+  await admin.updateKey(id, { name: 'odd spellings, renamed' });
+  assert.deepEqual(await perms(id), want);
+  const rotation = await admin.rotateKey(id);
+  assert.deepEqual(await perms(rotation.new.key.id), want);
+  const run = await admin.incident({ ids: [rotation.new.key.id] }, { replace: true });
+  assert.equal(run.replacements.length, 1);
+  assert.deepEqual(await perms(run.replacements[0].created.key.id), want);
+  await admin.revokeKey(run.replacements[0].created.key.id);
 });

@@ -21,7 +21,9 @@ test('presets: the five documented presets with wire-shape permissions', () => {
   assert.deepEqual(p[1].permissions, [{ access: 'write', resource: 'data_streams' }, { access: 'write', resource: 'datasets' }]);
   assert.equal(p[4].takesResources, true);
   assert.deepEqual(nk.presetPermissions('sdk-development', ['attributes', 'uploads']), [
-    { access: 'read', resource: 'attributes' }, { access: 'read', resource: 'uploads' }, { access: 'write', resource: 'uploads' },
+    // Both levels, even on a resource documented with one.
+    { access: 'read', resource: 'attributes' }, { access: 'write', resource: 'attributes' },
+    { access: 'read', resource: 'uploads' }, { access: 'write', resource: 'uploads' },
   ]);
   assert.throws(() => nk.presetPermissions('admin'), (e) => nk.isNarrativeKeysError(e, 'invalid_input'));
 });
@@ -62,7 +64,9 @@ test('validateNewKey: every problem at once, with field and severity', () => {
   }, { now: NOW });
   assert.equal(r.valid, false);
   const errors = r.problems.filter((p) => p.severity === 'error');
-  assert.deepEqual(errors.map((p) => p.field).sort(), ['expiration', 'name', 'name', 'permissions', 'permissions', 'permissions', 'permissions']);
+  assert.deepEqual(errors.map((p) => p.field).sort(), ['expiration', 'name', 'name', 'permissions', 'permissions', 'permissions']);
+  // The level the documentation does not confirm is a warning, not a wall.
+  assert.ok(r.problems.some((p) => p.severity === 'warning' && /lists one access level for EncryptionMaterials/.test(p.message)));
   assert.ok(errors.some((p) => /`read:uploads`: unknown resource `uploads`/.test(p.message)));
   const allowed = nk.validateNewKey({ name: 'ci', permissions: ['read:uploads'], allowUnknown: true }, { now: NOW });
   assert.equal(allowed.valid, true);
