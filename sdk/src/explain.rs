@@ -105,6 +105,23 @@ pub fn explain(permissions: &PermissionSet) -> Explanation {
             lines: unknown,
         });
     }
+    // Wire names the catalog derived rather than found published: the API
+    // may spell them differently, and a key holding them may not work.
+    let derived: Vec<&str> = by_resource
+        .iter()
+        .filter_map(|(r, _)| r.entry().filter(|e| e.wire == r.as_wire()))
+        .filter(|e| e.evidence == crate::catalog::Evidence::Derived)
+        .map(|e| e.wire)
+        .collect();
+    if !derived.is_empty() {
+        sections.push(Section {
+            title: "Unconfirmed wire names".to_owned(),
+            lines: vec![format!(
+                "{}: derived from display names; no published source confirms them",
+                derived.join(", ")
+            )],
+        });
+    }
     Explanation {
         summary: summary(permissions, by_resource.len()),
         sections,
@@ -180,8 +197,16 @@ mod tests {
                 "Core Data",
                 "Identity & Access",
                 "Schema & Mapping",
-                "Not in the catalog"
+                "Not in the catalog",
+                "Unconfirmed wire names"
             ]
+        );
+        // access_tokens is derived from its display name; datasets and
+        // attributes are published.
+        assert!(
+            e.sections[4].lines[0].starts_with("access_tokens: derived"),
+            "{:?}",
+            e.sections[4]
         );
         assert_eq!(
             e.sections[0].lines[0],
@@ -196,15 +221,16 @@ mod tests {
 
     #[test]
     fn text_comes_line_by_line_and_a_newline_from_the_server_stays_inside_its_line() {
-        let set: PermissionSet = [Permission::read("jobs"), Permission::read("odd\nname")].into();
+        let set: PermissionSet =
+            [Permission::read("datasets"), Permission::read("odd\nname")].into();
         let e = explain(&set);
         let lines: Vec<String> = e.lines().collect();
         assert_eq!(
             lines[..3],
             [
                 "This key holds 2 permissions on 2 resources.",
-                "Automation:",
-                "  - Jobs: view jobs and their status (read only)",
+                "Core Data:",
+                "  - Datasets: view dataset metadata, samples, statistics and access rules (read only)",
             ]
         );
         assert_eq!(lines[3], "Not in the catalog:");

@@ -313,6 +313,8 @@ pub fn catalog() -> String {
             covers: e.covers,
             read: e.read,
             write: e.write,
+            evidence: e.evidence.id(),
+            single_level: e.single_level(),
         })
         .collect();
     envelope(to_json(&entries))

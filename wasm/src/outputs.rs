@@ -47,10 +47,17 @@ pub struct CatalogEntry {
     pub group_title: &'static str,
     /// What the resource covers.
     pub covers: &'static str,
-    /// Whether `read` exists on this resource.
+    /// Whether the catalog's reading lists `read` for this resource.
     pub read: bool,
-    /// Whether `write` exists on this resource.
+    /// Whether the catalog's reading lists `write` for this resource.
     pub write: bool,
+    /// `openapi`: the wire name appears in Narrative's OpenAPI document;
+    /// `derived`: made from the display name, unconfirmed.
+    #[tsify(type = "\"openapi\" | \"derived\"")]
+    pub evidence: &'static str,
+    /// The documentation lists one level without saying which: the other is
+    /// allowed, with a warning (the API may refuse it).
+    pub single_level: bool,
 }
 
 #[derive(Serialize, Tsify)]

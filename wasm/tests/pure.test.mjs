@@ -13,6 +13,11 @@ test('catalog: 27 resources in six groups, wire names and levels', () => {
   const em = c.find((e) => e.resource === 'encryption_materials');
   assert.deepEqual({ read: em.read, write: em.write, displayName: em.displayName, group: em.group }, { read: false, write: true, displayName: 'EncryptionMaterials', group: 'infrastructure' });
   assert.equal(c[0].groupTitle, 'Core Data');
+  // How much of the catalog is verified: 12 names are in the OpenAPI document.
+  assert.equal(c.filter((e) => e.evidence === 'openapi').length, 12);
+  assert.equal(c.find((e) => e.resource === 'views').evidence, 'derived');
+  const attributes = c.find((e) => e.resource === 'attributes');
+  assert.deepEqual([attributes.read, attributes.write, attributes.singleLevel], [false, true, true]);
 });
 
 test('presets: the five documented presets with wire-shape permissions', () => {
@@ -110,7 +115,8 @@ test('audit finds what a careful administrator would', () => {
 test('explain and can', () => {
   const e = nk.explain(['read:datasets', 'write:datasets', 'write:access_tokens', 'admin:uploads']);
   assert.match(e.summary, /4 permissions on 3 resources.*create further API keys/);
-  assert.deepEqual(e.sections.map((s) => s.title), ['Core Data', 'Identity & Access', 'Not in the catalog']);
+  assert.deepEqual(e.sections.map((s) => s.title), ['Core Data', 'Identity & Access', 'Not in the catalog', 'Unconfirmed wire names']);
+  assert.match(e.sections[3].lines[0], /^access_tokens: derived/);
   assert.match(e.text, /Datasets: view, create, update and delete/);
   const key = { permissions: [{ access: 'write', resource: 'datasets' }] };
   assert.equal(nk.can(key, 'write', 'datasets'), true);
