@@ -60,7 +60,7 @@ try {
     await Promise.all(Array.from({ length: batch }, (_, i) => admin.createKey({
       name: `bench key ${existing + i}`,
       permissions: ['read:datasets', 'write:data_streams', { access: 'read', resource: 'queries' }],
-      expiresAt: (existing + i) % 3 ? '90d' : null,
+      expiresAt: (existing + i) % 3 ? '90d' : 'never',
     })));
     existing += batch;
   }
