@@ -160,17 +160,16 @@ fn print_warnings(report: &ValidationReport) {
     }
 }
 
-/// The target `--secret-out`/`--secret-to` chose, checked before anything is sent.
-fn secret_target(d: &SecretDelivery, json: bool, rotation: bool) -> Result<Target, CliError> {
-    let mut target = Target::one(
+/// The target `--secret-out`/`--secret-to` chose. The SDK's workflow
+/// checks it before its first request.
+fn secret_target(d: &SecretDelivery, json: bool, rotation: bool) -> Target {
+    Target::one(
         d.secret_out.as_deref(),
         d.secret_to.as_deref(),
         d.secret_env_name.as_deref(),
         json,
         rotation,
-    );
-    target.check().map_err(narrative_keys::Error::Output)?;
-    Ok(target)
+    )
 }
 
 /// A create whose answer was lost (the connection broke, a timeout, a
@@ -358,7 +357,7 @@ async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8,
         .build_at(now)
         .map_err(narrative_keys::Error::from)?;
     print_warnings(new.warnings());
-    let mut target = secret_target(&args.delivery, args.json, false)?;
+    let mut target = secret_target(&args.delivery, args.json, false);
     let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
         .await
         .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(new.name()))))?;
@@ -577,7 +576,7 @@ async fn rotate(
         name: None,
         keep_old,
     };
-    let mut target = secret_target(delivery, json, true)?;
+    let mut target = secret_target(delivery, json, true);
     let rotation =
         narrative_keys::rotate::rotate_delivering(&s.client, id, &options, &mut target, now)
             .await

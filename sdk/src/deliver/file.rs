@@ -33,6 +33,12 @@ const MAX_SECRET_FILE: u64 = 16 * 1024;
 /// or (by `kind`) a file that may be replaced. A link, a directory, a device,
 /// a FIFO or a socket is always refused. Returns whether a file is there now.
 pub fn check_output(path: &Path, kind: &OutputKind) -> Result<bool, DeliveryError> {
+    inspect(path, kind, true)
+}
+
+/// [`check_output`]; `probe` writes a probe file to test the directory. A
+/// write repeats the checks without it: its own temporary file is the test.
+fn inspect(path: &Path, kind: &OutputKind, probe: bool) -> Result<bool, DeliveryError> {
     let shown = path.display().to_string();
     let refuse = |message: String, hint: &str| DeliveryError::new(&shown, message).hint(hint);
     // `dir/` names a directory even when `dir` does not exist yet.
@@ -66,14 +72,16 @@ pub fn check_output(path: &Path, kind: &OutputKind) -> Result<bool, DeliveryErro
         }
     }
     // The one sure test of writability is writing: a probe file, removed at once.
-    let probe = create_temp(dir).map_err(|e| {
-        refuse(
-            format!("cannot write in the directory {}: {e}", dir.display()),
-            "choose a path in a directory you can write to",
-        )
-    })?;
-    drop(probe.file);
-    let _ = fs::remove_file(&probe.path);
+    if probe {
+        let probe = create_temp(dir).map_err(|e| {
+            refuse(
+                format!("cannot write in the directory {}: {e}", dir.display()),
+                "choose a path in a directory you can write to",
+            )
+        })?;
+        drop(probe.file);
+        let _ = fs::remove_file(&probe.path);
+    }
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
@@ -254,7 +262,7 @@ pub fn write_new_file(path: &Path, text: &str, replace: bool) -> Result<(), Deli
     } else {
         OutputKind::New
     };
-    check_output(path, &kind)?;
+    inspect(path, &kind, false)?;
     write_atomic(path, text.as_bytes(), replace)
 }
 
@@ -330,7 +338,7 @@ impl SecretSink for SecretFile {
             )
             .hint("use a file of many secrets (SecretsFile) for several keys"));
         }
-        let exists = check_output(&self.path, &self.kind())?;
+        let exists = inspect(&self.path, &self.kind(), false)?;
         let mut line = format!("{}={}\n", self.env_name, item.secret.expose());
         let written = write_atomic(&self.path, line.as_bytes(), exists);
         line.zeroize();
@@ -414,49 +422,58 @@ impl SecretsFile {
         self.entries.is_empty()
     }
 
-    fn render(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::new());
-        match self.format {
-            SecretsFormat::Dotenv => {
-                out.push_str("# Secrets of new Narrative API keys, written by narrative-keys.\n");
-                for e in &self.entries {
-                    let replaces = e
-                        .replaces
-                        .as_deref()
-                        .map(|r| format!(", replaces {}", one_line(r)))
-                        .unwrap_or_default();
-                    out.push_str(&format!(
-                        "\n# {} (id {}{replaces})\n{}={}\n",
-                        one_line(&e.name),
-                        one_line(&e.id),
-                        e.env_name,
-                        e.secret.as_str()
-                    ));
-                }
-            }
-            SecretsFormat::Json => {
-                let rows: Vec<serde_json::Value> = self
-                    .entries
-                    .iter()
-                    .map(|e| {
-                        serde_json::json!({
-                            "id": e.id, "name": e.name, "replaces": e.replaces,
-                            "env_name": e.env_name, "secret": e.secret.as_str(),
-                        })
-                    })
-                    .collect();
-                let mut text = serde_json::to_string_pretty(&rows).unwrap_or_default();
-                for mut row in rows {
-                    if let Some(serde_json::Value::String(s)) = row.get_mut("secret") {
-                        s.zeroize();
-                    }
-                }
-                out.push_str(&text);
-                out.push('\n');
-                text.zeroize();
-            }
-        }
+    /// The file's bytes, written straight into one buffer reserved up front,
+    /// so no copy of a secret is left in freed memory.
+    fn render(&self) -> Zeroizing<Vec<u8>> {
+        let size: usize = self
+            .entries
+            .iter()
+            .map(|e| 128 + e.name.len() + e.id.len() + e.env_name.len() + e.secret.len())
+            .sum();
+        let mut out = Zeroizing::new(Vec::with_capacity(size + 128));
+        // Writing to a Vec cannot fail.
+        let _ = match self.format {
+            SecretsFormat::Dotenv => self.write_dotenv(&mut out),
+            SecretsFormat::Json => self.write_json(&mut out),
+        };
         out
+    }
+
+    fn write_dotenv(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
+        out.write_all(b"# Secrets of new Narrative API keys, written by narrative-keys.\n")?;
+        for e in &self.entries {
+            write!(out, "\n# {} (id {}", one_line(&e.name), one_line(&e.id))?;
+            if let Some(old) = &e.replaces {
+                write!(out, ", replaces {}", one_line(old))?;
+            }
+            writeln!(out, ")\n{}={}", e.env_name, e.secret.as_str())?;
+        }
+        Ok(())
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            id: &'a str,
+            name: &'a str,
+            replaces: Option<&'a str>,
+            env_name: &'a str,
+            secret: &'a str,
+        }
+        let rows: Vec<Row<'_>> = self
+            .entries
+            .iter()
+            .map(|e| Row {
+                id: &e.id,
+                name: &e.name,
+                replaces: e.replaces.as_deref(),
+                env_name: &e.env_name,
+                secret: &e.secret,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        out.push(b'\n');
+        Ok(())
     }
 
     /// A name not used yet in this file: `NAME`, then `NAME_2`, `NAME_3`, ...
@@ -500,7 +517,7 @@ impl SecretSink for SecretsFile {
             secret: Zeroizing::new(item.secret.expose().to_owned()),
         });
         let text = self.render();
-        let written = write_atomic(&self.path, text.as_bytes(), !first);
+        let written = write_atomic(&self.path, &text, !first);
         if written.is_err() {
             // Not in the file: not delivered.
             self.entries.pop();
