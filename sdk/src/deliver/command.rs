@@ -100,8 +100,9 @@ impl SecretSink for SecretCommand {
 
     fn deliver(&mut self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
         let mut cmd = Command::new("/bin/sh");
+        // Files the command writes (`cat > key.txt`) are owner-only, as ours are.
         cmd.arg("-c")
-            .arg(&self.command)
+            .arg(format!("umask 077\n{}", self.command))
             .env("NARRATIVE_KEY_ID", &item.key.id)
             .env("NARRATIVE_KEY_NAME", &item.key.name)
             .env("NARRATIVE_KEY_ENV_NAME", item.env_name())
@@ -178,6 +179,11 @@ mod tests {
             std::fs::read_to_string(&out).unwrap(),
             "s3cr3t\nid-1 NIGHTLY_INGESTION old-1 0\n0\n"
         );
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "what the command writes is owner-only");
+        }
         let err = SecretCommand::new("cat >/dev/null; exit 3")
             .deliver(&item)
             .unwrap_err();
