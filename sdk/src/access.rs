@@ -16,11 +16,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
     tsify(type = "\"read\" | \"write\" | \"admin\" | \"create\" | \"revise\" | (string & {})")
 )]
 pub enum AccessLevel {
+    /// Read the resource.
     Read,
+    /// Create, change and delete the resource.
     Write,
+    /// Administer the resource (a level the catalog does not grant; kept if the server sends it).
     Admin,
+    /// Create only (kept if the server sends it).
     Create,
+    /// Revise only (kept if the server sends it).
     Revise,
+    /// A level this crate does not know, kept verbatim as the server spelled it.
     Other(String),
 }
 
@@ -46,6 +52,7 @@ impl AccessLevel {
         }
     }
 
+    /// The level as the API spells it (`read`, `write`, or an unknown level verbatim).
     pub fn as_wire(&self) -> &str {
         match self {
             Self::Read => "read",

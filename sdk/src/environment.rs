@@ -7,7 +7,9 @@ use std::str::FromStr;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Environment {
     #[default]
+    /// Narrative's production API, `https://api.narrative.io` (the default).
     Prod,
+    /// Narrative's development API, `https://api-dev.narrative.io`.
     Dev,
     /// Any other server, such as a local emulator.
     Custom(BaseUrl),
@@ -20,6 +22,7 @@ pub enum Environment {
 pub struct BaseUrl(String);
 
 impl BaseUrl {
+    /// The URL, lower-cased scheme and host, without a trailing `/`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -34,7 +37,9 @@ impl FromStr for BaseUrl {
     }
 }
 
+/// The production API's base URL.
 pub const PROD_URL: &str = "https://api.narrative.io";
+/// The development API's base URL.
 pub const DEV_URL: &str = "https://api-dev.narrative.io";
 
 impl Environment {
@@ -47,6 +52,7 @@ impl Environment {
         }
     }
 
+    /// `prod`, `dev`, or the custom URL: how the environment is shown and written back to settings.
     pub fn name(&self) -> String {
         match self {
             Environment::Prod => "prod".into(),
@@ -61,6 +67,7 @@ impl Environment {
     "{} is not an environment: use prod, dev, or an absolute http(s) URL such as http://127.0.0.1:8080",
     shown(&self.0)
 )]
+/// An environment that is not `prod`, `dev` or an absolute http(s) URL. Its message repeats the input only when it cannot hold a credential.
 pub struct EnvironmentParseError(pub String);
 
 /// The input is repeated only when it cannot be a credential: a URL with a

@@ -17,8 +17,11 @@ use crate::validation::{self, Field, Severity, ValidationReport};
 #[serde(from = "crate::wire::Key")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ApiKey {
+    /// The key's id (a UUID), stable for its life.
     pub id: String,
+    /// The name given at creation or by a later update.
     pub name: String,
+    /// What the key may do, exactly as the server sent it.
     pub permissions: PermissionSet,
     /// `None`: the key never expires. The API document marks the field
     /// required, but keys without an expiration exist; missing and `null` both
@@ -39,6 +42,7 @@ impl From<crate::wire::Key> for ApiKey {
 }
 
 impl ApiKey {
+    /// Where the key stands at `now`: expired, expiring soon (per `policy`), active, or without expiration.
     pub fn status(&self, now: DateTime<Utc>, policy: &StatusPolicy) -> KeyStatus {
         match self.expires_at {
             None => KeyStatus::NoExpiration,
@@ -48,6 +52,7 @@ impl ApiKey {
         }
     }
 
+    /// The expiration as an [`Expiration`]: never, or an instant.
     pub fn expiration(&self) -> Expiration {
         self.expires_at.into()
     }
@@ -58,13 +63,18 @@ impl ApiKey {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum KeyStatus {
+    /// Its expiration has passed: the API refuses it.
     Expired,
+    /// It expires within the policy's window (14 days by default).
     ExpiringSoon,
+    /// It expires later than the policy's window.
     Active,
+    /// It never expires.
     NoExpiration,
 }
 
 impl KeyStatus {
+    /// Every status, in the order lists show them.
     pub const ALL: [KeyStatus; 4] = [
         KeyStatus::Active,
         KeyStatus::ExpiringSoon,
@@ -72,6 +82,7 @@ impl KeyStatus {
         KeyStatus::NoExpiration,
     ];
 
+    /// The status in words, as the CLI and TUI print it.
     pub fn label(self) -> &'static str {
         match self {
             KeyStatus::Active => "active",
@@ -85,12 +96,15 @@ impl KeyStatus {
 /// How near an expiration must be to count as "expiring soon".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusPolicy {
+    /// How near an expiration counts as soon.
     pub expiring_within: Duration,
 }
 
 impl StatusPolicy {
+    /// The default window: 14 days.
     pub const DEFAULT_SOON_DAYS: i64 = 14;
 
+    /// A window of `days` days.
     pub fn within_days(days: i64) -> Self {
         Self {
             expiring_within: Duration::days(days),
@@ -107,7 +121,9 @@ impl Default for StatusPolicy {
 /// A key just created: the key, and its secret, which no later call can show.
 #[derive(Debug, Clone)]
 pub struct CreatedKey {
+    /// The key as the server describes it.
     pub key: ApiKey,
+    /// Its secret: the only time it is shown.
     pub secret: Secret,
 }
 
@@ -142,10 +158,12 @@ impl NewKey {
         &self.name
     }
 
+    /// The permissions that will be sent.
     pub fn permissions(&self) -> &PermissionSet {
         &self.permissions
     }
 
+    /// The expiration that will be sent (by default 90 days after the build).
     pub fn expiration(&self) -> Expiration {
         self.expiration
     }
@@ -198,11 +216,13 @@ pub struct NewKeyBuilder {
 }
 
 impl NewKeyBuilder {
+    /// Adds one permission.
     pub fn permission(mut self, permission: Permission) -> Self {
         self.permissions.insert(permission);
         self
     }
 
+    /// Adds several permissions.
     pub fn permissions(mut self, permissions: impl IntoIterator<Item = Permission>) -> Self {
         self.permissions.extend(permissions);
         self
@@ -268,36 +288,44 @@ impl NewKeyBuilder {
 /// A change to an existing key; absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyUpdate {
+    /// A new name.
     pub name: Option<String>,
     /// The complete new set: the API replaces the key's permissions with it.
     pub permissions: Option<PermissionSet>,
+    /// A new expiration.
     pub expiration: Option<Expiration>,
 }
 
 impl KeyUpdate {
+    /// An empty update: nothing changes.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Renames the key.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
+    /// Sets the complete new set of permissions.
     pub fn permissions(mut self, permissions: PermissionSet) -> Self {
         self.permissions = Some(permissions);
         self
     }
 
+    /// Sets a new expiration.
     pub fn expires(mut self, expiration: Expiration) -> Self {
         self.expiration = Some(expiration);
         self
     }
 
+    /// Whether the update changes nothing (an empty update is refused).
     pub fn is_empty(&self) -> bool {
         self.name.is_none() && self.permissions.is_none() && self.expiration.is_none()
     }
 
+    /// Checks the update as [`NewKey::validate`](crate::NewKey) checks a new key; errors mean nothing is sent.
     pub fn validate(&self, now: DateTime<Utc>) -> ValidationReport {
         let mut report = ValidationReport::default();
         if self.is_empty() {

@@ -14,7 +14,9 @@ use crate::resource::Resource;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Permission {
+    /// The access level (read, write, or one kept verbatim).
     pub access: AccessLevel,
+    /// The resource, as the server spells it.
     pub resource: Resource,
 }
 
@@ -31,6 +33,7 @@ impl PartialOrd for Permission {
 }
 
 impl Permission {
+    /// `access` on `resource`.
     pub fn new(access: AccessLevel, resource: impl Into<Resource>) -> Self {
         Self {
             access,
@@ -38,10 +41,12 @@ impl Permission {
         }
     }
 
+    /// Read on `resource`.
     pub fn read(resource: impl Into<Resource>) -> Self {
         Self::new(AccessLevel::Read, resource)
     }
 
+    /// Write on `resource`.
     pub fn write(resource: impl Into<Resource>) -> Self {
         Self::new(AccessLevel::Write, resource)
     }
@@ -141,7 +146,9 @@ impl std::error::Error for NotInCatalog {}
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{input}` is not a permission: {reason}")]
 pub struct PermissionParseError {
+    /// What was given.
     pub input: String,
+    /// What is wrong with it, and what would be right.
     pub reason: String,
 }
 
@@ -206,10 +213,12 @@ impl fmt::Display for Permission {
 pub struct PermissionSet(Vec<Permission>);
 
 impl PermissionSet {
+    /// An empty set.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds `permission`; `false` when the set held it already.
     pub fn insert(&mut self, permission: Permission) -> bool {
         match self.0.binary_search(&permission) {
             Ok(_) => false,
@@ -220,6 +229,7 @@ impl PermissionSet {
         }
     }
 
+    /// Removes `permission`; `false` when the set did not hold it.
     pub fn remove(&mut self, permission: &Permission) -> bool {
         match self.0.binary_search(permission) {
             Ok(at) => {
@@ -230,6 +240,7 @@ impl PermissionSet {
         }
     }
 
+    /// Whether the set holds exactly this permission.
     pub fn contains(&self, permission: &Permission) -> bool {
         self.0.binary_search(permission).is_ok()
     }
@@ -240,18 +251,22 @@ impl PermissionSet {
         self.contains(&Permission::new(access.clone(), resource.clone()))
     }
 
+    /// The permissions in order: by resource, then access level.
     pub fn iter(&self) -> std::slice::Iter<'_, Permission> {
         self.0.iter()
     }
 
+    /// How many permissions the set holds.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether the set holds none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The permissions as a sorted slice.
     pub fn as_slice(&self) -> &[Permission] {
         &self.0
     }
@@ -264,6 +279,7 @@ impl PermissionSet {
         self.0.iter().filter(|p| !other.contains(p))
     }
 
+    /// The permissions in either set.
     pub fn union(&self, other: &PermissionSet) -> PermissionSet {
         self.iter().chain(other.iter()).cloned().collect()
     }

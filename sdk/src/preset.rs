@@ -9,15 +9,20 @@ use crate::resource::Resource;
 /// A recommended set of permissions for a common job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Preset {
+    /// Read on Datasets, Queries and Subscriptions.
     ReadOnlyAnalytics,
+    /// Write on Datasets and DataStreams.
     DataIngestion,
+    /// Read and write on Workflows and Jobs.
     WorkflowAutomation,
+    /// Read and write on Connections and Destinations.
     ConnectorDelivery,
     /// Read and write on the resources the application uses, chosen by the user.
     SdkDevelopment,
 }
 
 impl Preset {
+    /// Every preset, in the order menus show them.
     pub const ALL: [Preset; 5] = [
         Preset::ReadOnlyAnalytics,
         Preset::DataIngestion,
@@ -37,6 +42,7 @@ impl Preset {
         }
     }
 
+    /// The preset's title, as menus show it.
     pub fn title(self) -> &'static str {
         match self {
             Preset::ReadOnlyAnalytics => "Read-only analytics",
@@ -47,6 +53,7 @@ impl Preset {
         }
     }
 
+    /// What the preset grants, in a line.
     pub fn description(self) -> &'static str {
         match self {
             Preset::ReadOnlyAnalytics => "Read on Datasets, Queries and Subscriptions",
@@ -99,6 +106,7 @@ impl fmt::Display for Preset {
     }
 }
 
+/// A preset name that is not one of [`Preset::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown preset `{0}`: choose one of read-only-analytics, data-ingestion, workflow-automation, connector-delivery, sdk-development"

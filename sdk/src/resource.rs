@@ -32,6 +32,7 @@ impl Resource {
         }
     }
 
+    /// The resource as the API spells it, byte for byte as received or typed.
     pub fn as_wire(&self) -> &str {
         &self.0
     }
@@ -41,6 +42,7 @@ impl Resource {
         catalog::lookup(&self.0)
     }
 
+    /// Whether the catalog knows the resource.
     pub fn is_known(&self) -> bool {
         self.entry().is_some()
     }
@@ -50,6 +52,7 @@ impl Resource {
         self.entry().map_or(self.0.as_str(), |e| e.display)
     }
 
+    /// The catalog group the resource belongs to, if known.
     pub fn group(&self) -> Option<Group> {
         self.entry().map(|e| e.group)
     }

@@ -15,7 +15,9 @@ use std::time::Duration;
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
     pub max_retries: u32,
+    /// The wait before the first retry; it doubles after each attempt, with jitter.
     pub initial_backoff: Duration,
+    /// The longest wait between attempts.
     pub max_backoff: Duration,
     /// A `Retry-After` longer than this is not waited out: the call fails
     /// with `RateLimited` at once and the caller decides.
@@ -34,6 +36,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// No retries: every call is tried once.
     pub fn none() -> Self {
         Self {
             max_retries: 0,

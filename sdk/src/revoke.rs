@@ -11,11 +11,13 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::retry;
 
+/// Revocations [`revoke_many`] keeps in flight at once unless told otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// How long [`revoke_many`] keeps making passes over failed keys unless told otherwise.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
+/// How [`revoke_many`] works through its keys.
 #[derive(Debug, Clone, Copy)]
 pub struct RevokeManyOptions {
     /// Requests in flight at once (at least 1; default 8).
@@ -38,13 +40,16 @@ impl Default for RevokeManyOptions {
 /// How one revocation ended.
 #[derive(Debug)]
 pub enum RevokeResult {
+    /// The key was revoked.
     Revoked,
     /// The key did not exist (404): someone revoked it already. It counts as revoked.
     AlreadyGone,
+    /// The revocation failed; the key may still work.
     Failed(Error),
 }
 
 impl RevokeResult {
+    /// Whether the key no longer works (revoked now or already gone).
     pub fn is_revoked(&self) -> bool {
         !matches!(self, RevokeResult::Failed(_))
     }
@@ -66,15 +71,19 @@ impl RevokeResult {
     }
 }
 
+/// How the revocation of one key ended.
 #[derive(Debug)]
 pub struct RevokeOutcome {
+    /// The key's id.
     pub id: String,
+    /// How its revocation ended.
     pub result: RevokeResult,
 }
 
 /// Outcomes in the order the ids were given (duplicates removed).
 #[derive(Debug, Default)]
 pub struct RevokeManyReport {
+    /// One outcome per key.
     pub outcomes: Vec<RevokeOutcome>,
     /// Passes made: 1 when every key was settled by the first, more when
     /// failed keys were tried again.
@@ -82,14 +91,17 @@ pub struct RevokeManyReport {
 }
 
 impl RevokeManyReport {
+    /// The keys that no longer work.
     pub fn revoked(&self) -> impl Iterator<Item = &RevokeOutcome> {
         self.outcomes.iter().filter(|o| o.result.is_revoked())
     }
 
+    /// The keys that may still work.
     pub fn failed(&self) -> impl Iterator<Item = &RevokeOutcome> {
         self.outcomes.iter().filter(|o| !o.result.is_revoked())
     }
 
+    /// Whether every key was revoked (or already gone).
     pub fn all_revoked(&self) -> bool {
         self.failed().next().is_none()
     }
@@ -98,13 +110,17 @@ impl RevokeManyReport {
 /// A serialisable line per key, for reports and `--json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RevokeOutcomeSummary {
+    /// The key's id.
     pub id: String,
+    /// `revoked`, `already_gone` or `failed`.
     pub result: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the revocation failed, if it did.
     pub error: Option<String>,
 }
 
 impl RevokeOutcome {
+    /// The outcome as a line of a report.
     pub fn summary(&self) -> RevokeOutcomeSummary {
         RevokeOutcomeSummary {
             id: self.id.clone(),

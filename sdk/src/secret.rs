@@ -13,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub struct Secret(SecretString);
 
 impl Secret {
+    /// Wraps a secret value; from here on it prints as `[REDACTED]`.
     pub fn new(value: impl Into<String>) -> Self {
         Self(SecretString::from(value.into()))
     }
@@ -23,6 +24,7 @@ impl Secret {
         self.0.expose_secret()
     }
 
+    /// Whether the secret is empty.
     pub fn is_empty(&self) -> bool {
         self.expose().is_empty()
     }

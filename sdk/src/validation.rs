@@ -12,20 +12,25 @@ use crate::permission::{Permission, PermissionSet};
 /// The longest name the product accepts, counted in characters after trimming.
 pub const MAX_NAME_CHARS: usize = 128;
 
+/// Which part of a request a [`Problem`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum Field {
     /// A key id given by the caller.
     Id,
+    /// The key's name.
     Name,
+    /// The key's permissions.
     Permissions,
+    /// The key's expiration.
     Expiration,
     /// The update as a whole (an empty update).
     Update,
 }
 
 impl Field {
+    /// The field's name, as JSON and messages spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             Field::Id => "id",
@@ -36,6 +41,7 @@ impl Field {
         }
     }
 }
+/// How serious a [`Problem`] is.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,38 +52,47 @@ pub enum Severity {
     /// The request would be refused; nothing is sent.
     Error,
 }
+/// One thing wrong with a request.
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Problem {
+    /// The field at fault.
     pub field: Field,
+    /// Whether the problem stops the request or only warns.
     pub severity: Severity,
+    /// What is wrong and what to do, in a sentence.
     pub message: String,
 }
 
 /// Everything wrong with a request, errors and warnings together.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ValidationReport {
+    /// Every problem found, in the order found.
     pub problems: Vec<Problem>,
 }
 
 impl ValidationReport {
+    /// Whether any problem is an error, so nothing may be sent.
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
 
+    /// The problems that stop the request.
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
         self.problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
     }
 
+    /// The problems worth a second look.
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
         self.problems
             .iter()
             .filter(|p| p.severity == Severity::Warning)
     }
 
+    /// The problems with one field.
     pub fn for_field(&self, field: Field) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(move |p| p.field == field)
     }
@@ -103,6 +118,10 @@ impl fmt::Display for ValidationReport {
         Ok(())
     }
 }
+
+/// A report is the error of a failed build (`NewKey::builder(..).build()?`),
+/// so `?` carries it into `anyhow::Result` or `Box<dyn Error>`.
+impl std::error::Error for ValidationReport {}
 
 pub(crate) fn check_name(report: &mut ValidationReport, name: &str) {
     let trimmed = name.trim();
@@ -272,6 +291,18 @@ pub fn check_key_id(id: &str) -> Result<(), ValidationReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_build_carries_into_box_dyn_error_with_its_message() {
+        fn build() -> Result<crate::NewKey, Box<dyn std::error::Error>> {
+            Ok(crate::NewKey::builder("  ").build()?)
+        }
+        let err = build().unwrap_err();
+        assert!(
+            err.to_string().starts_with("name: the name is empty"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn did_you_mean_finds_the_option_meant() {

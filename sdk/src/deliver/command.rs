@@ -25,6 +25,7 @@ pub struct SecretCommand {
 pub const DEFAULT_COMMAND_LIMIT: Duration = Duration::from_secs(120);
 
 impl SecretCommand {
+    /// A command run with `/bin/sh -c`, the secret on its standard input.
     pub fn new(command: impl Into<String>) -> Self {
         Self {
             command: command.into(),
@@ -39,6 +40,7 @@ impl SecretCommand {
         self
     }
 
+    /// The command as given.
     pub fn command(&self) -> &str {
         &self.command
     }

@@ -20,6 +20,7 @@ pub enum OutputKind {
     ReplaceFile,
     /// Nothing, an empty regular file, or one holding nothing but a single
     /// `NAME=` line: an older secret of the same kind, being rotated out.
+    /// `env_name` is the variable the line must name.
     SecretLine { env_name: String },
     /// Nothing, or an empty regular file (`mktemp`'s).
     Empty,
@@ -303,6 +304,7 @@ impl SecretFile {
         self
     }
 
+    /// Where the secret is written.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -409,6 +411,7 @@ impl SecretsFile {
         }
     }
 
+    /// Where the secrets are written.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -418,6 +421,7 @@ impl SecretsFile {
         self.entries.len()
     }
 
+    /// Whether no secret has been written yet.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -27,6 +27,7 @@ pub use file::{OutputKind, SecretFile, SecretsFile, SecretsFormat, check_output,
 pub struct NewSecret<'a> {
     /// The key just created.
     pub key: &'a ApiKey,
+    /// Its secret, shown once by the server.
     pub secret: &'a Secret,
     /// The id of the key it replaces (rotation, incident), if any.
     pub replaces: Option<&'a str>,
@@ -83,6 +84,7 @@ pub struct DeliveryError {
 }
 
 impl DeliveryError {
+    /// A failure at `target` (a path or a command), saying what went wrong.
     pub fn new(target: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             target: target.into(),
@@ -92,6 +94,7 @@ impl DeliveryError {
     }
 
     #[must_use]
+    /// Adds what to do about the failure.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -105,7 +108,9 @@ impl DeliveryError {
 pub struct Undelivered {
     /// The new key (never its secret).
     pub key: ApiKey,
+    /// Why the secret could not be delivered.
     pub error: DeliveryError,
+    /// Whether revoking the undelivered key again worked; when it did not, the key still works and must be revoked by hand.
     pub revoked_again: std::result::Result<(), Error>,
     /// For a rotation: the old key, which was left working.
     pub kept: Option<ApiKey>,
