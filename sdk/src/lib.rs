@@ -1,22 +1,4 @@
-//! # narrative-keys
-//!
-//! Manage Narrative API keys safely: the permission model, the key model, an
-//! async client for the API-key endpoints, and the key-safety workflows.
-//!
-//! ```no_run
-//! # async fn run() -> narrative_keys::Result<()> {
-//! use narrative_keys::{Client, NewKey, Preset};
-//!
-//! let client = Client::from_env()?;
-//! // Expires in 90 days (`DEFAULT_EXPIRATION_DAYS`) unless `.expires(..)` says
-//! // otherwise; `Expiration::Never` only on purpose.
-//! let key = NewKey::builder("nightly ingestion")
-//!     .preset(Preset::DataIngestion, &[])
-//!     .build()?; // every validation problem at once, before anything is sent
-//! let created = client.create_key(&key).await?;
-//! println!("store this now, it is shown once: {}", created.secret.expose());
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 
 pub mod access;
 pub mod catalog;
@@ -38,6 +20,10 @@ mod transport;
 pub mod validation;
 pub mod whoami;
 mod wire;
+
+/// The date and time library the API's types use (`DateTime<Utc>`), re-exported
+/// so callers name the same version.
+pub use chrono;
 
 pub use access::AccessLevel;
 pub use catalog::{CATALOG, CatalogEntry, Group};
