@@ -75,8 +75,49 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub ui: UiArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Options of the terminal UI (no subcommand).
+#[derive(Debug, Clone, Default, Args)]
+pub struct UiArgs {
+    /// Browse only: hide and refuse every change (create, edit, clone,
+    /// rotate, revoke, incident), e.g. with a key that holds only
+    /// read:access_tokens. Terminal UI only.
+    #[arg(long)]
+    pub readonly: bool,
+    /// Reload the list this often, e.g. 30s or 5m, keeping the selected
+    /// key and the marks. Terminal UI only.
+    #[arg(long, value_name = "DURATION", value_parser = parse_refresh)]
+    pub refresh: Option<Duration>,
+}
+
+impl UiArgs {
+    /// The first UI-only flag given, to refuse it with a subcommand.
+    pub fn given(&self) -> Option<&'static str> {
+        if self.readonly {
+            Some("--readonly")
+        } else if self.refresh.is_some() {
+            Some("--refresh")
+        } else {
+            None
+        }
+    }
+}
+
+/// The shortest `--refresh`: more often would only load the server.
+const SHORTEST_REFRESH: Duration = Duration::from_secs(1);
+
+fn parse_refresh(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        d if d < SHORTEST_REFRESH => {
+            Err("the refresh interval must be at least 1s, e.g. 30s".to_owned())
+        }
+        d => Ok(d),
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -93,6 +134,10 @@ pub struct GlobalArgs {
     /// Where --demo keeps its keys [default: the user's data directory]
     #[arg(long, global = true, value_name = "PATH")]
     pub demo_db: Option<PathBuf>,
+    /// With --demo: start from the sample keys again (every key made or
+    /// changed in the demo's store is removed).
+    #[arg(long, global = true, requires = "demo")]
+    pub reset: bool,
     /// Write logs to this file (never to the screen) [env: NARRATIVE_KEYS_LOG]
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,

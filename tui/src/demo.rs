@@ -17,8 +17,9 @@ pub fn default_db_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("narrative-keys").join("demo.db"))
 }
 
-/// Starts the demo emulator; seeds the store when it is new.
-pub async fn start(db: Option<&Path>) -> Result<RunningEmulator, CliError> {
+/// Starts the demo emulator; seeds the store when it is new, or when
+/// `reset` asks to start from the sample keys again.
+pub async fn start(db: Option<&Path>, reset: bool) -> Result<RunningEmulator, CliError> {
     let path = match db {
         Some(p) => p.to_path_buf(),
         None => default_db_path().ok_or_else(|| {
@@ -44,10 +45,31 @@ pub async fn start(db: Option<&Path>) -> Result<RunningEmulator, CliError> {
                 path.display()
             ))
         })?;
-    if is_new {
+    if reset && !is_new {
+        clear(&emulator)?;
+    }
+    if is_new || reset {
         seed(&emulator, Utc::now())?;
     }
     Ok(emulator)
+}
+
+/// Removes every key from the demo's store but its admin key, through the
+/// emulator's own store (no file is deleted), so the sample keys can be
+/// seeded afresh.
+fn clear(emulator: &RunningEmulator) -> Result<(), CliError> {
+    let failed = |e: narrative_keys_emulator::StoreError| {
+        CliError::failed(format!("could not reset the demo store: {e}"))
+    };
+    let store = emulator.store();
+    let admin = store.find_by_secret(DEMO_ADMIN_KEY).map_err(failed)?;
+    for key in store.list_keys().map_err(failed)? {
+        if admin.as_ref().is_some_and(|a| a.id == key.id) {
+            continue;
+        }
+        store.delete(key.id).map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// A dozen keys covering every status and every preset.

@@ -4,10 +4,18 @@ use anstream::eprintln;
 use clap::Parser;
 use narrative_keys_tui::cli::{Cli, Command};
 use narrative_keys_tui::commands;
+use narrative_keys_tui::error::CliError;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    if let (Some(_), Some(flag)) = (&cli.command, cli.ui.given()) {
+        return fail(
+            &CliError::usage(format!("{flag} is for the terminal UI, not a subcommand")).hint(
+                format!("leave out the subcommand to open the UI with {flag}"),
+            ),
+        );
+    }
     // Subcommands log only when asked; the UI starts its own default log.
     if cli.command.is_some() {
         if let Err(e) = narrative_keys_tui::logging::init(cli.global.log_file.as_deref(), false) {
@@ -26,7 +34,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        None => runtime.block_on(narrative_keys_tui::ui::run(&cli.global, started)),
+        None => runtime.block_on(narrative_keys_tui::ui::run(&cli.global, &cli.ui, started)),
         Some(command) => runtime.block_on(async {
             if makes_keys(&command) {
                 runtime_guard_ctrl_c();
@@ -36,17 +44,20 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            let red = anstyle::Style::new()
-                .fg_color(Some(anstyle::AnsiColor::Red.into()))
-                .bold();
-            eprintln!("{red}error{red:#}: {}", e.message);
-            if let Some(hint) = &e.hint {
-                eprintln!("hint: {hint}");
-            }
-            e.exit_code()
-        }
+        Err(e) => fail(&e),
     }
+}
+
+/// Prints the error and its hint; the exit status for it.
+fn fail(e: &CliError) -> ExitCode {
+    let red = anstyle::Style::new()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()))
+        .bold();
+    eprintln!("{red}error{red:#}: {}", e.message);
+    if let Some(hint) = &e.hint {
+        eprintln!("hint: {hint}");
+    }
+    e.exit_code()
 }
 
 /// Commands that create or revoke keys: stopped halfway, they could leave a

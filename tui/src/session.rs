@@ -83,7 +83,7 @@ fn builder(global: &GlobalArgs) -> ClientBuilder {
 pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
     match credentials(global)? {
         Credentials::Demo => {
-            let emulator = demo::start(global.demo_db.as_deref()).await?;
+            let emulator = demo::start(global.demo_db.as_deref(), global.reset).await?;
             let environment = emulator
                 .url()
                 .parse::<Environment>()

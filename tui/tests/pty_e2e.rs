@@ -283,3 +283,219 @@ fn demo_start_to_first_frame_and_ctrl_c() {
         tui.assert_restored();
     }
 }
+
+/// The demo's arguments with its store in `dir`.
+fn demo_args(dir: &std::path::Path) -> Vec<String> {
+    vec![
+        "--demo".into(),
+        "--demo-db".into(),
+        dir.join("demo.db").to_str().unwrap().into(),
+        "--log-file".into(),
+        dir.join("tui.log").to_str().unwrap().into(),
+    ]
+}
+
+fn args_ref(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn y_sends_the_id_with_osc_52_and_colon_q_quits() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt
+        .block_on(
+            Emulator::builder()
+                .db(Db::Memory)
+                .bootstrap_key(Some(BOOTSTRAP.to_owned()))
+                .listen(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+                .start(),
+        )
+        .unwrap();
+    let id = emu
+        .store()
+        .find_by_secret(BOOTSTRAP)
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.url().to_owned();
+    let mut tui = Tui::spawn(&["--environment", &url, "--api-key", BOOTSTRAP], dir.path());
+    tui.wait_for("Keys (1)");
+    tui.send("y");
+    tui.wait_for("Copied id");
+    let raw = String::from_utf8_lossy(&tui.screen.lock().unwrap().raw).into_owned();
+    let start = raw.find("\x1b]52;c;").expect("an OSC 52 sequence") + "\x1b]52;c;".len();
+    let end = start + raw[start..].find('\x07').expect("ended by BEL");
+    let copied =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &raw[start..end])
+            .unwrap();
+    assert_eq!(String::from_utf8(copied).unwrap(), id);
+
+    tui.send(":");
+    tui.send("q");
+    tui.wait_for(":q");
+    tui.send("\r");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+    tui.assert_restored();
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn revoking_the_demo_sessions_own_key_ends_the_session_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = demo_args(dir.path());
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (13)");
+    tui.send("/");
+    tui.send("bootstrap");
+    tui.send("\r");
+    tui.wait_for("Keys (1 of 13)");
+    tui.send("d");
+    tui.wait_for("the key this session signs in with");
+    tui.send("y");
+    tui.wait_for("This session's key was revoked");
+    tui.wait_for("start again with another key");
+    // R sends nothing more and says why.
+    tui.send("\x1b");
+    tui.send("R");
+    assert!(!tui.contents().contains("Loading keys"));
+    tui.send("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+    tui.assert_restored();
+
+    // The next demo run has its key again (the emulator restores it).
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (13)");
+    tui.send("\x03");
+    assert!(tui.wait_exit().success());
+}
+
+#[test]
+fn readonly_hides_and_refuses_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = demo_args(dir.path());
+    args.push("--readonly".into());
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("READ-ONLY");
+    tui.wait_for("Keys (13)");
+    assert!(!tui.contents().contains("n new"), "{}", tui.contents());
+    tui.send("n");
+    tui.wait_for("Read-only: creating a key is not offered");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
+
+/// Runs a subcommand of the binary (no terminal needed).
+fn command(args: &[&str], home: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_narrative-keys"))
+        .args(args)
+        .env("HOME", home)
+        .env_remove("NARRATIVE_API_KEY")
+        .env_remove("NARRATIVE_ENVIRONMENT")
+        .env_remove("NARRATIVE_API_TOKEN")
+        .env_remove("NARRATIVE_API_URL")
+        .output()
+        .unwrap()
+}
+
+fn names(out: &std::process::Output) -> Vec<String> {
+    assert!(out.status.success(), "{out:?}");
+    let keys: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut names: Vec<String> = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn demo_reset_starts_from_the_sample_keys_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let home = dir.path();
+    let fresh = names(&command(
+        &["--demo", "--demo-db", db, "list", "--json"],
+        home,
+    ));
+    assert_eq!(fresh.len(), 13);
+
+    // Change the store: one key revoked, one made.
+    let list = command(&["--demo", "--demo-db", db, "list", "--json"], home);
+    let keys: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let old = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "Old prototype")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = command(&["--demo", "--demo-db", db, "revoke", &old, "--yes"], home);
+    assert!(out.status.success(), "{out:?}");
+    let out = command(
+        &[
+            "--demo",
+            "--demo-db",
+            db,
+            "create",
+            "--name",
+            "scratch",
+            "--grant",
+            "read:datasets",
+            "--json",
+        ],
+        home,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let changed = names(&command(
+        &["--demo", "--demo-db", db, "list", "--json"],
+        home,
+    ));
+    assert!(
+        changed.contains(&"scratch".to_owned()) && !changed.contains(&"Old prototype".to_owned())
+    );
+
+    let reset = names(&command(
+        &["--demo", "--reset", "--demo-db", db, "list", "--json"],
+        home,
+    ));
+    assert_eq!(reset, fresh, "the sample keys, and only they, again");
+    // A later run without --reset keeps the store as it is.
+    let again = names(&command(
+        &["--demo", "--demo-db", db, "list", "--json"],
+        home,
+    ));
+    assert_eq!(again, fresh);
+
+    // --reset is for the demo only; --readonly and --refresh for the UI only.
+    for (args, says) in [
+        (vec!["--reset", "list"], "--demo"),
+        (
+            vec!["--demo", "--readonly", "list"],
+            "--readonly is for the terminal UI",
+        ),
+        (
+            vec!["--demo", "--refresh", "30s", "list"],
+            "--refresh is for the terminal UI",
+        ),
+        (vec!["--demo", "--refresh", "0s"], "at least 1s"),
+    ] {
+        let out = command(&args, home);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}

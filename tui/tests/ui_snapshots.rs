@@ -7,7 +7,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
 use narrative_keys::{ApiKey, CreatedKey, Preset, Secret};
-use narrative_keys_tui::ui::action::IncidentDone;
+use narrative_keys_tui::ui::action::{IncidentDone, Refusal};
 use narrative_keys_tui::ui::{Action, App};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -264,6 +264,64 @@ fn scenarios() -> Vec<(&'static str, App)> {
         "incident-report-20261126-100000.md".into(),
     )));
     out.push(("incident_done", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, ':');
+    typed(&mut app, "sort exp");
+    out.push(("command_line", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, ':');
+    typed(&mut app, "frobnicate");
+    press(&mut app, KeyCode::Enter);
+    out.push(("command_unknown", app));
+
+    let mut app = loaded_app();
+    app.readonly = true;
+    out.push(("readonly_list", app));
+
+    let mut app = loaded_app();
+    app.readonly = true;
+    ch(&mut app, '?');
+    out.push(("readonly_help", app));
+
+    let mut app = loaded_app();
+    for _ in 0..3 {
+        ch(&mut app, ' ');
+    }
+    ch(&mut app, 'd');
+    typed(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    out.push(("confirm_revoke_many_wrong_count", app));
+
+    let mut app = loaded_app();
+    app.update(Action::Refused {
+        refusal: Refusal::Forbidden,
+        write: true,
+        message: "this key may not change keys (403 forbidden)".into(),
+    });
+    out.push(("offer_readonly", app));
+
+    let mut app = loaded_app();
+    app.own_key_id = Some(id(11));
+    app.update(Action::Revoked(vec![(
+        id(11),
+        "Key admin (CI)".into(),
+        Ok(()),
+    )]));
+    app.update(Action::KeysLoaded(Err(
+        "invalid token (401 unauthorized)".into()
+    )));
+    app.update(Action::Refused {
+        refusal: Refusal::Unauthorized,
+        write: false,
+        message: "invalid token (401 unauthorized)".into(),
+    });
+    out.push(("session_ended", app));
+
+    let mut app = loaded_app();
+    ch(&mut app, 'c');
+    out.push(("clone_form", app));
 
     out
 }

@@ -290,7 +290,7 @@ fn revoke_names_the_key_and_asks() {
     let Some(Modal::ConfirmRevoke(keys)) = &app.modal else {
         panic!("d asks first");
     };
-    assert_eq!(keys, &[(id(4), "Airflow workflows".to_owned())]);
+    assert_eq!(keys.keys, &[(id(4), "Airflow workflows".to_owned())]);
     assert!(draw(&app, 80, 24).contains("\"Airflow workflows\""));
     press(&mut app, KeyCode::Esc);
     assert!(app.modal.is_none());
@@ -318,8 +318,10 @@ fn bulk_revoke_and_failures() {
     ch(&mut app, ' ');
     assert_eq!(app.marked.len(), 2);
     ch(&mut app, 'd');
-    let Some(Effect::Revoke(keys)) = ch(&mut app, 'y') else {
-        panic!("y revokes");
+    assert!(ch(&mut app, 'y').is_none(), "y does not revoke two keys");
+    typed(&mut app, "2");
+    let Some(Effect::Revoke(keys)) = press(&mut app, KeyCode::Enter) else {
+        panic!("typing the count revokes");
     };
     assert_eq!(keys.len(), 2);
     app.update(Action::Revoked(vec![

@@ -36,6 +36,40 @@ pub enum Action {
     },
     SecretsWritten(SecretsWritten),
     ReportSaved(Result<PathBuf, String>),
+    /// Whether the OSC 52 sequence for key `id`'s id could be written.
+    IdCopied {
+        id: String,
+        result: Result<(), String>,
+    },
+    /// The server refused a call for want of permission, sent after the
+    /// call's own result. `write` tells a change from a read.
+    Refused {
+        refusal: Refusal,
+        write: bool,
+        /// The server's words.
+        message: String,
+    },
+}
+
+/// How the server refused a call (the contract: 401 is a missing, wrong,
+/// expired or under-privileged key; 403 a refusal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// 401.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+}
+
+impl Refusal {
+    /// The refusal an SDK error stands for, if it is one.
+    pub fn of(e: &narrative_keys::Error) -> Option<Refusal> {
+        match e {
+            narrative_keys::Error::Unauthorized(_) => Some(Refusal::Unauthorized),
+            narrative_keys::Error::Forbidden(_) => Some(Refusal::Forbidden),
+            _ => None,
+        }
+    }
 }
 
 /// A rotation as the UI needs it.
@@ -94,6 +128,10 @@ pub enum Effect {
     SaveReport {
         path: PathBuf,
         markdown: String,
+    },
+    /// Sends a key's id (not a secret) to the terminal's clipboard.
+    CopyId {
+        id: String,
     },
     Many(Vec<Effect>),
 }

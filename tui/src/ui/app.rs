@@ -9,10 +9,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use narrative_keys::incident::{self, Selection};
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, Refusal};
+use super::command::{self, Command, CommandLine};
 use super::form::{Form, FormMsg, Step};
 use super::input::TextInput;
-use super::modal::{IncidentModal, Modal, SecretEntry, SecretModal};
+use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
 use crate::output::{clean, display_order};
 
 pub const LOADING: &str = "Loading keys";
@@ -21,6 +22,42 @@ pub const SAVING: &str = "Saving changes";
 pub const ROTATING: &str = "Rotating";
 pub const REVOKING: &str = "Revoking";
 pub const INCIDENT: &str = "Running the incident response";
+
+/// What a refused write says in read-only mode.
+pub const READONLY_REFUSAL: &str =
+    "Read-only: nothing is changed from this session (restart without --readonly to make changes).";
+
+/// The list's write actions: key, hint, and what it does. Read-only mode
+/// hides these from the hints and help and refuses them; a session whose
+/// key is gone refuses them too.
+pub const WRITE_ACTIONS: [(char, &str, &str); 6] = [
+    ('n', "new", "creating a key"),
+    ('e', "edit", "editing a key"),
+    ('r', "rotate", "rotating a key"),
+    ('d', "revoke", "revoking keys"),
+    ('i', "incident", "an incident response"),
+    ('c', "clone", "cloning a key"),
+];
+
+/// What a write key is for, if `code` is one (Delete revokes, as `d`).
+fn write_action(code: KeyCode) -> Option<&'static str> {
+    let c = match code {
+        KeyCode::Delete => 'd',
+        KeyCode::Char(c) => c,
+        _ => return None,
+    };
+    WRITE_ACTIONS
+        .iter()
+        .find(|(k, _, _)| *k == c)
+        .map(|(_, _, what)| *what)
+}
+
+/// Whether a help or hint entry is for a write action.
+fn is_write_binding(label: &str) -> bool {
+    WRITE_ACTIONS
+        .iter()
+        .any(|(k, _, _)| label.split(" / ").any(|part| part == k.to_string()))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
@@ -76,6 +113,8 @@ pub struct App {
     /// Index into `visible()`.
     pub selected: usize,
     pub sort: SortBy,
+    /// `S`: the chosen order, reversed.
+    pub sort_reversed: bool,
     pub filter: TextInput,
     pub filtering: bool,
     /// Ids chosen with space for a bulk revoke or an incident.
@@ -97,6 +136,24 @@ pub struct App {
     /// relative times by the minute), and the spinner turns only while
     /// something is in flight.
     pub screen_changed: bool,
+    /// The `:` command line, while it is open.
+    pub command: Option<CommandLine>,
+    /// `--readonly`, or chosen after the server refused a change: every
+    /// write action is hidden and refused.
+    pub readonly: bool,
+    /// `--refresh`: reload this often, keeping the selection and the marks.
+    pub refresh_every: Option<std::time::Duration>,
+    /// When the last load was asked for, for `refresh_every`.
+    pub last_load: DateTime<Utc>,
+    /// The id of the key this session signs in with, when it can be known
+    /// (the demo's; the API has no call that names the caller's key).
+    pub own_key_id: Option<String>,
+    /// Whether a key that may be this session's own was revoked from here:
+    /// a refusal after that is explained as the session's key being gone.
+    pub revoked_possible_own_key: bool,
+    /// Set once the server no longer accepts this session's key: what
+    /// happened and how to go on. Nothing is sent after that.
+    pub session_ended: Option<String>,
 }
 
 impl App {
@@ -124,6 +181,14 @@ impl App {
             should_quit: false,
             select_id: None,
             screen_changed: true,
+            sort_reversed: false,
+            command: None,
+            readonly: false,
+            refresh_every: None,
+            last_load: now,
+            own_key_id: None,
+            revoked_possible_own_key: false,
+            session_ended: None,
         }
     }
 
@@ -167,6 +232,9 @@ impl App {
                 keys.sort_by_cached_key(|k| (self.status_of(k), k.expires_at, display_order(k)))
             }
         }
+        if self.sort_reversed {
+            keys.reverse();
+        }
         keys
     }
 
@@ -201,6 +269,7 @@ impl App {
     fn reload(&mut self) -> Effect {
         self.start(LOADING);
         self.load_failed = false;
+        self.last_load = self.now;
         Effect::LoadKeys
     }
 
@@ -220,7 +289,48 @@ impl App {
         self.modal.as_ref().is_some_and(has)
     }
 
+    /// Folds one action into the state; returns the work it asks for. Once
+    /// the session has ended, or in read-only mode, requests that could not
+    /// work (or must not be made) are dropped here whatever asked for them.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let effect = self.apply(action)?;
+        let kept: Vec<Effect> = effect
+            .flatten()
+            .into_iter()
+            .filter(|e| self.allowed(e))
+            .collect();
+        match kept.len() {
+            0 => None,
+            1 => kept.into_iter().next(),
+            _ => Some(Effect::Many(kept)),
+        }
+    }
+
+    /// Whether `effect` may run now; one that may not is undone (its
+    /// spinner stopped) and the status says why.
+    fn allowed(&mut self, effect: &Effect) -> bool {
+        let busy = match effect {
+            Effect::LoadKeys => LOADING,
+            Effect::Create(_) => CREATING,
+            Effect::Update { .. } => SAVING,
+            Effect::Rotate { .. } => ROTATING,
+            Effect::Revoke(_) => REVOKING,
+            Effect::Incident(_) => INCIDENT,
+            _ => return true,
+        };
+        if self.session_ended.is_some() {
+            self.finish(busy);
+            return false;
+        }
+        if self.readonly && busy != LOADING {
+            self.finish(busy);
+            self.error(READONLY_REFUSAL);
+            return false;
+        }
+        true
+    }
+
+    fn apply(&mut self, action: Action) -> Option<Effect> {
         self.screen_changed = true;
         match action {
             Action::Key(key) => self.on_key(key),
@@ -232,7 +342,7 @@ impl App {
                 if busy {
                     self.spinner = self.spinner.wrapping_add(1);
                 }
-                None
+                self.refresh_due()
             }
             Action::Quit => {
                 self.should_quit = true;
@@ -242,13 +352,15 @@ impl App {
                 self.finish(LOADING);
                 match result {
                     Ok(keys) => {
+                        // The selection follows its key, not its row.
+                        let selected = self.selected_key().map(|k| k.id.clone());
                         self.keys = keys;
                         self.loaded = true;
                         self.load_failed = false;
                         let existing: BTreeSet<&str> =
                             self.keys.iter().map(|k| k.id.as_str()).collect();
                         self.marked.retain(|id| existing.contains(id.as_str()));
-                        if let Some(id) = self.select_id.take() {
+                        if let Some(id) = self.select_id.take().or(selected) {
                             if let Some(i) = self.visible().iter().position(|k| k.id == id) {
                                 self.selected = i;
                             }
@@ -345,6 +457,9 @@ impl App {
                 for (id, _, r) in &results {
                     if r.is_ok() {
                         self.marked.remove(id);
+                        if self.may_be_own_key(id) {
+                            self.revoked_possible_own_key = true;
+                        }
                     }
                 }
                 if failed.is_empty() {
@@ -475,6 +590,213 @@ impl App {
                 }
                 None
             }
+            Action::IdCopied { id, result } => {
+                match result {
+                    Ok(()) => self.info(format!(
+                        "Copied id {} (OSC 52; if it is not on your clipboard, your terminal does not allow this).",
+                        clean(&id)
+                    )),
+                    Err(e) => self.error(format!(
+                        "Could not send the copy sequence to the terminal: {e}"
+                    )),
+                }
+                None
+            }
+            Action::Refused {
+                refusal,
+                write,
+                message,
+            } => {
+                self.on_refused(refusal, write, &message);
+                None
+            }
+        }
+    }
+
+    /// A 401 on a read means the server no longer takes this session's key
+    /// at all: the session ends. A refused write may mean the key can only
+    /// read: offer read-only mode.
+    fn on_refused(&mut self, refusal: Refusal, write: bool, message: &str) {
+        if self.session_ended.is_some() {
+            return;
+        }
+        if !write && refusal == Refusal::Unauthorized {
+            let text = if self.revoked_possible_own_key {
+                "This session's key was revoked: it was among the keys just revoked, and the server no longer accepts it.".to_owned()
+            } else {
+                format!(
+                    "The server no longer accepts this session's key ({message}): it was revoked or has expired."
+                )
+            };
+            let text = format!(
+                "{text} Nothing more is sent from this session. Quit (q) and start again with another key (--api-key or NARRATIVE_API_KEY)."
+            );
+            self.end_session(text);
+            return;
+        }
+        if write && !self.readonly {
+            let offer = Modal::OfferReadOnly {
+                message: message.to_owned(),
+            };
+            match &mut self.modal {
+                // A new secret stays on screen; the offer comes after it.
+                Some(Modal::Secret(m)) if m.then.is_none() => m.then = Some(Box::new(offer)),
+                Some(Modal::Secret(_)) => {}
+                _ => self.modal = Some(offer),
+            }
+        }
+    }
+
+    fn end_session(&mut self, text: String) {
+        self.busy.clear();
+        self.form = None;
+        self.command = None;
+        self.filtering = false;
+        self.error(text.clone());
+        let ended = Modal::SessionEnded(text.clone());
+        match &mut self.modal {
+            // Never drop a secret that has not been saved: the message
+            // follows once its dialog is dismissed.
+            Some(Modal::Secret(m)) => m.then = Some(Box::new(ended)),
+            _ => self.modal = Some(ended),
+        }
+        self.session_ended = Some(text);
+    }
+
+    /// Whether key `id` may be the one this session signs in with: the
+    /// known one, or else any key that can manage keys (the session's
+    /// key must, to revoke anything).
+    fn may_be_own_key(&self, id: &str) -> bool {
+        match &self.own_key_id {
+            Some(own) => own == id,
+            None => self.keys.iter().any(|k| {
+                k.id == id
+                    && k.permissions.grants(
+                        &narrative_keys::AccessLevel::Write,
+                        &narrative_keys::Resource::new("access_tokens"),
+                    )
+            }),
+        }
+    }
+
+    /// `--refresh`: a reload when one is due and none is in flight.
+    fn refresh_due(&mut self) -> Option<Effect> {
+        let every = chrono::Duration::from_std(self.refresh_every?).ok()?;
+        if self.session_ended.is_some() || self.busy.contains(&LOADING) {
+            return None;
+        }
+        if self.now - self.last_load < every {
+            return None;
+        }
+        self.screen_changed = true;
+        Some(self.reload())
+    }
+
+    /// Opens the revoke question for the marked keys, or the selected one.
+    fn confirm_revoke(&mut self) {
+        let keys = self.selection();
+        if keys.is_empty() {
+            self.info("No key is selected.");
+        } else {
+            let keys = keys
+                .iter()
+                .map(|k| (k.id.clone(), k.name.clone()))
+                .collect();
+            self.modal = Some(Modal::ConfirmRevoke(RevokeConfirm::new(keys)));
+        }
+    }
+
+    fn sorted_by(&mut self, sort: SortBy, reversed: bool) {
+        let id = self.selected_key().map(|k| k.id.clone());
+        self.sort = sort;
+        self.sort_reversed = reversed;
+        if let Some(i) = id.and_then(|id| self.visible().iter().position(|k| k.id == id)) {
+            self.selected = i;
+        }
+        let order = if reversed { ", reversed" } else { "" };
+        self.info(format!("Sorted by {}{order}.", sort.label()));
+    }
+
+    fn on_command_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        let line = self.command.as_mut()?;
+        match key.code {
+            KeyCode::Esc => self.command = None,
+            KeyCode::Tab => {
+                if let Some(done) = command::complete(&line.input.value) {
+                    line.input.value = done;
+                }
+            }
+            KeyCode::Enter => {
+                let text = std::mem::take(&mut line.input.value);
+                self.command = None;
+                return match Command::parse(&text) {
+                    Ok(cmd) => self.run_command(cmd),
+                    Err(e) => {
+                        self.error(e);
+                        None
+                    }
+                };
+            }
+            KeyCode::Backspace if line.input.value.is_empty() => self.command = None,
+            _ => {
+                line.input.handle_key(key);
+            }
+        }
+        None
+    }
+
+    fn run_command(&mut self, cmd: Command) -> Option<Effect> {
+        match cmd {
+            Command::Filter(text) => {
+                self.filter.value = text;
+                self.selected = 0;
+                self.clamp();
+                let n = self.visible().len();
+                if self.filter.value.is_empty() {
+                    self.info("Filter cleared.");
+                } else {
+                    self.info(format!(
+                        "Filtered: {n} match{}.",
+                        if n == 1 { "" } else { "es" }
+                    ));
+                }
+            }
+            Command::Sort(sort) => self.sorted_by(sort, false),
+            Command::Revoke => {
+                if self.refuse_write("revoking keys") {
+                    return None;
+                }
+                self.confirm_revoke();
+            }
+            Command::Refresh => return self.refresh_now(),
+            Command::Quit => self.should_quit = true,
+        }
+        None
+    }
+
+    fn refresh_now(&mut self) -> Option<Effect> {
+        if let Some(ended) = &self.session_ended {
+            let text = ended.clone();
+            self.error(text);
+            return None;
+        }
+        Some(self.reload())
+    }
+
+    /// Refuses a write action, with the reason on the status line, in
+    /// read-only mode or once the session's key is gone; `true` if refused.
+    fn refuse_write(&mut self, what: &str) -> bool {
+        if let Some(ended) = &self.session_ended {
+            let text = format!("Not {what}: {ended}");
+            self.error(text);
+            true
+        } else if self.readonly {
+            self.error(format!(
+                "Read-only: {what} is not offered in this session (restart without --readonly to make changes)."
+            ));
+            true
+        } else {
+            false
         }
     }
 
@@ -520,6 +842,9 @@ impl App {
             }
             return None;
         }
+        if self.command.is_some() {
+            return self.on_command_key(key);
+        }
         if self.filtering {
             match key.code {
                 KeyCode::Enter | KeyCode::Down | KeyCode::Up => self.filtering = false,
@@ -541,6 +866,11 @@ impl App {
     fn on_list_key(&mut self, key: KeyEvent) -> Option<Effect> {
         let n = self.visible().len();
         let detail = self.focus == Pane::Detail;
+        if let Some(what) = write_action(key.code) {
+            if self.refuse_write(what) {
+                return None;
+            }
+        }
         match key.code {
             KeyCode::Char('q') => self.should_quit = true,
             KeyCode::Char('?') | KeyCode::F(1) => self.modal = Some(Modal::Help),
@@ -587,15 +917,21 @@ impl App {
                 self.filtering = true;
                 self.focus = Pane::List;
             }
-            KeyCode::Char('s') => {
-                let id = self.selected_key().map(|k| k.id.clone());
-                self.sort = self.sort.next();
-                if let Some(i) = id.and_then(|id| self.visible().iter().position(|k| k.id == id)) {
-                    self.selected = i;
-                }
-                self.info(format!("Sorted by {}.", self.sort.label()));
+            KeyCode::Char('s') => self.sorted_by(self.sort.next(), self.sort_reversed),
+            KeyCode::Char('S') => self.sorted_by(self.sort, !self.sort_reversed),
+            KeyCode::Char(':') => {
+                self.command = Some(CommandLine::default());
+                self.focus = Pane::List;
             }
-            KeyCode::Char('R') | KeyCode::F(5) => return Some(self.reload()),
+            KeyCode::Char('y') => match self.selected_key() {
+                Some(k) => return Some(Effect::CopyId { id: k.id.clone() }),
+                None => self.info("No key is selected."),
+            },
+            KeyCode::Char('c') => match self.selected_key() {
+                Some(k) => self.form = Some(Form::clone_of(k)),
+                None => self.info("No key is selected."),
+            },
+            KeyCode::Char('R') | KeyCode::F(5) => return self.refresh_now(),
             KeyCode::Char(' ') => {
                 if let Some(id) = self.selected_key().map(|k| k.id.clone()) {
                     if !self.marked.remove(&id) {
@@ -618,18 +954,7 @@ impl App {
                 }
                 None => self.info("No key is selected."),
             },
-            KeyCode::Char('d') | KeyCode::Delete => {
-                let keys = self.selection();
-                if keys.is_empty() {
-                    self.info("No key is selected.");
-                } else {
-                    self.modal = Some(Modal::ConfirmRevoke(
-                        keys.iter()
-                            .map(|k| (k.id.clone(), k.name.clone()))
-                            .collect(),
-                    ));
-                }
-            }
+            KeyCode::Char('d') | KeyCode::Delete => self.confirm_revoke(),
             KeyCode::Char('i') => {
                 let ids: Vec<String> = self.selection().iter().map(|k| k.id.clone()).collect();
                 if ids.is_empty() {
@@ -702,25 +1027,87 @@ impl App {
                 }
                 None
             }
-            Modal::ConfirmRevoke(keys) => {
+            Modal::ConfirmRevoke(confirm) => {
+                if ctrl_c {
+                    self.should_quit = true;
+                    return None;
+                }
+                let cancel = matches!(
+                    code,
+                    KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q')
+                );
+                if cancel {
+                    self.modal = None;
+                    self.info("Nothing was revoked.");
+                    return None;
+                }
+                let go = if confirm.needs_count() {
+                    match code {
+                        KeyCode::Enter => {
+                            let n = confirm.keys.len();
+                            let typed = std::mem::take(&mut confirm.typed.value);
+                            let ok = typed.trim() == n.to_string();
+                            if !ok {
+                                confirm.note = Some(if typed.trim().is_empty() {
+                                    format!("Type {n}, the number of keys, then Enter.")
+                                } else {
+                                    format!(
+                                        "{} is not {n}: nothing was revoked. Type {n} and Enter, or Esc to cancel.",
+                                        clean(typed.trim())
+                                    )
+                                });
+                            }
+                            ok
+                        }
+                        KeyCode::Char(c) if c.is_ascii_digit() => {
+                            confirm.typed.handle_key(key);
+                            false
+                        }
+                        KeyCode::Backspace => {
+                            confirm.typed.handle_key(key);
+                            false
+                        }
+                        _ => false,
+                    }
+                } else {
+                    matches!(code, KeyCode::Char('y') | KeyCode::Char('Y'))
+                };
+                if !go {
+                    return None;
+                }
+                let keys = std::mem::take(&mut confirm.keys);
+                self.modal = None;
+                self.start(REVOKING);
+                Some(Effect::Revoke(keys))
+            }
+            Modal::OfferReadOnly { .. } => {
                 if ctrl_c {
                     self.should_quit = true;
                     return None;
                 }
                 match code {
                     KeyCode::Char('y') | KeyCode::Char('Y') => {
-                        let keys = std::mem::take(keys);
                         self.modal = None;
-                        self.start(REVOKING);
-                        Some(Effect::Revoke(keys))
+                        self.readonly = true;
+                        self.info("Read-only: changes are no longer offered in this session.");
                     }
                     KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                         self.modal = None;
-                        self.info("Nothing was revoked.");
-                        None
+                        self.info("Changes are still offered; the server may refuse them again.");
                     }
-                    _ => None,
+                    _ => {}
                 }
+                None
+            }
+            Modal::SessionEnded(_) => {
+                match code {
+                    _ if ctrl_c => self.should_quit = true,
+                    KeyCode::Char('q') => self.should_quit = true,
+                    // The list stays readable; the status line keeps the message.
+                    KeyCode::Esc | KeyCode::Enter => self.modal = None,
+                    _ => {}
+                }
+                None
             }
             Modal::ConfirmRotate { id, .. } => {
                 if ctrl_c {
@@ -918,30 +1305,43 @@ impl App {
             ]);
             return b;
         }
-        vec![
+        if self.session_ended.is_some() {
+            return vec![
+                ("↑ ↓ / j k", "move through the list as last loaded"),
+                ("q / Ctrl-C", "quit, then start again with another key"),
+            ];
+        }
+        let mut b = vec![
             (
                 "↑ ↓ / j k",
                 "move (scroll the detail pane when it has focus)",
             ),
-            ("g / G", "first / last key"),
-            ("PageUp / PageDown", "a page up / down"),
+            ("g G / PgUp PgDn", "first / last key; a page up / down"),
             (
                 "Tab, Enter, ← → / h l",
                 "switch between the list and the detail pane",
             ),
             ("Esc", "back: list pane, clear the filter, clear the marks"),
             ("/", "filter by name, id or permission as you type"),
-            ("s", "sort by name, expiry or status"),
+            ("s / S", "sort by name, expiry or status / reverse it"),
             ("space", "mark or unmark the key (for revoke or incident)"),
+            ("y", "copy the selected key's id (OSC 52)"),
             ("n", "new key"),
             ("e", "edit the selected key"),
+            ("c", "clone the selected key (same permissions)"),
             ("r", "rotate the selected key"),
             ("d", "revoke the marked keys, or the selected one"),
             ("i", "incident response on the marked keys (dry run)"),
             ("R", "refresh"),
+            (":", "command: filter, sort, revoke, refresh, q"),
             ("?", "this help"),
             ("q / Ctrl-C", "quit"),
-        ]
+        ];
+        if self.readonly {
+            b.retain(|(k, _)| !is_write_binding(k));
+            b.push(("", "read-only: every change is off"));
+        }
+        b
     }
 
     fn modal_bindings(&self) -> Vec<(&'static str, &'static str)> {
@@ -973,7 +1373,22 @@ impl App {
                 ("w", "write all to a 0600 file"),
                 ("D", "dismiss (asks)"),
             ],
+            Some(Modal::ConfirmRevoke(c)) if c.needs_count() => vec![
+                ("0-9", "type the number of keys"),
+                ("Enter", "revoke"),
+                ("Esc", "cancel"),
+            ],
             Some(Modal::ConfirmRevoke(_)) => vec![("y", "revoke"), ("n / Esc", "cancel")],
+            Some(Modal::OfferReadOnly { .. }) => vec![
+                ("y", "switch to read-only"),
+                ("n / Esc", "keep offering changes"),
+            ],
+            Some(Modal::SessionEnded(_)) => {
+                vec![
+                    ("q", "quit"),
+                    ("Esc", "close (the list stays as last loaded)"),
+                ]
+            }
             Some(Modal::ConfirmRotate { .. }) => vec![("y", "rotate"), ("n / Esc", "cancel")],
             Some(Modal::Incident(IncidentModal::Plan { .. })) => vec![
                 ("r", "toggle replacements"),
@@ -1014,7 +1429,13 @@ impl App {
         if self.filtering {
             return vec![("Enter", "keep filter"), ("Esc", "clear filter")];
         }
-        vec![
+        if self.command.is_some() {
+            return vec![("Enter", "run"), ("Tab", "complete"), ("Esc", "cancel")];
+        }
+        if self.session_ended.is_some() {
+            return vec![("q", "quit"), ("?", "help")];
+        }
+        let mut h = vec![
             ("n", "new"),
             ("e", "edit"),
             ("r", "rotate"),
@@ -1025,7 +1446,14 @@ impl App {
             ("q", "quit"),
             ("space", "mark"),
             ("i", "incident"),
-        ]
+            ("c", "clone"),
+            ("y", "copy id"),
+            (":", "command"),
+        ];
+        if self.readonly {
+            h.retain(|(k, _)| !is_write_binding(k));
+        }
+        h
     }
 }
 

@@ -135,6 +135,9 @@ pub struct Form {
     /// The "no expiration?" question is open.
     pub confirm_never: bool,
     pub review_scroll: u16,
+    /// The name of the key this new one copies (`c`): its permissions came
+    /// from the server, so those the catalog does not know are sent as they are.
+    pub cloned_from: Option<String>,
 }
 
 impl Form {
@@ -153,6 +156,20 @@ impl Form {
             never_confirmed: false,
             confirm_never: false,
             review_scroll: 0,
+            cloned_from: None,
+        }
+    }
+
+    /// A new key like `key`: the same permissions (byte for byte), the name
+    /// "<name> (copy)", and the default lifetime, as a new key gets.
+    pub fn clone_of(key: &ApiKey) -> Self {
+        Self {
+            name: TextInput::new(format!("{} (copy)", key.name)),
+            perm_focus: PermFocus::Matrix,
+            preset_cursor: Preset::ALL.len(),
+            matrix: Matrix::new(key.permissions.clone()),
+            cloned_from: Some(key.name.clone()),
+            ..Self::create()
         }
     }
 
@@ -243,7 +260,8 @@ impl Form {
         let mut report = match self.original() {
             None => {
                 let mut builder = NewKey::builder(self.name.value.clone())
-                    .permissions(self.matrix.perms.iter().cloned());
+                    .permissions(self.matrix.perms.iter().cloned())
+                    .allow_unknown(self.cloned_from.is_some());
                 if let Ok(Some(e)) = &expiration {
                     builder = builder.expires(*e);
                 }
@@ -330,6 +348,7 @@ impl Form {
                 };
                 match NewKey::builder(self.name.value.clone())
                     .permissions(self.matrix.perms.iter().cloned())
+                    .allow_unknown(self.cloned_from.is_some())
                     .expires(exp)
                     .build_at(now)
                 {

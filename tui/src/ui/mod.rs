@@ -2,6 +2,7 @@
 //!
 //! - [`action`]: the `Action`s that drive the app and the `Effect`s it asks for.
 //! - [`app`]: the state and `App::update`, synchronous and free of I/O.
+//! - [`command`]: the `:` command line's commands and completion.
 //! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state and keys.
 //! - [`view`]: drawing, a pure function of the state.
 //! - [`runtime`]: the terminal, the event loop, effects as tokio tasks.
@@ -9,6 +10,7 @@
 
 pub mod action;
 pub mod app;
+pub mod command;
 pub mod form;
 pub mod input;
 pub mod matrix;
@@ -24,7 +26,7 @@ use std::time::Instant;
 pub use action::{Action, Effect};
 pub use app::App;
 
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, UiArgs};
 use crate::error::CliError;
 use crate::session::{self, Credentials};
 
@@ -50,7 +52,7 @@ Every action is also a scriptable command: narrative-keys --help
 ";
 
 /// Opens the UI; returns the exit status. `started` is when the process began.
-pub async fn run(global: &GlobalArgs, started: Instant) -> Result<u8, CliError> {
+pub async fn run(global: &GlobalArgs, ui: &UiArgs, started: Instant) -> Result<u8, CliError> {
     // The UI logs by default (to a file); a log that cannot be opened is not
     // worth refusing to start over, and the screen is no place to say so.
     let log = crate::logging::init(global.log_file.as_deref(), true)
@@ -67,10 +69,21 @@ pub async fn run(global: &GlobalArgs, started: Instant) -> Result<u8, CliError> 
             .hint("in scripts, use the subcommands: narrative-keys --help"));
     }
     let session = session::connect(global).await?;
+    // The demo knows its own key; the API has no call that names the caller's.
+    let own_key_id = session.demo.as_ref().and_then(|emulator| {
+        let own = emulator.store().find_by_secret(crate::demo::DEMO_ADMIN_KEY);
+        own.ok().flatten().map(|k| k.id.to_string())
+    });
+    let options = runtime::Options {
+        readonly: ui.readonly,
+        refresh: ui.refresh,
+        own_key_id,
+    };
     let result = runtime::run(
         session.client.clone(),
         session.label.clone(),
         session.is_demo(),
+        options,
         started,
     )
     .await;

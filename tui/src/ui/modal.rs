@@ -10,14 +10,46 @@ use super::input::TextInput;
 #[derive(Debug)]
 pub enum Modal {
     Help,
-    /// Keys to revoke, as (id, name).
-    ConfirmRevoke(Vec<(String, String)>),
+    ConfirmRevoke(RevokeConfirm),
     ConfirmRotate {
         id: String,
         name: String,
     },
     Secret(SecretModal),
     Incident(IncidentModal),
+    /// The server refused a change as not permitted: switch to read-only?
+    OfferReadOnly {
+        /// What the server said.
+        message: String,
+    },
+    /// The server no longer accepts this session's key; nothing more is sent.
+    SessionEnded(String),
+}
+
+/// The question before a revoke. One key: y or n. Several: the number of
+/// keys must be typed, so that a stray `y` cannot revoke a whole selection.
+#[derive(Debug, Clone, Default)]
+pub struct RevokeConfirm {
+    /// Keys to revoke, as (id, name).
+    pub keys: Vec<(String, String)>,
+    /// The number typed so far (several keys only).
+    pub typed: TextInput,
+    /// Why the last Enter did nothing.
+    pub note: Option<String>,
+}
+
+impl RevokeConfirm {
+    pub fn new(keys: Vec<(String, String)>) -> Self {
+        Self {
+            keys,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the count must be typed rather than answered with y.
+    pub fn needs_count(&self) -> bool {
+        self.keys.len() > 1
+    }
 }
 
 /// One new secret, shown once.

@@ -25,7 +25,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use super::action::{Action, Effect, IncidentDone, Rotated, SecretsWritten};
+use super::action::{Action, Effect, IncidentDone, Refusal, Rotated, SecretsWritten};
 use super::app::App;
 use super::modal::SecretEntry;
 use super::text::describe_error;
@@ -81,6 +81,27 @@ impl Executor {
         });
     }
 
+    /// Like `spawn`, for work that may be refused for want of permission:
+    /// the refusal follows the work's own result as [`Action::Refused`].
+    fn spawn_refusable(
+        &self,
+        write: bool,
+        work: impl std::future::Future<Output = (Action, Option<(Refusal, String)>)> + Send + 'static,
+    ) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let (action, refused) = work.await;
+            let _ = tx.send(action);
+            if let Some((refusal, message)) = refused {
+                let _ = tx.send(Action::Refused {
+                    refusal,
+                    write,
+                    message,
+                });
+            }
+        });
+    }
+
     pub fn run(&self, effect: Effect, terminal: &mut impl Write) {
         tracing::debug!(?effect, "effect");
         let client = self.client.clone();
@@ -90,27 +111,37 @@ impl Executor {
                     self.run(e, terminal);
                 }
             }
-            Effect::LoadKeys => self.spawn(async move {
-                Action::KeysLoaded(client.list_keys().await.map_err(|e| {
+            Effect::LoadKeys => self.spawn_refusable(false, async move {
+                let result = client.list_keys().await;
+                let refused = refusal(result.as_ref().err());
+                let action = Action::KeysLoaded(result.map_err(|e| {
                     tracing::warn!(error = %e, "list keys");
                     describe_error(&e)
-                }))
+                }));
+                (action, refused)
             }),
-            Effect::Create(new) => self.spawn(async move {
-                Action::Created(client.create_key(&new).await.map_err(|e| {
+            Effect::Create(new) => self.spawn_refusable(true, async move {
+                let result = client.create_key(&new).await;
+                let refused = refusal(result.as_ref().err());
+                let action = Action::Created(result.map_err(|e| {
                     tracing::warn!(error = %e, "create key");
                     describe_error(&e)
-                }))
+                }));
+                (action, refused)
             }),
-            Effect::Update { id, update } => self.spawn(async move {
-                Action::Updated(client.update_key(&id, &update).await.map_err(|e| {
+            Effect::Update { id, update } => self.spawn_refusable(true, async move {
+                let result = client.update_key(&id, &update).await;
+                let refused = refusal(result.as_ref().err());
+                let action = Action::Updated(result.map_err(|e| {
                     tracing::warn!(error = %e, "update key");
                     describe_error(&e)
-                }))
+                }));
+                (action, refused)
             }),
-            Effect::Rotate { id } => self.spawn(async move {
+            Effect::Rotate { id } => self.spawn_refusable(true, async move {
                 let result = rotate_at(&client, &id, &RotateOptions::default(), Utc::now()).await;
-                Action::Rotated(match result {
+                let refused = refusal(result.as_ref().err());
+                let action = Action::Rotated(match result {
                     Ok(r) => Ok(Rotated {
                         old: r.old,
                         new: r.new,
@@ -123,9 +154,10 @@ impl Executor {
                         tracing::warn!(error = %e, "rotate key");
                         Err(describe_error(&e))
                     }
-                })
+                });
+                (action, refused)
             }),
-            Effect::Revoke(keys) => self.spawn(async move {
+            Effect::Revoke(keys) => self.spawn_refusable(true, async move {
                 let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
                 let report = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
                 let results = keys
@@ -140,7 +172,11 @@ impl Executor {
                         (id, name, result)
                     })
                     .collect();
-                Action::Revoked(results)
+                let refused = report.outcomes.iter().find_map(|o| match &o.result {
+                    RevokeResult::Failed(e) => refusal(Some(e)),
+                    _ => None,
+                });
+                (Action::Revoked(results), refused)
             }),
             Effect::Incident(plan) => {
                 let options = IncidentOptions {
@@ -163,6 +199,10 @@ impl Executor {
                 let written = write_secrets(path, &secrets);
                 let _ = self.tx.send(Action::SecretsWritten(written));
             }
+            Effect::CopyId { id } => {
+                let result = osc52::copy(terminal, &id).map_err(|e| e.to_string());
+                let _ = self.tx.send(Action::IdCopied { id, result });
+            }
             Effect::SaveReport { path, markdown } => {
                 // A report is only ever a new file: one already there is
                 // left as it is, and the message says so.
@@ -173,6 +213,12 @@ impl Executor {
             }
         }
     }
+}
+
+/// The refusal an error is, with the server's words, if it is one.
+fn refusal(e: Option<&narrative_keys::Error>) -> Option<(Refusal, String)> {
+    let e = e?;
+    Refusal::of(e).map(|r| (r, describe_error(e)))
 }
 
 /// A refused or failed write in one line: the path, what went wrong, and
@@ -230,7 +276,23 @@ fn draw(terminal: &mut Term, app: &App, theme: Theme) -> io::Result<()> {
 
 /// Runs the UI until the user quits. `started` is when the process began,
 /// for the start-to-first-frame figure in the log.
-pub async fn run(client: Client, label: String, demo: bool, started: Instant) -> io::Result<()> {
+/// How the UI was asked to run (`--readonly`, `--refresh`), and what is
+/// known of the session's own key.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub readonly: bool,
+    pub refresh: Option<Duration>,
+    /// The id of the key this session signs in with, when known (the demo).
+    pub own_key_id: Option<String>,
+}
+
+pub async fn run(
+    client: Client,
+    label: String,
+    demo: bool,
+    options: Options,
+    started: Instant,
+) -> io::Result<()> {
     let theme = Theme::from_env();
     install_panic_hook();
     enable_raw_mode()?;
@@ -241,6 +303,9 @@ pub async fn run(client: Client, label: String, demo: bool, started: Instant) ->
 
     let (tx, mut rx) = unbounded_channel();
     let mut app = App::new(label.clone(), demo, Utc::now());
+    app.readonly = options.readonly;
+    app.refresh_every = options.refresh;
+    app.own_key_id = options.own_key_id;
     let exec = Executor {
         client,
         tx,

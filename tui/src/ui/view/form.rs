@@ -19,7 +19,10 @@ use crate::ui::theme::Theme;
 pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let now = app.now;
     let title = match &form.mode {
-        Mode::Create => " New key ".to_owned(),
+        Mode::Create => match &form.cloned_from {
+            Some(name) => format!(" New key: a clone of \"{}\" ", truncate(&clean(name), 40)),
+            None => " New key ".to_owned(),
+        },
         Mode::Edit(k) => format!(" Edit \"{}\" ", truncate(&clean(&k.name), 40)),
     };
     let block = Block::bordered()

@@ -37,7 +37,11 @@ pub fn render(
         ));
     }
     title.push(Span::styled(") ", theme.bold()));
-    title.push(Span::raw(format!("sorted by {} ", app.sort.label())));
+    let reversed = if app.sort_reversed { ", reversed" } else { "" };
+    title.push(Span::raw(format!(
+        "sorted by {}{reversed} ",
+        app.sort.label()
+    )));
     if !app.filter.value.is_empty() && !app.filtering {
         title.push(Span::styled(
             format!("filter: {} ", truncate(&clean(&app.filter.value), 20)),

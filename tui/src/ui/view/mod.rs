@@ -27,7 +27,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     let status_h = app
         .status
         .as_ref()
-        .filter(|s| s.error && !app.filtering)
+        .filter(|s| s.error && !app.filtering && app.command.is_none())
         .map_or(1, |s| {
             let busy = app.busy.first().map_or(0, |b| b.width() + 4);
             let text = format!("{}✖ {}", " ".repeat(busy), s.text);
@@ -89,6 +89,9 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     } else {
         left.push(Span::raw(format!(" {} ", clean(&app.env_label))));
     }
+    if app.readonly {
+        left.push(Span::styled(" READ-ONLY ", theme.badge()));
+    }
     let counts = app.counts();
     let long = ["active", "expiring soon", "expired", "no expiration"];
     let short = ["active", "soon", "expired", "never"];
@@ -107,7 +110,8 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     };
     let mut right = build(long, "  ");
     if !fits(&left, &right) && app.demo {
-        left.truncate(2);
+        // Drop the demo's description, keep its badge (and READ-ONLY).
+        left.remove(2);
     }
     if !fits(&left, &right) {
         right = build(short, " ");
@@ -128,7 +132,11 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    if app.filtering {
+    if let Some(line) = &app.command {
+        spans.push(Span::styled(":", theme.key()));
+        spans.push(Span::raw(clean(&line.input.value)));
+        spans.push(Span::styled("▏", theme.accent()));
+    } else if app.filtering {
         spans.push(Span::styled("/", theme.key()));
         spans.push(Span::raw(clean(&app.filter.value)));
         spans.push(Span::styled("▏", theme.accent()));

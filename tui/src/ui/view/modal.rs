@@ -110,7 +110,8 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
             };
             dialog(frame, area, format!(" Help: {context} "), lines, theme, w);
         }
-        Modal::ConfirmRevoke(keys) => {
+        Modal::ConfirmRevoke(confirm) => {
+            let keys = &confirm.keys;
             let mut lines = Vec::new();
             match keys.as_slice() {
                 [(id, name)] => {
@@ -151,8 +152,75 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 theme,
             ));
             lines.push(Line::raw(""));
-            lines.push(keys_line(theme, &[("y", "revoke"), ("n / Esc", "keep it")]));
+            if confirm.needs_count() {
+                let n = keys.len();
+                lines.push(Line::from(vec![
+                    Span::raw(format!("Type {n} to revoke all {n}: ")),
+                    Span::styled(clean(&confirm.typed.value), theme.bold()),
+                    Span::styled("▏", theme.accent()),
+                ]));
+                if let Some(note) = &confirm.note {
+                    lines.push(Line::from(Span::styled(
+                        format!("✖ {}", clean(note)),
+                        theme.error(),
+                    )));
+                }
+                lines.push(keys_line(
+                    theme,
+                    &[("Enter", "revoke"), ("Esc", "keep them")],
+                ));
+            } else {
+                lines.push(keys_line(theme, &[("y", "revoke"), ("n / Esc", "keep it")]));
+            }
             dialog(frame, area, " Revoke? ".to_owned(), lines, theme, w);
+        }
+        Modal::OfferReadOnly { message } => {
+            let lines = vec![
+                Line::from(Span::styled(
+                    format!("The server refused a change: {}", clean(message)),
+                    theme.error(),
+                )),
+                Line::from(
+                    "This key may hold only read:access_tokens. In read-only mode the list stays, and changes are no longer offered.",
+                ),
+                Line::raw(""),
+                keys_line(
+                    theme,
+                    &[
+                        ("y", "switch to read-only"),
+                        ("n / Esc", "keep offering changes"),
+                    ],
+                ),
+            ];
+            dialog(
+                frame,
+                area,
+                " Switch to read-only? ".to_owned(),
+                lines,
+                theme,
+                w,
+            );
+        }
+        Modal::SessionEnded(text) => {
+            let lines = vec![
+                Line::from(Span::styled(clean(text), theme.error())),
+                Line::raw(""),
+                keys_line(
+                    theme,
+                    &[
+                        ("q", "quit"),
+                        ("Esc", "close (the list stays as last loaded)"),
+                    ],
+                ),
+            ];
+            dialog(
+                frame,
+                area,
+                " This session's key no longer works ".to_owned(),
+                lines,
+                theme,
+                w,
+            );
         }
         Modal::ConfirmRotate { id, name } => {
             let lines = vec![
@@ -182,8 +250,20 @@ fn key_manager_warning<'a>(
     ids: impl Iterator<Item = &'a str>,
     theme: Theme,
 ) -> Option<Line<'static>> {
+    let ids: Vec<&str> = ids.collect();
+    if let Some(own) = &app.own_key_id {
+        // Known (the demo): say it for that key, and only for it.
+        if !ids.contains(&own.as_str()) {
+            return None;
+        }
+        return Some(Line::from(Span::styled(
+            "▲ This is the key this session signs in with: once it is revoked, nothing more can be done here; quit and start again with another key.",
+            theme.error(),
+        )));
+    }
     let admin = narrative_keys::Resource::new("access_tokens");
     let names: Vec<String> = ids
+        .into_iter()
         .filter_map(|id| app.keys.iter().find(|k| k.id == id))
         .filter(|k| {
             k.permissions

@@ -1,0 +1,125 @@
+//! The `:` command line, as in k9s: `:filter TEXT`, `:sort name|expiry|status`,
+//! `:revoke`, `:refresh`, `:q`. Parsing and completion only; `App` acts.
+
+use super::app::SortBy;
+use super::input::TextInput;
+
+/// A command the line understands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Filter the list; empty clears the filter.
+    Filter(String),
+    Sort(SortBy),
+    /// Revoke the marked keys, or the selected one, through the usual confirmation.
+    Revoke,
+    Refresh,
+    Quit,
+}
+
+/// Every command name, for completion, help and the error message.
+pub const NAMES: [&str; 5] = ["filter", "sort", "revoke", "refresh", "q"];
+
+/// The line while it is open.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandLine {
+    pub input: TextInput,
+}
+
+impl Command {
+    /// Reads one line, without its `:`. The error says what was wrong and
+    /// what the line takes.
+    pub fn parse(line: &str) -> Result<Command, String> {
+        let line = line.trim();
+        let (name, rest) = match line.split_once(char::is_whitespace) {
+            Some((n, r)) => (n, r.trim()),
+            None => (line, ""),
+        };
+        let no_argument = |cmd: Command| {
+            if rest.is_empty() {
+                Ok(cmd)
+            } else {
+                Err(format!(":{name} takes no argument"))
+            }
+        };
+        match name {
+            "filter" | "f" => Ok(Command::Filter(rest.to_owned())),
+            "sort" => match rest {
+                "name" => Ok(Command::Sort(SortBy::Name)),
+                "expiry" => Ok(Command::Sort(SortBy::Expiry)),
+                "status" => Ok(Command::Sort(SortBy::Status)),
+                "" => Err(":sort needs a column: name, expiry or status".to_owned()),
+                other => Err(format!(
+                    ":sort {}: not a column; use name, expiry or status",
+                    crate::output::clean(other)
+                )),
+            },
+            "revoke" => no_argument(Command::Revoke),
+            "refresh" => no_argument(Command::Refresh),
+            "q" | "quit" => no_argument(Command::Quit),
+            "" => Err("no command; commands: filter, sort, revoke, refresh, q".to_owned()),
+            other => Err(format!(
+                "unknown command :{}; commands: {} (Tab completes)",
+                crate::output::clean(other),
+                NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+/// Completes the command name being typed when exactly one name starts
+/// with it (`:so` then Tab gives `:sort `); `None` when zero or several do,
+/// or when the name is already followed by an argument.
+pub fn complete(line: &str) -> Option<String> {
+    let start = line.trim_start();
+    if start.is_empty() || start.contains(char::is_whitespace) {
+        return None;
+    }
+    let mut found = NAMES.iter().filter(|n| n.starts_with(start));
+    match (found.next(), found.next()) {
+        (Some(name), None) => Some(format!("{name} ")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_command() {
+        assert_eq!(
+            Command::parse("filter night ing"),
+            Ok(Command::Filter("night ing".into()))
+        );
+        assert_eq!(
+            Command::parse(" sort expiry "),
+            Ok(Command::Sort(SortBy::Expiry))
+        );
+        assert_eq!(Command::parse("revoke"), Ok(Command::Revoke));
+        assert_eq!(Command::parse("q"), Ok(Command::Quit));
+        assert!(
+            Command::parse("sort size")
+                .unwrap_err()
+                .contains("name, expiry or status")
+        );
+        assert!(
+            Command::parse("frobnicate")
+                .unwrap_err()
+                .contains("unknown command :frobnicate")
+        );
+        assert!(
+            Command::parse("q now")
+                .unwrap_err()
+                .contains("takes no argument")
+        );
+    }
+
+    #[test]
+    fn completes_a_unique_prefix_only() {
+        assert_eq!(complete("so"), Some("sort ".into()));
+        assert_eq!(complete("rev"), Some("revoke ".into()));
+        assert_eq!(complete("re"), None, "revoke or refresh");
+        assert_eq!(complete("sort na"), None);
+        assert_eq!(complete("x"), None);
+    }
+}
