@@ -24,8 +24,7 @@ pub const REVOKING: &str = "Revoking";
 pub const INCIDENT: &str = "Running the incident response";
 
 /// What a refused write says in read-only mode.
-pub const READONLY_REFUSAL: &str =
-    "Read-only: nothing is changed from this session (restart without --readonly to make changes).";
+pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
 
 /// The list's write actions: key, hint, and what it does. Read-only mode
 /// hides these from the hints and help and refuses them; a session whose
@@ -420,6 +419,9 @@ impl App {
                             "Key rotated",
                             vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
                         );
+                        if r.old_revoked.is_ok() && self.may_be_own_key(&r.old.id) {
+                            self.revoked_possible_own_key = true;
+                        }
                         match r.old_revoked {
                             Ok(()) => self.info(format!(
                                 "Rotated \"{name}\": the old key {} is revoked.",
@@ -495,6 +497,9 @@ impl App {
                 ));
                 for k in &report.revoked {
                     self.marked.remove(&k.id);
+                    if self.may_be_own_key(&k.id) {
+                        self.revoked_possible_own_key = true;
+                    }
                 }
                 let done_modal = Modal::Incident(IncidentModal::Done {
                     report: Box::new(report),
@@ -622,7 +627,9 @@ impl App {
         }
         if !write && refusal == Refusal::Unauthorized {
             let text = if self.revoked_possible_own_key {
-                "This session's key was revoked: it was among the keys just revoked, and the server no longer accepts it.".to_owned()
+                "This session's key was revoked: it was among the keys revoked (or rotated) from here, and the server no longer accepts it.".to_owned()
+            } else if !self.loaded {
+                format!("The server does not accept this session's key ({message}).")
             } else {
                 format!(
                     "The server no longer accepts this session's key ({message}): it was revoked or has expired."
@@ -792,7 +799,7 @@ impl App {
             true
         } else if self.readonly {
             self.error(format!(
-                "Read-only: {what} is not offered in this session (restart without --readonly to make changes)."
+                "Read-only: {what} is not offered in this session (start it again without --readonly to make changes)."
             ));
             true
         } else {
@@ -1089,7 +1096,15 @@ impl App {
                     KeyCode::Char('y') | KeyCode::Char('Y') => {
                         self.modal = None;
                         self.readonly = true;
-                        self.info("Read-only: changes are no longer offered in this session.");
+                        // A form left open could only be refused again.
+                        let closed = if self.form.take().is_some() {
+                            " The form was closed; nothing was sent."
+                        } else {
+                            ""
+                        };
+                        self.info(format!(
+                            "Read-only: changes are no longer offered in this session.{closed}"
+                        ));
                     }
                     KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                         self.modal = None;
