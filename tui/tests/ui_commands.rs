@@ -346,6 +346,13 @@ fn readonly_hides_and_refuses_every_write() {
         assert!(!help.contains(&key), "help {key} in {help:?}");
     }
     assert!(hints.contains(&"/") && help.contains(&"y"));
+    let command_help = app
+        .bindings()
+        .into_iter()
+        .find(|(k, _)| *k == ":")
+        .unwrap()
+        .1;
+    assert!(!command_help.contains("revoke"), "{command_help}");
     assert!(draw(&app, 80, 24).contains("READ-ONLY"));
     for key in ['n', 'e', 'r', 'd', 'i', 'c'] {
         assert!(ch(&mut app, key).is_none());

@@ -1354,6 +1354,11 @@ impl App {
         ];
         if self.readonly {
             b.retain(|(k, _)| !is_write_binding(k));
+            for (k, what) in &mut b {
+                if *k == ":" {
+                    *what = "command: filter, sort, refresh, q";
+                }
+            }
             b.push(("", "read-only: every change is off"));
         }
         b
