@@ -456,7 +456,12 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
             .is_none()
     );
     assert!(ch(&mut app, 'n').is_none() && app.form.is_none());
-    assert!(draw(&app, 120, 40).contains("This session's key was revoked"));
+    ch(&mut app, 's');
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("This session's key was revoked"),
+        "the message outlasts later ones: {screen}"
+    );
     ch(&mut app, 'q');
     assert!(app.should_quit);
 }

@@ -26,16 +26,16 @@ pub const INCIDENT: &str = "Running the incident response";
 /// What a refused write says in read-only mode.
 pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
 
-/// The list's write actions: key, hint, and what it does. Read-only mode
-/// hides these from the hints and help and refuses them; a session whose
-/// key is gone refuses them too.
-pub const WRITE_ACTIONS: [(char, &str, &str); 6] = [
-    ('n', "new", "creating a key"),
-    ('e', "edit", "editing a key"),
-    ('r', "rotate", "rotating a key"),
-    ('d', "revoke", "revoking keys"),
-    ('i', "incident", "an incident response"),
-    ('c', "clone", "cloning a key"),
+/// The list's write actions: key, and what it does. Read-only mode hides
+/// these from the hints and help and refuses them; a session whose key is
+/// gone refuses them too.
+pub const WRITE_ACTIONS: [(char, &str); 6] = [
+    ('n', "creating a key"),
+    ('e', "editing a key"),
+    ('r', "rotating a key"),
+    ('d', "revoking keys"),
+    ('i', "an incident response"),
+    ('c', "cloning a key"),
 ];
 
 /// What a write key is for, if `code` is one (Delete revokes, as `d`).
@@ -47,15 +47,15 @@ fn write_action(code: KeyCode) -> Option<&'static str> {
     };
     WRITE_ACTIONS
         .iter()
-        .find(|(k, _, _)| *k == c)
-        .map(|(_, _, what)| *what)
+        .find(|(k, _)| *k == c)
+        .map(|(_, what)| *what)
 }
 
 /// Whether a help or hint entry is for a write action.
 fn is_write_binding(label: &str) -> bool {
     WRITE_ACTIONS
         .iter()
-        .any(|(k, _, _)| label.split(" / ").any(|part| part == k.to_string()))
+        .any(|(k, _)| label.split(" / ").any(|part| part == k.to_string()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -663,8 +663,15 @@ impl App {
         let ended = Modal::SessionEnded(text.clone());
         match &mut self.modal {
             // Never drop a secret that has not been saved: the message
-            // follows once its dialog is dismissed.
-            Some(Modal::Secret(m)) => m.then = Some(Box::new(ended)),
+            // follows once its dialog is dismissed (or, when an incident's
+            // report comes next, stays on the status line).
+            Some(Modal::Secret(m)) => {
+                if m.then.is_none() {
+                    m.then = Some(Box::new(ended));
+                }
+            }
+            // An incident's report stays readable; the status line says it.
+            Some(Modal::Incident(IncidentModal::Done { .. })) => {}
             _ => self.modal = Some(ended),
         }
         self.session_ended = Some(text);
