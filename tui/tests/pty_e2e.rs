@@ -499,3 +499,55 @@ fn demo_reset_starts_from_the_sample_keys_again() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn refresh_on_a_timer_keeps_the_selected_key() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt
+        .block_on(
+            Emulator::builder()
+                .db(Db::Memory)
+                .bootstrap_key(Some(BOOTSTRAP.to_owned()))
+                .listen(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+                .start(),
+        )
+        .unwrap();
+    emu.store()
+        .insert_key("zeta reporting", &[("read", "datasets")], None)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.url().to_owned();
+    let mut tui = Tui::spawn(
+        &[
+            "--environment",
+            &url,
+            "--api-key",
+            BOOTSTRAP,
+            "--refresh",
+            "1s",
+        ],
+        dir.path(),
+    );
+    tui.wait_for("Keys (2)");
+    tui.send("j");
+    tui.wait_for("┌ zeta reporting");
+    // A key made elsewhere, sorted first: the timer finds it, and the
+    // selection stays on its key rather than its row.
+    emu.store()
+        .insert_key("alpha ingest", &[("write", "datasets")], None)
+        .unwrap();
+    tui.wait_for("Keys (3)");
+    assert!(
+        tui.contents().contains("┌ zeta reporting"),
+        "{}",
+        tui.contents()
+    );
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+    rt.block_on(emu.shutdown());
+}

@@ -346,6 +346,13 @@ fn readonly_hides_and_refuses_every_write() {
         assert!(!help.contains(&key), "help {key} in {help:?}");
     }
     assert!(hints.contains(&"/") && help.contains(&"y"));
+    let command_help = app
+        .bindings()
+        .into_iter()
+        .find(|(k, _)| *k == ":")
+        .unwrap()
+        .1;
+    assert!(!command_help.contains("revoke"), "{command_help}");
     assert!(draw(&app, 80, 24).contains("READ-ONLY"));
     for key in ['n', 'e', 'r', 'd', 'i', 'c'] {
         assert!(ch(&mut app, key).is_none());
@@ -449,7 +456,12 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
             .is_none()
     );
     assert!(ch(&mut app, 'n').is_none() && app.form.is_none());
-    assert!(draw(&app, 120, 40).contains("This session's key was revoked"));
+    ch(&mut app, 's');
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("This session's key was revoked"),
+        "the message outlasts later ones: {screen}"
+    );
     ch(&mut app, 'q');
     assert!(app.should_quit);
 }
@@ -585,4 +597,98 @@ fn the_executor_reports_refusals_from_the_server() {
         "{actions:?}"
     );
     rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn rotating_the_sessions_own_key_warns_and_explains_the_end() {
+    let mut app = loaded_app();
+    app.own_key_id = Some(id(11));
+    ch(&mut app, ':');
+    typed(&mut app, "filter Key admin");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'r');
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("the key this session signs in with"),
+        "{screen}"
+    );
+    // Another key: no warning.
+    let mut other = loaded_app();
+    other.own_key_id = Some(id(11));
+    ch(&mut other, 'r');
+    assert!(!draw(&other, 80, 24).contains("signs in with"));
+
+    let Some(Effect::Rotate { .. }) = ch(&mut app, 'y') else {
+        panic!("y rotates");
+    };
+    app.update(Action::Rotated(Ok(
+        narrative_keys_tui::ui::action::Rotated {
+            old: keys()[10].clone(),
+            new: CreatedKey {
+                key: ApiKey {
+                    id: id(111),
+                    ..keys()[10].clone()
+                },
+                secret: Secret::new(FAKE_SECRET),
+            },
+            old_revoked: Ok(()),
+        },
+    )));
+    app.update(Action::Refused {
+        refusal: Refusal::Unauthorized,
+        write: false,
+        message: "invalid token (401 unauthorized)".into(),
+    });
+    assert!(
+        app.holds_secret(),
+        "the new key's secret stays until dismissed"
+    );
+    let ended = app.session_ended.clone().unwrap();
+    assert!(ended.contains("revoked (or rotated) from here"), "{ended}");
+}
+
+#[test]
+fn a_key_refused_from_the_start_is_not_said_to_be_revoked() {
+    let mut app = App::new("prod", false, now());
+    app.init();
+    app.update(Action::KeysLoaded(Err(
+        "bad token (401 unauthorized)".into()
+    )));
+    app.update(Action::Refused {
+        refusal: Refusal::Unauthorized,
+        write: false,
+        message: "bad token (401 unauthorized)".into(),
+    });
+    let ended = app.session_ended.clone().unwrap();
+    assert!(
+        ended.starts_with("The server does not accept this session's key (bad token"),
+        "{ended}"
+    );
+    assert!(ended.contains("another key"), "{ended}");
+}
+
+#[test]
+fn switching_to_read_only_closes_a_refused_form() {
+    let mut app = loaded_app();
+    ch(&mut app, 'c');
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Enter);
+    }
+    let Some(Effect::Create(_)) = press(&mut app, KeyCode::Enter) else {
+        panic!("sent");
+    };
+    app.update(Action::Created(Err("not allowed (403 forbidden)".into())));
+    app.update(Action::Refused {
+        refusal: Refusal::Forbidden,
+        write: true,
+        message: "not allowed (403 forbidden)".into(),
+    });
+    assert!(app.form.is_some(), "the form stays until the answer");
+    ch(&mut app, 'y');
+    assert!(app.readonly && app.form.is_none());
+    assert!(
+        status(&app).contains("nothing was sent"),
+        "{}",
+        status(&app)
+    );
 }

@@ -24,19 +24,18 @@ pub const REVOKING: &str = "Revoking";
 pub const INCIDENT: &str = "Running the incident response";
 
 /// What a refused write says in read-only mode.
-pub const READONLY_REFUSAL: &str =
-    "Read-only: nothing is changed from this session (restart without --readonly to make changes).";
+pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
 
-/// The list's write actions: key, hint, and what it does. Read-only mode
-/// hides these from the hints and help and refuses them; a session whose
-/// key is gone refuses them too.
-pub const WRITE_ACTIONS: [(char, &str, &str); 6] = [
-    ('n', "new", "creating a key"),
-    ('e', "edit", "editing a key"),
-    ('r', "rotate", "rotating a key"),
-    ('d', "revoke", "revoking keys"),
-    ('i', "incident", "an incident response"),
-    ('c', "clone", "cloning a key"),
+/// The list's write actions: key, and what it does. Read-only mode hides
+/// these from the hints and help and refuses them; a session whose key is
+/// gone refuses them too.
+pub const WRITE_ACTIONS: [(char, &str); 6] = [
+    ('n', "creating a key"),
+    ('e', "editing a key"),
+    ('r', "rotating a key"),
+    ('d', "revoking keys"),
+    ('i', "an incident response"),
+    ('c', "cloning a key"),
 ];
 
 /// What a write key is for, if `code` is one (Delete revokes, as `d`).
@@ -48,15 +47,15 @@ fn write_action(code: KeyCode) -> Option<&'static str> {
     };
     WRITE_ACTIONS
         .iter()
-        .find(|(k, _, _)| *k == c)
-        .map(|(_, _, what)| *what)
+        .find(|(k, _)| *k == c)
+        .map(|(_, what)| *what)
 }
 
 /// Whether a help or hint entry is for a write action.
 fn is_write_binding(label: &str) -> bool {
     WRITE_ACTIONS
         .iter()
-        .any(|(k, _, _)| label.split(" / ").any(|part| part == k.to_string()))
+        .any(|(k, _)| label.split(" / ").any(|part| part == k.to_string()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -420,6 +419,9 @@ impl App {
                             "Key rotated",
                             vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
                         );
+                        if r.old_revoked.is_ok() && self.may_be_own_key(&r.old.id) {
+                            self.revoked_possible_own_key = true;
+                        }
                         match r.old_revoked {
                             Ok(()) => self.info(format!(
                                 "Rotated \"{name}\": the old key {} is revoked.",
@@ -495,6 +497,9 @@ impl App {
                 ));
                 for k in &report.revoked {
                     self.marked.remove(&k.id);
+                    if self.may_be_own_key(&k.id) {
+                        self.revoked_possible_own_key = true;
+                    }
                 }
                 let done_modal = Modal::Incident(IncidentModal::Done {
                     report: Box::new(report),
@@ -622,7 +627,9 @@ impl App {
         }
         if !write && refusal == Refusal::Unauthorized {
             let text = if self.revoked_possible_own_key {
-                "This session's key was revoked: it was among the keys just revoked, and the server no longer accepts it.".to_owned()
+                "This session's key was revoked: it was among the keys revoked (or rotated) from here, and the server no longer accepts it.".to_owned()
+            } else if !self.loaded {
+                format!("The server does not accept this session's key ({message}).")
             } else {
                 format!(
                     "The server no longer accepts this session's key ({message}): it was revoked or has expired."
@@ -656,8 +663,15 @@ impl App {
         let ended = Modal::SessionEnded(text.clone());
         match &mut self.modal {
             // Never drop a secret that has not been saved: the message
-            // follows once its dialog is dismissed.
-            Some(Modal::Secret(m)) => m.then = Some(Box::new(ended)),
+            // follows once its dialog is dismissed (or, when an incident's
+            // report comes next, stays on the status line).
+            Some(Modal::Secret(m)) => {
+                if m.then.is_none() {
+                    m.then = Some(Box::new(ended));
+                }
+            }
+            // An incident's report stays readable; the status line says it.
+            Some(Modal::Incident(IncidentModal::Done { .. })) => {}
             _ => self.modal = Some(ended),
         }
         self.session_ended = Some(text);
@@ -792,7 +806,7 @@ impl App {
             true
         } else if self.readonly {
             self.error(format!(
-                "Read-only: {what} is not offered in this session (restart without --readonly to make changes)."
+                "Read-only: {what} is not offered in this session (start it again without --readonly to make changes)."
             ));
             true
         } else {
@@ -1089,7 +1103,15 @@ impl App {
                     KeyCode::Char('y') | KeyCode::Char('Y') => {
                         self.modal = None;
                         self.readonly = true;
-                        self.info("Read-only: changes are no longer offered in this session.");
+                        // A form left open could only be refused again.
+                        let closed = if self.form.take().is_some() {
+                            " The form was closed; nothing was sent."
+                        } else {
+                            ""
+                        };
+                        self.info(format!(
+                            "Read-only: changes are no longer offered in this session.{closed}"
+                        ));
                     }
                     KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                         self.modal = None;
@@ -1339,6 +1361,11 @@ impl App {
         ];
         if self.readonly {
             b.retain(|(k, _)| !is_write_binding(k));
+            for (k, what) in &mut b {
+                if *k == ":" {
+                    *what = "command: filter, sort, refresh, q";
+                }
+            }
             b.push(("", "read-only: every change is off"));
         }
         b

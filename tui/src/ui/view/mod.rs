@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::app::{App, Pane};
+use super::app::{App, Pane, Status};
 use super::theme::Theme;
 use crate::output::{clean, status_symbol};
 
@@ -24,8 +24,7 @@ const SIDE_BY_SIDE: u16 = 150;
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     // An error that does not fit on one line gets up to three.
-    let status_h = app
-        .status
+    let status_h = status(app)
         .as_ref()
         .filter(|s| s.error && !app.filtering && app.command.is_none())
         .map_or(1, |s| {
@@ -130,6 +129,18 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// The status line's message: once the session's key is gone, that, above
+/// anything said later.
+fn status(app: &App) -> Option<Status> {
+    match &app.session_ended {
+        Some(text) => Some(Status {
+            text: text.clone(),
+            error: true,
+        }),
+        None => app.status.clone(),
+    }
+}
+
 fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     if let Some(line) = &app.command {
@@ -152,7 +163,7 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
                 theme.accent(),
             ));
         }
-        if let Some(s) = &app.status {
+        if let Some(s) = &status(app) {
             if s.error {
                 spans.push(Span::styled(format!("✖ {}", s.text), theme.error()));
             } else {

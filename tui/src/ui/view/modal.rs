@@ -41,6 +41,22 @@ fn dialog(
     dialog_sized(frame, area, title, lines, theme, (w, h), false);
 }
 
+/// A dialog sized by its word-wrapped lines (server text wraps where
+/// `dialog`'s count by characters would fall short) and kept to its end,
+/// so its keys line always shows.
+fn wrapped_dialog(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    lines: Vec<Line<'static>>,
+    theme: Theme,
+    w: u16,
+) {
+    let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
+    let h = lines.iter().map(|l| line_height(l, inner)).sum::<usize>() + 2;
+    dialog_sized(frame, area, title, lines, theme, (w, h), true);
+}
+
 /// How many rows `line` takes wrapped at word boundaries to `width`.
 fn line_height(line: &Line, width: usize) -> usize {
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
@@ -192,7 +208,7 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                     ],
                 ),
             ];
-            dialog(
+            wrapped_dialog(
                 frame,
                 area,
                 " Switch to read-only? ".to_owned(),
@@ -213,7 +229,7 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                     ],
                 ),
             ];
-            dialog(
+            wrapped_dialog(
                 frame,
                 area,
                 " This session's key no longer works ".to_owned(),
@@ -223,7 +239,7 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
             );
         }
         Modal::ConfirmRotate { id, name } => {
-            let lines = vec![
+            let mut lines = vec![
                 Line::from(vec![
                     Span::raw("Rotate "),
                     Span::styled(format!("\"{}\"", clean(name)), theme.bold()),
@@ -233,9 +249,14 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 Line::from(
                     "A new key with the same name and permissions is created, expiring in 90 days; its secret is shown once. Then this key is revoked.",
                 ),
-                Line::raw(""),
-                keys_line(theme, &[("y", "rotate"), ("n / Esc", "cancel")]),
             ];
+            lines.extend(key_manager_warning(
+                app,
+                std::iter::once(id.as_str()),
+                theme,
+            ));
+            lines.push(Line::raw(""));
+            lines.push(keys_line(theme, &[("y", "rotate"), ("n / Esc", "cancel")]));
             dialog(frame, area, " Rotate? ".to_owned(), lines, theme, w);
         }
         Modal::Secret(m) => secret(m, theme, frame, area, w),
