@@ -709,7 +709,7 @@ fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
-        Err(CliError::failed("cancelled; nothing was changed"))
+        Err(CliError::failed("cancelled; nothing was changed").code("cancelled"))
     }
 }
 
@@ -869,9 +869,10 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     }
     if plan.keys.is_empty() {
         eprint!("{}", clean_markdown(&plan.to_markdown()));
-        return Err(CliError::failed(
-            "no key matches the selection; nothing was changed",
-        ));
+        return Err(
+            CliError::failed("no key matches the selection; nothing was changed")
+                .code("nothing_selected"),
+        );
     }
     eprint!("{}", clean_markdown(&plan.to_markdown()));
     confirm(
