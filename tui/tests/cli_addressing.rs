@@ -637,3 +637,41 @@ fn completions_offer_presets_permissions_statuses_and_expirations() {
     let out = cli(&["explain", "--grant", "read:brand_new", "--allow-unknown"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Every GET counted (a 1 ms "slow" fault on each): a full id is used
+/// without listing; a prefix or name costs exactly one list.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_keys_are_listed_only_for_a_reference_that_is_not_a_full_id() {
+    use narrative_keys_emulator::{FaultConfig, FaultKind};
+    let emu = Emulator::builder()
+        .db(Db::Memory)
+        .bootstrap_key(Some(ADMIN.to_owned()))
+        .faults(FaultConfig {
+            rate: 1.0,
+            slow: std::time::Duration::from_millis(1),
+            kinds: vec![FaultKind::Slow],
+            methods: vec!["GET".to_owned()],
+            ..FaultConfig::default()
+        })
+        .start()
+        .await
+        .unwrap();
+    let first = seed(&emu, "first", &[("read", "datasets")], Some(30));
+    seed(&emu, "second", &[("read", "datasets")], Some(30));
+    let gets = || emu.fault_stats().total();
+
+    let out = run(&emu, &["revoke", &first, "--yes"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(gets(), 0, "a full id needs no list");
+    let out = run(&emu, &["revoke", "second", "--yes"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(gets(), 1, "a name costs one list");
+    let out = run(&emu, &["show", &first, "--json"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a revoked full id is the server's 404"
+    );
+    assert_eq!(json_error(&out)["code"], "not_found");
+    assert_eq!(gets(), 2, "the GET of the key, no list");
+}
