@@ -83,10 +83,14 @@ fn usage_error(e: clap::Error) -> ExitCode {
         .unwrap_or("bad usage")
         .trim_start_matches("error: ")
         .to_owned();
-    let rest: Vec<&str> = lines.map(str::trim).collect();
+    // clap's usage line and tips, without its generic pointer to --help.
+    let rest: Vec<&str> = lines
+        .map(str::trim)
+        .filter(|l| !l.starts_with("For more information"))
+        .collect();
     let mut err = CliError::usage(message);
     if !rest.is_empty() {
-        err = err.hint(rest.join(" "));
+        err = err.hint(format!("{}; see --help", rest.join("; ")));
     }
     report(&err, true)
 }
