@@ -102,7 +102,7 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             dry_run,
             json,
         } => {
-            let id = resolve_id(s, &id).await?;
+            // Input is checked before any request, the reference's list included.
             let options = RotateOptions {
                 expiration: expires
                     .as_deref()
@@ -111,6 +111,7 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
                 name: None,
                 keep_old,
             };
+            let id = resolve_id(s, &id).await?;
             let mut target = secret_target(&delivery, json, true);
             if dry_run {
                 return rotate_dry_run(s, &id, &options, &mut target, json, now).await;
