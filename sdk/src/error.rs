@@ -134,6 +134,22 @@ impl Error {
         }
     }
 
+    /// The error as data: code, message, status and the server's own
+    /// description, for a JSON error document. No hint: the caller knows
+    /// what to suggest (`ErrorInfo::hint`).
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+            hint: None,
+            status: self.status(),
+            server_description: self
+                .api()
+                .map(|a| a.description.clone())
+                .filter(|d| !d.is_empty()),
+        }
+    }
+
     /// The HTTP status, when there was a response.
     pub fn status(&self) -> Option<u16> {
         self.api().map(|a| a.status).or(match self {
@@ -176,6 +192,49 @@ impl Error {
             Error::Transport { kind, .. } => *kind != TransportKind::Timeout,
             _ => false,
         }
+    }
+}
+
+/// An error as a program reads it, e.g. `{"code": "not_found", "message":
+/// "...", "status": 404}`. The message carries the server's description too;
+/// `server_description` is that description alone. Never holds a secret, as
+/// [`Error`] does not.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ErrorInfo {
+    /// Stable snake_case: [`Error::code`], or one of the caller's own (the
+    /// CLI adds `usage`, `ambiguous_key`, ...).
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The HTTP status, when there was a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The server's `error_description`, when it sent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_description: Option<String>,
+}
+
+impl ErrorInfo {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            hint: None,
+            status: None,
+            server_description: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(e: &Error) -> Self {
+        e.info()
     }
 }
 
@@ -245,7 +304,35 @@ pub fn without_values(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::without_values;
+    use super::{ApiError, Error, ErrorInfo, without_values};
+
+    #[test]
+    fn error_info_carries_the_code_status_and_server_description() {
+        let e = Error::NotFound(ApiError {
+            status: 404,
+            error: "Not Found".into(),
+            description: "No API key with that id.".into(),
+        });
+        let info = e.info();
+        assert_eq!(info.code, "not_found");
+        assert_eq!(info.status, Some(404));
+        assert_eq!(
+            info.server_description.as_deref(),
+            Some("No API key with that id.")
+        );
+        assert!(
+            info.message.contains("No API key with that id."),
+            "{}",
+            info.message
+        );
+        let json = serde_json::to_value(info.with_hint("run list")).unwrap();
+        assert_eq!(json["hint"], "run list");
+        let info = Error::Config("no API key".into()).info();
+        let json = serde_json::to_value(&info).unwrap();
+        assert_eq!(json["code"], "invalid_input");
+        assert!(json.get("status").is_none() && json.get("hint").is_none());
+        assert_eq!(ErrorInfo::from(&Error::Config("no API key".into())), info);
+    }
 
     #[test]
     fn values_are_dropped_names_are_kept() {

@@ -28,6 +28,18 @@ impl Secret {
     pub fn is_empty(&self) -> bool {
         self.expose().is_empty()
     }
+
+    /// Its last four characters, to tell which credential is in use, or
+    /// `None` for one shorter than [`Secret::MIN_LEN_TO_SHOW_END`], where four
+    /// would give away too much of it.
+    pub fn last_four(&self) -> Option<String> {
+        let chars = self.expose().chars().count();
+        (chars >= Self::MIN_LEN_TO_SHOW_END)
+            .then(|| self.expose().chars().skip(chars - 4).collect())
+    }
+
+    /// The shortest secret [`Secret::last_four`] shows the end of.
+    pub const MIN_LEN_TO_SHOW_END: usize = 16;
 }
 
 impl fmt::Debug for Secret {
@@ -74,5 +86,18 @@ mod tests {
             "Some(\n    Secret([REDACTED]),\n)"
         );
         assert_eq!(s.expose(), "hunter2-very-secret");
+    }
+
+    #[test]
+    fn only_the_last_four_of_a_long_enough_secret_show() {
+        assert_eq!(
+            Secret::new("hunter2-very-secret").last_four().as_deref(),
+            Some("cret")
+        );
+        assert_eq!(Secret::new("short-secret").last_four(), None);
+        assert_eq!(
+            Secret::new("ééééééééééééééé€abc").last_four().as_deref(),
+            Some("€abc")
+        );
     }
 }

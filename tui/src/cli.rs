@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use narrative_keys::Secret;
+use std::sync::OnceLock;
+
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use narrative_keys::{CATALOG, Preset, Secret};
 
 fn parse_secret(s: &str) -> Result<Secret, String> {
     Ok(Secret::new(s))
@@ -71,7 +74,12 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 /// Run with no command to open the terminal UI. `--demo` uses a local emulator
 /// with sample keys, so nothing needs an account.
 #[derive(Debug, Parser)]
-#[command(name = "narrative-keys", version, propagate_version = true)]
+#[command(
+    name = "narrative-keys",
+    version,
+    propagate_version = true,
+    after_help = "Examples:\n  narrative-keys --demo                  # the terminal UI, on sample keys\n  narrative-keys list --status expiring\n  narrative-keys show \"nightly ingestion\""
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -121,12 +129,13 @@ fn parse_refresh(text: &str) -> Result<Duration, String> {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// API key to authenticate with [env: NARRATIVE_API_KEY]
-    #[arg(long, global = true, value_parser = parse_secret)]
+    /// API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]
+    #[arg(long, global = true, value_name = "KEY", value_parser = parse_secret)]
     pub api_key: Option<Secret>,
-    /// prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT; default: prod]
-    #[arg(long, global = true)]
+    /// prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]
+    #[arg(long, global = true, value_name = "ENV")]
     pub environment: Option<String>,
     /// Use a local emulator with sample keys instead of Narrative's API.
     #[arg(long, global = true)]
@@ -141,63 +150,94 @@ pub struct GlobalArgs {
     /// Write logs to this file (never to the screen) [env: NARRATIVE_KEYS_LOG]
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
-    /// How long to wait for each request, e.g. 30s, 2m or 500ms; a request
-    /// that gets no answer in time fails and is not retried [default: 30s]
+    /// How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 }
 
+/// Help text of a `--json` flag.
+const JSON_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List keys: name, id, permissions, expiry and status.
+    #[command(
+        after_help = "Examples:\n  narrative-keys list\n  narrative-keys list --status expiring\n  narrative-keys list --json"
+    )]
     List {
+        /// Only keys with this status.
         #[arg(long, value_enum)]
         status: Option<StatusFilter>,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Show one key and what it can do.
+    #[command(
+        after_help = "Examples:\n  narrative-keys show \"nightly ingestion\"\n  narrative-keys show 546c65d6\n  narrative-keys show 546c65d6-e589-4d3c-b1fe-7e61711cc418 --json"
+    )]
     Show {
+        #[arg(value_name = "KEY", help = KEY_HELP)]
         id: String,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Create a key. Its secret is shown once.
+    #[command(
+        after_help = "Examples:\n  narrative-keys create --name \"nightly ingestion\" --preset data-ingestion --secret-out ingest.env\n  narrative-keys create --name dashboard --grant read:datasets --expires 30d --dry-run\n  narrative-keys create --name ci --preset sdk-development --grant datasets --json"
+    )]
     Create(CreateArgs),
     /// Change a key's name, permissions or expiration.
+    #[command(
+        after_help = "Examples:\n  narrative-keys update \"nightly ingestion\" --grant read:datasets --drop write:views --dry-run\n  narrative-keys update 546c65d6 --expires 90d\n  narrative-keys update dashboard --name \"analytics dashboard\""
+    )]
     Update(UpdateArgs),
     /// Revoke keys. They stop working at once.
+    #[command(
+        after_help = "Examples:\n  narrative-keys revoke \"legacy export job\" --dry-run\n  narrative-keys revoke 546c65d6 39f485cc --yes\n  narrative-keys revoke 546c65d6-e589-4d3c-b1fe-7e61711cc418 --yes --json"
+    )]
     Revoke {
-        #[arg(required = true, value_name = "ID")]
+        #[arg(required = true, value_name = "KEY", help = KEYS_HELP)]
         ids: Vec<String>,
         /// Do not ask for confirmation.
         #[arg(long, short)]
         yes: bool,
-        /// How long to keep trying keys whose revocation failed (429, 5xx, a
-        /// broken connection), e.g. 60s or 5m; 0s for one try each.
+        /// How long to keep trying keys whose revocation failed (429, 5xx, a broken connection), e.g. 60s or 5m; 0s for one try each.
         #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
         deadline: Duration,
+        /// Print the keys that would be revoked, and revoke nothing.
         #[arg(long)]
+        dry_run: bool,
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Replace a key with a new one holding the same permissions, then revoke the old one.
+    #[command(
+        after_help = "Examples:\n  narrative-keys rotate \"nightly ingestion\" --dry-run\n  narrative-keys rotate 546c65d6 --secret-out ingest.env\n  narrative-keys rotate 546c65d6 --keep-old --secret-to 'gh secret set NARRATIVE_API_KEY'"
+    )]
     Rotate {
+        #[arg(value_name = "KEY", help = KEY_HELP)]
         id: String,
         /// The new key's expiration: 90d, 2027-01-31, an RFC 3339 instant [default: 90d]
-        #[arg(long, value_name = "WHEN")]
+        #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
         expires: Option<String>,
         /// Keep the old key working; revoke it yourself later.
         #[arg(long)]
         keep_old: bool,
         #[command(flatten)]
         delivery: SecretDelivery,
+        /// Print the successor that would be made and what would happen to the old key, and change nothing.
         #[arg(long)]
+        dry_run: bool,
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Respond to a leak: revoke every affected key at once, optionally replace them, and report.
     ///
     /// `--resume REPORT.json` finishes an incident that was cut off before every
     /// replacement was made: it creates the missing replacements, never twice.
+    #[command(
+        after_help = "Examples:\n  narrative-keys incident --name-matches 'laptop-*' --replace --dry-run\n  narrative-keys incident \"nightly ingestion\" 546c65d6 --replace --report incident.json --yes\n  narrative-keys incident --resume incident.json --secrets-out replacements.env"
+    )]
     Incident(IncidentArgs),
     /// Find risky keys. Exits 1 when anything is at warning level or above.
     ///
@@ -206,76 +246,197 @@ pub enum Command {
     /// last-used or creation time. To off-board, revoke and replace the
     /// person's keys (`narrative-keys incident --name-matches 'alice-*'
     /// --replace`); for usage, see Narrative's account audit logs.
+    #[command(
+        after_help = "Examples:\n  narrative-keys audit\n  narrative-keys audit --expiring-within 30d\n  narrative-keys audit --json"
+    )]
     Audit {
         /// How near an expiration counts as soon, e.g. 14d or 30d.
-        #[arg(long, default_value = "14d", value_name = "SPAN")]
+        #[arg(long, default_value = "14d", value_name = "SPAN", value_parser = suggest(span_values), hide_possible_values = true)]
         expiring_within: String,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Describe in plain words what a key, or a set of permissions, allows.
+    #[command(
+        after_help = "Examples:\n  narrative-keys explain \"nightly ingestion\"\n  narrative-keys explain --grant write:access_tokens\n  narrative-keys explain --grant read:datasets --grant write:data_streams --json"
+    )]
     Explain {
-        #[arg(conflicts_with = "grant", required_unless_present = "grant")]
+        #[arg(value_name = "KEY", help = KEY_HELP, conflicts_with = "grant", required_unless_present = "grant")]
         id: Option<String>,
         /// Permissions to describe, e.g. read:datasets (repeatable).
-        #[arg(long, value_name = "PERMISSION")]
+        #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
         grant: Vec<String>,
-        /// Describe --grant permissions the catalog does not know instead of
-        /// refusing them as typos.
+        /// Describe --grant permissions the catalog does not know instead of refusing them as typos.
         #[arg(long, requires = "grant")]
         allow_unknown: bool,
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// The permission catalog: every resource and the levels it supports.
+    #[command(after_help = "Examples:\n  narrative-keys catalog\n  narrative-keys catalog --json")]
     Catalog {
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// The use-case presets and their permissions.
+    #[command(after_help = "Examples:\n  narrative-keys presets\n  narrative-keys presets --json")]
     Presets {
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
-    /// Who the credentials belong to.
+    /// Who the credentials belong to, and where they came from.
+    #[command(
+        after_help = "Examples:\n  narrative-keys whoami\n  narrative-keys whoami --json\n  NARRATIVE_ENVIRONMENT=dev narrative-keys whoami"
+    )]
     Whoami {
-        #[arg(long)]
+        #[arg(long, help = JSON_HELP)]
         json: bool,
     },
     /// Print a shell completion script.
-    Completions { shell: clap_complete::Shell },
+    #[command(
+        after_help = "Examples:\n  narrative-keys completions bash > ~/.local/share/bash-completion/completions/narrative-keys\n  narrative-keys completions zsh > ~/.zfunc/_narrative-keys\n  narrative-keys completions fish > ~/.config/fish/completions/narrative-keys.fish"
+    )]
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+impl Command {
+    /// Whether `--json` was asked for: errors are then one JSON document.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::List { json, .. }
+            | Command::Show { json, .. }
+            | Command::Revoke { json, .. }
+            | Command::Rotate { json, .. }
+            | Command::Audit { json, .. }
+            | Command::Explain { json, .. }
+            | Command::Catalog { json }
+            | Command::Presets { json }
+            | Command::Whoami { json } => *json,
+            Command::Create(a) => a.json,
+            Command::Update(a) => a.json,
+            Command::Incident(a) => a.json,
+            Command::Completions { .. } => false,
+        }
+    }
+}
+
+const KEY_HELP: &str = "The key: its id, an id prefix of at least 4 characters, or its exact name";
+const KEYS_HELP: &str = "Keys: each an id, an id prefix of at least 4 characters, or an exact name";
+
+/// A string argument whose completions are `values`, while any other value
+/// is still taken (an unknown permission with --allow-unknown, any span).
+fn suggest(values: fn() -> &'static [PossibleValue]) -> Suggested {
+    Suggested(values)
+}
+
+#[derive(Clone)]
+pub struct Suggested(fn() -> &'static [PossibleValue]);
+
+impl TypedValueParser for Suggested {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.0)().iter().cloned()))
+    }
+}
+
+/// Every catalog permission in `access:resource` form, read and write.
+pub fn permission_values() -> &'static [PossibleValue] {
+    static VALUES: OnceLock<Vec<PossibleValue>> = OnceLock::new();
+    VALUES.get_or_init(|| {
+        CATALOG
+            .iter()
+            .flat_map(|e| {
+                ["read", "write"].map(|level| {
+                    let text: &'static str =
+                        Box::leak(format!("{level}:{}", e.wire).into_boxed_str());
+                    PossibleValue::new(text).help(e.display)
+                })
+            })
+            .collect()
+    })
+}
+
+/// The presets' names, from the SDK.
+pub fn preset_values() -> &'static [PossibleValue] {
+    static VALUES: OnceLock<Vec<PossibleValue>> = OnceLock::new();
+    VALUES.get_or_init(|| {
+        Preset::ALL
+            .iter()
+            .map(|p| PossibleValue::new(p.name()).help(p.description()))
+            .collect()
+    })
+}
+
+/// Common `--expires` forms; any other the SDK reads is taken too.
+pub fn expiration_values() -> &'static [PossibleValue] {
+    static VALUES: OnceLock<Vec<PossibleValue>> = OnceLock::new();
+    VALUES.get_or_init(|| {
+        ["7d", "30d", "90d", "180d", "1y", "never"]
+            .into_iter()
+            .map(PossibleValue::new)
+            .collect()
+    })
+}
+
+/// Common `--expiring-within` spans.
+pub fn span_values() -> &'static [PossibleValue] {
+    static VALUES: OnceLock<Vec<PossibleValue>> = OnceLock::new();
+    VALUES.get_or_init(|| {
+        ["7d", "14d", "30d", "90d"]
+            .into_iter()
+            .map(PossibleValue::new)
+            .collect()
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
+    /// Working, and not expiring soon.
     Active,
+    /// Expiring within 14 days.
     Expiring,
+    /// Past its expiration.
     Expired,
+    /// Never expires.
     NoExpiry,
 }
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
+    /// The new key's name, e.g. after its owner or use ("ci-deploy").
     #[arg(long)]
     pub name: String,
-    /// read-only-analytics, data-ingestion, workflow-automation, connector-delivery,
-    /// or sdk-development (which grants read and write on the --grant resources).
-    #[arg(long, value_name = "PRESET")]
+    /// read-only-analytics, data-ingestion, workflow-automation, connector-delivery, or sdk-development (read and write on the --grant resources).
+    #[arg(long, value_name = "PRESET", value_parser = suggest(preset_values), hide_possible_values = true)]
     pub preset: Vec<String>,
     /// A permission such as read:datasets (repeatable).
-    #[arg(long, value_name = "PERMISSION")]
+    #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub grant: Vec<String>,
     /// 90d, 12w, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
     pub expires: Option<String>,
     #[command(flatten)]
     pub delivery: SecretDelivery,
-    /// Send permissions the catalog does not know as written (a resource the
-    /// platform added since, a wire-only level such as admin); without it they
-    /// are refused as typos, with a suggestion.
+    /// Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos.
     #[arg(long)]
     pub allow_unknown: bool,
+    /// Print the key that would be created, and create nothing.
     #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 
@@ -284,15 +445,11 @@ pub struct CreateArgs {
 /// rotated key's predecessor is kept).
 #[derive(Debug, Args)]
 pub struct SecretDelivery {
-    /// Write the secret to FILE as NAME=<secret> (mode 0600, atomically);
-    /// `-` prints it alone on stdout. FILE must be new, empty, or hold only
-    /// such a line.
-    #[arg(long, value_name = "FILE")]
+    /// Write the secret to FILE as NAME=<secret> (0600, atomically; new, empty, or holding only such a line); `-` prints it on stdout.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secret_out: Option<String>,
-    /// Run CMD with `sh -c`, the secret on its standard input (never in its
-    /// arguments or environment), e.g. 'gh secret set NARRATIVE_API_KEY'.
-    /// A non-zero exit is a failed delivery.
-    #[arg(long, value_name = "CMD", conflicts_with = "secret_out")]
+    /// Run CMD with `sh -c`, the secret on its standard input (never in its arguments or environment); a non-zero exit is a failed delivery.
+    #[arg(long, value_name = "CMD", conflicts_with = "secret_out", value_hint = ValueHint::CommandString)]
     pub secret_to: Option<String>,
     /// The variable name --secret-out writes [default: NARRATIVE_API_KEY]
     #[arg(long, value_name = "NAME", requires = "secret_out")]
@@ -301,40 +458,42 @@ pub struct SecretDelivery {
 
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
+    #[arg(value_name = "KEY", help = KEY_HELP)]
     pub id: String,
+    /// The key's new name.
     #[arg(long)]
     pub name: Option<String>,
     /// Add a permission (repeatable).
-    #[arg(long, value_name = "PERMISSION")]
+    #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub grant: Vec<String>,
-    /// Remove a permission (repeatable).
-    #[arg(long, value_name = "PERMISSION")]
+    /// Remove a permission the key holds (repeatable).
+    #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub drop: Vec<String>,
     /// New expiration: 90d, 2027-01-31 or an RFC 3339 instant.
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
     pub expires: Option<String>,
-    /// Send permissions the catalog does not know as written (a resource the
-    /// platform added since, a wire-only level such as admin); without it they
-    /// are refused as typos, with a suggestion.
+    /// Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos.
     #[arg(long)]
     pub allow_unknown: bool,
+    /// Print the changes that would be made, and change nothing.
     #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct IncidentArgs {
-    /// Keys to revoke by id.
-    #[arg(value_name = "ID")]
+    /// Keys to revoke: each an id, an id prefix of at least 4 characters, or an exact name.
+    #[arg(value_name = "KEY")]
     pub ids: Vec<String>,
     /// Also every key whose name matches this glob (`*`, `?`; ASCII letters in either case).
     #[arg(long, value_name = "GLOB")]
     pub name_matches: Option<String>,
     /// Also every key holding this permission (repeatable: all must be held).
-    #[arg(long, value_name = "PERMISSION")]
+    #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub holding: Vec<String>,
-    /// Match --holding permissions the catalog does not know instead of
-    /// refusing them as typos.
+    /// Match --holding permissions the catalog does not know instead of refusing them as typos.
     #[arg(long, requires = "holding")]
     pub allow_unknown: bool,
     /// Create a replacement with the same permissions for each revoked key.
@@ -343,29 +502,22 @@ pub struct IncidentArgs {
     /// Show the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Finish the incident whose JSON report (saved with --report FILE.json,
-    /// or its --json output) is REPORT: create each replacement it lists as
-    /// missing. A replacement made by an earlier attempt whose answer was lost
-    /// is found and reported, not made again. Revokes nothing and does not ask.
+    /// Finish the incident whose JSON report is REPORT (--report FILE.json, or its --json output): create the replacements it lists as missing, never twice.
     #[arg(
         long,
         value_name = "REPORT",
+        value_hint = ValueHint::FilePath,
         conflicts_with_all = ["ids", "name_matches", "holding", "replace", "dry_run", "note"]
     )]
     pub resume: Option<PathBuf>,
-    /// Save the report: Markdown, or JSON when FILE ends in .json (which
-    /// --resume can read).
-    #[arg(long, value_name = "FILE")]
+    /// Save the report: Markdown, or JSON when FILE ends in .json (which --resume reads).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub report: Option<PathBuf>,
-    /// Write replacement secrets to a new FILE (mode 0600) as each is made:
-    /// a dotenv file (NAME=<secret> lines, names made from the keys' names,
-    /// ids in comments), or JSON when FILE ends in .json.
-    #[arg(long, value_name = "FILE")]
+    /// Write replacement secrets to a new FILE (0600) as each is made: NAME=<secret> lines, or JSON when FILE ends in .json.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secrets_out: Option<PathBuf>,
-    /// Hand each replacement's secret to CMD (`sh -c`, secret on standard
-    /// input; NARRATIVE_KEY_ID, NARRATIVE_KEY_NAME, NARRATIVE_KEY_ENV_NAME and
-    /// NARRATIVE_KEY_REPLACES in its environment) as each is made.
-    #[arg(long, value_name = "CMD", conflicts_with = "secrets_out")]
+    /// Hand each replacement's secret to CMD (`sh -c`, secret on standard input; NARRATIVE_KEY_ID, _NAME, _ENV_NAME and _REPLACES in its environment).
+    #[arg(long, value_name = "CMD", conflicts_with = "secrets_out", value_hint = ValueHint::CommandString)]
     pub secret_to: Option<String>,
     /// Let --report replace an existing file.
     #[arg(long, requires = "report")]
@@ -373,20 +525,67 @@ pub struct IncidentArgs {
     /// What happened, for the report.
     #[arg(long)]
     pub note: Option<String>,
-    /// How long to keep trying keys whose revocation failed (429, 5xx, a
-    /// broken connection), e.g. 60s or 5m; 0s for one try each.
+    /// How long to keep trying keys whose revocation failed (429, 5xx, a broken connection), e.g. 60s or 5m; 0s for one try each.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, conflicts_with = "resume")]
     pub deadline: Duration,
     /// Do not ask for confirmation.
     #[arg(long, short)]
     pub yes: bool,
-    #[arg(long)]
+    #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A shell line's words: quotes group, `#` starts a comment, `>` ends it.
+    fn words(line: &str) -> Vec<String> {
+        let (mut out, mut word, mut quote, mut started) = (Vec::new(), String::new(), None, false);
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.push(c),
+                (None, '\'' | '"') => (quote, started) = (Some(c), true),
+                (None, '#' | '>') => break,
+                (None, c) if c.is_whitespace() => {
+                    if started {
+                        out.push(std::mem::take(&mut word));
+                    }
+                    started = false;
+                }
+                (None, c) => (word.push(c), started = true).1,
+            }
+        }
+        if started {
+            out.push(word);
+        }
+        out
+    }
+
+    #[test]
+    fn every_help_example_is_a_command_line_that_parses() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        let mut helps = vec![cli.get_after_help().map(ToString::to_string)];
+        helps.extend(
+            cli.get_subcommands()
+                .map(|c| c.get_after_help().map(ToString::to_string)),
+        );
+        let mut seen = 0;
+        for help in helps {
+            let help = help.expect("every command has examples");
+            for line in help.lines().filter(|l| l.contains("narrative-keys ")) {
+                let args: Vec<String> = words(line)
+                    .into_iter()
+                    .skip_while(|w| w != "narrative-keys")
+                    .collect();
+                Cli::try_parse_from(&args).unwrap_or_else(|e| panic!("{line}: {e}"));
+                seen += 1;
+            }
+        }
+        assert!(seen >= 2 * 13, "{seen} examples");
+    }
 
     #[test]
     fn durations_take_units_and_sums() {

@@ -14,8 +14,8 @@ use narrative_keys::incident::{
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions};
 use narrative_keys::{
-    CATALOG, CreatedKey, Expiration, KeyStatus, KeyUpdate, NewKey, Permission, PermissionSet,
-    Preset, Resource, StatusPolicy, ValidationReport, explain,
+    ApiKey, CATALOG, CreatedKey, Expiration, KeyRef, KeyStatus, KeyUpdate, NewKey, Permission,
+    PermissionSet, Preset, Resource, StatusPolicy, ValidationReport, explain, key_ref,
 };
 use serde_json::json;
 
@@ -32,13 +32,14 @@ use crate::session::{self, Session};
 /// Runs one subcommand; `Ok(exit status)`.
 pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> {
     let now = Utc::now();
+    let json = command.json();
     if let Command::Incident(args) = &command
         && let Some(path) = &args.resume
     {
         // The files are checked before connecting: a wrong one sends nothing.
         let report = read_incident_report(path)?;
         let mut target = incident_target(args)?;
-        let session = connect(global).await?;
+        let session = connect(global, json).await?;
         return resume_incident(&session, &report, args, &mut target).await;
     }
     match command {
@@ -59,15 +60,17 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
             Ok(0)
         }
         command => {
-            let session = connect(global).await?;
+            let session = connect(global, json).await?;
             run_connected(command, &session, now).await
         }
     }
 }
 
-async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
+/// With `--json` the demo banner is left out, so that stderr holds only a
+/// failure's JSON document.
+async fn connect(global: &GlobalArgs, json: bool) -> Result<Session, CliError> {
     let session = session::connect(global).await?;
-    if session.is_demo() {
+    if session.is_demo() && !json {
         eprintln!(
             "{DIM}DEMO: a local emulator with sample keys; nothing here touches Narrative.{DIM:#}"
         );
@@ -78,22 +81,43 @@ async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
 async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Result<u8, CliError> {
     match command {
         Command::List { status, json } => list(s, status, json, now).await,
-        Command::Show { id, json } => show(s, &id, json, now).await,
+        Command::Show { id, json } => {
+            let id = resolve_id(s, &id).await?;
+            show(s, &id, json, now).await
+        }
         Command::Create(args) => create(s, args, now).await,
         Command::Update(args) => update(s, args, now).await,
         Command::Revoke {
             ids,
             yes,
             deadline,
+            dry_run,
             json,
-        } => revoke(s, &ids, yes, deadline, json).await,
+        } => revoke(s, &ids, yes, deadline, dry_run, json).await,
         Command::Rotate {
             id,
             expires,
             keep_old,
             delivery,
+            dry_run,
             json,
-        } => rotate(s, &id, expires, keep_old, &delivery, json, now).await,
+        } => {
+            // Input is checked before any request, the reference's list included.
+            let options = RotateOptions {
+                expiration: expires
+                    .as_deref()
+                    .map(|e| parse_expiration(e, now))
+                    .transpose()?,
+                name: None,
+                keep_old,
+            };
+            let id = resolve_id(s, &id).await?;
+            let mut target = secret_target(&delivery, json, true);
+            if dry_run {
+                return rotate_dry_run(s, &id, &options, &mut target, json, now).await;
+            }
+            rotate(s, &id, &options, &mut target, json, now).await
+        }
         Command::Incident(args) => incident(s, args, now).await,
         Command::Audit {
             expiring_within,
@@ -102,6 +126,7 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         Command::Explain {
             id: Some(id), json, ..
         } => {
+            let id = resolve_id(s, &id).await?;
             let key = s.client.get_key(&id).await?;
             print_explanation(&key.permissions, json)
         }
@@ -141,12 +166,26 @@ fn parse_permission(flag: &str, text: &str, allow_unknown: bool) -> Result<Permi
 
 const UNKNOWN_HINT: &str = "`narrative-keys catalog` lists the resources and their levels; --allow-unknown uses a permission the catalog does not know as written";
 
-/// Refuses anything that is not a key id before a request is made.
-fn check_ids(ids: &[String]) -> Result<(), CliError> {
-    for id in ids {
-        narrative_keys::validation::check_key_id(id).map_err(narrative_keys::Error::from)?;
-    }
-    Ok(())
+/// The key `text` names: a full id as it is (a missing one is the server's
+/// 404), else the one key whose exact name it is or whose id it begins
+/// (after one list). Ambiguous or unmatched: exit status 2, nothing sent.
+async fn resolve_id(s: &Session, text: &str) -> Result<String, CliError> {
+    let r = KeyRef::parse(text);
+    let keys = if r.needs_list() {
+        s.client.list_keys().await?
+    } else {
+        Vec::new()
+    };
+    Ok(r.resolve(&keys)?)
+}
+
+/// The ids several references name, each once, in the order given; `keys`
+/// is the key list when it was read already.
+fn resolve_ids(refs: &[String], keys: &[ApiKey]) -> Result<Vec<String>, CliError> {
+    let mut ids = key_ref::resolve_all(refs, keys)?;
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    Ok(ids)
 }
 
 fn parse_expiration(text: &str, now: DateTime<Utc>) -> Result<Expiration, CliError> {
@@ -358,6 +397,11 @@ async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8,
         .map_err(narrative_keys::Error::from)?;
     print_warnings(new.warnings());
     let mut target = secret_target(&args.delivery, args.json, false);
+    if args.dry_run {
+        // The same check the real run makes before its first request.
+        target.check().map_err(narrative_keys::Error::Output)?;
+        return create_dry_run(&new, &target, args.json, now);
+    }
     let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
         .await
         .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(new.name()))))?;
@@ -393,7 +437,8 @@ async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8,
         .as_deref()
         .map(|e| parse_expiration(e, now))
         .transpose()?;
-    let current = s.client.get_key(&args.id).await?;
+    let id = resolve_id(s, &args.id).await?;
+    let current = s.client.get_key(&id).await?;
     if let Some(missing) = drops.iter().find(|p| !current.permissions.contains(p)) {
         return Err(CliError::usage(format!(
             "--drop {missing}: the key does not hold it; nothing was changed"
@@ -426,7 +471,33 @@ async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8,
         return Err(narrative_keys::Error::from(report).into());
     }
     print_warnings(&report);
+    if args.dry_run {
+        // What the key would look like: the server keeps what is not sent.
+        let planned = ApiKey {
+            id: current.id.clone(),
+            name: args
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| *n != current.name)
+                .map_or_else(|| current.name.clone(), str::to_owned),
+            permissions,
+            expires_at: expiration.map_or(current.expires_at, |e| e.instant()),
+        };
+        return print_update(&current, &planned, args.json, true, now);
+    }
     let updated = s.client.update_key(&current.id, &change).await?;
+    print_update(&current, &updated, args.json, false, now)
+}
+
+/// What an update changed or, in a dry run, would change.
+fn print_update(
+    current: &ApiKey,
+    updated: &ApiKey,
+    json: bool,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
     let added: Vec<String> = updated
         .permissions
         .difference(&current.permissions)
@@ -437,7 +508,7 @@ async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8,
         .difference(&updated.permissions)
         .map(ToString::to_string)
         .collect();
-    if args.json {
+    if json {
         let mut changes = json!({ "added": added, "removed": removed });
         if updated.name != current.name {
             merge(
@@ -451,10 +522,23 @@ async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8,
                 json!({ "expires_at": { "from": current.expires_at, "to": updated.expires_at } }),
             );
         }
-        print_json(&json!({ "key": KeyJson::new(&updated, now), "changes": changes }))?;
+        if dry_run {
+            print_json(&json!({
+                "dry_run": true,
+                "key": KeyJson::new(current, now),
+                "changes": changes,
+            }))?;
+            eprintln!("Dry run: nothing was sent.");
+        } else {
+            print_json(&json!({ "key": KeyJson::new(updated, now), "changes": changes }))?;
+        }
         return Ok(0);
     }
-    println!("Updated {} ({})", clean(&updated.name), updated.id);
+    if dry_run {
+        println!("Would update {} ({})", clean(&current.name), current.id);
+    } else {
+        println!("Updated {} ({})", clean(&updated.name), updated.id);
+    }
     if updated.name != current.name {
         println!(
             "  name:    {} → {}",
@@ -471,10 +555,141 @@ async fn update(s: &Session, args: UpdateArgs, now: DateTime<Utc>) -> Result<u8,
     if updated.expires_at != current.expires_at {
         println!(
             "  expires: {} → {}",
-            output::expiry_text(&current, now),
-            output::expiry_text(&updated, now)
+            output::expiry_text(current, now),
+            output::expiry_text(updated, now)
         );
     }
+    if dry_run {
+        eprintln!("Dry run: nothing was sent.");
+    }
+    Ok(0)
+}
+
+/// A permission set in compact form, one string each, for JSON.
+fn compact(set: &PermissionSet) -> Vec<String> {
+    set.iter().map(ToString::to_string).collect()
+}
+
+/// "2027-02-25 (in 90 days)", or "never".
+fn expiration_text(e: &Expiration, now: DateTime<Utc>) -> String {
+    match e.instant() {
+        None => "never".to_owned(),
+        Some(at) => format!("{} ({})", at.format("%Y-%m-%d"), output::relative(at, now)),
+    }
+}
+
+/// The key a create or rotation would make, as its dry run prints it.
+fn new_key_json(new: &NewKey) -> serde_json::Value {
+    json!({
+        "name": new.name(),
+        "permissions": compact(new.permissions()),
+        "expires_at": new.expiration().instant(),
+    })
+}
+
+/// Where a new secret would go, for a dry run (never the secret: there is none yet).
+fn destination_json(target: &Target) -> serde_json::Value {
+    let mut out = json!({ "secret_destination": target.kind_name() });
+    merge(&mut out, target.json_note(true));
+    out
+}
+
+fn create_dry_run(
+    new: &NewKey,
+    target: &Target,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    if json {
+        let mut out = json!({ "dry_run": true, "create": new_key_json(new) });
+        merge(&mut out, destination_json(target));
+        print_json(&out)?;
+    } else {
+        println!("Would create \"{}\"", clean(new.name()));
+        println!("  permissions: {}", clean(&new.permissions().to_string()));
+        println!("  expires:     {}", expiration_text(&new.expiration(), now));
+        println!("  secret:      {}", target.describe());
+    }
+    eprintln!("Dry run: nothing was sent.");
+    Ok(0)
+}
+
+fn revoke_dry_run(ids: &[String], keys: &[ApiKey], json: bool) -> Result<u8, CliError> {
+    let found = |id: &String| keys.iter().find(|k| &k.id == id);
+    if json {
+        let rows: Vec<_> = ids
+            .iter()
+            .map(|id| json!({ "id": id, "name": found(id).map(|k| &k.name), "found": found(id).is_some() }))
+            .collect();
+        print_json(&json!({ "dry_run": true, "revoke": rows }))?;
+    } else {
+        println!(
+            "Would revoke {} key(s); each would stop working at once:",
+            ids.len()
+        );
+        for id in ids {
+            match found(id) {
+                Some(k) => println!("  \"{}\" ({id})", clean(&k.name)),
+                None => println!(
+                    "  {id} (not found: already revoked, or not visible to these credentials)"
+                ),
+            }
+        }
+    }
+    eprintln!("Dry run: nothing was sent.");
+    Ok(0)
+}
+
+/// Reads the key (the one request), then says what a rotation would do.
+async fn rotate_dry_run(
+    s: &Session,
+    id: &str,
+    options: &RotateOptions,
+    target: &mut Target,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    target.check().map_err(narrative_keys::Error::Output)?;
+    let old = s.client.get_key(id).await?;
+    // Built as the rotation builds it: the server's permissions carried
+    // over exactly, the default lifetime unless --expires.
+    let successor = NewKey::builder(options.name.as_deref().unwrap_or(&old.name))
+        .permissions(old.permissions.iter().cloned())
+        .allow_unknown(true)
+        .expires(
+            options
+                .expiration
+                .unwrap_or_else(|| Expiration::default_at(now)),
+        )
+        .build_at(now)
+        .map_err(narrative_keys::Error::from)?;
+    print_warnings(successor.warnings());
+    let old_key = if options.keep_old { "keep" } else { "revoke" };
+    if json {
+        let mut out = json!({
+            "dry_run": true,
+            "old": KeyJson::new(&old, now),
+            "new": new_key_json(&successor),
+            "old_key": old_key,
+        });
+        merge(&mut out, destination_json(target));
+        print_json(&out)?;
+    } else {
+        println!("Would rotate \"{}\" ({}):", clean(&old.name), old.id);
+        println!(
+            "  1. create \"{}\" with {}, expiring {}",
+            clean(successor.name()),
+            clean(&successor.permissions().to_string()),
+            expiration_text(&successor.expiration(), now)
+        );
+        println!("  2. deliver its secret: {}", target.describe());
+        if options.keep_old {
+            println!("  3. keep the old key {} working (--keep-old)", old.id);
+        } else {
+            println!("  3. revoke the old key {}", old.id);
+        }
+    }
+    eprintln!("Dry run: nothing was sent.");
     Ok(0)
 }
 
@@ -495,20 +710,29 @@ fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
-        Err(CliError::failed("cancelled; nothing was changed"))
+        Err(CliError::failed("cancelled; nothing was changed").code("cancelled"))
     }
 }
 
 async fn revoke(
     s: &Session,
-    ids: &[String],
+    refs: &[String],
     yes: bool,
     deadline: std::time::Duration,
+    dry_run: bool,
     json: bool,
 ) -> Result<u8, CliError> {
-    check_ids(ids)?;
+    // One list serves the references, the confirmation and the dry run.
+    let keys = if !yes || dry_run || key_ref::any_needs_list(refs) {
+        s.client.list_keys().await?
+    } else {
+        Vec::new()
+    };
+    let ids = &resolve_ids(refs, &keys)?;
+    if dry_run {
+        return revoke_dry_run(ids, &keys, json);
+    }
     if !yes {
-        let keys = s.client.list_keys().await?;
         let names: Vec<String> = ids
             .iter()
             .map(|id| match keys.iter().find(|k| &k.id == id) {
@@ -561,26 +785,15 @@ async fn revoke(
 async fn rotate(
     s: &Session,
     id: &str,
-    expires: Option<String>,
-    keep_old: bool,
-    delivery: &SecretDelivery,
+    options: &RotateOptions,
+    target: &mut Target,
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
-    let expiration = expires
-        .as_deref()
-        .map(|e| parse_expiration(e, now))
-        .transpose()?;
-    let options = RotateOptions {
-        expiration,
-        name: None,
-        keep_old,
-    };
-    let mut target = secret_target(delivery, json, true);
-    let rotation =
-        narrative_keys::rotate::rotate_delivering(&s.client, id, &options, &mut target, now)
-            .await
-            .map_err(|e| maybe_created(e, "with the old key's name"))?;
+    let rotation = narrative_keys::rotate::rotate_delivering(&s.client, id, options, target, now)
+        .await
+        .map_err(|e| maybe_created(e, "with the old key's name"))?;
+    let target = &*target;
     eprintln!(
         "Created {} ({}) to replace {}.",
         clean(&rotation.new.key.name),
@@ -615,7 +828,7 @@ async fn rotate(
         if let Some(error) = error {
             merge(&mut out, json!({ "error": error }));
         }
-        merge(&mut out, secret_json(&target, &rotation.new));
+        merge(&mut out, secret_json(target, &rotation.new));
         print_json(&out)?;
     }
     Ok(if rotation.is_complete() {
@@ -626,12 +839,11 @@ async fn rotate(
 }
 
 async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
-    check_ids(&args.ids)?;
     let holding: Vec<Permission> =
         parse_permissions("--holding", &args.holding, args.allow_unknown)?
             .into_iter()
             .collect();
-    let selection = Selection {
+    let mut selection = Selection {
         ids: args.ids.clone(),
         name_matches: args.name_matches.clone(),
         holding,
@@ -644,6 +856,9 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     // Every output is checked before the first request.
     let mut target = incident_target(&args)?;
     let keys = s.client.list_keys().await?;
+    // A full id stays as given (the plan reports it missing if no key has
+    // it); prefixes and names must each name one listed key.
+    selection.ids = resolve_ids(&args.ids, &keys)?;
     let plan = incident::plan(&keys, &selection, args.replace, now)?;
     if args.dry_run {
         if args.json {
@@ -655,9 +870,10 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     }
     if plan.keys.is_empty() {
         eprint!("{}", clean_markdown(&plan.to_markdown()));
-        return Err(CliError::failed(
-            "no key matches the selection; nothing was changed",
-        ));
+        return Err(
+            CliError::failed("no key matches the selection; nothing was changed")
+                .code("nothing_selected"),
+        );
     }
     eprint!("{}", clean_markdown(&plan.to_markdown()));
     confirm(
@@ -1049,7 +1265,11 @@ async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
             .map_err(|e| CliError::failed(format!("could not encode the answer: {e}")))?;
         merge(
             &mut out,
-            json!({ "credential_source": s.key_source, "environment_source": s.environment_source }),
+            json!({
+                "credential_source": s.key_source,
+                "credential_last_four": s.key_last_four,
+                "environment_source": s.environment_source,
+            }),
         );
         print_json(&out)?;
         return Ok(0);
@@ -1064,8 +1284,12 @@ async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
         .map(|i| format!(" (user {i})"))
         .unwrap_or_default();
     println!("{user}{id} on {}", s.label);
+    let ending = match &s.key_last_four {
+        Some(end) => format!("…{end}"),
+        None => "(too short to show any of it)".to_owned(),
+    };
     println!(
-        "credentials: API key from {}, environment from {}",
+        "credentials: API key {ending} from {}, environment from {}",
         s.key_source, s.environment_source
     );
     if let Some(c) = &me.current_company_scope {

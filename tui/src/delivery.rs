@@ -78,6 +78,26 @@ impl Target {
         matches!(self, Target::Stdout { json: true, .. })
     }
 
+    /// `file`, `command` or `stdout`: where a secret goes, for a dry run's JSON.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Target::File(_) | Target::Files(_) => "file",
+            Target::Command(_) => "command",
+            Target::Stdout { .. } => "stdout",
+        }
+    }
+
+    /// Where a secret would go, in words, for a dry run.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::File(f) => format!("written to {} (mode 0600)", f.path().display()),
+            Target::Files(f) => format!("written to {} (mode 0600)", f.path().display()),
+            Target::Command(c) => format!("handed to `{}` on its standard input", c.command()),
+            Target::Stdout { json: true, .. } => "shown once, in the --json output".to_owned(),
+            Target::Stdout { .. } => "shown once, alone on standard output".to_owned(),
+        }
+    }
+
     /// What the `--json` document says instead of a secret delivered elsewhere.
     pub fn json_note(&self, one: bool) -> serde_json::Value {
         match self {

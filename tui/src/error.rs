@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use narrative_keys::{ErrorInfo, KeyRefError};
+
 /// Exit statuses: 0 success, 1 a finding or a refused/failed operation,
 /// 2 bad usage or input.
 pub const EXIT_FINDING: u8 = 1;
@@ -12,28 +14,62 @@ pub struct CliError {
     pub exit: u8,
     pub message: String,
     pub hint: Option<String>,
+    /// Stable snake_case, for `--json` errors: the SDK's `Error::code`, or
+    /// the command line's own (`usage`, `failed`, `ambiguous_key`, ...).
+    pub code: &'static str,
+    /// The HTTP status, when the server answered.
+    pub status: Option<u16>,
+    /// The server's `error_description`, when it sent one.
+    pub server_description: Option<String>,
 }
 
 impl CliError {
-    pub fn usage(message: impl Into<String>) -> Self {
+    fn new(exit: u8, code: &'static str, message: String) -> Self {
         Self {
-            exit: EXIT_USAGE,
-            message: message.into(),
+            exit,
+            message,
             hint: None,
+            code,
+            status: None,
+            server_description: None,
         }
     }
 
+    /// Bad usage or input, found before anything was sent: exit status 2.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(EXIT_USAGE, "usage", message.into())
+    }
+
+    /// A refused or failed operation: exit status 1.
     pub fn failed(message: impl Into<String>) -> Self {
-        Self {
-            exit: EXIT_FINDING,
-            message: message.into(),
-            hint: None,
-        }
+        Self::new(EXIT_FINDING, "failed", message.into())
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// A more precise code than `usage` or `failed`.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The error as `--json` prints it (inside `{"error": ...}`).
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo {
+            code: self.code.to_owned(),
+            message: self.message.clone(),
+            hint: self.hint.clone(),
+            status: self.status,
+            server_description: self.server_description.clone(),
+        }
+    }
+
+    /// The one JSON document `--json` prints on stderr for a failure.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({ "error": self.info() }).to_string()
     }
 
     pub fn exit_code(&self) -> ExitCode {
@@ -43,80 +79,93 @@ impl CliError {
 
 impl From<narrative_keys::Error> for CliError {
     fn from(e: narrative_keys::Error) -> Self {
-        use narrative_keys::Error as E;
-        let message = match &e {
-            E::InvalidInput(report) => {
-                let mut m = String::from("the request is not valid:");
-                for p in report.errors() {
-                    m.push_str(&format!("\n  {}: {}", p.field.as_str(), p.message));
-                }
-                m
-            }
-            E::Output(refused) => {
-                return CliError::usage(format!("{refused}; nothing was sent")).hint(
-                    refused
-                        .hint
-                        .clone()
-                        .unwrap_or_else(|| "choose another target".into()),
-                );
-            }
-            E::Undelivered(u) => {
-                let hint = match &u.revoked_again {
-                    Ok(()) => "fix the target and run the command again".to_owned(),
-                    Err(_) => format!("revoke it now: narrative-keys revoke {}", u.key.id),
-                };
-                return CliError::failed(format!("{u}")).hint(hint);
-            }
-            other => other.to_string(),
-        };
-        let (exit, hint) = match &e {
-            E::InvalidInput(_) | E::BadRequest(_) | E::Config(_) => (EXIT_USAGE, None),
-            E::Unauthorized(_) => (
-                EXIT_FINDING,
-                Some(
-                    "check --api-key or NARRATIVE_API_KEY: the key may be wrong, revoked or expired",
-                ),
-            ),
-            E::Forbidden(_) => (
-                EXIT_FINDING,
-                Some(
-                    "listing keys needs read:access_tokens and changing them needs write:access_tokens",
-                ),
-            ),
-            E::NotFound(_) => (
-                EXIT_FINDING,
-                Some("run `narrative-keys list` to see the ids you can use"),
-            ),
-            E::RateLimited { .. } => (
-                EXIT_FINDING,
-                Some("wait a little and run the command again"),
-            ),
-            E::Transport {
-                kind: narrative_keys::TransportKind::Timeout,
-                ..
-            } => (
-                EXIT_FINDING,
-                Some(
-                    "if the server is only slow, raise --timeout (default 30s), e.g. --timeout 2m; otherwise check --environment (or NARRATIVE_ENVIRONMENT) and your network",
-                ),
-            ),
-            E::Transport { .. } => (
-                EXIT_FINDING,
-                Some(
-                    "check --environment (or NARRATIVE_ENVIRONMENT) and your network, then try again",
-                ),
-            ),
-            E::Server(_) | E::UnexpectedStatus(_) | E::Decode { .. } => {
-                (EXIT_FINDING, Some("the API failed; try again later"))
-            }
-            _ => (EXIT_FINDING, None),
-        };
-        Self {
-            exit,
-            message,
-            hint: hint.map(str::to_owned),
-        }
+        let (code, status) = (e.code(), e.status());
+        let server_description = e.info().server_description;
+        let mut err = from_sdk(e);
+        err.code = code;
+        err.status = status;
+        err.server_description = server_description;
+        err
     }
+}
+
+/// A reference that names no single key: usage, exit status 2, nothing sent.
+/// Names are the server's text, escaped for the terminal.
+impl From<KeyRefError> for CliError {
+    fn from(e: KeyRefError) -> Self {
+        let message = crate::output::clean(&e.to_string());
+        CliError::usage(message).code(e.code()).hint(e.hint())
+    }
+}
+
+fn from_sdk(e: narrative_keys::Error) -> CliError {
+    use narrative_keys::Error as E;
+    let message = match &e {
+        E::InvalidInput(report) => {
+            let mut m = String::from("the request is not valid:");
+            for p in report.errors() {
+                m.push_str(&format!("\n  {}: {}", p.field.as_str(), p.message));
+            }
+            m
+        }
+        E::Output(refused) => {
+            return CliError::usage(format!("{refused}; nothing was sent")).hint(
+                refused
+                    .hint
+                    .clone()
+                    .unwrap_or_else(|| "choose another target".into()),
+            );
+        }
+        E::Undelivered(u) => {
+            let hint = match &u.revoked_again {
+                Ok(()) => "fix the target and run the command again".to_owned(),
+                Err(_) => format!("revoke it now: narrative-keys revoke {}", u.key.id),
+            };
+            return CliError::failed(format!("{u}")).hint(hint);
+        }
+        other => other.to_string(),
+    };
+    let (exit, hint) = match &e {
+        E::InvalidInput(_) | E::BadRequest(_) | E::Config(_) => (EXIT_USAGE, None),
+        E::Unauthorized(_) => (
+            EXIT_FINDING,
+            Some("check --api-key or NARRATIVE_API_KEY: the key may be wrong, revoked or expired"),
+        ),
+        E::Forbidden(_) => (
+            EXIT_FINDING,
+            Some(
+                "listing keys needs read:access_tokens and changing them needs write:access_tokens",
+            ),
+        ),
+        E::NotFound(_) => (
+            EXIT_FINDING,
+            Some("run `narrative-keys list` to see the ids you can use"),
+        ),
+        E::RateLimited { .. } => (
+            EXIT_FINDING,
+            Some("wait a little and run the command again"),
+        ),
+        E::Transport {
+            kind: narrative_keys::TransportKind::Timeout,
+            ..
+        } => (
+            EXIT_FINDING,
+            Some(
+                "if the server is only slow, raise --timeout (default 30s), e.g. --timeout 2m; otherwise check --environment (or NARRATIVE_ENVIRONMENT) and your network",
+            ),
+        ),
+        E::Transport { .. } => (
+            EXIT_FINDING,
+            Some("check --environment (or NARRATIVE_ENVIRONMENT) and your network, then try again"),
+        ),
+        E::Server(_) | E::UnexpectedStatus(_) | E::Decode { .. } => {
+            (EXIT_FINDING, Some("the API failed; try again later"))
+        }
+        _ => (EXIT_FINDING, None),
+    };
+    let mut err = CliError::new(exit, "failed", message);
+    err.hint = hint.map(str::to_owned);
+    err
 }
 
 impl From<std::io::Error> for CliError {

@@ -8,19 +8,23 @@ use narrative_keys_tui::error::CliError;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let json = cli.command.as_ref().is_some_and(Command::json);
     if let (Some(_), Some(flag)) = (&cli.command, cli.ui.given()) {
-        return fail(
+        return report(
             &CliError::usage(format!("{flag} is for the terminal UI, not a subcommand")).hint(
                 format!("leave out the subcommand to open the UI with {flag}"),
             ),
+            json,
         );
     }
     // Subcommands log only when asked; the UI starts its own default log.
     if cli.command.is_some() {
         if let Err(e) = narrative_keys_tui::logging::init(cli.global.log_file.as_deref(), false) {
-            eprintln!("error: {}", e.message);
-            return e.exit_code();
+            return report(&e, json);
         }
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -29,8 +33,8 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: could not start the async runtime: {e}");
-            return ExitCode::from(1);
+            let e = CliError::failed(format!("could not start the async runtime: {e}"));
+            return report(&e, json);
         }
     };
     let result = match cli.command {
@@ -44,12 +48,17 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) => fail(&e),
+        Err(e) => report(&e, json),
     }
 }
 
-/// Prints the error and its hint; the exit status for it.
-fn fail(e: &CliError) -> ExitCode {
+/// Prints a failure on stderr: with `--json` as one JSON document on one
+/// line, otherwise as a message and a hint. Returns its exit status.
+fn report(e: &CliError, json: bool) -> ExitCode {
+    if json {
+        eprintln!("{}", e.to_json());
+        return e.exit_code();
+    }
     let red = anstyle::Style::new()
         .fg_color(Some(anstyle::AnsiColor::Red.into()))
         .bold();
@@ -58,6 +67,40 @@ fn fail(e: &CliError) -> ExitCode {
         eprintln!("hint: {hint}");
     }
     e.exit_code()
+}
+
+/// clap's own errors: help and version as clap prints them; a usage error
+/// as clap words it, or, when `--json` is among the arguments, as the same
+/// JSON document as any other failure (code `usage`, exit status 2).
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let asked_json = std::env::args_os().skip(1).any(|a| a == "--json");
+    let informational = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !asked_json || informational {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let message = lines
+        .next()
+        .unwrap_or("bad usage")
+        .trim_start_matches("error: ")
+        .to_owned();
+    // clap's usage line and tips, without its generic pointer to --help.
+    let rest: Vec<&str> = lines
+        .map(str::trim)
+        .filter(|l| !l.starts_with("For more information"))
+        .collect();
+    let mut err = CliError::usage(message);
+    if !rest.is_empty() {
+        err = err.hint(format!("{}; see --help", rest.join("; ")));
+    }
+    report(&err, true)
 }
 
 /// Commands that create or revoke keys: stopped halfway, they could leave a

@@ -18,6 +18,8 @@ pub struct Session {
     /// Where the environment came from: `--environment`, a variable's name,
     /// `default` (prod) or `--demo`.
     pub environment_source: &'static str,
+    /// The API key's last four characters (`Secret::last_four`), never more.
+    pub key_last_four: Option<String>,
 }
 
 impl Session {
@@ -88,6 +90,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 .url()
                 .parse::<Environment>()
                 .map_err(|e| CliError::failed(e.to_string()))?;
+            let key_last_four = Secret::new(demo::DEMO_ADMIN_KEY).last_four();
             let client = builder(global)
                 .api_key(demo::DEMO_ADMIN_KEY)
                 .environment(environment)
@@ -98,6 +101,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 demo: Some(emulator),
                 key_source: "--demo",
                 environment_source: "--demo",
+                key_last_four,
             })
         }
         Credentials::Real {
@@ -107,6 +111,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
             environment_source,
         } => {
             let label = environment.name();
+            let key_last_four = api_key.last_four();
             let client = builder(global)
                 .api_key(api_key)
                 .environment(environment)
@@ -117,6 +122,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 demo: None,
                 key_source,
                 environment_source,
+                key_last_four,
             })
         }
         Credentials::Missing => Err(CliError::usage("no API key").hint(

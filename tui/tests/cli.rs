@@ -417,7 +417,7 @@ async fn bad_input_is_explained_and_changes_nothing() {
             ],
             "is not an expiration",
         ),
-        (&["show", "not-an-id"], "is not a key id"),
+        (&["show", "not-an-id"], "no key is named `not-an-id`"),
         (&["update", &id, "--drop", "write:jobs"], "does not hold it"),
         (&["update", &id], "nothing to change"),
         (&["revoke", &id], "without confirmation"),
@@ -1137,8 +1137,9 @@ async fn the_mcp_servers_variables_are_read_when_the_sdks_are_unset() {
     let out = spawn(cmd).await.unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out)
-            .contains("API key from NARRATIVE_API_KEY, environment from NARRATIVE_ENVIRONMENT"),
+        stdout(&out).contains(
+            "API key …cret from NARRATIVE_API_KEY, environment from NARRATIVE_ENVIRONMENT"
+        ),
         "{}",
         stdout(&out)
     );

@@ -47,8 +47,14 @@ async fn commands_under_faults_fail_clearly_and_lose_nothing() {
     let (mut ok, mut failed) = (0, 0);
     let check_failure = |out: &std::process::Output, failed: &mut u32| {
         let err = String::from_utf8_lossy(&out.stderr);
+        // With --json, the failure is one JSON document, the last line.
+        let json_error = err
+            .lines()
+            .last()
+            .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .is_some_and(|v| v["error"]["code"].is_string());
         assert!(
-            err.contains("error: ") && !err.contains("panicked"),
+            (err.contains("error: ") || json_error) && !err.contains("panicked"),
             "{err}"
         );
         assert_eq!(
