@@ -131,11 +131,12 @@ fn parse_refresh(text: &str) -> Result<Duration, String> {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]
+    /// API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN];
+    /// with --demo, a key of the demo's store (e.g. to try a read-only key)
     #[arg(long, global = true, value_name = "KEY", value_parser = parse_secret)]
     pub api_key: Option<Secret>,
     /// prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]
-    #[arg(long, global = true, value_name = "ENV")]
+    #[arg(long, global = true, value_name = "ENV", conflicts_with = "demo")]
     pub environment: Option<String>,
     /// Use a local emulator with sample keys instead of Narrative's API.
     #[arg(long, global = true)]

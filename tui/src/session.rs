@@ -90,16 +90,23 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 .url()
                 .parse::<Environment>()
                 .map_err(|e| CliError::failed(e.to_string()))?;
-            let key_last_four = Secret::new(demo::DEMO_ADMIN_KEY).last_four();
+            // `--api-key` picks another key of the demo's store (one made
+            // read-only, say); the environment variables are never sent
+            // here, since they may hold a real key.
+            let (api_key, key_source) = match &global.api_key {
+                Some(key) => (key.clone(), "--api-key"),
+                None => (Secret::new(demo::DEMO_ADMIN_KEY), "--demo"),
+            };
+            let key_last_four = api_key.last_four();
             let client = builder(global)
-                .api_key(demo::DEMO_ADMIN_KEY)
+                .api_key(api_key)
                 .environment(environment)
                 .build()?;
             Ok(Session {
                 client,
                 label: "DEMO".to_owned(),
                 demo: Some(emulator),
-                key_source: "--demo",
+                key_source,
                 environment_source: "--demo",
                 key_last_four,
             })

@@ -357,10 +357,10 @@ fn revoking_the_demo_sessions_own_key_ends_the_session_with_a_message() {
     tui.send("\r");
     tui.wait_for("Keys (1 of 13)");
     tui.send("d");
-    tui.wait_for("the key this session signs in with");
+    tui.wait_for("This session signs in with this key");
     tui.send("y");
     tui.wait_for("This session's key was revoked");
-    tui.wait_for("start again with another key");
+    tui.wait_for("run narrative-keys --demo again");
     // R sends nothing more and says why.
     tui.send("\x1b");
     tui.send("R");
@@ -550,4 +550,63 @@ fn refresh_on_a_timer_keeps_the_selected_key() {
     assert!(tui.wait_exit().success());
     tui.assert_restored();
     rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn demo_with_api_key_uses_that_key_of_the_demo_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let home = dir.path();
+    // A read-only key made in the demo's store, its secret on stdout.
+    let out = command(
+        &[
+            "--demo",
+            "--demo-db",
+            db,
+            "create",
+            "--name",
+            "reader",
+            "--grant",
+            "read:access_tokens",
+        ],
+        home,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let secret = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(!secret.is_empty());
+
+    let who = command(
+        &["--demo", "--demo-db", db, "--api-key", &secret, "whoami"],
+        home,
+    );
+    let text = String::from_utf8_lossy(&who.stdout);
+    assert!(who.status.success(), "{who:?}");
+    assert!(text.contains("from --api-key"), "{text}");
+    // That key can read but not revoke: the demo used it, not its admin key.
+    let list = command(&["--demo", "--demo-db", db, "list", "--json"], home);
+    let keys: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let some_id = keys[0]["id"].as_str().unwrap().to_owned();
+    let out = command(
+        &[
+            "--demo",
+            "--demo-db",
+            db,
+            "--api-key",
+            &secret,
+            "revoke",
+            &some_id,
+            "--yes",
+        ],
+        home,
+    );
+    assert!(
+        !out.status.success(),
+        "a read-only key revoked a key: {out:?}"
+    );
+
+    // The demo's environment is its own: --environment is refused with it.
+    let out = command(&["--demo", "--environment", "dev", "list"], home);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--environment"));
 }

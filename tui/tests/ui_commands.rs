@@ -422,7 +422,7 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
     ch(&mut app, 'd');
     let screen = draw(&app, 80, 24);
     assert!(
-        screen.contains("the key this session signs in with"),
+        screen.contains("This session signs in with this key"),
         "{screen}"
     );
     let Some(Effect::Revoke(_)) = ch(&mut app, 'y') else {
@@ -444,7 +444,8 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
     });
     let ended = app.session_ended.clone().expect("the session ended");
     assert!(ended.contains("This session's key was revoked"), "{ended}");
-    assert!(ended.contains("start again with another key"), "{ended}");
+    // A demo session starts afresh with --demo; a real one needs another key.
+    assert!(ended.contains("run narrative-keys --demo again"), "{ended}");
     assert!(matches!(app.modal, Some(Modal::SessionEnded(_))));
     assert!(app.busy.is_empty(), "no spinner left turning");
     // Nothing more is sent: not by R, not by the timer, not by a write.
@@ -609,7 +610,7 @@ fn rotating_the_sessions_own_key_warns_and_explains_the_end() {
     ch(&mut app, 'r');
     let screen = draw(&app, 80, 24);
     assert!(
-        screen.contains("the key this session signs in with"),
+        screen.contains("This session signs in with this key"),
         "{screen}"
     );
     // Another key: no warning.

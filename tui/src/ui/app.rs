@@ -635,9 +635,13 @@ impl App {
                     "The server no longer accepts this session's key ({message}): it was revoked or has expired."
                 )
             };
-            let text = format!(
-                "{text} Nothing more is sent from this session. Quit (q) and start again with another key (--api-key or NARRATIVE_API_KEY)."
-            );
+            // The demo makes its admin key afresh at start: running it again is enough.
+            let next = if self.demo {
+                "Quit (q) and run narrative-keys --demo again (--demo --reset for the sample keys)."
+            } else {
+                "Quit (q) and start again with another key (--api-key or NARRATIVE_API_KEY)."
+            };
+            let text = format!("{text} Nothing more is sent from this session. {next}");
             self.end_session(text);
             return;
         }

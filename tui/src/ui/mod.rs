@@ -71,7 +71,12 @@ pub async fn run(global: &GlobalArgs, ui: &UiArgs, started: Instant) -> Result<u
     let session = session::connect(global).await?;
     // The demo knows its own key; the API has no call that names the caller's.
     let own_key_id = session.demo.as_ref().and_then(|emulator| {
-        let own = emulator.store().find_by_secret(crate::demo::DEMO_ADMIN_KEY);
+        // Exposed only to look the key up in the demo's own store.
+        let secret = global
+            .api_key
+            .as_ref()
+            .map_or(crate::demo::DEMO_ADMIN_KEY, |k| k.expose());
+        let own = emulator.store().find_by_secret(secret);
         own.ok().flatten().map(|k| k.id.to_string())
     });
     let options = runtime::Options {

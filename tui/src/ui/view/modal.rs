@@ -278,7 +278,7 @@ fn key_manager_warning<'a>(
             return None;
         }
         return Some(Line::from(Span::styled(
-            "▲ This is the key this session signs in with: once it is revoked, nothing more can be done here; quit and start again with another key.",
+            "▲ This session signs in with this key: once it is revoked, the session can do nothing more.",
             theme.error(),
         )));
     }
