@@ -139,10 +139,19 @@ fn scenarios() -> Vec<(&'static str, App)> {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
     for _ in 0..4 {
-        ch(&mut app, 'j');
+        press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Enter);
     out.push(("form_never_confirm", app));
+
+    let mut app = new_form("Batch loader");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    typed(&mut app, "1y");
+    out.push(("form_expiration_typed", app));
 
     let mut app = new_form("Batch loader");
     press(&mut app, KeyCode::Enter);
@@ -293,6 +302,28 @@ fn demo_is_in_the_header_on_every_screen() {
             let screen = draw(&app, w, h);
             let header = screen.lines().next().unwrap_or_default();
             assert!(header.contains("DEMO"), "{name}@{w}x{h}: {header}");
+        }
+    }
+}
+
+/// The smallest size laid out, one column and one row short of it, and
+/// the common 80x24: a line asking for room, never a clipped screen.
+#[test]
+fn every_size() {
+    let list = loaded_app();
+    let mut matrix = new_form("Custom job");
+    press(&mut matrix, KeyCode::Enter);
+    ch(&mut matrix, 'G');
+    press(&mut matrix, KeyCode::Enter);
+    let mut revoke = loaded_app();
+    ch(&mut revoke, 'd');
+    for (name, app) in [
+        ("list", list),
+        ("form_matrix", matrix),
+        ("confirm_revoke", revoke),
+    ] {
+        for (w, h) in [(59, 16), (60, 16), (80, 24)] {
+            insta::assert_snapshot!(format!("size_{name}@{w}x{h}"), draw(&app, w, h));
         }
     }
 }

@@ -1,18 +1,24 @@
 //! The app's state and `update`: actions in, state changed, effects out.
 //! Nothing here touches the network, the terminal or the file system.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use narrative_keys::incident::{self, Selection};
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
+use ratatui::layout::Position;
 
 use super::action::{Action, Effect};
-use super::form::{Form, FormMsg, Step};
+use super::form::{Form, FormMsg, PermFocus, Step};
+use super::hit::Regions;
 use super::input::TextInput;
 use super::modal::{IncidentModal, Modal, SecretEntry, SecretModal};
+use super::text::count_of;
 use crate::output::{clean, display_order};
 
 pub const LOADING: &str = "Loading keys";
@@ -57,7 +63,13 @@ pub enum Pane {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// When it was shown, by the app's clock: it fades `STATUS_FADE` later.
+    pub shown_at: DateTime<Utc>,
 }
+
+/// How long a status message stays when nothing else happens; the next
+/// key or click clears it sooner.
+pub const STATUS_FADE: chrono::Duration = chrono::Duration::seconds(5);
 
 #[derive(Debug)]
 pub struct App {
@@ -97,6 +109,8 @@ pub struct App {
     /// relative times by the minute), and the spinner turns only while
     /// something is in flight.
     pub screen_changed: bool,
+    /// What the last frame drew where, for the mouse (written while drawing).
+    pub regions: RefCell<Regions>,
 }
 
 impl App {
@@ -124,6 +138,7 @@ impl App {
             should_quit: false,
             select_id: None,
             screen_changed: true,
+            regions: RefCell::default(),
         }
     }
 
@@ -188,6 +203,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: false,
+            shown_at: self.now,
         });
     }
 
@@ -195,6 +211,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: true,
+            shown_at: self.now,
         });
     }
 
@@ -223,12 +240,27 @@ impl App {
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         self.screen_changed = true;
         match action {
-            Action::Key(key) => self.on_key(key),
+            Action::Key(key) => {
+                if key.kind != KeyEventKind::Release {
+                    // The next action replaces the last one's message.
+                    self.status = None;
+                }
+                self.on_key(key)
+            }
+            Action::Mouse(mouse) => self.on_mouse(mouse),
             Action::Resize(..) => None,
             Action::Tick(now) => {
                 let busy = !self.busy.is_empty();
                 self.screen_changed = busy || now.timestamp() != self.now.timestamp();
                 self.now = now;
+                if self
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| now - s.shown_at >= STATUS_FADE)
+                {
+                    self.status = None;
+                    self.screen_changed = true;
+                }
                 if busy {
                     self.spinner = self.spinner.wrapping_add(1);
                 }
@@ -354,10 +386,15 @@ impl App {
                     };
                     self.info(text);
                 } else {
+                    let still = if failed.len() == 1 {
+                        "it still works"
+                    } else {
+                        "they still work"
+                    };
                     self.error(format!(
-                        "{} of {} not revoked (they still work): {}",
+                        "{} of {} not revoked ({still}): {}",
                         failed.len(),
-                        results.len(),
+                        count_of(results.len(), "key", "keys"),
                         failed.join("; ")
                     ));
                 }
@@ -476,6 +513,96 @@ impl App {
                 None
             }
         }
+    }
+
+    /// A click presses what the last frame drew there; the wheel scrolls
+    /// what is under it. Everything here has a key too.
+    fn on_mouse(&mut self, mouse: MouseEvent) -> Option<Effect> {
+        let at = Position::new(mouse.column, mouse.row);
+        let down = match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => true,
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => false,
+            // Moves, drags, releases and other buttons change nothing.
+            _ => {
+                self.screen_changed = false;
+                return None;
+            }
+        };
+        let wheel_key = |up: bool| {
+            KeyEvent::new(
+                if up { KeyCode::Up } else { KeyCode::Down },
+                KeyModifiers::NONE,
+            )
+        };
+        let up = mouse.kind == MouseEventKind::ScrollUp;
+        let regions = self.regions.borrow().clone();
+        self.status = None;
+        if let Some(modal) = &self.modal {
+            // The dismiss question takes any other key as "no": a turn of
+            // the wheel is not an answer.
+            let asking = matches!(modal, Modal::Secret(m) if m.confirm_dismiss);
+            if !down {
+                return if asking {
+                    None
+                } else {
+                    self.on_key(wheel_key(up))
+                };
+            }
+            return regions.button_at(at).and_then(|key| self.on_key(key));
+        }
+        if let Some(form) = &mut self.form {
+            if down {
+                if let Some(step) = Regions::index_at(&regions.steps, at) {
+                    form.step = Step::ALL[step];
+                } else if let Some((row, col)) = regions.matrix_cell_at(at) {
+                    form.toggle_cell(row, col);
+                } else if let Some(i) = Regions::index_at(&regions.presets, at) {
+                    form.perm_focus = PermFocus::Presets;
+                    form.preset_cursor = i;
+                    return self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+                } else if let Some(i) = Regions::index_at(&regions.expiry_choices, at) {
+                    form.expiry_cursor = i;
+                }
+                return None;
+            }
+            match form.step {
+                Step::Permissions if Regions::in_rect(regions.matrix, at) => {
+                    form.perm_focus = PermFocus::Matrix;
+                    form.matrix.handle_key(wheel_key(up));
+                }
+                Step::Review => {
+                    form.review_scroll = if up {
+                        form.review_scroll.saturating_sub(3)
+                    } else {
+                        form.review_scroll.saturating_add(3)
+                    };
+                }
+                _ => {}
+            }
+            return None;
+        }
+        if Regions::in_rect(regions.detail, at) {
+            self.focus = Pane::Detail;
+            if !down {
+                self.detail_scroll = if up {
+                    self.detail_scroll.saturating_sub(3)
+                } else {
+                    self.detail_scroll.saturating_add(3)
+                };
+            }
+        } else if Regions::in_rect(regions.list, at) {
+            self.focus = Pane::List;
+            if down {
+                if let Some(i) = regions.list_row_at(at) {
+                    self.select(i);
+                }
+            } else if up {
+                self.select(self.selected.saturating_sub(3));
+            } else {
+                self.select(self.selected + 3);
+            }
+        }
+        None
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
@@ -904,8 +1031,11 @@ impl App {
                     ("Esc", "matrix: back to the presets"),
                 ]),
                 Step::Expiration => b.extend([
-                    ("↑ ↓ / j k", "choose"),
-                    ("0-9 -", "type the date when \"on a date\" is chosen"),
+                    ("↑ ↓", "choose (j k too, but not while typing)"),
+                    (
+                        "type",
+                        "on \"type it\": 90d, 12w, 1y, 2027-01-31 or never, as on the CLI",
+                    ),
                     ("Enter", "next step (never asks to confirm)"),
                 ]),
                 Step::Review => {
@@ -939,6 +1069,7 @@ impl App {
             ("d", "revoke the marked keys, or the selected one"),
             ("i", "incident response on the marked keys (dry run)"),
             ("R", "refresh"),
+            ("mouse", "click to select or press; the wheel scrolls"),
             ("?", "this help"),
             ("q / Ctrl-C", "quit"),
         ]
@@ -1014,17 +1145,19 @@ impl App {
         if self.filtering {
             return vec![("Enter", "keep filter"), ("Esc", "clear filter")];
         }
+        // Marking and the incident response early: the bar keeps them at
+        // 80 columns (see `view::render_hints`).
         vec![
             ("n", "new"),
             ("e", "edit"),
             ("r", "rotate"),
             ("d", "revoke"),
+            ("space", "mark"),
+            ("i", "incident"),
             ("/", "filter"),
             ("s", "sort"),
             ("?", "help"),
             ("q", "quit"),
-            ("space", "mark"),
-            ("i", "incident"),
         ]
     }
 }

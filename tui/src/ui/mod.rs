@@ -3,6 +3,7 @@
 //! - [`action`]: the `Action`s that drive the app and the `Effect`s it asks for.
 //! - [`app`]: the state and `App::update`, synchronous and free of I/O.
 //! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state and keys.
+//! - [`hit`]: where the last frame drew what the mouse can click.
 //! - [`view`]: drawing, a pure function of the state.
 //! - [`runtime`]: the terminal, the event loop, effects as tokio tasks.
 //! - [`theme`], [`text`], [`osc52`]: the rest; logging is [`crate::logging`].
@@ -10,6 +11,7 @@
 pub mod action;
 pub mod app;
 pub mod form;
+pub mod hit;
 pub mod input;
 pub mod matrix;
 pub mod modal;
