@@ -1395,6 +1395,17 @@ fn a_status_fades_after_five_seconds_or_at_the_next_key() {
     assert!(app.status.is_some());
     ch(&mut app, 'j');
     assert!(app.status.is_none(), "the next key clears it");
+
+    // An error waits for the user: it says something did not happen.
+    app.update(Action::Revoked(vec![(
+        id(1),
+        "Analytics dashboard".into(),
+        Err("the server failed (500 server_error)".into()),
+    )]));
+    app.update(Action::Tick(now() + chrono::Duration::seconds(60)));
+    assert!(app.status.as_ref().is_some_and(|s| s.error), "still shown");
+    ch(&mut app, 'j');
+    assert!(app.status.is_none(), "gone at the next key");
 }
 
 #[test]

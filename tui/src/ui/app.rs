@@ -68,7 +68,8 @@ pub struct Status {
 }
 
 /// How long a status message stays when nothing else happens; the next
-/// key or click clears it sooner.
+/// key or click clears it sooner. An error stays until that key or click:
+/// a failure (a key not revoked, still working) must not pass unseen.
 pub const STATUS_FADE: chrono::Duration = chrono::Duration::seconds(5);
 
 #[derive(Debug)]
@@ -256,7 +257,7 @@ impl App {
                 if self
                     .status
                     .as_ref()
-                    .is_some_and(|s| now - s.shown_at >= STATUS_FADE)
+                    .is_some_and(|s| !s.error && now - s.shown_at >= STATUS_FADE)
                 {
                     self.status = None;
                     self.screen_changed = true;
