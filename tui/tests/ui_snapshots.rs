@@ -1,6 +1,9 @@
 //! Whole-app render snapshots on ratatui's `TestBackend`: every screen and
 //! dialog at 80x24 and 120x40, with the clock fixed and fixed key ids.
 
+// The fixtures panic on failure, as tests do.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -229,6 +232,18 @@ fn scenarios() -> Vec<(&'static str, App)> {
     ch(&mut app, 'e');
     press(&mut app, KeyCode::Tab);
     out.push(("edit_matrix", app));
+
+    // "Partner upload bot" holds read:uploads, no cell of the catalog.
+    let mut app = loaded_app();
+    app.selected = app
+        .visible()
+        .iter()
+        .position(|k| k.name == "Partner upload bot")
+        .unwrap();
+    ch(&mut app, 'e');
+    press(&mut app, KeyCode::Tab);
+    ch(&mut app, 'G');
+    out.push(("edit_matrix_unknown_permission", app));
 
     let mut app = loaded_app();
     ch(&mut app, 'j');

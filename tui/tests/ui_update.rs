@@ -1451,3 +1451,34 @@ fn below_60x16_one_line_asks_for_a_larger_terminal() {
         "{hints}"
     );
 }
+
+#[test]
+fn clicks_pick_a_step_a_preset_and_an_expiration() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, "clicked");
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "2 Permissions");
+    click(&mut app, x, y);
+    assert_eq!(app.form.as_ref().unwrap().step, Step::Permissions);
+
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "Connector delivery");
+    click(&mut app, x, y);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.preset, Some(Preset::ConnectorDelivery));
+    assert_eq!(form.step, Step::Expiration, "applied, as Enter does");
+
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "180 days");
+    click(&mut app, x, y);
+    assert_eq!(
+        app.form.as_ref().unwrap().expiration(now()),
+        Ok(Some(Expiration::in_days(180, now())))
+    );
+    // The wheel on the review scrolls it.
+    press(&mut app, KeyCode::Enter);
+    draw(&app, 80, 24);
+    mouse(&mut app, MouseEventKind::ScrollDown, 10, 10);
+    assert_eq!(app.form.as_ref().unwrap().review_scroll, 3);
+}
