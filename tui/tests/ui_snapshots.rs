@@ -332,10 +332,13 @@ fn every_size() {
     press(&mut matrix, KeyCode::Enter);
     let mut revoke = loaded_app();
     ch(&mut revoke, 'd');
+    let mut help = loaded_app();
+    ch(&mut help, '?');
     for (name, app) in [
         ("list", list),
         ("form_matrix", matrix),
         ("confirm_revoke", revoke),
+        ("help", help),
     ] {
         for (w, h) in [(59, 16), (60, 16), (80, 24)] {
             insta::assert_snapshot!(format!("size_{name}@{w}x{h}"), draw(&app, w, h));

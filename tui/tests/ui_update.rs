@@ -1482,3 +1482,23 @@ fn clicks_pick_a_step_a_preset_and_an_expiration() {
     mouse(&mut app, MouseEventKind::ScrollDown, 10, 10);
     assert_eq!(app.form.as_ref().unwrap().review_scroll, 3);
 }
+
+#[test]
+fn the_help_scrolls_to_its_last_line_on_a_small_terminal() {
+    let mut app = loaded_app();
+    ch(&mut app, '?');
+    let screen = draw(&app, 60, 16);
+    assert!(!screen.contains("q / Ctrl-C"), "{screen}");
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Down);
+        draw(&app, 60, 16);
+    }
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("q / Ctrl-C"), "the last line: {screen}");
+    let most = app.help_scroll;
+    assert!(most < 40, "it stops at the last line");
+    // The wheel scrolls it back up.
+    mouse(&mut app, MouseEventKind::ScrollUp, 30, 8);
+    assert_eq!(app.help_scroll, most - 1);
+    assert!(matches!(app.modal, Some(Modal::Help)));
+}

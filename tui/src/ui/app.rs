@@ -95,6 +95,8 @@ pub struct App {
     pub marked: BTreeSet<String>,
     pub focus: Pane,
     pub detail_scroll: u16,
+    /// How far the help is scrolled, when it is taller than the screen.
+    pub help_scroll: u16,
     pub form: Option<Form>,
     pub modal: Option<Modal>,
     /// Work in flight, by description; the spinner turns while any is.
@@ -131,6 +133,7 @@ impl App {
             marked: BTreeSet::new(),
             focus: Pane::List,
             detail_scroll: 0,
+            help_scroll: 0,
             form: None,
             modal: None,
             busy: Vec::new(),
@@ -642,7 +645,7 @@ impl App {
                 FormMsg::Ignored => {}
             }
             match key.code {
-                KeyCode::Char('?') | KeyCode::F(1) => self.modal = Some(Modal::Help),
+                KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
                 KeyCode::Char('q') => self.should_quit = true,
                 _ => {}
             }
@@ -671,7 +674,7 @@ impl App {
         let detail = self.focus == Pane::Detail;
         match key.code {
             KeyCode::Char('q') => self.should_quit = true,
-            KeyCode::Char('?') | KeyCode::F(1) => self.modal = Some(Modal::Help),
+            KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
             KeyCode::Up | KeyCode::Char('k') if detail => {
                 self.detail_scroll = self.detail_scroll.saturating_sub(1);
             }
@@ -805,6 +808,11 @@ impl App {
         }
     }
 
+    fn open_help(&mut self) {
+        self.help_scroll = 0;
+        self.modal = Some(Modal::Help);
+    }
+
     fn select(&mut self, i: usize) {
         let n = self.visible().len();
         self.selected = i.min(n.saturating_sub(1));
@@ -816,6 +824,16 @@ impl App {
         let code = key.code;
         match modal {
             Modal::Help => {
+                let most = self.regions.borrow().dialog_overflow;
+                match code {
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        self.help_scroll = self.help_scroll.saturating_sub(1);
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        self.help_scroll = (self.help_scroll + 1).min(most);
+                    }
+                    _ => {}
+                }
                 if ctrl_c {
                     self.should_quit = true;
                 } else if matches!(
@@ -1127,7 +1145,7 @@ impl App {
     /// The hint bar's few main bindings.
     pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
         match &self.modal {
-            Some(Modal::Help) => return vec![("Esc", "close help")],
+            Some(Modal::Help) => return vec![("Esc", "close help"), ("↑↓", "scroll")],
             Some(_) => return self.modal_bindings(),
             None => {}
         }

@@ -30,6 +30,8 @@ pub struct Regions {
     pub steps: Vec<(Rect, usize)>,
     /// A dialog's buttons: clicking one presses its key.
     pub buttons: Vec<(Rect, KeyEvent)>,
+    /// How many lines of the open dialog did not fit: how far it scrolls.
+    pub dialog_overflow: u16,
 }
 
 impl Regions {

@@ -58,8 +58,18 @@ fn dialog(
         (title, lines, buttons),
         theme,
         (w, h),
-        false,
+        Show::Start,
     );
+}
+
+/// Which lines a dialog taller than the screen shows.
+#[derive(Clone, Copy)]
+enum Show {
+    Start,
+    /// The last lines, where the questions are.
+    End,
+    /// From this line on (the help, scrolled).
+    From(u16),
 }
 
 /// How many rows `line` takes wrapped at word boundaries to `width`.
@@ -70,9 +80,9 @@ fn line_height(line: &Line, width: usize) -> usize {
 }
 
 /// Draws a bordered box `w` wide and `h` high (borders included), plus the
-/// rows of its buttons. When that is taller than `area`, `keep_end` shows
-/// the last lines (where the questions are) rather than the first; the
-/// buttons always show.
+/// rows of its buttons. When that is taller than `area`, `show` says which
+/// lines are seen; the buttons always are. The rows it could not show are
+/// recorded, so scrolling stops at the last line.
 fn dialog_sized(
     frame: &mut Frame,
     app: &App,
@@ -80,7 +90,7 @@ fn dialog_sized(
     (title, lines, buttons): (String, Vec<Line<'static>>, Buttons),
     theme: Theme,
     (w, h): (u16, usize),
-    keep_end: bool,
+    show: Show,
 ) {
     let inner_w = w.min(area.width).saturating_sub(2);
     let places = button_places(buttons, inner_w);
@@ -88,10 +98,11 @@ fn dialog_sized(
     let h = h + usize::from(button_rows);
     let rect = centered(area, w, h.min(u16::MAX as usize) as u16);
     let overflow = h.saturating_sub(usize::from(rect.height));
-    let scroll = if keep_end {
-        overflow.min(u16::MAX as usize) as u16
-    } else {
-        0
+    let overflow = overflow.min(u16::MAX as usize) as u16;
+    let scroll = match show {
+        Show::Start => 0,
+        Show::End => overflow,
+        Show::From(n) => n.min(overflow),
     };
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
@@ -109,6 +120,7 @@ fn dialog_sized(
         text_area,
     );
     let mut regions = app.regions.borrow_mut();
+    regions.dialog_overflow = overflow;
     for ((k, what), (row, x, bw)) in buttons.iter().zip(places) {
         if row >= button_area.height {
             break;
@@ -158,13 +170,18 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 "the key list"
             };
             let title = format!(" Help: {context} ");
-            dialog(
+            // Word-wrapped heights, so scrolling reaches the very last line.
+            let inner_w = usize::from(w.min(area.width).saturating_sub(2).max(1));
+            let h = lines.iter().map(|l| line_height(l, inner_w)).sum::<usize>() + 2;
+            let buttons = [("Esc / ?", "close"), ("↑ ↓", "scroll")];
+            dialog_sized(
                 frame,
                 app,
                 area,
-                (title, lines, &[("Esc / ?", "close")]),
+                (title, lines, &buttons),
                 theme,
-                w,
+                (w, h),
+                Show::From(app.help_scroll),
             );
         }
         Modal::ConfirmRevoke(keys) => {
@@ -458,7 +475,7 @@ fn secret(m: &SecretModal, app: &App, theme: Theme, frame: &mut Frame, area: Rec
         (title, lines, buttons),
         theme,
         (w, h),
-        true,
+        Show::End,
     );
 }
 
