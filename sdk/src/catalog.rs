@@ -95,6 +95,11 @@ pub struct CatalogEntry {
     pub covers: &'static str,
     pub read: bool,
     pub write: bool,
+    /// What read access lets a key do, as a verb phrase in plain words
+    /// ("read datasets with their ..."): explanations use it as written.
+    pub read_phrase: &'static str,
+    /// What write access lets a key do, likewise.
+    pub write_phrase: &'static str,
 }
 
 const fn row(
@@ -104,6 +109,7 @@ const fn row(
     covers: &'static str,
     read: bool,
     write: bool,
+    (read_phrase, write_phrase): (&'static str, &'static str),
 ) -> CatalogEntry {
     CatalogEntry {
         wire,
@@ -117,6 +123,8 @@ const fn row(
         covers,
         read,
         write,
+        read_phrase,
+        write_phrase,
     }
 }
 
@@ -163,33 +171,33 @@ const fn is_published(wire: &str) -> bool {
 /// other level is allowed with a warning (see [`CatalogEntry::single_level`]).
 #[rustfmt::skip]
 pub const CATALOG: [CatalogEntry; 27] = [
-    row(CoreData, "Datasets", "datasets", "dataset metadata, samples, statistics and access rules", true, true),
-    row(CoreData, "DataStreams", "data_streams", "ingesting into and publishing data streams", true, true),
-    row(CoreData, "Views", "views", "saved view definitions", true, true),
-    row(CoreData, "Queries", "queries", "managing and running NQL queries", true, true),
-    row(CoreData, "Subscriptions", "subscriptions", "data subscriptions and NQL operations", true, true),
-    row(Infrastructure, "DataPlanes", "data_planes", "data-plane settings and their encryption materials", true, true),
-    row(Infrastructure, "Connections", "connections", "connections to outside systems", true, true),
-    row(Infrastructure, "Destinations", "destinations", "where data gets delivered", true, true),
-    row(Infrastructure, "EncryptionMaterials", "encryption_materials", "encryption key management", false, true),
-    row(Infrastructure, "Resources", "resources", "platform resource buckets", true, true),
-    row(Applications, "Apps", "apps", "applications and their interfaces", true, true),
-    row(Applications, "AppProfiles", "app_profiles", "application profiles", true, true),
-    row(Applications, "AppEvents", "app_events", "application events", false, true),
-    row(Applications, "Installations", "installations", "application installations", true, true),
-    row(Applications, "ProfileStoreSchema", "profile_store_schema", "profile-store schema definitions", true, true),
-    row(Applications, "ProfileStoreData", "profile_store_data", "profile-store records", false, true),
-    row(IdentityAndAccess, "AccessTokens", "access_tokens", "API keys themselves", true, true),
-    row(IdentityAndAccess, "Users", "users", "user profiles", false, true),
-    row(IdentityAndAccess, "CompanyInfo", "company_info", "organisation settings and metadata", true, true),
-    row(Automation, "Jobs", "jobs", "jobs and their status", true, true),
-    row(Automation, "Workflows", "workflows", "automated pipeline definitions", true, true),
-    row(Automation, "Webhooks", "webhooks", "webhook endpoints", true, true),
-    row(Automation, "Models", "models", "AI/ML model definitions", true, true),
-    row(Automation, "ModelTraining", "model_training", "model training and inference jobs", false, true),
-    row(SchemaAndMapping, "Mappings", "mappings", "Rosetta Stone schema mappings", true, true),
-    row(SchemaAndMapping, "SchemaPreset", "schema_preset", "predefined schema templates", true, true),
-    row(SchemaAndMapping, "Attributes", "attributes", "Rosetta Stone normalised attributes", false, true),
+    row(CoreData, "Datasets", "datasets", "dataset metadata, samples, statistics and access rules", true, true, ("read datasets with their metadata, samples, statistics and access rules", "create, change and delete datasets and their access rules")),
+    row(CoreData, "DataStreams", "data_streams", "ingesting into and publishing data streams", true, true, ("read data streams and what is published to them", "create and change data streams, ingest into them and publish them")),
+    row(CoreData, "Views", "views", "saved view definitions", true, true, ("read saved view definitions", "create, change and delete saved views")),
+    row(CoreData, "Queries", "queries", "managing and running NQL queries", true, true, ("read NQL queries and their results", "create, change, delete and run NQL queries")),
+    row(CoreData, "Subscriptions", "subscriptions", "data subscriptions and NQL operations", true, true, ("read data subscriptions and NQL operations", "create, change and cancel data subscriptions and NQL operations")),
+    row(Infrastructure, "DataPlanes", "data_planes", "data-plane settings and their encryption materials", true, true, ("read data-plane settings and their encryption materials", "change data-plane settings and their encryption materials")),
+    row(Infrastructure, "Connections", "connections", "connections to outside systems", true, true, ("read connections to outside systems", "create, change and delete connections to outside systems")),
+    row(Infrastructure, "Destinations", "destinations", "where data gets delivered", true, true, ("read where data gets delivered", "create, change and delete delivery destinations")),
+    row(Infrastructure, "EncryptionMaterials", "encryption_materials", "encryption key management", false, true, ("read encryption keys", "create, change and delete encryption keys")),
+    row(Infrastructure, "Resources", "resources", "platform resource buckets", true, true, ("read platform resource buckets", "create, change and delete platform resource buckets")),
+    row(Applications, "Apps", "apps", "applications and their interfaces", true, true, ("read applications and their interfaces", "create, change and delete applications and their interfaces")),
+    row(Applications, "AppProfiles", "app_profiles", "application profiles", true, true, ("read application profiles", "create, change and delete application profiles")),
+    row(Applications, "AppEvents", "app_events", "application events", false, true, ("read application events", "publish application events")),
+    row(Applications, "Installations", "installations", "application installations", true, true, ("read application installations", "install applications, change their installations and remove them")),
+    row(Applications, "ProfileStoreSchema", "profile_store_schema", "profile-store schema definitions", true, true, ("read profile-store schema definitions", "create, change and delete profile-store schema definitions")),
+    row(Applications, "ProfileStoreData", "profile_store_data", "profile-store records", false, true, ("read profile-store records", "write and delete profile-store records")),
+    row(IdentityAndAccess, "AccessTokens", "access_tokens", "API keys themselves", true, true, ("list API keys with their names, permissions and expirations", "create, change and revoke API keys")),
+    row(IdentityAndAccess, "Users", "users", "user profiles", false, true, ("read user profiles", "update user profiles")),
+    row(IdentityAndAccess, "CompanyInfo", "company_info", "organisation settings and metadata", true, true, ("read the organisation's settings and metadata", "change the organisation's settings and metadata")),
+    row(Automation, "Jobs", "jobs", "jobs and their status", true, true, ("read jobs and their status", "run jobs and change them")),
+    row(Automation, "Workflows", "workflows", "automated pipeline definitions", true, true, ("read automated pipeline definitions", "create, change and delete automated pipelines")),
+    row(Automation, "Webhooks", "webhooks", "webhook endpoints", true, true, ("read webhook endpoints", "create, change and delete webhook endpoints")),
+    row(Automation, "Models", "models", "AI/ML model definitions", true, true, ("read AI/ML model definitions", "create, change and delete AI/ML model definitions")),
+    row(Automation, "ModelTraining", "model_training", "model training and inference jobs", false, true, ("read model training and inference jobs", "start and manage model training and inference jobs")),
+    row(SchemaAndMapping, "Mappings", "mappings", "Rosetta Stone schema mappings", true, true, ("read Rosetta Stone schema mappings", "create, change and delete Rosetta Stone schema mappings")),
+    row(SchemaAndMapping, "SchemaPreset", "schema_preset", "predefined schema templates", true, true, ("read predefined schema templates", "create, change and delete schema templates")),
+    row(SchemaAndMapping, "Attributes", "attributes", "Rosetta Stone normalised attributes", false, true, ("read Rosetta Stone normalised attributes", "create, change and delete Rosetta Stone normalised attributes")),
 ];
 
 impl CatalogEntry {

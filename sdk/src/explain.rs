@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::access::AccessLevel;
-use crate::catalog::Group;
+use crate::catalog::{CatalogEntry, Group};
 use crate::key::ApiKey;
 use crate::permission::PermissionSet;
 use crate::resource::Resource;
@@ -80,7 +80,7 @@ pub fn explain(permissions: &PermissionSet) -> Explanation {
         }
         let lines = entries
             .iter()
-            .map(|(e, r, levels)| describe(e.display, e.covers, r, levels))
+            .map(|(e, r, levels)| describe(e, r, levels))
             .collect();
         sections.push(Section {
             title: group.title().to_owned(),
@@ -90,14 +90,7 @@ pub fn explain(permissions: &PermissionSet) -> Explanation {
     let unknown: Vec<String> = by_resource
         .iter()
         .filter(|(r, _)| !r.is_known())
-        .map(|(r, levels)| {
-            describe(
-                r.as_wire(),
-                "a resource the catalog does not describe",
-                r,
-                levels,
-            )
-        })
+        .map(|(r, levels)| describe_unknown(r, levels))
         .collect();
     if !unknown.is_empty() {
         sections.push(Section {
@@ -144,32 +137,58 @@ fn summary(permissions: &PermissionSet, resources: usize) -> String {
     s
 }
 
-fn describe(display: &str, covers: &str, resource: &Resource, levels: &[&AccessLevel]) -> String {
+/// One resource's line: its display name, then what the levels it holds
+/// let a key do, as one sentence built from the catalog's phrases.
+fn describe(entry: &CatalogEntry, resource: &Resource, levels: &[&AccessLevel]) -> String {
     let read = levels.contains(&&AccessLevel::Read);
     let write = levels.contains(&&AccessLevel::Write);
+    let (r, w) = (entry.read_phrase, entry.write_phrase);
     let mut line = match (read, write) {
-        (true, true) => format!("{display}: view, create, update and delete {covers}"),
-        (true, false) => format!("{display}: view {covers} (read only)"),
-        (false, true) => {
-            format!("{display}: create, update and delete {covers}, without viewing them")
-        }
-        (false, false) => format!("{display}: {covers}"),
+        (true, true) => format!("{}: can {r}, and {w}", entry.display),
+        (true, false) => format!("{}: can {r} (read only)", entry.display),
+        // The API has no implied levels: write does not include read.
+        (false, true) => format!("{}: can {w}, without read access", entry.display),
+        (false, false) => format!("{}: no read or write access", entry.display),
     };
+    push_other_levels(&mut line, levels);
+    if write && resource.as_wire() == "access_tokens" {
+        line.push_str("; it can mint keys with any permission");
+    }
+    line.push('.');
+    line
+}
+
+/// The line of a resource the catalog does not know: its wire name (what
+/// the server sent) and the levels held, with no claim about what they do.
+fn describe_unknown(resource: &Resource, levels: &[&AccessLevel]) -> String {
+    let held: Vec<String> = levels
+        .iter()
+        .map(|l| format!("`{}`", l.as_wire()))
+        .collect();
+    format!(
+        "{}: {} access to a resource the catalog does not describe (kept as is).",
+        resource.as_wire(),
+        held.join(" and ")
+    )
+}
+
+/// Levels other than read and write, which Narrative defines on the wire.
+fn push_other_levels(line: &mut String, levels: &[&AccessLevel]) {
     let others: Vec<&str> = levels
         .iter()
         .filter(|l| !l.is_offered())
         .map(|l| l.as_wire())
         .collect();
-    if !others.is_empty() {
-        line.push_str(&format!(
-            "; also `{}`, a level Narrative defines on the wire (kept as is)",
-            others.join("`, `")
-        ));
+    match others.as_slice() {
+        [] => {}
+        [one] => line.push_str(&format!(
+            "; also `{one}`, a level Narrative defines on the wire (kept as is)"
+        )),
+        many => line.push_str(&format!(
+            "; also `{}`, levels Narrative defines on the wire (kept as is)",
+            many.join("`, `")
+        )),
     }
-    if write && resource.as_wire() == "access_tokens" {
-        line.push_str(" — it can mint keys with any permission");
-    }
-    line
 }
 
 #[cfg(test)]
@@ -210,12 +229,15 @@ mod tests {
         );
         assert_eq!(
             e.sections[0].lines[0],
-            "Datasets: view, create, update and delete dataset metadata, samples, statistics and access rules"
+            "Datasets: can read datasets with their metadata, samples, statistics and access rules, and create, change and delete datasets and their access rules."
         );
-        assert!(e.sections[1].lines[0].contains("without viewing them — it can mint keys"));
-        assert!(
-            e.sections[3].lines[0].starts_with("uploads:")
-                && e.sections[3].lines[0].contains("`admin`")
+        assert_eq!(
+            e.sections[1].lines[0],
+            "AccessTokens: can create, change and revoke API keys, without read access; it can mint keys with any permission."
+        );
+        assert_eq!(
+            e.sections[3].lines[0],
+            "uploads: `admin` access to a resource the catalog does not describe (kept as is)."
         );
     }
 
@@ -230,7 +252,7 @@ mod tests {
             [
                 "This key holds 2 permissions on 2 resources.",
                 "Core Data:",
-                "  - Datasets: view dataset metadata, samples, statistics and access rules (read only)",
+                "  - Datasets: can read datasets with their metadata, samples, statistics and access rules (read only).",
             ]
         );
         assert_eq!(lines[3], "Not in the catalog:");
@@ -249,5 +271,58 @@ mod tests {
         };
         assert!(can(&key, &AccessLevel::Write, &Resource::new("datasets")));
         assert!(!can(&key, &AccessLevel::Read, &Resource::new("datasets")));
+    }
+
+    /// The words of `line`, lower-cased, without punctuation.
+    fn words(line: &str) -> Vec<String> {
+        line.split(|c: char| c.is_whitespace() || ",.;:()`".contains(c))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    #[test]
+    fn every_resource_and_level_reads_as_one_sentence() {
+        use crate::catalog::CATALOG;
+        for e in &CATALOG {
+            for (level, phrase) in [("read", e.read_phrase), ("write", e.write_phrase)] {
+                let first = phrase.split([' ', ',']).next().unwrap_or_default();
+                assert!(
+                    !phrase.trim().is_empty() && phrase.trim() == phrase,
+                    "{} has no {level} phrase",
+                    e.wire
+                );
+                assert!(
+                    first.chars().all(|c| c.is_ascii_lowercase()),
+                    "{}'s {level} phrase starts with a verb: {phrase}",
+                    e.wire
+                );
+                assert!(!phrase.ends_with('.'), "{}: {phrase}", e.wire);
+            }
+            for compact in [
+                format!("read:{}", e.wire),
+                format!("write:{}", e.wire),
+                format!("read:{0} write:{0}", e.wire),
+            ] {
+                let set = PermissionSet::parse_compact(&compact).unwrap();
+                let explanation = explain(&set);
+                let line = &explanation.sections[0].lines[0];
+                assert!(line.starts_with(&format!("{}: can ", e.display)), "{line}");
+                assert!(line.ends_with('.') && !line.ends_with("..."), "{line}");
+                assert!(!line.contains("  ") && !line.contains(" ,"), "{line}");
+                let words = words(line);
+                for pair in words.windows(2) {
+                    assert_ne!(pair[0], pair[1], "a doubled word in {line:?}");
+                }
+                let held = set.len();
+                let summary = &explanation.summary;
+                let expected = if held == 1 {
+                    "1 permission on"
+                } else {
+                    "2 permissions on"
+                };
+                assert!(summary.contains(expected), "{summary}");
+            }
+        }
     }
 }

@@ -420,7 +420,7 @@ async fn audit_and_explain_over_listed_keys() {
     let e = narrative_keys::explain(&PermissionSet::parse_compact("read:jobs").unwrap());
     assert!(
         e.to_text()
-            .contains("Jobs: view jobs and their status (read only)")
+            .contains("Jobs: can read jobs and their status (read only).")
     );
 }
 

@@ -729,12 +729,14 @@ async fn show_explain_catalog_presets_whoami_and_completions() {
     assert!(!text.contains("\\n"), "no escaped line breaks: {text}");
     assert!(
         text.lines().any(|l| l == "Automation:")
-            && text.lines().any(|l| l.starts_with("  - Workflows: view")),
+            && text
+                .lines()
+                .any(|l| l.starts_with("  - Workflows: can read automated pipeline definitions")),
         "the explanation on lines of its own: {text}"
     );
     let text = stdout(&run(&emu, &["explain", &id]).await);
     assert!(
-        text.lines().any(|l| l == "Automation:") && text.contains("Workflows: view"),
+        text.lines().any(|l| l == "Automation:") && text.contains("Workflows: can read"),
         "{text}"
     );
     // A line break the server puts in a resource name is shown escaped.
@@ -744,7 +746,9 @@ async fn show_explain_catalog_presets_whoami_and_completions() {
     assert!(!text.lines().any(|l| l.starts_with("Forged")), "{text}");
     let text = stdout(&run(&emu, &["explain", "--grant", "write:data_streams"]).await);
     assert!(
-        text.contains("DataStreams: create, update and delete"),
+        text.contains(
+            "DataStreams: can create and change data streams, ingest into them and publish them, without read access."
+        ),
         "{text}"
     );
     let catalog = json(&run(&emu, &["catalog", "--json"]).await);

@@ -610,3 +610,76 @@ fn demo_with_api_key_uses_that_key_of_the_demo_store() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--environment"));
 }
+
+/// Where `text` first shows on the screen: 1-based column and row, as SGR
+/// mouse reports count them.
+fn sgr_position(screen: &str, text: &str) -> (usize, usize) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(at) = line.find(text) {
+            return (line[..at].chars().count() + 1, row + 1);
+        }
+    }
+    panic!("{text:?} is not on the screen:\n{screen}");
+}
+
+/// A left click as an xterm reports it with SGR encoding: press, release.
+fn sgr_click(column: usize, row: usize) -> String {
+    format!("\x1b[<0;{column};{row}M\x1b[<0;{column};{row}m")
+}
+
+#[test]
+fn the_mouse_selects_a_row_presses_a_button_and_turns_the_wheel() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let log = dir.path().join("tui.log");
+    let args = [
+        "--demo",
+        "--demo-db",
+        db.to_str().unwrap(),
+        "--log-file",
+        log.to_str().unwrap(),
+    ];
+    let mut tui = Tui::spawn(&args, dir.path());
+    tui.wait_for("Keys (13)");
+
+    // The third key row of the list (rows: header, border, titles, keys).
+    let screen = tui.contents();
+    let row = screen.lines().nth(5).unwrap();
+    let name: String = row.chars().skip(5).collect::<String>();
+    let name = name
+        .split("  ")
+        .next()
+        .unwrap()
+        .trim_end_matches('…')
+        .to_owned();
+    assert!(!name.is_empty(), "{screen}");
+    tui.send(&sgr_click(12, 6));
+    tui.send("d");
+    tui.wait_for(&format!("Revoke \"{name}"));
+
+    // The dialog's button, clicked where it is drawn.
+    let (column, row) = sgr_position(&tui.contents(), "n / Esc keep it");
+    tui.send(&sgr_click(column + 2, row));
+    tui.wait_for("Nothing was revoked.");
+    tui.wait_gone("Revoke \"");
+
+    // The wheel over the list moves the selection three rows down.
+    tui.send("\x1b[<65;12;6M");
+    tui.send("d");
+    tui.wait_for("Revoke \"");
+    let dialog = tui.contents();
+    assert!(
+        !dialog.contains(&format!("Revoke \"{name}")),
+        "another key is selected: {dialog}"
+    );
+    tui.send("\x1b");
+    tui.wait_gone("Revoke \"");
+    tui.send("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+    tui.assert_restored();
+    let raw = String::from_utf8_lossy(&tui.screen.lock().unwrap().raw).into_owned();
+    let on = raw.rfind("\x1b[?1000h").expect("mouse capture turned on");
+    let off = raw.rfind("\x1b[?1000l").expect("mouse capture turned off");
+    assert!(off > on, "mouse capture is off at exit");
+}

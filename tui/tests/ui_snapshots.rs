@@ -1,6 +1,9 @@
 //! Whole-app render snapshots on ratatui's `TestBackend`: every screen and
 //! dialog at 80x24 and 120x40, with the clock fixed and fixed key ids.
 
+// The fixtures panic on failure, as tests do.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -139,10 +142,19 @@ fn scenarios() -> Vec<(&'static str, App)> {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
     for _ in 0..4 {
-        ch(&mut app, 'j');
+        press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Enter);
     out.push(("form_never_confirm", app));
+
+    let mut app = new_form("Batch loader");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    typed(&mut app, "1y");
+    out.push(("form_expiration_typed", app));
 
     let mut app = new_form("Batch loader");
     press(&mut app, KeyCode::Enter);
@@ -220,6 +232,18 @@ fn scenarios() -> Vec<(&'static str, App)> {
     ch(&mut app, 'e');
     press(&mut app, KeyCode::Tab);
     out.push(("edit_matrix", app));
+
+    // "Partner upload bot" holds read:uploads, no cell of the catalog.
+    let mut app = loaded_app();
+    app.selected = app
+        .visible()
+        .iter()
+        .position(|k| k.name == "Partner upload bot")
+        .unwrap();
+    ch(&mut app, 'e');
+    press(&mut app, KeyCode::Tab);
+    ch(&mut app, 'G');
+    out.push(("edit_matrix_unknown_permission", app));
 
     let mut app = loaded_app();
     ch(&mut app, 'j');
@@ -351,6 +375,31 @@ fn demo_is_in_the_header_on_every_screen() {
             let screen = draw(&app, w, h);
             let header = screen.lines().next().unwrap_or_default();
             assert!(header.contains("DEMO"), "{name}@{w}x{h}: {header}");
+        }
+    }
+}
+
+/// The smallest size laid out, one column and one row short of it, and
+/// the common 80x24: a line asking for room, never a clipped screen.
+#[test]
+fn every_size() {
+    let list = loaded_app();
+    let mut matrix = new_form("Custom job");
+    press(&mut matrix, KeyCode::Enter);
+    ch(&mut matrix, 'G');
+    press(&mut matrix, KeyCode::Enter);
+    let mut revoke = loaded_app();
+    ch(&mut revoke, 'd');
+    let mut help = loaded_app();
+    ch(&mut help, '?');
+    for (name, app) in [
+        ("list", list),
+        ("form_matrix", matrix),
+        ("confirm_revoke", revoke),
+        ("help", help),
+    ] {
+        for (w, h) in [(59, 16), (60, 16), (80, 24)] {
+            insta::assert_snapshot!(format!("size_{name}@{w}x{h}"), draw(&app, w, h));
         }
     }
 }

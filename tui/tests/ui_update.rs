@@ -8,7 +8,7 @@
 mod common;
 
 use common::*;
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use narrative_keys::incident::IncidentReport;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Preset, Secret};
 use narrative_keys_tui::ui::action::IncidentDone;
@@ -168,8 +168,9 @@ fn no_expiration_asks_for_confirmation() {
     typed(&mut app, "forever");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter); // read-only analytics
+    // The arrows: j would be typed on the "type it" choice on the way.
     for _ in 0..6 {
-        ch(&mut app, 'j');
+        press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Enter);
     let form = app.form.as_ref().unwrap();
@@ -515,7 +516,7 @@ fn an_empty_expiration_means_the_90_day_default() {
     form.expiry_cursor = form
         .choices()
         .iter()
-        .position(|c| *c == ExpiryChoice::Date)
+        .position(|c| *c == ExpiryChoice::Typed)
         .unwrap();
     assert_eq!(form.expiration(now()), Ok(None));
     assert_eq!(form.update(now()).unwrap().expiration, None);
@@ -644,7 +645,7 @@ fn an_incident_plan_points_out_keys_alike_to_the_planned_one() {
     assert_eq!(plan.look_alikes, std::slice::from_ref(&twin.id));
     let screen = draw(&app, 80, 24);
     assert!(
-        screen.contains("Alike but not selected: 1 key(s) with a planned name and permissions"),
+        screen.contains("Alike but not selected: 1 key with a planned name and permissions"),
         "{screen}"
     );
 }
@@ -1122,4 +1123,384 @@ fn the_report_is_saved_only_to_a_new_file() {
     assert_eq!(std::fs::read_to_string(&fresh).unwrap(), markdown);
     assert_eq!(mode(&fresh), 0o600);
     assert!(!app.status.as_ref().unwrap().error);
+}
+
+// ---- The mouse: hit-tested against what the last frame drew. ----
+
+fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) -> Option<Effect> {
+    app.update(Action::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }))
+}
+
+fn click(app: &mut App, column: u16, row: u16) -> Option<Effect> {
+    mouse(app, MouseEventKind::Down(MouseButton::Left), column, row)
+}
+
+/// Where `text` is drawn on `screen` (`TestBackend`'s text, one quoted
+/// line a row): column and row of its first character, in cells.
+fn find(screen: &str, text: &str) -> (u16, u16) {
+    for (row, line) in screen.lines().enumerate() {
+        let line = line.trim_start_matches('"');
+        if let Some(at) = line.find(text) {
+            let column = line[..at].chars().count();
+            return (column as u16, row as u16);
+        }
+    }
+    panic!("{text:?} is not on the screen:\n{screen}");
+}
+
+#[test]
+fn a_click_selects_a_row_and_focuses_its_pane_and_the_wheel_scrolls() {
+    let mut app = loaded_app();
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "Key admin (CI)");
+    assert!(click(&mut app, x, y).is_none());
+    assert_eq!(app.selected_key().unwrap().name, "Key admin (CI)");
+    assert_eq!(app.focus, Pane::List);
+
+    // The detail pane, below the list at 80 columns: focus, then scroll.
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "Status   ");
+    click(&mut app, x, y);
+    assert_eq!(app.focus, Pane::Detail);
+    mouse(&mut app, MouseEventKind::ScrollDown, x, y);
+    assert_eq!(app.detail_scroll, 3);
+    mouse(&mut app, MouseEventKind::ScrollUp, x, y);
+    assert_eq!(app.detail_scroll, 0);
+
+    // The wheel over the list moves the selection.
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "Key admin (CI)");
+    let before = app.selected;
+    mouse(&mut app, MouseEventKind::ScrollDown, x, y);
+    assert_eq!(app.selected, before + 3);
+    assert_eq!(app.focus, Pane::List);
+
+    // A move of the mouse changes nothing and draws nothing.
+    mouse(&mut app, MouseEventKind::Moved, 1, 1);
+    assert!(!app.screen_changed);
+    assert_eq!(app.selected, before + 3);
+}
+
+#[test]
+fn a_click_below_the_last_row_or_before_any_frame_does_nothing() {
+    let mut app = loaded_app();
+    ch(&mut app, '/');
+    typed(&mut app, "webhook");
+    press(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "Webhook relay");
+    click(&mut app, x, y + 2);
+    assert_eq!(app.selected, 0, "no row there");
+    assert_eq!(app.selected_key().unwrap().name, "Webhook relay");
+    let mut fresh = loaded_app();
+    click(&mut fresh, 10, 5);
+    assert_eq!(fresh.selected, 0, "nothing drawn yet: nothing to hit");
+}
+
+#[test]
+fn clicking_a_dialog_button_presses_it() {
+    let mut app = loaded_app();
+    ch(&mut app, 'd');
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "n / Esc keep it");
+    assert!(click(&mut app, x + 3, y).is_none());
+    assert!(app.modal.is_none(), "kept");
+    assert_eq!(app.status.as_ref().unwrap().text, "Nothing was revoked.");
+
+    ch(&mut app, 'd');
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "y revoke");
+    let Some(Effect::Revoke(keys)) = click(&mut app, x, y) else {
+        panic!("a click on y revokes");
+    };
+    assert_eq!(keys.len(), 1);
+}
+
+#[test]
+fn the_wheel_never_answers_the_dismiss_question() {
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    ch(&mut app, 'D');
+    draw(&app, 80, 24);
+    mouse(&mut app, MouseEventKind::ScrollDown, 40, 12);
+    let Some(Modal::Secret(m)) = &app.modal else {
+        panic!("the secret dialog stays");
+    };
+    assert!(m.confirm_dismiss, "still asking");
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "y dismiss");
+    click(&mut app, x, y);
+    assert!(app.modal.is_none() && !app.holds_secret());
+}
+
+#[test]
+fn clicking_a_matrix_cell_toggles_it() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, "clicked");
+    press(&mut app, KeyCode::Enter);
+    ch(&mut app, 'G');
+    press(&mut app, KeyCode::Enter); // Custom: the matrix
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "Views");
+    let line = screen.lines().nth(usize::from(y)).unwrap();
+    let line = line.trim_start_matches('"');
+    let cells: Vec<usize> = line.match_indices("[ ]").map(|(i, _)| i).collect();
+    let col = |byte: usize| line[..byte].chars().count() as u16;
+    click(&mut app, col(cells[1]) + 1, y);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.permissions().to_string(), "write:views");
+    assert!(x < col(cells[0]));
+    let screen = draw(&app, 80, 24);
+    click(&mut app, col(cells[0]), y);
+    click(&mut app, col(cells[1]), y);
+    assert_eq!(
+        app.form.as_ref().unwrap().permissions().to_string(),
+        "read:views",
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_sdk_development_preset_grants_read_and_write_as_on_the_cli() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, "my app");
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..4 {
+        ch(&mut app, 'j');
+    }
+    press(&mut app, KeyCode::Enter); // SDK development: to the matrix
+    ch(&mut app, ' '); // Datasets
+    let cli = Preset::SdkDevelopment.permissions(&[narrative_keys::Resource::new("datasets")]);
+    assert_eq!(app.form.as_ref().unwrap().permissions(), &cli);
+    assert_eq!(cli.to_string(), "read:datasets,write:datasets");
+    ch(&mut app, ' ');
+    assert!(app.form.as_ref().unwrap().permissions().is_empty());
+}
+
+#[test]
+fn unknown_permissions_are_matrix_rows_kept_unless_cleared() {
+    // "Partner upload bot" holds read:uploads, which the catalog does not know.
+    let mut app = loaded_app();
+    let at = app
+        .visible()
+        .iter()
+        .position(|k| k.name == "Partner upload bot")
+        .unwrap();
+    app.selected = at;
+    ch(&mut app, 'e');
+    press(&mut app, KeyCode::Tab);
+    let screen = draw(&app, 120, 60);
+    assert!(screen.contains("Not in the catalog"), "{screen}");
+    // Untouched, the set is not even sent.
+    let form = app.form.as_ref().unwrap();
+    assert!(form.update(now()).unwrap().permissions.is_none());
+    let (_, y) = find(&screen, "read:uploads ");
+    let line = screen
+        .lines()
+        .nth(usize::from(y))
+        .unwrap()
+        .trim_start_matches('"');
+    let cell = line.find("[x]").unwrap();
+    click(&mut app, line[..cell].chars().count() as u16, y);
+    let update = app.form.as_ref().unwrap().update(now()).unwrap();
+    assert_eq!(
+        update.permissions.unwrap().to_string(),
+        "write:data_streams",
+        "only the cleared one is gone"
+    );
+}
+
+#[test]
+fn the_wizard_reads_expirations_as_the_cli_does_and_shows_the_date() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, "typed expiry");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter); // read-only analytics
+    let form = app.form.as_ref().unwrap();
+    let typed_at = form
+        .choices()
+        .iter()
+        .position(|c| *c == ExpiryChoice::Typed)
+        .unwrap();
+    for _ in form.expiry_cursor..typed_at {
+        press(&mut app, KeyCode::Down);
+    }
+    for (text, expected, shown) in [
+        (
+            "12w",
+            Expiration::parse("12w", now()).unwrap(),
+            "→ 2027-02-18 10:00 UTC",
+        ),
+        (
+            "1y",
+            Expiration::parse("1y", now()).unwrap(),
+            "→ 2027-11-26 10:00 UTC",
+        ),
+        (
+            "2027-01-31",
+            Expiration::parse("2027-01-31", now()).unwrap(),
+            "→ 2027-01-31 00:00 UTC",
+        ),
+    ] {
+        ctrl(&mut app, 'u');
+        typed(&mut app, text);
+        assert_eq!(
+            app.form.as_ref().unwrap().expiration(now()),
+            Ok(Some(expected))
+        );
+        let screen = draw(&app, 80, 24);
+        assert!(screen.contains(shown), "{text}: {screen}");
+    }
+    // A mistake is named as the CLI names it.
+    ctrl(&mut app, 'u');
+    typed(&mut app, "90");
+    assert!(draw(&app, 80, 24).contains("the number needs a unit"));
+    // Empty: the default, not never.
+    ctrl(&mut app, 'u');
+    assert_eq!(
+        app.form.as_ref().unwrap().expiration(now()),
+        Ok(Some(Expiration::in_days(90, now())))
+    );
+    // "never" typed asks, as the choice does.
+    typed(&mut app, "never");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.form.as_ref().unwrap().confirm_never);
+    ch(&mut app, 'y');
+    let Some(Effect::Create(new)) = press(&mut app, KeyCode::Enter) else {
+        panic!("expected a create");
+    };
+    assert_eq!(new.expiration(), Expiration::Never);
+}
+
+// ---- Status messages and sizes. ----
+
+#[test]
+fn a_status_fades_after_five_seconds_or_at_the_next_key() {
+    let mut app = loaded_app();
+    ch(&mut app, 's');
+    assert_eq!(app.status.as_ref().unwrap().text, "Sorted by expiry.");
+    app.update(Action::Tick(now() + chrono::Duration::milliseconds(4900)));
+    assert!(app.status.is_some(), "still there at 4.9 s");
+    app.update(Action::Tick(now() + chrono::Duration::seconds(5)));
+    assert!(app.status.is_none(), "gone at 5 s");
+    assert!(!draw(&app, 80, 24).contains("Sorted by"));
+
+    ch(&mut app, 's');
+    assert!(app.status.is_some());
+    ch(&mut app, 'j');
+    assert!(app.status.is_none(), "the next key clears it");
+
+    // An error waits for the user: it says something did not happen.
+    app.update(Action::Revoked(vec![(
+        id(1),
+        "Analytics dashboard".into(),
+        Err("the server failed (500 server_error)".into()),
+    )]));
+    app.update(Action::Tick(now() + chrono::Duration::seconds(60)));
+    assert!(app.status.as_ref().is_some_and(|s| s.error), "still shown");
+    ch(&mut app, 'j');
+    assert!(app.status.is_none(), "gone at the next key");
+}
+
+#[test]
+fn an_error_replaces_the_loading_spinner() {
+    let mut app = loaded_app();
+    ch(&mut app, 'R');
+    assert!(draw(&app, 80, 24).contains("Loading keys…"));
+    app.update(Action::Revoked(vec![(
+        id(1),
+        "Analytics dashboard".into(),
+        Err("the server failed (500 server_error)".into()),
+    )]));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("✖ 1 of 1 key not revoked (it still works)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Loading"), "the error alone: {screen}");
+}
+
+#[test]
+fn below_60x16_one_line_asks_for_a_larger_terminal() {
+    let app = loaded_app();
+    for (w, h) in [(59, 16), (60, 15), (50, 12), (20, 5)] {
+        let screen = draw(&app, w, h);
+        let text: String = screen
+            .lines()
+            .map(|l| l.trim_matches('"').trim())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(
+            text,
+            format!("narrative-keys needs at least 60x16; this terminal is {w}x{h}"),
+            "{w}x{h}: {screen}"
+        );
+    }
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("Keys (12)"), "{screen}");
+    let hints = draw(&app, 80, 24).lines().last().unwrap().to_owned();
+    assert!(
+        hints.contains("space mark") && hints.contains("i incident"),
+        "{hints}"
+    );
+}
+
+#[test]
+fn clicks_pick_a_step_a_preset_and_an_expiration() {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, "clicked");
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "2 Permissions");
+    click(&mut app, x, y);
+    assert_eq!(app.form.as_ref().unwrap().step, Step::Permissions);
+
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "Connector delivery");
+    click(&mut app, x, y);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.preset, Some(Preset::ConnectorDelivery));
+    assert_eq!(form.step, Step::Expiration, "applied, as Enter does");
+
+    let screen = draw(&app, 80, 24);
+    let (x, y) = find(&screen, "180 days");
+    click(&mut app, x, y);
+    assert_eq!(
+        app.form.as_ref().unwrap().expiration(now()),
+        Ok(Some(Expiration::in_days(180, now())))
+    );
+    // The wheel on the review scrolls it.
+    press(&mut app, KeyCode::Enter);
+    draw(&app, 80, 24);
+    mouse(&mut app, MouseEventKind::ScrollDown, 10, 10);
+    assert_eq!(app.form.as_ref().unwrap().review_scroll, 3);
+}
+
+#[test]
+fn the_help_scrolls_to_its_last_line_on_a_small_terminal() {
+    let mut app = loaded_app();
+    ch(&mut app, '?');
+    let screen = draw(&app, 60, 16);
+    assert!(!screen.contains("q / Ctrl-C"), "{screen}");
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Down);
+        draw(&app, 60, 16);
+    }
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("q / Ctrl-C"), "the last line: {screen}");
+    let most = app.help_scroll;
+    assert!(most < 40, "it stops at the last line");
+    // The wheel scrolls it back up.
+    mouse(&mut app, MouseEventKind::ScrollUp, 30, 8);
+    assert_eq!(app.help_scroll, most - 1);
+    assert!(matches!(app.modal, Some(Modal::Help)));
 }

@@ -117,7 +117,7 @@ test('explain and can', () => {
   assert.match(e.summary, /4 permissions on 3 resources.*create further API keys/);
   assert.deepEqual(e.sections.map((s) => s.title), ['Core Data', 'Identity & Access', 'Not in the catalog', 'Unconfirmed wire names']);
   assert.match(e.sections[3].lines[0], /^access_tokens: derived/);
-  assert.match(e.text, /Datasets: view, create, update and delete/);
+  assert.match(e.text, /Datasets: can read datasets with their metadata, samples, statistics and access rules, and create, change and delete datasets and their access rules\./);
   const key = { permissions: [{ access: 'write', resource: 'datasets' }] };
   assert.equal(nk.can(key, 'write', 'datasets'), true);
   assert.equal(nk.can(key, 'read', 'datasets'), false, 'write does not imply read');

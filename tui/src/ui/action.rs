@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 use narrative_keys::incident::{IncidentPlan, IncidentReport};
 use narrative_keys::{ApiKey, CreatedKey, KeyUpdate, NewKey, Secret};
 
@@ -15,6 +15,8 @@ use super::modal::SecretEntry;
 #[derive(Debug)]
 pub enum Action {
     Key(KeyEvent),
+    /// A click or a turn of the wheel, hit-tested against the last frame.
+    Mouse(MouseEvent),
     /// The terminal was resized; the next frame lays itself out anew.
     Resize(u16, u16),
     /// Advances the spinner and the clock used for relative dates.

@@ -1,19 +1,25 @@
 //! The app's state and `update`: actions in, state changed, effects out.
 //! Nothing here touches the network, the terminal or the file system.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use narrative_keys::incident::{self, Selection};
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
+use ratatui::layout::Position;
 
 use super::action::{Action, Effect, Refusal};
 use super::command::{self, Command, CommandLine};
-use super::form::{Form, FormMsg, Step};
+use super::form::{Form, FormMsg, PermFocus, Step};
+use super::hit::Regions;
 use super::input::TextInput;
 use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
+use super::text::count_of;
 use crate::output::{clean, display_order};
 
 pub const LOADING: &str = "Loading keys";
@@ -93,7 +99,14 @@ pub enum Pane {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// When it was shown, by the app's clock: it fades `STATUS_FADE` later.
+    pub shown_at: DateTime<Utc>,
 }
+
+/// How long a status message stays when nothing else happens; the next
+/// key or click clears it sooner. An error stays until that key or click:
+/// a failure (a key not revoked, still working) must not pass unseen.
+pub const STATUS_FADE: chrono::Duration = chrono::Duration::seconds(5);
 
 #[derive(Debug)]
 pub struct App {
@@ -120,6 +133,8 @@ pub struct App {
     pub marked: BTreeSet<String>,
     pub focus: Pane,
     pub detail_scroll: u16,
+    /// How far the help is scrolled, when it is taller than the screen.
+    pub help_scroll: u16,
     pub form: Option<Form>,
     pub modal: Option<Modal>,
     /// Work in flight, by description; the spinner turns while any is.
@@ -153,6 +168,8 @@ pub struct App {
     /// Set once the server no longer accepts this session's key: what
     /// happened and how to go on. Nothing is sent after that.
     pub session_ended: Option<String>,
+    /// What the last frame drew where, for the mouse (written while drawing).
+    pub regions: RefCell<Regions>,
 }
 
 impl App {
@@ -172,6 +189,7 @@ impl App {
             marked: BTreeSet::new(),
             focus: Pane::List,
             detail_scroll: 0,
+            help_scroll: 0,
             form: None,
             modal: None,
             busy: Vec::new(),
@@ -188,6 +206,7 @@ impl App {
             own_key_id: None,
             revoked_possible_own_key: false,
             session_ended: None,
+            regions: RefCell::default(),
         }
     }
 
@@ -255,6 +274,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: false,
+            shown_at: self.now,
         });
     }
 
@@ -262,6 +282,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: true,
+            shown_at: self.now,
         });
     }
 
@@ -332,12 +353,27 @@ impl App {
     fn apply(&mut self, action: Action) -> Option<Effect> {
         self.screen_changed = true;
         match action {
-            Action::Key(key) => self.on_key(key),
+            Action::Key(key) => {
+                if key.kind != KeyEventKind::Release {
+                    // The next action replaces the last one's message.
+                    self.status = None;
+                }
+                self.on_key(key)
+            }
+            Action::Mouse(mouse) => self.on_mouse(mouse),
             Action::Resize(..) => None,
             Action::Tick(now) => {
                 let busy = !self.busy.is_empty();
                 self.screen_changed = busy || now.timestamp() != self.now.timestamp();
                 self.now = now;
+                if self
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| !s.error && now - s.shown_at >= STATUS_FADE)
+                {
+                    self.status = None;
+                    self.screen_changed = true;
+                }
                 if busy {
                     self.spinner = self.spinner.wrapping_add(1);
                 }
@@ -471,10 +507,15 @@ impl App {
                     };
                     self.info(text);
                 } else {
+                    let still = if failed.len() == 1 {
+                        "it still works"
+                    } else {
+                        "they still work"
+                    };
                     self.error(format!(
-                        "{} of {} not revoked (they still work): {}",
+                        "{} of {} not revoked ({still}): {}",
                         failed.len(),
-                        results.len(),
+                        count_of(results.len(), "key", "keys"),
                         failed.join("; ")
                     ));
                 }
@@ -818,6 +859,96 @@ impl App {
         }
     }
 
+    /// A click presses what the last frame drew there; the wheel scrolls
+    /// what is under it. Everything here has a key too.
+    fn on_mouse(&mut self, mouse: MouseEvent) -> Option<Effect> {
+        let at = Position::new(mouse.column, mouse.row);
+        let down = match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => true,
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => false,
+            // Moves, drags, releases and other buttons change nothing.
+            _ => {
+                self.screen_changed = false;
+                return None;
+            }
+        };
+        let wheel_key = |up: bool| {
+            KeyEvent::new(
+                if up { KeyCode::Up } else { KeyCode::Down },
+                KeyModifiers::NONE,
+            )
+        };
+        let up = mouse.kind == MouseEventKind::ScrollUp;
+        let regions = self.regions.borrow().clone();
+        self.status = None;
+        if let Some(modal) = &self.modal {
+            // The dismiss question takes any other key as "no": a turn of
+            // the wheel is not an answer.
+            let asking = matches!(modal, Modal::Secret(m) if m.confirm_dismiss);
+            if !down {
+                return if asking {
+                    None
+                } else {
+                    self.on_key(wheel_key(up))
+                };
+            }
+            return regions.button_at(at).and_then(|key| self.on_key(key));
+        }
+        if let Some(form) = &mut self.form {
+            if down {
+                if let Some(step) = Regions::index_at(&regions.steps, at) {
+                    form.step = Step::ALL[step];
+                } else if let Some((row, col)) = regions.matrix_cell_at(at) {
+                    form.toggle_cell(row, col);
+                } else if let Some(i) = Regions::index_at(&regions.presets, at) {
+                    form.perm_focus = PermFocus::Presets;
+                    form.preset_cursor = i;
+                    return self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+                } else if let Some(i) = Regions::index_at(&regions.expiry_choices, at) {
+                    form.expiry_cursor = i;
+                }
+                return None;
+            }
+            match form.step {
+                Step::Permissions if Regions::in_rect(regions.matrix, at) => {
+                    form.perm_focus = PermFocus::Matrix;
+                    form.matrix.handle_key(wheel_key(up));
+                }
+                Step::Review => {
+                    form.review_scroll = if up {
+                        form.review_scroll.saturating_sub(3)
+                    } else {
+                        form.review_scroll.saturating_add(3)
+                    };
+                }
+                _ => {}
+            }
+            return None;
+        }
+        if Regions::in_rect(regions.detail, at) {
+            self.focus = Pane::Detail;
+            if !down {
+                self.detail_scroll = if up {
+                    self.detail_scroll.saturating_sub(3)
+                } else {
+                    self.detail_scroll.saturating_add(3)
+                };
+            }
+        } else if Regions::in_rect(regions.list, at) {
+            self.focus = Pane::List;
+            if down {
+                if let Some(i) = regions.list_row_at(at) {
+                    self.select(i);
+                }
+            } else if up {
+                self.select(self.selected.saturating_sub(3));
+            } else {
+                self.select(self.selected + 3);
+            }
+        }
+        None
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
         if key.kind == KeyEventKind::Release {
             return None;
@@ -854,7 +985,7 @@ impl App {
                 FormMsg::Ignored => {}
             }
             match key.code {
-                KeyCode::Char('?') | KeyCode::F(1) => self.modal = Some(Modal::Help),
+                KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
                 KeyCode::Char('q') => self.should_quit = true,
                 _ => {}
             }
@@ -891,7 +1022,7 @@ impl App {
         }
         match key.code {
             KeyCode::Char('q') => self.should_quit = true,
-            KeyCode::Char('?') | KeyCode::F(1) => self.modal = Some(Modal::Help),
+            KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
             KeyCode::Up | KeyCode::Char('k') if detail => {
                 self.detail_scroll = self.detail_scroll.saturating_sub(1);
             }
@@ -1020,6 +1151,11 @@ impl App {
         }
     }
 
+    fn open_help(&mut self) {
+        self.help_scroll = 0;
+        self.modal = Some(Modal::Help);
+    }
+
     fn select(&mut self, i: usize) {
         let n = self.visible().len();
         self.selected = i.min(n.saturating_sub(1));
@@ -1031,6 +1167,16 @@ impl App {
         let code = key.code;
         match modal {
             Modal::Help => {
+                let most = self.regions.borrow().dialog_overflow;
+                match code {
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        self.help_scroll = self.help_scroll.saturating_sub(1);
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        self.help_scroll = (self.help_scroll + 1).min(most);
+                    }
+                    _ => {}
+                }
                 if ctrl_c {
                     self.should_quit = true;
                 } else if matches!(
@@ -1317,8 +1463,11 @@ impl App {
                     ("Esc", "matrix: back to the presets"),
                 ]),
                 Step::Expiration => b.extend([
-                    ("↑ ↓ / j k", "choose"),
-                    ("0-9 -", "type the date when \"on a date\" is chosen"),
+                    ("↑ ↓", "choose (j k too, but not while typing)"),
+                    (
+                        "type",
+                        "on \"type it\": 90d, 12w, 1y, 2027-01-31 or never, as on the CLI",
+                    ),
                     ("Enter", "next step (never asks to confirm)"),
                 ]),
                 Step::Review => {
@@ -1360,6 +1509,7 @@ impl App {
             ("i", "incident response on the marked keys (dry run)"),
             ("R", "refresh"),
             (":", "command: filter, sort, revoke, refresh, q"),
+            ("mouse", "click to select or press; the wheel scrolls"),
             ("?", "this help"),
             ("q / Ctrl-C", "quit"),
         ];
@@ -1441,7 +1591,7 @@ impl App {
     /// The hint bar's few main bindings.
     pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
         match &self.modal {
-            Some(Modal::Help) => return vec![("Esc", "close help")],
+            Some(Modal::Help) => return vec![("Esc", "close help"), ("↑↓", "scroll")],
             Some(_) => return self.modal_bindings(),
             None => {}
         }
@@ -1466,17 +1616,19 @@ impl App {
         if self.session_ended.is_some() {
             return vec![("q", "quit"), ("?", "help")];
         }
+        // Marking and the incident response early: the bar keeps them at
+        // 80 columns (see `view::render_hints`).
         let mut h = vec![
             ("n", "new"),
             ("e", "edit"),
             ("r", "rotate"),
             ("d", "revoke"),
+            ("space", "mark"),
+            ("i", "incident"),
             ("/", "filter"),
             ("s", "sort"),
             ("?", "help"),
             ("q", "quit"),
-            ("space", "mark"),
-            ("i", "incident"),
             ("c", "clone"),
             ("y", "copy id"),
             (":", "command"),

@@ -7,12 +7,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 use narrative_keys::audit::{AuditOptions, Finding, audit_one};
 use narrative_keys::validation::{Field, Problem, Severity};
 use narrative_keys::{
-    ApiKey, DEFAULT_EXPIRATION_DAYS, Expiration, KeyUpdate, NewKey, PermissionSet, Preset,
-    ValidationReport,
+    ApiKey, CATALOG, DEFAULT_EXPIRATION_DAYS, Expiration, KeyUpdate, NewKey, PermissionSet, Preset,
+    Resource, ValidationReport,
 };
 
 use super::input::TextInput;
-use super::matrix::{Matrix, MatrixMsg};
+use super::matrix::{Column, Matrix, MatrixMsg};
 
 /// The choices offered for an expiration, in days; the default among them.
 pub const DAYS: [i64; 5] = [30, 60, DEFAULT_EXPIRATION_DAYS, 180, 365];
@@ -89,7 +89,8 @@ pub enum ExpiryChoice {
     /// Edit only: leave the expiration as it is.
     Keep,
     Days(i64),
-    Date,
+    /// Typed as on the command line: `90d`, `12w`, `1y`, a date, `never`.
+    Typed,
     Never,
 }
 
@@ -98,7 +99,7 @@ impl ExpiryChoice {
         match self {
             ExpiryChoice::Keep => "keep the current expiration".to_owned(),
             ExpiryChoice::Days(d) => format!("{d} days"),
-            ExpiryChoice::Date => "on a date (YYYY-MM-DD)".to_owned(),
+            ExpiryChoice::Typed => "type it: 90d, 12w, 1y, a date or never".to_owned(),
             ExpiryChoice::Never => "never (not recommended)".to_owned(),
         }
     }
@@ -130,7 +131,8 @@ pub struct Form {
     pub preset: Option<Preset>,
     pub matrix: Matrix,
     pub expiry_cursor: usize,
-    pub date: TextInput,
+    /// What was typed on the `Typed` choice, read by the SDK's parser.
+    pub typed_expiry: TextInput,
     pub never_confirmed: bool,
     /// The "no expiration?" question is open.
     pub confirm_never: bool,
@@ -152,7 +154,7 @@ impl Form {
             matrix: Matrix::new(PermissionSet::new()),
             // The default lifetime, as everywhere else.
             expiry_cursor: DEFAULT_CHOICE,
-            date: TextInput::default(),
+            typed_expiry: TextInput::default(),
             never_confirmed: false,
             confirm_never: false,
             review_scroll: 0,
@@ -198,7 +200,7 @@ impl Form {
             v.push(ExpiryChoice::Keep);
         }
         v.extend(DAYS.iter().map(|d| ExpiryChoice::Days(*d)));
-        v.push(ExpiryChoice::Date);
+        v.push(ExpiryChoice::Typed);
         v.push(ExpiryChoice::Never);
         v
     }
@@ -216,25 +218,37 @@ impl Form {
         &self.matrix.perms
     }
 
-    /// The chosen expiration; `Ok(None)` keeps an edited key's own. A date
-    /// left empty means the default: the default lifetime for a new key,
-    /// the key's own expiration for an edit. Never only when chosen.
+    /// The chosen expiration; `Ok(None)` keeps an edited key's own. What is
+    /// typed is read as the CLI's `--expires` is; left empty it means the
+    /// default: the default lifetime for a new key, the key's own
+    /// expiration for an edit (as `update` without `--expires`). Never
+    /// only when chosen or typed.
     pub fn expiration(&self, now: DateTime<Utc>) -> Result<Option<Expiration>, String> {
         match self.choice() {
             ExpiryChoice::Keep => Ok(None),
             ExpiryChoice::Days(d) => Ok(Some(Expiration::in_days(d, now))),
             ExpiryChoice::Never => Ok(Some(Expiration::Never)),
-            ExpiryChoice::Date => {
-                if self.date.value.trim().is_empty() {
+            ExpiryChoice::Typed => {
+                if self.typed_expiry.value.trim().is_empty() {
                     return Ok(match self.mode {
                         Mode::Create => Some(Expiration::default_at(now)),
                         Mode::Edit(_) => None,
                     });
                 }
-                Expiration::parse(&self.date.value, now)
+                Expiration::parse(&self.typed_expiry.value, now)
                     .map(Some)
                     .map_err(|e| e.reason)
             }
+        }
+    }
+
+    /// Whether the key would never expire: chosen, or typed as `never`.
+    /// Either way it asks for a confirmation first.
+    pub fn is_never(&self, now: DateTime<Utc>) -> bool {
+        match self.choice() {
+            ExpiryChoice::Never => true,
+            ExpiryChoice::Typed => matches!(self.expiration(now), Ok(Some(Expiration::Never))),
+            _ => false,
         }
     }
 
@@ -323,6 +337,28 @@ impl Form {
         }
     }
 
+    /// Toggles one cell of the matrix. Under the SDK-development preset a
+    /// resource of the catalog is toggled whole: read and write, as
+    /// `--preset sdk-development --grant RESOURCE` grants on the CLI.
+    pub fn toggle_cell(&mut self, row: usize, col: Column) {
+        self.perm_focus = PermFocus::Matrix;
+        self.matrix.row = row;
+        self.matrix.col = col;
+        match CATALOG.get(row) {
+            Some(entry) if self.preset == Some(Preset::SdkDevelopment) => {
+                let whole = Preset::SdkDevelopment.permissions(&[Resource::new(entry.wire)]);
+                self.matrix.toggle_all(&whole);
+            }
+            _ => {
+                self.matrix.toggle();
+                if self.preset != Some(Preset::SdkDevelopment) {
+                    self.preset = None;
+                }
+            }
+        }
+        self.preset_cursor = Preset::ALL.len();
+    }
+
     fn apply_preset(&mut self, preset: Preset) {
         self.matrix.perms = preset.permissions(&[]);
         self.preset = Some(preset);
@@ -337,7 +373,7 @@ impl Form {
         if self.report(now).has_errors() {
             return FormMsg::Consumed;
         }
-        if self.choice() == ExpiryChoice::Never && !self.never_confirmed {
+        if self.is_never(now) && !self.never_confirmed {
             return FormMsg::Consumed;
         }
         match &self.mode {
@@ -438,46 +474,47 @@ impl Form {
                     FormMsg::Consumed
                 }
                 PermFocus::Matrix => {
-                    if key.code == KeyCode::Enter {
-                        self.step = Step::Expiration;
-                        return FormMsg::Consumed;
+                    match key.code {
+                        KeyCode::Enter => {
+                            self.step = Step::Expiration;
+                            return FormMsg::Consumed;
+                        }
+                        KeyCode::Char(' ') | KeyCode::Char('x') => {
+                            self.toggle_cell(self.matrix.row, self.matrix.col);
+                            return FormMsg::Consumed;
+                        }
+                        _ => {}
                     }
                     match self.matrix.handle_key(key) {
                         MatrixMsg::Ignored => FormMsg::Ignored,
-                        MatrixMsg::Moved => FormMsg::Consumed,
-                        MatrixMsg::Toggled => {
-                            if self.preset != Some(Preset::SdkDevelopment) {
-                                self.preset = None;
-                            }
-                            self.preset_cursor = Preset::ALL.len();
-                            FormMsg::Consumed
-                        }
+                        MatrixMsg::Moved | MatrixMsg::Toggled => FormMsg::Consumed,
                     }
                 }
             },
             Step::Expiration => {
                 let last = self.choices().len().saturating_sub(1);
-                let on_date = self.choice() == ExpiryChoice::Date;
+                // On the typed choice every printable key is text (`j`
+                // and `k` too): the arrows move.
+                let typing = self.choice() == ExpiryChoice::Typed;
                 match key.code {
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        self.expiry_cursor = self.expiry_cursor.saturating_sub(1);
-                    }
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        self.expiry_cursor = (self.expiry_cursor + 1).min(last);
-                    }
+                    KeyCode::Up => self.expiry_cursor = self.expiry_cursor.saturating_sub(1),
+                    KeyCode::Down => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
                     KeyCode::Enter => {
-                        if self.choice() == ExpiryChoice::Never && !self.never_confirmed {
+                        if self.is_never(now) && !self.never_confirmed {
                             self.confirm_never = true;
                         } else {
                             self.step = Step::Review;
                         }
                     }
-                    KeyCode::Char(c) if on_date && (c.is_ascii_digit() || c == '-') => {
-                        self.date.handle_key(key);
+                    _ if typing => {
+                        if !self.typed_expiry.handle_key(key) {
+                            return FormMsg::Ignored;
+                        }
                     }
-                    KeyCode::Backspace if on_date => {
-                        self.date.handle_key(key);
+                    KeyCode::Char('k') => {
+                        self.expiry_cursor = self.expiry_cursor.saturating_sub(1);
                     }
+                    KeyCode::Char('j') => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
                     _ => return FormMsg::Ignored,
                 }
                 FormMsg::Consumed

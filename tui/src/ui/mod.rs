@@ -4,6 +4,7 @@
 //! - [`app`]: the state and `App::update`, synchronous and free of I/O.
 //! - [`command`]: the `:` command line's commands and completion.
 //! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state and keys.
+//! - [`hit`]: where the last frame drew what the mouse can click.
 //! - [`view`]: drawing, a pure function of the state.
 //! - [`runtime`]: the terminal, the event loop, effects as tokio tasks.
 //! - [`theme`], [`text`], [`osc52`]: the rest; logging is [`crate::logging`].
@@ -12,6 +13,7 @@ pub mod action;
 pub mod app;
 pub mod command;
 pub mod form;
+pub mod hit;
 pub mod input;
 pub mod matrix;
 pub mod modal;

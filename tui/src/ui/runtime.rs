@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -34,10 +34,16 @@ use super::{osc52, view};
 
 static PANICKED: AtomicBool = AtomicBool::new(false);
 
-/// Leaves the alternate screen, shows the cursor, turns raw mode off.
+/// Stops mouse capture, leaves the alternate screen, shows the cursor,
+/// turns raw mode off.
 pub fn restore() -> io::Result<()> {
     let raw = disable_raw_mode();
-    execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show)?;
+    execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    )?;
     raw
 }
 
@@ -297,7 +303,7 @@ pub async fn run(
     install_panic_hook();
     enable_raw_mode()?;
     let guard = Guard;
-    execute!(io::stdout(), EnterAlternateScreen)?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
 
@@ -333,6 +339,7 @@ pub async fn run(
         let action = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => Action::Key(key),
+                Some(Ok(Event::Mouse(mouse))) => Action::Mouse(mouse),
                 Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => {

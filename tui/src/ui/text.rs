@@ -1,32 +1,25 @@
 //! Text helpers shared by the views: compact permissions, width-aware
 //! truncation, and error messages as the status bar shows them.
 
-use narrative_keys::{AccessLevel, Group, PermissionSet};
+use narrative_keys::{Group, PermissionSet};
 use unicode_width::UnicodeWidthChar;
 
 use crate::output::clean;
 
-/// `datasets:rw queries:r`: one entry per resource, levels as letters
-/// (`r`, `w`; wire-only levels spelled out after a `+`).
+/// The compact form a list shows, the one the CLI reads and writes:
+/// `read:datasets write:datasets`, each permission as the server sent it.
 pub fn compact_permissions(set: &PermissionSet) -> String {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for p in set {
-        let letter = match &p.access {
-            AccessLevel::Read => "r".to_owned(),
-            AccessLevel::Write => "w".to_owned(),
-            other => format!("+{}", other.as_wire()),
-        };
-        match out.last_mut() {
-            Some((r, levels)) if r == p.resource.as_wire() => levels.push_str(&letter),
-            _ => out.push((p.resource.as_wire().to_owned(), letter)),
-        }
-    }
-    let text = out
-        .into_iter()
-        .map(|(r, l)| format!("{r}:{l}"))
+    let text = set
+        .iter()
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(" ");
     clean(&text)
+}
+
+/// `1 key`, `3 keys`: a count with its noun in the right number.
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The permissions of a set grouped by the catalog's groups, in its order;
@@ -98,14 +91,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn compact_form_groups_levels_by_resource() {
+    fn compact_form_is_the_one_the_cli_reads() {
         let set =
             PermissionSet::parse_compact("read:datasets write:datasets read:queries admin:uploads")
                 .unwrap();
         assert_eq!(
             compact_permissions(&set),
-            "datasets:rw queries:r uploads:+admin"
+            "read:datasets write:datasets read:queries admin:uploads"
         );
+        assert_eq!(count_of(1, "key", "keys"), "1 key");
+        assert_eq!(count_of(3, "key", "keys"), "3 keys");
     }
 
     #[test]

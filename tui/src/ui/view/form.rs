@@ -15,6 +15,7 @@ use crate::ui::form::{ExpiryChoice, Form, Mode, PermFocus, Step};
 use crate::ui::matrix::{self, Column};
 use crate::ui::text::{compact_permissions, truncate};
 use crate::ui::theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let now = app.now;
@@ -38,9 +39,11 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
     ])
     .areas(inner);
     let mut spans = Vec::new();
+    let mut x = tabs.x;
     for (i, step) in Step::ALL.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" › ", theme.dim()));
+            x = x.saturating_add(3);
         }
         let bad = form.step_has_errors(*step, &report);
         let label = format!("{} {}{}", i + 1, step.title(), if bad { " ✖" } else { "" });
@@ -53,12 +56,22 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
         } else {
             Style::new()
         };
-        spans.push(Span::styled(format!(" {label} "), style));
+        let text = format!(" {label} ");
+        let w = text.width() as u16;
+        let tab = Rect {
+            x,
+            width: w,
+            ..tabs
+        }
+        .intersection(tabs);
+        app.regions.borrow_mut().steps.push((tab, i));
+        x = x.saturating_add(w);
+        spans.push(Span::styled(text, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
     match form.step {
         Step::Name => name_step(form, &report, theme, frame, body),
-        Step::Permissions => permissions_step(form, &report, theme, frame, body),
+        Step::Permissions => permissions_step(form, app, &report, theme, frame, body),
         Step::Expiration => expiration_step(form, app, &report, theme, frame, body),
         Step::Review => review_step(form, app, &report, theme, frame, body),
     }
@@ -104,6 +117,7 @@ fn name_step(form: &Form, report: &ValidationReport, theme: Theme, frame: &mut F
 
 fn permissions_step(
     form: &Form,
+    app: &App,
     report: &ValidationReport,
     theme: Theme,
     frame: &mut Frame,
@@ -115,8 +129,11 @@ fn permissions_step(
         Constraint::Length(1 + probs.len().min(3) as u16),
     ])
     .areas(area);
+    // The matrix needs 36 columns for its Read and Write cells; the
+    // presets give way on a narrow terminal.
+    let presets_w = main.width.saturating_sub(36).clamp(16, 28);
     let [left, right] =
-        Layout::horizontal([Constraint::Length(28), Constraint::Fill(1)]).areas(main);
+        Layout::horizontal([Constraint::Length(presets_w), Constraint::Fill(1)]).areas(main);
 
     // Presets.
     let on_presets = form.perm_focus == PermFocus::Presets;
@@ -134,6 +151,14 @@ fn permissions_step(
         .chain(["Custom (the matrix)".to_owned()])
         .collect();
     for (i, label) in labels.iter().enumerate() {
+        let row = Rect {
+            y: left.y + 1 + i as u16,
+            height: 1,
+            ..left
+        };
+        if row.bottom() <= left.bottom() {
+            app.regions.borrow_mut().presets.push((row, i));
+        }
         let chosen = match Preset::ALL.get(i) {
             Some(p) => form.preset == Some(*p),
             None => form.preset.is_none() && !form.matrix.perms.is_empty(),
@@ -144,12 +169,14 @@ fn permissions_step(
         } else {
             Style::new()
         };
+        // One row each, never wrapped: a click hits the row it is drawn on.
+        let text = format!(
+            "{}{} {label}",
+            if cursor { "▸" } else { " " },
+            if chosen { "●" } else { "○" }
+        );
         lines.push(Line::from(Span::styled(
-            format!(
-                "{}{} {label}",
-                if cursor { "▸" } else { " " },
-                if chosen { "●" } else { "○" }
-            ),
+            truncate(&text, usize::from(left.width)),
             style,
         )));
     }
@@ -186,63 +213,98 @@ fn permissions_step(
         ))),
         head,
     );
-    let all = matrix::lines();
+    let all = form.matrix.lines();
     let height = grid.height as usize;
     let cursor_line = form.matrix.cursor_line();
     let offset = (cursor_line + 2).saturating_sub(height);
     let offset = offset.min(all.len().saturating_sub(height));
     let mut rows = Vec::new();
-    for line in all.iter().skip(offset).take(height) {
+    let mut regions = app.regions.borrow_mut();
+    regions.matrix = Some(grid);
+    for (n, line) in all.iter().skip(offset).take(height).enumerate() {
+        let y = grid.y + n as u16;
         match line {
             matrix::Line::Heading(g) => {
                 rows.push(Line::from(Span::styled(g.title(), theme.bold())))
             }
+            matrix::Line::ExtrasHeading => rows.push(Line::from(Span::styled(
+                "Not in the catalog (kept as the server sent them)",
+                theme.bold(),
+            ))),
             matrix::Line::Resource(i) => {
-                let entry = &CATALOG[*i];
+                let entry = CATALOG.get(*i);
                 let here = *i == form.matrix.row;
+                let label = match (entry, form.matrix.extra(*i)) {
+                    (Some(e), _) => e.display.to_owned(),
+                    (None, Some(p)) => truncate(&clean(&p.to_string()), 20),
+                    (None, None) => String::new(),
+                };
                 let mut spans = vec![Span::raw(format!(
                     "{}{:<20}",
                     if here && on_matrix { "▸ " } else { "  " },
-                    entry.display
+                    label
                 ))];
-                for col in [Column::Read, Column::Write] {
+                // An extra row is one cell: the permission as it is.
+                let columns: &[Column] = if entry.is_some() {
+                    &[Column::Read, Column::Write]
+                } else {
+                    &[Column::Read]
+                };
+                let mut x = grid.x + 22;
+                for col in columns {
                     // `?`: a level the documentation does not confirm.
-                    let mark = if matrix::supports(entry, col) {
-                        ' '
-                    } else {
-                        '?'
-                    };
-                    let text = if form.matrix.is_set(*i, col) {
+                    let confirmed = entry.is_none_or(|e| matrix::supports(e, *col));
+                    let mark = if confirmed { ' ' } else { '?' };
+                    let text = if form.matrix.is_set(*i, *col) {
                         format!("  [x]{mark} ")
                     } else {
                         format!("  [ ]{mark} ")
                     };
-                    let style = if here && on_matrix && form.matrix.col == col {
+                    let style = if here && on_matrix && (entry.is_none() || form.matrix.col == *col)
+                    {
                         theme.selected()
-                    } else if !matrix::supports(entry, col) {
+                    } else if !confirmed {
                         theme.dim()
                     } else {
                         Style::new()
                     };
+                    let cell = Rect {
+                        x,
+                        y,
+                        width: 7,
+                        height: 1,
+                    }
+                    .intersection(grid);
+                    if !cell.is_empty() {
+                        regions.matrix_cells.push((cell, *i, *col));
+                    }
+                    x = x.saturating_add(7);
                     spans.push(Span::styled(text, style));
                 }
                 rows.push(Line::from(spans));
             }
         }
     }
+    drop(regions);
     frame.render_widget(Paragraph::new(rows), grid);
-    let entry = form.matrix.entry();
-    let only = match (entry.read, entry.write) {
-        (true, false) => " (documented: read; write? unverified)",
-        (false, true) => " (documented: write; read? unverified)",
-        _ => "",
+    let about_text = match (form.matrix.entry(), form.matrix.extra(form.matrix.row)) {
+        (Some(entry), _) => {
+            let only = match (entry.read, entry.write) {
+                (true, false) => " (documented: read; write? unverified)",
+                (false, true) => " (documented: write; read? unverified)",
+                _ => "",
+            };
+            format!("{}{only}: {}", entry.display, entry.covers)
+        }
+        (None, Some(p)) => format!(
+            "{}: not in the catalog; kept exactly as the server sent it unless you clear it",
+            clean(&p.to_string())
+        ),
+        (None, None) => String::new(),
     };
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(
-            truncate(
-                &format!("{}{only}: {}", entry.display, entry.covers),
-                about.width as usize,
-            ),
+            truncate(&about_text, about.width as usize),
             theme.dim(),
         ))),
         about,
@@ -281,6 +343,15 @@ fn expiration_step(
     }
     lines.push(Line::raw(""));
     for (i, choice) in form.choices().iter().enumerate() {
+        // Choices are one row each, right after the lines above them.
+        let row = Rect {
+            y: area.y + lines.len() as u16,
+            height: 1,
+            ..area
+        };
+        if row.bottom() <= area.bottom() {
+            app.regions.borrow_mut().expiry_choices.push((row, i));
+        }
         let here = i == form.expiry_cursor;
         let mut spans = vec![Span::styled(
             format!(
@@ -301,11 +372,13 @@ fn expiration_step(
                     ));
                 }
             }
-            ExpiryChoice::Date if here => {
-                spans.push(Span::raw("  "));
-                spans.push(Span::raw(clean(&form.date.value)));
+            ExpiryChoice::Typed if here => {
+                // What is typed, and what it comes to, on a line of its own.
+                lines.push(Line::from(std::mem::take(&mut spans)));
+                spans.push(Span::raw("      "));
+                spans.push(Span::raw(clean(&form.typed_expiry.value)));
                 spans.push(Span::styled("▏", theme.accent()));
-                if form.date.value.trim().is_empty() {
+                if form.typed_expiry.value.trim().is_empty() {
                     let default = match form.original() {
                         None => format!(
                             "  empty: {} days, the default",
@@ -315,12 +388,16 @@ fn expiration_step(
                     };
                     spans.push(Span::styled(default, theme.dim()));
                 } else if let Ok(Some(e)) = form.expiration(now) {
-                    if let Some(at) = e.instant() {
-                        spans.push(Span::styled(
-                            format!("  {}", relative(at, now)),
-                            theme.dim(),
-                        ));
-                    }
+                    // The date it comes to, as it is typed.
+                    let reads = match e.instant() {
+                        Some(at) => format!(
+                            "  → {} ({})",
+                            at.format("%Y-%m-%d %H:%M UTC"),
+                            relative(at, now)
+                        ),
+                        None => "  → never expires (asks to confirm)".to_owned(),
+                    };
+                    spans.push(Span::styled(reads, theme.dim()));
                 }
             }
             _ => {}
@@ -419,7 +496,7 @@ fn review_step(
             }
         }
     }
-    if form.choice() == ExpiryChoice::Never {
+    if form.is_never(now) {
         lines.push(Line::from(Span::styled(
             if form.never_confirmed {
                 "▲ No expiration (confirmed): the key works until revoked."
@@ -440,7 +517,7 @@ fn review_step(
         )));
     }
     for p in report.warnings() {
-        if p.field == Field::Expiration && form.choice() == ExpiryChoice::Never {
+        if p.field == Field::Expiration && form.is_never(now) {
             continue;
         }
         lines.push(Line::from(Span::styled(

@@ -104,6 +104,15 @@ pub fn render(
     } else {
         0
     };
+    let shown = visible.len().saturating_sub(offset).min(rows);
+    app.regions.borrow_mut().list_rows = Some((
+        Rect {
+            y: inner.y + 1,
+            height: shown as u16,
+            ..inner
+        },
+        offset,
+    ));
     for (i, key) in visible.iter().enumerate().skip(offset).take(rows) {
         let st = app.status_of(key);
         let mark = if app.marked.contains(&key.id) {

@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Pane, Status};
+use super::hit::Regions;
 use super::theme::Theme;
 use crate::output::{clean, status_symbol};
 
@@ -22,14 +23,26 @@ pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦"
 /// Below this width the list and the detail pane are stacked, not side by side.
 const SIDE_BY_SIDE: u16 = 150;
 
+/// The smallest terminal the screens are laid out for; below it the UI
+/// asks for more room rather than draw clipped screens.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
-    // An error that does not fit on one line gets up to three.
+    // What a mouse can point at is recorded anew by every frame.
+    *app.regions.borrow_mut() = Regions::default();
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(theme, frame, area);
+        return;
+    }
+    // An error that does not fit on one line gets up to three; it takes
+    // the line alone (no spinner beside it).
     let status_h = status(app)
         .as_ref()
         .filter(|s| s.error && !app.filtering && app.command.is_none())
         .map_or(1, |s| {
-            let busy = app.busy.first().map_or(0, |b| b.width() + 4);
-            let text = format!("{}✖ {}", " ".repeat(busy), s.text);
+            let text = format!("✖ {}", s.text);
             wrapped_lines(&text, frame.area().width as usize).clamp(1, 3) as u16
         });
     let [header, body, status, hints] = Layout::vertical([
@@ -54,6 +67,11 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
                     Layout::vertical([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
                 (l, d)
             };
+            {
+                let mut regions = app.regions.borrow_mut();
+                regions.list = Some(list_area);
+                regions.detail = Some(detail_area);
+            }
             list::render(
                 app,
                 &visible,
@@ -78,6 +96,26 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     if let Some(m) = &app.modal {
         modal::render(m, app, theme, frame, body);
     }
+}
+
+/// One centred line: how big the terminal must be, and how big it is.
+fn render_too_small(theme: Theme, frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "narrative-keys needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this terminal is {}x{}",
+        area.width, area.height
+    );
+    let rows = wrapped_lines(&text, usize::from(area.width)).min(usize::from(area.height)) as u16;
+    let at = Rect {
+        y: area.y + area.height.saturating_sub(rows) / 2,
+        height: rows,
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, theme.bold()))
+            .alignment(ratatui::layout::Alignment::Center)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        at,
+    );
 }
 
 fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -136,6 +174,7 @@ fn status(app: &App) -> Option<Status> {
         Some(text) => Some(Status {
             text: text.clone(),
             error: true,
+            shown_at: app.now,
         }),
         None => app.status.clone(),
     }
@@ -156,7 +195,8 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
             theme.dim(),
         ));
     } else {
-        if let Some(what) = app.busy.first() {
+        let error = app.status.as_ref().is_some_and(|s| s.error);
+        if let Some(what) = app.busy.first().filter(|_| !error) {
             let frame_char = SPINNER[app.spinner % SPINNER.len()];
             spans.push(Span::styled(
                 format!("{frame_char} {what}… "),
@@ -177,17 +217,36 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
     );
 }
 
+/// Hints the bar keeps to the last: marking and the incident response,
+/// which a newcomer finds nowhere else on screen, and help.
+const KEPT_HINTS: [&str; 3] = ["space", "i", "?"];
+
+/// The hint bar: every hint if they fit; else closer together; else the
+/// others dropped from the end until they fit, `KEPT_HINTS` last of all.
 fn render_hints(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let width = usize::from(area.width);
+    let mut hints = app.hints();
+    let used = |hints: &[(&str, &str)], gap: usize| -> usize {
+        hints
+            .iter()
+            .map(|(k, w)| k.width() + w.width() + 1 + gap)
+            .sum()
+    };
+    let gap = if used(&hints, 2) <= width { 2 } else { 1 };
+    while used(&hints, gap) > width {
+        let drop = hints
+            .iter()
+            .rposition(|(k, _)| !KEPT_HINTS.contains(k))
+            .unwrap_or(hints.len() - 1);
+        hints.remove(drop);
+    }
     let mut spans = Vec::new();
-    let mut used = 0usize;
-    for (k, what) in app.hints() {
-        let w = k.width() + what.width() + 3;
-        if used + w > area.width as usize {
-            break;
-        }
-        used += w;
+    for (k, what) in hints {
         spans.push(Span::styled(format!(" {k}"), theme.key()));
-        spans.push(Span::styled(format!(" {what} "), theme.dim()));
+        spans.push(Span::styled(
+            format!(" {what}{}", " ".repeat(gap - 1)),
+            theme.dim(),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

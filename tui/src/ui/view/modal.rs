@@ -1,7 +1,7 @@
 //! The dialogs: help, confirmations, the once-only secret, the incident flow.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
@@ -9,25 +9,38 @@ use unicode_width::UnicodeWidthStr;
 use super::{SPINNER, centered, wrapped_lines};
 use crate::output::{clean, status_symbol};
 use crate::ui::app::App;
+use crate::ui::hit::button_key;
 use crate::ui::modal::{IncidentModal, Modal, SecretModal};
-use crate::ui::text::truncate;
+use crate::ui::text::{count_of, truncate};
 use crate::ui::theme::Theme;
 
-fn keys_line(theme: Theme, pairs: &[(&str, &str)]) -> Line<'static> {
-    let mut spans = Vec::new();
-    for (k, what) in pairs {
-        spans.push(Span::styled((*k).to_owned(), theme.key()));
-        spans.push(Span::raw(format!(" {what}   ")));
+/// A dialog's buttons: `(key, what)`, drawn on its last rows; clicking one
+/// presses its key.
+type Buttons<'a> = &'a [(&'a str, &'a str)];
+
+/// Where each button goes in rows `width` wide: (row, x, width).
+fn button_places(buttons: Buttons, width: u16) -> Vec<(u16, u16, u16)> {
+    let mut out = Vec::new();
+    let (mut row, mut x) = (0u16, 0u16);
+    for (k, what) in buttons {
+        let w = (k.width() + 1 + what.width()).min(usize::from(width)) as u16;
+        if x > 0 && x + w > width {
+            row += 1;
+            x = 0;
+        }
+        out.push((row, x, w));
+        x = x.saturating_add(w + 3);
     }
-    Line::from(spans)
+    out
 }
 
-/// Draws a bordered box of the given size with `lines`, wrapped.
+/// Draws a bordered box of the given size with `lines`, wrapped, and the
+/// buttons below them.
 fn dialog(
     frame: &mut Frame,
+    app: &App,
     area: Rect,
-    title: String,
-    lines: Vec<Line<'static>>,
+    (title, lines, buttons): (String, Vec<Line<'static>>, Buttons),
     theme: Theme,
     w: u16,
 ) {
@@ -38,7 +51,25 @@ fn dialog(
         .map(|l| (l.width().max(1)).div_ceil(inner_w))
         .sum::<usize>()
         + 2;
-    dialog_sized(frame, area, title, lines, theme, (w, h), false);
+    dialog_sized(
+        frame,
+        app,
+        area,
+        (title, lines, buttons),
+        theme,
+        (w, h),
+        Show::Start,
+    );
+}
+
+/// Which lines a dialog taller than the screen shows.
+#[derive(Clone, Copy)]
+enum Show {
+    Start,
+    /// The last lines, where the questions are.
+    End,
+    /// From this line on (the help, scrolled).
+    From(u16),
 }
 
 /// A dialog sized by its word-wrapped lines (server text wraps where
@@ -46,15 +77,23 @@ fn dialog(
 /// so its keys line always shows.
 fn wrapped_dialog(
     frame: &mut Frame,
+    app: &App,
     area: Rect,
-    title: String,
-    lines: Vec<Line<'static>>,
+    (title, lines, buttons): (String, Vec<Line<'static>>, Buttons),
     theme: Theme,
     w: u16,
 ) {
     let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
     let h = lines.iter().map(|l| line_height(l, inner)).sum::<usize>() + 2;
-    dialog_sized(frame, area, title, lines, theme, (w, h), true);
+    dialog_sized(
+        frame,
+        app,
+        area,
+        (title, lines, buttons),
+        theme,
+        (w, h),
+        Show::End,
+    );
 }
 
 /// How many rows `line` takes wrapped at word boundaries to `width`.
@@ -64,36 +103,70 @@ fn line_height(line: &Line, width: usize) -> usize {
     wrapped_lines(&text, width).max(by_chars)
 }
 
-/// Draws a bordered box `w` wide and `h` high (borders included). When
-/// that is taller than `area`, `keep_end` shows the last lines (where the
-/// keys and questions are) rather than the first.
+/// Draws a bordered box `w` wide and `h` high (borders included), plus the
+/// rows of its buttons. When that is taller than `area`, `show` says which
+/// lines are seen; the buttons always are. The rows it could not show are
+/// recorded, so scrolling stops at the last line.
 fn dialog_sized(
     frame: &mut Frame,
+    app: &App,
     area: Rect,
-    title: String,
-    lines: Vec<Line<'static>>,
+    (title, lines, buttons): (String, Vec<Line<'static>>, Buttons),
     theme: Theme,
     (w, h): (u16, usize),
-    keep_end: bool,
+    show: Show,
 ) {
+    let inner_w = w.min(area.width).saturating_sub(2);
+    let places = button_places(buttons, inner_w);
+    let button_rows = places.last().map_or(0, |(row, _, _)| row + 1);
+    let h = h + usize::from(button_rows);
     let rect = centered(area, w, h.min(u16::MAX as usize) as u16);
     let overflow = h.saturating_sub(usize::from(rect.height));
-    let scroll = if keep_end {
-        overflow.min(u16::MAX as usize) as u16
-    } else {
-        0
+    let overflow = overflow.min(u16::MAX as usize) as u16;
+    let scroll = match show {
+        Show::Start => 0,
+        Show::End => overflow,
+        Show::From(n) => n.min(overflow),
     };
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(Span::styled(title, theme.bold()))
         .border_style(theme.focused_border());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let rows = button_rows.min(inner.height);
+    let [text_area, button_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(inner);
     frame.render_widget(
         Paragraph::new(lines)
-            .block(block)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
-        rect,
+        text_area,
     );
+    let mut regions = app.regions.borrow_mut();
+    regions.dialog_overflow = overflow;
+    for ((k, what), (row, x, bw)) in buttons.iter().zip(places) {
+        if row >= button_area.height {
+            break;
+        }
+        let at = Rect {
+            x: button_area.x + x,
+            y: button_area.y + row,
+            width: bw,
+            height: 1,
+        }
+        .intersection(button_area);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled((*k).to_owned(), theme.key()),
+                Span::raw(format!(" {what}")),
+            ])),
+            at,
+        );
+        if let Some(key) = button_key(k) {
+            regions.buttons.push((at, key));
+        }
+    }
 }
 
 pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -106,7 +179,7 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 .map(|(k, _)| unicode_width::UnicodeWidthStr::width(*k))
                 .max()
                 .unwrap_or(0);
-            let mut lines: Vec<Line> = bindings
+            let lines: Vec<Line> = bindings
                 .iter()
                 .map(|(k, what)| {
                     Line::from(vec![
@@ -115,16 +188,25 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                     ])
                 })
                 .collect();
-            lines.push(Line::from(Span::styled(
-                " Esc or ? closes this help.",
-                theme.dim(),
-            )));
             let context = if app.form.is_some() {
                 "the form"
             } else {
                 "the key list"
             };
-            dialog(frame, area, format!(" Help: {context} "), lines, theme, w);
+            let title = format!(" Help: {context} ");
+            // Word-wrapped heights, so scrolling reaches the very last line.
+            let inner_w = usize::from(w.min(area.width).saturating_sub(2).max(1));
+            let h = lines.iter().map(|l| line_height(l, inner_w)).sum::<usize>() + 2;
+            let buttons = [("Esc / ?", "close"), ("↑ ↓", "scroll")];
+            dialog_sized(
+                frame,
+                app,
+                area,
+                (title, lines, &buttons),
+                theme,
+                (w, h),
+                Show::From(app.help_scroll),
+            );
         }
         Modal::ConfirmRevoke(confirm) => {
             let keys = &confirm.keys;
@@ -159,7 +241,11 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 }
             }
             lines.push(Line::from(Span::styled(
-                "It stops working at once, for everything that uses it. This cannot be undone.",
+                if keys.len() == 1 {
+                    "It stops working at once, for everything that uses it. This cannot be undone."
+                } else {
+                    "They stop working at once, for everything that uses them. This cannot be undone."
+                },
                 theme.warning(),
             )));
             lines.extend(key_manager_warning(
@@ -168,6 +254,7 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 theme,
             ));
             lines.push(Line::raw(""));
+            let title = " Revoke? ".to_owned();
             if confirm.needs_count() {
                 let n = keys.len();
                 lines.push(Line::from(vec![
@@ -181,14 +268,12 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                         theme.error(),
                     )));
                 }
-                lines.push(keys_line(
-                    theme,
-                    &[("Enter", "revoke"), ("Esc", "keep them")],
-                ));
+                let buttons = [("Enter", "revoke"), ("Esc", "keep them")];
+                dialog(frame, app, area, (title, lines, &buttons), theme, w);
             } else {
-                lines.push(keys_line(theme, &[("y", "revoke"), ("n / Esc", "keep it")]));
+                let buttons = [("y", "revoke"), ("n / Esc", "keep it")];
+                dialog(frame, app, area, (title, lines, &buttons), theme, w);
             }
-            dialog(frame, area, " Revoke? ".to_owned(), lines, theme, w);
         }
         Modal::OfferReadOnly { message } => {
             let lines = vec![
@@ -199,44 +284,22 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 Line::from(
                     "This key may hold only read:access_tokens. In read-only mode the list stays, and changes are no longer offered.",
                 ),
-                Line::raw(""),
-                keys_line(
-                    theme,
-                    &[
-                        ("y", "switch to read-only"),
-                        ("n / Esc", "keep offering changes"),
-                    ],
-                ),
             ];
-            wrapped_dialog(
-                frame,
-                area,
-                " Switch to read-only? ".to_owned(),
-                lines,
-                theme,
-                w,
-            );
+            let buttons = [
+                ("y", "switch to read-only"),
+                ("n / Esc", "keep offering changes"),
+            ];
+            let title = " Switch to read-only? ".to_owned();
+            wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
         }
         Modal::SessionEnded(text) => {
-            let lines = vec![
-                Line::from(Span::styled(clean(text), theme.error())),
-                Line::raw(""),
-                keys_line(
-                    theme,
-                    &[
-                        ("q", "quit"),
-                        ("Esc", "close (the list stays as last loaded)"),
-                    ],
-                ),
+            let lines = vec![Line::from(Span::styled(clean(text), theme.error()))];
+            let buttons = [
+                ("q", "quit"),
+                ("Esc", "close (the list stays as last loaded)"),
             ];
-            wrapped_dialog(
-                frame,
-                area,
-                " This session's key no longer works ".to_owned(),
-                lines,
-                theme,
-                w,
-            );
+            let title = " This session's key no longer works ".to_owned();
+            wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
         }
         Modal::ConfirmRotate { id, name } => {
             let mut lines = vec![
@@ -256,10 +319,11 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 theme,
             ));
             lines.push(Line::raw(""));
-            lines.push(keys_line(theme, &[("y", "rotate"), ("n / Esc", "cancel")]));
-            dialog(frame, area, " Rotate? ".to_owned(), lines, theme, w);
+            let buttons = [("y", "rotate"), ("n / Esc", "cancel")];
+            let title = " Rotate? ".to_owned();
+            dialog(frame, app, area, (title, lines, &buttons), theme, w);
         }
-        Modal::Secret(m) => secret(m, theme, frame, area, w),
+        Modal::Secret(m) => secret(m, app, theme, frame, area, w),
         Modal::Incident(stage) => incident(stage, app, theme, frame, area, w),
     }
 }
@@ -361,7 +425,7 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
     lines
 }
 
-fn secret(m: &SecretModal, theme: Theme, frame: &mut Frame, area: Rect, w: u16) {
+fn secret(m: &SecretModal, app: &App, theme: Theme, frame: &mut Frame, area: Rect, w: u16) {
     let total = m.entries.len();
     let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
     let height = |lines: &[Line]| -> usize { lines.iter().map(|l| line_height(l, inner_w)).sum() };
@@ -411,47 +475,41 @@ fn secret(m: &SecretModal, theme: Theme, frame: &mut Frame, area: Rect, w: u16) 
             Span::raw(clean(&input.value)),
             Span::styled("▏", theme.accent()),
         ]));
-        tail.push(keys_line(
-            theme,
-            &[
-                ("Enter", "write (mode 0600)"),
-                ("Ctrl-U", "clear"),
-                ("Esc", "cancel"),
-            ],
-        ));
+    }
+    let buttons: Buttons = if m.file_input.is_some() {
+        &[
+            ("Enter", "write (mode 0600)"),
+            ("Ctrl-U", "clear"),
+            ("Esc", "cancel"),
+        ]
     } else if m.confirm_dismiss {
         tail.push(Line::from(Span::styled(m.dismiss_question(), theme.bold())));
-        tail.push(keys_line(
-            theme,
-            &[("y", "dismiss"), ("n / any other key", "keep the dialog")],
-        ));
+        &[("y", "dismiss"), ("n / any other key", "keep the dialog")]
     } else if total == 1 {
-        tail.push(keys_line(
-            theme,
-            &[
-                ("c", "copy"),
-                ("w", "write to a 0600 file"),
-                ("D", "dismiss"),
-            ],
-        ));
+        &[
+            ("c", "copy"),
+            ("w", "write to a 0600 file"),
+            ("D", "dismiss"),
+        ]
     } else {
-        tail.push(keys_line(
-            theme,
-            &[
-                ("↑ ↓", "choose"),
-                ("c", "copy it"),
-                ("w", "write all to a 0600 file"),
-                ("D", "dismiss"),
-            ],
-        ));
-    }
+        &[
+            ("↑ ↓", "choose"),
+            ("c", "copy it"),
+            ("w", "write all to a 0600 file"),
+            ("D", "dismiss"),
+        ]
+    };
+    let button_rows = button_places(buttons, inner_w as u16)
+        .last()
+        .map_or(0, |(row, _, _)| usize::from(*row) + 1);
 
     // The list takes the room left; past that, a window around the cursor.
     let blocks: Vec<Vec<Line<'static>>> = (0..total)
         .map(|i| secret_entry(m, i, theme, inner_w))
         .collect();
     let heights: Vec<usize> = blocks.iter().map(|b| height(b)).collect();
-    let room = usize::from(area.height).saturating_sub(2 + height(&head) + height(&tail));
+    let room =
+        usize::from(area.height).saturating_sub(2 + height(&head) + height(&tail) + button_rows);
     let (mut first, mut end) = (0, total);
     if heights.iter().sum::<usize>() > room && total > 0 {
         let cursor = m.cursor.min(total - 1);
@@ -494,14 +552,15 @@ fn secret(m: &SecretModal, theme: Theme, frame: &mut Frame, area: Rect, w: u16) 
     }
     lines.extend(tail);
     let h = height(&lines) + 2;
+    let title = format!(" {}: shown once ", m.title);
     dialog_sized(
         frame,
+        app,
         area,
-        format!(" {}: shown once ", m.title),
-        lines,
+        (title, lines, buttons),
         theme,
         (w, h),
-        true,
+        Show::End,
     );
 }
 
@@ -510,8 +569,8 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
         IncidentModal::Plan { plan, scroll } => {
             let mut lines = vec![Line::from(Span::styled(
                 format!(
-                    "Dry run: nothing has changed yet. Running it revokes {} key(s) at once:",
-                    plan.keys.len()
+                    "Dry run: nothing has changed yet. Running it revokes {} at once:",
+                    count_of(plan.keys.len(), "key", "keys")
                 ),
                 theme.bold(),
             ))];
@@ -539,8 +598,8 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
             }
             if !plan.look_alikes.is_empty() {
                 lines.push(Line::from(format!(
-                    "Alike but not selected: {} key(s) with a planned name and permissions",
-                    plan.look_alikes.len()
+                    "Alike but not selected: {} with a planned name and permissions",
+                    count_of(plan.look_alikes.len(), "key", "keys")
                 )));
             }
             lines.push(Line::from(vec![
@@ -561,37 +620,22 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
                 theme,
             ));
             lines.push(Line::raw(""));
-            lines.push(keys_line(
-                theme,
-                &[
-                    ("y", "run it"),
-                    ("r", "toggle replacements"),
-                    ("Esc", "cancel"),
-                ],
-            ));
-            dialog(
-                frame,
-                area,
-                " Incident response ".to_owned(),
-                lines,
-                theme,
-                w,
-            );
+            let buttons = [
+                ("y", "run it"),
+                ("r", "toggle replacements"),
+                ("Esc", "cancel"),
+            ];
+            let title = " Incident response ".to_owned();
+            dialog(frame, app, area, (title, lines, &buttons), theme, w);
         }
         IncidentModal::Running { count } => {
             let s = SPINNER[app.spinner % SPINNER.len()];
             let lines = vec![Line::from(Span::styled(
-                format!("{s} Revoking {count} key(s)…"),
+                format!("{s} Revoking {}…", count_of(*count, "key", "keys")),
                 theme.accent(),
             ))];
-            dialog(
-                frame,
-                area,
-                " Incident response ".to_owned(),
-                lines,
-                theme,
-                w,
-            );
+            let title = " Incident response ".to_owned();
+            dialog(frame, app, area, (title, lines, &[]), theme, w);
         }
         IncidentModal::Done {
             report,
@@ -633,21 +677,14 @@ fn incident(stage: &IncidentModal, app: &App, theme: Theme, frame: &mut Frame, a
                     Span::raw(clean(&path.value)),
                     Span::styled("▏", theme.accent()),
                 ]));
-                lines.push(keys_line(theme, &[("Enter", "save"), ("Esc", "cancel")]));
-            } else {
-                lines.push(keys_line(
-                    theme,
-                    &[("w", "save elsewhere"), ("Enter / Esc", "close")],
-                ));
             }
-            dialog(
-                frame,
-                area,
-                " Incident response: report ".to_owned(),
-                lines,
-                theme,
-                w,
-            );
+            let buttons: Buttons = if *editing {
+                &[("Enter", "save"), ("Esc", "cancel")]
+            } else {
+                &[("w", "save elsewhere"), ("Enter / Esc", "close")]
+            };
+            let title = " Incident response: report ".to_owned();
+            dialog(frame, app, area, (title, lines, buttons), theme, w);
         }
     }
 }
