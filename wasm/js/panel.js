@@ -167,6 +167,21 @@ export class NarrativeKeysPanel extends LitElement {
     this._error = null;
   }
 
+  // A modal <dialog> makes the page inert, but Tab from its last control
+  // would go on to the browser's own controls: it wraps round instead.
+  #onDialogKey(event) {
+    if (event.key !== 'Tab') return;
+    const dlg = event.currentTarget;
+    const all = [...dlg.querySelectorAll('button, input, select, textarea, summary, a[href]')]
+      .filter((el) => !el.disabled && el.getClientRects().length);
+    const edge = event.shiftKey ? all[0] : all.at(-1);
+    const active = this.shadowRoot.activeElement;
+    if (all.length && (active === edge || !dlg.contains(active))) {
+      event.preventDefault();
+      (event.shiftKey ? all.at(-1) : all[0]).focus();
+    }
+  }
+
   #onCancel(event) {
     // Escape closes a dialog, except one showing a secret: it needs "I have stored it".
     event.preventDefault();
@@ -356,7 +371,7 @@ export class NarrativeKeysPanel extends LitElement {
         <p role="status" class="note" part="status">${this._busy || this._note}</p>
         ${this._error && !this._dialog ? this.#errorBox() : nothing}
         ${this.#client ? this.#list() : this.#connectForm()}
-        <dialog part="dialog" aria-labelledby="nk-dialog-title" @cancel=${this.#onCancel}>${this._dialog ? this.#dialogBody() : nothing}</dialog>
+        <dialog part="dialog" aria-labelledby="nk-dialog-title" @cancel=${this.#onCancel} @keydown=${this.#onDialogKey}>${this._dialog ? this.#dialogBody() : nothing}</dialog>
       </section>`;
   }
 

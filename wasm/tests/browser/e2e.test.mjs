@@ -89,7 +89,8 @@ async function axe(page, screen) {
   assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`), [], `axe on ${screen}`);
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `panel-${name}.png`) });
+// Secrets are masked: no secret goes into a screenshot, test keys included.
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `panel-${name}.png`), mask: [page.locator('code[part=secret]')] });
 
 /** Everything the page holds, shadow roots included. */
 const allMarkup = (page) => page.evaluate(() => {
@@ -339,6 +340,158 @@ test('screenshots and axe at 1280x800 and 390x844, light and dark', async () => 
       }
     }
   } finally {
+    await emu.stop();
+  }
+});
+
+/** The element that has focus, through shadow roots: its accessible label or text. */
+const focused = (page) => page.evaluate(() => {
+  let a = document.activeElement;
+  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+  const label = a.getAttribute('aria-label') ?? (a.labels?.[0] ? [...a.labels[0].childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('') : a.textContent);
+  return { tag: a.tagName.toLowerCase(), type: a.type ?? '', label: label.trim(), inDialog: !!a.closest('dialog') };
+});
+
+/** Presses Tab (or Shift+Tab) until the focused control's label starts with `label`. */
+async function tabTo(page, label, { back = false, max = 120 } = {}) {
+  for (let i = 0; i < max; i++) {
+    const f = await focused(page);
+    if (f.label.startsWith(label)) return f;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`Tab never reached ${label}`);
+}
+
+test('the same journey with the keyboard alone', async () => {
+  const { emu, admin } = await world([
+    ['kb leaked one', ['read:datasets'], '30d'],
+    ['kb leaked two', ['read:queries'], '30d'],
+  ]);
+  const { context, page, problems } = await openPage();
+  const kb = page.keyboard;
+  try {
+    await tabTo(page, 'Your API key');
+    await kb.type(ADMIN);
+    await kb.press('Tab');
+    await kb.press('Control+a');
+    await kb.type(emu.url);
+    await kb.press('Enter');
+    await page.getByRole('row', { name: /bootstrap admin/ }).waitFor();
+
+    await tabTo(page, 'Filter');
+    await kb.type('leaked');
+    assert.deepEqual(await rowNames(page), ['kb leaked one', 'kb leaked two']);
+    await kb.press('Control+a');
+    await kb.press('Backspace');
+
+    // New API Key: the name field has focus; a preset by arrow keys; Review; Create.
+    await tabTo(page, 'New API Key', { back: true });
+    await kb.press('Enter');
+    await dialog(page).waitFor();
+    assert.equal((await focused(page)).label, 'Name');
+    await kb.type('kb created');
+    await kb.press('Tab');
+    assert.equal((await focused(page)).label, 'Use case');
+    await kb.press('ArrowDown');
+    await kb.press('ArrowDown');
+    assert.equal(await dialog(page).getByLabel('Use case').inputValue(), 'data-ingestion');
+    // Focus stays inside the dialog however far one tabs.
+    for (let i = 0; i < 80; i++) {
+      await kb.press('Tab');
+      assert.ok((await focused(page)).inDialog, 'Tab left the open dialog');
+    }
+    await tabTo(page, 'Review');
+    await kb.press('Enter');
+    await dialog(page).getByRole('heading', { name: 'Review the new key' }).waitFor();
+    assert.equal((await focused(page)).label, 'Create key');
+    await kb.press('Enter');
+    await dialog(page).locator('code').waitFor();
+    const secret = (await dialog(page).locator('code').textContent()).trim();
+    assert.equal((await focused(page)).label, 'Copy');
+    await kb.press('Enter');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+    await tabTo(page, 'I have stored it');
+    await kb.press('Enter');
+    await dialog(page).waitFor({ state: 'hidden' });
+    assert.equal((await focused(page)).label, 'New API Key', 'focus returns to the button that opened the dialog');
+    const created = (await admin.listKeys()).find((k) => k.name === 'kb created');
+    assert.deepEqual(created.permissions.map((p) => `${p.access}:${p.resource}`), ['write:data_streams', 'write:datasets']);
+
+    // Edit through the row's menu: Enter opens it, Escape closes it, Tab reaches its items.
+    await tabTo(page, 'Actions for kb created');
+    await kb.press('Enter');
+    await kb.press('Escape');
+    assert.equal(await page.getByRole('button', { name: 'Edit' }).count(), 0, 'Escape closes the menu');
+    assert.equal((await focused(page)).label, 'Actions for kb created');
+    await kb.press('Enter');
+    await tabTo(page, 'Edit');
+    await kb.press('Enter');
+    await dialog(page).waitFor();
+    await kb.press('End');
+    await kb.type(' v2');
+    await tabTo(page, 'Review changes');
+    await kb.press('Enter');
+    assert.match(await dialog(page).locator('ul').textContent(), /“kb created” → “kb created v2”/);
+    assert.equal((await focused(page)).label, 'Save changes');
+    await kb.press('Enter');
+    await dialog(page).waitFor({ state: 'hidden' });
+    assert.equal((await admin.getKey(created.id)).name, 'kb created v2');
+
+    // Rotate, keeping the old key this time.
+    await tabTo(page, 'Actions for kb created v2');
+    await kb.press('Enter');
+    await tabTo(page, 'Rotate');
+    await kb.press('Enter');
+    await dialog(page).waitFor();
+    await tabTo(page, 'Revoke the old key now');
+    await kb.press('ArrowDown');
+    assert.equal(await dialog(page).getByRole('radio', { name: /Keep the old key/ }).isChecked(), true);
+    await tabTo(page, 'Rotate');
+    await kb.press('Enter');
+    await dialog(page).getByText('The old key still works').waitFor();
+    await tabTo(page, 'I have stored it');
+    await kb.press('Enter');
+    await dialog(page).waitFor({ state: 'hidden' });
+    assert.equal((await admin.listKeys()).filter((k) => k.name === 'kb created v2').length, 2, 'old and new both work');
+
+    // Delete: the confirmation opens on Cancel, so Enter alone deletes nothing.
+    await tabTo(page, 'Actions for kb created v2');
+    await kb.press('Enter');
+    await tabTo(page, 'Delete');
+    await kb.press('Enter');
+    await dialog(page).getByRole('heading', { name: 'Delete “kb created v2”?' }).waitFor();
+    assert.equal((await focused(page)).label, 'Cancel');
+    await kb.press('Tab');
+    assert.equal((await focused(page)).label, 'Delete');
+    await kb.press('Enter');
+    await dialog(page).waitFor({ state: 'hidden' });
+    assert.equal((await admin.listKeys()).filter((k) => k.name === 'kb created v2').length, 1);
+
+    // An incident on two keys, with replacements.
+    await tabTo(page, 'Select kb leaked one', { back: true });
+    await kb.press('Space');
+    await tabTo(page, 'Select kb leaked two');
+    await kb.press('Space');
+    await tabTo(page, 'Respond to a leak', { back: true });
+    await kb.press('Enter');
+    await dialog(page).getByRole('heading', { name: 'Respond to a leak' }).waitFor();
+    await tabTo(page, 'Create a replacement');
+    await kb.press('Space');
+    await tabTo(page, 'Revoke 2 key(s) now');
+    await kb.press('Enter');
+    await dialog(page).getByRole('heading', { name: 'Incident response' }).waitFor();
+    assert.equal(await dialog(page).locator('code').count(), 2);
+    await tabTo(page, 'Download report (Markdown)');
+    const [download] = await Promise.all([page.waitForEvent('download'), kb.press('Enter')]);
+    assert.match(readFileSync(await download.path(), 'utf8'), /kb leaked one/);
+    await tabTo(page, 'I have stored it');
+    await kb.press('Enter');
+    await dialog(page).waitFor({ state: 'hidden' });
+    const names = (await admin.listKeys()).map((k) => k.name).sort();
+    assert.deepEqual(names, ['bootstrap admin', 'kb created v2', 'kb leaked one', 'kb leaked two']);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
     await emu.stop();
   }
 });
