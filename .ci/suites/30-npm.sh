@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The npm package: build it, then its node --test suites (key lifecycle,
 # every error code, validation, workflows, pure functions, types, npm pack),
-# the examples, the headless-Chromium tests of the panel in the web example,
+# the examples, the headless-Chromium tests of the panel in the web and React examples,
 # and the size and speed figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,6 +20,7 @@ export NARRATIVE_KEYS_EMULATOR="$CARGO_TARGET_DIR/debug/narrative-keys-emulator"
 step "npm ci (examples)"
 (cd examples/node && npm ci --no-audit --no-fund)
 (cd examples/web && npm ci --no-audit --no-fund)
+(cd examples/react && npm ci --no-audit --no-fund)
 
 step "wasm-bindgen-test (Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

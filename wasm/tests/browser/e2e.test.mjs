@@ -15,20 +15,22 @@ import { load, root, startEmulator, ADMIN } from '../harness.mjs';
 
 const axeSource = createRequire(import.meta.url)('axe-core').source;
 const web = path.join(root, 'examples', 'web');
-const dist = path.join(web, 'dist');
 const artifacts = path.join(root, 'tests', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 const DAY = 864e5;
 
-let server;
+let servers = [];
 let pageUrl;
+let reactUrl;
 let browser;
 let nk;
 
-before(async () => {
-  execFileSync(path.join(web, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
-  server = createServer((req, res) => {
+/** Builds a Vite app and serves its dist/ on localhost; resolves to its URL. */
+async function buildAndServe(dir) {
+  execFileSync(path.join(dir, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: dir, stdio: 'inherit' });
+  const dist = path.join(dir, 'dist');
+  const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const file = path.join(dist, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname));
     if (!file.startsWith(dist) || !existsSync(file)) {
@@ -38,8 +40,14 @@ before(async () => {
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
+  servers.push(server);
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  pageUrl = `http://localhost:${server.address().port}/`;
+  return `http://localhost:${server.address().port}/`;
+}
+
+before(async () => {
+  pageUrl = await buildAndServe(web);
+  reactUrl = await buildAndServe(path.join(root, 'examples', 'react'));
   nk = await load();
   mkdirSync(artifacts, { recursive: true });
   browser = await chromium.launch({
@@ -50,7 +58,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  for (const server of servers) server.close();
 });
 
 /** A fresh emulator with a few keys, and an admin client to check its state. */
@@ -62,9 +70,9 @@ async function world(names) {
 }
 
 /** A page of the example, recording errors, console output and the panel's events. */
-async function openPage({ width = 1280, height = 800, colorScheme = 'light' } = {}) {
+async function openPage({ width = 1280, height = 800, colorScheme = 'light', url = pageUrl } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion: 'reduce', acceptDownloads: true });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: pageUrl });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
   const page = await context.newPage();
   const problems = [];
   const consoleText = [];
@@ -73,7 +81,7 @@ async function openPage({ width = 1280, height = 800, colorScheme = 'light' } = 
     consoleText.push(m.text());
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
-  await page.goto(pageUrl);
+  await page.goto(url);
   await page.evaluate(() => {
     window.__events = [];
     for (const n of ['created', 'updated', 'revoked', 'rotated', 'incident', 'error']) {
@@ -489,6 +497,32 @@ test('the same journey with the keyboard alone', async () => {
     await dialog(page).waitFor({ state: 'hidden' });
     const names = (await admin.listKeys()).map((k) => k.name).sort();
     assert.deepEqual(names, ['bootstrap admin', 'kb created v2', 'kb leaked one', 'kb leaked two']);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await emu.stop();
+  }
+});
+
+test('the React example builds, mounts the element and hears its events', async () => {
+  const { emu, admin } = await world([]);
+  const { context, page, problems, consoleText } = await openPage({ url: reactUrl });
+  try {
+    await page.getByRole('heading', { name: 'Acme console · Settings' }).waitFor();
+    await connect(page, emu.url);
+    assert.equal(await page.locator('narrative-keys-panel').evaluate((el) => getComputedStyle(el).getPropertyValue('--nk-accent').trim()), '#7c3aed');
+    await page.getByRole('button', { name: 'New API Key' }).click();
+    await dialog(page).getByLabel('Name').fill('from react');
+    await dialog(page).getByLabel('Use case').selectOption('read-only-analytics');
+    await dialog(page).getByRole('button', { name: 'Review' }).click();
+    await dialog(page).getByRole('button', { name: 'Create key' }).click();
+    const secret = (await dialog(page).locator('code').textContent()).trim();
+    await dialog(page).getByRole('button', { name: 'I have stored it' }).click();
+    await page.getByTestId('activity').getByText('created “from react”').waitFor();
+    assert.ok((await admin.listKeys()).some((k) => k.name === 'from react'));
+    await axe(page, 'the React example');
+    await shot(page, 'react-1280x800-light');
+    assert.ok(!(await allMarkup(page)).includes(secret) && !consoleText.join('\n').includes(secret));
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
