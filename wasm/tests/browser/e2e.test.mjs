@@ -529,3 +529,29 @@ test('the React example builds, mounts the element and hears its events', async 
     await emu.stop();
   }
 });
+
+test('connect() from script, the environment attribute, and readonly hiding every write action', async () => {
+  const { emu } = await world([['read me', ['read:datasets'], '30d']]);
+  const { context, page, problems } = await openPage();
+  try {
+    const panel = page.locator('narrative-keys-panel');
+    await panel.evaluate((el, url) => { el.setAttribute('environment', url); el.setAttribute('readonly', ''); }, emu.url);
+    assert.equal(await page.getByLabel('Environment').inputValue(), emu.url);
+    assert.equal(await panel.evaluate((el, key) => el.connect({ apiKey: key }), ADMIN), true);
+    await page.getByRole('row', { name: /read me/ }).waitFor();
+    for (const name of ['New API Key', 'Actions for read me']) assert.equal(await page.getByRole('button', { name }).count(), 0, name);
+    assert.equal(await page.getByRole('checkbox').count(), 0);
+    await page.getByRole('button', { name: 'read me' }).click();
+    await dialog(page).getByRole('heading', { name: 'What it allows' }).waitFor();
+    for (const name of ['Rotate', 'Edit', 'Delete']) assert.equal(await dialog(page).getByRole('button', { name }).count(), 0, name);
+    await page.keyboard.press('Escape');
+    await dialog(page).waitFor({ state: 'hidden' });
+    assert.equal((await focused(page)).label, 'read me', 'focus returns to the key');
+    await panel.evaluate((el) => el.removeAttribute('readonly'));
+    await page.getByRole('button', { name: 'New API Key' }).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await emu.stop();
+  }
+});
