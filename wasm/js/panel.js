@@ -100,15 +100,21 @@ export class NarrativeKeysPanel extends LitElement {
   }
 
   /** Builds a client from credentials held in memory only; resolves once the list is loaded. */
-  connect({ apiKey, environment } = {}) {
+  async connect({ apiKey, environment } = {}) {
     try {
       this.#client = new NarrativeKeys({ apiKey, environment: environment || this.environment || 'prod' });
     } catch (e) {
       this.#fail(e);
-      return Promise.resolve(false);
+      return false;
     }
     this._keys = null;
-    return this.refresh();
+    // Credentials that do not work are dropped, so the paste form comes back with the error.
+    const ok = await this.refresh();
+    if (!ok) {
+      this.#client = null;
+      this.requestUpdate();
+    }
+    return ok;
   }
 
   disconnect() {
