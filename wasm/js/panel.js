@@ -549,7 +549,9 @@ export class NarrativeKeysPanel extends LitElement {
     const set = (p, on) => {
       const perms = new Set(this._dialog.perms);
       if (on) perms.add(p); else perms.delete(p);
-      this._dialog = { ...this._dialog, perms, preset: '' };
+      // A change leaves a fixed preset behind; SDK development is chosen this way.
+      const open = presets().find((x) => x.name === this._dialog.preset)?.takesResources;
+      this._dialog = { ...this._dialog, perms, preset: open ? this._dialog.preset : '' };
     };
     const groups = new Map();
     for (const c of catalog()) {
@@ -595,15 +597,18 @@ export class NarrativeKeysPanel extends LitElement {
     }
     const choose = (e) => {
       const p = presets().find((x) => x.name === e.target.value);
-      this._dialog = { ...this._dialog, preset: e.target.value, perms: p ? new Set(p.permissions.map(perm)) : this._dialog.perms };
+      // SDK development has no fixed permissions: the person picks resources in the matrix.
+      const perms = p && !p.takesResources ? new Set(p.permissions.map(perm)) : this._dialog.perms;
+      this._dialog = { ...this._dialog, preset: e.target.value, perms };
     };
     const submit = (e) => { e.preventDefault(); this.#review(); };
     return html`<form @submit=${submit}>${this.#title('New API Key')}
       <label>Name <input data-autofocus maxlength="128" .value=${d.name} @input=${(e) => { this._dialog = { ...this._dialog, name: e.target.value }; }}></label>
       <label>Use case <select @change=${choose}>
         <option value="" ?selected=${!d.preset}>Choose permissions yourself</option>
-        ${presets().filter((p) => !p.takesResources).map((p) => html`<option value=${p.name} ?selected=${d.preset === p.name}>${p.title}: ${p.description}</option>`)}
+        ${presets().map((p) => html`<option value=${p.name} ?selected=${d.preset === p.name}>${p.title}: ${p.description}</option>`)}
       </select></label>
+      ${presets().find((p) => p.name === d.preset)?.takesResources ? html`<p class="hint">Tick Read and Write below on each resource your application uses.</p>` : nothing}
       ${this.#matrix(d)}
       ${this.#expiryField(d)}
       ${this.#problems(d.problems)}

@@ -342,6 +342,10 @@ test('screenshots and axe at 1280x800 and 390x844, light and dark', async () => 
         await dialog(page).getByLabel('Name').fill('x');
         await dialog(page).getByLabel('Expiration').selectOption('never');
         await dialog(page).getByText('never expires works until').waitFor();
+        await dialog(page).getByLabel('Use case').selectOption('sdk-development');
+        await dialog(page).getByRole('checkbox', { name: 'Read Datasets' }).check();
+        assert.equal(await dialog(page).getByLabel('Use case').inputValue(), 'sdk-development', 'SDK development stays chosen while picking resources');
+        await dialog(page).getByText('each resource your application uses').waitFor();
         await axe(page, `the new key dialog, ${tag}`);
         await shot(page, `create-${tag}`);
         assert.deepEqual(problems, []);
