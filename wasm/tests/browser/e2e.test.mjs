@@ -554,6 +554,8 @@ test('connect() from script, the environment attribute, and readonly hiding ever
     assert.equal((await focused(page)).label, 'read me', 'focus returns to the key');
     await panel.evaluate((el) => el.removeAttribute('readonly'));
     await page.getByRole('button', { name: 'New API Key' }).waitFor();
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'the page fits a 360 px phone');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
