@@ -58,7 +58,8 @@ elif [ "$profile" != dev ]; then
   echo "build.sh: wasm-opt not found (run npm ci in wasm/); the wasm is not post-optimised" >&2
 fi
 
-cp "$here"/js/*.js "$here/js/index.d.ts" "$out/"
+cp "$here"/js/*.js "$here"/js/*.d.ts "$out/"
+rm -f "$out"/panel*.js
 cp "$here/README.md" "$out/README.md"
 
 # Node loads the entry, the glue and the wrapper as one module: every extra
@@ -68,8 +69,13 @@ esbuild="$here/node_modules/.bin/esbuild"
 if [ -x "$esbuild" ]; then
   "$esbuild" "$out/node.js" --bundle --format=esm --platform=node --log-level=warning \
     --outfile="$out/node.js" --allow-overwrite
+  # The panel entry with Lit bundled in; it imports the browser entry as the
+  # shared module it is in the package, so the app holds one WebAssembly instance.
+  "$esbuild" "$here/js/panel.js" --bundle --format=esm --platform=browser --minify --log-level=warning \
+    --external:./browser.js --legal-comments=none --outfile="$out/panel.js"
 else
-  echo "build.sh: esbuild not found (run npm ci in wasm/); node.js is left as separate modules" >&2
+  echo "build.sh: esbuild not found (run npm ci in wasm/); it builds node.js and panel.js" >&2
+  exit 1
 fi
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$here/js/package.json" > "$out/package.json"

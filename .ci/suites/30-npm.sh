@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The npm package: build it, then its node --test suites (key lifecycle,
 # every error code, validation, workflows, pure functions, types, npm pack),
-# the examples, the headless-Chromium test of the web example, and the size
-# and speed figures.
+# the examples, the headless-Chromium tests of the panel in the web and React examples,
+# and the size and speed figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -20,6 +20,7 @@ export NARRATIVE_KEYS_EMULATOR="$CARGO_TARGET_DIR/debug/narrative-keys-emulator"
 step "npm ci (examples)"
 (cd examples/node && npm ci --no-audit --no-fund)
 (cd examples/web && npm ci --no-audit --no-fund)
+(cd examples/react && npm ci --no-audit --no-fund)
 
 step "wasm-bindgen-test (Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
@@ -37,7 +38,10 @@ for _ in $(seq 50); do [ -s "$emu_out" ] && break; sleep 0.1; done
 (cd examples/node && NARRATIVE_API_KEY=ci-example-key NARRATIVE_ENVIRONMENT="$(head -1 "$emu_out")" node main.js)
 kill $emu_pid; trap - EXIT; rm -f "$emu_out"
 
-step "browser end-to-end (Debian chromium, headless)"
+step "the panel's size: narrative-keys/panel with Lit, gzip, at most 20 KB"
+(cd wasm && node bench/panel-size.mjs --budget-kb 20)
+
+step "browser end-to-end of <narrative-keys-panel> in examples/web (Debian chromium, headless, axe-core; screenshots in tests/artifacts/)"
 (cd wasm && node --test tests/browser/)
 
 step "size and speed"

@@ -15,6 +15,17 @@ test('package.json: name, ESM, exports with types, node and browser entries', ()
   const dot = pkg.exports['.'];
   assert.deepEqual(Object.keys(dot), ['types', 'node', 'browser', 'default']);
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
+  assert.deepEqual(pkg.exports['./panel'], { types: './panel.d.ts', default: './panel.js' });
+});
+
+test('the panel is its own entry: the main entry registers no element, the panel shares its WebAssembly', () => {
+  for (const f of ['browser.js', 'core.js', 'node.js']) {
+    assert.doesNotMatch(readFileSync(path.join(pkgDir, f), 'utf8'), /customElements|panel/, `${f} must not pull in the panel`);
+  }
+  const panel = readFileSync(path.join(pkgDir, 'panel.js'), 'utf8');
+  assert.match(panel, /customElements\.define\("narrative-keys-panel"/);
+  assert.match(panel, /from"\.\/browser\.js"/);
+  assert.doesNotMatch(panel, /narrative_keys_wasm/, 'a second copy of the glue or the wasm');
 });
 
 test('npm pack yields a tarball that installs and imports in a fresh project', () => {
@@ -23,7 +34,7 @@ test('npm pack yields a tarball that installs and imports in a fresh project', (
     const out = execFileSync('npm', ['pack', pkgDir, '--pack-destination', dir, '--json'], { encoding: 'utf8' });
     const [{ filename, files }] = JSON.parse(out);
     const names = files.map((f) => f.path).sort();
-    for (const f of ['browser.js', 'core.js', 'index.d.ts', 'narrative_keys_wasm.js', 'narrative_keys_wasm_bg.wasm', 'node.js', 'package.json', 'README.md']) {
+    for (const f of ['browser.js', 'core.js', 'index.d.ts', 'panel.js', 'panel.d.ts', 'narrative_keys_wasm.js', 'narrative_keys_wasm_bg.wasm', 'node.js', 'package.json', 'README.md']) {
       assert.ok(names.includes(f), `${f} missing from the tarball: ${names}`);
     }
     const app = path.join(dir, 'app');
