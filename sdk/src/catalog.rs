@@ -7,15 +7,22 @@
 /// A group of resources, in the order the documentation presents them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Group {
+    /// Datasets, their data and what reads or moves it.
     CoreData,
+    /// Data planes and what connects to them.
     Infrastructure,
+    /// Apps, marketplace listings and subscriptions.
     Applications,
+    /// Users, companies and access tokens.
     IdentityAndAccess,
+    /// Workflows and jobs.
     Automation,
+    /// Attributes and mappings.
     SchemaAndMapping,
 }
 
 impl Group {
+    /// Every group, in the documentation's order.
     pub const ALL: [Group; 6] = [
         Group::CoreData,
         Group::Infrastructure,
@@ -90,10 +97,13 @@ pub struct CatalogEntry {
     pub evidence: Evidence,
     /// The name the documentation and the web app show.
     pub display: &'static str,
+    /// The group the documentation files the resource under.
     pub group: Group,
     /// What the resource covers, as a noun phrase.
     pub covers: &'static str,
+    /// Whether the resource takes read access.
     pub read: bool,
+    /// Whether the resource takes write access.
     pub write: bool,
     /// What read access lets a key do, as a verb phrase in plain words
     /// ("read datasets with their ..."): explanations use it as written.

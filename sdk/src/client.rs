@@ -77,11 +77,13 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The API key to send as the bearer token (required).
     pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
         self.api_key = Some(key.into());
         self
     }
 
+    /// Which API to talk to (default: production).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
         self
@@ -99,11 +101,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried (default: 3 retries with backoff).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
+    /// The `User-Agent` header (default natively: `narrative-keys/<version>`; browsers send their own).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -141,6 +145,7 @@ impl ClientBuilder {
         Ok(builder)
     }
 
+    /// The client; fails when no API key was given or the environment is not usable.
     pub fn build(self) -> Result<Client> {
         let api_key = self
             .api_key
@@ -245,6 +250,7 @@ struct Reply {
 }
 
 impl Client {
+    /// A builder: the API key, the environment, timeouts, retries.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -256,6 +262,7 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
+    /// The API this client talks to.
     pub fn environment(&self) -> &Environment {
         &self.inner.environment
     }
@@ -277,6 +284,7 @@ impl Client {
         decode::list(reply.status, &reply.body)
     }
 
+    /// The key `id` (a full id; [`key_ref`](crate::key_ref) resolves prefixes and names).
     pub async fn get_key(&self, id: &str) -> Result<ApiKey> {
         check_key_id(id).map_err(Error::InvalidInput)?;
         let path = format!("{KEYS_PATH}/{id}");

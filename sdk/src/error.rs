@@ -7,6 +7,7 @@ use crate::validation::ValidationReport;
 /// What the server said when it refused a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: u16,
     /// The server's `error` (e.g. `Unauthorized`).
     pub error: String,
@@ -35,6 +36,8 @@ pub enum TransportKind {
     Interrupted,
 }
 
+/// Everything that can go wrong. Each variant keeps what the server said;
+/// none holds a secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -56,7 +59,9 @@ pub enum Error {
     /// 429: too many requests; `retry_after` is the server's `Retry-After`.
     #[error("rate limited: {api}{}", retry_after_text(.retry_after))]
     RateLimited {
+        /// What the server said.
         api: ApiError,
+        /// How long the server asked to wait, when it said.
         retry_after: Option<Duration>,
     },
     /// 5xx.
@@ -68,14 +73,19 @@ pub enum Error {
     /// The request did not complete (connection refused, timeout, dropped).
     #[error("{}", transport_text(*.kind, .message))]
     Transport {
+        /// Which way the request failed.
         kind: TransportKind,
+        /// What happened, without the request's credentials.
         message: String,
     },
     /// The response did not have the shape the contract promises.
     #[error("could not read the server's response (HTTP {status}) at `{path}`: {message}")]
     Decode {
+        /// The HTTP status of the response.
         status: u16,
+        /// Where in the JSON the shape broke (`records[3].expires_at`).
         path: String,
+        /// What was wrong there, without the value (it may be a secret).
         message: String,
     },
     /// The client was set up wrongly (no API key, a bad environment URL).
@@ -204,8 +214,10 @@ pub struct ErrorInfo {
     /// Stable snake_case: [`Error::code`], or one of the caller's own (the
     /// CLI adds `usage`, `ambiguous_key`, ...).
     pub code: String,
+    /// What went wrong, in a sentence.
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What to do about it.
     pub hint: Option<String>,
     /// The HTTP status, when there was a response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,6 +228,7 @@ pub struct ErrorInfo {
 }
 
 impl ErrorInfo {
+    /// An error with a `code` and a `message`, no hint or status.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code: code.into(),
@@ -226,6 +239,7 @@ impl ErrorInfo {
         }
     }
 
+    /// Adds what to do about the error.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -244,6 +258,7 @@ impl From<ValidationReport> for Error {
     }
 }
 
+/// The SDK's result: an [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A serde message without the values it quotes: a value in a response, a

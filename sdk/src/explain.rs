@@ -13,6 +13,7 @@ use crate::resource::Resource;
 pub struct Explanation {
     /// One line: how many resources, and the most sensitive grant if any.
     pub summary: String,
+    /// One section per catalog group the permissions touch.
     pub sections: Vec<Section>,
 }
 
@@ -20,7 +21,9 @@ pub struct Explanation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Section {
+    /// The group's title ("Core Data"), or the section of unknown resources.
     pub title: String,
+    /// One sentence per resource.
     pub lines: Vec<String>,
 }
 
@@ -55,6 +58,7 @@ pub fn can(key: &ApiKey, access: &AccessLevel, resource: &Resource) -> bool {
     key.permissions.grants(access, resource)
 }
 
+/// What `permissions` allow, in plain words, grouped as the documentation groups resources.
 pub fn explain(permissions: &PermissionSet) -> Explanation {
     // Levels held per resource, in set order (sorted by resource).
     let mut by_resource: Vec<(&Resource, Vec<&AccessLevel>)> = Vec::new();

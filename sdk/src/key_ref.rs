@@ -21,6 +21,7 @@ pub enum KeyRef<'a> {
 }
 
 impl<'a> KeyRef<'a> {
+    /// A whole id as [`KeyRef::Id`]; anything else is looked up.
     pub fn parse(text: &'a str) -> Self {
         if crate::validation::check_key_id(text).is_ok() {
             KeyRef::Id(text)
@@ -100,7 +101,9 @@ fn looks_like_id_start(text: &str) -> bool {
 /// A key an ambiguous reference could mean.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Candidate {
+    /// The key's id.
     pub id: String,
+    /// The key's name.
     pub name: String,
 }
 
@@ -108,13 +111,23 @@ pub struct Candidate {
 /// terminal should escape them before showing them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyRefError {
+    /// Nothing was given.
     #[error("an empty key reference: give a key's id, an id prefix or its name")]
     Empty,
+    /// No key has that id prefix or name.
     #[error("{}", no_match_text(.text, *.too_short))]
-    NoMatch { text: String, too_short: bool },
+    NoMatch {
+        /// The reference as given.
+        text: String,
+        /// Whether it was an id prefix under the 4 characters needed.
+        too_short: bool,
+    },
+    /// More than one key matches.
     #[error("`{text}` matches {} keys: {}", .candidates.len(), candidates_text(.candidates))]
     Ambiguous {
+        /// The reference as given.
         text: String,
+        /// The keys it could mean.
         candidates: Vec<Candidate>,
     },
 }

@@ -21,7 +21,10 @@ pub enum OutputKind {
     /// Nothing, an empty regular file, or one holding nothing but a single
     /// `NAME=` line: an older secret of the same kind, being rotated out.
     /// `env_name` is the variable the line must name.
-    SecretLine { env_name: String },
+    SecretLine {
+        /// The variable the line must name.
+        env_name: String,
+    },
     /// Nothing, or an empty regular file (`mktemp`'s).
     Empty,
 }
