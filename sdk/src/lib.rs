@@ -44,7 +44,7 @@ pub use catalog::{CATALOG, CatalogEntry, Group};
 pub use client::{Client, ClientBuilder};
 pub use environment::{BaseUrl, Environment};
 pub use error::{ApiError, Error, Result, TransportKind};
-pub use expiration::{DEFAULT_EXPIRATION_DAYS, Expiration};
+pub use expiration::{DEFAULT_EXPIRATION_DAYS, Expiration, Span};
 pub use key::{ApiKey, CreatedKey, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, StatusPolicy};
 pub use permission::{NotInCatalog, Permission, PermissionSet};
 pub use preset::Preset;

@@ -15,7 +15,7 @@ use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions};
 use narrative_keys::{
     CATALOG, CreatedKey, Expiration, KeyStatus, KeyUpdate, NewKey, Permission, PermissionSet,
-    Preset, Resource, StatusPolicy, ValidationReport, explain,
+    Preset, Resource, Span, StatusPolicy, ValidationReport, explain,
 };
 use serde_json::json;
 
@@ -899,14 +899,19 @@ fn clean_markdown(md: &str) -> String {
 }
 
 async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
-    let soon = match Expiration::parse(within, now) {
-        Ok(Expiration::At(at)) if within.trim().ends_with(['h', 'd', 'w', 'y']) => at - now,
-        _ => {
-            return Err(CliError::usage(format!(
-                "--expiring-within `{within}` is not a span; use e.g. 14d, 4w or 36h"
-            )));
-        }
-    };
+    let soon = Span::parse(within)
+        .and_then(|span| {
+            span.after(now)
+                .map(|at| at - now)
+                .ok_or_else(|| "that is past the calendar's end".to_owned())
+        })
+        .map_err(|reason| {
+            CliError::usage(format!(
+                "--expiring-within `{}` is not a span: {reason}",
+                clean(within)
+            ))
+            .hint("use e.g. 14d, 4w, 36h or 1mo")
+        })?;
     let keys = s.client.list_keys().await?;
     let mut options = AuditOptions::at(now);
     options.policy = StatusPolicy {
