@@ -64,4 +64,4 @@ pub mod rotate;
 pub use audit::{AuditOptions, Finding, FindingKind, FindingSeverity, audit};
 pub use explain::{Explanation, can, explain};
 pub use revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
-pub use rotate::{OldKey, RotateOptions, Rotation, clone_key, rotate};
+pub use rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions, Rotation, clone_key, rotate};

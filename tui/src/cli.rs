@@ -135,7 +135,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Replace a key with a new one holding the same permissions, then revoke the old one.
+    /// Replace a key with a new one holding the same permissions, then revoke
+    /// the old one (or, with --overlap, let it expire later).
     Rotate {
         id: String,
         /// The new key's expiration: 90d, 2027-01-31, an RFC 3339 instant [default: 90d]
@@ -144,11 +145,19 @@ pub enum Command {
         /// Keep the old key working; revoke it yourself later.
         #[arg(long)]
         keep_old: bool,
+        /// Zero-downtime rotation: keep the old key working for SPAN (24h,
+        /// 7d, 2w, 1mo) after the new secret is delivered, then let it
+        /// expire; an old key that expires sooner keeps its expiration.
+        #[arg(long, value_name = "SPAN", conflicts_with = "keep_old")]
+        overlap: Option<String>,
         #[command(flatten)]
         delivery: SecretDelivery,
         #[arg(long)]
         json: bool,
     },
+    /// Create a key with the same permissions as key ID, under a new name.
+    /// Its secret is shown once, delivered as for create.
+    Clone(CloneArgs),
     /// Respond to a leak: revoke every affected key at once, optionally replace them, and report.
     ///
     /// `--resume REPORT.json` finishes an incident that was cut off before every
@@ -230,6 +239,22 @@ pub struct CreateArgs {
     /// are refused as typos, with a suggestion.
     #[arg(long)]
     pub allow_unknown: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CloneArgs {
+    /// The key whose permissions are copied (exactly, unknown ones included).
+    pub id: String,
+    /// The new key's name.
+    #[arg(long)]
+    pub name: String,
+    /// 90d, 12w, 6mo, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
+    #[arg(long, value_name = "WHEN")]
+    pub expires: Option<String>,
+    #[command(flatten)]
+    pub delivery: SecretDelivery,
     #[arg(long)]
     pub json: bool,
 }

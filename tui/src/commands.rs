@@ -12,7 +12,7 @@ use narrative_keys::incident::{
     Selection, Step,
 };
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
-use narrative_keys::rotate::{OldKey, RotateOptions};
+use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions};
 use narrative_keys::{
     CATALOG, CreatedKey, Expiration, KeyStatus, KeyUpdate, NewKey, Permission, PermissionSet,
     Preset, Resource, Span, StatusPolicy, ValidationReport, explain,
@@ -20,7 +20,8 @@ use narrative_keys::{
 use serde_json::json;
 
 use crate::cli::{
-    Command, CreateArgs, GlobalArgs, IncidentArgs, SecretDelivery, StatusFilter, UpdateArgs,
+    CloneArgs, Command, CreateArgs, GlobalArgs, IncidentArgs, SecretDelivery, StatusFilter,
+    UpdateArgs,
 };
 use crate::delivery::Target;
 use crate::error::{CliError, EXIT_FINDING};
@@ -91,9 +92,18 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             id,
             expires,
             keep_old,
+            overlap,
             delivery,
             json,
-        } => rotate(s, &id, expires, keep_old, &delivery, json, now).await,
+        } => {
+            let old_key = match (keep_old, overlap.as_deref()) {
+                (true, _) => OldKeyPolicy::Keep,
+                (false, Some(text)) => OldKeyPolicy::ExpireAfter(parse_overlap(text)?),
+                (false, None) => OldKeyPolicy::Revoke,
+            };
+            rotate(s, &id, expires, old_key, &delivery, json, now).await
+        }
+        Command::Clone(args) => clone(s, args, now).await,
         Command::Incident(args) => incident(s, args, now).await,
         Command::Audit {
             expiring_within,
@@ -151,6 +161,16 @@ fn check_ids(ids: &[String]) -> Result<(), CliError> {
 
 fn parse_expiration(text: &str, now: DateTime<Utc>) -> Result<Expiration, CliError> {
     Expiration::parse(text, now).map_err(|e| CliError::usage(format!("--expires {e}")))
+}
+
+fn parse_overlap(text: &str) -> Result<Span, CliError> {
+    Span::parse(text).map_err(|reason| {
+        CliError::usage(format!(
+            "--overlap `{}` is not a span: {reason}",
+            clean(text)
+        ))
+        .hint("use e.g. 24h, 7d or 2w: how long the old key keeps working beside the new one")
+    })
 }
 
 fn print_warnings(report: &ValidationReport) {
@@ -378,6 +398,48 @@ async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8,
     Ok(0)
 }
 
+/// `clone ID --name N`: a new key with ID's permissions, its secret
+/// delivered exactly as `create` delivers one.
+async fn clone(s: &Session, args: CloneArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
+    check_ids(std::slice::from_ref(&args.id))?;
+    let expiration = match args.expires.as_deref() {
+        Some(text) => parse_expiration(text, now)?,
+        None => Expiration::default_at(now),
+    };
+    let mut target = secret_target(&args.delivery, args.json, false);
+    let cloned = narrative_keys::rotate::clone_key_delivering(
+        &s.client,
+        &args.id,
+        &args.name,
+        Some(expiration),
+        &mut target,
+        now,
+    )
+    .await
+    .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(args.name.trim()))))?;
+    let created = &cloned.new;
+    eprintln!(
+        "Created {} ({}) with the permissions of {} ({}): {}.",
+        clean(&created.key.name),
+        created.key.id,
+        clean(&cloned.source.name),
+        cloned.source.id,
+        clean(&created.key.permissions.to_string())
+    );
+    if let Some(note) = target.delivered_note(1) {
+        eprintln!("{note}");
+    }
+    if args.json {
+        let mut out = json!({
+            "source": KeyJson::new(&cloned.source, now),
+            "key": KeyJson::new(&created.key, now),
+        });
+        merge(&mut out, secret_json(&target, created));
+        print_json(&out)?;
+    }
+    Ok(0)
+}
+
 fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
     if let (Some(a), serde_json::Value::Object(b)) = (into.as_object_mut(), from) {
         a.extend(b);
@@ -562,7 +624,7 @@ async fn rotate(
     s: &Session,
     id: &str,
     expires: Option<String>,
-    keep_old: bool,
+    old_key: OldKeyPolicy,
     delivery: &SecretDelivery,
     json: bool,
     now: DateTime<Utc>,
@@ -574,7 +636,7 @@ async fn rotate(
     let options = RotateOptions {
         expiration,
         name: None,
-        keep_old,
+        old_key,
     };
     let mut target = secret_target(delivery, json, true);
     let rotation =
@@ -590,27 +652,51 @@ async fn rotate(
     if let Some(note) = target.delivered_note(1) {
         eprintln!("{note}");
     }
+    let old_id = &rotation.old.id;
     let (state, error) = match &rotation.old_key {
         OldKey::Revoked => ("revoked", None),
         OldKey::Kept => ("kept", None),
+        OldKey::Expires { .. } => ("expires", None),
         OldKey::RevokeFailed(e) => ("revoke_failed", Some(e.to_string())),
+        OldKey::ExpireFailed { error, .. } => ("expire_failed", Some(error.to_string())),
+    };
+    let until = || match rotation.old.expires_at {
+        Some(at) => format!("until {}", output::when_text(at, now)),
+        None => "with no expiration".to_owned(),
     };
     match &rotation.old_key {
-        OldKey::Revoked => eprintln!("The old key {} was revoked.", rotation.old.id),
+        OldKey::Revoked => eprintln!("The old key {old_id} was revoked."),
         OldKey::Kept => eprintln!(
-            "The old key {} still works; revoke it once nothing uses it: narrative-keys revoke {}",
-            rotation.old.id, rotation.old.id
+            "The old key {old_id} still works; revoke it once nothing uses it: narrative-keys revoke {old_id}"
+        ),
+        OldKey::Expires { at, changed: true } => eprintln!(
+            "The old key {old_id} keeps working until {}, then expires; revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
+            output::when_text(*at, now)
+        ),
+        OldKey::Expires { at, changed: false } => eprintln!(
+            "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was.",
+            output::when_text(*at, now)
         ),
         OldKey::RevokeFailed(e) => eprintln!(
-            "The old key {} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {}",
-            rotation.old.id, rotation.old.id
+            "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
+        ),
+        OldKey::ExpireFailed { error, wanted } => eprintln!(
+            "The old key {old_id}'s expiration could NOT be set, so it still works {}: {error}\nThe new key is ready. Set the old key's expiration again with: narrative-keys update {old_id} --expires {}\n(or revoke it at once: narrative-keys revoke {old_id})",
+            until(),
+            wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ),
     }
     if json {
+        let stops = match rotation.old_key_stops() {
+            Some(OldKeyStops::Now) => json!("now"),
+            Some(OldKeyStops::At(at)) => json!(at),
+            None => serde_json::Value::Null,
+        };
         let mut out = json!({
             "old": KeyJson::new(&rotation.old, now),
             "new": KeyJson::new(&rotation.new.key, now),
             "old_key": state,
+            "old_key_stops": stops,
         });
         if let Some(error) = error {
             merge(&mut out, json!({ "error": error }));

@@ -54,7 +54,11 @@ fn main() -> ExitCode {
 fn makes_keys(command: &Command) -> bool {
     matches!(
         command,
-        Command::Create(_) | Command::Rotate { .. } | Command::Revoke { .. } | Command::Incident(_)
+        Command::Create(_)
+            | Command::Clone(_)
+            | Command::Rotate { .. }
+            | Command::Revoke { .. }
+            | Command::Incident(_)
     )
 }
 

@@ -70,6 +70,15 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// An instant to the minute, UTC, and how far off it is.
+pub fn when_text(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    format!(
+        "{} ({})",
+        at.format("%Y-%m-%d %H:%M UTC"),
+        relative(at, now)
+    )
+}
+
 pub fn expiry_text(key: &ApiKey, now: DateTime<Utc>) -> String {
     match key.expires_at {
         None => "never".to_owned(),

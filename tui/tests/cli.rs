@@ -551,6 +551,7 @@ async fn revoke_and_rotate() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["old_key"], "revoked");
+    assert_eq!(v["old_key_stops"], "now");
     assert_eq!(v["new"]["permissions"], v["old"]["permissions"]);
     assert!(v.get("secret").is_none());
     assert_mode_0600(&file);
@@ -563,12 +564,234 @@ async fn revoke_and_rotate() {
     .await;
     let v = json(&out);
     assert_eq!(v["old_key"], "kept");
+    assert!(v["old_key_stops"].is_null(), "keeping it sets no end");
     assert!(
         emu.store()
             .secret_present(v["secret"].as_str().unwrap())
             .unwrap()
     );
     assert!(emu.store().get(new_id.parse().unwrap()).unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_with_an_overlap_keeps_the_old_key_working_until_it_expires() {
+    let emu = emulator().await;
+    let (old_id, old_secret) = emu
+        .store()
+        .insert_key(
+            "etl",
+            &[("read", "datasets"), ("revise", "uploads")],
+            Some(Utc::now() + Duration::days(30)),
+        )
+        .unwrap();
+    let old = old_id.to_string();
+    let out = run(&emu, &["rotate", &old, "--overlap", "24h", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["old_key"], "expires");
+    let stops: chrono::DateTime<Utc> = v["old_key_stops"].as_str().unwrap().parse().unwrap();
+    let hours = (stops - Utc::now()).num_minutes() as f64 / 60.0;
+    assert!((23.9..=24.0).contains(&hours), "{hours}");
+    // The old key still works, and now expires at the end of the overlap.
+    let stored = emu.store().get(old_id).unwrap().unwrap();
+    assert_eq!(stored.expires_at, Some(stops));
+    assert!(stored.has("revise", "uploads"), "its permissions untouched");
+    assert!(emu.store().secret_present(&old_secret).unwrap());
+    assert!(
+        emu.store()
+            .secret_present(v["secret"].as_str().unwrap())
+            .unwrap()
+    );
+
+    // Never later than its own expiration; the text says when it stops.
+    let soon = seed(&emu, "soon", &[("read", "jobs")], Some(2));
+    let own = emu
+        .store()
+        .get(soon.parse().unwrap())
+        .unwrap()
+        .unwrap()
+        .expires_at;
+    let out = run(
+        &emu,
+        &["rotate", &soon, "--overlap", "1w", "--secret-out", "-"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("already expires sooner than the overlap"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        emu.store()
+            .get(soon.parse().unwrap())
+            .unwrap()
+            .unwrap()
+            .expires_at,
+        own
+    );
+
+    let forever = seed(&emu, "forever", &[("read", "jobs")], None);
+    let out = run(
+        &emu,
+        &["rotate", &forever, "--overlap", "2d", "--secret-out", "-"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("keeps working until"),
+        "{}",
+        stderr(&out)
+    );
+    let set = emu
+        .store()
+        .get(forever.parse().unwrap())
+        .unwrap()
+        .unwrap()
+        .expires_at;
+    assert_eq!((set.unwrap() - Utc::now()).num_hours(), 47);
+
+    // Bad or conflicting overlaps are refused before anything is sent.
+    let before = emu.store().list_keys().unwrap();
+    for (args, says) in [
+        (vec!["rotate", &old, "--overlap", "1.5d"], "1.5d is 36h"),
+        (
+            vec!["rotate", &old, "--overlap", "soon"],
+            "--overlap `soon` is not a span",
+        ),
+        (
+            vec!["rotate", &old, "--overlap", "1d", "--keep-old"],
+            "cannot be used with",
+        ),
+    ] {
+        let out = run(&emu, &args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(emu.store().list_keys().unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clone_copies_permissions_under_a_new_name_and_delivers_like_create() {
+    let emu = emulator().await;
+    let source = seed(
+        &emu,
+        "etl",
+        &[("read", "datasets"), ("revise", "uploads")],
+        Some(5),
+    );
+    let out = run(&emu, &["clone", &source, "--name", "etl copy", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["key"]["name"], "etl copy");
+    assert_eq!(v["source"]["id"], source.as_str());
+    assert_eq!(
+        v["key"]["permissions"], v["source"]["permissions"],
+        "unknown levels carried over"
+    );
+    let expires: chrono::DateTime<Utc> = v["key"]["expires_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        (expires - Utc::now()).num_days(),
+        89,
+        "90 days by default, as create"
+    );
+    assert!(
+        emu.store()
+            .secret_present(v["secret"].as_str().unwrap())
+            .unwrap()
+    );
+    assert!(
+        emu.store().get(source.parse().unwrap()).unwrap().is_some(),
+        "the source stays"
+    );
+
+    // --secret-out and --expires, as for create.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("copy.env");
+    let out = run(
+        &emu,
+        &[
+            "clone",
+            &source,
+            "--name",
+            "copy two",
+            "--expires",
+            "7d",
+            "--secret-out",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("with the permissions of etl"),
+        "{}",
+        stderr(&out)
+    );
+    let content = std::fs::read_to_string(&file).unwrap();
+    let secret = content
+        .strip_prefix("NARRATIVE_API_KEY=")
+        .unwrap()
+        .trim_end();
+    let copy = emu.store().find_by_secret(secret).unwrap().unwrap();
+    assert_eq!(copy.name, "copy two");
+    assert_eq!((copy.expires_at.unwrap() - Utc::now()).num_days(), 6);
+    assert_mode_0600(&file);
+
+    // By default the secret alone on stdout.
+    let out = run(&emu, &["clone", &source, "--name", "three"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(emu.store().secret_present(stdout(&out).trim()).unwrap());
+
+    // Outputs, names and ids are checked before anything is sent.
+    let before = emu.store().list_keys().unwrap();
+    std::fs::write(dir.path().join("taken.env"), "other content\n").unwrap();
+    let taken = dir.path().join("taken.env");
+    for (args, code, says) in [
+        (
+            vec![
+                "clone",
+                &source,
+                "--name",
+                "x",
+                "--secret-out",
+                taken.to_str().unwrap(),
+            ],
+            2,
+            "taken.env",
+        ),
+        (
+            vec!["clone", &source, "--name", " "],
+            2,
+            "the name is empty",
+        ),
+        (
+            vec!["clone", &source, "--name", "x", "--expires", "1.5d"],
+            2,
+            "36h",
+        ),
+        (
+            vec!["clone", "not-an-id", "--name", "x"],
+            2,
+            "is not a key id",
+        ),
+        (
+            vec![
+                "clone",
+                "546c65d6-e589-4d3c-b1fe-7e61711cc418",
+                "--name",
+                "x",
+            ],
+            1,
+            "not found",
+        ),
+    ] {
+        let out = run(&emu, &args).await;
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(emu.store().list_keys().unwrap(), before);
 }
 
 #[tokio::test(flavor = "multi_thread")]

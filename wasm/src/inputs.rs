@@ -461,6 +461,11 @@ pub struct RotateOptions {
     /// Leave the old key working; revoke it yourself later.
     #[tsify(optional)]
     pub keep_old: Option<bool>,
+    /// Zero-downtime rotation: the old key keeps working this long after the
+    /// successor exists (`'24h'`, `'7d'`, `'2w'`, `'1mo'`), then expires;
+    /// never later than its own expiration. Not with `keepOld`.
+    #[tsify(optional)]
+    pub overlap: Option<String>,
 }
 
 /// Which keys an incident affects: the listed ids, plus every key matching

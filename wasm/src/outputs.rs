@@ -121,8 +121,12 @@ pub struct RevokeReport {
 pub enum OldKeyOutcome {
     Revoked,
     Kept,
+    /// It keeps working until `oldKeyStops`, then expires (`overlap`).
+    Expires,
     /// The old key still works: revoke it again.
     RevokeFailed,
+    /// Its expiration could not be set: it still works. Set it again.
+    ExpireFailed,
 }
 
 #[derive(Serialize)]
@@ -131,7 +135,10 @@ pub struct Rotation<'a> {
     /// The successor and its secret, shown only now.
     pub new: CreatedKey<'a>,
     pub old_key: OldKeyOutcome,
-    /// Why the old key could not be revoked: it still works.
+    /// When the old key stops working: `"now"` (revoked), an instant
+    /// (expires), or `None` when the rotation set no end (kept, or a failure).
+    pub old_key_stops: Option<String>,
+    /// Why the old key could not be revoked or given its expiration: it still works.
     pub error: Option<ErrorInfo>,
     /// `true` when the old key no longer works or was kept on purpose.
     pub complete: bool,
