@@ -1053,6 +1053,7 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
         replacement_expiration: Some(Expiration::in_days(90, started)),
         resumed_at: vec![],
         look_alikes: vec![],
+        expired_not_replaced: vec![],
     };
     let resumed = incident::resume(&admin(&emu), &report, &ResumeOptions::default())
         .await

@@ -174,6 +174,9 @@ pub enum Command {
         /// How near an expiration counts as soon, e.g. 14d or 30d.
         #[arg(long, default_value = "14d", value_name = "SPAN")]
         expiring_within: String,
+        /// text: an aligned table; md: a Markdown table.
+        #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
+        format: Format,
         #[arg(long)]
         json: bool,
     },
@@ -208,6 +211,15 @@ pub enum Command {
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+}
+
+/// How a plan or a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned plain-text tables, for a terminal.
+    Text,
+    /// Markdown, to paste into a ticket or a document.
+    Md,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -317,9 +329,13 @@ pub struct IncidentArgs {
     /// refusing them as typos.
     #[arg(long, requires = "holding")]
     pub allow_unknown: bool,
-    /// Create a replacement with the same permissions for each revoked key.
+    /// Create a replacement with the same permissions for each revoked key
+    /// (keys that had already expired are revoked but not replaced).
     #[arg(long)]
     pub replace: bool,
+    /// With --replace, replace keys that had already expired too.
+    #[arg(long, requires = "replace")]
+    pub include_expired: bool,
     /// Show the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -330,7 +346,7 @@ pub struct IncidentArgs {
     #[arg(
         long,
         value_name = "REPORT",
-        conflicts_with_all = ["ids", "name_matches", "holding", "replace", "dry_run", "note"]
+        conflicts_with_all = ["ids", "name_matches", "holding", "replace", "include_expired", "dry_run", "note"]
     )]
     pub resume: Option<PathBuf>,
     /// Save the report: Markdown, or JSON when FILE ends in .json (which
@@ -360,6 +376,10 @@ pub struct IncidentArgs {
     /// Do not ask for confirmation.
     #[arg(long, short)]
     pub yes: bool,
+    /// How the plan and the report are printed: text (aligned tables) or md
+    /// (Markdown). The --report file is Markdown, or JSON, whatever this says.
+    #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
+    pub format: Format,
     #[arg(long)]
     pub json: bool,
 }

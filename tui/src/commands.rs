@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use narrative_keys::audit::{self, AuditOptions, FindingSeverity};
 use narrative_keys::deliver::{OutputKind, SecretSink};
 use narrative_keys::incident::{
-    self, IncidentOptions, IncidentOutcome, IncidentReport, ReportReadError, ResumeOptions,
-    Selection, Step,
+    self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, ReportReadError,
+    ResumeOptions, Selection, Step,
 };
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
 use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions};
@@ -20,7 +20,7 @@ use narrative_keys::{
 use serde_json::json;
 
 use crate::cli::{
-    CloneArgs, Command, CreateArgs, GlobalArgs, IncidentArgs, SecretDelivery, StatusFilter,
+    CloneArgs, Command, CreateArgs, Format, GlobalArgs, IncidentArgs, SecretDelivery, StatusFilter,
     UpdateArgs,
 };
 use crate::delivery::Target;
@@ -107,8 +107,9 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         Command::Incident(args) => incident(s, args, now).await,
         Command::Audit {
             expiring_within,
+            format,
             json,
-        } => audit(s, &expiring_within, json, now).await,
+        } => audit(s, &expiring_within, format, json, now).await,
         Command::Explain {
             id: Some(id), json, ..
         } => {
@@ -730,22 +731,23 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     // Every output is checked before the first request.
     let mut target = incident_target(&args)?;
     let keys = s.client.list_keys().await?;
-    let plan = incident::plan(&keys, &selection, args.replace, now)?;
+    let mut plan = incident::plan(&keys, &selection, args.replace, now)?;
+    plan.replace_expired = args.include_expired;
     if args.dry_run {
         if args.json {
             print_json(&plan)?;
         } else {
-            print!("{}", clean_markdown(&plan.to_markdown()));
+            print!("{}", plan_text(&plan, args.format, true, now));
         }
         return Ok(0);
     }
     if plan.keys.is_empty() {
-        eprint!("{}", clean_markdown(&plan.to_markdown()));
+        eprint!("{}", plan_text(&plan, args.format, false, now));
         return Err(CliError::failed(
             "no key matches the selection; nothing was changed",
         ));
     }
-    eprint!("{}", clean_markdown(&plan.to_markdown()));
+    eprint!("{}", plan_text(&plan, args.format, false, now));
     confirm(
         &format!(
             "Revoke these {} key(s){}?",
@@ -928,7 +930,7 @@ fn finish_incident(
     if args.json {
         print_json(&json!({ "report": report, "secrets": secrets_json }))?;
     } else {
-        print!("{}", clean_markdown(&report.to_markdown()));
+        print!("{}", report_text(report, args.format));
     }
     let attach = match (&args.report, report_lost) {
         (Some(path), false) => format!("attach {} (it holds no secret)", path.display()),
@@ -984,7 +986,165 @@ fn clean_markdown(md: &str) -> String {
     md.lines().map(clean).collect::<Vec<_>>().join("\n") + "\n"
 }
 
-async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+/// An incident's plan as `--format` asks. Its title says "dry run" only
+/// when it is one.
+fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<Utc>) -> String {
+    if format == Format::Md {
+        return clean_markdown(&if dry_run {
+            plan.to_markdown_dry_run()
+        } else {
+            plan.to_markdown()
+        });
+    }
+    let title = if dry_run {
+        "Incident plan (dry run: nothing is changed)"
+    } else {
+        "Incident plan"
+    };
+    let mut out = format!("{BOLD}{title}{BOLD:#}\n{}\n\n", clean(&plan.summary()));
+    let mut headers = vec!["NAME", "ID", "PERMISSIONS", "EXPIRES", "STATUS"];
+    if plan.replace {
+        headers.push("REPLACED");
+    }
+    let mut table = Table::new(&headers);
+    let plain = anstyle::Style::new();
+    for p in &plan.keys {
+        let mut row = vec![
+            (clean(&p.key.name), plain),
+            (p.key.id.clone(), DIM),
+            (clean(&p.key.permissions.to_string()), plain),
+            (output::expiry_text(&p.key, now), plain),
+            (
+                format!("{} {}", status_symbol(p.status), p.status.label()),
+                status_style(p.status),
+            ),
+        ];
+        if plan.replace {
+            let replaced = if plan.replaces(&p.key.id) {
+                "yes"
+            } else {
+                "no (expired)"
+            };
+            row.push((replaced.to_owned(), plain));
+        }
+        table.row(row);
+    }
+    if plan.keys.is_empty() {
+        out.push_str("No key matches the selection.\n");
+    } else {
+        out.push_str(&table.render());
+    }
+    for note in plan.notes() {
+        out.push_str(&format!("\n{}\n", clean(&note)));
+    }
+    if !plan.expired_not_replaced().is_empty() {
+        out.push_str("hint: --include-expired replaces them too\n");
+    }
+    out
+}
+
+/// An incident's report as `--format` asks: aligned tables, or the
+/// Markdown the `--report` file holds.
+fn report_text(report: &IncidentReport, format: Format) -> String {
+    if format == Format::Md {
+        return clean_markdown(&report.to_markdown());
+    }
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let expires = |t: Option<DateTime<Utc>>| t.map_or_else(|| "never".to_owned(), at);
+    let plain = anstyle::Style::new();
+    let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
+    if !report.environment.is_empty() {
+        out.push_str(&format!("environment: {}\n", clean(&report.environment)));
+    }
+    out.push_str(&format!(
+        "started:     {}\nfinished:    {}\n",
+        at(report.started_at),
+        at(report.finished_at)
+    ));
+    if !report.resumed_at.is_empty() {
+        let runs: Vec<String> = report.resumed_at.iter().map(|t| at(*t)).collect();
+        out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
+    }
+    if let Some(note) = &report.note {
+        out.push_str(&format!("note:        {}\n", clean(note.trim())));
+    }
+    out.push_str(&format!(
+        "\n{BOLD}Revoked{BOLD:#} ({})\n",
+        report.revoked.len()
+    ));
+    if !report.revoked.is_empty() {
+        let mut table = Table::new(&["NAME", "ID", "PERMISSIONS", "EXPIRED / EXPIRES"]);
+        for k in &report.revoked {
+            table.row(vec![
+                (clean(&k.name), plain),
+                (k.id.clone(), DIM),
+                (clean(&k.permissions.to_string()), plain),
+                (expires(k.expires_at), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    for (title, rows) in [
+        ("Replacements", &report.replacements),
+        (
+            "Replacements found already created (their secrets were lost: rotate each to get one)",
+            &report.already_present,
+        ),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{BOLD}{title}{BOLD:#} ({})\n", rows.len()));
+        let mut table = Table::new(&["NAME", "NEW ID", "REPLACES", "PERMISSIONS", "EXPIRES"]);
+        for r in rows {
+            table.row(vec![
+                (clean(&r.key.name), plain),
+                (r.key.id.clone(), DIM),
+                (clean(&r.replaces), DIM),
+                (clean(&r.key.permissions.to_string()), plain),
+                (expires(r.key.expires_at), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    if !report.failures.is_empty() {
+        out.push_str(&format!(
+            "\n{BOLD}Failures{BOLD:#} ({}): a key that failed to revoke still works; one that failed to be replaced has no successor yet\n",
+            report.failures.len()
+        ));
+        let mut table = Table::new(&["NAME", "ID", "STEP", "ERROR"]);
+        for f in &report.failures {
+            table.row(vec![
+                (clean(&f.name), plain),
+                (clean(&f.id), DIM),
+                (f.step.to_string(), plain),
+                (clean(&f.error), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    if !report.expired_not_replaced.is_empty() {
+        out.push_str(&format!(
+            "\nAlready expired before the incident, so revoked but not replaced: {}\n",
+            clean(&report.expired_not_replaced.join(", "))
+        ));
+    }
+    if !report.missing_ids.is_empty() {
+        out.push_str(&format!(
+            "\nIds not found (already revoked, or not visible): {}\n",
+            clean(&report.missing_ids.join(", "))
+        ));
+    }
+    out
+}
+
+async fn audit(
+    s: &Session,
+    within: &str,
+    format: Format,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
     let soon = Span::parse(within)
         .and_then(|span| {
             span.after(now)
@@ -1019,20 +1179,7 @@ async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Res
             "findings": findings,
         }))?;
     } else {
-        for f in &findings {
-            let style = match f.severity {
-                FindingSeverity::Critical => status_style(KeyStatus::Expired),
-                FindingSeverity::Warning => status_style(KeyStatus::ExpiringSoon),
-                FindingSeverity::Info => DIM,
-            };
-            println!(
-                "{style}{:<8}{style:#} {} ({}): {}",
-                severity_label(f.severity),
-                clean(&f.key_name),
-                f.key_id,
-                clean(&f.message)
-            );
-        }
+        print!("{}", findings_text(&findings, format));
         eprintln!(
             "{} keys audited: {} critical, {} warning, {} info",
             keys.len(),
@@ -1042,6 +1189,41 @@ async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Res
         );
     }
     Ok(if failing { EXIT_FINDING } else { 0 })
+}
+
+/// Audit findings as `--format` asks: an aligned table, or Markdown.
+fn findings_text(findings: &[audit::Finding], format: Format) -> String {
+    if findings.is_empty() {
+        return String::new();
+    }
+    if format == Format::Md {
+        let mut md = String::from("| severity | name | id | finding |\n|---|---|---|---|\n");
+        for f in findings {
+            md.push_str(&format!(
+                "| {} | {} | `{}` | {} |\n",
+                severity_label(f.severity),
+                output::markdown_cell(&f.key_name),
+                output::markdown_cell(&f.key_id),
+                output::markdown_cell(&f.message)
+            ));
+        }
+        return md;
+    }
+    let mut table = Table::new(&["SEVERITY", "NAME", "ID", "FINDING"]);
+    for f in findings {
+        let style = match f.severity {
+            FindingSeverity::Critical => status_style(KeyStatus::Expired),
+            FindingSeverity::Warning => status_style(KeyStatus::ExpiringSoon),
+            FindingSeverity::Info => DIM,
+        };
+        table.row(vec![
+            (severity_label(f.severity).to_owned(), style),
+            (clean(&f.key_name), anstyle::Style::new()),
+            (clean(&f.key_id), DIM),
+            (clean(&f.message), anstyle::Style::new()),
+        ]);
+    }
+    table.render()
 }
 
 fn print_explanation(set: &PermissionSet, json: bool) -> Result<u8, CliError> {

@@ -53,6 +53,12 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
+/// Server text in a Markdown table cell: control characters escaped as
+/// [`clean`] does, and `|`, which would end the cell, escaped too.
+pub fn markdown_cell(s: &str) -> String {
+    clean(s).replace('|', "\\|")
+}
+
 /// "in 12 days", "3 days ago", "today".
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     // Rounded, so a key made "in 9 days" a moment ago still reads 9, not 8.

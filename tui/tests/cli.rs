@@ -884,6 +884,226 @@ async fn incident_dry_run_then_revoke_replace_and_report() {
     assert!(!names.contains(&"safe".to_owned()));
 }
 
+/// The display column at which `needle` starts in each line of the table
+/// (the lines from its header, `header`, to the first empty line) holding it.
+fn columns_of(text: &str, header: &str, needle: &str) -> Vec<usize> {
+    use unicode_width::UnicodeWidthStr;
+    text.lines()
+        .skip_while(|l| !l.starts_with(header))
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.find(needle).map(|i| l[..i].width()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn incident_plans_print_aligned_tables_and_expired_keys_are_not_replaced() {
+    let emu = emulator().await;
+    let names = [
+        "鍵のローテーション",
+        "café ☕ ops",
+        "a-very-long-key-name-for-the-nightly-ingestion-pipeline",
+    ];
+    let mut ids: Vec<String> = names
+        .iter()
+        .map(|n| seed(&emu, n, &[("read", "datasets")], Some(30)))
+        .collect();
+    let expired = seed(&emu, "stale", &[("read", "views")], Some(-3));
+    ids.push(expired.clone());
+    let args = |extra: &[&str]| {
+        let mut a = vec!["incident"];
+        a.extend(ids.iter().map(String::as_str));
+        a.extend_from_slice(extra);
+        a.into_iter().map(str::to_owned).collect::<Vec<String>>()
+    };
+    let run_with = |extra: &[&str]| {
+        let a = args(extra);
+        let emu = &emu;
+        async move {
+            let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+            run(emu, &refs).await
+        }
+    };
+
+    // A terminal table by default: every id starts at the same column,
+    // whatever the width of the names before it.
+    let out = run_with(&["--replace", "--dry-run"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("Incident plan (dry run"), "{text}");
+    assert!(!text.contains("| "), "no Markdown by default: {text}");
+    let mut columns: Vec<usize> = ids
+        .iter()
+        .flat_map(|id| columns_of(&text, "NAME", id))
+        .collect();
+    columns.extend(columns_of(&text, "NAME", "ID  "));
+    columns.dedup();
+    assert_eq!(
+        columns.len(),
+        1,
+        "ids aligned under ID: {columns:?}\n{text}"
+    );
+    let status = columns_of(&text, "NAME", "STATUS");
+    let statuses: Vec<usize> = ["● active", "✖ expired"]
+        .iter()
+        .flat_map(|s| columns_of(&text, "NAME", s))
+        .collect();
+    assert!(
+        statuses.iter().all(|c| [*c] == status[..]),
+        "{statuses:?} {status:?}\n{text}"
+    );
+    assert!(text.contains("3 replaced with new keys holding the same permissions (1 already expired: not replaced)"), "{text}");
+    let stale_row = text.lines().find(|l| l.contains(&expired)).unwrap();
+    assert!(stale_row.ends_with("no (expired)"), "{stale_row}");
+    assert!(text.contains(&format!("Already expired, so revoked but not replaced (include expired keys to replace them too): stale ({expired})")), "{text}");
+    assert!(text.contains("--include-expired"), "{text}");
+
+    // Markdown only when asked.
+    let out = run_with(&["--replace", "--dry-run", "--format", "md"]).await;
+    let md = stdout(&out);
+    assert!(md.starts_with("# Incident plan (dry run)\n"), "{md}");
+    assert!(
+        md.contains("| name | id | permissions | expires | status |"),
+        "{md}"
+    );
+    let out = run_with(&["--dry-run", "--format", "text"]).await;
+    assert!(
+        stdout(&out).starts_with("Incident plan (dry run"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run_with(&["--dry-run", "--format", "md", "--json"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = run_with(&["--include-expired", "--dry-run"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--include-expired needs --replace"
+    );
+
+    // Executed: the plan is no dry run; the expired key is revoked, not replaced.
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = run_with(&[
+        "--replace",
+        "--yes",
+        "--report",
+        report.to_str().unwrap(),
+        "--secrets-out",
+        dir.path().join("s.env").to_str().unwrap(),
+    ])
+    .await;
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("Incident plan\n") || err.contains("\nIncident plan\n"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("dry run") && !stdout(&out).contains("dry run"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).starts_with("API key incident report"),
+        "{}",
+        stdout(&out)
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["revoked"].as_array().unwrap().len(), 4);
+    assert_eq!(r["replacements"].as_array().unwrap().len(), 3);
+    assert_eq!(r["expired_not_replaced"], serde_json::json!([expired]));
+    assert!(
+        emu.store()
+            .key_names()
+            .unwrap()
+            .iter()
+            .all(|n| n != "stale")
+    );
+    // A resume does not make the replacement left out on purpose.
+    let out = run(&emu, &["incident", "--resume", report.to_str().unwrap()]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Nothing to resume"),
+        "{}",
+        stderr(&out)
+    );
+
+    // --include-expired replaces it all the same.
+    let stale = seed(&emu, "stale two", &[("read", "views")], Some(-1));
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            &stale,
+            "--replace",
+            "--include-expired",
+            "--yes",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Already expired, and replaced all the same as asked"),
+        "{}",
+        stderr(&out)
+    );
+    let v = json(&out);
+    assert_eq!(v["report"]["replacements"][0]["replaces"], stale.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_prints_an_aligned_table_or_markdown() {
+    let emu = emulator().await;
+    seed(
+        &emu,
+        "鍵のローテーション",
+        &[("write", "access_tokens")],
+        None,
+    );
+    seed(&emu, "pipe | name", &[("read", "datasets")], Some(-2));
+    seed(&emu, "evil\u{1b}[2Jname", &[("read", "datasets")], None);
+    let out = run(&emu, &["audit"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("SEVERITY"), "{text}");
+    assert!(
+        text.contains("evil\\u{1b}[2Jname") && !text.contains('\u{1b}'),
+        "control characters are shown escaped: {text}"
+    );
+    let ids: Vec<String> = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .iter()
+        .map(|k| k.id.to_string())
+        .collect();
+    let mut columns: Vec<usize> = ids
+        .iter()
+        .flat_map(|id| columns_of(&text, "SEVERITY", id))
+        .collect();
+    columns.extend(columns_of(&text, "SEVERITY", "ID  "));
+    columns.sort_unstable();
+    columns.dedup();
+    assert_eq!(columns.len(), 1, "{columns:?}\n{text}");
+
+    let out = run(&emu, &["audit", "--format", "md"]).await;
+    let md = stdout(&out);
+    assert!(
+        md.starts_with("| severity | name | id | finding |\n|---|---|---|---|\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("evil\\u{1b}[2Jname") && !md.contains('\u{1b}'),
+        "{md}"
+    );
+    assert!(
+        md.contains("| pipe \\| name |"),
+        "a | in a name does not break the table: {md}"
+    );
+    let out = run(&emu, &["audit", "--format", "md", "--json"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn audit_gates_ci_on_warnings() {
     let emu = emulator().await;
@@ -1083,6 +1303,8 @@ async fn incident_resume_creates_the_missing_replacements_once() {
             "--yes",
             "--report",
             &report,
+            "--format",
+            "md",
         ],
     )
     .await;
@@ -1262,6 +1484,10 @@ async fn incident_resume_creates_the_missing_replacements_once() {
         assert_eq!(v["report"]["failures"], serde_json::json!([]), "{from}");
     }
     let out = run(&emu, &["incident", "--resume", &resumed]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Replacements found already created (their secrets were lost"));
+    assert!(stdout(&out).contains("\nresumed:     "), "{}", stdout(&out));
+    let out = run(&emu, &["incident", "--resume", &resumed, "--format", "md"]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("## Replacements found already created"));
     assert!(stdout(&out).contains("- Resumed: "));

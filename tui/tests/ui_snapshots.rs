@@ -62,6 +62,7 @@ fn three_replacements() -> App {
             replacement_expiration: None,
             resumed_at: vec![],
             look_alikes: vec![],
+            expired_not_replaced: vec![],
         },
         replacements,
     })));
@@ -257,6 +258,7 @@ fn scenarios() -> Vec<(&'static str, App)> {
             replacement_expiration: None,
             resumed_at: vec![],
             look_alikes: vec![],
+            expired_not_replaced: vec![],
         },
         replacements: vec![],
     })));

@@ -238,7 +238,7 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
     })
 }
 
-fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
+fn plan_js(plan: &sdk::incident::IncidentPlan, dry_run: bool) -> IncidentPlan<'_> {
     IncidentPlan {
         planned_at: plan.planned_at,
         keys: plan
@@ -252,7 +252,13 @@ fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
         missing_ids: &plan.missing_ids,
         replace: plan.replace,
         look_alikes: &plan.look_alikes,
-        markdown: plan.to_markdown(),
+        expired: &plan.expired,
+        replace_expired: plan.replace_expired,
+        markdown: if dry_run {
+            plan.to_markdown_dry_run()
+        } else {
+            plan.to_markdown()
+        },
     }
 }
 
@@ -288,11 +294,12 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
         }
         let keys = c.list_keys().await?;
         let replace = incident.replace.unwrap_or(false);
-        let plan = sdk::incident::plan(&keys, &sel, replace, now)?;
+        let mut plan = sdk::incident::plan(&keys, &sel, replace, now)?;
+        plan.replace_expired = incident.include_expired.unwrap_or(false);
         if incident.dry_run.unwrap_or(false) {
             return to_json(&IncidentResult {
                 dry_run: true,
-                plan: plan_js(&plan),
+                plan: plan_js(&plan, true),
                 report: None,
                 replacements: Vec::new(),
             });
@@ -307,7 +314,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
         let outcome = sdk::incident::execute(&c, &plan, &opts).await;
         to_json(&IncidentResult {
             dry_run: false,
-            plan: plan_js(&plan),
+            plan: plan_js(&plan, false),
             report: Some(MarkdownReport {
                 report: &outcome.report,
                 markdown: outcome.report.to_markdown(),

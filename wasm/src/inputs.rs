@@ -499,6 +499,10 @@ pub struct IncidentOptions {
     /// Create a replacement with the same permissions for each revoked key (default false).
     #[tsify(optional)]
     pub replace: Option<bool>,
+    /// With `replace`, replace keys that had already expired too (default
+    /// false: they are revoked, not replaced).
+    #[tsify(optional)]
+    pub include_expired: Option<bool>,
     #[tsify(optional)]
     pub concurrency: Option<u32>,
     /// How long, in milliseconds, the revocation keeps trying keys that failed with a temporary

@@ -163,7 +163,11 @@ pub struct IncidentPlan<'a> {
     pub replace: bool,
     /// Ids of keys left alone that have a planned key's name and permissions.
     pub look_alikes: &'a [String],
-    /// The dry run as Markdown.
+    /// Ids of planned keys that had already expired: with `replace`, revoked
+    /// but not replaced unless `replaceExpired` (`includeExpired: true`).
+    pub expired: &'a [String],
+    pub replace_expired: bool,
+    /// The plan as Markdown ("Incident plan", "(dry run)" with `dryRun`).
     pub markdown: String,
 }
 

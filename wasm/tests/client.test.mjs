@@ -227,6 +227,9 @@ test('incident: dry run plans, execution revokes at once, replaces and reports',
 
   const run = await admin.incident({ nameMatches: 'ci-*' }, { replace: true, note: 'CI secrets leaked in a build log', replacementExpiresAt: '14d' });
   assert.equal(run.dryRun, false);
+  assert.match(run.plan.markdown, /^# Incident plan\n/, 'a plan that was executed is no dry run');
+  assert.deepEqual(run.plan.expired, []);
+  assert.equal(run.plan.replaceExpired, false, 'expired keys are not replaced by default');
   assert.deepEqual(run.report.revoked.map((k) => k.id).sort(), [a.id, b.id].sort());
   assert.equal(run.report.replacements.length, 2);
   assert.equal(run.replacements.length, 2);
