@@ -674,6 +674,10 @@ async fn rotate(
             "The old key {old_id} keeps working until {}, then expires; revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
             output::when_text(*at, now)
         ),
+        OldKey::Expires { at, changed: false } if *at <= Utc::now() => eprintln!(
+            "The old key {old_id} had already expired, at {}; it was left as it was.",
+            output::when_text(*at, now)
+        ),
         OldKey::Expires { at, changed: false } => eprintln!(
             "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was.",
             output::when_text(*at, now)

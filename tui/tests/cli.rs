@@ -631,6 +631,19 @@ async fn rotate_with_an_overlap_keeps_the_old_key_working_until_it_expires() {
         own
     );
 
+    let gone = seed(&emu, "gone", &[("read", "jobs")], Some(-1));
+    let out = run(
+        &emu,
+        &["rotate", &gone, "--overlap", "1d", "--secret-out", "-"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("had already expired"),
+        "{}",
+        stderr(&out)
+    );
+
     let forever = seed(&emu, "forever", &[("read", "jobs")], None);
     let out = run(
         &emu,
