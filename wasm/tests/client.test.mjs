@@ -211,6 +211,24 @@ test('rotateKey with overlap: the old key keeps working, then expires; never lat
   await admin.revokeKeys([plain.new.key.id, old.id, r.new.key.id, soon.id, s2.new.key.id]);
 });
 
+test('incident: a key already expired is revoked, and replaced only with includeExpired', async () => {
+  const soon = () => new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000);
+  const a = (await admin.createKey({ name: 'lapsed-a', permissions: ['read:views'], expiresAt: soon() })).key;
+  const b = (await admin.createKey({ name: 'lapsed-b', permissions: ['read:views'], expiresAt: soon() })).key;
+  await new Promise((resolve) => setTimeout(resolve, Date.parse(b.expiresAt) - Date.now() + 200));
+  const dry = await admin.incident({ ids: [a.id] }, { dryRun: true, replace: true });
+  assert.deepEqual(dry.plan.expired, [a.id]);
+  assert.match(dry.plan.markdown, /Already expired, so revoked but not replaced/);
+  const left = await admin.incident({ ids: [a.id] }, { replace: true });
+  assert.deepEqual(left.report.revoked.map((k) => k.id), [a.id]);
+  assert.equal(left.replacements.length, 0);
+  assert.deepEqual(left.report.expiredNotReplaced, [a.id]);
+  const included = await admin.incident({ ids: [b.id] }, { replace: true, includeExpired: true });
+  assert.equal(included.replacements.length, 1);
+  assert.equal(included.replacements[0].replaces, b.id);
+  await admin.revokeKey(included.replacements[0].created.key.id);
+});
+
 test('incident: dry run plans, execution revokes at once, replaces and reports', async () => {
   const a = (await admin.createKey({ name: 'ci-deploy', permissions: ['read:datasets'], expiresAt: '30d' })).key;
   const b = (await admin.createKey({ name: 'CI-nightly', permissions: ['write:datasets'], expiresAt: '30d' })).key;
