@@ -264,14 +264,14 @@ fn fraction_message(whole: &str, rest: &str) -> String {
         (None, None) => (1, &[]),
     };
     let exact = (|| {
-        let denominator = 10u128.checked_pow(u32::try_from(decimals.len()).ok()?)?;
-        let numerator: u128 = format!("{whole}{decimals}").parse().ok()?;
-        let scaled = numerator.checked_mul(u128::try_from(per).ok()?)?;
+        let denominator = 10u64.checked_pow(u32::try_from(decimals.len()).ok()?)?;
+        let numerator: u64 = format!("{whole}{decimals}").parse().ok()?;
+        let scaled = numerator.checked_mul(u64::try_from(per).ok()?)?;
         smaller
             .iter()
             .filter(|(_, size)| *size < per)
             .find_map(|(name, size)| {
-                let in_unit = denominator.checked_mul(u128::try_from(*size).ok()?)?;
+                let in_unit = denominator.checked_mul(u64::try_from(*size).ok()?)?;
                 (scaled > 0 && scaled % in_unit == 0).then(|| format!("{}{name}", scaled / in_unit))
             })
     })();
