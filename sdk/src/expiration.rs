@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Months, NaiveDate, SecondsFormat, Utc};
 
 /// Days a new key lives when no expiration is given: every surface (the Rust
 /// builder, the npm package, the CLI, the terminal UI, rotation and incident
@@ -50,8 +50,8 @@ impl Expiration {
         crate::instant::parse_rfc3339(text).map(Self::At)
     }
 
-    /// Reads what a person types: `never`, a span from `now` (`90d`, `12w`,
-    /// `36h`, `1y`), a date (`2027-01-31`) or an RFC 3339 instant.
+    /// Reads what a person types: `never`, a [`Span`] from `now` (`90d`,
+    /// `12w`, `36h`, `6mo`, `1y`), a date (`2027-01-31`) or an RFC 3339 instant.
     pub fn parse(input: &str, now: DateTime<Utc>) -> Result<Self, ExpirationParseError> {
         let text = input.trim();
         let fail = |reason: &str| ExpirationParseError {
@@ -76,37 +76,9 @@ impl Expiration {
                 "write an instant in RFC 3339, such as 2027-01-31T12:00:00Z"
             }));
         }
-        let split = text
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len());
-        let (digits, unit) = text.split_at(split);
-        if digits.is_empty() {
-            return Err(fail(
-                "use a span such as 90d, 12w, 36h or 1y, a date like 2027-01-31, an RFC 3339 instant, or never",
-            ));
-        }
-        let count: i64 = digits
-            .parse()
-            .map_err(|_| fail("the number is too large"))?;
-        let hours_per_unit = match unit.to_ascii_lowercase().as_str() {
-            "h" => 1,
-            "d" => 24,
-            "w" => 24 * 7,
-            "y" => 24 * 365,
-            "" => {
-                return Err(fail(
-                    "the number needs a unit: h, d, w or y (90d is 90 days)",
-                ));
-            }
-            _ => return Err(fail("the unit must be h, d, w or y (90d is 90 days)")),
-        };
-        if count == 0 {
-            return Err(fail("a span of zero would expire at once; use at least 1h"));
-        }
-        count
-            .checked_mul(hours_per_unit)
-            .filter(|h| *h <= 24 * 365 * 100)
-            .and_then(|h| crate::instant::to_second(now).checked_add_signed(Duration::hours(h)))
+        Span::parse(text)
+            .map_err(|reason| fail(&reason))?
+            .after(now)
             .map(Self::At)
             .ok_or_else(|| fail("that is more than 100 years away"))
     }
@@ -145,6 +117,185 @@ impl fmt::Display for Expiration {
     }
 }
 
+/// A span of time as a person writes it: `36h`, `90d`, `12w`, `6mo`, `1y`.
+///
+/// Hours, days and weeks are fixed lengths; months and years are calendar
+/// spans, as people mean them: `1y` is the same day next year and `1mo` the
+/// same day next month, clamped to the month's last day (Jan 31 + `1mo` is
+/// Feb 28, or 29 in a leap year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Span {
+    Hours(i64),
+    Months(u32),
+}
+
+/// The longest span taken, in hours and in months: 100 years.
+const MAX_SPAN_HOURS: i64 = 24 * 365 * 100;
+const MAX_SPAN_MONTHS: i64 = 12 * 100;
+
+/// A unit: its spelling and its size, in hours or in calendar months.
+struct Unit {
+    name: &'static str,
+    hours: Option<i64>,
+    months: Option<i64>,
+}
+
+const UNITS: [Unit; 5] = [
+    Unit {
+        name: "h",
+        hours: Some(1),
+        months: None,
+    },
+    Unit {
+        name: "d",
+        hours: Some(24),
+        months: None,
+    },
+    Unit {
+        name: "w",
+        hours: Some(24 * 7),
+        months: None,
+    },
+    Unit {
+        name: "mo",
+        hours: None,
+        months: Some(1),
+    },
+    Unit {
+        name: "y",
+        hours: None,
+        months: Some(12),
+    },
+];
+
+impl Span {
+    /// Reads `36h`, `90d`, `12w`, `6mo` or `1y` (case ignored): a whole,
+    /// positive number and a unit, at most 100 years. The error is a
+    /// sentence saying what to write instead (for `1.5d`: `36h`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let (digits, rest) = text.split_at(split);
+        if digits.is_empty() {
+            return Err(
+                "use a span such as 90d, 12w, 36h, 6mo or 1y, a date like 2027-01-31, an RFC 3339 instant, or never"
+                    .to_owned(),
+            );
+        }
+        let unit_name = rest.to_ascii_lowercase();
+        if let Some(fraction) = unit_name.strip_prefix('.') {
+            return Err(fraction_message(digits, fraction));
+        }
+        let Some(unit) = UNITS.iter().find(|u| u.name == unit_name) else {
+            return Err(match unit_name.as_str() {
+                "" => "the number needs a unit: h, d, w, mo or y (90d is 90 days)".to_owned(),
+                "m" => format!(
+                    "`m` could mean minutes or months: write {digits}mo for months (expirations take h, d, w, mo or y)"
+                ),
+                _ => {
+                    "the unit must be h, d, w, mo or y (90d is 90 days, 6mo six months)".to_owned()
+                }
+            });
+        };
+        let count: i64 = digits
+            .parse()
+            .map_err(|_| "the number is too large".to_owned())?;
+        if count == 0 {
+            return Err("a span of zero would expire at once; use at least 1h".to_owned());
+        }
+        let too_far = || "that is more than 100 years away".to_owned();
+        match (unit.hours, unit.months) {
+            (Some(per), _) => count
+                .checked_mul(per)
+                .filter(|h| *h <= MAX_SPAN_HOURS)
+                .map(Self::Hours)
+                .ok_or_else(too_far),
+            (_, Some(per)) => count
+                .checked_mul(per)
+                .filter(|m| *m <= MAX_SPAN_MONTHS)
+                .and_then(|m| u32::try_from(m).ok())
+                .map(Self::Months)
+                .ok_or_else(too_far),
+            (None, None) => Err(too_far()),
+        }
+    }
+
+    /// The instant this span after `t`, to the second; `None` past the
+    /// calendar's end.
+    pub fn after(self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let t = crate::instant::to_second(t);
+        match self {
+            Self::Hours(h) => t.checked_add_signed(Duration::hours(h)),
+            Self::Months(m) => t.checked_add_months(Months::new(m)),
+        }
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Months(m) if m % 12 == 0 => write!(f, "{}y", m / 12),
+            Self::Months(m) => write!(f, "{m}mo"),
+            Self::Hours(h) if h % (24 * 7) == 0 => write!(f, "{}w", h / (24 * 7)),
+            Self::Hours(h) if h % 24 == 0 => write!(f, "{}d", h / 24),
+            Self::Hours(h) => write!(f, "{h}h"),
+        }
+    }
+}
+
+/// `1.5d`: fractions are refused, naming the same span in a smaller unit
+/// when there is an exact one (`36h`).
+fn fraction_message(whole: &str, rest: &str) -> String {
+    let split = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let (decimals, unit_name) = rest.split_at(split);
+    let refused = "fractions are not accepted";
+    let Some(unit) = UNITS.iter().find(|u| u.name == unit_name) else {
+        return format!("{refused}; write a whole number and a unit: h, d, w, mo or y");
+    };
+    // The number as numerator / 10^decimals, exactly, in units of the
+    // smaller unit when that makes it whole.
+    let (per, smaller): (i64, &[(&str, i64)]) = match (unit.hours, unit.months) {
+        (Some(per), _) => (per, &[("d", 24), ("h", 1)]),
+        (_, Some(per)) => (per, &[("mo", 1)]),
+        (None, None) => (1, &[]),
+    };
+    let exact = (|| {
+        let denominator = 10u64.checked_pow(u32::try_from(decimals.len()).ok()?)?;
+        let numerator: u64 = format!("{whole}{decimals}").parse().ok()?;
+        let scaled = numerator.checked_mul(u64::try_from(per).ok()?)?;
+        smaller
+            .iter()
+            .filter(|(_, size)| *size < per)
+            .find_map(|(name, size)| {
+                let in_unit = denominator.checked_mul(u64::try_from(*size).ok()?)?;
+                (scaled > 0 && scaled % in_unit == 0).then(|| format!("{}{name}", scaled / in_unit))
+            })
+    })();
+    match exact {
+        Some(equivalent) => {
+            format!("{refused}: {whole}.{decimals}{unit_name} is {equivalent}; write that instead")
+        }
+        None => format!(
+            "{refused}; write a whole number of {}",
+            unit_word(unit.name)
+        ),
+    }
+}
+
+fn unit_word(unit: &str) -> &'static str {
+    match unit {
+        "h" => "hours",
+        "d" => "days",
+        "w" => "weeks",
+        "mo" => "months (or days, such as 45d)",
+        _ => "years (or months, such as 18mo)",
+    }
+}
+
 /// `2027-02-30`, `2027-01-31T25:00`: meant as a date, but not a valid one.
 fn looks_like_date(text: &str) -> bool {
     let b = text.as_bytes();
@@ -179,6 +330,9 @@ mod tests {
             ("", "empty"),
             ("90", "needs a unit"),
             ("90x", "unit must be"),
+            ("6m", "write 6mo for months"),
+            ("1.5h", "whole number of hours"),
+            ("1.5mo", "whole number of months"),
             ("soon", "use a span"),
             ("0d", "zero"),
             ("99999999999999999999d", "too large"),
@@ -198,5 +352,115 @@ mod tests {
             e.instant().unwrap().to_rfc3339(),
             "2027-01-31T00:00:00+00:00"
         );
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn span_after(span: &str, from: &str) -> String {
+        Span::parse(span)
+            .unwrap()
+            .after(at(from))
+            .unwrap()
+            .to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    #[test]
+    fn years_and_months_are_calendar_spans() {
+        // Same day next year, not 365 days: 2028 is a leap year.
+        assert_eq!(
+            span_after("1y", "2027-03-01T09:30:00Z"),
+            "2028-03-01T09:30:00Z"
+        );
+        assert_eq!(
+            span_after("1y", "2028-01-15T00:00:00Z"),
+            "2029-01-15T00:00:00Z"
+        );
+        // Feb 29 has no match next year: the month's last day.
+        assert_eq!(
+            span_after("1y", "2028-02-29T12:00:00Z"),
+            "2029-02-28T12:00:00Z"
+        );
+        assert_eq!(
+            span_after("4y", "2028-02-29T12:00:00Z"),
+            "2032-02-29T12:00:00Z"
+        );
+        // Month ends clamp, in leap and common years.
+        assert_eq!(
+            span_after("1mo", "2027-01-31T08:00:00Z"),
+            "2027-02-28T08:00:00Z"
+        );
+        assert_eq!(
+            span_after("1mo", "2028-01-31T08:00:00Z"),
+            "2028-02-29T08:00:00Z"
+        );
+        assert_eq!(
+            span_after("1MO", "2027-03-31T00:00:00Z"),
+            "2027-04-30T00:00:00Z"
+        );
+        // Not 180 days: six calendar months, across a year end.
+        assert_eq!(
+            span_after("6mo", "2026-11-26T10:00:00Z"),
+            "2027-05-26T10:00:00Z"
+        );
+        assert_eq!(
+            span_after("18mo", "2026-08-31T10:00:00Z"),
+            "2028-02-29T10:00:00Z"
+        );
+        assert_eq!(
+            Expiration::parse("1y", now()).unwrap().to_wire().as_deref(),
+            Some("2027-11-26T10:00:00Z")
+        );
+    }
+
+    #[test]
+    fn hours_days_and_weeks_stay_fixed_lengths() {
+        assert_eq!(
+            span_after("24h", "2027-03-13T12:00:00Z"),
+            "2027-03-14T12:00:00Z"
+        );
+        assert_eq!(
+            span_after("1d", "2028-02-28T12:00:00Z"),
+            "2028-02-29T12:00:00Z"
+        );
+        assert_eq!(
+            span_after("1w", "2028-02-25T12:00:00Z"),
+            "2028-03-03T12:00:00Z"
+        );
+        assert_eq!(Span::parse("2W"), Ok(Span::Hours(336)));
+        assert_eq!(Span::parse("1200mo"), Ok(Span::Months(1200)));
+        assert!(Span::parse("1201mo").unwrap_err().contains("100 years"));
+        assert!(Span::parse("101y").unwrap_err().contains("100 years"));
+        for (span, written) in [
+            ("36h", "36h"),
+            ("48h", "2d"),
+            ("14d", "2w"),
+            ("24mo", "2y"),
+            ("6mo", "6mo"),
+        ] {
+            assert_eq!(Span::parse(span).unwrap().to_string(), written);
+        }
+    }
+
+    #[test]
+    fn fractions_are_refused_with_the_whole_equivalent() {
+        for (fraction, says) in [
+            ("1.5d", "1.5d is 36h"),
+            ("0.5d", "0.5d is 12h"),
+            ("1.5w", "1.5w is 252h"),
+            ("0.5w", "0.5w is 84h"),
+            ("1.5y", "1.5y is 18mo"),
+            ("2.25d", "2.25d is 54h"),
+            ("1.1d", "whole number of days"),
+            ("1.5x", "and a unit"),
+        ] {
+            let err = Expiration::parse(fraction, now()).unwrap_err().to_string();
+            assert!(
+                err.contains("fractions are not accepted"),
+                "{fraction}: {err}"
+            );
+            assert!(err.contains(says), "{fraction}: {err}");
+        }
     }
 }

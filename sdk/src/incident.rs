@@ -74,6 +74,27 @@ pub struct IncidentPlan {
     /// The API does not say when a key was made, so the report keeps these
     /// ids: a [`resume`] must never take one for a lost replacement.
     pub look_alikes: Vec<String>,
+    /// Planned keys that had already expired: revoked like the others, but
+    /// with `replace` not replaced (a key nobody could use needs no
+    /// successor) unless `replace_expired`.
+    pub expired: Vec<String>,
+    /// Replace the expired keys too; default false.
+    pub replace_expired: bool,
+}
+
+impl IncidentPlan {
+    /// Whether the key `id` gets a replacement when the plan is executed.
+    pub fn replaces(&self, id: &str) -> bool {
+        self.replace && (self.replace_expired || !self.expired.iter().any(|e| e == id))
+    }
+
+    /// The expired keys that will be revoked but not replaced.
+    pub fn expired_not_replaced(&self) -> Vec<&PlannedKey> {
+        self.keys
+            .iter()
+            .filter(|p| self.replace && !self.replaces(&p.key.id))
+            .collect()
+    }
 }
 
 /// Builds the plan from the keys the credentials can see.
@@ -110,12 +131,17 @@ pub fn plan(
         })
         .map(|k| k.id.clone())
         .collect();
-    let selected = chosen
+    let selected: Vec<PlannedKey> = chosen
         .into_iter()
         .map(|k| PlannedKey {
             key: k.clone(),
             status: k.status(now, &StatusPolicy::default()),
         })
+        .collect();
+    let expired = selected
+        .iter()
+        .filter(|p| p.status == KeyStatus::Expired)
+        .map(|p| p.key.id.clone())
         .collect();
     Ok(IncidentPlan {
         planned_at: now,
@@ -123,6 +149,8 @@ pub fn plan(
         missing_ids,
         replace,
         look_alikes,
+        expired,
+        replace_expired: false,
     })
 }
 
@@ -276,6 +304,11 @@ pub struct IncidentReport {
     /// replacements.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub look_alikes: Vec<String>,
+    /// Revoked keys that had already expired and were, as planned, not
+    /// replaced (see [`IncidentPlan::expired`]); a resume does not replace
+    /// them either.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_not_replaced: Vec<String>,
 }
 
 /// The report, and the replacements' secrets, which go to the caller only.
@@ -357,6 +390,7 @@ async fn run<S: SecretSink + ?Sized>(
         replacement_expiration: None,
         resumed_at: Vec::new(),
         look_alikes: plan.look_alikes.clone(),
+        expired_not_replaced: Vec::new(),
     };
     for planned in &plan.keys {
         let Some(outcome) = outcomes.iter().find(|o| o.id == planned.key.id) else {
@@ -384,6 +418,10 @@ async fn run<S: SecretSink + ?Sized>(
         // exactly and rerunning the incident cannot mint duplicates.
         let mut halted = None;
         for old in report.revoked.clone() {
+            if !plan.replaces(&old.id) {
+                report.expired_not_replaced.push(old.id.clone());
+                continue;
+            }
             report
                 .replace(client, &old, expiration, &mut secrets, sink, &mut halted)
                 .await;
@@ -675,6 +713,7 @@ impl IncidentReport {
         }
         self.revoked
             .iter()
+            .filter(|k| !self.expired_not_replaced.contains(&k.id))
             .filter(|k| {
                 !self
                     .replacements
@@ -801,18 +840,18 @@ fn cell(s: &str) -> String {
 }
 
 impl IncidentPlan {
-    /// The dry run, as Markdown.
+    /// The plan, as Markdown, titled "Incident plan".
     pub fn to_markdown(&self) -> String {
-        let mut md = format!(
-            "# Incident plan (dry run)\n\nPlanned {}. {} key(s) will be revoked{}.\n\n",
-            when(self.planned_at),
-            self.keys.len(),
-            if self.replace {
-                ", then replaced with new keys holding the same permissions"
-            } else {
-                ""
-            }
-        );
+        self.markdown("Incident plan")
+    }
+
+    /// The plan as a dry run shows it: titled "Incident plan (dry run)".
+    pub fn to_markdown_dry_run(&self) -> String {
+        self.markdown("Incident plan (dry run)")
+    }
+
+    fn markdown(&self, title: &str) -> String {
+        let mut md = format!("# {title}\n\n{}\n\n", self.summary());
         md.push_str("| name | id | permissions | expires | status |\n|---|---|---|---|---|\n");
         for p in &self.keys {
             md.push_str(&format!(
@@ -824,19 +863,71 @@ impl IncidentPlan {
                 p.status.label()
             ));
         }
+        for note in self.notes() {
+            md.push_str(&format!("\n{}\n", cell(&note)));
+        }
+        md
+    }
+
+    /// One sentence: when it was planned and what it will do.
+    pub fn summary(&self) -> String {
+        let not_replaced = self.expired_not_replaced().len();
+        format!(
+            "Planned {}. {} key(s) will be revoked{}.",
+            when(self.planned_at),
+            self.keys.len(),
+            match (self.replace, not_replaced) {
+                (false, _) => String::new(),
+                (true, 0) =>
+                    ", then replaced with new keys holding the same permissions".to_owned(),
+                (true, n) => format!(
+                    ", then {} replaced with new keys holding the same permissions ({n} already expired: not replaced)",
+                    self.keys.len() - n
+                ),
+            }
+        )
+    }
+
+    /// What else the plan should say, as sentences: keys not found,
+    /// look-alikes left alone, expired keys not replaced.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
         if !self.missing_ids.is_empty() {
-            md.push_str(&format!(
-                "\nNot found (already revoked, or not visible to these credentials): {}\n",
+            notes.push(format!(
+                "Not found (already revoked, or not visible to these credentials): {}",
                 self.missing_ids.join(", ")
             ));
         }
         if !self.look_alikes.is_empty() {
-            md.push_str(&format!(
-                "\nNot selected, though they have the name and permissions of a planned key (select them too if they leaked): {}\n",
+            notes.push(format!(
+                "Not selected, though they have the name and permissions of a planned key (select them too if they leaked): {}",
                 self.look_alikes.join(", ")
             ));
         }
-        md
+        let named = |keys: Vec<&PlannedKey>| {
+            keys.iter()
+                .map(|p| format!("{} ({})", p.key.name, p.key.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let not_replaced = self.expired_not_replaced();
+        if !not_replaced.is_empty() {
+            notes.push(format!(
+                "Already expired, so revoked but not replaced (include expired keys to replace them too): {}",
+                named(not_replaced)
+            ));
+        } else if self.replace && !self.expired.is_empty() {
+            let expired = self
+                .keys
+                .iter()
+                .filter(|p| self.expired.contains(&p.key.id))
+                .collect();
+            notes.push(format!(
+                "Already expired, and replaced all the same as asked: {}",
+                named(expired)
+            ));
+        }
+        notes
     }
 }
 
@@ -904,6 +995,12 @@ impl IncidentReport {
                     cell(&f.error)
                 ));
             }
+        }
+        if !self.expired_not_replaced.is_empty() {
+            md.push_str(&format!(
+                "\nAlready expired before the incident, so revoked but not replaced: {}\n",
+                self.expired_not_replaced.join(", ")
+            ));
         }
         if !self.missing_ids.is_empty() {
             md.push_str(&format!(
@@ -1008,6 +1105,68 @@ mod tests {
         ReportedKey::from(&key(id, name, perms))
     }
 
+    #[test]
+    fn expired_keys_are_revoked_but_replaced_only_when_asked() {
+        let mut stale = key("2", "stale", "read:views");
+        stale.expires_at = Some(now() - Duration::days(3));
+        let keys = [key("1", "ci", "read:datasets"), stale];
+        let by_ids = Selection {
+            ids: vec!["1".into(), "2".into()],
+            ..Selection::default()
+        };
+        let mut p = plan(&keys, &by_ids, true, now()).unwrap();
+        assert_eq!(p.keys.len(), 2, "both are revoked");
+        assert_eq!(p.expired, ["2"]);
+        assert!(p.replaces("1") && !p.replaces("2"));
+        assert_eq!(p.expired_not_replaced().len(), 1);
+        assert!(
+            p.summary().contains("then 1 replaced with new keys holding the same permissions (1 already expired: not replaced)"),
+            "{}",
+            p.summary()
+        );
+        let md = p.to_markdown();
+        assert!(
+            md.starts_with("# Incident plan\n") && !md.contains("dry run"),
+            "{md}"
+        );
+        assert!(md.contains("Already expired, so revoked but not replaced (include expired keys to replace them too): stale (2)"), "{md}");
+        assert!(
+            p.to_markdown_dry_run()
+                .starts_with("# Incident plan (dry run)\n")
+        );
+
+        p.replace_expired = true;
+        assert!(p.replaces("2") && p.expired_not_replaced().is_empty());
+        assert!(
+            p.to_markdown()
+                .contains("Already expired, and replaced all the same as asked: stale (2)")
+        );
+        // Without replacement there is nothing to say about it.
+        let p = plan(&keys, &by_ids, false, now()).unwrap();
+        assert!(!p.replaces("1") && p.expired_not_replaced().is_empty() && p.notes().is_empty());
+    }
+
+    #[test]
+    fn a_resume_does_not_replace_an_expired_key_left_out_on_purpose() {
+        let mut report = cut_off_report();
+        let pending: Vec<String> = report.unreplaced().iter().map(|k| k.id.clone()).collect();
+        assert!(!pending.is_empty());
+        report.expired_not_replaced = vec![pending[0].clone()];
+        assert!(report.unreplaced().iter().all(|k| k.id != pending[0]));
+        assert_eq!(report.unreplaced().len(), pending.len() - 1);
+        let json = serde_json::to_string(&report).unwrap();
+        assert_eq!(
+            IncidentReport::from_json(&json).unwrap(),
+            report,
+            "it reads back"
+        );
+        assert!(
+            report
+                .to_markdown()
+                .contains("Already expired before the incident, so revoked but not replaced")
+        );
+    }
+
     fn cut_off_report() -> IncidentReport {
         IncidentReport {
             environment: "prod".into(),
@@ -1042,6 +1201,7 @@ mod tests {
             replacement_expiration: Some(Expiration::in_days(90, now())),
             resumed_at: vec![],
             look_alikes: vec![],
+            expired_not_replaced: vec![],
         }
     }
 

@@ -2,16 +2,18 @@
 //! cloning a key's permissions into a new key.
 //!
 //! The successor always exists, and its secret has been delivered, before
-//! the old key is revoked. If delivery fails, the successor is revoked again
-//! and the old key is left working (see [`crate::deliver`]).
+//! anything happens to the old key: it is then revoked (the default), kept,
+//! or left to expire after an overlap ([`OldKeyPolicy`]). If delivery fails,
+//! the successor is revoked again and the old key is left working (see
+//! [`crate::deliver`]).
 
 use chrono::{DateTime, Utc};
 
 use crate::client::Client;
 use crate::deliver::{SecretSink, ToCaller, deliver_or_revoke, undelivered_error};
 use crate::error::{Error, Result};
-use crate::expiration::Expiration;
-use crate::key::{ApiKey, CreatedKey, NewKey};
+use crate::expiration::{Expiration, Span};
+use crate::key::{ApiKey, CreatedKey, KeyUpdate, NewKey};
 use crate::permission::PermissionSet;
 
 /// Days a successor lives when no expiration is given. The API does not say
@@ -24,18 +26,57 @@ pub struct RotateOptions {
     pub expiration: Option<Expiration>,
     /// The successor's name; default the old key's name.
     pub name: Option<String>,
-    /// Leave the old key working; the caller revokes it later.
-    pub keep_old: bool,
+    /// What happens to the old key once the successor's secret is delivered;
+    /// default: it is revoked.
+    pub old_key: OldKeyPolicy,
+}
+
+/// What happens to the old key once its successor exists and the
+/// successor's secret was delivered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OldKeyPolicy {
+    /// Revoke it at once.
+    #[default]
+    Revoke,
+    /// Leave it working; the caller revokes it later.
+    Keep,
+    /// Zero-downtime rotation: both keys work for this overlap, counted from
+    /// the successor's delivery, then the old one expires. Its expiration is
+    /// set to the end of the overlap, and never moved later: an old key that
+    /// expires sooner keeps its own expiration.
+    ExpireAfter(Span),
 }
 
 /// What became of the old key after its successor was created.
 #[derive(Debug)]
 pub enum OldKey {
     Revoked,
-    /// Kept on purpose (`keep_old`).
+    /// Kept on purpose ([`OldKeyPolicy::Keep`]).
     Kept,
+    /// It works until `at`, then expires ([`OldKeyPolicy::ExpireAfter`]).
+    /// `changed` is false when its own expiration came sooner and was left
+    /// as it was.
+    Expires {
+        at: DateTime<Utc>,
+        changed: bool,
+    },
     /// The revocation failed: the old key still works. Revoke it again.
     RevokeFailed(Error),
+    /// Setting its expiration to `wanted` failed: the old key still works,
+    /// until its own expiration if it has one. Set it again (or revoke it).
+    ExpireFailed {
+        error: Error,
+        wanted: DateTime<Utc>,
+    },
+}
+
+/// When the old key stops working, as the rotation decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OldKeyStops {
+    /// It was revoked.
+    Now,
+    /// It expires then.
+    At(DateTime<Utc>),
 }
 
 /// The outcome of a rotation that created a successor.
@@ -48,9 +89,24 @@ pub struct Rotation {
 }
 
 impl Rotation {
-    /// True when the old key no longer works or was kept on purpose.
+    /// True when the old key no longer works, expires as asked, or was kept
+    /// on purpose.
     pub fn is_complete(&self) -> bool {
-        !matches!(self.old_key, OldKey::RevokeFailed(_))
+        !matches!(
+            self.old_key,
+            OldKey::RevokeFailed(_) | OldKey::ExpireFailed { .. }
+        )
+    }
+
+    /// When the old key stops working: now, at an instant, or `None` when
+    /// the rotation set no end (it was kept, or revoking or expiring it
+    /// failed), so it works until its own expiration, if any.
+    pub fn old_key_stops(&self) -> Option<OldKeyStops> {
+        match self.old_key {
+            OldKey::Revoked => Some(OldKeyStops::Now),
+            OldKey::Expires { at, .. } => Some(OldKeyStops::At(at)),
+            OldKey::Kept | OldKey::RevokeFailed(_) | OldKey::ExpireFailed { .. } => None,
+        }
     }
 }
 
@@ -101,6 +157,7 @@ async fn rotate_with<S: SecretSink + ?Sized>(
     sink: &mut S,
     now: DateTime<Utc>,
 ) -> Result<Rotation> {
+    check_overlap(options.old_key, now)?;
     let old = client.get_key(id).await?;
     let name = options.name.clone().unwrap_or_else(|| old.name.clone());
     let new = create_like(client, &old.permissions, &name, options.expiration, now).await?;
@@ -111,18 +168,67 @@ async fn rotate_with<S: SecretSink + ?Sized>(
             return Err(undelivered_error(undelivered));
         }
     };
-    let old_key = if options.keep_old {
-        OldKey::Kept
-    } else {
-        match client.revoke_key(&old.id).await {
+    let old_key = match options.old_key {
+        OldKeyPolicy::Keep => OldKey::Kept,
+        OldKeyPolicy::Revoke => match client.revoke_key(&old.id).await {
             Ok(()) | Err(Error::NotFound(_)) => OldKey::Revoked,
             Err(e) => {
                 tracing::warn!(old = %old.id, new = %new.key.id, error = %e, "rotation: the old key could not be revoked");
                 OldKey::RevokeFailed(e)
             }
-        }
+        },
+        // Counted from now, when the successor's secret has been delivered.
+        OldKeyPolicy::ExpireAfter(overlap) => expire_after(client, &old, overlap, Utc::now()).await,
     };
     Ok(Rotation { old, new, old_key })
+}
+
+/// An overlap must end after `now`, within the calendar: checked before
+/// anything is sent.
+fn check_overlap(policy: OldKeyPolicy, now: DateTime<Utc>) -> Result<()> {
+    let OldKeyPolicy::ExpireAfter(overlap) = policy else {
+        return Ok(());
+    };
+    if overlap.after(now).is_some_and(|end| end > now) {
+        return Ok(());
+    }
+    let mut report = crate::validation::ValidationReport::default();
+    report.push(
+        crate::validation::Field::Expiration,
+        crate::validation::Severity::Error,
+        format!("an overlap of {overlap} does not end in the future; give a positive span such as 24h or 7d"),
+    );
+    Err(Error::InvalidInput(report))
+}
+
+/// Sets the old key's expiration to `now + overlap`, unless it expires
+/// sooner: an overlap never extends a key's life.
+async fn expire_after(client: &Client, old: &ApiKey, overlap: Span, now: DateTime<Utc>) -> OldKey {
+    let end = overlap.after(now);
+    match (end, old.expires_at) {
+        (_, Some(own)) if end.is_none_or(|end| own <= end) => OldKey::Expires {
+            at: own,
+            changed: false,
+        },
+        (Some(wanted), _) => {
+            let update = KeyUpdate::new().expires(Expiration::At(wanted));
+            match client.update_key(&old.id, &update).await {
+                Ok(updated) => OldKey::Expires {
+                    // As the server recorded it.
+                    at: updated.expires_at.unwrap_or(wanted),
+                    changed: true,
+                },
+                // Gone already: it has stopped working, as revoked.
+                Err(Error::NotFound(_)) => OldKey::Revoked,
+                Err(error) => {
+                    tracing::warn!(old = %old.id, error = %error, "rotation: the old key's expiration could not be set");
+                    OldKey::ExpireFailed { error, wanted }
+                }
+            }
+        }
+        // Past the calendar's end, and the key never expires: it is kept.
+        (None, _) => OldKey::Kept,
+    }
 }
 
 /// Creates a new key named `name` with the permissions of key `id`.
@@ -136,9 +242,20 @@ pub async fn clone_key(
     create_like(client, &source.permissions, name, expiration, Utc::now()).await
 }
 
+/// A key cloned from another: the source as read, and the new key with its
+/// secret, shown only now.
+#[derive(Debug)]
+pub struct Cloned {
+    pub source: ApiKey,
+    pub new: CreatedKey,
+}
+
 /// Creates a new key named `name` with the permissions of key `id` and
-/// delivers its secret to `sink` (checked first); a key whose secret could
-/// not be delivered is revoked again ([`Error::Undelivered`]).
+/// delivers its secret to `sink`; a key whose secret could not be delivered
+/// is revoked again ([`Error::Undelivered`]).
+///
+/// `sink`, the name and the expiration are checked before anything is sent
+/// ([`Error::Output`], [`Error::InvalidInput`]).
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn clone_key_delivering<S: SecretSink + ?Sized>(
     client: &Client,
@@ -146,13 +263,23 @@ pub async fn clone_key_delivering<S: SecretSink + ?Sized>(
     name: &str,
     expiration: Option<Expiration>,
     sink: &mut S,
-) -> Result<CreatedKey> {
+    now: DateTime<Utc>,
+) -> Result<Cloned> {
     sink.check().map_err(crate::deliver::output_error)?;
+    let mut report = crate::validation::ValidationReport::default();
+    crate::validation::check_name(&mut report, name);
+    if let Some(expiration) = &expiration {
+        crate::validation::check_expiration(&mut report, expiration, now);
+    }
+    if report.has_errors() {
+        return Err(Error::InvalidInput(report));
+    }
     let source = client.get_key(id).await?;
-    let created = create_like(client, &source.permissions, name, expiration, Utc::now()).await?;
-    deliver_or_revoke(client, created, None, sink)
+    let created = create_like(client, &source.permissions, name, expiration, now).await?;
+    let new = deliver_or_revoke(client, created, None, sink)
         .await
-        .map_err(undelivered_error)
+        .map_err(undelivered_error)?;
+    Ok(Cloned { source, new })
 }
 
 /// A new key with these permissions, carried over exactly, unknown resources

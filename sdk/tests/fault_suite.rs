@@ -173,8 +173,10 @@ async fn thirty_percent_faults_lose_nothing() {
                         OldKey::Revoked => {
                             ledger.alive.remove(&id);
                         }
-                        OldKey::RevokeFailed(e) => row.clear_errors += u64::from(clear(&e)),
-                        OldKey::Kept => {}
+                        OldKey::RevokeFailed(e) | OldKey::ExpireFailed { error: e, .. } => {
+                            row.clear_errors += u64::from(clear(&e))
+                        }
+                        OldKey::Kept | OldKey::Expires { .. } => {}
                     }
                 }
                 Err(e) => row.clear_errors += u64::from(clear(&e)),

@@ -9,8 +9,8 @@ use narrative_keys::incident::{
     self, Failure, IncidentOptions, IncidentReport, ReportedKey, ResumeOptions, Selection, Step,
 };
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
-use narrative_keys::rotate::{OldKey, RotateOptions, clone_key, rotate};
-use narrative_keys::{Error, Expiration, NewKey, PermissionSet, Preset};
+use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions, clone_key, rotate};
+use narrative_keys::{Error, Expiration, NewKey, PermissionSet, Preset, Span};
 use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, FaultConfig, FaultKind, RunningEmulator};
 
 fn seed(emu: &RunningEmulator, name: &str, perms: &[(&str, &str)]) -> String {
@@ -63,7 +63,7 @@ async fn rotation_keeps_the_old_key_when_asked() {
     let emu = emulator().await;
     let old = seed(&emu, "ci", &[("read", "jobs")]);
     let options = RotateOptions {
-        keep_old: true,
+        old_key: OldKeyPolicy::Keep,
         expiration: Some(Expiration::in_days(7, Utc::now())),
         ..RotateOptions::default()
     };
@@ -74,6 +74,150 @@ async fn rotation_keeps_the_old_key_when_asked() {
         (rotation.new.key.expires_at.unwrap() - Utc::now()).num_days(),
         6
     );
+}
+
+fn overlap(span: &str) -> RotateOptions {
+    RotateOptions {
+        old_key: OldKeyPolicy::ExpireAfter(Span::parse(span).unwrap()),
+        ..RotateOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn an_overlap_lets_the_old_key_work_until_it_expires() {
+    let emu = emulator().await;
+    let (old_id, old_secret) = emu
+        .store()
+        .insert_key(
+            "etl",
+            &[("write", "datasets"), ("revise", "uploads")],
+            Some(Utc::now() + Days::days(20)),
+        )
+        .unwrap();
+    let before = Utc::now();
+    let rotation = rotate(&admin(&emu), &old_id.to_string(), &overlap("24h"))
+        .await
+        .unwrap();
+    let after = Utc::now();
+    let OldKey::Expires { at, changed: true } = rotation.old_key else {
+        panic!("expected a new expiration, got {:?}", rotation.old_key)
+    };
+    assert_eq!(rotation.old_key_stops(), Some(OldKeyStops::At(at)));
+    assert!(rotation.is_complete());
+    let day = Days::hours(24);
+    assert!(
+        at >= before + day - Days::seconds(1) && at <= after + day,
+        "{at}"
+    );
+    // Both keys work; the old one now expires at the end of the overlap,
+    // its permissions (an unknown level included) untouched.
+    let stored = emu.store().get(old_id).unwrap().unwrap();
+    assert_eq!(stored.expires_at, Some(at));
+    assert_eq!(stored.permissions.len(), 2);
+    assert!(stored.has("revise", "uploads") && stored.has("write", "datasets"));
+    assert_eq!(rotation.new.key.permissions, rotation.old.permissions);
+    assert!(client_for(&emu, &old_secret).whoami().await.is_ok());
+    assert!(
+        client_for(&emu, rotation.new.secret.expose())
+            .whoami()
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn an_overlap_never_extends_the_old_key() {
+    let emu = emulator().await;
+    let own = Utc::now() + Days::days(3);
+    let (old_id, _) = emu
+        .store()
+        .insert_key("svc", &[("read", "jobs")], Some(own))
+        .unwrap();
+    let rotation = rotate(&admin(&emu), &old_id.to_string(), &overlap("1w"))
+        .await
+        .unwrap();
+    let stored = emu.store().get(old_id).unwrap().unwrap().expires_at;
+    let OldKey::Expires { at, changed: false } = rotation.old_key else {
+        panic!(
+            "expected its own expiration kept, got {:?}",
+            rotation.old_key
+        )
+    };
+    assert_eq!(Some(at), stored);
+    assert_eq!(Some(at), rotation.old.expires_at);
+    assert!((at - own).num_seconds().abs() <= 1, "{at} vs {own}");
+
+    // A key that never expires gets an end.
+    let (forever, _) = emu
+        .store()
+        .insert_key("forever", &[("read", "jobs")], None)
+        .unwrap();
+    let rotation = rotate(&admin(&emu), &forever.to_string(), &overlap("2d"))
+        .await
+        .unwrap();
+    let Some(OldKeyStops::At(at)) = rotation.old_key_stops() else {
+        panic!("expected an end, got {:?}", rotation.old_key)
+    };
+    assert_eq!((at - Utc::now()).num_hours(), 47);
+    assert_eq!(
+        emu.store().get(forever).unwrap().unwrap().expires_at,
+        Some(at)
+    );
+}
+
+#[tokio::test]
+async fn a_failed_overlap_update_still_delivers_and_leaves_the_old_key_working() {
+    let faults = FaultConfig {
+        rate: 1.0,
+        kinds: vec![FaultKind::InternalError],
+        methods: vec!["PUT".into()],
+        retry_after_secs: 0,
+        ..FaultConfig::default()
+    };
+    let emu = emulator_with(Db::Memory, faults).await;
+    let own = Some(Utc::now() + Days::days(20));
+    let (old_id, old_secret) = emu
+        .store()
+        .insert_key("svc", &[("read", "jobs")], own)
+        .unwrap();
+    let rotation = rotate(&admin(&emu), &old_id.to_string(), &overlap("24h"))
+        .await
+        .unwrap();
+    let OldKey::ExpireFailed { error, wanted } = &rotation.old_key else {
+        panic!("expected a failed update, got {:?}", rotation.old_key)
+    };
+    assert_eq!(error.status(), Some(500));
+    assert_eq!((*wanted - Utc::now()).num_hours(), 23);
+    assert!(!rotation.is_complete());
+    assert_eq!(rotation.old_key_stops(), None, "it still works");
+    assert_eq!(
+        emu.store().get(old_id).unwrap().unwrap().expires_at,
+        rotation.old.expires_at
+    );
+    assert!(emu.store().secret_present(&old_secret).unwrap());
+    assert!(
+        emu.store()
+            .secret_present(rotation.new.secret.expose())
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn an_overlap_that_ends_at_once_is_refused_before_anything_is_sent() {
+    let emu = emulator().await;
+    let old = seed(&emu, "svc", &[("read", "jobs")]);
+    let before = emu.store().list_keys().unwrap();
+    let options = RotateOptions {
+        old_key: OldKeyPolicy::ExpireAfter(Span::Hours(0)),
+        ..RotateOptions::default()
+    };
+    let err = rotate(&admin(&emu), &old, &options).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    assert!(
+        err.to_string().contains("does not end in the future"),
+        "{err}"
+    );
+    assert_eq!(emu.store().list_keys().unwrap(), before);
 }
 
 #[tokio::test]
@@ -909,6 +1053,7 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
         replacement_expiration: Some(Expiration::in_days(90, started)),
         resumed_at: vec![],
         look_alikes: vec![],
+        expired_not_replaced: vec![],
     };
     let resumed = incident::resume(&admin(&emu), &report, &ResumeOptions::default())
         .await

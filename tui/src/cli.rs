@@ -211,9 +211,10 @@ pub enum Command {
         #[arg(long, help = JSON_HELP)]
         json: bool,
     },
-    /// Replace a key with a new one holding the same permissions, then revoke the old one.
+    /// Replace a key with a new one holding the same permissions; then revoke
+    /// the old key, keep it, or let it expire after an overlap.
     #[command(
-        after_help = "Examples:\n  narrative-keys rotate \"nightly ingestion\" --dry-run\n  narrative-keys rotate 546c65d6 --secret-out ingest.env\n  narrative-keys rotate 546c65d6 --keep-old --secret-to 'gh secret set NARRATIVE_API_KEY'"
+        after_help = "Examples:\n  narrative-keys rotate \"nightly ingestion\" --dry-run\n  narrative-keys rotate 546c65d6 --overlap 24h --secret-out ingest.env\n  narrative-keys rotate 546c65d6 --keep-old --secret-to 'gh secret set NARRATIVE_API_KEY'"
     )]
     Rotate {
         #[arg(value_name = "KEY", help = KEY_HELP)]
@@ -224,6 +225,11 @@ pub enum Command {
         /// Keep the old key working; revoke it yourself later.
         #[arg(long)]
         keep_old: bool,
+        /// Zero-downtime rotation: keep the old key working for SPAN (24h,
+        /// 7d, 2w, 1mo) after the new secret is delivered, then let it
+        /// expire; an old key that expires sooner keeps its expiration.
+        #[arg(long, value_name = "SPAN", conflicts_with = "keep_old")]
+        overlap: Option<String>,
         #[command(flatten)]
         delivery: SecretDelivery,
         /// Print the successor that would be made and what would happen to the old key, and change nothing.
@@ -232,6 +238,12 @@ pub enum Command {
         #[arg(long, help = JSON_HELP)]
         json: bool,
     },
+    /// Create a key with the same permissions as another, under a new name.
+    /// Its secret is shown once, delivered as for create.
+    #[command(
+        after_help = "Examples:\n  narrative-keys clone \"nightly ingestion\" --name \"nightly ingestion (staging)\" --secret-out staging.env\n  narrative-keys clone 546c65d6 --name ci-deploy --expires 30d --json"
+    )]
+    Clone(CloneArgs),
     /// Respond to a leak: revoke every affected key at once, optionally replace them, and report.
     ///
     /// `--resume REPORT.json` finishes an incident that was cut off before every
@@ -254,6 +266,9 @@ pub enum Command {
         /// How near an expiration counts as soon, e.g. 14d or 30d.
         #[arg(long, default_value = "14d", value_name = "SPAN", value_parser = suggest(span_values), hide_possible_values = true)]
         expiring_within: String,
+        /// text: an aligned table; md: a Markdown table.
+        #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
+        format: Format,
         #[arg(long, help = JSON_HELP)]
         json: bool,
     },
@@ -319,6 +334,7 @@ impl Command {
             Command::Create(a) => a.json,
             Command::Update(a) => a.json,
             Command::Incident(a) => a.json,
+            Command::Clone(a) => a.json,
             Command::Completions { .. } => false,
         }
     }
@@ -403,6 +419,15 @@ pub fn span_values() -> &'static [PossibleValue] {
     })
 }
 
+/// How a plan or a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned plain-text tables, for a terminal.
+    Text,
+    /// Markdown, to paste into a ticket or a document.
+    Md,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
     /// Working, and not expiring soon.
@@ -426,7 +451,7 @@ pub struct CreateArgs {
     /// A permission such as read:datasets (repeatable).
     #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub grant: Vec<String>,
-    /// 90d, 12w, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
+    /// 90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
     #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
     pub expires: Option<String>,
     #[command(flatten)]
@@ -437,6 +462,24 @@ pub struct CreateArgs {
     /// Print the key that would be created, and create nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[arg(long, help = JSON_HELP)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CloneArgs {
+    /// The key whose permissions are copied (exactly, unknown ones
+    /// included): its id, an id prefix of at least 4 characters, or its exact name.
+    #[arg(value_name = "KEY")]
+    pub id: String,
+    /// The new key's name.
+    #[arg(long)]
+    pub name: String,
+    /// 90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
+    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
+    pub expires: Option<String>,
+    #[command(flatten)]
+    pub delivery: SecretDelivery,
     #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }
@@ -497,9 +540,13 @@ pub struct IncidentArgs {
     /// Match --holding permissions the catalog does not know instead of refusing them as typos.
     #[arg(long, requires = "holding")]
     pub allow_unknown: bool,
-    /// Create a replacement with the same permissions for each revoked key.
+    /// Create a replacement with the same permissions for each revoked key
+    /// (keys that had already expired are revoked but not replaced).
     #[arg(long)]
     pub replace: bool,
+    /// With --replace, replace keys that had already expired too.
+    #[arg(long, requires = "replace")]
+    pub include_expired: bool,
     /// Show the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -508,7 +555,7 @@ pub struct IncidentArgs {
         long,
         value_name = "REPORT",
         value_hint = ValueHint::FilePath,
-        conflicts_with_all = ["ids", "name_matches", "holding", "replace", "dry_run", "note"]
+        conflicts_with_all = ["ids", "name_matches", "holding", "replace", "include_expired", "dry_run", "note"]
     )]
     pub resume: Option<PathBuf>,
     /// Save the report: Markdown, or JSON when FILE ends in .json (which --resume reads).
@@ -532,6 +579,10 @@ pub struct IncidentArgs {
     /// Do not ask for confirmation.
     #[arg(long, short)]
     pub yes: bool,
+    /// How the plan and the report are printed: text (aligned tables) or md
+    /// (Markdown). The --report file is Markdown, or JSON, whatever this says.
+    #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
+    pub format: Format,
     #[arg(long, help = JSON_HELP)]
     pub json: bool,
 }

@@ -8,19 +8,20 @@ use chrono::{DateTime, Utc};
 use narrative_keys::audit::{self, AuditOptions, FindingSeverity};
 use narrative_keys::deliver::{OutputKind, SecretSink};
 use narrative_keys::incident::{
-    self, IncidentOptions, IncidentOutcome, IncidentReport, ReportReadError, ResumeOptions,
-    Selection, Step,
+    self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, ReportReadError,
+    ResumeOptions, Selection, Step,
 };
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
-use narrative_keys::rotate::{OldKey, RotateOptions};
+use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions};
 use narrative_keys::{
     ApiKey, CATALOG, CreatedKey, Expiration, KeyRef, KeyStatus, KeyUpdate, NewKey, Permission,
-    PermissionSet, Preset, Resource, StatusPolicy, ValidationReport, explain, key_ref,
+    PermissionSet, Preset, Resource, Span, StatusPolicy, ValidationReport, explain, key_ref,
 };
 use serde_json::json;
 
 use crate::cli::{
-    Command, CreateArgs, GlobalArgs, IncidentArgs, SecretDelivery, StatusFilter, UpdateArgs,
+    CloneArgs, Command, CreateArgs, Format, GlobalArgs, IncidentArgs, SecretDelivery, StatusFilter,
+    UpdateArgs,
 };
 use crate::delivery::Target;
 use crate::error::{CliError, EXIT_FINDING};
@@ -98,18 +99,24 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             id,
             expires,
             keep_old,
+            overlap,
             delivery,
             dry_run,
             json,
         } => {
             // Input is checked before any request, the reference's list included.
+            let old_key = match (keep_old, overlap.as_deref()) {
+                (true, _) => OldKeyPolicy::Keep,
+                (false, Some(text)) => OldKeyPolicy::ExpireAfter(parse_overlap(text)?),
+                (false, None) => OldKeyPolicy::Revoke,
+            };
             let options = RotateOptions {
                 expiration: expires
                     .as_deref()
                     .map(|e| parse_expiration(e, now))
                     .transpose()?,
                 name: None,
-                keep_old,
+                old_key,
             };
             let id = resolve_id(s, &id).await?;
             let mut target = secret_target(&delivery, json, true);
@@ -118,11 +125,13 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             }
             rotate(s, &id, &options, &mut target, json, now).await
         }
+        Command::Clone(args) => clone(s, args, now).await,
         Command::Incident(args) => incident(s, args, now).await,
         Command::Audit {
             expiring_within,
+            format,
             json,
-        } => audit(s, &expiring_within, json, now).await,
+        } => audit(s, &expiring_within, format, json, now).await,
         Command::Explain {
             id: Some(id), json, ..
         } => {
@@ -190,6 +199,16 @@ fn resolve_ids(refs: &[String], keys: &[ApiKey]) -> Result<Vec<String>, CliError
 
 fn parse_expiration(text: &str, now: DateTime<Utc>) -> Result<Expiration, CliError> {
     Expiration::parse(text, now).map_err(|e| CliError::usage(format!("--expires {e}")))
+}
+
+fn parse_overlap(text: &str) -> Result<Span, CliError> {
+    Span::parse(text).map_err(|reason| {
+        CliError::usage(format!(
+            "--overlap `{}` is not a span: {reason}",
+            clean(text)
+        ))
+        .hint("use e.g. 24h, 7d or 2w: how long the old key keeps working beside the new one")
+    })
 }
 
 fn print_warnings(report: &ValidationReport) {
@@ -417,6 +436,48 @@ async fn create(s: &Session, args: CreateArgs, now: DateTime<Utc>) -> Result<u8,
     if args.json {
         let mut out = json!({ "key": KeyJson::new(&created.key, now) });
         merge(&mut out, secret_json(&target, &created));
+        print_json(&out)?;
+    }
+    Ok(0)
+}
+
+/// `clone ID --name N`: a new key with ID's permissions, its secret
+/// delivered exactly as `create` delivers one.
+async fn clone(s: &Session, args: CloneArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let expiration = match args.expires.as_deref() {
+        Some(text) => parse_expiration(text, now)?,
+        None => Expiration::default_at(now),
+    };
+    let id = resolve_id(s, &args.id).await?;
+    let mut target = secret_target(&args.delivery, args.json, false);
+    let cloned = narrative_keys::rotate::clone_key_delivering(
+        &s.client,
+        &id,
+        &args.name,
+        Some(expiration),
+        &mut target,
+        now,
+    )
+    .await
+    .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(args.name.trim()))))?;
+    let created = &cloned.new;
+    eprintln!(
+        "Created {} ({}) with the permissions of {} ({}): {}.",
+        clean(&created.key.name),
+        created.key.id,
+        clean(&cloned.source.name),
+        cloned.source.id,
+        clean(&created.key.permissions.to_string())
+    );
+    if let Some(note) = target.delivered_note(1) {
+        eprintln!("{note}");
+    }
+    if args.json {
+        let mut out = json!({
+            "source": KeyJson::new(&cloned.source, now),
+            "key": KeyJson::new(&created.key, now),
+        });
+        merge(&mut out, secret_json(&target, created));
         print_json(&out)?;
     }
     Ok(0)
@@ -664,7 +725,11 @@ async fn rotate_dry_run(
         .build_at(now)
         .map_err(narrative_keys::Error::from)?;
     print_warnings(successor.warnings());
-    let old_key = if options.keep_old { "keep" } else { "revoke" };
+    let old_key = match options.old_key {
+        OldKeyPolicy::Revoke => "revoke",
+        OldKeyPolicy::Keep => "keep",
+        OldKeyPolicy::ExpireAfter(_) => "expires",
+    };
     if json {
         let mut out = json!({
             "dry_run": true,
@@ -683,10 +748,15 @@ async fn rotate_dry_run(
             expiration_text(&successor.expiration(), now)
         );
         println!("  2. deliver its secret: {}", target.describe());
-        if options.keep_old {
-            println!("  3. keep the old key {} working (--keep-old)", old.id);
-        } else {
-            println!("  3. revoke the old key {}", old.id);
+        match options.old_key {
+            OldKeyPolicy::Revoke => println!("  3. revoke the old key {}", old.id),
+            OldKeyPolicy::Keep => {
+                println!("  3. keep the old key {} working (--keep-old)", old.id)
+            }
+            OldKeyPolicy::ExpireAfter(overlap) => println!(
+                "  3. let the old key {} work for {overlap} more, then expire (never later than its own expiration)",
+                old.id
+            ),
         }
     }
     eprintln!("Dry run: nothing was sent.");
@@ -803,27 +873,55 @@ async fn rotate(
     if let Some(note) = target.delivered_note(1) {
         eprintln!("{note}");
     }
+    let old_id = &rotation.old.id;
     let (state, error) = match &rotation.old_key {
         OldKey::Revoked => ("revoked", None),
         OldKey::Kept => ("kept", None),
+        OldKey::Expires { .. } => ("expires", None),
         OldKey::RevokeFailed(e) => ("revoke_failed", Some(e.to_string())),
+        OldKey::ExpireFailed { error, .. } => ("expire_failed", Some(error.to_string())),
+    };
+    let until = || match rotation.old.expires_at {
+        Some(at) => format!("until {}", output::when_text(at, now)),
+        None => "with no expiration".to_owned(),
     };
     match &rotation.old_key {
-        OldKey::Revoked => eprintln!("The old key {} was revoked.", rotation.old.id),
+        OldKey::Revoked => eprintln!("The old key {old_id} was revoked."),
         OldKey::Kept => eprintln!(
-            "The old key {} still works; revoke it once nothing uses it: narrative-keys revoke {}",
-            rotation.old.id, rotation.old.id
+            "The old key {old_id} still works; revoke it once nothing uses it: narrative-keys revoke {old_id}"
+        ),
+        OldKey::Expires { at, changed: true } => eprintln!(
+            "The old key {old_id} keeps working until {}, then expires; revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
+            output::when_text(*at, now)
+        ),
+        OldKey::Expires { at, changed: false } if *at <= Utc::now() => eprintln!(
+            "The old key {old_id} had already expired, at {}; it was left as it was.",
+            output::when_text(*at, now)
+        ),
+        OldKey::Expires { at, changed: false } => eprintln!(
+            "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was.",
+            output::when_text(*at, now)
         ),
         OldKey::RevokeFailed(e) => eprintln!(
-            "The old key {} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {}",
-            rotation.old.id, rotation.old.id
+            "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
+        ),
+        OldKey::ExpireFailed { error, wanted } => eprintln!(
+            "The old key {old_id}'s expiration could NOT be set, so it still works {}: {error}\nThe new key is ready. Set the old key's expiration again with: narrative-keys update {old_id} --expires {}\n(or revoke it at once: narrative-keys revoke {old_id})",
+            until(),
+            wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ),
     }
     if json {
+        let stops = match rotation.old_key_stops() {
+            Some(OldKeyStops::Now) => json!("now"),
+            Some(OldKeyStops::At(at)) => json!(at),
+            None => serde_json::Value::Null,
+        };
         let mut out = json!({
             "old": KeyJson::new(&rotation.old, now),
             "new": KeyJson::new(&rotation.new.key, now),
             "old_key": state,
+            "old_key_stops": stops,
         });
         if let Some(error) = error {
             merge(&mut out, json!({ "error": error }));
@@ -859,23 +957,24 @@ async fn incident(s: &Session, args: IncidentArgs, now: DateTime<Utc>) -> Result
     // A full id stays as given (the plan reports it missing if no key has
     // it); prefixes and names must each name one listed key.
     selection.ids = resolve_ids(&args.ids, &keys)?;
-    let plan = incident::plan(&keys, &selection, args.replace, now)?;
+    let mut plan = incident::plan(&keys, &selection, args.replace, now)?;
+    plan.replace_expired = args.include_expired;
     if args.dry_run {
         if args.json {
             print_json(&plan)?;
         } else {
-            print!("{}", clean_markdown(&plan.to_markdown()));
+            print!("{}", plan_text(&plan, args.format, true, now));
         }
         return Ok(0);
     }
     if plan.keys.is_empty() {
-        eprint!("{}", clean_markdown(&plan.to_markdown()));
+        eprint!("{}", plan_text(&plan, args.format, false, now));
         return Err(
             CliError::failed("no key matches the selection; nothing was changed")
                 .code("nothing_selected"),
         );
     }
-    eprint!("{}", clean_markdown(&plan.to_markdown()));
+    eprint!("{}", plan_text(&plan, args.format, false, now));
     confirm(
         &format!(
             "Revoke these {} key(s){}?",
@@ -1058,7 +1157,7 @@ fn finish_incident(
     if args.json {
         print_json(&json!({ "report": report, "secrets": secrets_json }))?;
     } else {
-        print!("{}", clean_markdown(&report.to_markdown()));
+        print!("{}", report_text(report, args.format));
     }
     let attach = match (&args.report, report_lost) {
         (Some(path), false) => format!("attach {} (it holds no secret)", path.display()),
@@ -1114,15 +1213,178 @@ fn clean_markdown(md: &str) -> String {
     md.lines().map(clean).collect::<Vec<_>>().join("\n") + "\n"
 }
 
-async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
-    let soon = match Expiration::parse(within, now) {
-        Ok(Expiration::At(at)) if within.trim().ends_with(['h', 'd', 'w', 'y']) => at - now,
-        _ => {
-            return Err(CliError::usage(format!(
-                "--expiring-within `{within}` is not a span; use e.g. 14d, 4w or 36h"
-            )));
-        }
+/// An incident's plan as `--format` asks. Its title says "dry run" only
+/// when it is one.
+fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<Utc>) -> String {
+    if format == Format::Md {
+        return clean_markdown(&if dry_run {
+            plan.to_markdown_dry_run()
+        } else {
+            plan.to_markdown()
+        });
+    }
+    let title = if dry_run {
+        "Incident plan (dry run: nothing is changed)"
+    } else {
+        "Incident plan"
     };
+    let mut out = format!("{BOLD}{title}{BOLD:#}\n{}\n\n", clean(&plan.summary()));
+    let mut headers = vec!["NAME", "ID", "PERMISSIONS", "EXPIRES", "STATUS"];
+    if plan.replace {
+        headers.push("REPLACED");
+    }
+    let mut table = Table::new(&headers);
+    let plain = anstyle::Style::new();
+    for p in &plan.keys {
+        let mut row = vec![
+            (clean(&p.key.name), plain),
+            (p.key.id.clone(), DIM),
+            (clean(&p.key.permissions.to_string()), plain),
+            (output::expiry_text(&p.key, now), plain),
+            (
+                format!("{} {}", status_symbol(p.status), p.status.label()),
+                status_style(p.status),
+            ),
+        ];
+        if plan.replace {
+            let replaced = if plan.replaces(&p.key.id) {
+                "yes"
+            } else {
+                "no (expired)"
+            };
+            row.push((replaced.to_owned(), plain));
+        }
+        table.row(row);
+    }
+    if plan.keys.is_empty() {
+        out.push_str("No key matches the selection.\n");
+    } else {
+        out.push_str(&table.render());
+    }
+    for note in plan.notes() {
+        out.push_str(&format!("\n{}\n", clean(&note)));
+    }
+    if !plan.expired_not_replaced().is_empty() {
+        out.push_str("hint: --include-expired replaces them too\n");
+    }
+    out
+}
+
+/// An incident's report as `--format` asks: aligned tables, or the
+/// Markdown the `--report` file holds.
+fn report_text(report: &IncidentReport, format: Format) -> String {
+    if format == Format::Md {
+        return clean_markdown(&report.to_markdown());
+    }
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let expires = |t: Option<DateTime<Utc>>| t.map_or_else(|| "never".to_owned(), at);
+    let plain = anstyle::Style::new();
+    let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
+    if !report.environment.is_empty() {
+        out.push_str(&format!("environment: {}\n", clean(&report.environment)));
+    }
+    out.push_str(&format!(
+        "started:     {}\nfinished:    {}\n",
+        at(report.started_at),
+        at(report.finished_at)
+    ));
+    if !report.resumed_at.is_empty() {
+        let runs: Vec<String> = report.resumed_at.iter().map(|t| at(*t)).collect();
+        out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
+    }
+    if let Some(note) = &report.note {
+        out.push_str(&format!("note:        {}\n", clean(note.trim())));
+    }
+    out.push_str(&format!(
+        "\n{BOLD}Revoked{BOLD:#} ({})\n",
+        report.revoked.len()
+    ));
+    if !report.revoked.is_empty() {
+        let mut table = Table::new(&["NAME", "ID", "PERMISSIONS", "EXPIRED / EXPIRES"]);
+        for k in &report.revoked {
+            table.row(vec![
+                (clean(&k.name), plain),
+                (k.id.clone(), DIM),
+                (clean(&k.permissions.to_string()), plain),
+                (expires(k.expires_at), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    for (title, rows) in [
+        ("Replacements", &report.replacements),
+        (
+            "Replacements found already created (their secrets were lost: rotate each to get one)",
+            &report.already_present,
+        ),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{BOLD}{title}{BOLD:#} ({})\n", rows.len()));
+        let mut table = Table::new(&["NAME", "NEW ID", "REPLACES", "PERMISSIONS", "EXPIRES"]);
+        for r in rows {
+            table.row(vec![
+                (clean(&r.key.name), plain),
+                (r.key.id.clone(), DIM),
+                (clean(&r.replaces), DIM),
+                (clean(&r.key.permissions.to_string()), plain),
+                (expires(r.key.expires_at), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    if !report.failures.is_empty() {
+        out.push_str(&format!(
+            "\n{BOLD}Failures{BOLD:#} ({}): a key that failed to revoke still works; one that failed to be replaced has no successor yet\n",
+            report.failures.len()
+        ));
+        let mut table = Table::new(&["NAME", "ID", "STEP", "ERROR"]);
+        for f in &report.failures {
+            table.row(vec![
+                (clean(&f.name), plain),
+                (clean(&f.id), DIM),
+                (f.step.to_string(), plain),
+                (clean(&f.error), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    if !report.expired_not_replaced.is_empty() {
+        out.push_str(&format!(
+            "\nAlready expired before the incident, so revoked but not replaced: {}\n",
+            clean(&report.expired_not_replaced.join(", "))
+        ));
+    }
+    if !report.missing_ids.is_empty() {
+        out.push_str(&format!(
+            "\nIds not found (already revoked, or not visible): {}\n",
+            clean(&report.missing_ids.join(", "))
+        ));
+    }
+    out
+}
+
+async fn audit(
+    s: &Session,
+    within: &str,
+    format: Format,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let soon = Span::parse(within)
+        .and_then(|span| {
+            span.after(now)
+                .map(|at| at - now)
+                .ok_or_else(|| "that is past the calendar's end".to_owned())
+        })
+        .map_err(|reason| {
+            CliError::usage(format!(
+                "--expiring-within `{}` is not a span: {reason}",
+                clean(within)
+            ))
+            .hint("use e.g. 14d, 4w, 36h or 1mo")
+        })?;
     let keys = s.client.list_keys().await?;
     let mut options = AuditOptions::at(now);
     options.policy = StatusPolicy {
@@ -1144,20 +1406,7 @@ async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Res
             "findings": findings,
         }))?;
     } else {
-        for f in &findings {
-            let style = match f.severity {
-                FindingSeverity::Critical => status_style(KeyStatus::Expired),
-                FindingSeverity::Warning => status_style(KeyStatus::ExpiringSoon),
-                FindingSeverity::Info => DIM,
-            };
-            println!(
-                "{style}{:<8}{style:#} {} ({}): {}",
-                severity_label(f.severity),
-                clean(&f.key_name),
-                f.key_id,
-                clean(&f.message)
-            );
-        }
+        print!("{}", findings_text(&findings, format));
         eprintln!(
             "{} keys audited: {} critical, {} warning, {} info",
             keys.len(),
@@ -1167,6 +1416,41 @@ async fn audit(s: &Session, within: &str, json: bool, now: DateTime<Utc>) -> Res
         );
     }
     Ok(if failing { EXIT_FINDING } else { 0 })
+}
+
+/// Audit findings as `--format` asks: an aligned table, or Markdown.
+fn findings_text(findings: &[audit::Finding], format: Format) -> String {
+    if findings.is_empty() {
+        return String::new();
+    }
+    if format == Format::Md {
+        let mut md = String::from("| severity | name | id | finding |\n|---|---|---|---|\n");
+        for f in findings {
+            md.push_str(&format!(
+                "| {} | {} | `{}` | {} |\n",
+                severity_label(f.severity),
+                output::markdown_cell(&f.key_name),
+                output::markdown_cell(&f.key_id),
+                output::markdown_cell(&f.message)
+            ));
+        }
+        return md;
+    }
+    let mut table = Table::new(&["SEVERITY", "NAME", "ID", "FINDING"]);
+    for f in findings {
+        let style = match f.severity {
+            FindingSeverity::Critical => status_style(KeyStatus::Expired),
+            FindingSeverity::Warning => status_style(KeyStatus::ExpiringSoon),
+            FindingSeverity::Info => DIM,
+        };
+        table.row(vec![
+            (severity_label(f.severity).to_owned(), style),
+            (clean(&f.key_name), anstyle::Style::new()),
+            (clean(&f.key_id), DIM),
+            (clean(&f.message), anstyle::Style::new()),
+        ]);
+    }
+    table.render()
 }
 
 fn print_explanation(set: &PermissionSet, json: bool) -> Result<u8, CliError> {

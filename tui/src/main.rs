@@ -108,7 +108,11 @@ fn usage_error(e: clap::Error) -> ExitCode {
 fn makes_keys(command: &Command) -> bool {
     matches!(
         command,
-        Command::Create(_) | Command::Rotate { .. } | Command::Revoke { .. } | Command::Incident(_)
+        Command::Create(_)
+            | Command::Clone(_)
+            | Command::Rotate { .. }
+            | Command::Revoke { .. }
+            | Command::Incident(_)
     )
 }
 

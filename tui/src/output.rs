@@ -53,6 +53,12 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
+/// Server text in a Markdown table cell: control characters escaped as
+/// [`clean`] does, and `|`, which would end the cell, escaped too.
+pub fn markdown_cell(s: &str) -> String {
+    clean(s).replace('|', "\\|")
+}
+
 /// "in 12 days", "3 days ago", "today".
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     // Rounded, so a key made "in 9 days" a moment ago still reads 9, not 8.
@@ -68,6 +74,15 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
         d if d > 0 => format!("in {d} days"),
         d => format!("{} days ago", -d),
     }
+}
+
+/// An instant to the minute, UTC, and how far off it is.
+pub fn when_text(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    format!(
+        "{} ({})",
+        at.format("%Y-%m-%d %H:%M UTC"),
+        relative(at, now)
+    )
 }
 
 pub fn expiry_text(key: &ApiKey, now: DateTime<Utc>) -> String {

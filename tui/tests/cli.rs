@@ -417,6 +417,19 @@ async fn bad_input_is_explained_and_changes_nothing() {
             ],
             "is not an expiration",
         ),
+        (
+            &[
+                "create",
+                "--name",
+                "x",
+                "--grant",
+                "read:datasets",
+                "--expires",
+                "1.5d",
+            ],
+            "fractions are not accepted: 1.5d is 36h",
+        ),
+        (&["audit", "--expiring-within", "2.5w"], "2.5w is 420h"),
         (&["show", "not-an-id"], "no key is named `not-an-id`"),
         (&["update", &id, "--drop", "write:jobs"], "does not hold it"),
         (&["update", &id], "nothing to change"),
@@ -538,6 +551,7 @@ async fn revoke_and_rotate() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["old_key"], "revoked");
+    assert_eq!(v["old_key_stops"], "now");
     assert_eq!(v["new"]["permissions"], v["old"]["permissions"]);
     assert!(v.get("secret").is_none());
     assert_mode_0600(&file);
@@ -550,12 +564,247 @@ async fn revoke_and_rotate() {
     .await;
     let v = json(&out);
     assert_eq!(v["old_key"], "kept");
+    assert!(v["old_key_stops"].is_null(), "keeping it sets no end");
     assert!(
         emu.store()
             .secret_present(v["secret"].as_str().unwrap())
             .unwrap()
     );
     assert!(emu.store().get(new_id.parse().unwrap()).unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_with_an_overlap_keeps_the_old_key_working_until_it_expires() {
+    let emu = emulator().await;
+    let (old_id, old_secret) = emu
+        .store()
+        .insert_key(
+            "etl",
+            &[("read", "datasets"), ("revise", "uploads")],
+            Some(Utc::now() + Duration::days(30)),
+        )
+        .unwrap();
+    let old = old_id.to_string();
+    let out = run(&emu, &["rotate", &old, "--overlap", "24h", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["old_key"], "expires");
+    let stops: chrono::DateTime<Utc> = v["old_key_stops"].as_str().unwrap().parse().unwrap();
+    let hours = (stops - Utc::now()).num_minutes() as f64 / 60.0;
+    assert!((23.9..=24.0).contains(&hours), "{hours}");
+    // The old key still works, and now expires at the end of the overlap.
+    let stored = emu.store().get(old_id).unwrap().unwrap();
+    assert_eq!(stored.expires_at, Some(stops));
+    assert!(stored.has("revise", "uploads"), "its permissions untouched");
+    assert!(emu.store().secret_present(&old_secret).unwrap());
+    assert!(
+        emu.store()
+            .secret_present(v["secret"].as_str().unwrap())
+            .unwrap()
+    );
+
+    // Never later than its own expiration; the text says when it stops.
+    let soon = seed(&emu, "soon", &[("read", "jobs")], Some(2));
+    let own = emu
+        .store()
+        .get(soon.parse().unwrap())
+        .unwrap()
+        .unwrap()
+        .expires_at;
+    let out = run(
+        &emu,
+        &["rotate", &soon, "--overlap", "1w", "--secret-out", "-"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("already expires sooner than the overlap"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        emu.store()
+            .get(soon.parse().unwrap())
+            .unwrap()
+            .unwrap()
+            .expires_at,
+        own
+    );
+
+    let gone = seed(&emu, "gone", &[("read", "jobs")], Some(-1));
+    let out = run(
+        &emu,
+        &["rotate", &gone, "--overlap", "1d", "--secret-out", "-"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("had already expired"),
+        "{}",
+        stderr(&out)
+    );
+
+    let forever = seed(&emu, "forever", &[("read", "jobs")], None);
+    let out = run(
+        &emu,
+        &["rotate", &forever, "--overlap", "2d", "--secret-out", "-"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("keeps working until"),
+        "{}",
+        stderr(&out)
+    );
+    let set = emu
+        .store()
+        .get(forever.parse().unwrap())
+        .unwrap()
+        .unwrap()
+        .expires_at;
+    assert_eq!((set.unwrap() - Utc::now()).num_hours(), 47);
+
+    // Bad or conflicting overlaps are refused before anything is sent.
+    let before = emu.store().list_keys().unwrap();
+    for (args, says) in [
+        (vec!["rotate", &old, "--overlap", "1.5d"], "1.5d is 36h"),
+        (
+            vec!["rotate", &old, "--overlap", "soon"],
+            "--overlap `soon` is not a span",
+        ),
+        (
+            vec!["rotate", &old, "--overlap", "1d", "--keep-old"],
+            "cannot be used with",
+        ),
+    ] {
+        let out = run(&emu, &args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(emu.store().list_keys().unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clone_copies_permissions_under_a_new_name_and_delivers_like_create() {
+    let emu = emulator().await;
+    let source = seed(
+        &emu,
+        "etl",
+        &[("read", "datasets"), ("revise", "uploads")],
+        Some(5),
+    );
+    let out = run(&emu, &["clone", &source, "--name", "etl copy", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["key"]["name"], "etl copy");
+    assert_eq!(v["source"]["id"], source.as_str());
+    assert_eq!(
+        v["key"]["permissions"], v["source"]["permissions"],
+        "unknown levels carried over"
+    );
+    let expires: chrono::DateTime<Utc> = v["key"]["expires_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        (expires - Utc::now()).num_days(),
+        89,
+        "90 days by default, as create"
+    );
+    assert!(
+        emu.store()
+            .secret_present(v["secret"].as_str().unwrap())
+            .unwrap()
+    );
+    assert!(
+        emu.store().get(source.parse().unwrap()).unwrap().is_some(),
+        "the source stays"
+    );
+
+    // --secret-out and --expires, as for create.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("copy.env");
+    let out = run(
+        &emu,
+        &[
+            "clone",
+            &source,
+            "--name",
+            "copy two",
+            "--expires",
+            "7d",
+            "--secret-out",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("with the permissions of etl"),
+        "{}",
+        stderr(&out)
+    );
+    let content = std::fs::read_to_string(&file).unwrap();
+    let secret = content
+        .strip_prefix("NARRATIVE_API_KEY=")
+        .unwrap()
+        .trim_end();
+    let copy = emu.store().find_by_secret(secret).unwrap().unwrap();
+    assert_eq!(copy.name, "copy two");
+    assert_eq!((copy.expires_at.unwrap() - Utc::now()).num_days(), 6);
+    assert_mode_0600(&file);
+
+    // By default the secret alone on stdout.
+    let out = run(&emu, &["clone", &source, "--name", "three"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(emu.store().secret_present(stdout(&out).trim()).unwrap());
+
+    // Outputs, names and ids are checked before anything is sent.
+    let before = emu.store().list_keys().unwrap();
+    std::fs::write(dir.path().join("taken.env"), "other content\n").unwrap();
+    let taken = dir.path().join("taken.env");
+    for (args, code, says) in [
+        (
+            vec![
+                "clone",
+                &source,
+                "--name",
+                "x",
+                "--secret-out",
+                taken.to_str().unwrap(),
+            ],
+            2,
+            "taken.env",
+        ),
+        (
+            vec!["clone", &source, "--name", " "],
+            2,
+            "the name is empty",
+        ),
+        (
+            vec!["clone", &source, "--name", "x", "--expires", "1.5d"],
+            2,
+            "36h",
+        ),
+        (
+            vec!["clone", "not-an-id", "--name", "x"],
+            2,
+            "no key is named `not-an-id`",
+        ),
+        (
+            vec![
+                "clone",
+                "546c65d6-e589-4d3c-b1fe-7e61711cc418",
+                "--name",
+                "x",
+            ],
+            1,
+            "not found",
+        ),
+    ] {
+        let out = run(&emu, &args).await;
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(emu.store().list_keys().unwrap(), before);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -646,6 +895,226 @@ async fn incident_dry_run_then_revoke_replace_and_report() {
     );
     let names: Vec<String> = emu.store().key_names().unwrap();
     assert!(!names.contains(&"safe".to_owned()));
+}
+
+/// The display column at which `needle` starts in each line of the table
+/// (the lines from its header, `header`, to the first empty line) holding it.
+fn columns_of(text: &str, header: &str, needle: &str) -> Vec<usize> {
+    use unicode_width::UnicodeWidthStr;
+    text.lines()
+        .skip_while(|l| !l.starts_with(header))
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.find(needle).map(|i| l[..i].width()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn incident_plans_print_aligned_tables_and_expired_keys_are_not_replaced() {
+    let emu = emulator().await;
+    let names = [
+        "鍵のローテーション",
+        "café ☕ ops",
+        "a-very-long-key-name-for-the-nightly-ingestion-pipeline",
+    ];
+    let mut ids: Vec<String> = names
+        .iter()
+        .map(|n| seed(&emu, n, &[("read", "datasets")], Some(30)))
+        .collect();
+    let expired = seed(&emu, "stale", &[("read", "views")], Some(-3));
+    ids.push(expired.clone());
+    let args = |extra: &[&str]| {
+        let mut a = vec!["incident"];
+        a.extend(ids.iter().map(String::as_str));
+        a.extend_from_slice(extra);
+        a.into_iter().map(str::to_owned).collect::<Vec<String>>()
+    };
+    let run_with = |extra: &[&str]| {
+        let a = args(extra);
+        let emu = &emu;
+        async move {
+            let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+            run(emu, &refs).await
+        }
+    };
+
+    // A terminal table by default: every id starts at the same column,
+    // whatever the width of the names before it.
+    let out = run_with(&["--replace", "--dry-run"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("Incident plan (dry run"), "{text}");
+    assert!(!text.contains("| "), "no Markdown by default: {text}");
+    let mut columns: Vec<usize> = ids
+        .iter()
+        .flat_map(|id| columns_of(&text, "NAME", id))
+        .collect();
+    columns.extend(columns_of(&text, "NAME", "ID  "));
+    columns.dedup();
+    assert_eq!(
+        columns.len(),
+        1,
+        "ids aligned under ID: {columns:?}\n{text}"
+    );
+    let status = columns_of(&text, "NAME", "STATUS");
+    let statuses: Vec<usize> = ["● active", "✖ expired"]
+        .iter()
+        .flat_map(|s| columns_of(&text, "NAME", s))
+        .collect();
+    assert!(
+        statuses.iter().all(|c| [*c] == status[..]),
+        "{statuses:?} {status:?}\n{text}"
+    );
+    assert!(text.contains("3 replaced with new keys holding the same permissions (1 already expired: not replaced)"), "{text}");
+    let stale_row = text.lines().find(|l| l.contains(&expired)).unwrap();
+    assert!(stale_row.ends_with("no (expired)"), "{stale_row}");
+    assert!(text.contains(&format!("Already expired, so revoked but not replaced (include expired keys to replace them too): stale ({expired})")), "{text}");
+    assert!(text.contains("--include-expired"), "{text}");
+
+    // Markdown only when asked.
+    let out = run_with(&["--replace", "--dry-run", "--format", "md"]).await;
+    let md = stdout(&out);
+    assert!(md.starts_with("# Incident plan (dry run)\n"), "{md}");
+    assert!(
+        md.contains("| name | id | permissions | expires | status |"),
+        "{md}"
+    );
+    let out = run_with(&["--dry-run", "--format", "text"]).await;
+    assert!(
+        stdout(&out).starts_with("Incident plan (dry run"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run_with(&["--dry-run", "--format", "md", "--json"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = run_with(&["--include-expired", "--dry-run"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--include-expired needs --replace"
+    );
+
+    // Executed: the plan is no dry run; the expired key is revoked, not replaced.
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = run_with(&[
+        "--replace",
+        "--yes",
+        "--report",
+        report.to_str().unwrap(),
+        "--secrets-out",
+        dir.path().join("s.env").to_str().unwrap(),
+    ])
+    .await;
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("Incident plan\n") || err.contains("\nIncident plan\n"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("dry run") && !stdout(&out).contains("dry run"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).starts_with("API key incident report"),
+        "{}",
+        stdout(&out)
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["revoked"].as_array().unwrap().len(), 4);
+    assert_eq!(r["replacements"].as_array().unwrap().len(), 3);
+    assert_eq!(r["expired_not_replaced"], serde_json::json!([expired]));
+    assert!(
+        emu.store()
+            .key_names()
+            .unwrap()
+            .iter()
+            .all(|n| n != "stale")
+    );
+    // A resume does not make the replacement left out on purpose.
+    let out = run(&emu, &["incident", "--resume", report.to_str().unwrap()]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Nothing to resume"),
+        "{}",
+        stderr(&out)
+    );
+
+    // --include-expired replaces it all the same.
+    let stale = seed(&emu, "stale two", &[("read", "views")], Some(-1));
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            &stale,
+            "--replace",
+            "--include-expired",
+            "--yes",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Already expired, and replaced all the same as asked"),
+        "{}",
+        stderr(&out)
+    );
+    let v = json(&out);
+    assert_eq!(v["report"]["replacements"][0]["replaces"], stale.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_prints_an_aligned_table_or_markdown() {
+    let emu = emulator().await;
+    seed(
+        &emu,
+        "鍵のローテーション",
+        &[("write", "access_tokens")],
+        None,
+    );
+    seed(&emu, "pipe | name", &[("read", "datasets")], Some(-2));
+    seed(&emu, "evil\u{1b}[2Jname", &[("read", "datasets")], None);
+    let out = run(&emu, &["audit"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("SEVERITY"), "{text}");
+    assert!(
+        text.contains("evil\\u{1b}[2Jname") && !text.contains('\u{1b}'),
+        "control characters are shown escaped: {text}"
+    );
+    let ids: Vec<String> = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .iter()
+        .map(|k| k.id.to_string())
+        .collect();
+    let mut columns: Vec<usize> = ids
+        .iter()
+        .flat_map(|id| columns_of(&text, "SEVERITY", id))
+        .collect();
+    columns.extend(columns_of(&text, "SEVERITY", "ID  "));
+    columns.sort_unstable();
+    columns.dedup();
+    assert_eq!(columns.len(), 1, "{columns:?}\n{text}");
+
+    let out = run(&emu, &["audit", "--format", "md"]).await;
+    let md = stdout(&out);
+    assert!(
+        md.starts_with("| severity | name | id | finding |\n|---|---|---|---|\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("evil\\u{1b}[2Jname") && !md.contains('\u{1b}'),
+        "{md}"
+    );
+    assert!(
+        md.contains("| pipe \\| name |"),
+        "a | in a name does not break the table: {md}"
+    );
+    let out = run(&emu, &["audit", "--format", "md", "--json"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -851,6 +1320,8 @@ async fn incident_resume_creates_the_missing_replacements_once() {
             "--yes",
             "--report",
             &report,
+            "--format",
+            "md",
         ],
     )
     .await;
@@ -1030,6 +1501,10 @@ async fn incident_resume_creates_the_missing_replacements_once() {
         assert_eq!(v["report"]["failures"], serde_json::json!([]), "{from}");
     }
     let out = run(&emu, &["incident", "--resume", &resumed]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Replacements found already created (their secrets were lost"));
+    assert!(stdout(&out).contains("\nresumed:     "), "{}", stdout(&out));
+    let out = run(&emu, &["incident", "--resume", &resumed, "--format", "md"]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("## Replacements found already created"));
     assert!(stdout(&out).contains("- Resumed: "));

@@ -209,3 +209,50 @@ async fn commands_under_faults_fail_clearly_and_lose_nothing() {
     );
     assert!(stats.total() > 10 && ok > 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_overlap_that_cannot_be_set_still_delivers_and_says_how_to_retry() {
+    let emu = Emulator::builder()
+        .db(Db::Memory)
+        .bootstrap_key(Some(ADMIN.into()))
+        .faults(FaultConfig {
+            rate: 1.0,
+            kinds: vec![narrative_keys_emulator::FaultKind::InternalError],
+            methods: vec!["PUT".into()],
+            retry_after_secs: 0,
+            ..FaultConfig::default()
+        })
+        .start()
+        .await
+        .unwrap();
+    let own = chrono::Utc::now() + chrono::Duration::days(20);
+    let (old_id, old_secret) = emu
+        .store()
+        .insert_key("svc", &[("read", "jobs")], Some(own))
+        .unwrap();
+    let old = old_id.to_string();
+    let mut cmd = binary(emu.url(), ADMIN);
+    cmd.args(["rotate", &old, "--overlap", "24h", "--json"]);
+    let out = spawn(cmd).await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["old_key"], "expire_failed");
+    assert!(v["old_key_stops"].is_null());
+    // The successor's secret was delivered and works; the old key too.
+    assert!(
+        emu.store()
+            .secret_present(v["secret"].as_str().unwrap())
+            .unwrap()
+    );
+    assert!(emu.store().secret_present(&old_secret).unwrap());
+    assert!(
+        err.contains("could NOT be set, so it still works until"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("narrative-keys update {old} --expires 20")),
+        "{err}"
+    );
+    assert!(v["error"].as_str().unwrap().contains("500"), "{v}");
+}

@@ -65,6 +65,7 @@ fn three_replacements() -> App {
             replacement_expiration: None,
             resumed_at: vec![],
             look_alikes: vec![],
+            expired_not_replaced: vec![],
         },
         replacements,
     })));
@@ -281,6 +282,7 @@ fn scenarios() -> Vec<(&'static str, App)> {
             replacement_expiration: None,
             resumed_at: vec![],
             look_alikes: vec![],
+            expired_not_replaced: vec![],
         },
         replacements: vec![],
     })));

@@ -412,6 +412,7 @@ fn incident_flow_plans_then_runs_then_saves_the_report() {
         replacement_expiration: None,
         resumed_at: vec![],
         look_alikes: vec![],
+        expired_not_replaced: vec![],
     };
     let effect = app.update(Action::IncidentDone(Box::new(IncidentDone {
         report,
@@ -666,6 +667,7 @@ fn empty_report() -> IncidentReport {
         replacement_expiration: None,
         resumed_at: vec![],
         look_alikes: vec![],
+        expired_not_replaced: vec![],
     }
 }
 

@@ -122,9 +122,19 @@ export interface Rotation {
   new: CreatedKey;
   /** What became of the old key. */
   oldKey: raw.OldKeyOutcome;
-  /** Why the old key could not be revoked (`oldKey === 'revoke_failed'`): it still works. */
+  /**
+   * When the old key stops working: `'now'` (revoked), an ISO-8601 instant
+   * (`oldKey === 'expires'`, with `overlap`), or `null` when the rotation set
+   * no end (kept, or a failure): it works until its own `expiresAt`.
+   */
+  oldKeyStops: 'now' | string | null;
+  /**
+   * Why the old key could not be revoked (`'revoke_failed'`) or given its
+   * expiration (`'expire_failed'`, the message saying how to set it again):
+   * it still works.
+   */
   error: NarrativeKeysError | null;
-  /** `true` when the old key no longer works or was kept on purpose. */
+  /** `true` when the old key no longer works, expires as asked, or was kept on purpose. */
   complete: boolean;
 }
 
@@ -166,7 +176,11 @@ export declare class NarrativeKeys {
    * connection) get further passes until `deadlineMs` (default 60000).
    */
   revokeKeys(ids: string[], options?: raw.RevokeOptions): Promise<RevokeReport>;
-  /** Creates a successor with the same permissions, then revokes the old key (unless `keepOld`). */
+  /**
+   * Creates a successor with the same permissions, then revokes the old key
+   * (the default), keeps it (`keepOld: true`), or lets it expire after an
+   * overlap (`overlap: '24h'`: zero-downtime, never later than its own expiration).
+   */
   rotateKey(id: string, options?: raw.RotateOptions): Promise<Rotation>;
   /**
    * Incident response: revokes every selected key at once, optionally creates

@@ -185,30 +185,60 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
             .as_deref()
             .map(|at| expiration(Some(at), "expiresAt", Utc::now()))
             .transpose()?;
+        let old_key = match (rotate.keep_old.unwrap_or(false), rotate.overlap.as_deref()) {
+            (true, Some(_)) => {
+                return Err(ErrorInfo::invalid(
+                    "rotateKey: give keepOld or overlap, not both (keepOld leaves the old key working; overlap lets it expire later)",
+                ));
+            }
+            (true, None) => sdk::OldKeyPolicy::Keep,
+            (false, Some(text)) => {
+                sdk::OldKeyPolicy::ExpireAfter(sdk::Span::parse(text).map_err(|e| {
+                    ErrorInfo::invalid(format!("overlap: `{text}` is not a span: {e}"))
+                })?)
+            }
+            (false, None) => sdk::OldKeyPolicy::Revoke,
+        };
         let opts = sdk::RotateOptions {
             expiration,
             name: rotate.name,
-            keep_old: rotate.keep_old.unwrap_or(false),
+            old_key,
         };
         let r = sdk::rotate(&c, &id, &opts).await?;
         let (old_key, error) = match &r.old_key {
             sdk::OldKey::Revoked => (OldKeyOutcome::Revoked, None),
             sdk::OldKey::Kept => (OldKeyOutcome::Kept, None),
+            sdk::OldKey::Expires { .. } => (OldKeyOutcome::Expires, None),
             sdk::OldKey::RevokeFailed(e) => {
                 (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))
             }
+            sdk::OldKey::ExpireFailed { error, wanted } => {
+                let mut info = ErrorInfo::from_sdk(error);
+                info.message = format!(
+                    "the old key's expiration could not be set, so it still works: {}; the new key is ready: set it again with updateKey('{}', {{ expiresAt: '{}' }}), or revoke it",
+                    info.message,
+                    r.old.id,
+                    wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                );
+                (OldKeyOutcome::ExpireFailed, Some(info))
+            }
         };
+        let old_key_stops = r.old_key_stops().map(|stops| match stops {
+            sdk::OldKeyStops::Now => "now".to_owned(),
+            sdk::OldKeyStops::At(at) => at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        });
         to_json(&Rotation {
             complete: r.is_complete(),
             old: &r.old,
             new: CreatedKey::from(&r.new),
             old_key,
+            old_key_stops,
             error,
         })
     })
 }
 
-fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
+fn plan_js(plan: &sdk::incident::IncidentPlan, dry_run: bool) -> IncidentPlan<'_> {
     IncidentPlan {
         planned_at: plan.planned_at,
         keys: plan
@@ -222,7 +252,13 @@ fn plan_js(plan: &sdk::incident::IncidentPlan) -> IncidentPlan<'_> {
         missing_ids: &plan.missing_ids,
         replace: plan.replace,
         look_alikes: &plan.look_alikes,
-        markdown: plan.to_markdown(),
+        expired: &plan.expired,
+        replace_expired: plan.replace_expired,
+        markdown: if dry_run {
+            plan.to_markdown_dry_run()
+        } else {
+            plan.to_markdown()
+        },
     }
 }
 
@@ -258,11 +294,12 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
         }
         let keys = c.list_keys().await?;
         let replace = incident.replace.unwrap_or(false);
-        let plan = sdk::incident::plan(&keys, &sel, replace, now)?;
+        let mut plan = sdk::incident::plan(&keys, &sel, replace, now)?;
+        plan.replace_expired = incident.include_expired.unwrap_or(false);
         if incident.dry_run.unwrap_or(false) {
             return to_json(&IncidentResult {
                 dry_run: true,
-                plan: plan_js(&plan),
+                plan: plan_js(&plan, true),
                 report: None,
                 replacements: Vec::new(),
             });
@@ -277,7 +314,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
         let outcome = sdk::incident::execute(&c, &plan, &opts).await;
         to_json(&IncidentResult {
             dry_run: false,
-            plan: plan_js(&plan),
+            plan: plan_js(&plan, false),
             report: Some(MarkdownReport {
                 report: &outcome.report,
                 markdown: outcome.report.to_markdown(),

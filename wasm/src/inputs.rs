@@ -461,6 +461,11 @@ pub struct RotateOptions {
     /// Leave the old key working; revoke it yourself later.
     #[tsify(optional)]
     pub keep_old: Option<bool>,
+    /// Zero-downtime rotation: the old key keeps working this long after the
+    /// successor exists (`'24h'`, `'7d'`, `'2w'`, `'1mo'`), then expires;
+    /// never later than its own expiration. Not with `keepOld`.
+    #[tsify(optional)]
+    pub overlap: Option<String>,
 }
 
 /// Which keys an incident affects: the listed ids, plus every key matching
@@ -494,6 +499,10 @@ pub struct IncidentOptions {
     /// Create a replacement with the same permissions for each revoked key (default false).
     #[tsify(optional)]
     pub replace: Option<bool>,
+    /// With `replace`, replace keys that had already expired too (default
+    /// false: they are revoked, not replaced).
+    #[tsify(optional)]
+    pub include_expired: Option<bool>,
     #[tsify(optional)]
     pub concurrency: Option<u32>,
     /// How long, in milliseconds, the revocation keeps trying keys that failed with a temporary

@@ -121,8 +121,12 @@ pub struct RevokeReport {
 pub enum OldKeyOutcome {
     Revoked,
     Kept,
+    /// It keeps working until `oldKeyStops`, then expires (`overlap`).
+    Expires,
     /// The old key still works: revoke it again.
     RevokeFailed,
+    /// Its expiration could not be set: it still works. Set it again.
+    ExpireFailed,
 }
 
 #[derive(Serialize)]
@@ -131,7 +135,10 @@ pub struct Rotation<'a> {
     /// The successor and its secret, shown only now.
     pub new: CreatedKey<'a>,
     pub old_key: OldKeyOutcome,
-    /// Why the old key could not be revoked: it still works.
+    /// When the old key stops working: `"now"` (revoked), an instant
+    /// (expires), or `None` when the rotation set no end (kept, or a failure).
+    pub old_key_stops: Option<String>,
+    /// Why the old key could not be revoked or given its expiration: it still works.
     pub error: Option<ErrorInfo>,
     /// `true` when the old key no longer works or was kept on purpose.
     pub complete: bool,
@@ -156,7 +163,11 @@ pub struct IncidentPlan<'a> {
     pub replace: bool,
     /// Ids of keys left alone that have a planned key's name and permissions.
     pub look_alikes: &'a [String],
-    /// The dry run as Markdown.
+    /// Ids of planned keys that had already expired: with `replace`, revoked
+    /// but not replaced unless `replaceExpired` (`includeExpired: true`).
+    pub expired: &'a [String],
+    pub replace_expired: bool,
+    /// The plan as Markdown ("Incident plan", "(dry run)" with `dryRun`).
     pub markdown: String,
 }
 

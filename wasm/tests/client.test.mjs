@@ -183,6 +183,52 @@ test('rotateKey: successor first, then the old key goes (or stays with keepOld)'
   await assert.rejects(admin.rotateKey(uuid()), (e) => e.code === 'not_found');
 });
 
+test('rotateKey with overlap: the old key keeps working, then expires; never later than its own expiration', async () => {
+  const plain = await admin.rotateKey((await admin.createKey({ name: 'plain', permissions: ['read:views'] })).key.id);
+  assert.equal(plain.oldKey, 'revoked', 'revoke is the default');
+  assert.equal(plain.oldKeyStops, 'now');
+  const old = (await admin.createKey({ name: 'svc', permissions: ['read:datasets', 'admin:uploads'], expiresAt: '30d', allowUnknown: true })).key;
+  const before = Date.now();
+  const r = await admin.rotateKey(old.id, { overlap: '24h' });
+  assert.equal(r.oldKey, 'expires');
+  assert.equal(r.complete, true);
+  assert.equal(r.error, null);
+  const stops = Date.parse(r.oldKeyStops);
+  assert.ok(stops >= before - 1000 + 86_400_000 && stops <= Date.now() + 86_400_000, r.oldKeyStops);
+  const still = await admin.getKey(old.id);
+  assert.equal(Date.parse(still.expiresAt), stops, 'the old key still exists, expiring at the end of the overlap');
+  assert.deepEqual(still.permissions, old.permissions, 'its permissions untouched');
+
+  // An old key that expires sooner than the overlap keeps its expiration.
+  const soon = (await admin.createKey({ name: 'soon', permissions: ['read:views'], expiresAt: '2d' })).key;
+  const s2 = await admin.rotateKey(soon.id, { overlap: '1w' });
+  assert.equal(s2.oldKey, 'expires');
+  assert.equal(Date.parse(s2.oldKeyStops), Date.parse(soon.expiresAt));
+  assert.equal((await admin.getKey(soon.id)).expiresAt, soon.expiresAt);
+
+  await assert.rejects(admin.rotateKey(old.id, { overlap: '1d', keepOld: true }), (e) => e.code === 'invalid_input' && /not both/.test(e.message));
+  await assert.rejects(admin.rotateKey(old.id, { overlap: '1.5d' }), (e) => e.code === 'invalid_input' && /36h/.test(e.message));
+  await admin.revokeKeys([plain.new.key.id, old.id, r.new.key.id, soon.id, s2.new.key.id]);
+});
+
+test('incident: a key already expired is revoked, and replaced only with includeExpired', async () => {
+  const soon = () => new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000);
+  const a = (await admin.createKey({ name: 'lapsed-a', permissions: ['read:views'], expiresAt: soon() })).key;
+  const b = (await admin.createKey({ name: 'lapsed-b', permissions: ['read:views'], expiresAt: soon() })).key;
+  await new Promise((resolve) => setTimeout(resolve, Date.parse(b.expiresAt) - Date.now() + 200));
+  const dry = await admin.incident({ ids: [a.id] }, { dryRun: true, replace: true });
+  assert.deepEqual(dry.plan.expired, [a.id]);
+  assert.match(dry.plan.markdown, /Already expired, so revoked but not replaced/);
+  const left = await admin.incident({ ids: [a.id] }, { replace: true });
+  assert.deepEqual(left.report.revoked.map((k) => k.id), [a.id]);
+  assert.equal(left.replacements.length, 0);
+  assert.deepEqual(left.report.expiredNotReplaced, [a.id]);
+  const included = await admin.incident({ ids: [b.id] }, { replace: true, includeExpired: true });
+  assert.equal(included.replacements.length, 1);
+  assert.equal(included.replacements[0].replaces, b.id);
+  await admin.revokeKey(included.replacements[0].created.key.id);
+});
+
 test('incident: dry run plans, execution revokes at once, replaces and reports', async () => {
   const a = (await admin.createKey({ name: 'ci-deploy', permissions: ['read:datasets'], expiresAt: '30d' })).key;
   const b = (await admin.createKey({ name: 'CI-nightly', permissions: ['write:datasets'], expiresAt: '30d' })).key;
@@ -199,6 +245,9 @@ test('incident: dry run plans, execution revokes at once, replaces and reports',
 
   const run = await admin.incident({ nameMatches: 'ci-*' }, { replace: true, note: 'CI secrets leaked in a build log', replacementExpiresAt: '14d' });
   assert.equal(run.dryRun, false);
+  assert.match(run.plan.markdown, /^# Incident plan\n/, 'a plan that was executed is no dry run');
+  assert.deepEqual(run.plan.expired, []);
+  assert.equal(run.plan.replaceExpired, false, 'expired keys are not replaced by default');
   assert.deepEqual(run.report.revoked.map((k) => k.id).sort(), [a.id, b.id].sort());
   assert.equal(run.report.replacements.length, 2);
   assert.equal(run.replacements.length, 2);

@@ -58,6 +58,10 @@ test('parseExpiration: spans, dates, instants, Date objects and never', () => {
   assert.equal(nk.parseExpiration('never'), null);
   assert.equal(nk.parseExpiration(null), null);
   assert.throws(() => nk.parseExpiration('90x'), /unit must be/);
+  // Months and years are calendar spans; fractions name the whole equivalent.
+  assert.equal(nk.parseExpiration('1mo', { now: '2028-01-31T10:00:00Z' }), '2028-02-29T10:00:00Z');
+  assert.equal(nk.parseExpiration('1y', { now: NOW }), '2027-11-26T10:00:00Z');
+  assert.throws(() => nk.parseExpiration('1.5d'), (e) => e.code === 'invalid_input' && /fractions are not accepted: 1\.5d is 36h/.test(e.message));
   assert.throws(() => nk.parseExpiration(new Date('nonsense')), (e) => e.code === 'invalid_input' && /invalid Date/.test(e.message));
 });
 

@@ -152,8 +152,10 @@ impl Executor {
                         old: r.old,
                         new: r.new,
                         old_revoked: match r.old_key {
-                            OldKey::RevokeFailed(e) => Err(describe_error(&e)),
-                            OldKey::Revoked | OldKey::Kept => Ok(()),
+                            OldKey::RevokeFailed(e) | OldKey::ExpireFailed { error: e, .. } => {
+                                Err(describe_error(&e))
+                            }
+                            OldKey::Revoked | OldKey::Kept | OldKey::Expires { .. } => Ok(()),
                         },
                     }),
                     Err(e) => {

@@ -56,6 +56,9 @@ export async function everything(apiKey: string): Promise<void> {
     if (o.result === 'failed' && o.error) console.log(o.error.code, o.error.status);
   }
   const rotation: Rotation = await nk.rotateKey(one.id, { expiresAt: '90d', name: 'next', keepOld: false });
+  const rolled: Rotation = await nk.rotateKey(one.id, { overlap: '24h' });
+  const stops: 'now' | string | null = rolled.oldKeyStops;
+  const expiring: boolean = rolled.oldKey === 'expires' || rolled.oldKey === 'expire_failed';
   const newSecret: string = rotation.new.secret;
   if (rotation.oldKey === 'revoke_failed') console.log(rotation.error?.message);
   const incident: IncidentResult = await nk.incident({ ids: [one.id], nameMatches: 'ci-*', holding: ['write:datasets'], statuses: ['expired', 'active'], allowUnknown: false }, { dryRun: true, replace: true, concurrency: 2, replacementExpiresAt: '14d', note: 'leak' });
