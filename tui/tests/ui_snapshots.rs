@@ -403,3 +403,31 @@ fn every_size() {
         }
     }
 }
+
+/// Three marked keys, then `d`: the bulk revoke's question.
+fn revoke_three() -> App {
+    let mut app = loaded_app();
+    for _ in 0..3 {
+        ch(&mut app, ' ');
+    }
+    ch(&mut app, 'd');
+    app
+}
+
+/// At the smallest size the bulk revoke's prompt, the number typed and the
+/// note after a wrong one stay on screen; the key list gives way.
+#[test]
+fn bulk_revoke_prompt_at_60x16() {
+    let app = revoke_three();
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("Type 3 to revoke all 3"), "{screen}");
+    insta::assert_snapshot!("bulk_revoke_prompt@60x16", screen);
+
+    let mut app = revoke_three();
+    typed(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("Type 3 to revoke all 3"), "{screen}");
+    assert!(screen.contains("✖ 2 is not 3"), "{screen}");
+    insta::assert_snapshot!("bulk_revoke_wrong_count@60x16", screen);
+}

@@ -228,15 +228,31 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                         format!("Revoke these {} keys?", many.len()),
                         theme.bold(),
                     )));
-                    for (id, name) in many.iter().take(8) {
+                    // The list gives way to the prompt below it: the rows
+                    // the other lines leave, never more than eight.
+                    let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
+                    let warning_rows =
+                        key_manager_warning(app, keys.iter().map(|(id, _)| id.as_str()), theme)
+                            .map_or(0, |l| line_height(&l, inner));
+                    // Title, warning, blank, prompt, note, buttons, borders.
+                    let fixed = 1 + 2 + warning_rows + 1 + 1 + 1 + 1 + 2;
+                    let room = usize::from(area.height).saturating_sub(fixed).clamp(1, 8);
+                    let shown = if many.len() > room {
+                        room.saturating_sub(1).max(1)
+                    } else {
+                        many.len()
+                    };
+                    for (id, name) in many.iter().take(shown) {
+                        let id = clean(id);
+                        // The name gives way, so each key takes one row.
+                        let name_room = inner.saturating_sub(8 + id.width()).clamp(8, 30);
                         lines.push(Line::from(format!(
-                            "  • \"{}\"  {}",
-                            truncate(&clean(name), 30),
-                            clean(id)
+                            "  • \"{}\"  {id}",
+                            truncate(&clean(name), name_room),
                         )));
                     }
-                    if many.len() > 8 {
-                        lines.push(Line::from(format!("  … and {} more", many.len() - 8)));
+                    if many.len() > shown {
+                        lines.push(Line::from(format!("  … and {} more", many.len() - shown)));
                     }
                 }
             }
@@ -269,7 +285,8 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                     )));
                 }
                 let buttons = [("Enter", "revoke"), ("Esc", "keep them")];
-                dialog(frame, app, area, (title, lines, &buttons), theme, w);
+                // Kept to its end: the prompt and its note always show.
+                wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
             } else {
                 let buttons = [("y", "revoke"), ("n / Esc", "keep it")];
                 dialog(frame, app, area, (title, lines, &buttons), theme, w);
