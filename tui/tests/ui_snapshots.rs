@@ -431,3 +431,21 @@ fn bulk_revoke_prompt_at_60x16() {
     assert!(screen.contains("✖ 2 is not 3"), "{screen}");
     insta::assert_snapshot!("bulk_revoke_wrong_count@60x16", screen);
 }
+
+/// The help at the smallest size scrolls down to its last entry, and no
+/// further.
+#[test]
+fn help_scrolls_to_its_end_at_60x16() {
+    let mut app = loaded_app();
+    ch(&mut app, '?');
+    let first = draw(&app, 60, 16);
+    assert!(!first.contains("q / Ctrl-C"), "{first}");
+    for _ in 0..60 {
+        draw(&app, 60, 16);
+        ch(&mut app, 'j');
+    }
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("q / Ctrl-C"), "{screen}");
+    assert!(screen.contains("quit"), "{screen}");
+    insta::assert_snapshot!("help_scrolled_to_end@60x16", screen);
+}
