@@ -14,7 +14,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Secret};
 use narrative_keys_emulator::{Db, Emulator};
-use narrative_keys_tui::ui::action::Refusal;
+use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::SortBy;
 use narrative_keys_tui::ui::modal::Modal;
 use narrative_keys_tui::ui::runtime::Executor;
@@ -380,10 +380,10 @@ fn a_refused_write_offers_read_only() {
     let mut app = loaded_app();
     ch(&mut app, 'd');
     ch(&mut app, 'y');
-    app.update(Action::Revoked(vec![(
+    app.update(Action::Revoked(vec![RevokedKey::new(
         id(4),
-        "Airflow workflows".into(),
-        Err("not allowed (403 forbidden)".into()),
+        "Airflow workflows",
+        RevokeOutcome::Failed("not allowed (403 forbidden)".into()),
     )]));
     app.update(Action::Refused {
         refusal: Refusal::Forbidden,
@@ -428,10 +428,10 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
     let Some(Effect::Revoke(_)) = ch(&mut app, 'y') else {
         panic!("y revokes");
     };
-    let reload = app.update(Action::Revoked(vec![(
+    let reload = app.update(Action::Revoked(vec![RevokedKey::new(
         id(11),
-        "Key admin (CI)".into(),
-        Ok(()),
+        "Key admin (CI)",
+        RevokeOutcome::Revoked,
     )]));
     assert!(matches!(reload, Some(Effect::LoadKeys)));
     app.update(Action::KeysLoaded(Err(
@@ -569,6 +569,30 @@ fn the_executor_reports_refusals_from_the_server() {
         "{actions:?}"
     );
 
+    // A key revoked twice: the second time it is already gone, not revoked.
+    let spare = emu
+        .store()
+        .create(
+            "spare",
+            vec![("read".into(), "datasets".into())],
+            None,
+            "ui-commands-spare-secret-not-real",
+        )
+        .unwrap()
+        .id
+        .to_string();
+    let twice = || Effect::Revoke(vec![(spare.clone(), "spare".into())]);
+    let (actions, _) = run_effect(client(admin), twice());
+    assert!(
+        matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::Revoked),
+        "{actions:?}"
+    );
+    let (actions, _) = run_effect(client(admin), twice());
+    assert!(
+        matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::AlreadyGone),
+        "{actions:?}"
+    );
+
     // Revoke the admin key with itself: the next read is refused with 401.
     let own = emu
         .store()
@@ -579,7 +603,7 @@ fn the_executor_reports_refusals_from_the_server() {
         .to_string();
     let (actions, _) = run_effect(client(admin), Effect::Revoke(vec![(own, "admin".into())]));
     assert!(
-        matches!(&actions[..], [Action::Revoked(r)] if r[0].2.is_ok()),
+        matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::Revoked),
         "{actions:?}"
     );
     let (actions, _) = run_effect(client(admin), Effect::LoadKeys);

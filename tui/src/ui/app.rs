@@ -13,7 +13,7 @@ use narrative_keys::incident::{self, Selection};
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
-use super::action::{Action, Effect, Refusal};
+use super::action::{Action, Effect, Refusal, RevokeOutcome, RevokedKey};
 use super::command::{self, Command, CommandLine};
 use super::form::{Form, FormMsg, PermFocus, Step};
 use super::hit::Regions;
@@ -486,26 +486,21 @@ impl App {
                 self.finish(REVOKING);
                 let failed: Vec<String> = results
                     .iter()
-                    .filter_map(|(_, name, r)| {
-                        r.as_ref()
-                            .err()
-                            .map(|e| format!("\"{}\": {e}", clean(name)))
+                    .filter_map(|r| match &r.outcome {
+                        RevokeOutcome::Failed(e) => Some(format!("\"{}\": {e}", clean(&r.name))),
+                        _ => None,
                     })
                     .collect();
-                for (id, _, r) in &results {
-                    if r.is_ok() {
-                        self.marked.remove(id);
-                        if self.may_be_own_key(id) {
+                for r in &results {
+                    if r.outcome.is_gone() {
+                        self.marked.remove(&r.id);
+                        if self.may_be_own_key(&r.id) {
                             self.revoked_possible_own_key = true;
                         }
                     }
                 }
                 if failed.is_empty() {
-                    let text = match results.as_slice() {
-                        [(_, name, _)] => format!("Revoked \"{}\".", clean(name)),
-                        many => format!("Revoked {} keys.", many.len()),
-                    };
-                    self.info(text);
+                    self.info(revoked_summary(&results));
                 } else {
                     let still = if failed.len() == 1 {
                         "it still works"
@@ -1637,6 +1632,26 @@ impl App {
             h.retain(|(k, _)| !is_write_binding(k));
         }
         h
+    }
+}
+
+/// What a revoke without failures did: "Revoked 1 key; 1 was already gone."
+fn revoked_summary(results: &[RevokedKey]) -> String {
+    let gone = results
+        .iter()
+        .filter(|r| r.outcome == RevokeOutcome::AlreadyGone)
+        .count();
+    let revoked = results.len() - gone;
+    match (results, revoked, gone) {
+        ([one], 1, _) => format!("Revoked \"{}\".", clean(&one.name)),
+        ([one], _, _) => format!("\"{}\" was already gone.", clean(&one.name)),
+        (_, _, 0) => format!("Revoked {}.", count_of(revoked, "key", "keys")),
+        (_, 0, _) => format!("All {gone} keys were already gone."),
+        _ => format!(
+            "Revoked {}; {gone} {} already gone.",
+            count_of(revoked, "key", "keys"),
+            if gone == 1 { "was" } else { "were" }
+        ),
     }
 }
 
