@@ -449,3 +449,36 @@ fn help_scrolls_to_its_end_at_60x16() {
     assert!(screen.contains("quit"), "{screen}");
     insta::assert_snapshot!("help_scrolled_to_end@60x16", screen);
 }
+
+/// A 200-character filter, typed after `/` or `:filter`: the line shows
+/// its end and the cursor, the start cut to `…`.
+#[test]
+fn long_typed_text_shows_its_end() {
+    let long: String = (0..20).map(|i| format!("word{i:02}xyz ")).collect();
+    let long = long.trim_end();
+    assert_eq!(long.chars().count(), 199);
+    let long = format!("{long}!");
+
+    let mut app = loaded_app();
+    ch(&mut app, '/');
+    typed(&mut app, &long);
+    let screen = draw(&app, 80, 24);
+    let line = screen.lines().nth(22).unwrap();
+    assert!(
+        line.contains("/…") && line.contains("word19xyz!▏"),
+        "{line}"
+    );
+    assert!(line.contains("0 matches"), "{line}");
+    insta::assert_snapshot!("filter_200_chars@80x24", screen);
+
+    let mut app = loaded_app();
+    ch(&mut app, ':');
+    typed(&mut app, &format!("filter {long}"));
+    let screen = draw(&app, 80, 24);
+    let line = screen.lines().nth(22).unwrap();
+    assert!(
+        line.contains(":…") && line.contains("word19xyz!▏"),
+        "{line}"
+    );
+    insta::assert_snapshot!("command_200_chars@80x24", screen);
+}
