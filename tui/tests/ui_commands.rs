@@ -155,16 +155,35 @@ fn the_command_line_filters_sorts_and_quits() {
     assert!(app.command.is_none());
     assert!(!app.should_quit);
 
-    // R and :refresh reload.
+    // R and :refresh reload, and say so when the list is back.
     assert!(matches!(ch(&mut app, 'R'), Some(Effect::LoadKeys)));
     app.update(Action::KeysLoaded(Ok(keys())));
+    assert_eq!(app.status.as_ref().unwrap().text, "Refreshed: 12 keys.");
     ch(&mut app, ':');
     typed(&mut app, "refresh");
     assert!(matches!(
         press(&mut app, KeyCode::Enter),
         Some(Effect::LoadKeys)
     ));
+    app.update(Action::KeysLoaded(Ok(keys()[..1].to_vec())));
+    assert!(draw(&app, 80, 24).contains("Refreshed: 1 key."));
     app.update(Action::KeysLoaded(Ok(keys())));
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "Refreshed: 1 key.",
+        "a later reload says nothing more"
+    );
+    // A failed refresh says only that it failed.
+    ch(&mut app, 'R');
+    app.update(Action::KeysLoaded(Err("the server failed (500)".into())));
+    app.update(Action::KeysLoaded(Ok(keys())));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Could not load")
+    );
 
     ch(&mut app, ':');
     typed(&mut app, "q");
@@ -279,7 +298,10 @@ fn a_periodic_refresh_keeps_the_selection_and_the_marks() {
         permissions: PermissionSet::new(),
         expires_at: None,
     });
+    ch(&mut app, 'j');
+    ch(&mut app, 'k');
     app.update(Action::KeysLoaded(Ok(fresh)));
+    assert!(app.status.is_none(), "the timer's reload is quiet");
     assert_eq!(selected_id(&app), selected, "the selection follows its key");
     assert_eq!(app.marked.len(), 1);
     assert!(

@@ -168,6 +168,9 @@ pub struct App {
     /// Set once the server no longer accepts this session's key: what
     /// happened and how to go on. Nothing is sent after that.
     pub session_ended: Option<String>,
+    /// A reload the user asked for (`R`, `:refresh`) is in flight: its
+    /// end is announced; `--refresh`'s and the reloads after changes are not.
+    pub refresh_asked: bool,
     /// What the last frame drew where, for the mouse (written while drawing).
     pub regions: RefCell<Regions>,
 }
@@ -206,6 +209,7 @@ impl App {
             own_key_id: None,
             revoked_possible_own_key: false,
             session_ended: None,
+            refresh_asked: false,
             regions: RefCell::default(),
         }
     }
@@ -401,8 +405,13 @@ impl App {
                             }
                         }
                         self.clamp();
+                        if std::mem::take(&mut self.refresh_asked) {
+                            let n = self.keys.len();
+                            self.info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
+                        }
                     }
                     Err(e) => {
+                        self.refresh_asked = false;
                         // Unless another load is still in flight.
                         self.load_failed = !self.busy.contains(&LOADING);
                         self.error(format!("Could not load the keys: {e}"));
@@ -834,6 +843,7 @@ impl App {
             self.error(text);
             return None;
         }
+        self.refresh_asked = true;
         Some(self.reload())
     }
 
