@@ -85,10 +85,19 @@ fn y_copies_the_selected_id_with_osc_52() {
     for a in actions {
         app.update(a);
     }
+    assert_eq!(status(&app), format!("Copied id {id} (OSC 52)."));
+    // Whole on an 80-column status line.
+    let screen = draw(&app, 80, 24);
     assert!(
-        status(&app).starts_with(&format!("Copied id {id}")),
-        "{}",
-        status(&app)
+        screen.contains(&format!("Copied id {id} (OSC 52).")),
+        "{screen}"
+    );
+    // The help says what a terminal without OSC 52 does.
+    ch(&mut app, '?');
+    assert!(
+        app.bindings()
+            .iter()
+            .any(|(k, what)| *k == "y" && what.contains("if the terminal allows OSC 52"))
     );
 }
 

@@ -642,9 +642,11 @@ impl App {
             }
             Action::IdCopied { id, result } => {
                 match result {
+                    // Short enough for 80 columns; the help says what a
+                    // terminal without OSC 52 does.
                     Ok(()) => self.info(format!(
-                        "Copied id {} (OSC 52; if it is not on your clipboard, your terminal does not allow this).",
-                        clean(&id)
+                        "Copied id {} (OSC 52).",
+                        super::text::truncate(&clean(&id), 40)
                     )),
                     Err(e) => self.error(format!(
                         "Could not send the copy sequence to the terminal: {e}"
@@ -1505,7 +1507,7 @@ impl App {
             ("/", "filter by name, id or permission as you type"),
             ("s / S", "sort by name, expiry or status / reverse it"),
             ("space", "mark or unmark the key (for revoke or incident)"),
-            ("y", "copy the selected key's id (OSC 52)"),
+            ("y", "copy the key's id (if the terminal allows OSC 52)"),
             ("n", "new key"),
             ("e", "edit the selected key"),
             ("c", "clone the selected key (same permissions)"),
