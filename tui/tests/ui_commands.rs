@@ -125,6 +125,33 @@ fn capital_s_reverses_the_sort_and_keeps_the_selection() {
     assert_eq!(names(&app)[0], "Old prototype");
 }
 
+/// Tab on a prefix several commands share lists them after the line;
+/// the next key clears the list.
+#[test]
+fn tab_on_an_ambiguous_prefix_lists_the_candidates() {
+    let mut app = loaded_app();
+    for prefix in ["r", "re"] {
+        ch(&mut app, ':');
+        typed(&mut app, prefix);
+        assert!(press(&mut app, KeyCode::Tab).is_none());
+        assert_eq!(app.command.as_ref().unwrap().input.value, prefix);
+        let screen = draw(&app, 80, 24);
+        assert!(
+            screen.contains(&format!(":{prefix}▏  revoke, refresh")),
+            "{screen}"
+        );
+        press(&mut app, KeyCode::Esc);
+    }
+    ch(&mut app, ':');
+    typed(&mut app, "re");
+    press(&mut app, KeyCode::Tab);
+    ch(&mut app, 'f');
+    assert!(app.command.as_ref().unwrap().note.is_none());
+    assert!(!draw(&app, 80, 24).contains("revoke, refresh"));
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.command.as_ref().unwrap().input.value, "refresh ");
+}
+
 #[test]
 fn the_command_line_filters_sorts_and_quits() {
     let mut app = loaded_app();
@@ -372,7 +399,8 @@ fn readonly_hides_and_refuses_every_write() {
     app.readonly = true;
     let hints: Vec<&str> = app.hints().iter().map(|(k, _)| *k).collect();
     let help: Vec<&str> = app.bindings().iter().map(|(k, _)| *k).collect();
-    for key in ["n", "e", "r", "d", "i", "c"] {
+    // Marking is only for revoke and incident: gone with them.
+    for key in ["n", "e", "r", "d", "i", "c", "space"] {
         assert!(!hints.contains(&key), "hint {key} in {hints:?}");
         assert!(!help.contains(&key), "help {key} in {help:?}");
     }
@@ -398,10 +426,29 @@ fn readonly_hides_and_refuses_every_write() {
             st.text
         );
     }
+    assert!(!draw(&app, 80, 24).contains("space mark"));
+    ch(&mut app, ' ');
+    assert!(app.marked.is_empty());
+    assert_eq!(
+        status(&app),
+        "Read-only: marking is for revoke and incident, which are off in this session."
+    );
     ch(&mut app, ':');
     typed(&mut app, "revoke");
     assert!(press(&mut app, KeyCode::Enter).is_none());
     assert!(app.modal.is_none() && status(&app).starts_with("Read-only"));
+    // Tab does not complete a write command, and completes the rest.
+    ch(&mut app, ':');
+    typed(&mut app, "rev");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.command.as_ref().unwrap().input.value, "rev");
+    assert!(draw(&app, 80, 24).contains(":rev▏  no command starts with rev"));
+    press(&mut app, KeyCode::Esc);
+    ch(&mut app, ':');
+    typed(&mut app, "r");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.command.as_ref().unwrap().input.value, "refresh ");
+    press(&mut app, KeyCode::Esc);
     // Reading still works.
     assert!(matches!(ch(&mut app, 'R'), Some(Effect::LoadKeys)));
 }

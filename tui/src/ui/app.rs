@@ -14,7 +14,7 @@ use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
 use super::action::{Action, Effect, Refusal, RevokeOutcome, RevokedKey};
-use super::command::{self, Command, CommandLine};
+use super::command::{self, Command, CommandLine, Completion};
 use super::form::{Form, FormMsg, PermFocus, Step};
 use super::hit::Regions;
 use super::input::TextInput;
@@ -787,9 +787,24 @@ impl App {
         match key.code {
             KeyCode::Esc => self.command = None,
             KeyCode::Tab => {
-                if let Some(done) = command::complete(&line.input.value) {
-                    line.input.value = done;
-                }
+                let names: &[&'static str] = if self.readonly {
+                    &command::READ_NAMES
+                } else {
+                    &command::NAMES
+                };
+                line.note = match command::complete(&line.input.value, names) {
+                    Completion::One(done) => {
+                        line.input.value = done;
+                        None
+                    }
+                    Completion::Several(found) => Some(found.join(", ")),
+                    Completion::NoMatch => Some(format!(
+                        "no command starts with {}",
+                        clean(line.input.value.trim())
+                    )),
+                    Completion::Nothing => None,
+                };
+                return None;
             }
             KeyCode::Enter => {
                 let text = std::mem::take(&mut line.input.value);
@@ -804,6 +819,7 @@ impl App {
             }
             KeyCode::Backspace if line.input.value.is_empty() => self.command = None,
             _ => {
+                line.note = None;
                 line.input.handle_key(key);
             }
         }
@@ -1088,6 +1104,9 @@ impl App {
                 None => self.info("No key is selected."),
             },
             KeyCode::Char('R') | KeyCode::F(5) => return self.refresh_now(),
+            KeyCode::Char(' ') if self.readonly => self.error(
+                "Read-only: marking is for revoke and incident, which are off in this session.",
+            ),
             KeyCode::Char(' ') => {
                 if let Some(id) = self.selected_key().map(|k| k.id.clone()) {
                     if !self.marked.remove(&id) {
@@ -1521,10 +1540,14 @@ impl App {
             ("q / Ctrl-C", "quit"),
         ];
         if self.readonly {
-            b.retain(|(k, _)| !is_write_binding(k));
+            // Marking is only for revoke and incident, which are off.
+            b.retain(|(k, _)| !is_write_binding(k) && *k != "space");
             for (k, what) in &mut b {
                 if *k == ":" {
                     *what = "command: filter, sort, refresh, q";
+                }
+                if *k == "Esc" {
+                    *what = "back: list pane, clear the filter";
                 }
             }
             b.push(("", "read-only: every change is off"));
@@ -1641,7 +1664,7 @@ impl App {
             (":", "command"),
         ];
         if self.readonly {
-            h.retain(|(k, _)| !is_write_binding(k));
+            h.retain(|(k, _)| !is_write_binding(k) && *k != "space");
         }
         h
     }

@@ -187,9 +187,17 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
     // the room left by the prompt's sign, the cursor and what follows.
     let typed_room = |after: usize| usize::from(area.width).saturating_sub(2 + after);
     if let Some(line) = &app.command {
+        let note = line.note.as_ref().map(|n| format!("  {n}"));
+        let after = note.as_ref().map_or(0, |n| n.width());
         spans.push(Span::styled(":", theme.key()));
-        spans.push(Span::raw(tail(&clean(&line.input.value), typed_room(0))));
+        spans.push(Span::raw(tail(
+            &clean(&line.input.value),
+            typed_room(after),
+        )));
         spans.push(Span::styled("▏", theme.accent()));
+        if let Some(note) = note {
+            spans.push(Span::styled(note, theme.dim()));
+        }
     } else if app.filtering {
         let count = format!("  {matches} match{}", if matches == 1 { "" } else { "es" });
         spans.push(Span::styled("/", theme.key()));
