@@ -125,6 +125,31 @@ fn capital_s_reverses_the_sort_and_keeps_the_selection() {
     assert_eq!(names(&app)[0], "Old prototype");
 }
 
+/// `s` and `:sort` both keep a reversed order reversed, and the help says so.
+#[test]
+fn sort_command_keeps_the_reversal_as_s_does() {
+    let mut app = loaded_app();
+    ch(&mut app, 'S');
+    ch(&mut app, ':');
+    typed(&mut app, "sort name");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.sort_reversed);
+    assert_eq!(status(&app), "Sorted by name, reversed.");
+    assert_eq!(names(&app)[0], "Webhook relay");
+    ch(&mut app, 's');
+    assert!(app.sort_reversed && app.sort == SortBy::Expiry);
+    ch(&mut app, 'S');
+    ch(&mut app, ':');
+    typed(&mut app, "sort expiry");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.sort_reversed, "and a plain order stays plain");
+    assert!(
+        app.bindings()
+            .iter()
+            .any(|(k, what)| *k == "S" && what.contains("s and :sort keep it"))
+    );
+}
+
 /// Tab on a prefix several commands share lists them after the line;
 /// the next key clears the list.
 #[test]

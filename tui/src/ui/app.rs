@@ -842,7 +842,8 @@ impl App {
                     ));
                 }
             }
-            Command::Sort(sort) => self.sorted_by(sort, false),
+            // As `s` does: a reversed order stays reversed.
+            Command::Sort(sort) => self.sorted_by(sort, self.sort_reversed),
             Command::Revoke => {
                 if self.refuse_write("revoking keys") {
                     return None;
@@ -1524,7 +1525,8 @@ impl App {
             ),
             ("Esc", "back: list pane, clear the filter, clear the marks"),
             ("/", "filter by name, id or permission as you type"),
-            ("s / S", "sort by name, expiry or status / reverse it"),
+            ("s", "next sort: name, expiry, status; stays reversed"),
+            ("S", "reverse the order (s and :sort keep it)"),
             ("space", "mark or unmark the key (for revoke or incident)"),
             ("y", "copy the key's id (if the terminal allows OSC 52)"),
             ("n", "new key"),
