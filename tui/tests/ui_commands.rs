@@ -374,6 +374,32 @@ fn a_periodic_refresh_keeps_the_selection_and_the_marks() {
     ));
 }
 
+/// A key with the longest name allowed (128 characters, here of two bytes
+/// each) clones to a name the form accepts: the base cut, "(copy)" kept.
+#[test]
+fn clone_of_a_128_character_name_fits_the_limit() {
+    let mut app = loaded_app();
+    let mut list = keys();
+    let long = "é".repeat(narrative_keys::validation::MAX_NAME_CHARS);
+    list[3].name = long.clone();
+    app.update(Action::KeysLoaded(Ok(list)));
+    app.selected = app.visible().iter().position(|k| k.name == long).unwrap();
+    ch(&mut app, 'c');
+    let name = app.form.as_ref().unwrap().name.value.clone();
+    assert_eq!(name.chars().count(), 128);
+    assert_eq!(name, format!("{} (copy)", "é".repeat(121)));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let Some(Effect::Create(new)) = press(&mut app, KeyCode::Enter) else {
+        panic!(
+            "the form takes it: {:?}",
+            app.form.as_ref().map(|f| f.report(now()))
+        );
+    };
+    assert_eq!(new.name(), name);
+}
+
 #[test]
 fn clone_prefills_the_form_and_creates_through_the_secret_dialog() {
     let mut app = loaded_app();
