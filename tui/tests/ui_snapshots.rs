@@ -482,3 +482,16 @@ fn long_typed_text_shows_its_end() {
     );
     insta::assert_snapshot!("command_200_chars@80x24", screen);
 }
+
+/// The review of a form that cannot be sent says what to fix, not to
+/// press Enter.
+#[test]
+fn review_with_an_error_says_what_to_fix() {
+    let mut app = new_form("");
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    let screen = draw(&app, 80, 24);
+    assert!(!screen.contains("press Enter"), "{screen}");
+    insta::assert_snapshot!("form_review_blocked@80x24", screen);
+}

@@ -198,6 +198,14 @@ fn validation_blocks_sending() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.form.as_ref().unwrap().step, Step::Review);
+    // The review says only what is true: Enter cannot create it yet.
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("Nothing can be sent yet: fix the name"),
+        "{screen}"
+    );
+    assert!(!screen.contains("press Enter to create"), "{screen}");
+    assert!(!app.hints().contains(&("Enter", "send")));
     assert!(press(&mut app, KeyCode::Enter).is_none());
     // A date in the past is an error next to the field.
     press(&mut app, KeyCode::BackTab);

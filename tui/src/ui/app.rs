@@ -1634,6 +1634,10 @@ impl App {
                     vec![("Enter", "choose"), ("space", "toggle"), ("Esc", "back")]
                 }
                 Step::Expiration => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
+                // Enter sends nothing while the form has an error.
+                Step::Review if form.report(self.now).has_errors() => {
+                    vec![("Esc", "back to fix it")]
+                }
                 Step::Review => vec![("Enter", "send"), ("Esc", "back")],
             };
             h.extend([("Tab", "step"), ("F1", "help")]);
