@@ -599,16 +599,22 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
 #[test]
 fn a_refused_read_without_a_revoke_says_the_key_is_no_longer_accepted() {
     let mut app = loaded_app();
+    // As the runtime words the emulator's 401.
+    let message = "This API key is not recognised: it was revoked or mistyped; check the key you sent (401 Unauthorized)";
     app.update(Action::Refused {
         refusal: Refusal::Unauthorized,
         write: false,
-        message: "token expired (401 unauthorized)".into(),
+        message: message.into(),
     });
     let ended = app.session_ended.clone().unwrap();
     assert!(
-        ended.contains("no longer accepts this session's key (token expired"),
+        ended.starts_with(&format!(
+            "The server no longer accepts this session's key: it was revoked or has expired. It says: {message}. "
+        )),
         "{ended}"
     );
+    assert_eq!(ended.matches("not recognised").count(), 1, "{ended}");
+    assert!(!ended.contains("((") && !ended.contains("))"), "{ended}");
     // A forbidden read is not the end of the session.
     let mut app = loaded_app();
     app.update(Action::Refused {
@@ -815,7 +821,9 @@ fn a_key_refused_from_the_start_is_not_said_to_be_revoked() {
     });
     let ended = app.session_ended.clone().unwrap();
     assert!(
-        ended.starts_with("The server does not accept this session's key (bad token"),
+        ended.starts_with(
+            "The server does not accept this session's key. It says: bad token (401 unauthorized)."
+        ),
         "{ended}"
     );
     assert!(ended.contains("another key"), "{ended}");

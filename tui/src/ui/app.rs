@@ -676,10 +676,12 @@ impl App {
             let text = if self.revoked_possible_own_key {
                 "This session's key was revoked: it was among the keys revoked (or rotated) from here, and the server no longer accepts it.".to_owned()
             } else if !self.loaded {
-                format!("The server does not accept this session's key ({message}).")
+                format!("The server does not accept this session's key. It says: {message}.")
             } else {
+                // The server's words (already "description (401 …)") stand
+                // apart, so no parentheses nest.
                 format!(
-                    "The server no longer accepts this session's key ({message}): it was revoked or has expired."
+                    "The server no longer accepts this session's key: it was revoked or has expired. It says: {message}."
                 )
             };
             // The demo makes its admin key afresh at start: running it again is enough.
