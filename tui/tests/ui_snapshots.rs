@@ -430,6 +430,22 @@ fn bulk_revoke_prompt_at_60x16() {
     assert!(screen.contains("Type 3 to revoke all 3"), "{screen}");
     assert!(screen.contains("✖ 2 is not 3"), "{screen}");
     insta::assert_snapshot!("bulk_revoke_wrong_count@60x16", screen);
+
+    // With the session's own key among them, as in the demo: its warning
+    // too, and still the prompt and the note.
+    let mut app = loaded_app();
+    app.own_key_id = Some(app.visible()[1].id.clone());
+    for _ in 0..3 {
+        ch(&mut app, ' ');
+    }
+    ch(&mut app, 'd');
+    typed(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("This session signs in"), "{screen}");
+    assert!(screen.contains("Type 3 to revoke all 3"), "{screen}");
+    assert!(screen.contains("✖ 2 is not 3"), "{screen}");
+    insta::assert_snapshot!("bulk_revoke_own_key_wrong_count@60x16", screen);
 }
 
 /// The help at the smallest size scrolls down to its last entry, and no

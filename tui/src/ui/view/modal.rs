@@ -169,6 +169,9 @@ fn dialog_sized(
     }
 }
 
+const MANY_STOP_WORKING: &str =
+    "They stop working at once, for everything that uses them. This cannot be undone.";
+
 pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width.saturating_sub(4).min(76);
     match modal {
@@ -231,14 +234,21 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                     // The list gives way to the prompt below it: the rows
                     // the other lines leave, never more than eight.
                     let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
+                    let rows = |text: &str| line_height(&Line::raw(text.to_owned()), inner);
                     let warning_rows =
                         key_manager_warning(app, keys.iter().map(|(id, _)| id.as_str()), theme)
                             .map_or(0, |l| line_height(&l, inner));
-                    // Title, warning, blank, prompt, note, buttons, borders.
-                    let fixed = 1 + 2 + warning_rows + 1 + 1 + 1 + 1 + 2;
+                    let note_rows = confirm
+                        .note
+                        .as_ref()
+                        .map_or(0, |n| rows(&format!("✖ {}", clean(n))));
+                    // Title, the warnings, blank, prompt, note, buttons, borders.
+                    let fixed =
+                        1 + rows(MANY_STOP_WORKING) + warning_rows + 1 + 1 + note_rows + 1 + 2;
                     let room = usize::from(area.height).saturating_sub(fixed).clamp(1, 8);
+                    // One row goes to "… and N more" when not all fit.
                     let shown = if many.len() > room {
-                        room.saturating_sub(1).max(1)
+                        room - 1
                     } else {
                         many.len()
                     };
@@ -251,7 +261,9 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                             truncate(&clean(name), name_room),
                         )));
                     }
-                    if many.len() > shown {
+                    if shown == 0 {
+                        lines.push(Line::from("  (the keys marked ◆ in the list)"));
+                    } else if many.len() > shown {
                         lines.push(Line::from(format!("  … and {} more", many.len() - shown)));
                     }
                 }
@@ -260,7 +272,7 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 if keys.len() == 1 {
                     "It stops working at once, for everything that uses it. This cannot be undone."
                 } else {
-                    "They stop working at once, for everything that uses them. This cannot be undone."
+                    MANY_STOP_WORKING
                 },
                 theme.warning(),
             )));
