@@ -99,7 +99,9 @@ pub struct UiArgs {
     pub readonly: bool,
     /// Reload the list this often, e.g. 30s or 5m, keeping the selected
     /// key and the marks. Terminal UI only.
-    #[arg(long, value_name = "DURATION", value_parser = parse_refresh)]
+    // Hyphen values too, so `--refresh -5s` reaches the parser's message
+    // rather than clap's "unexpected argument".
+    #[arg(long, value_name = "DURATION", value_parser = parse_refresh, allow_hyphen_values = true)]
     pub refresh: Option<Duration>,
 }
 

@@ -492,11 +492,21 @@ fn demo_reset_starts_from_the_sample_keys_again() {
             "--refresh is for the terminal UI",
         ),
         (vec!["--demo", "--refresh", "0s"], "at least 1s"),
+        // A negative value after a space is the value, not an unknown flag.
+        (
+            vec!["--demo", "--refresh", "-5s"],
+            "`-5s` is not a duration",
+        ),
+        (vec!["--demo", "--refresh=-5s"], "`-5s` is not a duration"),
     ] {
         let out = command(&args, home);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("unexpected argument"),
+            "{args:?}: {stderr}"
+        );
     }
 }
 

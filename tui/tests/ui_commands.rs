@@ -14,7 +14,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Secret};
 use narrative_keys_emulator::{Db, Emulator};
-use narrative_keys_tui::ui::action::Refusal;
+use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::SortBy;
 use narrative_keys_tui::ui::modal::Modal;
 use narrative_keys_tui::ui::runtime::Executor;
@@ -85,10 +85,19 @@ fn y_copies_the_selected_id_with_osc_52() {
     for a in actions {
         app.update(a);
     }
+    assert_eq!(status(&app), format!("Copied id {id} (OSC 52)."));
+    // Whole on an 80-column status line.
+    let screen = draw(&app, 80, 24);
     assert!(
-        status(&app).starts_with(&format!("Copied id {id}")),
-        "{}",
-        status(&app)
+        screen.contains(&format!("Copied id {id} (OSC 52).")),
+        "{screen}"
+    );
+    // The help says what a terminal without OSC 52 does.
+    ch(&mut app, '?');
+    assert!(
+        app.bindings()
+            .iter()
+            .any(|(k, what)| *k == "y" && what.contains("if the terminal allows OSC 52"))
     );
 }
 
@@ -114,6 +123,58 @@ fn capital_s_reverses_the_sort_and_keeps_the_selection() {
     );
     ch(&mut app, 'S');
     assert_eq!(names(&app)[0], "Old prototype");
+}
+
+/// `s` and `:sort` both keep a reversed order reversed, and the help says so.
+#[test]
+fn sort_command_keeps_the_reversal_as_s_does() {
+    let mut app = loaded_app();
+    ch(&mut app, 'S');
+    ch(&mut app, ':');
+    typed(&mut app, "sort name");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.sort_reversed);
+    assert_eq!(status(&app), "Sorted by name, reversed.");
+    assert_eq!(names(&app)[0], "Webhook relay");
+    ch(&mut app, 's');
+    assert!(app.sort_reversed && app.sort == SortBy::Expiry);
+    ch(&mut app, 'S');
+    ch(&mut app, ':');
+    typed(&mut app, "sort expiry");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.sort_reversed, "and a plain order stays plain");
+    assert!(
+        app.bindings()
+            .iter()
+            .any(|(k, what)| *k == "S" && what.contains("s and :sort keep it"))
+    );
+}
+
+/// Tab on a prefix several commands share lists them after the line;
+/// the next key clears the list.
+#[test]
+fn tab_on_an_ambiguous_prefix_lists_the_candidates() {
+    let mut app = loaded_app();
+    for prefix in ["r", "re"] {
+        ch(&mut app, ':');
+        typed(&mut app, prefix);
+        assert!(press(&mut app, KeyCode::Tab).is_none());
+        assert_eq!(app.command.as_ref().unwrap().input.value, prefix);
+        let screen = draw(&app, 80, 24);
+        assert!(
+            screen.contains(&format!(":{prefix}▏  revoke, refresh")),
+            "{screen}"
+        );
+        press(&mut app, KeyCode::Esc);
+    }
+    ch(&mut app, ':');
+    typed(&mut app, "re");
+    press(&mut app, KeyCode::Tab);
+    ch(&mut app, 'f');
+    assert!(app.command.as_ref().unwrap().note.is_none());
+    assert!(!draw(&app, 80, 24).contains("revoke, refresh"));
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.command.as_ref().unwrap().input.value, "refresh ");
 }
 
 #[test]
@@ -155,16 +216,35 @@ fn the_command_line_filters_sorts_and_quits() {
     assert!(app.command.is_none());
     assert!(!app.should_quit);
 
-    // R and :refresh reload.
+    // R and :refresh reload, and say so when the list is back.
     assert!(matches!(ch(&mut app, 'R'), Some(Effect::LoadKeys)));
     app.update(Action::KeysLoaded(Ok(keys())));
+    assert_eq!(app.status.as_ref().unwrap().text, "Refreshed: 12 keys.");
     ch(&mut app, ':');
     typed(&mut app, "refresh");
     assert!(matches!(
         press(&mut app, KeyCode::Enter),
         Some(Effect::LoadKeys)
     ));
+    app.update(Action::KeysLoaded(Ok(keys()[..1].to_vec())));
+    assert!(draw(&app, 80, 24).contains("Refreshed: 1 key."));
     app.update(Action::KeysLoaded(Ok(keys())));
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "Refreshed: 1 key.",
+        "a later reload says nothing more"
+    );
+    // A failed refresh says only that it failed.
+    ch(&mut app, 'R');
+    app.update(Action::KeysLoaded(Err("the server failed (500)".into())));
+    app.update(Action::KeysLoaded(Ok(keys())));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Could not load")
+    );
 
     ch(&mut app, ':');
     typed(&mut app, "q");
@@ -279,7 +359,10 @@ fn a_periodic_refresh_keeps_the_selection_and_the_marks() {
         permissions: PermissionSet::new(),
         expires_at: None,
     });
+    ch(&mut app, 'j');
+    ch(&mut app, 'k');
     app.update(Action::KeysLoaded(Ok(fresh)));
+    assert!(app.status.is_none(), "the timer's reload is quiet");
     assert_eq!(selected_id(&app), selected, "the selection follows its key");
     assert_eq!(app.marked.len(), 1);
     assert!(
@@ -289,6 +372,32 @@ fn a_periodic_refresh_keeps_the_selection_and_the_marks() {
         app.update(Action::Tick(now() + chrono::Duration::seconds(62))),
         Some(Effect::LoadKeys)
     ));
+}
+
+/// A key with the longest name allowed (128 characters, here of two bytes
+/// each) clones to a name the form accepts: the base cut, "(copy)" kept.
+#[test]
+fn clone_of_a_128_character_name_fits_the_limit() {
+    let mut app = loaded_app();
+    let mut list = keys();
+    let long = "é".repeat(narrative_keys::validation::MAX_NAME_CHARS);
+    list[3].name = long.clone();
+    app.update(Action::KeysLoaded(Ok(list)));
+    app.selected = app.visible().iter().position(|k| k.name == long).unwrap();
+    ch(&mut app, 'c');
+    let name = app.form.as_ref().unwrap().name.value.clone();
+    assert_eq!(name.chars().count(), 128);
+    assert_eq!(name, format!("{} (copy)", "é".repeat(121)));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let Some(Effect::Create(new)) = press(&mut app, KeyCode::Enter) else {
+        panic!(
+            "the form takes it: {:?}",
+            app.form.as_ref().map(|f| f.report(now()))
+        );
+    };
+    assert_eq!(new.name(), name);
 }
 
 #[test]
@@ -341,7 +450,8 @@ fn readonly_hides_and_refuses_every_write() {
     app.readonly = true;
     let hints: Vec<&str> = app.hints().iter().map(|(k, _)| *k).collect();
     let help: Vec<&str> = app.bindings().iter().map(|(k, _)| *k).collect();
-    for key in ["n", "e", "r", "d", "i", "c"] {
+    // Marking is only for revoke and incident: gone with them.
+    for key in ["n", "e", "r", "d", "i", "c", "space"] {
         assert!(!hints.contains(&key), "hint {key} in {hints:?}");
         assert!(!help.contains(&key), "help {key} in {help:?}");
     }
@@ -367,10 +477,29 @@ fn readonly_hides_and_refuses_every_write() {
             st.text
         );
     }
+    assert!(!draw(&app, 80, 24).contains("space mark"));
+    ch(&mut app, ' ');
+    assert!(app.marked.is_empty());
+    assert_eq!(
+        status(&app),
+        "Read-only: marking is for revoke and incident, which are off in this session."
+    );
     ch(&mut app, ':');
     typed(&mut app, "revoke");
     assert!(press(&mut app, KeyCode::Enter).is_none());
     assert!(app.modal.is_none() && status(&app).starts_with("Read-only"));
+    // Tab does not complete a write command, and completes the rest.
+    ch(&mut app, ':');
+    typed(&mut app, "rev");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.command.as_ref().unwrap().input.value, "rev");
+    assert!(draw(&app, 80, 24).contains(":rev▏  no command starts with rev"));
+    press(&mut app, KeyCode::Esc);
+    ch(&mut app, ':');
+    typed(&mut app, "r");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.command.as_ref().unwrap().input.value, "refresh ");
+    press(&mut app, KeyCode::Esc);
     // Reading still works.
     assert!(matches!(ch(&mut app, 'R'), Some(Effect::LoadKeys)));
 }
@@ -380,10 +509,10 @@ fn a_refused_write_offers_read_only() {
     let mut app = loaded_app();
     ch(&mut app, 'd');
     ch(&mut app, 'y');
-    app.update(Action::Revoked(vec![(
+    app.update(Action::Revoked(vec![RevokedKey::new(
         id(4),
-        "Airflow workflows".into(),
-        Err("not allowed (403 forbidden)".into()),
+        "Airflow workflows",
+        RevokeOutcome::Failed("not allowed (403 forbidden)".into()),
     )]));
     app.update(Action::Refused {
         refusal: Refusal::Forbidden,
@@ -428,10 +557,10 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
     let Some(Effect::Revoke(_)) = ch(&mut app, 'y') else {
         panic!("y revokes");
     };
-    let reload = app.update(Action::Revoked(vec![(
+    let reload = app.update(Action::Revoked(vec![RevokedKey::new(
         id(11),
-        "Key admin (CI)".into(),
-        Ok(()),
+        "Key admin (CI)",
+        RevokeOutcome::Revoked,
     )]));
     assert!(matches!(reload, Some(Effect::LoadKeys)));
     app.update(Action::KeysLoaded(Err(
@@ -470,16 +599,22 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
 #[test]
 fn a_refused_read_without_a_revoke_says_the_key_is_no_longer_accepted() {
     let mut app = loaded_app();
+    // As the runtime words the emulator's 401.
+    let message = "This API key is not recognised: it was revoked or mistyped; check the key you sent (401 Unauthorized)";
     app.update(Action::Refused {
         refusal: Refusal::Unauthorized,
         write: false,
-        message: "token expired (401 unauthorized)".into(),
+        message: message.into(),
     });
     let ended = app.session_ended.clone().unwrap();
     assert!(
-        ended.contains("no longer accepts this session's key (token expired"),
+        ended.starts_with(&format!(
+            "The server no longer accepts this session's key: it was revoked or has expired. It says: {message}. "
+        )),
         "{ended}"
     );
+    assert_eq!(ended.matches("not recognised").count(), 1, "{ended}");
+    assert!(!ended.contains("((") && !ended.contains("))"), "{ended}");
     // A forbidden read is not the end of the session.
     let mut app = loaded_app();
     app.update(Action::Refused {
@@ -569,6 +704,30 @@ fn the_executor_reports_refusals_from_the_server() {
         "{actions:?}"
     );
 
+    // A key revoked twice: the second time it is already gone, not revoked.
+    let spare = emu
+        .store()
+        .create(
+            "spare",
+            vec![("read".into(), "datasets".into())],
+            None,
+            "ui-commands-spare-secret-not-real",
+        )
+        .unwrap()
+        .id
+        .to_string();
+    let twice = || Effect::Revoke(vec![(spare.clone(), "spare".into())]);
+    let (actions, _) = run_effect(client(admin), twice());
+    assert!(
+        matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::Revoked),
+        "{actions:?}"
+    );
+    let (actions, _) = run_effect(client(admin), twice());
+    assert!(
+        matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::AlreadyGone),
+        "{actions:?}"
+    );
+
     // Revoke the admin key with itself: the next read is refused with 401.
     let own = emu
         .store()
@@ -579,7 +738,7 @@ fn the_executor_reports_refusals_from_the_server() {
         .to_string();
     let (actions, _) = run_effect(client(admin), Effect::Revoke(vec![(own, "admin".into())]));
     assert!(
-        matches!(&actions[..], [Action::Revoked(r)] if r[0].2.is_ok()),
+        matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::Revoked),
         "{actions:?}"
     );
     let (actions, _) = run_effect(client(admin), Effect::LoadKeys);
@@ -662,7 +821,9 @@ fn a_key_refused_from_the_start_is_not_said_to_be_revoked() {
     });
     let ended = app.session_ended.clone().unwrap();
     assert!(
-        ended.starts_with("The server does not accept this session's key (bad token"),
+        ended.starts_with(
+            "The server does not accept this session's key. It says: bad token (401 unauthorized)."
+        ),
         "{ended}"
     );
     assert!(ended.contains("another key"), "{ended}");

@@ -10,7 +10,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
 use narrative_keys::{ApiKey, CreatedKey, Preset, Secret};
-use narrative_keys_tui::ui::action::{IncidentDone, Refusal};
+use narrative_keys_tui::ui::action::{IncidentDone, Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::{Action, App};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -330,10 +330,10 @@ fn scenarios() -> Vec<(&'static str, App)> {
 
     let mut app = loaded_app();
     app.own_key_id = Some(id(11));
-    app.update(Action::Revoked(vec![(
+    app.update(Action::Revoked(vec![RevokedKey::new(
         id(11),
-        "Key admin (CI)".into(),
-        Ok(()),
+        "Key admin (CI)",
+        RevokeOutcome::Revoked,
     )]));
     app.update(Action::KeysLoaded(Err(
         "invalid token (401 unauthorized)".into()
@@ -404,4 +404,112 @@ fn every_size() {
             insta::assert_snapshot!(format!("size_{name}@{w}x{h}"), draw(&app, w, h));
         }
     }
+}
+
+/// Three marked keys, then `d`: the bulk revoke's question.
+fn revoke_three() -> App {
+    let mut app = loaded_app();
+    for _ in 0..3 {
+        ch(&mut app, ' ');
+    }
+    ch(&mut app, 'd');
+    app
+}
+
+/// At the smallest size the bulk revoke's prompt, the number typed and the
+/// note after a wrong one stay on screen; the key list gives way.
+#[test]
+fn bulk_revoke_prompt_at_60x16() {
+    let app = revoke_three();
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("Type 3 to revoke all 3"), "{screen}");
+    insta::assert_snapshot!("bulk_revoke_prompt@60x16", screen);
+
+    let mut app = revoke_three();
+    typed(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("Type 3 to revoke all 3"), "{screen}");
+    assert!(screen.contains("✖ 2 is not 3"), "{screen}");
+    insta::assert_snapshot!("bulk_revoke_wrong_count@60x16", screen);
+
+    // With the session's own key among them, as in the demo: its warning
+    // too, and still the prompt and the note.
+    let mut app = loaded_app();
+    app.own_key_id = Some(app.visible()[1].id.clone());
+    for _ in 0..3 {
+        ch(&mut app, ' ');
+    }
+    ch(&mut app, 'd');
+    typed(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("This session signs in"), "{screen}");
+    assert!(screen.contains("Type 3 to revoke all 3"), "{screen}");
+    assert!(screen.contains("✖ 2 is not 3"), "{screen}");
+    insta::assert_snapshot!("bulk_revoke_own_key_wrong_count@60x16", screen);
+}
+
+/// The help at the smallest size scrolls down to its last entry, and no
+/// further.
+#[test]
+fn help_scrolls_to_its_end_at_60x16() {
+    let mut app = loaded_app();
+    ch(&mut app, '?');
+    let first = draw(&app, 60, 16);
+    assert!(!first.contains("q / Ctrl-C"), "{first}");
+    for _ in 0..60 {
+        draw(&app, 60, 16);
+        ch(&mut app, 'j');
+    }
+    let screen = draw(&app, 60, 16);
+    assert!(screen.contains("q / Ctrl-C"), "{screen}");
+    assert!(screen.contains("quit"), "{screen}");
+    insta::assert_snapshot!("help_scrolled_to_end@60x16", screen);
+}
+
+/// A 200-character filter, typed after `/` or `:filter`: the line shows
+/// its end and the cursor, the start cut to `…`.
+#[test]
+fn long_typed_text_shows_its_end() {
+    let long: String = (0..20).map(|i| format!("word{i:02}xyz ")).collect();
+    let long = long.trim_end();
+    assert_eq!(long.chars().count(), 199);
+    let long = format!("{long}!");
+
+    let mut app = loaded_app();
+    ch(&mut app, '/');
+    typed(&mut app, &long);
+    let screen = draw(&app, 80, 24);
+    let line = screen.lines().nth(22).unwrap();
+    assert!(
+        line.contains("/…") && line.contains("word19xyz!▏"),
+        "{line}"
+    );
+    assert!(line.contains("0 matches"), "{line}");
+    insta::assert_snapshot!("filter_200_chars@80x24", screen);
+
+    let mut app = loaded_app();
+    ch(&mut app, ':');
+    typed(&mut app, &format!("filter {long}"));
+    let screen = draw(&app, 80, 24);
+    let line = screen.lines().nth(22).unwrap();
+    assert!(
+        line.contains(":…") && line.contains("word19xyz!▏"),
+        "{line}"
+    );
+    insta::assert_snapshot!("command_200_chars@80x24", screen);
+}
+
+/// The review of a form that cannot be sent says what to fix, not to
+/// press Enter.
+#[test]
+fn review_with_an_error_says_what_to_fix() {
+    let mut app = new_form("");
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    let screen = draw(&app, 80, 24);
+    assert!(!screen.contains("press Enter"), "{screen}");
+    insta::assert_snapshot!("form_review_blocked@80x24", screen);
 }

@@ -11,7 +11,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use narrative_keys::incident::IncidentReport;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Preset, Secret};
-use narrative_keys_tui::ui::action::IncidentDone;
+use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::{Pane, SortBy};
 use narrative_keys_tui::ui::form::{ExpiryChoice, Step};
 use narrative_keys_tui::ui::modal::{IncidentModal, Modal};
@@ -198,6 +198,14 @@ fn validation_blocks_sending() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.form.as_ref().unwrap().step, Step::Review);
+    // The review says only what is true: Enter cannot create it yet.
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("Nothing can be sent yet: fix the name"),
+        "{screen}"
+    );
+    assert!(!screen.contains("press Enter to create"), "{screen}");
+    assert!(!app.hints().contains(&("Enter", "send")));
     assert!(press(&mut app, KeyCode::Enter).is_none());
     // A date in the past is an error next to the field.
     press(&mut app, KeyCode::BackTab);
@@ -300,10 +308,10 @@ fn revoke_names_the_key_and_asks() {
         panic!("y revokes");
     };
     assert_eq!(keys.len(), 1);
-    let effect = app.update(Action::Revoked(vec![(
+    let effect = app.update(Action::Revoked(vec![RevokedKey::new(
         id(4),
-        "Airflow workflows".into(),
-        Ok(()),
+        "Airflow workflows",
+        RevokeOutcome::Revoked,
     )]));
     assert!(matches!(effect, Some(Effect::LoadKeys)));
     assert_eq!(
@@ -326,16 +334,64 @@ fn bulk_revoke_and_failures() {
     };
     assert_eq!(keys.len(), 2);
     app.update(Action::Revoked(vec![
-        (keys[0].0.clone(), keys[0].1.clone(), Ok(())),
-        (
-            keys[1].0.clone(),
-            keys[1].1.clone(),
-            Err("the server failed (500 server_error)".into()),
+        RevokedKey::new(&keys[0].0, &keys[0].1, RevokeOutcome::Revoked),
+        RevokedKey::new(
+            &keys[1].0,
+            &keys[1].1,
+            RevokeOutcome::Failed("the server failed (500 server_error)".into()),
         ),
     ]));
     let status = app.status.clone().unwrap();
     assert!(status.error && status.text.contains("still work"));
     assert_eq!(app.marked.len(), 1, "the one that failed stays marked");
+}
+
+/// A key someone else revoked meanwhile is counted as already gone, not
+/// as revoked from here; the words follow the counts.
+#[test]
+fn bulk_revoke_counts_keys_already_gone() {
+    let summary = |outcomes: &[RevokeOutcome]| {
+        let mut app = loaded_app();
+        let results = outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, o)| RevokedKey::new(id(i as u32 + 1), format!("k{i}"), o.clone()))
+            .collect();
+        app.update(Action::Revoked(results));
+        let status = app.status.unwrap();
+        assert!(!status.error, "{}", status.text);
+        status.text
+    };
+    use RevokeOutcome::{AlreadyGone, Revoked};
+    assert_eq!(
+        summary(&[Revoked, AlreadyGone]),
+        "Revoked 1 key; 1 was already gone."
+    );
+    assert_eq!(
+        summary(&[Revoked, Revoked, AlreadyGone, AlreadyGone]),
+        "Revoked 2 keys; 2 were already gone."
+    );
+    assert_eq!(summary(&[Revoked, Revoked]), "Revoked 2 keys.");
+    assert_eq!(
+        summary(&[AlreadyGone, AlreadyGone]),
+        "All 2 keys were already gone."
+    );
+    assert_eq!(summary(&[AlreadyGone]), "\"k0\" was already gone.");
+
+    // Both leave the marks: neither key works any more.
+    let mut app = loaded_app();
+    ch(&mut app, ' ');
+    ch(&mut app, ' ');
+    ch(&mut app, 'd');
+    typed(&mut app, "2");
+    let Some(Effect::Revoke(keys)) = press(&mut app, KeyCode::Enter) else {
+        panic!("typing the count revokes");
+    };
+    app.update(Action::Revoked(vec![
+        RevokedKey::new(&keys[0].0, &keys[0].1, Revoked),
+        RevokedKey::new(&keys[1].0, &keys[1].1, AlreadyGone),
+    ]));
+    assert!(app.marked.is_empty());
 }
 
 #[test]
@@ -1401,10 +1457,10 @@ fn a_status_fades_after_five_seconds_or_at_the_next_key() {
     assert!(app.status.is_none(), "the next key clears it");
 
     // An error waits for the user: it says something did not happen.
-    app.update(Action::Revoked(vec![(
+    app.update(Action::Revoked(vec![RevokedKey::new(
         id(1),
-        "Analytics dashboard".into(),
-        Err("the server failed (500 server_error)".into()),
+        "Analytics dashboard",
+        RevokeOutcome::Failed("the server failed (500 server_error)".into()),
     )]));
     app.update(Action::Tick(now() + chrono::Duration::seconds(60)));
     assert!(app.status.as_ref().is_some_and(|s| s.error), "still shown");
@@ -1417,10 +1473,10 @@ fn an_error_replaces_the_loading_spinner() {
     let mut app = loaded_app();
     ch(&mut app, 'R');
     assert!(draw(&app, 80, 24).contains("Loading keys…"));
-    app.update(Action::Revoked(vec![(
+    app.update(Action::Revoked(vec![RevokedKey::new(
         id(1),
-        "Analytics dashboard".into(),
-        Err("the server failed (500 server_error)".into()),
+        "Analytics dashboard",
+        RevokeOutcome::Failed("the server failed (500 server_error)".into()),
     )]));
     let screen = draw(&app, 80, 24);
     assert!(

@@ -27,8 +27,8 @@ pub enum Action {
     Created(Result<CreatedKey, String>),
     Updated(Result<ApiKey, String>),
     Rotated(Result<Rotated, String>),
-    /// One entry per key: id, name, and what happened.
-    Revoked(Vec<(String, String, Result<(), String>)>),
+    /// One entry per key asked for.
+    Revoked(Vec<RevokedKey>),
     IncidentDone(Box<IncidentDone>),
     /// Whether the OSC 52 sequence for the secret of key `id` could be
     /// written to the terminal.
@@ -71,6 +71,40 @@ impl Refusal {
             narrative_keys::Error::Forbidden(_) => Some(Refusal::Forbidden),
             _ => None,
         }
+    }
+}
+
+/// What a revoke did to one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedKey {
+    pub id: String,
+    pub name: String,
+    pub outcome: RevokeOutcome,
+}
+
+impl RevokedKey {
+    pub fn new(id: impl Into<String>, name: impl Into<String>, outcome: RevokeOutcome) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            outcome,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevokeOutcome {
+    Revoked,
+    /// Someone revoked it already (the server no longer knows it).
+    AlreadyGone,
+    /// It may still work; why it failed.
+    Failed(String),
+}
+
+impl RevokeOutcome {
+    /// Whether the key no longer works, revoked now or before.
+    pub fn is_gone(&self) -> bool {
+        !matches!(self, RevokeOutcome::Failed(_))
     }
 }
 

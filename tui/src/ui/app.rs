@@ -13,8 +13,8 @@ use narrative_keys::incident::{self, Selection};
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
-use super::action::{Action, Effect, Refusal};
-use super::command::{self, Command, CommandLine};
+use super::action::{Action, Effect, Refusal, RevokeOutcome, RevokedKey};
+use super::command::{self, Command, CommandLine, Completion};
 use super::form::{Form, FormMsg, PermFocus, Step};
 use super::hit::Regions;
 use super::input::TextInput;
@@ -168,6 +168,9 @@ pub struct App {
     /// Set once the server no longer accepts this session's key: what
     /// happened and how to go on. Nothing is sent after that.
     pub session_ended: Option<String>,
+    /// A reload the user asked for (`R`, `:refresh`) is in flight: its
+    /// end is announced; `--refresh`'s and the reloads after changes are not.
+    pub refresh_asked: bool,
     /// What the last frame drew where, for the mouse (written while drawing).
     pub regions: RefCell<Regions>,
 }
@@ -206,6 +209,7 @@ impl App {
             own_key_id: None,
             revoked_possible_own_key: false,
             session_ended: None,
+            refresh_asked: false,
             regions: RefCell::default(),
         }
     }
@@ -401,8 +405,13 @@ impl App {
                             }
                         }
                         self.clamp();
+                        if std::mem::take(&mut self.refresh_asked) {
+                            let n = self.keys.len();
+                            self.info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
+                        }
                     }
                     Err(e) => {
+                        self.refresh_asked = false;
                         // Unless another load is still in flight.
                         self.load_failed = !self.busy.contains(&LOADING);
                         self.error(format!("Could not load the keys: {e}"));
@@ -486,26 +495,21 @@ impl App {
                 self.finish(REVOKING);
                 let failed: Vec<String> = results
                     .iter()
-                    .filter_map(|(_, name, r)| {
-                        r.as_ref()
-                            .err()
-                            .map(|e| format!("\"{}\": {e}", clean(name)))
+                    .filter_map(|r| match &r.outcome {
+                        RevokeOutcome::Failed(e) => Some(format!("\"{}\": {e}", clean(&r.name))),
+                        _ => None,
                     })
                     .collect();
-                for (id, _, r) in &results {
-                    if r.is_ok() {
-                        self.marked.remove(id);
-                        if self.may_be_own_key(id) {
+                for r in &results {
+                    if r.outcome.is_gone() {
+                        self.marked.remove(&r.id);
+                        if self.may_be_own_key(&r.id) {
                             self.revoked_possible_own_key = true;
                         }
                     }
                 }
                 if failed.is_empty() {
-                    let text = match results.as_slice() {
-                        [(_, name, _)] => format!("Revoked \"{}\".", clean(name)),
-                        many => format!("Revoked {} keys.", many.len()),
-                    };
-                    self.info(text);
+                    self.info(revoked_summary(&results));
                 } else {
                     let still = if failed.len() == 1 {
                         "it still works"
@@ -638,9 +642,11 @@ impl App {
             }
             Action::IdCopied { id, result } => {
                 match result {
+                    // Short enough for 80 columns; the help says what a
+                    // terminal without OSC 52 does.
                     Ok(()) => self.info(format!(
-                        "Copied id {} (OSC 52; if it is not on your clipboard, your terminal does not allow this).",
-                        clean(&id)
+                        "Copied id {} (OSC 52).",
+                        super::text::truncate(&clean(&id), 40)
                     )),
                     Err(e) => self.error(format!(
                         "Could not send the copy sequence to the terminal: {e}"
@@ -670,10 +676,12 @@ impl App {
             let text = if self.revoked_possible_own_key {
                 "This session's key was revoked: it was among the keys revoked (or rotated) from here, and the server no longer accepts it.".to_owned()
             } else if !self.loaded {
-                format!("The server does not accept this session's key ({message}).")
+                format!("The server does not accept this session's key. It says: {message}.")
             } else {
+                // The server's words (already "description (401 …)") stand
+                // apart, so no parentheses nest.
                 format!(
-                    "The server no longer accepts this session's key ({message}): it was revoked or has expired."
+                    "The server no longer accepts this session's key: it was revoked or has expired. It says: {message}."
                 )
             };
             // The demo makes its admin key afresh at start: running it again is enough.
@@ -781,9 +789,24 @@ impl App {
         match key.code {
             KeyCode::Esc => self.command = None,
             KeyCode::Tab => {
-                if let Some(done) = command::complete(&line.input.value) {
-                    line.input.value = done;
-                }
+                let names: &[&'static str] = if self.readonly {
+                    &command::READ_NAMES
+                } else {
+                    &command::NAMES
+                };
+                line.note = match command::complete(&line.input.value, names) {
+                    Completion::One(done) => {
+                        line.input.value = done;
+                        None
+                    }
+                    Completion::Several(found) => Some(found.join(", ")),
+                    Completion::NoMatch => Some(format!(
+                        "no command starts with {}",
+                        clean(line.input.value.trim())
+                    )),
+                    Completion::Nothing => None,
+                };
+                return None;
             }
             KeyCode::Enter => {
                 let text = std::mem::take(&mut line.input.value);
@@ -798,6 +821,7 @@ impl App {
             }
             KeyCode::Backspace if line.input.value.is_empty() => self.command = None,
             _ => {
+                line.note = None;
                 line.input.handle_key(key);
             }
         }
@@ -820,7 +844,8 @@ impl App {
                     ));
                 }
             }
-            Command::Sort(sort) => self.sorted_by(sort, false),
+            // As `s` does: a reversed order stays reversed.
+            Command::Sort(sort) => self.sorted_by(sort, self.sort_reversed),
             Command::Revoke => {
                 if self.refuse_write("revoking keys") {
                     return None;
@@ -839,6 +864,7 @@ impl App {
             self.error(text);
             return None;
         }
+        self.refresh_asked = true;
         Some(self.reload())
     }
 
@@ -1081,6 +1107,9 @@ impl App {
                 None => self.info("No key is selected."),
             },
             KeyCode::Char('R') | KeyCode::F(5) => return self.refresh_now(),
+            KeyCode::Char(' ') if self.readonly => self.error(
+                "Read-only: marking is for revoke and incident, which are off in this session.",
+            ),
             KeyCode::Char(' ') => {
                 if let Some(id) = self.selected_key().map(|k| k.id.clone()) {
                     if !self.marked.remove(&id) {
@@ -1498,9 +1527,10 @@ impl App {
             ),
             ("Esc", "back: list pane, clear the filter, clear the marks"),
             ("/", "filter by name, id or permission as you type"),
-            ("s / S", "sort by name, expiry or status / reverse it"),
+            ("s", "next sort: name, expiry, status; stays reversed"),
+            ("S", "reverse the order (s and :sort keep it)"),
             ("space", "mark or unmark the key (for revoke or incident)"),
-            ("y", "copy the selected key's id (OSC 52)"),
+            ("y", "copy the key's id (if the terminal allows OSC 52)"),
             ("n", "new key"),
             ("e", "edit the selected key"),
             ("c", "clone the selected key (same permissions)"),
@@ -1514,10 +1544,14 @@ impl App {
             ("q / Ctrl-C", "quit"),
         ];
         if self.readonly {
-            b.retain(|(k, _)| !is_write_binding(k));
+            // Marking is only for revoke and incident, which are off.
+            b.retain(|(k, _)| !is_write_binding(k) && *k != "space");
             for (k, what) in &mut b {
                 if *k == ":" {
                     *what = "command: filter, sort, refresh, q";
+                }
+                if *k == "Esc" {
+                    *what = "back: list pane, clear the filter";
                 }
             }
             b.push(("", "read-only: every change is off"));
@@ -1602,6 +1636,10 @@ impl App {
                     vec![("Enter", "choose"), ("space", "toggle"), ("Esc", "back")]
                 }
                 Step::Expiration => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
+                // Enter sends nothing while the form has an error.
+                Step::Review if form.report(self.now).has_errors() => {
+                    vec![("Esc", "back to fix it")]
+                }
                 Step::Review => vec![("Enter", "send"), ("Esc", "back")],
             };
             h.extend([("Tab", "step"), ("F1", "help")]);
@@ -1634,9 +1672,29 @@ impl App {
             (":", "command"),
         ];
         if self.readonly {
-            h.retain(|(k, _)| !is_write_binding(k));
+            h.retain(|(k, _)| !is_write_binding(k) && *k != "space");
         }
         h
+    }
+}
+
+/// What a revoke without failures did: "Revoked 1 key; 1 was already gone."
+fn revoked_summary(results: &[RevokedKey]) -> String {
+    let gone = results
+        .iter()
+        .filter(|r| r.outcome == RevokeOutcome::AlreadyGone)
+        .count();
+    let revoked = results.len() - gone;
+    match (results, revoked, gone) {
+        ([one], 1, _) => format!("Revoked \"{}\".", clean(&one.name)),
+        ([one], _, _) => format!("\"{}\" was already gone.", clean(&one.name)),
+        (_, _, 0) => format!("Revoked {}.", count_of(revoked, "key", "keys")),
+        (_, 0, _) => format!("All {gone} keys were already gone."),
+        _ => format!(
+            "Revoked {}; {gone} {} already gone.",
+            count_of(revoked, "key", "keys"),
+            if gone == 1 { "was" } else { "were" }
+        ),
     }
 }
 

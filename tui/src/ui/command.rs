@@ -19,10 +19,29 @@ pub enum Command {
 /// Every command name, for completion, help and the error message.
 pub const NAMES: [&str; 5] = ["filter", "sort", "revoke", "refresh", "q"];
 
+/// The names that change nothing: all that read-only mode completes.
+pub const READ_NAMES: [&str; 4] = ["filter", "sort", "refresh", "q"];
+
 /// The line while it is open.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommandLine {
     pub input: TextInput,
+    /// Shown after the input until the next key: what Tab found.
+    pub note: Option<String>,
+}
+
+/// What Tab makes of the name being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Completion {
+    /// The one name that fits, with a space for its argument.
+    One(String),
+    /// Several names start with it, in `names`' order.
+    Several(Vec<&'static str>),
+    /// None does.
+    NoMatch,
+    /// Nothing to complete: an empty line, or a name already followed by
+    /// an argument.
+    Nothing,
 }
 
 impl Command {
@@ -66,18 +85,22 @@ impl Command {
     }
 }
 
-/// Completes the command name being typed when exactly one name starts
-/// with it (`:so` then Tab gives `:sort `); `None` when zero or several do,
-/// or when the name is already followed by an argument.
-pub fn complete(line: &str) -> Option<String> {
+/// Completes the command name being typed among `names` (`:so` then Tab
+/// gives `:sort `).
+pub fn complete(line: &str, names: &[&'static str]) -> Completion {
     let start = line.trim_start();
     if start.is_empty() || start.contains(char::is_whitespace) {
-        return None;
+        return Completion::Nothing;
     }
-    let mut found = NAMES.iter().filter(|n| n.starts_with(start));
-    match (found.next(), found.next()) {
-        (Some(name), None) => Some(format!("{name} ")),
-        _ => None,
+    let found: Vec<&'static str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with(start))
+        .collect();
+    match found.as_slice() {
+        [] => Completion::NoMatch,
+        [one] => Completion::One(format!("{one} ")),
+        _ => Completion::Several(found),
     }
 }
 
@@ -115,11 +138,18 @@ mod tests {
     }
 
     #[test]
-    fn completes_a_unique_prefix_only() {
-        assert_eq!(complete("so"), Some("sort ".into()));
-        assert_eq!(complete("rev"), Some("revoke ".into()));
-        assert_eq!(complete("re"), None, "revoke or refresh");
-        assert_eq!(complete("sort na"), None);
-        assert_eq!(complete("x"), None);
+    fn completes_a_unique_prefix_and_lists_several() {
+        let one = |s: &str| Completion::One(s.to_owned());
+        assert_eq!(complete("so", &NAMES), one("sort "));
+        assert_eq!(complete("rev", &NAMES), one("revoke "));
+        assert_eq!(
+            complete("re", &NAMES),
+            Completion::Several(vec!["revoke", "refresh"])
+        );
+        assert_eq!(complete("sort na", &NAMES), Completion::Nothing);
+        assert_eq!(complete("x", &NAMES), Completion::NoMatch);
+        // Read-only mode does not offer revoke.
+        assert_eq!(complete("rev", &READ_NAMES), Completion::NoMatch);
+        assert_eq!(complete("r", &READ_NAMES), one("refresh "));
     }
 }

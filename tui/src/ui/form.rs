@@ -166,7 +166,7 @@ impl Form {
     /// "<name> (copy)", and the default lifetime, as a new key gets.
     pub fn clone_of(key: &ApiKey) -> Self {
         Self {
-            name: TextInput::new(format!("{} (copy)", key.name)),
+            name: TextInput::new(copy_name(&key.name)),
             perm_focus: PermFocus::Matrix,
             preset_cursor: Preset::ALL.len(),
             matrix: Matrix::new(key.permissions.clone()),
@@ -533,4 +533,16 @@ impl Form {
             },
         }
     }
+}
+
+/// "<name> (copy)", the name cut (by characters, as the server counts) so
+/// the whole stays within the longest name allowed.
+fn copy_name(name: &str) -> String {
+    const SUFFIX: &str = " (copy)";
+    let room = narrative_keys::validation::MAX_NAME_CHARS - SUFFIX.chars().count();
+    if name.chars().count() <= room {
+        return format!("{name}{SUFFIX}");
+    }
+    let base: String = name.chars().take(room).collect();
+    format!("{}{SUFFIX}", base.trim_end())
 }

@@ -25,7 +25,9 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use super::action::{Action, Effect, IncidentDone, Refusal, Rotated, SecretsWritten};
+use super::action::{
+    Action, Effect, IncidentDone, Refusal, RevokeOutcome, RevokedKey, Rotated, SecretsWritten,
+};
 use super::app::App;
 use super::modal::SecretEntry;
 use super::text::describe_error;
@@ -172,12 +174,15 @@ impl Executor {
                     .into_iter()
                     .map(|(id, name)| {
                         let outcome = report.outcomes.iter().find(|o| o.id == id);
-                        let result = match outcome.map(|o| &o.result) {
-                            Some(RevokeResult::Failed(e)) => Err(describe_error(e)),
-                            Some(_) => Ok(()),
-                            None => Err("not attempted".to_owned()),
+                        let outcome = match outcome.map(|o| &o.result) {
+                            Some(RevokeResult::Revoked) => RevokeOutcome::Revoked,
+                            Some(RevokeResult::AlreadyGone) => RevokeOutcome::AlreadyGone,
+                            Some(RevokeResult::Failed(e)) => {
+                                RevokeOutcome::Failed(describe_error(e))
+                            }
+                            None => RevokeOutcome::Failed("not attempted".to_owned()),
                         };
-                        (id, name, result)
+                        RevokedKey::new(id, name, outcome)
                     })
                     .collect();
                 let refused = report.outcomes.iter().find_map(|o| match &o.result {

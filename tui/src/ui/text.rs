@@ -70,6 +70,30 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// The last `width` terminal columns of `s`, starting with `…` when cut:
+/// typed text seen from its end, where the cursor is.
+pub fn tail(s: &str, width: usize) -> String {
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    kept.push('…');
+    kept.into_iter().rev().collect()
+}
+
 /// What the status bar says about a failed call: the server's
 /// `error_description` when it sent one, escaped for the terminal.
 pub fn describe_error(e: &narrative_keys::Error) -> String {
@@ -108,5 +132,8 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(truncate("日本語", 4), "日…");
+        assert_eq!(tail("abcdef", 4), "…def");
+        assert_eq!(tail("abc", 3), "abc");
+        assert_eq!(tail("日本語", 4), "…語");
     }
 }

@@ -422,6 +422,32 @@ fn expiration_step(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
+/// "Nothing can be sent yet: fix the name to continue (Esc goes back).",
+/// naming each field with an error; `None` when there is none.
+fn blocked_headline(errors: &[&narrative_keys::Problem]) -> Option<String> {
+    let mut fields: Vec<&str> = Vec::new();
+    for p in errors {
+        let what = match p.field {
+            Field::Name => "the name",
+            Field::Permissions => "the permissions",
+            Field::Expiration => "the expiration",
+            Field::Id => "the id",
+            Field::Update => "the changes",
+        };
+        if !fields.contains(&what) {
+            fields.push(what);
+        }
+    }
+    let list = match fields.as_slice() {
+        [] => return None,
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    Some(format!(
+        "Nothing can be sent yet: fix {list} to continue (Esc goes back)."
+    ))
+}
+
 fn review_step(
     form: &Form,
     app: &App,
@@ -440,11 +466,20 @@ fn review_step(
             Span::raw(value),
         ])
     };
+    // With errors, Enter sends nothing: the headline says what to fix.
+    let blocked = blocked_headline(&errors);
     match form.original() {
         None => {
             lines.push(Line::from(Span::styled(
-                "Nothing has been sent yet. Check, then press Enter to create the key.",
-                theme.bold(),
+                blocked.clone().unwrap_or_else(|| {
+                    "Nothing has been sent yet. Check, then press Enter to create the key."
+                        .to_owned()
+                }),
+                if blocked.is_some() {
+                    theme.error()
+                } else {
+                    theme.bold()
+                },
             )));
             lines.push(field_line("Name", clean(preview.name.as_str())));
             lines.push(field_line(
@@ -455,8 +490,17 @@ fn review_step(
         }
         Some(orig) => {
             lines.push(Line::from(Span::styled(
-                "Nothing has been sent yet. These changes are sent on Enter:",
-                theme.bold(),
+                match &blocked {
+                    Some(b) => format!("{b} The changes:"),
+                    None => {
+                        "Nothing has been sent yet. These changes are sent on Enter:".to_owned()
+                    }
+                },
+                if blocked.is_some() {
+                    theme.error()
+                } else {
+                    theme.bold()
+                },
             )));
             let mut any = false;
             if preview.name != orig.name {
@@ -523,12 +567,6 @@ fn review_step(
         lines.push(Line::from(Span::styled(
             format!("▲ {}: {}", p.field.as_str(), clean(&p.message)),
             theme.warning(),
-        )));
-    }
-    if !errors.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "Fix the problems above first: nothing can be sent yet.",
-            theme.error(),
         )));
     }
     lines.push(Line::raw(""));

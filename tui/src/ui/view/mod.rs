@@ -15,6 +15,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Pane, Status};
 use super::hit::Regions;
+use super::text::tail;
 use super::theme::Theme;
 use crate::output::{clean, status_symbol};
 
@@ -182,18 +183,30 @@ fn status(app: &App) -> Option<Status> {
 
 fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
+    // Typed text longer than the line shows its end, where the cursor is:
+    // the room left by the prompt's sign, the cursor and what follows.
+    let typed_room = |after: usize| usize::from(area.width).saturating_sub(2 + after);
     if let Some(line) = &app.command {
+        let note = line.note.as_ref().map(|n| format!("  {n}"));
+        let after = note.as_ref().map_or(0, |n| n.width());
         spans.push(Span::styled(":", theme.key()));
-        spans.push(Span::raw(clean(&line.input.value)));
+        spans.push(Span::raw(tail(
+            &clean(&line.input.value),
+            typed_room(after),
+        )));
         spans.push(Span::styled("▏", theme.accent()));
+        if let Some(note) = note {
+            spans.push(Span::styled(note, theme.dim()));
+        }
     } else if app.filtering {
+        let count = format!("  {matches} match{}", if matches == 1 { "" } else { "es" });
         spans.push(Span::styled("/", theme.key()));
-        spans.push(Span::raw(clean(&app.filter.value)));
+        spans.push(Span::raw(tail(
+            &clean(&app.filter.value),
+            typed_room(count.width()),
+        )));
         spans.push(Span::styled("▏", theme.accent()));
-        spans.push(Span::styled(
-            format!("  {matches} match{}", if matches == 1 { "" } else { "es" }),
-            theme.dim(),
-        ));
+        spans.push(Span::styled(count, theme.dim()));
     } else {
         let error = app.status.as_ref().is_some_and(|s| s.error);
         if let Some(what) = app.busy.first().filter(|_| !error) {

@@ -169,6 +169,9 @@ fn dialog_sized(
     }
 }
 
+const MANY_STOP_WORKING: &str =
+    "They stop working at once, for everything that uses them. This cannot be undone.";
+
 pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width.saturating_sub(4).min(76);
     match modal {
@@ -228,15 +231,40 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                         format!("Revoke these {} keys?", many.len()),
                         theme.bold(),
                     )));
-                    for (id, name) in many.iter().take(8) {
+                    // The list gives way to the prompt below it: the rows
+                    // the other lines leave, never more than eight.
+                    let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
+                    let rows = |text: &str| line_height(&Line::raw(text.to_owned()), inner);
+                    let warning_rows =
+                        key_manager_warning(app, keys.iter().map(|(id, _)| id.as_str()), theme)
+                            .map_or(0, |l| line_height(&l, inner));
+                    let note_rows = confirm
+                        .note
+                        .as_ref()
+                        .map_or(0, |n| rows(&format!("✖ {}", clean(n))));
+                    // Title, the warnings, blank, prompt, note, buttons, borders.
+                    let fixed =
+                        1 + rows(MANY_STOP_WORKING) + warning_rows + 1 + 1 + note_rows + 1 + 2;
+                    let room = usize::from(area.height).saturating_sub(fixed).clamp(1, 8);
+                    // One row goes to "… and N more" when not all fit.
+                    let shown = if many.len() > room {
+                        room - 1
+                    } else {
+                        many.len()
+                    };
+                    for (id, name) in many.iter().take(shown) {
+                        let id = clean(id);
+                        // The name gives way, so each key takes one row.
+                        let name_room = inner.saturating_sub(8 + id.width()).clamp(8, 30);
                         lines.push(Line::from(format!(
-                            "  • \"{}\"  {}",
-                            truncate(&clean(name), 30),
-                            clean(id)
+                            "  • \"{}\"  {id}",
+                            truncate(&clean(name), name_room),
                         )));
                     }
-                    if many.len() > 8 {
-                        lines.push(Line::from(format!("  … and {} more", many.len() - 8)));
+                    if shown == 0 {
+                        lines.push(Line::from("  (the keys marked ◆ in the list)"));
+                    } else if many.len() > shown {
+                        lines.push(Line::from(format!("  … and {} more", many.len() - shown)));
                     }
                 }
             }
@@ -244,7 +272,7 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 if keys.len() == 1 {
                     "It stops working at once, for everything that uses it. This cannot be undone."
                 } else {
-                    "They stop working at once, for everything that uses them. This cannot be undone."
+                    MANY_STOP_WORKING
                 },
                 theme.warning(),
             )));
@@ -269,7 +297,8 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                     )));
                 }
                 let buttons = [("Enter", "revoke"), ("Esc", "keep them")];
-                dialog(frame, app, area, (title, lines, &buttons), theme, w);
+                // Kept to its end: the prompt and its note always show.
+                wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
             } else {
                 let buttons = [("y", "revoke"), ("n / Esc", "keep it")];
                 dialog(frame, app, area, (title, lines, &buttons), theme, w);
