@@ -791,7 +791,7 @@ fn rotating_the_sessions_own_key_warns_and_explains_the_end() {
                 },
                 secret: Secret::new(FAKE_SECRET),
             },
-            old_revoked: Ok(()),
+            old_key: Ok(narrative_keys_tui::ui::action::OldKeyFate::Revoked),
         },
     )));
     app.update(Action::Refused {

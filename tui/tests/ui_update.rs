@@ -9,8 +9,11 @@ mod common;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use narrative_keys::Span;
 use narrative_keys::incident::IncidentReport;
+use narrative_keys::rotate::OldKeyPolicy;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Preset, Secret};
+use narrative_keys_tui::ui::action::OldKeyFate;
 use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::{Pane, SortBy};
 use narrative_keys_tui::ui::form::{ExpiryChoice, Step};
@@ -399,22 +402,63 @@ fn rotate_asks_then_shows_the_new_secret() {
     let mut app = loaded_app();
     ch(&mut app, 'r');
     assert!(matches!(app.modal, Some(Modal::ConfirmRotate { .. })));
-    let Some(Effect::Rotate { id: rid }) = ch(&mut app, 'y') else {
+    let Some(Effect::Rotate { id: rid, old_key }) = ch(&mut app, 'y') else {
         panic!("y rotates");
     };
     assert_eq!(rid, id(4));
+    // The default, as on every surface: the old key is revoked.
+    assert_eq!(old_key, OldKeyPolicy::Revoke);
     let old = keys()[3].clone();
     app.update(Action::Rotated(Ok(
         narrative_keys_tui::ui::action::Rotated {
             old,
             new: created("Airflow workflows", FAKE_SECRET),
-            old_revoked: Err("the server failed (503)".into()),
+            old_key: Err("the server failed (503)".into()),
         },
     )));
     let Some(Modal::Secret(m)) = &app.modal else {
         panic!("the secret is shown");
     };
     assert!(m.note.as_ref().unwrap().contains("still works"));
+}
+
+#[test]
+fn rotate_can_keep_the_old_key_for_an_overlap() {
+    let mut app = loaded_app();
+    ch(&mut app, 'r');
+    let screen = draw(&app, 80, 24);
+    for choice in [
+        "revoke it now",
+        "keep it 24h, then it expires",
+        "keep it (revoke it later)",
+    ] {
+        assert!(screen.contains(choice), "{screen}");
+    }
+    // 3: keep it 24h. Arrows and j/k move the choice too.
+    ch(&mut app, '3');
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Up);
+    let Some(Effect::Rotate { old_key, .. }) = ch(&mut app, 'y') else {
+        panic!("y rotates");
+    };
+    assert_eq!(old_key, OldKeyPolicy::ExpireAfter(Span::Hours(24)));
+    let until = now() + chrono::Duration::hours(24);
+    app.update(Action::Rotated(Ok(
+        narrative_keys_tui::ui::action::Rotated {
+            old: keys()[3].clone(),
+            new: created("Airflow workflows", FAKE_SECRET),
+            old_key: Ok(OldKeyFate::Expires(until)),
+        },
+    )));
+    let Some(Modal::Secret(m)) = &app.modal else {
+        panic!("the secret is shown");
+    };
+    let note = m.note.as_deref().unwrap();
+    assert!(
+        note.contains("works until") && note.contains(&until.format("%Y-%m-%d %H:%M").to_string()),
+        "{note}"
+    );
+    assert!(!app.revoked_possible_own_key, "the old key was not revoked");
 }
 
 #[test]

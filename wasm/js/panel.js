@@ -17,10 +17,14 @@ const STATUS = {
 const STATUS_ORDER = ['expired', 'expiring_soon', 'no_expiration', 'active'];
 // The SDK's default lifetime is 90 days; '90d' is listed first as the default.
 const EXPIRY = [['30d', 'In 30 days'], ['60d', 'In 60 days'], ['90d', 'In 90 days (recommended)'], ['180d', 'In 180 days'], ['365d', 'In 365 days'], ['date', 'On a date'], ['never', 'Never (not recommended)']];
-// How a rotation treats the old key; an overlap choice is one more line here,
-// e.g. ['24h', 'Keep the old key for 24 hours', { overlap: '24h' }].
+// How a rotation treats the old key: revoked at once by default, as on every
+// surface; or kept working for an overlap, then expired (never later than its
+// own expiration); or kept.
 const ROTATE = [
   ['revoke', 'Revoke the old key now', {}],
+  ['1h', 'Keep the old key for 1 hour, then it expires', { overlap: '1h' }],
+  ['24h', 'Keep the old key for 24 hours, then it expires', { overlap: '24h' }],
+  ['7d', 'Keep the old key for 7 days, then it expires', { overlap: '7d' }],
   ['keep', 'Keep the old key working (delete it yourself later)', { keepOld: true }],
 ];
 const EVENT = 'narrative-keys:';
@@ -303,10 +307,13 @@ export class NarrativeKeysPanel extends LitElement {
     const r = await this.#work('Rotating…', () => this.#client.rotateKey(d.key.id, options));
     if (!r) return;
     this.#emit('rotated', { old: r.old, new: r.new.key, oldKey: r.oldKey });
+    const why = r.error?.description ?? r.error?.message;
     const lines = [{
       revoked: 'The old key is revoked.',
       kept: 'The old key still works: delete it once nothing uses it.',
-      revoke_failed: `The old key could not be revoked and still works: ${r.error?.description ?? r.error?.message}. Delete it from the list.`,
+      expires: `The old key works until ${r.oldKeyStops}, then expires: move its users to the new key before then.`,
+      revoke_failed: `The old key could not be revoked and still works: ${why}. Delete it from the list.`,
+      expire_failed: `The old key's expiration could not be set, so it still works: ${why}. Edit its expiration or delete it from the list.`,
     }[r.oldKey]];
     this.#step({ kind: 'secret', title: `“${r.old.name}” rotated`, secrets: [{ name: r.new.key.name, secret: r.new.secret }], lines });
     await this.refresh();

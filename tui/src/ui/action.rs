@@ -113,8 +113,20 @@ impl RevokeOutcome {
 pub struct Rotated {
     pub old: ApiKey,
     pub new: CreatedKey,
-    /// `Err` when the new key exists but the old one could not be revoked.
-    pub old_revoked: Result<(), String>,
+    /// What became of the old key: `Err` when the new key exists but the
+    /// old one could not be revoked or given its end, and still works.
+    pub old_key: Result<OldKeyFate, String>,
+}
+
+/// The old key after a rotation that went as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OldKeyFate {
+    /// It no longer works.
+    Revoked,
+    /// It works until then, then expires.
+    Expires(chrono::DateTime<chrono::Utc>),
+    /// It works until revoked (or its own expiration).
+    Kept,
 }
 
 #[derive(Debug)]
@@ -147,6 +159,8 @@ pub enum Effect {
     },
     Rotate {
         id: String,
+        /// What becomes of the old key.
+        old_key: narrative_keys::rotate::OldKeyPolicy,
     },
     Revoke(Vec<(String, String)>),
     Incident(Box<IncidentPlan>),

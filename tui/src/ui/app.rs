@@ -13,12 +13,12 @@ use narrative_keys::incident::{self, Selection};
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
-use super::action::{Action, Effect, Refusal, RevokeOutcome, RevokedKey};
+use super::action::{Action, Effect, OldKeyFate, Refusal, RevokeOutcome, RevokedKey};
 use super::command::{self, Command, CommandLine, Completion};
 use super::form::{Form, FormMsg, PermFocus, Step};
 use super::hit::Regions;
 use super::input::TextInput;
-use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
+use super::modal::{IncidentModal, Modal, ROTATE_CHOICES, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
 use crate::output::{clean, display_order};
 
@@ -464,14 +464,31 @@ impl App {
                             "Key rotated",
                             vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
                         );
-                        if r.old_revoked.is_ok() && self.may_be_own_key(&r.old.id) {
+                        if r.old_key == Ok(OldKeyFate::Revoked) && self.may_be_own_key(&r.old.id) {
                             self.revoked_possible_own_key = true;
                         }
-                        match r.old_revoked {
-                            Ok(()) => self.info(format!(
+                        match r.old_key {
+                            Ok(OldKeyFate::Revoked) => self.info(format!(
                                 "Rotated \"{name}\": the old key {} is revoked.",
                                 r.old.id
                             )),
+                            Ok(OldKeyFate::Expires(at)) => {
+                                let text = format!(
+                                    "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
+                                    r.old.id,
+                                    at.format("%Y-%m-%d %H:%M UTC")
+                                );
+                                modal.note = Some(text.clone());
+                                self.info(text);
+                            }
+                            Ok(OldKeyFate::Kept) => {
+                                let text = format!(
+                                    "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
+                                    r.old.id
+                                );
+                                modal.note = Some(text.clone());
+                                self.info(text);
+                            }
                             Err(e) => {
                                 let text = format!(
                                     "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
@@ -1128,6 +1145,7 @@ impl App {
                     self.modal = Some(Modal::ConfirmRotate {
                         id: k.id.clone(),
                         name: k.name.clone(),
+                        choice: 0,
                     })
                 }
                 None => self.info("No key is selected."),
@@ -1310,17 +1328,31 @@ impl App {
                 }
                 None
             }
-            Modal::ConfirmRotate { id, .. } => {
+            Modal::ConfirmRotate { id, choice, .. } => {
                 if ctrl_c {
                     self.should_quit = true;
                     return None;
                 }
+                let last = ROTATE_CHOICES.len() - 1;
                 match code {
                     KeyCode::Char('y') | KeyCode::Char('Y') => {
                         let id = std::mem::take(id);
+                        let old_key = ROTATE_CHOICES[*choice].1;
                         self.modal = None;
                         self.start(ROTATING);
-                        Some(Effect::Rotate { id })
+                        Some(Effect::Rotate { id, old_key })
+                    }
+                    KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
+                        *choice = (*choice + 1).min(last);
+                        None
+                    }
+                    KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
+                        *choice = choice.saturating_sub(1);
+                        None
+                    }
+                    KeyCode::Char(c @ '1'..='5') => {
+                        *choice = (c as usize - '1' as usize).min(last);
+                        None
                     }
                     KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                         self.modal = None;
@@ -1604,7 +1636,11 @@ impl App {
                     ("Esc", "close (the list stays as last loaded)"),
                 ]
             }
-            Some(Modal::ConfirmRotate { .. }) => vec![("y", "rotate"), ("n / Esc", "cancel")],
+            Some(Modal::ConfirmRotate { .. }) => vec![
+                ("↑ ↓ / 1-5", "old key"),
+                ("y", "rotate"),
+                ("n / Esc", "cancel"),
+            ],
             Some(Modal::Incident(IncidentModal::Plan { .. })) => vec![
                 ("r", "toggle replacements"),
                 ("y", "run it"),

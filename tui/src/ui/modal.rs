@@ -14,6 +14,8 @@ pub enum Modal {
     ConfirmRotate {
         id: String,
         name: String,
+        /// Which of [`ROTATE_CHOICES`] is picked: what becomes of the old key.
+        choice: usize,
     },
     Secret(SecretModal),
     Incident(IncidentModal),
@@ -25,6 +27,31 @@ pub enum Modal {
     /// The server no longer accepts this session's key; nothing more is sent.
     SessionEnded(String),
 }
+
+/// What a rotation does with the old key once the new key's secret is
+/// shown: revoke it (the default, as on every surface), let it work for an
+/// overlap and then expire (zero-downtime, never later than its own
+/// expiration), or keep it.
+pub const ROTATE_CHOICES: [(&str, narrative_keys::rotate::OldKeyPolicy); 5] = {
+    use narrative_keys::Span;
+    use narrative_keys::rotate::OldKeyPolicy;
+    [
+        ("revoke it now", OldKeyPolicy::Revoke),
+        (
+            "keep it 1h, then it expires",
+            OldKeyPolicy::ExpireAfter(Span::Hours(1)),
+        ),
+        (
+            "keep it 24h, then it expires",
+            OldKeyPolicy::ExpireAfter(Span::Hours(24)),
+        ),
+        (
+            "keep it 7d, then it expires",
+            OldKeyPolicy::ExpireAfter(Span::Hours(24 * 7)),
+        ),
+        ("keep it (revoke it later)", OldKeyPolicy::Keep),
+    ]
+};
 
 /// The question before a revoke. One key: y or n. Several: the number of
 /// keys must be typed, so that a stray `y` cannot revoke a whole selection.

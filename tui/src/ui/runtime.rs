@@ -26,7 +26,8 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use super::action::{
-    Action, Effect, IncidentDone, Refusal, RevokeOutcome, RevokedKey, Rotated, SecretsWritten,
+    Action, Effect, IncidentDone, OldKeyFate, Refusal, RevokeOutcome, RevokedKey, Rotated,
+    SecretsWritten,
 };
 use super::app::App;
 use super::modal::SecretEntry;
@@ -146,18 +147,24 @@ impl Executor {
                 }));
                 (action, refused)
             }),
-            Effect::Rotate { id } => self.spawn_refusable(true, async move {
-                let result = rotate_at(&client, &id, &RotateOptions::default(), Utc::now()).await;
+            Effect::Rotate { id, old_key } => self.spawn_refusable(true, async move {
+                let options = RotateOptions {
+                    old_key,
+                    ..RotateOptions::default()
+                };
+                let result = rotate_at(&client, &id, &options, Utc::now()).await;
                 let refused = refusal(result.as_ref().err());
                 let action = Action::Rotated(match result {
                     Ok(r) => Ok(Rotated {
                         old: r.old,
                         new: r.new,
-                        old_revoked: match r.old_key {
+                        old_key: match r.old_key {
                             OldKey::RevokeFailed(e) | OldKey::ExpireFailed { error: e, .. } => {
                                 Err(describe_error(&e))
                             }
-                            OldKey::Revoked | OldKey::Kept | OldKey::Expires { .. } => Ok(()),
+                            OldKey::Revoked => Ok(OldKeyFate::Revoked),
+                            OldKey::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
+                            OldKey::Kept => Ok(OldKeyFate::Kept),
                         },
                     }),
                     Err(e) => {

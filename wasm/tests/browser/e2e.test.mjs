@@ -220,6 +220,10 @@ test('the whole journey with a mouse: paste a key, list, filter, sort, create, e
     await page.getByRole('button', { name: 'Actions for nightly ingestion v2' }).click();
     await page.getByRole('button', { name: 'Rotate' }).click();
     assert.equal(await dialog(page).getByRole('radio', { name: 'Revoke the old key now' }).isChecked(), true);
+    // Zero-downtime choices: the old key kept for a while, then expiring.
+    for (const name of ['Keep the old key for 1 hour, then it expires', 'Keep the old key for 24 hours, then it expires', 'Keep the old key for 7 days, then it expires']) {
+      assert.equal(await dialog(page).getByRole('radio', { name }).count(), 1, name);
+    }
     await axe(page, 'the rotate dialog');
     await dialog(page).getByRole('button', { name: 'Rotate' }).click();
     await dialog(page).getByText('The old key is revoked.').waitFor();

@@ -330,7 +330,7 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
             let title = " This session's key no longer works ".to_owned();
             wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
         }
-        Modal::ConfirmRotate { id, name } => {
+        Modal::ConfirmRotate { id, name, choice } => {
             let mut lines = vec![
                 Line::from(vec![
                     Span::raw("Rotate "),
@@ -339,18 +339,29 @@ pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: R
                 ]),
                 Line::from(Span::styled(format!("id {}", clean(id)), theme.dim())),
                 Line::from(
-                    "A new key with the same name and permissions is created, expiring in 90 days; its secret is shown once. Then this key is revoked.",
+                    "A new key with the same name and permissions is created, expiring in 90 days; its secret is shown once. Then the old key:",
                 ),
             ];
-            lines.extend(key_manager_warning(
-                app,
-                std::iter::once(id.as_str()),
-                theme,
-            ));
+            for (i, (label, _)) in crate::ui::modal::ROTATE_CHOICES.iter().enumerate() {
+                let picked = i == *choice;
+                let mark = if picked { "(•)" } else { "( )" };
+                let text = format!(" {mark} {} {label}", i + 1);
+                lines.push(Line::from(Span::styled(
+                    text,
+                    if picked { theme.bold() } else { theme.dim() },
+                )));
+            }
+            if *choice == 0 {
+                lines.extend(key_manager_warning(
+                    app,
+                    std::iter::once(id.as_str()),
+                    theme,
+                ));
+            }
             lines.push(Line::raw(""));
             let buttons = [("y", "rotate"), ("n / Esc", "cancel")];
             let title = " Rotate? ".to_owned();
-            dialog(frame, app, area, (title, lines, &buttons), theme, w);
+            wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
         }
         Modal::Secret(m) => secret(m, app, theme, frame, area, w),
         Modal::Incident(stage) => incident(stage, app, theme, frame, area, w),
