@@ -454,7 +454,8 @@ test('the same journey with the keyboard alone', async () => {
     await dialog(page).waitFor({ state: 'hidden' });
     assert.equal((await admin.getKey(created.id)).name, 'kb created v2');
 
-    // Rotate, keeping the old key this time.
+    // Rotate without downtime this time: the old key kept for 24 hours, then expiring.
+    const before = (await admin.listKeys()).find((k) => k.name === 'kb created v2');
     await tabTo(page, 'Actions for kb created v2');
     await kb.press('Enter');
     await tabTo(page, 'Rotate');
@@ -462,14 +463,18 @@ test('the same journey with the keyboard alone', async () => {
     await dialog(page).waitFor();
     await tabTo(page, 'Revoke the old key now');
     await kb.press('ArrowDown');
-    assert.equal(await dialog(page).getByRole('radio', { name: /Keep the old key/ }).isChecked(), true);
+    await kb.press('ArrowDown');
+    assert.equal(await dialog(page).getByRole('radio', { name: 'Keep the old key for 24 hours, then it expires' }).isChecked(), true);
+    const asked = Date.now();
     await tabTo(page, 'Rotate');
     await kb.press('Enter');
-    await dialog(page).getByText('The old key still works').waitFor();
+    await dialog(page).getByText('The old key works until').waitFor();
     await tabTo(page, 'I have stored it');
     await kb.press('Enter');
     await dialog(page).waitFor({ state: 'hidden' });
     assert.equal((await admin.listKeys()).filter((k) => k.name === 'kb created v2').length, 2, 'old and new both work');
+    const ends = Date.parse((await admin.getKey(before.id)).expiresAt);
+    assert.ok(Math.abs(ends - (asked + 24 * 3600 * 1000)) < 5 * 60 * 1000, `the old key ends 24 h after the rotation: ${new Date(ends).toISOString()}`);
 
     // Delete: the confirmation opens on Cancel, so Enter alone deletes nothing.
     await tabTo(page, 'Actions for kb created v2');
