@@ -1,7 +1,8 @@
 //! The terminal UI: `narrative-keys` with no subcommand.
 //!
 //! - [`action`]: the `Action`s that drive the app and the `Effect`s it asks for.
-//! - [`app`]: the state and `App::update`, synchronous and free of I/O.
+//! - [`app`]: the state and `App::update`, synchronous and free of I/O;
+//!   `list_index` holds the list's filtered, sorted rows and counts for it.
 //! - [`command`]: the `:` command line's commands and completion.
 //! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state and keys.
 //! - [`view`]: drawing, a pure function of the state.
@@ -13,6 +14,7 @@ pub mod app;
 pub mod command;
 pub mod form;
 pub mod input;
+mod list_index;
 pub mod matrix;
 pub mod modal;
 pub mod osc52;
