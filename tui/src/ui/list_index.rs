@@ -4,6 +4,7 @@
 //! frame only reads it, so drawing costs the same at ten keys or 100,000.
 
 use chrono::{DateTime, Utc};
+use memchr::memmem::Finder;
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 
 use super::app::SortBy;
@@ -63,23 +64,20 @@ impl SearchText {
         }
     }
 
-    /// Whether one part holds `needle`. One search runs over the whole
-    /// text (far quicker than one per part); a match that runs from one
-    /// part into the next does not count, and the search goes on after it.
-    fn contains(&self, needle: &str) -> bool {
-        if needle.is_empty() {
-            return true;
-        }
+    /// Whether one part holds the needle `finder` looks for. One search
+    /// runs over the whole text (far quicker than one per part); a match
+    /// that runs from one part into the next does not count, and the search
+    /// goes on after it.
+    fn contains(&self, finder: &Finder) -> bool {
+        let text = self.text.as_bytes();
         let mut from = 0;
-        while let Some(found) = self.text.get(from..).and_then(|rest| rest.find(needle)) {
+        while let Some(found) = text.get(from..).and_then(|rest| finder.find(rest)) {
             let start = from + found;
             let part_end = self.ends.iter().copied().find(|&end| end > start);
-            if part_end.is_some_and(|end| start + needle.len() <= end) {
+            if part_end.is_some_and(|end| start + finder.needle().len() <= end) {
                 return true;
             }
-            // On to the next character after where this match began.
-            let first = self.text.get(start..).and_then(|rest| rest.chars().next());
-            from = start + first.map_or(1, char::len_utf8);
+            from = start + 1;
         }
         false
     }
@@ -130,10 +128,11 @@ impl ListIndex {
             self.name_rank[i] = rank;
         }
         self.needle = needle.to_owned();
+        let finder = Finder::new(needle);
         self.matched = self
             .search
             .iter()
-            .map(|s| needle.is_empty() || s.contains(needle))
+            .map(|s| needle.is_empty() || s.contains(&finder))
             .collect();
         self.sort = sort;
         self.reversed = reversed;
@@ -184,15 +183,16 @@ impl ListIndex {
     fn filter(&mut self, needle: &str) {
         let search = &self.search;
         let matched = &mut self.matched;
+        let finder = Finder::new(needle);
         if needle.contains(self.needle.as_str()) {
             self.rows.retain(|&i| {
-                let keep = search[i].contains(needle);
+                let keep = search[i].contains(&finder);
                 matched[i] = keep;
                 keep
             });
         } else {
             for (m, s) in matched.iter_mut().zip(search) {
-                *m = needle.is_empty() || s.contains(needle);
+                *m = needle.is_empty() || s.contains(&finder);
             }
             self.rows = self.order.iter().copied().filter(|&i| matched[i]).collect();
         }
