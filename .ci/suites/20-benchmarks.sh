@@ -8,3 +8,5 @@ BENCH_KEYS=${BENCH_KEYS:-300} cargo bench -p narrative-keys --bench revoke_many 
 BENCH_KEYS=${REVOKE_FAULTS_KEYS:-50} BENCH_RUNS=${REVOKE_FAULTS_RUNS:-3} cargo bench -p narrative-keys --bench revoke_faults --profile dev --locked
 # The load run in short mode: 64 clients for 5 s; fails on any error or lost write.
 LOAD_SECONDS=${LOAD_SECONDS:-5} cargo bench -p narrative-keys-emulator --bench load --profile dev --locked
+# The terminal UI's frame, filter keystroke and sort at 10,000 and 100,000 keys, in short mode (few samples).
+NK_BENCH_SHORT=1 cargo bench -p narrative-keys-tui --bench frame --profile dev --locked

@@ -18,9 +18,10 @@ use super::command::{self, Command, CommandLine, Completion};
 use super::form::{Form, FormMsg, PermFocus, Step};
 use super::hit::Regions;
 use super::input::TextInput;
+use super::list_index::ListIndex;
 use super::modal::{IncidentModal, Modal, ROTATE_CHOICES, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
-use crate::output::{clean, display_order};
+use crate::output::clean;
 
 pub const LOADING: &str = "Loading keys";
 pub const CREATING: &str = "Creating the key";
@@ -152,6 +153,10 @@ pub struct App {
     pub screen_changed: bool,
     /// The `:` command line, while it is open.
     pub command: Option<CommandLine>,
+    /// The rows the filter lets through in the chosen order, and the
+    /// counts: brought up to date by `update` when `keys`, `filter`, `sort`,
+    /// `sort_reversed` or a status changes, never while drawing.
+    list: ListIndex,
     /// `--readonly`, or chosen after the server refused a change: every
     /// write action is hidden and refused.
     pub readonly: bool,
@@ -203,6 +208,7 @@ impl App {
             screen_changed: true,
             sort_reversed: false,
             command: None,
+            list: ListIndex::new(SortBy::Name, false, now),
             readonly: false,
             refresh_every: None,
             last_load: now,
@@ -225,43 +231,44 @@ impl App {
 
     /// Counts in `KeyStatus::ALL` order: active, expiring soon, expired, no expiration.
     pub fn counts(&self) -> [usize; 4] {
-        let mut out = [0; 4];
-        for k in &self.keys {
-            let st = self.status_of(k);
-            if let Some(i) = KeyStatus::ALL.iter().position(|s| *s == st) {
-                out[i] += 1;
-            }
-        }
-        out
+        self.list.counts()
     }
 
-    /// The keys the filter lets through, in the chosen order.
+    /// The keys the filter lets through, in the chosen order: a view of
+    /// the index, nothing worked out.
+    pub fn visible_keys(&self) -> VisibleKeys<'_> {
+        VisibleKeys {
+            keys: &self.keys,
+            rows: self.list.rows(),
+        }
+    }
+
+    /// The same keys collected, for a caller that wants them all at once.
     pub fn visible(&self) -> Vec<&ApiKey> {
-        let needle = self.filter.value.trim().to_lowercase();
-        let mut keys: Vec<&ApiKey> = self
-            .keys
-            .iter()
-            .filter(|k| needle.is_empty() || matches(k, &needle))
-            .collect();
-        // Sort keys are computed once per key, not once per comparison: the
-        // list is sorted on every frame and may hold many thousands of keys.
-        match self.sort {
-            SortBy::Name => keys.sort_by_cached_key(|k| display_order(k)),
-            // Soonest first; keys that never expire last.
-            SortBy::Expiry => keys
-                .sort_by_cached_key(|k| (k.expires_at.is_none(), k.expires_at, display_order(k))),
-            SortBy::Status => {
-                keys.sort_by_cached_key(|k| (self.status_of(k), k.expires_at, display_order(k)))
-            }
-        }
-        if self.sort_reversed {
-            keys.reverse();
-        }
-        keys
+        self.visible_keys().iter().collect()
     }
 
     pub fn selected_key(&self) -> Option<&ApiKey> {
-        self.visible().get(self.selected).copied()
+        self.visible_keys().get(self.selected)
+    }
+
+    /// The row that shows key `id`, if the filter lets it through.
+    fn row_of(&self, id: &str) -> Option<usize> {
+        self.visible_keys().iter().position(|k| k.id == id)
+    }
+
+    /// Brings the list's index in step with the keys, the filter, the sort
+    /// and the clock; cheap when none of them changed.
+    fn sync_list(&mut self) {
+        let needle = self.filter.value.trim().to_lowercase();
+        self.list.sync(
+            &self.keys,
+            &needle,
+            self.sort,
+            self.sort_reversed,
+            self.now,
+            &self.policy,
+        );
     }
 
     fn start(&mut self, what: &'static str) {
@@ -298,7 +305,8 @@ impl App {
     }
 
     fn clamp(&mut self) {
-        let n = self.visible().len();
+        self.sync_list();
+        let n = self.visible_keys().len();
         self.selected = self.selected.min(n.saturating_sub(1));
     }
 
@@ -317,7 +325,9 @@ impl App {
     /// the session has ended, or in read-only mode, requests that could not
     /// work (or must not be made) are dropped here whatever asked for them.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
-        let effect = self.apply(action)?;
+        let effect = self.apply(action);
+        self.sync_list();
+        let effect = effect?;
         let kept: Vec<Effect> = effect
             .flatten()
             .into_iter()
@@ -378,6 +388,7 @@ impl App {
                     self.status = None;
                     self.screen_changed = true;
                 }
+                self.sync_list();
                 if busy {
                     self.spinner = self.spinner.wrapping_add(1);
                 }
@@ -394,13 +405,22 @@ impl App {
                         // The selection follows its key, not its row.
                         let selected = self.selected_key().map(|k| k.id.clone());
                         self.keys = keys;
+                        let needle = self.filter.value.trim().to_lowercase();
+                        self.list.rebuild(
+                            &self.keys,
+                            &needle,
+                            self.sort,
+                            self.sort_reversed,
+                            self.now,
+                            &self.policy,
+                        );
                         self.loaded = true;
                         self.load_failed = false;
                         let existing: BTreeSet<&str> =
                             self.keys.iter().map(|k| k.id.as_str()).collect();
                         self.marked.retain(|id| existing.contains(id.as_str()));
                         if let Some(id) = self.select_id.take().or(selected) {
-                            if let Some(i) = self.visible().iter().position(|k| k.id == id) {
+                            if let Some(i) = self.row_of(&id) {
                                 self.selected = i;
                             }
                         }
@@ -794,7 +814,8 @@ impl App {
         let id = self.selected_key().map(|k| k.id.clone());
         self.sort = sort;
         self.sort_reversed = reversed;
-        if let Some(i) = id.and_then(|id| self.visible().iter().position(|k| k.id == id)) {
+        self.sync_list();
+        if let Some(i) = id.and_then(|id| self.row_of(&id)) {
             self.selected = i;
         }
         let order = if reversed { ", reversed" } else { "" };
@@ -851,7 +872,7 @@ impl App {
                 self.filter.value = text;
                 self.selected = 0;
                 self.clamp();
-                let n = self.visible().len();
+                let n = self.visible_keys().len();
                 if self.filter.value.is_empty() {
                     self.info("Filter cleared.");
                 } else {
@@ -1056,7 +1077,7 @@ impl App {
     }
 
     fn on_list_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let n = self.visible().len();
+        let n = self.visible_keys().len();
         let detail = self.focus == Pane::Detail;
         if let Some(what) = write_action(key.code) {
             if self.refuse_write(what) {
@@ -1204,7 +1225,7 @@ impl App {
     }
 
     fn select(&mut self, i: usize) {
-        let n = self.visible().len();
+        let n = self.visible_keys().len();
         self.selected = i.min(n.saturating_sub(1));
         self.detail_scroll = 0;
     }
@@ -1734,11 +1755,46 @@ fn revoked_summary(results: &[RevokedKey]) -> String {
     }
 }
 
-fn matches(key: &ApiKey, needle: &str) -> bool {
-    key.name.to_lowercase().contains(needle)
-        || key.id.to_lowercase().contains(needle)
-        || key.permissions.iter().any(|p| {
-            p.to_string().to_lowercase().contains(needle)
-                || p.resource.display_name().to_lowercase().contains(needle)
-        })
+/// The list's rows as keys: borrowed from the app, cheap to make and to copy.
+#[derive(Debug, Clone, Copy)]
+pub struct VisibleKeys<'a> {
+    keys: &'a [ApiKey],
+    /// Positions in `keys`, in the order shown.
+    rows: &'a [usize],
+}
+
+impl<'a> VisibleKeys<'a> {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The key on row `row`.
+    pub fn get(&self, row: usize) -> Option<&'a ApiKey> {
+        self.rows.get(row).and_then(|&i| self.keys.get(i))
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a ApiKey> + use<'a> {
+        let keys = self.keys;
+        self.rows.iter().filter_map(move |&i| keys.get(i))
+    }
+
+    /// Up to `count` rows from row `from`, each with its row number; only
+    /// those rows are looked at.
+    pub fn rows(
+        &self,
+        from: usize,
+        count: usize,
+    ) -> impl Iterator<Item = (usize, &'a ApiKey)> + use<'a> {
+        let keys = self.keys;
+        let from = from.min(self.rows.len());
+        let to = from.saturating_add(count).min(self.rows.len());
+        self.rows[from..to]
+            .iter()
+            .enumerate()
+            .filter_map(move |(n, &i)| keys.get(i).map(|k| (from + n, k)))
+    }
 }

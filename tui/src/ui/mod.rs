@@ -1,7 +1,8 @@
 //! The terminal UI: `narrative-keys` with no subcommand.
 //!
 //! - [`action`]: the `Action`s that drive the app and the `Effect`s it asks for.
-//! - [`app`]: the state and `App::update`, synchronous and free of I/O.
+//! - [`app`]: the state and `App::update`, synchronous and free of I/O;
+//!   `list_index` holds the list's filtered, sorted rows and counts for it.
 //! - [`command`]: the `:` command line's commands and completion.
 //! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state and keys.
 //! - [`hit`]: where the last frame drew what the mouse can click.
@@ -15,6 +16,7 @@ pub mod command;
 pub mod form;
 pub mod hit;
 pub mod input;
+mod list_index;
 pub mod matrix;
 pub mod modal;
 pub mod osc52;

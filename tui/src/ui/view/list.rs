@@ -1,6 +1,5 @@
 //! The key list: status symbol, name, compact permissions, expiry.
 
-use narrative_keys::ApiKey;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -8,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::output::{clean, expiry_text, relative, status_symbol};
-use crate::ui::app::App;
+use crate::ui::app::{App, VisibleKeys};
 use crate::ui::text::truncate;
 use crate::ui::theme::Theme;
 
@@ -20,7 +19,7 @@ fn pad(s: &str, width: usize) -> String {
 
 pub fn render(
     app: &App,
-    visible: &[&ApiKey],
+    visible: VisibleKeys<'_>,
     theme: Theme,
     frame: &mut Frame,
     area: Rect,
@@ -113,7 +112,7 @@ pub fn render(
         },
         offset,
     ));
-    for (i, key) in visible.iter().enumerate().skip(offset).take(rows) {
+    for (i, key) in visible.rows(offset, rows) {
         let st = app.status_of(key);
         let mark = if app.marked.contains(&key.id) {
             "◆"

@@ -54,8 +54,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     ])
     .areas(frame.area());
     render_header(app, theme, frame, header);
-    // Filtered and sorted once per frame, for the list, the detail and the status line.
-    let visible = app.visible();
+    // Filtered and sorted by `update`, not here: a frame reads only the rows it shows.
+    let visible = app.visible_keys();
     match &app.form {
         Some(f) => form::render(f, app, theme, frame, body),
         None => {
@@ -75,13 +75,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
             }
             list::render(
                 app,
-                &visible,
+                visible,
                 theme,
                 frame,
                 list_area,
                 app.focus == Pane::List,
             );
-            let selected = visible.get(app.selected).copied();
+            let selected = visible.get(app.selected);
             detail::render(
                 app,
                 selected,
