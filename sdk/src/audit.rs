@@ -8,6 +8,7 @@ use crate::catalog::CATALOG;
 use crate::key::{ApiKey, KeyStatus, StatusPolicy};
 use crate::resource::Resource;
 
+/// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -25,30 +26,48 @@ pub enum FindingSeverity {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum FindingKind {
+    /// The key has expired: the API refuses it.
     Expired,
+    /// The key expires within the status policy's window.
     ExpiringSoon,
+    /// The key never expires: set an expiration and rotate it.
     NoExpiration,
+    /// The key expires further away than the audit's limit (a year by default).
     ExpiresFarAway,
+    /// The key holds `write:access_tokens`: it can create and revoke keys.
     CanMintKeys,
+    /// The key may write a resource it cannot read.
     WriteWithoutRead,
+    /// The key holds permissions on a large share of the catalog.
     BroadAccess,
+    /// The key holds a permission the catalog does not know.
     UnknownPermission,
+    /// Another key has the same name.
     DuplicateName,
 }
 
+/// One thing an audit found about one key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Finding {
+    /// The key's id.
     pub key_id: String,
+    /// The key's name.
     pub key_name: String,
+    /// How serious the finding is.
     pub severity: FindingSeverity,
+    /// What the finding is about.
     pub kind: FindingKind,
+    /// What was found and what to do, in a sentence.
     pub message: String,
 }
 
+/// What an audit judges against.
 #[derive(Debug, Clone, Copy)]
 pub struct AuditOptions {
+    /// The instant the keys are judged against.
     pub now: DateTime<Utc>,
+    /// When an expiration counts as soon.
     pub policy: StatusPolicy,
     /// An expiration further away than this is called out (default 365 days).
     pub far_future: Duration,
@@ -58,6 +77,7 @@ pub struct AuditOptions {
 }
 
 impl AuditOptions {
+    /// The default options, judging at `now`.
     pub fn at(now: DateTime<Utc>) -> Self {
         Self {
             now,

@@ -13,7 +13,9 @@ pub const DEFAULT_EXPIRATION_DAYS: i64 = 90;
 /// A key's expiration as asked for in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Expiration {
+    /// The key never expires (only on purpose: the default is 90 days).
     Never,
+    /// The key expires at this instant.
     At(DateTime<Utc>),
     /// Midnight UTC at the start of that day; sent as a bare date.
     OnDate(NaiveDate),
@@ -23,7 +25,9 @@ pub enum Expiration {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{input}` is not an expiration: {reason}")]
 pub struct ExpirationParseError {
+    /// What was given.
     pub input: String,
+    /// What is wrong with it, and what to write instead.
     pub reason: String,
 }
 
@@ -125,7 +129,9 @@ impl fmt::Display for Expiration {
 /// Feb 28, or 29 in a leap year).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Span {
+    /// A fixed number of hours (`h`, `d` and `w` are written as hours).
     Hours(i64),
+    /// A number of calendar months (`mo`; `y` is 12).
     Months(u32),
 }
 

@@ -22,6 +22,7 @@ use crate::validation::{Field, Severity, ValidationReport};
 /// all the filters given (if any filter is given).
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
+    /// Keys named by id.
     pub ids: Vec<String>,
     /// A glob on the name: `*` any run, `?` one character; ASCII letters
     /// match either case (other characters exactly).
@@ -37,6 +38,7 @@ impl Selection {
         self.name_matches.is_some() || !self.holding.is_empty() || !self.statuses.is_empty()
     }
 
+    /// Whether nothing is selected (no id and no filter).
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty() && !self.has_filter()
     }
@@ -58,17 +60,22 @@ impl Selection {
 /// A key the plan will revoke, with what it can do.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedKey {
+    /// The key as listed.
     pub key: ApiKey,
+    /// Its status when the plan was made.
     pub status: KeyStatus,
 }
 
 /// What executing the incident will do. Show it as a dry run first.
 #[derive(Debug, Clone, Serialize)]
 pub struct IncidentPlan {
+    /// When the plan was made.
     pub planned_at: DateTime<Utc>,
+    /// The keys the plan revokes.
     pub keys: Vec<PlannedKey>,
     /// Ids asked for that no visible key has (already revoked, or mistyped).
     pub missing_ids: Vec<String>,
+    /// Whether each revoked key gets a replacement.
     pub replace: bool,
     /// Keys left alone that have the name and permissions of a planned key.
     /// The API does not say when a key was made, so the report keeps these
@@ -154,8 +161,10 @@ pub fn plan(
     })
 }
 
+/// How an incident is executed.
 #[derive(Debug, Clone)]
 pub struct IncidentOptions {
+    /// Revocations in flight at once (default 8).
     pub concurrency: usize,
     /// How long the revocation keeps making passes over keys that failed
     /// (default 60 s): [`RevokeManyOptions::deadline`].
@@ -186,10 +195,14 @@ impl Default for IncidentOptions {
 #[serde(from = "ApiKey")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ReportedKey {
+    /// The key's id.
     pub id: String,
+    /// The key's name.
     pub name: String,
+    /// Its permissions, as the server sent them.
     pub permissions: PermissionSet,
     #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
+    /// Its expiration, `None` for never.
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -210,11 +223,13 @@ impl From<&ApiKey> for ReportedKey {
     }
 }
 
+/// A replacement made by an incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Replacement {
     /// The revoked key this one replaces.
     pub replaces: String,
+    /// The replacement, never its secret.
     pub key: ReportedKey,
 }
 
@@ -231,6 +246,7 @@ pub enum Step {
 }
 
 impl Step {
+    /// `revoke` or `replace`.
     pub fn as_str(self) -> &'static str {
         match self {
             Step::Revoke => "revoke",
@@ -245,13 +261,17 @@ impl fmt::Display for Step {
     }
 }
 
+/// A key the incident could not revoke or replace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Failure {
+    /// The key's id.
     pub id: String,
+    /// The key's name.
     pub name: String,
     /// `revoke` or `replace`.
     pub step: Step,
+    /// What went wrong.
     pub error: String,
 }
 
@@ -264,6 +284,7 @@ pub struct Failure {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct IncidentReport {
+    /// The environment the incident ran against.
     pub environment: String,
     /// When the incident began: kept by every resume.
     #[serde(deserialize_with = "crate::instant::serde_rfc3339::one")]
@@ -274,15 +295,20 @@ pub struct IncidentReport {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub finished_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What happened, as the caller wrote it.
     pub note: Option<String>,
+    /// The keys revoked.
     pub revoked: Vec<ReportedKey>,
+    /// The replacements made, each with the key it replaces.
     pub replacements: Vec<Replacement>,
     /// Replacements a resume found already created: an earlier attempt made
     /// them but its answer, and with it the secret, was lost. No secret was
     /// delivered for them and none can be shown; rotate them to get one.
     #[serde(default)]
     pub already_present: Vec<Replacement>,
+    /// Keys whose revocation or replacement failed.
     pub failures: Vec<Failure>,
+    /// Ids asked for that no visible key had.
     pub missing_ids: Vec<String>,
     /// The expiration the last replacement attempts asked for, written as
     /// `never`, a date or an RFC 3339 instant; absent when no replacement was
@@ -314,7 +340,9 @@ pub struct IncidentReport {
 /// The report, and the replacements' secrets, which go to the caller only.
 #[derive(Debug)]
 pub struct IncidentOutcome {
+    /// The report: no secret in it.
     pub report: IncidentReport,
+    /// Each replacement's key and secret, by the id of the key it replaces.
     pub replacements: Vec<(String, CreatedKey)>,
 }
 
@@ -583,12 +611,25 @@ async fn resume_with<S: SecretSink + ?Sized>(
 /// from the text (it may be the `--json` output, which holds secrets).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportReadError {
+    /// The Markdown report was given, not the JSON one.
     #[error("it is the Markdown report, which cannot be read back; the JSON report is needed")]
     Markdown,
+    /// The text is not JSON.
     #[error("it is not JSON (line {line}, column {column})")]
-    NotJson { line: usize, column: usize },
+    NotJson {
+        /// Where the JSON broke: its line,
+        line: usize,
+        /// and its column.
+        column: usize,
+    },
+    /// JSON, but not the shape of a report.
     #[error("it is JSON but not an incident report: at `{path}`: {message}")]
-    NotAReport { path: String, message: String },
+    NotAReport {
+        /// Where in the JSON the shape broke.
+        path: String,
+        /// What was wrong there, without the value.
+        message: String,
+    },
 }
 
 /// The `--json` output of the command line: `{"report", "secrets"}`. Only

@@ -20,6 +20,7 @@ use crate::permission::PermissionSet;
 /// when a key was created, so the old key's lifetime cannot be copied.
 pub const DEFAULT_ROTATION_DAYS: i64 = crate::expiration::DEFAULT_EXPIRATION_DAYS;
 
+/// How a rotation goes.
 #[derive(Debug, Clone, Default)]
 pub struct RotateOptions {
     /// The successor's expiration; default 90 days from now.
@@ -50,6 +51,7 @@ pub enum OldKeyPolicy {
 /// What became of the old key after its successor was created.
 #[derive(Debug)]
 pub enum OldKey {
+    /// The old key was revoked.
     Revoked,
     /// Kept on purpose ([`OldKeyPolicy::Keep`]).
     Kept,
@@ -57,7 +59,9 @@ pub enum OldKey {
     /// `changed` is false when its own expiration came sooner and was left
     /// as it was.
     Expires {
+        /// When the old key stops working.
         at: DateTime<Utc>,
+        /// Whether its expiration was moved (false when its own came sooner).
         changed: bool,
     },
     /// The revocation failed: the old key still works. Revoke it again.
@@ -65,7 +69,9 @@ pub enum OldKey {
     /// Setting its expiration to `wanted` failed: the old key still works,
     /// until its own expiration if it has one. Set it again (or revoke it).
     ExpireFailed {
+        /// Why the update failed.
         error: Error,
+        /// The expiration that was asked for.
         wanted: DateTime<Utc>,
     },
 }
@@ -82,9 +88,11 @@ pub enum OldKeyStops {
 /// The outcome of a rotation that created a successor.
 #[derive(Debug)]
 pub struct Rotation {
+    /// The old key as it was read.
     pub old: ApiKey,
     /// The successor and its secret, shown only now.
     pub new: CreatedKey,
+    /// What became of the old key.
     pub old_key: OldKey,
 }
 
@@ -121,6 +129,7 @@ pub async fn rotate(client: &Client, id: &str, options: &RotateOptions) -> Resul
     rotate_at(client, id, options, Utc::now()).await
 }
 
+/// As [`rotate`], with the clock given (tests, and callers that plan with one `now`).
 pub async fn rotate_at(
     client: &Client,
     id: &str,
@@ -246,7 +255,9 @@ pub async fn clone_key(
 /// secret, shown only now.
 #[derive(Debug)]
 pub struct Cloned {
+    /// The key cloned, as it was read.
     pub source: ApiKey,
+    /// The new key and its secret.
     pub new: CreatedKey,
 }
 
