@@ -56,14 +56,31 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
             print_explanation(&set, json)
         }
         Command::Completions { shell } => {
-            let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "narrative-keys", &mut std::io::stdout());
+            print!("{}", completions(shell));
             Ok(0)
         }
         command => {
             let session = connect(global, json).await?;
             run_connected(command, &session, now).await
         }
+    }
+}
+
+/// The completion script for `shell`.
+///
+/// clap_complete's bash script names its states inconsistently for a
+/// program whose name holds a hyphen (`narrative__keys__subcmd__create` is
+/// built, `narrative__subcmd__keys__subcmd__create` matched; clap-rs/clap
+/// issue 6421), so nothing after a subcommand would complete: the one
+/// spelling is made the other.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "narrative-keys", &mut out);
+    let script = String::from_utf8_lossy(&out).into_owned();
+    match shell {
+        clap_complete::Shell::Bash => script.replace("narrative__subcmd__keys", "narrative__keys"),
+        _ => script,
     }
 }
 

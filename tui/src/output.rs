@@ -39,18 +39,27 @@ pub fn status_symbol(status: KeyStatus) -> &'static str {
 /// Text from the server, made safe for a terminal: control characters are
 /// shown escaped, never sent.
 pub fn clean(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(needs_escape) {
         return s.to_owned();
     }
     s.chars()
         .map(|c| {
-            if c.is_control() {
+            if needs_escape(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
             }
         })
         .collect()
+}
+
+/// Control characters, and the bidirectional controls that reorder what a
+/// terminal shows (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F,
+/// U+061C): a key's name must not be able to disguise itself or what
+/// follows it on the line.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Server text in a Markdown table cell: control characters escaped as
@@ -69,8 +78,14 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
         0 if hours > 0 => format!("in {hours} h"),
         0 if hours < 0 => format!("{} h ago", -hours),
         0 => "now".to_owned(),
-        1 => "tomorrow".to_owned(),
-        -1 => "yesterday".to_owned(),
+        // "Tomorrow" only for the next calendar day: 36 hours from the
+        // evening is the day after.
+        1 | -1 => match (at.date_naive() - now.date_naive()).num_days() {
+            1 => "tomorrow".to_owned(),
+            -1 => "yesterday".to_owned(),
+            d if d > 0 => format!("in {d} days"),
+            d => format!("{} days ago", -d),
+        },
         d if d > 0 => format!("in {d} days"),
         d => format!("{} days ago", -d),
     }
@@ -184,6 +199,23 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(clean("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
         assert_eq!(clean("plain ☃"), "plain ☃");
+    }
+
+    #[test]
+    fn bidirectional_controls_are_escaped_so_a_name_cannot_disguise_itself() {
+        // "admin\u{202E}txt.exe" would show as "adminexe.txt".
+        assert_eq!(clean("admin\u{202E}txt.exe"), "admin\\u{202e}txt.exe");
+        assert_eq!(clean("a\u{2066}b\u{2069}"), "a\\u{2066}b\\u{2069}");
+    }
+
+    #[test]
+    fn tomorrow_is_the_next_calendar_day() {
+        let evening: DateTime<Utc> = "2026-11-27T18:56:00Z".parse().unwrap();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // 36 h less a moment from the evening is the day after tomorrow.
+        assert_eq!(relative(at("2026-11-29T06:55:59Z"), evening), "in 2 days");
+        assert_eq!(relative(at("2026-11-28T20:00:00Z"), evening), "tomorrow");
+        assert_eq!(relative(at("2026-11-26T18:00:00Z"), evening), "yesterday");
     }
 
     #[test]

@@ -675,3 +675,39 @@ async fn the_keys_are_listed_only_for_a_reference_that_is_not_a_full_id() {
     assert_eq!(json_error(&out)["code"], "not_found");
     assert_eq!(gets(), 2, "the GET of the key, no list");
 }
+
+/// Runs the bash completion function as bash would for `words`, the cursor
+/// on the last one; what it offers.
+fn bash_offers(script_path: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let current = words.last().unwrap();
+    let previous = words[words.len() - 2];
+    let probe = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _narrative__keys narrative-keys '{current}' '{previous}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script_path.display(),
+        quoted.join(" "),
+        words.len() - 1
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(probe)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_options_and_values_after_a_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("narrative-keys.bash");
+    std::fs::write(&path, stdout(&cli(&["completions", "bash"]))).unwrap();
+    let offers = bash_offers(&path, &["narrative-keys", "create", "--pre"]);
+    assert_eq!(offers, ["--preset"], "a subcommand's options");
+    let offers = bash_offers(&path, &["narrative-keys", "list", "--status", ""]);
+    assert!(offers.contains(&"expiring".to_owned()), "{offers:?}");
+    let offers = bash_offers(&path, &["narrative-keys", "create", "--grant", "read:da"]);
+    assert!(offers.contains(&"read:datasets".to_owned()), "{offers:?}");
+}
