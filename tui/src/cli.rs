@@ -78,7 +78,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     name = "narrative-keys",
     version,
     propagate_version = true,
-    after_help = "Examples:\n  narrative-keys --demo                  # the terminal UI, on sample keys\n  narrative-keys list --status expiring\n  narrative-keys show \"nightly ingestion\""
+    after_help = "Examples:\n  narrative-keys --demo                  # the terminal UI, on sample keys\n  narrative-keys list --status expiring\n  narrative-keys show \"Analytics dashboard\""
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -176,7 +176,7 @@ pub enum Command {
     },
     /// Show one key and what it can do.
     #[command(
-        after_help = "Examples:\n  narrative-keys show \"nightly ingestion\"\n  narrative-keys show 546c65d6\n  narrative-keys show 546c65d6-e589-4d3c-b1fe-7e61711cc418 --json"
+        after_help = "Examples:\n  narrative-keys show \"Analytics dashboard\"\n  narrative-keys show 546c65d6\n  narrative-keys show 546c65d6-e589-4d3c-b1fe-7e61711cc418 --json"
     )]
     Show {
         #[arg(value_name = "KEY", help = KEY_HELP)]
@@ -191,12 +191,12 @@ pub enum Command {
     Create(CreateArgs),
     /// Change a key's name, permissions or expiration.
     #[command(
-        after_help = "Examples:\n  narrative-keys update \"nightly ingestion\" --grant read:datasets --drop write:views --dry-run\n  narrative-keys update 546c65d6 --expires 90d\n  narrative-keys update dashboard --name \"analytics dashboard\""
+        after_help = "Examples:\n  narrative-keys update \"Airflow workflows\" --grant read:datasets --drop write:jobs --dry-run\n  narrative-keys update 546c65d6 --expires 90d\n  narrative-keys update \"Analytics dashboard\" --name \"Analytics dashboard (prod)\""
     )]
     Update(UpdateArgs),
     /// Revoke keys. They stop working at once.
     #[command(
-        after_help = "Examples:\n  narrative-keys revoke \"legacy export job\" --dry-run\n  narrative-keys revoke 546c65d6 39f485cc --yes\n  narrative-keys revoke 546c65d6-e589-4d3c-b1fe-7e61711cc418 --yes --json"
+        after_help = "Examples:\n  narrative-keys revoke \"Legacy export job\" --dry-run\n  narrative-keys revoke 546c65d6 39f485cc --yes\n  narrative-keys revoke 546c65d6-e589-4d3c-b1fe-7e61711cc418 --yes --json"
     )]
     Revoke {
         #[arg(required = true, value_name = "KEY", help = KEYS_HELP)]
@@ -216,13 +216,13 @@ pub enum Command {
     /// Replace a key with a new one holding the same permissions; then revoke
     /// the old key, keep it, or let it expire after an overlap.
     #[command(
-        after_help = "Examples:\n  narrative-keys rotate \"nightly ingestion\" --dry-run\n  narrative-keys rotate 546c65d6 --overlap 24h --secret-out ingest.env\n  narrative-keys rotate 546c65d6 --keep-old --secret-to 'gh secret set NARRATIVE_API_KEY'"
+        after_help = "Examples:\n  narrative-keys rotate \"Partner upload bot\" --dry-run\n  narrative-keys rotate 546c65d6 --overlap 24h --secret-out ingest.env\n  narrative-keys rotate 546c65d6 --keep-old --secret-to 'gh secret set NARRATIVE_API_KEY'"
     )]
     Rotate {
         #[arg(value_name = "KEY", help = KEY_HELP)]
         id: String,
         /// The new key's expiration: 90d, 2027-01-31, an RFC 3339 instant [default: 90d]
-        #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
+        #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
         expires: Option<String>,
         /// Keep the old key working; revoke it yourself later.
         #[arg(long)]
@@ -230,7 +230,12 @@ pub enum Command {
         /// Zero-downtime rotation: keep the old key working for SPAN (24h,
         /// 7d, 2w, 1mo) after the new secret is delivered, then let it
         /// expire; an old key that expires sooner keeps its expiration.
-        #[arg(long, value_name = "SPAN", conflicts_with = "keep_old")]
+        #[arg(
+            long,
+            value_name = "SPAN",
+            conflicts_with = "keep_old",
+            allow_hyphen_values = true
+        )]
         overlap: Option<String>,
         #[command(flatten)]
         delivery: SecretDelivery,
@@ -243,7 +248,7 @@ pub enum Command {
     /// Create a key with the same permissions as another, under a new name.
     /// Its secret is shown once, delivered as for create.
     #[command(
-        after_help = "Examples:\n  narrative-keys clone \"nightly ingestion\" --name \"nightly ingestion (staging)\" --secret-out staging.env\n  narrative-keys clone 546c65d6 --name ci-deploy --expires 30d --json"
+        after_help = "Examples:\n  narrative-keys clone \"Airflow workflows\" --name \"Airflow staging\" --secret-out staging.env\n  narrative-keys clone 546c65d6 --name ci-deploy --expires 30d --json"
     )]
     Clone(CloneArgs),
     /// Respond to a leak: revoke every affected key at once, optionally replace them, and report.
@@ -251,7 +256,7 @@ pub enum Command {
     /// `--resume REPORT.json` finishes an incident that was cut off before every
     /// replacement was made: it creates the missing replacements, never twice.
     #[command(
-        after_help = "Examples:\n  narrative-keys incident --name-matches 'laptop-*' --replace --dry-run\n  narrative-keys incident \"nightly ingestion\" 546c65d6 --replace --report incident.json --yes\n  narrative-keys incident --resume incident.json --secrets-out replacements.env"
+        after_help = "Examples:\n  narrative-keys incident --name-matches 'laptop-*' --replace --dry-run\n  narrative-keys incident \"Old prototype\" 546c65d6 --replace --report incident.json --yes\n  narrative-keys incident --resume incident.json --secrets-out replacements.env"
     )]
     Incident(IncidentArgs),
     /// Find risky keys. Exits 1 when anything is at warning level or above.
@@ -276,7 +281,7 @@ pub enum Command {
     },
     /// Describe in plain words what a key, or a set of permissions, allows.
     #[command(
-        after_help = "Examples:\n  narrative-keys explain \"nightly ingestion\"\n  narrative-keys explain --grant write:access_tokens\n  narrative-keys explain --grant read:datasets --grant write:data_streams --json"
+        after_help = "Examples:\n  narrative-keys explain \"Key admin (CI)\"\n  narrative-keys explain --grant write:access_tokens\n  narrative-keys explain --grant read:datasets --grant write:data_streams --json"
     )]
     Explain {
         #[arg(value_name = "KEY", help = KEY_HELP, conflicts_with = "grant", required_unless_present = "grant")]
@@ -454,7 +459,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub grant: Vec<String>,
     /// 90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
-    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
+    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     pub expires: Option<String>,
     #[command(flatten)]
     pub delivery: SecretDelivery,
@@ -478,7 +483,7 @@ pub struct CloneArgs {
     #[arg(long)]
     pub name: String,
     /// 90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
-    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
+    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     pub expires: Option<String>,
     #[command(flatten)]
     pub delivery: SecretDelivery,
@@ -516,7 +521,7 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub drop: Vec<String>,
     /// New expiration: 90d, 2027-01-31 or an RFC 3339 instant.
-    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true)]
+    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     pub expires: Option<String>,
     /// Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos.
     #[arg(long)]

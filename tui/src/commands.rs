@@ -220,6 +220,13 @@ fn parse_expiration(text: &str, now: DateTime<Utc>) -> Result<Expiration, CliErr
 
 fn parse_overlap(text: &str) -> Result<Span, CliError> {
     Span::parse(text).map_err(|reason| {
+        // The parser's general advice also offers dates and `never`, which
+        // an expiration takes and an overlap does not.
+        let reason = if reason.contains("a date like") {
+            "write a whole number and a unit: h, d, w, mo or y".to_owned()
+        } else {
+            reason
+        };
         CliError::usage(format!(
             "--overlap `{}` is not a span: {reason}",
             clean(text)
@@ -770,10 +777,28 @@ async fn rotate_dry_run(
             OldKeyPolicy::Keep => {
                 println!("  3. keep the old key {} working (--keep-old)", old.id)
             }
-            OldKeyPolicy::ExpireAfter(overlap) => println!(
-                "  3. let the old key {} work for {overlap} more, then expire (never later than its own expiration)",
-                old.id
-            ),
+            // As the rotation will decide: an overlap never extends a key.
+            OldKeyPolicy::ExpireAfter(overlap) => match (old.expires_at, overlap.after(now)) {
+                (Some(at), _) if at <= now => println!(
+                    "  3. leave the old key {} as it is: it already expired, {}",
+                    old.id,
+                    output::when_text(at, now)
+                ),
+                (Some(at), Some(end)) if at <= end => println!(
+                    "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends",
+                    old.id,
+                    output::when_text(at, now)
+                ),
+                (_, Some(end)) => println!(
+                    "  3. let the old key {} work until {}, then expire",
+                    old.id,
+                    output::when_text(end, now)
+                ),
+                (_, None) => println!(
+                    "  3. let the old key {} work for {overlap} more, then expire",
+                    old.id
+                ),
+            },
         }
     }
     eprintln!("Dry run: nothing was sent.");
@@ -854,12 +879,41 @@ async fn revoke(
             }
         }
     }
-    let failed = report.failed().count();
-    if failed > 0 {
-        eprintln!(
-            "{failed} key(s) could NOT be revoked and still work; run the command again for them (temporary failures were retried for up to {}: --deadline sets how long).",
-            narrative_keys::retry::duration_text(deadline)
-        );
+    let failed: Vec<&narrative_keys::Error> = report
+        .outcomes
+        .iter()
+        .filter_map(|o| match &o.result {
+            narrative_keys::RevokeResult::Failed(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if !failed.is_empty() {
+        // A refusal (400, 401, 403) fails again however often it is tried;
+        // anything else (a timeout, a 5xx) is worth running the command again for.
+        let refused = failed.iter().any(|e| {
+            matches!(
+                e,
+                narrative_keys::Error::BadRequest(_)
+                    | narrative_keys::Error::Unauthorized(_)
+                    | narrative_keys::Error::Forbidden(_)
+            )
+        });
+        let hint = if !refused {
+            format!(
+                "run the command again for them (temporary failures were retried for up to {}; --deadline sets how long)",
+                narrative_keys::retry::duration_text(deadline)
+            )
+        } else {
+            "the server refused them (see each key's error): revoking needs a key holding write:access_tokens; temporary failures, if any, are worth running again".to_owned()
+        };
+        let total = report.outcomes.len();
+        return Err(CliError::failed(format!(
+            "{} of {total} {} could NOT be revoked and still work",
+            failed.len(),
+            if total == 1 { "key" } else { "keys" }
+        ))
+        .hint(hint)
+        .code("not_revoked"));
     }
     // Scripts learn of a mistyped id; revoking it again is harmless.
     let all_found = report

@@ -85,12 +85,23 @@ fn usage_error(e: clap::Error) -> ExitCode {
         e.exit();
     }
     let text = e.render().to_string();
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let message = lines
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
+    let mut message = lines
         .next()
         .unwrap_or("bad usage")
         .trim_start_matches("error: ")
         .to_owned();
+    // "the following required arguments were not provided:" lists them on
+    // the indented lines that follow: they belong in the message.
+    if message.ends_with(':') {
+        let mut listed = Vec::new();
+        while let Some(line) = lines.next_if(|l| l.starts_with(char::is_whitespace)) {
+            listed.push(line.trim());
+        }
+        if !listed.is_empty() {
+            message = format!("{message} {}", listed.join(", "));
+        }
+    }
     // clap's usage line and tips, without its generic pointer to --help.
     let rest: Vec<&str> = lines
         .map(str::trim)

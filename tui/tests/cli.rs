@@ -1588,7 +1588,8 @@ async fn a_server_that_never_answers_fails_within_the_timeout() {
         stdout(&out)
     );
     assert!(
-        stderr(&out).contains("1 key(s) could NOT be revoked and still work"),
+        stderr(&out).contains("1 of 1 key could NOT be revoked and still work")
+            && stderr(&out).contains("run the command again"),
         "{}",
         stderr(&out)
     );

@@ -711,3 +711,76 @@ fn bash_completes_options_and_values_after_a_subcommand() {
     let offers = bash_offers(&path, &["narrative-keys", "create", "--grant", "read:da"]);
     assert!(offers.contains(&"read:datasets".to_owned()), "{offers:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_revoke_ends_in_a_json_error_that_does_not_say_run_it_again() {
+    let emu = emulator().await;
+    let target = seed(&emu, "keep me", &[("read", "datasets")], Some(30));
+    let (_, reader) = emu
+        .store()
+        .insert_key("reader", &[("read", "access_tokens")], None)
+        .unwrap();
+    let mut cmd = binary(emu.url(), &reader);
+    cmd.args(["revoke", &target, "--yes", "--json"]);
+    let out = spawn(cmd).await.unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The per-key results on stdout, then the failure as the last line of stderr.
+    assert_eq!(json(&out)["results"][0]["result"], "failed");
+    let e = json_error(&out);
+    assert_eq!(e["code"], "not_revoked");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 of 1 key could NOT be revoked"),
+        "{e}"
+    );
+    let hint = e["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("write:access_tokens") && !hint.contains("run the command again"),
+        "{hint}"
+    );
+    assert!(
+        emu.store()
+            .list_keys()
+            .unwrap()
+            .iter()
+            .any(|k| k.id.to_string() == target)
+    );
+}
+
+#[test]
+fn a_missing_argument_is_named_in_the_json_error_message() {
+    let out = cli(&["clone", "a4c5", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = json_error(&out);
+    assert_eq!(e["code"], "usage");
+    assert!(
+        e["message"].as_str().unwrap().ends_with("--name <NAME>"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_negative_span_is_refused_in_words_not_as_an_unknown_flag() {
+    for args in [
+        &[
+            "create",
+            "--name",
+            "x",
+            "--grant",
+            "read:datasets",
+            "--expires",
+            "-1d",
+        ][..],
+        &["rotate", "a4c5", "--overlap", "-1h"][..],
+    ] {
+        // Nothing is sent: the port is closed, and the span is read first.
+        let creds = ["--api-key", "x", "--environment", "http://127.0.0.1:9"];
+        let out = cli(&[args, &creds[..]].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
+        assert!(err.contains("is not a"), "{args:?}: {err}");
+    }
+}
