@@ -1,0 +1,101 @@
+//! `audit`: findings across all keys, as a table, Markdown or JSON.
+
+use anstream::{eprintln, print};
+use chrono::{DateTime, Utc};
+use narrative_keys::audit::{self, AuditOptions, FindingSeverity};
+use narrative_keys::{KeyStatus, Span, StatusPolicy};
+use serde_json::json;
+
+use super::severity_label;
+use crate::cli::Format;
+use crate::error::{CliError, EXIT_FINDING};
+use crate::output::{self, DIM, Table, clean, print_json, status_style};
+use crate::session::Session;
+
+pub(super) async fn audit(
+    s: &Session,
+    within: &str,
+    format: Format,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let soon = Span::parse(within)
+        .and_then(|span| {
+            span.after(now)
+                .map(|at| at - now)
+                .ok_or_else(|| "that is past the calendar's end".to_owned())
+        })
+        .map_err(|reason| {
+            CliError::usage(format!(
+                "--expiring-within `{}` is not a span: {reason}",
+                clean(within)
+            ))
+            .hint("use e.g. 14d, 4w, 36h or 1mo")
+        })?;
+    let keys = s.client.list_keys().await?;
+    let mut options = AuditOptions::at(now);
+    options.policy = StatusPolicy {
+        expiring_within: soon,
+    };
+    let findings = audit::audit(&keys, &options);
+    let count = |sev: FindingSeverity| findings.iter().filter(|f| f.severity == sev).count();
+    let failing = findings
+        .iter()
+        .any(|f| f.severity >= FindingSeverity::Warning);
+    if json {
+        print_json(&json!({
+            "keys": keys.len(),
+            "counts": {
+                "critical": count(FindingSeverity::Critical),
+                "warning": count(FindingSeverity::Warning),
+                "info": count(FindingSeverity::Info),
+            },
+            "findings": findings,
+        }))?;
+    } else {
+        print!("{}", findings_text(&findings, format));
+        eprintln!(
+            "{} keys audited: {} critical, {} warning, {} info",
+            keys.len(),
+            count(FindingSeverity::Critical),
+            count(FindingSeverity::Warning),
+            count(FindingSeverity::Info)
+        );
+    }
+    Ok(if failing { EXIT_FINDING } else { 0 })
+}
+
+/// Audit findings as `--format` asks: an aligned table, or Markdown.
+fn findings_text(findings: &[audit::Finding], format: Format) -> String {
+    if findings.is_empty() {
+        return String::new();
+    }
+    if format == Format::Md {
+        let mut md = String::from("| severity | name | id | finding |\n|---|---|---|---|\n");
+        for f in findings {
+            md.push_str(&format!(
+                "| {} | {} | `{}` | {} |\n",
+                severity_label(f.severity),
+                output::markdown_cell(&f.key_name),
+                output::markdown_cell(&f.key_id),
+                output::markdown_cell(&f.message)
+            ));
+        }
+        return md;
+    }
+    let mut table = Table::new(&["SEVERITY", "NAME", "ID", "FINDING"]);
+    for f in findings {
+        let style = match f.severity {
+            FindingSeverity::Critical => status_style(KeyStatus::Expired),
+            FindingSeverity::Warning => status_style(KeyStatus::ExpiringSoon),
+            FindingSeverity::Info => DIM,
+        };
+        table.row(vec![
+            (severity_label(f.severity).to_owned(), style),
+            (clean(&f.key_name), anstyle::Style::new()),
+            (clean(&f.key_id), DIM),
+            (clean(&f.message), anstyle::Style::new()),
+        ]);
+    }
+    table.render()
+}

@@ -1,0 +1,55 @@
+//! `catalog`: the resources and their access levels.
+
+use anstream::{eprintln, print};
+use narrative_keys::CATALOG;
+use serde_json::json;
+
+use crate::error::CliError;
+use crate::output::{BOLD, DIM, Table, print_json};
+
+pub(super) fn catalog(json: bool) -> Result<u8, CliError> {
+    if json {
+        let rows: Vec<_> = CATALOG
+            .iter()
+            .map(|e| {
+                json!({
+                    "resource": e.wire, "display_name": e.display, "group": e.group.title(),
+                    "covers": e.covers, "read": e.read, "write": e.write,
+                    "evidence": e.evidence.id(), "single_level": e.single_level(),
+                })
+            })
+            .collect();
+        print_json(&rows)?;
+        return Ok(0);
+    }
+    let plain = anstyle::Style::new();
+    let mut table = Table::new(&["GROUP", "RESOURCE", "WIRE NAME", "READ", "WRITE", "COVERS"]);
+    for e in CATALOG.iter() {
+        // The single-level reading is guidance: the other level is unverified.
+        let level = |b: bool| {
+            (match (b, e.single_level()) {
+                (true, _) => "yes",
+                (false, true) => "unverified",
+                (false, false) => "-",
+            })
+            .to_owned()
+        };
+        let wire = match e.evidence {
+            narrative_keys::catalog::Evidence::OpenApi => e.wire.to_owned(),
+            narrative_keys::catalog::Evidence::Derived => format!("{}*", e.wire),
+        };
+        table.row(vec![
+            (e.group.title().to_owned(), DIM),
+            (e.display.to_owned(), BOLD),
+            (wire, plain),
+            (level(e.read), plain),
+            (level(e.write), plain),
+            (e.covers.to_owned(), plain),
+        ]);
+    }
+    print!("{}", table.render());
+    eprintln!(
+        "* derived: the wire name follows from the display name, but no published source confirms it; the API may spell it differently.\nunverified: the documentation lists one level for this resource without saying which; the other is allowed, with a warning, and the API may refuse it."
+    );
+    Ok(0)
+}

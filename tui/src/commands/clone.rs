@@ -1,0 +1,58 @@
+//! `clone`: a new key with an existing key's permissions.
+
+use anstream::eprintln;
+use chrono::{DateTime, Utc};
+use narrative_keys::Expiration;
+use serde_json::json;
+
+use super::{maybe_created, merge, parse_expiration, resolve_id, secret_json, secret_target};
+use crate::cli::CloneArgs;
+use crate::error::CliError;
+use crate::output::{KeyJson, clean, print_json};
+use crate::session::Session;
+
+/// `clone ID --name N`: a new key with ID's permissions, its secret
+/// delivered exactly as `create` delivers one.
+pub(super) async fn clone(
+    s: &Session,
+    args: CloneArgs,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let expiration = match args.expires.as_deref() {
+        Some(text) => parse_expiration(text, now)?,
+        None => Expiration::default_at(now),
+    };
+    let id = resolve_id(s, &args.id).await?;
+    let mut target = secret_target(&args.delivery, args.json, false);
+    let cloned = narrative_keys::rotate::clone_key_delivering(
+        &s.client,
+        &id,
+        &args.name,
+        Some(expiration),
+        &mut target,
+        now,
+    )
+    .await
+    .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(args.name.trim()))))?;
+    let created = &cloned.new;
+    eprintln!(
+        "Created {} ({}) with the permissions of {} ({}): {}.",
+        clean(&created.key.name),
+        created.key.id,
+        clean(&cloned.source.name),
+        cloned.source.id,
+        clean(&created.key.permissions.to_string())
+    );
+    if let Some(note) = target.delivered_note(1) {
+        eprintln!("{note}");
+    }
+    if args.json {
+        let mut out = json!({
+            "source": KeyJson::new(&cloned.source, now),
+            "key": KeyJson::new(&created.key, now),
+        });
+        merge(&mut out, secret_json(&target, created));
+        print_json(&out)?;
+    }
+    Ok(0)
+}

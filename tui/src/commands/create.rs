@@ -1,0 +1,126 @@
+//! `create`: a new key from presets and grants, and its dry run.
+
+use anstream::{eprintln, println};
+use chrono::{DateTime, Utc};
+use narrative_keys::deliver::SecretSink;
+use narrative_keys::{Expiration, NewKey, PermissionSet, Preset, Resource};
+use serde_json::json;
+
+use super::{
+    UNKNOWN_HINT, destination_json, expiration_text, maybe_created, merge, new_key_json,
+    parse_expiration, parse_permission, print_warnings, secret_json, secret_target,
+};
+use crate::cli::CreateArgs;
+use crate::delivery::Target;
+use crate::error::CliError;
+use crate::output::{KeyJson, clean, print_json};
+use crate::session::Session;
+
+/// Permissions from `--preset` and `--grant`; with `sdk-development`, a
+/// `--grant` may name a bare resource, and every grant's resource counts.
+fn requested_permissions(args: &CreateArgs) -> Result<PermissionSet, CliError> {
+    let presets = args
+        .preset
+        .iter()
+        .map(|p| p.parse::<Preset>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::usage(format!("--preset: {e}")))?;
+    let sdk = presets.contains(&Preset::SdkDevelopment);
+    let mut set = PermissionSet::new();
+    let mut sdk_resources = Vec::new();
+    for grant in &args.grant {
+        if sdk && !grant.contains(':') {
+            let resource = Resource::from_input(grant);
+            if !args.allow_unknown && !resource.is_known() {
+                let meant = resource
+                    .suggestion()
+                    .map(|r| format!("; did you mean {r}?"))
+                    .unwrap_or_default();
+                let typed = clean(grant.trim());
+                return Err(CliError::usage(format!(
+                    "--grant {typed}: unknown resource `{typed}`{meant}"
+                ))
+                .hint(UNKNOWN_HINT));
+            }
+            sdk_resources.push(resource);
+            continue;
+        }
+        // An access level given is exactly what is granted: `read:views`
+        // never becomes write too.
+        let p = parse_permission("--grant", grant, args.allow_unknown)?;
+        set.insert(p);
+    }
+    if sdk && sdk_resources.is_empty() {
+        return Err(CliError::usage(
+            "--preset sdk-development needs the resources your application uses, by name",
+        )
+        .hint("add them with --grant, e.g. --grant datasets --grant data_streams (a --grant with an access level, such as read:views, grants just that)"));
+    }
+    for preset in presets {
+        set.extend(preset.permissions(&sdk_resources).iter().cloned());
+    }
+    Ok(set)
+}
+
+pub(super) async fn create(
+    s: &Session,
+    args: CreateArgs,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let permissions = requested_permissions(&args)?;
+    let expiration = match args.expires.as_deref() {
+        Some(text) => parse_expiration(text, now)?,
+        None => Expiration::default_at(now),
+    };
+    let new = NewKey::builder(&args.name)
+        .permissions(permissions.iter().cloned())
+        .allow_unknown(args.allow_unknown)
+        .expires(expiration)
+        .build_at(now)
+        .map_err(narrative_keys::Error::from)?;
+    print_warnings(new.warnings());
+    let mut target = secret_target(&args.delivery, args.json, false);
+    if args.dry_run {
+        // The same check the real run makes before its first request.
+        target.check().map_err(narrative_keys::Error::Output)?;
+        return create_dry_run(&new, &target, args.json, now);
+    }
+    let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
+        .await
+        .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(new.name()))))?;
+    eprintln!(
+        "Created {} ({}) with {}.",
+        clean(&created.key.name),
+        created.key.id,
+        clean(&created.key.permissions.to_string())
+    );
+    if let Some(note) = target.delivered_note(1) {
+        eprintln!("{note}");
+    }
+    if args.json {
+        let mut out = json!({ "key": KeyJson::new(&created.key, now) });
+        merge(&mut out, secret_json(&target, &created));
+        print_json(&out)?;
+    }
+    Ok(0)
+}
+
+fn create_dry_run(
+    new: &NewKey,
+    target: &Target,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    if json {
+        let mut out = json!({ "dry_run": true, "create": new_key_json(new) });
+        merge(&mut out, destination_json(target));
+        print_json(&out)?;
+    } else {
+        println!("Would create \"{}\"", clean(new.name()));
+        println!("  permissions: {}", clean(&new.permissions().to_string()));
+        println!("  expires:     {}", expiration_text(&new.expiration(), now));
+        println!("  secret:      {}", target.describe());
+    }
+    eprintln!("Dry run: nothing was sent.");
+    Ok(0)
+}

@@ -1,0 +1,453 @@
+//! `incident`: matching keys revoked and replaced, `--resume` and the report it reads.
+
+use std::path::Path;
+
+use anstream::{eprint, eprintln, print};
+use chrono::{DateTime, Utc};
+use narrative_keys::deliver::{OutputKind, SecretSink};
+use narrative_keys::incident::{
+    self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, ReportReadError,
+    ResumeOptions, Selection, Step,
+};
+use narrative_keys::{KeyStatus, Permission};
+use serde_json::json;
+
+use super::{confirm, parse_permissions, resolve_ids};
+use crate::cli::{Format, IncidentArgs};
+use crate::delivery::Target;
+use crate::error::{CliError, EXIT_FINDING};
+use crate::output::{self, BOLD, DIM, Table, clean, print_json, status_style, status_symbol};
+use crate::session::Session;
+
+pub(super) async fn incident(
+    s: &Session,
+    args: IncidentArgs,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let holding: Vec<Permission> =
+        parse_permissions("--holding", &args.holding, args.allow_unknown)?
+            .into_iter()
+            .collect();
+    let mut selection = Selection {
+        ids: args.ids.clone(),
+        name_matches: args.name_matches.clone(),
+        holding,
+        statuses: Vec::new(),
+    };
+    if selection.is_empty() {
+        return Err(CliError::usage("nothing selected")
+            .hint("give key ids, --name-matches GLOB or --holding PERMISSION"));
+    }
+    // Every output is checked before the first request.
+    let mut target = incident_target(&args)?;
+    let keys = s.client.list_keys().await?;
+    // A full id stays as given (the plan reports it missing if no key has
+    // it); prefixes and names must each name one listed key.
+    selection.ids = resolve_ids(&args.ids, &keys)?;
+    let mut plan = incident::plan(&keys, &selection, args.replace, now)?;
+    plan.replace_expired = args.include_expired;
+    if args.dry_run {
+        if args.json {
+            print_json(&plan)?;
+        } else {
+            print!("{}", plan_text(&plan, args.format, true, now));
+        }
+        return Ok(0);
+    }
+    if plan.keys.is_empty() {
+        eprint!("{}", plan_text(&plan, args.format, false, now));
+        return Err(
+            CliError::failed("no key matches the selection; nothing was changed")
+                .code("nothing_selected"),
+        );
+    }
+    eprint!("{}", plan_text(&plan, args.format, false, now));
+    confirm(
+        &format!(
+            "Revoke these {} key(s){}?",
+            plan.keys.len(),
+            if plan.replace {
+                " and create replacements"
+            } else {
+                ""
+            }
+        ),
+        args.yes,
+    )?;
+    let options = IncidentOptions {
+        note: args.note.clone(),
+        environment: s.label.clone(),
+        revoke_deadline: args.deadline,
+        ..IncidentOptions::default()
+    };
+    let outcome = incident::execute_delivering(&s.client, &plan, &options, &mut target).await?;
+    finish_incident(&outcome, &args, &target, 0)
+}
+
+/// `incident --resume REPORT`: creates the replacements the report lists as
+/// missing (the SDK's `incident::resume` makes sure none is made twice).
+pub(super) async fn resume_incident(
+    s: &Session,
+    report: &IncidentReport,
+    args: &IncidentArgs,
+    target: &mut Target,
+) -> Result<u8, CliError> {
+    let started = report
+        .started_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let environment = clean(&report.environment);
+    match report.unreplaced().len() {
+        0 => eprintln!(
+            "Nothing to resume: every key revoked by the incident of {started} ({environment}) has a replacement."
+        ),
+        n => eprintln!(
+            "Resuming the incident of {started} ({environment}): {n} revoked key(s) without a replacement."
+        ),
+    }
+    let options = ResumeOptions {
+        environment: s.label.clone(),
+        ..ResumeOptions::default()
+    };
+    let outcome = incident::resume_delivering(&s.client, report, &options, target).await?;
+    finish_incident(&outcome, args, target, report.already_present.len())
+}
+
+/// Where an incident's replacement secrets go, and its report: both checked
+/// before the first request. The report is never written over an existing
+/// file without `--force`.
+pub(super) fn incident_target(args: &IncidentArgs) -> Result<Target, CliError> {
+    if let Some(path) = &args.report {
+        let kind = if args.force {
+            OutputKind::ReplaceFile
+        } else {
+            OutputKind::New
+        };
+        narrative_keys::deliver::check_output(path, &kind).map_err(|e| {
+            // Only a regular file may be replaced, and only with --force.
+            let e = if !args.force && e.message.starts_with("already exists") {
+                e.hint("choose a new file for the report, or add --force to replace it")
+            } else {
+                e
+            };
+            CliError::from(narrative_keys::Error::Output(e))
+        })?;
+        if args.secrets_out.as_deref() == Some(path.as_path()) {
+            return Err(CliError::usage(format!(
+                "--report and --secrets-out both name {}; nothing was sent",
+                path.display()
+            ))
+            .hint("give the report and the secrets a file each"));
+        }
+    }
+    let mut target = Target::many(
+        args.secrets_out.as_deref(),
+        args.secret_to.as_deref(),
+        args.json,
+    );
+    target.check().map_err(narrative_keys::Error::Output)?;
+    Ok(target)
+}
+
+/// Reads the JSON report `--resume` names, refusing anything else with a
+/// message saying what the file is and what is needed instead.
+pub(super) fn read_incident_report(path: &Path) -> Result<IncidentReport, CliError> {
+    const NEEDED: &str = "--resume needs the incident's JSON report: the file saved with `--report FILE.json`, or the incident's `--json` output";
+    let shown = path.display();
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(
+                CliError::usage(format!("--resume {shown}: there is no such file")).hint(NEEDED),
+            );
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(CliError::usage(format!(
+                "--resume {shown}: the file is not text, so not a JSON report"
+            ))
+            .hint(NEEDED));
+        }
+        Err(e) => {
+            return Err(
+                CliError::usage(format!("--resume {shown}: cannot read it: {e}"))
+                    .hint("check the path and that you may read the file"),
+            );
+        }
+    };
+    let read = IncidentReport::from_json(&text);
+    // It may be the `--json` output, which holds the replacements' secrets.
+    zeroize::Zeroize::zeroize(&mut text);
+    read.map_err(|e| {
+        let hint = match e {
+            ReportReadError::Markdown => format!(
+                "{NEEDED}. With the Markdown report only, create the missing replacements by hand (`narrative-keys create --name N --grant P ...`, using the permissions it lists)"
+            ),
+            _ => NEEDED.to_owned(),
+        };
+        CliError::usage(format!("--resume {shown}: {e}")).hint(hint)
+    })
+}
+
+/// Delivers the replacements' secrets, saves and prints the report, and says
+/// what is left to do. `known_present`: how many replacements the report
+/// already listed as found before this run.
+fn finish_incident(
+    outcome: &IncidentOutcome,
+    args: &IncidentArgs,
+    target: &Target,
+    known_present: usize,
+) -> Result<u8, CliError> {
+    let report = &outcome.report;
+    // Each secret was delivered as its key was made; say where they went.
+    if let Some(note) = target.delivered_note(outcome.replacements.len()) {
+        eprintln!("{note}");
+    }
+    let secrets_json = if target.in_json() {
+        outcome
+            .replacements
+            .iter()
+            .map(|(old, c)| json!({ "id": c.key.id, "replaces": old, "secret": c.secret.expose() }))
+            .collect()
+    } else if outcome.replacements.is_empty() {
+        json!([])
+    } else {
+        target.json_note(false)
+    };
+    let mut saved_json = None;
+    let mut report_lost = false;
+    if let Some(path) = &args.report {
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let text = if is_json {
+            serde_json::to_string_pretty(report)
+                .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
+        } else {
+            report.to_markdown()
+        };
+        // The path was checked before the incident; this fails only if the
+        // disk or directory changed since. The report is printed below anyway.
+        match narrative_keys::deliver::write_new_file(path, &text, args.force) {
+            Ok(()) => {
+                eprintln!("The report was saved to {}.", path.display());
+                if is_json {
+                    saved_json = Some(path);
+                }
+            }
+            Err(e) => {
+                report_lost = true;
+                eprintln!(
+                    "error: the report could not be saved: {e}; it is printed on standard output instead (add --json for the form --resume reads)"
+                );
+            }
+        }
+    }
+    if args.json {
+        print_json(&json!({ "report": report, "secrets": secrets_json }))?;
+    } else {
+        print!("{}", report_text(report, args.format));
+    }
+    let attach = match (&args.report, report_lost) {
+        (Some(path), false) => format!("attach {} (it holds no secret)", path.display()),
+        _ => "send the report above (it holds no secret)".to_owned(),
+    };
+    eprintln!(
+        "Next: report the incident to Narrative security at {}: {attach}.",
+        incident::SECURITY_CONTACT
+    );
+    let warn = output::status_style(KeyStatus::ExpiringSoon);
+    for found in report.already_present.iter().skip(known_present) {
+        eprintln!(
+            "{warn}warning{warn:#}: the replacement of {} already existed ({}, made by an earlier attempt whose answer was lost): its secret was never delivered and cannot be shown; to get one, run `narrative-keys rotate {}`",
+            clean(&found.replaces),
+            clean(&found.key.id),
+            clean(&found.key.id)
+        );
+    }
+    let unreplaced = report.unreplaced().len();
+    if unreplaced > 0 {
+        match saved_json {
+            Some(path) => eprintln!(
+                "{unreplaced} revoked key(s) have no replacement yet: run `narrative-keys incident --resume {}` to create them.",
+                path.display()
+            ),
+            None if args.json => eprintln!(
+                "{unreplaced} revoked key(s) have no replacement yet: save this --json output to a file and run `narrative-keys incident --resume FILE` to create them."
+            ),
+            None => eprintln!(
+                "{unreplaced} revoked key(s) have no replacement yet. `narrative-keys incident --resume` needs the JSON report, which was not saved (`--report FILE.json`): create them by hand with `narrative-keys create`, using the permissions listed above."
+            ),
+        }
+    }
+    let unrevoked = report
+        .failures
+        .iter()
+        .filter(|f| f.step == Step::Revoke)
+        .count();
+    if unrevoked > 0 && args.resume.is_some() {
+        eprintln!(
+            "{unrevoked} key(s) could not be revoked and still work; --resume only creates replacements: run `narrative-keys incident ID... --replace` for them."
+        );
+    }
+    Ok(if report.failures.is_empty() && !report_lost {
+        0
+    } else {
+        EXIT_FINDING
+    })
+}
+
+/// Markdown built from server text: escape control characters but keep lines.
+fn clean_markdown(md: &str) -> String {
+    md.lines().map(clean).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+/// An incident's plan as `--format` asks. Its title says "dry run" only
+/// when it is one.
+fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<Utc>) -> String {
+    if format == Format::Md {
+        return clean_markdown(&if dry_run {
+            plan.to_markdown_dry_run()
+        } else {
+            plan.to_markdown()
+        });
+    }
+    let title = if dry_run {
+        "Incident plan (dry run: nothing is changed)"
+    } else {
+        "Incident plan"
+    };
+    let mut out = format!("{BOLD}{title}{BOLD:#}\n{}\n\n", clean(&plan.summary()));
+    let mut headers = vec!["NAME", "ID", "PERMISSIONS", "EXPIRES", "STATUS"];
+    if plan.replace {
+        headers.push("REPLACED");
+    }
+    let mut table = Table::new(&headers);
+    let plain = anstyle::Style::new();
+    for p in &plan.keys {
+        let mut row = vec![
+            (clean(&p.key.name), plain),
+            (p.key.id.clone(), DIM),
+            (clean(&p.key.permissions.to_string()), plain),
+            (output::expiry_text(&p.key, now), plain),
+            (
+                format!("{} {}", status_symbol(p.status), p.status.label()),
+                status_style(p.status),
+            ),
+        ];
+        if plan.replace {
+            let replaced = if plan.replaces(&p.key.id) {
+                "yes"
+            } else {
+                "no (expired)"
+            };
+            row.push((replaced.to_owned(), plain));
+        }
+        table.row(row);
+    }
+    if plan.keys.is_empty() {
+        out.push_str("No key matches the selection.\n");
+    } else {
+        out.push_str(&table.render());
+    }
+    for note in plan.notes() {
+        out.push_str(&format!("\n{}\n", clean(&note)));
+    }
+    if !plan.expired_not_replaced().is_empty() {
+        out.push_str("hint: --include-expired replaces them too\n");
+    }
+    out
+}
+
+/// An incident's report as `--format` asks: aligned tables, or the
+/// Markdown the `--report` file holds.
+fn report_text(report: &IncidentReport, format: Format) -> String {
+    if format == Format::Md {
+        return clean_markdown(&report.to_markdown());
+    }
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let expires = |t: Option<DateTime<Utc>>| t.map_or_else(|| "never".to_owned(), at);
+    let plain = anstyle::Style::new();
+    let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
+    if !report.environment.is_empty() {
+        out.push_str(&format!("environment: {}\n", clean(&report.environment)));
+    }
+    out.push_str(&format!(
+        "started:     {}\nfinished:    {}\n",
+        at(report.started_at),
+        at(report.finished_at)
+    ));
+    if !report.resumed_at.is_empty() {
+        let runs: Vec<String> = report.resumed_at.iter().map(|t| at(*t)).collect();
+        out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
+    }
+    if let Some(note) = &report.note {
+        out.push_str(&format!("note:        {}\n", clean(note.trim())));
+    }
+    out.push_str(&format!(
+        "\n{BOLD}Revoked{BOLD:#} ({})\n",
+        report.revoked.len()
+    ));
+    if !report.revoked.is_empty() {
+        let mut table = Table::new(&["NAME", "ID", "PERMISSIONS", "EXPIRED / EXPIRES"]);
+        for k in &report.revoked {
+            table.row(vec![
+                (clean(&k.name), plain),
+                (k.id.clone(), DIM),
+                (clean(&k.permissions.to_string()), plain),
+                (expires(k.expires_at), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    for (title, rows) in [
+        ("Replacements", &report.replacements),
+        (
+            "Replacements found already created (their secrets were lost: rotate each to get one)",
+            &report.already_present,
+        ),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{BOLD}{title}{BOLD:#} ({})\n", rows.len()));
+        let mut table = Table::new(&["NAME", "NEW ID", "REPLACES", "PERMISSIONS", "EXPIRES"]);
+        for r in rows {
+            table.row(vec![
+                (clean(&r.key.name), plain),
+                (r.key.id.clone(), DIM),
+                (clean(&r.replaces), DIM),
+                (clean(&r.key.permissions.to_string()), plain),
+                (expires(r.key.expires_at), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    if !report.failures.is_empty() {
+        out.push_str(&format!(
+            "\n{BOLD}Failures{BOLD:#} ({}): a key that failed to revoke still works; one that failed to be replaced has no successor yet\n",
+            report.failures.len()
+        ));
+        let mut table = Table::new(&["NAME", "ID", "STEP", "ERROR"]);
+        for f in &report.failures {
+            table.row(vec![
+                (clean(&f.name), plain),
+                (clean(&f.id), DIM),
+                (f.step.to_string(), plain),
+                (clean(&f.error), plain),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    if !report.expired_not_replaced.is_empty() {
+        out.push_str(&format!(
+            "\nAlready expired before the incident, so revoked but not replaced: {}\n",
+            clean(&report.expired_not_replaced.join(", "))
+        ));
+    }
+    if !report.missing_ids.is_empty() {
+        out.push_str(&format!(
+            "\nIds not found (already revoked, or not visible): {}\n",
+            clean(&report.missing_ids.join(", "))
+        ));
+    }
+    out
+}

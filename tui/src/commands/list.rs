@@ -1,0 +1,62 @@
+//! `list`: the keys, with their status, as a table or JSON.
+
+use anstream::{eprintln, print};
+use chrono::{DateTime, Utc};
+use narrative_keys::{KeyStatus, StatusPolicy};
+
+use crate::cli::StatusFilter;
+use crate::error::CliError;
+use crate::output::{self, DIM, KeyJson, Table, clean, print_json, status_style, status_symbol};
+use crate::session::Session;
+
+pub(super) async fn list(
+    s: &Session,
+    status: Option<StatusFilter>,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let mut keys = s.client.list_keys().await?;
+    let policy = StatusPolicy::default();
+    if let Some(filter) = status {
+        let wanted = match filter {
+            StatusFilter::Active => KeyStatus::Active,
+            StatusFilter::Expiring => KeyStatus::ExpiringSoon,
+            StatusFilter::Expired => KeyStatus::Expired,
+            StatusFilter::NoExpiry => KeyStatus::NoExpiration,
+        };
+        keys.retain(|k| k.status(now, &policy) == wanted);
+    }
+    keys.sort_by_cached_key(crate::output::display_order);
+    if json {
+        let out: Vec<KeyJson> = keys.iter().map(|k| KeyJson::new(k, now)).collect();
+        print_json(&out)?;
+        return Ok(0);
+    }
+    let mut table = Table::new(&["STATUS", "NAME", "ID", "PERMISSIONS", "EXPIRES"]);
+    let plain = anstyle::Style::new();
+    for k in &keys {
+        let st = k.status(now, &policy);
+        table.row(vec![
+            (
+                format!("{} {}", status_symbol(st), st.label()),
+                status_style(st),
+            ),
+            (clean(&k.name), plain),
+            (k.id.clone(), DIM),
+            (clean(&k.permissions.to_string()), plain),
+            (output::expiry_text(k, now), plain),
+        ]);
+    }
+    print!("{}", table.render());
+    let count = |st: KeyStatus| keys.iter().filter(|k| k.status(now, &policy) == st).count();
+    eprintln!(
+        "{} keys ({}): {} active, {} expiring soon, {} expired, {} without expiration",
+        keys.len(),
+        s.label,
+        count(KeyStatus::Active),
+        count(KeyStatus::ExpiringSoon),
+        count(KeyStatus::Expired),
+        count(KeyStatus::NoExpiration)
+    );
+    Ok(0)
+}

@@ -1,0 +1,331 @@
+//! One function per subcommand, one file each; here the dispatch and the
+//! helpers several subcommands share. Data goes to stdout, messages to stderr.
+
+mod audit;
+mod catalog;
+mod clone;
+mod completions;
+mod create;
+mod explain;
+mod incident;
+mod list;
+mod presets;
+mod revoke;
+mod rotate;
+mod show;
+mod update;
+mod whoami;
+
+use std::io::IsTerminal;
+
+use anstream::{eprint, eprintln, print};
+use chrono::{DateTime, Utc};
+use narrative_keys::audit::FindingSeverity;
+use narrative_keys::rotate::{OldKeyPolicy, RotateOptions};
+use narrative_keys::{
+    ApiKey, CreatedKey, Expiration, KeyRef, KeyStatus, NewKey, Permission, PermissionSet,
+    ValidationReport, key_ref,
+};
+use serde_json::json;
+
+use self::audit::audit;
+use self::catalog::catalog;
+use self::clone::clone;
+pub use self::completions::completions;
+use self::create::create;
+use self::explain::print_explanation;
+use self::incident::{incident, incident_target, read_incident_report, resume_incident};
+use self::list::list;
+use self::presets::presets;
+use self::revoke::revoke;
+use self::rotate::{parse_overlap, rotate, rotate_dry_run};
+use self::show::show;
+use self::update::update;
+use self::whoami::whoami;
+use crate::cli::{Command, GlobalArgs, SecretDelivery};
+use crate::delivery::Target;
+use crate::error::CliError;
+use crate::output::{self, DIM, clean};
+use crate::session::{self, Session};
+
+/// Runs one subcommand; `Ok(exit status)`.
+pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> {
+    let now = Utc::now();
+    let json = command.json();
+    if let Command::Incident(args) = &command
+        && let Some(path) = &args.resume
+    {
+        // The files are checked before connecting: a wrong one sends nothing.
+        let report = read_incident_report(path)?;
+        let mut target = incident_target(args)?;
+        let session = connect(global, json).await?;
+        return resume_incident(&session, &report, args, &mut target).await;
+    }
+    match command {
+        Command::Catalog { json } => catalog(json),
+        Command::Presets { json } => presets(json),
+        Command::Explain {
+            id: None,
+            grant,
+            allow_unknown,
+            json,
+        } => {
+            let set = parse_permissions("--grant", &grant, allow_unknown)?;
+            print_explanation(&set, json)
+        }
+        Command::Completions { shell } => {
+            print!("{}", completions(shell));
+            Ok(0)
+        }
+        command => {
+            let session = connect(global, json).await?;
+            run_connected(command, &session, now).await
+        }
+    }
+}
+
+/// With `--json` the demo banner is left out, so that stderr holds only a
+/// failure's JSON document.
+async fn connect(global: &GlobalArgs, json: bool) -> Result<Session, CliError> {
+    let session = session::connect(global).await?;
+    if session.is_demo() && !json {
+        eprintln!(
+            "{DIM}DEMO: a local emulator with sample keys; nothing here touches Narrative.{DIM:#}"
+        );
+    }
+    Ok(session)
+}
+
+async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Result<u8, CliError> {
+    match command {
+        Command::List { status, json } => list(s, status, json, now).await,
+        Command::Show { id, json } => {
+            let id = resolve_id(s, &id).await?;
+            show(s, &id, json, now).await
+        }
+        Command::Create(args) => create(s, args, now).await,
+        Command::Update(args) => update(s, args, now).await,
+        Command::Revoke {
+            ids,
+            yes,
+            deadline,
+            dry_run,
+            json,
+        } => revoke(s, &ids, yes, deadline, dry_run, json).await,
+        Command::Rotate {
+            id,
+            expires,
+            keep_old,
+            overlap,
+            delivery,
+            dry_run,
+            json,
+        } => {
+            // Input is checked before any request, the reference's list included.
+            let old_key = match (keep_old, overlap.as_deref()) {
+                (true, _) => OldKeyPolicy::Keep,
+                (false, Some(text)) => OldKeyPolicy::ExpireAfter(parse_overlap(text)?),
+                (false, None) => OldKeyPolicy::Revoke,
+            };
+            let options = RotateOptions {
+                expiration: expires
+                    .as_deref()
+                    .map(|e| parse_expiration(e, now))
+                    .transpose()?,
+                name: None,
+                old_key,
+            };
+            let id = resolve_id(s, &id).await?;
+            let mut target = secret_target(&delivery, json, true);
+            if dry_run {
+                return rotate_dry_run(s, &id, &options, &mut target, json, now).await;
+            }
+            rotate(s, &id, &options, &mut target, json, now).await
+        }
+        Command::Clone(args) => clone(s, args, now).await,
+        Command::Incident(args) => incident(s, args, now).await,
+        Command::Audit {
+            expiring_within,
+            format,
+            json,
+        } => audit(s, &expiring_within, format, json, now).await,
+        Command::Explain {
+            id: Some(id), json, ..
+        } => {
+            let id = resolve_id(s, &id).await?;
+            let key = s.client.get_key(&id).await?;
+            print_explanation(&key.permissions, json)
+        }
+        Command::Whoami { json } => whoami(s, json).await,
+        Command::Catalog { .. }
+        | Command::Presets { .. }
+        | Command::Explain { .. }
+        | Command::Completions { .. } => Ok(0),
+    }
+}
+
+/// Permissions given with a repeatable flag (`--grant`, `--drop`, `--holding`).
+/// Unless `allow_unknown`, each must be one the catalog knows: a miss is
+/// most likely a typo, refused with what was probably meant.
+fn parse_permissions(
+    flag: &str,
+    values: &[String],
+    allow_unknown: bool,
+) -> Result<PermissionSet, CliError> {
+    values
+        .iter()
+        .map(|v| parse_permission(flag, v, allow_unknown))
+        .collect()
+}
+
+fn parse_permission(flag: &str, text: &str, allow_unknown: bool) -> Result<Permission, CliError> {
+    let p: Permission = text
+        .parse()
+        .map_err(|e| CliError::usage(format!("{flag} {e}")))?;
+    if !allow_unknown && let Err(miss) = p.check_known() {
+        return Err(
+            CliError::usage(format!("{flag} {}: {miss}", clean(text.trim()))).hint(UNKNOWN_HINT),
+        );
+    }
+    Ok(p)
+}
+
+const UNKNOWN_HINT: &str = "`narrative-keys catalog` lists the resources and their levels; --allow-unknown uses a permission the catalog does not know as written";
+
+/// The key `text` names: a full id as it is (a missing one is the server's
+/// 404), else the one key whose exact name it is or whose id it begins
+/// (after one list). Ambiguous or unmatched: exit status 2, nothing sent.
+async fn resolve_id(s: &Session, text: &str) -> Result<String, CliError> {
+    let r = KeyRef::parse(text);
+    let keys = if r.needs_list() {
+        s.client.list_keys().await?
+    } else {
+        Vec::new()
+    };
+    Ok(r.resolve(&keys)?)
+}
+
+/// The ids several references name, each once, in the order given; `keys`
+/// is the key list when it was read already.
+fn resolve_ids(refs: &[String], keys: &[ApiKey]) -> Result<Vec<String>, CliError> {
+    let mut ids = key_ref::resolve_all(refs, keys)?;
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    Ok(ids)
+}
+
+fn parse_expiration(text: &str, now: DateTime<Utc>) -> Result<Expiration, CliError> {
+    Expiration::parse(text, now).map_err(|e| CliError::usage(format!("--expires {e}")))
+}
+
+fn print_warnings(report: &ValidationReport) {
+    let warn = output::status_style(KeyStatus::ExpiringSoon);
+    for p in report.warnings() {
+        eprintln!("{warn}warning{warn:#}: {}: {}", p.field.as_str(), p.message);
+    }
+}
+
+/// The target `--secret-out`/`--secret-to` chose. The SDK's workflow
+/// checks it before its first request.
+fn secret_target(d: &SecretDelivery, json: bool, rotation: bool) -> Target {
+    Target::one(
+        d.secret_out.as_deref(),
+        d.secret_to.as_deref(),
+        d.secret_env_name.as_deref(),
+        json,
+        rotation,
+    )
+}
+
+/// A create whose answer was lost (the connection broke, a timeout, a
+/// gateway error) may have made the key anyway, whose secret nobody has: say
+/// so, rather than only "try again".
+fn maybe_created(e: narrative_keys::Error, which: &str) -> CliError {
+    use narrative_keys::{Error as E, TransportKind};
+    let unknown = match &e {
+        E::Transport { kind, .. } => *kind != TransportKind::Connect,
+        E::Server(api) => matches!(api.status, 500 | 502 | 504),
+        _ => false,
+    };
+    let err = CliError::from(e);
+    if unknown {
+        err.hint(format!(
+            "the server may have created the key before its answer was lost: run `narrative-keys list`, and revoke any new key {which} that you did not get a secret for"
+        ))
+    } else {
+        err
+    }
+}
+
+/// The secret, or where it went, for a `--json` document.
+fn secret_json(target: &Target, created: &CreatedKey) -> serde_json::Value {
+    if target.in_json() {
+        json!({ "secret": created.secret.expose() })
+    } else {
+        target.json_note(true)
+    }
+}
+
+fn severity_label(s: FindingSeverity) -> &'static str {
+    match s {
+        FindingSeverity::Info => "info",
+        FindingSeverity::Warning => "warning",
+        FindingSeverity::Critical => "critical",
+    }
+}
+
+fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
+    if let (Some(a), serde_json::Value::Object(b)) = (into.as_object_mut(), from) {
+        a.extend(b);
+    }
+}
+
+/// A permission set in compact form, one string each, for JSON.
+fn compact(set: &PermissionSet) -> Vec<String> {
+    set.iter().map(ToString::to_string).collect()
+}
+
+/// "2027-02-25 (in 90 days)", or "never".
+fn expiration_text(e: &Expiration, now: DateTime<Utc>) -> String {
+    match e.instant() {
+        None => "never".to_owned(),
+        Some(at) => format!("{} ({})", at.format("%Y-%m-%d"), output::relative(at, now)),
+    }
+}
+
+/// The key a create or rotation would make, as its dry run prints it.
+fn new_key_json(new: &NewKey) -> serde_json::Value {
+    json!({
+        "name": new.name(),
+        "permissions": compact(new.permissions()),
+        "expires_at": new.expiration().instant(),
+    })
+}
+
+/// Where a new secret would go, for a dry run (never the secret: there is none yet).
+fn destination_json(target: &Target) -> serde_json::Value {
+    let mut out = json!({ "secret_destination": target.kind_name() });
+    merge(&mut out, target.json_note(true));
+    out
+}
+
+/// Asks on a terminal; refuses without `--yes` anywhere else.
+fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            CliError::usage("refusing to change keys without confirmation")
+                .hint("pass --yes when running without a terminal"),
+        );
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(CliError::failed("cancelled; nothing was changed").code("cancelled"))
+    }
+}

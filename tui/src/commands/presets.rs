@@ -1,0 +1,38 @@
+//! `presets`: the named permission presets.
+
+use anstream::println;
+use narrative_keys::Preset;
+use serde_json::json;
+
+use crate::error::CliError;
+use crate::output::{BOLD, DIM, print_json};
+
+pub(super) fn presets(json: bool) -> Result<u8, CliError> {
+    if json {
+        let rows: Vec<_> = Preset::ALL
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name(), "title": p.title(), "description": p.description(),
+                    "takes_resources": p.takes_resources(), "permissions": p.permissions(&[]),
+                })
+            })
+            .collect();
+        print_json(&rows)?;
+        return Ok(0);
+    }
+    for p in Preset::ALL {
+        let perms = if p.takes_resources() {
+            "read and write on the resources given with --grant".to_owned()
+        } else {
+            p.permissions(&[]).to_string()
+        };
+        println!(
+            "{BOLD}{:<21}{BOLD:#} {}\n{:<21} {DIM}{perms}{DIM:#}",
+            p.name(),
+            p.description(),
+            ""
+        );
+    }
+    Ok(0)
+}

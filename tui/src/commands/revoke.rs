@@ -1,0 +1,134 @@
+//! `revoke`: keys revoked at once, after confirmation, and its dry run.
+
+use anstream::println;
+use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
+use narrative_keys::{ApiKey, key_ref};
+use serde_json::json;
+
+use super::{confirm, resolve_ids};
+use crate::error::{CliError, EXIT_FINDING};
+use crate::output::{clean, print_json};
+use crate::session::Session;
+
+fn revoke_dry_run(ids: &[String], keys: &[ApiKey], json: bool) -> Result<u8, CliError> {
+    let found = |id: &String| keys.iter().find(|k| &k.id == id);
+    if json {
+        let rows: Vec<_> = ids
+            .iter()
+            .map(|id| json!({ "id": id, "name": found(id).map(|k| &k.name), "found": found(id).is_some() }))
+            .collect();
+        print_json(&json!({ "dry_run": true, "revoke": rows }))?;
+    } else {
+        println!(
+            "Would revoke {} key(s); each would stop working at once:",
+            ids.len()
+        );
+        for id in ids {
+            match found(id) {
+                Some(k) => println!("  \"{}\" ({id})", clean(&k.name)),
+                None => println!(
+                    "  {id} (not found: already revoked, or not visible to these credentials)"
+                ),
+            }
+        }
+    }
+    eprintln!("Dry run: nothing was sent.");
+    Ok(0)
+}
+
+pub(super) async fn revoke(
+    s: &Session,
+    refs: &[String],
+    yes: bool,
+    deadline: std::time::Duration,
+    dry_run: bool,
+    json: bool,
+) -> Result<u8, CliError> {
+    // One list serves the references, the confirmation and the dry run.
+    let keys = if !yes || dry_run || key_ref::any_needs_list(refs) {
+        s.client.list_keys().await?
+    } else {
+        Vec::new()
+    };
+    let ids = &resolve_ids(refs, &keys)?;
+    if dry_run {
+        return revoke_dry_run(ids, &keys, json);
+    }
+    if !yes {
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| match keys.iter().find(|k| &k.id == id) {
+                Some(k) => format!("\"{}\" ({id})", clean(&k.name)),
+                None => format!("{id} (not found)"),
+            })
+            .collect();
+        confirm(
+            &format!("Revoke {}? It stops working at once.", names.join(", ")),
+            false,
+        )?;
+    }
+    let options = RevokeManyOptions {
+        deadline,
+        ..RevokeManyOptions::default()
+    };
+    let report = revoke_many(&s.client, ids, &options).await;
+    if json {
+        let results: Vec<_> = report.outcomes.iter().map(|o| o.summary()).collect();
+        print_json(&json!({ "results": results }))?;
+    } else {
+        for o in &report.outcomes {
+            match &o.result {
+                narrative_keys::RevokeResult::Revoked => println!("revoked       {}", o.id),
+                narrative_keys::RevokeResult::AlreadyGone => {
+                    println!(
+                        "not found     {} (already revoked, or not visible to these credentials)",
+                        o.id
+                    )
+                }
+                narrative_keys::RevokeResult::Failed(e) => println!("FAILED        {}: {e}", o.id),
+            }
+        }
+    }
+    let failed: Vec<&narrative_keys::Error> = report
+        .outcomes
+        .iter()
+        .filter_map(|o| match &o.result {
+            narrative_keys::RevokeResult::Failed(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if !failed.is_empty() {
+        // A refusal (400, 401, 403) fails again however often it is tried;
+        // anything else (a timeout, a 5xx) is worth running the command again for.
+        let refused = failed.iter().any(|e| {
+            matches!(
+                e,
+                narrative_keys::Error::BadRequest(_)
+                    | narrative_keys::Error::Unauthorized(_)
+                    | narrative_keys::Error::Forbidden(_)
+            )
+        });
+        let hint = if !refused {
+            format!(
+                "run the command again for them (temporary failures were retried for up to {}; --deadline sets how long)",
+                narrative_keys::retry::duration_text(deadline)
+            )
+        } else {
+            "the server refused them (see each key's error): revoking needs a key holding write:access_tokens; temporary failures, if any, are worth running again".to_owned()
+        };
+        let total = report.outcomes.len();
+        return Err(CliError::failed(format!(
+            "{} of {total} {} could NOT be revoked and still work",
+            failed.len(),
+            if total == 1 { "key" } else { "keys" }
+        ))
+        .hint(hint)
+        .code("not_revoked"));
+    }
+    // Scripts learn of a mistyped id; revoking it again is harmless.
+    let all_found = report
+        .outcomes
+        .iter()
+        .all(|o| matches!(o.result, narrative_keys::RevokeResult::Revoked));
+    Ok(if all_found { 0 } else { EXIT_FINDING })
+}

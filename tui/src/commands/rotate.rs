@@ -1,0 +1,198 @@
+//! `rotate`: a key replaced by a new one with its permissions, and its dry run.
+
+use anstream::{eprintln, println};
+use chrono::{DateTime, Utc};
+use narrative_keys::deliver::SecretSink;
+use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions};
+use narrative_keys::{Expiration, NewKey, Span};
+use serde_json::json;
+
+use super::{
+    destination_json, expiration_text, maybe_created, merge, new_key_json, print_warnings,
+    secret_json,
+};
+use crate::delivery::Target;
+use crate::error::{CliError, EXIT_FINDING};
+use crate::output::{self, KeyJson, clean, print_json};
+use crate::session::Session;
+
+pub(super) fn parse_overlap(text: &str) -> Result<Span, CliError> {
+    Span::parse(text).map_err(|reason| {
+        // The parser's general advice also offers dates and `never`, which
+        // an expiration takes and an overlap does not.
+        let reason = if reason.contains("a date like") {
+            "write a whole number and a unit: h, d, w, mo or y".to_owned()
+        } else {
+            reason
+        };
+        CliError::usage(format!(
+            "--overlap `{}` is not a span: {reason}",
+            clean(text)
+        ))
+        .hint("use e.g. 24h, 7d or 2w: how long the old key keeps working beside the new one")
+    })
+}
+
+/// Reads the key (the one request), then says what a rotation would do.
+pub(super) async fn rotate_dry_run(
+    s: &Session,
+    id: &str,
+    options: &RotateOptions,
+    target: &mut Target,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    target.check().map_err(narrative_keys::Error::Output)?;
+    let old = s.client.get_key(id).await?;
+    // Built as the rotation builds it: the server's permissions carried
+    // over exactly, the default lifetime unless --expires.
+    let successor = NewKey::builder(options.name.as_deref().unwrap_or(&old.name))
+        .permissions(old.permissions.iter().cloned())
+        .allow_unknown(true)
+        .expires(
+            options
+                .expiration
+                .unwrap_or_else(|| Expiration::default_at(now)),
+        )
+        .build_at(now)
+        .map_err(narrative_keys::Error::from)?;
+    print_warnings(successor.warnings());
+    let old_key = match options.old_key {
+        OldKeyPolicy::Revoke => "revoke",
+        OldKeyPolicy::Keep => "keep",
+        OldKeyPolicy::ExpireAfter(_) => "expires",
+    };
+    if json {
+        let mut out = json!({
+            "dry_run": true,
+            "old": KeyJson::new(&old, now),
+            "new": new_key_json(&successor),
+            "old_key": old_key,
+        });
+        merge(&mut out, destination_json(target));
+        print_json(&out)?;
+    } else {
+        println!("Would rotate \"{}\" ({}):", clean(&old.name), old.id);
+        println!(
+            "  1. create \"{}\" with {}, expiring {}",
+            clean(successor.name()),
+            clean(&successor.permissions().to_string()),
+            expiration_text(&successor.expiration(), now)
+        );
+        println!("  2. deliver its secret: {}", target.describe());
+        match options.old_key {
+            OldKeyPolicy::Revoke => println!("  3. revoke the old key {}", old.id),
+            OldKeyPolicy::Keep => {
+                println!("  3. keep the old key {} working (--keep-old)", old.id)
+            }
+            // As the rotation will decide: an overlap never extends a key.
+            OldKeyPolicy::ExpireAfter(overlap) => match (old.expires_at, overlap.after(now)) {
+                (Some(at), _) if at <= now => println!(
+                    "  3. leave the old key {} as it is: it already expired, {}",
+                    old.id,
+                    output::when_text(at, now)
+                ),
+                (Some(at), Some(end)) if at <= end => println!(
+                    "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends",
+                    old.id,
+                    output::when_text(at, now)
+                ),
+                (_, Some(end)) => println!(
+                    "  3. let the old key {} work until {}, then expire",
+                    old.id,
+                    output::when_text(end, now)
+                ),
+                (_, None) => println!(
+                    "  3. let the old key {} work for {overlap} more, then expire",
+                    old.id
+                ),
+            },
+        }
+    }
+    eprintln!("Dry run: nothing was sent.");
+    Ok(0)
+}
+
+pub(super) async fn rotate(
+    s: &Session,
+    id: &str,
+    options: &RotateOptions,
+    target: &mut Target,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let rotation = narrative_keys::rotate::rotate_delivering(&s.client, id, options, target, now)
+        .await
+        .map_err(|e| maybe_created(e, "with the old key's name"))?;
+    let target = &*target;
+    eprintln!(
+        "Created {} ({}) to replace {}.",
+        clean(&rotation.new.key.name),
+        rotation.new.key.id,
+        rotation.old.id
+    );
+    if let Some(note) = target.delivered_note(1) {
+        eprintln!("{note}");
+    }
+    let old_id = &rotation.old.id;
+    let (state, error) = match &rotation.old_key {
+        OldKey::Revoked => ("revoked", None),
+        OldKey::Kept => ("kept", None),
+        OldKey::Expires { .. } => ("expires", None),
+        OldKey::RevokeFailed(e) => ("revoke_failed", Some(e.to_string())),
+        OldKey::ExpireFailed { error, .. } => ("expire_failed", Some(error.to_string())),
+    };
+    let until = || match rotation.old.expires_at {
+        Some(at) => format!("until {}", output::when_text(at, now)),
+        None => "with no expiration".to_owned(),
+    };
+    match &rotation.old_key {
+        OldKey::Revoked => eprintln!("The old key {old_id} was revoked."),
+        OldKey::Kept => eprintln!(
+            "The old key {old_id} still works; revoke it once nothing uses it: narrative-keys revoke {old_id}"
+        ),
+        OldKey::Expires { at, changed: true } => eprintln!(
+            "The old key {old_id} keeps working until {}, then expires; revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
+            output::when_text(*at, now)
+        ),
+        OldKey::Expires { at, changed: false } if *at <= Utc::now() => eprintln!(
+            "The old key {old_id} had already expired, at {}; it was left as it was.",
+            output::when_text(*at, now)
+        ),
+        OldKey::Expires { at, changed: false } => eprintln!(
+            "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was.",
+            output::when_text(*at, now)
+        ),
+        OldKey::RevokeFailed(e) => eprintln!(
+            "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
+        ),
+        OldKey::ExpireFailed { error, wanted } => eprintln!(
+            "The old key {old_id}'s expiration could NOT be set, so it still works {}: {error}\nThe new key is ready. Set the old key's expiration again with: narrative-keys update {old_id} --expires {}\n(or revoke it at once: narrative-keys revoke {old_id})",
+            until(),
+            wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    }
+    if json {
+        let stops = match rotation.old_key_stops() {
+            Some(OldKeyStops::Now) => json!("now"),
+            Some(OldKeyStops::At(at)) => json!(at),
+            None => serde_json::Value::Null,
+        };
+        let mut out = json!({
+            "old": KeyJson::new(&rotation.old, now),
+            "new": KeyJson::new(&rotation.new.key, now),
+            "old_key": state,
+            "old_key_stops": stops,
+        });
+        if let Some(error) = error {
+            merge(&mut out, json!({ "error": error }));
+        }
+        merge(&mut out, secret_json(target, &rotation.new));
+        print_json(&out)?;
+    }
+    Ok(if rotation.is_complete() {
+        0
+    } else {
+        EXIT_FINDING
+    })
+}

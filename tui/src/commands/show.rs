@@ -1,0 +1,54 @@
+//! `show`: one key, its permissions explained and its findings.
+
+use anstream::println;
+use chrono::{DateTime, Utc};
+use narrative_keys::audit::{self, AuditOptions};
+use narrative_keys::{StatusPolicy, explain};
+use serde_json::json;
+
+use super::severity_label;
+use crate::error::CliError;
+use crate::output::{self, BOLD, KeyJson, clean, print_json, status_style, status_symbol};
+use crate::session::Session;
+
+pub(super) async fn show(
+    s: &Session,
+    id: &str,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let key = s.client.get_key(id).await?;
+    let explanation = explain(&key.permissions);
+    let findings = audit::audit_one(&key, &AuditOptions::at(now));
+    if json {
+        print_json(&json!({
+            "key": KeyJson::new(&key, now),
+            "explanation": explanation,
+            "findings": findings,
+        }))?;
+        return Ok(0);
+    }
+    let st = key.status(now, &StatusPolicy::default());
+    let style = status_style(st);
+    println!("{BOLD}{}{BOLD:#}", clean(&key.name));
+    println!("  id:          {}", key.id);
+    println!(
+        "  status:      {style}{} {}{style:#}",
+        status_symbol(st),
+        st.label()
+    );
+    println!("  expires:     {}", output::expiry_text(&key, now));
+    println!("  permissions: {}", clean(&key.permissions.to_string()));
+    println!();
+    for line in explanation.lines() {
+        println!("{}", clean(&line));
+    }
+    if !findings.is_empty() {
+        println!();
+        println!("{BOLD}Findings{BOLD:#}");
+        for f in &findings {
+            println!("  [{}] {}", severity_label(f.severity), clean(&f.message));
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,153 @@
+//! `update`: a key's name, permissions or expiration changed in place.
+
+use anstream::{eprintln, println};
+use chrono::{DateTime, Utc};
+use narrative_keys::{ApiKey, KeyUpdate};
+use serde_json::json;
+
+use super::{merge, parse_expiration, parse_permissions, print_warnings, resolve_id};
+use crate::cli::UpdateArgs;
+use crate::error::CliError;
+use crate::output::{self, KeyJson, clean, print_json};
+use crate::session::Session;
+
+pub(super) async fn update(
+    s: &Session,
+    args: UpdateArgs,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let grants = parse_permissions("--grant", &args.grant, args.allow_unknown)?;
+    // Only what the key holds can be dropped, known to the catalog or not.
+    let drops = parse_permissions("--drop", &args.drop, true)?;
+    let expiration = args
+        .expires
+        .as_deref()
+        .map(|e| parse_expiration(e, now))
+        .transpose()?;
+    let id = resolve_id(s, &args.id).await?;
+    let current = s.client.get_key(&id).await?;
+    if let Some(missing) = drops.iter().find(|p| !current.permissions.contains(p)) {
+        return Err(CliError::usage(format!(
+            "--drop {missing}: the key does not hold it; nothing was changed"
+        ))
+        .hint(format!("it holds {}", current.permissions)));
+    }
+    let mut permissions = current.permissions.clone();
+    permissions.extend(grants.iter().cloned());
+    for p in &drops {
+        permissions.remove(p);
+    }
+    let mut change = KeyUpdate::new();
+    if let Some(name) = args.name.as_deref().filter(|n| n.trim() != current.name) {
+        change = change.name(name);
+    }
+    if permissions != current.permissions {
+        change = change.permissions(permissions.clone());
+    }
+    if let Some(e) = expiration.filter(|e| e.instant() != current.expires_at) {
+        change = change.expires(e);
+    }
+    if change.is_empty() {
+        return Err(
+            CliError::usage("nothing to change: the key already looks like that")
+                .hint("give --name, --grant, --drop or --expires with a new value"),
+        );
+    }
+    let report = change.validate(now);
+    if report.has_errors() {
+        return Err(narrative_keys::Error::from(report).into());
+    }
+    print_warnings(&report);
+    if args.dry_run {
+        // What the key would look like: the server keeps what is not sent.
+        let planned = ApiKey {
+            id: current.id.clone(),
+            name: args
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| *n != current.name)
+                .map_or_else(|| current.name.clone(), str::to_owned),
+            permissions,
+            expires_at: expiration.map_or(current.expires_at, |e| e.instant()),
+        };
+        return print_update(&current, &planned, args.json, true, now);
+    }
+    let updated = s.client.update_key(&current.id, &change).await?;
+    print_update(&current, &updated, args.json, false, now)
+}
+
+/// What an update changed or, in a dry run, would change.
+fn print_update(
+    current: &ApiKey,
+    updated: &ApiKey,
+    json: bool,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let added: Vec<String> = updated
+        .permissions
+        .difference(&current.permissions)
+        .map(ToString::to_string)
+        .collect();
+    let removed: Vec<String> = current
+        .permissions
+        .difference(&updated.permissions)
+        .map(ToString::to_string)
+        .collect();
+    if json {
+        let mut changes = json!({ "added": added, "removed": removed });
+        if updated.name != current.name {
+            merge(
+                &mut changes,
+                json!({ "name": { "from": current.name, "to": updated.name } }),
+            );
+        }
+        if updated.expires_at != current.expires_at {
+            merge(
+                &mut changes,
+                json!({ "expires_at": { "from": current.expires_at, "to": updated.expires_at } }),
+            );
+        }
+        if dry_run {
+            print_json(&json!({
+                "dry_run": true,
+                "key": KeyJson::new(current, now),
+                "changes": changes,
+            }))?;
+            eprintln!("Dry run: nothing was sent.");
+        } else {
+            print_json(&json!({ "key": KeyJson::new(updated, now), "changes": changes }))?;
+        }
+        return Ok(0);
+    }
+    if dry_run {
+        println!("Would update {} ({})", clean(&current.name), current.id);
+    } else {
+        println!("Updated {} ({})", clean(&updated.name), updated.id);
+    }
+    if updated.name != current.name {
+        println!(
+            "  name:    {} → {}",
+            clean(&current.name),
+            clean(&updated.name)
+        );
+    }
+    for p in &added {
+        println!("  + {}", clean(p));
+    }
+    for p in &removed {
+        println!("  - {}", clean(p));
+    }
+    if updated.expires_at != current.expires_at {
+        println!(
+            "  expires: {} → {}",
+            output::expiry_text(current, now),
+            output::expiry_text(updated, now)
+        );
+    }
+    if dry_run {
+        eprintln!("Dry run: nothing was sent.");
+    }
+    Ok(0)
+}
