@@ -1,0 +1,295 @@
+//! The incident report, and reading it back from its JSON.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(doc)]
+use super::{IncidentPlan, resume};
+use crate::expiration::Expiration;
+use crate::key::{ApiKey, CreatedKey};
+use crate::permission::PermissionSet;
+
+/// A key as the report records it: never a secret. Read from a report as
+/// keys are read from the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ApiKey")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ReportedKey {
+    /// The key's id.
+    pub id: String,
+    /// The key's name.
+    pub name: String,
+    /// Its permissions, as the server sent them.
+    pub permissions: PermissionSet,
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
+    /// Its expiration, `None` for never.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiKey> for ReportedKey {
+    fn from(k: ApiKey) -> Self {
+        Self {
+            id: k.id,
+            name: k.name,
+            permissions: k.permissions,
+            expires_at: k.expires_at,
+        }
+    }
+}
+
+impl From<&ApiKey> for ReportedKey {
+    fn from(k: &ApiKey) -> Self {
+        k.clone().into()
+    }
+}
+
+/// A replacement made by an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Replacement {
+    /// The revoked key this one replaces.
+    pub replaces: String,
+    /// The replacement, never its secret.
+    pub key: ReportedKey,
+}
+
+/// The step of the incident that failed for a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Step {
+    /// Revoking it: the key still works.
+    Revoke,
+    /// Creating its replacement: the key is revoked and has no successor yet
+    /// ([`resume`] creates it).
+    Replace,
+}
+
+impl Step {
+    /// `revoke` or `replace`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Revoke => "revoke",
+            Step::Replace => "replace",
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A key the incident could not revoke or replace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Failure {
+    /// The key's id.
+    pub id: String,
+    /// The key's name.
+    pub name: String,
+    /// `revoke` or `replace`.
+    pub step: Step,
+    /// What went wrong.
+    pub error: String,
+}
+
+/// The incident report: what was done, when, and what failed. Holds no secret.
+///
+/// It reads back from its JSON ([`IncidentReport::from_json`]), so an
+/// incident cut off before every replacement was made can be [`resume`]d;
+/// the report of a resume is the whole incident's report again, and
+/// resumable in turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct IncidentReport {
+    /// The environment the incident ran against.
+    pub environment: String,
+    /// When the incident began: kept by every resume.
+    #[serde(deserialize_with = "crate::instant::serde_rfc3339::one")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub started_at: DateTime<Utc>,
+    /// When the last run (the incident or its latest resume) ended.
+    #[serde(deserialize_with = "crate::instant::serde_rfc3339::one")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub finished_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What happened, as the caller wrote it.
+    pub note: Option<String>,
+    /// The keys revoked.
+    pub revoked: Vec<ReportedKey>,
+    /// The replacements made, each with the key it replaces.
+    pub replacements: Vec<Replacement>,
+    /// Replacements a resume found already created: an earlier attempt made
+    /// them but its answer, and with it the secret, was lost. No secret was
+    /// delivered for them and none can be shown; rotate them to get one.
+    #[serde(default)]
+    pub already_present: Vec<Replacement>,
+    /// Keys whose revocation or replacement failed.
+    pub failures: Vec<Failure>,
+    /// Ids asked for that no visible key had.
+    pub missing_ids: Vec<String>,
+    /// The expiration the last replacement attempts asked for, written as
+    /// `never`, a date or an RFC 3339 instant; absent when no replacement was
+    /// asked for. A resume uses it to recognise a replacement whose answer
+    /// was lost, since the API does not say when a key was created.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "recorded_expiration"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub replacement_expiration: Option<Expiration>,
+    /// When each resume of this incident started.
+    #[serde(default, deserialize_with = "crate::instant::serde_rfc3339::many")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string[]"))]
+    pub resumed_at: Vec<DateTime<Utc>>,
+    /// Keys that looked like the revoked ones before the incident began (see
+    /// [`IncidentPlan::look_alikes`]); a resume never counts them as
+    /// replacements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub look_alikes: Vec<String>,
+    /// Revoked keys that had already expired and were, as planned, not
+    /// replaced (see [`IncidentPlan::expired`]); a resume does not replace
+    /// them either.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_not_replaced: Vec<String>,
+}
+
+/// The report, and the replacements' secrets, which go to the caller only.
+#[derive(Debug)]
+pub struct IncidentOutcome {
+    /// The report: no secret in it.
+    pub report: IncidentReport,
+    /// Each replacement's key and secret, by the id of the key it replaces.
+    pub replacements: Vec<(String, CreatedKey)>,
+}
+
+/// Why a saved report could not be read back. No variant repeats a value
+/// from the text (it may be the `--json` output, which holds secrets).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportReadError {
+    /// The Markdown report was given, not the JSON one.
+    #[error("it is the Markdown report, which cannot be read back; the JSON report is needed")]
+    Markdown,
+    /// The text is not JSON.
+    #[error("it is not JSON (line {line}, column {column})")]
+    NotJson {
+        /// Where the JSON broke: its line,
+        line: usize,
+        /// and its column.
+        column: usize,
+    },
+    /// JSON, but not the shape of a report.
+    #[error("it is JSON but not an incident report: at `{path}`: {message}")]
+    NotAReport {
+        /// Where in the JSON the shape broke.
+        path: String,
+        /// What was wrong there, without the value.
+        message: String,
+    },
+}
+
+/// The `--json` output of the command line: `{"report", "secrets"}`. Only
+/// the report is read; the secrets are skipped without being kept.
+#[derive(Deserialize)]
+struct WithSecrets {
+    report: IncidentReport,
+}
+
+#[derive(Deserialize)]
+struct Shape {
+    report: Option<serde::de::IgnoredAny>,
+    revoked: Option<serde::de::IgnoredAny>,
+}
+
+impl IncidentReport {
+    /// Reads a report saved as JSON: the report itself, or an object holding
+    /// it under `report` (the command line's `--json` output), whose other
+    /// fields are skipped. Unknown resources and access levels are kept.
+    pub fn from_json(text: &str) -> Result<Self, ReportReadError> {
+        let body = text.trim_start_matches('\u{feff}').trim_start();
+        if body.starts_with('#') {
+            return Err(ReportReadError::Markdown);
+        }
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(body) {
+            return Err(ReportReadError::NotJson {
+                line: e.line(),
+                column: e.column(),
+            });
+        }
+        let not_a_report = |e: serde_json::Error| ReportReadError::NotAReport {
+            path: crate::json_path::of_error(body.as_bytes(), &e),
+            message: crate::error::without_values(&e.to_string()),
+        };
+        let wrapped = matches!(
+            serde_json::from_str::<Shape>(body),
+            Ok(Shape {
+                report: Some(_),
+                revoked: None
+            })
+        );
+        if wrapped {
+            serde_json::from_str::<WithSecrets>(body)
+                .map(|w| w.report)
+                .map_err(not_a_report)
+        } else {
+            serde_json::from_str(body).map_err(not_a_report)
+        }
+    }
+
+    /// Revoked keys still without a replacement, when replacement was asked
+    /// for: those with a `replace` failure, and any other revoked key with no
+    /// replacement entry. A report asked for replacement when it records a
+    /// replacement expiration, or has a replacement or a `replace` failure
+    /// (reports written before the expiration was recorded).
+    pub fn unreplaced(&self) -> Vec<&ReportedKey> {
+        let requested = self.replacement_expiration.is_some()
+            || !self.replacements.is_empty()
+            || !self.already_present.is_empty()
+            || self.failures.iter().any(|f| f.step == Step::Replace);
+        if !requested {
+            return Vec::new();
+        }
+        self.revoked
+            .iter()
+            .filter(|k| !self.expired_not_replaced.contains(&k.id))
+            .filter(|k| {
+                !self
+                    .replacements
+                    .iter()
+                    .chain(&self.already_present)
+                    .any(|r| r.replaces == k.id)
+            })
+            .collect()
+    }
+}
+
+/// An expiration in a report: `never`, a date, or an RFC 3339 instant.
+mod recorded_expiration {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(
+        value: &Option<Expiration>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(e) => s.serialize_str(&e.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Expiration>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else {
+            return Ok(None);
+        };
+        Expiration::from_written(&text).map(Some).ok_or_else(|| {
+            serde::de::Error::custom("expected never, a date or an RFC 3339 instant")
+        })
+    }
+}
