@@ -1,7 +1,8 @@
 //! Responses validated against the schemas of the contract's OpenAPI document.
 //!
-//! The document is read by `tests/contract/openapi.rs`, shared with the SDK's
-//! request test; without it these tests fail and say where they looked.
+//! The document is read by the test kit's `contract` module
+//! (`tests/contract/openapi.rs`), shared with the SDK's request test; without
+//! it these tests fail and say where they looked.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
@@ -9,9 +10,8 @@ use narrative_keys_emulator::{Emulator, RunningEmulator};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-#[path = "../../tests/contract/openapi.rs"]
-mod contract;
-use contract::assert_valid as check;
+use narrative_keys_testkit::contract;
+use narrative_keys_testkit::contract::assert_valid as check;
 
 const TOKENS: &str = "/access-tokens/tokens";
 

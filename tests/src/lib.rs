@@ -1,0 +1,30 @@
+//! The test kit of the narrative-keys workspace: what the SDK's, the
+//! emulator's and the terminal UI's integration tests and benchmarks share.
+//!
+//! - [`contract`]: the contract's OpenAPI document, read at run time from
+//!   `../shared/narrative-api/` (never copied into the repository), and the
+//!   schema check of a JSON value against one of its schemas;
+//! - [`emulator`]: an in-process emulator on a loopback port with an admin
+//!   key, keys seeded straight into its store, and a [`narrative_keys::Client`]
+//!   for it;
+//! - [`lost`]: the lost-writes check (the store against what the callers
+//!   believe it holds);
+//! - [`fixtures`]: small shared values (created keys, a process's output).
+//!
+//! It is a dev-dependency only (`publish = false`); unit tests inside a
+//! crate's `src/` cannot use it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code may unwrap
+
+// The one loader of the OpenAPI document. The file stays at
+// `tests/contract/openapi.rs`, inside this crate, because the SDK's unit
+// test of its request bodies (`sdk/src/wire.rs`) includes it too.
+#[path = "../contract/openapi.rs"]
+pub mod contract;
+
+pub mod emulator;
+pub mod fixtures;
+pub mod lost;
+
+pub use emulator::{
+    client, client_builder, emulator, emulator_builder, fast_retries, seed, seed_days,
+};
