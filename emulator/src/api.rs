@@ -58,10 +58,15 @@ const WHOAMI_RESOURCES: [&str; 20] = [
 /// one user and company.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
+    /// The user's numeric id.
     pub user_id: i64,
+    /// The user's display name.
     pub user_name: String,
+    /// The company's numeric id.
     pub company_id: i64,
+    /// The company's short name, as in URLs.
     pub company_slug: String,
+    /// The company's display name.
     pub company_name: String,
     /// When the user was created.
     pub created_at: DateTime<Utc>,

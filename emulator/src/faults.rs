@@ -72,6 +72,7 @@ impl std::str::FromStr for FaultKind {
 }
 
 impl FaultKind {
+    /// Every kind of fault, in the order the counters list them.
     pub const ALL: [FaultKind; 5] = [
         FaultKind::InternalError,
         FaultKind::Unavailable,
@@ -84,10 +85,15 @@ impl FaultKind {
 /// Counters of injected faults, by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FaultStats {
+    /// Answers replaced by a 500.
     pub internal_error: u64,
+    /// Answers replaced by a 503.
     pub unavailable: u64,
+    /// Answers replaced by a 429 with `Retry-After`.
     pub rate_limited: u64,
+    /// Answers delayed.
     pub slow: u64,
+    /// Connections dropped without an answer.
     pub dropped: u64,
 }
 

@@ -25,13 +25,18 @@ pub const BOOTSTRAP_KEY_NAME: &str = "bootstrap admin";
 /// Errors starting the emulator.
 #[derive(Debug, thiserror::Error)]
 pub enum EmulatorError {
+    /// The key store could not be opened.
     #[error("cannot open the key store: {0}")]
     Store(#[from] StoreError),
+    /// The listening socket could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// Why binding failed.
         source: std::io::Error,
     },
+    /// The builder's settings do not make a working emulator.
     #[error("invalid configuration: {0}")]
     Config(String),
 }
@@ -41,6 +46,7 @@ pub enum EmulatorError {
 pub struct Emulator;
 
 impl Emulator {
+    /// A builder with the defaults [`EmulatorBuilder`] lists.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
     }

@@ -39,16 +39,22 @@ impl Db {
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// SQLite refused or failed a statement.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A key's stored permissions are not the JSON the store writes.
     #[error("stored permissions are not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A stored expiration is not an RFC 3339 instant.
     #[error("stored timestamp {0:?} is not RFC 3339")]
     Timestamp(String),
+    /// A stored id is not a UUID.
     #[error("stored id {0:?} is not a UUID")]
     Id(String),
+    /// A panic while holding the connection left its lock poisoned.
     #[error("the store's lock was poisoned by a panic")]
     Poisoned,
+    /// The operating system gave no random bytes for a secret.
     #[error("no secure random source: {0}")]
     Random(String),
 }
@@ -56,7 +62,9 @@ pub enum StoreError {
 /// A key as stored, without its secret (which the store never has).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredKey {
+    /// The key's id.
     pub id: Uuid,
+    /// The key's name.
     pub name: String,
     /// `(access, resource)` pairs, sorted by `(resource, access)` and deduplicated.
     pub permissions: Vec<(String, String)>,
@@ -82,8 +90,11 @@ impl StoredKey {
 /// Changes an update applies; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct KeyUpdate {
+    /// The new name.
     pub name: Option<String>,
+    /// The new `(access, resource)` pairs, replacing all the key held.
     pub permissions: Option<Vec<(String, String)>>,
+    /// The new expiration.
     pub expires_at: Option<DateTime<Utc>>,
 }
 

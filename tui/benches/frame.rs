@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use narrative_keys::{ApiKey, PermissionSet};
 use narrative_keys_tui::ui::theme::Theme;
@@ -215,9 +215,16 @@ fn config() -> Criterion {
     }
 }
 
-criterion_group! {
-    name = benches;
-    config = config();
-    targets = frame, filter_keystroke, sort
+// A private module, so the `pub fn` the macro makes is not exported (and
+// needs no documentation).
+mod group {
+    use super::{config, filter_keystroke, frame, sort};
+    use criterion::criterion_group;
+
+    criterion_group! {
+        name = benches;
+        config = config();
+        targets = frame, filter_keystroke, sort
+    }
 }
-criterion_main!(benches);
+criterion_main!(group::benches);

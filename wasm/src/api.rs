@@ -72,6 +72,7 @@ pub fn environment_name(options: &str) -> String {
     envelope(client(options).and_then(|c| to_json(&c.environment().name())))
 }
 
+/// Starts listing every key; the task's result is the key list.
 #[wasm_bindgen(js_name = listKeys)]
 pub fn list_keys(options: &str) -> u32 {
     task(options, |c| async move {
@@ -79,6 +80,7 @@ pub fn list_keys(options: &str) -> u32 {
     })
 }
 
+/// Starts fetching the key `id`; the task's result is the key.
 #[wasm_bindgen(js_name = getKey)]
 pub fn get_key(options: &str, id: String) -> u32 {
     task(options, |c| async move { to_json(&c.get_key(&id).await?) })
@@ -93,6 +95,8 @@ fn build_new_key(input: &NewKeyInput, now: DateTime<Utc>) -> Result<sdk::NewKey,
     }
 }
 
+/// Starts creating the key `input` describes (checked first; nothing is
+/// sent if invalid); the task's result is the key with its secret.
 #[wasm_bindgen(js_name = createKey)]
 pub fn create_key(options: &str, input: &str) -> u32 {
     let input: Result<NewKeyInput, ErrorInfo> = from_json(input, "createKey");
@@ -102,6 +106,8 @@ pub fn create_key(options: &str, input: &str) -> u32 {
     })
 }
 
+/// Starts changing the key `id` as `changes` says; the task's result is the
+/// key as it now is.
 #[wasm_bindgen(js_name = updateKey)]
 pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
     let changes: Result<KeyChanges, ErrorInfo> = from_json(changes, "updateKey");
@@ -129,6 +135,7 @@ pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
     })
 }
 
+/// Starts revoking the key `id`; the task's result is `null`.
 #[wasm_bindgen(js_name = revokeKey)]
 pub fn revoke_key(options: &str, id: String) -> u32 {
     task(options, |c| async move {
@@ -141,6 +148,8 @@ fn concurrency(n: Option<u32>) -> usize {
     n.map_or(sdk::revoke::DEFAULT_CONCURRENCY, |n| n.max(1) as usize)
 }
 
+/// Starts revoking every key in `ids` (a JSON array) with the options in
+/// `revoke`; the task's result is a report with one outcome per key.
 #[wasm_bindgen(js_name = revokeKeys)]
 pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
     let args: Result<(Vec<String>, RevokeOptions), ErrorInfo> =
@@ -175,6 +184,8 @@ pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
     })
 }
 
+/// Starts rotating the key `id` with the options in `rotate`; the task's
+/// result is the rotation, the successor's secret included.
 #[wasm_bindgen(js_name = rotateKey)]
 pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
     let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "rotateKey");
@@ -262,6 +273,9 @@ fn plan_js(plan: &sdk::incident::IncidentPlan, dry_run: bool) -> IncidentPlan<'_
     }
 }
 
+/// Starts an incident over the keys `selection` picks, with the options in
+/// `incident`; the task's result is the plan, the report and the
+/// replacements' secrets (only the plan on a dry run).
 #[wasm_bindgen]
 pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
     let args: Result<(IncidentSelection, IncidentOptions), ErrorInfo> =
@@ -331,6 +345,8 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
     })
 }
 
+/// Starts asking who the API key belongs to; the task's result is the
+/// server's answer.
 #[wasm_bindgen]
 pub fn whoami(options: &str) -> u32 {
     task(options, |c| async move { to_json(&c.whoami().await?) })
@@ -338,6 +354,7 @@ pub fn whoami(options: &str) -> u32 {
 
 // --- pure functions --------------------------------------------------------
 
+/// The permission catalog: every resource with its group and levels.
 #[wasm_bindgen]
 pub fn catalog() -> String {
     let entries: Vec<CatalogEntry> = sdk::CATALOG
@@ -357,6 +374,7 @@ pub fn catalog() -> String {
     envelope(to_json(&entries))
 }
 
+/// The presets, each with its permissions.
 #[wasm_bindgen]
 pub fn presets() -> String {
     let list: Vec<PresetInfo> = sdk::Preset::ALL
@@ -387,6 +405,7 @@ pub fn preset_permissions(args: &str) -> String {
     })())
 }
 
+/// One permission read from its compact form (`read:datasets`).
 #[wasm_bindgen(js_name = parsePermission)]
 pub fn parse_permission(text: String) -> String {
     envelope(
@@ -396,6 +415,8 @@ pub fn parse_permission(text: String) -> String {
     )
 }
 
+/// A set of permissions read from the compact form (`read:datasets
+/// write:queries`), sorted and deduplicated.
 #[wasm_bindgen(js_name = parsePermissions)]
 pub fn parse_permissions(text: &str) -> String {
     envelope(
@@ -464,6 +485,7 @@ pub fn audit(args: &str) -> String {
     })())
 }
 
+/// What a set of permissions allows, in plain words.
 #[wasm_bindgen]
 pub fn explain(permissions: &str) -> String {
     envelope((|| {

@@ -14,6 +14,7 @@ pub struct ErrorInfo {
     /// A stable machine-readable code.
     #[tsify(type = "ErrorCode")]
     pub code: String,
+    /// What went wrong, as a sentence.
     pub message: String,
     /// The HTTP status, when there was a response.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,6 +39,7 @@ pub struct ErrorInfo {
 }
 
 impl ErrorInfo {
+    /// An error with `code` and `message` and nothing else.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         Self {
             code: code.to_owned(),
@@ -66,12 +68,15 @@ impl ErrorInfo {
         info
     }
 
+    /// An `invalid_input` error listing every problem of `report`.
     pub fn from_report(report: &ValidationReport) -> Self {
         let mut info = Self::new("invalid_input", format!("invalid input: {report}"));
         info.problems = Some(report.problems.clone());
         info
     }
 
+    /// The SDK's error as the package reports it: code, message, and the
+    /// server's status and description when there was an answer.
     pub fn from_sdk(error: &Error) -> Self {
         let mut info = Self::new(error.code(), error.to_string());
         info.status = error.status();

@@ -18,6 +18,7 @@ use crate::error::ErrorInfo;
 /// A key just created, with its secret: shown now and never again.
 #[derive(Serialize, Tsify)]
 pub struct CreatedKey<'a> {
+    /// The key as created.
     pub key: &'a ApiKey,
     /// Store it now (a secret manager, an environment variable): no later call can show it.
     pub secret: &'a str,
@@ -42,6 +43,7 @@ pub struct CatalogEntry {
     #[tsify(
         type = "\"core_data\" | \"infrastructure\" | \"applications\" | \"identity_and_access\" | \"automation\" | \"schema_and_mapping\""
     )]
+    /// The documentation's group the resource is listed under.
     pub group: &'static str,
     /// The group's heading, e.g. `Core Data`.
     pub group_title: &'static str,
@@ -60,11 +62,15 @@ pub struct CatalogEntry {
     pub single_level: bool,
 }
 
+/// One preset: a named set of permissions for a common use.
 #[derive(Serialize, Tsify)]
 pub struct PresetInfo {
+    /// The preset's name as calls take it.
     #[tsify(type = "PresetName")]
     pub name: &'static str,
+    /// The preset's title, for people.
     pub title: &'static str,
+    /// What the preset is for.
     pub description: &'static str,
     /// Whether the preset needs `resources` (SDK development).
     pub takes_resources: bool,
@@ -77,37 +83,47 @@ pub struct PresetInfo {
 pub struct ValidationReport {
     /// `true` when no problem is an error (warnings allowed).
     pub valid: bool,
+    /// Every problem found, errors and warnings.
     pub problems: Vec<Problem>,
 }
 
 /// What a set of permissions allows, in plain words.
 #[derive(Serialize, Tsify)]
 pub struct Explanation<'a> {
+    /// The whole set in one sentence.
     pub summary: &'a str,
+    /// What each resource allows, grouped.
     pub sections: &'a [sdk::explain::Section],
     /// The summary and sections as plain text.
     pub text: String,
 }
 
+/// How revoking one key ended.
 #[derive(Serialize, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum RevokeResult {
+    /// Revoked now.
     Revoked,
     /// The key did not exist (404): revoked already. Counts as revoked.
     AlreadyGone,
+    /// Not revoked: the outcome's `error` says why.
     Failed,
 }
 
 // `RevokeOutcome`, `RevokeReport` and `Rotation` are declared by hand in
 // `js/index.d.ts`: the wrapper turns their `error` into a `NarrativeKeysError`.
+/// One key of a bulk revocation and how it ended.
 #[derive(Serialize)]
 pub struct RevokeOutcome {
+    /// The key's id, as given.
     pub id: String,
+    /// How it ended.
     pub result: RevokeResult,
     /// Set when `result` is `failed`.
     pub error: Option<ErrorInfo>,
 }
 
+/// A bulk revocation's outcomes.
 #[derive(Serialize)]
 pub struct RevokeReport {
     /// In the order the ids were given, duplicates removed.
@@ -116,10 +132,13 @@ pub struct RevokeReport {
     pub all_revoked: bool,
 }
 
+/// What became of a rotation's old key.
 #[derive(Serialize, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum OldKeyOutcome {
+    /// Revoked: it no longer works.
     Revoked,
+    /// Kept working, as asked.
     Kept,
     /// It keeps working until `oldKeyStops`, then expires (`overlap`).
     Expires,
@@ -129,11 +148,15 @@ pub enum OldKeyOutcome {
     ExpireFailed,
 }
 
+/// A rotation's result: the old key, its successor with the secret, and what
+/// became of the old key.
 #[derive(Serialize)]
 pub struct Rotation<'a> {
+    /// The old key, as it was before the rotation.
     pub old: &'a ApiKey,
     /// The successor and its secret, shown only now.
     pub new: CreatedKey<'a>,
+    /// What became of the old key.
     pub old_key: OldKeyOutcome,
     /// When the old key stops working: `"now"` (revoked), an instant
     /// (expires), or `None` when the rotation set no end (kept, or a failure).
@@ -144,9 +167,12 @@ pub struct Rotation<'a> {
     pub complete: bool,
 }
 
+/// A key an incident will revoke, with its status when planned.
 #[derive(Serialize, Tsify)]
 pub struct PlannedKey<'a> {
+    /// The key.
     pub key: &'a ApiKey,
+    /// Its status at the plan's time.
     pub status: KeyStatus,
 }
 
@@ -160,12 +186,14 @@ pub struct IncidentPlan<'a> {
     pub keys: Vec<PlannedKey<'a>>,
     /// Ids asked for that no visible key has.
     pub missing_ids: &'a [String],
+    /// Whether each revoked key gets a replacement.
     pub replace: bool,
     /// Ids of keys left alone that have a planned key's name and permissions.
     pub look_alikes: &'a [String],
     /// Ids of planned keys that had already expired: with `replace`, revoked
     /// but not replaced unless `replaceExpired` (`includeExpired: true`).
     pub expired: &'a [String],
+    /// Whether keys already expired are replaced too.
     pub replace_expired: bool,
     /// The plan as Markdown ("Incident plan", "(dry run)" with `dryRun`).
     pub markdown: String,
@@ -175,11 +203,14 @@ pub struct IncidentPlan<'a> {
 /// secret. (Declared in TypeScript as the SDK's `IncidentReport` and `markdown`.)
 #[derive(Serialize)]
 pub struct MarkdownReport<'a> {
+    /// The SDK's report, its fields at the top level.
     #[serde(flatten)]
     pub report: &'a sdk::incident::IncidentReport,
+    /// The report as Markdown.
     pub markdown: String,
 }
 
+/// A replacement an incident made, with its secret.
 #[derive(Serialize, Tsify)]
 pub struct ReplacementSecret<'a> {
     /// The id of the revoked key this one replaces.
@@ -188,9 +219,13 @@ pub struct ReplacementSecret<'a> {
     pub created: CreatedKey<'a>,
 }
 
+/// An incident's result: its plan, and unless a dry run, its report and the
+/// replacements' secrets.
 #[derive(Serialize, Tsify)]
 pub struct IncidentResult<'a> {
+    /// Whether nothing was sent (the plan only).
     pub dry_run: bool,
+    /// What the incident planned.
     pub plan: IncidentPlan<'a>,
     /// `null` on a dry run.
     #[tsify(type = "(IncidentReport & { markdown: string }) | null")]
