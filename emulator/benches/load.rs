@@ -14,8 +14,10 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use narrative_keys::{Client, Environment, KeyUpdate, NewKey, Permission, RetryPolicy};
-use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, Emulator};
+use narrative_keys::{Client, KeyUpdate, NewKey, Permission, RetryPolicy};
+use narrative_keys_emulator::Db;
+use narrative_keys_testkit::emulator::{client_builder, emulator_builder, start};
+use narrative_keys_testkit::lost::LostWrites;
 
 const CLIENTS: usize = 64;
 const ADMIN: &str = "load-admin";
@@ -99,22 +101,14 @@ async fn main() {
         .unwrap_or(30);
     let dir = tempfile::tempdir().unwrap();
     // A file store, as in real use: WAL mode and a real fsync per write.
-    let emu = Emulator::builder()
-        .db(Db::Path(dir.path().join("load.db")))
-        .bootstrap_key(Some(ADMIN.into()))
-        .start()
-        .await
-        .unwrap();
-    let env: Environment = emu.url().parse().unwrap();
+    let emu = start(emulator_builder(ADMIN).db(Db::Path(dir.path().join("load.db")))).await;
     let until = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let tasks: Vec<_> = (0..CLIENTS)
         .map(|n| {
             // One client (one connection pool) per simulated user; no retries,
             // so every server error is seen.
-            let client = Client::builder()
-                .api_key(ADMIN)
-                .environment(env.clone())
+            let client = client_builder(&emu, ADMIN)
                 .retry(RetryPolicy::none())
                 .build()
                 .unwrap();
@@ -134,22 +128,10 @@ async fn main() {
     latencies.sort_unstable();
     let errors: Vec<&String> = workers.iter().flat_map(|w| &w.errors).collect();
     let expected: BTreeMap<String, String> = workers.iter().flat_map(|w| w.alive.clone()).collect();
-    let stored: BTreeMap<String, String> = emu
-        .store()
-        .list_keys()
-        .unwrap()
-        .into_iter()
-        .filter(|k| k.name != BOOTSTRAP_KEY_NAME)
-        .map(|k| (k.id.to_string(), k.name))
-        .collect();
-    let lost = expected
-        .iter()
-        .filter(|(id, name)| stored.get(*id) != Some(name))
-        .count();
-    let extra = stored
-        .keys()
-        .filter(|id| !expected.contains_key(*id))
-        .count();
+    // A write is lost when its key is missing or has not the name last given.
+    let check = LostWrites::check(&emu, &expected);
+    let lost = check.missing + check.renamed;
+    let extra = check.unexpected;
 
     println!(
         "load: {CLIENTS} clients for {:.1} s: {} requests, {:.0} req/s, p50 {:.1} ms, p99 {:.1} ms; errors {}, lost writes {lost}, unexpected keys {extra}",

@@ -16,8 +16,8 @@
 use std::time::{Duration, Instant};
 
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
-use narrative_keys::{Client, Environment};
-use narrative_keys_emulator::{Db, Emulator, FaultConfig};
+use narrative_keys_emulator::FaultConfig;
+use narrative_keys_testkit::emulator::{client_builder, emulator_builder, seed_many, start};
 
 const ADMIN: &str = "bench-admin";
 
@@ -36,30 +36,13 @@ struct Run {
 }
 
 async fn one_run(keys: usize) -> Run {
-    let emu = Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.into()))
-        .faults(FaultConfig {
-            rate: 0.3,
-            ..FaultConfig::default()
-        })
-        .start()
-        .await
-        .unwrap();
-    let ids: Vec<String> = (0..keys)
-        .map(|i| {
-            emu.store()
-                .insert_key(&format!("bench {i}"), &[("read", "datasets")], None)
-                .unwrap()
-                .0
-                .to_string()
-        })
-        .collect();
-    let client = Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse::<Environment>().unwrap())
-        .build()
-        .unwrap();
+    let emu = start(emulator_builder(ADMIN).faults(FaultConfig {
+        rate: 0.3,
+        ..FaultConfig::default()
+    }))
+    .await;
+    let ids = seed_many(&emu, "bench", keys);
+    let client = client_builder(&emu, ADMIN).build().unwrap();
     let started = Instant::now();
     let report = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
     let took = started.elapsed();

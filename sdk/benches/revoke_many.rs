@@ -12,33 +12,17 @@
 use std::time::{Duration, Instant};
 
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
-use narrative_keys::{Client, Environment, RetryPolicy};
-use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
+use narrative_keys::{Client, RetryPolicy};
+use narrative_keys_emulator::RunningEmulator;
+use narrative_keys_testkit::emulator::{client_builder, emulator_builder, seed_many, start};
 
 const ADMIN: &str = "bench-admin";
 const TARGET_RATIO: f64 = 0.20;
 
 async fn seeded(latency: Duration, keys: usize) -> (RunningEmulator, Client, Vec<String>) {
-    let emu = Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.into()))
-        .latency(latency)
-        .start()
-        .await
-        .unwrap();
-    let ids = (0..keys)
-        .map(|i| {
-            let name = format!("bench {i}");
-            emu.store()
-                .insert_key(&name, &[("read", "datasets")], None)
-                .unwrap()
-                .0
-                .to_string()
-        })
-        .collect();
-    let client = Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse::<Environment>().unwrap())
+    let emu = start(emulator_builder(ADMIN).latency(latency)).await;
+    let ids = seed_many(&emu, "bench", keys);
+    let client = client_builder(&emu, ADMIN)
         .retry(RetryPolicy::default())
         .build()
         .unwrap();

@@ -16,14 +16,6 @@ use narrative_keys::{
 use narrative_keys_emulator::{Db, FaultConfig, FaultKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-fn preset_key(name: &str) -> NewKey {
-    NewKey::builder(name)
-        .preset(Preset::ReadOnlyAnalytics, &[])
-        .expires(Expiration::in_days(30, Utc::now()))
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn whole_lifecycle() {
     let emu = emulator().await;
@@ -368,9 +360,7 @@ async fn reads_retry_through_injected_503s_and_429s() {
     assert!(stats.unavailable > 0 && stats.rate_limited > 0, "{stats:?}");
 
     // With retries off the same faults surface as typed errors.
-    let no_retry = Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse::<Environment>().unwrap())
+    let no_retry = client_builder(&emu, ADMIN)
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
@@ -696,23 +686,9 @@ async fn injected_500s_are_retried_for_reads_and_revocations_not_for_creates() {
         ..FaultConfig::default()
     };
     let emu = emulator_with(Db::Memory, faults).await;
-    let client = Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse::<Environment>().unwrap())
-        .retry(RetryPolicy {
-            max_retries: 12,
-            ..fast_retries()
-        })
-        .build()
-        .unwrap();
+    let client = retrying_admin(&emu, 12);
     let ids: Vec<String> = (0..10)
-        .map(|i| {
-            emu.store()
-                .insert_key(&format!("k{i}"), &[("read", "jobs")], None)
-                .unwrap()
-                .0
-                .to_string()
-        })
+        .map(|i| seed(&emu, &format!("k{i}"), &[("read", "jobs")], None))
         .collect();
     for _ in 0..10 {
         client.list_keys().await.unwrap();
@@ -750,15 +726,7 @@ async fn create_is_retried_through_429s() {
         ..FaultConfig::default()
     };
     let emu = emulator_with(Db::Memory, faults).await;
-    let client = Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse::<Environment>().unwrap())
-        .retry(RetryPolicy {
-            max_retries: 12,
-            ..fast_retries()
-        })
-        .build()
-        .unwrap();
+    let client = retrying_admin(&emu, 12);
     for i in 0..8 {
         let created = client
             .create_key(&preset_key(&format!("c{i}")))

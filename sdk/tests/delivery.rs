@@ -16,20 +16,16 @@ use narrative_keys::deliver::{
 };
 use narrative_keys::incident::{self, IncidentOptions, Selection, Step};
 use narrative_keys::rotate::{RotateOptions, rotate_delivering};
-use narrative_keys::{Error, Expiration, NewKey, Preset};
+use narrative_keys::{Error, NewKey};
 use narrative_keys_emulator::RunningEmulator;
 
 fn seed(emu: &RunningEmulator, name: &str) -> String {
-    let expires = Some(Utc::now() + Days::days(20));
-    emu.store()
-        .insert_key(
-            name,
-            &[("read", "datasets"), ("read", "data-planes")],
-            expires,
-        )
-        .unwrap()
-        .0
-        .to_string()
+    seed_days(
+        emu,
+        name,
+        &[("read", "datasets"), ("read", "data-planes")],
+        Some(20),
+    )
 }
 
 /// The real file writer, whose directory is removed between the check
@@ -85,14 +81,6 @@ fn failing_sink(how: &Failing, dir: &Path, many: bool) -> Box<dyn SecretSink> {
     }
 }
 
-fn new_key(name: &str) -> NewKey {
-    NewKey::builder(name)
-        .preset(Preset::ReadOnlyAnalytics, &[])
-        .expires(Expiration::in_days(30, Utc::now()))
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn create_delivers_the_secret_or_leaves_no_key() {
     let emu = emulator().await;
@@ -101,7 +89,7 @@ async fn create_delivers_the_secret_or_leaves_no_key() {
     let before = emu.store().count().unwrap();
     for how in &ALL {
         let mut sink = failing_sink(how, &dir.path().join("c"), false);
-        let err = create_delivered(&client, &new_key("dashboard"), sink.as_mut())
+        let err = create_delivered(&client, &preset_key("dashboard"), sink.as_mut())
             .await
             .unwrap_err();
         match (how, &err) {
@@ -129,9 +117,13 @@ async fn create_delivers_the_secret_or_leaves_no_key() {
     }
     // And when delivery works, the file holds the working secret.
     let path = dir.path().join("key.env");
-    let created = create_delivered(&client, &new_key("dashboard"), &mut SecretFile::new(&path))
-        .await
-        .unwrap();
+    let created = create_delivered(
+        &client,
+        &preset_key("dashboard"),
+        &mut SecretFile::new(&path),
+    )
+    .await
+    .unwrap();
     let line = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
         line,
@@ -327,19 +319,7 @@ async fn wire_spellings_survive_update_rotate_clone_and_replacement() {
         ("admin", "datasets"),
     ];
     let expires = Some(Utc::now() + Days::days(20));
-    let stored = |id: &str| -> Vec<String> {
-        let mut v: Vec<String> = emu
-            .store()
-            .get(id.parse().unwrap())
-            .unwrap()
-            .unwrap()
-            .permissions
-            .iter()
-            .map(|(a, r)| format!("{a}:{r}"))
-            .collect();
-        v.sort();
-        v
-    };
+    let stored = |id: &str| stored_permissions(&emu, id);
     let want = vec!["admin:datasets", "read:data-planes", "write:uploads"];
     let id = emu
         .store()

@@ -18,7 +18,8 @@ use narrative_keys::incident::{self, IncidentOptions, Selection};
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions, rotate};
 use narrative_keys::{Expiration, KeyUpdate, NewKey, Permission};
-use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, FaultConfig, RunningEmulator};
+use narrative_keys_emulator::{Db, FaultConfig, RunningEmulator};
+use narrative_keys_testkit::lost::LostWrites;
 use tracing_subscriber::layer::SubscriberExt;
 
 /// Counts the client's "retrying" events.
@@ -52,26 +53,10 @@ struct Ledger {
 
 impl Ledger {
     fn check(&self, emu: &RunningEmulator) -> u64 {
-        let stored: BTreeMap<String, String> = emu
-            .store()
-            .list_keys()
-            .unwrap()
-            .into_iter()
-            .filter(|k| k.name != BOOTSTRAP_KEY_NAME)
-            .map(|k| (k.id.to_string(), k.name))
-            .collect();
-        let missing = self
-            .alive
-            .keys()
-            .filter(|id| !stored.contains_key(*id))
-            .count();
+        let lost = LostWrites::check(emu, &self.alive);
         // A key in the store that the caller does not know of is a secret
         // nobody holds: as lost as a missing key.
-        let unknown = stored
-            .keys()
-            .filter(|id| !self.alive.contains_key(*id))
-            .count();
-        (missing + unknown) as u64
+        (lost.missing + lost.unexpected) as u64
     }
 }
 
@@ -288,23 +273,9 @@ async fn one_run_of_revoke_many_revokes_every_key_under_thirty_percent_faults() 
     let emu = emulator_with(Db::Memory, faults).await;
     let keys = 100;
     let ids: Vec<String> = (0..keys)
-        .map(|i| {
-            emu.store()
-                .insert_key(&format!("r{i}"), &[("read", "jobs")], None)
-                .unwrap()
-                .0
-                .to_string()
-        })
+        .map(|i| seed(&emu, &format!("r{i}"), &[("read", "jobs")], None))
         .collect();
-    let client = narrative_keys::Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse().unwrap())
-        .retry(narrative_keys::RetryPolicy {
-            max_retries: narrative_keys::RetryPolicy::default().max_retries,
-            ..fast_retries()
-        })
-        .build()
-        .unwrap();
+    let client = retrying_admin(&emu, narrative_keys::RetryPolicy::default().max_retries);
     let report = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
     let left = emu.store().count().unwrap() - 1;
     eprintln!(

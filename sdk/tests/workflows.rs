@@ -13,13 +13,9 @@ use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions, c
 use narrative_keys::{Error, Expiration, NewKey, PermissionSet, Preset, Span};
 use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, FaultConfig, FaultKind, RunningEmulator};
 
+/// A key expiring in 20 days.
 fn seed(emu: &RunningEmulator, name: &str, perms: &[(&str, &str)]) -> String {
-    let expires = Some(Utc::now() + Days::days(20));
-    emu.store()
-        .insert_key(name, perms, expires)
-        .unwrap()
-        .0
-        .to_string()
+    seed_days(emu, name, perms, Some(20))
 }
 
 fn deletes_fail(kind: FaultKind, rate: f64) -> FaultConfig {
@@ -302,15 +298,7 @@ async fn revoke_many_completes_through_injected_503s() {
     with_gone.push(ids[0].clone());
     // Concurrency makes which request draws which fault vary between runs;
     // enough retries that a key failing every attempt (0.4^13) cannot happen.
-    let client = narrative_keys::Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse().unwrap())
-        .retry(narrative_keys::RetryPolicy {
-            max_retries: 12,
-            ..fast_retries()
-        })
-        .build()
-        .unwrap();
+    let client = retrying_admin(&emu, 12);
     let options = RevokeManyOptions {
         concurrency: 8,
         deadline: std::time::Duration::ZERO,
@@ -336,15 +324,7 @@ async fn revoke_many_completes_through_injected_503s() {
 }
 
 fn client_without_retries(emu: &RunningEmulator, secret: &str) -> narrative_keys::Client {
-    narrative_keys::Client::builder()
-        .api_key(secret)
-        .environment(emu.url().parse().unwrap())
-        .retry(narrative_keys::RetryPolicy {
-            max_retries: 0,
-            ..fast_retries()
-        })
-        .build()
-        .unwrap()
+    retrying_client(emu, secret, 0)
 }
 
 /// With no retries of its own, every key that drew a 503 is left to the
@@ -428,9 +408,7 @@ async fn revoke_many_stops_at_the_deadline_and_never_repeats_a_refusal() {
 async fn an_incident_with_failing_revocations_reports_exactly_which() {
     let emu = emulator_with(Db::Memory, deletes_fail(FaultKind::InternalError, 0.5)).await;
     // No retries and no further passes, so that some revocations fail.
-    let client = narrative_keys::Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse().unwrap())
+    let client = client_builder(&emu, ADMIN)
         .retry(narrative_keys::RetryPolicy::none())
         .build()
         .unwrap();

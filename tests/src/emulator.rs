@@ -88,3 +88,31 @@ pub fn client(emu: &RunningEmulator, secret: &str) -> Client {
         .build()
         .expect("client")
 }
+
+/// A client for the emulator with `secret` that makes up to `max_retries`
+/// retries [`fast_retries`] apart; the SDK's default timeout.
+pub fn retrying_client(emu: &RunningEmulator, secret: &str, max_retries: u32) -> Client {
+    client_builder(emu, secret)
+        .retry(RetryPolicy {
+            max_retries,
+            ..fast_retries()
+        })
+        .build()
+        .expect("client")
+}
+
+/// A key's stored permissions as sorted `access:resource` strings, read
+/// straight from the emulator's store (the key must exist).
+pub fn stored_permissions(emu: &RunningEmulator, id: &str) -> Vec<String> {
+    let mut v: Vec<String> = emu
+        .store()
+        .get(id.parse().expect("a UUID"))
+        .expect("the store answers")
+        .expect("the key exists")
+        .permissions
+        .iter()
+        .map(|(a, r)| format!("{a}:{r}"))
+        .collect();
+    v.sort();
+    v
+}

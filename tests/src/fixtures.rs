@@ -1,5 +1,6 @@
-//! Small values several test files share.
+//! Small helpers several test files share: a process's output, a file's mode.
 
+use std::path::Path;
 use std::process::Output;
 
 use serde_json::Value;
@@ -18,4 +19,19 @@ pub fn stderr(o: &Output) -> String {
 /// output if it is not one.
 pub fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+/// A file's permission bits (`0o600` for owner read and write only).
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("the file exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// Fails unless only the file's owner can read and write it (mode 0600).
+pub fn assert_mode_0600(path: &Path) {
+    assert_eq!(mode(path), 0o600, "{}", path.display());
 }

@@ -1,49 +1,47 @@
-//! Shared set-up: a real emulator on loopback and a client for it.
-#![allow(dead_code)]
+//! Shared set-up: a real emulator on loopback and a client for it, from the
+//! test kit, with this suite's admin key.
+#![allow(dead_code, unused_imports)] // each test file uses some of it
 
 use std::time::Duration;
 
-use narrative_keys::{Client, Environment, RetryPolicy};
-use narrative_keys_emulator::{Db, Emulator, FaultConfig, RunningEmulator};
+use chrono::Utc;
+use narrative_keys::{Client, Expiration, NewKey, Preset};
+use narrative_keys_emulator::{Db, FaultConfig, RunningEmulator};
+pub use narrative_keys_testkit::emulator::{
+    client_builder, fast_retries, retrying_client, seed, seed_days, stored_permissions,
+};
+use narrative_keys_testkit::emulator::{emulator_builder, start};
 
 pub const ADMIN: &str = "integration-admin-secret";
 
-/// Retries that do not slow the suite down.
-pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 6,
-        initial_backoff: Duration::from_millis(2),
-        max_backoff: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(2),
-    }
-}
-
 pub async fn emulator_with(db: Db, faults: FaultConfig) -> RunningEmulator {
-    Emulator::builder()
-        .db(db)
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .faults(faults)
-        .start()
-        .await
-        .expect("emulator starts")
+    start(emulator_builder(ADMIN).db(db).faults(faults)).await
 }
 
 pub async fn emulator() -> RunningEmulator {
-    emulator_with(Db::Memory, FaultConfig::default()).await
+    narrative_keys_testkit::emulator(ADMIN).await
 }
 
 pub fn client_for(emu: &RunningEmulator, secret: &str) -> Client {
-    Client::builder()
-        .api_key(secret)
-        .environment(emu.url().parse::<Environment>().expect("emulator URL"))
-        .retry(fast_retries())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client")
+    narrative_keys_testkit::client(emu, secret)
 }
 
 pub fn admin(emu: &RunningEmulator) -> Client {
     client_for(emu, ADMIN)
+}
+
+/// A client with the admin key making up to `max_retries` fast retries.
+pub fn retrying_admin(emu: &RunningEmulator, max_retries: u32) -> Client {
+    retrying_client(emu, ADMIN, max_retries)
+}
+
+/// A new key from the read-only analytics preset, expiring in 30 days.
+pub fn preset_key(name: &str) -> NewKey {
+    NewKey::builder(name)
+        .preset(Preset::ReadOnlyAnalytics, &[])
+        .expires(Expiration::in_days(30, Utc::now()))
+        .build()
+        .unwrap()
 }
 
 /// A restart test's first emulator: its store a file in `dir`, 20 ms added
@@ -63,12 +61,11 @@ pub async fn emulator_at(
     latency: Duration,
     listen: std::net::SocketAddr,
 ) -> RunningEmulator {
-    Emulator::builder()
-        .db(db)
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .latency(latency)
-        .listen(listen)
-        .start()
-        .await
-        .expect("emulator starts")
+    start(
+        emulator_builder(ADMIN)
+            .db(db)
+            .latency(latency)
+            .listen(listen),
+    )
+    .await
 }
