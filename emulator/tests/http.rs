@@ -85,6 +85,17 @@ async fn post_raw(
     Reply::read(req.send().await.unwrap()).await
 }
 
+/// A request to one key's path, `/access-tokens/tokens/{id}`, as `key`.
+async fn on_key(
+    emu: &RunningEmulator,
+    method: Method,
+    id: &dyn std::fmt::Display,
+    key: &str,
+    body: Option<Value>,
+) -> Reply {
+    send(emu, method, &format!("{TOKENS}/{id}"), Some(key), body).await
+}
+
 fn admin(emu: &RunningEmulator) -> String {
     emu.admin_key().unwrap().to_owned()
 }
@@ -142,25 +153,18 @@ async fn whole_lifecycle() {
     assert!(records[0]["expires_at"].is_null());
     assert!(records.iter().all(|k| k.get("access_token").is_none()));
 
-    let r = send(
-        &emu,
-        Method::GET,
-        &format!("{TOKENS}/{id}"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let r = on_key(&emu, Method::GET, &id, &admin, None).await;
     assert_eq!(r.status, 200);
     let got = r.json();
     assert_eq!(got["record"]["id"], id);
     assert!(got["record"].get("access_token").is_none());
     assert!(!r.text.contains(&secret));
 
-    let r = send(
+    let r = on_key(
         &emu,
         Method::PUT,
-        &format!("{TOKENS}/{id}"),
-        Some(&admin),
+        &id,
+        &admin,
         Some(json!({"name": "renamed", "permissions": [{"access": "read", "resource": "jobs"}]})),
     )
     .await;
@@ -174,11 +178,11 @@ async fn whole_lifecycle() {
     );
     assert!(updated.get("access_token").is_none());
 
-    let r = send(
+    let r = on_key(
         &emu,
         Method::PUT,
-        &format!("{TOKENS}/{id}"),
-        Some(&admin),
+        &id,
+        &admin,
         Some(json!({"expires_at": "2098-06-01T12:30:00+02:00"})),
     )
     .await;
@@ -188,44 +192,16 @@ async fn whole_lifecycle() {
     let r = send(&emu, Method::GET, "/whoami", Some(&secret), None).await;
     assert_eq!(r.status, 200);
 
-    let r = send(
-        &emu,
-        Method::DELETE,
-        &format!("{TOKENS}/{id}"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let r = on_key(&emu, Method::DELETE, &id, &admin, None).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.text, "");
 
-    let r = send(
-        &emu,
-        Method::GET,
-        &format!("{TOKENS}/{id}"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let r = on_key(&emu, Method::GET, &id, &admin, None).await;
     let d = r.error(StatusCode::NOT_FOUND);
     assert!(d.contains(&id), "{d}");
-    let r = send(
-        &emu,
-        Method::DELETE,
-        &format!("{TOKENS}/{id}"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let r = on_key(&emu, Method::DELETE, &id, &admin, None).await;
     r.error(StatusCode::NOT_FOUND);
-    let r = send(
-        &emu,
-        Method::PUT,
-        &format!("{TOKENS}/{id}"),
-        Some(&admin),
-        Some(json!({"name": "x"})),
-    )
-    .await;
+    let r = on_key(&emu, Method::PUT, &id, &admin, Some(json!({"name": "x"}))).await;
     r.error(StatusCode::NOT_FOUND);
 
     // Revoked: refused at once.
@@ -374,14 +350,7 @@ async fn authentication_failures_are_401() {
     let (revoked_id, revoked) = store
         .insert_key("gone", &[("read", "access_tokens")], None)
         .unwrap();
-    let r = send(
-        &emu,
-        Method::DELETE,
-        &format!("{TOKENS}/{revoked_id}"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let r = on_key(&emu, Method::DELETE, &revoked_id, &admin, None).await;
     assert_eq!(r.status, 200);
 
     let r = send(&emu, Method::GET, TOKENS, None, None).await;
@@ -626,14 +595,7 @@ async fn a_key_may_revoke_itself() {
         .store()
         .insert_key("self", &[("write", "access_tokens")], None)
         .unwrap();
-    let r = send(
-        &emu,
-        Method::DELETE,
-        &format!("{TOKENS}/{id}"),
-        Some(&secret),
-        None,
-    )
-    .await;
+    let r = on_key(&emu, Method::DELETE, &id, &secret, None).await;
     assert_eq!(r.status, 200);
     send(&emu, Method::GET, "/whoami", Some(&secret), None)
         .await
@@ -731,14 +693,7 @@ async fn unknown_resources_and_wire_levels_round_trip() {
     ]);
     assert_eq!(r.json()["permissions"], want);
     let id = r.json()["id"].as_str().unwrap().to_owned();
-    let got = send(
-        &emu,
-        Method::GET,
-        &format!("{TOKENS}/{id}"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let got = on_key(&emu, Method::GET, &id, &admin, None).await;
     assert_eq!(got.json()["record"]["permissions"], want);
     emu.shutdown().await;
 }

@@ -116,3 +116,19 @@ pub fn stored_permissions(emu: &RunningEmulator, id: &str) -> Vec<String> {
     v.sort();
     v
 }
+
+/// For a synchronous test: a multi-threaded tokio runtime with
+/// `worker_threads` workers and, serving on it, an emulator as [`emulator`]
+/// starts it. Keep the runtime alive as long as the emulator is used.
+pub fn emulator_on_runtime(
+    admin: &str,
+    worker_threads: usize,
+) -> (tokio::runtime::Runtime, RunningEmulator) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let emu = rt.block_on(emulator(admin));
+    (rt, emu)
+}

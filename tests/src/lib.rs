@@ -9,7 +9,7 @@
 //!   for it;
 //! - [`lost`]: the lost-writes check (the store against what the callers
 //!   believe it holds);
-//! - [`fixtures`]: small shared values (created keys, a process's output).
+//! - [`fixtures`]: a process's output as text or JSON, a file's mode.
 //!
 //! It is a dev-dependency only (`publish = false`); unit tests inside a
 //! crate's `src/` cannot use it.
