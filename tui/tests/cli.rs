@@ -10,54 +10,19 @@ use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
 use serde_json::Value;
 
 mod cli_support;
-use cli_support::{binary, spawn};
+use cli_support::{assert_mode_0600, binary, json, run_as, spawn, stderr, stdout};
+use narrative_keys_testkit::{emulator, seed_days as seed};
 
 const ADMIN: &str = "cli-test-admin-secret";
-
-async fn emulator() -> RunningEmulator {
-    Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .start()
-        .await
-        .unwrap()
-}
 
 /// Runs the binary on a blocking thread so the in-process emulator keeps serving.
 async fn run(emu: &RunningEmulator, args: &[&str]) -> Output {
     run_as(emu, ADMIN, args).await
 }
 
-async fn run_as(emu: &RunningEmulator, key: &str, args: &[&str]) -> Output {
-    let mut cmd = binary(emu.url(), key);
-    cmd.args(args);
-    spawn(cmd).await.unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
-
-fn seed(emu: &RunningEmulator, name: &str, perms: &[(&str, &str)], days: Option<i64>) -> String {
-    let expires = days.map(|d| Utc::now() + Duration::days(d));
-    emu.store()
-        .insert_key(name, perms, expires)
-        .unwrap()
-        .0
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn list_shows_every_key_with_status_and_filters() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     seed(&emu, "soon", &[("read", "datasets")], Some(3));
     seed(&emu, "gone", &[("read", "datasets")], Some(-3));
     let out = run(&emu, &["list", "--json"]).await;
@@ -97,7 +62,7 @@ async fn list_shows_every_key_with_status_and_filters() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn create_prints_the_secret_once_or_writes_it_to_a_0600_file() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let out = run(
         &emu,
         &[
@@ -169,7 +134,7 @@ async fn create_prints_the_secret_once_or_writes_it_to_a_0600_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn create_without_expires_makes_a_key_that_expires_in_90_days() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let before = Utc::now();
     let out = run(
         &emu,
@@ -219,7 +184,7 @@ async fn create_without_expires_makes_a_key_that_expires_in_90_days() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_typo_in_a_permission_is_refused_with_a_suggestion_and_nothing_is_sent() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let id = seed(&emu, "keep", &[("read", "datasets")], Some(30));
     let before = emu.store().list_keys().unwrap();
     let cases: &[(&[&str], &str)] = &[
@@ -284,7 +249,7 @@ async fn a_typo_in_a_permission_is_refused_with_a_suggestion_and_nothing_is_sent
 
 #[tokio::test(flavor = "multi_thread")]
 async fn allow_unknown_sends_a_permission_the_catalog_does_not_know() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let out = run(
         &emu,
         &[
@@ -351,16 +316,10 @@ async fn allow_unknown_sends_a_permission_the_catalog_does_not_know() {
     );
 }
 
-fn assert_mode_0600(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600, "{}", path.display());
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_existing_log_file_is_kept_and_made_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("shared.log");
     std::fs::write(&log, "an earlier line\n").unwrap();
@@ -377,7 +336,7 @@ async fn an_existing_log_file_is_kept_and_made_owner_only() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_explained_and_changes_nothing() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let id = seed(&emu, "keep", &[("read", "datasets")], Some(30));
     let before = emu.store().list_keys().unwrap();
     let cases: &[(&[&str], &str)] = &[
@@ -476,7 +435,7 @@ async fn bad_input_is_explained_and_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn update_prints_what_changed() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let id = seed(
         &emu,
         "etl",
@@ -524,7 +483,7 @@ async fn update_prints_what_changed() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revoke_and_rotate() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let a = seed(&emu, "a", &[("read", "datasets")], Some(10));
     let b = seed(&emu, "b", &[("read", "jobs"), ("write", "jobs")], Some(10));
     let out = run(&emu, &["revoke", &a, "--yes", "--json"]).await;
@@ -575,7 +534,7 @@ async fn revoke_and_rotate() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_with_an_overlap_keeps_the_old_key_working_until_it_expires() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let (old_id, old_secret) = emu
         .store()
         .insert_key(
@@ -686,7 +645,7 @@ async fn rotate_with_an_overlap_keeps_the_old_key_working_until_it_expires() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn clone_copies_permissions_under_a_new_name_and_delivers_like_create() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let source = seed(
         &emu,
         "etl",
@@ -809,7 +768,7 @@ async fn clone_copies_permissions_under_a_new_name_and_delivers_like_create() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn incident_dry_run_then_revoke_replace_and_report() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     for i in 0..3 {
         seed(
             &emu,
@@ -910,7 +869,7 @@ fn columns_of(text: &str, header: &str, needle: &str) -> Vec<usize> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn incident_plans_print_aligned_tables_and_expired_keys_are_not_replaced() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let names = [
         "鍵のローテーション",
         "café ☕ ops",
@@ -1066,7 +1025,7 @@ async fn incident_plans_print_aligned_tables_and_expired_keys_are_not_replaced()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn audit_prints_an_aligned_table_or_markdown() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     seed(
         &emu,
         "鍵のローテーション",
@@ -1119,7 +1078,7 @@ async fn audit_prints_an_aligned_table_or_markdown() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn audit_gates_ci_on_warnings() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let out = run(&emu, &["audit", "--json"]).await;
     assert_eq!(
         out.status.code(),
@@ -1172,7 +1131,7 @@ async fn audit_gates_ci_on_warnings() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn show_explain_catalog_presets_whoami_and_completions() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let id = seed(
         &emu,
         "ops",
@@ -1597,7 +1556,7 @@ async fn a_server_that_never_answers_fails_within_the_timeout() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_mcp_servers_variables_are_read_when_the_sdks_are_unset() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
     cmd.env_clear()
         .env("NO_COLOR", "1")

@@ -6,40 +6,17 @@
 use std::process::Output;
 
 use assert_cmd::Command;
-use chrono::{Duration, Utc};
 use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
 use serde_json::Value;
 
 mod cli_support;
-use cli_support::{binary, spawn};
+use cli_support::{binary, json, run_as, spawn, stderr, stdout};
+use narrative_keys_testkit::{emulator, seed_days as seed};
 
 const ADMIN: &str = "cli-addressing-admin-secret-Zq7w";
 
-async fn emulator() -> RunningEmulator {
-    Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .start()
-        .await
-        .unwrap()
-}
-
 async fn run(emu: &RunningEmulator, args: &[&str]) -> Output {
-    let mut cmd = binary(emu.url(), ADMIN);
-    cmd.args(args);
-    spawn(cmd).await.unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+    run_as(emu, ADMIN, args).await
 }
 
 /// The `--json` error document: the last line of stderr, and one JSON
@@ -55,15 +32,6 @@ fn json_error(o: &Output) -> Value {
     v["error"].clone()
 }
 
-fn seed(emu: &RunningEmulator, name: &str, perms: &[(&str, &str)], days: Option<i64>) -> String {
-    let expires = days.map(|d| Utc::now() + Duration::days(d));
-    emu.store()
-        .insert_key(name, perms, expires)
-        .unwrap()
-        .0
-        .to_string()
-}
-
 /// A prefix of `id` that no other of `others` shares.
 fn unique_prefix(id: &str, others: &[&str]) -> String {
     (4..id.len())
@@ -74,7 +42,7 @@ fn unique_prefix(id: &str, others: &[&str]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_key_is_named_by_id_prefix_or_exact_name() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let nightly = seed(
         &emu,
         "nightly ingestion",
@@ -159,7 +127,7 @@ async fn a_key_is_named_by_id_prefix_or_exact_name() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ambiguous_short_or_unmatched_references_send_nothing() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let a = seed(&emu, "twin", &[("read", "datasets")], Some(30));
     let b = seed(&emu, "twin", &[("read", "queries")], Some(30));
     let before = emu.store().list_keys().unwrap();
@@ -221,7 +189,7 @@ async fn ambiguous_short_or_unmatched_references_send_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_incident_selects_keys_by_name_and_prefix() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let a = seed(&emu, "laptop alice", &[("read", "datasets")], Some(30));
     let b = seed(&emu, "laptop bob", &[("read", "queries")], Some(30));
     let ids: Vec<String> = emu
@@ -254,7 +222,7 @@ async fn an_incident_selects_keys_by_name_and_prefix() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_runs_say_what_would_happen_and_write_nothing() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let id = seed(
         &emu,
         "nightly ingestion",
@@ -421,7 +389,7 @@ async fn dry_runs_say_what_would_happen_and_write_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn json_errors_are_one_document_with_the_documented_exit_status() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     // The server's 404, its description kept.
     let out = run(
         &emu,
@@ -487,7 +455,7 @@ async fn json_errors_are_one_document_with_the_documented_exit_status() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn whoami_names_the_source_and_only_the_last_four_characters() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let out = run(&emu, &["whoami"]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -714,7 +682,7 @@ fn bash_completes_options_and_values_after_a_subcommand() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_revoke_ends_in_a_json_error_that_does_not_say_run_it_again() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let target = seed(&emu, "keep me", &[("read", "datasets")], Some(30));
     let (_, reader) = emu
         .store()

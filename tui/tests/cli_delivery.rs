@@ -7,26 +7,19 @@ use std::process::Output;
 use std::time::Duration;
 
 use chrono::Utc;
-use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
+use narrative_keys_emulator::RunningEmulator;
 use serde_json::Value;
 
 mod cli_support;
-use cli_support::{binary, spawn};
+use cli_support::{binary, mode, spawn, stderr, stdout};
+use narrative_keys_testkit::emulator::{
+    emulator, emulator_builder, seed_days, start, stored_permissions,
+};
 
 const ADMIN: &str = "cli-delivery-admin-secret";
 
 async fn emulator_with_latency(latency: Duration) -> RunningEmulator {
-    Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .latency(latency)
-        .start()
-        .await
-        .unwrap()
-}
-
-async fn emulator() -> RunningEmulator {
-    emulator_with_latency(Duration::ZERO).await
+    start(emulator_builder(ADMIN).latency(latency)).await
 }
 
 async fn run(emu: &RunningEmulator, args: &[&str]) -> Output {
@@ -35,35 +28,19 @@ async fn run(emu: &RunningEmulator, args: &[&str]) -> Output {
     spawn(cmd).await.unwrap()
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
+/// A key with read and write on datasets, expiring in 20 days.
 fn seed(emu: &RunningEmulator, name: &str) -> String {
-    let expires = Some(Utc::now() + chrono::Duration::days(20));
-    emu.store()
-        .insert_key(
-            name,
-            &[("read", "datasets"), ("write", "datasets")],
-            expires,
-        )
-        .unwrap()
-        .0
-        .to_string()
-}
-
-fn mode(path: &std::path::Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    seed_days(
+        emu,
+        name,
+        &[("read", "datasets"), ("write", "datasets")],
+        Some(20),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn refused_outputs_send_nothing() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let old = seed(&emu, "etl");
     let dir = tempfile::tempdir().unwrap();
     let p = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
@@ -238,7 +215,7 @@ async fn refused_outputs_send_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_delivery_command_keeps_the_old_key_and_leaves_no_orphan() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let old = seed(&emu, "etl");
     let before = emu.store().count().unwrap();
     let out = run(
@@ -287,7 +264,7 @@ async fn a_failed_delivery_command_keeps_the_old_key_and_leaves_no_orphan() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn secret_to_hands_the_secret_over_on_stdin() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let old = seed(&emu, "etl");
     let dir = tempfile::tempdir().unwrap();
     let got = dir.path().join("got");
@@ -348,7 +325,7 @@ async fn a_write_that_fails_after_the_key_exists_revokes_it_again() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn incident_secrets_are_a_loadable_dotenv_or_json_file() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let a = seed(&emu, "laptop alice");
     let b = seed(&emu, "laptop-bob (2024)");
     let c = seed(&emu, "laptop alice");
@@ -429,7 +406,7 @@ async fn incident_secrets_are_a_loadable_dotenv_or_json_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn incident_delivery_failure_revokes_the_replacement_and_says_how_to_resume() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let a = seed(&emu, "leaked-a");
     let b = seed(&emu, "leaked-b");
     let before = emu.store().count().unwrap();
@@ -487,7 +464,7 @@ async fn incident_delivery_failure_revokes_the_replacement_and_says_how_to_resum
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_during_delivery_revokes_the_new_key() {
     use std::os::unix::process::CommandExt;
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let before = emu.store().count().unwrap();
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("narrative-keys"));
     cmd.env_clear()
@@ -537,7 +514,7 @@ async fn ctrl_c_during_delivery_revokes_the_new_key() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wire_spellings_survive_update_rotate_and_replacement() {
-    let emu = emulator().await;
+    let emu = emulator(ADMIN).await;
     let odd = [
         ("read", "data-planes"),
         ("write", "uploads"),
@@ -550,19 +527,7 @@ async fn wire_spellings_survive_update_rotate_and_replacement() {
         .unwrap()
         .0
         .to_string();
-    let stored = |id: &str| -> Vec<String> {
-        let mut v: Vec<String> = emu
-            .store()
-            .get(id.parse().unwrap())
-            .unwrap()
-            .unwrap()
-            .permissions
-            .iter()
-            .map(|(a, r)| format!("{a}:{r}"))
-            .collect();
-        v.sort();
-        v
-    };
+    let stored = |id: &str| stored_permissions(&emu, id);
     let want = vec!["admin:datasets", "read:data-planes", "write:uploads"];
     let out = run(&emu, &["update", &id, "--name", "odd renamed", "--json"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -6,11 +6,12 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use narrative_keys_emulator::{Db, Emulator, FaultConfig, RunningEmulator};
+use narrative_keys_emulator::{FaultConfig, RunningEmulator};
 use serde_json::Value;
 
 mod cli_support;
 use cli_support::{binary, spawn};
+use narrative_keys_testkit::emulator::{emulator_builder, start};
 
 const ADMIN: &str = "cli-faults-admin";
 
@@ -25,19 +26,14 @@ fn ids(emu: &RunningEmulator) -> BTreeSet<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn commands_under_faults_fail_clearly_and_lose_nothing() {
-    let emu = Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.into()))
-        .faults(FaultConfig {
-            rate: 0.3,
-            retry_after_secs: 0,
-            slow: Duration::from_millis(100),
-            seed: Some(7),
-            ..FaultConfig::default()
-        })
-        .start()
-        .await
-        .unwrap();
+    let emu = start(emulator_builder(ADMIN).faults(FaultConfig {
+        rate: 0.3,
+        retry_after_secs: 0,
+        slow: Duration::from_millis(100),
+        seed: Some(7),
+        ..FaultConfig::default()
+    }))
+    .await;
     let url = emu.url().to_owned();
     let run = |args: Vec<String>| {
         let mut cmd = binary(&url, ADMIN);
@@ -212,19 +208,14 @@ async fn commands_under_faults_fail_clearly_and_lose_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_overlap_that_cannot_be_set_still_delivers_and_says_how_to_retry() {
-    let emu = Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.into()))
-        .faults(FaultConfig {
-            rate: 1.0,
-            kinds: vec![narrative_keys_emulator::FaultKind::InternalError],
-            methods: vec!["PUT".into()],
-            retry_after_secs: 0,
-            ..FaultConfig::default()
-        })
-        .start()
-        .await
-        .unwrap();
+    let emu = start(emulator_builder(ADMIN).faults(FaultConfig {
+        rate: 1.0,
+        kinds: vec![narrative_keys_emulator::FaultKind::InternalError],
+        methods: vec!["PUT".into()],
+        retry_after_secs: 0,
+        ..FaultConfig::default()
+    }))
+    .await;
     let own = chrono::Utc::now() + chrono::Duration::days(20);
     let (old_id, old_secret) = emu
         .store()

@@ -9,12 +9,13 @@
 use std::path::Path;
 
 use narrative_keys::{ApiKey, CreatedKey, PermissionSet, Secret};
-use narrative_keys_emulator::{Db, Emulator};
+use narrative_keys_emulator::Db;
 use serde_json::Value;
 
 mod cli_support;
 mod common;
-use cli_support::{binary, spawn};
+use cli_support::{assert_mode_0600, binary, spawn};
+use narrative_keys_testkit::emulator::{emulator_builder, start};
 
 const ADMIN: &str = "leak-test-admin-secret-0123456789";
 
@@ -22,12 +23,7 @@ const ADMIN: &str = "leak-test-admin-secret-0123456789";
 async fn secrets_reach_only_stdout_and_0600_files() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("emulator.db");
-    let emu = Emulator::builder()
-        .db(Db::Path(db.clone()))
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .start()
-        .await
-        .unwrap();
+    let emu = start(emulator_builder(ADMIN).db(Db::Path(db.clone()))).await;
     let log = dir.path().join("cli.log");
     let report = dir.path().join("incident.md");
     let url = emu.url().to_owned();
@@ -121,14 +117,6 @@ fn read_all(db: &Path) -> Vec<u8> {
         }
     }
     bytes
-}
-
-fn assert_mode_0600(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    assert_eq!(
-        std::fs::metadata(path).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
 }
 
 /// Set in the copy of this test binary that panics: the log file to use.

@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use narrative_keys_emulator::{Db, Emulator};
+use narrative_keys_testkit::emulator::emulator_on_runtime;
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 const BOOTSTRAP: &str = "pty-e2e-bootstrap-secret-not-real";
@@ -167,20 +167,7 @@ impl Tui {
 
 #[test]
 fn create_see_the_secret_once_revoke_quit() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt
-        .block_on(
-            Emulator::builder()
-                .db(Db::Memory)
-                .bootstrap_key(Some(BOOTSTRAP.to_owned()))
-                .listen(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-                .start(),
-        )
-        .unwrap();
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("tui.log");
     let url = emu.url().to_owned();
@@ -301,20 +288,7 @@ fn args_ref(args: &[String]) -> Vec<&str> {
 
 #[test]
 fn y_sends_the_id_with_osc_52_and_colon_q_quits() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt
-        .block_on(
-            Emulator::builder()
-                .db(Db::Memory)
-                .bootstrap_key(Some(BOOTSTRAP.to_owned()))
-                .listen(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-                .start(),
-        )
-        .unwrap();
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
     let id = emu
         .store()
         .find_by_secret(BOOTSTRAP)
@@ -512,20 +486,7 @@ fn demo_reset_starts_from_the_sample_keys_again() {
 
 #[test]
 fn refresh_on_a_timer_keeps_the_selected_key() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt
-        .block_on(
-            Emulator::builder()
-                .db(Db::Memory)
-                .bootstrap_key(Some(BOOTSTRAP.to_owned()))
-                .listen(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-                .start(),
-        )
-        .unwrap();
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
     emu.store()
         .insert_key("zeta reporting", &[("read", "datasets")], None)
         .unwrap();

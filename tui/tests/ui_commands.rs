@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Secret};
-use narrative_keys_emulator::{Db, Emulator};
+use narrative_keys_testkit::emulator::emulator_on_runtime;
 use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::SortBy;
 use narrative_keys_tui::ui::modal::Modal;
@@ -650,21 +650,8 @@ fn a_new_secret_stays_on_screen_when_the_session_ends() {
 /// once the session's key is revoked, into the refusals above.
 #[test]
 fn the_executor_reports_refusals_from_the_server() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
     let admin = "ui-commands-admin-secret-not-real";
-    let emu = rt
-        .block_on(
-            Emulator::builder()
-                .db(Db::Memory)
-                .bootstrap_key(Some(admin.to_owned()))
-                .listen(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-                .start(),
-        )
-        .unwrap();
+    let (rt, emu) = emulator_on_runtime(admin, 1);
     let reader = "ui-commands-reader-secret-not-real";
     emu.store()
         .create(

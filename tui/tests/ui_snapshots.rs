@@ -9,41 +9,22 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
-use narrative_keys::{ApiKey, CreatedKey, Preset, Secret};
+use narrative_keys::CreatedKey;
 use narrative_keys_tui::ui::action::{IncidentDone, Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::{Action, App};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn created(name: &str) -> CreatedKey {
-    CreatedKey {
-        key: ApiKey {
-            id: id(99),
-            name: name.to_owned(),
-            permissions: Preset::DataIngestion.permissions(&[]),
-            expires_at: Some(now() + chrono::Duration::days(90)),
-        },
-        secret: Secret::new(FAKE_SECRET),
-    }
+    common::created(name, FAKE_SECRET)
 }
 
 /// An incident that revoked keys 1, 2 and 3 and replaced each (ids 101 to
 /// 103): the once-only dialog of the three secrets, before the report.
 fn three_replacements() -> App {
     let mut app = loaded_app();
-    let replacements: Vec<(String, CreatedKey)> = (1..=3)
-        .map(|n| {
-            let old = keys()[n - 1].clone();
-            let new = CreatedKey {
-                key: ApiKey {
-                    id: id(100 + n as u32),
-                    ..old.clone()
-                },
-                secret: Secret::new(FAKE_SECRET),
-            };
-            (old.id, new)
-        })
-        .collect();
+    let replacements: Vec<(String, CreatedKey)> =
+        (1..=3).map(|n| replacement(n, FAKE_SECRET)).collect();
     let reported = replacements
         .iter()
         .map(|(old, new)| Replacement {
@@ -53,19 +34,9 @@ fn three_replacements() -> App {
         .collect();
     app.update(Action::IncidentDone(Box::new(IncidentDone {
         report: IncidentReport {
-            environment: "DEMO".into(),
-            started_at: now(),
-            finished_at: now(),
-            note: None,
             revoked: keys()[..3].iter().map(ReportedKey::from).collect(),
             replacements: reported,
-            already_present: vec![],
-            failures: vec![],
-            missing_ids: vec![],
-            replacement_expiration: None,
-            resumed_at: vec![],
-            look_alikes: vec![],
-            expired_not_replaced: vec![],
+            ..empty_report()
         },
         replacements,
     })));
@@ -265,24 +236,14 @@ fn scenarios() -> Vec<(&'static str, App)> {
     let k = &keys()[3];
     app.update(Action::IncidentDone(Box::new(IncidentDone {
         report: IncidentReport {
-            environment: "DEMO".into(),
-            started_at: now(),
-            finished_at: now(),
-            note: None,
             revoked: vec![ReportedKey::from(k)],
-            replacements: vec![],
-            already_present: vec![],
             failures: vec![Failure {
                 id: id(5),
                 name: "S3 delivery connector".into(),
                 step: Step::Revoke,
                 error: "the server failed (500 server_error)".into(),
             }],
-            missing_ids: vec![],
-            replacement_expiration: None,
-            resumed_at: vec![],
-            look_alikes: vec![],
-            expired_not_replaced: vec![],
+            ..empty_report()
         },
         replacements: vec![],
     })));

@@ -10,9 +10,8 @@ mod common;
 use common::*;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use narrative_keys::Span;
-use narrative_keys::incident::IncidentReport;
 use narrative_keys::rotate::OldKeyPolicy;
-use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Preset, Secret};
+use narrative_keys::{ApiKey, Expiration, PermissionSet, Preset};
 use narrative_keys_tui::ui::action::OldKeyFate;
 use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::{Pane, SortBy};
@@ -22,18 +21,6 @@ use narrative_keys_tui::ui::{Action, App, Effect};
 
 fn names(app: &App) -> Vec<String> {
     app.visible().iter().map(|k| k.name.clone()).collect()
-}
-
-fn created(name: &str, secret: &str) -> CreatedKey {
-    CreatedKey {
-        key: ApiKey {
-            id: id(99),
-            name: name.to_owned(),
-            permissions: Preset::DataIngestion.permissions(&[]),
-            expires_at: Some(now() + chrono::Duration::days(90)),
-        },
-        secret: Secret::new(secret),
-    }
 }
 
 #[test]
@@ -499,21 +486,7 @@ fn incident_flow_plans_then_runs_then_saves_the_report() {
         app.modal,
         Some(Modal::Incident(IncidentModal::Running { .. }))
     ));
-    let report = IncidentReport {
-        environment: "DEMO".into(),
-        started_at: now(),
-        finished_at: now(),
-        note: None,
-        revoked: vec![],
-        replacements: vec![],
-        already_present: vec![],
-        failures: vec![],
-        missing_ids: vec![],
-        replacement_expiration: None,
-        resumed_at: vec![],
-        look_alikes: vec![],
-        expired_not_replaced: vec![],
-    };
+    let report = empty_report();
     let effect = app.update(Action::IncidentDone(Box::new(IncidentDone {
         report,
         replacements: vec![(id(1), created("Analytics dashboard", FAKE_SECRET))],
@@ -751,26 +724,6 @@ fn an_incident_plan_points_out_keys_alike_to_the_planned_one() {
     );
 }
 
-/// An incident's report with nothing in it: the tests below are about the
-/// replacements' secrets.
-fn empty_report() -> IncidentReport {
-    IncidentReport {
-        environment: "DEMO".into(),
-        started_at: now(),
-        finished_at: now(),
-        note: None,
-        revoked: vec![],
-        replacements: vec![],
-        already_present: vec![],
-        failures: vec![],
-        missing_ids: vec![],
-        replacement_expiration: None,
-        resumed_at: vec![],
-        look_alikes: vec![],
-        expired_not_replaced: vec![],
-    }
-}
-
 /// The fake secret of the `n`th replacement: each one different, so a file
 /// can be checked line by line.
 fn fake_secret(n: u32) -> String {
@@ -781,19 +734,7 @@ fn fake_secret(n: u32) -> String {
 /// 102, 103): the once-only dialog, with the report's dialog behind it.
 fn app_with_three_replacements() -> App {
     let mut app = loaded_app();
-    let replacements = (1..=3)
-        .map(|n| {
-            let old = keys()[n as usize - 1].clone();
-            let new = CreatedKey {
-                key: ApiKey {
-                    id: id(100 + n),
-                    ..old.clone()
-                },
-                secret: Secret::new(fake_secret(n)),
-            };
-            (old.id, new)
-        })
-        .collect();
+    let replacements = (1..=3).map(|n| replacement(n, &fake_secret(n))).collect();
     let effect = app.update(Action::IncidentDone(Box::new(IncidentDone {
         report: empty_report(),
         replacements,

@@ -1,9 +1,11 @@
 //! Running the built `narrative-keys` binary from tests.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)] // each test file uses some of it
 
 use std::process::Output;
 
 use assert_cmd::Command;
+use narrative_keys_emulator::RunningEmulator;
+pub use narrative_keys_testkit::fixtures::{assert_mode_0600, json, mode, stderr, stdout};
 
 /// The binary, pointed at `url` with `key`, without colour and without
 /// inheriting the caller's environment.
@@ -20,4 +22,11 @@ pub fn binary(url: &str, key: &str) -> Command {
 /// keeps serving while the binary talks to it.
 pub fn spawn(mut cmd: Command) -> tokio::task::JoinHandle<Output> {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
+}
+
+/// Runs the binary with `args` against `emu` as `key` (see [`spawn`]).
+pub async fn run_as(emu: &RunningEmulator, key: &str, args: &[&str]) -> Output {
+    let mut cmd = binary(emu.url(), key);
+    cmd.args(args);
+    spawn(cmd).await.unwrap()
 }

@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use narrative_keys::{ApiKey, PermissionSet};
+use narrative_keys::incident::IncidentReport;
+use narrative_keys::{ApiKey, CreatedKey, PermissionSet, Preset, Secret};
 use narrative_keys_tui::ui::theme::Theme;
 use narrative_keys_tui::ui::{Action, App, Effect, view};
 use ratatui::Terminal;
@@ -96,6 +97,54 @@ pub fn keys() -> Vec<ApiKey> {
             Some(500),
         ),
     ]
+}
+
+/// A key just created (id 99, the data ingestion preset, 90 days) with
+/// `secret`.
+pub fn created(name: &str, secret: &str) -> CreatedKey {
+    CreatedKey {
+        key: ApiKey {
+            id: id(99),
+            name: name.to_owned(),
+            permissions: Preset::DataIngestion.permissions(&[]),
+            expires_at: Some(now() + Duration::days(90)),
+        },
+        secret: Secret::new(secret),
+    }
+}
+
+/// The `n`th of [`keys`] (from 1) and its replacement: the same key with id
+/// `100 + n` and `secret`, as an incident's replacements list them.
+pub fn replacement(n: u32, secret: &str) -> (String, CreatedKey) {
+    let old = keys()[n as usize - 1].clone();
+    let new = CreatedKey {
+        key: ApiKey {
+            id: id(100 + n),
+            ..old.clone()
+        },
+        secret: Secret::new(secret),
+    };
+    (old.id, new)
+}
+
+/// An incident's report in the demo environment at [`now`] with nothing in
+/// it.
+pub fn empty_report() -> IncidentReport {
+    IncidentReport {
+        environment: "DEMO".into(),
+        started_at: now(),
+        finished_at: now(),
+        note: None,
+        revoked: vec![],
+        replacements: vec![],
+        already_present: vec![],
+        failures: vec![],
+        missing_ids: vec![],
+        replacement_expiration: None,
+        resumed_at: vec![],
+        look_alikes: vec![],
+        expired_not_replaced: vec![],
+    }
 }
 
 /// An app with the keys loaded, as after the first `list_keys`.
