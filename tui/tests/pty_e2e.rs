@@ -246,15 +246,8 @@ fn create_see_the_secret_once_revoke_quit() {
 #[test]
 fn demo_start_to_first_frame_and_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let log = dir.path().join("tui.log");
-    let args = [
-        "--demo",
-        "--demo-db",
-        db.to_str().unwrap(),
-        "--log-file",
-        log.to_str().unwrap(),
-    ];
+    let args = demo_args(dir.path());
+    let args = args_ref(&args);
     for run in ["first run, seeding the store", "second run"] {
         let mut tui = Tui::spawn(&args, dir.path());
         let first = tui.wait_for("DEMO");
@@ -601,15 +594,8 @@ fn sgr_click(column: usize, row: usize) -> String {
 #[test]
 fn the_mouse_selects_a_row_presses_a_button_and_turns_the_wheel() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let log = dir.path().join("tui.log");
-    let args = [
-        "--demo",
-        "--demo-db",
-        db.to_str().unwrap(),
-        "--log-file",
-        log.to_str().unwrap(),
-    ];
+    let args = demo_args(dir.path());
+    let args = args_ref(&args);
     let mut tui = Tui::spawn(&args, dir.path());
     tui.wait_for("Keys (13)");
 

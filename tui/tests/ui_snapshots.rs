@@ -8,8 +8,8 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
 use narrative_keys::CreatedKey;
+use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
 use narrative_keys_tui::ui::action::{IncidentDone, Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::{Action, App};
 
@@ -40,13 +40,6 @@ fn three_replacements() -> App {
         },
         replacements,
     })));
-    app
-}
-
-fn new_form(name: &str) -> App {
-    let mut app = loaded_app();
-    ch(&mut app, 'n');
-    typed(&mut app, name);
     app
 }
 

@@ -153,9 +153,7 @@ fn a_server_error_keeps_the_form_and_shows_the_description() {
 
 #[test]
 fn no_expiration_asks_for_confirmation() {
-    let mut app = loaded_app();
-    ch(&mut app, 'n');
-    typed(&mut app, "forever");
+    let mut app = new_form("forever");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter); // read-only analytics
     // The arrows: j would be typed on the "type it" choice on the way.
@@ -214,9 +212,7 @@ fn validation_blocks_sending() {
 
 #[test]
 fn custom_permissions_on_the_matrix() {
-    let mut app = loaded_app();
-    ch(&mut app, 'n');
-    typed(&mut app, "custom");
+    let mut app = new_form("custom");
     press(&mut app, KeyCode::Enter);
     ch(&mut app, 'G'); // Custom
     press(&mut app, KeyCode::Enter);
@@ -548,9 +544,7 @@ fn a_failed_load_does_not_leave_loading_keys_on_screen() {
 
 #[test]
 fn an_empty_expiration_means_the_90_day_default() {
-    let mut app = loaded_app();
-    ch(&mut app, 'n');
-    typed(&mut app, "default lifetime");
+    let mut app = new_form("default lifetime");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter); // read-only analytics
     let form = app.form.as_ref().unwrap();
@@ -1283,9 +1277,7 @@ fn the_wheel_never_answers_the_dismiss_question() {
 
 #[test]
 fn clicking_a_matrix_cell_toggles_it() {
-    let mut app = loaded_app();
-    ch(&mut app, 'n');
-    typed(&mut app, "clicked");
+    let mut app = new_form("clicked");
     press(&mut app, KeyCode::Enter);
     ch(&mut app, 'G');
     press(&mut app, KeyCode::Enter); // Custom: the matrix
@@ -1311,9 +1303,7 @@ fn clicking_a_matrix_cell_toggles_it() {
 
 #[test]
 fn the_sdk_development_preset_grants_read_and_write_as_on_the_cli() {
-    let mut app = loaded_app();
-    ch(&mut app, 'n');
-    typed(&mut app, "my app");
+    let mut app = new_form("my app");
     press(&mut app, KeyCode::Enter);
     for _ in 0..4 {
         ch(&mut app, 'j');
@@ -1362,9 +1352,7 @@ fn unknown_permissions_are_matrix_rows_kept_unless_cleared() {
 
 #[test]
 fn the_wizard_reads_expirations_as_the_cli_does_and_shows_the_date() {
-    let mut app = loaded_app();
-    ch(&mut app, 'n');
-    typed(&mut app, "typed expiry");
+    let mut app = new_form("typed expiry");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter); // read-only analytics
     let form = app.form.as_ref().unwrap();
@@ -1499,9 +1487,7 @@ fn below_60x16_one_line_asks_for_a_larger_terminal() {
 
 #[test]
 fn clicks_pick_a_step_a_preset_and_an_expiration() {
-    let mut app = loaded_app();
-    ch(&mut app, 'n');
-    typed(&mut app, "clicked");
+    let mut app = new_form("clicked");
     let screen = draw(&app, 80, 24);
     let (x, y) = find(&screen, "2 Permissions");
     click(&mut app, x, y);

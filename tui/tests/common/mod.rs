@@ -156,6 +156,14 @@ pub fn loaded_app() -> App {
     app
 }
 
+/// A loaded app with the create form open (`n`) and `name` typed.
+pub fn new_form(name: &str) -> App {
+    let mut app = loaded_app();
+    ch(&mut app, 'n');
+    typed(&mut app, name);
+    app
+}
+
 pub fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
     app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
