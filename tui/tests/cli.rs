@@ -6,12 +6,12 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use chrono::{Duration, Utc};
-use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
+use narrative_keys_emulator::{Db, RunningEmulator};
 use serde_json::Value;
 
 mod cli_support;
 use cli_support::{assert_mode_0600, binary, json, run_as, spawn, stderr, stdout};
-use narrative_keys_testkit::{emulator, seed_days as seed};
+use narrative_keys_testkit::{emulator, emulator_builder, seed_days as seed};
 
 const ADMIN: &str = "cli-test-admin-secret";
 
@@ -1240,12 +1240,12 @@ async fn incident_resume_creates_the_missing_replacements_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::Path(dir.path().join("keys.db"));
     let start = |faults: FaultConfig, listen: std::net::SocketAddr| {
-        Emulator::builder()
-            .db(db.clone())
-            .bootstrap_key(Some(ADMIN.to_owned()))
-            .faults(faults)
-            .listen(listen)
-            .start()
+        narrative_keys_testkit::emulator::start(
+            emulator_builder(ADMIN)
+                .db(db.clone())
+                .faults(faults)
+                .listen(listen),
+        )
     };
     let refuse_posts = FaultConfig {
         rate: 1.0,
@@ -1255,9 +1255,7 @@ async fn incident_resume_creates_the_missing_replacements_once() {
         seed: Some(3),
         ..FaultConfig::default()
     };
-    let emu = start(refuse_posts, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let emu = start(refuse_posts, "127.0.0.1:0".parse().unwrap()).await;
     for i in 0..3 {
         seed(&emu, &format!("leaked-{i}"), &[("read", "jobs")], Some(10));
     }
@@ -1305,7 +1303,7 @@ async fn incident_resume_creates_the_missing_replacements_once() {
     let port = emu.addr();
     emu.shutdown().await;
 
-    let emu = start(FaultConfig::default(), port).await.unwrap();
+    let emu = start(FaultConfig::default(), port).await;
     // The first replacement was made but its answer lost: it exists with the
     // name, permissions and expiration that attempt asked for.
     let lost_name = first["failures"][0]["name"].as_str().unwrap().to_owned();

@@ -6,12 +6,13 @@
 use std::process::Output;
 
 use assert_cmd::Command;
-use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
+use narrative_keys_emulator::RunningEmulator;
 use serde_json::Value;
 
 mod cli_support;
 use cli_support::{binary, json, run_as, spawn, stderr, stdout};
-use narrative_keys_testkit::{emulator, seed_days as seed};
+use narrative_keys_testkit::emulator::start;
+use narrative_keys_testkit::{emulator, emulator_builder, seed_days as seed};
 
 const ADMIN: &str = "cli-addressing-admin-secret-Zq7w";
 
@@ -611,19 +612,14 @@ fn completions_offer_presets_permissions_statuses_and_expirations() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_keys_are_listed_only_for_a_reference_that_is_not_a_full_id() {
     use narrative_keys_emulator::{FaultConfig, FaultKind};
-    let emu = Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.to_owned()))
-        .faults(FaultConfig {
-            rate: 1.0,
-            slow: std::time::Duration::from_millis(1),
-            kinds: vec![FaultKind::Slow],
-            methods: vec!["GET".to_owned()],
-            ..FaultConfig::default()
-        })
-        .start()
-        .await
-        .unwrap();
+    let emu = start(emulator_builder(ADMIN).faults(FaultConfig {
+        rate: 1.0,
+        slow: std::time::Duration::from_millis(1),
+        kinds: vec![FaultKind::Slow],
+        methods: vec!["GET".to_owned()],
+        ..FaultConfig::default()
+    }))
+    .await;
     let first = seed(&emu, "first", &[("read", "datasets")], Some(30));
     seed(&emu, "second", &[("read", "datasets")], Some(30));
     let gets = || emu.fault_stats().total();

@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Secret};
-use narrative_keys_testkit::emulator::emulator_on_runtime;
+use narrative_keys_testkit::emulator::{client_builder, emulator_on_runtime};
 use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::SortBy;
 use narrative_keys_tui::ui::modal::Modal;
@@ -58,14 +58,6 @@ fn run_effect(client: narrative_keys::Client, effect: Effect) -> (Vec<Action>, V
         }
         (actions, terminal)
     })
-}
-
-fn offline_client() -> narrative_keys::Client {
-    narrative_keys::Client::builder()
-        .api_key("fake-caller-key-not-real")
-        .environment("http://127.0.0.1:9".parse().unwrap())
-        .build()
-        .unwrap()
 }
 
 #[test]
@@ -661,13 +653,7 @@ fn the_executor_reports_refusals_from_the_server() {
             reader,
         )
         .unwrap();
-    let client = |key: &str| {
-        narrative_keys::Client::builder()
-            .api_key(key)
-            .environment(emu.url().parse().unwrap())
-            .build()
-            .unwrap()
-    };
+    let client = |key: &str| client_builder(&emu, key).build().unwrap();
     let new = narrative_keys::NewKey::builder("x")
         .permissions(PermissionSet::parse_compact("read:datasets").unwrap())
         .build_at(now())

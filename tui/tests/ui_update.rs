@@ -752,11 +752,7 @@ fn secret_modal(app: &App) -> &narrative_keys_tui::ui::modal::SecretModal {
 fn run_effect(effect: Effect) -> Vec<Action> {
     use narrative_keys_tui::ui::runtime::Executor;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let client = narrative_keys::Client::builder()
-        .api_key("fake-caller-key-not-real")
-        .environment("http://127.0.0.1:9".parse().unwrap())
-        .build()
-        .unwrap();
+    let client = offline_client();
     let exec = Executor {
         client,
         tx,

@@ -147,6 +147,16 @@ pub fn empty_report() -> IncidentReport {
     }
 }
 
+/// A client for a port nothing listens on, with a fake key: for effects
+/// that must not reach a server.
+pub fn offline_client() -> narrative_keys::Client {
+    narrative_keys::Client::builder()
+        .api_key("fake-caller-key-not-real")
+        .environment("http://127.0.0.1:9".parse().unwrap())
+        .build()
+        .unwrap()
+}
+
 /// An app with the keys loaded, as after the first `list_keys`.
 pub fn loaded_app() -> App {
     let mut app = App::new("DEMO", true, now());
