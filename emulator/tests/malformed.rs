@@ -2,19 +2,13 @@
 //! and leave the store exactly as it was.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
-use narrative_keys_emulator::{Db, Emulator};
 use serde_json::{Value, json};
 
 const ADMIN: &str = "malformed-admin";
 
 #[tokio::test]
 async fn malformed_requests_change_nothing() {
-    let emu = Emulator::builder()
-        .db(Db::Memory)
-        .bootstrap_key(Some(ADMIN.into()))
-        .start()
-        .await
-        .unwrap();
+    let emu = narrative_keys_testkit::emulator(ADMIN).await;
     let (id, _) = emu
         .store()
         .insert_key("victim", &[("read", "datasets")], None)

@@ -422,9 +422,7 @@ async fn a_timeout_ends_with_a_clear_error() {
         ..FaultConfig::default()
     };
     let emu = emulator_with(Db::Memory, faults).await;
-    let client = Client::builder()
-        .api_key(ADMIN)
-        .environment(emu.url().parse::<Environment>().unwrap())
+    let client = client_builder(&emu, ADMIN)
         .timeout(Duration::from_millis(200))
         .retry(RetryPolicy {
             max_retries: 1,
