@@ -321,12 +321,7 @@ async fn wire_spellings_survive_update_rotate_clone_and_replacement() {
     let expires = Some(Utc::now() + Days::days(20));
     let stored = |id: &str| stored_permissions(&emu, id);
     let want = vec!["admin:datasets", "read:data-planes", "write:uploads"];
-    let id = emu
-        .store()
-        .insert_key("odd", &odd, expires)
-        .unwrap()
-        .0
-        .to_string();
+    let id = narrative_keys_testkit::seed(&emu, "odd", &odd, expires);
     let read = client.get_key(&id).await.unwrap();
     assert!(read.permissions.to_string().contains("read:data-planes"));
     // Update of the name only.

@@ -922,12 +922,7 @@ async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() 
 /// A key named `etl` that may read jobs and expires in a year: it looks like
 /// a replacement an incident made, to a resume.
 fn long_lived_etl(emu: &RunningEmulator) -> String {
-    let expires = Some(Utc::now() + Days::days(365));
-    emu.store()
-        .insert_key("etl", &[("read", "jobs")], expires)
-        .unwrap()
-        .0
-        .to_string()
+    seed_days(emu, "etl", &[("read", "jobs")], Some(365))
 }
 
 /// The resume created exactly one replacement, for `revoked`, and took no

@@ -521,12 +521,7 @@ async fn wire_spellings_survive_update_rotate_and_replacement() {
         ("admin", "datasets"),
     ];
     let expires = Some(Utc::now() + chrono::Duration::days(20));
-    let id = emu
-        .store()
-        .insert_key("odd", &odd, expires)
-        .unwrap()
-        .0
-        .to_string();
+    let id = narrative_keys_testkit::seed(&emu, "odd", &odd, expires);
     let stored = |id: &str| stored_permissions(&emu, id);
     let want = vec!["admin:datasets", "read:data-planes", "write:uploads"];
     let out = run(&emu, &["update", &id, "--name", "odd renamed", "--json"]).await;
