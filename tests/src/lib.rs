@@ -4,7 +4,7 @@
 //! - [`contract`]: the contract's OpenAPI document, read at run time from
 //!   `../shared/narrative-api/` (never copied into the repository), and the
 //!   schema check of a JSON value against one of its schemas;
-//! - [`emulator`]: an in-process emulator on a loopback port with an admin
+//! - [`emulator`](mod@emulator): an in-process emulator on a loopback port with an admin
 //!   key, keys seeded straight into its store, and a [`narrative_keys::Client`]
 //!   for it;
 //! - [`lost`]: the lost-writes check (the store against what the callers
