@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use narrative_keys_emulator::RunningEmulator;
 use narrative_keys_testkit::emulator::emulator_on_runtime;
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 
@@ -170,18 +171,8 @@ fn create_see_the_secret_once_revoke_quit() {
     let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("tui.log");
-    let url = emu.url().to_owned();
-    let mut tui = Tui::spawn(
-        &[
-            "--environment",
-            &url,
-            "--api-key",
-            BOOTSTRAP,
-            "--log-file",
-            log.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
+    let args = emulator_args(&emu, &["--log-file", log.to_str().unwrap()]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
     let first = tui.wait_for("narrative-keys");
     tui.wait_for("Keys (1)");
     eprintln!(
@@ -275,6 +266,16 @@ fn demo_args(dir: &std::path::Path) -> Vec<String> {
     ]
 }
 
+/// The arguments that point the UI at `emu` with the bootstrap key, then
+/// `more`.
+fn emulator_args(emu: &RunningEmulator, more: &[&str]) -> Vec<String> {
+    ["--environment", emu.url(), "--api-key", BOOTSTRAP]
+        .iter()
+        .chain(more)
+        .map(|a| (*a).to_owned())
+        .collect()
+}
+
 fn args_ref(args: &[String]) -> Vec<&str> {
     args.iter().map(String::as_str).collect()
 }
@@ -290,8 +291,8 @@ fn y_sends_the_id_with_osc_52_and_colon_q_quits() {
         .id
         .to_string();
     let dir = tempfile::tempdir().unwrap();
-    let url = emu.url().to_owned();
-    let mut tui = Tui::spawn(&["--environment", &url, "--api-key", BOOTSTRAP], dir.path());
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
     tui.wait_for("Keys (1)");
     tui.send("y");
     tui.wait_for("Copied id");
@@ -484,18 +485,8 @@ fn refresh_on_a_timer_keeps_the_selected_key() {
         .insert_key("zeta reporting", &[("read", "datasets")], None)
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let url = emu.url().to_owned();
-    let mut tui = Tui::spawn(
-        &[
-            "--environment",
-            &url,
-            "--api-key",
-            BOOTSTRAP,
-            "--refresh",
-            "1s",
-        ],
-        dir.path(),
-    );
+    let args = emulator_args(&emu, &["--refresh", "1s"]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
     tui.wait_for("Keys (2)");
     tui.send("j");
     tui.wait_for("┌ zeta reporting");

@@ -549,20 +549,9 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
     let Some(Effect::Revoke(_)) = ch(&mut app, 'y') else {
         panic!("y revokes");
     };
-    let reload = app.update(Action::Revoked(vec![RevokedKey::new(
-        id(11),
-        "Key admin (CI)",
-        RevokeOutcome::Revoked,
-    )]));
+    let reload = revoke_own_key(&mut app);
     assert!(matches!(reload, Some(Effect::LoadKeys)));
-    app.update(Action::KeysLoaded(Err(
-        "invalid token (401 unauthorized)".into()
-    )));
-    app.update(Action::Refused {
-        refusal: Refusal::Unauthorized,
-        write: false,
-        message: "invalid token (401 unauthorized)".into(),
-    });
+    reload_refused_401(&mut app);
     let ended = app.session_ended.clone().expect("the session ended");
     assert!(ended.contains("This session's key was revoked"), "{ended}");
     // A demo session starts afresh with --demo; a real one needs another key.

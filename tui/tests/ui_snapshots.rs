@@ -10,7 +10,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::CreatedKey;
 use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
-use narrative_keys_tui::ui::action::{IncidentDone, Refusal, RevokeOutcome, RevokedKey};
+use narrative_keys_tui::ui::action::{IncidentDone, Refusal};
 use narrative_keys_tui::ui::{Action, App};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -284,19 +284,8 @@ fn scenarios() -> Vec<(&'static str, App)> {
 
     let mut app = loaded_app();
     app.own_key_id = Some(id(11));
-    app.update(Action::Revoked(vec![RevokedKey::new(
-        id(11),
-        "Key admin (CI)",
-        RevokeOutcome::Revoked,
-    )]));
-    app.update(Action::KeysLoaded(Err(
-        "invalid token (401 unauthorized)".into()
-    )));
-    app.update(Action::Refused {
-        refusal: Refusal::Unauthorized,
-        write: false,
-        message: "invalid token (401 unauthorized)".into(),
-    });
+    revoke_own_key(&mut app);
+    reload_refused_401(&mut app);
     out.push(("session_ended", app));
 
     let mut app = loaded_app();

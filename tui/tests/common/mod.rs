@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use narrative_keys::incident::IncidentReport;
 use narrative_keys::{ApiKey, CreatedKey, PermissionSet, Preset, Secret};
+use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::theme::Theme;
 use narrative_keys_tui::ui::{Action, App, Effect, view};
 use ratatui::Terminal;
@@ -155,6 +156,30 @@ pub fn offline_client() -> narrative_keys::Client {
         .environment("http://127.0.0.1:9".parse().unwrap())
         .build()
         .unwrap()
+}
+
+/// The answer to revoking key 11 ("Key admin (CI)", the key a session
+/// signs in with when `own_key_id` is `id(11)`): revoked. Returns the effect
+/// `update` made of it.
+pub fn revoke_own_key(app: &mut App) -> Option<Effect> {
+    app.update(Action::Revoked(vec![RevokedKey::new(
+        id(11),
+        "Key admin (CI)",
+        RevokeOutcome::Revoked,
+    )]))
+}
+
+/// The reload after that refused: the list fails with 401, and the refusal
+/// follows.
+pub fn reload_refused_401(app: &mut App) {
+    app.update(Action::KeysLoaded(Err(
+        "invalid token (401 unauthorized)".into()
+    )));
+    app.update(Action::Refused {
+        refusal: Refusal::Unauthorized,
+        write: false,
+        message: "invalid token (401 unauthorized)".into(),
+    });
 }
 
 /// An app with the keys loaded, as after the first `list_keys`.
