@@ -10,20 +10,16 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use narrative_keys::{ApiKey, PermissionSet};
+use narrative_keys_testkit::fixtures::now;
 use narrative_keys_tui::ui::theme::Theme;
 use narrative_keys_tui::ui::{Action, App, Effect, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const COUNTS: [usize; 2] = [10_000, 100_000];
-
-fn now() -> DateTime<Utc> {
-    "2026-11-26T10:00:00Z".parse().unwrap()
-}
 
 /// A fixed sequence (xorshift), so every run measures the same keys.
 struct Draw(u64);
