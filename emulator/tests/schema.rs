@@ -1,8 +1,7 @@
 //! Responses validated against the schemas of the contract's OpenAPI document.
 //!
-//! The document is read by the test kit's `contract` module
-//! (`tests/contract/openapi.rs`), shared with the SDK's request test; without
-//! it these tests fail and say where they looked.
+//! The document is read by the test kit's `contract` module, shared with the
+//! SDK's request test; without it these tests fail and say where they looked.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 

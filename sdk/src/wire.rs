@@ -92,16 +92,13 @@ pub(crate) struct ErrorBody {
 }
 
 #[cfg(test)]
-#[path = "../../tests/contract/openapi.rs"]
-mod contract;
-
-#[cfg(test)]
 mod tests {
     //! Every request body the SDK sends, validated against the request schemas
     //! of the contract's OpenAPI document (read at test time from shared/).
     use super::*;
     use crate::{Expiration, KeyUpdate, NewKey, Permission, PermissionSet, Preset};
     use chrono::NaiveDate;
+    use narrative_keys_testkit::contract;
 
     #[test]
     fn requests_match_the_contract() {

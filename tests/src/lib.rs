@@ -11,14 +11,12 @@
 //!   believe it holds);
 //! - [`fixtures`]: a process's output as text or JSON, a file's mode.
 //!
-//! It is a dev-dependency only (`publish = false`); unit tests inside a
-//! crate's `src/` cannot use it.
+//! It is a dev-dependency only (`publish = false`). A crate's unit tests may
+//! use it too (the SDK's check of its request bodies in `sdk/src/wire.rs`
+//! does), but they then see the crate twice: pass only plain values, such as
+//! `serde_json::Value`, between the two.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code may unwrap
 
-// The one loader of the OpenAPI document. The file stays at
-// `tests/contract/openapi.rs`, inside this crate, because the SDK's unit
-// test of its request bodies (`sdk/src/wire.rs`) includes it too.
-#[path = "../contract/openapi.rs"]
 pub mod contract;
 
 pub mod emulator;
