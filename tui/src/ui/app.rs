@@ -15,20 +15,14 @@ use ratatui::layout::Position;
 
 use super::action::{Action, Effect, OldKeyFate, Refusal, RevokeOutcome, RevokedKey};
 use super::command::{self, Command, CommandLine, Completion};
-use super::form::{Form, FormMsg, PermFocus, Step};
+use super::form::{Form, FormMsg, PermFocus, WizardStep};
 use super::hit::Regions;
 use super::input::TextInput;
+use super::job::Job;
 use super::list_index::ListIndex;
 use super::modal::{IncidentModal, Modal, ROTATE_CHOICES, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
 use crate::output::clean;
-
-pub const LOADING: &str = "Loading keys";
-pub const CREATING: &str = "Creating the key";
-pub const SAVING: &str = "Saving changes";
-pub const ROTATING: &str = "Rotating";
-pub const REVOKING: &str = "Revoking";
-pub const INCIDENT: &str = "Running the incident response";
 
 /// What a refused write says in read-only mode.
 pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
@@ -138,8 +132,8 @@ pub struct App {
     pub help_scroll: u16,
     pub form: Option<Form>,
     pub modal: Option<Modal>,
-    /// Work in flight, by description; the spinner turns while any is.
-    pub busy: Vec<&'static str>,
+    /// Work in flight; the spinner turns while any is.
+    pub busy: Vec<Job>,
     pub spinner: usize,
     pub status: Option<Status>,
     pub should_quit: bool,
@@ -271,17 +265,17 @@ impl App {
         );
     }
 
-    fn start(&mut self, what: &'static str) {
+    fn start(&mut self, what: Job) {
         self.busy.push(what);
     }
 
-    fn finish(&mut self, what: &'static str) {
+    fn finish(&mut self, what: Job) {
         if let Some(i) = self.busy.iter().position(|b| *b == what) {
             self.busy.remove(i);
         }
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    fn show_info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: false,
@@ -289,7 +283,7 @@ impl App {
         });
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    fn show_error(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: true,
@@ -298,7 +292,7 @@ impl App {
     }
 
     fn reload(&mut self) -> Effect {
-        self.start(LOADING);
+        self.start(Job::Loading);
         self.load_failed = false;
         self.last_load = self.now;
         Effect::LoadKeys
@@ -344,21 +338,21 @@ impl App {
     /// spinner stopped) and the status says why.
     fn allowed(&mut self, effect: &Effect) -> bool {
         let busy = match effect {
-            Effect::LoadKeys => LOADING,
-            Effect::Create(_) => CREATING,
-            Effect::Update { .. } => SAVING,
-            Effect::Rotate { .. } => ROTATING,
-            Effect::Revoke(_) => REVOKING,
-            Effect::Incident(_) => INCIDENT,
+            Effect::LoadKeys => Job::Loading,
+            Effect::Create(_) => Job::Creating,
+            Effect::Update { .. } => Job::Saving,
+            Effect::Rotate { .. } => Job::Rotating,
+            Effect::Revoke(_) => Job::Revoking,
+            Effect::Incident(_) => Job::Incident,
             _ => return true,
         };
         if self.session_ended.is_some() {
             self.finish(busy);
             return false;
         }
-        if self.readonly && busy != LOADING {
+        if self.readonly && busy.writes() {
             self.finish(busy);
-            self.error(READONLY_REFUSAL);
+            self.show_error(READONLY_REFUSAL);
             return false;
         }
         true
@@ -399,7 +393,7 @@ impl App {
                 None
             }
             Action::KeysLoaded(result) => {
-                self.finish(LOADING);
+                self.finish(Job::Loading);
                 match result {
                     Ok(keys) => {
                         // The selection follows its key, not its row.
@@ -427,25 +421,25 @@ impl App {
                         self.clamp();
                         if std::mem::take(&mut self.refresh_asked) {
                             let n = self.keys.len();
-                            self.info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
+                            self.show_info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
                         }
                     }
                     Err(e) => {
                         self.refresh_asked = false;
                         // Unless another load is still in flight.
-                        self.load_failed = !self.busy.contains(&LOADING);
-                        self.error(format!("Could not load the keys: {e}"));
+                        self.load_failed = !self.busy.contains(&Job::Loading);
+                        self.show_error(format!("Could not load the keys: {e}"));
                     }
                 }
                 None
             }
             Action::Created(result) => {
-                self.finish(CREATING);
+                self.finish(Job::Creating);
                 match result {
                     Ok(created) => {
                         self.form = None;
                         let name = clean(&created.key.name);
-                        self.info(format!("Created \"{name}\"."));
+                        self.show_info(format!("Created \"{name}\"."));
                         self.select_id = Some(created.key.id.clone());
                         self.modal = Some(Modal::Secret(SecretModal::new(
                             "New key created",
@@ -454,28 +448,28 @@ impl App {
                         Some(self.reload())
                     }
                     Err(e) => {
-                        self.error(format!("The key was not created: {e}"));
+                        self.show_error(format!("The key was not created: {e}"));
                         None
                     }
                 }
             }
             Action::Updated(result) => {
-                self.finish(SAVING);
+                self.finish(Job::Saving);
                 match result {
                     Ok(key) => {
                         self.form = None;
-                        self.info(format!("Saved the changes to \"{}\".", clean(&key.name)));
+                        self.show_info(format!("Saved the changes to \"{}\".", clean(&key.name)));
                         self.select_id = Some(key.id);
                         Some(self.reload())
                     }
                     Err(e) => {
-                        self.error(format!("The changes were not saved: {e}"));
+                        self.show_error(format!("The changes were not saved: {e}"));
                         None
                     }
                 }
             }
             Action::Rotated(result) => {
-                self.finish(ROTATING);
+                self.finish(Job::Rotating);
                 match result {
                     Ok(r) => {
                         let name = clean(&r.old.name);
@@ -488,7 +482,7 @@ impl App {
                             self.revoked_possible_own_key = true;
                         }
                         match r.old_key {
-                            Ok(OldKeyFate::Revoked) => self.info(format!(
+                            Ok(OldKeyFate::Revoked) => self.show_info(format!(
                                 "Rotated \"{name}\": the old key {} is revoked.",
                                 r.old.id
                             )),
@@ -499,7 +493,7 @@ impl App {
                                     at.format("%Y-%m-%d %H:%M UTC")
                                 );
                                 modal.note = Some(text.clone());
-                                self.info(text);
+                                self.show_info(text);
                             }
                             Ok(OldKeyFate::Kept) => {
                                 let text = format!(
@@ -507,7 +501,7 @@ impl App {
                                     r.old.id
                                 );
                                 modal.note = Some(text.clone());
-                                self.info(text);
+                                self.show_info(text);
                             }
                             Err(e) => {
                                 let text = format!(
@@ -515,7 +509,7 @@ impl App {
                                     r.old.id
                                 );
                                 modal.note = Some(text.clone());
-                                self.error(text);
+                                self.show_error(text);
                             }
                         }
                         self.select_id = Some(new_id);
@@ -523,13 +517,13 @@ impl App {
                         Some(self.reload())
                     }
                     Err(e) => {
-                        self.error(format!("The key was not rotated: {e}"));
+                        self.show_error(format!("The key was not rotated: {e}"));
                         None
                     }
                 }
             }
             Action::Revoked(results) => {
-                self.finish(REVOKING);
+                self.finish(Job::Revoking);
                 let failed: Vec<String> = results
                     .iter()
                     .filter_map(|r| match &r.outcome {
@@ -546,14 +540,14 @@ impl App {
                     }
                 }
                 if failed.is_empty() {
-                    self.info(revoked_summary(&results));
+                    self.show_info(revoked_summary(&results));
                 } else {
                     let still = if failed.len() == 1 {
                         "it still works"
                     } else {
                         "they still work"
                     };
-                    self.error(format!(
+                    self.show_error(format!(
                         "{} of {} not revoked ({still}): {}",
                         failed.len(),
                         count_of(results.len(), "key", "keys"),
@@ -563,7 +557,7 @@ impl App {
                 Some(self.reload())
             }
             Action::IncidentDone(done) => {
-                self.finish(INCIDENT);
+                self.finish(Job::Incident);
                 let report = done.report;
                 let markdown = report.to_markdown();
                 let path = format!(
@@ -571,7 +565,7 @@ impl App {
                     report.finished_at.format("%Y%m%d-%H%M%S")
                 );
                 let failures = report.failures.len();
-                self.info(format!(
+                self.show_info(format!(
                     "Incident response: {} revoked, {} replaced, {} failed.",
                     report.revoked.len(),
                     report.replacements.len(),
@@ -672,8 +666,8 @@ impl App {
                     *saved = Some(note.clone());
                 }
                 match note {
-                    Ok(t) => self.info(t),
-                    Err(t) => self.error(t),
+                    Ok(t) => self.show_info(t),
+                    Err(t) => self.show_error(t),
                 }
                 None
             }
@@ -681,11 +675,11 @@ impl App {
                 match result {
                     // Short enough for 80 columns; the help says what a
                     // terminal without OSC 52 does.
-                    Ok(()) => self.info(format!(
+                    Ok(()) => self.show_info(format!(
                         "Copied id {} (OSC 52).",
                         super::text::truncate(&clean(&id), 40)
                     )),
-                    Err(e) => self.error(format!(
+                    Err(e) => self.show_error(format!(
                         "Could not send the copy sequence to the terminal: {e}"
                     )),
                 }
@@ -749,7 +743,7 @@ impl App {
         self.form = None;
         self.command = None;
         self.filtering = false;
-        self.error(text.clone());
+        self.show_error(text.clone());
         let ended = Modal::SessionEnded(text.clone());
         match &mut self.modal {
             // Never drop a secret that has not been saved: the message
@@ -786,7 +780,7 @@ impl App {
     /// `--refresh`: a reload when one is due and none is in flight.
     fn refresh_due(&mut self) -> Option<Effect> {
         let every = chrono::Duration::from_std(self.refresh_every?).ok()?;
-        if self.session_ended.is_some() || self.busy.contains(&LOADING) {
+        if self.session_ended.is_some() || self.busy.contains(&Job::Loading) {
             return None;
         }
         if self.now - self.last_load < every {
@@ -800,7 +794,7 @@ impl App {
     fn confirm_revoke(&mut self) {
         let keys = self.selection();
         if keys.is_empty() {
-            self.info("No key is selected.");
+            self.show_info("No key is selected.");
         } else {
             let keys = keys
                 .iter()
@@ -819,7 +813,7 @@ impl App {
             self.selected = i;
         }
         let order = if reversed { ", reversed" } else { "" };
-        self.info(format!("Sorted by {}{order}.", sort.label()));
+        self.show_info(format!("Sorted by {}{order}.", sort.label()));
     }
 
     fn on_command_key(&mut self, key: KeyEvent) -> Option<Effect> {
@@ -852,7 +846,7 @@ impl App {
                 return match Command::parse(&text) {
                     Ok(cmd) => self.run_command(cmd),
                     Err(e) => {
-                        self.error(e);
+                        self.show_error(e);
                         None
                     }
                 };
@@ -874,9 +868,9 @@ impl App {
                 self.clamp();
                 let n = self.visible_keys().len();
                 if self.filter.value.is_empty() {
-                    self.info("Filter cleared.");
+                    self.show_info("Filter cleared.");
                 } else {
-                    self.info(format!(
+                    self.show_info(format!(
                         "Filtered: {n} match{}.",
                         if n == 1 { "" } else { "es" }
                     ));
@@ -899,7 +893,7 @@ impl App {
     fn refresh_now(&mut self) -> Option<Effect> {
         if let Some(ended) = &self.session_ended {
             let text = ended.clone();
-            self.error(text);
+            self.show_error(text);
             return None;
         }
         self.refresh_asked = true;
@@ -911,10 +905,10 @@ impl App {
     fn refuse_write(&mut self, what: &str) -> bool {
         if let Some(ended) = &self.session_ended {
             let text = format!("Not {what}: {ended}");
-            self.error(text);
+            self.show_error(text);
             true
         } else if self.readonly {
-            self.error(format!(
+            self.show_error(format!(
                 "Read-only: {what} is not offered in this session (start it again without --readonly to make changes)."
             ));
             true
@@ -961,7 +955,7 @@ impl App {
         if let Some(form) = &mut self.form {
             if down {
                 if let Some(step) = Regions::index_at(&regions.steps, at) {
-                    form.step = Step::ALL[step];
+                    form.step = WizardStep::ALL[step];
                 } else if let Some((row, col)) = regions.matrix_cell_at(at) {
                     form.toggle_cell(row, col);
                 } else if let Some(i) = Regions::index_at(&regions.presets, at) {
@@ -974,11 +968,11 @@ impl App {
                 return None;
             }
             match form.step {
-                Step::Permissions if Regions::in_rect(regions.matrix, at) => {
+                WizardStep::Permissions if Regions::in_rect(regions.matrix, at) => {
                     form.perm_focus = PermFocus::Matrix;
                     form.matrix.handle_key(wheel_key(up));
                 }
-                Step::Review => {
+                WizardStep::Review => {
                     form.review_scroll = if up {
                         form.review_scroll.saturating_sub(3)
                     } else {
@@ -1027,7 +1021,10 @@ impl App {
             return None;
         }
         if let Some(form) = &mut self.form {
-            let sending = self.busy.iter().any(|b| *b == CREATING || *b == SAVING);
+            let sending = self
+                .busy
+                .iter()
+                .any(|b| *b == Job::Creating || *b == Job::Saving);
             if sending && key.code == KeyCode::Enter {
                 return None;
             }
@@ -1035,15 +1032,15 @@ impl App {
                 FormMsg::Consumed => return None,
                 FormMsg::Cancel => {
                     self.form = None;
-                    self.info("Cancelled; nothing was sent.");
+                    self.show_info("Cancelled; nothing was sent.");
                     return None;
                 }
                 FormMsg::Create(new) => {
-                    self.start(CREATING);
+                    self.start(Job::Creating);
                     return Some(Effect::Create(new));
                 }
                 FormMsg::Update { id, update } => {
-                    self.start(SAVING);
+                    self.start(Job::Saving);
                     return Some(Effect::Update { id, update });
                 }
                 FormMsg::Ignored => {}
@@ -1138,14 +1135,14 @@ impl App {
             }
             KeyCode::Char('y') => match self.selected_key() {
                 Some(k) => return Some(Effect::CopyId { id: k.id.clone() }),
-                None => self.info("No key is selected."),
+                None => self.show_info("No key is selected."),
             },
             KeyCode::Char('c') => match self.selected_key() {
                 Some(k) => self.form = Some(Form::clone_of(k)),
-                None => self.info("No key is selected."),
+                None => self.show_info("No key is selected."),
             },
             KeyCode::Char('R') | KeyCode::F(5) => return self.refresh_now(),
-            KeyCode::Char(' ') if self.readonly => self.error(
+            KeyCode::Char(' ') if self.readonly => self.show_error(
                 "Read-only: marking is for revoke and incident, which are off in this session.",
             ),
             KeyCode::Char(' ') => {
@@ -1159,7 +1156,7 @@ impl App {
             KeyCode::Char('n') => self.form = Some(Form::create()),
             KeyCode::Char('e') => match self.selected_key() {
                 Some(k) => self.form = Some(Form::edit(k)),
-                None => self.info("No key is selected."),
+                None => self.show_info("No key is selected."),
             },
             KeyCode::Char('r') => match self.selected_key() {
                 Some(k) => {
@@ -1169,13 +1166,13 @@ impl App {
                         choice: 0,
                     })
                 }
-                None => self.info("No key is selected."),
+                None => self.show_info("No key is selected."),
             },
             KeyCode::Char('d') | KeyCode::Delete => self.confirm_revoke(),
             KeyCode::Char('i') => {
                 let ids: Vec<String> = self.selection().iter().map(|k| k.id.clone()).collect();
                 if ids.is_empty() {
-                    self.info("No key is selected.");
+                    self.show_info("No key is selected.");
                     return None;
                 }
                 let selection = Selection {
@@ -1189,7 +1186,7 @@ impl App {
                             scroll: 0,
                         }))
                     }
-                    Err(e) => self.error(super::text::describe_error(&e)),
+                    Err(e) => self.show_error(super::text::describe_error(&e)),
                 }
             }
             _ => {}
@@ -1270,7 +1267,7 @@ impl App {
                 );
                 if cancel {
                     self.modal = None;
-                    self.info("Nothing was revoked.");
+                    self.show_info("Nothing was revoked.");
                     return None;
                 }
                 let go = if confirm.needs_count() {
@@ -1309,7 +1306,7 @@ impl App {
                 }
                 let keys = std::mem::take(&mut confirm.keys);
                 self.modal = None;
-                self.start(REVOKING);
+                self.start(Job::Revoking);
                 Some(Effect::Revoke(keys))
             }
             Modal::OfferReadOnly { .. } => {
@@ -1327,13 +1324,15 @@ impl App {
                         } else {
                             ""
                         };
-                        self.info(format!(
+                        self.show_info(format!(
                             "Read-only: changes are no longer offered in this session.{closed}"
                         ));
                     }
                     KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                         self.modal = None;
-                        self.info("Changes are still offered; the server may refuse them again.");
+                        self.show_info(
+                            "Changes are still offered; the server may refuse them again.",
+                        );
                     }
                     _ => {}
                 }
@@ -1360,7 +1359,7 @@ impl App {
                         let id = std::mem::take(id);
                         let old_key = ROTATE_CHOICES[*choice].1;
                         self.modal = None;
-                        self.start(ROTATING);
+                        self.start(Job::Rotating);
                         Some(Effect::Rotate { id, old_key })
                     }
                     KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
@@ -1377,7 +1376,7 @@ impl App {
                     }
                     KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
                         self.modal = None;
-                        self.info("Nothing was rotated.");
+                        self.show_info("Nothing was rotated.");
                         None
                     }
                     _ => None,
@@ -1416,7 +1415,7 @@ impl App {
                         // Dropping the modal drops (and zeroes) every secret in it.
                         let then = m.then.take();
                         self.modal = then.map(|b| *b);
-                        self.info(text);
+                        self.show_info(text);
                     } else {
                         // n, Esc, or any other key: back to the secrets.
                         m.confirm_dismiss = false;
@@ -1461,12 +1460,12 @@ impl App {
                             self.modal = Some(Modal::Incident(IncidentModal::Running {
                                 count: plan.keys.len(),
                             }));
-                            self.start(INCIDENT);
+                            self.start(Job::Incident);
                             return Some(Effect::Incident(plan));
                         }
                         KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
                             self.modal = None;
-                            self.info("Dry run only: nothing was changed.");
+                            self.show_info("Dry run only: nothing was changed.");
                         }
                         _ => {}
                     }
@@ -1527,12 +1526,12 @@ impl App {
                 ("Esc", "previous step (on Name: cancel, nothing is sent)"),
             ];
             match form.step {
-                Step::Name => b.extend([
+                WizardStep::Name => b.extend([
                     ("type", "the key's name"),
                     ("Enter", "next step"),
                     ("Ctrl-U", "clear"),
                 ]),
-                Step::Permissions => b.extend([
+                WizardStep::Permissions => b.extend([
                     ("↑ ↓ / j k", "move"),
                     (
                         "Enter / space",
@@ -1544,7 +1543,7 @@ impl App {
                     ("Enter", "matrix: next step"),
                     ("Esc", "matrix: back to the presets"),
                 ]),
-                Step::Expiration => b.extend([
+                WizardStep::Expiration => b.extend([
                     ("↑ ↓", "choose (j k too, but not while typing)"),
                     (
                         "type",
@@ -1552,7 +1551,7 @@ impl App {
                     ),
                     ("Enter", "next step (never asks to confirm)"),
                 ]),
-                Step::Review => {
+                WizardStep::Review => {
                     b.extend([("Enter", "send it"), ("Esc", "back to change something")])
                 }
             }
@@ -1688,16 +1687,18 @@ impl App {
         }
         if let Some(form) = &self.form {
             let mut h = match form.step {
-                Step::Name => vec![("Enter", "next"), ("Esc", "cancel")],
-                Step::Permissions => {
+                WizardStep::Name => vec![("Enter", "next"), ("Esc", "cancel")],
+                WizardStep::Permissions => {
                     vec![("Enter", "choose"), ("space", "toggle"), ("Esc", "back")]
                 }
-                Step::Expiration => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
+                WizardStep::Expiration => {
+                    vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")]
+                }
                 // Enter sends nothing while the form has an error.
-                Step::Review if form.report(self.now).has_errors() => {
+                WizardStep::Review if form.report(self.now).has_errors() => {
                     vec![("Esc", "back to fix it")]
                 }
-                Step::Review => vec![("Enter", "send"), ("Esc", "back")],
+                WizardStep::Review => vec![("Enter", "send"), ("Esc", "back")],
             };
             h.extend([("Tab", "step"), ("F1", "help")]);
             return h;

@@ -28,52 +28,52 @@ pub enum Mode {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub enum WizardStep {
     Name,
     Permissions,
     Expiration,
     Review,
 }
 
-impl Step {
-    pub const ALL: [Step; 4] = [
-        Step::Name,
-        Step::Permissions,
-        Step::Expiration,
-        Step::Review,
+impl WizardStep {
+    pub const ALL: [WizardStep; 4] = [
+        WizardStep::Name,
+        WizardStep::Permissions,
+        WizardStep::Expiration,
+        WizardStep::Review,
     ];
 
     pub fn title(self) -> &'static str {
         match self {
-            Step::Name => "Name",
-            Step::Permissions => "Permissions",
-            Step::Expiration => "Expiration",
-            Step::Review => "Review",
+            WizardStep::Name => "Name",
+            WizardStep::Permissions => "Permissions",
+            WizardStep::Expiration => "Expiration",
+            WizardStep::Review => "Review",
         }
     }
 
     pub fn field(self) -> Option<Field> {
         match self {
-            Step::Name => Some(Field::Name),
-            Step::Permissions => Some(Field::Permissions),
-            Step::Expiration => Some(Field::Expiration),
-            Step::Review => None,
+            WizardStep::Name => Some(Field::Name),
+            WizardStep::Permissions => Some(Field::Permissions),
+            WizardStep::Expiration => Some(Field::Expiration),
+            WizardStep::Review => None,
         }
     }
 
-    fn next(self) -> Step {
+    fn next(self) -> WizardStep {
         match self {
-            Step::Name => Step::Permissions,
-            Step::Permissions => Step::Expiration,
-            Step::Expiration | Step::Review => Step::Review,
+            WizardStep::Name => WizardStep::Permissions,
+            WizardStep::Permissions => WizardStep::Expiration,
+            WizardStep::Expiration | WizardStep::Review => WizardStep::Review,
         }
     }
 
-    fn prev(self) -> Step {
+    fn prev(self) -> WizardStep {
         match self {
-            Step::Name | Step::Permissions => Step::Name,
-            Step::Expiration => Step::Permissions,
-            Step::Review => Step::Expiration,
+            WizardStep::Name | WizardStep::Permissions => WizardStep::Name,
+            WizardStep::Expiration => WizardStep::Permissions,
+            WizardStep::Review => WizardStep::Expiration,
         }
     }
 }
@@ -122,7 +122,7 @@ pub enum FormMsg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
     pub mode: Mode,
-    pub step: Step,
+    pub step: WizardStep,
     pub name: TextInput,
     pub perm_focus: PermFocus,
     /// 0..5 are `Preset::ALL`; 5 is "custom".
@@ -146,7 +146,7 @@ impl Form {
     pub fn create() -> Self {
         Self {
             mode: Mode::Create,
-            step: Step::Name,
+            step: WizardStep::Name,
             name: TextInput::default(),
             perm_focus: PermFocus::Presets,
             preset_cursor: 0,
@@ -330,7 +330,7 @@ impl Form {
     }
 
     /// Whether a step holds an error (shown on its tab).
-    pub fn step_has_errors(&self, step: Step, report: &ValidationReport) -> bool {
+    pub fn step_has_errors(&self, step: WizardStep, report: &ValidationReport) -> bool {
         match step.field() {
             Some(f) => report.errors().any(|p| p.field == f),
             None => report.errors().any(|p| p.field == Field::Update),
@@ -365,7 +365,7 @@ impl Form {
         if preset.takes_resources() {
             self.perm_focus = PermFocus::Matrix;
         } else {
-            self.step = Step::Expiration;
+            self.step = WizardStep::Expiration;
         }
     }
 
@@ -408,7 +408,7 @@ impl Form {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
                     self.never_confirmed = true;
                     self.confirm_never = false;
-                    self.step = Step::Review;
+                    self.step = WizardStep::Review;
                 }
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
                     self.confirm_never = false;
@@ -428,8 +428,10 @@ impl Form {
             }
             KeyCode::Esc => {
                 match (self.step, self.perm_focus) {
-                    (Step::Name, _) => return FormMsg::Cancel,
-                    (Step::Permissions, PermFocus::Matrix) => self.perm_focus = PermFocus::Presets,
+                    (WizardStep::Name, _) => return FormMsg::Cancel,
+                    (WizardStep::Permissions, PermFocus::Matrix) => {
+                        self.perm_focus = PermFocus::Presets
+                    }
                     (step, _) => self.step = step.prev(),
                 }
                 return FormMsg::Consumed;
@@ -437,9 +439,9 @@ impl Form {
             _ => {}
         }
         match self.step {
-            Step::Name => {
+            WizardStep::Name => {
                 if key.code == KeyCode::Enter {
-                    self.step = Step::Permissions;
+                    self.step = WizardStep::Permissions;
                     return FormMsg::Consumed;
                 }
                 if self.name.handle_key(key) {
@@ -448,7 +450,7 @@ impl Form {
                     FormMsg::Ignored
                 }
             }
-            Step::Permissions => match self.perm_focus {
+            WizardStep::Permissions => match self.perm_focus {
                 PermFocus::Presets => {
                     let last = Preset::ALL.len();
                     match key.code {
@@ -476,7 +478,7 @@ impl Form {
                 PermFocus::Matrix => {
                     match key.code {
                         KeyCode::Enter => {
-                            self.step = Step::Expiration;
+                            self.step = WizardStep::Expiration;
                             return FormMsg::Consumed;
                         }
                         KeyCode::Char(' ') | KeyCode::Char('x') => {
@@ -491,7 +493,7 @@ impl Form {
                     }
                 }
             },
-            Step::Expiration => {
+            WizardStep::Expiration => {
                 let last = self.choices().len().saturating_sub(1);
                 // On the typed choice every printable key is text (`j`
                 // and `k` too): the arrows move.
@@ -503,7 +505,7 @@ impl Form {
                         if self.is_never(now) && !self.never_confirmed {
                             self.confirm_never = true;
                         } else {
-                            self.step = Step::Review;
+                            self.step = WizardStep::Review;
                         }
                     }
                     _ if typing => {
@@ -519,7 +521,7 @@ impl Form {
                 }
                 FormMsg::Consumed
             }
-            Step::Review => match key.code {
+            WizardStep::Review => match key.code {
                 KeyCode::Enter => self.submit(now),
                 KeyCode::Up | KeyCode::Char('k') => {
                     self.review_scroll = self.review_scroll.saturating_sub(1);

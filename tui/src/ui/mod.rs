@@ -16,6 +16,7 @@ pub mod command;
 pub mod form;
 pub mod hit;
 pub mod input;
+pub mod job;
 mod list_index;
 pub mod matrix;
 pub mod modal;

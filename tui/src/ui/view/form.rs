@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::detail::{audit_lines, explanation_lines};
 use crate::output::{clean, expiry_text, relative};
 use crate::ui::app::App;
-use crate::ui::form::{ExpiryChoice, Form, Mode, PermFocus, Step};
+use crate::ui::form::{ExpiryChoice, Form, Mode, PermFocus, WizardStep};
 use crate::ui::matrix::{self, Column};
 use crate::ui::text::{compact_permissions, truncate};
 use crate::ui::theme::Theme;
@@ -40,7 +40,7 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
     .areas(inner);
     let mut spans = Vec::new();
     let mut x = tabs.x;
-    for (i, step) in Step::ALL.iter().enumerate() {
+    for (i, step) in WizardStep::ALL.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" › ", theme.dim()));
             x = x.saturating_add(3);
@@ -70,10 +70,10 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
     match form.step {
-        Step::Name => name_step(form, &report, theme, frame, body),
-        Step::Permissions => permissions_step(form, app, &report, theme, frame, body),
-        Step::Expiration => expiration_step(form, app, &report, theme, frame, body),
-        Step::Review => review_step(form, app, &report, theme, frame, body),
+        WizardStep::Name => name_step(form, &report, theme, frame, body),
+        WizardStep::Permissions => permissions_step(form, app, &report, theme, frame, body),
+        WizardStep::Expiration => expiration_step(form, app, &report, theme, frame, body),
+        WizardStep::Review => review_step(form, app, &report, theme, frame, body),
     }
 }
 
