@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use narrative_keys::incident::{self, Selection};
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
@@ -27,38 +26,6 @@ use crate::output::clean;
 /// What a refused write says in read-only mode.
 pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
 
-/// The list's write actions: key, and what it does. Read-only mode hides
-/// these from the hints and help and refuses them; a session whose key is
-/// gone refuses them too.
-pub const WRITE_ACTIONS: [(char, &str); 6] = [
-    ('n', "creating a key"),
-    ('e', "editing a key"),
-    ('r', "rotating a key"),
-    ('d', "revoking keys"),
-    ('i', "an incident response"),
-    ('c', "cloning a key"),
-];
-
-/// What a write key is for, if `code` is one (Delete revokes, as `d`).
-fn write_action(code: KeyCode) -> Option<&'static str> {
-    let c = match code {
-        KeyCode::Delete => 'd',
-        KeyCode::Char(c) => c,
-        _ => return None,
-    };
-    WRITE_ACTIONS
-        .iter()
-        .find(|(k, _)| *k == c)
-        .map(|(_, what)| *what)
-}
-
-/// Whether a help or hint entry is for a write action.
-fn is_write_binding(label: &str) -> bool {
-    WRITE_ACTIONS
-        .iter()
-        .any(|(k, _)| label.split(" / ").any(|part| part == k.to_string()))
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
     Name,
@@ -75,7 +42,8 @@ impl SortBy {
         }
     }
 
-    fn next(self) -> SortBy {
+    /// The sort after this one: name, expiry, status, name.
+    pub(in crate::ui) fn next(self) -> SortBy {
         match self {
             SortBy::Name => SortBy::Expiry,
             SortBy::Expiry => SortBy::Status,
@@ -275,7 +243,7 @@ impl App {
         }
     }
 
-    fn show_info(&mut self, text: impl Into<String>) {
+    pub(in crate::ui) fn show_info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: false,
@@ -283,7 +251,7 @@ impl App {
         });
     }
 
-    fn show_error(&mut self, text: impl Into<String>) {
+    pub(in crate::ui) fn show_error(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: true,
@@ -298,7 +266,7 @@ impl App {
         Effect::LoadKeys
     }
 
-    fn clamp(&mut self) {
+    pub(in crate::ui) fn clamp(&mut self) {
         self.sync_list();
         let n = self.visible_keys().len();
         self.selected = self.selected.min(n.saturating_sub(1));
@@ -791,7 +759,7 @@ impl App {
     }
 
     /// Opens the revoke question for the marked keys, or the selected one.
-    fn confirm_revoke(&mut self) {
+    pub(in crate::ui) fn confirm_revoke(&mut self) {
         let keys = self.selection();
         if keys.is_empty() {
             self.show_info("No key is selected.");
@@ -804,7 +772,7 @@ impl App {
         }
     }
 
-    fn sorted_by(&mut self, sort: SortBy, reversed: bool) {
+    pub(in crate::ui) fn sorted_by(&mut self, sort: SortBy, reversed: bool) {
         let id = self.selected_key().map(|k| k.id.clone());
         self.sort = sort;
         self.sort_reversed = reversed;
@@ -890,7 +858,7 @@ impl App {
         None
     }
 
-    fn refresh_now(&mut self) -> Option<Effect> {
+    pub(in crate::ui) fn refresh_now(&mut self) -> Option<Effect> {
         if let Some(ended) = &self.session_ended {
             let text = ended.clone();
             self.show_error(text);
@@ -902,7 +870,7 @@ impl App {
 
     /// Refuses a write action, with the reason on the status line, in
     /// read-only mode or once the session's key is gone; `true` if refused.
-    fn refuse_write(&mut self, what: &str) -> bool {
+    pub(in crate::ui) fn refuse_write(&mut self, what: &str) -> bool {
         if let Some(ended) = &self.session_ended {
             let text = format!("Not {what}: {ended}");
             self.show_error(text);
@@ -1056,146 +1024,14 @@ impl App {
             return self.on_command_key(key);
         }
         if self.filtering {
-            match key.code {
-                KeyCode::Enter | KeyCode::Down | KeyCode::Up => self.filtering = false,
-                KeyCode::Esc => {
-                    self.filtering = false;
-                    self.filter.value.clear();
-                }
-                _ => {
-                    self.filter.handle_key(key);
-                    self.selected = 0;
-                }
-            }
-            self.clamp();
+            self.on_filter_key(key);
             return None;
         }
-        self.on_list_key(key)
-    }
-
-    fn on_list_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let n = self.visible_keys().len();
-        let detail = self.focus == Pane::Detail;
-        if let Some(what) = write_action(key.code) {
-            if self.refuse_write(what) {
-                return None;
-            }
-        }
-        match key.code {
-            KeyCode::Char('q') => self.should_quit = true,
-            KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
-            KeyCode::Up | KeyCode::Char('k') if detail => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(1);
-            }
-            KeyCode::Down | KeyCode::Char('j') if detail => {
-                self.detail_scroll = self.detail_scroll.saturating_add(1);
-            }
-            KeyCode::PageUp if detail => self.detail_scroll = self.detail_scroll.saturating_sub(10),
-            KeyCode::PageDown if detail => {
-                self.detail_scroll = self.detail_scroll.saturating_add(10)
-            }
-            KeyCode::Up | KeyCode::Char('k') => self.select(self.selected.saturating_sub(1)),
-            KeyCode::Down | KeyCode::Char('j') => self.select(self.selected + 1),
-            KeyCode::PageUp => self.select(self.selected.saturating_sub(10)),
-            KeyCode::PageDown => self.select(self.selected + 10),
-            KeyCode::Home | KeyCode::Char('g') => {
-                if detail {
-                    self.detail_scroll = 0;
-                } else {
-                    self.select(0);
-                }
-            }
-            KeyCode::End | KeyCode::Char('G') => self.select(n.saturating_sub(1)),
-            KeyCode::Tab | KeyCode::BackTab => {
-                self.focus = if detail { Pane::List } else { Pane::Detail };
-            }
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.focus = Pane::Detail,
-            KeyCode::Left | KeyCode::Char('h') => self.focus = Pane::List,
-            KeyCode::Esc => {
-                if detail {
-                    self.focus = Pane::List;
-                } else if !self.filter.value.is_empty() {
-                    self.filter.value.clear();
-                    self.clamp();
-                } else if !self.marked.is_empty() {
-                    self.marked.clear();
-                } else {
-                    self.status = None;
-                }
-            }
-            KeyCode::Char('/') => {
-                self.filtering = true;
-                self.focus = Pane::List;
-            }
-            KeyCode::Char('s') => self.sorted_by(self.sort.next(), self.sort_reversed),
-            KeyCode::Char('S') => self.sorted_by(self.sort, !self.sort_reversed),
-            KeyCode::Char(':') => {
-                self.command = Some(CommandLine::default());
-                self.focus = Pane::List;
-            }
-            KeyCode::Char('y') => match self.selected_key() {
-                Some(k) => return Some(Effect::CopyId { id: k.id.clone() }),
-                None => self.show_info("No key is selected."),
-            },
-            KeyCode::Char('c') => match self.selected_key() {
-                Some(k) => self.form = Some(Form::clone_of(k)),
-                None => self.show_info("No key is selected."),
-            },
-            KeyCode::Char('R') | KeyCode::F(5) => return self.refresh_now(),
-            KeyCode::Char(' ') if self.readonly => self.show_error(
-                "Read-only: marking is for revoke and incident, which are off in this session.",
-            ),
-            KeyCode::Char(' ') => {
-                if let Some(id) = self.selected_key().map(|k| k.id.clone()) {
-                    if !self.marked.remove(&id) {
-                        self.marked.insert(id);
-                    }
-                    self.select(self.selected + 1);
-                }
-            }
-            KeyCode::Char('n') => self.form = Some(Form::create()),
-            KeyCode::Char('e') => match self.selected_key() {
-                Some(k) => self.form = Some(Form::edit(k)),
-                None => self.show_info("No key is selected."),
-            },
-            KeyCode::Char('r') => match self.selected_key() {
-                Some(k) => {
-                    self.modal = Some(Modal::ConfirmRotate {
-                        id: k.id.clone(),
-                        name: k.name.clone(),
-                        choice: 0,
-                    })
-                }
-                None => self.show_info("No key is selected."),
-            },
-            KeyCode::Char('d') | KeyCode::Delete => self.confirm_revoke(),
-            KeyCode::Char('i') => {
-                let ids: Vec<String> = self.selection().iter().map(|k| k.id.clone()).collect();
-                if ids.is_empty() {
-                    self.show_info("No key is selected.");
-                    return None;
-                }
-                let selection = Selection {
-                    ids,
-                    ..Default::default()
-                };
-                match incident::plan(&self.keys, &selection, false, self.now) {
-                    Ok(plan) => {
-                        self.modal = Some(Modal::Incident(IncidentModal::Plan {
-                            plan: Box::new(plan),
-                            scroll: 0,
-                        }))
-                    }
-                    Err(e) => self.show_error(super::text::describe_error(&e)),
-                }
-            }
-            _ => {}
-        }
-        None
+        self.on_list_key(key).1
     }
 
     /// The marked keys, or else the selected one.
-    fn selection(&self) -> Vec<&ApiKey> {
+    pub(in crate::ui) fn selection(&self) -> Vec<&ApiKey> {
         if self.marked.is_empty() {
             self.selected_key().into_iter().collect()
         } else {
@@ -1216,12 +1052,12 @@ impl App {
         }
     }
 
-    fn open_help(&mut self) {
+    pub(in crate::ui) fn open_help(&mut self) {
         self.help_scroll = 0;
         self.modal = Some(Modal::Help);
     }
 
-    fn select(&mut self, i: usize) {
+    pub(in crate::ui) fn select(&mut self, i: usize) {
         let n = self.visible_keys().len();
         self.selected = i.min(n.saturating_sub(1));
         self.detail_scroll = 0;
@@ -1561,54 +1397,7 @@ impl App {
             ]);
             return b;
         }
-        if self.session_ended.is_some() {
-            return vec![
-                ("↑ ↓ / j k", "move through the list as last loaded"),
-                ("q / Ctrl-C", "quit, then start again with another key"),
-            ];
-        }
-        let mut b = vec![
-            (
-                "↑ ↓ / j k",
-                "move (scroll the detail pane when it has focus)",
-            ),
-            ("g G / PgUp PgDn", "first / last key; a page up / down"),
-            (
-                "Tab, Enter, ← → / h l",
-                "switch between the list and the detail pane",
-            ),
-            ("Esc", "back: list pane, clear the filter, clear the marks"),
-            ("/", "filter by name, id or permission as you type"),
-            ("s", "next sort: name, expiry, status; stays reversed"),
-            ("S", "reverse the order (s and :sort keep it)"),
-            ("space", "mark or unmark the key (for revoke or incident)"),
-            ("y", "copy the key's id (if the terminal allows OSC 52)"),
-            ("n", "new key"),
-            ("e", "edit the selected key"),
-            ("c", "clone the selected key (same permissions)"),
-            ("r", "rotate the selected key"),
-            ("d", "revoke the marked keys, or the selected one"),
-            ("i", "incident response on the marked keys (dry run)"),
-            ("R", "refresh"),
-            (":", "command: filter, sort, revoke, refresh, q"),
-            ("mouse", "click to select or press; the wheel scrolls"),
-            ("?", "this help"),
-            ("q / Ctrl-C", "quit"),
-        ];
-        if self.readonly {
-            // Marking is only for revoke and incident, which are off.
-            b.retain(|(k, _)| !is_write_binding(k) && *k != "space");
-            for (k, what) in &mut b {
-                if *k == ":" {
-                    *what = "command: filter, sort, refresh, q";
-                }
-                if *k == "Esc" {
-                    *what = "back: list pane, clear the filter";
-                }
-            }
-            b.push(("", "read-only: every change is off"));
-        }
-        b
+        self.list_help()
     }
 
     fn modal_bindings(&self) -> Vec<(&'static str, &'static str)> {
@@ -1709,30 +1498,7 @@ impl App {
         if self.command.is_some() {
             return vec![("Enter", "run"), ("Tab", "complete"), ("Esc", "cancel")];
         }
-        if self.session_ended.is_some() {
-            return vec![("q", "quit"), ("?", "help")];
-        }
-        // Marking and the incident response early: the bar keeps them at
-        // 80 columns (see `view::render_hints`).
-        let mut h = vec![
-            ("n", "new"),
-            ("e", "edit"),
-            ("r", "rotate"),
-            ("d", "revoke"),
-            ("space", "mark"),
-            ("i", "incident"),
-            ("/", "filter"),
-            ("s", "sort"),
-            ("?", "help"),
-            ("q", "quit"),
-            ("c", "clone"),
-            ("y", "copy id"),
-            (":", "command"),
-        ];
-        if self.readonly {
-            h.retain(|(k, _)| !is_write_binding(k) && *k != "space");
-        }
-        h
+        self.list_hints()
     }
 }
 

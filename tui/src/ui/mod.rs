@@ -13,6 +13,7 @@
 pub mod action;
 pub mod app;
 pub mod command;
+pub mod components;
 pub mod form;
 pub mod hit;
 pub mod input;
