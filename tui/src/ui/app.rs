@@ -9,17 +9,22 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
+use narrative_keys::{ApiKey, CreatedKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
-use super::action::{Action, Effect, OldKeyFate, Refusal, RevokeOutcome, RevokedKey};
+use super::action::{
+    Action, Effect, IncidentDone, OldKeyFate, Refusal, RevokeOutcome, RevokedKey, Rotated,
+    SecretsWritten,
+};
 use super::command::{self, Command, CommandLine, Completion};
+use super::components::dialog::{self, Reply};
+use super::components::keymap;
 use super::form::{Form, FormMsg, PermFocus, WizardStep};
 use super::hit::Regions;
 use super::input::TextInput;
 use super::job::Job;
 use super::list_index::ListIndex;
-use super::modal::{IncidentModal, Modal, ROTATE_CHOICES, RevokeConfirm, SecretEntry, SecretModal};
+use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
 use crate::output::clean;
 
@@ -338,321 +343,21 @@ impl App {
             }
             Action::Mouse(mouse) => self.on_mouse(mouse),
             Action::Resize(..) => None,
-            Action::Tick(now) => {
-                let busy = !self.busy.is_empty();
-                self.screen_changed = busy || now.timestamp() != self.now.timestamp();
-                self.now = now;
-                if self
-                    .status
-                    .as_ref()
-                    .is_some_and(|s| !s.error && now - s.shown_at >= STATUS_FADE)
-                {
-                    self.status = None;
-                    self.screen_changed = true;
-                }
-                self.sync_list();
-                if busy {
-                    self.spinner = self.spinner.wrapping_add(1);
-                }
-                self.refresh_due()
-            }
+            Action::Tick(now) => self.on_tick(now),
             Action::Quit => {
                 self.should_quit = true;
                 None
             }
-            Action::KeysLoaded(result) => {
-                self.finish(Job::Loading);
-                match result {
-                    Ok(keys) => {
-                        // The selection follows its key, not its row.
-                        let selected = self.selected_key().map(|k| k.id.clone());
-                        self.keys = keys;
-                        let needle = self.filter.value.trim().to_lowercase();
-                        self.list.rebuild(
-                            &self.keys,
-                            &needle,
-                            self.sort,
-                            self.sort_reversed,
-                            self.now,
-                            &self.policy,
-                        );
-                        self.loaded = true;
-                        self.load_failed = false;
-                        let existing: BTreeSet<&str> =
-                            self.keys.iter().map(|k| k.id.as_str()).collect();
-                        self.marked.retain(|id| existing.contains(id.as_str()));
-                        if let Some(id) = self.select_id.take().or(selected) {
-                            if let Some(i) = self.row_of(&id) {
-                                self.selected = i;
-                            }
-                        }
-                        self.clamp();
-                        if std::mem::take(&mut self.refresh_asked) {
-                            let n = self.keys.len();
-                            self.show_info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
-                        }
-                    }
-                    Err(e) => {
-                        self.refresh_asked = false;
-                        // Unless another load is still in flight.
-                        self.load_failed = !self.busy.contains(&Job::Loading);
-                        self.show_error(format!("Could not load the keys: {e}"));
-                    }
-                }
-                None
-            }
-            Action::Created(result) => {
-                self.finish(Job::Creating);
-                match result {
-                    Ok(created) => {
-                        self.form = None;
-                        let name = clean(&created.key.name);
-                        self.show_info(format!("Created \"{name}\"."));
-                        self.select_id = Some(created.key.id.clone());
-                        self.modal = Some(Modal::Secret(SecretModal::new(
-                            "New key created",
-                            vec![SecretEntry::new(created, None)],
-                        )));
-                        Some(self.reload())
-                    }
-                    Err(e) => {
-                        self.show_error(format!("The key was not created: {e}"));
-                        None
-                    }
-                }
-            }
-            Action::Updated(result) => {
-                self.finish(Job::Saving);
-                match result {
-                    Ok(key) => {
-                        self.form = None;
-                        self.show_info(format!("Saved the changes to \"{}\".", clean(&key.name)));
-                        self.select_id = Some(key.id);
-                        Some(self.reload())
-                    }
-                    Err(e) => {
-                        self.show_error(format!("The changes were not saved: {e}"));
-                        None
-                    }
-                }
-            }
-            Action::Rotated(result) => {
-                self.finish(Job::Rotating);
-                match result {
-                    Ok(r) => {
-                        let name = clean(&r.old.name);
-                        let new_id = r.new.key.id.clone();
-                        let mut modal = SecretModal::new(
-                            "Key rotated",
-                            vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
-                        );
-                        if r.old_key == Ok(OldKeyFate::Revoked) && self.may_be_own_key(&r.old.id) {
-                            self.revoked_possible_own_key = true;
-                        }
-                        match r.old_key {
-                            Ok(OldKeyFate::Revoked) => self.show_info(format!(
-                                "Rotated \"{name}\": the old key {} is revoked.",
-                                r.old.id
-                            )),
-                            Ok(OldKeyFate::Expires(at)) => {
-                                let text = format!(
-                                    "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
-                                    r.old.id,
-                                    at.format("%Y-%m-%d %H:%M UTC")
-                                );
-                                modal.note = Some(text.clone());
-                                self.show_info(text);
-                            }
-                            Ok(OldKeyFate::Kept) => {
-                                let text = format!(
-                                    "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
-                                    r.old.id
-                                );
-                                modal.note = Some(text.clone());
-                                self.show_info(text);
-                            }
-                            Err(e) => {
-                                let text = format!(
-                                    "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
-                                    r.old.id
-                                );
-                                modal.note = Some(text.clone());
-                                self.show_error(text);
-                            }
-                        }
-                        self.select_id = Some(new_id);
-                        self.modal = Some(Modal::Secret(modal));
-                        Some(self.reload())
-                    }
-                    Err(e) => {
-                        self.show_error(format!("The key was not rotated: {e}"));
-                        None
-                    }
-                }
-            }
-            Action::Revoked(results) => {
-                self.finish(Job::Revoking);
-                let failed: Vec<String> = results
-                    .iter()
-                    .filter_map(|r| match &r.outcome {
-                        RevokeOutcome::Failed(e) => Some(format!("\"{}\": {e}", clean(&r.name))),
-                        _ => None,
-                    })
-                    .collect();
-                for r in &results {
-                    if r.outcome.is_gone() {
-                        self.marked.remove(&r.id);
-                        if self.may_be_own_key(&r.id) {
-                            self.revoked_possible_own_key = true;
-                        }
-                    }
-                }
-                if failed.is_empty() {
-                    self.show_info(revoked_summary(&results));
-                } else {
-                    let still = if failed.len() == 1 {
-                        "it still works"
-                    } else {
-                        "they still work"
-                    };
-                    self.show_error(format!(
-                        "{} of {} not revoked ({still}): {}",
-                        failed.len(),
-                        count_of(results.len(), "key", "keys"),
-                        failed.join("; ")
-                    ));
-                }
-                Some(self.reload())
-            }
-            Action::IncidentDone(done) => {
-                self.finish(Job::Incident);
-                let report = done.report;
-                let markdown = report.to_markdown();
-                let path = format!(
-                    "incident-report-{}.md",
-                    report.finished_at.format("%Y%m%d-%H%M%S")
-                );
-                let failures = report.failures.len();
-                self.show_info(format!(
-                    "Incident response: {} revoked, {} replaced, {} failed.",
-                    report.revoked.len(),
-                    report.replacements.len(),
-                    failures
-                ));
-                for k in &report.revoked {
-                    self.marked.remove(&k.id);
-                    if self.may_be_own_key(&k.id) {
-                        self.revoked_possible_own_key = true;
-                    }
-                }
-                let done_modal = Modal::Incident(IncidentModal::Done {
-                    report: Box::new(report),
-                    markdown: markdown.clone(),
-                    path: TextInput::new(path.clone()),
-                    editing: false,
-                    saved: None,
-                });
-                self.modal = if done.replacements.is_empty() {
-                    Some(done_modal)
-                } else {
-                    let entries = done
-                        .replacements
-                        .into_iter()
-                        .map(|(replaces, c)| SecretEntry::new(c, Some(replaces)))
-                        .collect();
-                    let mut m = SecretModal::new("Replacement keys created", entries);
-                    m.then = Some(Box::new(done_modal));
-                    Some(Modal::Secret(m))
-                };
-                let reload = self.reload();
-                Some(Effect::Many(vec![
-                    Effect::SaveReport {
-                        path: PathBuf::from(path),
-                        markdown,
-                    },
-                    reload,
-                ]))
-            }
-            Action::Copied { id, result } => {
-                if let Some(Modal::Secret(m)) = &mut self.modal {
-                    let entry = m.entry_mut(&id)?;
-                    let name = clean(&entry.key.name);
-                    let note = match result {
-                        Ok(()) => {
-                            entry.copied = true;
-                            Ok(format!(
-                                "Copied the secret of \"{name}\" (OSC 52). If it is not on your clipboard, your terminal does not allow this: write to a file (w) instead."
-                            ))
-                        }
-                        Err(e) => Err(format!(
-                            "Could not send the copy sequence to the terminal: {e}"
-                        )),
-                    };
-                    m.copy_note = Some(note);
-                }
-                None
-            }
-            Action::SecretsWritten(done) => {
-                if let Some(Modal::Secret(m)) = &mut self.modal {
-                    for id in &done.written {
-                        if let Some(e) = m.entry_mut(id) {
-                            e.written = true;
-                        }
-                    }
-                    let path = clean(&done.path.display().to_string());
-                    let n = done.written.len();
-                    let what = if n == 1 { "secret" } else { "secrets" };
-                    m.file_note = Some(match done.error {
-                        None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
-                        Some(e) if n == 0 => Err(format!("Nothing was written: {}", clean(&e))),
-                        Some(e) => Err(format!(
-                            "Wrote {n} of {} secrets to {path}, then stopped: {}",
-                            m.entries.len(),
-                            clean(&e)
-                        )),
-                    });
-                }
-                None
-            }
-            Action::ReportSaved(result) => {
-                let note = match result {
-                    Ok(path) => Ok(format!(
-                        "Report saved to {}.",
-                        clean(&path.display().to_string())
-                    )),
-                    Err(e) => Err(format!("The report was not saved: {e}")),
-                };
-                let target = match &mut self.modal {
-                    Some(Modal::Incident(m)) => Some(m),
-                    Some(Modal::Secret(s)) => match s.then.as_deref_mut() {
-                        Some(Modal::Incident(m)) => Some(m),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                if let Some(IncidentModal::Done { saved, .. }) = target {
-                    *saved = Some(note.clone());
-                }
-                match note {
-                    Ok(t) => self.show_info(t),
-                    Err(t) => self.show_error(t),
-                }
-                None
-            }
-            Action::IdCopied { id, result } => {
-                match result {
-                    // Short enough for 80 columns; the help says what a
-                    // terminal without OSC 52 does.
-                    Ok(()) => self.show_info(format!(
-                        "Copied id {} (OSC 52).",
-                        super::text::truncate(&clean(&id), 40)
-                    )),
-                    Err(e) => self.show_error(format!(
-                        "Could not send the copy sequence to the terminal: {e}"
-                    )),
-                }
-                None
-            }
+            Action::KeysLoaded(result) => self.on_keys_loaded(result),
+            Action::Created(result) => self.on_created(result),
+            Action::Updated(result) => self.on_updated(result),
+            Action::Rotated(result) => self.on_rotated(result),
+            Action::Revoked(results) => self.on_revoked(results),
+            Action::IncidentDone(done) => self.on_incident_done(done),
+            Action::Copied { id, result } => self.on_copied(id, result),
+            Action::SecretsWritten(done) => self.on_secrets_written(done),
+            Action::ReportSaved(result) => self.on_report_saved(result),
+            Action::IdCopied { id, result } => self.on_id_copied(id, result),
             Action::Refused {
                 refusal,
                 write,
@@ -662,6 +367,343 @@ impl App {
                 None
             }
         }
+    }
+
+    /// A clock tick: the spinner, the fading status, the list's statuses, `--refresh`.
+    fn on_tick(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        let busy = !self.busy.is_empty();
+        self.screen_changed = busy || now.timestamp() != self.now.timestamp();
+        self.now = now;
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| !s.error && now - s.shown_at >= STATUS_FADE)
+        {
+            self.status = None;
+            self.screen_changed = true;
+        }
+        self.sync_list();
+        if busy {
+            self.spinner = self.spinner.wrapping_add(1);
+        }
+        self.refresh_due()
+    }
+
+    /// A load's result: the new list, the selection kept on its key.
+    fn on_keys_loaded(&mut self, result: Result<Vec<ApiKey>, String>) -> Option<Effect> {
+        self.finish(Job::Loading);
+        match result {
+            Ok(keys) => {
+                // The selection follows its key, not its row.
+                let selected = self.selected_key().map(|k| k.id.clone());
+                self.keys = keys;
+                let needle = self.filter.value.trim().to_lowercase();
+                self.list.rebuild(
+                    &self.keys,
+                    &needle,
+                    self.sort,
+                    self.sort_reversed,
+                    self.now,
+                    &self.policy,
+                );
+                self.loaded = true;
+                self.load_failed = false;
+                let existing: BTreeSet<&str> = self.keys.iter().map(|k| k.id.as_str()).collect();
+                self.marked.retain(|id| existing.contains(id.as_str()));
+                if let Some(id) = self.select_id.take().or(selected) {
+                    if let Some(i) = self.row_of(&id) {
+                        self.selected = i;
+                    }
+                }
+                self.clamp();
+                if std::mem::take(&mut self.refresh_asked) {
+                    let n = self.keys.len();
+                    self.show_info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
+                }
+            }
+            Err(e) => {
+                self.refresh_asked = false;
+                // Unless another load is still in flight.
+                self.load_failed = !self.busy.contains(&Job::Loading);
+                self.show_error(format!("Could not load the keys: {e}"));
+            }
+        }
+        None
+    }
+
+    /// A create's result: its secret shown once.
+    fn on_created(&mut self, result: Result<CreatedKey, String>) -> Option<Effect> {
+        self.finish(Job::Creating);
+        match result {
+            Ok(created) => {
+                let text = format!("Created \"{}\".", clean(&created.key.name));
+                self.form_saved(text, created.key.id.clone());
+                self.modal = Some(Modal::Secret(SecretModal::new(
+                    "New key created",
+                    vec![SecretEntry::new(created, None)],
+                )));
+                Some(self.reload())
+            }
+            Err(e) => {
+                self.show_error(format!("The key was not created: {e}"));
+                None
+            }
+        }
+    }
+
+    /// An edit's result.
+    fn on_updated(&mut self, result: Result<ApiKey, String>) -> Option<Effect> {
+        self.finish(Job::Saving);
+        match result {
+            Ok(key) => {
+                let text = format!("Saved the changes to \"{}\".", clean(&key.name));
+                self.form_saved(text, key.id);
+                Some(self.reload())
+            }
+            Err(e) => {
+                self.show_error(format!("The changes were not saved: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The form's key was created or saved: the form closes, the status
+    /// says so, and the next list selects the key.
+    fn form_saved(&mut self, text: String, id: String) {
+        self.form = None;
+        self.show_info(text);
+        self.select_id = Some(id);
+    }
+
+    /// A rotation's result: the new secret shown once, the old key's fate said.
+    fn on_rotated(&mut self, result: Result<Rotated, String>) -> Option<Effect> {
+        self.finish(Job::Rotating);
+        match result {
+            Ok(r) => {
+                let name = clean(&r.old.name);
+                let new_id = r.new.key.id.clone();
+                let mut modal = SecretModal::new(
+                    "Key rotated",
+                    vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
+                );
+                if r.old_key == Ok(OldKeyFate::Revoked) && self.may_be_own_key(&r.old.id) {
+                    self.revoked_possible_own_key = true;
+                }
+                match r.old_key {
+                    Ok(OldKeyFate::Revoked) => self.show_info(format!(
+                        "Rotated \"{name}\": the old key {} is revoked.",
+                        r.old.id
+                    )),
+                    Ok(OldKeyFate::Expires(at)) => {
+                        let text = format!(
+                            "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
+                            r.old.id,
+                            at.format("%Y-%m-%d %H:%M UTC")
+                        );
+                        modal.note = Some(text.clone());
+                        self.show_info(text);
+                    }
+                    Ok(OldKeyFate::Kept) => {
+                        let text = format!(
+                            "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
+                            r.old.id
+                        );
+                        modal.note = Some(text.clone());
+                        self.show_info(text);
+                    }
+                    Err(e) => {
+                        let text = format!(
+                            "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
+                            r.old.id
+                        );
+                        modal.note = Some(text.clone());
+                        self.show_error(text);
+                    }
+                }
+                self.select_id = Some(new_id);
+                self.modal = Some(Modal::Secret(modal));
+                Some(self.reload())
+            }
+            Err(e) => {
+                self.show_error(format!("The key was not rotated: {e}"));
+                None
+            }
+        }
+    }
+
+    /// A revoke's results, one per key.
+    fn on_revoked(&mut self, results: Vec<RevokedKey>) -> Option<Effect> {
+        self.finish(Job::Revoking);
+        let failed: Vec<String> = results
+            .iter()
+            .filter_map(|r| match &r.outcome {
+                RevokeOutcome::Failed(e) => Some(format!("\"{}\": {e}", clean(&r.name))),
+                _ => None,
+            })
+            .collect();
+        for r in &results {
+            if r.outcome.is_gone() {
+                self.marked.remove(&r.id);
+                if self.may_be_own_key(&r.id) {
+                    self.revoked_possible_own_key = true;
+                }
+            }
+        }
+        if failed.is_empty() {
+            self.show_info(revoked_summary(&results));
+        } else {
+            let still = if failed.len() == 1 {
+                "it still works"
+            } else {
+                "they still work"
+            };
+            self.show_error(format!(
+                "{} of {} not revoked ({still}): {}",
+                failed.len(),
+                count_of(results.len(), "key", "keys"),
+                failed.join("; ")
+            ));
+        }
+        Some(self.reload())
+    }
+
+    /// An incident response's result: the replacements' secrets, then the report.
+    fn on_incident_done(&mut self, done: Box<IncidentDone>) -> Option<Effect> {
+        self.finish(Job::Incident);
+        let report = done.report;
+        let markdown = report.to_markdown();
+        let path = format!(
+            "incident-report-{}.md",
+            report.finished_at.format("%Y%m%d-%H%M%S")
+        );
+        let failures = report.failures.len();
+        self.show_info(format!(
+            "Incident response: {} revoked, {} replaced, {} failed.",
+            report.revoked.len(),
+            report.replacements.len(),
+            failures
+        ));
+        for k in &report.revoked {
+            self.marked.remove(&k.id);
+            if self.may_be_own_key(&k.id) {
+                self.revoked_possible_own_key = true;
+            }
+        }
+        let done_modal = Modal::Incident(IncidentModal::Done {
+            report: Box::new(report),
+            markdown: markdown.clone(),
+            path: TextInput::new(path.clone()),
+            editing: false,
+            saved: None,
+        });
+        self.modal = if done.replacements.is_empty() {
+            Some(done_modal)
+        } else {
+            let entries = done
+                .replacements
+                .into_iter()
+                .map(|(replaces, c)| SecretEntry::new(c, Some(replaces)))
+                .collect();
+            let mut m = SecretModal::new("Replacement keys created", entries);
+            m.then = Some(Box::new(done_modal));
+            Some(Modal::Secret(m))
+        };
+        let reload = self.reload();
+        Some(Effect::Many(vec![
+            Effect::SaveReport {
+                path: PathBuf::from(path),
+                markdown,
+            },
+            reload,
+        ]))
+    }
+
+    /// Whether a secret's copy sequence was written.
+    fn on_copied(&mut self, id: String, result: Result<(), String>) -> Option<Effect> {
+        if let Some(Modal::Secret(m)) = &mut self.modal {
+            let entry = m.entry_mut(&id)?;
+            let name = clean(&entry.key.name);
+            let note = match result {
+                Ok(()) => {
+                    entry.copied = true;
+                    Ok(format!(
+                        "Copied the secret of \"{name}\" (OSC 52). If it is not on your clipboard, your terminal does not allow this: write to a file (w) instead."
+                    ))
+                }
+                Err(e) => Err(format!(
+                    "Could not send the copy sequence to the terminal: {e}"
+                )),
+            };
+            m.copy_note = Some(note);
+        }
+        None
+    }
+
+    /// What writing the secrets to a file did.
+    fn on_secrets_written(&mut self, done: SecretsWritten) -> Option<Effect> {
+        if let Some(Modal::Secret(m)) = &mut self.modal {
+            for id in &done.written {
+                if let Some(e) = m.entry_mut(id) {
+                    e.written = true;
+                }
+            }
+            let path = clean(&done.path.display().to_string());
+            let n = done.written.len();
+            let what = if n == 1 { "secret" } else { "secrets" };
+            m.file_note = Some(match done.error {
+                None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
+                Some(e) if n == 0 => Err(format!("Nothing was written: {}", clean(&e))),
+                Some(e) => Err(format!(
+                    "Wrote {n} of {} secrets to {path}, then stopped: {}",
+                    m.entries.len(),
+                    clean(&e)
+                )),
+            });
+        }
+        None
+    }
+
+    /// Whether the incident report was saved.
+    fn on_report_saved(&mut self, result: Result<PathBuf, String>) -> Option<Effect> {
+        let note = match result {
+            Ok(path) => Ok(format!(
+                "Report saved to {}.",
+                clean(&path.display().to_string())
+            )),
+            Err(e) => Err(format!("The report was not saved: {e}")),
+        };
+        let target = match &mut self.modal {
+            Some(Modal::Incident(m)) => Some(m),
+            Some(Modal::Secret(s)) => match s.then.as_deref_mut() {
+                Some(Modal::Incident(m)) => Some(m),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(IncidentModal::Done { saved, .. }) = target {
+            *saved = Some(note.clone());
+        }
+        match note {
+            Ok(t) => self.show_info(t),
+            Err(t) => self.show_error(t),
+        }
+        None
+    }
+
+    /// Whether a key id's copy sequence was written.
+    fn on_id_copied(&mut self, id: String, result: Result<(), String>) -> Option<Effect> {
+        match result {
+            // Short enough for 80 columns; the help says what a
+            // terminal without OSC 52 does.
+            Ok(()) => self.show_info(format!(
+                "Copied id {} (OSC 52).",
+                super::text::truncate(&clean(&id), 40)
+            )),
+            Err(e) => self.show_error(format!(
+                "Could not send the copy sequence to the terminal: {e}"
+            )),
+        }
+        None
     }
 
     /// A 401 on a read means the server no longer takes this session's key
@@ -1063,291 +1105,84 @@ impl App {
         self.detail_scroll = 0;
     }
 
+    /// A key while a dialog is open: the dialog answers, the app acts on
+    /// the answer.
     fn on_modal_key(&mut self, key: KeyEvent, ctrl_c: bool) -> Option<Effect> {
-        let modal = self.modal.as_mut()?;
-        let code = key.code;
-        match modal {
-            Modal::Help => {
-                let most = self.regions.borrow().dialog_overflow;
-                match code {
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        self.help_scroll = self.help_scroll.saturating_sub(1);
-                    }
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        self.help_scroll = (self.help_scroll + 1).min(most);
-                    }
-                    _ => {}
-                }
-                if ctrl_c {
-                    self.should_quit = true;
-                } else if matches!(
-                    code,
-                    KeyCode::Esc
-                        | KeyCode::Enter
-                        | KeyCode::Char('?')
-                        | KeyCode::Char('q')
-                        | KeyCode::F(1)
-                ) {
-                    self.modal = None;
-                }
-                None
-            }
-            Modal::ConfirmRevoke(confirm) => {
-                if ctrl_c {
-                    self.should_quit = true;
-                    return None;
-                }
-                let cancel = matches!(
-                    code,
-                    KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q')
-                );
-                if cancel {
-                    self.modal = None;
-                    self.show_info("Nothing was revoked.");
-                    return None;
-                }
-                let go = if confirm.needs_count() {
-                    match code {
-                        KeyCode::Enter => {
-                            let n = confirm.keys.len();
-                            let typed = std::mem::take(&mut confirm.typed.value);
-                            let ok = typed.trim() == n.to_string();
-                            if !ok {
-                                confirm.note = Some(if typed.trim().is_empty() {
-                                    format!("Type {n}, the number of keys, then Enter.")
-                                } else {
-                                    format!(
-                                        "{} is not {n}: nothing was revoked. Type {n} and Enter, or Esc to cancel.",
-                                        clean(typed.trim())
-                                    )
-                                });
-                            }
-                            ok
-                        }
-                        KeyCode::Char(c) if c.is_ascii_digit() => {
-                            confirm.typed.handle_key(key);
-                            false
-                        }
-                        KeyCode::Backspace => {
-                            confirm.typed.handle_key(key);
-                            false
-                        }
-                        _ => false,
-                    }
-                } else {
-                    matches!(code, KeyCode::Char('y') | KeyCode::Char('Y'))
-                };
-                if !go {
-                    return None;
-                }
-                let keys = std::mem::take(&mut confirm.keys);
-                self.modal = None;
-                self.start(Job::Revoking);
-                Some(Effect::Revoke(keys))
-            }
-            Modal::OfferReadOnly { .. } => {
-                if ctrl_c {
-                    self.should_quit = true;
-                    return None;
-                }
-                match code {
-                    KeyCode::Char('y') | KeyCode::Char('Y') => {
-                        self.modal = None;
-                        self.readonly = true;
-                        // A form left open could only be refused again.
-                        let closed = if self.form.take().is_some() {
-                            " The form was closed; nothing was sent."
-                        } else {
-                            ""
-                        };
-                        self.show_info(format!(
-                            "Read-only: changes are no longer offered in this session.{closed}"
-                        ));
-                    }
-                    KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
-                        self.modal = None;
-                        self.show_info(
-                            "Changes are still offered; the server may refuse them again.",
-                        );
-                    }
-                    _ => {}
-                }
-                None
-            }
-            Modal::SessionEnded(_) => {
-                match code {
-                    _ if ctrl_c => self.should_quit = true,
-                    KeyCode::Char('q') => self.should_quit = true,
-                    // The list stays readable; the status line keeps the message.
-                    KeyCode::Esc | KeyCode::Enter => self.modal = None,
-                    _ => {}
-                }
-                None
-            }
+        let most = self.regions.borrow().dialog_overflow;
+        let now = self.now;
+        let reply = match self.modal.as_mut()? {
+            Modal::Help => dialog::help::on_key(key.code, ctrl_c, &mut self.help_scroll, most),
+            Modal::ConfirmRevoke(confirm) => confirm.on_key(key, ctrl_c),
             Modal::ConfirmRotate { id, choice, .. } => {
-                if ctrl_c {
-                    self.should_quit = true;
-                    return None;
-                }
-                let last = ROTATE_CHOICES.len() - 1;
-                match code {
-                    KeyCode::Char('y') | KeyCode::Char('Y') => {
-                        let id = std::mem::take(id);
-                        let old_key = ROTATE_CHOICES[*choice].1;
-                        self.modal = None;
-                        self.start(Job::Rotating);
-                        Some(Effect::Rotate { id, old_key })
-                    }
-                    KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
-                        *choice = (*choice + 1).min(last);
-                        None
-                    }
-                    KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
-                        *choice = choice.saturating_sub(1);
-                        None
-                    }
-                    KeyCode::Char(c @ '1'..='5') => {
-                        *choice = (c as usize - '1' as usize).min(last);
-                        None
-                    }
-                    KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
-                        self.modal = None;
-                        self.show_info("Nothing was rotated.");
-                        None
-                    }
-                    _ => None,
-                }
+                dialog::rotate::on_key(key.code, ctrl_c, id, choice)
             }
-            Modal::Secret(m) => {
-                if let Some(input) = &mut m.file_input {
-                    match code {
-                        KeyCode::Enter => {
-                            let path = PathBuf::from(input.value.trim());
-                            m.file_input = None;
-                            if path.as_os_str().is_empty() {
-                                m.file_note =
-                                    Some(Err("No path was given; nothing was written.".to_owned()));
-                                return None;
-                            }
-                            return Some(Effect::WriteSecrets {
-                                path,
-                                secrets: m.entries.clone(),
-                            });
-                        }
-                        KeyCode::Esc => m.file_input = None,
-                        _ if ctrl_c => m.file_input = None,
-                        _ => {
-                            input.handle_key(key);
-                        }
-                    }
-                    return None;
-                }
-                if m.confirm_dismiss {
-                    if matches!(code, KeyCode::Char('y') | KeyCode::Char('Y')) && !ctrl_c {
-                        let text = match m.entries.len() {
-                            1 => "The secret is gone from this program's memory.".to_owned(),
-                            n => format!("The {n} secrets are gone from this program's memory."),
-                        };
-                        // Dropping the modal drops (and zeroes) every secret in it.
-                        let then = m.then.take();
-                        self.modal = then.map(|b| *b);
-                        self.show_info(text);
-                    } else {
-                        // n, Esc, or any other key: back to the secrets.
-                        m.confirm_dismiss = false;
-                    }
-                    return None;
-                }
-                match code {
-                    _ if ctrl_c => m.confirm_dismiss = true,
-                    KeyCode::Char('D') => m.confirm_dismiss = true,
-                    KeyCode::Char('c') => {
-                        return m.current().map(|e| Effect::Copy {
-                            id: e.key.id.clone(),
-                            secret: e.secret.clone(),
-                        });
-                    }
-                    KeyCode::Char('w') => {
-                        m.file_input = Some(TextInput::new(m.default_file(self.now)));
-                    }
-                    KeyCode::Up | KeyCode::Char('k') => m.cursor = m.cursor.saturating_sub(1),
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        m.cursor = (m.cursor + 1).min(m.entries.len().saturating_sub(1));
-                    }
-                    _ => {}
+            Modal::Secret(m) => m.on_key(key, ctrl_c, now),
+            Modal::Incident(m) => m.on_key(key, ctrl_c),
+            Modal::OfferReadOnly { .. } => dialog::notice::on_offer_key(key.code, ctrl_c),
+            Modal::SessionEnded(_) => dialog::notice::on_ended_key(key.code, ctrl_c),
+        };
+        self.on_reply(reply)
+    }
+
+    /// What a dialog asked for.
+    fn on_reply(&mut self, reply: Reply) -> Option<Effect> {
+        match reply {
+            Reply::Stay(_) => None,
+            Reply::Close(text) => {
+                self.modal = None;
+                if let Some(text) = text {
+                    self.show_info(text);
                 }
                 None
             }
-            Modal::Incident(stage) => match stage {
-                IncidentModal::Plan { plan, scroll } => {
-                    if ctrl_c {
-                        self.should_quit = true;
-                        return None;
-                    }
-                    match code {
-                        KeyCode::Char('r') => plan.replace = !plan.replace,
-                        KeyCode::Char('j') | KeyCode::Down => *scroll = scroll.saturating_add(1),
-                        KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
-                        KeyCode::Char('y') | KeyCode::Char('Y') => {
-                            if plan.keys.is_empty() {
-                                return None;
-                            }
-                            let plan = plan.clone();
-                            self.modal = Some(Modal::Incident(IncidentModal::Running {
-                                count: plan.keys.len(),
-                            }));
-                            self.start(Job::Incident);
-                            return Some(Effect::Incident(plan));
-                        }
-                        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
-                            self.modal = None;
-                            self.show_info("Dry run only: nothing was changed.");
-                        }
-                        _ => {}
-                    }
-                    None
-                }
-                IncidentModal::Running { .. } => {
-                    if ctrl_c {
-                        self.should_quit = true;
-                    }
-                    None
-                }
-                IncidentModal::Done {
-                    markdown,
-                    path,
-                    editing,
-                    ..
-                } => {
-                    if ctrl_c {
-                        self.should_quit = true;
-                        return None;
-                    }
-                    if *editing {
-                        match code {
-                            KeyCode::Enter => {
-                                *editing = false;
-                                return Some(Effect::SaveReport {
-                                    path: PathBuf::from(path.value.trim()),
-                                    markdown: markdown.clone(),
-                                });
-                            }
-                            KeyCode::Esc => *editing = false,
-                            _ => {
-                                path.handle_key(key);
-                            }
-                        }
-                        return None;
-                    }
-                    match code {
-                        KeyCode::Char('w') => *editing = true,
-                        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.modal = None,
-                        _ => {}
-                    }
-                    None
-                }
-            },
+            Reply::Quit => {
+                self.should_quit = true;
+                None
+            }
+            Reply::Run(effect) => Some(effect),
+            Reply::Revoke(keys) => self.close_and_start(Job::Revoking, Effect::Revoke(keys)),
+            Reply::Rotate { id, old_key } => {
+                self.close_and_start(Job::Rotating, Effect::Rotate { id, old_key })
+            }
+            Reply::Incident(plan) => {
+                let count = plan.keys.len();
+                self.modal = Some(Modal::Incident(IncidentModal::Running { count }));
+                self.start(Job::Incident);
+                Some(Effect::Incident(plan))
+            }
+            Reply::ReadOnly => {
+                self.switch_to_readonly();
+                None
+            }
+            Reply::Dismissed { then, text } => {
+                // Dropping the dialog drops (and zeroes) every secret in it.
+                self.modal = then.map(|b| *b);
+                self.show_info(text);
+                None
+            }
         }
+    }
+
+    /// Closes the dialog and starts `job`, whose work is `effect`.
+    fn close_and_start(&mut self, job: Job, effect: Effect) -> Option<Effect> {
+        self.modal = None;
+        self.start(job);
+        Some(effect)
+    }
+
+    /// Read-only mode, chosen after the server refused a change.
+    fn switch_to_readonly(&mut self) {
+        self.modal = None;
+        self.readonly = true;
+        // A form left open could only be refused again.
+        let closed = if self.form.take().is_some() {
+            " The form was closed; nothing was sent."
+        } else {
+            ""
+        };
+        self.show_info(format!(
+            "Read-only: changes are no longer offered in this session.{closed}"
+        ));
     }
 
     /// Every binding of the current screen, for `?`.
@@ -1400,77 +1235,23 @@ impl App {
         self.list_help()
     }
 
+    /// The open dialog's bindings, from its keymap.
     fn modal_bindings(&self) -> Vec<(&'static str, &'static str)> {
         match &self.modal {
-            Some(Modal::Secret(m)) if m.file_input.is_some() => {
-                let what = if m.entries.len() == 1 {
-                    "write the secret (mode 0600)"
-                } else {
-                    "write them all (mode 0600)"
-                };
-                vec![("Enter", what), ("Ctrl-U", "clear"), ("Esc", "cancel")]
-            }
-            Some(Modal::Secret(m)) if m.confirm_dismiss => {
-                let what = if m.entries.len() == 1 {
-                    "dismiss: the secret is gone for good"
-                } else {
-                    "dismiss: all are gone for good"
-                };
-                vec![("y", what), ("n / any other key", "keep the dialog")]
-            }
-            Some(Modal::Secret(m)) if m.entries.len() == 1 => vec![
-                ("c", "copy (OSC 52)"),
-                ("w", "write to a 0600 file"),
-                ("D", "dismiss (asks first)"),
-            ],
-            Some(Modal::Secret(_)) => vec![
-                ("↑ ↓", "choose"),
-                ("c", "copy it (OSC 52)"),
-                ("w", "write all to a 0600 file"),
-                ("D", "dismiss (asks)"),
-            ],
-            Some(Modal::ConfirmRevoke(c)) if c.needs_count() => vec![
-                ("0-9", "type the number of keys"),
-                ("Enter", "revoke"),
-                ("Esc", "cancel"),
-            ],
-            Some(Modal::ConfirmRevoke(_)) => vec![("y", "revoke"), ("n / Esc", "cancel")],
-            Some(Modal::OfferReadOnly { .. }) => vec![
-                ("y", "switch to read-only"),
-                ("n / Esc", "keep offering changes"),
-            ],
-            Some(Modal::SessionEnded(_)) => {
-                vec![
-                    ("q", "quit"),
-                    ("Esc", "close (the list stays as last loaded)"),
-                ]
-            }
-            Some(Modal::ConfirmRotate { .. }) => vec![
-                ("↑ ↓ / 1-5", "old key"),
-                ("y", "rotate"),
-                ("n / Esc", "cancel"),
-            ],
-            Some(Modal::Incident(IncidentModal::Plan { .. })) => vec![
-                ("r", "toggle replacements"),
-                ("y", "run it"),
-                ("j k", "scroll"),
-                ("Esc", "cancel"),
-            ],
-            Some(Modal::Incident(IncidentModal::Running { .. })) => vec![],
-            Some(Modal::Incident(IncidentModal::Done { editing: true, .. })) => {
-                vec![("Enter", "save"), ("Esc", "cancel")]
-            }
-            Some(Modal::Incident(IncidentModal::Done { .. })) => {
-                vec![("w", "save the report elsewhere"), ("Enter / Esc", "close")]
-            }
-            Some(Modal::Help) | None => vec![("Esc / ?", "close")],
+            Some(Modal::Secret(m)) => keymap::help(m.keymap(), false),
+            Some(Modal::ConfirmRevoke(c)) => keymap::help(c.keymap(), false),
+            Some(Modal::OfferReadOnly { .. }) => keymap::help(dialog::notice::OFFER_KEYS, false),
+            Some(Modal::SessionEnded(_)) => keymap::help(dialog::notice::ENDED_KEYS, false),
+            Some(Modal::ConfirmRotate { .. }) => keymap::help(dialog::rotate::ROTATE_KEYS, false),
+            Some(Modal::Incident(m)) => keymap::help(m.keymap(), false),
+            Some(Modal::Help) | None => dialog::help::hints(),
         }
     }
 
     /// The hint bar's few main bindings.
     pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
         match &self.modal {
-            Some(Modal::Help) => return vec![("Esc", "close help"), ("↑↓", "scroll")],
+            Some(Modal::Help) => return dialog::help::hints(),
             Some(_) => return self.modal_bindings(),
             None => {}
         }

@@ -5,6 +5,8 @@
 //!
 //! - [`keymap`]: `Binding` tables, `EventState`, lookup, help and hints.
 //! - [`list`]: the key list and the detail pane beside it.
+//! - [`dialog`]: each dialog: help, revoke, rotate, secrets, incident, notices.
 
+pub mod dialog;
 pub mod keymap;
 pub mod list;

@@ -1,0 +1,80 @@
+//! The question before a rotation: what becomes of the old key.
+
+use crossterm::event::KeyCode::{self, BackTab, Char, Down, Esc, Tab, Up};
+
+use super::Reply;
+use crate::ui::components::keymap::{self, Binding};
+use crate::ui::modal::ROTATE_CHOICES;
+
+/// What a key does in the rotation question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RotateCmd {
+    /// The next choice.
+    Next,
+    /// The previous choice.
+    Prev,
+    /// Choice `n` (from 0).
+    Pick(usize),
+    /// Rotate.
+    Yes,
+    /// Cancel.
+    No,
+}
+
+/// The rotation question's keymap.
+pub const ROTATE_KEYS: &[Binding<RotateCmd>] = &[
+    Binding::new(
+        "↑ ↓ / 1-5",
+        "old key",
+        &[
+            (Down, RotateCmd::Next),
+            (Char('j'), RotateCmd::Next),
+            (Tab, RotateCmd::Next),
+            (Up, RotateCmd::Prev),
+            (Char('k'), RotateCmd::Prev),
+            (BackTab, RotateCmd::Prev),
+            (Char('1'), RotateCmd::Pick(0)),
+            (Char('2'), RotateCmd::Pick(1)),
+            (Char('3'), RotateCmd::Pick(2)),
+            (Char('4'), RotateCmd::Pick(3)),
+            (Char('5'), RotateCmd::Pick(4)),
+        ],
+    ),
+    Binding::new(
+        "y",
+        "rotate",
+        &[(Char('y'), RotateCmd::Yes), (Char('Y'), RotateCmd::Yes)],
+    ),
+    Binding::new(
+        "n / Esc",
+        "cancel",
+        &[
+            (Char('n'), RotateCmd::No),
+            (Char('N'), RotateCmd::No),
+            (Esc, RotateCmd::No),
+            (Char('q'), RotateCmd::No),
+        ],
+    ),
+];
+
+/// A key in the rotation question for key `id`, with `choice` picked.
+pub fn on_key(code: KeyCode, ctrl_c: bool, id: &mut String, choice: &mut usize) -> Reply {
+    if ctrl_c {
+        return Reply::Quit;
+    }
+    let last = ROTATE_CHOICES.len() - 1;
+    match keymap::lookup(ROTATE_KEYS, code) {
+        Some((_, RotateCmd::Yes)) => {
+            return Reply::Rotate {
+                id: std::mem::take(id),
+                old_key: ROTATE_CHOICES[*choice].1,
+            };
+        }
+        Some((_, RotateCmd::No)) => return Reply::Close(Some("Nothing was rotated.".to_owned())),
+        Some((_, RotateCmd::Next)) => *choice = (*choice + 1).min(last),
+        Some((_, RotateCmd::Prev)) => *choice = choice.saturating_sub(1),
+        Some((_, RotateCmd::Pick(n))) => *choice = n.min(last),
+        None => return Reply::IGNORED,
+    }
+    Reply::CONSUMED
+}
