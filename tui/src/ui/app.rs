@@ -18,8 +18,8 @@ use super::action::{
 };
 use super::command::{self, Command, CommandLine, Completion};
 use super::components::dialog::{self, Reply};
-use super::components::keymap;
-use super::form::{Form, FormMsg, PermFocus, WizardStep};
+use super::components::{keymap, wheel_key};
+use super::form::Form;
 use super::hit::Regions;
 use super::input::TextInput;
 use super::job::Job;
@@ -238,7 +238,7 @@ impl App {
         );
     }
 
-    fn start(&mut self, what: Job) {
+    pub(in crate::ui) fn start(&mut self, what: Job) {
         self.busy.push(what);
     }
 
@@ -940,12 +940,6 @@ impl App {
                 return None;
             }
         };
-        let wheel_key = |up: bool| {
-            KeyEvent::new(
-                if up { KeyCode::Up } else { KeyCode::Down },
-                KeyModifiers::NONE,
-            )
-        };
         let up = mouse.kind == MouseEventKind::ScrollUp;
         let regions = self.regions.borrow().clone();
         self.status = None;
@@ -953,67 +947,16 @@ impl App {
             // The dismiss question takes any other key as "no": a turn of
             // the wheel is not an answer.
             let asking = matches!(modal, Modal::Secret(m) if m.confirm_dismiss);
-            if !down {
-                return if asking {
-                    None
-                } else {
-                    self.on_key(wheel_key(up))
-                };
-            }
-            return regions.button_at(at).and_then(|key| self.on_key(key));
+            return match regions.button_at(at) {
+                Some(key) if down => self.on_key(key),
+                _ if down || asking => None,
+                _ => self.on_key(wheel_key(up)),
+            };
         }
-        if let Some(form) = &mut self.form {
-            if down {
-                if let Some(step) = Regions::index_at(&regions.steps, at) {
-                    form.step = WizardStep::ALL[step];
-                } else if let Some((row, col)) = regions.matrix_cell_at(at) {
-                    form.toggle_cell(row, col);
-                } else if let Some(i) = Regions::index_at(&regions.presets, at) {
-                    form.perm_focus = PermFocus::Presets;
-                    form.preset_cursor = i;
-                    return self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-                } else if let Some(i) = Regions::index_at(&regions.expiry_choices, at) {
-                    form.expiry_cursor = i;
-                }
-                return None;
-            }
-            match form.step {
-                WizardStep::Permissions if Regions::in_rect(regions.matrix, at) => {
-                    form.perm_focus = PermFocus::Matrix;
-                    form.matrix.handle_key(wheel_key(up));
-                }
-                WizardStep::Review => {
-                    form.review_scroll = if up {
-                        form.review_scroll.saturating_sub(3)
-                    } else {
-                        form.review_scroll.saturating_add(3)
-                    };
-                }
-                _ => {}
-            }
-            return None;
+        if self.form.is_some() {
+            return self.on_form_mouse(&regions, at, down, up);
         }
-        if Regions::in_rect(regions.detail, at) {
-            self.focus = Pane::Detail;
-            if !down {
-                self.detail_scroll = if up {
-                    self.detail_scroll.saturating_sub(3)
-                } else {
-                    self.detail_scroll.saturating_add(3)
-                };
-            }
-        } else if Regions::in_rect(regions.list, at) {
-            self.focus = Pane::List;
-            if down {
-                if let Some(i) = regions.list_row_at(at) {
-                    self.select(i);
-                }
-            } else if up {
-                self.select(self.selected.saturating_sub(3));
-            } else {
-                self.select(self.selected + 3);
-            }
-        }
+        self.on_list_mouse(&regions, at, down, up);
         None
     }
 
@@ -1030,37 +973,8 @@ impl App {
             self.should_quit = true;
             return None;
         }
-        if let Some(form) = &mut self.form {
-            let sending = self
-                .busy
-                .iter()
-                .any(|b| *b == Job::Creating || *b == Job::Saving);
-            if sending && key.code == KeyCode::Enter {
-                return None;
-            }
-            match form.handle_key(key, self.now) {
-                FormMsg::Consumed => return None,
-                FormMsg::Cancel => {
-                    self.form = None;
-                    self.show_info("Cancelled; nothing was sent.");
-                    return None;
-                }
-                FormMsg::Create(new) => {
-                    self.start(Job::Creating);
-                    return Some(Effect::Create(new));
-                }
-                FormMsg::Update { id, update } => {
-                    self.start(Job::Saving);
-                    return Some(Effect::Update { id, update });
-                }
-                FormMsg::Ignored => {}
-            }
-            match key.code {
-                KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
-                KeyCode::Char('q') => self.should_quit = true,
-                _ => {}
-            }
-            return None;
+        if self.form.is_some() {
+            return self.on_form_key(key);
         }
         if self.command.is_some() {
             return self.on_command_key(key);
@@ -1192,45 +1106,7 @@ impl App {
             return self.modal_bindings();
         }
         if let Some(form) = &self.form {
-            let mut b = vec![
-                ("Tab / Shift-Tab", "next / previous step"),
-                ("Esc", "previous step (on Name: cancel, nothing is sent)"),
-            ];
-            match form.step {
-                WizardStep::Name => b.extend([
-                    ("type", "the key's name"),
-                    ("Enter", "next step"),
-                    ("Ctrl-U", "clear"),
-                ]),
-                WizardStep::Permissions => b.extend([
-                    ("↑ ↓ / j k", "move"),
-                    (
-                        "Enter / space",
-                        "apply the preset (or open the matrix for Custom)",
-                    ),
-                    ("→ / l / m", "go to the matrix"),
-                    ("← → / h l", "matrix: Read or Write column"),
-                    ("space / x", "matrix: toggle the permission"),
-                    ("Enter", "matrix: next step"),
-                    ("Esc", "matrix: back to the presets"),
-                ]),
-                WizardStep::Expiration => b.extend([
-                    ("↑ ↓", "choose (j k too, but not while typing)"),
-                    (
-                        "type",
-                        "on \"type it\": 90d, 12w, 1y, 2027-01-31 or never, as on the CLI",
-                    ),
-                    ("Enter", "next step (never asks to confirm)"),
-                ]),
-                WizardStep::Review => {
-                    b.extend([("Enter", "send it"), ("Esc", "back to change something")])
-                }
-            }
-            b.extend([
-                ("F1 / ?", "this help (F1 while typing)"),
-                ("Ctrl-C", "quit"),
-            ]);
-            return b;
+            return App::form_help(form);
         }
         self.list_help()
     }
@@ -1256,22 +1132,7 @@ impl App {
             None => {}
         }
         if let Some(form) = &self.form {
-            let mut h = match form.step {
-                WizardStep::Name => vec![("Enter", "next"), ("Esc", "cancel")],
-                WizardStep::Permissions => {
-                    vec![("Enter", "choose"), ("space", "toggle"), ("Esc", "back")]
-                }
-                WizardStep::Expiration => {
-                    vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")]
-                }
-                // Enter sends nothing while the form has an error.
-                WizardStep::Review if form.report(self.now).has_errors() => {
-                    vec![("Esc", "back to fix it")]
-                }
-                WizardStep::Review => vec![("Enter", "send"), ("Esc", "back")],
-            };
-            h.extend([("Tab", "step"), ("F1", "help")]);
-            return h;
+            return self.form_hints(form);
         }
         if self.filtering {
             return vec![("Enter", "keep filter"), ("Esc", "clear filter")];

@@ -4,12 +4,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 use narrative_keys::incident::{self, Selection};
+use ratatui::layout::Position;
 
 use super::keymap::{self, Binding, EventState, InReadOnly};
 use crate::ui::action::Effect;
 use crate::ui::app::{App, Pane};
 use crate::ui::command::CommandLine;
 use crate::ui::form::Form;
+use crate::ui::hit::Regions;
 use crate::ui::modal::{IncidentModal, Modal};
 
 /// What a key does on the list (or, for moves, on the detail pane when it
@@ -202,6 +204,9 @@ pub const LIST_KEYS: &[Binding<ListCmd>] = &[
     Binding::new("q / Ctrl-C", "quit", &[(Char('q'), ListCmd::Quit)]).hint(9, "q", "quit"),
 ];
 
+/// How far a turn of the wheel moves.
+const WHEEL_STEP: u16 = 3;
+
 /// The help once the session's key is gone: the list stays readable.
 pub const ENDED_HELP: [(&str, &str); 2] = [
     ("↑ ↓ / j k", "move through the list as last loaded"),
@@ -389,6 +394,38 @@ impl App {
                 }))
             }
             Err(e) => self.show_error(crate::ui::text::describe_error(&e)),
+        }
+    }
+
+    /// A click selects the row under it and focuses its pane; the wheel
+    /// scrolls the pane under it.
+    pub(in crate::ui) fn on_list_mouse(
+        &mut self,
+        regions: &Regions,
+        at: Position,
+        down: bool,
+        up: bool,
+    ) {
+        if Regions::in_rect(regions.detail, at) {
+            self.focus = Pane::Detail;
+            if !down {
+                self.detail_scroll = if up {
+                    self.detail_scroll.saturating_sub(WHEEL_STEP)
+                } else {
+                    self.detail_scroll.saturating_add(WHEEL_STEP)
+                };
+            }
+        } else if Regions::in_rect(regions.list, at) {
+            self.focus = Pane::List;
+            if down {
+                if let Some(i) = regions.list_row_at(at) {
+                    self.select(i);
+                }
+            } else if up {
+                self.select(self.selected.saturating_sub(WHEEL_STEP.into()));
+            } else {
+                self.select(self.selected + usize::from(WHEEL_STEP));
+            }
         }
     }
 
