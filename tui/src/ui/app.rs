@@ -23,7 +23,7 @@ use super::form::Form;
 use super::hit::Regions;
 use super::input::TextInput;
 use super::job::Job;
-use super::list_index::ListIndex;
+use super::list_index::{ListIndex, Query};
 use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
 use crate::output::clean;
@@ -227,15 +227,24 @@ impl App {
     /// Brings the list's index in step with the keys, the filter, the sort
     /// and the clock; cheap when none of them changed.
     fn sync_list(&mut self) {
+        self.update_list(false);
+    }
+
+    /// Rebuilds the list's index from scratch (a new list), or syncs it.
+    fn update_list(&mut self, rebuild: bool) {
         let needle = self.filter.value.trim().to_lowercase();
-        self.list.sync(
-            &self.keys,
-            &needle,
-            self.sort,
-            self.sort_reversed,
-            self.now,
-            &self.policy,
-        );
+        let query = Query {
+            needle: &needle,
+            sort: self.sort,
+            reversed: self.sort_reversed,
+            now: self.now,
+            policy: &self.policy,
+        };
+        if rebuild {
+            self.list.rebuild(&self.keys, query);
+        } else {
+            self.list.sync(&self.keys, query);
+        }
     }
 
     pub(in crate::ui) fn start(&mut self, what: Job) {
@@ -397,15 +406,7 @@ impl App {
                 // The selection follows its key, not its row.
                 let selected = self.selected_key().map(|k| k.id.clone());
                 self.keys = keys;
-                let needle = self.filter.value.trim().to_lowercase();
-                self.list.rebuild(
-                    &self.keys,
-                    &needle,
-                    self.sort,
-                    self.sort_reversed,
-                    self.now,
-                    &self.policy,
-                );
+                self.update_list(true);
                 self.loaded = true;
                 self.load_failed = false;
                 let existing: BTreeSet<&str> = self.keys.iter().map(|k| k.id.as_str()).collect();
@@ -433,35 +434,50 @@ impl App {
 
     /// A create's result: its secret shown once.
     fn on_created(&mut self, result: Result<CreatedKey, String>) -> Option<Effect> {
-        self.finish(Job::Creating);
-        match result {
-            Ok(created) => {
+        self.settle(
+            Job::Creating,
+            result,
+            "The key was not created",
+            |app, created| {
                 let text = format!("Created \"{}\".", clean(&created.key.name));
-                self.form_saved(text, created.key.id.clone());
-                self.modal = Some(Modal::Secret(SecretModal::new(
+                app.form_saved(text, created.key.id.clone());
+                app.modal = Some(Modal::Secret(SecretModal::new(
                     "New key created",
                     vec![SecretEntry::new(created, None)],
                 )));
-                Some(self.reload())
-            }
-            Err(e) => {
-                self.show_error(format!("The key was not created: {e}"));
-                None
-            }
-        }
+                Some(app.reload())
+            },
+        )
     }
 
     /// An edit's result.
     fn on_updated(&mut self, result: Result<ApiKey, String>) -> Option<Effect> {
-        self.finish(Job::Saving);
-        match result {
-            Ok(key) => {
+        self.settle(
+            Job::Saving,
+            result,
+            "The changes were not saved",
+            |app, key| {
                 let text = format!("Saved the changes to \"{}\".", clean(&key.name));
-                self.form_saved(text, key.id);
-                Some(self.reload())
-            }
+                app.form_saved(text, key.id);
+                Some(app.reload())
+            },
+        )
+    }
+
+    /// The result of `job`: `ok` folds a success in; a failure is `failed`
+    /// and the reason, on the status line.
+    fn settle<T>(
+        &mut self,
+        job: Job,
+        result: Result<T, String>,
+        failed: &str,
+        ok: impl FnOnce(&mut Self, T) -> Option<Effect>,
+    ) -> Option<Effect> {
+        self.finish(job);
+        match result {
+            Ok(value) => ok(self, value),
             Err(e) => {
-                self.show_error(format!("The changes were not saved: {e}"));
+                self.show_error(format!("{failed}: {e}"));
                 None
             }
         }
@@ -477,58 +493,59 @@ impl App {
 
     /// A rotation's result: the new secret shown once, the old key's fate said.
     fn on_rotated(&mut self, result: Result<Rotated, String>) -> Option<Effect> {
-        self.finish(Job::Rotating);
-        match result {
-            Ok(r) => {
-                let name = clean(&r.old.name);
-                let new_id = r.new.key.id.clone();
-                let mut modal = SecretModal::new(
-                    "Key rotated",
-                    vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
+        self.settle(
+            Job::Rotating,
+            result,
+            "The key was not rotated",
+            Self::rotated,
+        )
+    }
+
+    /// A rotation that made its new key.
+    fn rotated(&mut self, r: Rotated) -> Option<Effect> {
+        let name = clean(&r.old.name);
+        let new_id = r.new.key.id.clone();
+        let mut modal = SecretModal::new(
+            "Key rotated",
+            vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
+        );
+        if r.old_key == Ok(OldKeyFate::Revoked) && self.may_be_own_key(&r.old.id) {
+            self.revoked_possible_own_key = true;
+        }
+        match r.old_key {
+            Ok(OldKeyFate::Revoked) => self.show_info(format!(
+                "Rotated \"{name}\": the old key {} is revoked.",
+                r.old.id
+            )),
+            Ok(OldKeyFate::Expires(at)) => {
+                let text = format!(
+                    "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
+                    r.old.id,
+                    at.format("%Y-%m-%d %H:%M UTC")
                 );
-                if r.old_key == Ok(OldKeyFate::Revoked) && self.may_be_own_key(&r.old.id) {
-                    self.revoked_possible_own_key = true;
-                }
-                match r.old_key {
-                    Ok(OldKeyFate::Revoked) => self.show_info(format!(
-                        "Rotated \"{name}\": the old key {} is revoked.",
-                        r.old.id
-                    )),
-                    Ok(OldKeyFate::Expires(at)) => {
-                        let text = format!(
-                            "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
-                            r.old.id,
-                            at.format("%Y-%m-%d %H:%M UTC")
-                        );
-                        modal.note = Some(text.clone());
-                        self.show_info(text);
-                    }
-                    Ok(OldKeyFate::Kept) => {
-                        let text = format!(
-                            "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
-                            r.old.id
-                        );
-                        modal.note = Some(text.clone());
-                        self.show_info(text);
-                    }
-                    Err(e) => {
-                        let text = format!(
-                            "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
-                            r.old.id
-                        );
-                        modal.note = Some(text.clone());
-                        self.show_error(text);
-                    }
-                }
-                self.select_id = Some(new_id);
-                self.modal = Some(Modal::Secret(modal));
-                Some(self.reload())
+                modal.note = Some(text.clone());
+                self.show_info(text);
+            }
+            Ok(OldKeyFate::Kept) => {
+                let text = format!(
+                    "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
+                    r.old.id
+                );
+                modal.note = Some(text.clone());
+                self.show_info(text);
             }
             Err(e) => {
-                self.show_error(format!("The key was not rotated: {e}"));
-                None
+                let text = format!(
+                    "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
+                    r.old.id
+                );
+                modal.note = Some(text.clone());
+                self.show_error(text);
             }
         }
+        self.select_id = Some(new_id);
+        self.modal = Some(Modal::Secret(modal));
+        Some(self.reload())
     }
 
     /// A revoke's results, one per key.
