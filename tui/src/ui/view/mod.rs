@@ -4,7 +4,7 @@
 mod detail;
 mod form;
 mod list;
-mod modal;
+pub(in crate::ui) mod modal;
 
 use narrative_keys::KeyStatus;
 use ratatui::Frame;

@@ -4,7 +4,13 @@
 use crossterm::event::KeyCode::{self, Char, Enter, Esc};
 
 use super::Reply;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+
+use crate::output::clean;
 use crate::ui::components::keymap::{self, Binding};
+use crate::ui::view::modal::Canvas;
+use crate::ui::view::modal::wrapped_dialog;
 
 /// What a key does in a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,4 +77,46 @@ pub fn on_ended_key(code: KeyCode, ctrl_c: bool) -> Reply {
         Some(_) => Reply::Close(None),
         None => Reply::IGNORED,
     }
+}
+
+/// Draws the offer of read-only mode, with the server's `message`.
+pub(in crate::ui) fn draw_offer(message: &str, cx: &Canvas, frame: &mut Frame) {
+    let Canvas {
+        app,
+        theme,
+        area,
+        w,
+    } = *cx;
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("The server refused a change: {}", clean(message)),
+            theme.error(),
+        )),
+        Line::from(
+            "This key may hold only read:access_tokens. In read-only mode the list stays, and changes are no longer offered.",
+        ),
+    ];
+    let buttons = [
+        ("y", "switch to read-only"),
+        ("n / Esc", "keep offering changes"),
+    ];
+    let title = " Switch to read-only? ".to_owned();
+    wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
+}
+
+/// Draws the message that the session's key is gone: `text`.
+pub(in crate::ui) fn draw_ended(text: &str, cx: &Canvas, frame: &mut Frame) {
+    let Canvas {
+        app,
+        theme,
+        area,
+        w,
+    } = *cx;
+    let lines = vec![Line::from(Span::styled(clean(text), theme.error()))];
+    let buttons = [
+        ("q", "quit"),
+        ("Esc", "close (the list stays as last loaded)"),
+    ];
+    let title = " This session's key no longer works ".to_owned();
+    wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
 }

@@ -5,9 +5,16 @@ use crossterm::event::KeyCode::{Backspace, Char, Enter, Esc};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+
 use crate::output::clean;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::modal::RevokeConfirm;
+use crate::ui::text::truncate;
+use crate::ui::view::modal::Canvas;
+use crate::ui::view::modal::{dialog, key_manager_warning, line_height, wrapped_dialog};
+use unicode_width::UnicodeWidthStr;
 
 /// What a key does in the revoke question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,5 +113,112 @@ impl RevokeConfirm {
             });
         }
         ok
+    }
+}
+
+const MANY_STOP_WORKING: &str =
+    "They stop working at once, for everything that uses them. This cannot be undone.";
+
+impl RevokeConfirm {
+    /// Draws the question.
+    pub(in crate::ui) fn draw(&self, cx: &Canvas, frame: &mut Frame) {
+        let confirm = self;
+        let Canvas {
+            app,
+            theme,
+            area,
+            w,
+        } = *cx;
+
+        let keys = &confirm.keys;
+        let mut lines = Vec::new();
+        match keys.as_slice() {
+            [(id, name)] => {
+                lines.push(Line::from(vec![
+                    Span::raw("Revoke "),
+                    Span::styled(format!("\"{}\"", clean(name)), theme.bold()),
+                    Span::raw("?"),
+                ]));
+                lines.push(Line::from(Span::styled(
+                    format!("id {}", clean(id)),
+                    theme.dim(),
+                )));
+            }
+            many => {
+                lines.push(Line::from(Span::styled(
+                    format!("Revoke these {} keys?", many.len()),
+                    theme.bold(),
+                )));
+                // The list gives way to the prompt below it: the rows
+                // the other lines leave, never more than eight.
+                let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
+                let rows = |text: &str| line_height(&Line::raw(text.to_owned()), inner);
+                let warning_rows =
+                    key_manager_warning(app, keys.iter().map(|(id, _)| id.as_str()), theme)
+                        .map_or(0, |l| line_height(&l, inner));
+                let note_rows = confirm
+                    .note
+                    .as_ref()
+                    .map_or(0, |n| rows(&format!("✖ {}", clean(n))));
+                // Title, the warnings, blank, prompt, note, buttons, borders.
+                let fixed = 1 + rows(MANY_STOP_WORKING) + warning_rows + 1 + 1 + note_rows + 1 + 2;
+                let room = usize::from(area.height).saturating_sub(fixed).clamp(1, 8);
+                // One row goes to "… and N more" when not all fit.
+                let shown = if many.len() > room {
+                    room - 1
+                } else {
+                    many.len()
+                };
+                for (id, name) in many.iter().take(shown) {
+                    let id = clean(id);
+                    // The name gives way, so each key takes one row.
+                    let name_room = inner.saturating_sub(8 + id.width()).clamp(8, 30);
+                    lines.push(Line::from(format!(
+                        "  • \"{}\"  {id}",
+                        truncate(&clean(name), name_room),
+                    )));
+                }
+                if shown == 0 {
+                    lines.push(Line::from("  (the keys marked ◆ in the list)"));
+                } else if many.len() > shown {
+                    lines.push(Line::from(format!("  … and {} more", many.len() - shown)));
+                }
+            }
+        }
+        lines.push(Line::from(Span::styled(
+            if keys.len() == 1 {
+                "It stops working at once, for everything that uses it. This cannot be undone."
+            } else {
+                MANY_STOP_WORKING
+            },
+            theme.warning(),
+        )));
+        lines.extend(key_manager_warning(
+            app,
+            keys.iter().map(|(id, _)| id.as_str()),
+            theme,
+        ));
+        lines.push(Line::raw(""));
+        let title = " Revoke? ".to_owned();
+        if confirm.needs_count() {
+            let n = keys.len();
+            lines.push(Line::from(vec![
+                Span::raw(format!("Type {n} to revoke all {n}: ")),
+                Span::styled(clean(&confirm.typed.value), theme.bold()),
+                Span::styled("▏", theme.accent()),
+            ]));
+            if let Some(note) = &confirm.note {
+                lines.push(Line::from(Span::styled(
+                    format!("✖ {}", clean(note)),
+                    theme.error(),
+                )));
+            }
+            let buttons = [("Enter", "revoke"), ("Esc", "keep them")];
+            // Kept to its end: the prompt and its note always show.
+            wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
+        } else {
+            let buttons = [("y", "revoke"), ("n / Esc", "keep it")];
+            dialog(frame, app, area, (title, lines, &buttons), theme, w);
+        }
     }
 }

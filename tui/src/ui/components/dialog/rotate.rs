@@ -3,8 +3,14 @@
 use crossterm::event::KeyCode::{self, BackTab, Char, Down, Esc, Tab, Up};
 
 use super::Reply;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+
+use crate::output::clean;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::modal::ROTATE_CHOICES;
+use crate::ui::view::modal::Canvas;
+use crate::ui::view::modal::{key_manager_warning, wrapped_dialog};
 
 /// What a key does in the rotation question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,4 +83,41 @@ pub fn on_key(code: KeyCode, ctrl_c: bool, id: &mut String, choice: &mut usize) 
         None => return Reply::IGNORED,
     }
     Reply::CONSUMED
+}
+
+/// Draws the rotation question for key (id, name), `choice` picked.
+pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, frame: &mut Frame) {
+    let Canvas {
+        app,
+        theme,
+        area,
+        w,
+    } = *cx;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw("Rotate "),
+            Span::styled(format!("\"{}\"", clean(name)), theme.bold()),
+            Span::raw("?"),
+        ]),
+        Line::from(Span::styled(format!("id {}", clean(id)), theme.dim())),
+        Line::from(
+            "A new key with the same name and permissions is created, expiring in 90 days; its secret is shown once. Then the old key:",
+        ),
+    ];
+    for (i, (label, _)) in crate::ui::modal::ROTATE_CHOICES.iter().enumerate() {
+        let picked = i == choice;
+        let mark = if picked { "(•)" } else { "( )" };
+        let text = format!(" {mark} {} {label}", i + 1);
+        lines.push(Line::from(Span::styled(
+            text,
+            if picked { theme.bold() } else { theme.dim() },
+        )));
+    }
+    if choice == 0 {
+        lines.extend(key_manager_warning(app, std::iter::once(id), theme));
+    }
+    lines.push(Line::raw(""));
+    let buttons = [("y", "rotate"), ("n / Esc", "cancel")];
+    let title = " Rotate? ".to_owned();
+    wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
 }

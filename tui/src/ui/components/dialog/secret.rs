@@ -9,10 +9,19 @@ use crossterm::event::KeyCode::{self, Char, Down, Enter, Esc, Up};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+
+use crate::output::clean;
 use crate::ui::action::Effect;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::input::TextInput;
 use crate::ui::modal::SecretModal;
+use crate::ui::text::truncate;
+use crate::ui::theme::Theme;
+use crate::ui::view::modal::Canvas;
+use crate::ui::view::modal::{Buttons, Show, button_places, dialog_sized, line_height, note_line};
+use unicode_width::UnicodeWidthStr;
 
 /// What a key does in the secrets dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,4 +191,200 @@ impl SecretModal {
             text,
         }
     }
+}
+
+/// One secret's lines: its key, the secret itself when selected, and what
+/// it replaces and whether it was copied or written.
+fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let e = &m.entries[i];
+    let many = m.entries.len() > 1;
+    let here = i == m.cursor;
+    let indent = if many { "    " } else { "  " };
+    let marker = match (many, here) {
+        (false, _) => "",
+        (true, true) => "▸ ",
+        (true, false) => "  ",
+    };
+    let id = format!("  id {}", clean(&e.key.id));
+    // The name gives way, so the key's line fits on one row.
+    let room = width
+        .saturating_sub(marker.width() + id.width() + 2)
+        .max(12);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(marker, theme.accent()),
+        Span::styled(
+            format!("\"{}\"", truncate(&clean(&e.key.name), room.min(40))),
+            theme.bold(),
+        ),
+        Span::styled(id, theme.dim()),
+    ])];
+    if here {
+        // The one place the UI shows a secret: on purpose, once.
+        lines.push(Line::from(Span::styled(
+            format!("{indent}{}", clean(e.secret.expose())),
+            theme.accent(),
+        )));
+    }
+    let state = match (e.copied, e.written) {
+        (false, false) => Span::styled("not copied or written", theme.warning()),
+        (true, false) => Span::styled("✓ copied", theme.ok()),
+        (false, true) => Span::styled("✓ written", theme.ok()),
+        (true, true) => Span::styled("✓ copied, written", theme.ok()),
+    };
+    let mut info = vec![Span::raw(indent)];
+    if let Some(old) = &e.replaces {
+        info.push(Span::styled(
+            format!("replaces {} · ", clean(old)),
+            theme.dim(),
+        ));
+    }
+    info.push(state);
+    lines.push(Line::from(info));
+    lines
+}
+
+/// Draws the secrets dialog.
+pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Frame) {
+    let Canvas {
+        app,
+        theme,
+        area,
+        w,
+    } = *cx;
+    let total = m.entries.len();
+    let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
+    let height = |lines: &[Line]| -> usize { lines.iter().map(|l| line_height(l, inner_w)).sum() };
+
+    let mut head = Vec::new();
+    if total > 1 {
+        let unsaved = m.unsaved();
+        head.push(Line::from(Span::styled(
+            format!(
+                "{total} new secrets: {} copied or written, {unsaved} not yet.",
+                total - unsaved
+            ),
+            theme.bold(),
+        )));
+    }
+    // Below the list, always shown: the warning, what happened, and the keys.
+    let mut tail = vec![Line::raw("")];
+    tail.push(Line::from(Span::styled(
+        if total == 1 {
+            "This secret will not be shown again. Store it now: copy it or write it to a file."
+        } else {
+            "These secrets will not be shown again. Store them now: copy each one, or write them all to one file."
+        },
+        theme.warning().add_modifier(ratatui::style::Modifier::BOLD),
+    )));
+    if let Some(n) = &m.note {
+        tail.push(Line::from(Span::styled(
+            format!("✖ {}", clean(n)),
+            theme.error(),
+        )));
+    }
+    if let Some(n) = &m.copy_note {
+        tail.push(note_line(theme, n));
+    }
+    if let Some(n) = &m.file_note {
+        tail.push(note_line(theme, n));
+    }
+    tail.push(Line::raw(""));
+    if let Some(input) = &m.file_input {
+        let prompt = if total == 1 {
+            "Write the secret to: "
+        } else {
+            "Write all secrets to: "
+        };
+        tail.push(Line::from(vec![
+            Span::styled(prompt, theme.accent()),
+            Span::raw(clean(&input.value)),
+            Span::styled("▏", theme.accent()),
+        ]));
+    }
+    let buttons: Buttons = if m.file_input.is_some() {
+        &[
+            ("Enter", "write (mode 0600)"),
+            ("Ctrl-U", "clear"),
+            ("Esc", "cancel"),
+        ]
+    } else if m.confirm_dismiss {
+        tail.push(Line::from(Span::styled(m.dismiss_question(), theme.bold())));
+        &[("y", "dismiss"), ("n / any other key", "keep the dialog")]
+    } else if total == 1 {
+        &[
+            ("c", "copy"),
+            ("w", "write to a 0600 file"),
+            ("D", "dismiss"),
+        ]
+    } else {
+        &[
+            ("↑ ↓", "choose"),
+            ("c", "copy it"),
+            ("w", "write all to a 0600 file"),
+            ("D", "dismiss"),
+        ]
+    };
+    let button_rows = button_places(buttons, inner_w as u16)
+        .last()
+        .map_or(0, |(row, _, _)| usize::from(*row) + 1);
+
+    // The list takes the room left; past that, a window around the cursor.
+    let blocks: Vec<Vec<Line<'static>>> = (0..total)
+        .map(|i| secret_entry(m, i, theme, inner_w))
+        .collect();
+    let heights: Vec<usize> = blocks.iter().map(|b| height(b)).collect();
+    let room =
+        usize::from(area.height).saturating_sub(2 + height(&head) + height(&tail) + button_rows);
+    let (mut first, mut end) = (0, total);
+    if heights.iter().sum::<usize>() > room && total > 0 {
+        let cursor = m.cursor.min(total - 1);
+        // Two rows for "… more above / below".
+        let room = room.saturating_sub(2);
+        (first, end) = (cursor, cursor + 1);
+        let mut used = heights[cursor];
+        loop {
+            let mut grew = false;
+            if end < total && used + heights[end] <= room {
+                used += heights[end];
+                end += 1;
+                grew = true;
+            }
+            if first > 0 && used + heights[first - 1] <= room {
+                first -= 1;
+                used += heights[first];
+                grew = true;
+            }
+            if !grew {
+                break;
+            }
+        }
+    }
+    let mut lines = head;
+    if first > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("  … {first} more above (↑)"),
+            theme.dim(),
+        )));
+    }
+    for block in blocks.into_iter().take(end).skip(first) {
+        lines.extend(block);
+    }
+    if end < total {
+        lines.push(Line::from(Span::styled(
+            format!("  … {} more below (↓)", total - end),
+            theme.dim(),
+        )));
+    }
+    lines.extend(tail);
+    let h = height(&lines) + 2;
+    let title = format!(" {}: shown once ", m.title);
+    dialog_sized(
+        frame,
+        app,
+        area,
+        (title, lines, buttons),
+        theme,
+        (w, h),
+        Show::End,
+    );
 }
