@@ -7,6 +7,8 @@ use crossterm::event::KeyCode::{Char, Down, Enter, Esc, Up};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
+use crate::ui::input::TextInput;
+use narrative_keys::incident::{IncidentPlan, IncidentReport};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
@@ -158,132 +160,162 @@ impl IncidentModal {
 
 /// Draws the incident dialog at its stage.
 pub(in crate::ui) fn draw_incident(stage: &IncidentModal, cx: &Canvas, frame: &mut Frame) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
     match stage {
-        IncidentModal::Plan { plan, scroll } => {
-            let mut lines = vec![Line::from(Span::styled(
-                format!(
-                    "Dry run: nothing has changed yet. Running it revokes {} at once:",
-                    count_of(plan.keys.len(), "key", "keys")
-                ),
-                theme.bold(),
-            ))];
-            // The lines around the list, the look-alike note among them.
-            let fixed = 12 + usize::from(!plan.look_alikes.is_empty());
-            let room = usize::from(area.height).saturating_sub(fixed);
-            for p in plan.keys.iter().skip(*scroll as usize).take(room.max(1)) {
-                lines.push(Line::from(vec![
-                    Span::styled(
-                        format!("  {} ", status_symbol(p.status)),
-                        theme.status(p.status),
-                    ),
-                    Span::raw(format!(
-                        "{:<31}",
-                        format!("\"{}\"", truncate(&clean(&p.key.name), 28))
-                    )),
-                    Span::styled(clean(&p.key.id), theme.dim()),
-                ]));
-            }
-            if !plan.missing_ids.is_empty() {
-                lines.push(Line::from(format!(
-                    "Not found: {}",
-                    plan.missing_ids.join(", ")
-                )));
-            }
-            if !plan.look_alikes.is_empty() {
-                lines.push(Line::from(format!(
-                    "Alike but not selected: {} with a planned name and permissions",
-                    count_of(plan.look_alikes.len(), "key", "keys")
-                )));
-            }
-            lines.push(Line::from(vec![
-                Span::styled("Replacements: ", theme.accent()),
-                Span::raw(if plan.replace {
-                    "on: each revoked key gets a new one with the same permissions, expiring in 90 days; secrets shown once."
-                } else {
-                    "off: the keys are only revoked."
-                }),
-            ]));
-            lines.push(Line::from(Span::styled(
-                "Afterwards the report is saved to a Markdown file in the current directory.",
-                theme.dim(),
-            )));
-            lines.extend(key_manager_warning(
-                app,
-                plan.keys.iter().map(|p| p.key.id.as_str()),
-                theme,
-            ));
-            lines.push(Line::raw(""));
-            let buttons = [
-                ("y", "run it"),
-                ("r", "toggle replacements"),
-                ("Esc", "cancel"),
-            ];
-            let title = " Incident response ".to_owned();
-            dialog(frame, app, area, (title, lines, &buttons), theme, w);
-        }
-        IncidentModal::Running { count } => {
-            let s = SPINNER[app.spinner % SPINNER.len()];
-            let lines = vec![Line::from(Span::styled(
-                format!("{s} Revoking {}…", count_of(*count, "key", "keys")),
-                theme.accent(),
-            ))];
-            let title = " Incident response ".to_owned();
-            dialog(frame, app, area, (title, lines, &[]), theme, w);
-        }
+        IncidentModal::Plan { plan, scroll } => draw_plan(plan, *scroll, cx, frame),
+        IncidentModal::Running { count } => draw_running(*count, cx, frame),
         IncidentModal::Done {
             report,
             path,
             editing,
             saved,
             ..
-        } => {
-            let mut lines = vec![Line::from(Span::styled(
-                format!(
-                    "Done: {} revoked, {} replaced, {} failed.",
-                    report.revoked.len(),
-                    report.replacements.len(),
-                    report.failures.len()
-                ),
-                theme.bold(),
-            ))];
-            for f in report.failures.iter().take(5) {
-                lines.push(Line::from(Span::styled(
-                    format!("✖ \"{}\" ({}): {}", clean(&f.name), f.step, clean(&f.error)),
-                    theme.error(),
-                )));
-            }
-            match saved {
-                Some(n) => lines.push(note_line(theme, n)),
-                None => lines.push(Line::from(Span::styled("Saving the report…", theme.dim()))),
-            }
-            lines.push(Line::from(vec![
-                Span::styled("Next: ", theme.accent()),
-                Span::raw(format!(
-                    "send the report to Narrative security, {} (it holds no secret).",
-                    narrative_keys::incident::SECURITY_CONTACT
-                )),
-            ]));
-            lines.push(Line::raw(""));
-            if *editing {
-                lines.push(Line::from(vec![
-                    Span::styled("Save the report to: ", theme.accent()),
-                    Span::raw(clean(&path.value)),
-                    Span::styled("▏", theme.accent()),
-                ]));
-            }
-            let buttons: Buttons = if *editing {
-                &[("Enter", "save"), ("Esc", "cancel")]
-            } else {
-                &[("w", "save elsewhere"), ("Enter / Esc", "close")]
-            };
-            let title = " Incident response: report ".to_owned();
-            dialog(frame, app, area, (title, lines, buttons), theme, w);
-        }
+        } => draw_report((report, path, *editing, saved.as_ref()), cx, frame),
     }
+}
+
+/// The dry run: the keys, what else was found, whether they are replaced.
+fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
+    let Canvas {
+        app,
+        theme,
+        area,
+        w,
+    } = *cx;
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "Dry run: nothing has changed yet. Running it revokes {} at once:",
+            count_of(plan.keys.len(), "key", "keys")
+        ),
+        theme.bold(),
+    ))];
+    // The lines around the list, the look-alike note among them.
+    let fixed = 12 + usize::from(!plan.look_alikes.is_empty());
+    let room = usize::from(area.height).saturating_sub(fixed);
+    for p in plan.keys.iter().skip(scroll as usize).take(room.max(1)) {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {} ", status_symbol(p.status)),
+                theme.status(p.status),
+            ),
+            Span::raw(format!(
+                "{:<31}",
+                format!("\"{}\"", truncate(&clean(&p.key.name), 28))
+            )),
+            Span::styled(clean(&p.key.id), theme.dim()),
+        ]));
+    }
+    if !plan.missing_ids.is_empty() {
+        lines.push(Line::from(format!(
+            "Not found: {}",
+            plan.missing_ids.join(", ")
+        )));
+    }
+    if !plan.look_alikes.is_empty() {
+        lines.push(Line::from(format!(
+            "Alike but not selected: {} with a planned name and permissions",
+            count_of(plan.look_alikes.len(), "key", "keys")
+        )));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Replacements: ", theme.accent()),
+        Span::raw(if plan.replace {
+            "on: each revoked key gets a new one with the same permissions, expiring in 90 days; secrets shown once."
+        } else {
+            "off: the keys are only revoked."
+        }),
+    ]));
+    lines.push(Line::from(Span::styled(
+        "Afterwards the report is saved to a Markdown file in the current directory.",
+        theme.dim(),
+    )));
+    lines.extend(key_manager_warning(
+        app,
+        plan.keys.iter().map(|p| p.key.id.as_str()),
+        theme,
+    ));
+    lines.push(Line::raw(""));
+    let buttons = [
+        ("y", "run it"),
+        ("r", "toggle replacements"),
+        ("Esc", "cancel"),
+    ];
+    let title = " Incident response ".to_owned();
+    dialog(frame, app, area, (title, lines, &buttons), theme, w);
+}
+
+/// The run in progress.
+fn draw_running(count: usize, cx: &Canvas, frame: &mut Frame) {
+    let Canvas {
+        app,
+        theme,
+        area,
+        w,
+    } = *cx;
+    let s = SPINNER[app.spinner % SPINNER.len()];
+    let lines = vec![Line::from(Span::styled(
+        format!("{s} Revoking {}…", count_of(count, "key", "keys")),
+        theme.accent(),
+    ))];
+    let title = " Incident response ".to_owned();
+    dialog(frame, app, area, (title, lines, &[]), theme, w);
+}
+
+/// The report: what was done, what failed, where it was saved.
+fn draw_report(
+    (report, path, editing, saved): (
+        &IncidentReport,
+        &TextInput,
+        bool,
+        Option<&Result<String, String>>,
+    ),
+    cx: &Canvas,
+    frame: &mut Frame,
+) {
+    let Canvas {
+        app,
+        theme,
+        area,
+        w,
+    } = *cx;
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "Done: {} revoked, {} replaced, {} failed.",
+            report.revoked.len(),
+            report.replacements.len(),
+            report.failures.len()
+        ),
+        theme.bold(),
+    ))];
+    for f in report.failures.iter().take(5) {
+        lines.push(Line::from(Span::styled(
+            format!("✖ \"{}\" ({}): {}", clean(&f.name), f.step, clean(&f.error)),
+            theme.error(),
+        )));
+    }
+    match saved {
+        Some(n) => lines.push(note_line(theme, n)),
+        None => lines.push(Line::from(Span::styled("Saving the report…", theme.dim()))),
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Next: ", theme.accent()),
+        Span::raw(format!(
+            "send the report to Narrative security, {} (it holds no secret).",
+            narrative_keys::incident::SECURITY_CONTACT
+        )),
+    ]));
+    lines.push(Line::raw(""));
+    if editing {
+        lines.push(Line::from(vec![
+            Span::styled("Save the report to: ", theme.accent()),
+            Span::raw(clean(&path.value)),
+            Span::styled("▏", theme.accent()),
+        ]));
+    }
+    let buttons: Buttons = if editing {
+        &[("Enter", "save"), ("Esc", "cancel")]
+    } else {
+        &[("w", "save elsewhere"), ("Enter / Esc", "close")]
+    };
+    let title = " Incident response: report ".to_owned();
+    dialog(frame, app, area, (title, lines, buttons), theme, w);
 }

@@ -144,46 +144,7 @@ impl RevokeConfirm {
                     theme.dim(),
                 )));
             }
-            many => {
-                lines.push(Line::from(Span::styled(
-                    format!("Revoke these {} keys?", many.len()),
-                    theme.bold(),
-                )));
-                // The list gives way to the prompt below it: the rows
-                // the other lines leave, never more than eight.
-                let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
-                let rows = |text: &str| line_height(&Line::raw(text.to_owned()), inner);
-                let warning_rows =
-                    key_manager_warning(app, keys.iter().map(|(id, _)| id.as_str()), theme)
-                        .map_or(0, |l| line_height(&l, inner));
-                let note_rows = confirm
-                    .note
-                    .as_ref()
-                    .map_or(0, |n| rows(&format!("✖ {}", clean(n))));
-                // Title, the warnings, blank, prompt, note, buttons, borders.
-                let fixed = 1 + rows(MANY_STOP_WORKING) + warning_rows + 1 + 1 + note_rows + 1 + 2;
-                let room = usize::from(area.height).saturating_sub(fixed).clamp(1, 8);
-                // One row goes to "… and N more" when not all fit.
-                let shown = if many.len() > room {
-                    room - 1
-                } else {
-                    many.len()
-                };
-                for (id, name) in many.iter().take(shown) {
-                    let id = clean(id);
-                    // The name gives way, so each key takes one row.
-                    let name_room = inner.saturating_sub(8 + id.width()).clamp(8, 30);
-                    lines.push(Line::from(format!(
-                        "  • \"{}\"  {id}",
-                        truncate(&clean(name), name_room),
-                    )));
-                }
-                if shown == 0 {
-                    lines.push(Line::from("  (the keys marked ◆ in the list)"));
-                } else if many.len() > shown {
-                    lines.push(Line::from(format!("  … and {} more", many.len() - shown)));
-                }
-            }
+            many => lines.extend(confirm.many_lines(many, cx)),
         }
         lines.push(Line::from(Span::styled(
             if keys.len() == 1 {
@@ -220,5 +181,57 @@ impl RevokeConfirm {
             let buttons = [("y", "revoke"), ("n / Esc", "keep it")];
             dialog(frame, app, area, (title, lines, &buttons), theme, w);
         }
+    }
+
+    /// The lines naming several keys: as many as the screen leaves room
+    /// for, then how many more.
+    fn many_lines(&self, many: &[(String, String)], cx: &Canvas) -> Vec<Line<'static>> {
+        let Canvas {
+            app,
+            theme,
+            area,
+            w,
+        } = *cx;
+        let confirm = self;
+        let keys = &self.keys;
+        let mut lines = Vec::new();
+        lines.push(Line::from(Span::styled(
+            format!("Revoke these {} keys?", many.len()),
+            theme.bold(),
+        )));
+        // The list gives way to the prompt below it: the rows
+        // the other lines leave, never more than eight.
+        let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
+        let rows = |text: &str| line_height(&Line::raw(text.to_owned()), inner);
+        let warning_rows = key_manager_warning(app, keys.iter().map(|(id, _)| id.as_str()), theme)
+            .map_or(0, |l| line_height(&l, inner));
+        let note_rows = confirm
+            .note
+            .as_ref()
+            .map_or(0, |n| rows(&format!("✖ {}", clean(n))));
+        // Title, the warnings, blank, prompt, note, buttons, borders.
+        let fixed = 1 + rows(MANY_STOP_WORKING) + warning_rows + 1 + 1 + note_rows + 1 + 2;
+        let room = usize::from(area.height).saturating_sub(fixed).clamp(1, 8);
+        // One row goes to "… and N more" when not all fit.
+        let shown = if many.len() > room {
+            room - 1
+        } else {
+            many.len()
+        };
+        for (id, name) in many.iter().take(shown) {
+            let id = clean(id);
+            // The name gives way, so each key takes one row.
+            let name_room = inner.saturating_sub(8 + id.width()).clamp(8, 30);
+            lines.push(Line::from(format!(
+                "  • \"{}\"  {id}",
+                truncate(&clean(name), name_room),
+            )));
+        }
+        if shown == 0 {
+            lines.push(Line::from("  (the keys marked ◆ in the list)"));
+        } else if many.len() > shown {
+            lines.push(Line::from(format!("  … and {} more", many.len() - shown)));
+        }
+        lines
     }
 }

@@ -243,7 +243,8 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
     lines
 }
 
-/// Draws the secrets dialog.
+/// Draws the secrets dialog: a count, the secrets (a window around the
+/// cursor when they do not all fit), the warning and notes, and the keys.
 pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Frame) {
     let Canvas {
         app,
@@ -254,7 +255,53 @@ pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Fram
     let total = m.entries.len();
     let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
     let height = |lines: &[Line]| -> usize { lines.iter().map(|l| line_height(l, inner_w)).sum() };
+    let head = secrets_head(m, theme);
+    let (tail, buttons) = secrets_tail(m, theme);
+    let button_rows = button_places(buttons, inner_w as u16)
+        .last()
+        .map_or(0, |(row, _, _)| usize::from(*row) + 1);
 
+    // The list takes the room left; past that, a window around the cursor.
+    let blocks: Vec<Vec<Line<'static>>> = (0..total)
+        .map(|i| secret_entry(m, i, theme, inner_w))
+        .collect();
+    let heights: Vec<usize> = blocks.iter().map(|b| height(b)).collect();
+    let room =
+        usize::from(area.height).saturating_sub(2 + height(&head) + height(&tail) + button_rows);
+    let (first, end) = secrets_window(&heights, m.cursor, room);
+    let mut lines = head;
+    if first > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("  … {first} more above (↑)"),
+            theme.dim(),
+        )));
+    }
+    for block in blocks.into_iter().take(end).skip(first) {
+        lines.extend(block);
+    }
+    if end < total {
+        lines.push(Line::from(Span::styled(
+            format!("  … {} more below (↓)", total - end),
+            theme.dim(),
+        )));
+    }
+    lines.extend(tail);
+    let h = height(&lines) + 2;
+    let title = format!(" {}: shown once ", m.title);
+    dialog_sized(
+        frame,
+        app,
+        area,
+        (title, lines, buttons),
+        theme,
+        (w, h),
+        Show::End,
+    );
+}
+
+/// The count above several secrets.
+fn secrets_head(m: &SecretModal, theme: Theme) -> Vec<Line<'static>> {
+    let total = m.entries.len();
     let mut head = Vec::new();
     if total > 1 {
         let unsaved = m.unsaved();
@@ -266,7 +313,13 @@ pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Fram
             theme.bold(),
         )));
     }
-    // Below the list, always shown: the warning, what happened, and the keys.
+    head
+}
+
+/// Below the list, always shown: the warning, what happened, the prompt
+/// or question, and the buttons.
+fn secrets_tail(m: &SecretModal, theme: Theme) -> (Vec<Line<'static>>, Buttons<'static>) {
+    let total = m.entries.len();
     let mut tail = vec![Line::raw("")];
     tail.push(Line::from(Span::styled(
         if total == 1 {
@@ -324,20 +377,16 @@ pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Fram
             ("D", "dismiss"),
         ]
     };
-    let button_rows = button_places(buttons, inner_w as u16)
-        .last()
-        .map_or(0, |(row, _, _)| usize::from(*row) + 1);
+    (tail, buttons)
+}
 
-    // The list takes the room left; past that, a window around the cursor.
-    let blocks: Vec<Vec<Line<'static>>> = (0..total)
-        .map(|i| secret_entry(m, i, theme, inner_w))
-        .collect();
-    let heights: Vec<usize> = blocks.iter().map(|b| height(b)).collect();
-    let room =
-        usize::from(area.height).saturating_sub(2 + height(&head) + height(&tail) + button_rows);
+/// The secrets shown, `first..end`, when their `heights` exceed `room`:
+/// a window around the cursor, with two rows for "… more above / below".
+fn secrets_window(heights: &[usize], cursor: usize, room: usize) -> (usize, usize) {
+    let total = heights.len();
     let (mut first, mut end) = (0, total);
     if heights.iter().sum::<usize>() > room && total > 0 {
-        let cursor = m.cursor.min(total - 1);
+        let cursor = cursor.min(total - 1);
         // Two rows for "… more above / below".
         let room = room.saturating_sub(2);
         (first, end) = (cursor, cursor + 1);
@@ -359,32 +408,5 @@ pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Fram
             }
         }
     }
-    let mut lines = head;
-    if first > 0 {
-        lines.push(Line::from(Span::styled(
-            format!("  … {first} more above (↑)"),
-            theme.dim(),
-        )));
-    }
-    for block in blocks.into_iter().take(end).skip(first) {
-        lines.extend(block);
-    }
-    if end < total {
-        lines.push(Line::from(Span::styled(
-            format!("  … {} more below (↓)", total - end),
-            theme.dim(),
-        )));
-    }
-    lines.extend(tail);
-    let h = height(&lines) + 2;
-    let title = format!(" {}: shown once ", m.title);
-    dialog_sized(
-        frame,
-        app,
-        area,
-        (title, lines, buttons),
-        theme,
-        (w, h),
-        Show::End,
-    );
+    (first, end)
 }
