@@ -402,19 +402,11 @@ impl Form {
         }
     }
 
+    /// A key in the form: the never-question's, then the steps' own
+    /// (Tab, Shift-Tab, Esc), then the step's.
     pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> FormMsg {
         if self.confirm_never {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    self.never_confirmed = true;
-                    self.confirm_never = false;
-                    self.step = WizardStep::Review;
-                }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
-                    self.confirm_never = false;
-                }
-                _ => {}
-            }
+            self.on_never_key(key.code);
             return FormMsg::Consumed;
         }
         match key.code {
@@ -438,101 +430,128 @@ impl Form {
             }
             _ => {}
         }
-        match self.step {
-            WizardStep::Name => {
-                if key.code == KeyCode::Enter {
-                    self.step = WizardStep::Permissions;
-                    return FormMsg::Consumed;
-                }
-                if self.name.handle_key(key) {
-                    FormMsg::Consumed
+        match (self.step, self.perm_focus) {
+            (WizardStep::Name, _) => self.on_name_key(key),
+            (WizardStep::Permissions, PermFocus::Presets) => self.on_presets_key(key.code),
+            (WizardStep::Permissions, PermFocus::Matrix) => self.on_matrix_key(key),
+            (WizardStep::Expiration, _) => self.on_expiration_key(key, now),
+            (WizardStep::Review, _) => self.on_review_key(key.code, now),
+        }
+    }
+
+    /// The question before a key that never expires: y or n.
+    fn on_never_key(&mut self, code: KeyCode) {
+        match code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => {
+                self.never_confirmed = true;
+                self.confirm_never = false;
+                self.step = WizardStep::Review;
+            }
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                self.confirm_never = false;
+            }
+            _ => {}
+        }
+    }
+
+    /// The Name step: typing, and Enter for the next step.
+    fn on_name_key(&mut self, key: KeyEvent) -> FormMsg {
+        if key.code == KeyCode::Enter {
+            self.step = WizardStep::Permissions;
+            return FormMsg::Consumed;
+        }
+        if self.name.handle_key(key) {
+            FormMsg::Consumed
+        } else {
+            FormMsg::Ignored
+        }
+    }
+
+    /// The Permissions step's presets (and Custom, last, for the matrix).
+    fn on_presets_key(&mut self, code: KeyCode) -> FormMsg {
+        let last = Preset::ALL.len();
+        match code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.preset_cursor = self.preset_cursor.saturating_sub(1);
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.preset_cursor = (self.preset_cursor + 1).min(last);
+            }
+            KeyCode::Home | KeyCode::Char('g') => self.preset_cursor = 0,
+            KeyCode::End | KeyCode::Char('G') => self.preset_cursor = last,
+            KeyCode::Enter | KeyCode::Char(' ') => match Preset::ALL.get(self.preset_cursor) {
+                Some(p) => self.apply_preset(*p),
+                None => self.perm_focus = PermFocus::Matrix,
+            },
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('m') => {
+                self.perm_focus = PermFocus::Matrix;
+            }
+            _ => return FormMsg::Ignored,
+        }
+        FormMsg::Consumed
+    }
+
+    /// The Permissions step's matrix.
+    fn on_matrix_key(&mut self, key: KeyEvent) -> FormMsg {
+        match key.code {
+            KeyCode::Enter => {
+                self.step = WizardStep::Expiration;
+                return FormMsg::Consumed;
+            }
+            KeyCode::Char(' ') | KeyCode::Char('x') => {
+                self.toggle_cell(self.matrix.row, self.matrix.col);
+                return FormMsg::Consumed;
+            }
+            _ => {}
+        }
+        match self.matrix.handle_key(key) {
+            MatrixMsg::Ignored => FormMsg::Ignored,
+            MatrixMsg::Moved | MatrixMsg::Toggled => FormMsg::Consumed,
+        }
+    }
+
+    /// The Expiration step. On the typed choice every printable key is
+    /// text (`j` and `k` too): the arrows move.
+    fn on_expiration_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> FormMsg {
+        let last = self.choices().len().saturating_sub(1);
+        let typing = self.choice() == ExpiryChoice::Typed;
+        match key.code {
+            KeyCode::Up => self.expiry_cursor = self.expiry_cursor.saturating_sub(1),
+            KeyCode::Down => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
+            KeyCode::Enter => {
+                if self.is_never(now) && !self.never_confirmed {
+                    self.confirm_never = true;
                 } else {
-                    FormMsg::Ignored
+                    self.step = WizardStep::Review;
                 }
             }
-            WizardStep::Permissions => match self.perm_focus {
-                PermFocus::Presets => {
-                    let last = Preset::ALL.len();
-                    match key.code {
-                        KeyCode::Up | KeyCode::Char('k') => {
-                            self.preset_cursor = self.preset_cursor.saturating_sub(1);
-                        }
-                        KeyCode::Down | KeyCode::Char('j') => {
-                            self.preset_cursor = (self.preset_cursor + 1).min(last);
-                        }
-                        KeyCode::Home | KeyCode::Char('g') => self.preset_cursor = 0,
-                        KeyCode::End | KeyCode::Char('G') => self.preset_cursor = last,
-                        KeyCode::Enter | KeyCode::Char(' ') => {
-                            match Preset::ALL.get(self.preset_cursor) {
-                                Some(p) => self.apply_preset(*p),
-                                None => self.perm_focus = PermFocus::Matrix,
-                            }
-                        }
-                        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('m') => {
-                            self.perm_focus = PermFocus::Matrix;
-                        }
-                        _ => return FormMsg::Ignored,
-                    }
-                    FormMsg::Consumed
+            _ if typing => {
+                if !self.typed_expiry.handle_key(key) {
+                    return FormMsg::Ignored;
                 }
-                PermFocus::Matrix => {
-                    match key.code {
-                        KeyCode::Enter => {
-                            self.step = WizardStep::Expiration;
-                            return FormMsg::Consumed;
-                        }
-                        KeyCode::Char(' ') | KeyCode::Char('x') => {
-                            self.toggle_cell(self.matrix.row, self.matrix.col);
-                            return FormMsg::Consumed;
-                        }
-                        _ => {}
-                    }
-                    match self.matrix.handle_key(key) {
-                        MatrixMsg::Ignored => FormMsg::Ignored,
-                        MatrixMsg::Moved | MatrixMsg::Toggled => FormMsg::Consumed,
-                    }
-                }
-            },
-            WizardStep::Expiration => {
-                let last = self.choices().len().saturating_sub(1);
-                // On the typed choice every printable key is text (`j`
-                // and `k` too): the arrows move.
-                let typing = self.choice() == ExpiryChoice::Typed;
-                match key.code {
-                    KeyCode::Up => self.expiry_cursor = self.expiry_cursor.saturating_sub(1),
-                    KeyCode::Down => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
-                    KeyCode::Enter => {
-                        if self.is_never(now) && !self.never_confirmed {
-                            self.confirm_never = true;
-                        } else {
-                            self.step = WizardStep::Review;
-                        }
-                    }
-                    _ if typing => {
-                        if !self.typed_expiry.handle_key(key) {
-                            return FormMsg::Ignored;
-                        }
-                    }
-                    KeyCode::Char('k') => {
-                        self.expiry_cursor = self.expiry_cursor.saturating_sub(1);
-                    }
-                    KeyCode::Char('j') => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
-                    _ => return FormMsg::Ignored,
-                }
+            }
+            KeyCode::Char('k') => {
+                self.expiry_cursor = self.expiry_cursor.saturating_sub(1);
+            }
+            KeyCode::Char('j') => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
+            _ => return FormMsg::Ignored,
+        }
+        FormMsg::Consumed
+    }
+
+    /// The Review step: Enter sends, the arrows scroll.
+    fn on_review_key(&mut self, code: KeyCode, now: DateTime<Utc>) -> FormMsg {
+        match code {
+            KeyCode::Enter => self.submit(now),
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.review_scroll = self.review_scroll.saturating_sub(1);
                 FormMsg::Consumed
             }
-            WizardStep::Review => match key.code {
-                KeyCode::Enter => self.submit(now),
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.review_scroll = self.review_scroll.saturating_sub(1);
-                    FormMsg::Consumed
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.review_scroll = self.review_scroll.saturating_add(1);
-                    FormMsg::Consumed
-                }
-                _ => FormMsg::Ignored,
-            },
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.review_scroll = self.review_scroll.saturating_add(1);
+                FormMsg::Consumed
+            }
+            _ => FormMsg::Ignored,
         }
     }
 }

@@ -12,6 +12,7 @@ use super::detail::{audit_lines, explanation_lines};
 use crate::output::{clean, expiry_text, relative};
 use crate::ui::app::App;
 use crate::ui::form::{ExpiryChoice, Form, Mode, PermFocus, WizardStep};
+use crate::ui::hit::Regions;
 use crate::ui::matrix::{self, Column};
 use crate::ui::text::{compact_permissions, truncate};
 use crate::ui::theme::Theme;
@@ -135,7 +136,22 @@ fn permissions_step(
     let [left, right] =
         Layout::horizontal([Constraint::Length(presets_w), Constraint::Fill(1)]).areas(main);
 
-    // Presets.
+    presets(form, app, theme, frame, left);
+    matrix_grid(form, app, theme, frame, right);
+    let mut bottom = vec![Line::from(vec![
+        Span::styled("Selected: ", theme.accent()),
+        Span::raw(if form.matrix.perms.is_empty() {
+            "nothing yet".to_owned()
+        } else {
+            compact_permissions(&form.matrix.perms)
+        }),
+    ])];
+    bottom.extend(probs.into_iter().take(3));
+    frame.render_widget(Paragraph::new(bottom), summary);
+}
+
+/// The presets, and the one under the cursor described.
+fn presets(form: &Form, app: &App, theme: Theme, frame: &mut Frame, left: Rect) {
     let on_presets = form.perm_focus == PermFocus::Presets;
     let mut lines = vec![Line::from(Span::styled(
         "Start from a preset",
@@ -193,8 +209,11 @@ fn permissions_step(
         )));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), left);
+}
 
-    // The matrix.
+/// The permission matrix: its head, the rows that fit around the cursor,
+/// and a line about the resource under it.
+fn matrix_grid(form: &Form, app: &App, theme: Theme, frame: &mut Frame, right: Rect) {
     let on_matrix = form.perm_focus == PermFocus::Matrix;
     let [head, grid, about] = Layout::vertical([
         Constraint::Length(1),
@@ -232,62 +251,85 @@ fn permissions_step(
                 theme.bold(),
             ))),
             matrix::Line::Resource(i) => {
-                let entry = CATALOG.get(*i);
-                let here = *i == form.matrix.row;
-                let label = match (entry, form.matrix.extra(*i)) {
-                    (Some(e), _) => e.display.to_owned(),
-                    (None, Some(p)) => truncate(&clean(&p.to_string()), 20),
-                    (None, None) => String::new(),
-                };
-                let mut spans = vec![Span::raw(format!(
-                    "{}{:<20}",
-                    if here && on_matrix { "▸ " } else { "  " },
-                    label
-                ))];
-                // An extra row is one cell: the permission as it is.
-                let columns: &[Column] = if entry.is_some() {
-                    &[Column::Read, Column::Write]
-                } else {
-                    &[Column::Read]
-                };
-                let mut x = grid.x + 22;
-                for col in columns {
-                    // `?`: a level the documentation does not confirm.
-                    let confirmed = entry.is_none_or(|e| matrix::supports(e, *col));
-                    let mark = if confirmed { ' ' } else { '?' };
-                    let text = if form.matrix.is_set(*i, *col) {
-                        format!("  [x]{mark} ")
-                    } else {
-                        format!("  [ ]{mark} ")
-                    };
-                    let style = if here && on_matrix && (entry.is_none() || form.matrix.col == *col)
-                    {
-                        theme.selected()
-                    } else if !confirmed {
-                        theme.dim()
-                    } else {
-                        Style::new()
-                    };
-                    let cell = Rect {
-                        x,
-                        y,
-                        width: 7,
-                        height: 1,
-                    }
-                    .intersection(grid);
-                    if !cell.is_empty() {
-                        regions.matrix_cells.push((cell, *i, *col));
-                    }
-                    x = x.saturating_add(7);
-                    spans.push(Span::styled(text, style));
-                }
-                rows.push(Line::from(spans));
+                let at = (grid, y, on_matrix);
+                rows.push(matrix_row(form, *i, at, theme, &mut regions));
             }
         }
     }
     drop(regions);
     frame.render_widget(Paragraph::new(rows), grid);
-    let about_text = match (form.matrix.entry(), form.matrix.extra(form.matrix.row)) {
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            truncate(&matrix_about(form), about.width as usize),
+            theme.dim(),
+        ))),
+        about,
+    );
+}
+
+/// One resource's row of the matrix at row `y` of `grid`: its name and its
+/// cells, each recorded for the mouse.
+fn matrix_row(
+    form: &Form,
+    i: usize,
+    (grid, y, on_matrix): (Rect, u16, bool),
+    theme: Theme,
+    regions: &mut Regions,
+) -> Line<'static> {
+    let entry = CATALOG.get(i);
+    let here = i == form.matrix.row;
+    let label = match (entry, form.matrix.extra(i)) {
+        (Some(e), _) => e.display.to_owned(),
+        (None, Some(p)) => truncate(&clean(&p.to_string()), 20),
+        (None, None) => String::new(),
+    };
+    let mut spans = vec![Span::raw(format!(
+        "{}{:<20}",
+        if here && on_matrix { "▸ " } else { "  " },
+        label
+    ))];
+    // An extra row is one cell: the permission as it is.
+    let columns: &[Column] = if entry.is_some() {
+        &[Column::Read, Column::Write]
+    } else {
+        &[Column::Read]
+    };
+    let mut x = grid.x + 22;
+    for &col in columns {
+        // `?`: a level the documentation does not confirm.
+        let confirmed = entry.is_none_or(|e| matrix::supports(e, col));
+        let mark = if confirmed { ' ' } else { '?' };
+        let text = if form.matrix.is_set(i, col) {
+            format!("  [x]{mark} ")
+        } else {
+            format!("  [ ]{mark} ")
+        };
+        let style = if here && on_matrix && (entry.is_none() || form.matrix.col == col) {
+            theme.selected()
+        } else if !confirmed {
+            theme.dim()
+        } else {
+            Style::new()
+        };
+        let cell = Rect {
+            x,
+            y,
+            width: 7,
+            height: 1,
+        }
+        .intersection(grid);
+        if !cell.is_empty() {
+            regions.matrix_cells.push((cell, i, col));
+        }
+        x = x.saturating_add(7);
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
+}
+
+/// What the resource under the matrix's cursor covers.
+fn matrix_about(form: &Form) -> String {
+    match (form.matrix.entry(), form.matrix.extra(form.matrix.row)) {
         (Some(entry), _) => {
             let only = match (entry.read, entry.write) {
                 (true, false) => " (documented: read; write? unverified)",
@@ -301,25 +343,7 @@ fn permissions_step(
             clean(&p.to_string())
         ),
         (None, None) => String::new(),
-    };
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            truncate(&about_text, about.width as usize),
-            theme.dim(),
-        ))),
-        about,
-    );
-
-    let mut bottom = vec![Line::from(vec![
-        Span::styled("Selected: ", theme.accent()),
-        Span::raw(if form.matrix.perms.is_empty() {
-            "nothing yet".to_owned()
-        } else {
-            compact_permissions(&form.matrix.perms)
-        }),
-    ])];
-    bottom.extend(probs.into_iter().take(3));
-    frame.render_widget(Paragraph::new(bottom), summary);
+    }
 }
 
 fn expiration_step(
