@@ -1,7 +1,7 @@
 //! The create / edit form, one step at a time.
 
 use narrative_keys::validation::{Field, Severity};
-use narrative_keys::{CATALOG, Preset, ValidationReport};
+use narrative_keys::{ApiKey, CATALOG, Preset, ValidationReport};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -9,6 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::detail::{audit_lines, explanation_lines};
+use chrono::{DateTime, Utc};
+
 use crate::output::{clean, expiry_text, relative};
 use crate::ui::app::App;
 use crate::ui::form::{ExpiryChoice, Form, Mode, PermFocus, WizardStep};
@@ -70,11 +72,17 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
         spans.push(Span::styled(text, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    let view = StepView {
+        form,
+        app,
+        report: &report,
+        theme,
+    };
     match form.step {
         WizardStep::Name => name_step(form, &report, theme, frame, body),
-        WizardStep::Permissions => permissions_step(form, app, &report, theme, frame, body),
-        WizardStep::Expiration => expiration_step(form, app, &report, theme, frame, body),
-        WizardStep::Review => review_step(form, app, &report, theme, frame, body),
+        WizardStep::Permissions => permissions_step(&view, frame, body),
+        WizardStep::Expiration => expiration_step(&view, frame, body),
+        WizardStep::Review => review_step(&view, frame, body),
     }
 }
 
@@ -116,14 +124,23 @@ fn name_step(form: &Form, report: &ValidationReport, theme: Theme, frame: &mut F
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn permissions_step(
-    form: &Form,
-    app: &App,
-    report: &ValidationReport,
+/// What a step draws from: the form, the app, the form's validation and
+/// the colours.
+#[derive(Clone, Copy)]
+struct StepView<'a> {
+    form: &'a Form,
+    app: &'a App,
+    report: &'a ValidationReport,
     theme: Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
+}
+
+fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
+    let StepView {
+        form,
+        app,
+        report,
+        theme,
+    } = *v;
     let probs = problems(report, Field::Permissions, theme);
     let [main, summary] = Layout::vertical([
         Constraint::Fill(1),
@@ -346,14 +363,13 @@ fn matrix_about(form: &Form) -> String {
     }
 }
 
-fn expiration_step(
-    form: &Form,
-    app: &App,
-    report: &ValidationReport,
-    theme: Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
+fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
+    let StepView {
+        form,
+        app,
+        report,
+        theme,
+    } = *v;
     let now = app.now;
     let mut lines = vec![Line::from(Span::styled(
         "When should the key stop working?",
@@ -399,30 +415,7 @@ fn expiration_step(
             ExpiryChoice::Typed if here => {
                 // What is typed, and what it comes to, on a line of its own.
                 lines.push(Line::from(std::mem::take(&mut spans)));
-                spans.push(Span::raw("      "));
-                spans.push(Span::raw(clean(&form.typed_expiry.value)));
-                spans.push(Span::styled("▏", theme.accent()));
-                if form.typed_expiry.value.trim().is_empty() {
-                    let default = match form.original() {
-                        None => format!(
-                            "  empty: {} days, the default",
-                            narrative_keys::DEFAULT_EXPIRATION_DAYS
-                        ),
-                        Some(_) => "  empty: keep the current expiration".to_owned(),
-                    };
-                    spans.push(Span::styled(default, theme.dim()));
-                } else if let Ok(Some(e)) = form.expiration(now) {
-                    // The date it comes to, as it is typed.
-                    let reads = match e.instant() {
-                        Some(at) => format!(
-                            "  → {} ({})",
-                            at.format("%Y-%m-%d %H:%M UTC"),
-                            relative(at, now)
-                        ),
-                        None => "  → never expires (asks to confirm)".to_owned(),
-                    };
-                    spans.push(Span::styled(reads, theme.dim()));
-                }
+                spans = typed_expiry(form, theme, now);
             }
             _ => {}
         }
@@ -444,6 +437,36 @@ fn expiration_step(
     }
     lines.extend(problems(report, Field::Expiration, theme));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// The typed expiration's line: what is typed, and what it comes to.
+fn typed_expiry(form: &Form, theme: Theme, now: DateTime<Utc>) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    spans.push(Span::raw("      "));
+    spans.push(Span::raw(clean(&form.typed_expiry.value)));
+    spans.push(Span::styled("▏", theme.accent()));
+    if form.typed_expiry.value.trim().is_empty() {
+        let default = match form.original() {
+            None => format!(
+                "  empty: {} days, the default",
+                narrative_keys::DEFAULT_EXPIRATION_DAYS
+            ),
+            Some(_) => "  empty: keep the current expiration".to_owned(),
+        };
+        spans.push(Span::styled(default, theme.dim()));
+    } else if let Ok(Some(e)) = form.expiration(now) {
+        // The date it comes to, as it is typed.
+        let reads = match e.instant() {
+            Some(at) => format!(
+                "  → {} ({})",
+                at.format("%Y-%m-%d %H:%M UTC"),
+                relative(at, now)
+            ),
+            None => "  → never expires (asks to confirm)".to_owned(),
+        };
+        spans.push(Span::styled(reads, theme.dim()));
+    }
+    spans
 }
 
 /// "Nothing can be sent yet: fix the name to continue (Esc goes back).",
@@ -472,98 +495,155 @@ fn blocked_headline(errors: &[&narrative_keys::Problem]) -> Option<String> {
     ))
 }
 
-fn review_step(
-    form: &Form,
-    app: &App,
-    report: &ValidationReport,
-    theme: Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
+fn review_step(v: &StepView, frame: &mut Frame, area: Rect) {
+    let StepView {
+        form,
+        app,
+        report,
+        theme,
+    } = *v;
     let now = app.now;
     let preview = form.preview(now);
     let mut lines = Vec::new();
     let errors: Vec<_> = report.errors().collect();
-    let field_line = |label: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!("{label:<13}"), theme.dim()),
-            Span::raw(value),
-        ])
-    };
     // With errors, Enter sends nothing: the headline says what to fix.
     let blocked = blocked_headline(&errors);
+    let view_lines = ReviewLines {
+        form,
+        preview: &preview,
+        theme,
+        now,
+    };
     match form.original() {
-        None => {
-            lines.push(Line::from(Span::styled(
-                blocked.clone().unwrap_or_else(|| {
-                    "Nothing has been sent yet. Check, then press Enter to create the key."
-                        .to_owned()
-                }),
-                if blocked.is_some() {
-                    theme.error()
-                } else {
-                    theme.bold()
-                },
-            )));
-            lines.push(field_line("Name", clean(preview.name.as_str())));
-            lines.push(field_line(
-                "Permissions",
-                compact_permissions(&preview.permissions),
-            ));
-            lines.push(field_line("Expires", expiry_text(&preview, now)));
-        }
-        Some(orig) => {
-            lines.push(Line::from(Span::styled(
-                match &blocked {
-                    Some(b) => format!("{b} The changes:"),
-                    None => {
-                        "Nothing has been sent yet. These changes are sent on Enter:".to_owned()
-                    }
-                },
-                if blocked.is_some() {
-                    theme.error()
-                } else {
-                    theme.bold()
-                },
-            )));
-            let mut any = false;
-            if preview.name != orig.name {
-                any = true;
-                lines.push(field_line(
-                    "Name",
-                    format!("{} → {}", clean(&orig.name), clean(&preview.name)),
-                ));
-            }
-            for p in preview.permissions.difference(&orig.permissions) {
-                any = true;
-                lines.push(Line::from(Span::styled(
-                    format!("  + {}", clean(&p.to_string())),
-                    theme.ok(),
-                )));
-            }
-            for p in orig.permissions.difference(&preview.permissions) {
-                any = true;
-                lines.push(Line::from(Span::styled(
-                    format!("  - {}", clean(&p.to_string())),
-                    theme.error(),
-                )));
-            }
-            if form.choice() != ExpiryChoice::Keep {
-                any = true;
-                lines.push(field_line(
-                    "Expires",
-                    format!(
-                        "{} → {}",
-                        expiry_text(orig, now),
-                        expiry_text(&preview, now)
-                    ),
-                ));
-            }
-            if !any {
-                lines.push(Line::from(Span::styled("  (no changes)", theme.dim())));
-            }
-        }
+        None => lines.extend(review_create(&view_lines, blocked)),
+        Some(orig) => lines.extend(review_edit(&view_lines, orig, blocked)),
     }
+    lines.extend(review_problems(form, &errors, report, theme, now));
+    lines.push(Line::raw(""));
+    lines.extend(audit_lines(&preview, theme, now));
+    lines.push(Line::raw(""));
+    lines.extend(explanation_lines(&preview, theme));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((form.review_scroll, 0)),
+        area,
+    );
+}
+
+/// What the review's lines are made from: the form, the key it would
+/// send, the colours and the clock.
+struct ReviewLines<'a> {
+    form: &'a Form,
+    preview: &'a ApiKey,
+    theme: Theme,
+    now: DateTime<Utc>,
+}
+
+impl ReviewLines<'_> {
+    /// A field's line: its label, then its value.
+    fn field(&self, label: &str, value: String) -> Line<'static> {
+        Line::from(vec![
+            Span::styled(format!("{label:<13}"), self.theme.dim()),
+            Span::raw(value),
+        ])
+    }
+}
+
+/// A new key's review: the headline (what to fix, or Enter), and its fields.
+fn review_create(v: &ReviewLines, blocked: Option<String>) -> Vec<Line<'static>> {
+    let ReviewLines {
+        preview,
+        theme,
+        now,
+        ..
+    } = *v;
+    let field_line = |label: &str, value: String| v.field(label, value);
+    let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled(
+        blocked.clone().unwrap_or_else(|| {
+            "Nothing has been sent yet. Check, then press Enter to create the key.".to_owned()
+        }),
+        if blocked.is_some() {
+            theme.error()
+        } else {
+            theme.bold()
+        },
+    )));
+    lines.push(field_line("Name", clean(preview.name.as_str())));
+    lines.push(field_line(
+        "Permissions",
+        compact_permissions(&preview.permissions),
+    ));
+    lines.push(field_line("Expires", expiry_text(preview, now)));
+    lines
+}
+
+/// An edit's review: the headline, and each change (or none).
+fn review_edit(v: &ReviewLines, orig: &ApiKey, blocked: Option<String>) -> Vec<Line<'static>> {
+    let ReviewLines {
+        form,
+        preview,
+        theme,
+        now,
+    } = *v;
+    let field_line = |label: &str, value: String| v.field(label, value);
+    let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled(
+        match &blocked {
+            Some(b) => format!("{b} The changes:"),
+            None => "Nothing has been sent yet. These changes are sent on Enter:".to_owned(),
+        },
+        if blocked.is_some() {
+            theme.error()
+        } else {
+            theme.bold()
+        },
+    )));
+    let mut any = false;
+    if preview.name != orig.name {
+        any = true;
+        lines.push(field_line(
+            "Name",
+            format!("{} → {}", clean(&orig.name), clean(&preview.name)),
+        ));
+    }
+    for p in preview.permissions.difference(&orig.permissions) {
+        any = true;
+        lines.push(Line::from(Span::styled(
+            format!("  + {}", clean(&p.to_string())),
+            theme.ok(),
+        )));
+    }
+    for p in orig.permissions.difference(&preview.permissions) {
+        any = true;
+        lines.push(Line::from(Span::styled(
+            format!("  - {}", clean(&p.to_string())),
+            theme.error(),
+        )));
+    }
+    if form.choice() != ExpiryChoice::Keep {
+        any = true;
+        lines.push(field_line(
+            "Expires",
+            format!("{} → {}", expiry_text(orig, now), expiry_text(preview, now)),
+        ));
+    }
+    if !any {
+        lines.push(Line::from(Span::styled("  (no changes)", theme.dim())));
+    }
+    lines
+}
+
+/// The review's problems: no expiration, errors, then warnings.
+fn review_problems(
+    form: &Form,
+    errors: &[&narrative_keys::Problem],
+    report: &ValidationReport,
+    theme: Theme,
+    now: DateTime<Utc>,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     if form.is_never(now) {
         lines.push(Line::from(Span::styled(
             if form.never_confirmed {
@@ -578,7 +658,7 @@ fn review_step(
             },
         )));
     }
-    for p in &errors {
+    for p in errors {
         lines.push(Line::from(Span::styled(
             format!("✖ {}: {}", p.field.as_str(), clean(&p.message)),
             theme.error(),
@@ -593,14 +673,5 @@ fn review_step(
             theme.warning(),
         )));
     }
-    lines.push(Line::raw(""));
-    lines.extend(audit_lines(&preview, theme, now));
-    lines.push(Line::raw(""));
-    lines.extend(explanation_lines(&preview, theme));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((form.review_scroll, 0)),
-        area,
-    );
+    lines
 }
