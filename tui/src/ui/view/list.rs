@@ -6,6 +6,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use narrative_keys::ApiKey;
+
 use crate::output::{clean, expiry_text, relative, status_symbol};
 use crate::ui::app::{App, VisibleKeys};
 use crate::ui::text::truncate;
@@ -25,6 +27,78 @@ pub fn render(
     area: Rect,
     focused: bool,
 ) {
+    let title = list_title(app, visible, theme);
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width < 10 {
+        return;
+    }
+    let w = inner.width as usize;
+    let wide_expiry = w >= 64;
+    let expiry_w = if wide_expiry { 25 } else { 12 };
+    let rest = w.saturating_sub(2 + 2 + expiry_w + 2);
+    let name_w = rest * 9 / 20;
+    let perms_w = rest.saturating_sub(name_w + 1);
+    let cols = Columns {
+        name_w,
+        perms_w,
+        expiry_w,
+        wide_expiry,
+    };
+
+    let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled(
+        format!(
+            "    {} {} {}",
+            pad("Name", name_w),
+            pad("Permissions", perms_w),
+            pad("Expires", expiry_w)
+        ),
+        theme.dim(),
+    )));
+    let rows = inner.height as usize - 1;
+    if visible.is_empty() {
+        let text = empty_text(app);
+        lines.push(Line::from(Span::styled(format!("  {text}"), theme.dim())));
+    }
+    let offset = if app.selected >= rows {
+        app.selected + 1 - rows
+    } else {
+        0
+    };
+    let shown = visible.len().saturating_sub(offset).min(rows);
+    app.regions.borrow_mut().list_rows = Some((
+        Rect {
+            y: inner.y + 1,
+            height: shown as u16,
+            ..inner
+        },
+        offset,
+    ));
+    for (i, key) in visible.rows(offset, rows) {
+        lines.push(list_row(app, (i, key), cols, theme, focused));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The widths of the list's columns, and whether the expiry is written out.
+#[derive(Clone, Copy)]
+struct Columns {
+    name_w: usize,
+    perms_w: usize,
+    expiry_w: usize,
+    wide_expiry: bool,
+}
+
+/// The list's title: how many keys, the order, the filter, the marks.
+fn list_title(app: &App, visible: VisibleKeys<'_>, theme: Theme) -> Vec<Span<'static>> {
     let mut title = vec![Span::styled(
         format!(" Keys ({}", visible.len()),
         theme.bold(),
@@ -53,100 +127,69 @@ pub fn render(
             theme.accent(),
         ));
     }
-    let block = Block::bordered()
-        .title(Line::from(title))
-        .border_style(if focused {
-            theme.focused_border()
-        } else {
-            theme.border()
-        });
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.height == 0 || inner.width < 10 {
-        return;
-    }
-    let w = inner.width as usize;
-    let wide_expiry = w >= 64;
-    let expiry_w = if wide_expiry { 25 } else { 12 };
-    let rest = w.saturating_sub(2 + 2 + expiry_w + 2);
-    let name_w = rest * 9 / 20;
-    let perms_w = rest.saturating_sub(name_w + 1);
+    title
+}
 
-    let mut lines = Vec::new();
-    lines.push(Line::from(Span::styled(
-        format!(
-            "    {} {} {}",
-            pad("Name", name_w),
-            pad("Permissions", perms_w),
-            pad("Expires", expiry_w)
-        ),
-        theme.dim(),
-    )));
-    let rows = inner.height as usize - 1;
-    if visible.is_empty() {
-        let text = if app.load_failed && !app.loaded {
-            "The keys could not be loaded. Press R to try again.".to_owned()
-        } else if !app.loaded {
-            "Loading keys…".to_owned()
-        } else if app.keys.is_empty() {
-            "No keys yet. Press n to create one.".to_owned()
-        } else {
-            format!(
-                "No key matches \"{}\". Esc clears the filter.",
-                truncate(&clean(&app.filter.value), 30)
-            )
-        };
-        lines.push(Line::from(Span::styled(format!("  {text}"), theme.dim())));
-    }
-    let offset = if app.selected >= rows {
-        app.selected + 1 - rows
+/// What an empty list says: loading, failed, no keys, or no match.
+fn empty_text(app: &App) -> String {
+    if app.load_failed && !app.loaded {
+        "The keys could not be loaded. Press R to try again.".to_owned()
+    } else if !app.loaded {
+        "Loading keys…".to_owned()
+    } else if app.keys.is_empty() {
+        "No keys yet. Press n to create one.".to_owned()
     } else {
-        0
-    };
-    let shown = visible.len().saturating_sub(offset).min(rows);
-    app.regions.borrow_mut().list_rows = Some((
-        Rect {
-            y: inner.y + 1,
-            height: shown as u16,
-            ..inner
-        },
-        offset,
-    ));
-    for (i, key) in visible.rows(offset, rows) {
-        let st = app.status_of(key);
-        let mark = if app.marked.contains(&key.id) {
-            "◆"
-        } else {
-            " "
-        };
-        let expiry = if wide_expiry {
-            expiry_text(key, app.now)
-        } else {
-            key.expires_at
-                .map_or_else(|| "never".to_owned(), |at| relative(at, app.now))
-        };
-        let selected = i == app.selected;
-        let row_style = if selected && focused {
-            theme.selected()
-        } else if selected {
-            theme.bold()
-        } else {
-            Style::new()
-        };
-        lines.push(
-            Line::from(vec![
-                Span::styled(if selected { "▸" } else { " " }, theme.accent()),
-                Span::styled(mark, theme.accent()),
-                Span::styled(format!("{} ", status_symbol(st)), theme.status(st)),
-                Span::raw(format!(
-                    "{} {} ",
-                    pad(&clean(&key.name), name_w),
-                    pad(&clean(&key.permissions.to_string()), perms_w),
-                )),
-                Span::styled(pad(&expiry, expiry_w), theme.status(st)),
-            ])
-            .style(row_style),
-        );
+        format!(
+            "No key matches \"{}\". Esc clears the filter.",
+            truncate(&clean(&app.filter.value), 30)
+        )
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// One key's row: the cursor, its mark, status, name, permissions, expiry.
+fn list_row(
+    app: &App,
+    (i, key): (usize, &ApiKey),
+    cols: Columns,
+    theme: Theme,
+    focused: bool,
+) -> Line<'static> {
+    let Columns {
+        name_w,
+        perms_w,
+        expiry_w,
+        wide_expiry,
+    } = cols;
+    let st = app.status_of(key);
+    let mark = if app.marked.contains(&key.id) {
+        "◆"
+    } else {
+        " "
+    };
+    let expiry = if wide_expiry {
+        expiry_text(key, app.now)
+    } else {
+        key.expires_at
+            .map_or_else(|| "never".to_owned(), |at| relative(at, app.now))
+    };
+    let selected = i == app.selected;
+    let row_style = if selected && focused {
+        theme.selected()
+    } else if selected {
+        theme.bold()
+    } else {
+        Style::new()
+    };
+    Line::from(vec![
+        Span::styled(if selected { "▸" } else { " " }, theme.accent()),
+        Span::styled(mark, theme.accent()),
+        Span::styled(format!("{} ", status_symbol(st)), theme.status(st)),
+        Span::raw(format!(
+            "{} {} ",
+            pad(&clean(&key.name), name_w),
+            pad(&clean(&key.permissions.to_string()), perms_w),
+        )),
+        Span::styled(pad(&expiry, expiry_w), theme.status(st)),
+    ])
+    .style(row_style)
 }
