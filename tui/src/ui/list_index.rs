@@ -128,13 +128,6 @@ impl ListIndex {
 
     /// A new key list: everything is worked out again, once.
     pub fn rebuild(&mut self, keys: &[ApiKey], query: Query<'_>) {
-        let Query {
-            needle,
-            sort,
-            reversed,
-            now,
-            policy,
-        } = query;
         self.search = keys.iter().map(SearchText::of).collect();
         let mut by_name: Vec<usize> = (0..keys.len()).collect();
         by_name.sort_by_cached_key(|&i| display_order(&keys[i]));
@@ -142,17 +135,17 @@ impl ListIndex {
         for (rank, &i) in by_name.iter().enumerate() {
             self.name_rank[i] = rank;
         }
-        self.needle = needle.to_owned();
-        let finder = Finder::new(needle);
+        self.needle = query.needle.to_owned();
+        let finder = Finder::new(query.needle);
         self.matched = self
             .search
             .iter()
-            .map(|s| needle.is_empty() || s.contains(&finder))
+            .map(|s| query.needle.is_empty() || s.contains(&finder))
             .collect();
-        self.sort = sort;
-        self.reversed = reversed;
-        self.count_statuses(keys, now, policy);
-        self.sort_all(keys, now, policy);
+        self.sort = query.sort;
+        self.reversed = query.reversed;
+        self.count_statuses(keys, query.now, query.policy);
+        self.sort_all(keys, query.now, query.policy);
     }
 
     /// Brings the index in step with the filter, the sort and the clock,

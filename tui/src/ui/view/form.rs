@@ -135,12 +135,7 @@ struct StepView<'a> {
 }
 
 fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let StepView {
-        form,
-        app,
-        report,
-        theme,
-    } = *v;
+    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
     let probs = problems(report, Field::Permissions, theme);
     let [main, summary] = Layout::vertical([
         Constraint::Fill(1),
@@ -364,12 +359,7 @@ fn matrix_about(form: &Form) -> String {
 }
 
 fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let StepView {
-        form,
-        app,
-        report,
-        theme,
-    } = *v;
+    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
     let now = app.now;
     let mut lines = vec![Line::from(Span::styled(
         "When should the key stop working?",
@@ -496,12 +486,7 @@ fn blocked_headline(errors: &[&narrative_keys::Problem]) -> Option<String> {
 }
 
 fn review_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let StepView {
-        form,
-        app,
-        report,
-        theme,
-    } = *v;
+    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
     let now = app.now;
     let preview = form.preview(now);
     let mut lines = Vec::new();

@@ -38,20 +38,6 @@ pub(in crate::ui) fn button_places(buttons: Buttons, width: u16) -> Vec<(u16, u1
     out
 }
 
-/// Draws a bordered box of the given size with `lines`, wrapped, and the
-/// buttons below them; its height counts characters, and a dialog taller
-/// than the screen shows its start.
-pub(in crate::ui) fn dialog(
-    frame: &mut Frame,
-    app: &App,
-    area: Rect,
-    content: (String, Vec<Line<'static>>, Buttons),
-    theme: Theme,
-    w: u16,
-) {
-    fitted(frame, app, area, content, theme, w, Show::Start);
-}
-
 /// Which lines a dialog taller than the screen shows.
 #[derive(Clone, Copy)]
 pub(in crate::ui) enum Show {
@@ -63,39 +49,22 @@ pub(in crate::ui) enum Show {
     From(u16),
 }
 
-/// A dialog sized by its word-wrapped lines (server text wraps where
-/// `dialog`'s count by characters would fall short) and kept to its end,
-/// so its keys line always shows.
-pub(in crate::ui) fn wrapped_dialog(
-    frame: &mut Frame,
-    app: &App,
-    area: Rect,
-    content: (String, Vec<Line<'static>>, Buttons),
-    theme: Theme,
-    w: u16,
-) {
-    fitted(frame, app, area, content, theme, w, Show::End);
-}
+/// A dialog's title, lines and buttons.
+pub(in crate::ui) type Content<'a> = (String, Vec<Line<'static>>, Buttons<'a>);
 
-/// A dialog as high as its lines: counted by characters when it shows its
-/// start, word-wrapped when it shows its end.
-fn fitted(
-    frame: &mut Frame,
-    app: &App,
-    area: Rect,
-    content: (String, Vec<Line<'static>>, Buttons),
-    theme: Theme,
-    w: u16,
-    show: Show,
-) {
-    let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
+/// Draws a bordered box as high as its lines, and the buttons below them.
+/// Shown from its start, the height counts characters; kept to its end,
+/// it counts word-wrapped lines (server text wraps where a count by
+/// characters would fall short), so its keys line always shows.
+pub(in crate::ui) fn dialog(frame: &mut Frame, cx: &Canvas, content: Content, show: Show) {
+    let inner = usize::from(cx.w.min(cx.area.width).saturating_sub(2).max(1));
     let height = |l: &Line| match show {
         Show::Start => l.width().max(1).div_ceil(inner),
         _ => line_height(l, inner),
     };
     // The lines, plus the borders.
     let h = content.1.iter().map(height).sum::<usize>() + 2;
-    dialog_sized(frame, app, area, content, theme, (w, h), show);
+    dialog_sized(frame, cx, content, h, show);
 }
 
 /// How many rows `line` takes wrapped at word boundaries to `width`.
@@ -105,19 +74,18 @@ pub(in crate::ui) fn line_height(line: &Line, width: usize) -> usize {
     wrapped_lines(&text, width).max(by_chars)
 }
 
-/// Draws a bordered box `w` wide and `h` high (borders included), plus the
+/// Draws a bordered box `cx.w` wide and `h` high (borders included), plus the
 /// rows of its buttons. When that is taller than `area`, `show` says which
 /// lines are seen; the buttons always are. The rows it could not show are
 /// recorded, so scrolling stops at the last line.
 pub(in crate::ui) fn dialog_sized(
     frame: &mut Frame,
-    app: &App,
-    area: Rect,
-    (title, lines, buttons): (String, Vec<Line<'static>>, Buttons),
-    theme: Theme,
-    (w, h): (u16, usize),
+    cx: &Canvas,
+    (title, lines, buttons): Content,
+    h: usize,
     show: Show,
 ) {
+    let (app, theme, area, w) = (cx.app, cx.theme, cx.area, cx.w);
     let inner_w = w.min(area.width).saturating_sub(2);
     let places = button_places(buttons, inner_w);
     let button_rows = places.last().map_or(0, |(row, _, _)| row + 1);

@@ -73,12 +73,7 @@ pub fn hints() -> Vec<(&'static str, &'static str)> {
 
 /// Draws the help: the bindings of the screen under it, scrolled.
 pub(in crate::ui) fn draw(cx: &Canvas, frame: &mut Frame) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
+    let (app, theme, area, w) = (cx.app, cx.theme, cx.area, cx.w);
     let bindings = app.bindings();
     let key_w = bindings
         .iter()
@@ -106,11 +101,9 @@ pub(in crate::ui) fn draw(cx: &Canvas, frame: &mut Frame) {
     let buttons = [("Esc / ?", "close"), ("↑ ↓", "scroll")];
     dialog_sized(
         frame,
-        app,
-        area,
+        cx,
         (title, lines, &buttons),
-        theme,
-        (w, h),
+        h,
         Show::From(app.help_scroll),
     );
 }

@@ -19,7 +19,7 @@ use crate::ui::modal::IncidentModal;
 use crate::ui::text::{count_of, truncate};
 use crate::ui::view::SPINNER;
 use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Buttons, dialog, key_manager_warning, note_line};
+use crate::ui::view::modal::{Buttons, Show, dialog, key_manager_warning, note_line};
 
 /// What a key does in the incident dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,12 +175,7 @@ pub(in crate::ui) fn draw_incident(stage: &IncidentModal, cx: &Canvas, frame: &m
 
 /// The dry run: the keys, what else was found, whether they are replaced.
 fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
+    let (app, theme, area) = (cx.app, cx.theme, cx.area);
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "Dry run: nothing has changed yet. Running it revokes {} at once:",
@@ -240,24 +235,19 @@ fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
         ("Esc", "cancel"),
     ];
     let title = " Incident response ".to_owned();
-    dialog(frame, app, area, (title, lines, &buttons), theme, w);
+    dialog(frame, cx, (title, lines, &buttons), Show::Start);
 }
 
 /// The run in progress.
 fn draw_running(count: usize, cx: &Canvas, frame: &mut Frame) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
+    let (app, theme) = (cx.app, cx.theme);
     let s = SPINNER[app.spinner % SPINNER.len()];
     let lines = vec![Line::from(Span::styled(
         format!("{s} Revoking {}…", count_of(count, "key", "keys")),
         theme.accent(),
     ))];
     let title = " Incident response ".to_owned();
-    dialog(frame, app, area, (title, lines, &[]), theme, w);
+    dialog(frame, cx, (title, lines, &[]), Show::Start);
 }
 
 /// The report: what was done, what failed, where it was saved.
@@ -271,12 +261,7 @@ fn draw_report(
     cx: &Canvas,
     frame: &mut Frame,
 ) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
+    let theme = cx.theme;
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "Done: {} revoked, {} replaced, {} failed.",
@@ -317,5 +302,5 @@ fn draw_report(
         &[("w", "save elsewhere"), ("Enter / Esc", "close")]
     };
     let title = " Incident response: report ".to_owned();
-    dialog(frame, app, area, (title, lines, buttons), theme, w);
+    dialog(frame, cx, (title, lines, buttons), Show::Start);
 }

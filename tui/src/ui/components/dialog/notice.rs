@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use crate::output::clean;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::wrapped_dialog;
+use crate::ui::view::modal::{Show, dialog};
 
 /// What a key does in a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,12 +81,7 @@ pub fn on_ended_key(code: KeyCode, ctrl_c: bool) -> Reply {
 
 /// Draws the offer of read-only mode, with the server's `message`.
 pub(in crate::ui) fn draw_offer(message: &str, cx: &Canvas, frame: &mut Frame) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
+    let theme = cx.theme;
     let lines = vec![
         Line::from(Span::styled(
             format!("The server refused a change: {}", clean(message)),
@@ -101,22 +96,17 @@ pub(in crate::ui) fn draw_offer(message: &str, cx: &Canvas, frame: &mut Frame) {
         ("n / Esc", "keep offering changes"),
     ];
     let title = " Switch to read-only? ".to_owned();
-    wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
+    dialog(frame, cx, (title, lines, &buttons), Show::End);
 }
 
 /// Draws the message that the session's key is gone: `text`.
 pub(in crate::ui) fn draw_ended(text: &str, cx: &Canvas, frame: &mut Frame) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
+    let theme = cx.theme;
     let lines = vec![Line::from(Span::styled(clean(text), theme.error()))];
     let buttons = [
         ("q", "quit"),
         ("Esc", "close (the list stays as last loaded)"),
     ];
     let title = " This session's key no longer works ".to_owned();
-    wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
+    dialog(frame, cx, (title, lines, &buttons), Show::End);
 }

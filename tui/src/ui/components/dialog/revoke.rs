@@ -13,7 +13,7 @@ use crate::ui::components::keymap::{self, Binding};
 use crate::ui::modal::RevokeConfirm;
 use crate::ui::text::truncate;
 use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{dialog, key_manager_warning, line_height, wrapped_dialog};
+use crate::ui::view::modal::{Show, dialog, key_manager_warning, line_height};
 use unicode_width::UnicodeWidthStr;
 
 /// What a key does in the revoke question.
@@ -123,12 +123,7 @@ impl RevokeConfirm {
     /// Draws the question.
     pub(in crate::ui) fn draw(&self, cx: &Canvas, frame: &mut Frame) {
         let confirm = self;
-        let Canvas {
-            app,
-            theme,
-            area,
-            w,
-        } = *cx;
+        let (app, theme) = (cx.app, cx.theme);
 
         let keys = &confirm.keys;
         let mut lines = Vec::new();
@@ -176,22 +171,17 @@ impl RevokeConfirm {
             }
             let buttons = [("Enter", "revoke"), ("Esc", "keep them")];
             // Kept to its end: the prompt and its note always show.
-            wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
+            dialog(frame, cx, (title, lines, &buttons), Show::End);
         } else {
             let buttons = [("y", "revoke"), ("n / Esc", "keep it")];
-            dialog(frame, app, area, (title, lines, &buttons), theme, w);
+            dialog(frame, cx, (title, lines, &buttons), Show::Start);
         }
     }
 
     /// The lines naming several keys: as many as the screen leaves room
     /// for, then how many more.
     fn many_lines(&self, many: &[(String, String)], cx: &Canvas) -> Vec<Line<'static>> {
-        let Canvas {
-            app,
-            theme,
-            area,
-            w,
-        } = *cx;
+        let (app, theme, area, w) = (cx.app, cx.theme, cx.area, cx.w);
         let confirm = self;
         let keys = &self.keys;
         let mut lines = Vec::new();

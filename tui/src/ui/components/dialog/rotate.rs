@@ -10,7 +10,7 @@ use crate::output::clean;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::modal::ROTATE_CHOICES;
 use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{key_manager_warning, wrapped_dialog};
+use crate::ui::view::modal::{Show, dialog, key_manager_warning};
 
 /// What a key does in the rotation question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,12 +87,7 @@ pub fn on_key(code: KeyCode, ctrl_c: bool, id: &mut String, choice: &mut usize) 
 
 /// Draws the rotation question for key (id, name), `choice` picked.
 pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, frame: &mut Frame) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
+    let (app, theme) = (cx.app, cx.theme);
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Rotate "),
@@ -119,5 +114,5 @@ pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, 
     lines.push(Line::raw(""));
     let buttons = [("y", "rotate"), ("n / Esc", "cancel")];
     let title = " Rotate? ".to_owned();
-    wrapped_dialog(frame, app, area, (title, lines, &buttons), theme, w);
+    dialog(frame, cx, (title, lines, &buttons), Show::End);
 }

@@ -246,12 +246,7 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
 /// Draws the secrets dialog: a count, the secrets (a window around the
 /// cursor when they do not all fit), the warning and notes, and the keys.
 pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Frame) {
-    let Canvas {
-        app,
-        theme,
-        area,
-        w,
-    } = *cx;
+    let (theme, area, w) = (cx.theme, cx.area, cx.w);
     let total = m.entries.len();
     let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
     let height = |lines: &[Line]| -> usize { lines.iter().map(|l| line_height(l, inner_w)).sum() };
@@ -288,15 +283,7 @@ pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Fram
     lines.extend(tail);
     let h = height(&lines) + 2;
     let title = format!(" {}: shown once ", m.title);
-    dialog_sized(
-        frame,
-        app,
-        area,
-        (title, lines, buttons),
-        theme,
-        (w, h),
-        Show::End,
-    );
+    dialog_sized(frame, cx, (title, lines, buttons), h, Show::End);
 }
 
 /// The count above several secrets.
