@@ -102,6 +102,22 @@ pub fn render(
         );
         return;
     };
+    let mut lines = key_lines(app, key, theme);
+    lines.push(Line::raw(""));
+    lines.extend(explanation_lines(key, theme));
+    lines.push(Line::raw(""));
+    lines.extend(audit_lines(key, theme, app.now));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0)),
+        area,
+    );
+}
+
+/// The key's status, expiry, id and permissions by group.
+fn key_lines(app: &App, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
     let st = app.status_of(key);
     let mut lines = vec![
         Line::from(vec![
@@ -132,15 +148,5 @@ pub fn render(
             Span::raw(perms.join(", ")),
         ]));
     }
-    lines.push(Line::raw(""));
-    lines.extend(explanation_lines(key, theme));
-    lines.push(Line::raw(""));
-    lines.extend(audit_lines(key, theme, app.now));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0)),
-        area,
-    );
+    lines
 }

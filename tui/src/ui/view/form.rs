@@ -41,37 +41,7 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
         Constraint::Fill(1),
     ])
     .areas(inner);
-    let mut spans = Vec::new();
-    let mut x = tabs.x;
-    for (i, step) in WizardStep::ALL.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" › ", theme.dim()));
-            x = x.saturating_add(3);
-        }
-        let bad = form.step_has_errors(*step, &report);
-        let label = format!("{} {}{}", i + 1, step.title(), if bad { " ✖" } else { "" });
-        let style = if *step == form.step {
-            theme
-                .selected()
-                .add_modifier(ratatui::style::Modifier::BOLD)
-        } else if bad {
-            theme.error()
-        } else {
-            Style::new()
-        };
-        let text = format!(" {label} ");
-        let w = text.width() as u16;
-        let tab = Rect {
-            x,
-            width: w,
-            ..tabs
-        }
-        .intersection(tabs);
-        app.regions.borrow_mut().steps.push((tab, i));
-        x = x.saturating_add(w);
-        spans.push(Span::styled(text, style));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    step_tabs(form, app, &report, theme, frame, tabs);
     let view = StepView {
         form,
         app,
@@ -122,6 +92,49 @@ fn name_step(form: &Form, report: &ValidationReport, theme: Theme, frame: &mut F
     ];
     lines.extend(problems(report, Field::Name, theme));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// The step tabs, each recorded for the mouse; the current one
+/// highlighted, one with an error marked.
+fn step_tabs(
+    form: &Form,
+    app: &App,
+    report: &ValidationReport,
+    theme: Theme,
+    frame: &mut Frame,
+    tabs: Rect,
+) {
+    let mut spans = Vec::new();
+    let mut x = tabs.x;
+    for (i, step) in WizardStep::ALL.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" › ", theme.dim()));
+            x = x.saturating_add(3);
+        }
+        let bad = form.step_has_errors(*step, report);
+        let label = format!("{} {}{}", i + 1, step.title(), if bad { " ✖" } else { "" });
+        let style = if *step == form.step {
+            theme
+                .selected()
+                .add_modifier(ratatui::style::Modifier::BOLD)
+        } else if bad {
+            theme.error()
+        } else {
+            Style::new()
+        };
+        let text = format!(" {label} ");
+        let w = text.width() as u16;
+        let tab = Rect {
+            x,
+            width: w,
+            ..tabs
+        }
+        .intersection(tabs);
+        app.regions.borrow_mut().steps.push((tab, i));
+        x = x.saturating_add(w);
+        spans.push(Span::styled(text, style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
 }
 
 /// What a step draws from: the form, the app, the form's validation and
@@ -383,31 +396,11 @@ fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
             app.regions.borrow_mut().expiry_choices.push((row, i));
         }
         let here = i == form.expiry_cursor;
-        let mut spans = vec![Span::styled(
-            format!(
-                "{}{} {}",
-                if here { "▸" } else { " " },
-                if here { "(•)" } else { "( )" },
-                choice.label()
-            ),
-            if here { theme.selected() } else { Style::new() },
-        )];
-        match choice {
-            ExpiryChoice::Days(d) => {
-                let at = narrative_keys::Expiration::in_days(*d, now).instant();
-                if let Some(at) = at {
-                    spans.push(Span::styled(
-                        format!("  {}", at.format("%Y-%m-%d")),
-                        theme.dim(),
-                    ));
-                }
-            }
-            ExpiryChoice::Typed if here => {
-                // What is typed, and what it comes to, on a line of its own.
-                lines.push(Line::from(std::mem::take(&mut spans)));
-                spans = typed_expiry(form, theme, now);
-            }
-            _ => {}
+        let mut spans = choice_spans(*choice, here, theme, now);
+        if *choice == ExpiryChoice::Typed && here {
+            // What is typed, and what it comes to, on a line of its own.
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            spans = typed_expiry(form, theme, now);
         }
         lines.push(Line::from(spans));
     }
@@ -427,6 +420,35 @@ fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
     }
     lines.extend(problems(report, Field::Expiration, theme));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// One expiration choice's line: the cursor, the radio, the label and,
+/// for a number of days, the date it comes to.
+fn choice_spans(
+    choice: ExpiryChoice,
+    here: bool,
+    theme: Theme,
+    now: DateTime<Utc>,
+) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled(
+        format!(
+            "{}{} {}",
+            if here { "▸" } else { " " },
+            if here { "(•)" } else { "( )" },
+            choice.label()
+        ),
+        if here { theme.selected() } else { Style::new() },
+    )];
+    if let ExpiryChoice::Days(d) = choice {
+        let at = narrative_keys::Expiration::in_days(d, now).instant();
+        if let Some(at) = at {
+            spans.push(Span::styled(
+                format!("  {}", at.format("%Y-%m-%d")),
+                theme.dim(),
+            ));
+        }
+    }
+    spans
 }
 
 /// The typed expiration's line: what is typed, and what it comes to.
@@ -526,6 +548,15 @@ struct ReviewLines<'a> {
 }
 
 impl ReviewLines<'_> {
+    /// The review's first line: `Ok` what blocks sending (an error), or
+    /// `Err` what Enter sends.
+    fn headline(&self, text: Result<String, String>) -> Line<'static> {
+        match text {
+            Ok(blocked) => Line::from(Span::styled(blocked, self.theme.error())),
+            Err(ready) => Line::from(Span::styled(ready, self.theme.bold())),
+        }
+    }
+
     /// A field's line: its label, then its value.
     fn field(&self, label: &str, value: String) -> Line<'static> {
         Line::from(vec![
@@ -537,24 +568,12 @@ impl ReviewLines<'_> {
 
 /// A new key's review: the headline (what to fix, or Enter), and its fields.
 fn review_create(v: &ReviewLines, blocked: Option<String>) -> Vec<Line<'static>> {
-    let ReviewLines {
-        preview,
-        theme,
-        now,
-        ..
-    } = *v;
+    let (preview, now) = (v.preview, v.now);
     let field_line = |label: &str, value: String| v.field(label, value);
-    let mut lines = Vec::new();
-    lines.push(Line::from(Span::styled(
-        blocked.clone().unwrap_or_else(|| {
-            "Nothing has been sent yet. Check, then press Enter to create the key.".to_owned()
-        }),
-        if blocked.is_some() {
-            theme.error()
-        } else {
-            theme.bold()
-        },
-    )));
+    let headline = blocked.ok_or_else(|| {
+        "Nothing has been sent yet. Check, then press Enter to create the key.".to_owned()
+    });
+    let mut lines = vec![v.headline(headline)];
     lines.push(field_line("Name", clean(preview.name.as_str())));
     lines.push(field_line(
         "Permissions",
@@ -566,25 +585,13 @@ fn review_create(v: &ReviewLines, blocked: Option<String>) -> Vec<Line<'static>>
 
 /// An edit's review: the headline, and each change (or none).
 fn review_edit(v: &ReviewLines, orig: &ApiKey, blocked: Option<String>) -> Vec<Line<'static>> {
-    let ReviewLines {
-        form,
-        preview,
-        theme,
-        now,
-    } = *v;
+    let (form, preview, theme, now) = (v.form, v.preview, v.theme, v.now);
     let field_line = |label: &str, value: String| v.field(label, value);
-    let mut lines = Vec::new();
-    lines.push(Line::from(Span::styled(
-        match &blocked {
-            Some(b) => format!("{b} The changes:"),
-            None => "Nothing has been sent yet. These changes are sent on Enter:".to_owned(),
-        },
-        if blocked.is_some() {
-            theme.error()
-        } else {
-            theme.bold()
-        },
-    )));
+    let headline = match blocked {
+        Some(b) => Ok(format!("{b} The changes:")),
+        None => Err("Nothing has been sent yet. These changes are sent on Enter:".to_owned()),
+    };
+    let mut lines = vec![v.headline(headline)];
     let mut any = false;
     if preview.name != orig.name {
         any = true;
