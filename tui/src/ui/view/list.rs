@@ -40,29 +40,8 @@ pub fn render(
     if inner.height == 0 || inner.width < 10 {
         return;
     }
-    let w = inner.width as usize;
-    let wide_expiry = w >= 64;
-    let expiry_w = if wide_expiry { 25 } else { 12 };
-    let rest = w.saturating_sub(2 + 2 + expiry_w + 2);
-    let name_w = rest * 9 / 20;
-    let perms_w = rest.saturating_sub(name_w + 1);
-    let cols = Columns {
-        name_w,
-        perms_w,
-        expiry_w,
-        wide_expiry,
-    };
-
-    let mut lines = Vec::new();
-    lines.push(Line::from(Span::styled(
-        format!(
-            "    {} {} {}",
-            pad("Name", name_w),
-            pad("Permissions", perms_w),
-            pad("Expires", expiry_w)
-        ),
-        theme.dim(),
-    )));
+    let cols = Columns::for_width(inner.width as usize);
+    let mut lines = vec![cols.heading(theme)];
     let rows = inner.height as usize - 1;
     if visible.is_empty() {
         let text = empty_text(app);
@@ -95,6 +74,36 @@ struct Columns {
     perms_w: usize,
     expiry_w: usize,
     wide_expiry: bool,
+}
+
+impl Columns {
+    /// The columns for a list `w` wide: the expiry written out from 64.
+    fn for_width(w: usize) -> Self {
+        let wide_expiry = w >= 64;
+        let expiry_w = if wide_expiry { 25 } else { 12 };
+        let rest = w.saturating_sub(2 + 2 + expiry_w + 2);
+        let name_w = rest * 9 / 20;
+        let perms_w = rest.saturating_sub(name_w + 1);
+        Columns {
+            name_w,
+            perms_w,
+            expiry_w,
+            wide_expiry,
+        }
+    }
+
+    /// The columns' heading line.
+    fn heading(self, theme: Theme) -> Line<'static> {
+        Line::from(Span::styled(
+            format!(
+                "    {} {} {}",
+                pad("Name", self.name_w),
+                pad("Permissions", self.perms_w),
+                pad("Expires", self.expiry_w)
+            ),
+            theme.dim(),
+        ))
+    }
 }
 
 /// The list's title: how many keys, the order, the filter, the marks.

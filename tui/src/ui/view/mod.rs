@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::app::{App, Pane, Status};
+use super::app::{App, Pane, Status, VisibleKeys};
 use super::hit::Regions;
 use super::text::tail;
 use super::theme::Theme;
@@ -58,45 +58,48 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     let visible = app.visible_keys();
     match &app.form {
         Some(f) => form::render(f, app, theme, frame, body),
-        None => {
-            let (list_area, detail_area) = if body.width >= SIDE_BY_SIDE {
-                let [l, d] = Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)])
-                    .areas(body);
-                (l, d)
-            } else {
-                let [l, d] =
-                    Layout::vertical([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
-                (l, d)
-            };
-            {
-                let mut regions = app.regions.borrow_mut();
-                regions.list = Some(list_area);
-                regions.detail = Some(detail_area);
-            }
-            list::render(
-                app,
-                visible,
-                theme,
-                frame,
-                list_area,
-                app.focus == Pane::List,
-            );
-            let selected = visible.get(app.selected);
-            detail::render(
-                app,
-                selected,
-                theme,
-                frame,
-                detail_area,
-                app.focus == Pane::Detail,
-            );
-        }
+        None => render_panes(app, visible, theme, frame, body),
     }
     render_status(app, visible.len(), theme, frame, status);
     render_hints(app, theme, frame, hints);
     if let Some(m) = &app.modal {
         modal::render(m, app, theme, frame, body);
     }
+}
+
+/// The list and the detail pane: side by side when wide, else stacked.
+fn render_panes(app: &App, visible: VisibleKeys<'_>, theme: Theme, frame: &mut Frame, body: Rect) {
+    let (list_area, detail_area) = if body.width >= SIDE_BY_SIDE {
+        let [l, d] =
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(body);
+        (l, d)
+    } else {
+        let [l, d] =
+            Layout::vertical([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
+        (l, d)
+    };
+    {
+        let mut regions = app.regions.borrow_mut();
+        regions.list = Some(list_area);
+        regions.detail = Some(detail_area);
+    }
+    list::render(
+        app,
+        visible,
+        theme,
+        frame,
+        list_area,
+        app.focus == Pane::List,
+    );
+    let selected = visible.get(app.selected);
+    detail::render(
+        app,
+        selected,
+        theme,
+        frame,
+        detail_area,
+        app.focus == Pane::Detail,
+    );
 }
 
 /// One centred line: how big the terminal must be, and how big it is.

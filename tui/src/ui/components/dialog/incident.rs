@@ -8,7 +8,8 @@ use crossterm::event::KeyEvent;
 
 use super::Reply;
 use crate::ui::input::TextInput;
-use narrative_keys::incident::{IncidentPlan, IncidentReport};
+use crate::ui::theme::Theme;
+use narrative_keys::incident::{IncidentPlan, IncidentReport, PlannedKey};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
@@ -187,17 +188,7 @@ fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
     let fixed = 12 + usize::from(!plan.look_alikes.is_empty());
     let room = usize::from(area.height).saturating_sub(fixed);
     for p in plan.keys.iter().skip(scroll as usize).take(room.max(1)) {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {} ", status_symbol(p.status)),
-                theme.status(p.status),
-            ),
-            Span::raw(format!(
-                "{:<31}",
-                format!("\"{}\"", truncate(&clean(&p.key.name), 28))
-            )),
-            Span::styled(clean(&p.key.id), theme.dim()),
-        ]));
+        lines.push(plan_row(p, theme));
     }
     if !plan.missing_ids.is_empty() {
         lines.push(Line::from(format!(
@@ -236,6 +227,21 @@ fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
     ];
     let title = " Incident response ".to_owned();
     dialog(frame, cx, (title, lines, &buttons), Show::Start);
+}
+
+/// One planned key's row: its status, name and id.
+fn plan_row(p: &PlannedKey, theme: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!("  {} ", status_symbol(p.status)),
+            theme.status(p.status),
+        ),
+        Span::raw(format!(
+            "{:<31}",
+            format!("\"{}\"", truncate(&clean(&p.key.name), 28))
+        )),
+        Span::styled(clean(&p.key.id), theme.dim()),
+    ])
 }
 
 /// The run in progress.

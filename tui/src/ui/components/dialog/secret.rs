@@ -341,30 +341,10 @@ fn secrets_tail(m: &SecretModal, theme: Theme) -> (Vec<Line<'static>>, Buttons<'
             Span::styled("▏", theme.accent()),
         ]));
     }
-    let buttons: Buttons = if m.file_input.is_some() {
-        &[
-            ("Enter", "write (mode 0600)"),
-            ("Ctrl-U", "clear"),
-            ("Esc", "cancel"),
-        ]
-    } else if m.confirm_dismiss {
+    if m.confirm_dismiss && m.file_input.is_none() {
         tail.push(Line::from(Span::styled(m.dismiss_question(), theme.bold())));
-        &[("y", "dismiss"), ("n / any other key", "keep the dialog")]
-    } else if total == 1 {
-        &[
-            ("c", "copy"),
-            ("w", "write to a 0600 file"),
-            ("D", "dismiss"),
-        ]
-    } else {
-        &[
-            ("↑ ↓", "choose"),
-            ("c", "copy it"),
-            ("w", "write all to a 0600 file"),
-            ("D", "dismiss"),
-        ]
-    };
-    (tail, buttons)
+    }
+    (tail, secrets_buttons(m))
 }
 
 /// The secrets shown, `first..end`, when their `heights` exceed `room`:
@@ -396,4 +376,30 @@ fn secrets_window(heights: &[usize], cursor: usize, room: usize) -> (usize, usiz
         }
     }
     (first, end)
+}
+
+/// The dialog's buttons as it is now.
+fn secrets_buttons(m: &SecretModal) -> Buttons<'static> {
+    if m.file_input.is_some() {
+        &[
+            ("Enter", "write (mode 0600)"),
+            ("Ctrl-U", "clear"),
+            ("Esc", "cancel"),
+        ]
+    } else if m.confirm_dismiss {
+        &[("y", "dismiss"), ("n / any other key", "keep the dialog")]
+    } else if m.entries.len() == 1 {
+        &[
+            ("c", "copy"),
+            ("w", "write to a 0600 file"),
+            ("D", "dismiss"),
+        ]
+    } else {
+        &[
+            ("↑ ↓", "choose"),
+            ("c", "copy it"),
+            ("w", "write all to a 0600 file"),
+            ("D", "dismiss"),
+        ]
+    }
 }
