@@ -16,8 +16,10 @@ use super::action::{
     Action, Effect, IncidentDone, OldKeyFate, Refusal, RevokeOutcome, RevokedKey, Rotated,
     SecretsWritten,
 };
-use super::command::{self, Command, CommandLine, Completion};
+use super::command::CommandLine;
+use super::components::command_line::COMMAND_KEYS;
 use super::components::dialog::{self, Reply};
+use super::components::list::FILTER_KEYS;
 use super::components::{keymap, wheel_key};
 use super::form::Form;
 use super::hit::Regions;
@@ -843,80 +845,6 @@ impl App {
         self.show_info(format!("Sorted by {}{order}.", sort.label()));
     }
 
-    fn on_command_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let line = self.command.as_mut()?;
-        match key.code {
-            KeyCode::Esc => self.command = None,
-            KeyCode::Tab => {
-                let names: &[&'static str] = if self.readonly {
-                    &command::READ_NAMES
-                } else {
-                    &command::NAMES
-                };
-                line.note = match command::complete(&line.input.value, names) {
-                    Completion::One(done) => {
-                        line.input.value = done;
-                        None
-                    }
-                    Completion::Several(found) => Some(found.join(", ")),
-                    Completion::NoMatch => Some(format!(
-                        "no command starts with {}",
-                        clean(line.input.value.trim())
-                    )),
-                    Completion::Nothing => None,
-                };
-                return None;
-            }
-            KeyCode::Enter => {
-                let text = std::mem::take(&mut line.input.value);
-                self.command = None;
-                return match Command::parse(&text) {
-                    Ok(cmd) => self.run_command(cmd),
-                    Err(e) => {
-                        self.show_error(e);
-                        None
-                    }
-                };
-            }
-            KeyCode::Backspace if line.input.value.is_empty() => self.command = None,
-            _ => {
-                line.note = None;
-                line.input.handle_key(key);
-            }
-        }
-        None
-    }
-
-    fn run_command(&mut self, cmd: Command) -> Option<Effect> {
-        match cmd {
-            Command::Filter(text) => {
-                self.filter.value = text;
-                self.selected = 0;
-                self.clamp();
-                let n = self.visible_keys().len();
-                if self.filter.value.is_empty() {
-                    self.show_info("Filter cleared.");
-                } else {
-                    self.show_info(format!(
-                        "Filtered: {n} match{}.",
-                        if n == 1 { "" } else { "es" }
-                    ));
-                }
-            }
-            // As `s` does: a reversed order stays reversed.
-            Command::Sort(sort) => self.sorted_by(sort, self.sort_reversed),
-            Command::Revoke => {
-                if self.refuse_write("revoking keys") {
-                    return None;
-                }
-                self.confirm_revoke();
-            }
-            Command::Refresh => return self.refresh_now(),
-            Command::Quit => self.should_quit = true,
-        }
-        None
-    }
-
     pub(in crate::ui) fn refresh_now(&mut self) -> Option<Effect> {
         if let Some(ended) = &self.session_ended {
             let text = ended.clone();
@@ -1152,10 +1080,10 @@ impl App {
             return self.form_hints(form);
         }
         if self.filtering {
-            return vec![("Enter", "keep filter"), ("Esc", "clear filter")];
+            return keymap::help(FILTER_KEYS, false);
         }
         if self.command.is_some() {
-            return vec![("Enter", "run"), ("Tab", "complete"), ("Esc", "cancel")];
+            return keymap::help(COMMAND_KEYS, false);
         }
         self.list_hints()
     }
