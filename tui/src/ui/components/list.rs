@@ -1,18 +1,26 @@
-//! The list and the detail pane beside it: their keymap and what each
-//! command does. Their state is the list's fields of [`App`] (the rows
-//! themselves in `ListIndex`); drawing is `view::list` and `view::detail`.
-
-use crossterm::event::{KeyCode, KeyEvent};
-use narrative_keys::incident::{self, Selection};
-use ratatui::layout::Position;
+//! The key list and its keys: the keymap (which the help and the hint bar
+//! read), what each command does, its clicks, the filter line, and its
+//! drawing (status symbol, name, compact permissions, expiry). Its state is
+//! the list's fields of [`App`] (the rows themselves in `ListIndex`).
 
 use super::keymap::{self, Binding, EventState, InReadOnly};
+use crate::output::{clean, expiry_text, relative, status_symbol};
 use crate::ui::action::Effect;
-use crate::ui::app::{App, Pane};
+use crate::ui::app::{App, Pane, VisibleKeys};
 use crate::ui::command::CommandLine;
 use crate::ui::form::Form;
 use crate::ui::hit::Regions;
 use crate::ui::modal::{IncidentModal, Modal};
+use crate::ui::text::truncate;
+use crate::ui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent};
+use narrative_keys::ApiKey;
+use narrative_keys::incident::{self, Selection};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
 
 /// What a key does on the list (or, for moves, on the detail pane when it
 /// has focus).
@@ -356,18 +364,6 @@ impl App {
         None
     }
 
-    /// The detail pane's moves: scrolling.
-    fn scroll_detail(&mut self, cmd: ListCmd) {
-        let s = self.detail_scroll;
-        self.detail_scroll = match cmd {
-            ListCmd::Up => s.saturating_sub(1),
-            ListCmd::Down => s.saturating_add(1),
-            ListCmd::PageUp => s.saturating_sub(10),
-            ListCmd::PageDown => s.saturating_add(10),
-            _ => 0,
-        };
-    }
-
     /// Esc: the list pane, then no filter, then no marks, then no status.
     fn back(&mut self) {
         if self.focus == Pane::Detail {
@@ -430,14 +426,7 @@ impl App {
         up: bool,
     ) {
         if Regions::in_rect(regions.detail, at) {
-            self.focus = Pane::Detail;
-            if !down {
-                self.detail_scroll = if up {
-                    self.detail_scroll.saturating_sub(WHEEL_STEP)
-                } else {
-                    self.detail_scroll.saturating_add(WHEEL_STEP)
-                };
-            }
+            self.on_detail_mouse(down, up);
         } else if Regions::in_rect(regions.list, at) {
             self.focus = Pane::List;
             if down {
@@ -468,4 +457,194 @@ impl App {
         }
         self.clamp();
     }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let t = truncate(s, width);
+    let w = unicode_width::UnicodeWidthStr::width(t.as_str());
+    format!("{t}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+pub fn render(
+    app: &App,
+    visible: VisibleKeys<'_>,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    focused: bool,
+) {
+    let title = list_title(app, visible, theme);
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width < 10 {
+        return;
+    }
+    let cols = Columns::for_width(inner.width as usize);
+    let mut lines = vec![cols.heading(theme)];
+    let rows = inner.height as usize - 1;
+    if visible.is_empty() {
+        let text = empty_text(app);
+        lines.push(Line::from(Span::styled(format!("  {text}"), theme.dim())));
+    }
+    let offset = if app.selected >= rows {
+        app.selected + 1 - rows
+    } else {
+        0
+    };
+    let shown = visible.len().saturating_sub(offset).min(rows);
+    app.regions.borrow_mut().list_rows = Some((
+        Rect {
+            y: inner.y + 1,
+            height: shown as u16,
+            ..inner
+        },
+        offset,
+    ));
+    for (i, key) in visible.rows(offset, rows) {
+        lines.push(list_row(app, (i, key), cols, theme, focused));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The widths of the list's columns, and whether the expiry is written out.
+#[derive(Clone, Copy)]
+struct Columns {
+    name_w: usize,
+    perms_w: usize,
+    expiry_w: usize,
+    wide_expiry: bool,
+}
+
+impl Columns {
+    /// The columns for a list `w` wide: the expiry written out from 64.
+    fn for_width(w: usize) -> Self {
+        let wide_expiry = w >= 64;
+        let expiry_w = if wide_expiry { 25 } else { 12 };
+        let rest = w.saturating_sub(2 + 2 + expiry_w + 2);
+        let name_w = rest * 9 / 20;
+        let perms_w = rest.saturating_sub(name_w + 1);
+        Columns {
+            name_w,
+            perms_w,
+            expiry_w,
+            wide_expiry,
+        }
+    }
+
+    /// The columns' heading line.
+    fn heading(self, theme: Theme) -> Line<'static> {
+        Line::from(Span::styled(
+            format!(
+                "    {} {} {}",
+                pad("Name", self.name_w),
+                pad("Permissions", self.perms_w),
+                pad("Expires", self.expiry_w)
+            ),
+            theme.dim(),
+        ))
+    }
+}
+
+/// The list's title: how many keys, the order, the filter, the marks.
+fn list_title(app: &App, visible: VisibleKeys<'_>, theme: Theme) -> Vec<Span<'static>> {
+    let mut title = vec![Span::styled(
+        format!(" Keys ({}", visible.len()),
+        theme.bold(),
+    )];
+    if visible.len() != app.keys.len() {
+        title.push(Span::styled(
+            format!(" of {}", app.keys.len()),
+            theme.bold(),
+        ));
+    }
+    title.push(Span::styled(") ", theme.bold()));
+    let reversed = if app.sort_reversed { ", reversed" } else { "" };
+    title.push(Span::raw(format!(
+        "sorted by {}{reversed} ",
+        app.sort.label()
+    )));
+    if !app.filter.value.is_empty() && !app.filtering {
+        title.push(Span::styled(
+            format!("filter: {} ", truncate(&clean(&app.filter.value), 20)),
+            theme.accent(),
+        ));
+    }
+    if !app.marked.is_empty() {
+        title.push(Span::styled(
+            format!("{} marked ", app.marked.len()),
+            theme.accent(),
+        ));
+    }
+    title
+}
+
+/// What an empty list says: loading, failed, no keys, or no match.
+fn empty_text(app: &App) -> String {
+    if app.load_failed && !app.loaded {
+        "The keys could not be loaded. Press R to try again.".to_owned()
+    } else if !app.loaded {
+        "Loading keys…".to_owned()
+    } else if app.keys.is_empty() {
+        "No keys yet. Press n to create one.".to_owned()
+    } else {
+        format!(
+            "No key matches \"{}\". Esc clears the filter.",
+            truncate(&clean(&app.filter.value), 30)
+        )
+    }
+}
+
+/// One key's row: the cursor, its mark, status, name, permissions, expiry.
+fn list_row(
+    app: &App,
+    (i, key): (usize, &ApiKey),
+    cols: Columns,
+    theme: Theme,
+    focused: bool,
+) -> Line<'static> {
+    let Columns {
+        name_w,
+        perms_w,
+        expiry_w,
+        wide_expiry,
+    } = cols;
+    let st = app.status_of(key);
+    let mark = if app.marked.contains(&key.id) {
+        "◆"
+    } else {
+        " "
+    };
+    let expiry = if wide_expiry {
+        expiry_text(key, app.now)
+    } else {
+        key.expires_at
+            .map_or_else(|| "never".to_owned(), |at| relative(at, app.now))
+    };
+    let selected = i == app.selected;
+    let row_style = if selected && focused {
+        theme.selected()
+    } else if selected {
+        theme.bold()
+    } else {
+        Style::new()
+    };
+    Line::from(vec![
+        Span::styled(if selected { "▸" } else { " " }, theme.accent()),
+        Span::styled(mark, theme.accent()),
+        Span::styled(format!("{} ", status_symbol(st)), theme.status(st)),
+        Span::raw(format!(
+            "{} {} ",
+            pad(&clean(&key.name), name_w),
+            pad(&clean(&key.permissions.to_string()), perms_w),
+        )),
+        Span::styled(pad(&expiry, expiry_w), theme.status(st)),
+    ])
+    .style(row_style)
 }

@@ -1,15 +1,17 @@
 //! The UI's components: each owns its keys (a keymap table that also
-//! feeds the help and the hint bar) and answers an event as consumed or
-//! not; `App::update` routes events to them and turns what they ask for
+//! feeds the help and the hint bar), its clicks and its drawing, and
+//! answers an event as consumed or not; `App::update` routes events to them and turns what they ask for
 //! into effects.
 //!
 //! - [`keymap`]: `Binding` tables, `EventState`, lookup, help and hints.
-//! - [`list`]: the key list and the detail pane beside it.
+//! - [`list`]: the key list: keys, clicks, filter, drawing.
+//! - [`detail`]: the detail pane beside it.
 //! - [`dialog`]: each dialog: help, revoke, rotate, secrets, incident, notices.
 //! - [`form`]: the create/edit wizard: its keys, clicks, help and hints.
 //! - [`command_line`]: the `:` command line.
 
 pub mod command_line;
+pub mod detail;
 pub mod dialog;
 pub mod form;
 pub mod keymap;

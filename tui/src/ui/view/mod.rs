@@ -1,9 +1,6 @@
 //! Drawing: a pure function of the app's state onto a frame. The header
 //! (with DEMO when it is one), the screen, the status line and the hint bar.
 
-mod detail;
-mod form;
-mod list;
 pub(in crate::ui) mod modal;
 
 use narrative_keys::KeyStatus;
@@ -14,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Pane, Status, VisibleKeys};
+use super::components::{detail, form, list};
 use super::hit::Regions;
 use super::text::tail;
 use super::theme::Theme;

@@ -1,5 +1,6 @@
-//! The detail pane: every permission grouped by the catalog's groups, the
-//! plain-language explanation, and the key's audit findings.
+//! The detail pane: status, expiry, id, permissions by group, the
+//! plain-language explanation and the audit findings; scrolled by the
+//! list's moves while it has focus, and by the wheel.
 
 use narrative_keys::audit::{AuditOptions, FindingSeverity, audit_one};
 use narrative_keys::{ApiKey, explain};
@@ -8,10 +9,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use super::list::ListCmd;
 use crate::output::{clean, expiry_text, status_symbol};
-use crate::ui::app::App;
+use crate::ui::app::{App, Pane};
 use crate::ui::text::{grouped_permissions, truncate};
 use crate::ui::theme::Theme;
+
+/// How far a turn of the wheel scrolls.
+const WHEEL_STEP: u16 = 3;
 
 pub fn severity_symbol(s: FindingSeverity) -> &'static str {
     match s {
@@ -149,4 +154,30 @@ fn key_lines(app: &App, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
         ]));
     }
     lines
+}
+
+impl App {
+    /// The detail pane's moves: scrolling.
+    pub(in crate::ui) fn scroll_detail(&mut self, cmd: ListCmd) {
+        let s = self.detail_scroll;
+        self.detail_scroll = match cmd {
+            ListCmd::Up => s.saturating_sub(1),
+            ListCmd::Down => s.saturating_add(1),
+            ListCmd::PageUp => s.saturating_sub(10),
+            ListCmd::PageDown => s.saturating_add(10),
+            _ => 0,
+        };
+    }
+
+    /// A click on the detail pane focuses it; the wheel scrolls it.
+    pub(in crate::ui) fn on_detail_mouse(&mut self, down: bool, up: bool) {
+        self.focus = Pane::Detail;
+        if !down {
+            self.detail_scroll = if up {
+                self.detail_scroll.saturating_sub(WHEEL_STEP)
+            } else {
+                self.detail_scroll.saturating_add(WHEEL_STEP)
+            };
+        }
+    }
 }
