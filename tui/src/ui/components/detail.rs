@@ -18,6 +18,7 @@ use crate::ui::theme::Theme;
 /// How far a turn of the wheel scrolls.
 const WHEEL_STEP: u16 = 3;
 
+/// The symbol of an audit finding's severity.
 pub fn severity_symbol(s: FindingSeverity) -> &'static str {
     match s {
         FindingSeverity::Critical => "✖ critical",
@@ -26,6 +27,7 @@ pub fn severity_symbol(s: FindingSeverity) -> &'static str {
     }
 }
 
+/// The colour of an audit finding's severity.
 pub fn severity_style(theme: Theme, s: FindingSeverity) -> ratatui::style::Style {
     match s {
         FindingSeverity::Critical => theme.error(),
@@ -52,6 +54,7 @@ pub fn explanation_lines(key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// The audit's findings for `key` at `now`, one line each (or that there are none).
 pub fn audit_lines(
     key: &ApiKey,
     theme: Theme,
@@ -74,6 +77,8 @@ pub fn audit_lines(
     lines
 }
 
+/// Draws the detail pane for `key` (or a prompt to select one) in `area`,
+/// scrolled as the app says; `focused` when it has the keys.
 pub fn render(
     app: &App,
     key: Option<&ApiKey>,

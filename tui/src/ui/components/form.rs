@@ -192,6 +192,7 @@ impl App {
     }
 }
 
+/// Draws the form over `area`: its title, the step tabs and the step.
 pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let now = app.now;
     let title = match &form.mode {

@@ -465,6 +465,8 @@ fn pad(s: &str, width: usize) -> String {
     format!("{t}{}", " ".repeat(width.saturating_sub(w)))
 }
 
+/// Draws the list in `area`: its title, the column heads and the rows on
+/// screen (recorded for the mouse); `focused` when it has the keys.
 pub fn render(
     app: &App,
     visible: VisibleKeys<'_>,

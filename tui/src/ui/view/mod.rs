@@ -17,6 +17,7 @@ use super::text::tail;
 use super::theme::Theme;
 use crate::output::{clean, status_symbol};
 
+/// The spinner's frames, one per tick while work is in flight.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Below this width the list and the detail pane are stacked, not side by side.
@@ -25,8 +26,11 @@ const SIDE_BY_SIDE: u16 = 150;
 /// The smallest terminal the screens are laid out for; below it the UI
 /// asks for more room rather than draw clipped screens.
 pub const MIN_WIDTH: u16 = 60;
+/// The smallest height, as [`MIN_WIDTH`].
 pub const MIN_HEIGHT: u16 = 16;
 
+/// Draws one frame: the header, the list and detail pane or the form, the
+/// status line, the hints, and the open dialog over them.
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     // What a mouse can point at is recorded anew by every frame.
     *app.regions.borrow_mut() = Regions::default();
