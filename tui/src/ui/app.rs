@@ -33,14 +33,19 @@ use crate::output::clean;
 /// What a refused write says in read-only mode.
 pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
 
+/// The list's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
+    /// By name.
     Name,
+    /// By expiry, soonest first; never last.
     Expiry,
+    /// By status, then expiry.
     Status,
 }
 
 impl SortBy {
+    /// The order's name, as the status line and `:sort` say it.
     pub fn label(self) -> &'static str {
         match self {
             SortBy::Name => "name",
@@ -59,15 +64,21 @@ impl SortBy {
     }
 }
 
+/// Which pane has the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
+    /// The key list.
     List,
+    /// The detail pane.
     Detail,
 }
 
+/// The status line's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
+    /// What it says.
     pub text: String,
+    /// Whether it is an error (it stays until the next key or click).
     pub error: bool,
     /// When it was shown, by the app's clock: it fades `STATUS_FADE` later.
     pub shown_at: DateTime<Utc>,
@@ -78,10 +89,12 @@ pub struct Status {
 /// a failure (a key not revoked, still working) must not pass unseen.
 pub const STATUS_FADE: chrono::Duration = chrono::Duration::seconds(5);
 
+/// The UI's whole state, changed by `update`.
 #[derive(Debug)]
 pub struct App {
     /// `DEMO`, `prod`, `dev` or the URL.
     pub env_label: String,
+    /// Whether this is the `--demo` session.
     pub demo: bool,
     /// The clock every relative date and status is read against; injected,
     /// so tests are stable.
@@ -97,20 +110,29 @@ pub struct App {
     pub sort: SortBy,
     /// `S`: the chosen order, reversed.
     pub sort_reversed: bool,
+    /// The filter as typed.
     pub filter: TextInput,
+    /// Whether the filter is being typed.
     pub filtering: bool,
     /// Ids chosen with space for a bulk revoke or an incident.
     pub marked: BTreeSet<String>,
+    /// Which pane has the keys.
     pub focus: Pane,
+    /// How far the detail pane is scrolled.
     pub detail_scroll: u16,
     /// How far the help is scrolled, when it is taller than the screen.
     pub help_scroll: u16,
+    /// The create/edit form, while it is open.
     pub form: Option<Form>,
+    /// The open dialog, over everything else.
     pub modal: Option<Modal>,
     /// Work in flight; the spinner turns while any is.
     pub busy: Vec<Job>,
+    /// The spinner's frame.
     pub spinner: usize,
+    /// The status line's message, if any.
     pub status: Option<Status>,
+    /// Set when the UI should exit.
     pub should_quit: bool,
     /// Select this key once the list next loads (a key just created).
     pub select_id: Option<String>,
@@ -150,6 +172,7 @@ pub struct App {
 }
 
 impl App {
+    /// A new app for environment `env_label`, its clock at `now`, nothing loaded.
     pub fn new(env_label: impl Into<String>, demo: bool, now: DateTime<Utc>) -> Self {
         Self {
             env_label: env_label.into(),
@@ -194,6 +217,7 @@ impl App {
         Some(self.reload())
     }
 
+    /// The status of `key` by the app's clock.
     pub fn status_of(&self, key: &ApiKey) -> KeyStatus {
         key.status(self.now, &self.policy)
     }
@@ -217,6 +241,7 @@ impl App {
         self.visible_keys().iter().collect()
     }
 
+    /// The key on the selected row, if any.
     pub fn selected_key(&self) -> Option<&ApiKey> {
         self.visible_keys().get(self.selected)
     }
@@ -1118,10 +1143,12 @@ pub struct VisibleKeys<'a> {
 }
 
 impl<'a> VisibleKeys<'a> {
+    /// How many rows.
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
+    /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -1131,6 +1158,7 @@ impl<'a> VisibleKeys<'a> {
         self.rows.get(row).and_then(|&i| self.keys.get(i))
     }
 
+    /// The keys, in the order shown.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a ApiKey> + use<'a> {
         let keys = self.keys;
         self.rows.iter().filter_map(move |&i| keys.get(i))

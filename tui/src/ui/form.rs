@@ -27,15 +27,21 @@ pub enum Mode {
     Edit(Box<ApiKey>),
 }
 
+/// The wizard's steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WizardStep {
+    /// The key's name.
     Name,
+    /// A preset or the permission matrix.
     Permissions,
+    /// When the key expires.
     Expiration,
+    /// What will be sent, checked.
     Review,
 }
 
 impl WizardStep {
+    /// Every step, in order.
     pub const ALL: [WizardStep; 4] = [
         WizardStep::Name,
         WizardStep::Permissions,
@@ -43,6 +49,7 @@ impl WizardStep {
         WizardStep::Review,
     ];
 
+    /// The step's tab title.
     pub fn title(self) -> &'static str {
         match self {
             WizardStep::Name => "Name",
@@ -52,6 +59,7 @@ impl WizardStep {
         }
     }
 
+    /// The field whose problems the step shows (none for the review).
     pub fn field(self) -> Option<Field> {
         match self {
             WizardStep::Name => Some(Field::Name),
