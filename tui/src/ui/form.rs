@@ -11,6 +11,10 @@ use narrative_keys::{
     Resource, ValidationReport,
 };
 
+use super::components::form::{
+    EXPIRATION_KEYS, FORM_HEAD_KEYS, FormCmd, MATRIX_KEYS, NAME_KEYS, PRESET_KEYS, REVIEW_KEYS,
+};
+use super::components::keymap::{self, Binding};
 use super::input::TextInput;
 use super::matrix::{Column, Matrix, MatrixMsg};
 
@@ -417,34 +421,27 @@ impl Form {
             self.on_never_key(key.code);
             return FormMsg::Consumed;
         }
-        match key.code {
-            KeyCode::Tab => {
-                self.step = self.step.next();
-                return FormMsg::Consumed;
-            }
-            KeyCode::BackTab => {
-                self.step = self.step.prev();
-                return FormMsg::Consumed;
-            }
-            KeyCode::Esc => {
-                match (self.step, self.perm_focus) {
-                    (WizardStep::Name, _) => return FormMsg::Cancel,
-                    (WizardStep::Permissions, PermFocus::Matrix) => {
-                        self.perm_focus = PermFocus::Presets
-                    }
-                    (step, _) => self.step = step.prev(),
+        match keymap::lookup(FORM_HEAD_KEYS, key.code).map(|(_, cmd)| cmd) {
+            Some(FormCmd::NextStep) => self.step = self.step.next(),
+            Some(FormCmd::PrevStep) => self.step = self.step.prev(),
+            Some(_) => match (self.step, self.perm_focus) {
+                (WizardStep::Name, _) => return FormMsg::Cancel,
+                (WizardStep::Permissions, PermFocus::Matrix) => {
+                    self.perm_focus = PermFocus::Presets
                 }
-                return FormMsg::Consumed;
+                (step, _) => self.step = step.prev(),
+            },
+            None => {
+                return match (self.step, self.perm_focus) {
+                    (WizardStep::Name, _) => self.on_name_key(key),
+                    (WizardStep::Permissions, PermFocus::Presets) => self.on_presets_key(key.code),
+                    (WizardStep::Permissions, PermFocus::Matrix) => self.on_matrix_key(key),
+                    (WizardStep::Expiration, _) => self.on_expiration_key(key, now),
+                    (WizardStep::Review, _) => self.on_review_key(key.code, now),
+                };
             }
-            _ => {}
         }
-        match (self.step, self.perm_focus) {
-            (WizardStep::Name, _) => self.on_name_key(key),
-            (WizardStep::Permissions, PermFocus::Presets) => self.on_presets_key(key.code),
-            (WizardStep::Permissions, PermFocus::Matrix) => self.on_matrix_key(key),
-            (WizardStep::Expiration, _) => self.on_expiration_key(key, now),
-            (WizardStep::Review, _) => self.on_review_key(key.code, now),
-        }
+        FormMsg::Consumed
     }
 
     /// The question before a key that never expires: y or n.
@@ -464,7 +461,7 @@ impl Form {
 
     /// The Name step: typing, and Enter for the next step.
     fn on_name_key(&mut self, key: KeyEvent) -> FormMsg {
-        if key.code == KeyCode::Enter {
+        if step_key(NAME_KEYS, key.code) == Some(FormCmd::Next) {
             self.step = WizardStep::Permissions;
             return FormMsg::Consumed;
         }
@@ -478,22 +475,16 @@ impl Form {
     /// The Permissions step's presets (and Custom, last, for the matrix).
     fn on_presets_key(&mut self, code: KeyCode) -> FormMsg {
         let last = Preset::ALL.len();
-        match code {
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.preset_cursor = self.preset_cursor.saturating_sub(1);
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.preset_cursor = (self.preset_cursor + 1).min(last);
-            }
-            KeyCode::Home | KeyCode::Char('g') => self.preset_cursor = 0,
-            KeyCode::End | KeyCode::Char('G') => self.preset_cursor = last,
-            KeyCode::Enter | KeyCode::Char(' ') => match Preset::ALL.get(self.preset_cursor) {
+        match step_key(PRESET_KEYS, code) {
+            Some(FormCmd::Up) => self.preset_cursor = self.preset_cursor.saturating_sub(1),
+            Some(FormCmd::Down) => self.preset_cursor = (self.preset_cursor + 1).min(last),
+            Some(FormCmd::First) => self.preset_cursor = 0,
+            Some(FormCmd::Last) => self.preset_cursor = last,
+            Some(FormCmd::Apply) => match Preset::ALL.get(self.preset_cursor) {
                 Some(p) => self.apply_preset(*p),
                 None => self.perm_focus = PermFocus::Matrix,
             },
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('m') => {
-                self.perm_focus = PermFocus::Matrix;
-            }
+            Some(FormCmd::ToMatrix) => self.perm_focus = PermFocus::Matrix,
             _ => return FormMsg::Ignored,
         }
         FormMsg::Consumed
@@ -501,12 +492,12 @@ impl Form {
 
     /// The Permissions step's matrix.
     fn on_matrix_key(&mut self, key: KeyEvent) -> FormMsg {
-        match key.code {
-            KeyCode::Enter => {
+        match step_key(MATRIX_KEYS, key.code) {
+            Some(FormCmd::Next) => {
                 self.step = WizardStep::Expiration;
                 return FormMsg::Consumed;
             }
-            KeyCode::Char(' ') | KeyCode::Char('x') => {
+            Some(FormCmd::Toggle) => {
                 self.toggle_cell(self.matrix.row, self.matrix.col);
                 return FormMsg::Consumed;
             }
@@ -523,10 +514,10 @@ impl Form {
     fn on_expiration_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> FormMsg {
         let last = self.choices().len().saturating_sub(1);
         let typing = self.choice() == ExpiryChoice::Typed;
-        match key.code {
-            KeyCode::Up => self.expiry_cursor = self.expiry_cursor.saturating_sub(1),
-            KeyCode::Down => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
-            KeyCode::Enter => {
+        match step_key(EXPIRATION_KEYS, key.code) {
+            Some(FormCmd::Up) => self.expiry_cursor = self.expiry_cursor.saturating_sub(1),
+            Some(FormCmd::Down) => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
+            Some(FormCmd::Next) => {
                 if self.is_never(now) && !self.never_confirmed {
                     self.confirm_never = true;
                 } else {
@@ -538,10 +529,10 @@ impl Form {
                     return FormMsg::Ignored;
                 }
             }
-            KeyCode::Char('k') => {
+            Some(FormCmd::LetterUp) => {
                 self.expiry_cursor = self.expiry_cursor.saturating_sub(1);
             }
-            KeyCode::Char('j') => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
+            Some(FormCmd::LetterDown) => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
             _ => return FormMsg::Ignored,
         }
         FormMsg::Consumed
@@ -549,19 +540,24 @@ impl Form {
 
     /// The Review step: Enter sends, the arrows scroll.
     fn on_review_key(&mut self, code: KeyCode, now: DateTime<Utc>) -> FormMsg {
-        match code {
-            KeyCode::Enter => self.submit(now),
-            KeyCode::Up | KeyCode::Char('k') => {
+        match step_key(REVIEW_KEYS, code) {
+            Some(FormCmd::Send) => self.submit(now),
+            Some(FormCmd::Up) => {
                 self.review_scroll = self.review_scroll.saturating_sub(1);
                 FormMsg::Consumed
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Some(FormCmd::Down) => {
                 self.review_scroll = self.review_scroll.saturating_add(1);
                 FormMsg::Consumed
             }
             _ => FormMsg::Ignored,
         }
     }
+}
+
+/// The command `code` runs in a step's `table`, if any.
+fn step_key(table: &'static [Binding<FormCmd>], code: KeyCode) -> Option<FormCmd> {
+    keymap::lookup(table, code).map(|(_, cmd)| cmd)
 }
 
 /// "<name> (copy)", the name cut (by characters, as the server counts) so

@@ -5,6 +5,7 @@
 //! explanation). Its state is [`Form`].
 
 use super::detail::{audit_lines, explanation_lines};
+use super::keymap::{self, Binding};
 use crate::output::{clean, expiry_text, relative};
 use crate::ui::action::Effect;
 use crate::ui::app::App;
@@ -28,51 +29,158 @@ use unicode_width::UnicodeWidthStr;
 /// A help row: the keys, what they do.
 type Row = (&'static str, &'static str);
 
-/// The help's rows on every step, first.
-const HEAD: [Row; 2] = [
-    ("Tab / Shift-Tab", "next / previous step"),
-    ("Esc", "previous step (on Name: cancel, nothing is sent)"),
+/// What a key does in the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormCmd {
+    /// The next step.
+    NextStep,
+    /// The previous step.
+    PrevStep,
+    /// Back: the previous step, the presets, or (on Name) cancel.
+    Back,
+    /// On to the next step (Enter).
+    Next,
+    /// Up a line.
+    Up,
+    /// Down a line.
+    Down,
+    /// `k`: up, unless typing.
+    LetterUp,
+    /// `j`: down, unless typing.
+    LetterDown,
+    /// The first preset.
+    First,
+    /// The last choice (Custom).
+    Last,
+    /// Apply the preset, or open the matrix for Custom.
+    Apply,
+    /// Go to the matrix.
+    ToMatrix,
+    /// Toggle the matrix's cell.
+    Toggle,
+    /// Send the key.
+    Send,
+    /// Open the help (when the step does not take the key).
+    Help,
+    /// Quit (when the step does not take the key).
+    Quit,
+}
+
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, F, Home, Right, Tab, Up};
+
+/// Every step's keys, looked up first.
+pub const FORM_HEAD_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new(
+        "Tab / Shift-Tab",
+        "next / previous step",
+        &[(Tab, FormCmd::NextStep), (BackTab, FormCmd::PrevStep)],
+    ),
+    Binding::new(
+        "Esc",
+        "previous step (on Name: cancel, nothing is sent)",
+        &[(Esc, FormCmd::Back)],
+    ),
 ];
 
-/// The help's rows on every step, last.
-const TAIL: [Row; 2] = [
-    ("F1 / ?", "this help (F1 while typing)"),
-    ("Ctrl-C", "quit"),
+/// Every step's keys when the step does not take the key.
+pub const FORM_TAIL_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new(
+        "F1 / ?",
+        "this help (F1 while typing)",
+        &[(F(1), FormCmd::Help), (Char('?'), FormCmd::Help)],
+    ),
+    Binding::new("Ctrl-C", "quit", &[]),
+    Binding::unlisted(&[(Char('q'), FormCmd::Quit)]),
 ];
 
-/// The help's rows of the Name step.
-const NAME_HELP: &[Row] = &[
-    ("type", "the key's name"),
-    ("Enter", "next step"),
-    ("Ctrl-U", "clear"),
+/// The Name step (any other key edits the name).
+pub const NAME_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new("type", "the key's name", &[]),
+    Binding::new("Enter", "next step", &[(Enter, FormCmd::Next)]),
+    Binding::new("Ctrl-U", "clear", &[]),
 ];
 
-/// The help's rows of the Permissions step.
-const PERMISSIONS_HELP: &[Row] = &[
-    ("↑ ↓ / j k", "move"),
-    (
+/// The Permissions step's presets.
+pub const PRESET_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new(
+        "↑ ↓ / j k",
+        "move",
+        &[
+            (Up, FormCmd::Up),
+            (Char('k'), FormCmd::Up),
+            (Down, FormCmd::Down),
+            (Char('j'), FormCmd::Down),
+        ],
+    ),
+    Binding::unlisted(&[
+        (Home, FormCmd::First),
+        (Char('g'), FormCmd::First),
+        (End, FormCmd::Last),
+        (Char('G'), FormCmd::Last),
+    ]),
+    Binding::new(
         "Enter / space",
         "apply the preset (or open the matrix for Custom)",
+        &[(Enter, FormCmd::Apply), (Char(' '), FormCmd::Apply)],
     ),
-    ("→ / l / m", "go to the matrix"),
-    ("← → / h l", "matrix: Read or Write column"),
-    ("space / x", "matrix: toggle the permission"),
-    ("Enter", "matrix: next step"),
-    ("Esc", "matrix: back to the presets"),
+    Binding::new(
+        "→ / l / m",
+        "go to the matrix",
+        &[
+            (Right, FormCmd::ToMatrix),
+            (Char('l'), FormCmd::ToMatrix),
+            (Char('m'), FormCmd::ToMatrix),
+        ],
+    ),
 ];
 
-/// The help's rows of the Expiration step.
-const EXPIRATION_HELP: &[Row] = &[
-    ("↑ ↓", "choose (j k too, but not while typing)"),
-    (
+/// The Permissions step's matrix (its moves are the matrix's own).
+pub const MATRIX_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new("← → / h l", "matrix: Read or Write column", &[]),
+    Binding::new(
+        "space / x",
+        "matrix: toggle the permission",
+        &[(Char(' '), FormCmd::Toggle), (Char('x'), FormCmd::Toggle)],
+    ),
+    Binding::new("Enter", "matrix: next step", &[(Enter, FormCmd::Next)]),
+    Binding::new("Esc", "matrix: back to the presets", &[]),
+];
+
+/// The Expiration step (on "type it", other keys are text).
+pub const EXPIRATION_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new(
+        "↑ ↓",
+        "choose (j k too, but not while typing)",
+        &[
+            (Up, FormCmd::Up),
+            (Down, FormCmd::Down),
+            (Char('k'), FormCmd::LetterUp),
+            (Char('j'), FormCmd::LetterDown),
+        ],
+    ),
+    Binding::new(
         "type",
         "on \"type it\": 90d, 12w, 1y, 2027-01-31 or never, as on the CLI",
+        &[],
     ),
-    ("Enter", "next step (never asks to confirm)"),
+    Binding::new(
+        "Enter",
+        "next step (never asks to confirm)",
+        &[(Enter, FormCmd::Next)],
+    ),
 ];
 
-/// The help's rows of the Review step.
-const REVIEW_HELP: &[Row] = &[("Enter", "send it"), ("Esc", "back to change something")];
+/// The Review step.
+pub const REVIEW_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new("Enter", "send it", &[(Enter, FormCmd::Send)]),
+    Binding::new("Esc", "back to change something", &[]),
+    Binding::unlisted(&[
+        (Up, FormCmd::Up),
+        (Char('k'), FormCmd::Up),
+        (Down, FormCmd::Down),
+        (Char('j'), FormCmd::Down),
+    ]),
+];
 
 /// The hint bar's last entries on every step.
 const HINTS_TAIL: [Row; 2] = [("Tab", "step"), ("F1", "help")];
@@ -83,13 +191,18 @@ const WHEEL_STEP: u16 = 3;
 impl App {
     /// The form's help: the step's rows between the common ones.
     pub(in crate::ui) fn form_help(form: &Form) -> Vec<Row> {
-        let step: &[Row] = match form.step {
-            WizardStep::Name => NAME_HELP,
-            WizardStep::Permissions => PERMISSIONS_HELP,
-            WizardStep::Expiration => EXPIRATION_HELP,
-            WizardStep::Review => REVIEW_HELP,
-        };
-        HEAD.iter().chain(step).chain(&TAIL).copied().collect()
+        let mut rows = keymap::help(FORM_HEAD_KEYS, false);
+        match form.step {
+            WizardStep::Name => rows.extend(keymap::help(NAME_KEYS, false)),
+            WizardStep::Permissions => {
+                rows.extend(keymap::help(PRESET_KEYS, false));
+                rows.extend(keymap::help(MATRIX_KEYS, false));
+            }
+            WizardStep::Expiration => rows.extend(keymap::help(EXPIRATION_KEYS, false)),
+            WizardStep::Review => rows.extend(keymap::help(REVIEW_KEYS, false)),
+        }
+        rows.extend(keymap::help(FORM_TAIL_KEYS, false));
+        rows
     }
 
     /// The form's hint bar.
@@ -139,9 +252,9 @@ impl App {
                 Some(Effect::Update { id, update })
             }
             FormMsg::Ignored => {
-                match key.code {
-                    KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
-                    KeyCode::Char('q') => self.should_quit = true,
+                match keymap::lookup(FORM_TAIL_KEYS, key.code) {
+                    Some((_, FormCmd::Help)) => self.open_help(),
+                    Some((_, FormCmd::Quit)) => self.should_quit = true,
                     _ => {}
                 }
                 None

@@ -60,6 +60,11 @@ impl<C> Binding<C> {
         }
     }
 
+    /// Keys the help does not list (moves it never named).
+    pub const fn unlisted(keys: &'static [(KeyCode, C)]) -> Self {
+        Self::new("", "", keys)
+    }
+
     /// On the hint bar at place `rank`, as `key`: `word`.
     pub const fn hint(mut self, rank: u8, key: &'static str, word: &'static str) -> Self {
         self.hint = Some((rank, key, word));
@@ -101,7 +106,7 @@ pub fn lookup<C: Copy>(
 pub fn help<C>(table: &[Binding<C>], readonly: bool) -> Vec<(&'static str, &'static str)> {
     table
         .iter()
-        .filter(|row| row.shown(readonly))
+        .filter(|row| row.shown(readonly) && !row.label.is_empty())
         .map(|row| match row.readonly {
             InReadOnly::Says(what) if readonly => (row.label, what),
             _ => (row.label, row.help),

@@ -36,7 +36,7 @@ mod tests {
 
     use super::dialog::{Reply, help, incident, notice, revoke, rotate, secret};
     use super::keymap::{self, Binding, EventState};
-    use super::{command_line, list};
+    use super::{command_line, form, list};
     use crate::ui::app::App;
     use crate::ui::input::TextInput;
     use crate::ui::modal::{RevokeConfirm, SecretModal};
@@ -72,6 +72,17 @@ mod tests {
         maps_each_key_once(list::LIST_KEYS);
         maps_each_key_once(list::FILTER_KEYS);
         maps_each_key_once(command_line::COMMAND_KEYS);
+        for table in [
+            form::FORM_HEAD_KEYS,
+            form::FORM_TAIL_KEYS,
+            form::NAME_KEYS,
+            form::PRESET_KEYS,
+            form::MATRIX_KEYS,
+            form::EXPIRATION_KEYS,
+            form::REVIEW_KEYS,
+        ] {
+            maps_each_key_once(table);
+        }
         maps_each_key_once(help::HELP_KEYS);
         maps_each_key_once(notice::OFFER_KEYS);
         maps_each_key_once(notice::ENDED_KEYS);
