@@ -74,7 +74,8 @@ pub const FORM_HEAD_KEYS: &[Binding<FormCmd>] = &[
         "Tab / Shift-Tab",
         "next / previous step",
         &[(Tab, FormCmd::NextStep), (BackTab, FormCmd::PrevStep)],
-    ),
+    )
+    .hint(0, "Tab", "step"),
     Binding::new(
         "Esc",
         "previous step (on Name: cancel, nothing is sent)",
@@ -88,7 +89,8 @@ pub const FORM_TAIL_KEYS: &[Binding<FormCmd>] = &[
         "F1 / ?",
         "this help (F1 while typing)",
         &[(F(1), FormCmd::Help), (Char('?'), FormCmd::Help)],
-    ),
+    )
+    .hint(0, "F1", "help"),
     Binding::new("Ctrl-C", "quit", &[]),
     Binding::unlisted(&[(Char('q'), FormCmd::Quit)]),
 ];
@@ -96,8 +98,10 @@ pub const FORM_TAIL_KEYS: &[Binding<FormCmd>] = &[
 /// The Name step (any other key edits the name).
 pub const NAME_KEYS: &[Binding<FormCmd>] = &[
     Binding::new("type", "the key's name", &[]),
-    Binding::new("Enter", "next step", &[(Enter, FormCmd::Next)]),
+    Binding::new("Enter", "next step", &[(Enter, FormCmd::Next)]).hint(0, "Enter", "next"),
     Binding::new("Ctrl-U", "clear", &[]),
+    // Esc is every step's (`FORM_HEAD_KEYS`); here it cancels.
+    Binding::unlisted(&[]).hint(1, "Esc", "cancel"),
 ];
 
 /// The Permissions step's presets.
@@ -122,7 +126,8 @@ pub const PRESET_KEYS: &[Binding<FormCmd>] = &[
         "Enter / space",
         "apply the preset (or open the matrix for Custom)",
         &[(Enter, FormCmd::Apply), (Char(' '), FormCmd::Apply)],
-    ),
+    )
+    .hint(0, "Enter", "choose"),
     Binding::new(
         "→ / l / m",
         "go to the matrix",
@@ -141,9 +146,10 @@ pub const MATRIX_KEYS: &[Binding<FormCmd>] = &[
         "space / x",
         "matrix: toggle the permission",
         &[(Char(' '), FormCmd::Toggle), (Char('x'), FormCmd::Toggle)],
-    ),
+    )
+    .hint(1, "space", "toggle"),
     Binding::new("Enter", "matrix: next step", &[(Enter, FormCmd::Next)]),
-    Binding::new("Esc", "matrix: back to the presets", &[]),
+    Binding::new("Esc", "matrix: back to the presets", &[]).hint(2, "Esc", "back"),
 ];
 
 /// The Expiration step (on "type it", other keys are text).
@@ -157,7 +163,8 @@ pub const EXPIRATION_KEYS: &[Binding<FormCmd>] = &[
             (Char('k'), FormCmd::LetterUp),
             (Char('j'), FormCmd::LetterDown),
         ],
-    ),
+    )
+    .hint(0, "↑↓", "choose"),
     Binding::new(
         "type",
         "on \"type it\": 90d, 12w, 1y, 2027-01-31 or never, as on the CLI",
@@ -167,13 +174,15 @@ pub const EXPIRATION_KEYS: &[Binding<FormCmd>] = &[
         "Enter",
         "next step (never asks to confirm)",
         &[(Enter, FormCmd::Next)],
-    ),
+    )
+    .hint(1, "Enter", "next"),
+    Binding::unlisted(&[]).hint(2, "Esc", "back"),
 ];
 
 /// The Review step.
 pub const REVIEW_KEYS: &[Binding<FormCmd>] = &[
-    Binding::new("Enter", "send it", &[(Enter, FormCmd::Send)]),
-    Binding::new("Esc", "back to change something", &[]),
+    Binding::new("Enter", "send it", &[(Enter, FormCmd::Send)]).hint(0, "Enter", "send"),
+    Binding::new("Esc", "back to change something", &[]).hint(1, "Esc", "back"),
     Binding::unlisted(&[
         (Up, FormCmd::Up),
         (Char('k'), FormCmd::Up),
@@ -182,8 +191,8 @@ pub const REVIEW_KEYS: &[Binding<FormCmd>] = &[
     ]),
 ];
 
-/// The hint bar's last entries on every step.
-const HINTS_TAIL: [Row; 2] = [("Tab", "step"), ("F1", "help")];
+/// The Review step's only hint of its own while the form has an error.
+const REVIEW_BLOCKED_HINT: Row = ("Esc", "back to fix it");
 
 /// How far the wheel scrolls the review.
 const WHEEL_STEP: u16 = 3;
@@ -208,20 +217,21 @@ impl App {
     /// The form's hint bar.
     pub(in crate::ui) fn form_hints(&self, form: &Form) -> Vec<Row> {
         let mut h = match form.step {
-            WizardStep::Name => vec![("Enter", "next"), ("Esc", "cancel")],
+            WizardStep::Name => keymap::hints(NAME_KEYS, false),
             WizardStep::Permissions => {
-                vec![("Enter", "choose"), ("space", "toggle"), ("Esc", "back")]
+                let mut h = keymap::hints(PRESET_KEYS, false);
+                h.extend(keymap::hints(MATRIX_KEYS, false));
+                h
             }
-            WizardStep::Expiration => {
-                vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")]
-            }
+            WizardStep::Expiration => keymap::hints(EXPIRATION_KEYS, false),
             // Enter sends nothing while the form has an error.
             WizardStep::Review if form.report(self.now).has_errors() => {
-                vec![("Esc", "back to fix it")]
+                vec![REVIEW_BLOCKED_HINT]
             }
-            WizardStep::Review => vec![("Enter", "send"), ("Esc", "back")],
+            WizardStep::Review => keymap::hints(REVIEW_KEYS, false),
         };
-        h.extend(HINTS_TAIL);
+        h.extend(keymap::hints(FORM_HEAD_KEYS, false));
+        h.extend(keymap::hints(FORM_TAIL_KEYS, false));
         h
     }
 
