@@ -1,14 +1,14 @@
 //! The UI's components: each owns its keys (a keymap table that also
 //! feeds the help and the hint bar), its clicks and its drawing, and
-//! answers an event as consumed or not; `App::update` routes events to them and turns what they ask for
-//! into effects.
+//! answers an event as consumed or not; `App::update` routes events to
+//! them and turns what they ask for into effects.
 //!
 //! - [`keymap`]: `Binding` tables, `EventState`, lookup, help and hints.
 //! - [`list`]: the key list: keys, clicks, filter, drawing.
 //! - [`detail`]: the detail pane beside it.
-//! - [`dialog`]: each dialog: help, revoke, rotate, secrets, incident, notices.
-//! - [`form`]: the create/edit wizard: its keys, clicks, help and hints.
+//! - [`form`]: the create/edit wizard: step tables, clicks, help, hints, drawing.
 //! - [`command_line`]: the `:` command line.
+//! - [`dialog`]: each dialog: help, revoke, rotate, secrets, incident, notices.
 
 pub mod command_line;
 pub mod detail;
