@@ -15,7 +15,7 @@ use narrative_keys::{ApiKey, Expiration, PermissionSet, Preset};
 use narrative_keys_tui::ui::action::OldKeyFate;
 use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::{Pane, SortBy};
-use narrative_keys_tui::ui::form::{ExpiryChoice, Step};
+use narrative_keys_tui::ui::form::{ExpiryChoice, WizardStep};
 use narrative_keys_tui::ui::modal::{IncidentModal, Modal};
 use narrative_keys_tui::ui::{Action, App, Effect};
 
@@ -100,7 +100,7 @@ fn create_from_a_preset_sends_a_validated_key() {
     let mut app = loaded_app();
     ch(&mut app, 'n');
     let form = app.form.as_ref().unwrap();
-    assert_eq!(form.step, Step::Name);
+    assert_eq!(form.step, WizardStep::Name);
     assert!(
         form.report(now()).has_errors(),
         "empty name and no permissions"
@@ -111,14 +111,14 @@ fn create_from_a_preset_sends_a_validated_key() {
         "? and q are text here"
     );
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.form.as_ref().unwrap().step, Step::Permissions);
+    assert_eq!(app.form.as_ref().unwrap().step, WizardStep::Permissions);
     ch(&mut app, 'j'); // Data ingestion
     press(&mut app, KeyCode::Enter);
     let form = app.form.as_ref().unwrap();
-    assert_eq!(form.step, Step::Expiration);
+    assert_eq!(form.step, WizardStep::Expiration);
     assert_eq!(form.permissions(), &Preset::DataIngestion.permissions(&[]));
     press(&mut app, KeyCode::Enter); // 90 days, the default
-    assert_eq!(app.form.as_ref().unwrap().step, Step::Review);
+    assert_eq!(app.form.as_ref().unwrap().step, WizardStep::Review);
     let effect = press(&mut app, KeyCode::Enter);
     let Some(Effect::Create(new)) = effect else {
         panic!("expected a create, got {effect:?}");
@@ -163,14 +163,14 @@ fn no_expiration_asks_for_confirmation() {
     press(&mut app, KeyCode::Enter);
     let form = app.form.as_ref().unwrap();
     assert!(form.confirm_never);
-    assert_eq!(form.step, Step::Expiration);
+    assert_eq!(form.step, WizardStep::Expiration);
     ch(&mut app, 'n');
     assert!(!app.form.as_ref().unwrap().confirm_never);
     press(&mut app, KeyCode::Enter);
     ch(&mut app, 'y');
     let form = app.form.as_ref().unwrap();
     assert!(form.never_confirmed);
-    assert_eq!(form.step, Step::Review);
+    assert_eq!(form.step, WizardStep::Review);
     let Some(Effect::Create(new)) = press(&mut app, KeyCode::Enter) else {
         panic!("expected a create");
     };
@@ -185,7 +185,7 @@ fn validation_blocks_sending() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.form.as_ref().unwrap().step, Step::Review);
+    assert_eq!(app.form.as_ref().unwrap().step, WizardStep::Review);
     // The review says only what is true: Enter cannot create it yet.
     let screen = draw(&app, 80, 24);
     assert!(
@@ -548,7 +548,7 @@ fn an_empty_expiration_means_the_90_day_default() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter); // read-only analytics
     let form = app.form.as_ref().unwrap();
-    assert_eq!(form.step, Step::Expiration);
+    assert_eq!(form.step, WizardStep::Expiration);
     assert_eq!(
         form.expiration(now()),
         Ok(Some(Expiration::in_days(90, now()))),
@@ -571,7 +571,7 @@ fn an_empty_expiration_means_the_90_day_default() {
         "no 'no expiration' warning: {report:?}"
     );
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.form.as_ref().unwrap().step, Step::Review);
+    assert_eq!(app.form.as_ref().unwrap().step, WizardStep::Review);
     let Some(Effect::Create(new)) = press(&mut app, KeyCode::Enter) else {
         panic!("expected a create");
     };
@@ -1487,14 +1487,14 @@ fn clicks_pick_a_step_a_preset_and_an_expiration() {
     let screen = draw(&app, 80, 24);
     let (x, y) = find(&screen, "2 Permissions");
     click(&mut app, x, y);
-    assert_eq!(app.form.as_ref().unwrap().step, Step::Permissions);
+    assert_eq!(app.form.as_ref().unwrap().step, WizardStep::Permissions);
 
     let screen = draw(&app, 80, 24);
     let (x, y) = find(&screen, "Connector delivery");
     click(&mut app, x, y);
     let form = app.form.as_ref().unwrap();
     assert_eq!(form.preset, Some(Preset::ConnectorDelivery));
-    assert_eq!(form.step, Step::Expiration, "applied, as Enter does");
+    assert_eq!(form.step, WizardStep::Expiration, "applied, as Enter does");
 
     let screen = draw(&app, 80, 24);
     let (x, y) = find(&screen, "180 days");

@@ -9,70 +9,43 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use narrative_keys::incident::{self, Selection};
-use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
+use narrative_keys::{ApiKey, CreatedKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
-use super::action::{Action, Effect, OldKeyFate, Refusal, RevokeOutcome, RevokedKey};
-use super::command::{self, Command, CommandLine, Completion};
-use super::form::{Form, FormMsg, PermFocus, Step};
+use super::action::{
+    Action, Effect, IncidentDone, OldKeyFate, Refusal, RevokeOutcome, RevokedKey, Rotated,
+    SecretsWritten,
+};
+use super::command::CommandLine;
+use super::components::command_line::COMMAND_KEYS;
+use super::components::dialog::{self, Reply};
+use super::components::list::FILTER_KEYS;
+use super::components::{keymap, wheel_key};
+use super::form::Form;
 use super::hit::Regions;
 use super::input::TextInput;
-use super::list_index::ListIndex;
-use super::modal::{IncidentModal, Modal, ROTATE_CHOICES, RevokeConfirm, SecretEntry, SecretModal};
+use super::job::Job;
+use super::list_index::{ListIndex, Query};
+use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
 use crate::output::clean;
-
-pub const LOADING: &str = "Loading keys";
-pub const CREATING: &str = "Creating the key";
-pub const SAVING: &str = "Saving changes";
-pub const ROTATING: &str = "Rotating";
-pub const REVOKING: &str = "Revoking";
-pub const INCIDENT: &str = "Running the incident response";
 
 /// What a refused write says in read-only mode.
 pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
 
-/// The list's write actions: key, and what it does. Read-only mode hides
-/// these from the hints and help and refuses them; a session whose key is
-/// gone refuses them too.
-pub const WRITE_ACTIONS: [(char, &str); 6] = [
-    ('n', "creating a key"),
-    ('e', "editing a key"),
-    ('r', "rotating a key"),
-    ('d', "revoking keys"),
-    ('i', "an incident response"),
-    ('c', "cloning a key"),
-];
-
-/// What a write key is for, if `code` is one (Delete revokes, as `d`).
-fn write_action(code: KeyCode) -> Option<&'static str> {
-    let c = match code {
-        KeyCode::Delete => 'd',
-        KeyCode::Char(c) => c,
-        _ => return None,
-    };
-    WRITE_ACTIONS
-        .iter()
-        .find(|(k, _)| *k == c)
-        .map(|(_, what)| *what)
-}
-
-/// Whether a help or hint entry is for a write action.
-fn is_write_binding(label: &str) -> bool {
-    WRITE_ACTIONS
-        .iter()
-        .any(|(k, _)| label.split(" / ").any(|part| part == k.to_string()))
-}
-
+/// The list's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
+    /// By name.
     Name,
+    /// By expiry, soonest first; never last.
     Expiry,
+    /// By status, then expiry.
     Status,
 }
 
 impl SortBy {
+    /// The order's name, as the status line and `:sort` say it.
     pub fn label(self) -> &'static str {
         match self {
             SortBy::Name => "name",
@@ -81,7 +54,8 @@ impl SortBy {
         }
     }
 
-    fn next(self) -> SortBy {
+    /// The sort after this one: name, expiry, status, name.
+    pub(in crate::ui) fn next(self) -> SortBy {
         match self {
             SortBy::Name => SortBy::Expiry,
             SortBy::Expiry => SortBy::Status,
@@ -90,15 +64,21 @@ impl SortBy {
     }
 }
 
+/// Which pane has the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
+    /// The key list.
     List,
+    /// The detail pane.
     Detail,
 }
 
+/// The status line's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
+    /// What it says.
     pub text: String,
+    /// Whether it is an error (it stays until the next key or click).
     pub error: bool,
     /// When it was shown, by the app's clock: it fades `STATUS_FADE` later.
     pub shown_at: DateTime<Utc>,
@@ -109,10 +89,12 @@ pub struct Status {
 /// a failure (a key not revoked, still working) must not pass unseen.
 pub const STATUS_FADE: chrono::Duration = chrono::Duration::seconds(5);
 
+/// The UI's whole state, changed by `update`.
 #[derive(Debug)]
 pub struct App {
     /// `DEMO`, `prod`, `dev` or the URL.
     pub env_label: String,
+    /// Whether this is the `--demo` session.
     pub demo: bool,
     /// The clock every relative date and status is read against; injected,
     /// so tests are stable.
@@ -128,20 +110,29 @@ pub struct App {
     pub sort: SortBy,
     /// `S`: the chosen order, reversed.
     pub sort_reversed: bool,
+    /// The filter as typed.
     pub filter: TextInput,
+    /// Whether the filter is being typed.
     pub filtering: bool,
     /// Ids chosen with space for a bulk revoke or an incident.
     pub marked: BTreeSet<String>,
+    /// Which pane has the keys.
     pub focus: Pane,
+    /// How far the detail pane is scrolled.
     pub detail_scroll: u16,
     /// How far the help is scrolled, when it is taller than the screen.
     pub help_scroll: u16,
+    /// The create/edit form, while it is open.
     pub form: Option<Form>,
+    /// The open dialog, over everything else.
     pub modal: Option<Modal>,
-    /// Work in flight, by description; the spinner turns while any is.
-    pub busy: Vec<&'static str>,
+    /// Work in flight; the spinner turns while any is.
+    pub busy: Vec<Job>,
+    /// The spinner's frame.
     pub spinner: usize,
+    /// The status line's message, if any.
     pub status: Option<Status>,
+    /// Set when the UI should exit.
     pub should_quit: bool,
     /// Select this key once the list next loads (a key just created).
     pub select_id: Option<String>,
@@ -181,6 +172,7 @@ pub struct App {
 }
 
 impl App {
+    /// A new app for environment `env_label`, its clock at `now`, nothing loaded.
     pub fn new(env_label: impl Into<String>, demo: bool, now: DateTime<Utc>) -> Self {
         Self {
             env_label: env_label.into(),
@@ -225,6 +217,7 @@ impl App {
         Some(self.reload())
     }
 
+    /// The status of `key` by the app's clock.
     pub fn status_of(&self, key: &ApiKey) -> KeyStatus {
         key.status(self.now, &self.policy)
     }
@@ -248,6 +241,7 @@ impl App {
         self.visible_keys().iter().collect()
     }
 
+    /// The key on the selected row, if any.
     pub fn selected_key(&self) -> Option<&ApiKey> {
         self.visible_keys().get(self.selected)
     }
@@ -260,28 +254,37 @@ impl App {
     /// Brings the list's index in step with the keys, the filter, the sort
     /// and the clock; cheap when none of them changed.
     fn sync_list(&mut self) {
-        let needle = self.filter.value.trim().to_lowercase();
-        self.list.sync(
-            &self.keys,
-            &needle,
-            self.sort,
-            self.sort_reversed,
-            self.now,
-            &self.policy,
-        );
+        self.update_list(false);
     }
 
-    fn start(&mut self, what: &'static str) {
+    /// Rebuilds the list's index from scratch (a new list), or syncs it.
+    fn update_list(&mut self, rebuild: bool) {
+        let needle = self.filter.value.trim().to_lowercase();
+        let query = Query {
+            needle: &needle,
+            sort: self.sort,
+            reversed: self.sort_reversed,
+            now: self.now,
+            policy: &self.policy,
+        };
+        if rebuild {
+            self.list.rebuild(&self.keys, query);
+        } else {
+            self.list.sync(&self.keys, query);
+        }
+    }
+
+    pub(in crate::ui) fn start(&mut self, what: Job) {
         self.busy.push(what);
     }
 
-    fn finish(&mut self, what: &'static str) {
+    fn finish(&mut self, what: Job) {
         if let Some(i) = self.busy.iter().position(|b| *b == what) {
             self.busy.remove(i);
         }
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    pub(in crate::ui) fn show_info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: false,
@@ -289,7 +292,7 @@ impl App {
         });
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    pub(in crate::ui) fn show_error(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: true,
@@ -298,13 +301,13 @@ impl App {
     }
 
     fn reload(&mut self) -> Effect {
-        self.start(LOADING);
+        self.start(Job::Loading);
         self.load_failed = false;
         self.last_load = self.now;
         Effect::LoadKeys
     }
 
-    fn clamp(&mut self) {
+    pub(in crate::ui) fn clamp(&mut self) {
         self.sync_list();
         let n = self.visible_keys().len();
         self.selected = self.selected.min(n.saturating_sub(1));
@@ -344,21 +347,21 @@ impl App {
     /// spinner stopped) and the status says why.
     fn allowed(&mut self, effect: &Effect) -> bool {
         let busy = match effect {
-            Effect::LoadKeys => LOADING,
-            Effect::Create(_) => CREATING,
-            Effect::Update { .. } => SAVING,
-            Effect::Rotate { .. } => ROTATING,
-            Effect::Revoke(_) => REVOKING,
-            Effect::Incident(_) => INCIDENT,
+            Effect::LoadKeys => Job::Loading,
+            Effect::Create(_) => Job::Creating,
+            Effect::Update { .. } => Job::Saving,
+            Effect::Rotate { .. } => Job::Rotating,
+            Effect::Revoke(_) => Job::Revoking,
+            Effect::Incident(_) => Job::Incident,
             _ => return true,
         };
         if self.session_ended.is_some() {
             self.finish(busy);
             return false;
         }
-        if self.readonly && busy != LOADING {
+        if self.readonly && busy.writes() {
             self.finish(busy);
-            self.error(READONLY_REFUSAL);
+            self.show_error(READONLY_REFUSAL);
             return false;
         }
         true
@@ -376,321 +379,21 @@ impl App {
             }
             Action::Mouse(mouse) => self.on_mouse(mouse),
             Action::Resize(..) => None,
-            Action::Tick(now) => {
-                let busy = !self.busy.is_empty();
-                self.screen_changed = busy || now.timestamp() != self.now.timestamp();
-                self.now = now;
-                if self
-                    .status
-                    .as_ref()
-                    .is_some_and(|s| !s.error && now - s.shown_at >= STATUS_FADE)
-                {
-                    self.status = None;
-                    self.screen_changed = true;
-                }
-                self.sync_list();
-                if busy {
-                    self.spinner = self.spinner.wrapping_add(1);
-                }
-                self.refresh_due()
-            }
+            Action::Tick(now) => self.on_tick(now),
             Action::Quit => {
                 self.should_quit = true;
                 None
             }
-            Action::KeysLoaded(result) => {
-                self.finish(LOADING);
-                match result {
-                    Ok(keys) => {
-                        // The selection follows its key, not its row.
-                        let selected = self.selected_key().map(|k| k.id.clone());
-                        self.keys = keys;
-                        let needle = self.filter.value.trim().to_lowercase();
-                        self.list.rebuild(
-                            &self.keys,
-                            &needle,
-                            self.sort,
-                            self.sort_reversed,
-                            self.now,
-                            &self.policy,
-                        );
-                        self.loaded = true;
-                        self.load_failed = false;
-                        let existing: BTreeSet<&str> =
-                            self.keys.iter().map(|k| k.id.as_str()).collect();
-                        self.marked.retain(|id| existing.contains(id.as_str()));
-                        if let Some(id) = self.select_id.take().or(selected) {
-                            if let Some(i) = self.row_of(&id) {
-                                self.selected = i;
-                            }
-                        }
-                        self.clamp();
-                        if std::mem::take(&mut self.refresh_asked) {
-                            let n = self.keys.len();
-                            self.info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
-                        }
-                    }
-                    Err(e) => {
-                        self.refresh_asked = false;
-                        // Unless another load is still in flight.
-                        self.load_failed = !self.busy.contains(&LOADING);
-                        self.error(format!("Could not load the keys: {e}"));
-                    }
-                }
-                None
-            }
-            Action::Created(result) => {
-                self.finish(CREATING);
-                match result {
-                    Ok(created) => {
-                        self.form = None;
-                        let name = clean(&created.key.name);
-                        self.info(format!("Created \"{name}\"."));
-                        self.select_id = Some(created.key.id.clone());
-                        self.modal = Some(Modal::Secret(SecretModal::new(
-                            "New key created",
-                            vec![SecretEntry::new(created, None)],
-                        )));
-                        Some(self.reload())
-                    }
-                    Err(e) => {
-                        self.error(format!("The key was not created: {e}"));
-                        None
-                    }
-                }
-            }
-            Action::Updated(result) => {
-                self.finish(SAVING);
-                match result {
-                    Ok(key) => {
-                        self.form = None;
-                        self.info(format!("Saved the changes to \"{}\".", clean(&key.name)));
-                        self.select_id = Some(key.id);
-                        Some(self.reload())
-                    }
-                    Err(e) => {
-                        self.error(format!("The changes were not saved: {e}"));
-                        None
-                    }
-                }
-            }
-            Action::Rotated(result) => {
-                self.finish(ROTATING);
-                match result {
-                    Ok(r) => {
-                        let name = clean(&r.old.name);
-                        let new_id = r.new.key.id.clone();
-                        let mut modal = SecretModal::new(
-                            "Key rotated",
-                            vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
-                        );
-                        if r.old_key == Ok(OldKeyFate::Revoked) && self.may_be_own_key(&r.old.id) {
-                            self.revoked_possible_own_key = true;
-                        }
-                        match r.old_key {
-                            Ok(OldKeyFate::Revoked) => self.info(format!(
-                                "Rotated \"{name}\": the old key {} is revoked.",
-                                r.old.id
-                            )),
-                            Ok(OldKeyFate::Expires(at)) => {
-                                let text = format!(
-                                    "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
-                                    r.old.id,
-                                    at.format("%Y-%m-%d %H:%M UTC")
-                                );
-                                modal.note = Some(text.clone());
-                                self.info(text);
-                            }
-                            Ok(OldKeyFate::Kept) => {
-                                let text = format!(
-                                    "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
-                                    r.old.id
-                                );
-                                modal.note = Some(text.clone());
-                                self.info(text);
-                            }
-                            Err(e) => {
-                                let text = format!(
-                                    "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
-                                    r.old.id
-                                );
-                                modal.note = Some(text.clone());
-                                self.error(text);
-                            }
-                        }
-                        self.select_id = Some(new_id);
-                        self.modal = Some(Modal::Secret(modal));
-                        Some(self.reload())
-                    }
-                    Err(e) => {
-                        self.error(format!("The key was not rotated: {e}"));
-                        None
-                    }
-                }
-            }
-            Action::Revoked(results) => {
-                self.finish(REVOKING);
-                let failed: Vec<String> = results
-                    .iter()
-                    .filter_map(|r| match &r.outcome {
-                        RevokeOutcome::Failed(e) => Some(format!("\"{}\": {e}", clean(&r.name))),
-                        _ => None,
-                    })
-                    .collect();
-                for r in &results {
-                    if r.outcome.is_gone() {
-                        self.marked.remove(&r.id);
-                        if self.may_be_own_key(&r.id) {
-                            self.revoked_possible_own_key = true;
-                        }
-                    }
-                }
-                if failed.is_empty() {
-                    self.info(revoked_summary(&results));
-                } else {
-                    let still = if failed.len() == 1 {
-                        "it still works"
-                    } else {
-                        "they still work"
-                    };
-                    self.error(format!(
-                        "{} of {} not revoked ({still}): {}",
-                        failed.len(),
-                        count_of(results.len(), "key", "keys"),
-                        failed.join("; ")
-                    ));
-                }
-                Some(self.reload())
-            }
-            Action::IncidentDone(done) => {
-                self.finish(INCIDENT);
-                let report = done.report;
-                let markdown = report.to_markdown();
-                let path = format!(
-                    "incident-report-{}.md",
-                    report.finished_at.format("%Y%m%d-%H%M%S")
-                );
-                let failures = report.failures.len();
-                self.info(format!(
-                    "Incident response: {} revoked, {} replaced, {} failed.",
-                    report.revoked.len(),
-                    report.replacements.len(),
-                    failures
-                ));
-                for k in &report.revoked {
-                    self.marked.remove(&k.id);
-                    if self.may_be_own_key(&k.id) {
-                        self.revoked_possible_own_key = true;
-                    }
-                }
-                let done_modal = Modal::Incident(IncidentModal::Done {
-                    report: Box::new(report),
-                    markdown: markdown.clone(),
-                    path: TextInput::new(path.clone()),
-                    editing: false,
-                    saved: None,
-                });
-                self.modal = if done.replacements.is_empty() {
-                    Some(done_modal)
-                } else {
-                    let entries = done
-                        .replacements
-                        .into_iter()
-                        .map(|(replaces, c)| SecretEntry::new(c, Some(replaces)))
-                        .collect();
-                    let mut m = SecretModal::new("Replacement keys created", entries);
-                    m.then = Some(Box::new(done_modal));
-                    Some(Modal::Secret(m))
-                };
-                let reload = self.reload();
-                Some(Effect::Many(vec![
-                    Effect::SaveReport {
-                        path: PathBuf::from(path),
-                        markdown,
-                    },
-                    reload,
-                ]))
-            }
-            Action::Copied { id, result } => {
-                if let Some(Modal::Secret(m)) = &mut self.modal {
-                    let entry = m.entry_mut(&id)?;
-                    let name = clean(&entry.key.name);
-                    let note = match result {
-                        Ok(()) => {
-                            entry.copied = true;
-                            Ok(format!(
-                                "Copied the secret of \"{name}\" (OSC 52). If it is not on your clipboard, your terminal does not allow this: write to a file (w) instead."
-                            ))
-                        }
-                        Err(e) => Err(format!(
-                            "Could not send the copy sequence to the terminal: {e}"
-                        )),
-                    };
-                    m.copy_note = Some(note);
-                }
-                None
-            }
-            Action::SecretsWritten(done) => {
-                if let Some(Modal::Secret(m)) = &mut self.modal {
-                    for id in &done.written {
-                        if let Some(e) = m.entry_mut(id) {
-                            e.written = true;
-                        }
-                    }
-                    let path = clean(&done.path.display().to_string());
-                    let n = done.written.len();
-                    let what = if n == 1 { "secret" } else { "secrets" };
-                    m.file_note = Some(match done.error {
-                        None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
-                        Some(e) if n == 0 => Err(format!("Nothing was written: {}", clean(&e))),
-                        Some(e) => Err(format!(
-                            "Wrote {n} of {} secrets to {path}, then stopped: {}",
-                            m.entries.len(),
-                            clean(&e)
-                        )),
-                    });
-                }
-                None
-            }
-            Action::ReportSaved(result) => {
-                let note = match result {
-                    Ok(path) => Ok(format!(
-                        "Report saved to {}.",
-                        clean(&path.display().to_string())
-                    )),
-                    Err(e) => Err(format!("The report was not saved: {e}")),
-                };
-                let target = match &mut self.modal {
-                    Some(Modal::Incident(m)) => Some(m),
-                    Some(Modal::Secret(s)) => match s.then.as_deref_mut() {
-                        Some(Modal::Incident(m)) => Some(m),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                if let Some(IncidentModal::Done { saved, .. }) = target {
-                    *saved = Some(note.clone());
-                }
-                match note {
-                    Ok(t) => self.info(t),
-                    Err(t) => self.error(t),
-                }
-                None
-            }
-            Action::IdCopied { id, result } => {
-                match result {
-                    // Short enough for 80 columns; the help says what a
-                    // terminal without OSC 52 does.
-                    Ok(()) => self.info(format!(
-                        "Copied id {} (OSC 52).",
-                        super::text::truncate(&clean(&id), 40)
-                    )),
-                    Err(e) => self.error(format!(
-                        "Could not send the copy sequence to the terminal: {e}"
-                    )),
-                }
-                None
-            }
+            Action::KeysLoaded(result) => self.on_keys_loaded(result),
+            Action::Created(result) => self.on_created(result),
+            Action::Updated(result) => self.on_updated(result),
+            Action::Rotated(result) => self.on_rotated(result),
+            Action::Revoked(results) => self.on_revoked(results),
+            Action::IncidentDone(done) => self.on_incident_done(done),
+            Action::Copied { id, result } => self.on_copied(id, result),
+            Action::SecretsWritten(done) => self.on_secrets_written(done),
+            Action::ReportSaved(result) => self.on_report_saved(result),
+            Action::IdCopied { id, result } => self.on_id_copied(id, result),
             Action::Refused {
                 refusal,
                 write,
@@ -700,6 +403,351 @@ impl App {
                 None
             }
         }
+    }
+
+    /// A clock tick: the spinner, the fading status, the list's statuses, `--refresh`.
+    fn on_tick(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        let busy = !self.busy.is_empty();
+        self.screen_changed = busy || now.timestamp() != self.now.timestamp();
+        self.now = now;
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| !s.error && now - s.shown_at >= STATUS_FADE)
+        {
+            self.status = None;
+            self.screen_changed = true;
+        }
+        self.sync_list();
+        if busy {
+            self.spinner = self.spinner.wrapping_add(1);
+        }
+        self.refresh_due()
+    }
+
+    /// A load's result: the new list, the selection kept on its key.
+    fn on_keys_loaded(&mut self, result: Result<Vec<ApiKey>, String>) -> Option<Effect> {
+        self.finish(Job::Loading);
+        match result {
+            Ok(keys) => {
+                // The selection follows its key, not its row.
+                let selected = self.selected_key().map(|k| k.id.clone());
+                self.keys = keys;
+                self.update_list(true);
+                self.loaded = true;
+                self.load_failed = false;
+                let existing: BTreeSet<&str> = self.keys.iter().map(|k| k.id.as_str()).collect();
+                self.marked.retain(|id| existing.contains(id.as_str()));
+                if let Some(id) = self.select_id.take().or(selected) {
+                    if let Some(i) = self.row_of(&id) {
+                        self.selected = i;
+                    }
+                }
+                self.clamp();
+                if std::mem::take(&mut self.refresh_asked) {
+                    let n = self.keys.len();
+                    self.show_info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
+                }
+            }
+            Err(e) => {
+                self.refresh_asked = false;
+                // Unless another load is still in flight.
+                self.load_failed = !self.busy.contains(&Job::Loading);
+                self.show_error(format!("Could not load the keys: {e}"));
+            }
+        }
+        None
+    }
+
+    /// A create's result: its secret shown once.
+    fn on_created(&mut self, result: Result<CreatedKey, String>) -> Option<Effect> {
+        self.settle(
+            Job::Creating,
+            result,
+            "The key was not created",
+            |app, created| {
+                let text = format!("Created \"{}\".", clean(&created.key.name));
+                app.form_saved(text, created.key.id.clone());
+                app.modal = Some(Modal::Secret(SecretModal::new(
+                    "New key created",
+                    vec![SecretEntry::new(created, None)],
+                )));
+                Some(app.reload())
+            },
+        )
+    }
+
+    /// An edit's result.
+    fn on_updated(&mut self, result: Result<ApiKey, String>) -> Option<Effect> {
+        self.settle(
+            Job::Saving,
+            result,
+            "The changes were not saved",
+            |app, key| {
+                let text = format!("Saved the changes to \"{}\".", clean(&key.name));
+                app.form_saved(text, key.id);
+                Some(app.reload())
+            },
+        )
+    }
+
+    /// The result of `job`: `ok` folds a success in; a failure is `failed`
+    /// and the reason, on the status line.
+    fn settle<T>(
+        &mut self,
+        job: Job,
+        result: Result<T, String>,
+        failed: &str,
+        ok: impl FnOnce(&mut Self, T) -> Option<Effect>,
+    ) -> Option<Effect> {
+        self.finish(job);
+        match result {
+            Ok(value) => ok(self, value),
+            Err(e) => {
+                self.show_error(format!("{failed}: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The form's key was created or saved: the form closes, the status
+    /// says so, and the next list selects the key.
+    fn form_saved(&mut self, text: String, id: String) {
+        self.form = None;
+        self.show_info(text);
+        self.select_id = Some(id);
+    }
+
+    /// A rotation's result: the new secret shown once, the old key's fate said.
+    fn on_rotated(&mut self, result: Result<Rotated, String>) -> Option<Effect> {
+        self.settle(
+            Job::Rotating,
+            result,
+            "The key was not rotated",
+            Self::rotated,
+        )
+    }
+
+    /// A rotation that made its new key.
+    fn rotated(&mut self, r: Rotated) -> Option<Effect> {
+        let name = clean(&r.old.name);
+        let new_id = r.new.key.id.clone();
+        let mut modal = SecretModal::new(
+            "Key rotated",
+            vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
+        );
+        if r.old_key == Ok(OldKeyFate::Revoked) && self.may_be_own_key(&r.old.id) {
+            self.revoked_possible_own_key = true;
+        }
+        match r.old_key {
+            Ok(OldKeyFate::Revoked) => self.show_info(format!(
+                "Rotated \"{name}\": the old key {} is revoked.",
+                r.old.id
+            )),
+            Ok(OldKeyFate::Expires(at)) => {
+                let text = format!(
+                    "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
+                    r.old.id,
+                    at.format("%Y-%m-%d %H:%M UTC")
+                );
+                modal.note = Some(text.clone());
+                self.show_info(text);
+            }
+            Ok(OldKeyFate::Kept) => {
+                let text = format!(
+                    "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
+                    r.old.id
+                );
+                modal.note = Some(text.clone());
+                self.show_info(text);
+            }
+            Err(e) => {
+                let text = format!(
+                    "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
+                    r.old.id
+                );
+                modal.note = Some(text.clone());
+                self.show_error(text);
+            }
+        }
+        self.select_id = Some(new_id);
+        self.modal = Some(Modal::Secret(modal));
+        Some(self.reload())
+    }
+
+    /// A revoke's results, one per key.
+    fn on_revoked(&mut self, results: Vec<RevokedKey>) -> Option<Effect> {
+        self.finish(Job::Revoking);
+        let failed: Vec<String> = results
+            .iter()
+            .filter_map(|r| match &r.outcome {
+                RevokeOutcome::Failed(e) => Some(format!("\"{}\": {e}", clean(&r.name))),
+                _ => None,
+            })
+            .collect();
+        for r in &results {
+            if r.outcome.is_gone() {
+                self.marked.remove(&r.id);
+                if self.may_be_own_key(&r.id) {
+                    self.revoked_possible_own_key = true;
+                }
+            }
+        }
+        if failed.is_empty() {
+            self.show_info(revoked_summary(&results));
+        } else {
+            let still = if failed.len() == 1 {
+                "it still works"
+            } else {
+                "they still work"
+            };
+            self.show_error(format!(
+                "{} of {} not revoked ({still}): {}",
+                failed.len(),
+                count_of(results.len(), "key", "keys"),
+                failed.join("; ")
+            ));
+        }
+        Some(self.reload())
+    }
+
+    /// An incident response's result: the replacements' secrets, then the report.
+    fn on_incident_done(&mut self, done: Box<IncidentDone>) -> Option<Effect> {
+        self.finish(Job::Incident);
+        let report = done.report;
+        let markdown = report.to_markdown();
+        let path = format!(
+            "incident-report-{}.md",
+            report.finished_at.format("%Y%m%d-%H%M%S")
+        );
+        let failures = report.failures.len();
+        self.show_info(format!(
+            "Incident response: {} revoked, {} replaced, {} failed.",
+            report.revoked.len(),
+            report.replacements.len(),
+            failures
+        ));
+        for k in &report.revoked {
+            self.marked.remove(&k.id);
+            if self.may_be_own_key(&k.id) {
+                self.revoked_possible_own_key = true;
+            }
+        }
+        let done_modal = Modal::Incident(IncidentModal::Done {
+            report: Box::new(report),
+            markdown: markdown.clone(),
+            path: TextInput::new(path.clone()),
+            editing: false,
+            saved: None,
+        });
+        self.modal = if done.replacements.is_empty() {
+            Some(done_modal)
+        } else {
+            let entries = done
+                .replacements
+                .into_iter()
+                .map(|(replaces, c)| SecretEntry::new(c, Some(replaces)))
+                .collect();
+            let mut m = SecretModal::new("Replacement keys created", entries);
+            m.then = Some(Box::new(done_modal));
+            Some(Modal::Secret(m))
+        };
+        let reload = self.reload();
+        Some(Effect::Many(vec![
+            Effect::SaveReport {
+                path: PathBuf::from(path),
+                markdown,
+            },
+            reload,
+        ]))
+    }
+
+    /// Whether a secret's copy sequence was written.
+    fn on_copied(&mut self, id: String, result: Result<(), String>) -> Option<Effect> {
+        if let Some(Modal::Secret(m)) = &mut self.modal {
+            let entry = m.entry_mut(&id)?;
+            let name = clean(&entry.key.name);
+            let note = match result {
+                Ok(()) => {
+                    entry.copied = true;
+                    Ok(format!(
+                        "Copied the secret of \"{name}\" (OSC 52). If it is not on your clipboard, your terminal does not allow this: write to a file (w) instead."
+                    ))
+                }
+                Err(e) => Err(format!(
+                    "Could not send the copy sequence to the terminal: {e}"
+                )),
+            };
+            m.copy_note = Some(note);
+        }
+        None
+    }
+
+    /// What writing the secrets to a file did.
+    fn on_secrets_written(&mut self, done: SecretsWritten) -> Option<Effect> {
+        if let Some(Modal::Secret(m)) = &mut self.modal {
+            for id in &done.written {
+                if let Some(e) = m.entry_mut(id) {
+                    e.written = true;
+                }
+            }
+            let path = clean(&done.path.display().to_string());
+            let n = done.written.len();
+            let what = if n == 1 { "secret" } else { "secrets" };
+            m.file_note = Some(match done.error {
+                None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
+                Some(e) if n == 0 => Err(format!("Nothing was written: {}", clean(&e))),
+                Some(e) => Err(format!(
+                    "Wrote {n} of {} secrets to {path}, then stopped: {}",
+                    m.entries.len(),
+                    clean(&e)
+                )),
+            });
+        }
+        None
+    }
+
+    /// Whether the incident report was saved.
+    fn on_report_saved(&mut self, result: Result<PathBuf, String>) -> Option<Effect> {
+        let note = match result {
+            Ok(path) => Ok(format!(
+                "Report saved to {}.",
+                clean(&path.display().to_string())
+            )),
+            Err(e) => Err(format!("The report was not saved: {e}")),
+        };
+        let target = match &mut self.modal {
+            Some(Modal::Incident(m)) => Some(m),
+            Some(Modal::Secret(s)) => match s.then.as_deref_mut() {
+                Some(Modal::Incident(m)) => Some(m),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(IncidentModal::Done { saved, .. }) = target {
+            *saved = Some(note.clone());
+        }
+        match note {
+            Ok(t) => self.show_info(t),
+            Err(t) => self.show_error(t),
+        }
+        None
+    }
+
+    /// Whether a key id's copy sequence was written.
+    fn on_id_copied(&mut self, id: String, result: Result<(), String>) -> Option<Effect> {
+        match result {
+            // Short enough for 80 columns; the help says what a
+            // terminal without OSC 52 does.
+            Ok(()) => self.show_info(format!(
+                "Copied id {} (OSC 52).",
+                super::text::truncate(&clean(&id), 40)
+            )),
+            Err(e) => self.show_error(format!(
+                "Could not send the copy sequence to the terminal: {e}"
+            )),
+        }
+        None
     }
 
     /// A 401 on a read means the server no longer takes this session's key
@@ -749,7 +797,7 @@ impl App {
         self.form = None;
         self.command = None;
         self.filtering = false;
-        self.error(text.clone());
+        self.show_error(text.clone());
         let ended = Modal::SessionEnded(text.clone());
         match &mut self.modal {
             // Never drop a secret that has not been saved: the message
@@ -786,7 +834,7 @@ impl App {
     /// `--refresh`: a reload when one is due and none is in flight.
     fn refresh_due(&mut self) -> Option<Effect> {
         let every = chrono::Duration::from_std(self.refresh_every?).ok()?;
-        if self.session_ended.is_some() || self.busy.contains(&LOADING) {
+        if self.session_ended.is_some() || self.busy.contains(&Job::Loading) {
             return None;
         }
         if self.now - self.last_load < every {
@@ -797,10 +845,10 @@ impl App {
     }
 
     /// Opens the revoke question for the marked keys, or the selected one.
-    fn confirm_revoke(&mut self) {
+    pub(in crate::ui) fn confirm_revoke(&mut self) {
         let keys = self.selection();
         if keys.is_empty() {
-            self.info("No key is selected.");
+            self.show_info("No key is selected.");
         } else {
             let keys = keys
                 .iter()
@@ -810,7 +858,7 @@ impl App {
         }
     }
 
-    fn sorted_by(&mut self, sort: SortBy, reversed: bool) {
+    pub(in crate::ui) fn sorted_by(&mut self, sort: SortBy, reversed: bool) {
         let id = self.selected_key().map(|k| k.id.clone());
         self.sort = sort;
         self.sort_reversed = reversed;
@@ -819,87 +867,13 @@ impl App {
             self.selected = i;
         }
         let order = if reversed { ", reversed" } else { "" };
-        self.info(format!("Sorted by {}{order}.", sort.label()));
+        self.show_info(format!("Sorted by {}{order}.", sort.label()));
     }
 
-    fn on_command_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let line = self.command.as_mut()?;
-        match key.code {
-            KeyCode::Esc => self.command = None,
-            KeyCode::Tab => {
-                let names: &[&'static str] = if self.readonly {
-                    &command::READ_NAMES
-                } else {
-                    &command::NAMES
-                };
-                line.note = match command::complete(&line.input.value, names) {
-                    Completion::One(done) => {
-                        line.input.value = done;
-                        None
-                    }
-                    Completion::Several(found) => Some(found.join(", ")),
-                    Completion::NoMatch => Some(format!(
-                        "no command starts with {}",
-                        clean(line.input.value.trim())
-                    )),
-                    Completion::Nothing => None,
-                };
-                return None;
-            }
-            KeyCode::Enter => {
-                let text = std::mem::take(&mut line.input.value);
-                self.command = None;
-                return match Command::parse(&text) {
-                    Ok(cmd) => self.run_command(cmd),
-                    Err(e) => {
-                        self.error(e);
-                        None
-                    }
-                };
-            }
-            KeyCode::Backspace if line.input.value.is_empty() => self.command = None,
-            _ => {
-                line.note = None;
-                line.input.handle_key(key);
-            }
-        }
-        None
-    }
-
-    fn run_command(&mut self, cmd: Command) -> Option<Effect> {
-        match cmd {
-            Command::Filter(text) => {
-                self.filter.value = text;
-                self.selected = 0;
-                self.clamp();
-                let n = self.visible_keys().len();
-                if self.filter.value.is_empty() {
-                    self.info("Filter cleared.");
-                } else {
-                    self.info(format!(
-                        "Filtered: {n} match{}.",
-                        if n == 1 { "" } else { "es" }
-                    ));
-                }
-            }
-            // As `s` does: a reversed order stays reversed.
-            Command::Sort(sort) => self.sorted_by(sort, self.sort_reversed),
-            Command::Revoke => {
-                if self.refuse_write("revoking keys") {
-                    return None;
-                }
-                self.confirm_revoke();
-            }
-            Command::Refresh => return self.refresh_now(),
-            Command::Quit => self.should_quit = true,
-        }
-        None
-    }
-
-    fn refresh_now(&mut self) -> Option<Effect> {
+    pub(in crate::ui) fn refresh_now(&mut self) -> Option<Effect> {
         if let Some(ended) = &self.session_ended {
             let text = ended.clone();
-            self.error(text);
+            self.show_error(text);
             return None;
         }
         self.refresh_asked = true;
@@ -908,13 +882,13 @@ impl App {
 
     /// Refuses a write action, with the reason on the status line, in
     /// read-only mode or once the session's key is gone; `true` if refused.
-    fn refuse_write(&mut self, what: &str) -> bool {
+    pub(in crate::ui) fn refuse_write(&mut self, what: &str) -> bool {
         if let Some(ended) = &self.session_ended {
             let text = format!("Not {what}: {ended}");
-            self.error(text);
+            self.show_error(text);
             true
         } else if self.readonly {
-            self.error(format!(
+            self.show_error(format!(
                 "Read-only: {what} is not offered in this session (start it again without --readonly to make changes)."
             ));
             true
@@ -936,12 +910,6 @@ impl App {
                 return None;
             }
         };
-        let wheel_key = |up: bool| {
-            KeyEvent::new(
-                if up { KeyCode::Up } else { KeyCode::Down },
-                KeyModifiers::NONE,
-            )
-        };
         let up = mouse.kind == MouseEventKind::ScrollUp;
         let regions = self.regions.borrow().clone();
         self.status = None;
@@ -949,67 +917,16 @@ impl App {
             // The dismiss question takes any other key as "no": a turn of
             // the wheel is not an answer.
             let asking = matches!(modal, Modal::Secret(m) if m.confirm_dismiss);
-            if !down {
-                return if asking {
-                    None
-                } else {
-                    self.on_key(wheel_key(up))
-                };
-            }
-            return regions.button_at(at).and_then(|key| self.on_key(key));
+            return match regions.button_at(at) {
+                Some(key) if down => self.on_key(key),
+                _ if down || asking => None,
+                _ => self.on_key(wheel_key(up)),
+            };
         }
-        if let Some(form) = &mut self.form {
-            if down {
-                if let Some(step) = Regions::index_at(&regions.steps, at) {
-                    form.step = Step::ALL[step];
-                } else if let Some((row, col)) = regions.matrix_cell_at(at) {
-                    form.toggle_cell(row, col);
-                } else if let Some(i) = Regions::index_at(&regions.presets, at) {
-                    form.perm_focus = PermFocus::Presets;
-                    form.preset_cursor = i;
-                    return self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-                } else if let Some(i) = Regions::index_at(&regions.expiry_choices, at) {
-                    form.expiry_cursor = i;
-                }
-                return None;
-            }
-            match form.step {
-                Step::Permissions if Regions::in_rect(regions.matrix, at) => {
-                    form.perm_focus = PermFocus::Matrix;
-                    form.matrix.handle_key(wheel_key(up));
-                }
-                Step::Review => {
-                    form.review_scroll = if up {
-                        form.review_scroll.saturating_sub(3)
-                    } else {
-                        form.review_scroll.saturating_add(3)
-                    };
-                }
-                _ => {}
-            }
-            return None;
+        if self.form.is_some() {
+            return self.on_form_mouse(&regions, at, down, up);
         }
-        if Regions::in_rect(regions.detail, at) {
-            self.focus = Pane::Detail;
-            if !down {
-                self.detail_scroll = if up {
-                    self.detail_scroll.saturating_sub(3)
-                } else {
-                    self.detail_scroll.saturating_add(3)
-                };
-            }
-        } else if Regions::in_rect(regions.list, at) {
-            self.focus = Pane::List;
-            if down {
-                if let Some(i) = regions.list_row_at(at) {
-                    self.select(i);
-                }
-            } else if up {
-                self.select(self.selected.saturating_sub(3));
-            } else {
-                self.select(self.selected + 3);
-            }
-        }
+        self.on_list_mouse(&regions, at, down, up);
         None
     }
 
@@ -1026,179 +943,21 @@ impl App {
             self.should_quit = true;
             return None;
         }
-        if let Some(form) = &mut self.form {
-            let sending = self.busy.iter().any(|b| *b == CREATING || *b == SAVING);
-            if sending && key.code == KeyCode::Enter {
-                return None;
-            }
-            match form.handle_key(key, self.now) {
-                FormMsg::Consumed => return None,
-                FormMsg::Cancel => {
-                    self.form = None;
-                    self.info("Cancelled; nothing was sent.");
-                    return None;
-                }
-                FormMsg::Create(new) => {
-                    self.start(CREATING);
-                    return Some(Effect::Create(new));
-                }
-                FormMsg::Update { id, update } => {
-                    self.start(SAVING);
-                    return Some(Effect::Update { id, update });
-                }
-                FormMsg::Ignored => {}
-            }
-            match key.code {
-                KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
-                KeyCode::Char('q') => self.should_quit = true,
-                _ => {}
-            }
-            return None;
+        if self.form.is_some() {
+            return self.on_form_key(key);
         }
         if self.command.is_some() {
             return self.on_command_key(key);
         }
         if self.filtering {
-            match key.code {
-                KeyCode::Enter | KeyCode::Down | KeyCode::Up => self.filtering = false,
-                KeyCode::Esc => {
-                    self.filtering = false;
-                    self.filter.value.clear();
-                }
-                _ => {
-                    self.filter.handle_key(key);
-                    self.selected = 0;
-                }
-            }
-            self.clamp();
+            self.on_filter_key(key);
             return None;
         }
-        self.on_list_key(key)
-    }
-
-    fn on_list_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let n = self.visible_keys().len();
-        let detail = self.focus == Pane::Detail;
-        if let Some(what) = write_action(key.code) {
-            if self.refuse_write(what) {
-                return None;
-            }
-        }
-        match key.code {
-            KeyCode::Char('q') => self.should_quit = true,
-            KeyCode::Char('?') | KeyCode::F(1) => self.open_help(),
-            KeyCode::Up | KeyCode::Char('k') if detail => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(1);
-            }
-            KeyCode::Down | KeyCode::Char('j') if detail => {
-                self.detail_scroll = self.detail_scroll.saturating_add(1);
-            }
-            KeyCode::PageUp if detail => self.detail_scroll = self.detail_scroll.saturating_sub(10),
-            KeyCode::PageDown if detail => {
-                self.detail_scroll = self.detail_scroll.saturating_add(10)
-            }
-            KeyCode::Up | KeyCode::Char('k') => self.select(self.selected.saturating_sub(1)),
-            KeyCode::Down | KeyCode::Char('j') => self.select(self.selected + 1),
-            KeyCode::PageUp => self.select(self.selected.saturating_sub(10)),
-            KeyCode::PageDown => self.select(self.selected + 10),
-            KeyCode::Home | KeyCode::Char('g') => {
-                if detail {
-                    self.detail_scroll = 0;
-                } else {
-                    self.select(0);
-                }
-            }
-            KeyCode::End | KeyCode::Char('G') => self.select(n.saturating_sub(1)),
-            KeyCode::Tab | KeyCode::BackTab => {
-                self.focus = if detail { Pane::List } else { Pane::Detail };
-            }
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.focus = Pane::Detail,
-            KeyCode::Left | KeyCode::Char('h') => self.focus = Pane::List,
-            KeyCode::Esc => {
-                if detail {
-                    self.focus = Pane::List;
-                } else if !self.filter.value.is_empty() {
-                    self.filter.value.clear();
-                    self.clamp();
-                } else if !self.marked.is_empty() {
-                    self.marked.clear();
-                } else {
-                    self.status = None;
-                }
-            }
-            KeyCode::Char('/') => {
-                self.filtering = true;
-                self.focus = Pane::List;
-            }
-            KeyCode::Char('s') => self.sorted_by(self.sort.next(), self.sort_reversed),
-            KeyCode::Char('S') => self.sorted_by(self.sort, !self.sort_reversed),
-            KeyCode::Char(':') => {
-                self.command = Some(CommandLine::default());
-                self.focus = Pane::List;
-            }
-            KeyCode::Char('y') => match self.selected_key() {
-                Some(k) => return Some(Effect::CopyId { id: k.id.clone() }),
-                None => self.info("No key is selected."),
-            },
-            KeyCode::Char('c') => match self.selected_key() {
-                Some(k) => self.form = Some(Form::clone_of(k)),
-                None => self.info("No key is selected."),
-            },
-            KeyCode::Char('R') | KeyCode::F(5) => return self.refresh_now(),
-            KeyCode::Char(' ') if self.readonly => self.error(
-                "Read-only: marking is for revoke and incident, which are off in this session.",
-            ),
-            KeyCode::Char(' ') => {
-                if let Some(id) = self.selected_key().map(|k| k.id.clone()) {
-                    if !self.marked.remove(&id) {
-                        self.marked.insert(id);
-                    }
-                    self.select(self.selected + 1);
-                }
-            }
-            KeyCode::Char('n') => self.form = Some(Form::create()),
-            KeyCode::Char('e') => match self.selected_key() {
-                Some(k) => self.form = Some(Form::edit(k)),
-                None => self.info("No key is selected."),
-            },
-            KeyCode::Char('r') => match self.selected_key() {
-                Some(k) => {
-                    self.modal = Some(Modal::ConfirmRotate {
-                        id: k.id.clone(),
-                        name: k.name.clone(),
-                        choice: 0,
-                    })
-                }
-                None => self.info("No key is selected."),
-            },
-            KeyCode::Char('d') | KeyCode::Delete => self.confirm_revoke(),
-            KeyCode::Char('i') => {
-                let ids: Vec<String> = self.selection().iter().map(|k| k.id.clone()).collect();
-                if ids.is_empty() {
-                    self.info("No key is selected.");
-                    return None;
-                }
-                let selection = Selection {
-                    ids,
-                    ..Default::default()
-                };
-                match incident::plan(&self.keys, &selection, false, self.now) {
-                    Ok(plan) => {
-                        self.modal = Some(Modal::Incident(IncidentModal::Plan {
-                            plan: Box::new(plan),
-                            scroll: 0,
-                        }))
-                    }
-                    Err(e) => self.error(super::text::describe_error(&e)),
-                }
-            }
-            _ => {}
-        }
-        None
+        self.on_list_key(key).1
     }
 
     /// The marked keys, or else the selected one.
-    fn selection(&self) -> Vec<&ApiKey> {
+    pub(in crate::ui) fn selection(&self) -> Vec<&ApiKey> {
         if self.marked.is_empty() {
             self.selected_key().into_iter().collect()
         } else {
@@ -1219,300 +978,95 @@ impl App {
         }
     }
 
-    fn open_help(&mut self) {
+    pub(in crate::ui) fn open_help(&mut self) {
         self.help_scroll = 0;
         self.modal = Some(Modal::Help);
     }
 
-    fn select(&mut self, i: usize) {
+    pub(in crate::ui) fn select(&mut self, i: usize) {
         let n = self.visible_keys().len();
         self.selected = i.min(n.saturating_sub(1));
         self.detail_scroll = 0;
     }
 
+    /// A key while a dialog is open: the dialog answers, the app acts on
+    /// the answer.
     fn on_modal_key(&mut self, key: KeyEvent, ctrl_c: bool) -> Option<Effect> {
-        let modal = self.modal.as_mut()?;
-        let code = key.code;
-        match modal {
-            Modal::Help => {
-                let most = self.regions.borrow().dialog_overflow;
-                match code {
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        self.help_scroll = self.help_scroll.saturating_sub(1);
-                    }
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        self.help_scroll = (self.help_scroll + 1).min(most);
-                    }
-                    _ => {}
-                }
-                if ctrl_c {
-                    self.should_quit = true;
-                } else if matches!(
-                    code,
-                    KeyCode::Esc
-                        | KeyCode::Enter
-                        | KeyCode::Char('?')
-                        | KeyCode::Char('q')
-                        | KeyCode::F(1)
-                ) {
-                    self.modal = None;
-                }
-                None
-            }
-            Modal::ConfirmRevoke(confirm) => {
-                if ctrl_c {
-                    self.should_quit = true;
-                    return None;
-                }
-                let cancel = matches!(
-                    code,
-                    KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q')
-                );
-                if cancel {
-                    self.modal = None;
-                    self.info("Nothing was revoked.");
-                    return None;
-                }
-                let go = if confirm.needs_count() {
-                    match code {
-                        KeyCode::Enter => {
-                            let n = confirm.keys.len();
-                            let typed = std::mem::take(&mut confirm.typed.value);
-                            let ok = typed.trim() == n.to_string();
-                            if !ok {
-                                confirm.note = Some(if typed.trim().is_empty() {
-                                    format!("Type {n}, the number of keys, then Enter.")
-                                } else {
-                                    format!(
-                                        "{} is not {n}: nothing was revoked. Type {n} and Enter, or Esc to cancel.",
-                                        clean(typed.trim())
-                                    )
-                                });
-                            }
-                            ok
-                        }
-                        KeyCode::Char(c) if c.is_ascii_digit() => {
-                            confirm.typed.handle_key(key);
-                            false
-                        }
-                        KeyCode::Backspace => {
-                            confirm.typed.handle_key(key);
-                            false
-                        }
-                        _ => false,
-                    }
-                } else {
-                    matches!(code, KeyCode::Char('y') | KeyCode::Char('Y'))
-                };
-                if !go {
-                    return None;
-                }
-                let keys = std::mem::take(&mut confirm.keys);
-                self.modal = None;
-                self.start(REVOKING);
-                Some(Effect::Revoke(keys))
-            }
-            Modal::OfferReadOnly { .. } => {
-                if ctrl_c {
-                    self.should_quit = true;
-                    return None;
-                }
-                match code {
-                    KeyCode::Char('y') | KeyCode::Char('Y') => {
-                        self.modal = None;
-                        self.readonly = true;
-                        // A form left open could only be refused again.
-                        let closed = if self.form.take().is_some() {
-                            " The form was closed; nothing was sent."
-                        } else {
-                            ""
-                        };
-                        self.info(format!(
-                            "Read-only: changes are no longer offered in this session.{closed}"
-                        ));
-                    }
-                    KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
-                        self.modal = None;
-                        self.info("Changes are still offered; the server may refuse them again.");
-                    }
-                    _ => {}
-                }
-                None
-            }
-            Modal::SessionEnded(_) => {
-                match code {
-                    _ if ctrl_c => self.should_quit = true,
-                    KeyCode::Char('q') => self.should_quit = true,
-                    // The list stays readable; the status line keeps the message.
-                    KeyCode::Esc | KeyCode::Enter => self.modal = None,
-                    _ => {}
-                }
-                None
-            }
+        let most = self.regions.borrow().dialog_overflow;
+        let now = self.now;
+        let reply = match self.modal.as_mut()? {
+            Modal::Help => dialog::help::on_key(key.code, ctrl_c, &mut self.help_scroll, most),
+            Modal::ConfirmRevoke(confirm) => confirm.on_key(key, ctrl_c),
             Modal::ConfirmRotate { id, choice, .. } => {
-                if ctrl_c {
-                    self.should_quit = true;
-                    return None;
-                }
-                let last = ROTATE_CHOICES.len() - 1;
-                match code {
-                    KeyCode::Char('y') | KeyCode::Char('Y') => {
-                        let id = std::mem::take(id);
-                        let old_key = ROTATE_CHOICES[*choice].1;
-                        self.modal = None;
-                        self.start(ROTATING);
-                        Some(Effect::Rotate { id, old_key })
-                    }
-                    KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
-                        *choice = (*choice + 1).min(last);
-                        None
-                    }
-                    KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
-                        *choice = choice.saturating_sub(1);
-                        None
-                    }
-                    KeyCode::Char(c @ '1'..='5') => {
-                        *choice = (c as usize - '1' as usize).min(last);
-                        None
-                    }
-                    KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
-                        self.modal = None;
-                        self.info("Nothing was rotated.");
-                        None
-                    }
-                    _ => None,
-                }
+                dialog::rotate::on_key(key.code, ctrl_c, id, choice)
             }
-            Modal::Secret(m) => {
-                if let Some(input) = &mut m.file_input {
-                    match code {
-                        KeyCode::Enter => {
-                            let path = PathBuf::from(input.value.trim());
-                            m.file_input = None;
-                            if path.as_os_str().is_empty() {
-                                m.file_note =
-                                    Some(Err("No path was given; nothing was written.".to_owned()));
-                                return None;
-                            }
-                            return Some(Effect::WriteSecrets {
-                                path,
-                                secrets: m.entries.clone(),
-                            });
-                        }
-                        KeyCode::Esc => m.file_input = None,
-                        _ if ctrl_c => m.file_input = None,
-                        _ => {
-                            input.handle_key(key);
-                        }
-                    }
-                    return None;
-                }
-                if m.confirm_dismiss {
-                    if matches!(code, KeyCode::Char('y') | KeyCode::Char('Y')) && !ctrl_c {
-                        let text = match m.entries.len() {
-                            1 => "The secret is gone from this program's memory.".to_owned(),
-                            n => format!("The {n} secrets are gone from this program's memory."),
-                        };
-                        // Dropping the modal drops (and zeroes) every secret in it.
-                        let then = m.then.take();
-                        self.modal = then.map(|b| *b);
-                        self.info(text);
-                    } else {
-                        // n, Esc, or any other key: back to the secrets.
-                        m.confirm_dismiss = false;
-                    }
-                    return None;
-                }
-                match code {
-                    _ if ctrl_c => m.confirm_dismiss = true,
-                    KeyCode::Char('D') => m.confirm_dismiss = true,
-                    KeyCode::Char('c') => {
-                        return m.current().map(|e| Effect::Copy {
-                            id: e.key.id.clone(),
-                            secret: e.secret.clone(),
-                        });
-                    }
-                    KeyCode::Char('w') => {
-                        m.file_input = Some(TextInput::new(m.default_file(self.now)));
-                    }
-                    KeyCode::Up | KeyCode::Char('k') => m.cursor = m.cursor.saturating_sub(1),
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        m.cursor = (m.cursor + 1).min(m.entries.len().saturating_sub(1));
-                    }
-                    _ => {}
+            Modal::Secret(m) => m.on_key(key, ctrl_c, now),
+            Modal::Incident(m) => m.on_key(key, ctrl_c),
+            Modal::OfferReadOnly { .. } => dialog::notice::on_offer_key(key.code, ctrl_c),
+            Modal::SessionEnded(_) => dialog::notice::on_ended_key(key.code, ctrl_c),
+        };
+        self.on_reply(reply)
+    }
+
+    /// What a dialog asked for.
+    fn on_reply(&mut self, reply: Reply) -> Option<Effect> {
+        match reply {
+            Reply::Stay(_) => None,
+            Reply::Close(text) => {
+                self.modal = None;
+                if let Some(text) = text {
+                    self.show_info(text);
                 }
                 None
             }
-            Modal::Incident(stage) => match stage {
-                IncidentModal::Plan { plan, scroll } => {
-                    if ctrl_c {
-                        self.should_quit = true;
-                        return None;
-                    }
-                    match code {
-                        KeyCode::Char('r') => plan.replace = !plan.replace,
-                        KeyCode::Char('j') | KeyCode::Down => *scroll = scroll.saturating_add(1),
-                        KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
-                        KeyCode::Char('y') | KeyCode::Char('Y') => {
-                            if plan.keys.is_empty() {
-                                return None;
-                            }
-                            let plan = plan.clone();
-                            self.modal = Some(Modal::Incident(IncidentModal::Running {
-                                count: plan.keys.len(),
-                            }));
-                            self.start(INCIDENT);
-                            return Some(Effect::Incident(plan));
-                        }
-                        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
-                            self.modal = None;
-                            self.info("Dry run only: nothing was changed.");
-                        }
-                        _ => {}
-                    }
-                    None
-                }
-                IncidentModal::Running { .. } => {
-                    if ctrl_c {
-                        self.should_quit = true;
-                    }
-                    None
-                }
-                IncidentModal::Done {
-                    markdown,
-                    path,
-                    editing,
-                    ..
-                } => {
-                    if ctrl_c {
-                        self.should_quit = true;
-                        return None;
-                    }
-                    if *editing {
-                        match code {
-                            KeyCode::Enter => {
-                                *editing = false;
-                                return Some(Effect::SaveReport {
-                                    path: PathBuf::from(path.value.trim()),
-                                    markdown: markdown.clone(),
-                                });
-                            }
-                            KeyCode::Esc => *editing = false,
-                            _ => {
-                                path.handle_key(key);
-                            }
-                        }
-                        return None;
-                    }
-                    match code {
-                        KeyCode::Char('w') => *editing = true,
-                        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.modal = None,
-                        _ => {}
-                    }
-                    None
-                }
-            },
+            Reply::Quit => {
+                self.should_quit = true;
+                None
+            }
+            Reply::Run(effect) => Some(effect),
+            Reply::Revoke(keys) => self.close_and_start(Job::Revoking, Effect::Revoke(keys)),
+            Reply::Rotate { id, old_key } => {
+                self.close_and_start(Job::Rotating, Effect::Rotate { id, old_key })
+            }
+            Reply::Incident(plan) => {
+                let count = plan.keys.len();
+                self.modal = Some(Modal::Incident(IncidentModal::Running { count }));
+                self.start(Job::Incident);
+                Some(Effect::Incident(plan))
+            }
+            Reply::ReadOnly => {
+                self.switch_to_readonly();
+                None
+            }
+            Reply::Dismissed { then, text } => {
+                // Dropping the dialog drops (and zeroes) every secret in it.
+                self.modal = then.map(|b| *b);
+                self.show_info(text);
+                None
+            }
         }
+    }
+
+    /// Closes the dialog and starts `job`, whose work is `effect`.
+    fn close_and_start(&mut self, job: Job, effect: Effect) -> Option<Effect> {
+        self.modal = None;
+        self.start(job);
+        Some(effect)
+    }
+
+    /// Read-only mode, chosen after the server refused a change.
+    fn switch_to_readonly(&mut self) {
+        self.modal = None;
+        self.readonly = true;
+        // A form left open could only be refused again.
+        let closed = if self.form.take().is_some() {
+            " The form was closed; nothing was sent."
+        } else {
+            ""
+        };
+        self.show_info(format!(
+            "Read-only: changes are no longer offered in this session.{closed}"
+        ));
     }
 
     /// Every binding of the current screen, for `?`.
@@ -1522,216 +1076,41 @@ impl App {
             return self.modal_bindings();
         }
         if let Some(form) = &self.form {
-            let mut b = vec![
-                ("Tab / Shift-Tab", "next / previous step"),
-                ("Esc", "previous step (on Name: cancel, nothing is sent)"),
-            ];
-            match form.step {
-                Step::Name => b.extend([
-                    ("type", "the key's name"),
-                    ("Enter", "next step"),
-                    ("Ctrl-U", "clear"),
-                ]),
-                Step::Permissions => b.extend([
-                    ("↑ ↓ / j k", "move"),
-                    (
-                        "Enter / space",
-                        "apply the preset (or open the matrix for Custom)",
-                    ),
-                    ("→ / l / m", "go to the matrix"),
-                    ("← → / h l", "matrix: Read or Write column"),
-                    ("space / x", "matrix: toggle the permission"),
-                    ("Enter", "matrix: next step"),
-                    ("Esc", "matrix: back to the presets"),
-                ]),
-                Step::Expiration => b.extend([
-                    ("↑ ↓", "choose (j k too, but not while typing)"),
-                    (
-                        "type",
-                        "on \"type it\": 90d, 12w, 1y, 2027-01-31 or never, as on the CLI",
-                    ),
-                    ("Enter", "next step (never asks to confirm)"),
-                ]),
-                Step::Review => {
-                    b.extend([("Enter", "send it"), ("Esc", "back to change something")])
-                }
-            }
-            b.extend([
-                ("F1 / ?", "this help (F1 while typing)"),
-                ("Ctrl-C", "quit"),
-            ]);
-            return b;
+            return App::form_help(form);
         }
-        if self.session_ended.is_some() {
-            return vec![
-                ("↑ ↓ / j k", "move through the list as last loaded"),
-                ("q / Ctrl-C", "quit, then start again with another key"),
-            ];
-        }
-        let mut b = vec![
-            (
-                "↑ ↓ / j k",
-                "move (scroll the detail pane when it has focus)",
-            ),
-            ("g G / PgUp PgDn", "first / last key; a page up / down"),
-            (
-                "Tab, Enter, ← → / h l",
-                "switch between the list and the detail pane",
-            ),
-            ("Esc", "back: list pane, clear the filter, clear the marks"),
-            ("/", "filter by name, id or permission as you type"),
-            ("s", "next sort: name, expiry, status; stays reversed"),
-            ("S", "reverse the order (s and :sort keep it)"),
-            ("space", "mark or unmark the key (for revoke or incident)"),
-            ("y", "copy the key's id (if the terminal allows OSC 52)"),
-            ("n", "new key"),
-            ("e", "edit the selected key"),
-            ("c", "clone the selected key (same permissions)"),
-            ("r", "rotate the selected key"),
-            ("d", "revoke the marked keys, or the selected one"),
-            ("i", "incident response on the marked keys (dry run)"),
-            ("R", "refresh"),
-            (":", "command: filter, sort, revoke, refresh, q"),
-            ("mouse", "click to select or press; the wheel scrolls"),
-            ("?", "this help"),
-            ("q / Ctrl-C", "quit"),
-        ];
-        if self.readonly {
-            // Marking is only for revoke and incident, which are off.
-            b.retain(|(k, _)| !is_write_binding(k) && *k != "space");
-            for (k, what) in &mut b {
-                if *k == ":" {
-                    *what = "command: filter, sort, refresh, q";
-                }
-                if *k == "Esc" {
-                    *what = "back: list pane, clear the filter";
-                }
-            }
-            b.push(("", "read-only: every change is off"));
-        }
-        b
+        self.list_help()
     }
 
+    /// The open dialog's bindings, from its keymap.
     fn modal_bindings(&self) -> Vec<(&'static str, &'static str)> {
         match &self.modal {
-            Some(Modal::Secret(m)) if m.file_input.is_some() => {
-                let what = if m.entries.len() == 1 {
-                    "write the secret (mode 0600)"
-                } else {
-                    "write them all (mode 0600)"
-                };
-                vec![("Enter", what), ("Ctrl-U", "clear"), ("Esc", "cancel")]
-            }
-            Some(Modal::Secret(m)) if m.confirm_dismiss => {
-                let what = if m.entries.len() == 1 {
-                    "dismiss: the secret is gone for good"
-                } else {
-                    "dismiss: all are gone for good"
-                };
-                vec![("y", what), ("n / any other key", "keep the dialog")]
-            }
-            Some(Modal::Secret(m)) if m.entries.len() == 1 => vec![
-                ("c", "copy (OSC 52)"),
-                ("w", "write to a 0600 file"),
-                ("D", "dismiss (asks first)"),
-            ],
-            Some(Modal::Secret(_)) => vec![
-                ("↑ ↓", "choose"),
-                ("c", "copy it (OSC 52)"),
-                ("w", "write all to a 0600 file"),
-                ("D", "dismiss (asks)"),
-            ],
-            Some(Modal::ConfirmRevoke(c)) if c.needs_count() => vec![
-                ("0-9", "type the number of keys"),
-                ("Enter", "revoke"),
-                ("Esc", "cancel"),
-            ],
-            Some(Modal::ConfirmRevoke(_)) => vec![("y", "revoke"), ("n / Esc", "cancel")],
-            Some(Modal::OfferReadOnly { .. }) => vec![
-                ("y", "switch to read-only"),
-                ("n / Esc", "keep offering changes"),
-            ],
-            Some(Modal::SessionEnded(_)) => {
-                vec![
-                    ("q", "quit"),
-                    ("Esc", "close (the list stays as last loaded)"),
-                ]
-            }
-            Some(Modal::ConfirmRotate { .. }) => vec![
-                ("↑ ↓ / 1-5", "old key"),
-                ("y", "rotate"),
-                ("n / Esc", "cancel"),
-            ],
-            Some(Modal::Incident(IncidentModal::Plan { .. })) => vec![
-                ("r", "toggle replacements"),
-                ("y", "run it"),
-                ("j k", "scroll"),
-                ("Esc", "cancel"),
-            ],
-            Some(Modal::Incident(IncidentModal::Running { .. })) => vec![],
-            Some(Modal::Incident(IncidentModal::Done { editing: true, .. })) => {
-                vec![("Enter", "save"), ("Esc", "cancel")]
-            }
-            Some(Modal::Incident(IncidentModal::Done { .. })) => {
-                vec![("w", "save the report elsewhere"), ("Enter / Esc", "close")]
-            }
-            Some(Modal::Help) | None => vec![("Esc / ?", "close")],
+            Some(Modal::Secret(m)) => keymap::help(m.keymap(), false),
+            Some(Modal::ConfirmRevoke(c)) => keymap::help(c.keymap(), false),
+            Some(Modal::OfferReadOnly { .. }) => keymap::help(dialog::notice::OFFER_KEYS, false),
+            Some(Modal::SessionEnded(_)) => keymap::help(dialog::notice::ENDED_KEYS, false),
+            Some(Modal::ConfirmRotate { .. }) => keymap::help(dialog::rotate::ROTATE_KEYS, false),
+            Some(Modal::Incident(m)) => keymap::help(m.keymap(), false),
+            Some(Modal::Help) | None => dialog::help::hints(),
         }
     }
 
     /// The hint bar's few main bindings.
     pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
         match &self.modal {
-            Some(Modal::Help) => return vec![("Esc", "close help"), ("↑↓", "scroll")],
+            Some(Modal::Help) => return dialog::help::hints(),
             Some(_) => return self.modal_bindings(),
             None => {}
         }
         if let Some(form) = &self.form {
-            let mut h = match form.step {
-                Step::Name => vec![("Enter", "next"), ("Esc", "cancel")],
-                Step::Permissions => {
-                    vec![("Enter", "choose"), ("space", "toggle"), ("Esc", "back")]
-                }
-                Step::Expiration => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
-                // Enter sends nothing while the form has an error.
-                Step::Review if form.report(self.now).has_errors() => {
-                    vec![("Esc", "back to fix it")]
-                }
-                Step::Review => vec![("Enter", "send"), ("Esc", "back")],
-            };
-            h.extend([("Tab", "step"), ("F1", "help")]);
-            return h;
+            return self.form_hints(form);
         }
         if self.filtering {
-            return vec![("Enter", "keep filter"), ("Esc", "clear filter")];
+            return keymap::help(FILTER_KEYS, false);
         }
         if self.command.is_some() {
-            return vec![("Enter", "run"), ("Tab", "complete"), ("Esc", "cancel")];
+            return keymap::help(COMMAND_KEYS, false);
         }
-        if self.session_ended.is_some() {
-            return vec![("q", "quit"), ("?", "help")];
-        }
-        // Marking and the incident response early: the bar keeps them at
-        // 80 columns (see `view::render_hints`).
-        let mut h = vec![
-            ("n", "new"),
-            ("e", "edit"),
-            ("r", "rotate"),
-            ("d", "revoke"),
-            ("space", "mark"),
-            ("i", "incident"),
-            ("/", "filter"),
-            ("s", "sort"),
-            ("?", "help"),
-            ("q", "quit"),
-            ("c", "clone"),
-            ("y", "copy id"),
-            (":", "command"),
-        ];
-        if self.readonly {
-            h.retain(|(k, _)| !is_write_binding(k) && *k != "space");
-        }
-        h
+        self.list_hints()
     }
 }
 
@@ -1764,10 +1143,12 @@ pub struct VisibleKeys<'a> {
 }
 
 impl<'a> VisibleKeys<'a> {
+    /// How many rows.
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
+    /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -1777,6 +1158,7 @@ impl<'a> VisibleKeys<'a> {
         self.rows.get(row).and_then(|&i| self.keys.get(i))
     }
 
+    /// The keys, in the order shown.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a ApiKey> + use<'a> {
         let keys = self.keys;
         self.rows.iter().filter_map(move |&i| keys.get(i))

@@ -11,6 +11,10 @@ use narrative_keys::{
     Resource, ValidationReport,
 };
 
+use super::components::form::{
+    EXPIRATION_KEYS, FORM_HEAD_KEYS, FormCmd, MATRIX_KEYS, NAME_KEYS, PRESET_KEYS, REVIEW_KEYS,
+};
+use super::components::keymap::{self, Binding};
 use super::input::TextInput;
 use super::matrix::{Column, Matrix, MatrixMsg};
 
@@ -27,53 +31,61 @@ pub enum Mode {
     Edit(Box<ApiKey>),
 }
 
+/// The wizard's steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub enum WizardStep {
+    /// The key's name.
     Name,
+    /// A preset or the permission matrix.
     Permissions,
+    /// When the key expires.
     Expiration,
+    /// What will be sent, checked.
     Review,
 }
 
-impl Step {
-    pub const ALL: [Step; 4] = [
-        Step::Name,
-        Step::Permissions,
-        Step::Expiration,
-        Step::Review,
+impl WizardStep {
+    /// Every step, in order.
+    pub const ALL: [WizardStep; 4] = [
+        WizardStep::Name,
+        WizardStep::Permissions,
+        WizardStep::Expiration,
+        WizardStep::Review,
     ];
 
+    /// The step's tab title.
     pub fn title(self) -> &'static str {
         match self {
-            Step::Name => "Name",
-            Step::Permissions => "Permissions",
-            Step::Expiration => "Expiration",
-            Step::Review => "Review",
+            WizardStep::Name => "Name",
+            WizardStep::Permissions => "Permissions",
+            WizardStep::Expiration => "Expiration",
+            WizardStep::Review => "Review",
         }
     }
 
+    /// The field whose problems the step shows (none for the review).
     pub fn field(self) -> Option<Field> {
         match self {
-            Step::Name => Some(Field::Name),
-            Step::Permissions => Some(Field::Permissions),
-            Step::Expiration => Some(Field::Expiration),
-            Step::Review => None,
+            WizardStep::Name => Some(Field::Name),
+            WizardStep::Permissions => Some(Field::Permissions),
+            WizardStep::Expiration => Some(Field::Expiration),
+            WizardStep::Review => None,
         }
     }
 
-    fn next(self) -> Step {
+    fn next(self) -> WizardStep {
         match self {
-            Step::Name => Step::Permissions,
-            Step::Permissions => Step::Expiration,
-            Step::Expiration | Step::Review => Step::Review,
+            WizardStep::Name => WizardStep::Permissions,
+            WizardStep::Permissions => WizardStep::Expiration,
+            WizardStep::Expiration | WizardStep::Review => WizardStep::Review,
         }
     }
 
-    fn prev(self) -> Step {
+    fn prev(self) -> WizardStep {
         match self {
-            Step::Name | Step::Permissions => Step::Name,
-            Step::Expiration => Step::Permissions,
-            Step::Review => Step::Expiration,
+            WizardStep::Name | WizardStep::Permissions => WizardStep::Name,
+            WizardStep::Expiration => WizardStep::Permissions,
+            WizardStep::Review => WizardStep::Expiration,
         }
     }
 }
@@ -122,7 +134,7 @@ pub enum FormMsg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
     pub mode: Mode,
-    pub step: Step,
+    pub step: WizardStep,
     pub name: TextInput,
     pub perm_focus: PermFocus,
     /// 0..5 are `Preset::ALL`; 5 is "custom".
@@ -146,7 +158,7 @@ impl Form {
     pub fn create() -> Self {
         Self {
             mode: Mode::Create,
-            step: Step::Name,
+            step: WizardStep::Name,
             name: TextInput::default(),
             perm_focus: PermFocus::Presets,
             preset_cursor: 0,
@@ -330,7 +342,7 @@ impl Form {
     }
 
     /// Whether a step holds an error (shown on its tab).
-    pub fn step_has_errors(&self, step: Step, report: &ValidationReport) -> bool {
+    pub fn step_has_errors(&self, step: WizardStep, report: &ValidationReport) -> bool {
         match step.field() {
             Some(f) => report.errors().any(|p| p.field == f),
             None => report.errors().any(|p| p.field == Field::Update),
@@ -365,7 +377,7 @@ impl Form {
         if preset.takes_resources() {
             self.perm_focus = PermFocus::Matrix;
         } else {
-            self.step = Step::Expiration;
+            self.step = WizardStep::Expiration;
         }
     }
 
@@ -402,137 +414,150 @@ impl Form {
         }
     }
 
+    /// A key in the form: the never-question's, then the steps' own
+    /// (Tab, Shift-Tab, Esc), then the step's.
     pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> FormMsg {
         if self.confirm_never {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    self.never_confirmed = true;
-                    self.confirm_never = false;
-                    self.step = Step::Review;
-                }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
-                    self.confirm_never = false;
-                }
-                _ => {}
-            }
+            self.on_never_key(key.code);
             return FormMsg::Consumed;
         }
-        match key.code {
-            KeyCode::Tab => {
-                self.step = self.step.next();
-                return FormMsg::Consumed;
-            }
-            KeyCode::BackTab => {
-                self.step = self.step.prev();
-                return FormMsg::Consumed;
-            }
-            KeyCode::Esc => {
-                match (self.step, self.perm_focus) {
-                    (Step::Name, _) => return FormMsg::Cancel,
-                    (Step::Permissions, PermFocus::Matrix) => self.perm_focus = PermFocus::Presets,
-                    (step, _) => self.step = step.prev(),
+        match keymap::lookup(FORM_HEAD_KEYS, key.code).map(|(_, cmd)| cmd) {
+            Some(FormCmd::NextStep) => self.step = self.step.next(),
+            Some(FormCmd::PrevStep) => self.step = self.step.prev(),
+            Some(_) => match (self.step, self.perm_focus) {
+                (WizardStep::Name, _) => return FormMsg::Cancel,
+                (WizardStep::Permissions, PermFocus::Matrix) => {
+                    self.perm_focus = PermFocus::Presets
                 }
+                (step, _) => self.step = step.prev(),
+            },
+            None => {
+                return match (self.step, self.perm_focus) {
+                    (WizardStep::Name, _) => self.on_name_key(key),
+                    (WizardStep::Permissions, PermFocus::Presets) => self.on_presets_key(key.code),
+                    (WizardStep::Permissions, PermFocus::Matrix) => self.on_matrix_key(key),
+                    (WizardStep::Expiration, _) => self.on_expiration_key(key, now),
+                    (WizardStep::Review, _) => self.on_review_key(key.code, now),
+                };
+            }
+        }
+        FormMsg::Consumed
+    }
+
+    /// The question before a key that never expires: y or n.
+    fn on_never_key(&mut self, code: KeyCode) {
+        match code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => {
+                self.never_confirmed = true;
+                self.confirm_never = false;
+                self.step = WizardStep::Review;
+            }
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                self.confirm_never = false;
+            }
+            _ => {}
+        }
+    }
+
+    /// The Name step: typing, and Enter for the next step.
+    fn on_name_key(&mut self, key: KeyEvent) -> FormMsg {
+        if step_key(NAME_KEYS, key.code) == Some(FormCmd::Next) {
+            self.step = WizardStep::Permissions;
+            return FormMsg::Consumed;
+        }
+        if self.name.handle_key(key) {
+            FormMsg::Consumed
+        } else {
+            FormMsg::Ignored
+        }
+    }
+
+    /// The Permissions step's presets (and Custom, last, for the matrix).
+    fn on_presets_key(&mut self, code: KeyCode) -> FormMsg {
+        let last = Preset::ALL.len();
+        match step_key(PRESET_KEYS, code) {
+            Some(FormCmd::Up) => self.preset_cursor = self.preset_cursor.saturating_sub(1),
+            Some(FormCmd::Down) => self.preset_cursor = (self.preset_cursor + 1).min(last),
+            Some(FormCmd::First) => self.preset_cursor = 0,
+            Some(FormCmd::Last) => self.preset_cursor = last,
+            Some(FormCmd::Apply) => match Preset::ALL.get(self.preset_cursor) {
+                Some(p) => self.apply_preset(*p),
+                None => self.perm_focus = PermFocus::Matrix,
+            },
+            Some(FormCmd::ToMatrix) => self.perm_focus = PermFocus::Matrix,
+            _ => return FormMsg::Ignored,
+        }
+        FormMsg::Consumed
+    }
+
+    /// The Permissions step's matrix.
+    fn on_matrix_key(&mut self, key: KeyEvent) -> FormMsg {
+        match step_key(MATRIX_KEYS, key.code) {
+            Some(FormCmd::Next) => {
+                self.step = WizardStep::Expiration;
+                return FormMsg::Consumed;
+            }
+            Some(FormCmd::Toggle) => {
+                self.toggle_cell(self.matrix.row, self.matrix.col);
                 return FormMsg::Consumed;
             }
             _ => {}
         }
-        match self.step {
-            Step::Name => {
-                if key.code == KeyCode::Enter {
-                    self.step = Step::Permissions;
-                    return FormMsg::Consumed;
-                }
-                if self.name.handle_key(key) {
-                    FormMsg::Consumed
-                } else {
-                    FormMsg::Ignored
-                }
-            }
-            Step::Permissions => match self.perm_focus {
-                PermFocus::Presets => {
-                    let last = Preset::ALL.len();
-                    match key.code {
-                        KeyCode::Up | KeyCode::Char('k') => {
-                            self.preset_cursor = self.preset_cursor.saturating_sub(1);
-                        }
-                        KeyCode::Down | KeyCode::Char('j') => {
-                            self.preset_cursor = (self.preset_cursor + 1).min(last);
-                        }
-                        KeyCode::Home | KeyCode::Char('g') => self.preset_cursor = 0,
-                        KeyCode::End | KeyCode::Char('G') => self.preset_cursor = last,
-                        KeyCode::Enter | KeyCode::Char(' ') => {
-                            match Preset::ALL.get(self.preset_cursor) {
-                                Some(p) => self.apply_preset(*p),
-                                None => self.perm_focus = PermFocus::Matrix,
-                            }
-                        }
-                        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('m') => {
-                            self.perm_focus = PermFocus::Matrix;
-                        }
-                        _ => return FormMsg::Ignored,
-                    }
-                    FormMsg::Consumed
-                }
-                PermFocus::Matrix => {
-                    match key.code {
-                        KeyCode::Enter => {
-                            self.step = Step::Expiration;
-                            return FormMsg::Consumed;
-                        }
-                        KeyCode::Char(' ') | KeyCode::Char('x') => {
-                            self.toggle_cell(self.matrix.row, self.matrix.col);
-                            return FormMsg::Consumed;
-                        }
-                        _ => {}
-                    }
-                    match self.matrix.handle_key(key) {
-                        MatrixMsg::Ignored => FormMsg::Ignored,
-                        MatrixMsg::Moved | MatrixMsg::Toggled => FormMsg::Consumed,
-                    }
-                }
-            },
-            Step::Expiration => {
-                let last = self.choices().len().saturating_sub(1);
-                // On the typed choice every printable key is text (`j`
-                // and `k` too): the arrows move.
-                let typing = self.choice() == ExpiryChoice::Typed;
-                match key.code {
-                    KeyCode::Up => self.expiry_cursor = self.expiry_cursor.saturating_sub(1),
-                    KeyCode::Down => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
-                    KeyCode::Enter => {
-                        if self.is_never(now) && !self.never_confirmed {
-                            self.confirm_never = true;
-                        } else {
-                            self.step = Step::Review;
-                        }
-                    }
-                    _ if typing => {
-                        if !self.typed_expiry.handle_key(key) {
-                            return FormMsg::Ignored;
-                        }
-                    }
-                    KeyCode::Char('k') => {
-                        self.expiry_cursor = self.expiry_cursor.saturating_sub(1);
-                    }
-                    KeyCode::Char('j') => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
-                    _ => return FormMsg::Ignored,
-                }
-                FormMsg::Consumed
-            }
-            Step::Review => match key.code {
-                KeyCode::Enter => self.submit(now),
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.review_scroll = self.review_scroll.saturating_sub(1);
-                    FormMsg::Consumed
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.review_scroll = self.review_scroll.saturating_add(1);
-                    FormMsg::Consumed
-                }
-                _ => FormMsg::Ignored,
-            },
+        match self.matrix.handle_key(key) {
+            MatrixMsg::Ignored => FormMsg::Ignored,
+            MatrixMsg::Moved | MatrixMsg::Toggled => FormMsg::Consumed,
         }
     }
+
+    /// The Expiration step. On the typed choice every printable key is
+    /// text (`j` and `k` too): the arrows move.
+    fn on_expiration_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> FormMsg {
+        let last = self.choices().len().saturating_sub(1);
+        let typing = self.choice() == ExpiryChoice::Typed;
+        match step_key(EXPIRATION_KEYS, key.code) {
+            Some(FormCmd::Up) => self.expiry_cursor = self.expiry_cursor.saturating_sub(1),
+            Some(FormCmd::Down) => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
+            Some(FormCmd::Next) => {
+                if self.is_never(now) && !self.never_confirmed {
+                    self.confirm_never = true;
+                } else {
+                    self.step = WizardStep::Review;
+                }
+            }
+            _ if typing => {
+                if !self.typed_expiry.handle_key(key) {
+                    return FormMsg::Ignored;
+                }
+            }
+            Some(FormCmd::LetterUp) => {
+                self.expiry_cursor = self.expiry_cursor.saturating_sub(1);
+            }
+            Some(FormCmd::LetterDown) => self.expiry_cursor = (self.expiry_cursor + 1).min(last),
+            _ => return FormMsg::Ignored,
+        }
+        FormMsg::Consumed
+    }
+
+    /// The Review step: Enter sends, the arrows scroll.
+    fn on_review_key(&mut self, code: KeyCode, now: DateTime<Utc>) -> FormMsg {
+        match step_key(REVIEW_KEYS, code) {
+            Some(FormCmd::Send) => self.submit(now),
+            Some(FormCmd::Up) => {
+                self.review_scroll = self.review_scroll.saturating_sub(1);
+                FormMsg::Consumed
+            }
+            Some(FormCmd::Down) => {
+                self.review_scroll = self.review_scroll.saturating_add(1);
+                FormMsg::Consumed
+            }
+            _ => FormMsg::Ignored,
+        }
+    }
+}
+
+/// The command `code` runs in a step's `table`, if any.
+fn step_key(table: &'static [Binding<FormCmd>], code: KeyCode) -> Option<FormCmd> {
+    keymap::lookup(table, code).map(|(_, cmd)| cmd)
 }
 
 /// "<name> (copy)", the name cut (by characters, as the server counts) so

@@ -26,7 +26,7 @@ pub struct Regions {
     pub presets: Vec<(Rect, usize)>,
     /// The expiration choices, by index.
     pub expiry_choices: Vec<(Rect, usize)>,
-    /// The form's step tabs, by index into `Step::ALL`.
+    /// The form's step tabs, by index into `WizardStep::ALL`.
     pub steps: Vec<(Rect, usize)>,
     /// A dialog's buttons: clicking one presses its key.
     pub buttons: Vec<(Rect, KeyEvent)>,

@@ -83,6 +83,22 @@ impl SearchText {
     }
 }
 
+/// What the rows are to be: the filter (lowercased), the order, and the
+/// clock and policy a key's status is read with.
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    /// The filter, trimmed and lowercased; empty lets every key through.
+    pub needle: &'a str,
+    /// The chosen order.
+    pub sort: SortBy,
+    /// Whether it is reversed.
+    pub reversed: bool,
+    /// The clock.
+    pub now: DateTime<Utc>,
+    /// When a key counts as expiring soon.
+    pub policy: &'a StatusPolicy,
+}
+
 impl ListIndex {
     pub fn new(sort: SortBy, reversed: bool, now: DateTime<Utc>) -> Self {
         Self {
@@ -111,15 +127,7 @@ impl ListIndex {
     }
 
     /// A new key list: everything is worked out again, once.
-    pub fn rebuild(
-        &mut self,
-        keys: &[ApiKey],
-        needle: &str,
-        sort: SortBy,
-        reversed: bool,
-        now: DateTime<Utc>,
-        policy: &StatusPolicy,
-    ) {
+    pub fn rebuild(&mut self, keys: &[ApiKey], query: Query<'_>) {
         self.search = keys.iter().map(SearchText::of).collect();
         let mut by_name: Vec<usize> = (0..keys.len()).collect();
         by_name.sort_by_cached_key(|&i| display_order(&keys[i]));
@@ -127,33 +135,32 @@ impl ListIndex {
         for (rank, &i) in by_name.iter().enumerate() {
             self.name_rank[i] = rank;
         }
-        self.needle = needle.to_owned();
-        let finder = Finder::new(needle);
+        self.needle = query.needle.to_owned();
+        let finder = Finder::new(query.needle);
         self.matched = self
             .search
             .iter()
-            .map(|s| needle.is_empty() || s.contains(&finder))
+            .map(|s| query.needle.is_empty() || s.contains(&finder))
             .collect();
-        self.sort = sort;
-        self.reversed = reversed;
-        self.count_statuses(keys, now, policy);
-        self.sort_all(keys, now, policy);
+        self.sort = query.sort;
+        self.reversed = query.reversed;
+        self.count_statuses(keys, query.now, query.policy);
+        self.sort_all(keys, query.now, query.policy);
     }
 
     /// Brings the index in step with the filter, the sort and the clock,
     /// doing only the work their change needs (none when nothing changed).
-    pub fn sync(
-        &mut self,
-        keys: &[ApiKey],
-        needle: &str,
-        sort: SortBy,
-        reversed: bool,
-        now: DateTime<Utc>,
-        policy: &StatusPolicy,
-    ) {
+    pub fn sync(&mut self, keys: &[ApiKey], query: Query<'_>) {
+        let Query {
+            needle,
+            sort,
+            reversed,
+            now,
+            policy,
+        } = query;
         if self.search.len() != keys.len() {
             // Not this list's index (the list was replaced without `rebuild`).
-            self.rebuild(keys, needle, sort, reversed, now, policy);
+            self.rebuild(keys, query);
             return;
         }
         let stale = now < self.statuses_from || self.statuses_until.is_some_and(|u| now >= u);

@@ -4,18 +4,23 @@
 //! - [`app`]: the state and `App::update`, synchronous and free of I/O;
 //!   `list_index` holds the list's filtered, sorted rows and counts for it.
 //! - [`command`]: the `:` command line's commands and completion.
-//! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state and keys.
+//! - [`components`]: each component's keys (one keymap table per context,
+//!   which the help and the hint bar read), clicks and the dialogs' drawing.
+//! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state.
+//! - [`job`]: the work in flight the spinner names.
 //! - [`hit`]: where the last frame drew what the mouse can click.
-//! - [`view`]: drawing, a pure function of the state.
+//! - [`view`]: drawing, a pure function of the state; the dialogs' frame.
 //! - [`runtime`]: the terminal, the event loop, effects as tokio tasks.
 //! - [`theme`], [`text`], [`osc52`]: the rest; logging is [`crate::logging`].
 
 pub mod action;
 pub mod app;
 pub mod command;
+pub mod components;
 pub mod form;
 pub mod hit;
 pub mod input;
+pub mod job;
 mod list_index;
 pub mod matrix;
 pub mod modal;

@@ -19,11 +19,11 @@ use narrative_keys::deliver::{
     self, DeliveryError, NewSecret, SecretFile, SecretSink, SecretsFile,
 };
 use narrative_keys::incident::{self, IncidentOptions};
-use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
+use narrative_keys::revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions, rotate_at};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::action::{
     Action, Effect, IncidentDone, OldKeyFate, Refusal, RevokeOutcome, RevokedKey, Rotated,
@@ -121,31 +121,14 @@ impl Executor {
                 }
             }
             Effect::LoadKeys => self.spawn_refusable(false, async move {
-                let result = client.list_keys().await;
-                let refused = refusal(result.as_ref().err());
-                let action = Action::KeysLoaded(result.map_err(|e| {
-                    tracing::warn!(error = %e, "list keys");
-                    describe_error(&e)
-                }));
-                (action, refused)
+                answer(client.list_keys().await, "list keys", Action::KeysLoaded)
             }),
             Effect::Create(new) => self.spawn_refusable(true, async move {
-                let result = client.create_key(&new).await;
-                let refused = refusal(result.as_ref().err());
-                let action = Action::Created(result.map_err(|e| {
-                    tracing::warn!(error = %e, "create key");
-                    describe_error(&e)
-                }));
-                (action, refused)
+                answer(client.create_key(&new).await, "create key", Action::Created)
             }),
             Effect::Update { id, update } => self.spawn_refusable(true, async move {
                 let result = client.update_key(&id, &update).await;
-                let refused = refusal(result.as_ref().err());
-                let action = Action::Updated(result.map_err(|e| {
-                    tracing::warn!(error = %e, "update key");
-                    describe_error(&e)
-                }));
-                (action, refused)
+                answer(result, "update key", Action::Updated)
             }),
             Effect::Rotate { id, old_key } => self.spawn_refusable(true, async move {
                 let options = RotateOptions {
@@ -153,50 +136,16 @@ impl Executor {
                     ..RotateOptions::default()
                 };
                 let result = rotate_at(&client, &id, &options, Utc::now()).await;
-                let refused = refusal(result.as_ref().err());
-                let action = Action::Rotated(match result {
-                    Ok(r) => Ok(Rotated {
-                        old: r.old,
-                        new: r.new,
-                        old_key: match r.old_key {
-                            OldKey::RevokeFailed(e) | OldKey::ExpireFailed { error: e, .. } => {
-                                Err(describe_error(&e))
-                            }
-                            OldKey::Revoked => Ok(OldKeyFate::Revoked),
-                            OldKey::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
-                            OldKey::Kept => Ok(OldKeyFate::Kept),
-                        },
-                    }),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "rotate key");
-                        Err(describe_error(&e))
-                    }
-                });
-                (action, refused)
+                answer(result.map(rotated), "rotate key", Action::Rotated)
             }),
             Effect::Revoke(keys) => self.spawn_refusable(true, async move {
                 let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
                 let report = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
-                let results = keys
-                    .into_iter()
-                    .map(|(id, name)| {
-                        let outcome = report.outcomes.iter().find(|o| o.id == id);
-                        let outcome = match outcome.map(|o| &o.result) {
-                            Some(RevokeResult::Revoked) => RevokeOutcome::Revoked,
-                            Some(RevokeResult::AlreadyGone) => RevokeOutcome::AlreadyGone,
-                            Some(RevokeResult::Failed(e)) => {
-                                RevokeOutcome::Failed(describe_error(e))
-                            }
-                            None => RevokeOutcome::Failed("not attempted".to_owned()),
-                        };
-                        RevokedKey::new(id, name, outcome)
-                    })
-                    .collect();
                 let refused = report.outcomes.iter().find_map(|o| match &o.result {
                     RevokeResult::Failed(e) => refusal(Some(e)),
                     _ => None,
                 });
-                (Action::Revoked(results), refused)
+                (Action::Revoked(revoked(keys, &report)), refused)
             }),
             Effect::Incident(plan) => {
                 let options = IncidentOptions {
@@ -211,6 +160,16 @@ impl Executor {
                     }))
                 })
             }
+            local @ (Effect::Copy { .. }
+            | Effect::WriteSecrets { .. }
+            | Effect::CopyId { .. }
+            | Effect::SaveReport { .. }) => self.run_here(local, terminal),
+        }
+    }
+
+    /// The effects done in place: terminal and file writes.
+    fn run_here(&self, effect: Effect, terminal: &mut impl Write) {
+        match effect {
             Effect::Copy { id, secret } => {
                 let result = osc52::copy(terminal, secret.expose()).map_err(|e| e.to_string());
                 let _ = self.tx.send(Action::Copied { id, result });
@@ -231,8 +190,57 @@ impl Executor {
                     .map_err(|e| describe_delivery(&e));
                 let _ = self.tx.send(Action::ReportSaved(result));
             }
+            // Network calls are spawned by `run`, which sends none here.
+            other => tracing::warn!(?other, "not an effect done in place"),
         }
     }
+}
+
+/// An SDK call's result as the action `to` makes of it, a failure
+/// described (and logged as `what`), with the refusal it is, if one.
+fn answer<T>(
+    result: Result<T, narrative_keys::Error>,
+    what: &str,
+    to: impl FnOnce(Result<T, String>) -> Action,
+) -> (Action, Option<(Refusal, String)>) {
+    let refused = refusal(result.as_ref().err());
+    let action = to(result.map_err(|e| {
+        tracing::warn!(error = %e, "{what}");
+        describe_error(&e)
+    }));
+    (action, refused)
+}
+
+/// A rotation as the UI needs it.
+fn rotated(r: narrative_keys::rotate::Rotation) -> Rotated {
+    Rotated {
+        old: r.old,
+        new: r.new,
+        old_key: match r.old_key {
+            OldKey::RevokeFailed(e) | OldKey::ExpireFailed { error: e, .. } => {
+                Err(describe_error(&e))
+            }
+            OldKey::Revoked => Ok(OldKeyFate::Revoked),
+            OldKey::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
+            OldKey::Kept => Ok(OldKeyFate::Kept),
+        },
+    }
+}
+
+/// What a bulk revoke did to each key asked for, as (id, name).
+fn revoked(keys: Vec<(String, String)>, report: &RevokeManyReport) -> Vec<RevokedKey> {
+    keys.into_iter()
+        .map(|(id, name)| {
+            let outcome = report.outcomes.iter().find(|o| o.id == id);
+            let outcome = match outcome.map(|o| &o.result) {
+                Some(RevokeResult::Revoked) => RevokeOutcome::Revoked,
+                Some(RevokeResult::AlreadyGone) => RevokeOutcome::AlreadyGone,
+                Some(RevokeResult::Failed(e)) => RevokeOutcome::Failed(describe_error(e)),
+                None => RevokeOutcome::Failed("not attempted".to_owned()),
+            };
+            RevokedKey::new(id, name, outcome)
+        })
+        .collect()
 }
 
 /// The refusal an error is, with the server's words, if it is one.
@@ -340,6 +348,30 @@ pub async fn run(
         exec.run(effect, terminal.backend_mut());
     }
 
+    let ended = event_loop(&mut app, &exec, &mut terminal, (theme, &mut rx)).await;
+    // Any secret still on screen is dropped (and zeroed) with the app.
+    drop(app);
+    drop(terminal);
+    drop(guard);
+    ended?;
+    if PANICKED.load(Ordering::SeqCst) {
+        return Err(io::Error::other(
+            "an internal error stopped the UI; see the log file",
+        ));
+    }
+    tracing::info!("quit");
+    Ok(())
+}
+
+/// Events, effects' results and ticks into `app.update`, effects out to
+/// `exec`, a frame when the screen changed; until the app quits, a signal
+/// arrives or a panic is caught.
+async fn event_loop(
+    app: &mut App,
+    exec: &Executor,
+    terminal: &mut Term,
+    (theme, rx): (Theme, &mut UnboundedReceiver<Action>),
+) -> io::Result<()> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -374,18 +406,8 @@ pub async fn run(
             break;
         }
         if app.screen_changed {
-            draw(&mut terminal, &app, theme)?;
+            draw(terminal, app, theme)?;
         }
     }
-    // Any secret still on screen is dropped (and zeroed) with the app.
-    drop(app);
-    drop(terminal);
-    drop(guard);
-    if PANICKED.load(Ordering::SeqCst) {
-        return Err(io::Error::other(
-            "an internal error stopped the UI; see the log file",
-        ));
-    }
-    tracing::info!("quit");
     Ok(())
 }

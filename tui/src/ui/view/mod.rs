@@ -1,10 +1,7 @@
 //! Drawing: a pure function of the app's state onto a frame. The header
 //! (with DEMO when it is one), the screen, the status line and the hint bar.
 
-mod detail;
-mod form;
-mod list;
-mod modal;
+pub(in crate::ui) mod modal;
 
 use narrative_keys::KeyStatus;
 use ratatui::Frame;
@@ -13,12 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::app::{App, Pane, Status};
+use super::app::{App, Pane, Status, VisibleKeys};
+use super::components::{detail, form, list};
 use super::hit::Regions;
 use super::text::tail;
 use super::theme::Theme;
 use crate::output::{clean, status_symbol};
 
+/// The spinner's frames, one per tick while work is in flight.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Below this width the list and the detail pane are stacked, not side by side.
@@ -27,8 +26,11 @@ const SIDE_BY_SIDE: u16 = 150;
 /// The smallest terminal the screens are laid out for; below it the UI
 /// asks for more room rather than draw clipped screens.
 pub const MIN_WIDTH: u16 = 60;
+/// The smallest height, as [`MIN_WIDTH`].
 pub const MIN_HEIGHT: u16 = 16;
 
+/// Draws one frame: the header, the list and detail pane or the form, the
+/// status line, the hints, and the open dialog over them.
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     // What a mouse can point at is recorded anew by every frame.
     *app.regions.borrow_mut() = Regions::default();
@@ -58,45 +60,48 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     let visible = app.visible_keys();
     match &app.form {
         Some(f) => form::render(f, app, theme, frame, body),
-        None => {
-            let (list_area, detail_area) = if body.width >= SIDE_BY_SIDE {
-                let [l, d] = Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)])
-                    .areas(body);
-                (l, d)
-            } else {
-                let [l, d] =
-                    Layout::vertical([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
-                (l, d)
-            };
-            {
-                let mut regions = app.regions.borrow_mut();
-                regions.list = Some(list_area);
-                regions.detail = Some(detail_area);
-            }
-            list::render(
-                app,
-                visible,
-                theme,
-                frame,
-                list_area,
-                app.focus == Pane::List,
-            );
-            let selected = visible.get(app.selected);
-            detail::render(
-                app,
-                selected,
-                theme,
-                frame,
-                detail_area,
-                app.focus == Pane::Detail,
-            );
-        }
+        None => render_panes(app, visible, theme, frame, body),
     }
     render_status(app, visible.len(), theme, frame, status);
     render_hints(app, theme, frame, hints);
     if let Some(m) = &app.modal {
         modal::render(m, app, theme, frame, body);
     }
+}
+
+/// The list and the detail pane: side by side when wide, else stacked.
+fn render_panes(app: &App, visible: VisibleKeys<'_>, theme: Theme, frame: &mut Frame, body: Rect) {
+    let (list_area, detail_area) = if body.width >= SIDE_BY_SIDE {
+        let [l, d] =
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(body);
+        (l, d)
+    } else {
+        let [l, d] =
+            Layout::vertical([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
+        (l, d)
+    };
+    {
+        let mut regions = app.regions.borrow_mut();
+        regions.list = Some(list_area);
+        regions.detail = Some(detail_area);
+    }
+    list::render(
+        app,
+        visible,
+        theme,
+        frame,
+        list_area,
+        app.focus == Pane::List,
+    );
+    let selected = visible.get(app.selected);
+    detail::render(
+        app,
+        selected,
+        theme,
+        frame,
+        detail_area,
+        app.focus == Pane::Detail,
+    );
 }
 
 /// One centred line: how big the terminal must be, and how big it is.

@@ -1,5 +1,6 @@
-//! The detail pane: every permission grouped by the catalog's groups, the
-//! plain-language explanation, and the key's audit findings.
+//! The detail pane: status, expiry, id, permissions by group, the
+//! plain-language explanation and the audit findings; scrolled by the
+//! list's moves while it has focus, and by the wheel.
 
 use narrative_keys::audit::{AuditOptions, FindingSeverity, audit_one};
 use narrative_keys::{ApiKey, explain};
@@ -8,11 +9,16 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use super::list::ListCmd;
 use crate::output::{clean, expiry_text, status_symbol};
-use crate::ui::app::App;
+use crate::ui::app::{App, Pane};
 use crate::ui::text::{grouped_permissions, truncate};
 use crate::ui::theme::Theme;
 
+/// How far a turn of the wheel scrolls.
+const WHEEL_STEP: u16 = 3;
+
+/// The symbol of an audit finding's severity.
 pub fn severity_symbol(s: FindingSeverity) -> &'static str {
     match s {
         FindingSeverity::Critical => "✖ critical",
@@ -21,6 +27,7 @@ pub fn severity_symbol(s: FindingSeverity) -> &'static str {
     }
 }
 
+/// The colour of an audit finding's severity.
 pub fn severity_style(theme: Theme, s: FindingSeverity) -> ratatui::style::Style {
     match s {
         FindingSeverity::Critical => theme.error(),
@@ -47,6 +54,7 @@ pub fn explanation_lines(key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// The audit's findings for `key` at `now`, one line each (or that there are none).
 pub fn audit_lines(
     key: &ApiKey,
     theme: Theme,
@@ -69,6 +77,8 @@ pub fn audit_lines(
     lines
 }
 
+/// Draws the detail pane for `key` (or a prompt to select one) in `area`,
+/// scrolled as the app says; `focused` when it has the keys.
 pub fn render(
     app: &App,
     key: Option<&ApiKey>,
@@ -102,6 +112,22 @@ pub fn render(
         );
         return;
     };
+    let mut lines = key_lines(app, key, theme);
+    lines.push(Line::raw(""));
+    lines.extend(explanation_lines(key, theme));
+    lines.push(Line::raw(""));
+    lines.extend(audit_lines(key, theme, app.now));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0)),
+        area,
+    );
+}
+
+/// The key's status, expiry, id and permissions by group.
+fn key_lines(app: &App, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
     let st = app.status_of(key);
     let mut lines = vec![
         Line::from(vec![
@@ -132,15 +158,31 @@ pub fn render(
             Span::raw(perms.join(", ")),
         ]));
     }
-    lines.push(Line::raw(""));
-    lines.extend(explanation_lines(key, theme));
-    lines.push(Line::raw(""));
-    lines.extend(audit_lines(key, theme, app.now));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0)),
-        area,
-    );
+    lines
+}
+
+impl App {
+    /// The detail pane's moves: scrolling.
+    pub(in crate::ui) fn scroll_detail(&mut self, cmd: ListCmd) {
+        let s = self.detail_scroll;
+        self.detail_scroll = match cmd {
+            ListCmd::Up => s.saturating_sub(1),
+            ListCmd::Down => s.saturating_add(1),
+            ListCmd::PageUp => s.saturating_sub(10),
+            ListCmd::PageDown => s.saturating_add(10),
+            _ => 0,
+        };
+    }
+
+    /// A click on the detail pane focuses it; the wheel scrolls it.
+    pub(in crate::ui) fn on_detail_mouse(&mut self, down: bool, up: bool) {
+        self.focus = Pane::Detail;
+        if !down {
+            self.detail_scroll = if up {
+                self.detail_scroll.saturating_sub(WHEEL_STEP)
+            } else {
+                self.detail_scroll.saturating_add(WHEEL_STEP)
+            };
+        }
+    }
 }

@@ -1,0 +1,59 @@
+//! The dialogs: each answers a key with a [`Reply`] from its own keymap
+//! table, which also gives the help and the hint bar their rows. A dialog
+//! takes every key while it is open, so nothing underneath acts by
+//! accident. Their state is in [`crate::ui::modal`]; drawing in
+//! `view::modal`.
+
+pub mod help;
+pub mod incident;
+pub mod notice;
+pub mod revoke;
+pub mod rotate;
+pub mod secret;
+
+use narrative_keys::incident::IncidentPlan;
+use narrative_keys::rotate::OldKeyPolicy;
+
+use super::keymap::EventState;
+use crate::ui::action::Effect;
+use crate::ui::modal::Modal;
+
+/// What a dialog asks of the app after a key.
+#[derive(Debug)]
+pub enum Reply {
+    /// The dialog acted on the key, or ignored it; it stays open.
+    Stay(EventState),
+    /// Close the dialog, with this on the status line.
+    Close(Option<String>),
+    /// Quit the program.
+    Quit,
+    /// Run this effect; the dialog stays open.
+    Run(Effect),
+    /// Revoke these keys, as (id, name).
+    Revoke(Vec<(String, String)>),
+    /// Rotate key `id`, doing this with the old key.
+    Rotate {
+        /// The key to rotate.
+        id: String,
+        /// What becomes of the old key.
+        old_key: OldKeyPolicy,
+    },
+    /// Run the incident response.
+    Incident(Box<IncidentPlan>),
+    /// Switch the session to read-only mode.
+    ReadOnly,
+    /// The secrets are dismissed: show `then` next, and say `text`.
+    Dismissed {
+        /// The dialog queued behind the secrets.
+        then: Option<Box<Modal>>,
+        /// What the status line says.
+        text: String,
+    },
+}
+
+impl Reply {
+    /// The key was the dialog's.
+    pub const CONSUMED: Reply = Reply::Stay(EventState::Consumed);
+    /// The key was not the dialog's (it is swallowed all the same).
+    pub const IGNORED: Reply = Reply::Stay(EventState::NotConsumed);
+}

@@ -1,0 +1,405 @@
+//! The once-only dialog of an operation's new secrets: each copied (OSC 52)
+//! or written, all to one 0600 file; dismissed only after `D` states how
+//! many were neither.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode::{self, Char, Down, Enter, Esc, Up};
+use crossterm::event::KeyEvent;
+
+use super::Reply;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+
+use crate::output::clean;
+use crate::ui::action::Effect;
+use crate::ui::components::keymap::{self, Binding};
+use crate::ui::input::TextInput;
+use crate::ui::modal::SecretModal;
+use crate::ui::text::truncate;
+use crate::ui::theme::Theme;
+use crate::ui::view::modal::Canvas;
+use crate::ui::view::modal::{Buttons, Show, button_places, dialog_sized, line_height, note_line};
+use unicode_width::UnicodeWidthStr;
+
+/// What a key does in the secrets dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretCmd {
+    /// The previous secret.
+    Up,
+    /// The next secret.
+    Down,
+    /// Copy the chosen secret.
+    Copy,
+    /// Ask for a file to write them to.
+    Write,
+    /// Ask whether to dismiss.
+    Dismiss,
+    /// Yes (to dismiss), or Enter (to write the file).
+    Yes,
+    /// Cancel the file's path.
+    Cancel,
+}
+
+const COPY: [(KeyCode, SecretCmd); 1] = [(Char('c'), SecretCmd::Copy)];
+const WRITE: [(KeyCode, SecretCmd); 1] = [(Char('w'), SecretCmd::Write)];
+const DISMISS: [(KeyCode, SecretCmd); 1] = [(Char('D'), SecretCmd::Dismiss)];
+const YES: [(KeyCode, SecretCmd); 2] = [(Char('y'), SecretCmd::Yes), (Char('Y'), SecretCmd::Yes)];
+const ENTER: [(KeyCode, SecretCmd); 1] = [(Enter, SecretCmd::Yes)];
+const ESC: [(KeyCode, SecretCmd); 1] = [(Esc, SecretCmd::Cancel)];
+
+/// One secret.
+pub const SECRET_ONE_KEYS: &[Binding<SecretCmd>] = &[
+    Binding::new("c", "copy (OSC 52)", &COPY),
+    Binding::new("w", "write to a 0600 file", &WRITE),
+    Binding::new("D", "dismiss (asks first)", &DISMISS),
+];
+
+/// Several secrets.
+pub const SECRET_MANY_KEYS: &[Binding<SecretCmd>] = &[
+    Binding::new(
+        "↑ ↓",
+        "choose",
+        &[
+            (Up, SecretCmd::Up),
+            (Char('k'), SecretCmd::Up),
+            (Down, SecretCmd::Down),
+            (Char('j'), SecretCmd::Down),
+        ],
+    ),
+    Binding::new("c", "copy it (OSC 52)", &COPY),
+    Binding::new("w", "write all to a 0600 file", &WRITE),
+    Binding::new("D", "dismiss (asks)", &DISMISS),
+];
+
+/// Typing the file's path, for one secret (any other key edits the path).
+pub const FILE_ONE_KEYS: &[Binding<SecretCmd>] = &[
+    Binding::new("Enter", "write the secret (mode 0600)", &ENTER),
+    Binding::new("Ctrl-U", "clear", &[]),
+    Binding::new("Esc", "cancel", &ESC),
+];
+
+/// Typing the file's path, for several.
+pub const FILE_MANY_KEYS: &[Binding<SecretCmd>] = &[
+    Binding::new("Enter", "write them all (mode 0600)", &ENTER),
+    Binding::new("Ctrl-U", "clear", &[]),
+    Binding::new("Esc", "cancel", &ESC),
+];
+
+/// Asking whether to dismiss one secret (any other key keeps it).
+pub const DISMISS_ONE_KEYS: &[Binding<SecretCmd>] = &[
+    Binding::new("y", "dismiss: the secret is gone for good", &YES),
+    Binding::new("n / any other key", "keep the dialog", &[]),
+];
+
+/// Asking whether to dismiss several.
+pub const DISMISS_MANY_KEYS: &[Binding<SecretCmd>] = &[
+    Binding::new("y", "dismiss: all are gone for good", &YES),
+    Binding::new("n / any other key", "keep the dialog", &[]),
+];
+
+impl SecretModal {
+    /// The keymap of the dialog as it is now.
+    pub fn keymap(&self) -> &'static [Binding<SecretCmd>] {
+        let one = self.entries.len() == 1;
+        match (self.file_input.is_some(), self.confirm_dismiss, one) {
+            (true, _, true) => FILE_ONE_KEYS,
+            (true, _, false) => FILE_MANY_KEYS,
+            (_, true, true) => DISMISS_ONE_KEYS,
+            (_, true, false) => DISMISS_MANY_KEYS,
+            (_, _, true) => SECRET_ONE_KEYS,
+            _ => SECRET_MANY_KEYS,
+        }
+    }
+
+    /// A key in the dialog; `now` names a file of several secrets.
+    pub fn on_key(&mut self, key: KeyEvent, ctrl_c: bool, now: DateTime<Utc>) -> Reply {
+        let cmd = keymap::lookup(self.keymap(), key.code).map(|(_, cmd)| cmd);
+        if self.file_input.is_some() {
+            return self.on_file_key(key, cmd, ctrl_c);
+        }
+        if self.confirm_dismiss {
+            return self.on_dismiss_key(cmd, ctrl_c);
+        }
+        match cmd {
+            _ if ctrl_c => self.confirm_dismiss = true,
+            Some(SecretCmd::Dismiss) => self.confirm_dismiss = true,
+            Some(SecretCmd::Copy) => {
+                return self.current().map_or(Reply::CONSUMED, |e| {
+                    Reply::Run(Effect::Copy {
+                        id: e.key.id.clone(),
+                        secret: e.secret.clone(),
+                    })
+                });
+            }
+            Some(SecretCmd::Write) => {
+                self.file_input = Some(TextInput::new(self.default_file(now)))
+            }
+            Some(SecretCmd::Up) => self.cursor = self.cursor.saturating_sub(1),
+            Some(SecretCmd::Down) => {
+                self.cursor = (self.cursor + 1).min(self.entries.len().saturating_sub(1));
+            }
+            _ => return Reply::IGNORED,
+        }
+        Reply::CONSUMED
+    }
+
+    /// A key while the file's path is typed.
+    fn on_file_key(&mut self, key: KeyEvent, cmd: Option<SecretCmd>, ctrl_c: bool) -> Reply {
+        match cmd {
+            Some(SecretCmd::Yes) => {
+                let path = self
+                    .file_input
+                    .take()
+                    .map(|i| PathBuf::from(i.value.trim()));
+                let path = path.unwrap_or_default();
+                if path.as_os_str().is_empty() {
+                    self.file_note =
+                        Some(Err("No path was given; nothing was written.".to_owned()));
+                    return Reply::CONSUMED;
+                }
+                return Reply::Run(Effect::WriteSecrets {
+                    path,
+                    secrets: self.entries.clone(),
+                });
+            }
+            Some(SecretCmd::Cancel) => self.file_input = None,
+            _ if ctrl_c => self.file_input = None,
+            _ => {
+                if let Some(input) = &mut self.file_input {
+                    input.handle_key(key);
+                }
+            }
+        }
+        Reply::CONSUMED
+    }
+
+    /// A key while asking whether to dismiss: y dismisses, anything else
+    /// (n, Esc, Ctrl-C) goes back to the secrets.
+    fn on_dismiss_key(&mut self, cmd: Option<SecretCmd>, ctrl_c: bool) -> Reply {
+        if cmd != Some(SecretCmd::Yes) || ctrl_c {
+            self.confirm_dismiss = false;
+            return Reply::CONSUMED;
+        }
+        let text = match self.entries.len() {
+            1 => "The secret is gone from this program's memory.".to_owned(),
+            n => format!("The {n} secrets are gone from this program's memory."),
+        };
+        Reply::Dismissed {
+            then: self.then.take(),
+            text,
+        }
+    }
+}
+
+/// One secret's lines: its key, the secret itself when selected, and what
+/// it replaces and whether it was copied or written.
+fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let e = &m.entries[i];
+    let many = m.entries.len() > 1;
+    let here = i == m.cursor;
+    let indent = if many { "    " } else { "  " };
+    let marker = match (many, here) {
+        (false, _) => "",
+        (true, true) => "▸ ",
+        (true, false) => "  ",
+    };
+    let id = format!("  id {}", clean(&e.key.id));
+    // The name gives way, so the key's line fits on one row.
+    let room = width
+        .saturating_sub(marker.width() + id.width() + 2)
+        .max(12);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(marker, theme.accent()),
+        Span::styled(
+            format!("\"{}\"", truncate(&clean(&e.key.name), room.min(40))),
+            theme.bold(),
+        ),
+        Span::styled(id, theme.dim()),
+    ])];
+    if here {
+        // The one place the UI shows a secret: on purpose, once.
+        lines.push(Line::from(Span::styled(
+            format!("{indent}{}", clean(e.secret.expose())),
+            theme.accent(),
+        )));
+    }
+    let state = match (e.copied, e.written) {
+        (false, false) => Span::styled("not copied or written", theme.warning()),
+        (true, false) => Span::styled("✓ copied", theme.ok()),
+        (false, true) => Span::styled("✓ written", theme.ok()),
+        (true, true) => Span::styled("✓ copied, written", theme.ok()),
+    };
+    let mut info = vec![Span::raw(indent)];
+    if let Some(old) = &e.replaces {
+        info.push(Span::styled(
+            format!("replaces {} · ", clean(old)),
+            theme.dim(),
+        ));
+    }
+    info.push(state);
+    lines.push(Line::from(info));
+    lines
+}
+
+/// Draws the secrets dialog: a count, the secrets (a window around the
+/// cursor when they do not all fit), the warning and notes, and the keys.
+pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Frame) {
+    let (theme, area, w) = (cx.theme, cx.area, cx.w);
+    let total = m.entries.len();
+    let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
+    let height = |lines: &[Line]| -> usize { lines.iter().map(|l| line_height(l, inner_w)).sum() };
+    let head = secrets_head(m, theme);
+    let (tail, buttons) = secrets_tail(m, theme);
+    let button_rows = button_places(buttons, inner_w as u16)
+        .last()
+        .map_or(0, |(row, _, _)| usize::from(*row) + 1);
+
+    // The list takes the room left; past that, a window around the cursor.
+    let blocks: Vec<Vec<Line<'static>>> = (0..total)
+        .map(|i| secret_entry(m, i, theme, inner_w))
+        .collect();
+    let heights: Vec<usize> = blocks.iter().map(|b| height(b)).collect();
+    let room =
+        usize::from(area.height).saturating_sub(2 + height(&head) + height(&tail) + button_rows);
+    let (first, end) = secrets_window(&heights, m.cursor, room);
+    let mut lines = head;
+    if first > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("  … {first} more above (↑)"),
+            theme.dim(),
+        )));
+    }
+    for block in blocks.into_iter().take(end).skip(first) {
+        lines.extend(block);
+    }
+    if end < total {
+        lines.push(Line::from(Span::styled(
+            format!("  … {} more below (↓)", total - end),
+            theme.dim(),
+        )));
+    }
+    lines.extend(tail);
+    let h = height(&lines) + 2;
+    let title = format!(" {}: shown once ", m.title);
+    dialog_sized(frame, cx, (title, lines, buttons), h, Show::End);
+}
+
+/// The count above several secrets.
+fn secrets_head(m: &SecretModal, theme: Theme) -> Vec<Line<'static>> {
+    let total = m.entries.len();
+    let mut head = Vec::new();
+    if total > 1 {
+        let unsaved = m.unsaved();
+        head.push(Line::from(Span::styled(
+            format!(
+                "{total} new secrets: {} copied or written, {unsaved} not yet.",
+                total - unsaved
+            ),
+            theme.bold(),
+        )));
+    }
+    head
+}
+
+/// Below the list, always shown: the warning, what happened, the prompt
+/// or question, and the buttons.
+fn secrets_tail(m: &SecretModal, theme: Theme) -> (Vec<Line<'static>>, Buttons<'static>) {
+    let total = m.entries.len();
+    let mut tail = vec![Line::raw("")];
+    tail.push(Line::from(Span::styled(
+        if total == 1 {
+            "This secret will not be shown again. Store it now: copy it or write it to a file."
+        } else {
+            "These secrets will not be shown again. Store them now: copy each one, or write them all to one file."
+        },
+        theme.warning().add_modifier(ratatui::style::Modifier::BOLD),
+    )));
+    if let Some(n) = &m.note {
+        tail.push(Line::from(Span::styled(
+            format!("✖ {}", clean(n)),
+            theme.error(),
+        )));
+    }
+    if let Some(n) = &m.copy_note {
+        tail.push(note_line(theme, n));
+    }
+    if let Some(n) = &m.file_note {
+        tail.push(note_line(theme, n));
+    }
+    tail.push(Line::raw(""));
+    if let Some(input) = &m.file_input {
+        let prompt = if total == 1 {
+            "Write the secret to: "
+        } else {
+            "Write all secrets to: "
+        };
+        tail.push(Line::from(vec![
+            Span::styled(prompt, theme.accent()),
+            Span::raw(clean(&input.value)),
+            Span::styled("▏", theme.accent()),
+        ]));
+    }
+    if m.confirm_dismiss && m.file_input.is_none() {
+        tail.push(Line::from(Span::styled(m.dismiss_question(), theme.bold())));
+    }
+    (tail, secrets_buttons(m))
+}
+
+/// The secrets shown, `first..end`, when their `heights` exceed `room`:
+/// a window around the cursor, with two rows for "… more above / below".
+fn secrets_window(heights: &[usize], cursor: usize, room: usize) -> (usize, usize) {
+    let total = heights.len();
+    let (mut first, mut end) = (0, total);
+    if heights.iter().sum::<usize>() > room && total > 0 {
+        let cursor = cursor.min(total - 1);
+        // Two rows for "… more above / below".
+        let room = room.saturating_sub(2);
+        (first, end) = (cursor, cursor + 1);
+        let mut used = heights[cursor];
+        loop {
+            let mut grew = false;
+            if end < total && used + heights[end] <= room {
+                used += heights[end];
+                end += 1;
+                grew = true;
+            }
+            if first > 0 && used + heights[first - 1] <= room {
+                first -= 1;
+                used += heights[first];
+                grew = true;
+            }
+            if !grew {
+                break;
+            }
+        }
+    }
+    (first, end)
+}
+
+/// The dialog's buttons as it is now.
+fn secrets_buttons(m: &SecretModal) -> Buttons<'static> {
+    if m.file_input.is_some() {
+        &[
+            ("Enter", "write (mode 0600)"),
+            ("Ctrl-U", "clear"),
+            ("Esc", "cancel"),
+        ]
+    } else if m.confirm_dismiss {
+        &[("y", "dismiss"), ("n / any other key", "keep the dialog")]
+    } else if m.entries.len() == 1 {
+        &[
+            ("c", "copy"),
+            ("w", "write to a 0600 file"),
+            ("D", "dismiss"),
+        ]
+    } else {
+        &[
+            ("↑ ↓", "choose"),
+            ("c", "copy it"),
+            ("w", "write all to a 0600 file"),
+            ("D", "dismiss"),
+        ]
+    }
+}

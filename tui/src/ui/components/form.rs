@@ -1,0 +1,965 @@
+//! The create/edit wizard as a component: its keys (the step's own in
+//! `Form::handle_key`, then help and quit), its clicks and wheel turns, its
+//! help and hints step by step, and its drawing (step tabs; name;
+//! presets and matrix; expiration; review with the diff, the audit and the
+//! explanation). Its state is [`Form`].
+
+use super::detail::{audit_lines, explanation_lines};
+use super::keymap::{self, Binding};
+use crate::output::{clean, expiry_text, relative};
+use crate::ui::action::Effect;
+use crate::ui::app::App;
+use crate::ui::form::{ExpiryChoice, Form, FormMsg, Mode, PermFocus, WizardStep};
+use crate::ui::hit::Regions;
+use crate::ui::job::Job;
+use crate::ui::matrix::{self, Column};
+use crate::ui::text::{compact_permissions, truncate};
+use crate::ui::theme::Theme;
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use narrative_keys::validation::{Field, Severity};
+use narrative_keys::{ApiKey, CATALOG, Preset, ValidationReport};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// A help row: the keys, what they do.
+type Row = (&'static str, &'static str);
+
+/// What a key does in the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormCmd {
+    /// The next step.
+    NextStep,
+    /// The previous step.
+    PrevStep,
+    /// Back: the previous step, the presets, or (on Name) cancel.
+    Back,
+    /// On to the next step (Enter).
+    Next,
+    /// Up a line.
+    Up,
+    /// Down a line.
+    Down,
+    /// `k`: up, unless typing.
+    LetterUp,
+    /// `j`: down, unless typing.
+    LetterDown,
+    /// The first preset.
+    First,
+    /// The last choice (Custom).
+    Last,
+    /// Apply the preset, or open the matrix for Custom.
+    Apply,
+    /// Go to the matrix.
+    ToMatrix,
+    /// Toggle the matrix's cell.
+    Toggle,
+    /// Send the key.
+    Send,
+    /// Open the help (when the step does not take the key).
+    Help,
+    /// Quit (when the step does not take the key).
+    Quit,
+}
+
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, F, Home, Right, Tab, Up};
+
+/// Every step's keys, looked up first.
+pub const FORM_HEAD_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new(
+        "Tab / Shift-Tab",
+        "next / previous step",
+        &[(Tab, FormCmd::NextStep), (BackTab, FormCmd::PrevStep)],
+    )
+    .hint(0, "Tab", "step"),
+    Binding::new(
+        "Esc",
+        "previous step (on Name: cancel, nothing is sent)",
+        &[(Esc, FormCmd::Back)],
+    ),
+];
+
+/// Every step's keys when the step does not take the key.
+pub const FORM_TAIL_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new(
+        "F1 / ?",
+        "this help (F1 while typing)",
+        &[(F(1), FormCmd::Help), (Char('?'), FormCmd::Help)],
+    )
+    .hint(0, "F1", "help"),
+    Binding::new("Ctrl-C", "quit", &[]),
+    Binding::unlisted(&[(Char('q'), FormCmd::Quit)]),
+];
+
+/// The Name step (any other key edits the name).
+pub const NAME_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new("type", "the key's name", &[]),
+    Binding::new("Enter", "next step", &[(Enter, FormCmd::Next)]).hint(0, "Enter", "next"),
+    Binding::new("Ctrl-U", "clear", &[]),
+    // Esc is every step's (`FORM_HEAD_KEYS`); here it cancels.
+    Binding::unlisted(&[]).hint(1, "Esc", "cancel"),
+];
+
+/// The Permissions step's presets.
+pub const PRESET_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new(
+        "↑ ↓ / j k",
+        "move",
+        &[
+            (Up, FormCmd::Up),
+            (Char('k'), FormCmd::Up),
+            (Down, FormCmd::Down),
+            (Char('j'), FormCmd::Down),
+        ],
+    ),
+    Binding::unlisted(&[
+        (Home, FormCmd::First),
+        (Char('g'), FormCmd::First),
+        (End, FormCmd::Last),
+        (Char('G'), FormCmd::Last),
+    ]),
+    Binding::new(
+        "Enter / space",
+        "apply the preset (or open the matrix for Custom)",
+        &[(Enter, FormCmd::Apply), (Char(' '), FormCmd::Apply)],
+    )
+    .hint(0, "Enter", "choose"),
+    Binding::new(
+        "→ / l / m",
+        "go to the matrix",
+        &[
+            (Right, FormCmd::ToMatrix),
+            (Char('l'), FormCmd::ToMatrix),
+            (Char('m'), FormCmd::ToMatrix),
+        ],
+    ),
+];
+
+/// The Permissions step's matrix (its moves are the matrix's own).
+pub const MATRIX_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new("← → / h l", "matrix: Read or Write column", &[]),
+    Binding::new(
+        "space / x",
+        "matrix: toggle the permission",
+        &[(Char(' '), FormCmd::Toggle), (Char('x'), FormCmd::Toggle)],
+    )
+    .hint(1, "space", "toggle"),
+    Binding::new("Enter", "matrix: next step", &[(Enter, FormCmd::Next)]),
+    Binding::new("Esc", "matrix: back to the presets", &[]).hint(2, "Esc", "back"),
+];
+
+/// The Expiration step (on "type it", other keys are text).
+pub const EXPIRATION_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new(
+        "↑ ↓",
+        "choose (j k too, but not while typing)",
+        &[
+            (Up, FormCmd::Up),
+            (Down, FormCmd::Down),
+            (Char('k'), FormCmd::LetterUp),
+            (Char('j'), FormCmd::LetterDown),
+        ],
+    )
+    .hint(0, "↑↓", "choose"),
+    Binding::new(
+        "type",
+        "on \"type it\": 90d, 12w, 1y, 2027-01-31 or never, as on the CLI",
+        &[],
+    ),
+    Binding::new(
+        "Enter",
+        "next step (never asks to confirm)",
+        &[(Enter, FormCmd::Next)],
+    )
+    .hint(1, "Enter", "next"),
+    Binding::unlisted(&[]).hint(2, "Esc", "back"),
+];
+
+/// The Review step.
+pub const REVIEW_KEYS: &[Binding<FormCmd>] = &[
+    Binding::new("Enter", "send it", &[(Enter, FormCmd::Send)]).hint(0, "Enter", "send"),
+    Binding::new("Esc", "back to change something", &[]).hint(1, "Esc", "back"),
+    Binding::unlisted(&[
+        (Up, FormCmd::Up),
+        (Char('k'), FormCmd::Up),
+        (Down, FormCmd::Down),
+        (Char('j'), FormCmd::Down),
+    ]),
+];
+
+/// The Review step's only hint of its own while the form has an error.
+const REVIEW_BLOCKED_HINT: Row = ("Esc", "back to fix it");
+
+/// How far the wheel scrolls the review.
+const WHEEL_STEP: u16 = 3;
+
+impl App {
+    /// The form's help: the step's rows between the common ones.
+    pub(in crate::ui) fn form_help(form: &Form) -> Vec<Row> {
+        let mut rows = keymap::help(FORM_HEAD_KEYS, false);
+        match form.step {
+            WizardStep::Name => rows.extend(keymap::help(NAME_KEYS, false)),
+            WizardStep::Permissions => {
+                rows.extend(keymap::help(PRESET_KEYS, false));
+                rows.extend(keymap::help(MATRIX_KEYS, false));
+            }
+            WizardStep::Expiration => rows.extend(keymap::help(EXPIRATION_KEYS, false)),
+            WizardStep::Review => rows.extend(keymap::help(REVIEW_KEYS, false)),
+        }
+        rows.extend(keymap::help(FORM_TAIL_KEYS, false));
+        rows
+    }
+
+    /// The form's hint bar.
+    pub(in crate::ui) fn form_hints(&self, form: &Form) -> Vec<Row> {
+        let mut h = match form.step {
+            WizardStep::Name => keymap::hints(NAME_KEYS, false),
+            WizardStep::Permissions => {
+                let mut h = keymap::hints(PRESET_KEYS, false);
+                h.extend(keymap::hints(MATRIX_KEYS, false));
+                h
+            }
+            WizardStep::Expiration => keymap::hints(EXPIRATION_KEYS, false),
+            // Enter sends nothing while the form has an error.
+            WizardStep::Review if form.report(self.now).has_errors() => {
+                vec![REVIEW_BLOCKED_HINT]
+            }
+            WizardStep::Review => keymap::hints(REVIEW_KEYS, false),
+        };
+        h.extend(keymap::hints(FORM_HEAD_KEYS, false));
+        h.extend(keymap::hints(FORM_TAIL_KEYS, false));
+        h
+    }
+
+    /// A key while the form is open: the form's first, then help and quit.
+    /// Enter does nothing while the form's key is being sent.
+    pub(in crate::ui) fn on_form_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        let sending = self
+            .busy
+            .iter()
+            .any(|b| *b == Job::Creating || *b == Job::Saving);
+        let form = self.form.as_mut()?;
+        if sending && key.code == KeyCode::Enter {
+            return None;
+        }
+        match form.handle_key(key, self.now) {
+            FormMsg::Consumed => None,
+            FormMsg::Cancel => {
+                self.form = None;
+                self.show_info("Cancelled; nothing was sent.");
+                None
+            }
+            FormMsg::Create(new) => {
+                self.start(Job::Creating);
+                Some(Effect::Create(new))
+            }
+            FormMsg::Update { id, update } => {
+                self.start(Job::Saving);
+                Some(Effect::Update { id, update })
+            }
+            FormMsg::Ignored => {
+                match keymap::lookup(FORM_TAIL_KEYS, key.code) {
+                    Some((_, FormCmd::Help)) => self.open_help(),
+                    Some((_, FormCmd::Quit)) => self.should_quit = true,
+                    _ => {}
+                }
+                None
+            }
+        }
+    }
+
+    /// A click on the form presses what is under it (a step tab, a matrix
+    /// cell, a preset, an expiration); the wheel moves the matrix or
+    /// scrolls the review.
+    pub(in crate::ui) fn on_form_mouse(
+        &mut self,
+        regions: &Regions,
+        at: Position,
+        down: bool,
+        up: bool,
+    ) -> Option<Effect> {
+        let form = self.form.as_mut()?;
+        if down {
+            if let Some(step) = Regions::index_at(&regions.steps, at) {
+                form.step = WizardStep::ALL[step];
+            } else if let Some((row, col)) = regions.matrix_cell_at(at) {
+                form.toggle_cell(row, col);
+            } else if let Some(i) = Regions::index_at(&regions.presets, at) {
+                form.perm_focus = PermFocus::Presets;
+                form.preset_cursor = i;
+                return self.on_form_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            } else if let Some(i) = Regions::index_at(&regions.expiry_choices, at) {
+                form.expiry_cursor = i;
+            }
+            return None;
+        }
+        match form.step {
+            WizardStep::Permissions if Regions::in_rect(regions.matrix, at) => {
+                form.perm_focus = PermFocus::Matrix;
+                form.matrix.handle_key(super::wheel_key(up));
+            }
+            WizardStep::Review => {
+                form.review_scroll = if up {
+                    form.review_scroll.saturating_sub(WHEEL_STEP)
+                } else {
+                    form.review_scroll.saturating_add(WHEEL_STEP)
+                };
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// Draws the form over `area`: its title, the step tabs and the step.
+pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let now = app.now;
+    let title = match &form.mode {
+        Mode::Create => match &form.cloned_from {
+            Some(name) => format!(" New key: a clone of \"{}\" ", truncate(&clean(name), 40)),
+            None => " New key ".to_owned(),
+        },
+        Mode::Edit(k) => format!(" Edit \"{}\" ", truncate(&clean(&k.name), 40)),
+    };
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.bold()))
+        .border_style(theme.focused_border());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let report = form.report(now);
+    let [tabs, _, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    step_tabs(form, app, &report, theme, frame, tabs);
+    let view = StepView {
+        form,
+        app,
+        report: &report,
+        theme,
+    };
+    match form.step {
+        WizardStep::Name => name_step(form, &report, theme, frame, body),
+        WizardStep::Permissions => permissions_step(&view, frame, body),
+        WizardStep::Expiration => expiration_step(&view, frame, body),
+        WizardStep::Review => review_step(&view, frame, body),
+    }
+}
+
+/// The problems for one field, next to it: errors first, then warnings.
+fn problems(report: &ValidationReport, field: Field, theme: Theme) -> Vec<Line<'static>> {
+    let mut v: Vec<_> = report.for_field(field).collect();
+    v.sort_by_key(|p| std::cmp::Reverse(p.severity));
+    v.into_iter()
+        .map(|p| match p.severity {
+            Severity::Error => Line::from(Span::styled(
+                format!("✖ {}", clean(&p.message)),
+                theme.error(),
+            )),
+            Severity::Warning => Line::from(Span::styled(
+                format!("▲ {}", clean(&p.message)),
+                theme.warning(),
+            )),
+        })
+        .collect()
+}
+
+fn name_step(form: &Form, report: &ValidationReport, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = vec![
+        Line::from(Span::styled("What is this key for?", theme.bold())),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("Name: ", theme.accent()),
+            Span::raw(clean(&form.name.value)),
+            Span::styled("▏", theme.accent()),
+        ]),
+        Line::raw(""),
+        Line::from(Span::styled(
+            "Say what uses it and where, e.g. \"Nightly ingestion (Airflow prod)\": a clear name makes it safe to revoke the right key later. At most 128 characters.",
+            theme.dim(),
+        )),
+        Line::raw(""),
+    ];
+    lines.extend(problems(report, Field::Name, theme));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// The step tabs, each recorded for the mouse; the current one
+/// highlighted, one with an error marked.
+fn step_tabs(
+    form: &Form,
+    app: &App,
+    report: &ValidationReport,
+    theme: Theme,
+    frame: &mut Frame,
+    tabs: Rect,
+) {
+    let mut spans = Vec::new();
+    let mut x = tabs.x;
+    for (i, step) in WizardStep::ALL.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" › ", theme.dim()));
+            x = x.saturating_add(3);
+        }
+        let bad = form.step_has_errors(*step, report);
+        let label = format!("{} {}{}", i + 1, step.title(), if bad { " ✖" } else { "" });
+        let style = if *step == form.step {
+            theme
+                .selected()
+                .add_modifier(ratatui::style::Modifier::BOLD)
+        } else if bad {
+            theme.error()
+        } else {
+            Style::new()
+        };
+        let text = format!(" {label} ");
+        let w = text.width() as u16;
+        let tab = Rect {
+            x,
+            width: w,
+            ..tabs
+        }
+        .intersection(tabs);
+        app.regions.borrow_mut().steps.push((tab, i));
+        x = x.saturating_add(w);
+        spans.push(Span::styled(text, style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+}
+
+/// What a step draws from: the form, the app, the form's validation and
+/// the colours.
+#[derive(Clone, Copy)]
+struct StepView<'a> {
+    form: &'a Form,
+    app: &'a App,
+    report: &'a ValidationReport,
+    theme: Theme,
+}
+
+fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
+    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
+    let probs = problems(report, Field::Permissions, theme);
+    let [main, summary] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1 + probs.len().min(3) as u16),
+    ])
+    .areas(area);
+    // The matrix needs 36 columns for its Read and Write cells; the
+    // presets give way on a narrow terminal.
+    let presets_w = main.width.saturating_sub(36).clamp(16, 28);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(presets_w), Constraint::Fill(1)]).areas(main);
+
+    presets(form, app, theme, frame, left);
+    matrix_grid(form, app, theme, frame, right);
+    let mut bottom = vec![Line::from(vec![
+        Span::styled("Selected: ", theme.accent()),
+        Span::raw(if form.matrix.perms.is_empty() {
+            "nothing yet".to_owned()
+        } else {
+            compact_permissions(&form.matrix.perms)
+        }),
+    ])];
+    bottom.extend(probs.into_iter().take(3));
+    frame.render_widget(Paragraph::new(bottom), summary);
+}
+
+/// The presets, and the one under the cursor described.
+fn presets(form: &Form, app: &App, theme: Theme, frame: &mut Frame, left: Rect) {
+    let on_presets = form.perm_focus == PermFocus::Presets;
+    let mut lines = vec![Line::from(Span::styled(
+        "Start from a preset",
+        if on_presets {
+            theme.accent()
+        } else {
+            theme.bold()
+        },
+    ))];
+    let labels: Vec<String> = Preset::ALL
+        .iter()
+        .map(|p| p.title().to_owned())
+        .chain(["Custom (the matrix)".to_owned()])
+        .collect();
+    for (i, label) in labels.iter().enumerate() {
+        let row = Rect {
+            y: left.y + 1 + i as u16,
+            height: 1,
+            ..left
+        };
+        if row.bottom() <= left.bottom() {
+            app.regions.borrow_mut().presets.push((row, i));
+        }
+        let chosen = match Preset::ALL.get(i) {
+            Some(p) => form.preset == Some(*p),
+            None => form.preset.is_none() && !form.matrix.perms.is_empty(),
+        };
+        let cursor = i == form.preset_cursor;
+        let style = if cursor && on_presets {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        // One row each, never wrapped: a click hits the row it is drawn on.
+        let text = format!(
+            "{}{} {label}",
+            if cursor { "▸" } else { " " },
+            if chosen { "●" } else { "○" }
+        );
+        lines.push(Line::from(Span::styled(
+            truncate(&text, usize::from(left.width)),
+            style,
+        )));
+    }
+    lines.push(Line::raw(""));
+    if let Some(p) = Preset::ALL.get(form.preset_cursor) {
+        lines.push(Line::from(Span::styled(
+            p.description().to_owned(),
+            theme.dim(),
+        )));
+    } else {
+        lines.push(Line::from(Span::styled(
+            "Pick each permission yourself.",
+            theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), left);
+}
+
+/// The permission matrix: its head, the rows that fit around the cursor,
+/// and a line about the resource under it.
+fn matrix_grid(form: &Form, app: &App, theme: Theme, frame: &mut Frame, right: Rect) {
+    let on_matrix = form.perm_focus == PermFocus::Matrix;
+    let [head, grid, about] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(right);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            format!("{:<22}{:^7}{:^7}", "Resource", "Read", "Write"),
+            if on_matrix {
+                theme.accent()
+            } else {
+                theme.bold()
+            },
+        ))),
+        head,
+    );
+    let all = form.matrix.lines();
+    let height = grid.height as usize;
+    let cursor_line = form.matrix.cursor_line();
+    let offset = (cursor_line + 2).saturating_sub(height);
+    let offset = offset.min(all.len().saturating_sub(height));
+    let mut rows = Vec::new();
+    let mut regions = app.regions.borrow_mut();
+    regions.matrix = Some(grid);
+    for (n, line) in all.iter().skip(offset).take(height).enumerate() {
+        let y = grid.y + n as u16;
+        match line {
+            matrix::Line::Heading(g) => {
+                rows.push(Line::from(Span::styled(g.title(), theme.bold())))
+            }
+            matrix::Line::ExtrasHeading => rows.push(Line::from(Span::styled(
+                "Not in the catalog (kept as the server sent them)",
+                theme.bold(),
+            ))),
+            matrix::Line::Resource(i) => {
+                let at = (grid, y, on_matrix);
+                rows.push(matrix_row(form, *i, at, theme, &mut regions));
+            }
+        }
+    }
+    drop(regions);
+    frame.render_widget(Paragraph::new(rows), grid);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            truncate(&matrix_about(form), about.width as usize),
+            theme.dim(),
+        ))),
+        about,
+    );
+}
+
+/// One resource's row of the matrix at row `y` of `grid`: its name and its
+/// cells, each recorded for the mouse.
+fn matrix_row(
+    form: &Form,
+    i: usize,
+    (grid, y, on_matrix): (Rect, u16, bool),
+    theme: Theme,
+    regions: &mut Regions,
+) -> Line<'static> {
+    let entry = CATALOG.get(i);
+    let here = i == form.matrix.row;
+    let label = match (entry, form.matrix.extra(i)) {
+        (Some(e), _) => e.display.to_owned(),
+        (None, Some(p)) => truncate(&clean(&p.to_string()), 20),
+        (None, None) => String::new(),
+    };
+    let mut spans = vec![Span::raw(format!(
+        "{}{:<20}",
+        if here && on_matrix { "▸ " } else { "  " },
+        label
+    ))];
+    // An extra row is one cell: the permission as it is.
+    let columns: &[Column] = if entry.is_some() {
+        &[Column::Read, Column::Write]
+    } else {
+        &[Column::Read]
+    };
+    let mut x = grid.x + 22;
+    for &col in columns {
+        // `?`: a level the documentation does not confirm.
+        let confirmed = entry.is_none_or(|e| matrix::supports(e, col));
+        let mark = if confirmed { ' ' } else { '?' };
+        let text = if form.matrix.is_set(i, col) {
+            format!("  [x]{mark} ")
+        } else {
+            format!("  [ ]{mark} ")
+        };
+        let style = if here && on_matrix && (entry.is_none() || form.matrix.col == col) {
+            theme.selected()
+        } else if !confirmed {
+            theme.dim()
+        } else {
+            Style::new()
+        };
+        let cell = Rect {
+            x,
+            y,
+            width: 7,
+            height: 1,
+        }
+        .intersection(grid);
+        if !cell.is_empty() {
+            regions.matrix_cells.push((cell, i, col));
+        }
+        x = x.saturating_add(7);
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
+}
+
+/// What the resource under the matrix's cursor covers.
+fn matrix_about(form: &Form) -> String {
+    match (form.matrix.entry(), form.matrix.extra(form.matrix.row)) {
+        (Some(entry), _) => {
+            let only = match (entry.read, entry.write) {
+                (true, false) => " (documented: read; write? unverified)",
+                (false, true) => " (documented: write; read? unverified)",
+                _ => "",
+            };
+            format!("{}{only}: {}", entry.display, entry.covers)
+        }
+        (None, Some(p)) => format!(
+            "{}: not in the catalog; kept exactly as the server sent it unless you clear it",
+            clean(&p.to_string())
+        ),
+        (None, None) => String::new(),
+    }
+}
+
+fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
+    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
+    let now = app.now;
+    let mut lines = vec![Line::from(Span::styled(
+        "When should the key stop working?",
+        theme.bold(),
+    ))];
+    if let Some(k) = form.original() {
+        lines.push(Line::from(Span::styled(
+            format!("Currently: {}", expiry_text(k, now)),
+            theme.dim(),
+        )));
+    }
+    lines.push(Line::raw(""));
+    for (i, choice) in form.choices().iter().enumerate() {
+        // Choices are one row each, right after the lines above them.
+        let row = Rect {
+            y: area.y + lines.len() as u16,
+            height: 1,
+            ..area
+        };
+        if row.bottom() <= area.bottom() {
+            app.regions.borrow_mut().expiry_choices.push((row, i));
+        }
+        let here = i == form.expiry_cursor;
+        let mut spans = choice_spans(*choice, here, theme, now);
+        if *choice == ExpiryChoice::Typed && here {
+            // What is typed, and what it comes to, on a line of its own.
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            spans = typed_expiry(form, theme, now);
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    if form.confirm_never {
+        lines.push(Line::from(Span::styled(
+            "A key that never expires works until someone revokes it: a leak stays open for good.",
+            theme.warning(),
+        )));
+        lines.push(Line::from(vec![
+            Span::styled("Really no expiration? ", theme.bold()),
+            Span::styled("y", theme.key()),
+            Span::raw(" confirm   "),
+            Span::styled("n", theme.key()),
+            Span::raw(" choose an expiration"),
+        ]));
+    }
+    lines.extend(problems(report, Field::Expiration, theme));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// One expiration choice's line: the cursor, the radio, the label and,
+/// for a number of days, the date it comes to.
+fn choice_spans(
+    choice: ExpiryChoice,
+    here: bool,
+    theme: Theme,
+    now: DateTime<Utc>,
+) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled(
+        format!(
+            "{}{} {}",
+            if here { "▸" } else { " " },
+            if here { "(•)" } else { "( )" },
+            choice.label()
+        ),
+        if here { theme.selected() } else { Style::new() },
+    )];
+    if let ExpiryChoice::Days(d) = choice {
+        let at = narrative_keys::Expiration::in_days(d, now).instant();
+        if let Some(at) = at {
+            spans.push(Span::styled(
+                format!("  {}", at.format("%Y-%m-%d")),
+                theme.dim(),
+            ));
+        }
+    }
+    spans
+}
+
+/// The typed expiration's line: what is typed, and what it comes to.
+fn typed_expiry(form: &Form, theme: Theme, now: DateTime<Utc>) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    spans.push(Span::raw("      "));
+    spans.push(Span::raw(clean(&form.typed_expiry.value)));
+    spans.push(Span::styled("▏", theme.accent()));
+    if form.typed_expiry.value.trim().is_empty() {
+        let default = match form.original() {
+            None => format!(
+                "  empty: {} days, the default",
+                narrative_keys::DEFAULT_EXPIRATION_DAYS
+            ),
+            Some(_) => "  empty: keep the current expiration".to_owned(),
+        };
+        spans.push(Span::styled(default, theme.dim()));
+    } else if let Ok(Some(e)) = form.expiration(now) {
+        // The date it comes to, as it is typed.
+        let reads = match e.instant() {
+            Some(at) => format!(
+                "  → {} ({})",
+                at.format("%Y-%m-%d %H:%M UTC"),
+                relative(at, now)
+            ),
+            None => "  → never expires (asks to confirm)".to_owned(),
+        };
+        spans.push(Span::styled(reads, theme.dim()));
+    }
+    spans
+}
+
+/// "Nothing can be sent yet: fix the name to continue (Esc goes back).",
+/// naming each field with an error; `None` when there is none.
+fn blocked_headline(errors: &[&narrative_keys::Problem]) -> Option<String> {
+    let mut fields: Vec<&str> = Vec::new();
+    for p in errors {
+        let what = match p.field {
+            Field::Name => "the name",
+            Field::Permissions => "the permissions",
+            Field::Expiration => "the expiration",
+            Field::Id => "the id",
+            Field::Update => "the changes",
+        };
+        if !fields.contains(&what) {
+            fields.push(what);
+        }
+    }
+    let list = match fields.as_slice() {
+        [] => return None,
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    Some(format!(
+        "Nothing can be sent yet: fix {list} to continue (Esc goes back)."
+    ))
+}
+
+fn review_step(v: &StepView, frame: &mut Frame, area: Rect) {
+    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
+    let now = app.now;
+    let preview = form.preview(now);
+    let mut lines = Vec::new();
+    let errors: Vec<_> = report.errors().collect();
+    // With errors, Enter sends nothing: the headline says what to fix.
+    let blocked = blocked_headline(&errors);
+    let view_lines = ReviewLines {
+        form,
+        preview: &preview,
+        theme,
+        now,
+    };
+    match form.original() {
+        None => lines.extend(review_create(&view_lines, blocked)),
+        Some(orig) => lines.extend(review_edit(&view_lines, orig, blocked)),
+    }
+    lines.extend(review_problems(form, &errors, report, theme, now));
+    lines.push(Line::raw(""));
+    lines.extend(audit_lines(&preview, theme, now));
+    lines.push(Line::raw(""));
+    lines.extend(explanation_lines(&preview, theme));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((form.review_scroll, 0)),
+        area,
+    );
+}
+
+/// What the review's lines are made from: the form, the key it would
+/// send, the colours and the clock.
+struct ReviewLines<'a> {
+    form: &'a Form,
+    preview: &'a ApiKey,
+    theme: Theme,
+    now: DateTime<Utc>,
+}
+
+impl ReviewLines<'_> {
+    /// The review's first line: `Ok` what blocks sending (an error), or
+    /// `Err` what Enter sends.
+    fn headline(&self, text: Result<String, String>) -> Line<'static> {
+        match text {
+            Ok(blocked) => Line::from(Span::styled(blocked, self.theme.error())),
+            Err(ready) => Line::from(Span::styled(ready, self.theme.bold())),
+        }
+    }
+
+    /// A field's line: its label, then its value.
+    fn field(&self, label: &str, value: String) -> Line<'static> {
+        Line::from(vec![
+            Span::styled(format!("{label:<13}"), self.theme.dim()),
+            Span::raw(value),
+        ])
+    }
+}
+
+/// A new key's review: the headline (what to fix, or Enter), and its fields.
+fn review_create(v: &ReviewLines, blocked: Option<String>) -> Vec<Line<'static>> {
+    let (preview, now) = (v.preview, v.now);
+    let field_line = |label: &str, value: String| v.field(label, value);
+    let headline = blocked.ok_or_else(|| {
+        "Nothing has been sent yet. Check, then press Enter to create the key.".to_owned()
+    });
+    let mut lines = vec![v.headline(headline)];
+    lines.push(field_line("Name", clean(preview.name.as_str())));
+    lines.push(field_line(
+        "Permissions",
+        compact_permissions(&preview.permissions),
+    ));
+    lines.push(field_line("Expires", expiry_text(preview, now)));
+    lines
+}
+
+/// An edit's review: the headline, and each change (or none).
+fn review_edit(v: &ReviewLines, orig: &ApiKey, blocked: Option<String>) -> Vec<Line<'static>> {
+    let (form, preview, theme, now) = (v.form, v.preview, v.theme, v.now);
+    let field_line = |label: &str, value: String| v.field(label, value);
+    let headline = match blocked {
+        Some(b) => Ok(format!("{b} The changes:")),
+        None => Err("Nothing has been sent yet. These changes are sent on Enter:".to_owned()),
+    };
+    let mut lines = vec![v.headline(headline)];
+    let mut any = false;
+    if preview.name != orig.name {
+        any = true;
+        lines.push(field_line(
+            "Name",
+            format!("{} → {}", clean(&orig.name), clean(&preview.name)),
+        ));
+    }
+    for p in preview.permissions.difference(&orig.permissions) {
+        any = true;
+        lines.push(Line::from(Span::styled(
+            format!("  + {}", clean(&p.to_string())),
+            theme.ok(),
+        )));
+    }
+    for p in orig.permissions.difference(&preview.permissions) {
+        any = true;
+        lines.push(Line::from(Span::styled(
+            format!("  - {}", clean(&p.to_string())),
+            theme.error(),
+        )));
+    }
+    if form.choice() != ExpiryChoice::Keep {
+        any = true;
+        lines.push(field_line(
+            "Expires",
+            format!("{} → {}", expiry_text(orig, now), expiry_text(preview, now)),
+        ));
+    }
+    if !any {
+        lines.push(Line::from(Span::styled("  (no changes)", theme.dim())));
+    }
+    lines
+}
+
+/// The review's problems: no expiration, errors, then warnings.
+fn review_problems(
+    form: &Form,
+    errors: &[&narrative_keys::Problem],
+    report: &ValidationReport,
+    theme: Theme,
+    now: DateTime<Utc>,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if form.is_never(now) {
+        lines.push(Line::from(Span::styled(
+            if form.never_confirmed {
+                "▲ No expiration (confirmed): the key works until revoked."
+            } else {
+                "✖ No expiration is not confirmed: go back to Expiration and confirm it."
+            },
+            if form.never_confirmed {
+                theme.warning()
+            } else {
+                theme.error()
+            },
+        )));
+    }
+    for p in errors {
+        lines.push(Line::from(Span::styled(
+            format!("✖ {}: {}", p.field.as_str(), clean(&p.message)),
+            theme.error(),
+        )));
+    }
+    for p in report.warnings() {
+        if p.field == Field::Expiration && form.is_never(now) {
+            continue;
+        }
+        lines.push(Line::from(Span::styled(
+            format!("▲ {}: {}", p.field.as_str(), clean(&p.message)),
+            theme.warning(),
+        )));
+    }
+    lines
+}

@@ -1,0 +1,652 @@
+//! The key list and its keys: the keymap (which the help and the hint bar
+//! read), what each command does, its clicks, the filter line, and its
+//! drawing (status symbol, name, compact permissions, expiry). Its state is
+//! the list's fields of [`App`] (the rows themselves in `ListIndex`).
+
+use super::keymap::{self, Binding, EventState, InReadOnly};
+use crate::output::{clean, expiry_text, relative, status_symbol};
+use crate::ui::action::Effect;
+use crate::ui::app::{App, Pane, VisibleKeys};
+use crate::ui::command::CommandLine;
+use crate::ui::form::Form;
+use crate::ui::hit::Regions;
+use crate::ui::modal::{IncidentModal, Modal};
+use crate::ui::text::truncate;
+use crate::ui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent};
+use narrative_keys::ApiKey;
+use narrative_keys::incident::{self, Selection};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+/// What a key does on the list (or, for moves, on the detail pane when it
+/// has focus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListCmd {
+    /// Quit the program.
+    Quit,
+    /// Open the help.
+    Help,
+    /// One row up (the detail pane: scroll up).
+    Up,
+    /// One row down (the detail pane: scroll down).
+    Down,
+    /// A page up.
+    PageUp,
+    /// A page down.
+    PageDown,
+    /// The first key (the detail pane: its top).
+    First,
+    /// The last key.
+    Last,
+    /// Focus the other pane.
+    SwitchPane,
+    /// Focus the detail pane.
+    FocusDetail,
+    /// Focus the list.
+    FocusList,
+    /// Back out one level: pane, filter, marks, status.
+    Back,
+    /// Start typing a filter.
+    Filter,
+    /// The next sort.
+    NextSort,
+    /// Reverse the order.
+    Reverse,
+    /// Open the `:` command line.
+    Command,
+    /// Copy the selected key's id.
+    CopyId,
+    /// Clone the selected key.
+    Clone,
+    /// Reload the keys.
+    Refresh,
+    /// Mark or unmark the selected key.
+    Mark,
+    /// Create a key.
+    New,
+    /// Edit the selected key.
+    Edit,
+    /// Ask to rotate the selected key.
+    Rotate,
+    /// Ask to revoke the marked keys or the selected one.
+    Revoke,
+    /// The incident response's dry run on the marked keys.
+    Incident,
+}
+
+use KeyCode::{
+    Char, Delete, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right, Tab, Up,
+};
+
+/// The list's keymap, in the help's order; the hint bar orders its own.
+pub const LIST_KEYS: &[Binding<ListCmd>] = &[
+    Binding::new(
+        "↑ ↓ / j k",
+        "move (scroll the detail pane when it has focus)",
+        &[
+            (Up, ListCmd::Up),
+            (Char('k'), ListCmd::Up),
+            (Down, ListCmd::Down),
+            (Char('j'), ListCmd::Down),
+        ],
+    ),
+    Binding::new(
+        "g G / PgUp PgDn",
+        "first / last key; a page up / down",
+        &[
+            (Home, ListCmd::First),
+            (Char('g'), ListCmd::First),
+            (End, ListCmd::Last),
+            (Char('G'), ListCmd::Last),
+            (PageUp, ListCmd::PageUp),
+            (PageDown, ListCmd::PageDown),
+        ],
+    ),
+    Binding::new(
+        "Tab, Enter, ← → / h l",
+        "switch between the list and the detail pane",
+        &[
+            (Tab, ListCmd::SwitchPane),
+            (KeyCode::BackTab, ListCmd::SwitchPane),
+            (Enter, ListCmd::FocusDetail),
+            (Right, ListCmd::FocusDetail),
+            (Char('l'), ListCmd::FocusDetail),
+            (Left, ListCmd::FocusList),
+            (Char('h'), ListCmd::FocusList),
+        ],
+    ),
+    Binding::new(
+        "Esc",
+        "back: list pane, clear the filter, clear the marks",
+        &[(Esc, ListCmd::Back)],
+    )
+    .readonly(InReadOnly::Says("back: list pane, clear the filter")),
+    Binding::new(
+        "/",
+        "filter by name, id or permission as you type",
+        &[(Char('/'), ListCmd::Filter)],
+    )
+    .hint(6, "/", "filter"),
+    Binding::new(
+        "s",
+        "next sort: name, expiry, status; stays reversed",
+        &[(Char('s'), ListCmd::NextSort)],
+    )
+    .hint(7, "s", "sort"),
+    Binding::new(
+        "S",
+        "reverse the order (s and :sort keep it)",
+        &[(Char('S'), ListCmd::Reverse)],
+    ),
+    // Marking is only for revoke and incident, which read-only mode turns off.
+    Binding::new(
+        "space",
+        "mark or unmark the key (for revoke or incident)",
+        &[(Char(' '), ListCmd::Mark)],
+    )
+    .hint(4, "space", "mark")
+    .readonly(InReadOnly::Hidden),
+    Binding::new(
+        "y",
+        "copy the key's id (if the terminal allows OSC 52)",
+        &[(Char('y'), ListCmd::CopyId)],
+    )
+    .hint(11, "y", "copy id"),
+    Binding::new("n", "new key", &[(Char('n'), ListCmd::New)])
+        .hint(0, "n", "new")
+        .write("creating a key"),
+    Binding::new("e", "edit the selected key", &[(Char('e'), ListCmd::Edit)])
+        .hint(1, "e", "edit")
+        .write("editing a key"),
+    Binding::new(
+        "c",
+        "clone the selected key (same permissions)",
+        &[(Char('c'), ListCmd::Clone)],
+    )
+    .hint(10, "c", "clone")
+    .write("cloning a key"),
+    Binding::new(
+        "r",
+        "rotate the selected key",
+        &[(Char('r'), ListCmd::Rotate)],
+    )
+    .hint(2, "r", "rotate")
+    .write("rotating a key"),
+    Binding::new(
+        "d",
+        "revoke the marked keys, or the selected one",
+        &[(Char('d'), ListCmd::Revoke), (Delete, ListCmd::Revoke)],
+    )
+    .hint(3, "d", "revoke")
+    .write("revoking keys"),
+    Binding::new(
+        "i",
+        "incident response on the marked keys (dry run)",
+        &[(Char('i'), ListCmd::Incident)],
+    )
+    .hint(5, "i", "incident")
+    .write("an incident response"),
+    Binding::new(
+        "R",
+        "refresh",
+        &[(Char('R'), ListCmd::Refresh), (F(5), ListCmd::Refresh)],
+    ),
+    Binding::new(
+        ":",
+        "command: filter, sort, revoke, refresh, q",
+        &[(Char(':'), ListCmd::Command)],
+    )
+    .hint(12, ":", "command")
+    .readonly(InReadOnly::Says("command: filter, sort, refresh, q")),
+    Binding::new("mouse", "click to select or press; the wheel scrolls", &[]),
+    Binding::new(
+        "?",
+        "this help",
+        &[(Char('?'), ListCmd::Help), (F(1), ListCmd::Help)],
+    )
+    .hint(8, "?", "help"),
+    Binding::new("q / Ctrl-C", "quit", &[(Char('q'), ListCmd::Quit)]).hint(9, "q", "quit"),
+];
+
+/// What a key does while the filter is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterCmd {
+    /// Keep the filter and go back to the list.
+    Keep,
+    /// Clear the filter.
+    Clear,
+}
+
+/// The filter line's keymap; any other key edits the filter.
+pub const FILTER_KEYS: &[Binding<FilterCmd>] = &[
+    Binding::new(
+        "Enter",
+        "keep filter",
+        &[
+            (Enter, FilterCmd::Keep),
+            (Down, FilterCmd::Keep),
+            (Up, FilterCmd::Keep),
+        ],
+    ),
+    Binding::new("Esc", "clear filter", &[(Esc, FilterCmd::Clear)]),
+];
+
+/// How far a turn of the wheel moves.
+const WHEEL_STEP: u16 = 3;
+
+/// The help once the session's key is gone: the list stays readable.
+pub const ENDED_HELP: [(&str, &str); 2] = [
+    ("↑ ↓ / j k", "move through the list as last loaded"),
+    ("q / Ctrl-C", "quit, then start again with another key"),
+];
+
+/// The hint bar once the session's key is gone.
+pub const ENDED_HINTS: [(&str, &str); 2] = [("q", "quit"), ("?", "help")];
+
+/// What the help adds in read-only mode.
+pub const READONLY_NOTE: (&str, &str) = ("", "read-only: every change is off");
+
+impl App {
+    /// The list's help rows for this session.
+    pub(in crate::ui) fn list_help(&self) -> Vec<(&'static str, &'static str)> {
+        if self.session_ended.is_some() {
+            return ENDED_HELP.to_vec();
+        }
+        let mut rows = keymap::help(LIST_KEYS, self.readonly);
+        if self.readonly {
+            rows.push(READONLY_NOTE);
+        }
+        rows
+    }
+
+    /// The list's hints for this session. Marking and the incident
+    /// response come early: the bar keeps them at 80 columns (see
+    /// `view::render_hints`).
+    pub(in crate::ui) fn list_hints(&self) -> Vec<(&'static str, &'static str)> {
+        if self.session_ended.is_some() {
+            return ENDED_HINTS.to_vec();
+        }
+        keymap::hints(LIST_KEYS, self.readonly)
+    }
+
+    /// A key on the list: looked up in [`LIST_KEYS`]; a write is refused
+    /// first in read-only mode or once the session's key is gone.
+    pub(in crate::ui) fn on_list_key(&mut self, key: KeyEvent) -> (EventState, Option<Effect>) {
+        let Some((row, cmd)) = keymap::lookup(LIST_KEYS, key.code) else {
+            return (EventState::NotConsumed, None);
+        };
+        if let Some(what) = row.write {
+            if self.refuse_write(what) {
+                return (EventState::Consumed, None);
+            }
+        }
+        (EventState::Consumed, self.list_command(cmd))
+    }
+
+    /// Runs one list command.
+    pub(in crate::ui) fn list_command(&mut self, cmd: ListCmd) -> Option<Effect> {
+        let detail = self.focus == Pane::Detail;
+        match cmd {
+            ListCmd::Up | ListCmd::Down | ListCmd::PageUp | ListCmd::PageDown | ListCmd::First
+                if detail =>
+            {
+                self.scroll_detail(cmd)
+            }
+            ListCmd::Up => self.select(self.selected.saturating_sub(1)),
+            ListCmd::Down => self.select(self.selected + 1),
+            ListCmd::PageUp => self.select(self.selected.saturating_sub(10)),
+            ListCmd::PageDown => self.select(self.selected + 10),
+            ListCmd::First => self.select(0),
+            ListCmd::Last => self.select(self.visible_keys().len().saturating_sub(1)),
+            ListCmd::SwitchPane => self.focus = if detail { Pane::List } else { Pane::Detail },
+            ListCmd::FocusDetail => self.focus = Pane::Detail,
+            ListCmd::FocusList => self.focus = Pane::List,
+            ListCmd::Back => self.back(),
+            ListCmd::Filter => {
+                self.filtering = true;
+                self.focus = Pane::List;
+            }
+            ListCmd::NextSort => self.sorted_by(self.sort.next(), self.sort_reversed),
+            ListCmd::Reverse => self.sorted_by(self.sort, !self.sort_reversed),
+            ListCmd::Command => {
+                self.command = Some(CommandLine::default());
+                self.focus = Pane::List;
+            }
+            ListCmd::Refresh => return self.refresh_now(),
+            ListCmd::Mark => self.toggle_mark(),
+            ListCmd::Quit => self.should_quit = true,
+            ListCmd::Help => self.open_help(),
+            ListCmd::CopyId
+            | ListCmd::Clone
+            | ListCmd::New
+            | ListCmd::Edit
+            | ListCmd::Rotate
+            | ListCmd::Revoke
+            | ListCmd::Incident => return self.key_command(cmd),
+        }
+        None
+    }
+
+    /// The commands that act on the selected key (or the marked ones).
+    fn key_command(&mut self, cmd: ListCmd) -> Option<Effect> {
+        if cmd == ListCmd::New {
+            self.form = Some(Form::create());
+            return None;
+        }
+        if cmd == ListCmd::Revoke {
+            self.confirm_revoke();
+            return None;
+        }
+        if cmd == ListCmd::Incident {
+            self.open_incident();
+            return None;
+        }
+        let Some(k) = self.selected_key() else {
+            self.show_info("No key is selected.");
+            return None;
+        };
+        match cmd {
+            ListCmd::CopyId => return Some(Effect::CopyId { id: k.id.clone() }),
+            ListCmd::Clone => self.form = Some(Form::clone_of(k)),
+            ListCmd::Edit => self.form = Some(Form::edit(k)),
+            _ => {
+                self.modal = Some(Modal::ConfirmRotate {
+                    id: k.id.clone(),
+                    name: k.name.clone(),
+                    choice: 0,
+                })
+            }
+        }
+        None
+    }
+
+    /// Esc: the list pane, then no filter, then no marks, then no status.
+    fn back(&mut self) {
+        if self.focus == Pane::Detail {
+            self.focus = Pane::List;
+        } else if !self.filter.value.is_empty() {
+            self.filter.value.clear();
+            self.clamp();
+        } else if !self.marked.is_empty() {
+            self.marked.clear();
+        } else {
+            self.status = None;
+        }
+    }
+
+    /// Space: marks or unmarks the selected key and moves on.
+    fn toggle_mark(&mut self) {
+        if self.readonly {
+            self.show_error(
+                "Read-only: marking is for revoke and incident, which are off in this session.",
+            );
+            return;
+        }
+        if let Some(id) = self.selected_key().map(|k| k.id.clone()) {
+            if !self.marked.remove(&id) {
+                self.marked.insert(id);
+            }
+            self.select(self.selected + 1);
+        }
+    }
+
+    /// `i`: the incident response's dry run on the marked keys.
+    fn open_incident(&mut self) {
+        let ids: Vec<String> = self.selection().iter().map(|k| k.id.clone()).collect();
+        if ids.is_empty() {
+            self.show_info("No key is selected.");
+            return;
+        }
+        let selection = Selection {
+            ids,
+            ..Default::default()
+        };
+        match incident::plan(&self.keys, &selection, false, self.now) {
+            Ok(plan) => {
+                self.modal = Some(Modal::Incident(IncidentModal::Plan {
+                    plan: Box::new(plan),
+                    scroll: 0,
+                }))
+            }
+            Err(e) => self.show_error(crate::ui::text::describe_error(&e)),
+        }
+    }
+
+    /// A click selects the row under it and focuses its pane; the wheel
+    /// scrolls the pane under it.
+    pub(in crate::ui) fn on_list_mouse(
+        &mut self,
+        regions: &Regions,
+        at: Position,
+        down: bool,
+        up: bool,
+    ) {
+        if Regions::in_rect(regions.detail, at) {
+            self.on_detail_mouse(down, up);
+        } else if Regions::in_rect(regions.list, at) {
+            self.focus = Pane::List;
+            if down {
+                if let Some(i) = regions.list_row_at(at) {
+                    self.select(i);
+                }
+            } else if up {
+                self.select(self.selected.saturating_sub(WHEEL_STEP.into()));
+            } else {
+                self.select(self.selected + usize::from(WHEEL_STEP));
+            }
+        }
+    }
+
+    /// The filter line: typing narrows the list; Enter or a move keeps it,
+    /// Esc clears it.
+    pub(in crate::ui) fn on_filter_key(&mut self, key: KeyEvent) {
+        match keymap::lookup(FILTER_KEYS, key.code) {
+            Some((_, FilterCmd::Keep)) => self.filtering = false,
+            Some((_, FilterCmd::Clear)) => {
+                self.filtering = false;
+                self.filter.value.clear();
+            }
+            None => {
+                self.filter.handle_key(key);
+                self.selected = 0;
+            }
+        }
+        self.clamp();
+    }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let t = truncate(s, width);
+    let w = unicode_width::UnicodeWidthStr::width(t.as_str());
+    format!("{t}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// Draws the list in `area`: its title, the column heads and the rows on
+/// screen (recorded for the mouse); `focused` when it has the keys.
+pub fn render(
+    app: &App,
+    visible: VisibleKeys<'_>,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    focused: bool,
+) {
+    let title = list_title(app, visible, theme);
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width < 10 {
+        return;
+    }
+    let cols = Columns::for_width(inner.width as usize);
+    let mut lines = vec![cols.heading(theme)];
+    let rows = inner.height as usize - 1;
+    if visible.is_empty() {
+        let text = empty_text(app);
+        lines.push(Line::from(Span::styled(format!("  {text}"), theme.dim())));
+    }
+    let offset = if app.selected >= rows {
+        app.selected + 1 - rows
+    } else {
+        0
+    };
+    let shown = visible.len().saturating_sub(offset).min(rows);
+    app.regions.borrow_mut().list_rows = Some((
+        Rect {
+            y: inner.y + 1,
+            height: shown as u16,
+            ..inner
+        },
+        offset,
+    ));
+    for (i, key) in visible.rows(offset, rows) {
+        lines.push(list_row(app, (i, key), cols, theme, focused));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The widths of the list's columns, and whether the expiry is written out.
+#[derive(Clone, Copy)]
+struct Columns {
+    name_w: usize,
+    perms_w: usize,
+    expiry_w: usize,
+    wide_expiry: bool,
+}
+
+impl Columns {
+    /// The columns for a list `w` wide: the expiry written out from 64.
+    fn for_width(w: usize) -> Self {
+        let wide_expiry = w >= 64;
+        let expiry_w = if wide_expiry { 25 } else { 12 };
+        let rest = w.saturating_sub(2 + 2 + expiry_w + 2);
+        let name_w = rest * 9 / 20;
+        let perms_w = rest.saturating_sub(name_w + 1);
+        Columns {
+            name_w,
+            perms_w,
+            expiry_w,
+            wide_expiry,
+        }
+    }
+
+    /// The columns' heading line.
+    fn heading(self, theme: Theme) -> Line<'static> {
+        Line::from(Span::styled(
+            format!(
+                "    {} {} {}",
+                pad("Name", self.name_w),
+                pad("Permissions", self.perms_w),
+                pad("Expires", self.expiry_w)
+            ),
+            theme.dim(),
+        ))
+    }
+}
+
+/// The list's title: how many keys, the order, the filter, the marks.
+fn list_title(app: &App, visible: VisibleKeys<'_>, theme: Theme) -> Vec<Span<'static>> {
+    let mut title = vec![Span::styled(
+        format!(" Keys ({}", visible.len()),
+        theme.bold(),
+    )];
+    if visible.len() != app.keys.len() {
+        title.push(Span::styled(
+            format!(" of {}", app.keys.len()),
+            theme.bold(),
+        ));
+    }
+    title.push(Span::styled(") ", theme.bold()));
+    let reversed = if app.sort_reversed { ", reversed" } else { "" };
+    title.push(Span::raw(format!(
+        "sorted by {}{reversed} ",
+        app.sort.label()
+    )));
+    if !app.filter.value.is_empty() && !app.filtering {
+        title.push(Span::styled(
+            format!("filter: {} ", truncate(&clean(&app.filter.value), 20)),
+            theme.accent(),
+        ));
+    }
+    if !app.marked.is_empty() {
+        title.push(Span::styled(
+            format!("{} marked ", app.marked.len()),
+            theme.accent(),
+        ));
+    }
+    title
+}
+
+/// What an empty list says: loading, failed, no keys, or no match.
+fn empty_text(app: &App) -> String {
+    if app.load_failed && !app.loaded {
+        "The keys could not be loaded. Press R to try again.".to_owned()
+    } else if !app.loaded {
+        "Loading keys…".to_owned()
+    } else if app.keys.is_empty() {
+        "No keys yet. Press n to create one.".to_owned()
+    } else {
+        format!(
+            "No key matches \"{}\". Esc clears the filter.",
+            truncate(&clean(&app.filter.value), 30)
+        )
+    }
+}
+
+/// One key's row: the cursor, its mark, status, name, permissions, expiry.
+fn list_row(
+    app: &App,
+    (i, key): (usize, &ApiKey),
+    cols: Columns,
+    theme: Theme,
+    focused: bool,
+) -> Line<'static> {
+    let Columns {
+        name_w,
+        perms_w,
+        expiry_w,
+        wide_expiry,
+    } = cols;
+    let st = app.status_of(key);
+    let mark = if app.marked.contains(&key.id) {
+        "◆"
+    } else {
+        " "
+    };
+    let expiry = if wide_expiry {
+        expiry_text(key, app.now)
+    } else {
+        key.expires_at
+            .map_or_else(|| "never".to_owned(), |at| relative(at, app.now))
+    };
+    let selected = i == app.selected;
+    let row_style = if selected && focused {
+        theme.selected()
+    } else if selected {
+        theme.bold()
+    } else {
+        Style::new()
+    };
+    Line::from(vec![
+        Span::styled(if selected { "▸" } else { " " }, theme.accent()),
+        Span::styled(mark, theme.accent()),
+        Span::styled(format!("{} ", status_symbol(st)), theme.status(st)),
+        Span::raw(format!(
+            "{} {} ",
+            pad(&clean(&key.name), name_w),
+            pad(&clean(&key.permissions.to_string()), perms_w),
+        )),
+        Span::styled(pad(&expiry, expiry_w), theme.status(st)),
+    ])
+    .style(row_style)
+}
