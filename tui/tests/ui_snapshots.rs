@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
+use narrative_keys::incident::{Failure, IncidentReport, IncidentStep, Replacement, ReportedKey};
 use narrative_keys::{ApiKey, CreatedKey, Preset, Secret};
 use narrative_keys_tui::ui::action::{IncidentDone, Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::{Action, App};
@@ -275,7 +275,7 @@ fn scenarios() -> Vec<(&'static str, App)> {
             failures: vec![Failure {
                 id: id(5),
                 name: "S3 delivery connector".into(),
-                step: Step::Revoke,
+                step: IncidentStep::Revoke,
                 error: "the server failed (500 server_error)".into(),
             }],
             missing_ids: vec![],

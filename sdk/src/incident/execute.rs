@@ -5,7 +5,7 @@ use chrono::Utc;
 #[cfg(doc)]
 use super::resume;
 use super::{
-    Failure, IncidentOutcome, IncidentPlan, IncidentReport, PlannedKey, ReportedKey, Step,
+    Failure, IncidentOutcome, IncidentPlan, IncidentReport, IncidentStep, PlannedKey, ReportedKey,
 };
 use crate::client::Client;
 use crate::deliver::{SecretSink, ToCaller};
@@ -126,7 +126,7 @@ async fn run<S: SecretSink + ?Sized>(
             RevokeResult::Failed(e) => report.failures.push(Failure {
                 id: planned.key.id.clone(),
                 name: planned.key.name.clone(),
-                step: Step::Revoke,
+                step: IncidentStep::Revoke,
                 error: e.to_string(),
             }),
             RevokeResult::Revoked | RevokeResult::AlreadyGone => {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 #[cfg(all(doc, not(target_arch = "wasm32")))]
 use super::execute_delivering;
-use super::{Failure, IncidentOutcome, IncidentReport, Replacement, ReportedKey, Step};
+use super::{Failure, IncidentOutcome, IncidentReport, IncidentStep, Replacement, ReportedKey};
 #[cfg(doc)]
 use super::{IncidentOptions, execute};
 use crate::client::Client;
@@ -107,7 +107,7 @@ async fn resume_with<S: SecretSink + ?Sized>(
             .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now()));
         let pending_ids: HashSet<&str> = pending.iter().map(|k| k.id.as_str()).collect();
         next.failures
-            .retain(|f| !(f.step == Step::Replace && pending_ids.contains(f.id.as_str())));
+            .retain(|f| !(f.step == IncidentStep::Replace && pending_ids.contains(f.id.as_str())));
         // Never taken for a lost replacement, even when they look the same:
         // keys the report names as other keys' replacements, keys that were
         // there before the incident (look-alikes, and selected keys it failed
@@ -122,7 +122,7 @@ async fn resume_with<S: SecretSink + ?Sized>(
                 report
                     .failures
                     .iter()
-                    .filter(|f| f.step == Step::Revoke)
+                    .filter(|f| f.step == IncidentStep::Revoke)
                     .map(|f| f.id.clone()),
             )
             .collect();
@@ -132,7 +132,7 @@ async fn resume_with<S: SecretSink + ?Sized>(
                 next.failures.push(Failure {
                     id: old.id.clone(),
                     name: old.name.clone(),
-                    step: Step::Replace,
+                    step: IncidentStep::Replace,
                     error: "the key is still visible, so it was not revoked: no replacement was made; run the incident again for it".to_owned(),
                 });
                 continue;

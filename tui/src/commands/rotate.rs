@@ -3,7 +3,7 @@
 use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
-use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions};
+use narrative_keys::rotate::{OldKeyOutcome, OldKeyPolicy, OldKeyStops, RotateOptions};
 use narrative_keys::{Expiration, NewKey, Span};
 use serde_json::json;
 
@@ -136,37 +136,37 @@ pub(super) async fn rotate(
     }
     let old_id = &rotation.old.id;
     let (state, error) = match &rotation.old_key {
-        OldKey::Revoked => ("revoked", None),
-        OldKey::Kept => ("kept", None),
-        OldKey::Expires { .. } => ("expires", None),
-        OldKey::RevokeFailed(e) => ("revoke_failed", Some(e.to_string())),
-        OldKey::ExpireFailed { error, .. } => ("expire_failed", Some(error.to_string())),
+        OldKeyOutcome::Revoked => ("revoked", None),
+        OldKeyOutcome::Kept => ("kept", None),
+        OldKeyOutcome::Expires { .. } => ("expires", None),
+        OldKeyOutcome::RevokeFailed(e) => ("revoke_failed", Some(e.to_string())),
+        OldKeyOutcome::ExpireFailed { error, .. } => ("expire_failed", Some(error.to_string())),
     };
     let until = || match rotation.old.expires_at {
         Some(at) => format!("until {}", output::when_text(at, now)),
         None => "with no expiration".to_owned(),
     };
     match &rotation.old_key {
-        OldKey::Revoked => eprintln!("The old key {old_id} was revoked."),
-        OldKey::Kept => eprintln!(
+        OldKeyOutcome::Revoked => eprintln!("The old key {old_id} was revoked."),
+        OldKeyOutcome::Kept => eprintln!(
             "The old key {old_id} still works; revoke it once nothing uses it: narrative-keys revoke {old_id}"
         ),
-        OldKey::Expires { at, changed: true } => eprintln!(
+        OldKeyOutcome::Expires { at, changed: true } => eprintln!(
             "The old key {old_id} keeps working until {}, then expires; revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
             output::when_text(*at, now)
         ),
-        OldKey::Expires { at, changed: false } if *at <= Utc::now() => eprintln!(
+        OldKeyOutcome::Expires { at, changed: false } if *at <= Utc::now() => eprintln!(
             "The old key {old_id} had already expired, at {}; it was left as it was.",
             output::when_text(*at, now)
         ),
-        OldKey::Expires { at, changed: false } => eprintln!(
+        OldKeyOutcome::Expires { at, changed: false } => eprintln!(
             "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was.",
             output::when_text(*at, now)
         ),
-        OldKey::RevokeFailed(e) => eprintln!(
+        OldKeyOutcome::RevokeFailed(e) => eprintln!(
             "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
         ),
-        OldKey::ExpireFailed { error, wanted } => eprintln!(
+        OldKeyOutcome::ExpireFailed { error, wanted } => eprintln!(
             "The old key {old_id}'s expiration could NOT be set, so it still works {}: {error}\nThe new key is ready. Set the old key's expiration again with: narrative-keys update {old_id} --expires {}\n(or revoke it at once: narrative-keys revoke {old_id})",
             until(),
             wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

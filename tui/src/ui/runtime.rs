@@ -20,7 +20,7 @@ use narrative_keys::deliver::{
 };
 use narrative_keys::incident::{self, IncidentOptions};
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
-use narrative_keys::rotate::{OldKey, RotateOptions, rotate_at};
+use narrative_keys::rotate::{OldKeyOutcome as OldKey, RotateOptions, rotate_at};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
