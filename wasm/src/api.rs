@@ -117,7 +117,7 @@ pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
                 // The set is whole: only permissions the key does not hold
                 // yet are typed ones. Its own are kept, known or not.
                 let held = c.get_key(&id).await?.permissions;
-                let added: Vec<sdk::Permission> = set.difference(&held).cloned().collect();
+                let added = sdk::PermissionDiff::between(&held, &set).granted;
                 check_typed(&added, false)?;
             }
             update = update.permissions(set);
@@ -206,13 +206,13 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
         };
         let r = sdk::rotate(&c, &id, &opts).await?;
         let (old_key, error) = match &r.old_key {
-            sdk::OldKey::Revoked => (OldKeyOutcome::Revoked, None),
-            sdk::OldKey::Kept => (OldKeyOutcome::Kept, None),
-            sdk::OldKey::Expires { .. } => (OldKeyOutcome::Expires, None),
-            sdk::OldKey::RevokeFailed(e) => {
+            sdk::OldKeyOutcome::Revoked => (OldKeyOutcome::Revoked, None),
+            sdk::OldKeyOutcome::Kept => (OldKeyOutcome::Kept, None),
+            sdk::OldKeyOutcome::Expires { .. } => (OldKeyOutcome::Expires, None),
+            sdk::OldKeyOutcome::RevokeFailed(e) => {
                 (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))
             }
-            sdk::OldKey::ExpireFailed { error, wanted } => {
+            sdk::OldKeyOutcome::ExpireFailed { error, wanted } => {
                 let mut info = ErrorInfo::from_sdk(error);
                 info.message = format!(
                     "the old key's expiration could not be set, so it still works: {}; the new key is ready: set it again with updateKey('{}', {{ expiresAt: '{}' }}), or revoke it",

@@ -59,7 +59,7 @@ pub struct Replacement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-pub enum Step {
+pub enum IncidentStep {
     /// Revoking it: the key still works.
     Revoke,
     /// Creating its replacement: the key is revoked and has no successor yet
@@ -67,17 +67,17 @@ pub enum Step {
     Replace,
 }
 
-impl Step {
+impl IncidentStep {
     /// `revoke` or `replace`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Step::Revoke => "revoke",
-            Step::Replace => "replace",
+            IncidentStep::Revoke => "revoke",
+            IncidentStep::Replace => "replace",
         }
     }
 }
 
-impl fmt::Display for Step {
+impl fmt::Display for IncidentStep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -92,7 +92,7 @@ pub struct Failure {
     /// The key's name.
     pub name: String,
     /// `revoke` or `replace`.
-    pub step: Step,
+    pub step: IncidentStep,
     /// What went wrong.
     pub error: String,
 }
@@ -193,23 +193,10 @@ pub enum ReportReadError {
     },
 }
 
-/// The `--json` output of the command line: `{"report", "secrets"}`. Only
-/// the report is read; the secrets are skipped without being kept.
-#[derive(Deserialize)]
-struct WithSecrets {
-    report: IncidentReport,
-}
-
-#[derive(Deserialize)]
-struct Shape {
-    report: Option<serde::de::IgnoredAny>,
-    revoked: Option<serde::de::IgnoredAny>,
-}
-
 impl IncidentReport {
-    /// Reads a report saved as JSON: the report itself, or an object holding
-    /// it under `report` (the command line's `--json` output), whose other
-    /// fields are skipped. Unknown resources and access levels are kept.
+    /// Reads a report saved as JSON (as it serialises: what `--report
+    /// FILE.json` writes). A front end that wraps the report in output of its
+    /// own unwraps it first. Unknown resources and access levels are kept.
     pub fn from_json(text: &str) -> Result<Self, ReportReadError> {
         let body = text.trim_start_matches('\u{feff}').trim_start();
         if body.starts_with('#') {
@@ -225,20 +212,7 @@ impl IncidentReport {
             path: crate::json_path::of_error(body.as_bytes(), &e),
             message: crate::error::without_values(&e.to_string()),
         };
-        let wrapped = matches!(
-            serde_json::from_str::<Shape>(body),
-            Ok(Shape {
-                report: Some(_),
-                revoked: None
-            })
-        );
-        if wrapped {
-            serde_json::from_str::<WithSecrets>(body)
-                .map(|w| w.report)
-                .map_err(not_a_report)
-        } else {
-            serde_json::from_str(body).map_err(not_a_report)
-        }
+        serde_json::from_str(body).map_err(not_a_report)
     }
 
     /// Revoked keys still without a replacement, when replacement was asked
@@ -250,7 +224,10 @@ impl IncidentReport {
         let requested = self.replacement_expiration.is_some()
             || !self.replacements.is_empty()
             || !self.already_present.is_empty()
-            || self.failures.iter().any(|f| f.step == Step::Replace);
+            || self
+                .failures
+                .iter()
+                .any(|f| f.step == IncidentStep::Replace);
         if !requested {
             return Vec::new();
         }

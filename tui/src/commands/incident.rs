@@ -6,8 +6,8 @@ use anstream::{eprint, eprintln, print};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::{OutputKind, SecretSink};
 use narrative_keys::incident::{
-    self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, ReportReadError,
-    ResumeOptions, Selection, Step,
+    self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, IncidentStep,
+    ReportReadError, ResumeOptions, Selection,
 };
 use narrative_keys::{KeyStatus, Permission};
 use serde_json::json;
@@ -173,7 +173,7 @@ pub(super) fn read_incident_report(path: &Path) -> Result<IncidentReport, CliErr
             );
         }
     };
-    let read = IncidentReport::from_json(&text);
+    let read = report_from_output(&text);
     // It may be the `--json` output, which holds the replacements' secrets.
     zeroize::Zeroize::zeroize(&mut text);
     read.map_err(|e| {
@@ -184,6 +184,44 @@ pub(super) fn read_incident_report(path: &Path) -> Result<IncidentReport, CliErr
             _ => NEEDED.to_owned(),
         };
         CliError::usage(format!("--resume {shown}: {e}")).hint(hint)
+    })
+}
+
+/// Reads a report saved with `--report FILE.json`, or this command's own
+/// `--json` output, `{"report", "secrets"}`: the envelope is the CLI's, so it
+/// is unwrapped here and the SDK reads only the report. The secrets are
+/// skipped without being kept.
+fn report_from_output(text: &str) -> Result<IncidentReport, ReportReadError> {
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        report: Option<serde::de::IgnoredAny>,
+        revoked: Option<serde::de::IgnoredAny>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        report: serde_json::Value,
+    }
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let wrapped = matches!(
+        serde_json::from_str::<Shape>(body),
+        Ok(Shape {
+            report: Some(_),
+            revoked: None
+        })
+    );
+    let Some(Ok(envelope)) = wrapped.then(|| serde_json::from_str::<Envelope>(body)) else {
+        return IncidentReport::from_json(text);
+    };
+    IncidentReport::from_json(&envelope.report.to_string()).map_err(|e| match e {
+        ReportReadError::NotAReport { path, message } => ReportReadError::NotAReport {
+            path: match path.as_str() {
+                "" => "report".to_owned(),
+                p if p.starts_with('[') => format!("report{p}"),
+                p => format!("report.{p}"),
+            },
+            message,
+        },
+        other => other,
     })
 }
 
@@ -281,7 +319,7 @@ fn finish_incident(
     let unrevoked = report
         .failures
         .iter()
-        .filter(|f| f.step == Step::Revoke)
+        .filter(|f| f.step == IncidentStep::Revoke)
         .count();
     if unrevoked > 0 && args.resume.is_some() {
         eprintln!(
@@ -450,4 +488,48 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use narrative_keys::incident::{IncidentReport, ReportReadError};
+
+    use super::report_from_output;
+
+    /// A report with a `replace` failure, as `--report FILE.json` writes it.
+    const REPORT: &str = r#"{"environment":"prod","started_at":"2026-11-26T10:00:00Z",
+        "finished_at":"2026-11-26T10:00:05Z","revoked":[{"id":"1","name":"ci",
+        "permissions":[{"access":"read","resource":"jobs"}],"expires_at":null}],
+        "replacements":[],"failures":[{"id":"1","name":"ci","step":"replace",
+        "error":"x"}],"missing_ids":[]}"#;
+
+    #[test]
+    fn the_json_output_reads_as_its_report_and_bad_files_are_named() {
+        let report = IncidentReport::from_json(REPORT).unwrap();
+        let output = serde_json::json!({
+            "report": report,
+            "secrets": [{"id": "r1", "replaces": "1", "secret": "TOP-SECRET-VALUE"}],
+        })
+        .to_string();
+        assert_eq!(report_from_output(&output).unwrap(), report);
+        assert_eq!(report_from_output(REPORT).unwrap(), report);
+        assert_eq!(
+            report_from_output(&report.to_markdown()),
+            Err(ReportReadError::Markdown)
+        );
+        // A value that does not fit is not repeated: it may be a secret.
+        let bad_step = output.replace("\"replace\"", "\"TOP-SECRET-VALUE\"");
+        let err = report_from_output(&bad_step).unwrap_err();
+        assert!(
+            matches!(&err, ReportReadError::NotAReport { path, message }
+                if path == "report.failures[0].step" && message.starts_with("unknown variant `…`, expected `revoke`")),
+            "{err:?}"
+        );
+        let bad_name = output.replace("\"name\":\"ci\"", "\"name\":[\"TOP-SECRET-VALUE\"]");
+        let mut errors = vec![err, report_from_output(&bad_name).unwrap_err()];
+        errors.push(report_from_output(r#"{"report": "TOP-SECRET-VALUE"}"#).unwrap_err());
+        for e in errors {
+            assert!(!e.to_string().contains("TOP-SECRET"), "{e}");
+        }
+    }
 }
