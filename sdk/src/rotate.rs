@@ -76,13 +76,47 @@ pub enum OldKeyOutcome {
     },
 }
 
-/// When the old key stops working, as the rotation decided.
+impl OldKeyOutcome {
+    /// The outcome's name in JSON output: `revoked`, `kept`, `expires`,
+    /// `revoke_failed` or `expire_failed`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OldKeyOutcome::Revoked => "revoked",
+            OldKeyOutcome::Kept => "kept",
+            OldKeyOutcome::Expires { .. } => "expires",
+            OldKeyOutcome::RevokeFailed(_) => "revoke_failed",
+            OldKeyOutcome::ExpireFailed { .. } => "expire_failed",
+        }
+    }
+
+    /// Why the old key still works: the revocation's or the update's error.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            OldKeyOutcome::RevokeFailed(error) | OldKeyOutcome::ExpireFailed { error, .. } => {
+                Some(error)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// When the old key stops working, as the rotation decided. Serialised as
+/// `"now"` or the instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OldKeyStops {
     /// It was revoked.
     Now,
     /// It expires then.
     At(DateTime<Utc>),
+}
+
+impl serde::Serialize for OldKeyStops {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            OldKeyStops::Now => s.serialize_str("now"),
+            OldKeyStops::At(at) => at.serialize(s),
+        }
+    }
 }
 
 /// The outcome of a rotation that created a successor.

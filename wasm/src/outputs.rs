@@ -137,7 +137,7 @@ pub struct Rotation<'a> {
     pub old_key: OldKeyOutcome,
     /// When the old key stops working: `"now"` (revoked), an instant
     /// (expires), or `None` when the rotation set no end (kept, or a failure).
-    pub old_key_stops: Option<String>,
+    pub old_key_stops: Option<sdk::OldKeyStops>,
     /// Why the old key could not be revoked or given its expiration: it still works.
     pub error: Option<ErrorInfo>,
     /// `true` when the old key no longer works or was kept on purpose.

@@ -3,8 +3,8 @@
 use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
-use narrative_keys::rotate::{OldKeyOutcome, OldKeyPolicy, OldKeyStops, RotateOptions};
-use narrative_keys::{Expiration, NewKey, Span};
+use narrative_keys::rotate::{OldKeyOutcome, OldKeyPolicy, RotateOptions, Rotation};
+use narrative_keys::{ApiKey, Expiration, NewKey, Span};
 use serde_json::json;
 
 use super::{
@@ -72,42 +72,7 @@ pub(super) async fn rotate_dry_run(
         merge(&mut out, destination_json(target));
         print_json(&out)?;
     } else {
-        println!("Would rotate \"{}\" ({}):", clean(&old.name), old.id);
-        println!(
-            "  1. create \"{}\" with {}, expiring {}",
-            clean(successor.name()),
-            clean(&successor.permissions().to_string()),
-            expiration_text(&successor.expiration(), now)
-        );
-        println!("  2. deliver its secret: {}", target.describe());
-        match options.old_key {
-            OldKeyPolicy::Revoke => println!("  3. revoke the old key {}", old.id),
-            OldKeyPolicy::Keep => {
-                println!("  3. keep the old key {} working (--keep-old)", old.id)
-            }
-            // As the rotation will decide: an overlap never extends a key.
-            OldKeyPolicy::ExpireAfter(overlap) => match (old.expires_at, overlap.after(now)) {
-                (Some(at), _) if at <= now => println!(
-                    "  3. leave the old key {} as it is: it already expired, {}",
-                    old.id,
-                    output::when_text(at, now)
-                ),
-                (Some(at), Some(end)) if at <= end => println!(
-                    "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends",
-                    old.id,
-                    output::when_text(at, now)
-                ),
-                (_, Some(end)) => println!(
-                    "  3. let the old key {} work until {}, then expire",
-                    old.id,
-                    output::when_text(end, now)
-                ),
-                (_, None) => println!(
-                    "  3. let the old key {} work for {overlap} more, then expire",
-                    old.id
-                ),
-            },
-        }
+        print_dry_run_text(&old, &successor, options.old_key, target, now);
     }
     eprintln!("Dry run: nothing was sent.");
     Ok(0)
@@ -134,14 +99,20 @@ pub(super) async fn rotate(
     if let Some(note) = target.delivered_note(1) {
         eprintln!("{note}");
     }
+    say_old_key(&rotation, now);
+    if json {
+        print_rotation_json(&rotation, target, now)?;
+    }
+    Ok(if rotation.is_complete() {
+        0
+    } else {
+        EXIT_FINDING
+    })
+}
+
+/// Says on stderr what became of the old key, and what to do when it still works.
+fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
     let old_id = &rotation.old.id;
-    let (state, error) = match &rotation.old_key {
-        OldKeyOutcome::Revoked => ("revoked", None),
-        OldKeyOutcome::Kept => ("kept", None),
-        OldKeyOutcome::Expires { .. } => ("expires", None),
-        OldKeyOutcome::RevokeFailed(e) => ("revoke_failed", Some(e.to_string())),
-        OldKeyOutcome::ExpireFailed { error, .. } => ("expire_failed", Some(error.to_string())),
-    };
     let until = || match rotation.old.expires_at {
         Some(at) => format!("until {}", output::when_text(at, now)),
         None => "with no expiration".to_owned(),
@@ -172,27 +143,70 @@ pub(super) async fn rotate(
             wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ),
     }
-    if json {
-        let stops = match rotation.old_key_stops() {
-            Some(OldKeyStops::Now) => json!("now"),
-            Some(OldKeyStops::At(at)) => json!(at),
-            None => serde_json::Value::Null,
-        };
-        let mut out = json!({
-            "old": KeyJson::new(&rotation.old, now),
-            "new": KeyJson::new(&rotation.new.key, now),
-            "old_key": state,
-            "old_key_stops": stops,
-        });
-        if let Some(error) = error {
-            merge(&mut out, json!({ "error": error }));
-        }
-        merge(&mut out, secret_json(target, &rotation.new));
-        print_json(&out)?;
+}
+
+/// `rotate --json`: both keys, the old key's outcome (`error` only when it
+/// still works), and the secret or where it went.
+fn print_rotation_json(
+    rotation: &Rotation,
+    target: &Target,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    let mut out = json!({
+        "old": KeyJson::new(&rotation.old, now),
+        "new": KeyJson::new(&rotation.new.key, now),
+        "old_key": rotation.old_key.code(),
+        "old_key_stops": rotation.old_key_stops(),
+    });
+    if let Some(error) = rotation.old_key.error() {
+        merge(&mut out, json!({ "error": error.to_string() }));
     }
-    Ok(if rotation.is_complete() {
-        0
-    } else {
-        EXIT_FINDING
-    })
+    merge(&mut out, secret_json(target, &rotation.new));
+    print_json(&out)
+}
+
+/// The steps a rotation would take, as text.
+fn print_dry_run_text(
+    old: &ApiKey,
+    successor: &NewKey,
+    policy: OldKeyPolicy,
+    target: &Target,
+    now: DateTime<Utc>,
+) {
+    println!("Would rotate \"{}\" ({}):", clean(&old.name), old.id);
+    println!(
+        "  1. create \"{}\" with {}, expiring {}",
+        clean(successor.name()),
+        clean(&successor.permissions().to_string()),
+        expiration_text(&successor.expiration(), now)
+    );
+    println!("  2. deliver its secret: {}", target.describe());
+    match policy {
+        OldKeyPolicy::Revoke => println!("  3. revoke the old key {}", old.id),
+        OldKeyPolicy::Keep => {
+            println!("  3. keep the old key {} working (--keep-old)", old.id)
+        }
+        // As the rotation will decide: an overlap never extends a key.
+        OldKeyPolicy::ExpireAfter(overlap) => match (old.expires_at, overlap.after(now)) {
+            (Some(at), _) if at <= now => println!(
+                "  3. leave the old key {} as it is: it already expired, {}",
+                old.id,
+                output::when_text(at, now)
+            ),
+            (Some(at), Some(end)) if at <= end => println!(
+                "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends",
+                old.id,
+                output::when_text(at, now)
+            ),
+            (_, Some(end)) => println!(
+                "  3. let the old key {} work until {}, then expire",
+                old.id,
+                output::when_text(end, now)
+            ),
+            (_, None) => println!(
+                "  3. let the old key {} work for {overlap} more, then expire",
+                old.id
+            ),
+        },
+    }
 }

@@ -2,7 +2,7 @@
 
 use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
-use narrative_keys::{ApiKey, KeyDiff, KeyUpdate};
+use narrative_keys::{ApiKey, KeyDiff, KeyUpdate, PermissionSet};
 use serde::Serialize;
 
 use super::{parse_expiration, parse_permissions, print_warnings, resolve_id};
@@ -26,17 +26,7 @@ pub(super) async fn update(
         .transpose()?;
     let id = resolve_id(s, &args.id).await?;
     let current = s.client.get_key(&id).await?;
-    if let Some(missing) = drops.iter().find(|p| !current.permissions.contains(p)) {
-        return Err(CliError::usage(format!(
-            "--drop {missing}: the key does not hold it; nothing was changed"
-        ))
-        .hint(format!("it holds {}", current.permissions)));
-    }
-    let mut permissions = current.permissions.clone();
-    permissions.extend(grants.iter().cloned());
-    for p in &drops {
-        permissions.remove(p);
-    }
+    let permissions = granted_and_dropped(&current.permissions, grants, &drops)?;
     let mut change = KeyUpdate::new();
     if let Some(name) = args.name.as_deref().filter(|n| n.trim() != current.name) {
         change = change.name(name);
@@ -75,6 +65,27 @@ pub(super) async fn update(
     }
     let updated = s.client.update_key(&current.id, &change).await?;
     print_update(&current, &updated, args.json, false, now)
+}
+
+/// The key's permissions with `grants` added and `drops` removed; dropping
+/// one the key does not hold is refused.
+fn granted_and_dropped(
+    held: &PermissionSet,
+    grants: PermissionSet,
+    drops: &PermissionSet,
+) -> Result<PermissionSet, CliError> {
+    if let Some(missing) = drops.iter().find(|p| !held.contains(p)) {
+        return Err(CliError::usage(format!(
+            "--drop {missing}: the key does not hold it; nothing was changed"
+        ))
+        .hint(format!("it holds {held}")));
+    }
+    let mut permissions = held.clone();
+    permissions.extend(grants);
+    for p in drops {
+        permissions.remove(p);
+    }
+    Ok(permissions)
 }
 
 /// What an update changed or, in a dry run, would change.
