@@ -23,7 +23,7 @@ pub use execute::{IncidentOptions, execute};
 pub use plan::{IncidentPlan, PlannedKey, plan};
 pub use report::{
     Failure, IncidentOutcome, IncidentReport, IncidentStep, Replacement, ReportReadError,
-    ReportedKey,
+    ReportedKey, ShownReplacement,
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use resume::resume_delivering;

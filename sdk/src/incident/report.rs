@@ -168,6 +168,34 @@ pub struct IncidentOutcome {
     pub replacements: Vec<(String, CreatedKey)>,
 }
 
+impl IncidentOutcome {
+    /// The replacements' secrets, exposed on purpose for a caller that
+    /// prints them (the CLI's `incident --json` with the secrets on stdout).
+    pub fn shown_secrets(&self) -> Vec<ShownReplacement<'_>> {
+        self.replacements
+            .iter()
+            .map(|(replaces, created)| ShownReplacement {
+                id: &created.key.id,
+                replaces,
+                secret: created.secret.expose(),
+            })
+            .collect()
+    }
+}
+
+/// A replacement and its secret, shown: `{"id", "replaces", "secret"}`.
+/// Made only by [`IncidentOutcome::shown_secrets`]; it holds the secret in
+/// plain text, so it has no `Debug`.
+#[derive(Serialize)]
+pub struct ShownReplacement<'a> {
+    /// The replacement's id.
+    pub id: &'a str,
+    /// The id of the revoked key it replaces.
+    pub replaces: &'a str,
+    /// The secret itself.
+    pub secret: &'a str,
+}
+
 /// Why a saved report could not be read back. No variant repeats a value
 /// from the text (it may be the `--json` output, which holds secrets).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -24,20 +24,7 @@ pub(super) async fn incident(
     args: IncidentArgs,
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
-    let holding: Vec<Permission> =
-        parse_permissions("--holding", &args.holding, args.allow_unknown)?
-            .into_iter()
-            .collect();
-    let mut selection = Selection {
-        ids: args.ids.clone(),
-        name_matches: args.name_matches.clone(),
-        holding,
-        statuses: Vec::new(),
-    };
-    if selection.is_empty() {
-        return Err(CliError::usage("nothing selected")
-            .hint("give key ids, --name-matches GLOB or --holding PERMISSION"));
-    }
+    let mut selection = selection(&args)?;
     // Every output is checked before the first request.
     let mut target = incident_target(&args)?;
     let keys = s.client.list_keys().await?;
@@ -82,6 +69,25 @@ pub(super) async fn incident(
     };
     let outcome = incident::execute_delivering(&s.client, &plan, &options, &mut target).await?;
     finish_incident(&outcome, &args, &target, 0)
+}
+
+/// The keys the arguments select; selecting nothing is refused.
+fn selection(args: &IncidentArgs) -> Result<Selection, CliError> {
+    let holding: Vec<Permission> =
+        parse_permissions("--holding", &args.holding, args.allow_unknown)?
+            .into_iter()
+            .collect();
+    let selection = Selection {
+        ids: args.ids.clone(),
+        name_matches: args.name_matches.clone(),
+        holding,
+        statuses: Vec::new(),
+    };
+    if selection.is_empty() {
+        return Err(CliError::usage("nothing selected")
+            .hint("give key ids, --name-matches GLOB or --holding PERMISSION"));
+    }
+    Ok(selection)
 }
 
 /// `incident --resume REPORT`: creates the replacements the report lists as
@@ -240,50 +246,19 @@ fn finish_incident(
         eprintln!("{note}");
     }
     let secrets_json = if target.in_json() {
-        outcome
-            .replacements
-            .iter()
-            .map(|(old, c)| json!({ "id": c.key.id, "replaces": old, "secret": c.secret.expose() }))
-            .collect()
+        json!(outcome.shown_secrets())
     } else if outcome.replacements.is_empty() {
         json!([])
     } else {
         target.json_note(false)
     };
-    let mut saved_json = None;
-    let mut report_lost = false;
-    if let Some(path) = &args.report {
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let text = if is_json {
-            serde_json::to_string_pretty(report)
-                .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
-        } else {
-            report.to_markdown()
-        };
-        // The path was checked before the incident; this fails only if the
-        // disk or directory changed since. The report is printed below anyway.
-        match narrative_keys::deliver::write_new_file(path, &text, args.force) {
-            Ok(()) => {
-                eprintln!("The report was saved to {}.", path.display());
-                if is_json {
-                    saved_json = Some(path);
-                }
-            }
-            Err(e) => {
-                report_lost = true;
-                eprintln!(
-                    "error: the report could not be saved: {e}; it is printed on standard output instead (add --json for the form --resume reads)"
-                );
-            }
-        }
-    }
+    let saved = save_report(report, args)?;
     if args.json {
         print_json(&json!({ "report": report, "secrets": secrets_json }))?;
     } else {
         print!("{}", report_text(report, args.format));
     }
+    let report_lost = matches!(saved, Saved::Lost);
     let attach = match (&args.report, report_lost) {
         (Some(path), false) => format!("attach {} (it holds no secret)", path.display()),
         _ => "send the report above (it holds no secret)".to_owned(),
@@ -292,6 +267,66 @@ fn finish_incident(
         "Next: report the incident to Narrative security at {}: {attach}.",
         incident::SECURITY_CONTACT
     );
+    say_what_is_left(report, args, &saved, known_present);
+    Ok(if report.failures.is_empty() && !report_lost {
+        0
+    } else {
+        EXIT_FINDING
+    })
+}
+
+/// What became of `--report FILE`.
+enum Saved<'a> {
+    /// No `--report`, or a Markdown one saved.
+    NotJson,
+    /// Saved as JSON, which `--resume` reads.
+    Json(&'a Path),
+    /// It could not be written: the report is printed instead.
+    Lost,
+}
+
+/// Writes `--report FILE` (JSON when it ends in `.json`, Markdown otherwise).
+fn save_report<'a>(report: &IncidentReport, args: &'a IncidentArgs) -> Result<Saved<'a>, CliError> {
+    let Some(path) = &args.report else {
+        return Ok(Saved::NotJson);
+    };
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let text = if is_json {
+        serde_json::to_string_pretty(report)
+            .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
+    } else {
+        report.to_markdown()
+    };
+    // The path was checked before the incident; this fails only if the
+    // disk or directory changed since. The report is printed anyway.
+    match narrative_keys::deliver::write_new_file(path, &text, args.force) {
+        Ok(()) => {
+            eprintln!("The report was saved to {}.", path.display());
+            Ok(if is_json {
+                Saved::Json(path)
+            } else {
+                Saved::NotJson
+            })
+        }
+        Err(e) => {
+            eprintln!(
+                "error: the report could not be saved: {e}; it is printed on standard output instead (add --json for the form --resume reads)"
+            );
+            Ok(Saved::Lost)
+        }
+    }
+}
+
+/// Warns of replacements found rather than made, and says how to finish
+/// what the incident left: replacements still missing, keys still working.
+fn say_what_is_left(
+    report: &IncidentReport,
+    args: &IncidentArgs,
+    saved: &Saved,
+    known_present: usize,
+) {
     let warn = output::status_style(KeyStatus::ExpiringSoon);
     for found in report.already_present.iter().skip(known_present) {
         eprintln!(
@@ -303,15 +338,15 @@ fn finish_incident(
     }
     let unreplaced = report.unreplaced().len();
     if unreplaced > 0 {
-        match saved_json {
-            Some(path) => eprintln!(
+        match saved {
+            Saved::Json(path) => eprintln!(
                 "{unreplaced} revoked key(s) have no replacement yet: run `narrative-keys incident --resume {}` to create them.",
                 path.display()
             ),
-            None if args.json => eprintln!(
+            _ if args.json => eprintln!(
                 "{unreplaced} revoked key(s) have no replacement yet: save this --json output to a file and run `narrative-keys incident --resume FILE` to create them."
             ),
-            None => eprintln!(
+            _ => eprintln!(
                 "{unreplaced} revoked key(s) have no replacement yet. `narrative-keys incident --resume` needs the JSON report, which was not saved (`--report FILE.json`): create them by hand with `narrative-keys create`, using the permissions listed above."
             ),
         }
@@ -326,11 +361,6 @@ fn finish_incident(
             "{unrevoked} key(s) could not be revoked and still work; --resume only creates replacements: run `narrative-keys incident ID... --replace` for them."
         );
     }
-    Ok(if report.failures.is_empty() && !report_lost {
-        0
-    } else {
-        EXIT_FINDING
-    })
 }
 
 /// Markdown built from server text: escape control characters but keep lines.
@@ -401,25 +431,8 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
     if format == Format::Md {
         return clean_markdown(&report.to_markdown());
     }
-    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let expires = |t: Option<DateTime<Utc>>| t.map_or_else(|| "never".to_owned(), at);
     let plain = anstyle::Style::new();
-    let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
-    if !report.environment.is_empty() {
-        out.push_str(&format!("environment: {}\n", clean(&report.environment)));
-    }
-    out.push_str(&format!(
-        "started:     {}\nfinished:    {}\n",
-        at(report.started_at),
-        at(report.finished_at)
-    ));
-    if !report.resumed_at.is_empty() {
-        let runs: Vec<String> = report.resumed_at.iter().map(|t| at(*t)).collect();
-        out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
-    }
-    if let Some(note) = &report.note {
-        out.push_str(&format!("note:        {}\n", clean(note.trim())));
-    }
+    let mut out = report_heading(report);
     out.push_str(&format!(
         "\n{BOLD}Revoked{BOLD:#} ({})\n",
         report.revoked.len()
@@ -431,7 +444,7 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
                 (clean(&k.name), plain),
                 (k.id.clone(), DIM),
                 (clean(&k.permissions.to_string()), plain),
-                (expires(k.expires_at), plain),
+                (expires_text(k.expires_at), plain),
             ]);
         }
         out.push_str(&table.render());
@@ -454,11 +467,49 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
                 (r.key.id.clone(), DIM),
                 (clean(&r.replaces), DIM),
                 (clean(&r.key.permissions.to_string()), plain),
-                (expires(r.key.expires_at), plain),
+                (expires_text(r.key.expires_at), plain),
             ]);
         }
         out.push_str(&table.render());
     }
+    push_failures(&mut out, report);
+    out
+}
+
+/// An instant as the text report writes it, to the second.
+fn at_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// An expiration as the text report writes it: the instant, or `never`.
+fn expires_text(t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(|| "never".to_owned(), at_text)
+}
+
+/// The text report's title, environment, times and note.
+fn report_heading(report: &IncidentReport) -> String {
+    let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
+    if !report.environment.is_empty() {
+        out.push_str(&format!("environment: {}\n", clean(&report.environment)));
+    }
+    out.push_str(&format!(
+        "started:     {}\nfinished:    {}\n",
+        at_text(report.started_at),
+        at_text(report.finished_at)
+    ));
+    if !report.resumed_at.is_empty() {
+        let runs: Vec<String> = report.resumed_at.iter().map(|t| at_text(*t)).collect();
+        out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
+    }
+    if let Some(note) = &report.note {
+        out.push_str(&format!("note:        {}\n", clean(note.trim())));
+    }
+    out
+}
+
+/// The text report's failures table and the keys it left alone.
+fn push_failures(out: &mut String, report: &IncidentReport) {
+    let plain = anstyle::Style::new();
     if !report.failures.is_empty() {
         out.push_str(&format!(
             "\n{BOLD}Failures{BOLD:#} ({}): a key that failed to revoke still works; one that failed to be replaced has no successor yet\n",
@@ -487,7 +538,6 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
             clean(&report.missing_ids.join(", "))
         ));
     }
-    out
 }
 
 #[cfg(test)]

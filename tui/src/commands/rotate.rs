@@ -8,8 +8,8 @@ use narrative_keys::{ApiKey, Expiration, NewKey, Span};
 use serde_json::json;
 
 use super::{
-    destination_json, expiration_text, maybe_created, merge, new_key_json, print_warnings,
-    secret_json,
+    destination_json, expiration_text, maybe_created, merge, new_key_json, parse_expiration,
+    print_warnings, secret_json,
 };
 use crate::delivery::Target;
 use crate::error::{CliError, EXIT_FINDING};
@@ -30,6 +30,25 @@ pub(super) fn parse_overlap(text: &str) -> Result<Span, CliError> {
             clean(text)
         ))
         .hint("use e.g. 24h, 7d or 2w: how long the old key keeps working beside the new one")
+    })
+}
+
+/// `rotate`'s options from its flags: `--expires`, `--keep-old`, `--overlap`.
+pub(super) fn rotate_options(
+    expires: Option<&str>,
+    keep_old: bool,
+    overlap: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<RotateOptions, CliError> {
+    let old_key = match (keep_old, overlap) {
+        (true, _) => OldKeyPolicy::Keep,
+        (false, Some(text)) => OldKeyPolicy::ExpireAfter(parse_overlap(text)?),
+        (false, None) => OldKeyPolicy::Revoke,
+    };
+    Ok(RotateOptions {
+        expiration: expires.map(|e| parse_expiration(e, now)).transpose()?,
+        name: None,
+        old_key,
     })
 }
 
