@@ -87,15 +87,7 @@ async fn resume_with<S: SecretSink + ?Sized>(
     options: &ResumeOptions,
     sink: &mut S,
 ) -> Result<IncidentOutcome, Error> {
-    if !options.environment.is_empty()
-        && !report.environment.is_empty()
-        && options.environment != report.environment
-    {
-        return Err(Error::Config(format!(
-            "the report is from the environment `{}`, but the client is for `{}`; resume with credentials for `{}`",
-            report.environment, options.environment, report.environment
-        )));
-    }
+    check_environment(report, options)?;
     let mut next = report.clone();
     next.resumed_at.push(Utc::now());
     let pending = report.unreplaced();
@@ -108,24 +100,7 @@ async fn resume_with<S: SecretSink + ?Sized>(
         let pending_ids: HashSet<&str> = pending.iter().map(|k| k.id.as_str()).collect();
         next.failures
             .retain(|f| !(f.step == IncidentStep::Replace && pending_ids.contains(f.id.as_str())));
-        // Never taken for a lost replacement, even when they look the same:
-        // keys the report names as other keys' replacements, keys that were
-        // there before the incident (look-alikes, and selected keys it failed
-        // to revoke, which may have leaked).
-        let mut claimed: HashSet<String> = report
-            .replacements
-            .iter()
-            .chain(&report.already_present)
-            .map(|r| r.key.id.clone())
-            .chain(report.look_alikes.iter().cloned())
-            .chain(
-                report
-                    .failures
-                    .iter()
-                    .filter(|f| f.step == IncidentStep::Revoke)
-                    .map(|f| f.id.clone()),
-            )
-            .collect();
+        let mut claimed = claimed_ids(report);
         let mut halted = None;
         for old in pending {
             if visible.iter().any(|k| k.id == old.id) {
@@ -180,6 +155,41 @@ impl IncidentReport {
 
 fn same_second(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> bool {
     a.map(crate::instant::to_second) == b.map(crate::instant::to_second)
+}
+
+/// A report is resumed only with credentials for its own environment.
+fn check_environment(report: &IncidentReport, options: &ResumeOptions) -> Result<(), Error> {
+    if !options.environment.is_empty()
+        && !report.environment.is_empty()
+        && options.environment != report.environment
+    {
+        return Err(Error::Config(format!(
+            "the report is from the environment `{}`, but the client is for `{}`; resume with credentials for `{}`",
+            report.environment, options.environment, report.environment
+        )));
+    }
+    Ok(())
+}
+
+/// Keys never taken for a lost replacement, even when they look the same:
+/// keys the report names as other keys' replacements, keys that were there
+/// before the incident (look-alikes, and selected keys it failed to revoke,
+/// which may have leaked).
+fn claimed_ids(report: &IncidentReport) -> HashSet<String> {
+    report
+        .replacements
+        .iter()
+        .chain(&report.already_present)
+        .map(|r| r.key.id.clone())
+        .chain(report.look_alikes.iter().cloned())
+        .chain(
+            report
+                .failures
+                .iter()
+                .filter(|f| f.step == IncidentStep::Revoke)
+                .map(|f| f.id.clone()),
+        )
+        .collect()
 }
 
 #[cfg(test)]
