@@ -125,7 +125,16 @@ fn from_sdk(e: narrative_keys::Error) -> CliError {
         }
         other => other.to_string(),
     };
-    let (exit, hint) = match &e {
+    let (exit, hint) = exit_and_hint(&e);
+    let mut err = CliError::new(exit, "failed", message);
+    err.hint = hint.map(str::to_owned);
+    err
+}
+
+/// The exit status for an SDK error, and the hint that helps with it.
+fn exit_and_hint(e: &narrative_keys::Error) -> (u8, Option<&'static str>) {
+    use narrative_keys::Error as E;
+    match e {
         E::InvalidInput(_) | E::BadRequest(_) | E::Config(_) => (EXIT_USAGE, None),
         E::Unauthorized(_) => (
             EXIT_FINDING,
@@ -162,10 +171,7 @@ fn from_sdk(e: narrative_keys::Error) -> CliError {
             (EXIT_FINDING, Some("the API failed; try again later"))
         }
         _ => (EXIT_FINDING, None),
-    };
-    let mut err = CliError::new(exit, "failed", message);
-    err.hint = hint.map(str::to_owned);
-    err
+    }
 }
 
 impl From<std::io::Error> for CliError {

@@ -267,6 +267,23 @@ fn plan_js(plan: &sdk::incident::IncidentPlan, dry_run: bool) -> IncidentPlan<'_
     }
 }
 
+/// The SDK's selection from the npm one, its permissions checked as typed.
+fn selection_of(selection: IncidentSelection) -> Result<sdk::incident::Selection, ErrorInfo> {
+    let holding = selection
+        .holding
+        .iter()
+        .flatten()
+        .map(PermissionInput::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    check_typed(&holding, selection.allow_unknown.unwrap_or(false))?;
+    Ok(sdk::incident::Selection {
+        ids: selection.ids.unwrap_or_default(),
+        name_matches: selection.name_matches,
+        holding,
+        statuses: selection.statuses.unwrap_or_default(),
+    })
+}
+
 #[wasm_bindgen]
 pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
     let args: Result<(IncidentSelection, IncidentOptions), ErrorInfo> =
@@ -274,19 +291,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
     task(options, |c| async move {
         let (selection, incident) = args?;
         let now = Utc::now();
-        let holding = selection
-            .holding
-            .iter()
-            .flatten()
-            .map(PermissionInput::parse)
-            .collect::<Result<Vec<_>, _>>()?;
-        check_typed(&holding, selection.allow_unknown.unwrap_or(false))?;
-        let sel = sdk::incident::Selection {
-            ids: selection.ids.unwrap_or_default(),
-            name_matches: selection.name_matches,
-            holding,
-            statuses: selection.statuses.unwrap_or_default(),
-        };
+        let sel = selection_of(selection)?;
         let replacement_expiration = incident
             .replacement_expires_at
             .as_deref()
