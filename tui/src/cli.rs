@@ -159,6 +159,9 @@ pub struct GlobalArgs {
 }
 
 /// Help text of a `--json` flag.
+const ALLOW_UNKNOWN_HELP: &str = "Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos";
+const NEW_EXPIRES_HELP: &str =
+    "90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]";
 const JSON_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr";
 
 #[derive(Debug, Subcommand)]
@@ -458,13 +461,11 @@ pub struct CreateArgs {
     /// A permission such as read:datasets (repeatable).
     #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub grant: Vec<String>,
-    /// 90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
-    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
+    #[arg(long, value_name = "WHEN", help = NEW_EXPIRES_HELP, value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     pub expires: Option<String>,
     #[command(flatten)]
     pub delivery: SecretDelivery,
-    /// Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos.
-    #[arg(long)]
+    #[arg(long, help = ALLOW_UNKNOWN_HELP)]
     pub allow_unknown: bool,
     /// Print the key that would be created, and create nothing.
     #[arg(long)]
@@ -482,8 +483,7 @@ pub struct CloneArgs {
     /// The new key's name.
     #[arg(long)]
     pub name: String,
-    /// 90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
-    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
+    #[arg(long, value_name = "WHEN", help = NEW_EXPIRES_HELP, value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     pub expires: Option<String>,
     #[command(flatten)]
     pub delivery: SecretDelivery,
@@ -523,8 +523,7 @@ pub struct UpdateArgs {
     /// New expiration: 90d, 2027-01-31 or an RFC 3339 instant.
     #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     pub expires: Option<String>,
-    /// Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos.
-    #[arg(long)]
+    #[arg(long, help = ALLOW_UNKNOWN_HELP)]
     pub allow_unknown: bool,
     /// Print the changes that would be made, and change nothing.
     #[arg(long)]

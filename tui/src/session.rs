@@ -83,7 +83,7 @@ fn builder(global: &GlobalArgs) -> ClientBuilder {
 }
 
 pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
-    match credentials(global)? {
+    let (api_key, environment, demo, key_source, environment_source) = match credentials(global)? {
         Credentials::Demo => {
             let emulator = demo::start(global.demo_db.as_deref(), global.reset).await?;
             let environment = emulator
@@ -97,43 +97,34 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 Some(key) => (key.clone(), "--api-key"),
                 None => (Secret::new(demo::DEMO_ADMIN_KEY), "--demo"),
             };
-            let key_last_four = api_key.last_four();
-            let client = builder(global)
-                .api_key(api_key)
-                .environment(environment)
-                .build()?;
-            Ok(Session {
-                client,
-                label: "DEMO".to_owned(),
-                demo: Some(emulator),
-                key_source,
-                environment_source: "--demo",
-                key_last_four,
-            })
+            (api_key, environment, Some(emulator), key_source, "--demo")
         }
         Credentials::Real {
             api_key,
             environment,
             key_source,
             environment_source,
-        } => {
-            let label = environment.name();
-            let key_last_four = api_key.last_four();
-            let client = builder(global)
-                .api_key(api_key)
-                .environment(environment)
-                .build()?;
-            Ok(Session {
-                client,
-                label,
-                demo: None,
-                key_source,
-                environment_source,
-                key_last_four,
-            })
-        }
-        Credentials::Missing => Err(CliError::usage("no API key").hint(
+        } => (api_key, environment, None, key_source, environment_source),
+        Credentials::Missing => return Err(CliError::usage("no API key").hint(
             "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo",
         )),
-    }
+    };
+    let label = if demo.is_some() {
+        "DEMO".to_owned()
+    } else {
+        environment.name()
+    };
+    let key_last_four = api_key.last_four();
+    let client = builder(global)
+        .api_key(api_key)
+        .environment(environment)
+        .build()?;
+    Ok(Session {
+        client,
+        label,
+        demo,
+        key_source,
+        environment_source,
+        key_last_four,
+    })
 }
