@@ -13,6 +13,7 @@ use crate::error::CliError;
 /// sample data; it is fixed so that the store can be reopened across runs.
 pub const DEMO_ADMIN_KEY: &str = "narrative-keys-demo-admin";
 
+/// Where `--demo` keeps its store without `--demo-db`: the user's data directory.
 pub fn default_db_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("narrative-keys").join("demo.db"))
 }

@@ -1,3 +1,5 @@
+//! The `narrative-keys` binary: the CLI subcommands, or the terminal UI without one.
+
 use std::process::ExitCode;
 
 use anstream::eprintln;
