@@ -38,7 +38,7 @@ pub use key::{
 };
 pub use key_ref::{KeyRef, KeyRefError};
 pub use permission::{NotInCatalog, Permission, PermissionDiff, PermissionSet};
-pub use preset::Preset;
+pub use preset::{Preset, PresetInfo};
 pub use resource::Resource;
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -369,16 +369,7 @@ pub fn catalog() -> String {
 
 #[wasm_bindgen]
 pub fn presets() -> String {
-    let list: Vec<PresetInfo> = sdk::Preset::ALL
-        .into_iter()
-        .map(|p| PresetInfo {
-            name: p.name(),
-            title: p.title(),
-            description: p.description(),
-            takes_resources: p.takes_resources(),
-            permissions: p.permissions(&[]).iter().cloned().collect(),
-        })
-        .collect();
+    let list = sdk::Preset::ALL.map(sdk::Preset::info);
     envelope(to_json(&list))
 }
 

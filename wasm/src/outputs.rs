@@ -9,7 +9,7 @@
 
 use chrono::SecondsFormat;
 use narrative_keys as sdk;
-use narrative_keys::{ApiKey, KeyStatus, Permission, Problem};
+use narrative_keys::{ApiKey, KeyStatus, Problem};
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -58,18 +58,6 @@ pub struct CatalogEntry {
     /// The documentation lists one level without saying which: the other is
     /// allowed, with a warning (the API may refuse it).
     pub single_level: bool,
-}
-
-#[derive(Serialize, Tsify)]
-pub struct PresetInfo {
-    #[tsify(type = "PresetName")]
-    pub name: &'static str,
-    pub title: &'static str,
-    pub description: &'static str,
-    /// Whether the preset needs `resources` (SDK development).
-    pub takes_resources: bool,
-    /// The preset's permissions (empty for SDK development until resources are chosen).
-    pub permissions: Vec<Permission>,
 }
 
 /// Everything a new key has wrong, errors and warnings together.
