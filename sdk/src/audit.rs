@@ -134,13 +134,28 @@ fn most_severe_first(findings: &mut Vec<Finding>) {
 }
 
 fn audit_key(key: &ApiKey, o: &AuditOptions, out: &mut Vec<Finding>) {
+    let mints = key
+        .permissions
+        .grants(&AccessLevel::Write, &Resource::new("access_tokens"));
+    audit_expiration(key, o, mints, out);
+    if mints {
+        out.push(finding(
+            key,
+            FindingSeverity::Warning,
+            FindingKind::CanMintKeys,
+            "holds write:access_tokens, so it can create keys with any permission; keep such keys few and short-lived".to_owned(),
+        ));
+    }
+    audit_permissions(key, o, out);
+}
+
+/// Findings about when the key expires: expired, soon, never (critical for
+/// a key that can mint keys), or far away.
+fn audit_expiration(key: &ApiKey, o: &AuditOptions, mints: bool, out: &mut Vec<Finding>) {
     use FindingKind::*;
     use FindingSeverity::*;
     // NaiveDate displays as YYYY-MM-DD without the strftime machinery.
     let date = |t: DateTime<Utc>| t.date_naive().to_string();
-    let mints = key
-        .permissions
-        .grants(&AccessLevel::Write, &Resource::new("access_tokens"));
     match (key.status(o.now, &o.policy), key.expires_at) {
         (KeyStatus::Expired, Some(at)) => out.push(finding(
             key,
@@ -184,14 +199,13 @@ fn audit_key(key: &ApiKey, o: &AuditOptions, out: &mut Vec<Finding>) {
         )),
         _ => {}
     }
-    if mints {
-        out.push(finding(
-            key,
-            Warning,
-            CanMintKeys,
-            "holds write:access_tokens, so it can create keys with any permission; keep such keys few and short-lived".to_owned(),
-        ));
-    }
+}
+
+/// Findings about what the key holds: write without read, permissions the
+/// catalog does not list, access to most resources.
+fn audit_permissions(key: &ApiKey, o: &AuditOptions, out: &mut Vec<Finding>) {
+    use FindingKind::*;
+    use FindingSeverity::*;
     for p in &key.permissions {
         if p.access == AccessLevel::Write
             && p.resource.supports(&AccessLevel::Read) == Some(true)

@@ -354,7 +354,7 @@ impl Client {
             .await
         {
             Ok(_) => Ok(()),
-            Err(RetriedError {
+            Err(SendFailure {
                 error: Error::NotFound(_),
                 maybe_applied,
             }) if maybe_applied || applied_before => Ok(()),
@@ -379,7 +379,7 @@ impl Client {
         path: &str,
         body: Option<Vec<u8>>,
         idempotent: Idempotent,
-    ) -> Result<Reply, RetriedError> {
+    ) -> Result<Reply, SendFailure> {
         let inner = &self.inner;
         let url = format!("{}{path}", inner.base);
         let mut attempts = 0;
@@ -408,7 +408,7 @@ impl Client {
             };
             let retries_left = attempts <= inner.retry.max_retries;
             if !retries_left || !may_retry(idempotent, &error) {
-                return Err(RetriedError {
+                return Err(SendFailure {
                     error,
                     maybe_applied,
                 });
@@ -419,7 +419,7 @@ impl Client {
                 _ => None,
             };
             if retry_after.is_some_and(|d| d > inner.retry.max_retry_after) {
-                return Err(RetriedError {
+                return Err(SendFailure {
                     error,
                     maybe_applied,
                 });
@@ -433,7 +433,7 @@ impl Client {
 
 /// An error, and whether an earlier attempt of the same request may have
 /// been applied by the server although its answer was lost.
-struct RetriedError {
+struct SendFailure {
     error: Error,
     maybe_applied: bool,
 }
@@ -449,14 +449,14 @@ fn outcome_unknown(error: &Error) -> bool {
     }
 }
 
-impl From<RetriedError> for Error {
-    fn from(e: RetriedError) -> Self {
+impl From<SendFailure> for Error {
+    fn from(e: SendFailure) -> Self {
         e.error
     }
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, RetriedError> {
-    serde_json::to_vec(value).map_err(|e| RetriedError {
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, SendFailure> {
+    serde_json::to_vec(value).map_err(|e| SendFailure {
         error: Error::Config(format!("could not encode the request: {e}")),
         maybe_applied: false,
     })

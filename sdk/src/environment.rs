@@ -123,29 +123,7 @@ fn parse_base_url(text: &str) -> Option<String> {
         return None;
     }
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let (host, port) = match authority.strip_prefix('[') {
-        // An IPv6 literal: [::1]:8080
-        Some(v6) => {
-            let (addr, after) = v6.split_once(']')?;
-            let addr_ok = !addr.is_empty()
-                && addr.contains(':')
-                && addr
-                    .chars()
-                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
-            if !addr_ok {
-                return None;
-            }
-            let port = match after {
-                "" => None,
-                p => Some(p.strip_prefix(':')?),
-            };
-            (&authority[..addr.len() + 2], port)
-        }
-        None => match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        },
-    };
+    let (host, port) = host_and_port(authority)?;
     let host_ok = host.starts_with('[')
         || (!host.is_empty()
             && !host.starts_with(['.', '-'])
@@ -167,6 +145,34 @@ fn parse_base_url(text: &str) -> Option<String> {
         host.to_ascii_lowercase(),
         path.trim_end_matches('/')
     ))
+}
+
+/// The host (an IPv6 literal keeps its brackets) and the port, if any, of
+/// an authority; `None` for a malformed IPv6 literal.
+fn host_and_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    Some(match authority.strip_prefix('[') {
+        // An IPv6 literal: [::1]:8080
+        Some(v6) => {
+            let (addr, after) = v6.split_once(']')?;
+            let addr_ok = !addr.is_empty()
+                && addr.contains(':')
+                && addr
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            if !addr_ok {
+                return None;
+            }
+            let port = match after {
+                "" => None,
+                p => Some(p.strip_prefix(':')?),
+            };
+            (&authority[..addr.len() + 2], port)
+        }
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    })
 }
 
 impl fmt::Display for Environment {

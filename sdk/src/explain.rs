@@ -68,29 +68,7 @@ pub fn explain(permissions: &PermissionSet) -> Explanation {
             _ => by_resource.push((&p.resource, vec![&p.access])),
         }
     }
-    let mut sections = Vec::new();
-    for group in Group::ALL {
-        let mut entries: Vec<_> = by_resource
-            .iter()
-            .filter_map(|(r, levels)| Some((r.entry()?, *r, levels)))
-            .filter(|(e, _, _)| e.group == group)
-            .collect();
-        crate::order::sort_by(&mut entries, |(a, _, _), (b, _, _)| {
-            let position = |wire| crate::catalog::CATALOG.iter().position(|c| c.wire == wire);
-            position(a.wire).cmp(&position(b.wire))
-        });
-        if entries.is_empty() {
-            continue;
-        }
-        let lines = entries
-            .iter()
-            .map(|(e, r, levels)| describe(e, r, levels))
-            .collect();
-        sections.push(Section {
-            title: group.title().to_owned(),
-            lines,
-        });
-    }
+    let mut sections = group_sections(&by_resource);
     let unknown: Vec<String> = by_resource
         .iter()
         .filter(|(r, _)| !r.is_known())
@@ -193,6 +171,34 @@ fn push_other_levels(line: &mut String, levels: &[&AccessLevel]) {
             many.join("`, `")
         )),
     }
+}
+
+/// One section per catalog group the key holds resources in, in catalog order.
+fn group_sections(by_resource: &[(&Resource, Vec<&AccessLevel>)]) -> Vec<Section> {
+    let mut sections = Vec::new();
+    for group in Group::ALL {
+        let mut entries: Vec<_> = by_resource
+            .iter()
+            .filter_map(|(r, levels)| Some((r.entry()?, *r, levels)))
+            .filter(|(e, _, _)| e.group == group)
+            .collect();
+        crate::order::sort_by(&mut entries, |(a, _, _), (b, _, _)| {
+            let position = |wire| crate::catalog::CATALOG.iter().position(|c| c.wire == wire);
+            position(a.wire).cmp(&position(b.wire))
+        });
+        if entries.is_empty() {
+            continue;
+        }
+        let lines = entries
+            .iter()
+            .map(|(e, r, levels)| describe(e, r, levels))
+            .collect();
+        sections.push(Section {
+            title: group.title().to_owned(),
+            lines,
+        });
+    }
+    sections
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ fn offset_of(json: &[u8], line: usize, column: usize) -> usize {
 }
 
 /// The containers open at the end of `json`, outermost first.
+// long: one byte-level state machine over JSON; its arms read best side by side.
 fn walk(json: &[u8]) -> Vec<Frame> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::expiration::Expiration;
-use crate::permission::{Permission, PermissionSet};
+use crate::permission::{Permission, PermissionDiff, PermissionSet};
 use crate::preset::Preset;
 use crate::resource::Resource;
 use crate::secret::Secret;
@@ -282,6 +282,74 @@ impl NewKeyBuilder {
     /// Validates against the current time.
     pub fn build(self) -> Result<NewKey, ValidationReport> {
         self.build_at(Utc::now())
+    }
+}
+
+/// A value before and after a change: `{"from": .., "to": ..}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change<T> {
+    /// The value before.
+    pub from: T,
+    /// The value after.
+    pub to: T,
+}
+
+impl<T: PartialEq> Change<T> {
+    /// The change from `from` to `to`, or `None` when they are equal.
+    pub fn between(from: T, to: T) -> Option<Self> {
+        (from != to).then_some(Self { from, to })
+    }
+}
+
+/// What an update changed, or would change, in a key: its name, the
+/// permissions it grants and drops, its expiration. Computed once by
+/// [`KeyDiff::between`] for every front end.
+///
+/// Serialised as the CLI's `update --json` prints its `changes`:
+/// `{"added", "expires_at"?, "name"?, "removed"}`, the permissions in their
+/// compact form, a changed field as `{"from", "to"}` and an unchanged one
+/// left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyDiff {
+    /// The new name, when it changed.
+    pub name: Option<Change<String>>,
+    /// What the update grants and drops.
+    pub permissions: PermissionDiff,
+    /// The new expiration (`None` for never), when it changed.
+    pub expires_at: Option<Change<Option<DateTime<Utc>>>>,
+}
+
+impl KeyDiff {
+    /// What changed from `old` to `new`.
+    pub fn between(old: &ApiKey, new: &ApiKey) -> Self {
+        Self {
+            name: Change::between(old.name.clone(), new.name.clone()),
+            permissions: PermissionDiff::between(&old.permissions, &new.permissions),
+            expires_at: Change::between(old.expires_at, new.expires_at),
+        }
+    }
+
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.permissions.is_empty() && self.expires_at.is_none()
+    }
+}
+
+impl Serialize for KeyDiff {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        let compact =
+            |list: &[Permission]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
+        map.serialize_entry("added", &compact(&self.permissions.granted))?;
+        if let Some(expires_at) = &self.expires_at {
+            map.serialize_entry("expires_at", expires_at)?;
+        }
+        if let Some(name) = &self.name {
+            map.serialize_entry("name", name)?;
+        }
+        map.serialize_entry("removed", &compact(&self.permissions.dropped))?;
+        map.end()
     }
 }
 

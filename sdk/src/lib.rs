@@ -33,10 +33,12 @@ pub use client::{Client, ClientBuilder};
 pub use environment::{BaseUrl, Environment};
 pub use error::{ApiError, Error, ErrorInfo, Result, TransportKind};
 pub use expiration::{DEFAULT_EXPIRATION_DAYS, Expiration, Span};
-pub use key::{ApiKey, CreatedKey, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, StatusPolicy};
+pub use key::{
+    ApiKey, Change, CreatedKey, KeyDiff, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, StatusPolicy,
+};
 pub use key_ref::{KeyRef, KeyRefError};
-pub use permission::{NotInCatalog, Permission, PermissionSet};
-pub use preset::Preset;
+pub use permission::{NotInCatalog, Permission, PermissionDiff, PermissionSet};
+pub use preset::{Preset, PresetInfo};
 pub use resource::Resource;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
@@ -53,4 +55,6 @@ pub mod rotate;
 pub use audit::{AuditOptions, Finding, FindingKind, FindingSeverity, audit};
 pub use explain::{Explanation, can, explain};
 pub use revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
-pub use rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions, Rotation, clone_key, rotate};
+pub use rotate::{
+    OldKeyOutcome, OldKeyPolicy, OldKeyStops, RotateOptions, Rotation, clone_key, rotate,
+};

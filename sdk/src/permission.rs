@@ -203,6 +203,43 @@ impl fmt::Display for Permission {
     }
 }
 
+/// What changing one permission set into another grants and drops, each in
+/// the sets' order; computed once by [`PermissionDiff::between`] for every
+/// front end (the CLI's `update`, the npm `updateKey`, the terminal UI's
+/// review step).
+///
+/// Serialised as `{"added": [...], "removed": [...]}`, each permission in
+/// its compact form (`read:datasets`), as the CLI's `--json` prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PermissionDiff {
+    /// Held by the new set and not by the old one.
+    #[serde(rename = "added", serialize_with = "compact_list")]
+    pub granted: Vec<Permission>,
+    /// Held by the old set and not by the new one.
+    #[serde(rename = "removed", serialize_with = "compact_list")]
+    pub dropped: Vec<Permission>,
+}
+
+impl PermissionDiff {
+    /// What going from `old` to `new` grants and drops.
+    pub fn between(old: &PermissionSet, new: &PermissionSet) -> Self {
+        Self {
+            granted: new.difference(old).cloned().collect(),
+            dropped: old.difference(new).cloned().collect(),
+        }
+    }
+
+    /// True when nothing is granted or dropped.
+    pub fn is_empty(&self) -> bool {
+        self.granted.is_empty() && self.dropped.is_empty()
+    }
+}
+
+/// Permissions as their compact strings: `["read:datasets"]`.
+fn compact_list<S: serde::Serializer>(list: &[Permission], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(list.iter().map(ToString::to_string))
+}
+
 /// A key's permissions: sorted by resource then access, without duplicates.
 ///
 /// Unknown resources and access levels are kept: a set read from the server

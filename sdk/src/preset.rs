@@ -100,6 +100,37 @@ impl Preset {
     }
 }
 
+impl Preset {
+    /// The preset as the CLI's `presets --json` and the npm `presets()` list it.
+    pub fn info(self) -> PresetInfo {
+        PresetInfo {
+            description: self.description(),
+            name: self.name(),
+            permissions: self.permissions(&[]),
+            takes_resources: self.takes_resources(),
+            title: self.title(),
+        }
+    }
+}
+
+/// A preset described for a listing. Fields in the order the CLI's
+/// `presets --json` prints them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct PresetInfo {
+    /// What the preset is for.
+    pub description: &'static str,
+    /// The name `--preset` and the npm package take.
+    #[cfg_attr(feature = "wasm", tsify(type = "PresetName"))]
+    pub name: &'static str,
+    /// The preset's permissions (empty for SDK development until resources are chosen).
+    pub permissions: PermissionSet,
+    /// Whether the preset needs resources (SDK development).
+    pub takes_resources: bool,
+    /// Its title in menus.
+    pub title: &'static str,
+}
+
 impl fmt::Display for Preset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

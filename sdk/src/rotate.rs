@@ -50,7 +50,7 @@ pub enum OldKeyPolicy {
 
 /// What became of the old key after its successor was created.
 #[derive(Debug)]
-pub enum OldKey {
+pub enum OldKeyOutcome {
     /// The old key was revoked.
     Revoked,
     /// Kept on purpose ([`OldKeyPolicy::Keep`]).
@@ -76,13 +76,47 @@ pub enum OldKey {
     },
 }
 
-/// When the old key stops working, as the rotation decided.
+impl OldKeyOutcome {
+    /// The outcome's name in JSON output: `revoked`, `kept`, `expires`,
+    /// `revoke_failed` or `expire_failed`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OldKeyOutcome::Revoked => "revoked",
+            OldKeyOutcome::Kept => "kept",
+            OldKeyOutcome::Expires { .. } => "expires",
+            OldKeyOutcome::RevokeFailed(_) => "revoke_failed",
+            OldKeyOutcome::ExpireFailed { .. } => "expire_failed",
+        }
+    }
+
+    /// Why the old key still works: the revocation's or the update's error.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            OldKeyOutcome::RevokeFailed(error) | OldKeyOutcome::ExpireFailed { error, .. } => {
+                Some(error)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// When the old key stops working, as the rotation decided. Serialised as
+/// `"now"` or the instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OldKeyStops {
     /// It was revoked.
     Now,
     /// It expires then.
     At(DateTime<Utc>),
+}
+
+impl serde::Serialize for OldKeyStops {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            OldKeyStops::Now => s.serialize_str("now"),
+            OldKeyStops::At(at) => at.serialize(s),
+        }
+    }
 }
 
 /// The outcome of a rotation that created a successor.
@@ -93,7 +127,7 @@ pub struct Rotation {
     /// The successor and its secret, shown only now.
     pub new: CreatedKey,
     /// What became of the old key.
-    pub old_key: OldKey,
+    pub old_key: OldKeyOutcome,
 }
 
 impl Rotation {
@@ -102,7 +136,7 @@ impl Rotation {
     pub fn is_complete(&self) -> bool {
         !matches!(
             self.old_key,
-            OldKey::RevokeFailed(_) | OldKey::ExpireFailed { .. }
+            OldKeyOutcome::RevokeFailed(_) | OldKeyOutcome::ExpireFailed { .. }
         )
     }
 
@@ -111,9 +145,11 @@ impl Rotation {
     /// failed), so it works until its own expiration, if any.
     pub fn old_key_stops(&self) -> Option<OldKeyStops> {
         match self.old_key {
-            OldKey::Revoked => Some(OldKeyStops::Now),
-            OldKey::Expires { at, .. } => Some(OldKeyStops::At(at)),
-            OldKey::Kept | OldKey::RevokeFailed(_) | OldKey::ExpireFailed { .. } => None,
+            OldKeyOutcome::Revoked => Some(OldKeyStops::Now),
+            OldKeyOutcome::Expires { at, .. } => Some(OldKeyStops::At(at)),
+            OldKeyOutcome::Kept
+            | OldKeyOutcome::RevokeFailed(_)
+            | OldKeyOutcome::ExpireFailed { .. } => None,
         }
     }
 }
@@ -178,12 +214,12 @@ async fn rotate_with<S: SecretSink + ?Sized>(
         }
     };
     let old_key = match options.old_key {
-        OldKeyPolicy::Keep => OldKey::Kept,
+        OldKeyPolicy::Keep => OldKeyOutcome::Kept,
         OldKeyPolicy::Revoke => match client.revoke_key(&old.id).await {
-            Ok(()) | Err(Error::NotFound(_)) => OldKey::Revoked,
+            Ok(()) | Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
             Err(e) => {
                 tracing::warn!(old = %old.id, new = %new.key.id, error = %e, "rotation: the old key could not be revoked");
-                OldKey::RevokeFailed(e)
+                OldKeyOutcome::RevokeFailed(e)
             }
         },
         // Counted from now, when the successor's secret has been delivered.
@@ -212,31 +248,36 @@ fn check_overlap(policy: OldKeyPolicy, now: DateTime<Utc>) -> Result<()> {
 
 /// Sets the old key's expiration to `now + overlap`, unless it expires
 /// sooner: an overlap never extends a key's life.
-async fn expire_after(client: &Client, old: &ApiKey, overlap: Span, now: DateTime<Utc>) -> OldKey {
+async fn expire_after(
+    client: &Client,
+    old: &ApiKey,
+    overlap: Span,
+    now: DateTime<Utc>,
+) -> OldKeyOutcome {
     let end = overlap.after(now);
     match (end, old.expires_at) {
-        (_, Some(own)) if end.is_none_or(|end| own <= end) => OldKey::Expires {
+        (_, Some(own)) if end.is_none_or(|end| own <= end) => OldKeyOutcome::Expires {
             at: own,
             changed: false,
         },
         (Some(wanted), _) => {
             let update = KeyUpdate::new().expires(Expiration::At(wanted));
             match client.update_key(&old.id, &update).await {
-                Ok(updated) => OldKey::Expires {
+                Ok(updated) => OldKeyOutcome::Expires {
                     // As the server recorded it.
                     at: updated.expires_at.unwrap_or(wanted),
                     changed: true,
                 },
                 // Gone already: it has stopped working, as revoked.
-                Err(Error::NotFound(_)) => OldKey::Revoked,
+                Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
                 Err(error) => {
                     tracing::warn!(old = %old.id, error = %error, "rotation: the old key's expiration could not be set");
-                    OldKey::ExpireFailed { error, wanted }
+                    OldKeyOutcome::ExpireFailed { error, wanted }
                 }
             }
         }
         // Past the calendar's end, and the key never expires: it is kept.
-        (None, _) => OldKey::Kept,
+        (None, _) => OldKeyOutcome::Kept,
     }
 }
 

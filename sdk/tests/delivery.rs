@@ -14,7 +14,7 @@ use common::*;
 use narrative_keys::deliver::{
     DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile, create_delivered,
 };
-use narrative_keys::incident::{self, IncidentOptions, Selection, Step};
+use narrative_keys::incident::{self, IncidentOptions, IncidentStep, Selection};
 use narrative_keys::rotate::{RotateOptions, rotate_delivering};
 use narrative_keys::{Error, NewKey};
 use narrative_keys_emulator::RunningEmulator;
@@ -231,7 +231,12 @@ async fn an_incident_delivers_each_replacement_before_the_next() {
                 assert!(outcome.replacements.is_empty());
                 assert!(report.replacements.is_empty());
                 assert_eq!(report.failures.len(), 2);
-                assert!(report.failures.iter().all(|f| f.step == Step::Replace));
+                assert!(
+                    report
+                        .failures
+                        .iter()
+                        .all(|f| f.step == IncidentStep::Replace)
+                );
                 assert!(
                     report.failures[0].error.contains("revoked again"),
                     "{:?}",

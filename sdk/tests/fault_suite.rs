@@ -16,7 +16,7 @@ use chrono::Utc;
 use common::*;
 use narrative_keys::incident::{self, IncidentOptions, Selection};
 use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
-use narrative_keys::rotate::{OldKey, RotateOptions, rotate};
+use narrative_keys::rotate::{OldKeyOutcome, RotateOptions, rotate};
 use narrative_keys::{Expiration, KeyUpdate, NewKey, Permission};
 use narrative_keys_emulator::{Db, FaultConfig, RunningEmulator};
 use narrative_keys_testkit::lost::LostWrites;
@@ -155,13 +155,14 @@ async fn thirty_percent_faults_lose_nothing() {
                         .alive
                         .insert(r.new.key.id.clone(), r.new.key.name.clone());
                     match r.old_key {
-                        OldKey::Revoked => {
+                        OldKeyOutcome::Revoked => {
                             ledger.alive.remove(&id);
                         }
-                        OldKey::RevokeFailed(e) | OldKey::ExpireFailed { error: e, .. } => {
+                        OldKeyOutcome::RevokeFailed(e)
+                        | OldKeyOutcome::ExpireFailed { error: e, .. } => {
                             row.clear_errors += u64::from(clear(&e))
                         }
-                        OldKey::Kept | OldKey::Expires { .. } => {}
+                        OldKeyOutcome::Kept | OldKeyOutcome::Expires { .. } => {}
                     }
                 }
                 Err(e) => row.clear_errors += u64::from(clear(&e)),

@@ -6,10 +6,13 @@ mod common;
 use chrono::{Duration as Days, Utc};
 use common::*;
 use narrative_keys::incident::{
-    self, Failure, IncidentOptions, IncidentReport, ReportedKey, ResumeOptions, Selection, Step,
+    self, Failure, IncidentOptions, IncidentReport, IncidentStep, ReportedKey, ResumeOptions,
+    Selection,
 };
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
-use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions, clone_key, rotate};
+use narrative_keys::rotate::{
+    OldKeyOutcome, OldKeyPolicy, OldKeyStops, RotateOptions, clone_key, rotate,
+};
 use narrative_keys::{Error, Expiration, NewKey, PermissionSet, Preset, Span};
 use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, FaultConfig, FaultKind, RunningEmulator};
 
@@ -37,7 +40,7 @@ async fn rotation_creates_first_then_revokes() {
     let rotation = rotate(&client, &old, &RotateOptions::default())
         .await
         .unwrap();
-    assert!(matches!(rotation.old_key, OldKey::Revoked));
+    assert!(matches!(rotation.old_key, OldKeyOutcome::Revoked));
     assert!(rotation.is_complete());
     assert_eq!(rotation.new.key.name, "etl");
     assert_eq!(
@@ -64,7 +67,7 @@ async fn rotation_keeps_the_old_key_when_asked() {
         ..RotateOptions::default()
     };
     let rotation = rotate(&admin(&emu), &old, &options).await.unwrap();
-    assert!(matches!(rotation.old_key, OldKey::Kept));
+    assert!(matches!(rotation.old_key, OldKeyOutcome::Kept));
     assert!(emu.store().get(old.parse().unwrap()).unwrap().is_some());
     assert_eq!(
         (rotation.new.key.expires_at.unwrap() - Utc::now()).num_days(),
@@ -95,7 +98,7 @@ async fn an_overlap_lets_the_old_key_work_until_it_expires() {
         .await
         .unwrap();
     let after = Utc::now();
-    let OldKey::Expires { at, changed: true } = rotation.old_key else {
+    let OldKeyOutcome::Expires { at, changed: true } = rotation.old_key else {
         panic!("expected a new expiration, got {:?}", rotation.old_key)
     };
     assert_eq!(rotation.old_key_stops(), Some(OldKeyStops::At(at)));
@@ -133,7 +136,7 @@ async fn an_overlap_never_extends_the_old_key() {
         .await
         .unwrap();
     let stored = emu.store().get(old_id).unwrap().unwrap().expires_at;
-    let OldKey::Expires { at, changed: false } = rotation.old_key else {
+    let OldKeyOutcome::Expires { at, changed: false } = rotation.old_key else {
         panic!(
             "expected its own expiration kept, got {:?}",
             rotation.old_key
@@ -179,7 +182,7 @@ async fn a_failed_overlap_update_still_delivers_and_leaves_the_old_key_working()
     let rotation = rotate(&admin(&emu), &old_id.to_string(), &overlap("24h"))
         .await
         .unwrap();
-    let OldKey::ExpireFailed { error, wanted } = &rotation.old_key else {
+    let OldKeyOutcome::ExpireFailed { error, wanted } = &rotation.old_key else {
         panic!("expected a failed update, got {:?}", rotation.old_key)
     };
     assert_eq!(error.status(), Some(500));
@@ -230,7 +233,7 @@ async fn rotation_with_a_failing_revoke_keeps_both_secrets_reachable() {
     let rotation = rotate(&admin(&emu), &old_id.to_string(), &RotateOptions::default())
         .await
         .unwrap();
-    let OldKey::RevokeFailed(err) = &rotation.old_key else {
+    let OldKeyOutcome::RevokeFailed(err) = &rotation.old_key else {
         panic!("expected a failed revoke, got {:?}", rotation.old_key)
     };
     assert_eq!(err.status(), Some(500));
@@ -456,7 +459,12 @@ async fn an_incident_with_failing_revocations_reports_exactly_which() {
         failed, remaining_sorted,
         "the failures are exactly the keys still alive"
     );
-    assert!(report.failures.iter().all(|f| f.step == Step::Revoke));
+    assert!(
+        report
+            .failures
+            .iter()
+            .all(|f| f.step == IncidentStep::Revoke)
+    );
     // Replacements only for revoked keys, with the same permissions; secrets
     // go to the caller and never into the report.
     assert_eq!(report.replacements.len(), report.revoked.len());
@@ -706,7 +714,7 @@ async fn a_restart_mid_incident_then_a_rerun_completes_without_duplicates() {
         .report
         .failures
         .iter()
-        .filter(|f| f.step == Step::Replace)
+        .filter(|f| f.step == IncidentStep::Replace)
         .count();
     assert_eq!(
         total + replace_failures,
@@ -778,7 +786,7 @@ async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() 
             .report
             .failures
             .iter()
-            .all(|f| f.step == Step::Replace),
+            .all(|f| f.step == IncidentStep::Replace),
         "{:?}",
         first.report.failures
     );
@@ -997,7 +1005,7 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
     let emu = emulator().await;
     let still_live = long_lived_etl(&emu);
     let revoked = "00000000-0000-4000-8000-000000000002".to_owned();
-    let failure = |id: &str, step: Step| Failure {
+    let failure = |id: &str, step: IncidentStep| Failure {
         id: id.to_owned(),
         name: "etl".into(),
         step,
@@ -1019,8 +1027,8 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
         replacements: vec![],
         already_present: vec![],
         failures: vec![
-            failure(&still_live, Step::Revoke),
-            failure(&revoked, Step::Replace),
+            failure(&still_live, IncidentStep::Revoke),
+            failure(&revoked, IncidentStep::Replace),
         ],
         missing_ids: vec![],
         replacement_expiration: Some(Expiration::in_days(90, started)),
@@ -1034,7 +1042,7 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
     assert_one_new_replacement(&resumed, &revoked, &still_live);
     assert_eq!(
         resumed.report.failures,
-        [failure(&still_live, Step::Revoke)],
+        [failure(&still_live, IncidentStep::Revoke)],
         "the failed revocation is carried over"
     );
 }

@@ -82,10 +82,13 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 )]
 pub struct Cli {
     #[command(flatten)]
+    /// Options every subcommand takes.
     pub global: GlobalArgs,
     #[command(flatten)]
+    /// Options of the terminal UI.
     pub ui: UiArgs,
     #[command(subcommand)]
+    /// The subcommand; none starts the terminal UI.
     pub command: Option<Command>,
 }
 
@@ -132,6 +135,7 @@ fn parse_refresh(text: &str) -> Result<Duration, String> {
 
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
+/// Options every subcommand takes: credentials, environment, demo, logs, timeout.
 pub struct GlobalArgs {
     /// API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN];
     /// with --demo, a key of the demo's store (e.g. to try a read-only key)
@@ -158,10 +162,16 @@ pub struct GlobalArgs {
     pub timeout: Option<Duration>,
 }
 
+/// Help text of an `--allow-unknown` flag that sends unknown permissions.
+const ALLOW_UNKNOWN_HELP: &str = "Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos";
+/// Help text of a new key's `--expires`.
+const NEW_EXPIRES_HELP: &str =
+    "90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]";
 /// Help text of a `--json` flag.
 const JSON_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr";
 
 #[derive(Debug, Subcommand)]
+/// The subcommands, one file each in `commands/`.
 pub enum Command {
     /// List keys: name, id, permissions, expiry and status.
     #[command(
@@ -172,6 +182,7 @@ pub enum Command {
         #[arg(long, value_enum)]
         status: Option<StatusFilter>,
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// Show one key and what it can do.
@@ -180,8 +191,10 @@ pub enum Command {
     )]
     Show {
         #[arg(value_name = "KEY", help = KEY_HELP)]
+        /// The key: id, id prefix or exact name.
         id: String,
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// Create a key. Its secret is shown once.
@@ -200,6 +213,7 @@ pub enum Command {
     )]
     Revoke {
         #[arg(required = true, value_name = "KEY", help = KEYS_HELP)]
+        /// The keys: ids, id prefixes or exact names.
         ids: Vec<String>,
         /// Do not ask for confirmation.
         #[arg(long, short)]
@@ -211,6 +225,7 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// Replace a key with a new one holding the same permissions; then revoke
@@ -220,6 +235,7 @@ pub enum Command {
     )]
     Rotate {
         #[arg(value_name = "KEY", help = KEY_HELP)]
+        /// The key: id, id prefix or exact name.
         id: String,
         /// The new key's expiration: 90d, 2027-01-31, an RFC 3339 instant [default: 90d]
         #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
@@ -238,11 +254,13 @@ pub enum Command {
         )]
         overlap: Option<String>,
         #[command(flatten)]
+        /// Where the new secret goes.
         delivery: SecretDelivery,
         /// Print the successor that would be made and what would happen to the old key, and change nothing.
         #[arg(long)]
         dry_run: bool,
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// Create a key with the same permissions as another, under a new name.
@@ -277,6 +295,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
         format: Format,
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// Describe in plain words what a key, or a set of permissions, allows.
@@ -285,6 +304,7 @@ pub enum Command {
     )]
     Explain {
         #[arg(value_name = "KEY", help = KEY_HELP, conflicts_with = "grant", required_unless_present = "grant")]
+        /// The key: id, id prefix or exact name.
         id: Option<String>,
         /// Permissions to describe, e.g. read:datasets (repeatable).
         #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
@@ -293,18 +313,21 @@ pub enum Command {
         #[arg(long, requires = "grant")]
         allow_unknown: bool,
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// The permission catalog: every resource and the levels it supports.
     #[command(after_help = "Examples:\n  narrative-keys catalog\n  narrative-keys catalog --json")]
     Catalog {
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// The use-case presets and their permissions.
     #[command(after_help = "Examples:\n  narrative-keys presets\n  narrative-keys presets --json")]
     Presets {
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// Who the credentials belong to, and where they came from.
@@ -313,6 +336,7 @@ pub enum Command {
     )]
     Whoami {
         #[arg(long, help = JSON_HELP)]
+        /// Print JSON.
         json: bool,
     },
     /// Print a shell completion script.
@@ -357,6 +381,7 @@ fn suggest(values: fn() -> &'static [PossibleValue]) -> Suggested {
 }
 
 #[derive(Clone)]
+/// A value parser that accepts any text but offers these values for completion.
 pub struct Suggested(fn() -> &'static [PossibleValue]);
 
 impl TypedValueParser for Suggested {
@@ -436,6 +461,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// `list --status`: one status, or `expiring` for soon or already.
 pub enum StatusFilter {
     /// Working, and not expiring soon.
     Active,
@@ -448,6 +474,7 @@ pub enum StatusFilter {
 }
 
 #[derive(Debug, Args)]
+/// `create`'s arguments.
 pub struct CreateArgs {
     /// The new key's name, e.g. after its owner or use ("ci-deploy").
     #[arg(long)]
@@ -458,22 +485,25 @@ pub struct CreateArgs {
     /// A permission such as read:datasets (repeatable).
     #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub grant: Vec<String>,
-    /// 90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
-    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
+    #[arg(long, value_name = "WHEN", help = NEW_EXPIRES_HELP, value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
+    /// The expiration as typed.
     pub expires: Option<String>,
     #[command(flatten)]
+    /// Where the new secret goes.
     pub delivery: SecretDelivery,
-    /// Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos.
-    #[arg(long)]
+    #[arg(long, help = ALLOW_UNKNOWN_HELP)]
+    /// Send permissions the catalog does not know.
     pub allow_unknown: bool,
     /// Print the key that would be created, and create nothing.
     #[arg(long)]
     pub dry_run: bool,
     #[arg(long, help = JSON_HELP)]
+    /// Print JSON.
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
+/// `clone`'s arguments.
 pub struct CloneArgs {
     /// The key whose permissions are copied (exactly, unknown ones
     /// included): its id, an id prefix of at least 4 characters, or its exact name.
@@ -482,12 +512,14 @@ pub struct CloneArgs {
     /// The new key's name.
     #[arg(long)]
     pub name: String,
-    /// 90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]
-    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
+    #[arg(long, value_name = "WHEN", help = NEW_EXPIRES_HELP, value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
+    /// The expiration as typed.
     pub expires: Option<String>,
     #[command(flatten)]
+    /// Where the new secret goes.
     pub delivery: SecretDelivery,
     #[arg(long, help = JSON_HELP)]
+    /// Print JSON.
     pub json: bool,
 }
 
@@ -508,8 +540,10 @@ pub struct SecretDelivery {
 }
 
 #[derive(Debug, Args)]
+/// `update`'s arguments.
 pub struct UpdateArgs {
     #[arg(value_name = "KEY", help = KEY_HELP)]
+    /// The key: id, id prefix or exact name.
     pub id: String,
     /// The key's new name.
     #[arg(long)]
@@ -523,17 +557,19 @@ pub struct UpdateArgs {
     /// New expiration: 90d, 2027-01-31 or an RFC 3339 instant.
     #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     pub expires: Option<String>,
-    /// Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos.
-    #[arg(long)]
+    #[arg(long, help = ALLOW_UNKNOWN_HELP)]
+    /// Send permissions the catalog does not know.
     pub allow_unknown: bool,
     /// Print the changes that would be made, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
     #[arg(long, help = JSON_HELP)]
+    /// Print JSON.
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
+/// `incident`'s arguments.
 pub struct IncidentArgs {
     /// Keys to revoke: each an id, an id prefix of at least 4 characters, or an exact name.
     #[arg(value_name = "KEY")]
@@ -591,6 +627,7 @@ pub struct IncidentArgs {
     #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
     pub format: Format,
     #[arg(long, help = JSON_HELP)]
+    /// Print JSON.
     pub json: bool,
 }
 

@@ -26,8 +26,11 @@ pub enum Target {
     /// line per replacement naming it; or in the `--json` document printed
     /// at the end.
     Stdout {
+        /// With `--json`: the secret goes into the JSON document.
         json: bool,
+        /// One line per secret naming its key and the key it replaces (an incident).
         labelled: bool,
+        /// How many secrets were printed so far.
         printed: usize,
     },
 }

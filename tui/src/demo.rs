@@ -13,6 +13,7 @@ use crate::error::CliError;
 /// sample data; it is fixed so that the store can be reopened across runs.
 pub const DEMO_ADMIN_KEY: &str = "narrative-keys-demo-admin";
 
+/// Where `--demo` keeps its store without `--demo-db`: the user's data directory.
 pub fn default_db_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("narrative-keys").join("demo.db"))
 }
@@ -74,6 +75,28 @@ fn clear(emulator: &RunningEmulator) -> Result<(), CliError> {
 
 /// A dozen keys covering every status and every preset.
 pub fn seed(emulator: &RunningEmulator, now: DateTime<Utc>) -> Result<(), CliError> {
+    let keys = demo_keys(now);
+    let store = emulator.store();
+    for (name, perms, expires) in keys {
+        let perms: Vec<(&str, &str)> = perms
+            .iter()
+            .map(|(a, r)| (a.as_str(), r.as_str()))
+            .collect();
+        // The sample keys' secrets are not needed: the demo uses its admin key.
+        let (_id, mut secret) = store
+            .insert_key(name, &perms, expires)
+            .map_err(|e| CliError::failed(format!("could not seed the demo store: {e}")))?;
+        zeroize::Zeroize::zeroize(&mut secret);
+    }
+    Ok(())
+}
+
+/// A demo key: name, permissions as (access, resource), expiration.
+type Seed = (&'static str, Vec<(String, String)>, Option<DateTime<Utc>>);
+
+// long: a data table, one entry per demo key.
+/// The demo's keys, expirations counted from `now`.
+fn demo_keys(now: DateTime<Utc>) -> Vec<Seed> {
     let days = |d: i64| Some(now + Duration::days(d));
     let preset = |p: Preset, resources: &[&str]| -> Vec<(String, String)> {
         let resources: Vec<_> = resources
@@ -91,8 +114,7 @@ pub fn seed(emulator: &RunningEmulator, now: DateTime<Utc>) -> Result<(), CliErr
             .map(|(a, r)| (a.to_owned(), r.to_owned()))
             .collect()
     };
-    type Seed<'a> = (&'a str, Vec<(String, String)>, Option<DateTime<Utc>>);
-    let keys: Vec<Seed> = vec![
+    vec![
         (
             "Analytics dashboard",
             preset(Preset::ReadOnlyAnalytics, &[]),
@@ -152,18 +174,5 @@ pub fn seed(emulator: &RunningEmulator, now: DateTime<Utc>) -> Result<(), CliErr
             list("read:datasets read:queries write:queries read:models"),
             days(500),
         ),
-    ];
-    let store = emulator.store();
-    for (name, perms, expires) in keys {
-        let perms: Vec<(&str, &str)> = perms
-            .iter()
-            .map(|(a, r)| (a.as_str(), r.as_str()))
-            .collect();
-        // The sample keys' secrets are not needed: the demo uses its admin key.
-        let (_id, mut secret) = store
-            .insert_key(name, &perms, expires)
-            .map_err(|e| CliError::failed(format!("could not seed the demo store: {e}")))?;
-        zeroize::Zeroize::zeroize(&mut secret);
-    }
-    Ok(())
+    ]
 }

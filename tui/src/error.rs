@@ -7,12 +7,17 @@ use narrative_keys::{ErrorInfo, KeyRefError};
 /// Exit statuses: 0 success, 1 a finding or a refused/failed operation,
 /// 2 bad usage or input.
 pub const EXIT_FINDING: u8 = 1;
+/// Exit status of a usage error: bad input, nothing sent.
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug)]
+/// A failure as the CLI reports it: message, hint, exit status and the SDK's error fields.
 pub struct CliError {
+    /// The exit status.
     pub exit: u8,
+    /// What went wrong.
     pub message: String,
+    /// What to do about it.
     pub hint: Option<String>,
     /// Stable snake_case, for `--json` errors: the SDK's `Error::code`, or
     /// the command line's own (`usage`, `failed`, `ambiguous_key`, ...).
@@ -45,6 +50,7 @@ impl CliError {
         Self::new(EXIT_FINDING, "failed", message.into())
     }
 
+    /// Adds what to do about it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -72,6 +78,7 @@ impl CliError {
         serde_json::json!({ "error": self.info() }).to_string()
     }
 
+    /// The exit status as the process returns it.
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.exit)
     }
@@ -125,7 +132,16 @@ fn from_sdk(e: narrative_keys::Error) -> CliError {
         }
         other => other.to_string(),
     };
-    let (exit, hint) = match &e {
+    let (exit, hint) = exit_and_hint(&e);
+    let mut err = CliError::new(exit, "failed", message);
+    err.hint = hint.map(str::to_owned);
+    err
+}
+
+/// The exit status for an SDK error, and the hint that helps with it.
+fn exit_and_hint(e: &narrative_keys::Error) -> (u8, Option<&'static str>) {
+    use narrative_keys::Error as E;
+    match e {
         E::InvalidInput(_) | E::BadRequest(_) | E::Config(_) => (EXIT_USAGE, None),
         E::Unauthorized(_) => (
             EXIT_FINDING,
@@ -162,10 +178,7 @@ fn from_sdk(e: narrative_keys::Error) -> CliError {
             (EXIT_FINDING, Some("the API failed; try again later"))
         }
         _ => (EXIT_FINDING, None),
-    };
-    let mut err = CliError::new(exit, "failed", message);
-    err.hint = hint.map(str::to_owned);
-    err
+    }
 }
 
 impl From<std::io::Error> for CliError {

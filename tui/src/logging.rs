@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use crate::error::CliError;
 
+/// Where logs go without `--log-file`: the user's state directory.
 pub fn default_path() -> Option<PathBuf> {
     dirs::state_dir()
         .or_else(dirs::data_local_dir)

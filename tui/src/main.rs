@@ -1,5 +1,4 @@
-// TODO(issue 14): documented in the merge
-#![allow(missing_docs)]
+//! The `narrative-keys` binary: the CLI subcommands, or the terminal UI without one.
 
 use std::process::ExitCode;
 

@@ -7,7 +7,9 @@ use narrative_keys::{ApiKey, KeyStatus, PermissionSet, StatusPolicy};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+/// Bold text.
 pub const BOLD: Style = Style::new().bold();
+/// Dimmed text.
 pub const DIM: Style = Style::new().dimmed();
 
 /// The order keys are listed in, everywhere: by name without regard to
@@ -16,6 +18,7 @@ pub fn display_order(key: &ApiKey) -> (String, String) {
     (key.name.to_lowercase(), key.id.clone())
 }
 
+/// The colour a status is shown in.
 pub fn status_style(status: KeyStatus) -> Style {
     let color = match status {
         KeyStatus::Active => AnsiColor::Green,
@@ -100,6 +103,7 @@ pub fn when_text(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     )
 }
 
+/// When the key expires, with how far away: "never" without an expiration.
 pub fn expiry_text(key: &ApiKey, now: DateTime<Utc>) -> String {
     match key.expires_at {
         None => "never".to_owned(),
@@ -110,14 +114,20 @@ pub fn expiry_text(key: &ApiKey, now: DateTime<Utc>) -> String {
 /// A key as `--json` prints it.
 #[derive(Debug, Serialize)]
 pub struct KeyJson<'a> {
+    /// The key's id.
     pub id: &'a str,
+    /// The key's name.
     pub name: &'a str,
+    /// Its permissions.
     pub permissions: &'a PermissionSet,
+    /// Its expiration; `null` for never.
     pub expires_at: Option<DateTime<Utc>>,
+    /// Its status at the time of the command.
     pub status: KeyStatus,
 }
 
 impl<'a> KeyJson<'a> {
+    /// The key as it stands at `now`.
     pub fn new(key: &'a ApiKey, now: DateTime<Utc>) -> Self {
         Self {
             id: &key.id,
@@ -129,6 +139,7 @@ impl<'a> KeyJson<'a> {
     }
 }
 
+/// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::error::CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| crate::error::CliError::failed(format!("could not encode JSON: {e}")))?;
@@ -144,6 +155,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with these column headers.
     pub fn new(headers: &[&str]) -> Self {
         Self {
             headers: headers.iter().map(|h| (*h).to_owned()).collect(),
@@ -151,10 +163,12 @@ impl Table {
         }
     }
 
+    /// Adds a row: each cell's text and style.
     pub fn row(&mut self, cells: Vec<(String, Style)>) {
         self.rows.push(cells);
     }
 
+    /// The table, columns padded, one line per row.
     pub fn render(&self) -> String {
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
         for row in &self.rows {

@@ -9,9 +9,11 @@ use crate::error::CliError;
 
 /// A connected client, and the demo emulator behind it when there is one.
 pub struct Session {
+    /// The SDK client.
     pub client: Client,
     /// `DEMO`, `prod`, `dev` or the URL: shown in headers and reports.
     pub label: String,
+    /// The in-process emulator, with `--demo`.
     pub demo: Option<RunningEmulator>,
     /// Where the API key came from: `--api-key`, a variable's name, or `--demo`.
     pub key_source: &'static str,
@@ -23,6 +25,7 @@ pub struct Session {
 }
 
 impl Session {
+    /// Whether the session runs on the demo emulator.
     pub fn is_demo(&self) -> bool {
         self.demo.is_some()
     }
@@ -30,17 +33,24 @@ impl Session {
 
 /// Where credentials come from, resolved but not yet connected.
 pub enum Credentials {
+    /// `--demo`: the in-process emulator.
     Demo,
+    /// An API key and an environment.
     Real {
+        /// The API key.
         api_key: Secret,
+        /// The environment.
         environment: Environment,
+        /// Where the key came from.
         key_source: &'static str,
+        /// Where the environment came from.
         environment_source: &'static str,
     },
     /// Neither `--demo` nor an API key was given.
     Missing,
 }
 
+/// Reads the credentials from the flags and the environment variables; nothing is sent.
 pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
     if global.demo {
         return Ok(Credentials::Demo);
@@ -82,8 +92,9 @@ fn builder(global: &GlobalArgs) -> ClientBuilder {
     }
 }
 
+/// Connects: the demo emulator started, or a client for the credentials.
 pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
-    match credentials(global)? {
+    let (api_key, environment, demo, key_source, environment_source) = match credentials(global)? {
         Credentials::Demo => {
             let emulator = demo::start(global.demo_db.as_deref(), global.reset).await?;
             let environment = emulator
@@ -97,43 +108,34 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 Some(key) => (key.clone(), "--api-key"),
                 None => (Secret::new(demo::DEMO_ADMIN_KEY), "--demo"),
             };
-            let key_last_four = api_key.last_four();
-            let client = builder(global)
-                .api_key(api_key)
-                .environment(environment)
-                .build()?;
-            Ok(Session {
-                client,
-                label: "DEMO".to_owned(),
-                demo: Some(emulator),
-                key_source,
-                environment_source: "--demo",
-                key_last_four,
-            })
+            (api_key, environment, Some(emulator), key_source, "--demo")
         }
         Credentials::Real {
             api_key,
             environment,
             key_source,
             environment_source,
-        } => {
-            let label = environment.name();
-            let key_last_four = api_key.last_four();
-            let client = builder(global)
-                .api_key(api_key)
-                .environment(environment)
-                .build()?;
-            Ok(Session {
-                client,
-                label,
-                demo: None,
-                key_source,
-                environment_source,
-                key_last_four,
-            })
-        }
-        Credentials::Missing => Err(CliError::usage("no API key").hint(
+        } => (api_key, environment, None, key_source, environment_source),
+        Credentials::Missing => return Err(CliError::usage("no API key").hint(
             "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo",
         )),
-    }
+    };
+    let label = if demo.is_some() {
+        "DEMO".to_owned()
+    } else {
+        environment.name()
+    };
+    let key_last_four = api_key.last_four();
+    let client = builder(global)
+        .api_key(api_key)
+        .environment(environment)
+        .build()?;
+    Ok(Session {
+        client,
+        label,
+        demo,
+        key_source,
+        environment_source,
+        key_last_four,
+    })
 }

@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::CreatedKey;
-use narrative_keys::incident::{Failure, IncidentReport, Replacement, ReportedKey, Step};
+use narrative_keys::incident::{Failure, IncidentReport, IncidentStep, Replacement, ReportedKey};
 use narrative_keys_tui::ui::action::{IncidentDone, Refusal};
 use narrative_keys_tui::ui::{Action, App};
 
@@ -233,7 +233,7 @@ fn scenarios() -> Vec<(&'static str, App)> {
             failures: vec![Failure {
                 id: id(5),
                 name: "S3 delivery connector".into(),
-                step: Step::Revoke,
+                step: IncidentStep::Revoke,
                 error: "the server failed (500 server_error)".into(),
             }],
             ..empty_report()

@@ -123,7 +123,7 @@ pub fn update_key(options: &str, id: String, changes: &str) -> u32 {
                 // The set is whole: only permissions the key does not hold
                 // yet are typed ones. Its own are kept, known or not.
                 let held = c.get_key(&id).await?.permissions;
-                let added: Vec<sdk::Permission> = set.difference(&held).cloned().collect();
+                let added = sdk::PermissionDiff::between(&held, &set).granted;
                 check_typed(&added, false)?;
             }
             update = update.permissions(set);
@@ -196,57 +196,62 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
             .as_deref()
             .map(|at| expiration(Some(at), "expiresAt", Utc::now()))
             .transpose()?;
-        let old_key = match (rotate.keep_old.unwrap_or(false), rotate.overlap.as_deref()) {
-            (true, Some(_)) => {
-                return Err(ErrorInfo::invalid(
-                    "rotateKey: give keepOld or overlap, not both (keepOld leaves the old key working; overlap lets it expire later)",
-                ));
-            }
-            (true, None) => sdk::OldKeyPolicy::Keep,
-            (false, Some(text)) => {
-                sdk::OldKeyPolicy::ExpireAfter(sdk::Span::parse(text).map_err(|e| {
-                    ErrorInfo::invalid(format!("overlap: `{text}` is not a span: {e}"))
-                })?)
-            }
-            (false, None) => sdk::OldKeyPolicy::Revoke,
-        };
+        let old_key = old_key_policy(rotate.keep_old.unwrap_or(false), rotate.overlap.as_deref())?;
         let opts = sdk::RotateOptions {
             expiration,
             name: rotate.name,
             old_key,
         };
         let r = sdk::rotate(&c, &id, &opts).await?;
-        let (old_key, error) = match &r.old_key {
-            sdk::OldKey::Revoked => (OldKeyOutcome::Revoked, None),
-            sdk::OldKey::Kept => (OldKeyOutcome::Kept, None),
-            sdk::OldKey::Expires { .. } => (OldKeyOutcome::Expires, None),
-            sdk::OldKey::RevokeFailed(e) => {
-                (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))
-            }
-            sdk::OldKey::ExpireFailed { error, wanted } => {
-                let mut info = ErrorInfo::from_sdk(error);
-                info.message = format!(
-                    "the old key's expiration could not be set, so it still works: {}; the new key is ready: set it again with updateKey('{}', {{ expiresAt: '{}' }}), or revoke it",
-                    info.message,
-                    r.old.id,
-                    wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                );
-                (OldKeyOutcome::ExpireFailed, Some(info))
-            }
-        };
-        let old_key_stops = r.old_key_stops().map(|stops| match stops {
-            sdk::OldKeyStops::Now => "now".to_owned(),
-            sdk::OldKeyStops::At(at) => at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        });
+        let (old_key, error) = old_key_outcome(&r);
         to_json(&Rotation {
             complete: r.is_complete(),
             old: &r.old,
             new: CreatedKey::from(&r.new),
             old_key,
-            old_key_stops,
+            old_key_stops: r.old_key_stops(),
             error,
         })
     })
+}
+
+/// `keepOld` and `overlap` as the SDK's policy; both at once is refused.
+fn old_key_policy(keep_old: bool, overlap: Option<&str>) -> Result<sdk::OldKeyPolicy, ErrorInfo> {
+    Ok(match (keep_old, overlap) {
+        (true, Some(_)) => {
+            return Err(ErrorInfo::invalid(
+                "rotateKey: give keepOld or overlap, not both (keepOld leaves the old key working; overlap lets it expire later)",
+            ));
+        }
+        (true, None) => sdk::OldKeyPolicy::Keep,
+        (false, Some(text)) => sdk::OldKeyPolicy::ExpireAfter(
+            sdk::Span::parse(text)
+                .map_err(|e| ErrorInfo::invalid(format!("overlap: `{text}` is not a span: {e}")))?,
+        ),
+        (false, None) => sdk::OldKeyPolicy::Revoke,
+    })
+}
+
+/// What became of the old key, and the error when it still works.
+fn old_key_outcome(r: &sdk::Rotation) -> (OldKeyOutcome, Option<ErrorInfo>) {
+    match &r.old_key {
+        sdk::OldKeyOutcome::Revoked => (OldKeyOutcome::Revoked, None),
+        sdk::OldKeyOutcome::Kept => (OldKeyOutcome::Kept, None),
+        sdk::OldKeyOutcome::Expires { .. } => (OldKeyOutcome::Expires, None),
+        sdk::OldKeyOutcome::RevokeFailed(e) => {
+            (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))
+        }
+        sdk::OldKeyOutcome::ExpireFailed { error, wanted } => {
+            let mut info = ErrorInfo::from_sdk(error);
+            info.message = format!(
+                "the old key's expiration could not be set, so it still works: {}; the new key is ready: set it again with updateKey('{}', {{ expiresAt: '{}' }}), or revoke it",
+                info.message,
+                r.old.id,
+                wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            (OldKeyOutcome::ExpireFailed, Some(info))
+        }
+    }
 }
 
 fn plan_js(plan: &sdk::incident::IncidentPlan, dry_run: bool) -> IncidentPlan<'_> {
@@ -273,6 +278,23 @@ fn plan_js(plan: &sdk::incident::IncidentPlan, dry_run: bool) -> IncidentPlan<'_
     }
 }
 
+/// The SDK's selection from the npm one, its permissions checked as typed.
+fn selection_of(selection: IncidentSelection) -> Result<sdk::incident::Selection, ErrorInfo> {
+    let holding = selection
+        .holding
+        .iter()
+        .flatten()
+        .map(PermissionInput::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    check_typed(&holding, selection.allow_unknown.unwrap_or(false))?;
+    Ok(sdk::incident::Selection {
+        ids: selection.ids.unwrap_or_default(),
+        name_matches: selection.name_matches,
+        holding,
+        statuses: selection.statuses.unwrap_or_default(),
+    })
+}
+
 /// Starts an incident over the keys `selection` picks, with the options in
 /// `incident`; the task's result is the plan, the report and the
 /// replacements' secrets (only the plan on a dry run).
@@ -283,19 +305,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
     task(options, |c| async move {
         let (selection, incident) = args?;
         let now = Utc::now();
-        let holding = selection
-            .holding
-            .iter()
-            .flatten()
-            .map(PermissionInput::parse)
-            .collect::<Result<Vec<_>, _>>()?;
-        check_typed(&holding, selection.allow_unknown.unwrap_or(false))?;
-        let sel = sdk::incident::Selection {
-            ids: selection.ids.unwrap_or_default(),
-            name_matches: selection.name_matches,
-            holding,
-            statuses: selection.statuses.unwrap_or_default(),
-        };
+        let sel = selection_of(selection)?;
         let replacement_expiration = incident
             .replacement_expires_at
             .as_deref()
@@ -377,16 +387,7 @@ pub fn catalog() -> String {
 /// The presets, each with its permissions.
 #[wasm_bindgen]
 pub fn presets() -> String {
-    let list: Vec<PresetInfo> = sdk::Preset::ALL
-        .into_iter()
-        .map(|p| PresetInfo {
-            name: p.name(),
-            title: p.title(),
-            description: p.description(),
-            takes_resources: p.takes_resources(),
-            permissions: p.permissions(&[]).iter().cloned().collect(),
-        })
-        .collect();
+    let list = sdk::Preset::ALL.map(sdk::Preset::info);
     envelope(to_json(&list))
 }
 

@@ -9,7 +9,7 @@
 
 use chrono::SecondsFormat;
 use narrative_keys as sdk;
-use narrative_keys::{ApiKey, KeyStatus, Permission, Problem};
+use narrative_keys::{ApiKey, KeyStatus, Problem};
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -60,22 +60,6 @@ pub struct CatalogEntry {
     /// The documentation lists one level without saying which: the other is
     /// allowed, with a warning (the API may refuse it).
     pub single_level: bool,
-}
-
-/// One preset: a named set of permissions for a common use.
-#[derive(Serialize, Tsify)]
-pub struct PresetInfo {
-    /// The preset's name as calls take it.
-    #[tsify(type = "PresetName")]
-    pub name: &'static str,
-    /// The preset's title, for people.
-    pub title: &'static str,
-    /// What the preset is for.
-    pub description: &'static str,
-    /// Whether the preset needs `resources` (SDK development).
-    pub takes_resources: bool,
-    /// The preset's permissions (empty for SDK development until resources are chosen).
-    pub permissions: Vec<Permission>,
 }
 
 /// Everything a new key has wrong, errors and warnings together.
@@ -160,7 +144,7 @@ pub struct Rotation<'a> {
     pub old_key: OldKeyOutcome,
     /// When the old key stops working: `"now"` (revoked), an instant
     /// (expires), or `None` when the rotation set no end (kept, or a failure).
-    pub old_key_stops: Option<String>,
+    pub old_key_stops: Option<sdk::OldKeyStops>,
     /// Why the old key could not be revoked or given its expiration: it still works.
     pub error: Option<ErrorInfo>,
     /// `true` when the old key no longer works or was kept on purpose.

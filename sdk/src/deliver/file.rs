@@ -54,27 +54,7 @@ fn inspect(path: &Path, kind: &OutputKind, probe: bool) -> Result<bool, Delivery
         ));
     }
     let dir = parent_dir(path);
-    match fs::metadata(dir) {
-        Ok(m) if m.is_dir() => {}
-        Ok(_) => {
-            return Err(refuse(
-                format!("{} is not a directory", dir.display()),
-                "choose a path in an existing directory",
-            ));
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            return Err(refuse(
-                format!("the directory {} does not exist", dir.display()),
-                "create the directory first, or choose a path in an existing one",
-            ));
-        }
-        Err(e) => {
-            return Err(refuse(
-                format!("cannot reach the directory {}: {e}", dir.display()),
-                "choose a path in a directory you can write to",
-            ));
-        }
-    }
+    check_dir(dir, &refuse)?;
     // The one sure test of writability is writing: a probe file, removed at once.
     if probe {
         let probe = create_temp(dir).map_err(|e| {
@@ -96,8 +76,40 @@ fn inspect(path: &Path, kind: &OutputKind, probe: bool) -> Result<bool, Delivery
             ));
         }
     };
-    let file_type = meta.file_type();
-    let what = if file_type.is_symlink() {
+    if let Some(what) = not_a_file(meta.file_type()) {
+        return Err(refuse(
+            format!("is {what}; it was left untouched"),
+            "give the path of a new file",
+        ));
+    }
+    may_replace(path, &meta, kind, &refuse)
+}
+
+/// Refuses a parent that is not an existing directory.
+fn check_dir(
+    dir: &Path,
+    refuse: &dyn Fn(String, &str) -> DeliveryError,
+) -> Result<(), DeliveryError> {
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(refuse(
+            format!("{} is not a directory", dir.display()),
+            "choose a path in an existing directory",
+        )),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(refuse(
+            format!("the directory {} does not exist", dir.display()),
+            "create the directory first, or choose a path in an existing one",
+        )),
+        Err(e) => Err(refuse(
+            format!("cannot reach the directory {}: {e}", dir.display()),
+            "choose a path in a directory you can write to",
+        )),
+    }
+}
+
+/// What the path is when it is not a regular file.
+fn not_a_file(file_type: fs::FileType) -> Option<&'static str> {
+    if file_type.is_symlink() {
         Some("a symbolic link; files are never written through a link")
     } else if file_type.is_dir() {
         Some("a directory")
@@ -111,13 +123,16 @@ fn inspect(path: &Path, kind: &OutputKind, probe: bool) -> Result<bool, Delivery
         Some("not a regular file")
     } else {
         None
-    };
-    if let Some(what) = what {
-        return Err(refuse(
-            format!("is {what}; it was left untouched"),
-            "give the path of a new file",
-        ));
     }
+}
+
+/// Whether an existing regular file may be replaced, as `kind` allows.
+fn may_replace(
+    path: &Path,
+    meta: &fs::Metadata,
+    kind: &OutputKind,
+    refuse: &dyn Fn(String, &str) -> DeliveryError,
+) -> Result<bool, DeliveryError> {
     match kind {
         OutputKind::New => Err(refuse(
             "already exists; it was left untouched".into(),

@@ -1,11 +1,11 @@
 //! Executing an incident: revoke every planned key, then replace them.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 #[cfg(doc)]
 use super::resume;
 use super::{
-    Failure, IncidentOutcome, IncidentPlan, IncidentReport, PlannedKey, ReportedKey, Step,
+    Failure, IncidentOutcome, IncidentPlan, IncidentReport, IncidentStep, PlannedKey, ReportedKey,
 };
 use crate::client::Client;
 use crate::deliver::{SecretSink, ToCaller};
@@ -13,7 +13,7 @@ use crate::deliver::{SecretSink, ToCaller};
 use crate::error::Error;
 use crate::expiration::Expiration;
 use crate::permission::Permission;
-use crate::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
+use crate::revoke::{RevokeManyOptions, RevokeOutcome, RevokeResult, revoke_many};
 use crate::rotate::DEFAULT_ROTATION_DAYS;
 
 /// How an incident is executed.
@@ -80,44 +80,8 @@ async fn run<S: SecretSink + ?Sized>(
     sink: &mut S,
 ) -> IncidentOutcome {
     let started_at = Utc::now();
-    // Keys that can manage keys go last: the caller's own key may be among
-    // them, and once it is revoked nothing else can be.
-    let manages_keys = |p: &&PlannedKey| {
-        p.key
-            .permissions
-            .contains(&Permission::write("access_tokens"))
-    };
-    let revoke_options = RevokeManyOptions {
-        concurrency: options.concurrency,
-        deadline: options.revoke_deadline,
-    };
-    let mut outcomes = Vec::with_capacity(plan.keys.len());
-    for admins in [false, true] {
-        let ids: Vec<String> = plan
-            .keys
-            .iter()
-            .filter(|p| manages_keys(p) == admins)
-            .map(|p| p.key.id.clone())
-            .collect();
-        if !ids.is_empty() {
-            outcomes.extend(revoke_many(client, &ids, &revoke_options).await.outcomes);
-        }
-    }
-    let mut report = IncidentReport {
-        environment: options.environment.clone(),
-        started_at,
-        finished_at: started_at,
-        note: options.note.clone(),
-        revoked: Vec::new(),
-        replacements: Vec::new(),
-        already_present: Vec::new(),
-        failures: Vec::new(),
-        missing_ids: plan.missing_ids.clone(),
-        replacement_expiration: None,
-        resumed_at: Vec::new(),
-        look_alikes: plan.look_alikes.clone(),
-        expired_not_replaced: Vec::new(),
-    };
+    let outcomes = revoke_admins_last(client, plan, options).await;
+    let mut report = empty_report(plan, options, started_at);
     for planned in &plan.keys {
         let Some(outcome) = outcomes.iter().find(|o| o.id == planned.key.id) else {
             continue;
@@ -126,7 +90,7 @@ async fn run<S: SecretSink + ?Sized>(
             RevokeResult::Failed(e) => report.failures.push(Failure {
                 id: planned.key.id.clone(),
                 name: planned.key.name.clone(),
-                step: Step::Revoke,
+                step: IncidentStep::Revoke,
                 error: e.to_string(),
             }),
             RevokeResult::Revoked | RevokeResult::AlreadyGone => {
@@ -157,5 +121,59 @@ async fn run<S: SecretSink + ?Sized>(
     IncidentOutcome {
         report,
         replacements: secrets,
+    }
+}
+
+/// Revokes the planned keys, those that can manage keys last: the caller's
+/// own key may be among them, and once it is revoked nothing else can be.
+async fn revoke_admins_last(
+    client: &Client,
+    plan: &IncidentPlan,
+    options: &IncidentOptions,
+) -> Vec<RevokeOutcome> {
+    let manages_keys = |p: &&PlannedKey| {
+        p.key
+            .permissions
+            .contains(&Permission::write("access_tokens"))
+    };
+    let revoke_options = RevokeManyOptions {
+        concurrency: options.concurrency,
+        deadline: options.revoke_deadline,
+    };
+    let mut outcomes = Vec::with_capacity(plan.keys.len());
+    for admins in [false, true] {
+        let ids: Vec<String> = plan
+            .keys
+            .iter()
+            .filter(|p| manages_keys(p) == admins)
+            .map(|p| p.key.id.clone())
+            .collect();
+        if !ids.is_empty() {
+            outcomes.extend(revoke_many(client, &ids, &revoke_options).await.outcomes);
+        }
+    }
+    outcomes
+}
+
+/// The report as the incident starts: nothing revoked or replaced yet.
+fn empty_report(
+    plan: &IncidentPlan,
+    options: &IncidentOptions,
+    started_at: DateTime<Utc>,
+) -> IncidentReport {
+    IncidentReport {
+        environment: options.environment.clone(),
+        started_at,
+        finished_at: started_at,
+        note: options.note.clone(),
+        revoked: Vec::new(),
+        replacements: Vec::new(),
+        already_present: Vec::new(),
+        failures: Vec::new(),
+        missing_ids: plan.missing_ids.clone(),
+        replacement_expiration: None,
+        resumed_at: Vec::new(),
+        look_alikes: plan.look_alikes.clone(),
+        expired_not_replaced: Vec::new(),
     }
 }

@@ -135,31 +135,7 @@ impl IncidentPlan {
 impl IncidentReport {
     /// The report as Markdown, ready to send to Narrative security.
     pub fn to_markdown(&self) -> String {
-        let mut md = String::from("# API key incident report\n\n");
-        if !self.environment.is_empty() {
-            md.push_str(&format!("- Environment: {}\n", cell(&self.environment)));
-        }
-        md.push_str(&format!(
-            "- Started: {}\n- Finished: {}\n- Keys revoked: {}\n- Replacements created: {}\n- Failures: {}\n",
-            when(self.started_at),
-            when(self.finished_at),
-            self.revoked.len(),
-            self.replacements.len(),
-            self.failures.len()
-        ));
-        if !self.already_present.is_empty() {
-            md.push_str(&format!(
-                "- Replacements found already created: {}\n",
-                self.already_present.len()
-            ));
-        }
-        if !self.resumed_at.is_empty() {
-            let runs: Vec<String> = self.resumed_at.iter().map(|t| when(*t)).collect();
-            md.push_str(&format!("- Resumed: {}\n", runs.join(", ")));
-        }
-        if let Some(note) = &self.note {
-            md.push_str(&format!("\n## What happened\n\n{}\n", note.trim()));
-        }
+        let mut md = self.markdown_heading();
         md.push_str("\n## Revoked keys\n\n");
         if self.revoked.is_empty() {
             md.push_str("None.\n");
@@ -185,6 +161,45 @@ impl IncidentReport {
             "\n## Replacements found already created\n\nAn earlier attempt created these, but its answer was lost: their secrets were never delivered and cannot be shown. Rotate each to get a secret. (The API does not say when a key was created: each was recognised by its name, permissions and expiration.)\n\n| name | id | replaces | permissions | expires |\n",
             &self.already_present,
         );
+        self.markdown_failures(&mut md);
+        md.push_str(&format!(
+            "\n## Report it to Narrative security\n\nSend this report to {SECURITY_CONTACT} (the address in Narrative's published security policy). It holds no secret, so it can be attached as it is. Say in the message how the keys leaked, when it was noticed, where they were used, and anything seen done with them; Narrative's account audit logs show what the keys were used for.\n"
+        ));
+        md
+    }
+
+    /// The report's title and summary lines, and the note.
+    fn markdown_heading(&self) -> String {
+        let mut md = String::from("# API key incident report\n\n");
+        if !self.environment.is_empty() {
+            md.push_str(&format!("- Environment: {}\n", cell(&self.environment)));
+        }
+        md.push_str(&format!(
+            "- Started: {}\n- Finished: {}\n- Keys revoked: {}\n- Replacements created: {}\n- Failures: {}\n",
+            when(self.started_at),
+            when(self.finished_at),
+            self.revoked.len(),
+            self.replacements.len(),
+            self.failures.len()
+        ));
+        if !self.already_present.is_empty() {
+            md.push_str(&format!(
+                "- Replacements found already created: {}\n",
+                self.already_present.len()
+            ));
+        }
+        if !self.resumed_at.is_empty() {
+            let runs: Vec<String> = self.resumed_at.iter().map(|t| when(*t)).collect();
+            md.push_str(&format!("- Resumed: {}\n", runs.join(", ")));
+        }
+        if let Some(note) = &self.note {
+            md.push_str(&format!("\n## What happened\n\n{}\n", note.trim()));
+        }
+        md
+    }
+
+    /// The failures table and the keys the incident left alone.
+    fn markdown_failures(&self, md: &mut String) {
         if !self.failures.is_empty() {
             md.push_str("\n## Failures\n\nThese need attention: a key that failed to revoke still works; a key that failed to be replaced is revoked and has no successor yet (resuming the incident from its JSON report creates it).\n\n| name | id | step | error |\n|---|---|---|---|\n");
             for f in &self.failures {
@@ -209,9 +224,5 @@ impl IncidentReport {
                 self.missing_ids.join(", ")
             ));
         }
-        md.push_str(&format!(
-            "\n## Report it to Narrative security\n\nSend this report to {SECURITY_CONTACT} (the address in Narrative's published security policy). It holds no secret, so it can be attached as it is. Say in the message how the keys leaked, when it was noticed, where they were used, and anything seen done with them; Narrative's account audit logs show what the keys were used for.\n"
-        ));
-        md
     }
 }

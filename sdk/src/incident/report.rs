@@ -59,7 +59,7 @@ pub struct Replacement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-pub enum Step {
+pub enum IncidentStep {
     /// Revoking it: the key still works.
     Revoke,
     /// Creating its replacement: the key is revoked and has no successor yet
@@ -67,17 +67,17 @@ pub enum Step {
     Replace,
 }
 
-impl Step {
+impl IncidentStep {
     /// `revoke` or `replace`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Step::Revoke => "revoke",
-            Step::Replace => "replace",
+            IncidentStep::Revoke => "revoke",
+            IncidentStep::Replace => "replace",
         }
     }
 }
 
-impl fmt::Display for Step {
+impl fmt::Display for IncidentStep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -92,7 +92,7 @@ pub struct Failure {
     /// The key's name.
     pub name: String,
     /// `revoke` or `replace`.
-    pub step: Step,
+    pub step: IncidentStep,
     /// What went wrong.
     pub error: String,
 }
@@ -168,6 +168,34 @@ pub struct IncidentOutcome {
     pub replacements: Vec<(String, CreatedKey)>,
 }
 
+impl IncidentOutcome {
+    /// The replacements' secrets, exposed on purpose for a caller that
+    /// prints them (the CLI's `incident --json` with the secrets on stdout).
+    pub fn shown_secrets(&self) -> Vec<ShownReplacement<'_>> {
+        self.replacements
+            .iter()
+            .map(|(replaces, created)| ShownReplacement {
+                id: &created.key.id,
+                replaces,
+                secret: created.secret.expose(),
+            })
+            .collect()
+    }
+}
+
+/// A replacement and its secret, shown: `{"id", "replaces", "secret"}`.
+/// Made only by [`IncidentOutcome::shown_secrets`]; it holds the secret in
+/// plain text, so it has no `Debug`.
+#[derive(Serialize)]
+pub struct ShownReplacement<'a> {
+    /// The replacement's id.
+    pub id: &'a str,
+    /// The id of the revoked key it replaces.
+    pub replaces: &'a str,
+    /// The secret itself.
+    pub secret: &'a str,
+}
+
 /// Why a saved report could not be read back. No variant repeats a value
 /// from the text (it may be the `--json` output, which holds secrets).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -193,23 +221,10 @@ pub enum ReportReadError {
     },
 }
 
-/// The `--json` output of the command line: `{"report", "secrets"}`. Only
-/// the report is read; the secrets are skipped without being kept.
-#[derive(Deserialize)]
-struct WithSecrets {
-    report: IncidentReport,
-}
-
-#[derive(Deserialize)]
-struct Shape {
-    report: Option<serde::de::IgnoredAny>,
-    revoked: Option<serde::de::IgnoredAny>,
-}
-
 impl IncidentReport {
-    /// Reads a report saved as JSON: the report itself, or an object holding
-    /// it under `report` (the command line's `--json` output), whose other
-    /// fields are skipped. Unknown resources and access levels are kept.
+    /// Reads a report saved as JSON (as it serialises: what `--report
+    /// FILE.json` writes). A front end that wraps the report in output of its
+    /// own unwraps it first. Unknown resources and access levels are kept.
     pub fn from_json(text: &str) -> Result<Self, ReportReadError> {
         let body = text.trim_start_matches('\u{feff}').trim_start();
         if body.starts_with('#') {
@@ -225,20 +240,7 @@ impl IncidentReport {
             path: crate::json_path::of_error(body.as_bytes(), &e),
             message: crate::error::without_values(&e.to_string()),
         };
-        let wrapped = matches!(
-            serde_json::from_str::<Shape>(body),
-            Ok(Shape {
-                report: Some(_),
-                revoked: None
-            })
-        );
-        if wrapped {
-            serde_json::from_str::<WithSecrets>(body)
-                .map(|w| w.report)
-                .map_err(not_a_report)
-        } else {
-            serde_json::from_str(body).map_err(not_a_report)
-        }
+        serde_json::from_str(body).map_err(not_a_report)
     }
 
     /// Revoked keys still without a replacement, when replacement was asked
@@ -250,7 +252,10 @@ impl IncidentReport {
         let requested = self.replacement_expiration.is_some()
             || !self.replacements.is_empty()
             || !self.already_present.is_empty()
-            || self.failures.iter().any(|f| f.step == Step::Replace);
+            || self
+                .failures
+                .iter()
+                .any(|f| f.step == IncidentStep::Replace);
         if !requested {
             return Vec::new();
         }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 #[cfg(all(doc, not(target_arch = "wasm32")))]
 use super::execute_delivering;
-use super::{Failure, IncidentOutcome, IncidentReport, Replacement, ReportedKey, Step};
+use super::{Failure, IncidentOutcome, IncidentReport, IncidentStep, Replacement, ReportedKey};
 #[cfg(doc)]
 use super::{IncidentOptions, execute};
 use crate::client::Client;
@@ -87,15 +87,7 @@ async fn resume_with<S: SecretSink + ?Sized>(
     options: &ResumeOptions,
     sink: &mut S,
 ) -> Result<IncidentOutcome, Error> {
-    if !options.environment.is_empty()
-        && !report.environment.is_empty()
-        && options.environment != report.environment
-    {
-        return Err(Error::Config(format!(
-            "the report is from the environment `{}`, but the client is for `{}`; resume with credentials for `{}`",
-            report.environment, options.environment, report.environment
-        )));
-    }
+    check_environment(report, options)?;
     let mut next = report.clone();
     next.resumed_at.push(Utc::now());
     let pending = report.unreplaced();
@@ -107,32 +99,15 @@ async fn resume_with<S: SecretSink + ?Sized>(
             .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now()));
         let pending_ids: HashSet<&str> = pending.iter().map(|k| k.id.as_str()).collect();
         next.failures
-            .retain(|f| !(f.step == Step::Replace && pending_ids.contains(f.id.as_str())));
-        // Never taken for a lost replacement, even when they look the same:
-        // keys the report names as other keys' replacements, keys that were
-        // there before the incident (look-alikes, and selected keys it failed
-        // to revoke, which may have leaked).
-        let mut claimed: HashSet<String> = report
-            .replacements
-            .iter()
-            .chain(&report.already_present)
-            .map(|r| r.key.id.clone())
-            .chain(report.look_alikes.iter().cloned())
-            .chain(
-                report
-                    .failures
-                    .iter()
-                    .filter(|f| f.step == Step::Revoke)
-                    .map(|f| f.id.clone()),
-            )
-            .collect();
+            .retain(|f| !(f.step == IncidentStep::Replace && pending_ids.contains(f.id.as_str())));
+        let mut claimed = claimed_ids(report);
         let mut halted = None;
         for old in pending {
             if visible.iter().any(|k| k.id == old.id) {
                 next.failures.push(Failure {
                     id: old.id.clone(),
                     name: old.name.clone(),
-                    step: Step::Replace,
+                    step: IncidentStep::Replace,
                     error: "the key is still visible, so it was not revoked: no replacement was made; run the incident again for it".to_owned(),
                 });
                 continue;
@@ -180,6 +155,41 @@ impl IncidentReport {
 
 fn same_second(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> bool {
     a.map(crate::instant::to_second) == b.map(crate::instant::to_second)
+}
+
+/// A report is resumed only with credentials for its own environment.
+fn check_environment(report: &IncidentReport, options: &ResumeOptions) -> Result<(), Error> {
+    if !options.environment.is_empty()
+        && !report.environment.is_empty()
+        && options.environment != report.environment
+    {
+        return Err(Error::Config(format!(
+            "the report is from the environment `{}`, but the client is for `{}`; resume with credentials for `{}`",
+            report.environment, options.environment, report.environment
+        )));
+    }
+    Ok(())
+}
+
+/// Keys never taken for a lost replacement, even when they look the same:
+/// keys the report names as other keys' replacements, keys that were there
+/// before the incident (look-alikes, and selected keys it failed to revoke,
+/// which may have leaked).
+fn claimed_ids(report: &IncidentReport) -> HashSet<String> {
+    report
+        .replacements
+        .iter()
+        .chain(&report.already_present)
+        .map(|r| r.key.id.clone())
+        .chain(report.look_alikes.iter().cloned())
+        .chain(
+            report
+                .failures
+                .iter()
+                .filter(|f| f.step == IncidentStep::Revoke)
+                .map(|f| f.id.clone()),
+        )
+        .collect()
 }
 
 #[cfg(test)]

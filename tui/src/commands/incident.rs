@@ -6,8 +6,8 @@ use anstream::{eprint, eprintln, print};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::{OutputKind, SecretSink};
 use narrative_keys::incident::{
-    self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, ReportReadError,
-    ResumeOptions, Selection, Step,
+    self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, IncidentStep,
+    ReportReadError, ResumeOptions, Selection,
 };
 use narrative_keys::{KeyStatus, Permission};
 use serde_json::json;
@@ -24,20 +24,7 @@ pub(super) async fn incident(
     args: IncidentArgs,
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
-    let holding: Vec<Permission> =
-        parse_permissions("--holding", &args.holding, args.allow_unknown)?
-            .into_iter()
-            .collect();
-    let mut selection = Selection {
-        ids: args.ids.clone(),
-        name_matches: args.name_matches.clone(),
-        holding,
-        statuses: Vec::new(),
-    };
-    if selection.is_empty() {
-        return Err(CliError::usage("nothing selected")
-            .hint("give key ids, --name-matches GLOB or --holding PERMISSION"));
-    }
+    let mut selection = selection(&args)?;
     // Every output is checked before the first request.
     let mut target = incident_target(&args)?;
     let keys = s.client.list_keys().await?;
@@ -82,6 +69,25 @@ pub(super) async fn incident(
     };
     let outcome = incident::execute_delivering(&s.client, &plan, &options, &mut target).await?;
     finish_incident(&outcome, &args, &target, 0)
+}
+
+/// The keys the arguments select; selecting nothing is refused.
+fn selection(args: &IncidentArgs) -> Result<Selection, CliError> {
+    let holding: Vec<Permission> =
+        parse_permissions("--holding", &args.holding, args.allow_unknown)?
+            .into_iter()
+            .collect();
+    let selection = Selection {
+        ids: args.ids.clone(),
+        name_matches: args.name_matches.clone(),
+        holding,
+        statuses: Vec::new(),
+    };
+    if selection.is_empty() {
+        return Err(CliError::usage("nothing selected")
+            .hint("give key ids, --name-matches GLOB or --holding PERMISSION"));
+    }
+    Ok(selection)
 }
 
 /// `incident --resume REPORT`: creates the replacements the report lists as
@@ -173,7 +179,7 @@ pub(super) fn read_incident_report(path: &Path) -> Result<IncidentReport, CliErr
             );
         }
     };
-    let read = IncidentReport::from_json(&text);
+    let read = report_from_output(&text);
     // It may be the `--json` output, which holds the replacements' secrets.
     zeroize::Zeroize::zeroize(&mut text);
     read.map_err(|e| {
@@ -184,6 +190,44 @@ pub(super) fn read_incident_report(path: &Path) -> Result<IncidentReport, CliErr
             _ => NEEDED.to_owned(),
         };
         CliError::usage(format!("--resume {shown}: {e}")).hint(hint)
+    })
+}
+
+/// Reads a report saved with `--report FILE.json`, or this command's own
+/// `--json` output, `{"report", "secrets"}`: the envelope is the CLI's, so it
+/// is unwrapped here and the SDK reads only the report. The secrets are
+/// skipped without being kept.
+fn report_from_output(text: &str) -> Result<IncidentReport, ReportReadError> {
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        report: Option<serde::de::IgnoredAny>,
+        revoked: Option<serde::de::IgnoredAny>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        report: serde_json::Value,
+    }
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let wrapped = matches!(
+        serde_json::from_str::<Shape>(body),
+        Ok(Shape {
+            report: Some(_),
+            revoked: None
+        })
+    );
+    let Some(Ok(envelope)) = wrapped.then(|| serde_json::from_str::<Envelope>(body)) else {
+        return IncidentReport::from_json(text);
+    };
+    IncidentReport::from_json(&envelope.report.to_string()).map_err(|e| match e {
+        ReportReadError::NotAReport { path, message } => ReportReadError::NotAReport {
+            path: match path.as_str() {
+                "" => "report".to_owned(),
+                p if p.starts_with('[') => format!("report{p}"),
+                p => format!("report.{p}"),
+            },
+            message,
+        },
+        other => other,
     })
 }
 
@@ -202,50 +246,19 @@ fn finish_incident(
         eprintln!("{note}");
     }
     let secrets_json = if target.in_json() {
-        outcome
-            .replacements
-            .iter()
-            .map(|(old, c)| json!({ "id": c.key.id, "replaces": old, "secret": c.secret.expose() }))
-            .collect()
+        json!(outcome.shown_secrets())
     } else if outcome.replacements.is_empty() {
         json!([])
     } else {
         target.json_note(false)
     };
-    let mut saved_json = None;
-    let mut report_lost = false;
-    if let Some(path) = &args.report {
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let text = if is_json {
-            serde_json::to_string_pretty(report)
-                .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
-        } else {
-            report.to_markdown()
-        };
-        // The path was checked before the incident; this fails only if the
-        // disk or directory changed since. The report is printed below anyway.
-        match narrative_keys::deliver::write_new_file(path, &text, args.force) {
-            Ok(()) => {
-                eprintln!("The report was saved to {}.", path.display());
-                if is_json {
-                    saved_json = Some(path);
-                }
-            }
-            Err(e) => {
-                report_lost = true;
-                eprintln!(
-                    "error: the report could not be saved: {e}; it is printed on standard output instead (add --json for the form --resume reads)"
-                );
-            }
-        }
-    }
+    let saved = save_report(report, args)?;
     if args.json {
         print_json(&json!({ "report": report, "secrets": secrets_json }))?;
     } else {
         print!("{}", report_text(report, args.format));
     }
+    let report_lost = matches!(saved, Saved::Lost);
     let attach = match (&args.report, report_lost) {
         (Some(path), false) => format!("attach {} (it holds no secret)", path.display()),
         _ => "send the report above (it holds no secret)".to_owned(),
@@ -254,6 +267,66 @@ fn finish_incident(
         "Next: report the incident to Narrative security at {}: {attach}.",
         incident::SECURITY_CONTACT
     );
+    say_what_is_left(report, args, &saved, known_present);
+    Ok(if report.failures.is_empty() && !report_lost {
+        0
+    } else {
+        EXIT_FINDING
+    })
+}
+
+/// What became of `--report FILE`.
+enum Saved<'a> {
+    /// No `--report`, or a Markdown one saved.
+    NotJson,
+    /// Saved as JSON, which `--resume` reads.
+    Json(&'a Path),
+    /// It could not be written: the report is printed instead.
+    Lost,
+}
+
+/// Writes `--report FILE` (JSON when it ends in `.json`, Markdown otherwise).
+fn save_report<'a>(report: &IncidentReport, args: &'a IncidentArgs) -> Result<Saved<'a>, CliError> {
+    let Some(path) = &args.report else {
+        return Ok(Saved::NotJson);
+    };
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let text = if is_json {
+        serde_json::to_string_pretty(report)
+            .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
+    } else {
+        report.to_markdown()
+    };
+    // The path was checked before the incident; this fails only if the
+    // disk or directory changed since. The report is printed anyway.
+    match narrative_keys::deliver::write_new_file(path, &text, args.force) {
+        Ok(()) => {
+            eprintln!("The report was saved to {}.", path.display());
+            Ok(if is_json {
+                Saved::Json(path)
+            } else {
+                Saved::NotJson
+            })
+        }
+        Err(e) => {
+            eprintln!(
+                "error: the report could not be saved: {e}; it is printed on standard output instead (add --json for the form --resume reads)"
+            );
+            Ok(Saved::Lost)
+        }
+    }
+}
+
+/// Warns of replacements found rather than made, and says how to finish
+/// what the incident left: replacements still missing, keys still working.
+fn say_what_is_left(
+    report: &IncidentReport,
+    args: &IncidentArgs,
+    saved: &Saved,
+    known_present: usize,
+) {
     let warn = output::status_style(KeyStatus::ExpiringSoon);
     for found in report.already_present.iter().skip(known_present) {
         eprintln!(
@@ -265,15 +338,15 @@ fn finish_incident(
     }
     let unreplaced = report.unreplaced().len();
     if unreplaced > 0 {
-        match saved_json {
-            Some(path) => eprintln!(
+        match saved {
+            Saved::Json(path) => eprintln!(
                 "{unreplaced} revoked key(s) have no replacement yet: run `narrative-keys incident --resume {}` to create them.",
                 path.display()
             ),
-            None if args.json => eprintln!(
+            _ if args.json => eprintln!(
                 "{unreplaced} revoked key(s) have no replacement yet: save this --json output to a file and run `narrative-keys incident --resume FILE` to create them."
             ),
-            None => eprintln!(
+            _ => eprintln!(
                 "{unreplaced} revoked key(s) have no replacement yet. `narrative-keys incident --resume` needs the JSON report, which was not saved (`--report FILE.json`): create them by hand with `narrative-keys create`, using the permissions listed above."
             ),
         }
@@ -281,18 +354,13 @@ fn finish_incident(
     let unrevoked = report
         .failures
         .iter()
-        .filter(|f| f.step == Step::Revoke)
+        .filter(|f| f.step == IncidentStep::Revoke)
         .count();
     if unrevoked > 0 && args.resume.is_some() {
         eprintln!(
             "{unrevoked} key(s) could not be revoked and still work; --resume only creates replacements: run `narrative-keys incident ID... --replace` for them."
         );
     }
-    Ok(if report.failures.is_empty() && !report_lost {
-        0
-    } else {
-        EXIT_FINDING
-    })
 }
 
 /// Markdown built from server text: escape control characters but keep lines.
@@ -363,25 +431,8 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
     if format == Format::Md {
         return clean_markdown(&report.to_markdown());
     }
-    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let expires = |t: Option<DateTime<Utc>>| t.map_or_else(|| "never".to_owned(), at);
     let plain = anstyle::Style::new();
-    let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
-    if !report.environment.is_empty() {
-        out.push_str(&format!("environment: {}\n", clean(&report.environment)));
-    }
-    out.push_str(&format!(
-        "started:     {}\nfinished:    {}\n",
-        at(report.started_at),
-        at(report.finished_at)
-    ));
-    if !report.resumed_at.is_empty() {
-        let runs: Vec<String> = report.resumed_at.iter().map(|t| at(*t)).collect();
-        out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
-    }
-    if let Some(note) = &report.note {
-        out.push_str(&format!("note:        {}\n", clean(note.trim())));
-    }
+    let mut out = report_heading(report);
     out.push_str(&format!(
         "\n{BOLD}Revoked{BOLD:#} ({})\n",
         report.revoked.len()
@@ -393,7 +444,7 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
                 (clean(&k.name), plain),
                 (k.id.clone(), DIM),
                 (clean(&k.permissions.to_string()), plain),
-                (expires(k.expires_at), plain),
+                (expires_text(k.expires_at), plain),
             ]);
         }
         out.push_str(&table.render());
@@ -416,11 +467,49 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
                 (r.key.id.clone(), DIM),
                 (clean(&r.replaces), DIM),
                 (clean(&r.key.permissions.to_string()), plain),
-                (expires(r.key.expires_at), plain),
+                (expires_text(r.key.expires_at), plain),
             ]);
         }
         out.push_str(&table.render());
     }
+    push_failures(&mut out, report);
+    out
+}
+
+/// An instant as the text report writes it, to the second.
+fn at_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// An expiration as the text report writes it: the instant, or `never`.
+fn expires_text(t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(|| "never".to_owned(), at_text)
+}
+
+/// The text report's title, environment, times and note.
+fn report_heading(report: &IncidentReport) -> String {
+    let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
+    if !report.environment.is_empty() {
+        out.push_str(&format!("environment: {}\n", clean(&report.environment)));
+    }
+    out.push_str(&format!(
+        "started:     {}\nfinished:    {}\n",
+        at_text(report.started_at),
+        at_text(report.finished_at)
+    ));
+    if !report.resumed_at.is_empty() {
+        let runs: Vec<String> = report.resumed_at.iter().map(|t| at_text(*t)).collect();
+        out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
+    }
+    if let Some(note) = &report.note {
+        out.push_str(&format!("note:        {}\n", clean(note.trim())));
+    }
+    out
+}
+
+/// The text report's failures table and the keys it left alone.
+fn push_failures(out: &mut String, report: &IncidentReport) {
+    let plain = anstyle::Style::new();
     if !report.failures.is_empty() {
         out.push_str(&format!(
             "\n{BOLD}Failures{BOLD:#} ({}): a key that failed to revoke still works; one that failed to be replaced has no successor yet\n",
@@ -449,5 +538,48 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
             clean(&report.missing_ids.join(", "))
         ));
     }
-    out
+}
+
+#[cfg(test)]
+mod tests {
+    use narrative_keys::incident::{IncidentReport, ReportReadError};
+
+    use super::report_from_output;
+
+    /// A report with a `replace` failure, as `--report FILE.json` writes it.
+    const REPORT: &str = r#"{"environment":"prod","started_at":"2026-11-26T10:00:00Z",
+        "finished_at":"2026-11-26T10:00:05Z","revoked":[{"id":"1","name":"ci",
+        "permissions":[{"access":"read","resource":"jobs"}],"expires_at":null}],
+        "replacements":[],"failures":[{"id":"1","name":"ci","step":"replace",
+        "error":"x"}],"missing_ids":[]}"#;
+
+    #[test]
+    fn the_json_output_reads_as_its_report_and_bad_files_are_named() {
+        let report = IncidentReport::from_json(REPORT).unwrap();
+        let output = serde_json::json!({
+            "report": report,
+            "secrets": [{"id": "r1", "replaces": "1", "secret": "TOP-SECRET-VALUE"}],
+        })
+        .to_string();
+        assert_eq!(report_from_output(&output).unwrap(), report);
+        assert_eq!(report_from_output(REPORT).unwrap(), report);
+        assert_eq!(
+            report_from_output(&report.to_markdown()),
+            Err(ReportReadError::Markdown)
+        );
+        // A value that does not fit is not repeated: it may be a secret.
+        let bad_step = output.replace("\"replace\"", "\"TOP-SECRET-VALUE\"");
+        let err = report_from_output(&bad_step).unwrap_err();
+        assert!(
+            matches!(&err, ReportReadError::NotAReport { path, message }
+                if path == "report.failures[0].step" && message.starts_with("unknown variant `…`, expected `revoke`")),
+            "{err:?}"
+        );
+        let bad_name = output.replace("\"name\":\"ci\"", "\"name\":[\"TOP-SECRET-VALUE\"]");
+        let mut errors = vec![err, report_from_output(&bad_name).unwrap_err()];
+        errors.push(report_from_output(r#"{"report": "TOP-SECRET-VALUE"}"#).unwrap_err());
+        for e in errors {
+            assert!(!e.to_string().contains("TOP-SECRET"), "{e}");
+        }
+    }
 }

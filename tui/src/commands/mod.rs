@@ -21,7 +21,6 @@ use std::io::IsTerminal;
 use anstream::{eprint, eprintln, print};
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::FindingSeverity;
-use narrative_keys::rotate::{OldKeyPolicy, RotateOptions};
 use narrative_keys::{
     ApiKey, CreatedKey, Expiration, KeyRef, KeyStatus, NewKey, Permission, PermissionSet,
     ValidationReport, key_ref,
@@ -38,7 +37,7 @@ use self::incident::{incident, incident_target, read_incident_report, resume_inc
 use self::list::list;
 use self::presets::presets;
 use self::revoke::revoke;
-use self::rotate::{parse_overlap, rotate, rotate_dry_run};
+use self::rotate::{rotate, rotate_dry_run, rotate_options};
 use self::show::show;
 use self::update::update;
 use self::whoami::whoami;
@@ -122,19 +121,7 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             json,
         } => {
             // Input is checked before any request, the reference's list included.
-            let old_key = match (keep_old, overlap.as_deref()) {
-                (true, _) => OldKeyPolicy::Keep,
-                (false, Some(text)) => OldKeyPolicy::ExpireAfter(parse_overlap(text)?),
-                (false, None) => OldKeyPolicy::Revoke,
-            };
-            let options = RotateOptions {
-                expiration: expires
-                    .as_deref()
-                    .map(|e| parse_expiration(e, now))
-                    .transpose()?,
-                name: None,
-                old_key,
-            };
+            let options = rotate_options(expires.as_deref(), keep_old, overlap.as_deref(), now)?;
             let id = resolve_id(s, &id).await?;
             let mut target = secret_target(&delivery, json, true);
             if dry_run {

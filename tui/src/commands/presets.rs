@@ -2,22 +2,13 @@
 
 use anstream::println;
 use narrative_keys::Preset;
-use serde_json::json;
 
 use crate::error::CliError;
 use crate::output::{BOLD, DIM, print_json};
 
 pub(super) fn presets(json: bool) -> Result<u8, CliError> {
     if json {
-        let rows: Vec<_> = Preset::ALL
-            .iter()
-            .map(|p| {
-                json!({
-                    "name": p.name(), "title": p.title(), "description": p.description(),
-                    "takes_resources": p.takes_resources(), "permissions": p.permissions(&[]),
-                })
-            })
-            .collect();
+        let rows: Vec<_> = Preset::ALL.map(Preset::info).to_vec();
         print_json(&rows)?;
         return Ok(0);
     }

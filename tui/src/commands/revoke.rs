@@ -1,7 +1,7 @@
 //! `revoke`: keys revoked at once, after confirmation, and its dry run.
 
 use anstream::println;
-use narrative_keys::revoke::{RevokeManyOptions, revoke_many};
+use narrative_keys::revoke::{RevokeManyOptions, RevokeManyReport, revoke_many};
 use narrative_keys::{ApiKey, key_ref};
 use serde_json::json;
 
@@ -72,23 +72,42 @@ pub(super) async fn revoke(
         ..RevokeManyOptions::default()
     };
     let report = revoke_many(&s.client, ids, &options).await;
+    print_outcomes(&report, json)?;
+    if let Some(error) = not_revoked(&report, deadline) {
+        return Err(error);
+    }
+    // Scripts learn of a mistyped id; revoking it again is harmless.
+    let all_found = report
+        .outcomes
+        .iter()
+        .all(|o| matches!(o.result, narrative_keys::RevokeResult::Revoked));
+    Ok(if all_found { 0 } else { EXIT_FINDING })
+}
+
+/// Each key's outcome: `{"results": [..]}` with `--json`, a line each otherwise.
+fn print_outcomes(report: &RevokeManyReport, json: bool) -> Result<(), CliError> {
     if json {
         let results: Vec<_> = report.outcomes.iter().map(|o| o.summary()).collect();
-        print_json(&json!({ "results": results }))?;
-    } else {
-        for o in &report.outcomes {
-            match &o.result {
-                narrative_keys::RevokeResult::Revoked => println!("revoked       {}", o.id),
-                narrative_keys::RevokeResult::AlreadyGone => {
-                    println!(
-                        "not found     {} (already revoked, or not visible to these credentials)",
-                        o.id
-                    )
-                }
-                narrative_keys::RevokeResult::Failed(e) => println!("FAILED        {}: {e}", o.id),
+        return print_json(&json!({ "results": results }));
+    }
+    for o in &report.outcomes {
+        match &o.result {
+            narrative_keys::RevokeResult::Revoked => println!("revoked       {}", o.id),
+            narrative_keys::RevokeResult::AlreadyGone => {
+                println!(
+                    "not found     {} (already revoked, or not visible to these credentials)",
+                    o.id
+                )
             }
+            narrative_keys::RevokeResult::Failed(e) => println!("FAILED        {}: {e}", o.id),
         }
     }
+    Ok(())
+}
+
+/// The error when keys could not be revoked, with a hint that says "run it
+/// again" only when that can help.
+fn not_revoked(report: &RevokeManyReport, deadline: std::time::Duration) -> Option<CliError> {
     let failed: Vec<&narrative_keys::Error> = report
         .outcomes
         .iter()
@@ -97,38 +116,35 @@ pub(super) async fn revoke(
             _ => None,
         })
         .collect();
-    if !failed.is_empty() {
-        // A refusal (400, 401, 403) fails again however often it is tried;
-        // anything else (a timeout, a 5xx) is worth running the command again for.
-        let refused = failed.iter().any(|e| {
-            matches!(
-                e,
-                narrative_keys::Error::BadRequest(_)
-                    | narrative_keys::Error::Unauthorized(_)
-                    | narrative_keys::Error::Forbidden(_)
-            )
-        });
-        let hint = if !refused {
-            format!(
-                "run the command again for them (temporary failures were retried for up to {}; --deadline sets how long)",
-                narrative_keys::retry::duration_text(deadline)
-            )
-        } else {
-            "the server refused them (see each key's error): revoking needs a key holding write:access_tokens; temporary failures, if any, are worth running again".to_owned()
-        };
-        let total = report.outcomes.len();
-        return Err(CliError::failed(format!(
+    if failed.is_empty() {
+        return None;
+    }
+    // A refusal (400, 401, 403) fails again however often it is tried;
+    // anything else (a timeout, a 5xx) is worth running the command again for.
+    let refused = failed.iter().any(|e| {
+        matches!(
+            e,
+            narrative_keys::Error::BadRequest(_)
+                | narrative_keys::Error::Unauthorized(_)
+                | narrative_keys::Error::Forbidden(_)
+        )
+    });
+    let hint = if !refused {
+        format!(
+            "run the command again for them (temporary failures were retried for up to {}; --deadline sets how long)",
+            narrative_keys::retry::duration_text(deadline)
+        )
+    } else {
+        "the server refused them (see each key's error): revoking needs a key holding write:access_tokens; temporary failures, if any, are worth running again".to_owned()
+    };
+    let total = report.outcomes.len();
+    Some(
+        CliError::failed(format!(
             "{} of {total} {} could NOT be revoked and still work",
             failed.len(),
             if total == 1 { "key" } else { "keys" }
         ))
         .hint(hint)
-        .code("not_revoked"));
-    }
-    // Scripts learn of a mistyped id; revoking it again is harmless.
-    let all_found = report
-        .outcomes
-        .iter()
-        .all(|o| matches!(o.result, narrative_keys::RevokeResult::Revoked));
-    Ok(if all_found { 0 } else { EXIT_FINDING })
+        .code("not_revoked"),
+    )
 }

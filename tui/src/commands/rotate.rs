@@ -3,13 +3,13 @@
 use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
-use narrative_keys::rotate::{OldKey, OldKeyPolicy, OldKeyStops, RotateOptions};
-use narrative_keys::{Expiration, NewKey, Span};
+use narrative_keys::rotate::{OldKeyOutcome, OldKeyPolicy, RotateOptions, Rotation};
+use narrative_keys::{ApiKey, Expiration, NewKey, Span};
 use serde_json::json;
 
 use super::{
-    destination_json, expiration_text, maybe_created, merge, new_key_json, print_warnings,
-    secret_json,
+    destination_json, expiration_text, maybe_created, merge, new_key_json, parse_expiration,
+    print_warnings, secret_json,
 };
 use crate::delivery::Target;
 use crate::error::{CliError, EXIT_FINDING};
@@ -30,6 +30,25 @@ pub(super) fn parse_overlap(text: &str) -> Result<Span, CliError> {
             clean(text)
         ))
         .hint("use e.g. 24h, 7d or 2w: how long the old key keeps working beside the new one")
+    })
+}
+
+/// `rotate`'s options from its flags: `--expires`, `--keep-old`, `--overlap`.
+pub(super) fn rotate_options(
+    expires: Option<&str>,
+    keep_old: bool,
+    overlap: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<RotateOptions, CliError> {
+    let old_key = match (keep_old, overlap) {
+        (true, _) => OldKeyPolicy::Keep,
+        (false, Some(text)) => OldKeyPolicy::ExpireAfter(parse_overlap(text)?),
+        (false, None) => OldKeyPolicy::Revoke,
+    };
+    Ok(RotateOptions {
+        expiration: expires.map(|e| parse_expiration(e, now)).transpose()?,
+        name: None,
+        old_key,
     })
 }
 
@@ -72,42 +91,7 @@ pub(super) async fn rotate_dry_run(
         merge(&mut out, destination_json(target));
         print_json(&out)?;
     } else {
-        println!("Would rotate \"{}\" ({}):", clean(&old.name), old.id);
-        println!(
-            "  1. create \"{}\" with {}, expiring {}",
-            clean(successor.name()),
-            clean(&successor.permissions().to_string()),
-            expiration_text(&successor.expiration(), now)
-        );
-        println!("  2. deliver its secret: {}", target.describe());
-        match options.old_key {
-            OldKeyPolicy::Revoke => println!("  3. revoke the old key {}", old.id),
-            OldKeyPolicy::Keep => {
-                println!("  3. keep the old key {} working (--keep-old)", old.id)
-            }
-            // As the rotation will decide: an overlap never extends a key.
-            OldKeyPolicy::ExpireAfter(overlap) => match (old.expires_at, overlap.after(now)) {
-                (Some(at), _) if at <= now => println!(
-                    "  3. leave the old key {} as it is: it already expired, {}",
-                    old.id,
-                    output::when_text(at, now)
-                ),
-                (Some(at), Some(end)) if at <= end => println!(
-                    "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends",
-                    old.id,
-                    output::when_text(at, now)
-                ),
-                (_, Some(end)) => println!(
-                    "  3. let the old key {} work until {}, then expire",
-                    old.id,
-                    output::when_text(end, now)
-                ),
-                (_, None) => println!(
-                    "  3. let the old key {} work for {overlap} more, then expire",
-                    old.id
-                ),
-            },
-        }
+        print_dry_run_text(&old, &successor, options.old_key, target, now);
     }
     eprintln!("Dry run: nothing was sent.");
     Ok(0)
@@ -134,65 +118,114 @@ pub(super) async fn rotate(
     if let Some(note) = target.delivered_note(1) {
         eprintln!("{note}");
     }
-    let old_id = &rotation.old.id;
-    let (state, error) = match &rotation.old_key {
-        OldKey::Revoked => ("revoked", None),
-        OldKey::Kept => ("kept", None),
-        OldKey::Expires { .. } => ("expires", None),
-        OldKey::RevokeFailed(e) => ("revoke_failed", Some(e.to_string())),
-        OldKey::ExpireFailed { error, .. } => ("expire_failed", Some(error.to_string())),
-    };
-    let until = || match rotation.old.expires_at {
-        Some(at) => format!("until {}", output::when_text(at, now)),
-        None => "with no expiration".to_owned(),
-    };
-    match &rotation.old_key {
-        OldKey::Revoked => eprintln!("The old key {old_id} was revoked."),
-        OldKey::Kept => eprintln!(
-            "The old key {old_id} still works; revoke it once nothing uses it: narrative-keys revoke {old_id}"
-        ),
-        OldKey::Expires { at, changed: true } => eprintln!(
-            "The old key {old_id} keeps working until {}, then expires; revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
-            output::when_text(*at, now)
-        ),
-        OldKey::Expires { at, changed: false } if *at <= Utc::now() => eprintln!(
-            "The old key {old_id} had already expired, at {}; it was left as it was.",
-            output::when_text(*at, now)
-        ),
-        OldKey::Expires { at, changed: false } => eprintln!(
-            "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was.",
-            output::when_text(*at, now)
-        ),
-        OldKey::RevokeFailed(e) => eprintln!(
-            "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
-        ),
-        OldKey::ExpireFailed { error, wanted } => eprintln!(
-            "The old key {old_id}'s expiration could NOT be set, so it still works {}: {error}\nThe new key is ready. Set the old key's expiration again with: narrative-keys update {old_id} --expires {}\n(or revoke it at once: narrative-keys revoke {old_id})",
-            until(),
-            wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ),
-    }
+    say_old_key(&rotation, now);
     if json {
-        let stops = match rotation.old_key_stops() {
-            Some(OldKeyStops::Now) => json!("now"),
-            Some(OldKeyStops::At(at)) => json!(at),
-            None => serde_json::Value::Null,
-        };
-        let mut out = json!({
-            "old": KeyJson::new(&rotation.old, now),
-            "new": KeyJson::new(&rotation.new.key, now),
-            "old_key": state,
-            "old_key_stops": stops,
-        });
-        if let Some(error) = error {
-            merge(&mut out, json!({ "error": error }));
-        }
-        merge(&mut out, secret_json(target, &rotation.new));
-        print_json(&out)?;
+        print_rotation_json(&rotation, target, now)?;
     }
     Ok(if rotation.is_complete() {
         0
     } else {
         EXIT_FINDING
     })
+}
+
+/// Says on stderr what became of the old key, and what to do when it still works.
+fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
+    let old_id = &rotation.old.id;
+    let until = || match rotation.old.expires_at {
+        Some(at) => format!("until {}", output::when_text(at, now)),
+        None => "with no expiration".to_owned(),
+    };
+    match &rotation.old_key {
+        OldKeyOutcome::Revoked => eprintln!("The old key {old_id} was revoked."),
+        OldKeyOutcome::Kept => eprintln!(
+            "The old key {old_id} still works; revoke it once nothing uses it: narrative-keys revoke {old_id}"
+        ),
+        OldKeyOutcome::Expires { at, changed: true } => eprintln!(
+            "The old key {old_id} keeps working until {}, then expires; revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
+            output::when_text(*at, now)
+        ),
+        OldKeyOutcome::Expires { at, changed: false } if *at <= Utc::now() => eprintln!(
+            "The old key {old_id} had already expired, at {}; it was left as it was.",
+            output::when_text(*at, now)
+        ),
+        OldKeyOutcome::Expires { at, changed: false } => eprintln!(
+            "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was.",
+            output::when_text(*at, now)
+        ),
+        OldKeyOutcome::RevokeFailed(e) => eprintln!(
+            "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
+        ),
+        OldKeyOutcome::ExpireFailed { error, wanted } => eprintln!(
+            "The old key {old_id}'s expiration could NOT be set, so it still works {}: {error}\nThe new key is ready. Set the old key's expiration again with: narrative-keys update {old_id} --expires {}\n(or revoke it at once: narrative-keys revoke {old_id})",
+            until(),
+            wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    }
+}
+
+/// `rotate --json`: both keys, the old key's outcome (`error` only when it
+/// still works), and the secret or where it went.
+fn print_rotation_json(
+    rotation: &Rotation,
+    target: &Target,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    let mut out = json!({
+        "old": KeyJson::new(&rotation.old, now),
+        "new": KeyJson::new(&rotation.new.key, now),
+        "old_key": rotation.old_key.code(),
+        "old_key_stops": rotation.old_key_stops(),
+    });
+    if let Some(error) = rotation.old_key.error() {
+        merge(&mut out, json!({ "error": error.to_string() }));
+    }
+    merge(&mut out, secret_json(target, &rotation.new));
+    print_json(&out)
+}
+
+/// The steps a rotation would take, as text.
+fn print_dry_run_text(
+    old: &ApiKey,
+    successor: &NewKey,
+    policy: OldKeyPolicy,
+    target: &Target,
+    now: DateTime<Utc>,
+) {
+    println!("Would rotate \"{}\" ({}):", clean(&old.name), old.id);
+    println!(
+        "  1. create \"{}\" with {}, expiring {}",
+        clean(successor.name()),
+        clean(&successor.permissions().to_string()),
+        expiration_text(&successor.expiration(), now)
+    );
+    println!("  2. deliver its secret: {}", target.describe());
+    match policy {
+        OldKeyPolicy::Revoke => println!("  3. revoke the old key {}", old.id),
+        OldKeyPolicy::Keep => {
+            println!("  3. keep the old key {} working (--keep-old)", old.id)
+        }
+        // As the rotation will decide: an overlap never extends a key.
+        OldKeyPolicy::ExpireAfter(overlap) => match (old.expires_at, overlap.after(now)) {
+            (Some(at), _) if at <= now => println!(
+                "  3. leave the old key {} as it is: it already expired, {}",
+                old.id,
+                output::when_text(at, now)
+            ),
+            (Some(at), Some(end)) if at <= end => println!(
+                "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends",
+                old.id,
+                output::when_text(at, now)
+            ),
+            (_, Some(end)) => println!(
+                "  3. let the old key {} work until {}, then expire",
+                old.id,
+                output::when_text(end, now)
+            ),
+            (_, None) => println!(
+                "  3. let the old key {} work for {overlap} more, then expire",
+                old.id
+            ),
+        },
+    }
 }

@@ -2,10 +2,10 @@
 
 use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
-use narrative_keys::{ApiKey, KeyUpdate};
-use serde_json::json;
+use narrative_keys::{ApiKey, KeyDiff, KeyUpdate, PermissionSet};
+use serde::Serialize;
 
-use super::{merge, parse_expiration, parse_permissions, print_warnings, resolve_id};
+use super::{parse_expiration, parse_permissions, print_warnings, resolve_id};
 use crate::cli::UpdateArgs;
 use crate::error::CliError;
 use crate::output::{self, KeyJson, clean, print_json};
@@ -26,17 +26,7 @@ pub(super) async fn update(
         .transpose()?;
     let id = resolve_id(s, &args.id).await?;
     let current = s.client.get_key(&id).await?;
-    if let Some(missing) = drops.iter().find(|p| !current.permissions.contains(p)) {
-        return Err(CliError::usage(format!(
-            "--drop {missing}: the key does not hold it; nothing was changed"
-        ))
-        .hint(format!("it holds {}", current.permissions)));
-    }
-    let mut permissions = current.permissions.clone();
-    permissions.extend(grants.iter().cloned());
-    for p in &drops {
-        permissions.remove(p);
-    }
+    let permissions = granted_and_dropped(&current.permissions, grants, &drops)?;
     let mut change = KeyUpdate::new();
     if let Some(name) = args.name.as_deref().filter(|n| n.trim() != current.name) {
         change = change.name(name);
@@ -77,6 +67,27 @@ pub(super) async fn update(
     print_update(&current, &updated, args.json, false, now)
 }
 
+/// The key's permissions with `grants` added and `drops` removed; dropping
+/// one the key does not hold is refused.
+fn granted_and_dropped(
+    held: &PermissionSet,
+    grants: PermissionSet,
+    drops: &PermissionSet,
+) -> Result<PermissionSet, CliError> {
+    if let Some(missing) = drops.iter().find(|p| !held.contains(p)) {
+        return Err(CliError::usage(format!(
+            "--drop {missing}: the key does not hold it; nothing was changed"
+        ))
+        .hint(format!("it holds {held}")));
+    }
+    let mut permissions = held.clone();
+    permissions.extend(grants);
+    for p in drops {
+        permissions.remove(p);
+    }
+    Ok(permissions)
+}
+
 /// What an update changed or, in a dry run, would change.
 fn print_update(
     current: &ApiKey,
@@ -85,39 +96,21 @@ fn print_update(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
-    let added: Vec<String> = updated
-        .permissions
-        .difference(&current.permissions)
-        .map(ToString::to_string)
-        .collect();
-    let removed: Vec<String> = current
-        .permissions
-        .difference(&updated.permissions)
-        .map(ToString::to_string)
-        .collect();
+    let changes = KeyDiff::between(current, updated);
     if json {
-        let mut changes = json!({ "added": added, "removed": removed });
-        if updated.name != current.name {
-            merge(
-                &mut changes,
-                json!({ "name": { "from": current.name, "to": updated.name } }),
-            );
-        }
-        if updated.expires_at != current.expires_at {
-            merge(
-                &mut changes,
-                json!({ "expires_at": { "from": current.expires_at, "to": updated.expires_at } }),
-            );
-        }
         if dry_run {
-            print_json(&json!({
-                "dry_run": true,
-                "key": KeyJson::new(current, now),
-                "changes": changes,
-            }))?;
+            print_json(&UpdateJson {
+                changes: &changes,
+                dry_run: Some(true),
+                key: KeyJson::new(current, now),
+            })?;
             eprintln!("Dry run: nothing was sent.");
         } else {
-            print_json(&json!({ "key": KeyJson::new(updated, now), "changes": changes }))?;
+            print_json(&UpdateJson {
+                changes: &changes,
+                dry_run: None,
+                key: KeyJson::new(updated, now),
+            })?;
         }
         return Ok(0);
     }
@@ -126,20 +119,16 @@ fn print_update(
     } else {
         println!("Updated {} ({})", clean(&updated.name), updated.id);
     }
-    if updated.name != current.name {
-        println!(
-            "  name:    {} → {}",
-            clean(&current.name),
-            clean(&updated.name)
-        );
+    if let Some(name) = &changes.name {
+        println!("  name:    {} → {}", clean(&name.from), clean(&name.to));
     }
-    for p in &added {
-        println!("  + {}", clean(p));
+    for p in &changes.permissions.granted {
+        println!("  + {}", clean(&p.to_string()));
     }
-    for p in &removed {
-        println!("  - {}", clean(p));
+    for p in &changes.permissions.dropped {
+        println!("  - {}", clean(&p.to_string()));
     }
-    if updated.expires_at != current.expires_at {
+    if changes.expires_at.is_some() {
         println!(
             "  expires: {} → {}",
             output::expiry_text(current, now),
@@ -150,4 +139,13 @@ fn print_update(
         eprintln!("Dry run: nothing was sent.");
     }
     Ok(0)
+}
+
+/// `update --json`: the key (as it is, or before a dry run) and what changed.
+#[derive(Serialize)]
+struct UpdateJson<'a> {
+    changes: &'a KeyDiff,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dry_run: Option<bool>,
+    key: KeyJson<'a>,
 }

@@ -20,7 +20,7 @@ use narrative_keys::deliver::{
 };
 use narrative_keys::incident::{self, IncidentOptions};
 use narrative_keys::revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
-use narrative_keys::rotate::{OldKey, RotateOptions, rotate_at};
+use narrative_keys::rotate::{OldKeyOutcome, RotateOptions, rotate_at};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -217,12 +217,12 @@ fn rotated(r: narrative_keys::rotate::Rotation) -> Rotated {
         old: r.old,
         new: r.new,
         old_key: match r.old_key {
-            OldKey::RevokeFailed(e) | OldKey::ExpireFailed { error: e, .. } => {
+            OldKeyOutcome::RevokeFailed(e) | OldKeyOutcome::ExpireFailed { error: e, .. } => {
                 Err(describe_error(&e))
             }
-            OldKey::Revoked => Ok(OldKeyFate::Revoked),
-            OldKey::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
-            OldKey::Kept => Ok(OldKeyFate::Kept),
+            OldKeyOutcome::Revoked => Ok(OldKeyFate::Revoked),
+            OldKeyOutcome::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
+            OldKeyOutcome::Kept => Ok(OldKeyFate::Kept),
         },
     }
 }
