@@ -22,7 +22,7 @@ use narrative_keys::incident::{self, IncidentOptions};
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
 use narrative_keys::rotate::{OldKey, RotateOptions, rotate_at};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, ClearType, CrosstermBackend};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use super::action::{
@@ -319,7 +319,10 @@ pub async fn run(
     let guard = Guard;
     execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
+    // Not `Terminal::clear`: since ratatui 0.30 it first asks the terminal
+    // where the cursor is, and fails where no answer comes. A new terminal's
+    // buffers are empty, so clearing the screen is all it did here.
+    Backend::clear_region(terminal.backend_mut(), ClearType::All)?;
 
     let (tx, mut rx) = unbounded_channel();
     let mut app = App::new(label.clone(), demo, Utc::now());
