@@ -142,6 +142,12 @@ pub struct GlobalArgs {
     pub environment: Option<String>,
     /// Use a local emulator with sample keys instead of Narrative's API.
     #[arg(long, global = true)]
+    #[cfg_attr(
+        not(feature = "demo"),
+        arg(
+            help = "Use a local emulator with sample keys instead of Narrative's API (not in this build: rebuild with --features demo)"
+        )
+    )]
     pub demo: bool,
     /// Where --demo keeps its keys [default: the user's data directory]
     #[arg(long, global = true, value_name = "PATH")]
@@ -156,6 +162,22 @@ pub struct GlobalArgs {
     /// How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
+}
+
+impl GlobalArgs {
+    /// The first of `--demo`, `--demo-db`, `--reset` given, if any: what a
+    /// build without the `demo` feature refuses.
+    pub fn demo_flag(&self) -> Option<&'static str> {
+        if self.demo {
+            Some("--demo")
+        } else if self.demo_db.is_some() {
+            Some("--demo-db")
+        } else if self.reset {
+            Some("--reset")
+        } else {
+            None
+        }
+    }
 }
 
 /// Help text of a `--json` flag.

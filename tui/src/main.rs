@@ -13,6 +13,12 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     let json = cli.command.as_ref().is_some_and(Command::json);
+    // A build without the `demo` feature refuses the demo's flags before
+    // anything else, whatever the command.
+    #[cfg(not(feature = "demo"))]
+    if let Some(flag) = cli.global.demo_flag() {
+        return report(&narrative_keys_tui::demo::unavailable(flag), json);
+    }
     if let (Some(_), Some(flag)) = (&cli.command, cli.ui.given()) {
         return report(
             &CliError::usage(format!("{flag} is for the terminal UI, not a subcommand")).hint(

@@ -1,6 +1,7 @@
 //! Turning the global options into a client: the demo, or real credentials.
 
 use narrative_keys::{Client, ClientBuilder, Environment, Secret};
+#[cfg(feature = "demo")]
 use narrative_keys_emulator::RunningEmulator;
 
 use crate::cli::GlobalArgs;
@@ -12,6 +13,7 @@ pub struct Session {
     pub client: Client,
     /// `DEMO`, `prod`, `dev` or the URL: shown in headers and reports.
     pub label: String,
+    #[cfg(feature = "demo")]
     pub demo: Option<RunningEmulator>,
     /// Where the API key came from: `--api-key`, a variable's name, or `--demo`.
     pub key_source: &'static str,
@@ -23,8 +25,14 @@ pub struct Session {
 }
 
 impl Session {
+    #[cfg(feature = "demo")]
     pub fn is_demo(&self) -> bool {
         self.demo.is_some()
+    }
+
+    #[cfg(not(feature = "demo"))]
+    pub fn is_demo(&self) -> bool {
+        false
     }
 }
 
@@ -84,6 +92,9 @@ fn builder(global: &GlobalArgs) -> ClientBuilder {
 
 pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
     match credentials(global)? {
+        #[cfg(not(feature = "demo"))]
+        Credentials::Demo => Err(demo::unavailable("--demo")),
+        #[cfg(feature = "demo")]
         Credentials::Demo => {
             let emulator = demo::start(global.demo_db.as_deref(), global.reset).await?;
             let environment = emulator
@@ -126,14 +137,17 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
             Ok(Session {
                 client,
                 label,
+                #[cfg(feature = "demo")]
                 demo: None,
                 key_source,
                 environment_source,
                 key_last_four,
             })
         }
-        Credentials::Missing => Err(CliError::usage("no API key").hint(
-            "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo",
-        )),
+        Credentials::Missing => Err(CliError::usage("no API key").hint(if cfg!(feature = "demo") {
+            "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo"
+        } else {
+            "pass --api-key, or set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too)"
+        })),
     }
 }
