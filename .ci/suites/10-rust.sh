@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The binary without its `demo` feature (no emulator: no axum or SQLite in it)
+# keeps building cleanly.
+cargo clippy -p narrative-keys-tui --no-default-features --all-targets --locked -- -D warnings
 # The SDK must build for the browser without tokio, TLS or filesystem code.
 cargo build -p narrative-keys --target wasm32-unknown-unknown --locked
 if cargo tree -p narrative-keys --target wasm32-unknown-unknown -e normal --prefix none \
@@ -12,3 +15,5 @@ if cargo tree -p narrative-keys --target wasm32-unknown-unknown -e normal --pref
   exit 1
 fi
 cargo test --workspace --locked
+# ... and there --demo says how to get the demo, with exit status 2.
+cargo test -p narrative-keys-tui --no-default-features --locked --test cli_no_demo

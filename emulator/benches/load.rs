@@ -74,15 +74,13 @@ async fn work(client: Client, n: usize, until: Instant) -> Worker {
                 w.alive.insert(id, name);
             }
         }
-        if round % 2 == 0 {
-            if let Some(id) = w.alive.keys().last().cloned() {
-                if timed(&mut w, "revoke", client.revoke_key(&id))
-                    .await
-                    .is_some()
-                {
-                    w.alive.remove(&id);
-                }
-            }
+        if round.is_multiple_of(2)
+            && let Some(id) = w.alive.keys().last().cloned()
+            && timed(&mut w, "revoke", client.revoke_key(&id))
+                .await
+                .is_some()
+        {
+            w.alive.remove(&id);
         }
     }
     w

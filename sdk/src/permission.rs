@@ -70,13 +70,14 @@ impl Permission {
         };
         // `datasets:read`: the resource written first.
         let level_last = AccessLevel::from_input(self.resource.as_wire());
-        if level_last.is_offered() && !self.access.is_offered() {
-            if let Some(wire) = crate::resource::nearest(self.access.as_wire()) {
-                return Err(miss(
-                    "the resource comes first; a permission is written access:resource".to_owned(),
-                    Some(Permission::new(level_last, wire)),
-                ));
-            }
+        if level_last.is_offered()
+            && !self.access.is_offered()
+            && let Some(wire) = crate::resource::nearest(self.access.as_wire())
+        {
+            return Err(miss(
+                "the resource comes first; a permission is written access:resource".to_owned(),
+                Some(Permission::new(level_last, wire)),
+            ));
         }
         let mut reason = String::new();
         let level = match &self.access {

@@ -94,7 +94,7 @@ fn keys(n: usize) -> Vec<ApiKey> {
             );
             let perms: Vec<String> = (0..1 + draw.next() % 5)
                 .map(|_| {
-                    let level = if draw.next() % 3 == 0 {
+                    let level = if draw.next().is_multiple_of(3) {
                         "write"
                     } else {
                         "read"

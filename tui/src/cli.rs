@@ -146,6 +146,12 @@ pub struct GlobalArgs {
     pub environment: Option<String>,
     /// Use a local emulator with sample keys instead of Narrative's API.
     #[arg(long, global = true)]
+    #[cfg_attr(
+        not(feature = "demo"),
+        arg(
+            help = "Use a local emulator with sample keys instead of Narrative's API (not in this build: rebuild with --features demo)"
+        )
+    )]
     pub demo: bool,
     /// Where --demo keeps its keys [default: the user's data directory]
     #[arg(long, global = true, value_name = "PATH")]
@@ -167,6 +173,23 @@ const ALLOW_UNKNOWN_HELP: &str = "Send permissions the catalog does not know as 
 /// Help text of a new key's `--expires`.
 const NEW_EXPIRES_HELP: &str =
     "90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]";
+
+impl GlobalArgs {
+    /// The first of `--demo`, `--demo-db`, `--reset` given, if any: what a
+    /// build without the `demo` feature refuses.
+    pub fn demo_flag(&self) -> Option<&'static str> {
+        if self.demo {
+            Some("--demo")
+        } else if self.demo_db.is_some() {
+            Some("--demo-db")
+        } else if self.reset {
+            Some("--reset")
+        } else {
+            None
+        }
+    }
+}
+
 /// Help text of a `--json` flag.
 const JSON_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr";
 

@@ -1,10 +1,15 @@
 //! `--demo`: the emulator in-process, on a loopback port, with a store of
-//! realistic sample keys under the user's data directory.
+//! realistic sample keys under the user's data directory. Only with the
+//! `demo` feature (on by default); without it, `unavailable` says so.
 
+#[cfg(feature = "demo")]
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "demo")]
 use chrono::{DateTime, Duration, Utc};
+#[cfg(feature = "demo")]
 use narrative_keys::Preset;
+#[cfg(feature = "demo")]
 use narrative_keys_emulator::{Db, Emulator, RunningEmulator};
 
 use crate::error::CliError;
@@ -13,13 +18,25 @@ use crate::error::CliError;
 /// sample data; it is fixed so that the store can be reopened across runs.
 pub const DEMO_ADMIN_KEY: &str = "narrative-keys-demo-admin";
 
+/// What `--demo`, `--demo-db` or `--reset` (`flag`) ends in when this build
+/// has no demo mode: bad usage, exit status 2.
+#[cfg(not(feature = "demo"))]
+pub fn unavailable(flag: &str) -> CliError {
+    CliError::usage(format!(
+        "{flag}: this build of narrative-keys has no demo mode (it was built without the `demo` feature)"
+    ))
+    .hint("rebuild with `--features demo` (a default feature, left out by --no-default-features), or use real keys with --api-key")
+}
+
 /// Where `--demo` keeps its store without `--demo-db`: the user's data directory.
+#[cfg(feature = "demo")]
 pub fn default_db_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("narrative-keys").join("demo.db"))
 }
 
 /// Starts the demo emulator; seeds the store when it is new, or when
 /// `reset` asks to start from the sample keys again.
+#[cfg(feature = "demo")]
 pub async fn start(db: Option<&Path>, reset: bool) -> Result<RunningEmulator, CliError> {
     let path = match db {
         Some(p) => p.to_path_buf(),
@@ -58,6 +75,7 @@ pub async fn start(db: Option<&Path>, reset: bool) -> Result<RunningEmulator, Cl
 /// Removes every key from the demo's store but its admin key, through the
 /// emulator's own store (no file is deleted), so the sample keys can be
 /// seeded afresh.
+#[cfg(feature = "demo")]
 fn clear(emulator: &RunningEmulator) -> Result<(), CliError> {
     let failed = |e: narrative_keys_emulator::StoreError| {
         CliError::failed(format!("could not reset the demo store: {e}"))
@@ -74,6 +92,7 @@ fn clear(emulator: &RunningEmulator) -> Result<(), CliError> {
 }
 
 /// A dozen keys covering every status and every preset.
+#[cfg(feature = "demo")]
 pub fn seed(emulator: &RunningEmulator, now: DateTime<Utc>) -> Result<(), CliError> {
     let keys = demo_keys(now);
     let store = emulator.store();
@@ -92,10 +111,12 @@ pub fn seed(emulator: &RunningEmulator, now: DateTime<Utc>) -> Result<(), CliErr
 }
 
 /// A demo key: name, permissions as (access, resource), expiration.
+#[cfg(feature = "demo")]
 type Seed = (&'static str, Vec<(String, String)>, Option<DateTime<Utc>>);
 
 // long: a data table, one entry per demo key.
 /// The demo's keys, expirations counted from `now`.
+#[cfg(feature = "demo")]
 fn demo_keys(now: DateTime<Utc>) -> Vec<Seed> {
     let days = |d: i64| Some(now + Duration::days(d));
     let preset = |p: Preset, resources: &[&str]| -> Vec<(String, String)> {

@@ -15,6 +15,12 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     let json = cli.command.as_ref().is_some_and(Command::json);
+    // A build without the `demo` feature refuses the demo's flags before
+    // anything else, whatever the command.
+    #[cfg(not(feature = "demo"))]
+    if let Some(flag) = cli.global.demo_flag() {
+        return report(&narrative_keys_tui::demo::unavailable(flag), json);
+    }
     if let (Some(_), Some(flag)) = (&cli.command, cli.ui.given()) {
         return report(
             &CliError::usage(format!("{flag} is for the terminal UI, not a subcommand")).hint(
@@ -24,10 +30,10 @@ fn main() -> ExitCode {
         );
     }
     // Subcommands log only when asked; the UI starts its own default log.
-    if cli.command.is_some() {
-        if let Err(e) = narrative_keys_tui::logging::init(cli.global.log_file.as_deref(), false) {
-            return report(&e, json);
-        }
+    if cli.command.is_some()
+        && let Err(e) = narrative_keys_tui::logging::init(cli.global.log_file.as_deref(), false)
+    {
+        return report(&e, json);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

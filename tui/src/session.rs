@@ -1,11 +1,18 @@
 //! Turning the global options into a client: the demo, or real credentials.
 
 use narrative_keys::{Client, ClientBuilder, Environment, Secret};
-use narrative_keys_emulator::RunningEmulator;
 
 use crate::cli::GlobalArgs;
 use crate::demo;
 use crate::error::CliError;
+
+/// The in-process emulator behind `--demo`.
+#[cfg(feature = "demo")]
+pub type DemoEmulator = narrative_keys_emulator::RunningEmulator;
+/// The in-process emulator behind `--demo`: none in a build without the
+/// `demo` feature.
+#[cfg(not(feature = "demo"))]
+pub type DemoEmulator = std::convert::Infallible;
 
 /// A connected client, and the demo emulator behind it when there is one.
 pub struct Session {
@@ -14,7 +21,7 @@ pub struct Session {
     /// `DEMO`, `prod`, `dev` or the URL: shown in headers and reports.
     pub label: String,
     /// The in-process emulator, with `--demo`.
-    pub demo: Option<RunningEmulator>,
+    pub demo: Option<DemoEmulator>,
     /// Where the API key came from: `--api-key`, a variable's name, or `--demo`.
     pub key_source: &'static str,
     /// Where the environment came from: `--environment`, a variable's name,
@@ -95,6 +102,9 @@ fn builder(global: &GlobalArgs) -> ClientBuilder {
 /// Connects: the demo emulator started, or a client for the credentials.
 pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
     let (api_key, environment, demo, key_source, environment_source) = match credentials(global)? {
+        #[cfg(not(feature = "demo"))]
+        Credentials::Demo => return Err(demo::unavailable("--demo")),
+        #[cfg(feature = "demo")]
         Credentials::Demo => {
             let emulator = demo::start(global.demo_db.as_deref(), global.reset).await?;
             let environment = emulator
@@ -116,9 +126,13 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
             key_source,
             environment_source,
         } => (api_key, environment, None, key_source, environment_source),
-        Credentials::Missing => return Err(CliError::usage("no API key").hint(
-            "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo",
-        )),
+        Credentials::Missing => {
+            return Err(CliError::usage("no API key").hint(if cfg!(feature = "demo") {
+                "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo"
+            } else {
+                "pass --api-key, or set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too)"
+            }));
+        }
     };
     let label = if demo.is_some() {
         "DEMO".to_owned()

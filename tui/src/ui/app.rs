@@ -438,10 +438,10 @@ impl App {
                 self.load_failed = false;
                 let existing: BTreeSet<&str> = self.keys.iter().map(|k| k.id.as_str()).collect();
                 self.marked.retain(|id| existing.contains(id.as_str()));
-                if let Some(id) = self.select_id.take().or(selected) {
-                    if let Some(i) = self.row_of(&id) {
-                        self.selected = i;
-                    }
+                if let Some(id) = self.select_id.take().or(selected)
+                    && let Some(i) = self.row_of(&id)
+                {
+                    self.selected = i;
                 }
                 self.clamp();
                 if std::mem::take(&mut self.refresh_asked) {

@@ -79,6 +79,9 @@ pub async fn run(global: &GlobalArgs, ui: &UiArgs, started: Instant) -> Result<u
     }
     let session = session::connect(global).await?;
     // The demo knows its own key; the API has no call that names the caller's.
+    #[cfg(not(feature = "demo"))]
+    let own_key_id = None;
+    #[cfg(feature = "demo")]
     let own_key_id = session.demo.as_ref().and_then(|emulator| {
         // Exposed only to look the key up in the demo's own store.
         let secret = global
@@ -101,6 +104,7 @@ pub async fn run(global: &GlobalArgs, ui: &UiArgs, started: Instant) -> Result<u
         started,
     )
     .await;
+    #[cfg(feature = "demo")]
     if let Some(emulator) = session.demo {
         emulator.shutdown().await;
     }

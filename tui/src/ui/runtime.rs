@@ -22,7 +22,7 @@ use narrative_keys::incident::{self, IncidentOptions};
 use narrative_keys::revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
 use narrative_keys::rotate::{OldKeyOutcome, RotateOptions, rotate_at};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, ClearType, CrosstermBackend};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::action::{
@@ -327,7 +327,10 @@ pub async fn run(
     let guard = Guard;
     execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
+    // Not `Terminal::clear`: since ratatui 0.30 it first asks the terminal
+    // where the cursor is, and fails where no answer comes. A new terminal's
+    // buffers are empty, so clearing the screen is all it did here.
+    Backend::clear_region(terminal.backend_mut(), ClearType::All)?;
 
     let (tx, mut rx) = unbounded_channel();
     let mut app = App::new(label.clone(), demo, Utc::now());

@@ -279,10 +279,10 @@ impl App {
         let Some((row, cmd)) = keymap::lookup(LIST_KEYS, key.code) else {
             return (EventState::NotConsumed, None);
         };
-        if let Some(what) = row.write {
-            if self.refuse_write(what) {
-                return (EventState::Consumed, None);
-            }
+        if let Some(what) = row.write
+            && self.refuse_write(what)
+        {
+            return (EventState::Consumed, None);
         }
         (EventState::Consumed, self.list_command(cmd))
     }
