@@ -551,7 +551,7 @@ pub struct CloneArgs {
 /// rotated key's predecessor is kept).
 #[derive(Debug, Args)]
 pub struct SecretDelivery {
-    /// Write the secret to FILE as NAME=<secret> (0600, atomically; new, empty, or holding only such a line); `-` prints it on stdout.
+    /// Write the secret to FILE as `NAME=<secret>` (0600, atomically; new, empty, or holding only such a line); `-` prints it on stdout.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secret_out: Option<String>,
     /// Run CMD with `sh -c`, the secret on its standard input (never in its arguments or environment); a non-zero exit is a failed delivery.
@@ -627,7 +627,7 @@ pub struct IncidentArgs {
     /// Save the report: Markdown, or JSON when FILE ends in .json (which --resume reads).
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub report: Option<PathBuf>,
-    /// Write replacement secrets to a new FILE (0600) as each is made: NAME=<secret> lines, or JSON when FILE ends in .json.
+    /// Write replacement secrets to a new FILE (0600) as each is made: `NAME=<secret>` lines, or JSON when FILE ends in .json.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secrets_out: Option<PathBuf>,
     /// Hand each replacement's secret to CMD (`sh -c`, secret on standard input; NARRATIVE_KEY_ID, _NAME, _ENV_NAME and _REPLACES in its environment).

@@ -1,8 +1,5 @@
 //! The `narrative-keys` command line and terminal UI.
 
-// TODO(issue 14): documented in the merge
-#![allow(missing_docs)]
-
 pub mod cli;
 pub mod commands;
 pub mod delivery;

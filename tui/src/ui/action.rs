@@ -14,6 +14,8 @@ use super::modal::SecretEntry;
 /// An input, a clock tick, or the result of an effect.
 #[derive(Debug)]
 pub enum Action {
+    /// A key pressed, repeated or released; routed to the dialog, form,
+    /// command line, filter or list on top.
     Key(KeyEvent),
     /// A click or a turn of the wheel, hit-tested against the last frame.
     Mouse(MouseEvent),
@@ -23,30 +25,45 @@ pub enum Action {
     Tick(DateTime<Utc>),
     /// Ctrl-C from outside the terminal (SIGINT), or the event stream ended.
     Quit,
+    /// The answer to `Effect::LoadKeys`: every key, or why they could not be listed.
     KeysLoaded(Result<Vec<ApiKey>, String>),
+    /// The answer to `Effect::Create`: the new key with its one-time secret, or the failure.
     Created(Result<CreatedKey, String>),
+    /// The answer to `Effect::Update`: the key as the server now has it, or the failure.
     Updated(Result<ApiKey, String>),
+    /// The answer to `Effect::Rotate`: the old key, its successor and what became of
+    /// the old one; or the failure.
     Rotated(Result<Rotated, String>),
     /// One entry per key asked for.
     Revoked(Vec<RevokedKey>),
+    /// The answer to `Effect::Incident`: the report and the replacements' secrets.
     IncidentDone(Box<IncidentDone>),
     /// Whether the OSC 52 sequence for the secret of key `id` could be
     /// written to the terminal.
     Copied {
+        /// The key whose secret was to be copied.
         id: String,
+        /// `Err` with why the sequence could not be written to the terminal.
         result: Result<(), String>,
     },
+    /// The answer to `Effect::WriteSecrets`: which secrets reached the file.
     SecretsWritten(SecretsWritten),
+    /// The answer to `Effect::SaveReport`: the path of the report written, or why not.
     ReportSaved(Result<PathBuf, String>),
     /// Whether the OSC 52 sequence for key `id`'s id could be written.
     IdCopied {
+        /// The key whose id was to be copied.
         id: String,
+        /// `Err` with why the sequence could not be written to the terminal.
         result: Result<(), String>,
     },
     /// The server refused a call for want of permission, sent after the
     /// call's own result. `write` tells a change from a read.
     Refused {
+        /// 401 or 403: a read refused with 401 ends the session.
         refusal: Refusal,
+        /// Whether the refused call would have changed something (create, update,
+        /// rotate, revoke): that offers read-only mode.
         write: bool,
         /// The server's words.
         message: String,
@@ -77,12 +94,16 @@ impl Refusal {
 /// What a revoke did to one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevokedKey {
+    /// The id of the key asked for.
     pub id: String,
+    /// Its name when the revoke was asked for, for the messages.
     pub name: String,
+    /// Revoked, already gone, or failed and still working.
     pub outcome: RevokeOutcome,
 }
 
 impl RevokedKey {
+    /// One key's outcome, `id` and `name` as the request named the key.
     pub fn new(id: impl Into<String>, name: impl Into<String>, outcome: RevokeOutcome) -> Self {
         Self {
             id: id.into(),
@@ -92,8 +113,10 @@ impl RevokedKey {
     }
 }
 
+/// What a revoke did to one key, or why it did not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RevokeOutcome {
+    /// Revoked by this request: it no longer works.
     Revoked,
     /// Someone revoked it already (the server no longer knows it).
     AlreadyGone,
@@ -111,7 +134,9 @@ impl RevokeOutcome {
 /// A rotation as the UI needs it.
 #[derive(Debug)]
 pub struct Rotated {
+    /// The key that was rotated, as it was before.
     pub old: ApiKey,
+    /// Its successor, with the secret the server shows only once.
     pub new: CreatedKey,
     /// What became of the old key: `Err` when the new key exists but the
     /// old one could not be revoked or given its end, and still works.
@@ -129,8 +154,10 @@ pub enum OldKeyFate {
     Kept,
 }
 
+/// What an incident response did: the answer to `Effect::Incident`.
 #[derive(Debug)]
 pub struct IncidentDone {
+    /// The keys revoked, replaced and failed; saved as a Markdown report.
     pub report: IncidentReport,
     /// The replacements' secrets, by the id of the key each replaces.
     pub replacements: Vec<(String, CreatedKey)>,
@@ -140,6 +167,7 @@ pub struct IncidentDone {
 /// comes, so a failure part way leaves the ones before it in the file.
 #[derive(Debug)]
 pub struct SecretsWritten {
+    /// The file asked for.
     pub path: PathBuf,
     /// The ids of the keys whose secrets are in the file.
     pub written: Vec<String>,
@@ -151,38 +179,61 @@ pub struct SecretsWritten {
 /// back as actions; terminal and file writes are done in place.
 #[derive(Debug)]
 pub enum Effect {
+    /// Lists every key again (at start, on refresh and after each change);
+    /// answered by `Action::KeysLoaded`.
     LoadKeys,
+    /// Creates the key the form built; answered by `Action::Created`.
     Create(NewKey),
+    /// Saves the edit form's changes to a key; answered by `Action::Updated`.
     Update {
+        /// The key to change.
         id: String,
+        /// What to change: name, permissions, expiration.
         update: KeyUpdate,
     },
+    /// Replaces a key with a new one of the same name and permissions;
+    /// answered by `Action::Rotated`.
     Rotate {
+        /// The key to rotate.
         id: String,
         /// What becomes of the old key.
         old_key: narrative_keys::rotate::OldKeyPolicy,
     },
+    /// Revokes these keys, each as (id, name), in one bulk call; answered by
+    /// `Action::Revoked`.
     Revoke(Vec<(String, String)>),
+    /// Runs an incident response: revokes the plan's keys, replacing each if
+    /// the plan says so; answered by `Action::IncidentDone`.
     Incident(Box<IncidentPlan>),
     /// Sends the secret of key `id` to the terminal's clipboard with OSC 52.
     Copy {
+        /// The key the secret belongs to.
         id: String,
+        /// The secret itself (zeroed when dropped).
         secret: Secret,
     },
     /// Writes every secret to one 0600 file: `NARRATIVE_API_KEY=<secret>`
     /// for one, a file of many (dotenv, or JSON for `.json`) for several.
     WriteSecrets {
+        /// The file to write, as typed in the secret dialog.
         path: PathBuf,
+        /// The new keys with their secrets, and the id of the key each replaces.
         secrets: Vec<SecretEntry>,
     },
+    /// Writes an incident report to a new file, never over one already there;
+    /// answered by `Action::ReportSaved`.
     SaveReport {
+        /// Where, as the incident dialog proposes it or the user edited it.
         path: PathBuf,
+        /// The report, as Markdown.
         markdown: String,
     },
     /// Sends a key's id (not a secret) to the terminal's clipboard.
     CopyId {
+        /// The id to copy.
         id: String,
     },
+    /// Several effects, run in order; `Effect::flatten` unnests them.
     Many(Vec<Effect>),
 }
 

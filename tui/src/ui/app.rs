@@ -99,14 +99,18 @@ pub struct App {
     /// The clock every relative date and status is read against; injected,
     /// so tests are stable.
     pub now: DateTime<Utc>,
+    /// When a key counts as expiring soon (the SDK's default window).
     pub policy: StatusPolicy,
+    /// Every key the last successful load returned, in the server's order.
     pub keys: Vec<ApiKey>,
+    /// Whether a load has succeeded yet; until then the list says "Loading keys…".
     pub loaded: bool,
     /// The last load failed and no other is in flight: the list says so
     /// instead of "Loading keys…".
     pub load_failed: bool,
     /// Index into `visible()`.
     pub selected: usize,
+    /// The chosen order of the list (`s` cycles it, `:sort` sets it).
     pub sort: SortBy,
     /// `S`: the chosen order, reversed.
     pub sort_reversed: bool,

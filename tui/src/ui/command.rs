@@ -9,10 +9,13 @@ use super::input::TextInput;
 pub enum Command {
     /// Filter the list; empty clears the filter.
     Filter(String),
+    /// Order the list by this column (`:sort name|expiry|status`), keeping its direction.
     Sort(SortBy),
     /// Revoke the marked keys, or the selected one, through the usual confirmation.
     Revoke,
+    /// Load the keys again (`:refresh`).
     Refresh,
+    /// Leave the UI (`:q` or `:quit`).
     Quit,
 }
 
@@ -25,6 +28,7 @@ pub const READ_NAMES: [&str; 4] = ["filter", "sort", "refresh", "q"];
 /// The line while it is open.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommandLine {
+    /// What is typed after the `:`.
     pub input: TextInput,
     /// Shown after the input until the next key: what Tab found.
     pub note: Option<String>,

@@ -25,9 +25,12 @@ pub const DAYS: [i64; 5] = [30, 60, DEFAULT_EXPIRATION_DAYS, 180, 365];
 const DEFAULT_CHOICE: usize = 2;
 const _: () = assert!(DAYS[DEFAULT_CHOICE] == DEFAULT_EXPIRATION_DAYS);
 
+/// Whether the form makes a new key or changes an existing one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
+    /// A new key (a clone, `c`, included).
     Create,
+    /// Changes to this key, as it was when the form opened.
     Edit(Box<ApiKey>),
 }
 
@@ -90,23 +93,30 @@ impl WizardStep {
     }
 }
 
+/// Which half of the Permissions step takes its keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PermFocus {
+    /// The list of presets, with Custom last.
     Presets,
+    /// The resource-by-read/write matrix.
     Matrix,
 }
 
+/// One line of the Expiration step's choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpiryChoice {
     /// Edit only: leave the expiration as it is.
     Keep,
+    /// This many days from now, one of `DAYS`.
     Days(i64),
     /// Typed as on the command line: `90d`, `12w`, `1y`, a date, `never`.
     Typed,
+    /// No expiration at all; asks for a confirmation first.
     Never,
 }
 
 impl ExpiryChoice {
+    /// The choice as the Expiration step lists it.
     pub fn label(self) -> String {
         match self {
             ExpiryChoice::Keep => "keep the current expiration".to_owned(),
@@ -122,32 +132,48 @@ impl ExpiryChoice {
 pub enum FormMsg {
     /// Not the form's key: the app may use it (help, quit).
     Ignored,
+    /// The form used the key; nothing for the app to do.
     Consumed,
+    /// Esc on the Name step: close the form, nothing sent.
     Cancel,
+    /// The review was sent for a new key: the app creates it (`Effect::Create`).
     Create(NewKey),
+    /// The review was sent for an edit: the app saves it (`Effect::Update`).
     Update {
+        /// The key being edited.
         id: String,
+        /// What the edit changes: name, permissions, expiration.
         update: KeyUpdate,
     },
 }
 
+/// The create/edit wizard's state: what has been entered so far, step by
+/// step. Open while `App::form` holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
+    /// Create, or edit (with the key as it was).
     pub mode: Mode,
+    /// The step on screen.
     pub step: WizardStep,
+    /// The name as typed; sent trimmed.
     pub name: TextInput,
+    /// Whether the presets or the matrix take the Permissions step's keys.
     pub perm_focus: PermFocus,
     /// 0..5 are `Preset::ALL`; 5 is "custom".
     pub preset_cursor: usize,
     /// The preset last applied, while the matrix still holds it.
     pub preset: Option<Preset>,
+    /// The permissions chosen so far, with the matrix cursor.
     pub matrix: Matrix,
+    /// Index into `choices()` of the highlighted expiration.
     pub expiry_cursor: usize,
     /// What was typed on the `Typed` choice, read by the SDK's parser.
     pub typed_expiry: TextInput,
+    /// Whether the user said yes to a key that never expires.
     pub never_confirmed: bool,
     /// The "no expiration?" question is open.
     pub confirm_never: bool,
+    /// How far the Review step is scrolled, in lines.
     pub review_scroll: u16,
     /// The name of the key this new one copies (`c`): its permissions came
     /// from the server, so those the catalog does not know are sent as they are.
@@ -155,6 +181,7 @@ pub struct Form {
 }
 
 impl Form {
+    /// A blank form for a new key: no name, no permissions, the default lifetime.
     pub fn create() -> Self {
         Self {
             mode: Mode::Create,
@@ -175,7 +202,7 @@ impl Form {
     }
 
     /// A new key like `key`: the same permissions (byte for byte), the name
-    /// "<name> (copy)", and the default lifetime, as a new key gets.
+    /// `"<name> (copy)"`, and the default lifetime, as a new key gets.
     pub fn clone_of(key: &ApiKey) -> Self {
         Self {
             name: TextInput::new(copy_name(&key.name)),
@@ -187,6 +214,8 @@ impl Form {
         }
     }
 
+    /// A form that changes `key`, starting from its name and permissions, its
+    /// expiration on "keep".
     pub fn edit(key: &ApiKey) -> Self {
         Self {
             mode: Mode::Edit(Box::new(key.clone())),
@@ -199,6 +228,7 @@ impl Form {
         }
     }
 
+    /// The key being edited, as it was; `None` when creating.
     pub fn original(&self) -> Option<&ApiKey> {
         match &self.mode {
             Mode::Create => None,
@@ -206,6 +236,7 @@ impl Form {
         }
     }
 
+    /// The expiration choices offered: keep (edits only), each of `DAYS`, typed, never.
     pub fn choices(&self) -> Vec<ExpiryChoice> {
         let mut v = Vec::new();
         if self.original().is_some() {
@@ -217,6 +248,7 @@ impl Form {
         v
     }
 
+    /// The highlighted expiration choice.
     pub fn choice(&self) -> ExpiryChoice {
         let choices = self.choices();
         choices
@@ -226,6 +258,7 @@ impl Form {
             .unwrap_or(ExpiryChoice::Never)
     }
 
+    /// The permissions chosen so far.
     pub fn permissions(&self) -> &PermissionSet {
         &self.matrix.perms
     }
@@ -337,6 +370,7 @@ impl Form {
         }
     }
 
+    /// The audit's findings on the key as it would be sent, for the Review step.
     pub fn findings(&self, now: DateTime<Utc>) -> Vec<Finding> {
         audit_one(&self.preview(now), &AuditOptions::at(now))
     }

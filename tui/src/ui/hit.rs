@@ -35,6 +35,7 @@ pub struct Regions {
 }
 
 impl Regions {
+    /// The key of the dialog button at `at`, to be pressed as if typed.
     pub fn button_at(&self, at: Position) -> Option<KeyEvent> {
         self.buttons
             .iter()
@@ -49,6 +50,7 @@ impl Regions {
             .then(|| first + usize::from(at.y - rows.y))
     }
 
+    /// The permission matrix cell at `at`: its row and column.
     pub fn matrix_cell_at(&self, at: Position) -> Option<(usize, Column)> {
         self.matrix_cells
             .iter()
@@ -56,10 +58,13 @@ impl Regions {
             .map(|(_, row, col)| (*row, *col))
     }
 
+    /// The index recorded with the rectangle of `places` that holds `at`
+    /// (a step tab, a preset, an expiration choice).
     pub fn index_at(places: &[(Rect, usize)], at: Position) -> Option<usize> {
         places.iter().find(|(r, _)| r.contains(at)).map(|(_, i)| *i)
     }
 
+    /// Whether `at` lies in `rect`; `false` when that place was not drawn.
     pub fn in_rect(rect: Option<Rect>, at: Position) -> bool {
         rect.is_some_and(|r| r.contains(at))
     }

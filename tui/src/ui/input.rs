@@ -2,12 +2,16 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// A one-line text field (the filter, the command line, the form's name, a
+/// file path): its keys edit `value`; the caller draws it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextInput {
+    /// The text typed so far.
     pub value: String,
 }
 
 impl TextInput {
+    /// A field holding `value` already, as a default to edit.
     pub fn new(value: impl Into<String>) -> Self {
         Self {
             value: value.into(),

@@ -8,13 +8,17 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use narrative_keys::{AccessLevel, CATALOG, CatalogEntry, Group, Permission, PermissionSet};
 
+/// A column of the permission matrix: the access level its cells grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
+    /// Read access to the row's resource.
     Read,
+    /// Write access to the row's resource.
     Write,
 }
 
 impl Column {
+    /// The access level the column grants.
     pub fn level(self) -> AccessLevel {
         match self {
             Column::Read => AccessLevel::Read,
@@ -36,6 +40,7 @@ pub fn supports(entry: &CatalogEntry, col: Column) -> bool {
 /// One line of the matrix as drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line {
+    /// The heading of one of the documentation's groups, over its resources.
     Heading(Group),
     /// A matrix row: an index into `CATALOG`, or past it into the extras.
     Resource(usize),
@@ -52,12 +57,15 @@ fn is_cell(p: &Permission) -> bool {
     })
 }
 
+/// The permission matrix's state: the permissions chosen and the cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matrix {
+    /// Every permission set, catalog cells and extras alike: what the form sends.
     pub perms: PermissionSet,
     /// The cursor's row: an index into `CATALOG`, or past its end into
     /// `extras`.
     pub row: usize,
+    /// The cursor's column.
     pub col: Column,
     /// The permissions the key held that are no cell of the catalog, in
     /// the order the set keeps them; each is a row of one cell.
@@ -67,12 +75,17 @@ pub struct Matrix {
 /// What a key did to the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatrixMsg {
+    /// Not a matrix key: the caller may use it.
     Ignored,
+    /// The cursor moved (or a toggle found no cell under it).
     Moved,
+    /// The cursor's cell was set or cleared.
     Toggled,
 }
 
 impl Matrix {
+    /// A matrix holding `perms`, the cursor on the first row's Read cell; the
+    /// permissions that are no cell of the catalog become the extra rows.
     pub fn new(perms: PermissionSet) -> Self {
         let extras = perms.iter().filter(|p| !is_cell(p)).cloned().collect();
         Self {
@@ -124,6 +137,7 @@ impl Matrix {
         }
     }
 
+    /// Whether the permission of the cell at `row`, `col` is set.
     pub fn is_set(&self, row: usize, col: Column) -> bool {
         self.cell(row, col).is_some_and(|p| self.perms.contains(&p))
     }
@@ -136,6 +150,7 @@ impl Matrix {
             .unwrap_or(0)
     }
 
+    /// Sets or clears the cursor's cell; `false` when the cursor is on no cell.
     pub fn toggle(&mut self) -> bool {
         let Some(p) = self.cell(self.row, self.col) else {
             return false;
@@ -159,6 +174,8 @@ impl Matrix {
         }
     }
 
+    /// Moves the cursor (arrows, `hjkl`, Page Up/Down, Home/End, `g`/`G`) or
+    /// toggles its cell (space, `x`).
     pub fn handle_key(&mut self, key: KeyEvent) -> MatrixMsg {
         let order = self.lines();
         let resource_rows: Vec<usize> = order

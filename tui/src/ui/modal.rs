@@ -7,17 +7,26 @@ use narrative_keys::{ApiKey, CreatedKey, Secret};
 
 use super::input::TextInput;
 
+/// The dialog open over the screen (`App::modal`); it takes every key until
+/// it closes.
 #[derive(Debug)]
 pub enum Modal {
+    /// The key bindings of every context (`?`, F1), scrolled by `App::help_scroll`.
     Help,
+    /// The question before revoking the marked keys or the selected one (`d`, `:revoke`).
     ConfirmRevoke(RevokeConfirm),
+    /// The question before rotating a key (`r`), with what becomes of the old one.
     ConfirmRotate {
+        /// The key to rotate.
         id: String,
+        /// Its name, for the question.
         name: String,
         /// Which of [`ROTATE_CHOICES`] is picked: what becomes of the old key.
         choice: usize,
     },
+    /// The once-only display of an operation's new secrets.
     Secret(SecretModal),
+    /// The incident response (`i`): its dry run, its progress, then its report.
     Incident(IncidentModal),
     /// The server refused a change as not permitted: switch to read-only?
     OfferReadOnly {
@@ -66,6 +75,7 @@ pub struct RevokeConfirm {
 }
 
 impl RevokeConfirm {
+    /// The question for revoking `keys`, each as (id, name), nothing typed yet.
     pub fn new(keys: Vec<(String, String)>) -> Self {
         Self {
             keys,
@@ -86,6 +96,7 @@ pub struct SecretEntry {
     pub key: ApiKey,
     /// The id of the key it replaces (rotation, incident), if any.
     pub replaces: Option<String>,
+    /// The secret, shown here once (zeroed when dropped).
     pub secret: Secret,
     /// Sent to the terminal's clipboard from the dialog.
     pub copied: bool,
@@ -94,6 +105,7 @@ pub struct SecretEntry {
 }
 
 impl SecretEntry {
+    /// The entry for a key just created, neither copied nor written yet.
     pub fn new(created: CreatedKey, replaces: Option<String>) -> Self {
         Self {
             key: created.key,
@@ -114,14 +126,19 @@ impl SecretEntry {
 /// rotation, an incident's replacements). Only `D` then `y` closes it.
 #[derive(Debug)]
 pub struct SecretModal {
+    /// The dialog's title, naming the operation.
     pub title: String,
+    /// Every new secret of the operation, one entry per key.
     pub entries: Vec<SecretEntry>,
+    /// Index into `entries` of the selected secret, the one `c` copies.
     pub cursor: usize,
     /// What happened to the last copy: `Ok(message)` or `Err(message)`.
     pub copy_note: Option<Result<String, String>>,
     /// Open while the path of the file for all the secrets is being typed.
     pub file_input: Option<TextInput>,
+    /// What the last write to a file did: `Ok(message)` or `Err(message)`.
     pub file_note: Option<Result<String, String>>,
+    /// `D` was pressed: the question of `dismiss_question` is open.
     pub confirm_dismiss: bool,
     /// Something else worth knowing (an old key that could not be revoked).
     pub note: Option<String>,
@@ -130,6 +147,7 @@ pub struct SecretModal {
 }
 
 impl SecretModal {
+    /// The dialog for `entries`, the first selected, nothing copied or written.
     pub fn new(title: impl Into<String>, entries: Vec<SecretEntry>) -> Self {
         Self {
             title: title.into(),
@@ -144,6 +162,7 @@ impl SecretModal {
         }
     }
 
+    /// The selected entry, if any.
     pub fn current(&self) -> Option<&SecretEntry> {
         self.entries.get(self.cursor)
     }
@@ -188,21 +207,32 @@ impl SecretModal {
     }
 }
 
+/// The incident response's dialog, one state per phase.
 #[derive(Debug)]
 pub enum IncidentModal {
     /// The dry run: what would happen, before anything does.
     Plan {
+        /// What would be revoked, and whether each key is replaced.
         plan: Box<IncidentPlan>,
+        /// How far the plan is scrolled, in lines.
         scroll: u16,
     },
+    /// Sent: the response is running.
     Running {
+        /// How many keys the plan revokes.
         count: usize,
     },
+    /// Finished: the report, saved to a file at once.
     Done {
+        /// What was revoked, replaced and failed.
         report: Box<IncidentReport>,
+        /// The report as Markdown, as it is saved.
         markdown: String,
+        /// The file to save it to (`incident-report-<time>.md` at first); `w` edits it.
         path: TextInput,
+        /// Whether the path is being edited.
         editing: bool,
+        /// What the last save did: `Ok(message)` or `Err(message)`; `None` before one ends.
         saved: Option<Result<String, String>>,
     },
 }

@@ -77,8 +77,11 @@ pub fn install_panic_hook() {
 
 /// Runs effects: network calls as tasks whose results come back as actions.
 pub struct Executor {
+    /// The SDK client every network effect calls through.
     pub client: Client,
+    /// Where the effects' results go back to the event loop, as actions.
     pub tx: UnboundedSender<Action>,
+    /// The environment's label, written into incident reports.
     pub environment: String,
 }
 
@@ -111,6 +114,9 @@ impl Executor {
         });
     }
 
+    /// Starts `effect`: a network call as a spawned task, a terminal or
+    /// file write at once (to `terminal` for the clipboard); either way the
+    /// result comes back on `tx`.
     pub fn run(&self, effect: Effect, terminal: &mut impl Write) {
         tracing::debug!(?effect, "effect");
         let client = self.client.clone();
@@ -302,18 +308,21 @@ fn draw(terminal: &mut Term, app: &App, theme: Theme) -> io::Result<()> {
     terminal.draw(|f| view::render(app, theme, f)).map(|_| ())
 }
 
-/// Runs the UI until the user quits. `started` is when the process began,
-/// for the start-to-first-frame figure in the log.
 /// How the UI was asked to run (`--readonly`, `--refresh`), and what is
 /// known of the session's own key.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// `--readonly`: no change is made from this session.
     pub readonly: bool,
+    /// `--refresh`: how often to load the keys again; `None`: only when asked (`R`).
     pub refresh: Option<Duration>,
     /// The id of the key this session signs in with, when known (the demo).
     pub own_key_id: Option<String>,
 }
 
+/// Runs the UI until the user quits. `started` is when the process began,
+/// for the start-to-first-frame figure in the log; `label` names the
+/// environment in the header, and `demo` marks the `--demo` session.
 pub async fn run(
     client: Client,
     label: String,

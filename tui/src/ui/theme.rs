@@ -4,13 +4,18 @@
 use narrative_keys::KeyStatus;
 use ratatui::style::{Color, Modifier, Style};
 
+/// How the UI draws its cues: in colour, or (`NO_COLOR`) with attributes only.
+/// Every style the view uses comes from here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
+    /// Whether colours are drawn; `false` leaves only bold, reverse video and symbols.
     pub color: bool,
 }
 
 impl Theme {
+    /// The colours on.
     pub const COLOR: Theme = Theme { color: true };
+    /// No colour: attributes only, as `NO_COLOR` asks.
     pub const MONO: Theme = Theme { color: false };
 
     /// Colour unless `NO_COLOR` is set to anything non-empty (no-color.org).
@@ -29,6 +34,8 @@ impl Theme {
         }
     }
 
+    /// A key status's colour: green active, yellow expiring soon, red expired,
+    /// magenta without expiration; plain without colour (its symbol tells them apart).
     pub fn status(self, status: KeyStatus) -> Style {
         self.fg(match status {
             KeyStatus::Active => Color::Green,
@@ -38,10 +45,12 @@ impl Theme {
         })
     }
 
+    /// Emphasis, such as a key's name in a question; the same without colour.
     pub fn bold(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
+    /// Secondary text (ids, unpicked choices, borders): dark grey, plain without colour.
     pub fn dim(self) -> Style {
         if self.color {
             Style::new().fg(Color::DarkGray)
@@ -50,18 +59,22 @@ impl Theme {
         }
     }
 
+    /// Errors and failures: bold red, bold without colour.
     pub fn error(self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// Warnings and what needs attention: yellow, plain without colour.
     pub fn warning(self) -> Style {
         self.fg(Color::Yellow)
     }
 
+    /// Success (copied, written, valid): green, plain without colour.
     pub fn ok(self) -> Style {
         self.fg(Color::Green)
     }
 
+    /// Labels and markers that lead the eye: bold cyan, bold without colour.
     pub fn accent(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
@@ -78,18 +91,22 @@ impl Theme {
         }
     }
 
+    /// The selected row or choice: reverse video, readable without colour.
     pub fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
+    /// The border of the pane with the focus: bold cyan.
     pub fn focused_border(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
+    /// The border of a pane without the focus: dim.
     pub fn border(self) -> Style {
         self.dim()
     }
 
+    /// The header bar: white on blue, bold without colour.
     pub fn header(self) -> Style {
         if self.color {
             Style::new().bg(Color::Blue).fg(Color::White)
@@ -98,6 +115,7 @@ impl Theme {
         }
     }
 
+    /// A key's name in the help, hints and buttons: bold cyan.
     pub fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
