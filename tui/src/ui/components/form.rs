@@ -888,27 +888,28 @@ fn review_edit(v: &ReviewLines, orig: &ApiKey, blocked: Option<String>) -> Vec<L
         None => Err("Nothing has been sent yet. These changes are sent on Enter:".to_owned()),
     };
     let mut lines = vec![v.headline(headline)];
-    let mut any = false;
-    if preview.name != orig.name {
-        any = true;
+    // The same diff the CLI's `update` prints; the expiration line follows
+    // the form's choice instead, since a date picked to equal the old one
+    // is still an edit the user made.
+    let diff = narrative_keys::KeyDiff::between(orig, preview);
+    let mut any = diff.name.is_some() || !diff.permissions.is_empty();
+    if let Some(name) = &diff.name {
         lines.push(field_line(
             "Name",
-            format!("{} → {}", clean(&orig.name), clean(&preview.name)),
+            format!("{} → {}", clean(&name.from), clean(&name.to)),
         ));
     }
-    for p in preview.permissions.difference(&orig.permissions) {
-        any = true;
-        lines.push(Line::from(Span::styled(
-            format!("  + {}", clean(&p.to_string())),
-            theme.ok(),
-        )));
-    }
-    for p in orig.permissions.difference(&preview.permissions) {
-        any = true;
-        lines.push(Line::from(Span::styled(
-            format!("  - {}", clean(&p.to_string())),
-            theme.error(),
-        )));
+    let signed = [
+        ("+", &diff.permissions.granted, theme.ok()),
+        ("-", &diff.permissions.dropped, theme.error()),
+    ];
+    for (sign, list, style) in signed {
+        for p in list {
+            lines.push(Line::from(Span::styled(
+                format!("  {sign} {}", clean(&p.to_string())),
+                style,
+            )));
+        }
     }
     if form.choice() != ExpiryChoice::Keep {
         any = true;
