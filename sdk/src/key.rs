@@ -141,8 +141,9 @@ impl CreatedKey {
 
 /// A created key and its secret, shown: `{"key", "secret"}`. Made by
 /// [`CreatedKey::shown`]; it holds the secret in plain text, so it has no
-/// `Debug`.
+/// `Debug`. The npm package's `CreatedKey`.
 #[derive(Clone, Copy, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ShownKey<'a> {
     /// The key as created.
     pub key: &'a ApiKey,
