@@ -572,9 +572,10 @@ fn push_failures(out: &mut String, report: &IncidentReport) {
 
 #[cfg(test)]
 mod tests {
-    use narrative_keys::incident::{IncidentReport, ReportReadError};
+    use narrative_keys::incident::{IncidentReport, ReportReadError, ShownReplacement};
 
-    use super::report_from_output;
+    use super::{IncidentJson, SecretsJson, report_from_output};
+    use crate::output::Sorted;
 
     /// A report with a `replace` failure, as `--report FILE.json` writes it.
     const REPORT: &str = r#"{"environment":"prod","started_at":"2026-11-26T10:00:00Z",
@@ -586,11 +587,15 @@ mod tests {
     #[test]
     fn the_json_output_reads_as_its_report_and_bad_files_are_named() {
         let report = IncidentReport::from_json(REPORT).unwrap();
-        let output = serde_json::json!({
-            "report": report,
-            "secrets": [{"id": "r1", "replaces": "1", "secret": "TOP-SECRET-VALUE"}],
+        let output = serde_json::to_string(&IncidentJson {
+            report: Sorted(&report),
+            secrets: SecretsJson::Shown(vec![ShownReplacement {
+                id: "r1",
+                replaces: "1",
+                secret: "TOP-SECRET-VALUE",
+            }]),
         })
-        .to_string();
+        .unwrap();
         assert_eq!(report_from_output(&output).unwrap(), report);
         assert_eq!(report_from_output(REPORT).unwrap(), report);
         assert_eq!(
