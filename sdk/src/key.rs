@@ -127,6 +127,30 @@ pub struct CreatedKey {
     pub secret: Secret,
 }
 
+impl CreatedKey {
+    /// The key with its secret in plain text, for a caller that prints it
+    /// on purpose (`--json` with the secret on stdout, the npm package):
+    /// `{"key": .., "secret": ".."}`.
+    pub fn shown(&self) -> ShownKey<'_> {
+        ShownKey {
+            key: &self.key,
+            secret: self.secret.expose(),
+        }
+    }
+}
+
+/// A created key and its secret, shown: `{"key", "secret"}`. Made by
+/// [`CreatedKey::shown`]; it holds the secret in plain text, so it has no
+/// `Debug`. The npm package's `CreatedKey`.
+#[derive(Clone, Copy, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ShownKey<'a> {
+    /// The key as created.
+    pub key: &'a ApiKey,
+    /// The secret itself: store it now, no later call can show it.
+    pub secret: &'a str,
+}
+
 /// A validated request for a new key. Build it with [`NewKey::builder`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewKey {
@@ -440,6 +464,19 @@ mod tests {
             permissions: PermissionSet::new(),
             expires_at: expires_at.map(|s| s.parse().unwrap()),
         }
+    }
+
+    #[test]
+    fn a_created_key_shows_its_secret_only_through_shown() {
+        let created = CreatedKey {
+            key: key(None),
+            secret: Secret::new("nk_TOP-SECRET-VALUE-1234".to_owned()),
+        };
+        assert!(!format!("{created:?}").contains("TOP-SECRET"));
+        assert_eq!(
+            serde_json::to_string(&created.shown()).unwrap(),
+            r#"{"key":{"id":"546c65d6-e589-4d3c-b1fe-7e61711cc418","name":"k","permissions":[],"expires_at":null},"secret":"nk_TOP-SECRET-VALUE-1234"}"#
+        );
     }
 
     #[test]

@@ -34,7 +34,8 @@ pub use environment::{BaseUrl, Environment};
 pub use error::{ApiError, Error, ErrorInfo, Result, TransportKind};
 pub use expiration::{DEFAULT_EXPIRATION_DAYS, Expiration, Span};
 pub use key::{
-    ApiKey, Change, CreatedKey, KeyDiff, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, StatusPolicy,
+    ApiKey, Change, CreatedKey, KeyDiff, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, ShownKey,
+    StatusPolicy,
 };
 pub use key_ref::{KeyRef, KeyRefError};
 pub use permission::{NotInCatalog, Permission, PermissionDiff, PermissionSet};

@@ -107,16 +107,18 @@ impl RevokeManyReport {
     }
 }
 
-/// A serialisable line per key, for reports and `--json`.
+/// A serialisable line per key, for reports and `revoke --json`:
+/// `{"error"?, "id", "result"}`. The fields are declared in alphabetical
+/// order, the order the CLI has always printed them in.
 #[derive(Debug, Clone, Serialize)]
 pub struct RevokeOutcomeSummary {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the revocation failed, if it did.
+    pub error: Option<String>,
     /// The key's id.
     pub id: String,
     /// `revoked`, `already_gone` or `failed`.
     pub result: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Why the revocation failed, if it did.
-    pub error: Option<String>,
 }
 
 impl RevokeOutcome {

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use narrative_keys::deliver::{
     DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
 };
-use serde_json::json;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::output::clean;
 
@@ -101,14 +102,15 @@ impl Target {
         }
     }
 
-    /// What the `--json` document says instead of a secret delivered elsewhere.
-    pub fn json_note(&self, one: bool) -> serde_json::Value {
+    /// What the `--json` document says instead of a secret delivered
+    /// elsewhere: where it went, or nothing (standard output).
+    pub fn json_note(&self, one: bool) -> Option<SecretJson<'_>> {
         match self {
-            Target::File(f) => json!({ "secret_file": f.path() }),
-            Target::Files(f) => json!({ "secrets_file": f.path() }),
-            Target::Command(c) if one => json!({ "secret_command": c.command() }),
-            Target::Command(c) => json!({ "secrets_command": c.command() }),
-            Target::Stdout { .. } => json!({}),
+            Target::File(f) => Some(SecretJson::File(f.path())),
+            Target::Files(f) => Some(SecretJson::Files(f.path())),
+            Target::Command(c) if one => Some(SecretJson::Command(c.command())),
+            Target::Command(c) => Some(SecretJson::Commands(c.command())),
+            Target::Stdout { .. } => None,
         }
     }
 
@@ -186,5 +188,55 @@ impl SecretSink for Target {
                 Ok(())
             }
         }
+    }
+}
+
+/// The one entry a `--json` document holds about a new secret: the secret
+/// itself (`secret`), or where it went instead (`secret_file`,
+/// `secrets_file`, `secret_command`, `secrets_command`). Serialised as a map
+/// of that one entry, to be flattened into the document.
+pub enum SecretJson<'a> {
+    /// The secret, shown on purpose (`--json` with the secret on stdout).
+    Shown(&'a str),
+    /// `secret_file`: the file `--secret-out` wrote.
+    File(&'a Path),
+    /// `secrets_file`: the file `--secrets-out` wrote.
+    Files(&'a Path),
+    /// `secret_command`: the command `--secret-to` handed the secret to.
+    Command(&'a str),
+    /// `secrets_command`: the command `--secret-to` handed each secret to.
+    Commands(&'a str),
+}
+
+impl SecretJson<'_> {
+    /// The entry's name in the document.
+    pub fn key(&self) -> &'static str {
+        match self {
+            SecretJson::Shown(_) => "secret",
+            SecretJson::File(_) => "secret_file",
+            SecretJson::Files(_) => "secrets_file",
+            SecretJson::Command(_) => "secret_command",
+            SecretJson::Commands(_) => "secrets_command",
+        }
+    }
+
+    /// Writes the entry into a map being serialised.
+    pub fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        match self {
+            SecretJson::Shown(text) | SecretJson::Command(text) | SecretJson::Commands(text) => {
+                map.serialize_entry(self.key(), text)
+            }
+            SecretJson::File(path) | SecretJson::Files(path) => {
+                map.serialize_entry(self.key(), path)
+            }
+        }
+    }
+}
+
+impl Serialize for SecretJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        self.write(&mut map)?;
+        map.end()
     }
 }

@@ -139,6 +139,21 @@ impl<'a> KeyJson<'a> {
     }
 }
 
+/// A value serialised as serde_json's own map writes it: every object's
+/// keys in alphabetical order, nested objects included. The `--json`
+/// documents were once built with `json!`, which orders them so; an SDK type
+/// nested in one (its fields in declaration order) goes through this so the
+/// bytes stay as they were.
+pub struct Sorted<T>(pub T);
+
+impl<T: Serialize> Serialize for Sorted<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_json::to_value(&self.0)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::error::CliError> {
     let text = serde_json::to_string_pretty(value)

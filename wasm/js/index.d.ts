@@ -50,7 +50,8 @@ export type {
 /** A key as the API lists it: everything but its secret. `expiresAt` is ISO-8601, or `null` for never. */
 export type ApiKey = Camelized<raw.ApiKey>;
 /** A key just created, with its secret: shown now and never again. */
-export type CreatedKey = Camelized<raw.CreatedKey>;
+// The SDK's `ShownKey`: a created key and its secret.
+export type CreatedKey = Camelized<raw.ShownKey>;
 export type Problem = Camelized<raw.Problem>;
 /** Everything a new key has wrong, errors and warnings together. */
 export type ValidationReport = Camelized<raw.ValidationReport>;

@@ -102,7 +102,7 @@ pub fn create_key(options: &str, input: &str) -> u32 {
     let input: Result<NewKeyInput, ErrorInfo> = from_json(input, "createKey");
     task(options, |c| async move {
         let key = build_new_key(&input?, Utc::now())?;
-        to_json(&CreatedKey::from(&c.create_key(&key).await?))
+        to_json(&c.create_key(&key).await?.shown())
     })
 }
 
@@ -207,7 +207,7 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
         to_json(&Rotation {
             complete: r.is_complete(),
             old: &r.old,
-            new: CreatedKey::from(&r.new),
+            new: r.new.shown(),
             old_key,
             old_key_stops: r.old_key_stops(),
             error,
@@ -348,7 +348,7 @@ pub fn incident(options: &str, selection: &str, incident: &str) -> u32 {
                 .iter()
                 .map(|(old, created)| ReplacementSecret {
                     replaces: old,
-                    created: CreatedKey::from(created),
+                    created: created.shown(),
                 })
                 .collect(),
         })

@@ -15,24 +15,6 @@ use tsify::Tsify;
 
 use crate::error::ErrorInfo;
 
-/// A key just created, with its secret: shown now and never again.
-#[derive(Serialize, Tsify)]
-pub struct CreatedKey<'a> {
-    /// The key as created.
-    pub key: &'a ApiKey,
-    /// Store it now (a secret manager, an environment variable): no later call can show it.
-    pub secret: &'a str,
-}
-
-impl<'a> From<&'a sdk::CreatedKey> for CreatedKey<'a> {
-    fn from(c: &'a sdk::CreatedKey) -> Self {
-        Self {
-            key: &c.key,
-            secret: c.secret.expose(),
-        }
-    }
-}
-
 /// One resource of the permission catalog.
 #[derive(Serialize, Tsify)]
 pub struct CatalogEntry {
@@ -139,7 +121,7 @@ pub struct Rotation<'a> {
     /// The old key, as it was before the rotation.
     pub old: &'a ApiKey,
     /// The successor and its secret, shown only now.
-    pub new: CreatedKey<'a>,
+    pub new: sdk::ShownKey<'a>,
     /// What became of the old key.
     pub old_key: OldKeyOutcome,
     /// When the old key stops working: `"now"` (revoked), an instant
@@ -200,7 +182,7 @@ pub struct ReplacementSecret<'a> {
     /// The id of the revoked key this one replaces.
     pub replaces: &'a str,
     /// The new key and its secret: shown now only.
-    pub created: CreatedKey<'a>,
+    pub created: sdk::ShownKey<'a>,
 }
 
 /// An incident's result: its plan, and unless a dry run, its report and the

@@ -2,15 +2,31 @@
 
 use anstream::{eprintln, print};
 use chrono::{DateTime, Utc};
-use narrative_keys::audit::{self, AuditOptions, FindingSeverity};
+use narrative_keys::audit::{self, AuditOptions, Finding, FindingSeverity};
 use narrative_keys::{KeyStatus, Span, StatusPolicy};
-use serde_json::json;
+use serde::Serialize;
 
 use super::severity_label;
 use crate::cli::Format;
 use crate::error::{CliError, EXIT_FINDING};
-use crate::output::{self, DIM, Table, clean, print_json, status_style};
+use crate::output::{self, DIM, Sorted, Table, clean, print_json, status_style};
 use crate::session::Session;
+
+/// `audit --json`: the findings, how many of each severity, and how many
+/// keys were audited.
+#[derive(Serialize)]
+struct AuditJson<'a> {
+    counts: Counts,
+    findings: Sorted<&'a [Finding]>,
+    keys: usize,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    critical: usize,
+    info: usize,
+    warning: usize,
+}
 
 pub(super) async fn audit(
     s: &Session,
@@ -43,15 +59,15 @@ pub(super) async fn audit(
         .iter()
         .any(|f| f.severity >= FindingSeverity::Warning);
     if json {
-        print_json(&json!({
-            "keys": keys.len(),
-            "counts": {
-                "critical": count(FindingSeverity::Critical),
-                "warning": count(FindingSeverity::Warning),
-                "info": count(FindingSeverity::Info),
+        print_json(&AuditJson {
+            counts: Counts {
+                critical: count(FindingSeverity::Critical),
+                info: count(FindingSeverity::Info),
+                warning: count(FindingSeverity::Warning),
             },
-            "findings": findings,
-        }))?;
+            findings: Sorted(&findings),
+            keys: keys.len(),
+        })?;
     } else {
         print!("{}", findings_text(&findings, format));
         eprintln!(

@@ -2,21 +2,37 @@
 
 use anstream::{eprintln, print};
 use narrative_keys::CATALOG;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::error::CliError;
 use crate::output::{BOLD, DIM, Table, print_json};
+
+/// A resource as `catalog --json` prints it.
+#[derive(Serialize)]
+struct CatalogJson {
+    covers: &'static str,
+    display_name: &'static str,
+    evidence: &'static str,
+    group: &'static str,
+    read: bool,
+    resource: &'static str,
+    single_level: bool,
+    write: bool,
+}
 
 pub(super) fn catalog(json: bool) -> Result<u8, CliError> {
     if json {
         let rows: Vec<_> = CATALOG
             .iter()
-            .map(|e| {
-                json!({
-                    "resource": e.wire, "display_name": e.display, "group": e.group.title(),
-                    "covers": e.covers, "read": e.read, "write": e.write,
-                    "evidence": e.evidence.id(), "single_level": e.single_level(),
-                })
+            .map(|e| CatalogJson {
+                covers: e.covers,
+                display_name: e.display,
+                evidence: e.evidence.id(),
+                group: e.group.title(),
+                read: e.read,
+                resource: e.wire,
+                single_level: e.single_level(),
+                write: e.write,
             })
             .collect();
         print_json(&rows)?;

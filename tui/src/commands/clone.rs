@@ -3,13 +3,24 @@
 use anstream::eprintln;
 use chrono::{DateTime, Utc};
 use narrative_keys::Expiration;
-use serde_json::json;
+use serde::Serialize;
 
-use super::{maybe_created, merge, parse_expiration, resolve_id, secret_json, secret_target};
+use super::{maybe_created, parse_expiration, resolve_id, secret_json, secret_target};
 use crate::cli::CloneArgs;
+use crate::delivery::SecretJson;
 use crate::error::CliError;
-use crate::output::{KeyJson, clean, print_json};
+use crate::output::{KeyJson, Sorted, clean, print_json};
 use crate::session::Session;
+
+/// `clone --json`: the new key, its secret or where it went, and the key
+/// it copies.
+#[derive(Serialize)]
+struct CloneJson<'a> {
+    key: Sorted<KeyJson<'a>>,
+    #[serde(flatten)]
+    secret: Option<SecretJson<'a>>,
+    source: Sorted<KeyJson<'a>>,
+}
 
 /// `clone ID --name N`: a new key with ID's permissions, its secret
 /// delivered exactly as `create` delivers one.
@@ -47,12 +58,11 @@ pub(super) async fn clone(
         eprintln!("{note}");
     }
     if args.json {
-        let mut out = json!({
-            "source": KeyJson::new(&cloned.source, now),
-            "key": KeyJson::new(&created.key, now),
-        });
-        merge(&mut out, secret_json(&target, created));
-        print_json(&out)?;
+        print_json(&CloneJson {
+            key: Sorted(KeyJson::new(&created.key, now)),
+            secret: secret_json(&target, created),
+            source: Sorted(KeyJson::new(&cloned.source, now)),
+        })?;
     }
     Ok(0)
 }

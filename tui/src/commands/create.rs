@@ -4,16 +4,34 @@ use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
 use narrative_keys::{Expiration, NewKey, PermissionSet, Preset, Resource};
-use serde_json::json;
+use serde::Serialize;
 
 use super::{
-    UNKNOWN_HINT, destination_json, expiration_text, maybe_created, merge, new_key_json,
-    parse_expiration, parse_permission, print_warnings, secret_json, secret_target,
+    DestinationJson, NewKeyJson, UNKNOWN_HINT, expiration_text, maybe_created, parse_expiration,
+    parse_permission, print_warnings, secret_json, secret_target,
 };
 use crate::cli::CreateArgs;
-use crate::delivery::Target;
+use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
-use crate::output::{KeyJson, clean, print_json};
+use crate::output::{KeyJson, Sorted, clean, print_json};
+
+/// `create --json`: the key, and its secret or where it went.
+#[derive(Serialize)]
+struct CreatedJson<'a> {
+    key: Sorted<KeyJson<'a>>,
+    #[serde(flatten)]
+    secret: Option<SecretJson<'a>>,
+}
+
+/// `create --dry-run --json`: the key that would be made, and where its
+/// secret would go.
+#[derive(Serialize)]
+struct CreateDryRunJson<'a> {
+    create: NewKeyJson<'a>,
+    dry_run: bool,
+    #[serde(flatten)]
+    destination: DestinationJson<'a>,
+}
 use crate::session::Session;
 
 /// Permissions from `--preset` and `--grant`; with `sdk-development`, a
@@ -98,9 +116,10 @@ pub(super) async fn create(
         eprintln!("{note}");
     }
     if args.json {
-        let mut out = json!({ "key": KeyJson::new(&created.key, now) });
-        merge(&mut out, secret_json(&target, &created));
-        print_json(&out)?;
+        print_json(&CreatedJson {
+            key: Sorted(KeyJson::new(&created.key, now)),
+            secret: secret_json(&target, &created),
+        })?;
     }
     Ok(0)
 }
@@ -112,9 +131,11 @@ fn create_dry_run(
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
     if json {
-        let mut out = json!({ "dry_run": true, "create": new_key_json(new) });
-        merge(&mut out, destination_json(target));
-        print_json(&out)?;
+        print_json(&CreateDryRunJson {
+            create: NewKeyJson::new(new),
+            dry_run: true,
+            destination: DestinationJson(target),
+        })?;
     } else {
         println!("Would create \"{}\"", clean(new.name()));
         println!("  permissions: {}", clean(&new.permissions().to_string()));

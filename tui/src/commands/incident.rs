@@ -7,17 +7,42 @@ use chrono::{DateTime, Utc};
 use narrative_keys::deliver::{OutputKind, SecretSink};
 use narrative_keys::incident::{
     self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, IncidentStep,
-    ReportReadError, ResumeOptions, Selection,
+    ReportReadError, ResumeOptions, Selection, ShownReplacement,
 };
 use narrative_keys::{KeyStatus, Permission};
-use serde_json::json;
+use serde::Serialize;
 
 use super::{confirm, parse_permissions, resolve_ids};
 use crate::cli::{Format, IncidentArgs};
-use crate::delivery::Target;
+use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
-use crate::output::{self, BOLD, DIM, Table, clean, print_json, status_style, status_symbol};
+use crate::output::{
+    self, BOLD, DIM, Sorted, Table, clean, print_json, status_style, status_symbol,
+};
 use crate::session::Session;
+
+/// `incident --json`: the report, and the replacements' secrets or where
+/// they went.
+#[derive(Serialize)]
+struct IncidentJson<'a> {
+    report: Sorted<&'a IncidentReport>,
+    secrets: SecretsJson<'a>,
+}
+
+/// The replacements' secrets (`[]` when there are none), or an object
+/// saying where they went (`{}` on standard output without `--json`).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SecretsJson<'a> {
+    Shown(Vec<ShownReplacement<'a>>),
+    Note(NoteJson<'a>),
+}
+
+#[derive(Serialize)]
+struct NoteJson<'a> {
+    #[serde(flatten)]
+    note: Option<SecretJson<'a>>,
+}
 
 pub(super) async fn incident(
     s: &Session,
@@ -245,16 +270,21 @@ fn finish_incident(
     if let Some(note) = target.delivered_note(outcome.replacements.len()) {
         eprintln!("{note}");
     }
-    let secrets_json = if target.in_json() {
-        json!(outcome.shown_secrets())
+    let secrets = if target.in_json() {
+        SecretsJson::Shown(outcome.shown_secrets())
     } else if outcome.replacements.is_empty() {
-        json!([])
+        SecretsJson::Shown(Vec::new())
     } else {
-        target.json_note(false)
+        SecretsJson::Note(NoteJson {
+            note: target.json_note(false),
+        })
     };
     let saved = save_report(report, args)?;
     if args.json {
-        print_json(&json!({ "report": report, "secrets": secrets_json }))?;
+        print_json(&IncidentJson {
+            report: Sorted(report),
+            secrets,
+        })?;
     } else {
         print!("{}", report_text(report, args.format));
     }
@@ -542,9 +572,10 @@ fn push_failures(out: &mut String, report: &IncidentReport) {
 
 #[cfg(test)]
 mod tests {
-    use narrative_keys::incident::{IncidentReport, ReportReadError};
+    use narrative_keys::incident::{IncidentReport, ReportReadError, ShownReplacement};
 
-    use super::report_from_output;
+    use super::{IncidentJson, SecretsJson, report_from_output};
+    use crate::output::Sorted;
 
     /// A report with a `replace` failure, as `--report FILE.json` writes it.
     const REPORT: &str = r#"{"environment":"prod","started_at":"2026-11-26T10:00:00Z",
@@ -556,11 +587,15 @@ mod tests {
     #[test]
     fn the_json_output_reads_as_its_report_and_bad_files_are_named() {
         let report = IncidentReport::from_json(REPORT).unwrap();
-        let output = serde_json::json!({
-            "report": report,
-            "secrets": [{"id": "r1", "replaces": "1", "secret": "TOP-SECRET-VALUE"}],
+        let output = serde_json::to_string(&IncidentJson {
+            report: Sorted(&report),
+            secrets: SecretsJson::Shown(vec![ShownReplacement {
+                id: "r1",
+                replaces: "1",
+                secret: "TOP-SECRET-VALUE",
+            }]),
         })
-        .to_string();
+        .unwrap();
         assert_eq!(report_from_output(&output).unwrap(), report);
         assert_eq!(report_from_output(REPORT).unwrap(), report);
         assert_eq!(

@@ -25,7 +25,7 @@ use narrative_keys::{
     ApiKey, CreatedKey, Expiration, KeyRef, KeyStatus, NewKey, Permission, PermissionSet,
     ValidationReport, key_ref,
 };
-use serde_json::json;
+use serde::Serialize;
 
 use self::audit::audit;
 use self::catalog::catalog;
@@ -42,7 +42,7 @@ use self::show::show;
 use self::update::update;
 use self::whoami::whoami;
 use crate::cli::{Command, GlobalArgs, SecretDelivery};
-use crate::delivery::Target;
+use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
 use crate::output::{self, DIM, clean};
 use crate::session::{self, Session};
@@ -244,10 +244,11 @@ fn maybe_created(e: narrative_keys::Error, which: &str) -> CliError {
     }
 }
 
-/// The secret, or where it went, for a `--json` document.
-fn secret_json(target: &Target, created: &CreatedKey) -> serde_json::Value {
+/// The secret (exposed on purpose through [`CreatedKey::shown`]), or where
+/// it went, for a `--json` document.
+fn secret_json<'a>(target: &'a Target, created: &'a CreatedKey) -> Option<SecretJson<'a>> {
     if target.in_json() {
-        json!({ "secret": created.secret.expose() })
+        Some(SecretJson::Shown(created.shown().secret))
     } else {
         target.json_note(true)
     }
@@ -258,12 +259,6 @@ fn severity_label(s: FindingSeverity) -> &'static str {
         FindingSeverity::Info => "info",
         FindingSeverity::Warning => "warning",
         FindingSeverity::Critical => "critical",
-    }
-}
-
-fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
-    if let (Some(a), serde_json::Value::Object(b)) = (into.as_object_mut(), from) {
-        a.extend(b);
     }
 }
 
@@ -281,19 +276,45 @@ fn expiration_text(e: &Expiration, now: DateTime<Utc>) -> String {
 }
 
 /// The key a create or rotation would make, as its dry run prints it.
-fn new_key_json(new: &NewKey) -> serde_json::Value {
-    json!({
-        "name": new.name(),
-        "permissions": compact(new.permissions()),
-        "expires_at": new.expiration().instant(),
-    })
+#[derive(Serialize)]
+struct NewKeyJson<'a> {
+    expires_at: Option<DateTime<Utc>>,
+    name: &'a str,
+    permissions: Vec<String>,
 }
 
-/// Where a new secret would go, for a dry run (never the secret: there is none yet).
-fn destination_json(target: &Target) -> serde_json::Value {
-    let mut out = json!({ "secret_destination": target.kind_name() });
-    merge(&mut out, target.json_note(true));
-    out
+impl<'a> NewKeyJson<'a> {
+    fn new(new: &'a NewKey) -> Self {
+        Self {
+            expires_at: new.expiration().instant(),
+            name: new.name(),
+            permissions: compact(new.permissions()),
+        }
+    }
+}
+
+/// Where a new secret would go, for a dry run (never the secret: there is
+/// none yet): `secret_destination`, and the file or command, flattened into
+/// the document.
+struct DestinationJson<'a>(&'a Target);
+
+impl Serialize for DestinationJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        const KEY: &str = "secret_destination";
+        // In alphabetical order, as the document always was: a
+        // `secret_command` before `secret_destination`, a file after.
+        let note = self.0.json_note(true);
+        let mut map = s.serialize_map(None)?;
+        if let Some(n) = note.as_ref().filter(|n| n.key() < KEY) {
+            n.write(&mut map)?;
+        }
+        map.serialize_entry(KEY, self.0.kind_name())?;
+        if let Some(n) = note.as_ref().filter(|n| n.key() > KEY) {
+            n.write(&mut map)?;
+        }
+        map.end()
+    }
 }
 
 /// Asks on a terminal; refuses without `--yes` anywhere else.

@@ -1,23 +1,53 @@
 //! `revoke`: keys revoked at once, after confirmation, and its dry run.
 
 use anstream::println;
-use narrative_keys::revoke::{RevokeManyOptions, RevokeManyReport, revoke_many};
+use narrative_keys::revoke::{
+    RevokeManyOptions, RevokeManyReport, RevokeOutcomeSummary, revoke_many,
+};
 use narrative_keys::{ApiKey, key_ref};
-use serde_json::json;
+use serde::Serialize;
 
 use super::{confirm, resolve_ids};
 use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{clean, print_json};
 use crate::session::Session;
 
+/// `revoke --json`: each key's outcome, in the order given.
+#[derive(Serialize)]
+struct RevokeJson {
+    results: Vec<RevokeOutcomeSummary>,
+}
+
+/// `revoke --dry-run --json`: the keys that would be revoked.
+#[derive(Serialize)]
+struct RevokeDryRunJson<'a> {
+    dry_run: bool,
+    revoke: Vec<DryRunKey<'a>>,
+}
+
+/// A key a dry run would revoke; `name` is `null` when it was not found.
+#[derive(Serialize)]
+struct DryRunKey<'a> {
+    found: bool,
+    id: &'a str,
+    name: Option<&'a str>,
+}
+
 fn revoke_dry_run(ids: &[String], keys: &[ApiKey], json: bool) -> Result<u8, CliError> {
     let found = |id: &String| keys.iter().find(|k| &k.id == id);
     if json {
-        let rows: Vec<_> = ids
+        let revoke = ids
             .iter()
-            .map(|id| json!({ "id": id, "name": found(id).map(|k| &k.name), "found": found(id).is_some() }))
+            .map(|id| DryRunKey {
+                found: found(id).is_some(),
+                id,
+                name: found(id).map(|k| k.name.as_str()),
+            })
             .collect();
-        print_json(&json!({ "dry_run": true, "revoke": rows }))?;
+        print_json(&RevokeDryRunJson {
+            dry_run: true,
+            revoke,
+        })?;
     } else {
         println!(
             "Would revoke {} key(s); each would stop working at once:",
@@ -87,8 +117,8 @@ pub(super) async fn revoke(
 /// Each key's outcome: `{"results": [..]}` with `--json`, a line each otherwise.
 fn print_outcomes(report: &RevokeManyReport, json: bool) -> Result<(), CliError> {
     if json {
-        let results: Vec<_> = report.outcomes.iter().map(|o| o.summary()).collect();
-        return print_json(&json!({ "results": results }));
+        let results = report.outcomes.iter().map(|o| o.summary()).collect();
+        return print_json(&RevokeJson { results });
     }
     for o in &report.outcomes {
         match &o.result {

@@ -3,18 +3,45 @@
 use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
+use narrative_keys::rotate::OldKeyStops;
 use narrative_keys::rotate::{OldKeyOutcome, OldKeyPolicy, RotateOptions, Rotation};
 use narrative_keys::{ApiKey, Expiration, NewKey, Span};
-use serde_json::json;
+use serde::Serialize;
 
 use super::{
-    destination_json, expiration_text, maybe_created, merge, new_key_json, parse_expiration,
-    print_warnings, secret_json,
+    DestinationJson, NewKeyJson, expiration_text, maybe_created, parse_expiration, print_warnings,
+    secret_json,
 };
-use crate::delivery::Target;
+use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
-use crate::output::{self, KeyJson, clean, print_json};
+use crate::output::{self, KeyJson, Sorted, clean, print_json};
 use crate::session::Session;
+
+/// `rotate --json`: both keys, the old key's outcome (`error` only when it
+/// still works), and the secret or where it went.
+#[derive(Serialize)]
+struct RotationJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    new: Sorted<KeyJson<'a>>,
+    old: Sorted<KeyJson<'a>>,
+    old_key: &'static str,
+    old_key_stops: Option<OldKeyStops>,
+    #[serde(flatten)]
+    secret: Option<SecretJson<'a>>,
+}
+
+/// `rotate --dry-run --json`: the old key, its successor, what would become
+/// of the old key, and where the secret would go.
+#[derive(Serialize)]
+struct RotateDryRunJson<'a> {
+    dry_run: bool,
+    new: NewKeyJson<'a>,
+    old: Sorted<KeyJson<'a>>,
+    old_key: &'static str,
+    #[serde(flatten)]
+    destination: DestinationJson<'a>,
+}
 
 pub(super) fn parse_overlap(text: &str) -> Result<Span, CliError> {
     Span::parse(text).map_err(|reason| {
@@ -82,14 +109,13 @@ pub(super) async fn rotate_dry_run(
         OldKeyPolicy::ExpireAfter(_) => "expires",
     };
     if json {
-        let mut out = json!({
-            "dry_run": true,
-            "old": KeyJson::new(&old, now),
-            "new": new_key_json(&successor),
-            "old_key": old_key,
-        });
-        merge(&mut out, destination_json(target));
-        print_json(&out)?;
+        print_json(&RotateDryRunJson {
+            dry_run: true,
+            new: NewKeyJson::new(&successor),
+            old: Sorted(KeyJson::new(&old, now)),
+            old_key,
+            destination: DestinationJson(target),
+        })?;
     } else {
         print_dry_run_text(&old, &successor, options.old_key, target, now);
     }
@@ -164,24 +190,20 @@ fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
     }
 }
 
-/// `rotate --json`: both keys, the old key's outcome (`error` only when it
-/// still works), and the secret or where it went.
+/// Prints [`RotationJson`].
 fn print_rotation_json(
     rotation: &Rotation,
     target: &Target,
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
-    let mut out = json!({
-        "old": KeyJson::new(&rotation.old, now),
-        "new": KeyJson::new(&rotation.new.key, now),
-        "old_key": rotation.old_key.code(),
-        "old_key_stops": rotation.old_key_stops(),
-    });
-    if let Some(error) = rotation.old_key.error() {
-        merge(&mut out, json!({ "error": error.to_string() }));
-    }
-    merge(&mut out, secret_json(target, &rotation.new));
-    print_json(&out)
+    print_json(&RotationJson {
+        error: rotation.old_key.error().map(ToString::to_string),
+        new: Sorted(KeyJson::new(&rotation.new.key, now)),
+        old: Sorted(KeyJson::new(&rotation.old, now)),
+        old_key: rotation.old_key.code(),
+        old_key_stops: rotation.old_key_stops(),
+        secret: secret_json(target, &rotation.new),
+    })
 }
 
 /// The steps a rotation would take, as text.

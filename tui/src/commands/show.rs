@@ -2,14 +2,23 @@
 
 use anstream::println;
 use chrono::{DateTime, Utc};
-use narrative_keys::audit::{self, AuditOptions};
+use narrative_keys::audit::{self, AuditOptions, Finding};
+use narrative_keys::explain::Explanation;
 use narrative_keys::{StatusPolicy, explain};
-use serde_json::json;
+use serde::Serialize;
 
 use super::severity_label;
 use crate::error::CliError;
-use crate::output::{self, BOLD, KeyJson, clean, print_json, status_style, status_symbol};
+use crate::output::{self, BOLD, KeyJson, Sorted, clean, print_json, status_style, status_symbol};
 use crate::session::Session;
+
+/// `show --json`: the key, what its permissions allow, and its findings.
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    explanation: Sorted<&'a Explanation>,
+    findings: Sorted<&'a [Finding]>,
+    key: Sorted<KeyJson<'a>>,
+}
 
 pub(super) async fn show(
     s: &Session,
@@ -21,11 +30,11 @@ pub(super) async fn show(
     let explanation = explain(&key.permissions);
     let findings = audit::audit_one(&key, &AuditOptions::at(now));
     if json {
-        print_json(&json!({
-            "key": KeyJson::new(&key, now),
-            "explanation": explanation,
-            "findings": findings,
-        }))?;
+        print_json(&ShowJson {
+            explanation: Sorted(&explanation),
+            findings: Sorted(&findings),
+            key: Sorted(KeyJson::new(&key, now)),
+        })?;
         return Ok(0);
     }
     let st = key.status(now, &StatusPolicy::default());

@@ -1,27 +1,33 @@
 //! `whoami`: the user, company and credentials the session uses.
 
 use anstream::println;
-use serde_json::json;
+use narrative_keys::Whoami;
+use serde::Serialize;
 
-use super::merge;
 use crate::error::CliError;
-use crate::output::{clean, print_json};
+use crate::output::{Sorted, clean, print_json};
 use crate::session::Session;
+
+/// `whoami --json`: the server's answer, and where the credentials came
+/// from; every key in alphabetical order, the answer's fields among them.
+#[derive(Serialize)]
+struct WhoamiJson<'a> {
+    credential_last_four: Option<&'a str>,
+    credential_source: &'a str,
+    environment_source: &'a str,
+    #[serde(flatten)]
+    me: &'a Whoami,
+}
 
 pub(super) async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
     let me = s.client.whoami().await?;
     if json {
-        let mut out = serde_json::to_value(&me)
-            .map_err(|e| CliError::failed(format!("could not encode the answer: {e}")))?;
-        merge(
-            &mut out,
-            json!({
-                "credential_source": s.key_source,
-                "credential_last_four": s.key_last_four,
-                "environment_source": s.environment_source,
-            }),
-        );
-        print_json(&out)?;
+        print_json(&Sorted(WhoamiJson {
+            credential_last_four: s.key_last_four.as_deref(),
+            credential_source: s.key_source,
+            environment_source: s.environment_source,
+            me: &me,
+        }))?;
         return Ok(0);
     }
     let user = me
