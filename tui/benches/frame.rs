@@ -179,7 +179,7 @@ fn filter_keystroke(c: &mut Criterion) {
         });
         // Still filtering, and the filter did narrow the list.
         press(&mut app, KeyCode::Char('p'));
-        assert!(app.filtering);
+        assert!(app.list.filtering);
         let shown = app.visible().len();
         assert!(shown > 0 && shown < n, "{shown} of {n} keys match \"p\"");
     }

@@ -100,14 +100,14 @@ fn capital_s_reverses_the_sort_and_keeps_the_selection() {
     ch(&mut app, 'j');
     let id = selected_id(&app);
     ch(&mut app, 'S');
-    assert!(app.sort_reversed);
+    assert!(app.list.sort_reversed);
     let mut reversed = first.clone();
     reversed.reverse();
     assert_eq!(names(&app), reversed);
     assert_eq!(selected_id(&app), id, "the same key stays selected");
     assert_eq!(status(&app), "Sorted by name, reversed.");
     ch(&mut app, 's');
-    assert_eq!(app.sort, SortBy::Expiry);
+    assert_eq!(app.list.sort, SortBy::Expiry);
     assert_eq!(
         names(&app)[0],
         "Webhook relay",
@@ -125,16 +125,16 @@ fn sort_command_keeps_the_reversal_as_s_does() {
     ch(&mut app, ':');
     typed(&mut app, "sort name");
     press(&mut app, KeyCode::Enter);
-    assert!(app.sort_reversed);
+    assert!(app.list.sort_reversed);
     assert_eq!(status(&app), "Sorted by name, reversed.");
     assert_eq!(names(&app)[0], "Webhook relay");
     ch(&mut app, 's');
-    assert!(app.sort_reversed && app.sort == SortBy::Expiry);
+    assert!(app.list.sort_reversed && app.list.sort == SortBy::Expiry);
     ch(&mut app, 'S');
     ch(&mut app, ':');
     typed(&mut app, "sort expiry");
     press(&mut app, KeyCode::Enter);
-    assert!(!app.sort_reversed, "and a plain order stays plain");
+    assert!(!app.list.sort_reversed, "and a plain order stays plain");
     assert!(
         app.bindings()
             .iter()
@@ -189,7 +189,7 @@ fn the_command_line_filters_sorts_and_quits() {
     ch(&mut app, ':');
     typed(&mut app, "sort status");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.sort, SortBy::Status);
+    assert_eq!(app.list.sort, SortBy::Status);
     assert_eq!(names(&app)[0], "Old prototype");
 
     // Tab completes a unique command name.
@@ -199,7 +199,7 @@ fn the_command_line_filters_sorts_and_quits() {
     assert_eq!(app.command.as_ref().unwrap().input.value, "sort ");
     typed(&mut app, "expiry");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.sort, SortBy::Expiry);
+    assert_eq!(app.list.sort, SortBy::Expiry);
 
     // Esc cancels without running anything.
     ch(&mut app, ':');
@@ -315,7 +315,7 @@ fn bulk_revoke_needs_the_count_typed() {
         panic!("the right count revokes");
     };
     assert_eq!(keys.len(), 3);
-    assert_eq!(app.marked.len(), 3, "marked until the answer comes");
+    assert_eq!(app.list.marked.len(), 3, "marked until the answer comes");
 }
 
 #[test]
@@ -327,7 +327,7 @@ fn a_periodic_refresh_keeps_the_selection_and_the_marks() {
     ch(&mut app, ' ');
     ch(&mut app, ' ');
     let selected = selected_id(&app);
-    let marked = app.marked.clone();
+    let marked = app.list.marked.clone();
     assert!(
         app.update(Action::Tick(now() + chrono::Duration::seconds(10)))
             .is_none()
@@ -356,9 +356,12 @@ fn a_periodic_refresh_keeps_the_selection_and_the_marks() {
     app.update(Action::KeysLoaded(Ok(fresh)));
     assert!(app.status.is_none(), "the timer's reload is quiet");
     assert_eq!(selected_id(&app), selected, "the selection follows its key");
-    assert_eq!(app.marked.len(), 1);
+    assert_eq!(app.list.marked.len(), 1);
     assert!(
-        !app.marked.contains(&gone) && marked.iter().all(|m| m == &gone || app.marked.contains(m))
+        !app.list.marked.contains(&gone)
+            && marked
+                .iter()
+                .all(|m| m == &gone || app.list.marked.contains(m))
     );
     assert!(matches!(
         app.update(Action::Tick(now() + chrono::Duration::seconds(62))),
@@ -375,7 +378,7 @@ fn clone_of_a_128_character_name_fits_the_limit() {
     let long = "é".repeat(narrative_keys::validation::MAX_NAME_CHARS);
     list[3].name = long.clone();
     app.update(Action::KeysLoaded(Ok(list)));
-    app.selected = app.visible().iter().position(|k| k.name == long).unwrap();
+    app.list.selected = app.visible().iter().position(|k| k.name == long).unwrap();
     ch(&mut app, 'c');
     let name = app.form.as_ref().unwrap().name.value.clone();
     assert_eq!(name.chars().count(), 128);
@@ -471,7 +474,7 @@ fn readonly_hides_and_refuses_every_write() {
     }
     assert!(!draw(&app, 80, 24).contains("space mark"));
     ch(&mut app, ' ');
-    assert!(app.marked.is_empty());
+    assert!(app.list.marked.is_empty());
     assert_eq!(
         status(&app),
         "Read-only: marking is for revoke and incident, which are off in this session."

@@ -57,7 +57,7 @@ fn many_keys(n: u32, seed: u32) -> Vec<ApiKey> {
 /// The rows the list should show, worked out from scratch: every key,
 /// filtered, then sorted (stably) and maybe reversed.
 fn expected(app: &App, keys: &[ApiKey]) -> Vec<String> {
-    let needle = app.filter.value.trim().to_lowercase();
+    let needle = app.list.filter.value.trim().to_lowercase();
     let mut rows: Vec<&ApiKey> = keys
         .iter()
         .filter(|k| {
@@ -70,7 +70,7 @@ fn expected(app: &App, keys: &[ApiKey]) -> Vec<String> {
                 })
         })
         .collect();
-    match app.sort {
+    match app.list.sort {
         SortBy::Name => rows.sort_by_key(|k| display_order(k)),
         SortBy::Expiry => {
             rows.sort_by_key(|k| (k.expires_at.is_none(), k.expires_at, display_order(k)))
@@ -83,7 +83,7 @@ fn expected(app: &App, keys: &[ApiKey]) -> Vec<String> {
             )
         }),
     }
-    if app.sort_reversed {
+    if app.list.sort_reversed {
         rows.reverse();
     }
     rows.iter().map(|k| k.id.clone()).collect()
@@ -111,7 +111,7 @@ fn check(app: &App, keys: &[ApiKey], when: &str) {
     let selected = app.selected_key().map(|k| k.id.clone());
     assert_eq!(
         selected,
-        want.get(app.selected).cloned(),
+        want.get(app.list.selected).cloned(),
         "{when}: the selection"
     );
     // What the list draws is what it holds.
@@ -159,12 +159,12 @@ fn the_rows_shown_are_always_a_fresh_filter_and_sort_of_every_key() {
     // Every sort, each reversed, with the filter kept.
     for _ in 0..3 {
         ch(&mut app, 's');
-        check(&app, &keys, &format!("sorted by {}", app.sort.label()));
+        check(&app, &keys, &format!("sorted by {}", app.list.sort.label()));
         ch(&mut app, 'S');
         check(
             &app,
             &keys,
-            &format!("sorted by {} reversed", app.sort.label()),
+            &format!("sorted by {} reversed", app.list.sort.label()),
         );
         ch(&mut app, 'S');
     }
@@ -191,15 +191,15 @@ fn the_rows_shown_are_always_a_fresh_filter_and_sort_of_every_key() {
     ch(&mut app, ' ');
     ch(&mut app, 'g');
     ch(&mut app, ' ');
-    let marked: Vec<String> = app.marked.iter().cloned().collect();
+    let marked: Vec<String> = app.list.marked.iter().cloned().collect();
     assert_eq!(marked.len(), 3);
     let gone = marked[0].clone();
     keys.retain(|k| k.id != gone);
     keys.extend(many_keys(150, 7));
     load(&mut app, &keys);
     check(&app, &keys, "refreshed with keys added and one gone");
-    assert_eq!(app.marked.len(), 2);
-    assert!(!app.marked.contains(&gone));
+    assert_eq!(app.list.marked.len(), 2);
+    assert!(!app.list.marked.contains(&gone));
 
     // The filter stays through a refresh, and keeps narrowing from there.
     ch(&mut app, '/');
@@ -212,7 +212,7 @@ fn the_rows_shown_are_always_a_fresh_filter_and_sort_of_every_key() {
     press(&mut app, KeyCode::Esc);
 
     // The marked keys revoked, then the list without them.
-    let marked: Vec<String> = app.marked.iter().cloned().collect();
+    let marked: Vec<String> = app.list.marked.iter().cloned().collect();
     ch(&mut app, 'd');
     typed(&mut app, &marked.len().to_string());
     let Some(Effect::Revoke(revoking)) = press(&mut app, KeyCode::Enter) else {
@@ -226,13 +226,13 @@ fn the_rows_shown_are_always_a_fresh_filter_and_sort_of_every_key() {
         app.update(Action::Revoked(results)),
         Some(Effect::LoadKeys)
     ));
-    assert!(app.marked.is_empty());
+    assert!(app.list.marked.is_empty());
     keys.retain(|k| !marked.contains(&k.id));
     load(&mut app, &keys);
     check(&app, &keys, "the revoked keys gone");
 
     // The clock moves past expirations: counts and the status order follow.
-    while app.sort != SortBy::Status {
+    while app.list.sort != SortBy::Status {
         ch(&mut app, 's');
     }
     let before = app.counts();

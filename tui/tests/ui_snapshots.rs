@@ -200,7 +200,7 @@ fn scenarios() -> Vec<(&'static str, App)> {
 
     // "Partner upload bot" holds read:uploads, no cell of the catalog.
     let mut app = loaded_app();
-    app.selected = app
+    app.list.selected = app
         .visible()
         .iter()
         .position(|k| k.name == "Partner upload bot")

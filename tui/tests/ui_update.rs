@@ -29,28 +29,31 @@ fn counts_sort_and_filter() {
     assert_eq!(app.counts(), [6, 2, 2, 2]);
     assert_eq!(names(&app)[0], "Airflow workflows");
     ch(&mut app, 's');
-    assert_eq!(app.sort, SortBy::Expiry);
+    assert_eq!(app.list.sort, SortBy::Expiry);
     assert_eq!(names(&app)[0], "Old prototype");
     assert_eq!(names(&app).last().unwrap(), "Webhook relay");
     ch(&mut app, 's');
-    assert_eq!(app.sort, SortBy::Status);
+    assert_eq!(app.list.sort, SortBy::Status);
     assert_eq!(names(&app)[..2], ["Old prototype", "Legacy export job"]);
     ch(&mut app, 's');
-    assert_eq!(app.sort, SortBy::Name);
+    assert_eq!(app.list.sort, SortBy::Name);
 
     ch(&mut app, '/');
     typed(&mut app, "night");
-    assert!(app.filtering);
+    assert!(app.list.filtering);
     assert_eq!(names(&app), ["Nightly ingestion", "Nightly ingestion"]);
     press(&mut app, KeyCode::Esc);
-    assert!(!app.filtering);
+    assert!(!app.list.filtering);
     assert_eq!(app.visible().len(), 12);
 
     // By permission and by id.
     ch(&mut app, '/');
     typed(&mut app, "write:access_tokens");
     press(&mut app, KeyCode::Enter);
-    assert!(!app.filtering, "Enter keeps the filter and leaves typing");
+    assert!(
+        !app.list.filtering,
+        "Enter keeps the filter and leaves typing"
+    );
     assert_eq!(names(&app), ["Key admin (CI)"]);
     press(&mut app, KeyCode::Esc);
     ch(&mut app, '/');
@@ -63,20 +66,20 @@ fn navigation_and_focus() {
     let mut app = loaded_app();
     ch(&mut app, 'j');
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.list.selected, 2);
     ch(&mut app, 'G');
-    assert_eq!(app.selected, 11);
+    assert_eq!(app.list.selected, 11);
     ch(&mut app, 'g');
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.list.selected, 0);
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(app.selected, 10);
+    assert_eq!(app.list.selected, 10);
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Pane::Detail);
+    assert_eq!(app.list.focus, Pane::Detail);
     ch(&mut app, 'j');
-    assert_eq!(app.detail_scroll, 1, "j scrolls the focused detail pane");
-    assert_eq!(app.selected, 10);
+    assert_eq!(app.detail.scroll, 1, "j scrolls the focused detail pane");
+    assert_eq!(app.list.selected, 10);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.focus, Pane::List);
+    assert_eq!(app.list.focus, Pane::List);
     ch(&mut app, '?');
     assert!(matches!(app.modal, Some(Modal::Help)));
     ch(&mut app, 'q');
@@ -311,7 +314,7 @@ fn bulk_revoke_and_failures() {
     let mut app = loaded_app();
     ch(&mut app, ' ');
     ch(&mut app, ' ');
-    assert_eq!(app.marked.len(), 2);
+    assert_eq!(app.list.marked.len(), 2);
     ch(&mut app, 'd');
     assert!(ch(&mut app, 'y').is_none(), "y does not revoke two keys");
     typed(&mut app, "2");
@@ -329,7 +332,7 @@ fn bulk_revoke_and_failures() {
     ]));
     let status = app.status.clone().unwrap();
     assert!(status.error && status.text.contains("still work"));
-    assert_eq!(app.marked.len(), 1, "the one that failed stays marked");
+    assert_eq!(app.list.marked.len(), 1, "the one that failed stays marked");
 }
 
 /// A key someone else revoked meanwhile is counted as already gone, not
@@ -377,7 +380,7 @@ fn bulk_revoke_counts_keys_already_gone() {
         RevokedKey::new(&keys[0].0, &keys[0].1, Revoked),
         RevokedKey::new(&keys[1].0, &keys[1].1, AlreadyGone),
     ]));
-    assert!(app.marked.is_empty());
+    assert!(app.list.marked.is_empty());
 }
 
 #[test]
@@ -1193,30 +1196,30 @@ fn a_click_selects_a_row_and_focuses_its_pane_and_the_wheel_scrolls() {
     let (x, y) = find(&screen, "Key admin (CI)");
     assert!(click(&mut app, x, y).is_none());
     assert_eq!(app.selected_key().unwrap().name, "Key admin (CI)");
-    assert_eq!(app.focus, Pane::List);
+    assert_eq!(app.list.focus, Pane::List);
 
     // The detail pane, below the list at 80 columns: focus, then scroll.
     let screen = draw(&app, 80, 24);
     let (x, y) = find(&screen, "Status   ");
     click(&mut app, x, y);
-    assert_eq!(app.focus, Pane::Detail);
+    assert_eq!(app.list.focus, Pane::Detail);
     mouse(&mut app, MouseEventKind::ScrollDown, x, y);
-    assert_eq!(app.detail_scroll, 3);
+    assert_eq!(app.detail.scroll, 3);
     mouse(&mut app, MouseEventKind::ScrollUp, x, y);
-    assert_eq!(app.detail_scroll, 0);
+    assert_eq!(app.detail.scroll, 0);
 
     // The wheel over the list moves the selection.
     let screen = draw(&app, 80, 24);
     let (x, y) = find(&screen, "Key admin (CI)");
-    let before = app.selected;
+    let before = app.list.selected;
     mouse(&mut app, MouseEventKind::ScrollDown, x, y);
-    assert_eq!(app.selected, before + 3);
-    assert_eq!(app.focus, Pane::List);
+    assert_eq!(app.list.selected, before + 3);
+    assert_eq!(app.list.focus, Pane::List);
 
     // A move of the mouse changes nothing and draws nothing.
     mouse(&mut app, MouseEventKind::Moved, 1, 1);
     assert!(!app.screen_changed);
-    assert_eq!(app.selected, before + 3);
+    assert_eq!(app.list.selected, before + 3);
 }
 
 #[test]
@@ -1228,11 +1231,11 @@ fn a_click_below_the_last_row_or_before_any_frame_does_nothing() {
     let screen = draw(&app, 80, 24);
     let (x, y) = find(&screen, "Webhook relay");
     click(&mut app, x, y + 2);
-    assert_eq!(app.selected, 0, "no row there");
+    assert_eq!(app.list.selected, 0, "no row there");
     assert_eq!(app.selected_key().unwrap().name, "Webhook relay");
     let mut fresh = loaded_app();
     click(&mut fresh, 10, 5);
-    assert_eq!(fresh.selected, 0, "nothing drawn yet: nothing to hit");
+    assert_eq!(fresh.list.selected, 0, "nothing drawn yet: nothing to hit");
 }
 
 #[test]
@@ -1322,7 +1325,7 @@ fn unknown_permissions_are_matrix_rows_kept_unless_cleared() {
         .iter()
         .position(|k| k.name == "Partner upload bot")
         .unwrap();
-    app.selected = at;
+    app.list.selected = at;
     ch(&mut app, 'e');
     press(&mut app, KeyCode::Tab);
     let screen = draw(&app, 120, 60);

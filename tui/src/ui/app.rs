@@ -2,7 +2,6 @@
 //! Nothing here touches the network, the terminal or the file system.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -18,14 +17,14 @@ use super::action::{
 };
 use super::command::CommandLine;
 use super::components::command_line::COMMAND_KEYS;
+use super::components::detail::DetailPane;
 use super::components::dialog::{self, Reply};
-use super::components::list::FILTER_KEYS;
+use super::components::list::{FILTER_KEYS, KeyList};
 use super::components::{keymap, wheel_key};
 use super::form::Form;
 use super::hit::Regions;
 use super::input::TextInput;
 use super::job::Job;
-use super::list_index::{ListIndex, Query};
 use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
 use crate::output::clean;
@@ -108,22 +107,10 @@ pub struct App {
     /// The last load failed and no other is in flight: the list says so
     /// instead of "Loading keys…".
     pub load_failed: bool,
-    /// Index into `visible()`.
-    pub selected: usize,
-    /// The chosen order of the list (`s` cycles it, `:sort` sets it).
-    pub sort: SortBy,
-    /// `S`: the chosen order, reversed.
-    pub sort_reversed: bool,
-    /// The filter as typed.
-    pub filter: TextInput,
-    /// Whether the filter is being typed.
-    pub filtering: bool,
-    /// Ids chosen with space for a bulk revoke or an incident.
-    pub marked: BTreeSet<String>,
-    /// Which pane has the keys.
-    pub focus: Pane,
-    /// How far the detail pane is scrolled.
-    pub detail_scroll: u16,
+    /// The key list's state: selection, order, filter, marks, focus, rows.
+    pub list: KeyList,
+    /// The detail pane's state.
+    pub detail: DetailPane,
     /// How far the help is scrolled, when it is taller than the screen.
     pub help_scroll: u16,
     /// The create/edit form, while it is open.
@@ -148,10 +135,6 @@ pub struct App {
     pub screen_changed: bool,
     /// The `:` command line, while it is open.
     pub command: Option<CommandLine>,
-    /// The rows the filter lets through in the chosen order, and the
-    /// counts: brought up to date by `update` when `keys`, `filter`, `sort`,
-    /// `sort_reversed` or a status changes, never while drawing.
-    list: ListIndex,
     /// `--readonly`, or chosen after the server refused a change: every
     /// write action is hidden and refused.
     pub readonly: bool,
@@ -186,13 +169,8 @@ impl App {
             keys: Vec::new(),
             loaded: false,
             load_failed: false,
-            selected: 0,
-            sort: SortBy::Name,
-            filter: TextInput::default(),
-            filtering: false,
-            marked: BTreeSet::new(),
-            focus: Pane::List,
-            detail_scroll: 0,
+            list: KeyList::new(now),
+            detail: DetailPane::default(),
             help_scroll: 0,
             form: None,
             modal: None,
@@ -202,9 +180,7 @@ impl App {
             should_quit: false,
             select_id: None,
             screen_changed: true,
-            sort_reversed: false,
             command: None,
-            list: ListIndex::new(SortBy::Name, false, now),
             readonly: false,
             refresh_every: None,
             last_load: now,
@@ -234,10 +210,7 @@ impl App {
     /// The keys the filter lets through, in the chosen order: a view of
     /// the index, nothing worked out.
     pub fn visible_keys(&self) -> VisibleKeys<'_> {
-        VisibleKeys {
-            keys: &self.keys,
-            rows: self.list.rows(),
-        }
+        self.list.visible(&self.keys)
     }
 
     /// The same keys collected, for a caller that wants them all at once.
@@ -247,12 +220,7 @@ impl App {
 
     /// The key on the selected row, if any.
     pub fn selected_key(&self) -> Option<&ApiKey> {
-        self.visible_keys().get(self.selected)
-    }
-
-    /// The row that shows key `id`, if the filter lets it through.
-    fn row_of(&self, id: &str) -> Option<usize> {
-        self.visible_keys().iter().position(|k| k.id == id)
+        self.list.selected_key(&self.keys)
     }
 
     /// Brings the list's index in step with the keys, the filter, the sort
@@ -263,19 +231,7 @@ impl App {
 
     /// Rebuilds the list's index from scratch (a new list), or syncs it.
     fn update_list(&mut self, rebuild: bool) {
-        let needle = self.filter.value.trim().to_lowercase();
-        let query = Query {
-            needle: &needle,
-            sort: self.sort,
-            reversed: self.sort_reversed,
-            now: self.now,
-            policy: &self.policy,
-        };
-        if rebuild {
-            self.list.rebuild(&self.keys, query);
-        } else {
-            self.list.sync(&self.keys, query);
-        }
+        self.list.sync(&self.keys, self.now, &self.policy, rebuild);
     }
 
     pub(in crate::ui) fn start(&mut self, what: Job) {
@@ -313,8 +269,7 @@ impl App {
 
     pub(in crate::ui) fn clamp(&mut self) {
         self.sync_list();
-        let n = self.visible_keys().len();
-        self.selected = self.selected.min(n.saturating_sub(1));
+        self.list.clamp();
     }
 
     /// Whether the app holds any secret (the once-only modal, or one queued).
@@ -435,17 +390,14 @@ impl App {
         match result {
             Ok(keys) => {
                 // The selection follows its key, not its row.
-                let selected = self.selected_key().map(|k| k.id.clone());
+                let selected = self.list.selected_id(&self.keys);
                 self.keys = keys;
                 self.update_list(true);
                 self.loaded = true;
                 self.load_failed = false;
-                let existing: BTreeSet<&str> = self.keys.iter().map(|k| k.id.as_str()).collect();
-                self.marked.retain(|id| existing.contains(id.as_str()));
-                if let Some(id) = self.select_id.take().or(selected)
-                    && let Some(i) = self.row_of(&id)
-                {
-                    self.selected = i;
+                self.list.retain_marks(&self.keys);
+                if let Some(id) = self.select_id.take().or(selected) {
+                    self.list.select_key(&self.keys, &id);
                 }
                 self.clamp();
                 if std::mem::take(&mut self.refresh_asked) {
@@ -591,7 +543,7 @@ impl App {
             .collect();
         for r in &results {
             if r.outcome.is_gone() {
-                self.marked.remove(&r.id);
+                self.list.marked.remove(&r.id);
                 if self.may_be_own_key(&r.id) {
                     self.revoked_possible_own_key = true;
                 }
@@ -632,7 +584,7 @@ impl App {
             failures
         ));
         for k in &report.revoked {
-            self.marked.remove(&k.id);
+            self.list.marked.remove(&k.id);
             if self.may_be_own_key(&k.id) {
                 self.revoked_possible_own_key = true;
             }
@@ -800,7 +752,7 @@ impl App {
         self.busy.clear();
         self.form = None;
         self.command = None;
-        self.filtering = false;
+        self.list.filtering = false;
         self.show_error(text.clone());
         let ended = Modal::SessionEnded(text.clone());
         match &mut self.modal {
@@ -863,12 +815,12 @@ impl App {
     }
 
     pub(in crate::ui) fn sorted_by(&mut self, sort: SortBy, reversed: bool) {
-        let id = self.selected_key().map(|k| k.id.clone());
-        self.sort = sort;
-        self.sort_reversed = reversed;
+        let id = self.list.selected_id(&self.keys);
+        self.list.sort = sort;
+        self.list.sort_reversed = reversed;
         self.sync_list();
-        if let Some(i) = id.and_then(|id| self.row_of(&id)) {
-            self.selected = i;
+        if let Some(id) = id {
+            self.list.select_key(&self.keys, &id);
         }
         let order = if reversed { ", reversed" } else { "" };
         self.show_info(format!("Sorted by {}{order}.", sort.label()));
@@ -953,7 +905,7 @@ impl App {
         if self.command.is_some() {
             return self.on_command_key(key);
         }
-        if self.filtering {
+        if self.list.filtering {
             self.on_filter_key(key);
             return None;
         }
@@ -962,24 +914,7 @@ impl App {
 
     /// The marked keys, or else the selected one.
     pub(in crate::ui) fn selection(&self) -> Vec<&ApiKey> {
-        if self.marked.is_empty() {
-            self.selected_key().into_iter().collect()
-        } else {
-            let visible = self.visible();
-            let mut out: Vec<&ApiKey> = visible
-                .iter()
-                .copied()
-                .filter(|k| self.marked.contains(&k.id))
-                .collect();
-            // Marked keys hidden by the filter still count.
-            out.extend(
-                self.keys
-                    .iter()
-                    .filter(|k| self.marked.contains(&k.id))
-                    .filter(|k| !visible.iter().any(|v| v.id == k.id)),
-            );
-            out
-        }
+        self.list.selection(&self.keys)
     }
 
     pub(in crate::ui) fn open_help(&mut self) {
@@ -987,10 +922,10 @@ impl App {
         self.modal = Some(Modal::Help);
     }
 
+    /// Selects row `i` (or the last), the detail pane back at its top.
     pub(in crate::ui) fn select(&mut self, i: usize) {
-        let n = self.visible_keys().len();
-        self.selected = i.min(n.saturating_sub(1));
-        self.detail_scroll = 0;
+        self.list.select(i);
+        self.detail.scroll = 0;
     }
 
     /// A key while a dialog is open: the dialog answers, the app acts on
@@ -1108,7 +1043,7 @@ impl App {
         if let Some(form) = &self.form {
             return self.form_hints(form);
         }
-        if self.filtering {
+        if self.list.filtering {
             return keymap::help(FILTER_KEYS, false);
         }
         if self.command.is_some() {
@@ -1147,6 +1082,11 @@ pub struct VisibleKeys<'a> {
 }
 
 impl<'a> VisibleKeys<'a> {
+    /// The rows `rows` (positions in `keys`) as keys.
+    pub(in crate::ui) fn new(keys: &'a [ApiKey], rows: &'a [usize]) -> Self {
+        Self { keys, rows }
+    }
+
     /// How many rows.
     pub fn len(&self) -> usize {
         self.rows.len()

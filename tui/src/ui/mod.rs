@@ -2,7 +2,8 @@
 //!
 //! - [`action`]: the `Action`s that drive the app and the `Effect`s it asks for.
 //! - [`app`]: the state and `App::update`, synchronous and free of I/O;
-//!   `list_index` holds the list's filtered, sorted rows and counts for it.
+//!   `list_index` holds the list's filtered, sorted rows and counts for
+//!   the list component's `KeyList`.
 //! - [`command`]: the `:` command line's commands and completion.
 //! - [`components`]: each component's keys (one keymap table per context,
 //!   which the help and the hint bar read), clicks and the dialogs' drawing.

@@ -84,11 +84,11 @@ impl App {
     fn run_command(&mut self, cmd: Command) -> Option<Effect> {
         match cmd {
             Command::Filter(text) => {
-                self.filter.value = text;
-                self.selected = 0;
+                self.list.filter.value = text;
+                self.list.selected = 0;
                 self.clamp();
                 let n = self.visible_keys().len();
-                if self.filter.value.is_empty() {
+                if self.list.filter.value.is_empty() {
                     self.show_info("Filter cleared.");
                 } else {
                     self.show_info(format!(
@@ -98,7 +98,7 @@ impl App {
                 }
             }
             // As `s` does: a reversed order stays reversed.
-            Command::Sort(sort) => self.sorted_by(sort, self.sort_reversed),
+            Command::Sort(sort) => self.sorted_by(sort, self.list.sort_reversed),
             Command::Revoke => {
                 if self.refuse_write("revoking keys") {
                     return None;

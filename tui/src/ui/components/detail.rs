@@ -1,6 +1,7 @@
 //! The detail pane: status, expiry, id, permissions by group, the
 //! plain-language explanation and the audit findings; scrolled by the
-//! list's moves while it has focus, and by the wheel.
+//! list's moves while it has focus, and by the wheel. Its state is
+//! [`DetailPane`], held by `App` as `app.detail`.
 
 use narrative_keys::audit::{AuditOptions, FindingSeverity, audit_one};
 use narrative_keys::{ApiKey, explain};
@@ -121,7 +122,7 @@ pub fn render(
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0)),
+            .scroll((app.detail.scroll, 0)),
         area,
     );
 }
@@ -161,11 +162,18 @@ fn key_lines(app: &App, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
     lines
 }
 
-impl App {
+/// The detail pane's own state; it shows the list's selected key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailPane {
+    /// How far it is scrolled; back to the top when the selection moves.
+    pub scroll: u16,
+}
+
+impl DetailPane {
     /// The detail pane's moves: scrolling.
-    pub(in crate::ui) fn scroll_detail(&mut self, cmd: ListCmd) {
-        let s = self.detail_scroll;
-        self.detail_scroll = match cmd {
+    pub(in crate::ui) fn scroll_by(&mut self, cmd: ListCmd) {
+        let s = self.scroll;
+        self.scroll = match cmd {
             ListCmd::Up => s.saturating_sub(1),
             ListCmd::Down => s.saturating_add(1),
             ListCmd::PageUp => s.saturating_sub(10),
@@ -174,15 +182,22 @@ impl App {
         };
     }
 
+    /// A turn of the wheel: up or down.
+    pub(in crate::ui) fn wheel(&mut self, up: bool) {
+        self.scroll = if up {
+            self.scroll.saturating_sub(WHEEL_STEP)
+        } else {
+            self.scroll.saturating_add(WHEEL_STEP)
+        };
+    }
+}
+
+impl App {
     /// A click on the detail pane focuses it; the wheel scrolls it.
     pub(in crate::ui) fn on_detail_mouse(&mut self, down: bool, up: bool) {
-        self.focus = Pane::Detail;
+        self.list.focus = Pane::Detail;
         if !down {
-            self.detail_scroll = if up {
-                self.detail_scroll.saturating_sub(WHEEL_STEP)
-            } else {
-                self.detail_scroll.saturating_add(WHEEL_STEP)
-            };
+            self.detail.wheel(up);
         }
     }
 }

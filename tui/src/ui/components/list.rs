@@ -1,21 +1,27 @@
 //! The key list and its keys: the keymap (which the help and the hint bar
 //! read), what each command does, its clicks, the filter line, and its
 //! drawing (status symbol, name, compact permissions, expiry). Its state is
-//! the list's fields of [`App`] (the rows themselves in `ListIndex`).
+//! [`KeyList`], held by [`App`] as `app.list` (the rows themselves in its
+//! `ListIndex`).
+
+use std::collections::BTreeSet;
 
 use super::keymap::{self, Binding, EventState, InReadOnly};
 use crate::output::{clean, expiry_text, relative, status_symbol};
 use crate::ui::action::Effect;
-use crate::ui::app::{App, Pane, VisibleKeys};
+use crate::ui::app::{App, Pane, SortBy, VisibleKeys};
 use crate::ui::command::CommandLine;
 use crate::ui::form::Form;
 use crate::ui::hit::Regions;
+use crate::ui::input::TextInput;
+use crate::ui::list_index::{ListIndex, Query};
 use crate::ui::modal::{IncidentModal, Modal};
 use crate::ui::text::truncate;
 use crate::ui::theme::Theme;
+use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
-use narrative_keys::ApiKey;
 use narrative_keys::incident::{self, Selection};
+use narrative_keys::{ApiKey, StatusPolicy};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
@@ -250,6 +256,174 @@ pub const ENDED_HINTS: [(&str, &str); 2] = [("q", "quit"), ("?", "help")];
 /// What the help adds in read-only mode.
 pub const READONLY_NOTE: (&str, &str) = ("", "read-only: every change is off");
 
+/// The list's own state: the selection, the order, the filter, the marks,
+/// which pane has the keys, and the index of its rows. The keys themselves
+/// are the app's; each method that reads them is handed them.
+#[derive(Debug)]
+pub struct KeyList {
+    /// Index into the visible rows.
+    pub selected: usize,
+    /// The chosen order.
+    pub sort: SortBy,
+    /// `S`: the chosen order, reversed.
+    pub sort_reversed: bool,
+    /// The filter as typed.
+    pub filter: TextInput,
+    /// Whether the filter is being typed.
+    pub filtering: bool,
+    /// Ids chosen with space for a bulk revoke or an incident.
+    pub marked: BTreeSet<String>,
+    /// Which pane has the keys.
+    pub focus: Pane,
+    /// The rows the filter lets through in the chosen order, and the
+    /// counts: brought up to date by `App::update` when the keys, `filter`,
+    /// `sort`, `sort_reversed` or a status changes, never while drawing.
+    index: ListIndex,
+}
+
+impl KeyList {
+    /// An empty list sorted by name, its statuses read from `now`.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self {
+            selected: 0,
+            sort: SortBy::Name,
+            sort_reversed: false,
+            filter: TextInput::default(),
+            filtering: false,
+            marked: BTreeSet::new(),
+            focus: Pane::List,
+            index: ListIndex::new(SortBy::Name, false, now),
+        }
+    }
+
+    /// Counts in `KeyStatus::ALL` order: active, expiring soon, expired, no expiration.
+    pub fn counts(&self) -> [usize; 4] {
+        self.index.counts()
+    }
+
+    /// How many rows the filter lets through.
+    pub fn len(&self) -> usize {
+        self.index.rows().len()
+    }
+
+    /// Whether the filter lets no row through.
+    pub fn is_empty(&self) -> bool {
+        self.index.rows().is_empty()
+    }
+
+    /// The rows of `keys` (the keys this list was synced with) the filter
+    /// lets through, in the chosen order.
+    pub fn visible<'a>(&'a self, keys: &'a [ApiKey]) -> VisibleKeys<'a> {
+        VisibleKeys::new(keys, self.index.rows())
+    }
+
+    /// The key on the selected row, if any.
+    pub fn selected_key<'a>(&'a self, keys: &'a [ApiKey]) -> Option<&'a ApiKey> {
+        self.visible(keys).get(self.selected)
+    }
+
+    /// The selected key's id, if any.
+    pub(in crate::ui) fn selected_id(&self, keys: &[ApiKey]) -> Option<String> {
+        self.selected_key(keys).map(|k| k.id.clone())
+    }
+
+    /// Selects the row that shows key `id`, if the filter lets it through.
+    pub(in crate::ui) fn select_key(&mut self, keys: &[ApiKey], id: &str) {
+        let row = self.visible(keys).iter().position(|k| k.id == id);
+        if let Some(i) = row {
+            self.selected = i;
+        }
+    }
+
+    /// Selects row `i`, or the last row when there are fewer.
+    pub(in crate::ui) fn select(&mut self, i: usize) {
+        self.selected = i.min(self.len().saturating_sub(1));
+    }
+
+    /// Keeps the selection on a row.
+    pub(in crate::ui) fn clamp(&mut self) {
+        self.select(self.selected);
+    }
+
+    /// Brings the index in step with `keys`, the filter, the sort and the
+    /// clock (cheap when none of them changed), or rebuilds it from
+    /// scratch for a new list.
+    pub(in crate::ui) fn sync(
+        &mut self,
+        keys: &[ApiKey],
+        now: DateTime<Utc>,
+        policy: &StatusPolicy,
+        rebuild: bool,
+    ) {
+        let needle = self.filter.value.trim().to_lowercase();
+        let query = Query {
+            needle: &needle,
+            sort: self.sort,
+            reversed: self.sort_reversed,
+            now,
+            policy,
+        };
+        if rebuild {
+            self.index.rebuild(keys, query);
+        } else {
+            self.index.sync(keys, query);
+        }
+    }
+
+    /// Drops the marks of keys no longer in `keys`.
+    pub(in crate::ui) fn retain_marks(&mut self, keys: &[ApiKey]) {
+        let existing: BTreeSet<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+        self.marked.retain(|id| existing.contains(id.as_str()));
+    }
+
+    /// Marks the selected key, or unmarks it; `false` when none is selected.
+    pub(in crate::ui) fn toggle_mark(&mut self, keys: &[ApiKey]) -> bool {
+        let Some(id) = self.selected_id(keys) else {
+            return false;
+        };
+        if !self.marked.remove(&id) {
+            self.marked.insert(id);
+        }
+        true
+    }
+
+    /// The marked keys, or else the selected one.
+    pub(in crate::ui) fn selection<'a>(&'a self, keys: &'a [ApiKey]) -> Vec<&'a ApiKey> {
+        if self.marked.is_empty() {
+            return self.selected_key(keys).into_iter().collect();
+        }
+        let visible: Vec<&ApiKey> = self.visible(keys).iter().collect();
+        let mut out: Vec<&ApiKey> = visible
+            .iter()
+            .copied()
+            .filter(|k| self.marked.contains(&k.id))
+            .collect();
+        // Marked keys hidden by the filter still count.
+        out.extend(
+            keys.iter()
+                .filter(|k| self.marked.contains(&k.id))
+                .filter(|k| !visible.iter().any(|v| v.id == k.id)),
+        );
+        out
+    }
+
+    /// The filter line: typing narrows the list; Enter or a move keeps it,
+    /// Esc clears it. The caller then brings the index in step and clamps.
+    pub(in crate::ui) fn on_filter_key(&mut self, key: KeyEvent) {
+        match keymap::lookup(FILTER_KEYS, key.code) {
+            Some((_, FilterCmd::Keep)) => self.filtering = false,
+            Some((_, FilterCmd::Clear)) => {
+                self.filtering = false;
+                self.filter.value.clear();
+            }
+            None => {
+                self.filter.handle_key(key);
+                self.selected = 0;
+            }
+        }
+    }
+}
+
 impl App {
     /// The list's help rows for this session.
     pub(in crate::ui) fn list_help(&self) -> Vec<(&'static str, &'static str)> {
@@ -289,32 +463,32 @@ impl App {
 
     /// Runs one list command.
     pub(in crate::ui) fn list_command(&mut self, cmd: ListCmd) -> Option<Effect> {
-        let detail = self.focus == Pane::Detail;
+        let detail = self.list.focus == Pane::Detail;
         match cmd {
             ListCmd::Up | ListCmd::Down | ListCmd::PageUp | ListCmd::PageDown | ListCmd::First
                 if detail =>
             {
-                self.scroll_detail(cmd)
+                self.detail.scroll_by(cmd)
             }
-            ListCmd::Up => self.select(self.selected.saturating_sub(1)),
-            ListCmd::Down => self.select(self.selected + 1),
-            ListCmd::PageUp => self.select(self.selected.saturating_sub(10)),
-            ListCmd::PageDown => self.select(self.selected + 10),
+            ListCmd::Up => self.select(self.list.selected.saturating_sub(1)),
+            ListCmd::Down => self.select(self.list.selected + 1),
+            ListCmd::PageUp => self.select(self.list.selected.saturating_sub(10)),
+            ListCmd::PageDown => self.select(self.list.selected + 10),
             ListCmd::First => self.select(0),
-            ListCmd::Last => self.select(self.visible_keys().len().saturating_sub(1)),
-            ListCmd::SwitchPane => self.focus = if detail { Pane::List } else { Pane::Detail },
-            ListCmd::FocusDetail => self.focus = Pane::Detail,
-            ListCmd::FocusList => self.focus = Pane::List,
+            ListCmd::Last => self.select(self.list.len().saturating_sub(1)),
+            ListCmd::SwitchPane => self.list.focus = if detail { Pane::List } else { Pane::Detail },
+            ListCmd::FocusDetail => self.list.focus = Pane::Detail,
+            ListCmd::FocusList => self.list.focus = Pane::List,
             ListCmd::Back => self.back(),
             ListCmd::Filter => {
-                self.filtering = true;
-                self.focus = Pane::List;
+                self.list.filtering = true;
+                self.list.focus = Pane::List;
             }
-            ListCmd::NextSort => self.sorted_by(self.sort.next(), self.sort_reversed),
-            ListCmd::Reverse => self.sorted_by(self.sort, !self.sort_reversed),
+            ListCmd::NextSort => self.sorted_by(self.list.sort.next(), self.list.sort_reversed),
+            ListCmd::Reverse => self.sorted_by(self.list.sort, !self.list.sort_reversed),
             ListCmd::Command => {
                 self.command = Some(CommandLine::default());
-                self.focus = Pane::List;
+                self.list.focus = Pane::List;
             }
             ListCmd::Refresh => return self.refresh_now(),
             ListCmd::Mark => self.toggle_mark(),
@@ -366,13 +540,13 @@ impl App {
 
     /// Esc: the list pane, then no filter, then no marks, then no status.
     fn back(&mut self) {
-        if self.focus == Pane::Detail {
-            self.focus = Pane::List;
-        } else if !self.filter.value.is_empty() {
-            self.filter.value.clear();
+        if self.list.focus == Pane::Detail {
+            self.list.focus = Pane::List;
+        } else if !self.list.filter.value.is_empty() {
+            self.list.filter.value.clear();
             self.clamp();
-        } else if !self.marked.is_empty() {
-            self.marked.clear();
+        } else if !self.list.marked.is_empty() {
+            self.list.marked.clear();
         } else {
             self.status = None;
         }
@@ -386,11 +560,8 @@ impl App {
             );
             return;
         }
-        if let Some(id) = self.selected_key().map(|k| k.id.clone()) {
-            if !self.marked.remove(&id) {
-                self.marked.insert(id);
-            }
-            self.select(self.selected + 1);
+        if self.list.toggle_mark(&self.keys) {
+            self.select(self.list.selected + 1);
         }
     }
 
@@ -428,33 +599,23 @@ impl App {
         if Regions::in_rect(regions.detail, at) {
             self.on_detail_mouse(down, up);
         } else if Regions::in_rect(regions.list, at) {
-            self.focus = Pane::List;
+            self.list.focus = Pane::List;
             if down {
                 if let Some(i) = regions.list_row_at(at) {
                     self.select(i);
                 }
             } else if up {
-                self.select(self.selected.saturating_sub(WHEEL_STEP.into()));
+                self.select(self.list.selected.saturating_sub(WHEEL_STEP.into()));
             } else {
-                self.select(self.selected + usize::from(WHEEL_STEP));
+                self.select(self.list.selected + usize::from(WHEEL_STEP));
             }
         }
     }
 
-    /// The filter line: typing narrows the list; Enter or a move keeps it,
-    /// Esc clears it.
+    /// A key while the filter is typed: the list takes it, then the rows
+    /// and the selection are brought in step.
     pub(in crate::ui) fn on_filter_key(&mut self, key: KeyEvent) {
-        match keymap::lookup(FILTER_KEYS, key.code) {
-            Some((_, FilterCmd::Keep)) => self.filtering = false,
-            Some((_, FilterCmd::Clear)) => {
-                self.filtering = false;
-                self.filter.value.clear();
-            }
-            None => {
-                self.filter.handle_key(key);
-                self.selected = 0;
-            }
-        }
+        self.list.on_filter_key(key);
         self.clamp();
     }
 }
@@ -495,8 +656,9 @@ pub fn render(
         let text = empty_text(app);
         lines.push(Line::from(Span::styled(format!("  {text}"), theme.dim())));
     }
-    let offset = if app.selected >= rows {
-        app.selected + 1 - rows
+    let selected = app.list.selected;
+    let offset = if selected >= rows {
+        selected + 1 - rows
     } else {
         0
     };
@@ -567,20 +729,21 @@ fn list_title(app: &App, visible: VisibleKeys<'_>, theme: Theme) -> Vec<Span<'st
         ));
     }
     title.push(Span::styled(") ", theme.bold()));
-    let reversed = if app.sort_reversed { ", reversed" } else { "" };
+    let list = &app.list;
+    let reversed = if list.sort_reversed { ", reversed" } else { "" };
     title.push(Span::raw(format!(
         "sorted by {}{reversed} ",
-        app.sort.label()
+        list.sort.label()
     )));
-    if !app.filter.value.is_empty() && !app.filtering {
+    if !list.filter.value.is_empty() && !list.filtering {
         title.push(Span::styled(
-            format!("filter: {} ", truncate(&clean(&app.filter.value), 20)),
+            format!("filter: {} ", truncate(&clean(&list.filter.value), 20)),
             theme.accent(),
         ));
     }
-    if !app.marked.is_empty() {
+    if !list.marked.is_empty() {
         title.push(Span::styled(
-            format!("{} marked ", app.marked.len()),
+            format!("{} marked ", list.marked.len()),
             theme.accent(),
         ));
     }
@@ -598,7 +761,7 @@ fn empty_text(app: &App) -> String {
     } else {
         format!(
             "No key matches \"{}\". Esc clears the filter.",
-            truncate(&clean(&app.filter.value), 30)
+            truncate(&clean(&app.list.filter.value), 30)
         )
     }
 }
@@ -618,7 +781,7 @@ fn list_row(
         wide_expiry,
     } = cols;
     let st = app.status_of(key);
-    let mark = if app.marked.contains(&key.id) {
+    let mark = if app.list.marked.contains(&key.id) {
         "◆"
     } else {
         " "
@@ -629,7 +792,7 @@ fn list_row(
         key.expires_at
             .map_or_else(|| "never".to_owned(), |at| relative(at, app.now))
     };
-    let selected = i == app.selected;
+    let selected = i == app.list.selected;
     let row_style = if selected && focused {
         theme.selected()
     } else if selected {

@@ -4,8 +4,8 @@
 //! them and turns what they ask for into effects.
 //!
 //! - [`keymap`]: `Binding` tables, `EventState`, lookup, help and hints.
-//! - [`list`]: the key list: keys, clicks, filter, drawing.
-//! - [`detail`]: the detail pane beside it.
+//! - [`list`]: the key list: its state (`KeyList`), keys, clicks, filter, drawing.
+//! - [`detail`]: the detail pane beside it, and its state (`DetailPane`).
 //! - [`form`]: the create/edit wizard: step tables, clicks, help, hints, drawing.
 //! - [`command_line`]: the `:` command line.
 //! - [`dialog`]: each dialog: help, revoke, rotate, secrets, incident, notices.

@@ -43,7 +43,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     // the line alone (no spinner beside it).
     let status_h = status(app)
         .as_ref()
-        .filter(|s| s.error && !app.filtering && app.command.is_none())
+        .filter(|s| s.error && !app.list.filtering && app.command.is_none())
         .map_or(1, |s| {
             let text = format!("✖ {}", s.text);
             wrapped_lines(&text, frame.area().width as usize).clamp(1, 3) as u16
@@ -91,16 +91,16 @@ fn render_panes(app: &App, visible: VisibleKeys<'_>, theme: Theme, frame: &mut F
         theme,
         frame,
         list_area,
-        app.focus == Pane::List,
+        app.list.focus == Pane::List,
     );
-    let selected = visible.get(app.selected);
+    let selected = visible.get(app.list.selected);
     detail::render(
         app,
         selected,
         theme,
         frame,
         detail_area,
-        app.focus == Pane::Detail,
+        app.list.focus == Pane::Detail,
     );
 }
 
@@ -203,11 +203,11 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
         if let Some(note) = note {
             spans.push(Span::styled(note, theme.dim()));
         }
-    } else if app.filtering {
+    } else if app.list.filtering {
         let count = format!("  {matches} match{}", if matches == 1 { "" } else { "es" });
         spans.push(Span::styled("/", theme.key()));
         spans.push(Span::raw(tail(
-            &clean(&app.filter.value),
+            &clean(&app.list.filter.value),
             typed_room(count.width()),
         )));
         spans.push(Span::styled("▏", theme.accent()));
