@@ -12,7 +12,7 @@ use narrative_keys::deliver::{
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::output::clean;
+use crate::output::escape_controls;
 
 /// A new secret's destination, as the flags chose it.
 #[derive(Debug)]
@@ -171,8 +171,8 @@ impl SecretSink for Target {
                     writeln!(
                         out,
                         "{} (replaces {}): {}",
-                        clean(&item.key.id),
-                        clean(item.replaces.unwrap_or("-")),
+                        escape_controls(&item.key.id),
+                        escape_controls(item.replaces.unwrap_or("-")),
                         item.secret.expose()
                     )
                 } else {

@@ -100,7 +100,7 @@ impl From<narrative_keys::Error> for CliError {
 /// Names are the server's text, escaped for the terminal.
 impl From<KeyRefError> for CliError {
     fn from(e: KeyRefError) -> Self {
-        let message = crate::output::clean(&e.to_string());
+        let message = crate::output::escape_controls(&e.to_string());
         CliError::usage(message).code(e.code()).hint(e.hint())
     }
 }

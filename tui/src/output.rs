@@ -41,7 +41,7 @@ pub fn status_symbol(status: KeyStatus) -> &'static str {
 
 /// Text from the server, made safe for a terminal: control characters are
 /// shown escaped, never sent.
-pub fn clean(s: &str) -> String {
+pub fn escape_controls(s: &str) -> String {
     if !s.chars().any(needs_escape) {
         return s.to_owned();
     }
@@ -66,9 +66,9 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// Server text in a Markdown table cell: control characters escaped as
-/// [`clean`] does, and `|`, which would end the cell, escaped too.
+/// [`escape_controls`] does, and `|`, which would end the cell, escaped too.
 pub fn markdown_cell(s: &str) -> String {
-    clean(s).replace('|', "\\|")
+    escape_controls(s).replace('|', "\\|")
 }
 
 /// "in 12 days", "3 days ago", "today".
@@ -226,15 +226,21 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
-        assert_eq!(clean("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
-        assert_eq!(clean("plain ☃"), "plain ☃");
+        assert_eq!(escape_controls("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
+        assert_eq!(escape_controls("plain ☃"), "plain ☃");
     }
 
     #[test]
     fn bidirectional_controls_are_escaped_so_a_name_cannot_disguise_itself() {
         // "admin\u{202E}txt.exe" would show as "adminexe.txt".
-        assert_eq!(clean("admin\u{202E}txt.exe"), "admin\\u{202e}txt.exe");
-        assert_eq!(clean("a\u{2066}b\u{2069}"), "a\\u{2066}b\\u{2069}");
+        assert_eq!(
+            escape_controls("admin\u{202E}txt.exe"),
+            "admin\\u{202e}txt.exe"
+        );
+        assert_eq!(
+            escape_controls("a\u{2066}b\u{2069}"),
+            "a\\u{2066}b\\u{2069}"
+        );
     }
 
     #[test]

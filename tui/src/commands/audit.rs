@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::severity_label;
 use crate::cli::Format;
 use crate::error::{CliError, EXIT_FINDING};
-use crate::output::{self, DIM, Sorted, Table, clean, print_json, status_style};
+use crate::output::{self, DIM, Sorted, Table, escape_controls, print_json, status_style};
 use crate::session::Session;
 
 /// `audit --json`: the findings, how many of each severity, and how many
@@ -44,7 +44,7 @@ pub(super) async fn audit(
         .map_err(|reason| {
             CliError::usage(format!(
                 "--expiring-within `{}` is not a span: {reason}",
-                clean(within)
+                escape_controls(within)
             ))
             .hint("use e.g. 14d, 4w, 36h or 1mo")
         })?;
@@ -108,9 +108,9 @@ fn findings_text(findings: &[audit::Finding], format: Format) -> String {
         };
         table.row(vec![
             (severity_label(f.severity).to_owned(), style),
-            (clean(&f.key_name), anstyle::Style::new()),
-            (clean(&f.key_id), DIM),
-            (clean(&f.message), anstyle::Style::new()),
+            (escape_controls(&f.key_name), anstyle::Style::new()),
+            (escape_controls(&f.key_id), DIM),
+            (escape_controls(&f.message), anstyle::Style::new()),
         ]);
     }
     table.render()

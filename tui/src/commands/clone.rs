@@ -9,7 +9,7 @@ use super::{maybe_created, parse_expiration, resolve_id, secret_json, secret_tar
 use crate::cli::CloneArgs;
 use crate::delivery::SecretJson;
 use crate::error::CliError;
-use crate::output::{KeyJson, Sorted, clean, print_json};
+use crate::output::{KeyJson, Sorted, escape_controls, print_json};
 use crate::session::Session;
 
 /// `clone --json`: the new key, its secret or where it went, and the key
@@ -44,15 +44,20 @@ pub(super) async fn clone(
         now,
     )
     .await
-    .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(args.name.trim()))))?;
+    .map_err(|e| {
+        maybe_created(
+            e,
+            &format!("named \"{}\"", escape_controls(args.name.trim())),
+        )
+    })?;
     let created = &cloned.new;
     eprintln!(
         "Created {} ({}) with the permissions of {} ({}): {}.",
-        clean(&created.key.name),
+        escape_controls(&created.key.name),
         created.key.id,
-        clean(&cloned.source.name),
+        escape_controls(&cloned.source.name),
         cloned.source.id,
-        clean(&created.key.permissions.to_string())
+        escape_controls(&created.key.permissions.to_string())
     );
     if let Some(note) = target.delivered_note(1) {
         eprintln!("{note}");

@@ -13,7 +13,7 @@ use super::{
 use crate::cli::CreateArgs;
 use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
-use crate::output::{KeyJson, Sorted, clean, print_json};
+use crate::output::{KeyJson, Sorted, escape_controls, print_json};
 
 /// `create --json`: the key, and its secret or where it went.
 #[derive(Serialize)]
@@ -54,7 +54,7 @@ fn requested_permissions(args: &CreateArgs) -> Result<PermissionSet, CliError> {
                     .suggestion()
                     .map(|r| format!("; did you mean {r}?"))
                     .unwrap_or_default();
-                let typed = clean(grant.trim());
+                let typed = escape_controls(grant.trim());
                 return Err(CliError::usage(format!(
                     "--grant {typed}: unknown resource `{typed}`{meant}"
                 ))
@@ -105,12 +105,12 @@ pub(super) async fn create(
     }
     let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
         .await
-        .map_err(|e| maybe_created(e, &format!("named \"{}\"", clean(new.name()))))?;
+        .map_err(|e| maybe_created(e, &format!("named \"{}\"", escape_controls(new.name()))))?;
     eprintln!(
         "Created {} ({}) with {}.",
-        clean(&created.key.name),
+        escape_controls(&created.key.name),
         created.key.id,
-        clean(&created.key.permissions.to_string())
+        escape_controls(&created.key.permissions.to_string())
     );
     if let Some(note) = target.delivered_note(1) {
         eprintln!("{note}");
@@ -137,8 +137,11 @@ fn create_dry_run(
             destination: DestinationJson(target),
         })?;
     } else {
-        println!("Would create \"{}\"", clean(new.name()));
-        println!("  permissions: {}", clean(&new.permissions().to_string()));
+        println!("Would create \"{}\"", escape_controls(new.name()));
+        println!(
+            "  permissions: {}",
+            escape_controls(&new.permissions().to_string())
+        );
         println!("  expires:     {}", expiration_text(&new.expiration(), now));
         println!("  secret:      {}", target.describe());
     }

@@ -4,7 +4,7 @@ use anstream::println;
 use narrative_keys::{PermissionSet, explain};
 
 use crate::error::CliError;
-use crate::output::{clean, print_json};
+use crate::output::{escape_controls, print_json};
 
 pub(super) fn print_explanation(set: &PermissionSet, json: bool) -> Result<u8, CliError> {
     let e = explain(set);
@@ -12,7 +12,7 @@ pub(super) fn print_explanation(set: &PermissionSet, json: bool) -> Result<u8, C
         print_json(&e)?;
     } else {
         for line in e.lines() {
-            println!("{}", clean(&line));
+            println!("{}", escape_controls(&line));
         }
     }
     Ok(0)

@@ -17,7 +17,7 @@ use crate::cli::{Format, IncidentArgs};
 use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{
-    self, BOLD, DIM, Sorted, Table, clean, print_json, status_style, status_symbol,
+    self, BOLD, DIM, Sorted, Table, escape_controls, print_json, status_style, status_symbol,
 };
 use crate::session::Session;
 
@@ -126,7 +126,7 @@ pub(super) async fn resume_incident(
     let started = report
         .started_at
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let environment = clean(&report.environment);
+    let environment = escape_controls(&report.environment);
     match report.unreplaced().len() {
         0 => eprintln!(
             "Nothing to resume: every key revoked by the incident of {started} ({environment}) has a replacement."
@@ -361,9 +361,9 @@ fn say_what_is_left(
     for found in report.already_present.iter().skip(known_present) {
         eprintln!(
             "{warn}warning{warn:#}: the replacement of {} already existed ({}, made by an earlier attempt whose answer was lost): its secret was never delivered and cannot be shown; to get one, run `narrative-keys rotate {}`",
-            clean(&found.replaces),
-            clean(&found.key.id),
-            clean(&found.key.id)
+            escape_controls(&found.replaces),
+            escape_controls(&found.key.id),
+            escape_controls(&found.key.id)
         );
     }
     let unreplaced = report.unreplaced().len();
@@ -394,15 +394,19 @@ fn say_what_is_left(
 }
 
 /// Markdown built from server text: escape control characters but keep lines.
-fn clean_markdown(md: &str) -> String {
-    md.lines().map(clean).collect::<Vec<_>>().join("\n") + "\n"
+fn escape_markdown_controls(md: &str) -> String {
+    md.lines()
+        .map(escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 /// An incident's plan as `--format` asks. Its title says "dry run" only
 /// when it is one.
 fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<Utc>) -> String {
     if format == Format::Md {
-        return clean_markdown(&if dry_run {
+        return escape_markdown_controls(&if dry_run {
             plan.to_markdown_dry_run()
         } else {
             plan.to_markdown()
@@ -413,7 +417,10 @@ fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<U
     } else {
         "Incident plan"
     };
-    let mut out = format!("{BOLD}{title}{BOLD:#}\n{}\n\n", clean(&plan.summary()));
+    let mut out = format!(
+        "{BOLD}{title}{BOLD:#}\n{}\n\n",
+        escape_controls(&plan.summary())
+    );
     let mut headers = vec!["NAME", "ID", "PERMISSIONS", "EXPIRES", "STATUS"];
     if plan.replace {
         headers.push("REPLACED");
@@ -422,9 +429,9 @@ fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<U
     let plain = anstyle::Style::new();
     for p in &plan.keys {
         let mut row = vec![
-            (clean(&p.key.name), plain),
+            (escape_controls(&p.key.name), plain),
             (p.key.id.clone(), DIM),
-            (clean(&p.key.permissions.to_string()), plain),
+            (escape_controls(&p.key.permissions.to_string()), plain),
             (output::expiry_text(&p.key, now), plain),
             (
                 format!("{} {}", status_symbol(p.status), p.status.label()),
@@ -447,7 +454,7 @@ fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<U
         out.push_str(&table.render());
     }
     for note in plan.notes() {
-        out.push_str(&format!("\n{}\n", clean(&note)));
+        out.push_str(&format!("\n{}\n", escape_controls(&note)));
     }
     if !plan.expired_not_replaced().is_empty() {
         out.push_str("hint: --include-expired replaces them too\n");
@@ -459,7 +466,7 @@ fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<U
 /// Markdown the `--report` file holds.
 fn report_text(report: &IncidentReport, format: Format) -> String {
     if format == Format::Md {
-        return clean_markdown(&report.to_markdown());
+        return escape_markdown_controls(&report.to_markdown());
     }
     let plain = anstyle::Style::new();
     let mut out = report_heading(report);
@@ -471,9 +478,9 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
         let mut table = Table::new(&["NAME", "ID", "PERMISSIONS", "EXPIRED / EXPIRES"]);
         for k in &report.revoked {
             table.row(vec![
-                (clean(&k.name), plain),
+                (escape_controls(&k.name), plain),
                 (k.id.clone(), DIM),
-                (clean(&k.permissions.to_string()), plain),
+                (escape_controls(&k.permissions.to_string()), plain),
                 (expires_text(k.expires_at), plain),
             ]);
         }
@@ -493,10 +500,10 @@ fn report_text(report: &IncidentReport, format: Format) -> String {
         let mut table = Table::new(&["NAME", "NEW ID", "REPLACES", "PERMISSIONS", "EXPIRES"]);
         for r in rows {
             table.row(vec![
-                (clean(&r.key.name), plain),
+                (escape_controls(&r.key.name), plain),
                 (r.key.id.clone(), DIM),
-                (clean(&r.replaces), DIM),
-                (clean(&r.key.permissions.to_string()), plain),
+                (escape_controls(&r.replaces), DIM),
+                (escape_controls(&r.key.permissions.to_string()), plain),
                 (expires_text(r.key.expires_at), plain),
             ]);
         }
@@ -520,7 +527,10 @@ fn expires_text(t: Option<DateTime<Utc>>) -> String {
 fn report_heading(report: &IncidentReport) -> String {
     let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
     if !report.environment.is_empty() {
-        out.push_str(&format!("environment: {}\n", clean(&report.environment)));
+        out.push_str(&format!(
+            "environment: {}\n",
+            escape_controls(&report.environment)
+        ));
     }
     out.push_str(&format!(
         "started:     {}\nfinished:    {}\n",
@@ -532,7 +542,7 @@ fn report_heading(report: &IncidentReport) -> String {
         out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
     }
     if let Some(note) = &report.note {
-        out.push_str(&format!("note:        {}\n", clean(note.trim())));
+        out.push_str(&format!("note:        {}\n", escape_controls(note.trim())));
     }
     out
 }
@@ -548,10 +558,10 @@ fn push_failures(out: &mut String, report: &IncidentReport) {
         let mut table = Table::new(&["NAME", "ID", "STEP", "ERROR"]);
         for f in &report.failures {
             table.row(vec![
-                (clean(&f.name), plain),
-                (clean(&f.id), DIM),
+                (escape_controls(&f.name), plain),
+                (escape_controls(&f.id), DIM),
                 (f.step.to_string(), plain),
-                (clean(&f.error), plain),
+                (escape_controls(&f.error), plain),
             ]);
         }
         out.push_str(&table.render());
@@ -559,13 +569,13 @@ fn push_failures(out: &mut String, report: &IncidentReport) {
     if !report.expired_not_replaced.is_empty() {
         out.push_str(&format!(
             "\nAlready expired before the incident, so revoked but not replaced: {}\n",
-            clean(&report.expired_not_replaced.join(", "))
+            escape_controls(&report.expired_not_replaced.join(", "))
         ));
     }
     if !report.missing_ids.is_empty() {
         out.push_str(&format!(
             "\nIds not found (already revoked, or not visible): {}\n",
-            clean(&report.missing_ids.join(", "))
+            escape_controls(&report.missing_ids.join(", "))
         ));
     }
 }

@@ -6,7 +6,9 @@ use narrative_keys::{KeyStatus, StatusPolicy};
 
 use crate::cli::StatusFilter;
 use crate::error::CliError;
-use crate::output::{self, DIM, KeyJson, Table, clean, print_json, status_style, status_symbol};
+use crate::output::{
+    self, DIM, KeyJson, Table, escape_controls, print_json, status_style, status_symbol,
+};
 use crate::session::Session;
 
 pub(super) async fn list(
@@ -41,9 +43,9 @@ pub(super) async fn list(
                 format!("{} {}", status_symbol(st), st.label()),
                 status_style(st),
             ),
-            (clean(&k.name), plain),
+            (escape_controls(&k.name), plain),
             (k.id.clone(), DIM),
-            (clean(&k.permissions.to_string()), plain),
+            (escape_controls(&k.permissions.to_string()), plain),
             (output::expiry_text(k, now), plain),
         ]);
     }

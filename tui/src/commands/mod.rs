@@ -44,7 +44,7 @@ use self::whoami::whoami;
 use crate::cli::{Command, GlobalArgs, SecretDelivery};
 use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
-use crate::output::{self, DIM, clean};
+use crate::output::{self, DIM, escape_controls};
 use crate::session::{self, Session};
 
 /// Runs one subcommand; `Ok(exit status)`.
@@ -171,7 +171,8 @@ fn parse_permission(flag: &str, text: &str, allow_unknown: bool) -> Result<Permi
         .map_err(|e| CliError::usage(format!("{flag} {e}")))?;
     if !allow_unknown && let Err(miss) = p.check_known() {
         return Err(
-            CliError::usage(format!("{flag} {}: {miss}", clean(text.trim()))).hint(UNKNOWN_HINT),
+            CliError::usage(format!("{flag} {}: {miss}", escape_controls(text.trim())))
+                .hint(UNKNOWN_HINT),
         );
     }
     Ok(p)

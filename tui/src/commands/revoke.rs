@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{confirm, resolve_ids};
 use crate::error::{CliError, EXIT_FINDING};
-use crate::output::{clean, print_json};
+use crate::output::{escape_controls, print_json};
 use crate::session::Session;
 
 /// `revoke --json`: each key's outcome, in the order given.
@@ -55,7 +55,7 @@ fn revoke_dry_run(ids: &[String], keys: &[ApiKey], json: bool) -> Result<u8, Cli
         );
         for id in ids {
             match found(id) {
-                Some(k) => println!("  \"{}\" ({id})", clean(&k.name)),
+                Some(k) => println!("  \"{}\" ({id})", escape_controls(&k.name)),
                 None => println!(
                     "  {id} (not found: already revoked, or not visible to these credentials)"
                 ),
@@ -88,7 +88,7 @@ pub(super) async fn revoke(
         let names: Vec<String> = ids
             .iter()
             .map(|id| match keys.iter().find(|k| &k.id == id) {
-                Some(k) => format!("\"{}\" ({id})", clean(&k.name)),
+                Some(k) => format!("\"{}\" ({id})", escape_controls(&k.name)),
                 None => format!("{id} (not found)"),
             })
             .collect();

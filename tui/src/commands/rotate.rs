@@ -14,7 +14,7 @@ use super::{
 };
 use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
-use crate::output::{self, KeyJson, Sorted, clean, print_json};
+use crate::output::{self, KeyJson, Sorted, escape_controls, print_json};
 use crate::session::Session;
 
 /// `rotate --json`: both keys, the old key's outcome (`error` only when it
@@ -54,7 +54,7 @@ pub(super) fn parse_overlap(text: &str) -> Result<Span, CliError> {
         };
         CliError::usage(format!(
             "--overlap `{}` is not a span: {reason}",
-            clean(text)
+            escape_controls(text)
         ))
         .hint("use e.g. 24h, 7d or 2w: how long the old key keeps working beside the new one")
     })
@@ -137,7 +137,7 @@ pub(super) async fn rotate(
     let target = &*target;
     eprintln!(
         "Created {} ({}) to replace {}.",
-        clean(&rotation.new.key.name),
+        escape_controls(&rotation.new.key.name),
         rotation.new.key.id,
         rotation.old.id
     );
@@ -214,11 +214,15 @@ fn print_dry_run_text(
     target: &Target,
     now: DateTime<Utc>,
 ) {
-    println!("Would rotate \"{}\" ({}):", clean(&old.name), old.id);
+    println!(
+        "Would rotate \"{}\" ({}):",
+        escape_controls(&old.name),
+        old.id
+    );
     println!(
         "  1. create \"{}\" with {}, expiring {}",
-        clean(successor.name()),
-        clean(&successor.permissions().to_string()),
+        escape_controls(successor.name()),
+        escape_controls(&successor.permissions().to_string()),
         expiration_text(&successor.expiration(), now)
     );
     println!("  2. deliver its secret: {}", target.describe());

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::severity_label;
 use crate::error::CliError;
-use crate::output::{self, BOLD, KeyJson, Sorted, clean, print_json, status_style, status_symbol};
+use crate::output::{
+    self, BOLD, KeyJson, Sorted, escape_controls, print_json, status_style, status_symbol,
+};
 use crate::session::Session;
 
 /// `show --json`: the key, what its permissions allow, and its findings.
@@ -39,7 +41,7 @@ pub(super) async fn show(
     }
     let st = key.status(now, &StatusPolicy::default());
     let style = status_style(st);
-    println!("{BOLD}{}{BOLD:#}", clean(&key.name));
+    println!("{BOLD}{}{BOLD:#}", escape_controls(&key.name));
     println!("  id:          {}", key.id);
     println!(
         "  status:      {style}{} {}{style:#}",
@@ -47,16 +49,23 @@ pub(super) async fn show(
         st.label()
     );
     println!("  expires:     {}", output::expiry_text(&key, now));
-    println!("  permissions: {}", clean(&key.permissions.to_string()));
+    println!(
+        "  permissions: {}",
+        escape_controls(&key.permissions.to_string())
+    );
     println!();
     for line in explanation.lines() {
-        println!("{}", clean(&line));
+        println!("{}", escape_controls(&line));
     }
     if !findings.is_empty() {
         println!();
         println!("{BOLD}Findings{BOLD:#}");
         for f in &findings {
-            println!("  [{}] {}", severity_label(f.severity), clean(&f.message));
+            println!(
+                "  [{}] {}",
+                severity_label(f.severity),
+                escape_controls(&f.message)
+            );
         }
     }
     Ok(0)

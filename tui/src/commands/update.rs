@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{parse_expiration, parse_permissions, print_warnings, resolve_id};
 use crate::cli::UpdateArgs;
 use crate::error::CliError;
-use crate::output::{self, KeyJson, clean, print_json};
+use crate::output::{self, KeyJson, escape_controls, print_json};
 use crate::session::Session;
 
 pub(super) async fn update(
@@ -115,18 +115,30 @@ fn print_update(
         return Ok(0);
     }
     if dry_run {
-        println!("Would update {} ({})", clean(&current.name), current.id);
+        println!(
+            "Would update {} ({})",
+            escape_controls(&current.name),
+            current.id
+        );
     } else {
-        println!("Updated {} ({})", clean(&updated.name), updated.id);
+        println!(
+            "Updated {} ({})",
+            escape_controls(&updated.name),
+            updated.id
+        );
     }
     if let Some(name) = &changes.name {
-        println!("  name:    {} → {}", clean(&name.from), clean(&name.to));
+        println!(
+            "  name:    {} → {}",
+            escape_controls(&name.from),
+            escape_controls(&name.to)
+        );
     }
     for p in &changes.permissions.granted {
-        println!("  + {}", clean(&p.to_string()));
+        println!("  + {}", escape_controls(&p.to_string()));
     }
     for p in &changes.permissions.dropped {
-        println!("  - {}", clean(&p.to_string()));
+        println!("  - {}", escape_controls(&p.to_string()));
     }
     if changes.expires_at.is_some() {
         println!(

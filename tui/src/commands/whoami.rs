@@ -5,7 +5,7 @@ use narrative_keys::Whoami;
 use serde::Serialize;
 
 use crate::error::CliError;
-use crate::output::{Sorted, clean, print_json};
+use crate::output::{Sorted, escape_controls, print_json};
 use crate::session::Session;
 
 /// `whoami --json`: the server's answer, and where the credentials came
@@ -33,7 +33,7 @@ pub(super) async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
     let user = me
         .name
         .as_deref()
-        .map(clean)
+        .map(escape_controls)
         .unwrap_or_else(|| "unknown user".into());
     let id = me
         .user_id
@@ -51,10 +51,10 @@ pub(super) async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
     if let Some(c) = &me.current_company_scope {
         println!(
             "company: {}{}{}",
-            c.name.as_deref().map(clean).unwrap_or_default(),
+            c.name.as_deref().map(escape_controls).unwrap_or_default(),
             c.slug
                 .as_deref()
-                .map(|s| format!(" [{}]", clean(s)))
+                .map(|s| format!(" [{}]", escape_controls(s)))
                 .unwrap_or_default(),
             c.company_id
                 .map(|i| format!(" (id {i})"))

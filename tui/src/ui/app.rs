@@ -27,7 +27,7 @@ use super::input::TextInput;
 use super::job::Job;
 use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
-use crate::output::clean;
+use crate::output::escape_controls;
 
 /// What a refused write says in read-only mode.
 pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
@@ -422,7 +422,7 @@ impl App {
             result,
             "The key was not created",
             |app, created| {
-                let text = format!("Created \"{}\".", clean(&created.key.name));
+                let text = format!("Created \"{}\".", escape_controls(&created.key.name));
                 app.form_saved(text, created.key.id.clone());
                 app.modal = Some(Modal::Secret(SecretModal::new(
                     "New key created",
@@ -440,7 +440,7 @@ impl App {
             result,
             "The changes were not saved",
             |app, key| {
-                let text = format!("Saved the changes to \"{}\".", clean(&key.name));
+                let text = format!("Saved the changes to \"{}\".", escape_controls(&key.name));
                 app.form_saved(text, key.id);
                 Some(app.reload())
             },
@@ -486,7 +486,7 @@ impl App {
 
     /// A rotation that made its new key.
     fn rotated(&mut self, r: Rotated) -> Option<Effect> {
-        let name = clean(&r.old.name);
+        let name = escape_controls(&r.old.name);
         let new_id = r.new.key.id.clone();
         let mut modal = SecretModal::new(
             "Key rotated",
@@ -537,7 +537,7 @@ impl App {
         let failed: Vec<String> = results
             .iter()
             .filter_map(|r| match &r.outcome {
-                RevokeOutcome::Failed(e) => Some(format!("\"{}\": {e}", clean(&r.name))),
+                RevokeOutcome::Failed(e) => Some(format!("\"{}\": {e}", escape_controls(&r.name))),
                 _ => None,
             })
             .collect();
@@ -622,7 +622,7 @@ impl App {
     fn on_copied(&mut self, id: String, result: Result<(), String>) -> Option<Effect> {
         if let Some(Modal::Secret(m)) = &mut self.modal {
             let entry = m.entry_mut(&id)?;
-            let name = clean(&entry.key.name);
+            let name = escape_controls(&entry.key.name);
             let note = match result {
                 Ok(()) => {
                     entry.copied = true;
@@ -647,16 +647,16 @@ impl App {
                     e.written = true;
                 }
             }
-            let path = clean(&done.path.display().to_string());
+            let path = escape_controls(&done.path.display().to_string());
             let n = done.written.len();
             let what = if n == 1 { "secret" } else { "secrets" };
             m.file_note = Some(match done.error {
                 None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
-                Some(e) if n == 0 => Err(format!("Nothing was written: {}", clean(&e))),
+                Some(e) if n == 0 => Err(format!("Nothing was written: {}", escape_controls(&e))),
                 Some(e) => Err(format!(
                     "Wrote {n} of {} secrets to {path}, then stopped: {}",
                     m.entries.len(),
-                    clean(&e)
+                    escape_controls(&e)
                 )),
             });
         }
@@ -668,7 +668,7 @@ impl App {
         let note = match result {
             Ok(path) => Ok(format!(
                 "Report saved to {}.",
-                clean(&path.display().to_string())
+                escape_controls(&path.display().to_string())
             )),
             Err(e) => Err(format!("The report was not saved: {e}")),
         };
@@ -697,7 +697,7 @@ impl App {
             // terminal without OSC 52 does.
             Ok(()) => self.show_info(format!(
                 "Copied id {} (OSC 52).",
-                super::text::truncate(&clean(&id), 40)
+                super::text::truncate(&escape_controls(&id), 40)
             )),
             Err(e) => self.show_error(format!(
                 "Could not send the copy sequence to the terminal: {e}"
@@ -1061,8 +1061,8 @@ fn revoked_summary(results: &[RevokedKey]) -> String {
         .count();
     let revoked = results.len() - gone;
     match (results, revoked, gone) {
-        ([one], 1, _) => format!("Revoked \"{}\".", clean(&one.name)),
-        ([one], _, _) => format!("\"{}\" was already gone.", clean(&one.name)),
+        ([one], 1, _) => format!("Revoked \"{}\".", escape_controls(&one.name)),
+        ([one], _, _) => format!("\"{}\" was already gone.", escape_controls(&one.name)),
         (_, _, 0) => format!("Revoked {}.", count_of(revoked, "key", "keys")),
         (_, 0, _) => format!("All {gone} keys were already gone."),
         _ => format!(

@@ -73,7 +73,7 @@ impl Command {
                 "" => Err(":sort needs a column: name, expiry or status".to_owned()),
                 other => Err(format!(
                     ":sort {}: not a column; use name, expiry or status",
-                    crate::output::clean(other)
+                    crate::output::escape_controls(other)
                 )),
             },
             "revoke" => no_argument(Command::Revoke),
@@ -82,7 +82,7 @@ impl Command {
             "" => Err("no command; commands: filter, sort, revoke, refresh, q".to_owned()),
             other => Err(format!(
                 "unknown command :{}; commands: {} (Tab completes)",
-                crate::output::clean(other),
+                crate::output::escape_controls(other),
                 NAMES.join(", ")
             )),
         }

@@ -4,7 +4,7 @@
 use narrative_keys::{Group, PermissionSet};
 use unicode_width::UnicodeWidthChar;
 
-use crate::output::clean;
+use crate::output::escape_controls;
 
 /// The compact form a list shows, the one the CLI reads and writes:
 /// `read:datasets write:datasets`, each permission as the server sent it.
@@ -14,7 +14,7 @@ pub fn compact_permissions(set: &PermissionSet) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(" ");
-    clean(&text)
+    escape_controls(&text)
 }
 
 /// `1 key`, `3 keys`: a count with its noun in the right number.
@@ -30,7 +30,7 @@ pub fn grouped_permissions(set: &PermissionSet) -> Vec<(&'static str, Vec<String
         let perms: Vec<String> = set
             .iter()
             .filter(|p| p.resource.group() == Some(group))
-            .map(|p| clean(&p.to_string()))
+            .map(|p| escape_controls(&p.to_string()))
             .collect();
         if !perms.is_empty() {
             groups.push((group.title(), perms));
@@ -39,7 +39,7 @@ pub fn grouped_permissions(set: &PermissionSet) -> Vec<(&'static str, Vec<String
     let unknown: Vec<String> = set
         .iter()
         .filter(|p| p.resource.group().is_none())
-        .map(|p| clean(&p.to_string()))
+        .map(|p| escape_controls(&p.to_string()))
         .collect();
     if !unknown.is_empty() {
         groups.push(("Not in the catalog", unknown));
@@ -107,7 +107,7 @@ pub fn describe_error(e: &narrative_keys::Error) -> String {
             None => e.to_string(),
         },
     };
-    clean(&text)
+    escape_controls(&text)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crossterm::event::KeyCode::{self, Enter, Esc, Tab};
 use crossterm::event::KeyEvent;
 
 use super::keymap::{self, Binding};
-use crate::output::clean;
+use crate::output::escape_controls;
 use crate::ui::action::Effect;
 use crate::ui::app::App;
 use crate::ui::command::{self, Command, Completion};
@@ -52,7 +52,7 @@ impl App {
                     Completion::Several(found) => Some(found.join(", ")),
                     Completion::NoMatch => Some(format!(
                         "no command starts with {}",
-                        clean(line.input.value.trim())
+                        escape_controls(line.input.value.trim())
                     )),
                     Completion::Nothing => None,
                 };

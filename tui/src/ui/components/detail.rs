@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::list::ListCmd;
-use crate::output::{clean, expiry_text, status_symbol};
+use crate::output::{escape_controls, expiry_text, status_symbol};
 use crate::ui::app::{App, Pane};
 use crate::ui::text::{grouped_permissions, truncate};
 use crate::ui::theme::Theme;
@@ -42,14 +42,17 @@ pub fn explanation_lines(key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let explanation = explain(&key.permissions);
     lines.push(Line::from(Span::styled("What it can do", theme.bold())));
-    lines.push(Line::from(format!("  {}", clean(&explanation.summary))));
+    lines.push(Line::from(format!(
+        "  {}",
+        escape_controls(&explanation.summary)
+    )));
     for section in &explanation.sections {
         lines.push(Line::from(Span::styled(
             format!("  {}", section.title),
             theme.accent(),
         )));
         for l in &section.lines {
-            lines.push(Line::from(format!("    • {}", clean(l))));
+            lines.push(Line::from(format!("    • {}", escape_controls(l))));
         }
     }
     lines
@@ -72,7 +75,7 @@ pub fn audit_lines(
                 format!("  {} ", severity_symbol(f.severity)),
                 severity_style(theme, f.severity),
             ),
-            Span::raw(clean(&f.message)),
+            Span::raw(escape_controls(&f.message)),
         ]));
     }
     lines
@@ -91,7 +94,10 @@ pub fn render(
     let title = match key {
         Some(k) => format!(
             " {} ",
-            truncate(&clean(&k.name), area.width.saturating_sub(6) as usize)
+            truncate(
+                &escape_controls(&k.name),
+                area.width.saturating_sub(6) as usize
+            )
         ),
         None => " Detail ".to_owned(),
     };
@@ -144,7 +150,7 @@ fn key_lines(app: &App, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
         ]),
         Line::from(vec![
             Span::styled("ID       ", theme.dim()),
-            Span::raw(clean(&key.id)),
+            Span::raw(escape_controls(&key.id)),
         ]),
         Line::raw(""),
         Line::from(Span::styled("Permissions", theme.bold())),

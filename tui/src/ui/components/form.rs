@@ -6,7 +6,7 @@
 
 use super::detail::{audit_lines, explanation_lines};
 use super::keymap::{self, Binding};
-use crate::output::{clean, expiry_text, relative};
+use crate::output::{escape_controls, expiry_text, relative};
 use crate::ui::action::Effect;
 use crate::ui::app::App;
 use crate::ui::form::{ExpiryChoice, Form, FormMsg, Mode, PermFocus, WizardStep};
@@ -320,10 +320,13 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
     let now = app.now;
     let title = match &form.mode {
         Mode::Create => match &form.cloned_from {
-            Some(name) => format!(" New key: a clone of \"{}\" ", truncate(&clean(name), 40)),
+            Some(name) => format!(
+                " New key: a clone of \"{}\" ",
+                truncate(&escape_controls(name), 40)
+            ),
             None => " New key ".to_owned(),
         },
-        Mode::Edit(k) => format!(" Edit \"{}\" ", truncate(&clean(&k.name), 40)),
+        Mode::Edit(k) => format!(" Edit \"{}\" ", truncate(&escape_controls(&k.name), 40)),
     };
     let block = Block::bordered()
         .title(Span::styled(title, theme.bold()))
@@ -359,11 +362,11 @@ fn problems(report: &ValidationReport, field: Field, theme: Theme) -> Vec<Line<'
     v.into_iter()
         .map(|p| match p.severity {
             Severity::Error => Line::from(Span::styled(
-                format!("✖ {}", clean(&p.message)),
+                format!("✖ {}", escape_controls(&p.message)),
                 theme.error(),
             )),
             Severity::Warning => Line::from(Span::styled(
-                format!("▲ {}", clean(&p.message)),
+                format!("▲ {}", escape_controls(&p.message)),
                 theme.warning(),
             )),
         })
@@ -376,7 +379,7 @@ fn name_step(form: &Form, report: &ValidationReport, theme: Theme, frame: &mut F
         Line::raw(""),
         Line::from(vec![
             Span::styled("Name: ", theme.accent()),
-            Span::raw(clean(&form.name.value)),
+            Span::raw(escape_controls(&form.name.value)),
             Span::styled("▏", theme.accent()),
         ]),
         Line::raw(""),
@@ -601,7 +604,7 @@ fn matrix_row(
     let here = i == form.matrix.row;
     let label = match (entry, form.matrix.extra(i)) {
         (Some(e), _) => e.display.to_owned(),
-        (None, Some(p)) => truncate(&clean(&p.to_string()), 20),
+        (None, Some(p)) => truncate(&escape_controls(&p.to_string()), 20),
         (None, None) => String::new(),
     };
     let mut spans = vec![Span::raw(format!(
@@ -661,7 +664,7 @@ fn matrix_about(form: &Form) -> String {
         }
         (None, Some(p)) => format!(
             "{}: not in the catalog; kept exactly as the server sent it unless you clear it",
-            clean(&p.to_string())
+            escape_controls(&p.to_string())
         ),
         (None, None) => String::new(),
     }
@@ -751,7 +754,7 @@ fn choice_spans(
 fn typed_expiry(form: &Form, theme: Theme, now: DateTime<Utc>) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     spans.push(Span::raw("      "));
-    spans.push(Span::raw(clean(&form.typed_expiry.value)));
+    spans.push(Span::raw(escape_controls(&form.typed_expiry.value)));
     spans.push(Span::styled("▏", theme.accent()));
     if form.typed_expiry.value.trim().is_empty() {
         let default = match form.original() {
@@ -870,7 +873,7 @@ fn review_create(v: &ReviewLines, blocked: Option<String>) -> Vec<Line<'static>>
         "Nothing has been sent yet. Check, then press Enter to create the key.".to_owned()
     });
     let mut lines = vec![v.headline(headline)];
-    lines.push(field_line("Name", clean(preview.name.as_str())));
+    lines.push(field_line("Name", escape_controls(preview.name.as_str())));
     lines.push(field_line(
         "Permissions",
         compact_permissions(&preview.permissions),
@@ -896,7 +899,11 @@ fn review_edit(v: &ReviewLines, orig: &ApiKey, blocked: Option<String>) -> Vec<L
     if let Some(name) = &diff.name {
         lines.push(field_line(
             "Name",
-            format!("{} → {}", clean(&name.from), clean(&name.to)),
+            format!(
+                "{} → {}",
+                escape_controls(&name.from),
+                escape_controls(&name.to)
+            ),
         ));
     }
     let signed = [
@@ -906,7 +913,7 @@ fn review_edit(v: &ReviewLines, orig: &ApiKey, blocked: Option<String>) -> Vec<L
     for (sign, list, style) in signed {
         for p in list {
             lines.push(Line::from(Span::styled(
-                format!("  {sign} {}", clean(&p.to_string())),
+                format!("  {sign} {}", escape_controls(&p.to_string())),
                 style,
             )));
         }
@@ -949,7 +956,7 @@ fn review_problems(
     }
     for p in errors {
         lines.push(Line::from(Span::styled(
-            format!("✖ {}: {}", p.field.as_str(), clean(&p.message)),
+            format!("✖ {}: {}", p.field.as_str(), escape_controls(&p.message)),
             theme.error(),
         )));
     }
@@ -958,7 +965,7 @@ fn review_problems(
             continue;
         }
         lines.push(Line::from(Span::styled(
-            format!("▲ {}: {}", p.field.as_str(), clean(&p.message)),
+            format!("▲ {}: {}", p.field.as_str(), escape_controls(&p.message)),
             theme.warning(),
         )));
     }

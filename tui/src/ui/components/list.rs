@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use super::keymap::{self, Binding, EventState, InReadOnly};
-use crate::output::{clean, expiry_text, relative, status_symbol};
+use crate::output::{escape_controls, expiry_text, relative, status_symbol};
 use crate::ui::action::Effect;
 use crate::ui::app::{App, Pane, SortBy, VisibleKeys};
 use crate::ui::command::CommandLine;
@@ -737,7 +737,10 @@ fn list_title(app: &App, visible: VisibleKeys<'_>, theme: Theme) -> Vec<Span<'st
     )));
     if !list.filter.value.is_empty() && !list.filtering {
         title.push(Span::styled(
-            format!("filter: {} ", truncate(&clean(&list.filter.value), 20)),
+            format!(
+                "filter: {} ",
+                truncate(&escape_controls(&list.filter.value), 20)
+            ),
             theme.accent(),
         ));
     }
@@ -761,7 +764,7 @@ fn empty_text(app: &App) -> String {
     } else {
         format!(
             "No key matches \"{}\". Esc clears the filter.",
-            truncate(&clean(&app.list.filter.value), 30)
+            truncate(&escape_controls(&app.list.filter.value), 30)
         )
     }
 }
@@ -806,8 +809,8 @@ fn list_row(
         Span::styled(format!("{} ", status_symbol(st)), theme.status(st)),
         Span::raw(format!(
             "{} {} ",
-            pad(&clean(&key.name), name_w),
-            pad(&clean(&key.permissions.to_string()), perms_w),
+            pad(&escape_controls(&key.name), name_w),
+            pad(&escape_controls(&key.permissions.to_string()), perms_w),
         )),
         Span::styled(pad(&expiry, expiry_w), theme.status(st)),
     ])

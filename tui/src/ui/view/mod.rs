@@ -15,7 +15,7 @@ use super::components::{detail, form, list};
 use super::hit::Regions;
 use super::text::tail;
 use super::theme::Theme;
-use crate::output::{clean, status_symbol};
+use crate::output::{escape_controls, status_symbol};
 
 /// The spinner's frames, one per tick while work is in flight.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -130,7 +130,7 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(" DEMO ", theme.badge()));
         left.push(Span::raw(" local emulator, sample keys "));
     } else {
-        left.push(Span::raw(format!(" {} ", clean(&app.env_label))));
+        left.push(Span::raw(format!(" {} ", escape_controls(&app.env_label))));
     }
     if app.readonly {
         left.push(Span::styled(" READ-ONLY ", theme.badge()));
@@ -196,7 +196,7 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
         let after = note.as_ref().map_or(0, |n| n.width());
         spans.push(Span::styled(":", theme.key()));
         spans.push(Span::raw(tail(
-            &clean(&line.input.value),
+            &escape_controls(&line.input.value),
             typed_room(after),
         )));
         spans.push(Span::styled("▏", theme.accent()));
@@ -207,7 +207,7 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
         let count = format!("  {matches} match{}", if matches == 1 { "" } else { "es" });
         spans.push(Span::styled("/", theme.key()));
         spans.push(Span::raw(tail(
-            &clean(&app.list.filter.value),
+            &escape_controls(&app.list.filter.value),
             typed_room(count.width()),
         )));
         spans.push(Span::styled("▏", theme.accent()));

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{centered, wrapped_lines};
-use crate::output::clean;
+use crate::output::escape_controls;
 use crate::ui::app::App;
 use crate::ui::components::dialog;
 use crate::ui::hit::button_key;
@@ -200,7 +200,7 @@ pub(in crate::ui) fn key_manager_warning<'a>(
             k.permissions
                 .grants(&narrative_keys::AccessLevel::Write, &admin)
         })
-        .map(|k| format!("\"{}\"", truncate(&clean(&k.name), 30)))
+        .map(|k| format!("\"{}\"", truncate(&escape_controls(&k.name), 30)))
         .collect();
     if names.is_empty() {
         return None;
@@ -216,7 +216,13 @@ pub(in crate::ui) fn key_manager_warning<'a>(
 
 pub(in crate::ui) fn note_line(theme: Theme, note: &Result<String, String>) -> Line<'static> {
     match note {
-        Ok(t) => Line::from(Span::styled(format!("✓ {}", clean(t)), theme.ok())),
-        Err(t) => Line::from(Span::styled(format!("✖ {}", clean(t)), theme.error())),
+        Ok(t) => Line::from(Span::styled(
+            format!("✓ {}", escape_controls(t)),
+            theme.ok(),
+        )),
+        Err(t) => Line::from(Span::styled(
+            format!("✖ {}", escape_controls(t)),
+            theme.error(),
+        )),
     }
 }

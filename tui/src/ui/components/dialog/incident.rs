@@ -13,7 +13,7 @@ use narrative_keys::incident::{IncidentPlan, IncidentReport, PlannedKey};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use crate::output::{clean, status_symbol};
+use crate::output::{escape_controls, status_symbol};
 use crate::ui::action::Effect;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::modal::IncidentModal;
@@ -238,9 +238,9 @@ fn plan_row(p: &PlannedKey, theme: Theme) -> Line<'static> {
         ),
         Span::raw(format!(
             "{:<31}",
-            format!("\"{}\"", truncate(&clean(&p.key.name), 28))
+            format!("\"{}\"", truncate(&escape_controls(&p.key.name), 28))
         )),
-        Span::styled(clean(&p.key.id), theme.dim()),
+        Span::styled(escape_controls(&p.key.id), theme.dim()),
     ])
 }
 
@@ -279,7 +279,12 @@ fn draw_report(
     ))];
     for f in report.failures.iter().take(5) {
         lines.push(Line::from(Span::styled(
-            format!("✖ \"{}\" ({}): {}", clean(&f.name), f.step, clean(&f.error)),
+            format!(
+                "✖ \"{}\" ({}): {}",
+                escape_controls(&f.name),
+                f.step,
+                escape_controls(&f.error)
+            ),
             theme.error(),
         )));
     }
@@ -298,7 +303,7 @@ fn draw_report(
     if editing {
         lines.push(Line::from(vec![
             Span::styled("Save the report to: ", theme.accent()),
-            Span::raw(clean(&path.value)),
+            Span::raw(escape_controls(&path.value)),
             Span::styled("▏", theme.accent()),
         ]));
     }

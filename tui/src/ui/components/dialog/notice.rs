@@ -7,7 +7,7 @@ use super::Reply;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use crate::output::clean;
+use crate::output::escape_controls;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::view::modal::Canvas;
 use crate::ui::view::modal::{Show, dialog};
@@ -84,7 +84,7 @@ pub(in crate::ui) fn draw_offer(message: &str, cx: &Canvas, frame: &mut Frame) {
     let theme = cx.theme;
     let lines = vec![
         Line::from(Span::styled(
-            format!("The server refused a change: {}", clean(message)),
+            format!("The server refused a change: {}", escape_controls(message)),
             theme.error(),
         )),
         Line::from(
@@ -102,7 +102,10 @@ pub(in crate::ui) fn draw_offer(message: &str, cx: &Canvas, frame: &mut Frame) {
 /// Draws the message that the session's key is gone: `text`.
 pub(in crate::ui) fn draw_ended(text: &str, cx: &Canvas, frame: &mut Frame) {
     let theme = cx.theme;
-    let lines = vec![Line::from(Span::styled(clean(text), theme.error()))];
+    let lines = vec![Line::from(Span::styled(
+        escape_controls(text),
+        theme.error(),
+    ))];
     let buttons = [
         ("q", "quit"),
         ("Esc", "close (the list stays as last loaded)"),

@@ -8,7 +8,7 @@ use super::Reply;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use crate::output::clean;
+use crate::output::escape_controls;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::modal::RevokeConfirm;
 use crate::ui::text::truncate;
@@ -108,7 +108,7 @@ impl RevokeConfirm {
             } else {
                 format!(
                     "{} is not {n}: nothing was revoked. Type {n} and Enter, or Esc to cancel.",
-                    clean(typed.trim())
+                    escape_controls(typed.trim())
                 )
             });
         }
@@ -131,11 +131,11 @@ impl RevokeConfirm {
             [(id, name)] => {
                 lines.push(Line::from(vec![
                     Span::raw("Revoke "),
-                    Span::styled(format!("\"{}\"", clean(name)), theme.bold()),
+                    Span::styled(format!("\"{}\"", escape_controls(name)), theme.bold()),
                     Span::raw("?"),
                 ]));
                 lines.push(Line::from(Span::styled(
-                    format!("id {}", clean(id)),
+                    format!("id {}", escape_controls(id)),
                     theme.dim(),
                 )));
             }
@@ -160,12 +160,12 @@ impl RevokeConfirm {
             let n = keys.len();
             lines.push(Line::from(vec![
                 Span::raw(format!("Type {n} to revoke all {n}: ")),
-                Span::styled(clean(&confirm.typed.value), theme.bold()),
+                Span::styled(escape_controls(&confirm.typed.value), theme.bold()),
                 Span::styled("▏", theme.accent()),
             ]));
             if let Some(note) = &confirm.note {
                 lines.push(Line::from(Span::styled(
-                    format!("✖ {}", clean(note)),
+                    format!("✖ {}", escape_controls(note)),
                     theme.error(),
                 )));
             }
@@ -198,7 +198,7 @@ impl RevokeConfirm {
         let note_rows = confirm
             .note
             .as_ref()
-            .map_or(0, |n| rows(&format!("✖ {}", clean(n))));
+            .map_or(0, |n| rows(&format!("✖ {}", escape_controls(n))));
         // Title, the warnings, blank, prompt, note, buttons, borders.
         let fixed = 1 + rows(MANY_STOP_WORKING) + warning_rows + 1 + 1 + note_rows + 1 + 2;
         let room = usize::from(area.height).saturating_sub(fixed).clamp(1, 8);
@@ -209,12 +209,12 @@ impl RevokeConfirm {
             many.len()
         };
         for (id, name) in many.iter().take(shown) {
-            let id = clean(id);
+            let id = escape_controls(id);
             // The name gives way, so each key takes one row.
             let name_room = inner.saturating_sub(8 + id.width()).clamp(8, 30);
             lines.push(Line::from(format!(
                 "  • \"{}\"  {id}",
-                truncate(&clean(name), name_room),
+                truncate(&escape_controls(name), name_room),
             )));
         }
         if shown == 0 {

@@ -6,7 +6,7 @@ use super::Reply;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use crate::output::clean;
+use crate::output::escape_controls;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::modal::ROTATE_CHOICES;
 use crate::ui::view::modal::Canvas;
@@ -91,10 +91,13 @@ pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, 
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Rotate "),
-            Span::styled(format!("\"{}\"", clean(name)), theme.bold()),
+            Span::styled(format!("\"{}\"", escape_controls(name)), theme.bold()),
             Span::raw("?"),
         ]),
-        Line::from(Span::styled(format!("id {}", clean(id)), theme.dim())),
+        Line::from(Span::styled(
+            format!("id {}", escape_controls(id)),
+            theme.dim(),
+        )),
         Line::from(
             "A new key with the same name and permissions is created, expiring in 90 days; its secret is shown once. Then the old key:",
         ),

@@ -12,7 +12,7 @@ use super::Reply;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use crate::output::clean;
+use crate::output::escape_controls;
 use crate::ui::action::Effect;
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::input::TextInput;
@@ -205,7 +205,7 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
         (true, true) => "▸ ",
         (true, false) => "  ",
     };
-    let id = format!("  id {}", clean(&e.key.id));
+    let id = format!("  id {}", escape_controls(&e.key.id));
     // The name gives way, so the key's line fits on one row.
     let room = width
         .saturating_sub(marker.width() + id.width() + 2)
@@ -213,7 +213,10 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
     let mut lines = vec![Line::from(vec![
         Span::styled(marker, theme.accent()),
         Span::styled(
-            format!("\"{}\"", truncate(&clean(&e.key.name), room.min(40))),
+            format!(
+                "\"{}\"",
+                truncate(&escape_controls(&e.key.name), room.min(40))
+            ),
             theme.bold(),
         ),
         Span::styled(id, theme.dim()),
@@ -221,7 +224,7 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
     if here {
         // The one place the UI shows a secret: on purpose, once.
         lines.push(Line::from(Span::styled(
-            format!("{indent}{}", clean(e.secret.expose())),
+            format!("{indent}{}", escape_controls(e.secret.expose())),
             theme.accent(),
         )));
     }
@@ -234,7 +237,7 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
     let mut info = vec![Span::raw(indent)];
     if let Some(old) = &e.replaces {
         info.push(Span::styled(
-            format!("replaces {} · ", clean(old)),
+            format!("replaces {} · ", escape_controls(old)),
             theme.dim(),
         ));
     }
@@ -318,7 +321,7 @@ fn secrets_tail(m: &SecretModal, theme: Theme) -> (Vec<Line<'static>>, Buttons<'
     )));
     if let Some(n) = &m.note {
         tail.push(Line::from(Span::styled(
-            format!("✖ {}", clean(n)),
+            format!("✖ {}", escape_controls(n)),
             theme.error(),
         )));
     }
@@ -337,7 +340,7 @@ fn secrets_tail(m: &SecretModal, theme: Theme) -> (Vec<Line<'static>>, Buttons<'
         };
         tail.push(Line::from(vec![
             Span::styled(prompt, theme.accent()),
-            Span::raw(clean(&input.value)),
+            Span::raw(escape_controls(&input.value)),
             Span::styled("▏", theme.accent()),
         ]));
     }
