@@ -65,6 +65,7 @@ fn key(n: u32, name: &str, perms: &str, days: Option<i64>) -> ApiKey {
     }
 }
 
+// long: a data table, one entry per key.
 /// A dozen keys covering every status, like the demo's.
 pub fn keys() -> Vec<ApiKey> {
     vec![

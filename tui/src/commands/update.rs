@@ -98,35 +98,34 @@ fn print_update(
 ) -> Result<u8, CliError> {
     let changes = KeyDiff::between(current, updated);
     if json {
-        if dry_run {
-            print_json(&UpdateJson {
-                changes: &changes,
-                dry_run: Some(true),
-                key: KeyJson::new(current, now),
-            })?;
-            eprintln!("Dry run: nothing was sent.");
-        } else {
-            print_json(&UpdateJson {
-                changes: &changes,
-                dry_run: None,
-                key: KeyJson::new(updated, now),
-            })?;
-        }
-        return Ok(0);
+        print_json(&UpdateJson {
+            changes: &changes,
+            dry_run: dry_run.then_some(true),
+            key: KeyJson::new(if dry_run { current } else { updated }, now),
+        })?;
+    } else {
+        print_update_text(current, updated, &changes, dry_run, now);
     }
     if dry_run {
-        println!(
-            "Would update {} ({})",
-            escape_controls(&current.name),
-            current.id
-        );
-    } else {
-        println!(
-            "Updated {} ({})",
-            escape_controls(&updated.name),
-            updated.id
-        );
+        eprintln!("Dry run: nothing was sent.");
     }
+    Ok(0)
+}
+
+/// The text form of [`print_update`]: the key, then each change.
+fn print_update_text(
+    current: &ApiKey,
+    updated: &ApiKey,
+    changes: &KeyDiff,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) {
+    let (verb, key) = if dry_run {
+        ("Would update", current)
+    } else {
+        ("Updated", updated)
+    };
+    println!("{verb} {} ({})", escape_controls(&key.name), key.id);
     if let Some(name) = &changes.name {
         println!(
             "  name:    {} → {}",
@@ -147,10 +146,6 @@ fn print_update(
             output::expiry_text(updated, now)
         );
     }
-    if dry_run {
-        eprintln!("Dry run: nothing was sent.");
-    }
-    Ok(0)
 }
 
 /// `update --json`: the key (as it is, or before a dry run) and what changed.
