@@ -65,3 +65,14 @@ fn help_says_the_demo_needs_the_feature() {
     assert!(help.contains("--demo"), "{help}");
     assert!(help.contains("rebuild with --features demo"), "{help}");
 }
+
+#[test]
+fn the_welcome_screen_offers_no_demo() {
+    // No credentials: the welcome screen, which must not suggest a flag this
+    // build refuses.
+    let out = binary().output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("NARRATIVE_API_KEY"), "{stdout}");
+    assert!(!stdout.contains("--demo"), "{stdout}");
+}

@@ -40,18 +40,21 @@ use crate::cli::{GlobalArgs, UiArgs};
 use crate::error::CliError;
 use crate::session::{self, Credentials};
 
-/// What `narrative-keys` says, and does, without credentials: one screen.
-pub const WELCOME: &str = "\
+// The welcome screen's parts, as macros because `concat!` takes only literals.
+/// The welcome screen's first lines.
+macro_rules! welcome_head {
+    () => {
+        "\
 narrative-keys: manage Narrative API keys safely.
 
-No API key is set, so there is nothing to show yet. Either:
+No API key is set, so there is nothing to show yet."
+    };
+}
 
-  Try the demo: a local emulator with a dozen sample keys.
-  Nothing in it touches Narrative.
-
-      narrative-keys --demo
-
-  Or manage your real keys with an API key that holds read:access_tokens
+/// The welcome screen's real-key instructions, after their first words.
+macro_rules! welcome_tail {
+    () => {
+        " with an API key that holds read:access_tokens
   (and write:access_tokens to create, change or revoke keys):
 
       export NARRATIVE_API_KEY=...        # or --api-key
@@ -59,7 +62,29 @@ No API key is set, so there is nothing to show yet. Either:
       narrative-keys
 
 Every action is also a scriptable command: narrative-keys --help
-";
+"
+    };
+}
+
+/// What `narrative-keys` says, and does, without credentials: one screen.
+#[cfg(feature = "demo")]
+pub const WELCOME: &str = concat!(
+    welcome_head!(),
+    " Either:
+
+  Try the demo: a local emulator with a dozen sample keys.
+  Nothing in it touches Narrative.
+
+      narrative-keys --demo
+
+  Or manage your real keys",
+    welcome_tail!()
+);
+
+/// What `narrative-keys` says without credentials, in a build without the
+/// `demo` feature: no suggestion it cannot follow.
+#[cfg(not(feature = "demo"))]
+pub const WELCOME: &str = concat!(welcome_head!(), "\n\n  Manage your keys", welcome_tail!());
 
 /// Opens the UI; returns the exit status. `started` is when the process began.
 pub async fn run(global: &GlobalArgs, ui: &UiArgs, started: Instant) -> Result<u8, CliError> {
