@@ -289,7 +289,7 @@ pub enum Command {
     /// Create a key with the same permissions as another, under a new name.
     /// Its secret is shown once, delivered as for create.
     #[command(
-        after_help = "Examples:\n  narrative-keys clone \"Airflow workflows\" --name \"Airflow staging\" --secret-out staging.env\n  narrative-keys clone 546c65d6 --name ci-deploy --expires 30d --json"
+        after_help = "Examples:\n  narrative-keys clone \"Airflow workflows\" --name \"Airflow staging\" --secret-out staging.env\n  narrative-keys clone 546c65d6 --name ci-deploy --expires 30d --json\n  narrative-keys clone \"Airflow workflows\" --name \"Airflow staging\" --dry-run"
     )]
     Clone(CloneArgs),
     /// Respond to a leak: revoke every affected key at once, optionally replace them, and report.
@@ -541,6 +541,9 @@ pub struct CloneArgs {
     #[command(flatten)]
     /// Where the new secret goes.
     pub delivery: SecretDelivery,
+    /// Read the key and say what would be created; send nothing else.
+    #[arg(long)]
+    pub dry_run: bool,
     #[arg(long, help = JSON_HELP)]
     /// Print JSON.
     pub json: bool,

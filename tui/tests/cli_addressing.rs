@@ -748,3 +748,68 @@ fn a_negative_span_is_refused_in_words_not_as_an_unknown_flag() {
         assert!(err.contains("is not a"), "{args:?}: {err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clone_dry_run_reads_the_key_and_writes_nothing() {
+    let emu = emulator(ADMIN).await;
+    // A permission the catalog does not know: a dry run shows it as the
+    // clone would send it, verbatim.
+    let id = seed(
+        &emu,
+        "airflow",
+        &[("read", "jobs"), ("revise", "Uploads")],
+        Some(30),
+    );
+    let before = emu.store().list_keys().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env_file = dir.path().join("staging.env");
+
+    let out = run(
+        &emu,
+        &["clone", "airflow", "--name", "staging", "--dry-run"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("permissions of airflow ({id})"))
+            && text.contains("Would create \"staging\"")
+            && text.contains("read:jobs")
+            && text.contains("revise:Uploads")
+            && text.contains("(in 90 days)"),
+        "{text}"
+    );
+    assert!(stderr(&out).contains("nothing was sent"));
+
+    let out = run(
+        &emu,
+        &[
+            "clone",
+            &id[..8],
+            "--name",
+            "staging",
+            "--expires",
+            "30d",
+            "--secret-out",
+            env_file.to_str().unwrap(),
+            "--dry-run",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["dry_run"], true);
+    let mut sent: Vec<&str> = v["create"]["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    sent.sort();
+    assert_eq!(sent, ["read:jobs", "revise:Uploads"]);
+    assert_eq!(v["secret_destination"], "file");
+    assert!(v.get("secret").is_none());
+    assert!(!env_file.exists(), "a dry run writes no secret file");
+    assert_eq!(emu.store().list_keys().unwrap(), before, "nothing created");
+}

@@ -1,13 +1,15 @@
 //! `clone`: a new key with an existing key's permissions.
 
-use anstream::eprintln;
+use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
-use narrative_keys::Expiration;
+use narrative_keys::deliver::SecretSink;
+use narrative_keys::{Expiration, NewKey};
 use serde::Serialize;
 
+use super::create::create_dry_run;
 use super::{maybe_created, parse_expiration, resolve_id, secret_json, secret_target};
 use crate::cli::CloneArgs;
-use crate::delivery::SecretJson;
+use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
 use crate::output::{KeyJson, Sorted, escape_controls, print_json};
 use crate::session::Session;
@@ -35,6 +37,9 @@ pub(super) async fn clone(
     };
     let id = resolve_id(s, &args.id).await?;
     let mut target = secret_target(&args.delivery, args.json, false);
+    if args.dry_run {
+        return clone_dry_run(s, &id, &args, expiration, &mut target, now).await;
+    }
     let cloned = narrative_keys::rotate::clone_key_delivering(
         &s.client,
         &id,
@@ -70,4 +75,35 @@ pub(super) async fn clone(
         })?;
     }
     Ok(0)
+}
+
+/// Reads the key (the one request), then says what a clone would create,
+/// as `create --dry-run` says it.
+async fn clone_dry_run(
+    s: &Session,
+    id: &str,
+    args: &CloneArgs,
+    expiration: Expiration,
+    target: &mut Target,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    // The same check the real run makes before its first request.
+    target.check().map_err(narrative_keys::Error::Output)?;
+    let source = s.client.get_key(id).await?;
+    // Built as the clone builds it: the server's permissions carried over
+    // exactly.
+    let new = NewKey::builder(args.name.trim())
+        .permissions(source.permissions.iter().cloned())
+        .allow_unknown(true)
+        .expires(expiration)
+        .build_at(now)
+        .map_err(narrative_keys::Error::from)?;
+    if !args.json {
+        println!(
+            "Copying the permissions of {} ({})",
+            escape_controls(&source.name),
+            source.id
+        );
+    }
+    create_dry_run(&new, target, args.json, now)
 }

@@ -124,7 +124,9 @@ pub(super) async fn create(
     Ok(0)
 }
 
-fn create_dry_run(
+/// What `create --dry-run` (and `clone --dry-run`) prints: the key that
+/// would be made and where its secret would go.
+pub(super) fn create_dry_run(
     new: &NewKey,
     target: &Target,
     json: bool,
