@@ -795,6 +795,24 @@ async fn incident_dry_run_then_revoke_replace_and_report() {
         before,
         "a dry run changes nothing"
     );
+    // A dry run that selects nothing ends as the real run would: status 1,
+    // code nothing_selected, after the (empty) plan.
+    for dry in [true, false] {
+        let mut args = vec!["incident", "--name-matches", "nobody-*", "--yes", "--json"];
+        if dry {
+            args.push("--dry-run");
+        }
+        let out = run(&emu, &args).await;
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "dry run {dry}: {}",
+            stderr(&out)
+        );
+        let last = stderr(&out).lines().last().unwrap_or_default().to_owned();
+        let err: serde_json::Value = serde_json::from_str(&last).unwrap();
+        assert_eq!(err["error"]["code"], "nothing_selected", "{last}");
+    }
 
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("incident.json");

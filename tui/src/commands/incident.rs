@@ -64,14 +64,16 @@ pub(super) async fn incident(
         } else {
             print!("{}", plan_text(&plan, args.format, true, now));
         }
-        return Ok(0);
+        // A dry run ends as the real run would: an empty selection fails.
+        return if plan.keys.is_empty() {
+            Err(nothing_selected())
+        } else {
+            Ok(0)
+        };
     }
     if plan.keys.is_empty() {
         eprint!("{}", plan_text(&plan, args.format, false, now));
-        return Err(
-            CliError::failed("no key matches the selection; nothing was changed")
-                .code("nothing_selected"),
-        );
+        return Err(nothing_selected());
     }
     eprint!("{}", plan_text(&plan, args.format, false, now));
     confirm(
@@ -578,6 +580,11 @@ fn push_failures(out: &mut String, report: &IncidentReport) {
             escape_controls(&report.missing_ids.join(", "))
         ));
     }
+}
+
+/// An incident whose selection matched no key: exit status 1, nothing changed.
+fn nothing_selected() -> CliError {
+    CliError::failed("no key matches the selection; nothing was changed").code("nothing_selected")
 }
 
 #[cfg(test)]
