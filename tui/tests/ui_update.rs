@@ -405,7 +405,11 @@ fn rotate_asks_then_shows_the_new_secret() {
     let Some(Modal::Secret(m)) = &app.modal else {
         panic!("the secret is shown");
     };
-    assert!(m.note.as_ref().unwrap().contains("still works"));
+    let note = m.note.as_ref().unwrap().as_ref();
+    assert!(
+        note.unwrap_err().contains("still works"),
+        "a failure: {note:?}"
+    );
 }
 
 #[test]
@@ -439,10 +443,17 @@ fn rotate_can_keep_the_old_key_for_an_overlap() {
     let Some(Modal::Secret(m)) = &app.modal else {
         panic!("the secret is shown");
     };
-    let note = m.note.as_deref().unwrap();
+    let note = m.note.as_ref().unwrap().as_deref();
+    let note = note.expect("a caution, not a failure");
     assert!(
         note.contains("works until") && note.contains(&until.format("%Y-%m-%d %H:%M").to_string()),
         "{note}"
+    );
+    // Drawn as a caution: the error mark is for failures.
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("▲ Rotated") && !screen.contains("✖ Rotated"),
+        "{screen}"
     );
     assert!(!app.revoked_possible_own_key, "the old key was not revoked");
 }

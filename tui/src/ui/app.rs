@@ -506,7 +506,7 @@ impl App {
                     r.old.id,
                     at.format("%Y-%m-%d %H:%M UTC")
                 );
-                modal.note = Some(text.clone());
+                modal.note = Some(Ok(text.clone()));
                 self.show_info(text);
             }
             Ok(OldKeyFate::Kept) => {
@@ -514,7 +514,7 @@ impl App {
                     "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
                     r.old.id
                 );
-                modal.note = Some(text.clone());
+                modal.note = Some(Ok(text.clone()));
                 self.show_info(text);
             }
             Err(e) => {
@@ -522,7 +522,7 @@ impl App {
                     "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
                     r.old.id
                 );
-                modal.note = Some(text.clone());
+                modal.note = Some(Err(text.clone()));
                 self.show_error(text);
             }
         }

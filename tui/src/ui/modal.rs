@@ -140,8 +140,10 @@ pub struct SecretModal {
     pub file_note: Option<Result<String, String>>,
     /// `D` was pressed: the question of `dismiss_question` is open.
     pub confirm_dismiss: bool,
-    /// Something else worth knowing (an old key that could not be revoked).
-    pub note: Option<String>,
+    /// Something else worth knowing about the old key of a rotation: a
+    /// caution (`Ok`: it still works, or works until its new expiration) or
+    /// a failure (`Err`: it could not be revoked).
+    pub note: Option<Result<String, String>>,
     /// What to show once this is dismissed (the incident report).
     pub then: Option<Box<Modal>>,
 }

@@ -319,11 +319,16 @@ fn secrets_tail(m: &SecretModal, theme: Theme) -> (Vec<Line<'static>>, Buttons<'
         },
         theme.warning().add_modifier(ratatui::style::Modifier::BOLD),
     )));
-    if let Some(n) = &m.note {
-        tail.push(Line::from(Span::styled(
+    match &m.note {
+        Some(Ok(n)) => tail.push(Line::from(Span::styled(
+            format!("▲ {}", escape_controls(n)),
+            theme.warning(),
+        ))),
+        Some(Err(n)) => tail.push(Line::from(Span::styled(
             format!("✖ {}", escape_controls(n)),
             theme.error(),
-        )));
+        ))),
+        None => {}
     }
     if let Some(n) = &m.copy_note {
         tail.push(note_line(theme, n));
