@@ -1599,3 +1599,31 @@ async fn the_mcp_servers_variables_are_read_when_the_sdks_are_unset() {
         stdout(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incident_with_json_says_not_to_send_its_secrets() {
+    // With --json and no --report, stdout carries the replacements' secrets
+    // beside the report: the advice must not call it a report without secrets.
+    let emu = emulator(ADMIN).await;
+    seed(&emu, "leaked-0", &[("read", "datasets")], Some(10));
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            "--name-matches",
+            "leaked-*",
+            "--replace",
+            "--yes",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert!(v["secrets"][0]["secret"].is_string(), "{v}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("never its \"secrets\"") && !err.contains("report above"),
+        "{err}"
+    );
+}

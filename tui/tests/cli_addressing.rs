@@ -808,6 +808,7 @@ async fn a_clone_dry_run_reads_the_key_and_writes_nothing() {
         .collect();
     sent.sort();
     assert_eq!(sent, ["read:jobs", "revise:Uploads"]);
+    assert_eq!(v["source"]["id"], id.as_str(), "the key it copies: {v}");
     assert_eq!(v["secret_destination"], "file");
     assert!(v.get("secret").is_none());
     assert!(!env_file.exists(), "a dry run writes no secret file");

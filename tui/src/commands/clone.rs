@@ -1,6 +1,6 @@
 //! `clone`: a new key with an existing key's permissions.
 
-use anstream::{eprintln, println};
+use anstream::eprintln;
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
 use narrative_keys::{Expiration, NewKey};
@@ -98,12 +98,5 @@ async fn clone_dry_run(
         .expires(expiration)
         .build_at(now)
         .map_err(narrative_keys::Error::from)?;
-    if !args.json {
-        println!(
-            "Copying the permissions of {} ({})",
-            escape_controls(&source.name),
-            source.id
-        );
-    }
-    create_dry_run(&new, target, args.json, now)
+    create_dry_run(&new, Some(&source), target, args.json, now)
 }

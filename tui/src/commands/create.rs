@@ -3,7 +3,7 @@
 use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
-use narrative_keys::{Expiration, NewKey, PermissionSet, Preset, Resource};
+use narrative_keys::{ApiKey, Expiration, NewKey, PermissionSet, Preset, Resource};
 use serde::Serialize;
 
 use super::{
@@ -31,6 +31,9 @@ struct CreateDryRunJson<'a> {
     dry_run: bool,
     #[serde(flatten)]
     destination: DestinationJson<'a>,
+    /// `clone --dry-run`: the key whose permissions are copied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<Sorted<KeyJson<'a>>>,
 }
 use crate::session::Session;
 
@@ -101,7 +104,7 @@ pub(super) async fn create(
     if args.dry_run {
         // The same check the real run makes before its first request.
         target.check().map_err(narrative_keys::Error::Output)?;
-        return create_dry_run(&new, &target, args.json, now);
+        return create_dry_run(&new, None, &target, args.json, now);
     }
     let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
         .await
@@ -124,10 +127,11 @@ pub(super) async fn create(
     Ok(0)
 }
 
-/// What `create --dry-run` (and `clone --dry-run`) prints: the key that
-/// would be made and where its secret would go.
+/// What `create --dry-run` (and `clone --dry-run`, with the `source` key)
+/// prints: the key that would be made and where its secret would go.
 pub(super) fn create_dry_run(
     new: &NewKey,
+    source: Option<&ApiKey>,
     target: &Target,
     json: bool,
     now: DateTime<Utc>,
@@ -137,8 +141,16 @@ pub(super) fn create_dry_run(
             create: NewKeyJson::new(new),
             dry_run: true,
             destination: DestinationJson(target),
+            source: source.map(|k| Sorted(KeyJson::new(k, now))),
         })?;
     } else {
+        if let Some(source) = source {
+            println!(
+                "Copying the permissions of {} ({})",
+                escape_controls(&source.name),
+                source.id
+            );
+        }
         println!("Would create \"{}\"", escape_controls(new.name()));
         println!(
             "  permissions: {}",

@@ -293,6 +293,10 @@ fn finish_incident(
     let report_lost = matches!(saved, Saved::Lost);
     let attach = match (&args.report, report_lost) {
         (Some(path), false) => format!("attach {} (it holds no secret)", path.display()),
+        // The JSON on stdout carries the new secrets beside the report.
+        _ if args.json => {
+            "send the JSON's \"report\" (it holds no secret), never its \"secrets\"".to_owned()
+        }
         _ => "send the report above (it holds no secret)".to_owned(),
     };
     eprintln!(
