@@ -151,7 +151,7 @@ pub const LIST_KEYS: &[Binding<ListCmd>] = &[
     // Marking is only for revoke and incident, which read-only mode turns off.
     Binding::new(
         "space",
-        "mark or unmark the key (for revoke or incident)",
+        "mark or unmark, then move down (revoke, incident)",
         &[(Char(' '), ListCmd::Mark)],
     )
     .hint(4, "space", "mark")
@@ -191,7 +191,7 @@ pub const LIST_KEYS: &[Binding<ListCmd>] = &[
     .write("revoking keys"),
     Binding::new(
         "i",
-        "incident response on the marked keys (dry run)",
+        "incident on the marked keys, or the selected one",
         &[(Char('i'), ListCmd::Incident)],
     )
     .hint(5, "i", "incident")
