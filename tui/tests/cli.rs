@@ -1627,3 +1627,17 @@ async fn an_incident_with_json_says_not_to_send_its_secrets() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_audit_span_is_told_what_a_span_is() {
+    // An expiration takes dates and `never`; a span does not, so the message
+    // must not offer them.
+    let emu = emulator(ADMIN).await;
+    let out = run(&emu, &["audit", "--expiring-within", "xx"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("a whole number and a unit") && !err.contains("a date like"),
+        "{err}"
+    );
+}

@@ -36,6 +36,7 @@ pub(super) async fn audit(
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
     let soon = Span::parse(within)
+        .map_err(super::span_reason)
         .and_then(|span| {
             span.after(now)
                 .map(|at| at - now)

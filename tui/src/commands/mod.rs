@@ -338,3 +338,13 @@ fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
         Err(CliError::failed("cancelled; nothing was changed").code("cancelled"))
     }
 }
+/// Why a span (`--overlap`, `--expiring-within`) was refused. The parser's
+/// general advice also offers dates and `never`, which an expiration takes
+/// and a span does not.
+fn span_reason(reason: String) -> String {
+    if reason.contains("a date like") {
+        "write a whole number and a unit: h, d, w, mo or y".to_owned()
+    } else {
+        reason
+    }
+}

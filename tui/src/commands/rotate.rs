@@ -45,16 +45,10 @@ struct RotateDryRunJson<'a> {
 
 pub(super) fn parse_overlap(text: &str) -> Result<Span, CliError> {
     Span::parse(text).map_err(|reason| {
-        // The parser's general advice also offers dates and `never`, which
-        // an expiration takes and an overlap does not.
-        let reason = if reason.contains("a date like") {
-            "write a whole number and a unit: h, d, w, mo or y".to_owned()
-        } else {
-            reason
-        };
         CliError::usage(format!(
-            "--overlap `{}` is not a span: {reason}",
-            escape_controls(text)
+            "--overlap `{}` is not a span: {}",
+            escape_controls(text),
+            super::span_reason(reason)
         ))
         .hint("use e.g. 24h, 7d or 2w: how long the old key keeps working beside the new one")
     })
