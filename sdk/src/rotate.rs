@@ -334,8 +334,27 @@ pub async fn clone_key_delivering<S: SecretSink + ?Sized>(
     Ok(Cloned { source, new })
 }
 
-/// A new key with these permissions, carried over exactly, unknown resources
-/// and levels included.
+/// The key a rotation, a clone or an incident replacement creates: these
+/// permissions carried over exactly, unknown resources and levels included,
+/// with `expiration` or the default lifetime. Their dry runs show this key.
+pub fn successor(
+    permissions: &PermissionSet,
+    name: &str,
+    expiration: Option<Expiration>,
+    now: DateTime<Utc>,
+) -> Result<NewKey> {
+    let expiration = expiration.unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, now));
+    NewKey::builder(name)
+        .permissions(permissions.iter().cloned())
+        // The server's own permissions: those the catalog does not know are
+        // carried over, not refused as typos.
+        .allow_unknown(true)
+        .expires(expiration)
+        .build_at(now)
+        .map_err(Error::InvalidInput)
+}
+
+/// Creates the [`successor`] of a key with these permissions.
 pub(crate) async fn create_like(
     client: &Client,
     permissions: &PermissionSet,
@@ -343,14 +362,6 @@ pub(crate) async fn create_like(
     expiration: Option<Expiration>,
     now: DateTime<Utc>,
 ) -> Result<CreatedKey> {
-    let expiration = expiration.unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, now));
-    let new = NewKey::builder(name)
-        .permissions(permissions.iter().cloned())
-        // The server's own permissions: those the catalog does not know are
-        // carried over, not refused as typos.
-        .allow_unknown(true)
-        .expires(expiration)
-        .build_at(now)
-        .map_err(Error::InvalidInput)?;
+    let new = successor(permissions, name, expiration, now)?;
     client.create_key(&new).await
 }

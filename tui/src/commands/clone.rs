@@ -2,8 +2,8 @@
 
 use anstream::eprintln;
 use chrono::{DateTime, Utc};
+use narrative_keys::Expiration;
 use narrative_keys::deliver::SecretSink;
-use narrative_keys::{Expiration, NewKey};
 use serde::Serialize;
 
 use super::create::create_dry_run;
@@ -90,13 +90,7 @@ async fn clone_dry_run(
     // The same check the real run makes before its first request.
     target.check().map_err(narrative_keys::Error::Output)?;
     let source = s.client.get_key(id).await?;
-    // Built as the clone builds it: the server's permissions carried over
-    // exactly.
-    let new = NewKey::builder(args.name.trim())
-        .permissions(source.permissions.iter().cloned())
-        .allow_unknown(true)
-        .expires(expiration)
-        .build_at(now)
-        .map_err(narrative_keys::Error::from)?;
+    let new =
+        narrative_keys::rotate::successor(&source.permissions, &args.name, Some(expiration), now)?;
     create_dry_run(&new, Some(&source), target, args.json, now)
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
 use narrative_keys::rotate::OldKeyStops;
 use narrative_keys::rotate::{OldKeyOutcome, OldKeyPolicy, RotateOptions, Rotation};
-use narrative_keys::{ApiKey, Expiration, NewKey, Span};
+use narrative_keys::{ApiKey, NewKey, Span};
 use serde::Serialize;
 
 use super::{
@@ -84,18 +84,12 @@ pub(super) async fn rotate_dry_run(
 ) -> Result<u8, CliError> {
     target.check().map_err(narrative_keys::Error::Output)?;
     let old = s.client.get_key(id).await?;
-    // Built as the rotation builds it: the server's permissions carried
-    // over exactly, the default lifetime unless --expires.
-    let successor = NewKey::builder(options.name.as_deref().unwrap_or(&old.name))
-        .permissions(old.permissions.iter().cloned())
-        .allow_unknown(true)
-        .expires(
-            options
-                .expiration
-                .unwrap_or_else(|| Expiration::default_at(now)),
-        )
-        .build_at(now)
-        .map_err(narrative_keys::Error::from)?;
+    let successor = narrative_keys::rotate::successor(
+        &old.permissions,
+        options.name.as_deref().unwrap_or(&old.name),
+        options.expiration,
+        now,
+    )?;
     print_warnings(successor.warnings());
     let old_key = match options.old_key {
         OldKeyPolicy::Revoke => "revoke",
