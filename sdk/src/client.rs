@@ -8,6 +8,7 @@ use zeroize::Zeroize;
 
 use crate::environment::Environment;
 use crate::error::{Error, Result, TransportKind};
+use crate::interrupt::Interrupt;
 use crate::key::{ApiKey, CreatedKey, KeyUpdate, NewKey};
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Secret;
@@ -35,6 +36,7 @@ struct Inner {
     base: String,
     timeout: Duration,
     retry: RetryPolicy,
+    interrupt: Interrupt,
 }
 
 impl std::fmt::Debug for Client {
@@ -57,6 +59,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: Option<String>,
     headers: Vec<(String, String)>,
+    interrupt: Interrupt,
     #[cfg(not(target_arch = "wasm32"))]
     http: Option<reqwest::Client>,
 }
@@ -77,6 +80,14 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The stop flag the workflows run with this client look at between
+    /// steps (a signal handler or a closing UI sets it); by default one
+    /// that nothing sets.
+    pub fn interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = interrupt;
+        self
+    }
+
     /// The API key to send as the bearer token (required).
     pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
         self.api_key = Some(key.into());
@@ -180,6 +191,7 @@ impl ClientBuilder {
                 environment: self.environment,
                 timeout,
                 retry: self.retry,
+                interrupt: self.interrupt,
             }),
         })
     }
@@ -270,6 +282,11 @@ impl Client {
     /// The limit for each attempt of a request.
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    /// The stop flag the builder was given: workflows look at it between steps.
+    pub fn interrupt(&self) -> &Interrupt {
+        &self.inner.interrupt
     }
 
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {

@@ -9,6 +9,7 @@ pub mod environment;
 pub mod error;
 pub mod expiration;
 pub mod instant;
+pub mod interrupt;
 pub mod json_path;
 pub mod key;
 pub mod key_ref;
@@ -33,6 +34,7 @@ pub use client::{Client, ClientBuilder};
 pub use environment::{BaseUrl, Environment};
 pub use error::{ApiError, Error, ErrorInfo, Result, TransportKind};
 pub use expiration::{DEFAULT_EXPIRATION_DAYS, Expiration, Span};
+pub use interrupt::Interrupt;
 pub use key::{
     ApiKey, Change, CreatedKey, KeyDiff, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, ShownKey,
     StatusPolicy,
