@@ -355,3 +355,96 @@ async fn wire_spellings_survive_update_rotate_clone_and_replacement() {
     let (_, replacement) = &outcome.replacements[0];
     assert_eq!(stored(&replacement.key.id), want);
 }
+
+/// Rotating a key into the file that holds its own secret: the secret it
+/// held is kept beside it until checked. Revoked, it answers 401 and the
+/// copy is deleted; kept working (`Keep`), the copy stays; and when nobody
+/// can tell (no answer), it stays too.
+#[tokio::test]
+async fn a_replaced_secret_is_kept_until_it_is_known_to_be_dead() {
+    use narrative_keys::deliver::KeptState;
+    use narrative_keys::rotate::OldKeyPolicy;
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ci.env");
+    let (old, old_secret) = emu
+        .store()
+        .insert_key("ci", &[("read", "datasets")], None)
+        .unwrap();
+    std::fs::write(&path, format!("NARRATIVE_API_KEY={old_secret}\n")).unwrap();
+    let rotate = |policy| RotateOptions {
+        old_key: policy,
+        ..RotateOptions::default()
+    };
+    let mut file = SecretFile::new(&path);
+    let rotation = rotate_delivering(
+        &client,
+        &old.to_string(),
+        &rotate(OldKeyPolicy::Revoke),
+        &mut file,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let kept = file.take_kept().expect("the old secret was kept");
+    let copy = kept.path().to_path_buf();
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        format!("NARRATIVE_API_KEY={old_secret}\n")
+    );
+    let check = kept.check(&client).await;
+    assert!(
+        matches!(check.state, KeptState::NoLongerWorks(Ok(()))),
+        "{check:?}"
+    );
+    assert!(!copy.exists(), "a dead secret's copy is deleted");
+
+    // Kept working: the copy stays, and says so.
+    let mut file = SecretFile::new(&path);
+    rotate_delivering(
+        &client,
+        &rotation.new.key.id,
+        &rotate(OldKeyPolicy::Keep),
+        &mut file,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let kept = file.take_kept().unwrap();
+    let copy = kept.path().to_path_buf();
+    let check = kept.check(&client).await;
+    assert_eq!(check.still_works(), Some(true), "{check:?}");
+    assert!(check.is_kept() && copy.exists());
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        format!("NARRATIVE_API_KEY={}\n", rotation.new.secret.expose())
+    );
+    assert!(!check.message().contains(rotation.new.secret.expose()));
+
+    // No answer: kept, and the message says it could not be checked.
+    std::fs::write(&path, format!("NARRATIVE_API_KEY={old_secret}\n")).unwrap();
+    let mut file = SecretFile::new(&path);
+    file.check().unwrap();
+    let key = rotation.new.key.clone();
+    let fresh = narrative_keys::Secret::new("a-fresh-secret");
+    file.deliver(&NewSecret {
+        key: &key,
+        secret: &fresh,
+        replaces: None,
+    })
+    .unwrap();
+    let offline = narrative_keys::Client::builder()
+        .api_key(ADMIN)
+        .environment("http://127.0.0.1:9".parse().unwrap())
+        .retry(narrative_keys::RetryPolicy {
+            max_retries: 0,
+            ..fast_retries()
+        })
+        .build()
+        .unwrap();
+    let check = file.take_kept().unwrap().check(&offline).await;
+    assert_eq!(check.still_works(), None, "{check:?}");
+    assert!(check.path.exists());
+    assert!(check.message().contains("could not be checked"));
+}

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use narrative_keys::deliver::{
-    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
+    DeliveryError, KeptSecret, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
 };
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -37,20 +37,19 @@ pub enum Target {
 }
 
 impl Target {
-    /// For `create`, `rotate`: `--secret-out FILE|-`, `--secret-to CMD`, or
-    /// stdout. Only a rotation may replace a file holding a key line.
+    /// For `create`, `clone`, `rotate`: `--secret-out FILE|-`,
+    /// `--secret-to CMD`, or stdout. A file holding one key line is
+    /// replaced, its secret first kept beside it ([`Target::take_kept`]).
     pub fn one(
         secret_out: Option<&str>,
         secret_to: Option<&str>,
         env_name: Option<&str>,
         json: bool,
-        rotation: bool,
     ) -> Self {
         match (secret_out, secret_to) {
             (_, Some(cmd)) => Target::Command(SecretCommand::new(cmd)),
             (Some(path), None) if path != "-" => {
                 let file = SecretFile::new(path);
-                let file = if rotation { file } else { file.new_key_only() };
                 Target::File(match env_name {
                     Some(name) => file.env_name(name),
                     None => file,
@@ -74,6 +73,15 @@ impl Target {
                 labelled: true,
                 printed: 0,
             },
+        }
+    }
+
+    /// The secret a `--secret-out` file held before, kept beside it, to be
+    /// checked once the run is over.
+    pub fn take_kept(&mut self) -> Option<KeptSecret> {
+        match self {
+            Target::File(f) => f.take_kept(),
+            _ => None,
         }
     }
 

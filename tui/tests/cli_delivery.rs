@@ -72,7 +72,18 @@ async fn refused_outputs_send_nothing() {
                 "--secret-out".into(),
                 p("settings.env"),
             ],
-            "already exists and is not empty",
+            "holds something other than one NARRATIVE_API_KEY= line",
+        ),
+        (
+            vec![
+                "clone".into(),
+                old.clone(),
+                "--name".into(),
+                "x".into(),
+                "--secret-out".into(),
+                p("link.env"),
+            ],
+            "symbolic link",
         ),
         (
             vec![
@@ -560,4 +571,210 @@ async fn wire_spellings_survive_update_rotate_and_replacement() {
         .unwrap()
         .to_owned();
     assert_eq!(stored(&replacement), want);
+}
+
+/// The files of a directory, by name.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The secret of a `NARRATIVE_API_KEY=` file.
+fn secret_in(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.trim_end()
+        .strip_prefix("NARRATIVE_API_KEY=")
+        .unwrap_or_else(|| panic!("{text}"))
+        .to_owned()
+}
+
+/// Whether `secret` signs in: `/whoami` with it.
+async fn authenticates(emu: &RunningEmulator, secret: &str) -> bool {
+    match narrative_keys_testkit::client(emu, secret).whoami().await {
+        Ok(_) => true,
+        Err(narrative_keys::Error::Unauthorized(_)) => false,
+        Err(e) => panic!("whoami: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_file_reused_for_another_key_keeps_the_secret_it_held() {
+    let emu = emulator(ADMIN).await;
+    let rot_a = seed(&emu, "rot-a");
+    let dir = tempfile::tempdir().unwrap();
+    let b_env = dir.path().join("b.env");
+    let b = b_env.to_str().unwrap();
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "rot-b",
+            "--preset",
+            "read-only-analytics",
+            "--secret-out",
+            b,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rot_b_secret = secret_in(&b_env);
+    assert_eq!(
+        emu.store()
+            .find_by_secret(&rot_b_secret)
+            .unwrap()
+            .unwrap()
+            .name,
+        "rot-b"
+    );
+
+    let out = run(&emu, &["rotate", &rot_a, "--secret-out", b, "--json"]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // b.env holds rot-a's successor now.
+    let successor = emu
+        .store()
+        .find_by_secret(&secret_in(&b_env))
+        .unwrap()
+        .unwrap();
+    assert_eq!(successor.name, "rot-a");
+    assert_eq!(v["new"]["id"], successor.id.to_string());
+    // rot-b's secret is kept beside it, owner-only, and still works.
+    let kept: Vec<String> = names_in(dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with("b.env.replaced-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{:?}", names_in(dir.path()));
+    let kept_path = dir.path().join(&kept[0]);
+    assert_eq!(mode(&kept_path), 0o600);
+    assert_eq!(secret_in(&kept_path), rot_b_secret);
+    assert!(authenticates(&emu, &rot_b_secret).await);
+    assert!(err.contains(&kept_path.display().to_string()), "{err}");
+    assert!(err.contains("STILL WORKS"), "{err}");
+    assert!(err.contains("revoke its key"), "{err}");
+    assert!(!err.contains(&rot_b_secret), "no secret on stderr: {err}");
+    assert_eq!(
+        v["kept_previous_secret"]["path"],
+        kept_path.display().to_string()
+    );
+    assert_eq!(v["kept_previous_secret"]["still_works"], true);
+    let fields: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        fields,
+        [
+            "kept_previous_secret",
+            "new",
+            "old",
+            "old_key",
+            "old_key_stops",
+            "secret_file"
+        ],
+        "the other fields as they were"
+    );
+
+    // A new key written over that file keeps rot-a's successor the same way.
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "rot-c",
+            "--preset",
+            "read-only-analytics",
+            "--secret-out",
+            b,
+            "--json",
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kept = v["kept_previous_secret"]["path"].as_str().unwrap();
+    assert_eq!(v["kept_previous_secret"]["still_works"], true);
+    assert!(err.contains(kept) && err.contains("STILL WORKS"), "{err}");
+    assert_eq!(
+        emu.store()
+            .find_by_secret(&secret_in(kept.as_ref()))
+            .unwrap()
+            .unwrap()
+            .id,
+        successor.id
+    );
+}
+
+/// `rotate ci --secret-out ci.env ARGS`, ci.env holding ci's own secret,
+/// the common case: the emulator, the file's directory, the file, ci's
+/// old secret and the run's output.
+async fn rotate_ci_into_its_own_file(
+    args: &[&str],
+) -> (
+    RunningEmulator,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    String,
+    Output,
+) {
+    let emu = emulator(ADMIN).await;
+    let (_, ci_secret) = emu
+        .store()
+        .insert_key("ci", &[("read", "datasets")], None)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ci_env = dir.path().join("ci.env");
+    std::fs::write(&ci_env, format!("NARRATIVE_API_KEY={ci_secret}\n")).unwrap();
+    let mut all = vec!["rotate", "ci", "--secret-out", ci_env.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = run(&emu, &all).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (emu, dir, ci_env, ci_secret, out)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rotating_a_key_into_its_own_secret_file_deletes_the_dead_copy() {
+    let (emu, dir, ci_env, ci_secret, out) = rotate_ci_into_its_own_file(&["--json"]).await;
+    let err = stderr(&out);
+    assert!(
+        !authenticates(&emu, &ci_secret).await,
+        "the old secret answers 401"
+    );
+    assert_eq!(names_in(dir.path()), ["ci.env"], "the kept copy is gone");
+    assert!(err.contains("no longer works"), "{err}");
+    assert!(err.contains("was deleted"), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("kept_previous_secret").is_none(), "{v}");
+    assert_eq!(v["old"]["name"], "ci");
+    assert!(authenticates(&emu, &secret_in(&ci_env)).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_an_overlap_the_old_secret_is_kept_and_said_to_work() {
+    let (emu, dir, _, ci_secret, out) =
+        rotate_ci_into_its_own_file(&["--overlap", "24h", "--json"]).await;
+    let err = stderr(&out);
+    assert!(
+        authenticates(&emu, &ci_secret).await,
+        "the overlap keeps it working"
+    );
+    let names = names_in(dir.path());
+    assert_eq!(names.len(), 2, "{names:?}");
+    let kept_path = dir.path().join(&names[1]);
+    assert!(names[1].starts_with("ci.env.replaced-"), "{names:?}");
+    assert_eq!(mode(&kept_path), 0o600);
+    assert_eq!(secret_in(&kept_path), ci_secret);
+    assert!(err.contains(&kept_path.display().to_string()), "{err}");
+    assert!(err.contains("STILL WORKS"), "{err}");
+    assert!(!err.contains(&ci_secret), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["old_key"], "expires");
+    assert_eq!(
+        v["kept_previous_secret"]["path"],
+        kept_path.display().to_string()
+    );
+    assert_eq!(v["kept_previous_secret"]["still_works"], true);
 }

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{DeliveryError, NewSecret, SecretSink, is_env_name};
+use super::{DeliveryError, KeptSecret, NewSecret, SecretSink, is_env_name};
+use crate::secret::Secret;
 
 /// What may already stand at an output path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +20,13 @@ pub enum OutputKind {
     /// Nothing, or a regular file (a report written with `--force`).
     ReplaceFile,
     /// Nothing, an empty regular file, or one holding nothing but a single
-    /// `NAME=` line: an older secret of the same kind, being rotated out.
+    /// `NAME=` line: an older secret of the same kind, which is kept beside
+    /// it before it is replaced ([`KeptSecret`](super::KeptSecret)).
     /// `env_name` is the variable the line must name.
     SecretLine {
         /// The variable the line must name.
         env_name: String,
     },
-    /// Nothing, or an empty regular file (`mktemp`'s).
-    Empty,
 }
 
 /// Largest file taken for a secret file: anything bigger holds more than a key.
@@ -139,13 +139,8 @@ fn may_replace(
             "choose a new file (it is never written over)",
         )),
         OutputKind::ReplaceFile => Ok(true),
-        OutputKind::Empty if meta.len() == 0 => Ok(true),
-        OutputKind::Empty => Err(refuse(
-            "already exists and is not empty; it may hold another key's secret, and was left untouched".into(),
-            "choose a new file (or an empty one) for the new key's secret",
-        )),
         OutputKind::SecretLine { env_name } => {
-            if meta.len() == 0 || holds_only_secret_line(path, env_name) {
+            if meta.len() == 0 || read_held(path, env_name).is_ok() {
                 Ok(true)
             } else {
                 Err(refuse(
@@ -159,11 +154,18 @@ fn may_replace(
     }
 }
 
-/// Whether the file holds nothing but one `NAME=value` line (blank lines aside).
-fn holds_only_secret_line(path: &Path, env_name: &str) -> bool {
-    let Ok(file) = open_no_follow(path) else {
-        return false;
-    };
+/// The secret a secret file holds: its whole text, and the value of its one
+/// `NAME=value` line (surrounding blanks and one pair of quotes taken off).
+struct Held {
+    text: Zeroizing<String>,
+    value: Secret,
+}
+
+/// What a secret file holds: `Ok(None)` nothing (empty or blank),
+/// `Ok(Some)` one `NAME=value` line (blank lines aside) and nothing else,
+/// `Err` anything else, or a file that cannot be read.
+fn read_held(path: &Path, env_name: &str) -> Result<Option<Held>, ()> {
+    let file = open_no_follow(path).map_err(drop)?;
     let mut text = Zeroizing::new(String::new());
     if file
         .take(MAX_SECRET_FILE + 1)
@@ -171,11 +173,21 @@ fn holds_only_secret_line(path: &Path, env_name: &str) -> bool {
         .is_err()
         || text.len() as u64 > MAX_SECRET_FILE
     {
-        return false;
+        return Err(());
     }
     let prefix = format!("{env_name}=");
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    matches!((lines.next(), lines.next()), (Some(line), None) if line.starts_with(&prefix))
+    let value = match (lines.next(), lines.next()) {
+        (None, _) => return Ok(None),
+        (Some(line), None) => line.strip_prefix(&prefix).ok_or(())?.trim(),
+        (Some(_), Some(_)) => return Err(()),
+    };
+    let value = ['"', '\'']
+        .iter()
+        .find_map(|q| value.strip_prefix(*q)?.strip_suffix(*q))
+        .unwrap_or(value);
+    let value = Secret::new(value);
+    Ok(Some(Held { text, value }))
 }
 
 fn open_no_follow(path: &Path) -> std::io::Result<File> {
@@ -185,7 +197,7 @@ fn open_no_follow(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
-fn parent_dir(path: &Path) -> &Path {
+pub(super) fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -197,19 +209,23 @@ struct TempFile {
     path: PathBuf,
 }
 
-/// A new, owner-only file beside the target: created exclusively, never
-/// through a link (`O_EXCL` and `O_NOFOLLOW`).
+/// A new, owner-only file: created exclusively, never over anything and
+/// never through a link (`O_EXCL` and `O_NOFOLLOW`), mode 0600.
+pub(super) fn create_owner_only(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+}
+
+/// A new, owner-only temporary file beside the target ([`create_owner_only`]).
 fn create_temp(dir: &Path) -> std::io::Result<TempFile> {
     let mut last = None;
     for _ in 0..16 {
         let path = dir.join(format!(".narrative-keys-{:016x}.tmp", fastrand::u64(..)));
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&path)
-        {
+        match create_owner_only(&path) {
             Ok(file) => return Ok(TempFile { file, path }),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
@@ -265,11 +281,15 @@ fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Delivery
         let _ = fs::remove_file(&tmp.path);
         return placed;
     }
-    // Make the new directory entry durable too; some file systems refuse, harmlessly.
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a new directory entry durable too; some file systems refuse, harmlessly.
+pub(super) fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
 }
 
 /// Writes a new file (a report) atomically with mode 0600, or replaces a
@@ -286,15 +306,17 @@ pub fn write_new_file(path: &Path, text: &str, replace: bool) -> Result<(), Deli
 }
 
 /// One secret written as `NAME=<secret>` to a file of its own, mode 0600.
-/// The file may already hold one such line (the secret being rotated out).
-#[derive(Debug, Clone)]
+/// The file may already hold one such line: that secret is first kept in a
+/// new file beside it ([`KeptSecret`], from [`SecretFile::take_kept`]), to
+/// be checked once the run is over, so it is never lost while it may still
+/// work.
+#[derive(Debug)]
 pub struct SecretFile {
     path: PathBuf,
     env_name: String,
     delivered: bool,
-    /// Whether a file holding one `NAME=` line may be replaced (a rotation's
-    /// secret file); otherwise only an absent or empty file is taken.
-    replace_key_line: bool,
+    /// What the file held before, kept beside it.
+    kept: Option<KeptSecret>,
 }
 
 impl SecretFile {
@@ -304,16 +326,8 @@ impl SecretFile {
             path: path.into(),
             env_name: "NARRATIVE_API_KEY".to_owned(),
             delivered: false,
-            replace_key_line: true,
+            kept: None,
         }
-    }
-
-    /// For a new key (not a rotation): a file that already holds a
-    /// `NAME=` line holds another key's secret, perhaps its only copy, so
-    /// only an absent or empty file is taken.
-    pub fn new_key_only(mut self) -> Self {
-        self.replace_key_line = false;
-        self
     }
 
     /// The variable name to write (default `NARRATIVE_API_KEY`).
@@ -327,13 +341,39 @@ impl SecretFile {
         &self.path
     }
 
+    /// The secret the file held before the new one replaced it, kept
+    /// beside it; `None` when it held none (or nothing was written). Check
+    /// it with [`KeptSecret::check`] once the run is over.
+    pub fn take_kept(&mut self) -> Option<KeptSecret> {
+        self.kept.take()
+    }
+
     fn kind(&self) -> OutputKind {
-        if self.replace_key_line {
-            OutputKind::SecretLine {
-                env_name: self.env_name.clone(),
-            }
-        } else {
-            OutputKind::Empty
+        OutputKind::SecretLine {
+            env_name: self.env_name.clone(),
+        }
+    }
+
+    /// Copies the secret the file holds now to a new file beside it, before
+    /// the file is replaced; `None` when it holds none.
+    fn keep_held(&self) -> Result<Option<KeptSecret>, DeliveryError> {
+        match read_held(&self.path, &self.env_name) {
+            Ok(Some(held)) if !held.value.is_empty() => KeptSecret::keep(
+                &self.path,
+                held.text.as_bytes(),
+                held.value,
+                chrono::Utc::now(),
+            )
+            .map(Some),
+            Ok(_) => Ok(None),
+            Err(()) => Err(DeliveryError::new(
+                self.path.display().to_string(),
+                format!(
+                    "changed while the key was being made: it now holds something other than one {}= line; it was left untouched",
+                    self.env_name
+                ),
+            )
+            .hint("choose a new file for the secret")),
         }
     }
 }
@@ -359,11 +399,25 @@ impl SecretSink for SecretFile {
             .hint("use a file of many secrets (SecretsFile) for several keys"));
         }
         let exists = inspect(&self.path, &self.kind(), false)?;
+        // Kept and synced before the file is replaced: never the only copy lost.
+        let kept = if exists { self.keep_held()? } else { None };
         let mut line = format!("{}={}\n", self.env_name, item.secret.expose());
         let written = write_atomic(&self.path, line.as_bytes(), exists);
         line.zeroize();
-        self.delivered = written.is_ok();
-        written
+        match written {
+            Ok(()) => {
+                self.delivered = true;
+                self.kept = kept;
+                Ok(())
+            }
+            Err(e) => {
+                // The file was not replaced: it still holds its secret.
+                if let Some(kept) = kept {
+                    kept.discard();
+                }
+                Err(e)
+            }
+        }
     }
 }
 
@@ -587,7 +641,8 @@ mod tests {
             "NARRATIVE_API_KEY=s3cr3t-one\n"
         );
         assert_eq!(mode(&path), 0o600);
-        // The next rotation replaces it.
+        assert!(sink.take_kept().is_none(), "a new file replaced nothing");
+        // The next rotation replaces it, keeping the secret it held beside it.
         let secret2 = crate::Secret::new("s3cr3t-two");
         let mut again = SecretFile::new(&path);
         again.check().unwrap();
@@ -601,6 +656,16 @@ mod tests {
             fs::read_to_string(&path).unwrap(),
             "NARRATIVE_API_KEY=s3cr3t-two\n"
         );
+        let kept = again.take_kept().expect("the old secret was kept");
+        assert_eq!(kept.replaced(), path);
+        assert_eq!(
+            fs::read_to_string(kept.path()).unwrap(),
+            "NARRATIVE_API_KEY=s3cr3t-one\n"
+        );
+        assert_eq!(mode(kept.path()), 0o600);
+        let name = kept.path().file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with("app.env.replaced-"), "{name}");
+        assert!(!format!("{kept:?}").contains("s3cr3t"), "{kept:?}");
         // Another variable name is other content.
         let err = SecretFile::new(&path)
             .env_name("APP_KEY")
@@ -609,8 +674,61 @@ mod tests {
         assert!(err.message.contains("one APP_KEY= line"), "{err}");
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temporary file left"
+            2,
+            "the file and its kept secret; no temporary file left"
+        );
+    }
+
+    #[test]
+    fn an_empty_or_blank_file_or_line_takes_a_secret_and_keeps_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = key("k1", "app");
+        let secret = crate::Secret::new("fresh");
+        for (name, before) in [
+            ("made-by-mktemp", ""),
+            ("blank.env", "\n \n"),
+            ("empty-value.env", "NARRATIVE_API_KEY=\n"),
+        ] {
+            let path = dir.path().join(name);
+            fs::write(&path, before).unwrap();
+            let mut sink = SecretFile::new(&path);
+            sink.check().unwrap();
+            sink.deliver(&NewSecret {
+                key: &k,
+                secret: &secret,
+                replaces: None,
+            })
+            .unwrap();
+            assert!(sink.take_kept().is_none(), "{name}: no secret to keep");
+            assert_eq!(
+                fs::read_to_string(&path).unwrap(),
+                "NARRATIVE_API_KEY=fresh\n"
+            );
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
+    }
+
+    #[test]
+    fn a_quoted_secret_is_kept_as_its_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.env");
+        fs::write(&path, "\nNARRATIVE_API_KEY=\"quoted-value\"\n").unwrap();
+        let mut sink = SecretFile::new(&path);
+        sink.check().unwrap();
+        let k = key("k1", "app");
+        let secret = crate::Secret::new("fresh");
+        sink.deliver(&NewSecret {
+            key: &k,
+            secret: &secret,
+            replaces: None,
+        })
+        .unwrap();
+        let kept = sink.take_kept().unwrap();
+        assert_eq!(kept.secret_value(), "quoted-value");
+        assert_eq!(
+            fs::read_to_string(kept.path()).unwrap(),
+            "\nNARRATIVE_API_KEY=\"quoted-value\"\n",
+            "kept byte for byte"
         );
     }
 
@@ -669,27 +787,6 @@ mod tests {
         assert!(
             write_new_file(&link, "x", true).is_err(),
             "--force never writes through a link"
-        );
-    }
-
-    #[test]
-    fn an_empty_file_may_take_a_secret() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("made-by-mktemp");
-        fs::write(&path, "").unwrap();
-        let k = key("k1", "app");
-        let secret = crate::Secret::new("abc");
-        let mut sink = SecretFile::new(&path);
-        sink.check().unwrap();
-        sink.deliver(&NewSecret {
-            key: &k,
-            secret: &secret,
-            replaces: None,
-        })
-        .unwrap();
-        assert_eq!(
-            fs::read_to_string(&path).unwrap(),
-            "NARRATIVE_API_KEY=abc\n"
         );
     }
 

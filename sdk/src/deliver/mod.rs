@@ -16,11 +16,15 @@ use crate::secret::Secret;
 mod command;
 #[cfg(not(target_arch = "wasm32"))]
 mod file;
+#[cfg(not(target_arch = "wasm32"))]
+mod kept;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use command::SecretCommand;
 #[cfg(not(target_arch = "wasm32"))]
 pub use file::{OutputKind, SecretFile, SecretsFile, SecretsFormat, check_output, write_new_file};
+#[cfg(not(target_arch = "wasm32"))]
+pub use kept::{KeptCheck, KeptSecret, KeptState};
 
 /// One new secret to hand over.
 #[derive(Debug, Clone, Copy)]

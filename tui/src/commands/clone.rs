@@ -7,17 +7,22 @@ use narrative_keys::deliver::SecretSink;
 use serde::Serialize;
 
 use super::create::create_dry_run;
-use super::{maybe_created, parse_expiration, resolve_id, secret_json, secret_target};
+use super::{
+    KeptJson, check_kept_secret, maybe_created, parse_expiration, resolve_id, secret_json,
+    secret_target,
+};
 use crate::cli::CloneArgs;
 use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
 use crate::output::{KeyJson, Sorted, escape_controls, print_json};
 use crate::session::Session;
 
-/// `clone --json`: the new key, its secret or where it went, and the key
-/// it copies.
+/// `clone --json`: the new key, its secret or where it went (and where the
+/// secret the file held before was kept), and the key it copies.
 #[derive(Serialize)]
 struct CloneJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept_previous_secret: Option<KeptJson<'a>>,
     key: Sorted<KeyJson<'a>>,
     #[serde(flatten)]
     secret: Option<SecretJson<'a>>,
@@ -36,7 +41,7 @@ pub(super) async fn clone(
         None => Expiration::default_at(now),
     };
     let id = resolve_id(s, &args.id).await?;
-    let mut target = secret_target(&args.delivery, args.json, false);
+    let mut target = secret_target(&args.delivery, args.json);
     if args.dry_run {
         return clone_dry_run(s, &id, &args, expiration, &mut target, now).await;
     }
@@ -67,8 +72,10 @@ pub(super) async fn clone(
     if let Some(note) = target.delivered_note(1) {
         eprintln!("{note}");
     }
+    let kept = check_kept_secret(s, &mut target).await;
     if args.json {
         print_json(&CloneJson {
+            kept_previous_secret: KeptJson::new(kept.as_ref()),
             key: Sorted(KeyJson::new(&created.key, now)),
             secret: secret_json(&target, created),
             source: Sorted(KeyJson::new(&cloned.source, now)),

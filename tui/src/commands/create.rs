@@ -7,17 +7,20 @@ use narrative_keys::{ApiKey, Expiration, NewKey, PermissionSet, Preset, Resource
 use serde::Serialize;
 
 use super::{
-    DestinationJson, NewKeyJson, UNKNOWN_HINT, expiration_text, maybe_created, parse_expiration,
-    parse_permission, print_warnings, secret_json, secret_target,
+    DestinationJson, KeptJson, NewKeyJson, UNKNOWN_HINT, check_kept_secret, expiration_text,
+    maybe_created, parse_expiration, parse_permission, print_warnings, secret_json, secret_target,
 };
 use crate::cli::CreateArgs;
 use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
 use crate::output::{KeyJson, Sorted, escape_controls, print_json};
 
-/// `create --json`: the key, and its secret or where it went.
+/// `create --json`: the key, and its secret or where it went (and where
+/// the secret the file held before was kept).
 #[derive(Serialize)]
 struct CreatedJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept_previous_secret: Option<KeptJson<'a>>,
     key: Sorted<KeyJson<'a>>,
     #[serde(flatten)]
     secret: Option<SecretJson<'a>>,
@@ -100,7 +103,7 @@ pub(super) async fn create(
         .build_at(now)
         .map_err(narrative_keys::Error::from)?;
     print_warnings(new.warnings());
-    let mut target = secret_target(&args.delivery, args.json, false);
+    let mut target = secret_target(&args.delivery, args.json);
     if args.dry_run {
         // The same check the real run makes before its first request.
         target.check().map_err(narrative_keys::Error::Output)?;
@@ -118,8 +121,10 @@ pub(super) async fn create(
     if let Some(note) = target.delivered_note(1) {
         eprintln!("{note}");
     }
+    let kept = check_kept_secret(s, &mut target).await;
     if args.json {
         print_json(&CreatedJson {
+            kept_previous_secret: KeptJson::new(kept.as_ref()),
             key: Sorted(KeyJson::new(&created.key, now)),
             secret: secret_json(&target, &created),
         })?;

@@ -21,6 +21,7 @@ use std::io::IsTerminal;
 use anstream::{eprint, eprintln, print};
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::FindingSeverity;
+use narrative_keys::deliver::KeptCheck;
 use narrative_keys::{
     ApiKey, CreatedKey, Expiration, KeyRef, KeyStatus, NewKey, Permission, PermissionSet,
     ValidationReport, key_ref,
@@ -123,7 +124,7 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             // Input is checked before any request, the reference's list included.
             let options = rotate_options(expires.as_deref(), keep_old, overlap.as_deref(), now)?;
             let id = resolve_id(s, &id).await?;
-            let mut target = secret_target(&delivery, json, true);
+            let mut target = secret_target(&delivery, json);
             if dry_run {
                 return rotate_dry_run(s, &id, &options, &mut target, json, now).await;
             }
@@ -215,14 +216,47 @@ fn print_warnings(report: &ValidationReport) {
 
 /// The target `--secret-out`/`--secret-to` chose. The SDK's workflow
 /// checks it before its first request.
-fn secret_target(d: &SecretDelivery, json: bool, rotation: bool) -> Target {
+fn secret_target(d: &SecretDelivery, json: bool) -> Target {
     Target::one(
         d.secret_out.as_deref(),
         d.secret_to.as_deref(),
         d.secret_env_name.as_deref(),
         json,
-        rotation,
     )
+}
+
+/// Once the run is over (a rotation's old key retired): whether the secret
+/// a `--secret-out` file held before still works, said on stderr. A dead
+/// one's copy is deleted with a short note; one that works or could not be
+/// checked stays, and the note says where and what to do.
+async fn check_kept_secret(s: &Session, target: &mut Target) -> Option<KeptCheck> {
+    let check = target.take_kept()?.check(&s.client).await;
+    let warn = output::status_style(KeyStatus::ExpiringSoon);
+    if check.is_kept() {
+        eprintln!("{warn}{}{warn:#}", escape_controls(&check.message()));
+    } else {
+        eprintln!("{}", escape_controls(&check.message()));
+    }
+    Some(check)
+}
+
+/// `kept_previous_secret` in a `--json` document: where the secret a
+/// `--secret-out` file held before was kept, and whether it still works
+/// (`null`: it could not be checked). Absent when nothing was kept, or the
+/// copy was deleted because the secret no longer works.
+#[derive(Serialize)]
+struct KeptJson<'a> {
+    path: &'a std::path::Path,
+    still_works: Option<bool>,
+}
+
+impl<'a> KeptJson<'a> {
+    fn new(check: Option<&'a KeptCheck>) -> Option<Self> {
+        check.filter(|c| c.is_kept()).map(|c| Self {
+            path: &c.path,
+            still_works: c.still_works(),
+        })
+    }
 }
 
 /// A create whose answer was lost (the connection broke, a timeout, a

@@ -2,15 +2,15 @@
 
 use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
-use narrative_keys::deliver::SecretSink;
+use narrative_keys::deliver::{KeptCheck, SecretSink};
 use narrative_keys::rotate::OldKeyStops;
 use narrative_keys::rotate::{OldKeyOutcome, OldKeyPolicy, RotateOptions, Rotation};
 use narrative_keys::{ApiKey, NewKey, Span};
 use serde::Serialize;
 
 use super::{
-    DestinationJson, NewKeyJson, expiration_text, maybe_created, parse_expiration, print_warnings,
-    secret_json,
+    DestinationJson, KeptJson, NewKeyJson, check_kept_secret, expiration_text, maybe_created,
+    parse_expiration, print_warnings, secret_json,
 };
 use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
@@ -18,11 +18,14 @@ use crate::output::{self, KeyJson, Sorted, escape_controls, print_json};
 use crate::session::Session;
 
 /// `rotate --json`: both keys, the old key's outcome (`error` only when it
-/// still works), and the secret or where it went.
+/// still works), and the secret or where it went (and where the secret the
+/// file held before was kept).
 #[derive(Serialize)]
 struct RotationJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept_previous_secret: Option<KeptJson<'a>>,
     new: Sorted<KeyJson<'a>>,
     old: Sorted<KeyJson<'a>>,
     old_key: &'static str,
@@ -122,7 +125,6 @@ pub(super) async fn rotate(
     let rotation = narrative_keys::rotate::rotate_delivering(&s.client, id, options, target, now)
         .await
         .map_err(|e| maybe_created(e, "with the old key's name"))?;
-    let target = &*target;
     eprintln!(
         "Created {} ({}) to replace {}.",
         escape_controls(&rotation.new.key.name),
@@ -133,8 +135,10 @@ pub(super) async fn rotate(
         eprintln!("{note}");
     }
     say_old_key(&rotation, now);
+    // After the old key was retired: a secret the file held is checked now.
+    let kept = check_kept_secret(s, target).await;
     if json {
-        print_rotation_json(&rotation, target, now)?;
+        print_rotation_json(&rotation, target, kept.as_ref(), now)?;
     }
     Ok(if rotation.is_complete() {
         0
@@ -182,10 +186,12 @@ fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
 fn print_rotation_json(
     rotation: &Rotation,
     target: &Target,
+    kept: Option<&KeptCheck>,
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
     print_json(&RotationJson {
         error: rotation.old_key.error().map(ToString::to_string),
+        kept_previous_secret: KeptJson::new(kept),
         new: Sorted(KeyJson::new(&rotation.new.key, now)),
         old: Sorted(KeyJson::new(&rotation.old, now)),
         old_key: rotation.old_key.code(),
