@@ -17,7 +17,6 @@ use narrative_keys_testkit::emulator::{client_builder, emulator_on_runtime};
 use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::app::SortBy;
 use narrative_keys_tui::ui::modal::Modal;
-use narrative_keys_tui::ui::runtime::Executor;
 use narrative_keys_tui::ui::{Action, App, Effect};
 
 fn names(app: &App) -> Vec<String> {
@@ -35,31 +34,6 @@ fn selected_id(app: &App) -> String {
     app.selected_key().unwrap().id.clone()
 }
 
-/// Runs an effect through the UI's executor; the actions it sends back
-/// within a second and what it wrote to the terminal.
-fn run_effect(client: narrative_keys::Client, effect: Effect) -> (Vec<Action>, Vec<u8>) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async move {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let exec = Executor {
-            client,
-            tx,
-            environment: "test".into(),
-        };
-        let mut terminal = Vec::new();
-        exec.run(effect, &mut terminal);
-        drop(exec);
-        let mut actions = Vec::new();
-        while let Ok(Some(a)) = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
-            actions.push(a);
-        }
-        (actions, terminal)
-    })
-}
-
 #[test]
 fn y_copies_the_selected_id_with_osc_52() {
     let mut app = loaded_app();
@@ -67,7 +41,7 @@ fn y_copies_the_selected_id_with_osc_52() {
         panic!("y copies the id");
     };
     assert_eq!(id, selected_id(&app));
-    let (actions, terminal) = run_effect(offline_client(), Effect::CopyId { id: id.clone() });
+    let (actions, terminal) = run_effect_with(offline_client(), Effect::CopyId { id: id.clone() });
     let written = String::from_utf8(terminal).unwrap();
     assert_eq!(
         written,
@@ -650,7 +624,7 @@ fn the_executor_reports_refusals_from_the_server() {
         .permissions(PermissionSet::parse_compact("read:datasets").unwrap())
         .build_at(now())
         .unwrap();
-    let (actions, _) = run_effect(client(reader), Effect::Create(new));
+    let (actions, _) = run_effect_with(client(reader), Effect::Create(new));
     assert!(matches!(actions[0], Action::Created(Err(_))), "{actions:?}");
     assert!(
         matches!(
@@ -663,7 +637,7 @@ fn the_executor_reports_refusals_from_the_server() {
         ),
         "{actions:?}"
     );
-    let (actions, _) = run_effect(client(reader), Effect::LoadKeys);
+    let (actions, _) = run_effect_with(client(reader), Effect::LoadKeys);
     assert!(
         matches!(actions[..], [Action::KeysLoaded(Ok(_))]),
         "{actions:?}"
@@ -682,12 +656,12 @@ fn the_executor_reports_refusals_from_the_server() {
         .id
         .to_string();
     let twice = || Effect::Revoke(vec![(spare.clone(), "spare".into())]);
-    let (actions, _) = run_effect(client(admin), twice());
+    let (actions, _) = run_effect_with(client(admin), twice());
     assert!(
         matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::Revoked),
         "{actions:?}"
     );
-    let (actions, _) = run_effect(client(admin), twice());
+    let (actions, _) = run_effect_with(client(admin), twice());
     assert!(
         matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::AlreadyGone),
         "{actions:?}"
@@ -701,12 +675,12 @@ fn the_executor_reports_refusals_from_the_server() {
         .unwrap()
         .id
         .to_string();
-    let (actions, _) = run_effect(client(admin), Effect::Revoke(vec![(own, "admin".into())]));
+    let (actions, _) = run_effect_with(client(admin), Effect::Revoke(vec![(own, "admin".into())]));
     assert!(
         matches!(&actions[..], [Action::Revoked(r)] if r[0].outcome == RevokeOutcome::Revoked),
         "{actions:?}"
     );
-    let (actions, _) = run_effect(client(admin), Effect::LoadKeys);
+    let (actions, _) = run_effect_with(client(admin), Effect::LoadKeys);
     assert!(
         matches!(
             actions[..],

@@ -764,22 +764,7 @@ fn secret_modal(app: &App) -> &narrative_keys_tui::ui::modal::SecretModal {
 /// Runs an effect through the UI's own executor (file and terminal effects
 /// run in place) and returns the actions it sent back.
 fn run_effect(effect: Effect) -> Vec<Action> {
-    use narrative_keys_tui::ui::runtime::Executor;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let client = offline_client();
-    let exec = Executor {
-        client,
-        tx,
-        environment: "DEMO".into(),
-    };
-    let mut terminal = Vec::new();
-    exec.run(effect, &mut terminal);
-    drop(exec);
-    let mut actions = Vec::new();
-    while let Ok(a) = rx.try_recv() {
-        actions.push(a);
-    }
-    actions
+    run_effect_with(offline_client(), effect).0
 }
 
 /// `w`, the path typed over the proposed one, Enter: the write effect.
@@ -1542,4 +1527,135 @@ fn the_help_scrolls_to_its_last_line_on_a_small_terminal() {
     mouse(&mut app, MouseEventKind::ScrollUp, 30, 8);
     assert_eq!(app.help_scroll, most - 1);
     assert!(matches!(app.modal, Some(Modal::Help)));
+}
+
+/// `w` over a file holding another key's live secret, after a key made
+/// through the executor: the file takes the new secret, the old one is
+/// kept beside it (owner-only), and the status line and the dialog say
+/// where, and that it still works. Returns the app for more checks.
+fn write_over_a_live_secret(
+    client: &narrative_keys::Client,
+    made: Action,
+    file: &std::path::Path,
+    live: &str,
+) -> App {
+    let mut app = loaded_app();
+    assert!(app.update(made).is_some(), "the keys are reloaded");
+    let new_secret = secret_modal(&app).entries[0].secret.expose().to_owned();
+    std::fs::write(file, format!("NARRATIVE_API_KEY={live}\n")).unwrap();
+    let effect = write_to(&mut app, file);
+    let (actions, _) = run_effect_with(client.clone(), effect);
+    assert!(
+        matches!(
+            &actions[..],
+            [Action::SecretsWritten(_), Action::KeptSecretChecked(_)]
+        ),
+        "{actions:?}"
+    );
+    for action in actions {
+        assert!(app.update(action).is_none());
+    }
+    assert_eq!(
+        std::fs::read_to_string(file).unwrap(),
+        format!("NARRATIVE_API_KEY={new_secret}\n")
+    );
+    let name = file.file_name().unwrap().to_str().unwrap();
+    let kept: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_str().unwrap();
+            n.starts_with(&format!("{name}.replaced-"))
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(
+        std::fs::read_to_string(&kept[0]).unwrap(),
+        format!("NARRATIVE_API_KEY={live}\n"),
+        "the old content, kept"
+    );
+    assert_eq!(mode(&kept[0]), 0o600);
+    let status = app.status.as_ref().unwrap();
+    let kept_path = kept[0].display().to_string();
+    assert!(status.error, "it stays until the next key: {status:?}");
+    assert!(status.text.contains(&kept_path), "{}", status.text);
+    assert!(status.text.contains("STILL WORKS"), "{}", status.text);
+    assert!(!status.text.contains(live) && !status.text.contains(&new_secret));
+    let m = secret_modal(&app);
+    assert!(m.entries[0].written);
+    let Some(Err(note)) = &m.kept_note else {
+        panic!("{:?}", m.kept_note);
+    };
+    assert!(note.contains(&kept_path), "{note}");
+    app
+}
+
+#[test]
+fn w_over_another_live_secret_keeps_it_beside_and_says_where() {
+    let admin = "ui-update-admin-secret-not-real";
+    let (_rt, emu) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
+    let client = narrative_keys_testkit::emulator::client(&emu, admin);
+    let (_, live) = emu
+        .store()
+        .insert_key("elsewhere", &[("read", "datasets")], None)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // After a new key.
+    let new = narrative_keys::NewKey::builder("batch loader")
+        .permissions(Preset::DataIngestion.permissions(&[]))
+        .build_at(chrono::Utc::now())
+        .unwrap();
+    let (mut made, _) = run_effect_with(client.clone(), Effect::Create(new));
+    assert!(matches!(made[..], [Action::Created(Ok(_))]), "{made:?}");
+    let app = write_over_a_live_secret(&client, made.remove(0), &dir.path().join("a.env"), &live);
+    assert!(draw(&app, 120, 40).contains("STILL WORKS"));
+
+    // After a rotation (the old key revoked first).
+    let old = narrative_keys_testkit::emulator::seed_days(
+        &emu,
+        "nightly",
+        &[("read", "datasets")],
+        Some(20),
+    );
+    let rotate = Effect::Rotate {
+        id: old,
+        old_key: OldKeyPolicy::Revoke,
+    };
+    let (mut made, _) = run_effect_with(client.clone(), rotate);
+    assert!(matches!(made[..], [Action::Rotated(Ok(_))]), "{made:?}");
+    write_over_a_live_secret(&client, made.remove(0), &dir.path().join("b.env"), &live);
+    assert!(
+        emu.store().secret_present(&live).unwrap(),
+        "the other key was never touched"
+    );
+}
+
+/// `w` over a file holding a secret that no longer works: its copy is
+/// deleted, and the dialog says so in a short note.
+#[test]
+fn w_over_a_dead_secret_deletes_its_copy() {
+    let admin = "ui-update-admin-secret-not-real";
+    let (_rt, emu) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
+    let client = narrative_keys_testkit::emulator::client(&emu, admin);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.env");
+    std::fs::write(&path, "NARRATIVE_API_KEY=revoked-long-ago-secret\n").unwrap();
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    let (actions, _) = run_effect_with(client, write_to(&mut app, &path));
+    for action in actions {
+        app.update(action);
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the file: the dead secret's copy is gone"
+    );
+    let Some(Ok(note)) = &secret_modal(&app).kept_note else {
+        panic!("{:?}", secret_modal(&app).kept_note);
+    };
+    assert!(note.contains("no longer works"), "{note}");
+    assert!(note.contains("was deleted"), "{note}");
+    assert!(!app.status.as_ref().unwrap().error);
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
+use narrative_keys::deliver::KeptCheck;
 use narrative_keys::incident::{IncidentPlan, IncidentReport};
 use narrative_keys::{ApiKey, CreatedKey, KeyUpdate, NewKey, Secret};
 
@@ -48,6 +49,9 @@ pub enum Action {
     },
     /// The answer to `Effect::WriteSecrets`: which secrets reached the file.
     SecretsWritten(SecretsWritten),
+    /// After `SecretsWritten` with a `kept` copy: whether the secret the
+    /// file held before still works, and whether its copy stays.
+    KeptSecretChecked(KeptCheck),
     /// The answer to `Effect::SaveReport`: the path of the report written, or why not.
     ReportSaved(Result<PathBuf, String>),
     /// Whether the OSC 52 sequence for key `id`'s id could be written.
@@ -173,6 +177,9 @@ pub struct SecretsWritten {
     pub written: Vec<String>,
     /// Why the rest were not written: the path, what went wrong, what to do.
     pub error: Option<String>,
+    /// Where the secret the file held before was kept, beside it; whether
+    /// it still works follows as `Action::KeptSecretChecked`.
+    pub kept: Option<PathBuf>,
 }
 
 /// Work for the runtime: network calls run as tasks, whose results come

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
+use narrative_keys::deliver::KeptCheck;
 use narrative_keys::{ApiKey, CreatedKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
@@ -351,6 +352,7 @@ impl App {
             Action::IncidentDone(done) => self.on_incident_done(done),
             Action::Copied { id, result } => self.on_copied(id, result),
             Action::SecretsWritten(done) => self.on_secrets_written(done),
+            Action::KeptSecretChecked(check) => self.on_kept_secret_checked(&check),
             Action::ReportSaved(result) => self.on_report_saved(result),
             Action::IdCopied { id, result } => self.on_id_copied(id, result),
             Action::Refused {
@@ -650,6 +652,12 @@ impl App {
             let path = escape_controls(&done.path.display().to_string());
             let n = done.written.len();
             let what = if n == 1 { "secret" } else { "secrets" };
+            m.kept_note = done.kept.map(|kept| {
+                Ok(format!(
+                    "The secret {path} held before was kept in {}; checking whether it still works…",
+                    escape_controls(&kept.display().to_string())
+                ))
+            });
             m.file_note = Some(match done.error {
                 None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
                 Some(e) if n == 0 => Err(format!("Nothing was written: {}", escape_controls(&e))),
@@ -659,6 +667,24 @@ impl App {
                     escape_controls(&e)
                 )),
             });
+        }
+        None
+    }
+
+    /// Whether the secret a written file held before still works: said in
+    /// the status line (kept until the next key when its copy stays) and in
+    /// the secrets dialog, if still open.
+    fn on_kept_secret_checked(&mut self, check: &KeptCheck) -> Option<Effect> {
+        let text = escape_controls(&check.message());
+        let note = if check.is_kept() {
+            self.show_error(text.clone());
+            Err(text)
+        } else {
+            self.show_info(text.clone());
+            Ok(text)
+        };
+        if let Some(Modal::Secret(m)) = &mut self.modal {
+            m.kept_note = Some(note);
         }
         None
     }

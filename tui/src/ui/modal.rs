@@ -138,6 +138,10 @@ pub struct SecretModal {
     pub file_input: Option<TextInput>,
     /// What the last write to a file did: `Ok(message)` or `Err(message)`.
     pub file_note: Option<Result<String, String>>,
+    /// The secret that file held before, kept beside it: `Ok` while it is
+    /// checked or once its copy was deleted (it no longer works), `Err`
+    /// while the copy stays (it still works, or could not be checked).
+    pub kept_note: Option<Result<String, String>>,
     /// `D` was pressed: the question of `dismiss_question` is open.
     pub confirm_dismiss: bool,
     /// Something else worth knowing about the old key of a rotation: a
@@ -158,6 +162,7 @@ impl SecretModal {
             copy_note: None,
             file_input: None,
             file_note: None,
+            kept_note: None,
             confirm_dismiss: false,
             note: None,
             then: None,

@@ -16,7 +16,7 @@ use crossterm::terminal::{
 use futures::StreamExt;
 use narrative_keys::Client;
 use narrative_keys::deliver::{
-    self, DeliveryError, NewSecret, SecretFile, SecretSink, SecretsFile,
+    self, DeliveryError, KeptSecret, NewSecret, SecretFile, SecretSink, SecretsFile,
 };
 use narrative_keys::incident::{self, IncidentOptions};
 use narrative_keys::revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
@@ -181,8 +181,13 @@ impl Executor {
                 let _ = self.tx.send(Action::Copied { id, result });
             }
             Effect::WriteSecrets { path, secrets } => {
-                let written = write_secrets(path, &secrets);
+                let (written, kept) = write_secrets(path, &secrets);
                 let _ = self.tx.send(Action::SecretsWritten(written));
+                // The secret the file held before: checked now, over the network.
+                if let Some(kept) = kept {
+                    let client = self.client.clone();
+                    self.spawn(async move { Action::KeptSecretChecked(kept.check(&client).await) });
+                }
             }
             Effect::CopyId { id } => {
                 let result = osc52::copy(terminal, &id).map_err(|e| e.to_string());
@@ -265,14 +270,16 @@ fn describe_delivery(e: &DeliveryError) -> String {
 }
 
 /// Writes the secrets to `path`, mode 0600, as the command line does: one
-/// secret as `NARRATIVE_API_KEY=<secret>` (`--secret-out`), several in one
+/// secret as `NARRATIVE_API_KEY=<secret>` (`--secret-out`; a secret the file
+/// held is kept beside it, and returned to be checked), several in one
 /// new file (`--secrets-out`: dotenv, or JSON for `.json`). The path is
 /// checked first: a link, a device, a FIFO, a directory or a file holding
 /// anything else is refused and left untouched.
-fn write_secrets(path: PathBuf, secrets: &[SecretEntry]) -> SecretsWritten {
-    let mut sink: Box<dyn SecretSink> = match secrets {
-        [_] => Box::new(SecretFile::new(&path)),
-        _ => Box::new(SecretsFile::new(&path)),
+fn write_secrets(path: PathBuf, secrets: &[SecretEntry]) -> (SecretsWritten, Option<KeptSecret>) {
+    let (mut one, mut many) = (None, None);
+    let sink: &mut dyn SecretSink = match secrets {
+        [_] => one.insert(SecretFile::new(&path)),
+        _ => many.insert(SecretsFile::new(&path)),
     };
     let mut written = Vec::new();
     let mut error = sink.check().err();
@@ -295,11 +302,14 @@ fn write_secrets(path: PathBuf, secrets: &[SecretEntry]) -> SecretsWritten {
     if let Some(e) = &error {
         tracing::warn!(target_path = %e.target, written = written.len(), "the secrets were not all written");
     }
-    SecretsWritten {
+    let kept = one.as_mut().and_then(SecretFile::take_kept);
+    let done = SecretsWritten {
         path,
         written,
         error: error.as_ref().map(describe_delivery),
-    }
+        kept: kept.as_ref().map(|k| k.path().to_path_buf()),
+    };
+    (done, kept)
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;

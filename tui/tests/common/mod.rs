@@ -88,3 +88,32 @@ pub fn draw(app: &App, w: u16, h: u16) -> String {
         .unwrap();
     terminal.backend().to_string()
 }
+
+/// Runs an effect through the UI's executor with `client`, on a runtime of
+/// its own: the actions it sends back (until its last task ends, or 5 s
+/// pass without one) and what it wrote to the terminal.
+pub fn run_effect_with(client: narrative_keys::Client, effect: Effect) -> (Vec<Action>, Vec<u8>) {
+    use narrative_keys_tui::ui::runtime::Executor;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let exec = Executor {
+            client,
+            tx,
+            environment: "test".into(),
+        };
+        let mut terminal = Vec::new();
+        exec.run(effect, &mut terminal);
+        drop(exec);
+        let mut actions = Vec::new();
+        while let Ok(Some(a)) =
+            tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv()).await
+        {
+            actions.push(a);
+        }
+        (actions, terminal)
+    })
+}

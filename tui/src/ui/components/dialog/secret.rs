@@ -336,6 +336,14 @@ fn secrets_tail(m: &SecretModal, theme: Theme) -> (Vec<Line<'static>>, Buttons<'
     if let Some(n) = &m.file_note {
         tail.push(note_line(theme, n));
     }
+    match &m.kept_note {
+        Some(Err(n)) => tail.push(Line::from(Span::styled(
+            format!("▲ {}", escape_controls(n)),
+            theme.warning(),
+        ))),
+        Some(ok) => tail.push(note_line(theme, ok)),
+        None => {}
+    }
     tail.push(Line::raw(""));
     if let Some(input) = &m.file_input {
         let prompt = if total == 1 {
