@@ -102,6 +102,10 @@ impl Target {
     /// Where a secret would go, in words, for a dry run.
     pub fn describe(&self) -> String {
         match self {
+            Target::File(f) if f.holds_secret() => format!(
+                "written to {} (mode 0600), the secret it holds now first kept beside it",
+                f.path().display()
+            ),
             Target::File(f) => format!("written to {} (mode 0600)", f.path().display()),
             Target::Files(f) => format!("written to {} (mode 0600)", f.path().display()),
             Target::Command(c) => format!("handed to `{}` on its standard input", c.command()),

@@ -632,6 +632,15 @@ async fn a_secret_file_reused_for_another_key_keeps_the_secret_it_held() {
         "rot-b"
     );
 
+    // A dry run says so, and changes nothing.
+    let out = run(&emu, &["rotate", &rot_a, "--secret-out", b, "--dry-run"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("the secret it holds now first kept beside it"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(names_in(dir.path()), ["b.env"]);
     let out = run(&emu, &["rotate", &rot_a, "--secret-out", b, "--json"]).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");

@@ -341,6 +341,12 @@ impl SecretFile {
         &self.path
     }
 
+    /// Whether the file holds a secret now, which delivering would keep
+    /// beside it first (for a dry run).
+    pub fn holds_secret(&self) -> bool {
+        matches!(read_held(&self.path, &self.env_name), Ok(Some(held)) if !held.value.is_empty())
+    }
+
     /// The secret the file held before the new one replaced it, kept
     /// beside it; `None` when it held none (or nothing was written). Check
     /// it with [`KeptSecret::check`] once the run is over.
@@ -642,6 +648,8 @@ mod tests {
         );
         assert_eq!(mode(&path), 0o600);
         assert!(sink.take_kept().is_none(), "a new file replaced nothing");
+        assert!(SecretFile::new(&path).holds_secret());
+        assert!(!SecretFile::new(&path).env_name("OTHER").holds_secret());
         // The next rotation replaces it, keeping the secret it held beside it.
         let secret2 = crate::Secret::new("s3cr3t-two");
         let mut again = SecretFile::new(&path);
