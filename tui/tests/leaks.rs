@@ -59,7 +59,32 @@ async fn secrets_reach_only_stdout_and_0600_files() {
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    secrets.push(v["secret"].as_str().unwrap().to_owned());
+    let rotated = v["secret"].as_str().unwrap().to_owned();
+    secrets.push(rotated.clone());
+    stderr.push_str(&String::from_utf8_lossy(&out.stderr));
+
+    // Rotated into a file holding its secret, the old key kept: that secret
+    // is kept beside the file and checked with /whoami, logged at trace.
+    let secret_file = dir.path().join("leaky.env");
+    std::fs::write(&secret_file, format!("NARRATIVE_API_KEY={rotated}\n")).unwrap();
+    let out = run(vec![
+        "rotate".into(),
+        v["new"]["id"].as_str().unwrap().into(),
+        "--keep-old".into(),
+        "--secret-out".into(),
+        secret_file.to_str().unwrap().into(),
+        "--json".into(),
+    ])
+    .await
+    .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kept_previous_secret"]["still_works"], true, "{v}");
+    let written = std::fs::read_to_string(&secret_file).unwrap();
+    secrets.push(written.trim_end().replace("NARRATIVE_API_KEY=", ""));
+    assert_mode_0600(Path::new(
+        v["kept_previous_secret"]["path"].as_str().unwrap(),
+    ));
     stderr.push_str(&String::from_utf8_lossy(&out.stderr));
 
     let out = run(vec![

@@ -6,6 +6,12 @@
 //! delivered is revoked again, so no key is left that nobody holds the secret
 //! of. Every [`SecretSink`] is checked before the first request, so a target
 //! that cannot work is refused while nothing has been sent.
+//!
+//! Nor is a secret that may still work ever destroyed: a secret file that
+//! already holds one keeps it in a new file beside it before it is replaced
+//! (`KeptSecret`), and once the run is over `KeptSecret::check` asks
+//! `/whoami` with it: a dead one's copy is deleted, one that still works (or
+//! could not be checked) stays, with a message saying where and what to do.
 
 use crate::client::Client;
 use crate::error::{Error, Result};
