@@ -787,3 +787,50 @@ async fn with_an_overlap_the_old_secret_is_kept_and_said_to_work() {
     );
     assert_eq!(v["kept_previous_secret"]["still_works"], true);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kept_secret_that_cannot_be_checked_stays_and_says_so() {
+    use narrative_keys_emulator::{FaultConfig, FaultKind};
+    // Every GET (so /whoami) answers 503; the create (a POST) goes through.
+    let faults = FaultConfig {
+        rate: 1.0,
+        kinds: vec![FaultKind::Unavailable],
+        methods: vec!["GET".into()],
+        ..FaultConfig::default()
+    };
+    let emu = start(emulator_builder(ADMIN).faults(faults)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.env");
+    let held = "an-older-secret-of-unknown-fate";
+    std::fs::write(&path, format!("NARRATIVE_API_KEY={held}\n")).unwrap();
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "app",
+            "--preset",
+            "read-only-analytics",
+            "--secret-out",
+            path.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kept = v["kept_previous_secret"]["path"].as_str().unwrap();
+    assert!(
+        v["kept_previous_secret"]["still_works"].is_null(),
+        "unknown: {v}"
+    );
+    assert_eq!(secret_in(kept.as_ref()), held);
+    assert_eq!(mode(kept.as_ref()), 0o600);
+    assert!(err.contains(kept), "{err}");
+    assert!(err.contains("could not be checked"), "{err}");
+    assert!(err.contains("503"), "the server's answer: {err}");
+    assert!(!err.contains(held), "{err}");
+    let fields: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["kept_previous_secret", "key", "secret_file"]);
+}
