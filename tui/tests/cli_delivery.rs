@@ -592,6 +592,18 @@ fn secret_in(path: &std::path::Path) -> String {
         .to_owned()
 }
 
+/// `create NAME --secret-out PATH --json`, which must succeed: its
+/// document and its stderr.
+async fn create_into(emu: &RunningEmulator, name: &str, path: &str) -> (Value, String) {
+    let args = ["create", "--name", name, "--preset", "read-only-analytics"];
+    let mut cmd = binary(emu.url(), ADMIN);
+    cmd.args(args).args(["--secret-out", path, "--json"]);
+    let out = spawn(cmd).await.unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    (serde_json::from_slice(&out.stdout).unwrap(), err)
+}
+
 /// Whether `secret` signs in: `/whoami` with it.
 async fn authenticates(emu: &RunningEmulator, secret: &str) -> bool {
     match narrative_keys_testkit::client(emu, secret).whoami().await {
@@ -687,23 +699,7 @@ async fn a_secret_file_reused_for_another_key_keeps_the_secret_it_held() {
     );
 
     // A new key written over that file keeps rot-a's successor the same way.
-    let out = run(
-        &emu,
-        &[
-            "create",
-            "--name",
-            "rot-c",
-            "--preset",
-            "read-only-analytics",
-            "--secret-out",
-            b,
-            "--json",
-        ],
-    )
-    .await;
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, err) = create_into(&emu, "rot-c", b).await;
     let kept = v["kept_previous_secret"]["path"].as_str().unwrap();
     assert_eq!(v["kept_previous_secret"]["still_works"], true);
     assert!(err.contains(kept) && err.contains("STILL WORKS"), "{err}");
@@ -803,23 +799,7 @@ async fn a_kept_secret_that_cannot_be_checked_stays_and_says_so() {
     let path = dir.path().join("app.env");
     let held = "an-older-secret-of-unknown-fate";
     std::fs::write(&path, format!("NARRATIVE_API_KEY={held}\n")).unwrap();
-    let out = run(
-        &emu,
-        &[
-            "create",
-            "--name",
-            "app",
-            "--preset",
-            "read-only-analytics",
-            "--secret-out",
-            path.to_str().unwrap(),
-            "--json",
-        ],
-    )
-    .await;
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, err) = create_into(&emu, "app", path.to_str().unwrap()).await;
     let kept = v["kept_previous_secret"]["path"].as_str().unwrap();
     assert!(
         v["kept_previous_secret"]["still_works"].is_null(),
