@@ -397,13 +397,33 @@ fn rotate_asks_then_shows_the_new_secret() {
     let old = keys()[3].clone();
     app.update(Action::Rotated(Ok(
         narrative_keys_tui::ui::action::Rotated {
-            old,
+            old: old.clone(),
             new: created("Airflow workflows", FAKE_SECRET),
-            old_key: Err("the server failed (503)".into()),
+            old_key,
         },
     )));
     let Some(Modal::Secret(m)) = &app.modal else {
         panic!("the secret is shown");
+    };
+    let note = m.note.as_ref().unwrap().as_deref().unwrap();
+    assert!(
+        note.contains("keeps working until this secret is copied, written or marked stored"),
+        "{note}"
+    );
+    // Stored: the old key's revocation is sent; it fails, and the dialog says so.
+    let Some(Effect::RetireOldKey { old: sent, .. }) = ch(&mut app, 's') else {
+        panic!("s retires the old key");
+    };
+    assert_eq!(sent.id, old.id);
+    app.update(Action::OldKeyRetired(
+        narrative_keys_tui::ui::action::OldKeyRetired {
+            old,
+            new_id: id(99),
+            fate: Err("the server failed (503)".into()),
+        },
+    ));
+    let Some(Modal::Secret(m)) = &app.modal else {
+        panic!("the secret is still shown");
     };
     let note = m.note.as_ref().unwrap().as_ref();
     assert!(
@@ -432,14 +452,25 @@ fn rotate_can_keep_the_old_key_for_an_overlap() {
         panic!("y rotates");
     };
     assert_eq!(old_key, OldKeyPolicy::ExpireAfter(Span::Hours(24)));
-    let until = now() + chrono::Duration::hours(24);
     app.update(Action::Rotated(Ok(
         narrative_keys_tui::ui::action::Rotated {
             old: keys()[3].clone(),
             new: created("Airflow workflows", FAKE_SECRET),
-            old_key: Ok(OldKeyFate::Expires(until)),
+            old_key,
         },
     )));
+    let until = now() + chrono::Duration::hours(24);
+    let Some(Effect::RetireOldKey { policy, .. }) = ch(&mut app, 's') else {
+        panic!("s retires the old key");
+    };
+    assert_eq!(policy, old_key);
+    app.update(Action::OldKeyRetired(
+        narrative_keys_tui::ui::action::OldKeyRetired {
+            old: keys()[3].clone(),
+            new_id: id(99),
+            fate: Ok(OldKeyFate::Expires(until)),
+        },
+    ));
     let Some(Modal::Secret(m)) = &app.modal else {
         panic!("the secret is shown");
     };
@@ -1542,4 +1573,45 @@ fn the_help_scrolls_to_its_last_line_on_a_small_terminal() {
     mouse(&mut app, MouseEventKind::ScrollUp, 30, 8);
     assert_eq!(app.help_scroll, most - 1);
     assert!(matches!(app.modal, Some(Modal::Help)));
+}
+
+#[test]
+fn the_keys_nobody_holds_are_those_neither_copied_written_nor_acknowledged() {
+    let mut app = app_with_three_replacements();
+    let ids =
+        |app: &App| -> Vec<String> { app.unstored_keys().into_iter().map(|k| k.id).collect() };
+    assert_eq!(ids(&app), [id(101), id(102), id(103)]);
+    // The first acknowledged ("I have stored it"), the second copied.
+    assert!(
+        ch(&mut app, 's').is_none(),
+        "an incident has no old key to retire"
+    );
+    ch(&mut app, 'j');
+    let Some(Effect::Copy { .. }) = ch(&mut app, 'c') else {
+        panic!("c copies");
+    };
+    app.update(Action::Copied {
+        id: id(102),
+        result: Ok(()),
+    });
+    assert_eq!(ids(&app), [id(103)]);
+    assert!(app.unstored_keys()[0].old_key.is_none());
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("✓ stored, you said"), "{screen}");
+    assert!(
+        screen.contains("2 copied or written, 1 not yet"),
+        "{screen}"
+    );
+    // A failed copy stores nothing.
+    ch(&mut app, 'j');
+    app.update(Action::Copied {
+        id: id(103),
+        result: Err("the terminal is gone".into()),
+    });
+    assert_eq!(ids(&app), [id(103)]);
+    // Dismissed: nothing is revoked for an incident's replacements (their
+    // old keys are gone already); only a rotation's successor is.
+    ch(&mut app, 'D');
+    assert!(ch(&mut app, 'y').is_none());
+    assert!(app.unstored_keys().is_empty(), "the dialog is gone");
 }
