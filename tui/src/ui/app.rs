@@ -560,7 +560,7 @@ impl App {
         }
         let note = match r.fate {
             Ok(OldKeyFate::Revoked) => Ok(format!(
-                "Rotated \"{name}\": the new secret is stored and the old key {} is revoked.",
+                "Rotated \"{name}\": the old key {} is revoked.",
                 r.old.id
             )),
             Ok(OldKeyFate::Expires(at)) => Ok(format!(

@@ -253,8 +253,12 @@ impl SecretModal {
         if self.unstored_successors().is_empty() {
             return question;
         }
-        let (lost, dismiss) = question.split_at(question.len() - "Dismiss? y/n".len());
-        format!("{lost}Its new key is revoked again and the old key keeps working. {dismiss}")
+        match question.strip_suffix("Dismiss? y/n") {
+            Some(lost) => format!(
+                "{lost}The new key is revoked again and the old key keeps working. Dismiss? y/n"
+            ),
+            None => question,
+        }
     }
 
     /// The question of how many secrets would be lost.
