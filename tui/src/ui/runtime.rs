@@ -415,10 +415,14 @@ impl StopSignal {
     }
 }
 
-/// How long the way out waits for the new keys' revocation, and for each
-/// of the answers in flight that may make a key, the terminal's restore
-/// and the message on stderr: a process asked to stop must stop soon.
+/// How long the way out waits for the new keys' revocation, and for the
+/// answers in flight that may make a key: a process asked to stop must
+/// stop soon.
 const WAY_OUT_LIMIT: Duration = Duration::from_secs(5);
+
+/// How long the way out waits for the terminal to take the restore
+/// sequence, and stderr its message: a live terminal takes them at once.
+const TERMINAL_WRITE_LIMIT: Duration = Duration::from_secs(2);
 
 /// Runs the UI until the user quits or a signal stops it. `started` is
 /// when the process began, for the start-to-first-frame figure in the log;
@@ -519,7 +523,7 @@ async fn settle_key_making(app: &mut App, rx: &mut UnboundedReceiver<Action>) {
 }
 
 /// Restores the terminal (mouse capture off, alternate screen left, cursor
-/// shown, raw mode off) in a thread waited for at most [`WAY_OUT_LIMIT`]:
+/// shown, raw mode off) in a thread waited for at most [`TERMINAL_WRITE_LIMIT`]:
 /// after a hang-up the terminal may be gone, and a write to it must hold
 /// up neither the revocation nor the exit.
 fn leave_terminal(terminal: Term, guard: Guard) {
@@ -546,7 +550,7 @@ fn say_on_stderr(text: String) {
     });
 }
 
-/// Runs `work` in a thread and waits for it at most [`WAY_OUT_LIMIT`]; one
+/// Runs `work` in a thread and waits for it at most [`TERMINAL_WRITE_LIMIT`]; one
 /// still blocked then is left behind (the process is on its way out).
 fn off_the_main_thread(what: &'static str, work: impl FnOnce() + Send + 'static) {
     let (done, finished) = std::sync::mpsc::channel();
@@ -554,7 +558,7 @@ fn off_the_main_thread(what: &'static str, work: impl FnOnce() + Send + 'static)
         work();
         let _ = done.send(());
     });
-    if finished.recv_timeout(WAY_OUT_LIMIT).is_err() {
+    if finished.recv_timeout(TERMINAL_WRITE_LIMIT).is_err() {
         tracing::warn!(
             what,
             "the terminal did not take the output in time; it may be gone"
