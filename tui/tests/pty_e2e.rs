@@ -343,6 +343,50 @@ fn a_termination_while_a_key_is_being_created_revokes_it_once_it_exists() {
 }
 
 #[test]
+fn a_termination_during_an_incident_saves_its_report_and_revokes_the_unheld_replacement() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Every answer takes 0.8 s: the signal comes while the incident runs.
+    let builder = narrative_keys_testkit::emulator::emulator_builder(BOOTSTRAP)
+        .latency(Duration::from_millis(800));
+    let emu = rt.block_on(narrative_keys_testkit::emulator::start(builder));
+    let old = narrative_keys_testkit::emulator::seed_days(
+        &emu,
+        "Airflow etl",
+        &[("write", "jobs")],
+        Some(30),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (2)");
+    tui.send("i");
+    tui.send("r"); // replace the key
+    tui.send("y");
+    tui.wait_for("Running the incident response");
+    tui.signal(nix::sys::signal::Signal::SIGTERM);
+
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 143, "{status:?}");
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_none());
+    assert_eq!(
+        emu.store().key_names().unwrap(),
+        ["bootstrap admin"],
+        "the replacement nobody holds is revoked"
+    );
+    let reports: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("incident-report-"))
+        .collect();
+    assert_eq!(reports.len(), 1, "the report is saved: {reports:?}");
+    let out = tui.raw();
+    let said = out.rfind("\x1b[?1049l").map_or("", |left| &out[left..]);
+    assert!(said.contains("revoked: \"Airflow etl\""), "stderr: {said:?}");
+    tui.assert_restored();
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
 fn a_hang_up_during_a_rotation_revokes_the_successor_and_keeps_the_old_key() {
     let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
     let old = narrative_keys_testkit::emulator::seed_days(

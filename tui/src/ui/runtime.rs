@@ -475,7 +475,7 @@ pub async fn run(
     if let Ok(Ended::Signal(signal)) = &ended {
         tracing::warn!(signal = signal.name(), "stopped by a signal");
     }
-    settle_key_making(&mut app, &mut rx).await;
+    settle_key_making(&mut app, &exec, &mut rx).await;
     let unstored = app.unstored_keys();
     // Any secret still on screen is dropped (and zeroed) with the app.
     drop(app);
@@ -502,8 +502,9 @@ pub async fn run(
 /// Waits, within [`WAY_OUT_LIMIT`], for the answers of the work in flight
 /// that makes keys (a create, a rotation, an incident's replacements), and
 /// folds them into the app: a key made as the program stops lands in the
-/// dialog, so it is counted among those nobody holds.
-async fn settle_key_making(app: &mut App, rx: &mut UnboundedReceiver<Action>) {
+/// dialog, so it is counted among those nobody holds. An incident's report
+/// is still saved; nothing else the answers ask for (a reload) is run.
+async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver<Action>) {
     let makes_keys = |app: &App| {
         app.busy
             .iter()
@@ -512,8 +513,14 @@ async fn settle_key_making(app: &mut App, rx: &mut UnboundedReceiver<Action>) {
     let deadline = tokio::time::Instant::now() + WAY_OUT_LIMIT;
     while makes_keys(app) {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
-            // What the answer asks for next (a reload) is not run.
-            Ok(Some(action)) => drop(app.update(action)),
+            Ok(Some(action)) => {
+                let next = app.update(action).map(Effect::flatten);
+                for report in next.into_iter().flatten() {
+                    if matches!(report, Effect::SaveReport { .. }) {
+                        exec.run(report, &mut io::sink());
+                    }
+                }
+            }
             Ok(None) | Err(_) => {
                 tracing::warn!(jobs = ?app.busy, "stopped before the work in flight answered");
                 break;
