@@ -381,7 +381,10 @@ fn a_termination_during_an_incident_saves_its_report_and_revokes_the_unheld_repl
     assert_eq!(reports.len(), 1, "the report is saved: {reports:?}");
     let out = tui.raw();
     let said = out.rfind("\x1b[?1049l").map_or("", |left| &out[left..]);
-    assert!(said.contains("revoked: \"Airflow etl\""), "stderr: {said:?}");
+    assert!(
+        said.contains("revoked: \"Airflow etl\""),
+        "stderr: {said:?}"
+    );
     tui.assert_restored();
     rt.block_on(emu.shutdown());
 }
