@@ -194,7 +194,7 @@ pub async fn rotate_delivering<S: SecretSink + ?Sized>(
     rotate_with(client, id, options, sink, now).await
 }
 
-/// The rotation itself, `sink` already checked.
+/// The rotation itself, `sink` already checked: its two steps in a row.
 async fn rotate_with<S: SecretSink + ?Sized>(
     client: &Client,
     id: &str,
@@ -202,30 +202,81 @@ async fn rotate_with<S: SecretSink + ?Sized>(
     sink: &mut S,
     now: DateTime<Utc>,
 ) -> Result<Rotation> {
+    let Successor { old, new } = successor_with(client, id, options, sink, now).await?;
+    let old_key = retire_old_key(client, &old, &new.key.id, options.old_key).await;
+    Ok(Rotation { old, new, old_key })
+}
+
+/// A rotation's first step done: the successor exists, its secret is in
+/// the caller's hands, and the old key is untouched.
+#[derive(Debug)]
+pub struct Successor {
+    /// The old key as it was read.
+    pub old: ApiKey,
+    /// The successor and its secret, shown only now.
+    pub new: CreatedKey,
+}
+
+/// The first step of a rotation, for a caller that stores the secret
+/// itself (the terminal UI's once-only dialog) and retires the old key
+/// only then, with [`retire_old_key`]: reads the key `id` and creates its
+/// successor, handing its secret to the caller. The old key is untouched.
+///
+/// An `Err` means nothing changed on the server that the caller cannot
+/// see, as for [`rotate`]. The overlap of `options.old_key` is checked
+/// here, before anything is sent.
+pub async fn create_successor(
+    client: &Client,
+    id: &str,
+    options: &RotateOptions,
+    now: DateTime<Utc>,
+) -> Result<Successor> {
+    successor_with(client, id, options, &mut ToCaller, now).await
+}
+
+/// Creates the successor of key `id` and delivers its secret to `sink`
+/// (already checked); one whose delivery fails is revoked again.
+async fn successor_with<S: SecretSink + ?Sized>(
+    client: &Client,
+    id: &str,
+    options: &RotateOptions,
+    sink: &mut S,
+    now: DateTime<Utc>,
+) -> Result<Successor> {
     check_overlap(options.old_key, now)?;
     let old = client.get_key(id).await?;
     let name = options.name.clone().unwrap_or_else(|| old.name.clone());
     let new = create_like(client, &old.permissions, &name, options.expiration, now).await?;
-    let new = match deliver_or_revoke(client, new, Some(&old.id), sink).await {
-        Ok(new) => new,
+    match deliver_or_revoke(client, new, Some(&old.id), sink).await {
+        Ok(new) => Ok(Successor { old, new }),
         Err(mut undelivered) => {
             undelivered.kept = Some(old);
-            return Err(undelivered_error(undelivered));
+            Err(undelivered_error(undelivered))
         }
-    };
-    let old_key = match options.old_key {
+    }
+}
+
+/// The second step of a rotation, once the successor `new_id`'s secret is
+/// stored: does to the old key what `policy` says (an overlap counted from
+/// now). Never fails: a failure is the outcome, and the old key still works.
+pub async fn retire_old_key(
+    client: &Client,
+    old: &ApiKey,
+    new_id: &str,
+    policy: OldKeyPolicy,
+) -> OldKeyOutcome {
+    match policy {
         OldKeyPolicy::Keep => OldKeyOutcome::Kept,
         OldKeyPolicy::Revoke => match client.revoke_key(&old.id).await {
             Ok(()) | Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
             Err(e) => {
-                tracing::warn!(old = %old.id, new = %new.key.id, error = %e, "rotation: the old key could not be revoked");
+                tracing::warn!(old = %old.id, new = %new_id, error = %e, "rotation: the old key could not be revoked");
                 OldKeyOutcome::RevokeFailed(e)
             }
         },
         // Counted from now, when the successor's secret has been delivered.
-        OldKeyPolicy::ExpireAfter(overlap) => expire_after(client, &old, overlap, Utc::now()).await,
-    };
-    Ok(Rotation { old, new, old_key })
+        OldKeyPolicy::ExpireAfter(overlap) => expire_after(client, old, overlap, Utc::now()).await,
+    }
 }
 
 /// An overlap must end after `now`, within the calendar: checked before

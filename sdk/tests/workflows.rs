@@ -11,7 +11,8 @@ use narrative_keys::incident::{
 };
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
 use narrative_keys::rotate::{
-    OldKeyOutcome, OldKeyPolicy, OldKeyStops, RotateOptions, clone_key, rotate,
+    OldKeyOutcome, OldKeyPolicy, OldKeyStops, RotateOptions, clone_key, create_successor,
+    retire_old_key, rotate,
 };
 use narrative_keys::{Error, Expiration, NewKey, PermissionSet, Preset, Span};
 use narrative_keys_emulator::{BOOTSTRAP_KEY_NAME, Db, FaultConfig, FaultKind, RunningEmulator};
@@ -55,6 +56,34 @@ async fn rotation_creates_first_then_revokes() {
             .secret_present(rotation.new.secret.expose())
             .unwrap()
     );
+}
+
+#[tokio::test]
+async fn rotation_in_two_steps_leaves_the_old_key_until_it_is_retired() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let old = seed(&emu, "etl", &[("write", "datasets")]);
+    let options = RotateOptions::default();
+    let successor = create_successor(&client, &old, &options, Utc::now())
+        .await
+        .unwrap();
+    // Between the steps both keys work: the caller is storing the secret.
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_some());
+    assert!(
+        emu.store()
+            .secret_present(successor.new.secret.expose())
+            .unwrap()
+    );
+    assert_eq!(successor.old.id, old);
+    let outcome = retire_old_key(
+        &client,
+        &successor.old,
+        &successor.new.key.id,
+        options.old_key,
+    )
+    .await;
+    assert!(matches!(outcome, OldKeyOutcome::Revoked), "{outcome:?}");
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_none());
 }
 
 #[tokio::test]

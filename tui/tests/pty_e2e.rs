@@ -180,26 +180,8 @@ fn create_see_the_secret_once_revoke_quit() {
         first.as_millis()
     );
 
-    tui.send("n");
-    tui.wait_for("What is this key for?");
-    tui.send("e2e key");
-    tui.send("\r");
-    tui.wait_for("Start from a preset");
-    tui.send("\r"); // Read-only analytics
-    tui.wait_for("When should the key stop working?");
-    tui.send("\r"); // 90 days
-    tui.wait_for("Nothing has been sent yet");
-    tui.send("\r");
-    tui.wait_for("will not be shown again");
-
-    // The secret on screen is the one the server stored.
-    let screen = tui.contents();
-    let lines: Vec<&str> = screen.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.contains("\"e2e key\"  id "))
-        .expect("the key's line in the modal");
-    let secret = lines[at + 1].trim_matches(|c: char| c == '│' || c.is_whitespace());
+    let secret = create_e2e_key(&mut tui);
+    let secret = secret.as_str();
     let stored = emu.store().find_by_secret(secret).unwrap();
     assert_eq!(stored.map(|k| k.name), Some("e2e key".to_owned()));
 
@@ -231,6 +213,224 @@ fn create_see_the_secret_once_revoke_quit() {
     let log = std::fs::read_to_string(&log).unwrap();
     assert!(log.contains("first frame drawn"), "{log}");
     assert!(!log.contains(secret), "no secret in the log");
+    rt.block_on(emu.shutdown());
+}
+
+/// Creates "e2e key" through the wizard (Read-only analytics, 90 days)
+/// and returns its secret as the once-only dialog shows it.
+fn create_e2e_key(tui: &mut Tui) -> String {
+    review_e2e_key(tui);
+    tui.send("\r");
+    tui.wait_for("will not be shown again");
+    shown_secret(tui, "\"e2e key\"  id ")
+}
+
+/// Fills the wizard for "e2e key" up to its review, nothing sent yet.
+fn review_e2e_key(tui: &mut Tui) {
+    tui.send("n");
+    tui.wait_for("What is this key for?");
+    tui.send("e2e key");
+    tui.send("\r");
+    tui.wait_for("Start from a preset");
+    tui.send("\r"); // Read-only analytics
+    tui.wait_for("When should the key stop working?");
+    tui.send("\r"); // 90 days
+    tui.wait_for("Nothing has been sent yet");
+}
+
+/// The secret on the line below the one containing `key_line` in the
+/// once-only dialog.
+fn shown_secret(tui: &Tui, key_line: &str) -> String {
+    let screen = tui.contents();
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(key_line))
+        .expect("the key's line in the modal");
+    lines[at + 1]
+        .trim_matches(|c: char| c == '│' || c.is_whitespace())
+        .to_owned()
+}
+
+impl Tui {
+    fn signal(&self, signal: nix::sys::signal::Signal) {
+        let pid = self.child.process_id().expect("the UI's pid");
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(pid).unwrap());
+        nix::sys::signal::kill(pid, signal).unwrap();
+    }
+
+    /// Everything the program wrote, stderr included, as text.
+    fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.screen.lock().unwrap().raw).into_owned()
+    }
+}
+
+/// A signal while a new key's secret is on screen, neither copied nor
+/// written: the terminal is restored, the key revoked, stderr and the log
+/// say so, and the exit status is the signal's (128 + its number).
+fn signal_with_a_new_secret_on_screen(signal: nix::sys::signal::Signal) {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("tui.log");
+    let args = emulator_args(&emu, &["--log-file", log.to_str().unwrap()]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (1)");
+    let secret = create_e2e_key(&mut tui);
+    assert!(emu.store().secret_present(&secret).unwrap(), "created");
+
+    tui.signal(signal);
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 128 + signal as u32, "{status:?}");
+    assert!(
+        !emu.store().secret_present(&secret).unwrap(),
+        "the key nobody holds is revoked"
+    );
+    assert_eq!(emu.store().key_names().unwrap(), ["bootstrap admin"]);
+    tui.assert_restored();
+    let out = tui.raw();
+    let said = out.rfind("\x1b[?1049l").map_or("", |left| &out[left..]);
+    assert!(
+        said.contains(&format!("was stopped by {}", signal.as_str()))
+            && said.contains("revoked: \"e2e key\""),
+        "stderr, after the terminal was restored: {said:?}"
+    );
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("stopped by a signal"), "{log}");
+    assert!(log.contains("revoked a new key nobody holds"), "{log}");
+    assert!(!log.contains(&secret), "no secret in the log");
+    assert!(!said.contains(&secret), "no secret on stderr");
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn a_hang_up_revokes_the_new_key_whose_secret_is_on_screen() {
+    signal_with_a_new_secret_on_screen(nix::sys::signal::Signal::SIGHUP);
+}
+
+#[test]
+fn a_termination_revokes_the_new_key_whose_secret_is_on_screen() {
+    signal_with_a_new_secret_on_screen(nix::sys::signal::Signal::SIGTERM);
+}
+
+#[test]
+fn a_termination_while_a_key_is_being_created_revokes_it_once_it_exists() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Every answer takes 1.5 s: the signal comes before the key exists.
+    let builder = narrative_keys_testkit::emulator::emulator_builder(BOOTSTRAP)
+        .latency(Duration::from_millis(1500));
+    let emu = rt.block_on(narrative_keys_testkit::emulator::start(builder));
+    let dir = tempfile::tempdir().unwrap();
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (1)");
+    review_e2e_key(&mut tui);
+    tui.send("\r");
+    tui.wait_for("Creating the key");
+    tui.signal(nix::sys::signal::Signal::SIGTERM);
+
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 143, "{status:?}");
+    assert_eq!(
+        emu.store().key_names().unwrap(),
+        ["bootstrap admin"],
+        "the key created as the program stopped is revoked"
+    );
+    let out = tui.raw();
+    let said = out.rfind("\x1b[?1049l").map_or("", |left| &out[left..]);
+    assert!(said.contains("revoked: \"e2e key\""), "stderr: {said:?}");
+    tui.assert_restored();
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn a_termination_during_an_incident_saves_its_report_and_revokes_the_unheld_replacement() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Every answer takes 0.8 s: the signal comes while the incident runs.
+    let builder = narrative_keys_testkit::emulator::emulator_builder(BOOTSTRAP)
+        .latency(Duration::from_millis(800));
+    let emu = rt.block_on(narrative_keys_testkit::emulator::start(builder));
+    let old = narrative_keys_testkit::emulator::seed_days(
+        &emu,
+        "Airflow etl",
+        &[("write", "jobs")],
+        Some(30),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (2)");
+    tui.send("i");
+    tui.send("r"); // replace the key
+    tui.send("y");
+    tui.wait_for("Running the incident response");
+    tui.signal(nix::sys::signal::Signal::SIGTERM);
+
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 143, "{status:?}");
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_none());
+    assert_eq!(
+        emu.store().key_names().unwrap(),
+        ["bootstrap admin"],
+        "the replacement nobody holds is revoked"
+    );
+    let reports: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("incident-report-"))
+        .collect();
+    assert_eq!(reports.len(), 1, "the report is saved: {reports:?}");
+    let out = tui.raw();
+    let said = out.rfind("\x1b[?1049l").map_or("", |left| &out[left..]);
+    assert!(
+        said.contains("revoked: \"Airflow etl\""),
+        "stderr: {said:?}"
+    );
+    tui.assert_restored();
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn a_hang_up_during_a_rotation_revokes_the_successor_and_keeps_the_old_key() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let old = narrative_keys_testkit::emulator::seed_days(
+        &emu,
+        "Airflow etl",
+        &[("write", "jobs")],
+        Some(30),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (2)");
+    tui.send("r");
+    tui.wait_for("Rotate \"Airflow etl\"?");
+    tui.send("y");
+    tui.wait_for("will not be shown again");
+    tui.wait_for("Keys (3)");
+    let secret = shown_secret(&tui, "\"Airflow etl\"  id ");
+    assert!(emu.store().secret_present(&secret).unwrap(), "created");
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_some());
+
+    tui.signal(nix::sys::signal::Signal::SIGHUP);
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 129, "{status:?}");
+    assert!(
+        !emu.store().secret_present(&secret).unwrap(),
+        "the successor is revoked"
+    );
+    assert!(
+        emu.store().get(old.parse().unwrap()).unwrap().is_some(),
+        "the old key still works"
+    );
+    assert_eq!(emu.store().count().unwrap(), 2);
+    let out = tui.raw();
+    assert!(
+        out.contains(&format!(
+            "the key it was to replace, {old}, was left working"
+        )),
+        "{out:?}"
+    );
+    tui.assert_restored();
     rt.block_on(emu.shutdown());
 }
 

@@ -730,9 +730,20 @@ fn rotating_the_sessions_own_key_warns_and_explains_the_end() {
                 },
                 secret: Secret::new(FAKE_SECRET),
             },
-            old_key: Ok(narrative_keys_tui::ui::action::OldKeyFate::Revoked),
+            old_key: narrative_keys::rotate::OldKeyPolicy::Revoke,
         },
     )));
+    // The old key is revoked once the new secret is stored.
+    let Some(Effect::RetireOldKey { .. }) = ch(&mut app, 's') else {
+        panic!("s retires the old key");
+    };
+    app.update(Action::OldKeyRetired(
+        narrative_keys_tui::ui::action::OldKeyRetired {
+            old: keys()[10].clone(),
+            new_id: id(111),
+            fate: Ok(narrative_keys_tui::ui::action::OldKeyFate::Revoked),
+        },
+    ));
     app.update(Action::Refused {
         refusal: Refusal::Unauthorized,
         write: false,

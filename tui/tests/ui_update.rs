@@ -397,13 +397,33 @@ fn rotate_asks_then_shows_the_new_secret() {
     let old = keys()[3].clone();
     app.update(Action::Rotated(Ok(
         narrative_keys_tui::ui::action::Rotated {
-            old,
+            old: old.clone(),
             new: created("Airflow workflows", FAKE_SECRET),
-            old_key: Err("the server failed (503)".into()),
+            old_key,
         },
     )));
     let Some(Modal::Secret(m)) = &app.modal else {
         panic!("the secret is shown");
+    };
+    let note = m.note.as_ref().unwrap().as_deref().unwrap();
+    assert!(
+        note.contains("keeps working until this secret is copied, written or marked stored"),
+        "{note}"
+    );
+    // Stored: the old key's revocation is sent; it fails, and the dialog says so.
+    let Some(Effect::RetireOldKey { old: sent, .. }) = ch(&mut app, 's') else {
+        panic!("s retires the old key");
+    };
+    assert_eq!(sent.id, old.id);
+    app.update(Action::OldKeyRetired(
+        narrative_keys_tui::ui::action::OldKeyRetired {
+            old,
+            new_id: id(99),
+            fate: Err("the server failed (503)".into()),
+        },
+    ));
+    let Some(Modal::Secret(m)) = &app.modal else {
+        panic!("the secret is still shown");
     };
     let note = m.note.as_ref().unwrap().as_ref();
     assert!(
@@ -432,14 +452,25 @@ fn rotate_can_keep_the_old_key_for_an_overlap() {
         panic!("y rotates");
     };
     assert_eq!(old_key, OldKeyPolicy::ExpireAfter(Span::Hours(24)));
-    let until = now() + chrono::Duration::hours(24);
     app.update(Action::Rotated(Ok(
         narrative_keys_tui::ui::action::Rotated {
             old: keys()[3].clone(),
             new: created("Airflow workflows", FAKE_SECRET),
-            old_key: Ok(OldKeyFate::Expires(until)),
+            old_key,
         },
     )));
+    let until = now() + chrono::Duration::hours(24);
+    let Some(Effect::RetireOldKey { policy, .. }) = ch(&mut app, 's') else {
+        panic!("s retires the old key");
+    };
+    assert_eq!(policy, old_key);
+    app.update(Action::OldKeyRetired(
+        narrative_keys_tui::ui::action::OldKeyRetired {
+            old: keys()[3].clone(),
+            new_id: id(99),
+            fate: Ok(OldKeyFate::Expires(until)),
+        },
+    ));
     let Some(Modal::Secret(m)) = &app.modal else {
         panic!("the secret is shown");
     };
@@ -1529,6 +1560,27 @@ fn the_help_scrolls_to_its_last_line_on_a_small_terminal() {
     assert!(matches!(app.modal, Some(Modal::Help)));
 }
 
+/// Runs `effect` through the executor and every effect its answers lead to
+/// (but reloads), feeding each answer to `app`; returns the answers in
+/// order, as `Debug` text.
+fn run_follow_ups(app: &mut App, client: &narrative_keys::Client, effect: Effect) -> Vec<String> {
+    let mut queue = vec![effect];
+    let mut seen = Vec::new();
+    while let Some(effect) = queue.pop() {
+        let (actions, _) = run_effect_with(client.clone(), effect);
+        for action in actions {
+            seen.push(format!("{action:?}"));
+            let next = app.update(action);
+            queue.extend(
+                next.into_iter()
+                    .flat_map(Effect::flatten)
+                    .filter(|e| !matches!(e, Effect::LoadKeys)),
+            );
+        }
+    }
+    seen
+}
+
 /// `w` over a file holding another key's live secret, after a key made
 /// through the executor: the file takes the new secret, the old one is
 /// kept beside it (owner-only), and the status line and the dialog say
@@ -1544,17 +1596,12 @@ fn write_over_a_live_secret(
     let new_secret = secret_modal(&app).entries[0].secret.expose().to_owned();
     std::fs::write(file, format!("NARRATIVE_API_KEY={live}\n")).unwrap();
     let effect = write_to(&mut app, file);
-    let (actions, _) = run_effect_with(client.clone(), effect);
+    let seen = run_follow_ups(&mut app, client, effect);
     assert!(
-        matches!(
-            &actions[..],
-            [Action::SecretsWritten(_), Action::KeptSecretChecked(_)]
-        ),
-        "{actions:?}"
+        seen.last()
+            .is_some_and(|a| a.starts_with("KeptSecretChecked")),
+        "the kept secret is checked last, after any old key's retirement: {seen:?}"
     );
-    for action in actions {
-        assert!(app.update(action).is_none());
-    }
     assert_eq!(
         std::fs::read_to_string(file).unwrap(),
         format!("NARRATIVE_API_KEY={new_secret}\n")
@@ -1611,7 +1658,7 @@ fn w_over_another_live_secret_keeps_it_beside_and_says_where() {
     let app = write_over_a_live_secret(&client, made.remove(0), &dir.path().join("a.env"), &live);
     assert!(draw(&app, 120, 40).contains("STILL WORKS"));
 
-    // After a rotation (the old key revoked first).
+    // After a rotation (its old key retired once the secret is written).
     let old = narrative_keys_testkit::emulator::seed_days(
         &emu,
         "nightly",
@@ -1643,10 +1690,8 @@ fn w_over_a_dead_secret_deletes_its_copy() {
     std::fs::write(&path, "NARRATIVE_API_KEY=revoked-long-ago-secret\n").unwrap();
     let mut app = loaded_app();
     app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
-    let (actions, _) = run_effect_with(client, write_to(&mut app, &path));
-    for action in actions {
-        app.update(action);
-    }
+    let effect = write_to(&mut app, &path);
+    run_follow_ups(&mut app, &client, effect);
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         1,
@@ -1658,4 +1703,89 @@ fn w_over_a_dead_secret_deletes_its_copy() {
     assert!(note.contains("no longer works"), "{note}");
     assert!(note.contains("was deleted"), "{note}");
     assert!(!app.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn the_keys_nobody_holds_are_those_neither_copied_written_nor_acknowledged() {
+    let mut app = app_with_three_replacements();
+    let ids =
+        |app: &App| -> Vec<String> { app.unstored_keys().into_iter().map(|k| k.id).collect() };
+    assert_eq!(ids(&app), [id(101), id(102), id(103)]);
+    // The first acknowledged ("I have stored it"), the second copied.
+    assert!(
+        ch(&mut app, 's').is_none(),
+        "an incident has no old key to retire"
+    );
+    ch(&mut app, 'j');
+    let Some(Effect::Copy { .. }) = ch(&mut app, 'c') else {
+        panic!("c copies");
+    };
+    app.update(Action::Copied {
+        id: id(102),
+        result: Ok(()),
+    });
+    assert_eq!(ids(&app), [id(103)]);
+    assert!(app.unstored_keys()[0].old_key.is_none());
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("✓ stored, you said"), "{screen}");
+    assert!(
+        screen.contains("2 copied or written, 1 not yet"),
+        "{screen}"
+    );
+    // A failed copy stores nothing.
+    ch(&mut app, 'j');
+    app.update(Action::Copied {
+        id: id(103),
+        result: Err("the terminal is gone".into()),
+    });
+    assert_eq!(ids(&app), [id(103)]);
+    // Dismissed: nothing is revoked for an incident's replacements (their
+    // old keys are gone already); only a rotation's successor is.
+    ch(&mut app, 'D');
+    assert!(ch(&mut app, 'y').is_none());
+    assert!(app.unstored_keys().is_empty(), "the dialog is gone");
+}
+
+/// A rotation written over the file holding the old key's own secret (the
+/// usual way to rotate in place): the kept copy is checked only after the
+/// old key was retired, so it is found dead and deleted, not kept as live.
+#[test]
+fn w_after_a_rotation_over_its_own_secret_checks_it_after_the_old_key_is_revoked() {
+    let admin = "ui-update-admin-secret-not-real";
+    let (_rt, emu) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
+    let client = narrative_keys_testkit::emulator::client(&emu, admin);
+    let (old, old_secret) = emu
+        .store()
+        .insert_key("nightly", &[("read", "datasets")], None)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nightly.env");
+    std::fs::write(&path, format!("NARRATIVE_API_KEY={old_secret}\n")).unwrap();
+    let mut app = loaded_app();
+    let rotate = Effect::Rotate {
+        id: old.to_string(),
+        old_key: OldKeyPolicy::Revoke,
+    };
+    let (mut made, _) = run_effect_with(client.clone(), rotate);
+    assert!(matches!(made[..], [Action::Rotated(Ok(_))]), "{made:?}");
+    app.update(made.remove(0));
+    let effect = write_to(&mut app, &path);
+    let seen = run_follow_ups(&mut app, &client, effect);
+    assert!(
+        seen.iter().any(|a| a.starts_with("OldKeyRetired"))
+            && seen
+                .last()
+                .is_some_and(|a| a.starts_with("KeptSecretChecked")),
+        "{seen:?}"
+    );
+    assert!(!emu.store().secret_present(&old_secret).unwrap());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "the rotated-out secret was checked dead and its copy deleted"
+    );
+    let Some(Ok(note)) = &secret_modal(&app).kept_note else {
+        panic!("{:?}", secret_modal(&app).kept_note);
+    };
+    assert!(note.contains("no longer works"), "{note}");
 }

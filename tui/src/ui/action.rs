@@ -32,9 +32,15 @@ pub enum Action {
     Created(Result<CreatedKey, String>),
     /// The answer to `Effect::Update`: the key as the server now has it, or the failure.
     Updated(Result<ApiKey, String>),
-    /// The answer to `Effect::Rotate`: the old key, its successor and what became of
-    /// the old one; or the failure.
+    /// The answer to `Effect::Rotate`: the old key, untouched, and its
+    /// successor; or the failure.
     Rotated(Result<Rotated, String>),
+    /// The answer to `Effect::RetireOldKey`: what became of a rotation's
+    /// old key once its successor's secret was stored.
+    OldKeyRetired(OldKeyRetired),
+    /// The answer to `Effect::RevokeUnstored`: one entry per new key whose
+    /// secret was not stored.
+    UnstoredRevoked(Vec<RevokedKey>),
     /// One entry per key asked for.
     Revoked(Vec<RevokedKey>),
     /// The answer to `Effect::Incident`: the report and the replacements' secrets.
@@ -135,16 +141,27 @@ impl RevokeOutcome {
     }
 }
 
-/// A rotation as the UI needs it.
+/// A rotation's first step as the UI needs it: the successor exists, the
+/// old key is untouched until the successor's secret is stored.
 #[derive(Debug)]
 pub struct Rotated {
     /// The key that was rotated, as it was before.
     pub old: ApiKey,
     /// Its successor, with the secret the server shows only once.
     pub new: CreatedKey,
-    /// What became of the old key: `Err` when the new key exists but the
-    /// old one could not be revoked or given its end, and still works.
-    pub old_key: Result<OldKeyFate, String>,
+    /// What becomes of the old key once the secret is stored.
+    pub old_key: narrative_keys::rotate::OldKeyPolicy,
+}
+
+/// What became of a rotation's old key.
+#[derive(Debug)]
+pub struct OldKeyRetired {
+    /// The old key, as the rotation read it.
+    pub old: ApiKey,
+    /// The id of its successor, whose secret was stored.
+    pub new_id: String,
+    /// `Err` when it could not be revoked or given its end, and still works.
+    pub fate: Result<OldKeyFate, String>,
 }
 
 /// The old key after a rotation that went as asked.
@@ -177,9 +194,11 @@ pub struct SecretsWritten {
     pub written: Vec<String>,
     /// Why the rest were not written: the path, what went wrong, what to do.
     pub error: Option<String>,
-    /// Where the secret the file held before was kept, beside it; whether
-    /// it still works follows as `Action::KeptSecretChecked`.
-    pub kept: Option<PathBuf>,
+    /// The secret the file held before, kept beside it; whether it still
+    /// works is asked with `Effect::CheckKept` once the run is over (after a
+    /// rotation's old key was retired) and answered by
+    /// `Action::KeptSecretChecked`.
+    pub kept: Option<narrative_keys::deliver::KeptSecret>,
 }
 
 /// Work for the runtime: network calls run as tasks, whose results come
@@ -209,6 +228,24 @@ pub enum Effect {
     /// Revokes these keys, each as (id, name), in one bulk call; answered by
     /// `Action::Revoked`.
     Revoke(Vec<(String, String)>),
+    /// Does to a rotation's old key what the rotation asked, now that its
+    /// successor's secret is stored; answered by `Action::OldKeyRetired`.
+    RetireOldKey {
+        /// The old key, as the rotation read it.
+        old: ApiKey,
+        /// Its successor's id.
+        new_id: String,
+        /// Revoke it, let it expire after an overlap, or keep it.
+        policy: narrative_keys::rotate::OldKeyPolicy,
+    },
+    /// Asks `/whoami` with the secret a written file held before (deleting
+    /// its copy when it no longer works); answered by
+    /// `Action::KeptSecretChecked`.
+    CheckKept(narrative_keys::deliver::KeptSecret),
+    /// Revokes new keys whose secret nobody stored, each as (id, name)
+    /// (a rotation's successor dismissed unstored); answered by
+    /// `Action::UnstoredRevoked`.
+    RevokeUnstored(Vec<(String, String)>),
     /// Runs an incident response: revokes the plan's keys, replacing each if
     /// the plan says so; answered by `Action::IncidentDone`.
     Incident(Box<IncidentPlan>),
@@ -250,6 +287,14 @@ impl Effect {
         match self {
             Effect::Many(v) => v.into_iter().flat_map(Effect::flatten).collect(),
             e => vec![e],
+        }
+    }
+
+    /// Both effects, either, or none: `first` runs first.
+    pub fn join(first: Option<Effect>, then: Option<Effect>) -> Option<Effect> {
+        match (first, then) {
+            (Some(a), Some(b)) => Some(Effect::Many(vec![a, b])),
+            (a, b) => a.or(b),
         }
     }
 }

@@ -13,8 +13,8 @@ use narrative_keys::{ApiKey, CreatedKey, KeyStatus, StatusPolicy};
 use ratatui::layout::Position;
 
 use super::action::{
-    Action, Effect, IncidentDone, OldKeyFate, Refusal, RevokeOutcome, RevokedKey, Rotated,
-    SecretsWritten,
+    Action, Effect, IncidentDone, OldKeyFate, OldKeyRetired, Refusal, RevokeOutcome, RevokedKey,
+    Rotated, SecretsWritten,
 };
 use super::command::CommandLine;
 use super::components::command_line::COMMAND_KEYS;
@@ -273,6 +273,17 @@ impl App {
         self.list.clamp();
     }
 
+    /// The new keys whose secret on screen was neither copied, written nor
+    /// acknowledged: nobody holds them once the program ends, so the
+    /// runtime revokes them on a way out that skips the dialog (a signal,
+    /// the terminal gone).
+    pub fn unstored_keys(&self) -> Vec<super::modal::UnstoredKey> {
+        match &self.modal {
+            Some(Modal::Secret(m)) => m.unstored(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the app holds any secret (the once-only modal, or one queued).
     pub fn holds_secret(&self) -> bool {
         fn has(m: &Modal) -> bool {
@@ -311,7 +322,8 @@ impl App {
             Effect::Create(_) => Job::Creating,
             Effect::Update { .. } => Job::Saving,
             Effect::Rotate { .. } => Job::Rotating,
-            Effect::Revoke(_) => Job::Revoking,
+            Effect::Revoke(_) | Effect::RevokeUnstored(_) => Job::Revoking,
+            Effect::RetireOldKey { .. } => Job::RetiringOldKey,
             Effect::Incident(_) => Job::Incident,
             _ => return true,
         };
@@ -349,6 +361,8 @@ impl App {
             Action::Updated(result) => self.on_updated(result),
             Action::Rotated(result) => self.on_rotated(result),
             Action::Revoked(results) => self.on_revoked(results),
+            Action::OldKeyRetired(retired) => self.on_old_key_retired(retired),
+            Action::UnstoredRevoked(results) => self.on_unstored_revoked(results),
             Action::IncidentDone(done) => self.on_incident_done(done),
             Action::Copied { id, result } => self.on_copied(id, result),
             Action::SecretsWritten(done) => self.on_secrets_written(done),
@@ -486,50 +500,124 @@ impl App {
         )
     }
 
-    /// A rotation that made its new key.
+    /// A rotation that made its new key: its secret shown once, the old
+    /// key left working until that secret is stored.
     fn rotated(&mut self, r: Rotated) -> Option<Effect> {
         let name = escape_controls(&r.old.name);
         let new_id = r.new.key.id.clone();
+        let note = format!(
+            "The old key {} keeps working until this secret is copied, written or marked stored (s); then it {}.",
+            r.old.id,
+            policy_then(r.old_key)
+        );
         let mut modal = SecretModal::new(
             "Key rotated",
-            vec![SecretEntry::new(r.new, Some(r.old.id.clone()))],
+            vec![SecretEntry::successor(r.new, r.old, r.old_key)],
         );
-        if r.old_key == Ok(OldKeyFate::Revoked) && self.may_be_own_key(&r.old.id) {
+        modal.note = Some(Ok(note));
+        self.show_info(format!(
+            "Rotated \"{name}\": the old key works until the new secret is stored."
+        ));
+        self.select_id = Some(new_id);
+        self.modal = Some(Modal::Secret(modal));
+        Some(self.reload())
+    }
+
+    /// The retirements of old keys whose successors' secrets are now
+    /// stored, each sent once.
+    fn retire_stored_old_keys(&mut self) -> Option<Effect> {
+        let Some(Modal::Secret(m)) = &mut self.modal else {
+            return None;
+        };
+        let retire: Vec<Effect> = m
+            .entries
+            .iter_mut()
+            .filter(|e| e.saved())
+            .filter_map(|e| {
+                let pending = e.old_key.take()?;
+                Some(Effect::RetireOldKey {
+                    old: pending.key,
+                    new_id: e.key.id.clone(),
+                    policy: pending.policy,
+                })
+            })
+            .collect();
+        if retire.is_empty() {
+            return None;
+        }
+        for _ in &retire {
+            self.start(Job::RetiringOldKey);
+        }
+        Some(Effect::Many(retire))
+    }
+
+    /// What became of a rotation's old key, said on the status line and,
+    /// while its successor's secret is on screen, in the dialog.
+    fn on_old_key_retired(&mut self, r: OldKeyRetired) -> Option<Effect> {
+        self.finish(Job::RetiringOldKey);
+        let name = escape_controls(&r.old.name);
+        let revoked = r.fate == Ok(OldKeyFate::Revoked);
+        if revoked && self.may_be_own_key(&r.old.id) {
             self.revoked_possible_own_key = true;
         }
-        match r.old_key {
-            Ok(OldKeyFate::Revoked) => self.show_info(format!(
+        let note = match r.fate {
+            Ok(OldKeyFate::Revoked) => Ok(format!(
                 "Rotated \"{name}\": the old key {} is revoked.",
                 r.old.id
             )),
-            Ok(OldKeyFate::Expires(at)) => {
-                let text = format!(
-                    "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
-                    r.old.id,
-                    at.format("%Y-%m-%d %H:%M UTC")
-                );
-                modal.note = Some(Ok(text.clone()));
-                self.show_info(text);
-            }
-            Ok(OldKeyFate::Kept) => {
-                let text = format!(
-                    "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
-                    r.old.id
-                );
-                modal.note = Some(Ok(text.clone()));
-                self.show_info(text);
-            }
-            Err(e) => {
-                let text = format!(
-                    "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
-                    r.old.id
-                );
-                modal.note = Some(Err(text.clone()));
-                self.show_error(text);
-            }
+            Ok(OldKeyFate::Expires(at)) => Ok(format!(
+                "Rotated \"{name}\": the old key {} works until {}, then expires; move its users to the new key before then.",
+                r.old.id,
+                at.format("%Y-%m-%d %H:%M UTC")
+            )),
+            Ok(OldKeyFate::Kept) => Ok(format!(
+                "Rotated \"{name}\": the old key {} still works; revoke it with d once nothing uses it.",
+                r.old.id
+            )),
+            Err(e) => Err(format!(
+                "The old key {} could not be revoked and still works: {e}. Revoke it with d.",
+                r.old.id
+            )),
+        };
+        if let Some(Modal::Secret(m)) = &mut self.modal
+            && m.entries.iter().any(|e| e.key.id == r.new_id)
+        {
+            // A caution or a failure stays in the dialog; a revocation
+            // ends the caution that the old key still works.
+            m.note = (!revoked).then(|| note.clone());
         }
-        self.select_id = Some(new_id);
-        self.modal = Some(Modal::Secret(modal));
+        match note {
+            Ok(text) => self.show_info(text),
+            Err(text) => self.show_error(text),
+        }
+        Effect::join(Some(self.reload()), self.check_kept_when_retired())
+    }
+
+    /// New keys whose secret nobody stored, revoked again (a rotation's
+    /// successor dismissed unstored: its old key keeps working).
+    fn on_unstored_revoked(&mut self, results: Vec<RevokedKey>) -> Option<Effect> {
+        self.finish(Job::Revoking);
+        let failed = results.iter().any(|r| !r.outcome.is_gone());
+        let text: Vec<String> = results
+            .iter()
+            .map(|r| {
+                let (id, name) = (&r.id, escape_controls(&r.name));
+                match &r.outcome {
+                    RevokeOutcome::Failed(e) => format!(
+                        "The new key {id} of \"{name}\" could not be revoked and still works, though nobody holds its secret: {e}. Revoke it with d."
+                    ),
+                    _ => format!(
+                        "The new key {id} of \"{name}\" was revoked again, as its secret was not stored; the old key keeps working."
+                    ),
+                }
+            })
+            .collect();
+        let text = text.join(" ");
+        if failed {
+            self.show_error(text);
+        } else {
+            self.show_info(text);
+        }
         Some(self.reload())
     }
 
@@ -638,7 +726,7 @@ impl App {
             };
             m.copy_note = Some(note);
         }
-        None
+        self.retire_stored_old_keys()
     }
 
     /// What writing the secrets to a file did.
@@ -652,12 +740,13 @@ impl App {
             let path = escape_controls(&done.path.display().to_string());
             let n = done.written.len();
             let what = if n == 1 { "secret" } else { "secrets" };
-            m.kept_note = done.kept.map(|kept| {
+            m.kept_note = done.kept.as_ref().map(|kept| {
                 Ok(format!(
                     "The secret {path} held before was kept in {}; checking whether it still works…",
-                    escape_controls(&kept.display().to_string())
+                    escape_controls(&kept.path().display().to_string())
                 ))
             });
+            m.kept_unchecked = done.kept;
             m.file_note = Some(match done.error {
                 None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
                 Some(e) if n == 0 => Err(format!("Nothing was written: {}", escape_controls(&e))),
@@ -668,7 +757,21 @@ impl App {
                 )),
             });
         }
-        None
+        let retire = self.retire_stored_old_keys();
+        Effect::join(retire, self.check_kept_when_retired())
+    }
+
+    /// The check of the secret a written file held, once no rotation's old
+    /// key is being retired: a rotated-out secret works until its key is
+    /// retired, so checking it earlier would keep a dead secret's copy.
+    fn check_kept_when_retired(&mut self) -> Option<Effect> {
+        if self.busy.contains(&Job::RetiringOldKey) {
+            return None;
+        }
+        let Some(Modal::Secret(m)) = &mut self.modal else {
+            return None;
+        };
+        m.kept_unchecked.take().map(Effect::CheckKept)
     }
 
     /// Whether the secret a written file held before still works: said in
@@ -1003,11 +1106,16 @@ impl App {
                 self.switch_to_readonly();
                 None
             }
-            Reply::Dismissed { then, text } => {
+            Reply::Stored => self.retire_stored_old_keys(),
+            Reply::Dismissed { then, text, revoke } => {
                 // Dropping the dialog drops (and zeroes) every secret in it.
                 self.modal = then.map(|b| *b);
                 self.show_info(text);
-                None
+                if revoke.is_empty() {
+                    return None;
+                }
+                self.start(Job::Revoking);
+                Some(Effect::RevokeUnstored(revoke))
             }
         }
     }
@@ -1076,6 +1184,17 @@ impl App {
             return keymap::help(COMMAND_KEYS, false);
         }
         self.list_hints()
+    }
+}
+
+/// What a rotation does to the old key once the new secret is stored, as
+/// the end of a sentence: "then it is revoked".
+fn policy_then(policy: narrative_keys::rotate::OldKeyPolicy) -> String {
+    use narrative_keys::rotate::OldKeyPolicy;
+    match policy {
+        OldKeyPolicy::Revoke => "is revoked".to_owned(),
+        OldKeyPolicy::ExpireAfter(span) => format!("works {span} more, then expires"),
+        OldKeyPolicy::Keep => "is kept".to_owned(),
     }
 }
 

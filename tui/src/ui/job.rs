@@ -13,6 +13,8 @@ pub enum Job {
     Rotating,
     /// Revoking keys.
     Revoking,
+    /// Retiring a rotation's old key once its successor's secret is stored.
+    RetiringOldKey,
     /// Running an incident response.
     Incident,
 }
@@ -26,6 +28,7 @@ impl Job {
             Job::Saving => "Saving changes",
             Job::Rotating => "Rotating",
             Job::Revoking => "Revoking",
+            Job::RetiringOldKey => "Retiring the old key",
             Job::Incident => "Running the incident response",
         }
     }

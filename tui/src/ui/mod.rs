@@ -134,7 +134,7 @@ pub async fn run(global: &GlobalArgs, ui: &UiArgs, started: Instant) -> Result<u
     if let Some(emulator) = session.demo {
         emulator.shutdown().await;
     }
-    result.map(|()| 0).map_err(|e| {
+    result.map(runtime::Ended::exit_status).map_err(|e| {
         tracing::error!(error = %e, "the terminal UI failed");
         CliError::failed(format!("the terminal UI failed: {e}"))
     })

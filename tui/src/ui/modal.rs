@@ -102,6 +102,33 @@ pub struct SecretEntry {
     pub copied: bool,
     /// Written to a file from the dialog.
     pub written: bool,
+    /// The user said it is stored ("I have stored it"), elsewhere than by
+    /// this dialog's copy or file.
+    pub acknowledged: bool,
+    /// A rotation's old key, left working until this secret is stored;
+    /// taken when its retirement is sent.
+    pub old_key: Option<PendingOldKey>,
+}
+
+/// A new key whose secret was neither copied, written nor acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnstoredKey {
+    /// Its id.
+    pub id: String,
+    /// Its name, for the messages.
+    pub name: String,
+    /// The id of the old key it was to replace in a rotation, untouched.
+    pub old_key: Option<String>,
+}
+
+/// A rotation's old key and what becomes of it once its successor's secret
+/// is stored (copied, written or acknowledged); until then it works.
+#[derive(Debug, Clone)]
+pub struct PendingOldKey {
+    /// The old key as the rotation read it.
+    pub key: ApiKey,
+    /// Revoke it, let it expire after an overlap, or keep it.
+    pub policy: narrative_keys::rotate::OldKeyPolicy,
 }
 
 impl SecretEntry {
@@ -113,12 +140,28 @@ impl SecretEntry {
             secret: created.secret,
             copied: false,
             written: false,
+            acknowledged: false,
+            old_key: None,
         }
     }
 
-    /// Copied or written: stored somewhere outside this program.
+    /// The entry for a rotation's successor: `old` keeps working until the
+    /// secret is stored, then `policy` applies to it.
+    pub fn successor(
+        created: CreatedKey,
+        old: ApiKey,
+        policy: narrative_keys::rotate::OldKeyPolicy,
+    ) -> Self {
+        let replaces = Some(old.id.clone());
+        Self {
+            old_key: Some(PendingOldKey { key: old, policy }),
+            ..Self::new(created, replaces)
+        }
+    }
+
+    /// Copied, written or acknowledged: stored somewhere outside this program.
     pub fn saved(&self) -> bool {
-        self.copied || self.written
+        self.copied || self.written || self.acknowledged
     }
 }
 
@@ -142,6 +185,9 @@ pub struct SecretModal {
     /// checked or once its copy was deleted (it no longer works), `Err`
     /// while the copy stays (it still works, or could not be checked).
     pub kept_note: Option<Result<String, String>>,
+    /// That kept secret, waiting to be checked until the old keys the
+    /// write retires are retired (a rotated-out secret works until then).
+    pub kept_unchecked: Option<narrative_keys::deliver::KeptSecret>,
     /// `D` was pressed: the question of `dismiss_question` is open.
     pub confirm_dismiss: bool,
     /// Something else worth knowing about the old key of a rotation: a
@@ -163,6 +209,7 @@ impl SecretModal {
             file_input: None,
             file_note: None,
             kept_note: None,
+            kept_unchecked: None,
             confirm_dismiss: false,
             note: None,
             then: None,
@@ -184,8 +231,47 @@ impl SecretModal {
         self.entries.iter_mut().find(|e| e.key.id == id)
     }
 
-    /// The question `D` asks: how many secrets would be lost.
+    /// The keys of a rotation whose secret was not stored, as (id, name):
+    /// dismissing the dialog revokes them again, and their old keys stay.
+    pub fn unstored_successors(&self) -> Vec<(String, String)> {
+        self.entries
+            .iter()
+            .filter(|e| e.old_key.is_some() && !e.saved())
+            .map(|e| (e.key.id.clone(), e.key.name.clone()))
+            .collect()
+    }
+
+    /// Every key whose secret was neither copied, written nor acknowledged:
+    /// nobody holds it once this program ends.
+    pub fn unstored(&self) -> Vec<UnstoredKey> {
+        self.entries
+            .iter()
+            .filter(|e| !e.saved())
+            .map(|e| UnstoredKey {
+                id: e.key.id.clone(),
+                name: e.key.name.clone(),
+                old_key: e.old_key.as_ref().map(|o| o.key.id.clone()),
+            })
+            .collect()
+    }
+
+    /// The question `D` asks: how many secrets would be lost, and that a
+    /// rotation's new key would be revoked again.
     pub fn dismiss_question(&self) -> String {
+        let question = self.lost_question();
+        if self.unstored_successors().is_empty() {
+            return question;
+        }
+        match question.strip_suffix("Dismiss? y/n") {
+            Some(lost) => format!(
+                "{lost}The new key is revoked again and the old key keeps working. Dismiss? y/n"
+            ),
+            None => question,
+        }
+    }
+
+    /// The question of how many secrets would be lost.
+    fn lost_question(&self) -> String {
         let total = self.entries.len();
         let unsaved = self.unsaved();
         match (total, unsaved) {

@@ -16,21 +16,24 @@ use crossterm::terminal::{
 use futures::StreamExt;
 use narrative_keys::Client;
 use narrative_keys::deliver::{
-    self, DeliveryError, KeptSecret, NewSecret, SecretFile, SecretSink, SecretsFile,
+    self, DeliveryError, NewSecret, SecretFile, SecretSink, SecretsFile,
 };
 use narrative_keys::incident::{self, IncidentOptions};
 use narrative_keys::revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
-use narrative_keys::rotate::{OldKeyOutcome, RotateOptions, rotate_at};
+use narrative_keys::rotate::{
+    OldKeyOutcome, OldKeyPolicy, RotateOptions, create_successor, retire_old_key,
+};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, CrosstermBackend};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::action::{
-    Action, Effect, IncidentDone, OldKeyFate, Refusal, RevokeOutcome, RevokedKey, Rotated,
-    SecretsWritten,
+    Action, Effect, IncidentDone, OldKeyFate, OldKeyRetired, Refusal, RevokeOutcome, RevokedKey,
+    Rotated, SecretsWritten,
 };
 use super::app::App;
-use super::modal::SecretEntry;
+use super::job::Job;
+use super::modal::{SecretEntry, UnstoredKey};
 use super::text::describe_error;
 use super::theme::Theme;
 use super::{osc52, view};
@@ -136,22 +139,26 @@ impl Executor {
                 let result = client.update_key(&id, &update).await;
                 answer(result, "update key", Action::Updated)
             }),
-            Effect::Rotate { id, old_key } => self.spawn_refusable(true, async move {
-                let options = RotateOptions {
-                    old_key,
-                    ..RotateOptions::default()
-                };
-                let result = rotate_at(&client, &id, &options, Utc::now()).await;
-                answer(result.map(rotated), "rotate key", Action::Rotated)
-            }),
+            Effect::Rotate { id, old_key } => {
+                self.spawn_refusable(true, rotate(client, id, old_key))
+            }
+            Effect::RetireOldKey {
+                old,
+                new_id,
+                policy,
+            } => self.spawn_refusable(true, retire(client, old, new_id, policy)),
+            Effect::CheckKept(kept) => {
+                self.spawn(async move { Action::KeptSecretChecked(kept.check(&client).await) });
+            }
             Effect::Revoke(keys) => self.spawn_refusable(true, async move {
-                let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
-                let report = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
-                let refused = report.outcomes.iter().find_map(|o| match &o.result {
-                    RevokeResult::Failed(e) => refusal(Some(e)),
-                    _ => None,
-                });
-                (Action::Revoked(revoked(keys, &report)), refused)
+                let (results, refused) =
+                    revoke_keys(&client, keys, &RevokeManyOptions::default()).await;
+                (Action::Revoked(results), refused)
+            }),
+            Effect::RevokeUnstored(keys) => self.spawn_refusable(true, async move {
+                let (results, refused) =
+                    revoke_keys(&client, keys, &RevokeManyOptions::default()).await;
+                (Action::UnstoredRevoked(results), refused)
             }),
             Effect::Incident(plan) => {
                 let options = IncidentOptions {
@@ -181,13 +188,9 @@ impl Executor {
                 let _ = self.tx.send(Action::Copied { id, result });
             }
             Effect::WriteSecrets { path, secrets } => {
-                let (written, kept) = write_secrets(path, &secrets);
-                let _ = self.tx.send(Action::SecretsWritten(written));
-                // The secret the file held before: checked now, over the network.
-                if let Some(kept) = kept {
-                    let client = self.client.clone();
-                    self.spawn(async move { Action::KeptSecretChecked(kept.check(&client).await) });
-                }
+                let _ = self
+                    .tx
+                    .send(Action::SecretsWritten(write_secrets(path, &secrets)));
             }
             Effect::CopyId { id } => {
                 let result = osc52::copy(terminal, &id).map_err(|e| e.to_string());
@@ -222,20 +225,69 @@ fn answer<T>(
     (action, refused)
 }
 
-/// A rotation as the UI needs it.
-fn rotated(r: narrative_keys::rotate::Rotation) -> Rotated {
-    Rotated {
-        old: r.old,
-        new: r.new,
-        old_key: match r.old_key {
-            OldKeyOutcome::RevokeFailed(e) | OldKeyOutcome::ExpireFailed { error: e, .. } => {
-                Err(describe_error(&e))
-            }
-            OldKeyOutcome::Revoked => Ok(OldKeyFate::Revoked),
-            OldKeyOutcome::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
-            OldKeyOutcome::Kept => Ok(OldKeyFate::Kept),
-        },
+/// A rotation's first step: the successor and its secret. The old key is
+/// left alone: it is retired (`Effect::RetireOldKey`) once the successor's
+/// secret is stored from the dialog.
+async fn rotate(
+    client: Client,
+    id: String,
+    old_key: OldKeyPolicy,
+) -> (Action, Option<(Refusal, String)>) {
+    let options = RotateOptions {
+        old_key,
+        ..RotateOptions::default()
+    };
+    let result = create_successor(&client, &id, &options, Utc::now()).await;
+    let result = result.map(|s| Rotated {
+        old: s.old,
+        new: s.new,
+        old_key,
+    });
+    answer(result, "rotate key", Action::Rotated)
+}
+
+/// A rotation's second step, once the successor `new_id`'s secret is stored.
+async fn retire(
+    client: Client,
+    old: narrative_keys::ApiKey,
+    new_id: String,
+    policy: OldKeyPolicy,
+) -> (Action, Option<(Refusal, String)>) {
+    let outcome = retire_old_key(&client, &old, &new_id, policy).await;
+    let refused = refusal(outcome.error());
+    let fate = old_key_fate(outcome);
+    (
+        Action::OldKeyRetired(OldKeyRetired { old, new_id, fate }),
+        refused,
+    )
+}
+
+/// What became of a rotation's old key, as the UI says it.
+fn old_key_fate(outcome: OldKeyOutcome) -> Result<OldKeyFate, String> {
+    match outcome {
+        OldKeyOutcome::RevokeFailed(e) | OldKeyOutcome::ExpireFailed { error: e, .. } => {
+            Err(describe_error(&e))
+        }
+        OldKeyOutcome::Revoked => Ok(OldKeyFate::Revoked),
+        OldKeyOutcome::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
+        OldKeyOutcome::Kept => Ok(OldKeyFate::Kept),
     }
+}
+
+/// Revokes `keys`, each as (id, name), in one bulk call: each key's
+/// outcome, and the first refusal among the failures, if any.
+async fn revoke_keys(
+    client: &Client,
+    keys: Vec<(String, String)>,
+    options: &RevokeManyOptions,
+) -> (Vec<RevokedKey>, Option<(Refusal, String)>) {
+    let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
+    let report = revoke_many(client, &ids, options).await;
+    let refused = report.outcomes.iter().find_map(|o| match &o.result {
+        RevokeResult::Failed(e) => refusal(Some(e)),
+        _ => None,
+    });
+    (revoked(keys, &report), refused)
 }
 
 /// What a bulk revoke did to each key asked for, as (id, name).
@@ -275,7 +327,7 @@ fn describe_delivery(e: &DeliveryError) -> String {
 /// new file (`--secrets-out`: dotenv, or JSON for `.json`). The path is
 /// checked first: a link, a device, a FIFO, a directory or a file holding
 /// anything else is refused and left untouched.
-fn write_secrets(path: PathBuf, secrets: &[SecretEntry]) -> (SecretsWritten, Option<KeptSecret>) {
+fn write_secrets(path: PathBuf, secrets: &[SecretEntry]) -> SecretsWritten {
     let (mut one, mut many) = (None, None);
     let sink: &mut dyn SecretSink = match secrets {
         [_] => one.insert(SecretFile::new(&path)),
@@ -302,14 +354,12 @@ fn write_secrets(path: PathBuf, secrets: &[SecretEntry]) -> (SecretsWritten, Opt
     if let Some(e) = &error {
         tracing::warn!(target_path = %e.target, written = written.len(), "the secrets were not all written");
     }
-    let kept = one.as_mut().and_then(SecretFile::take_kept);
-    let done = SecretsWritten {
+    SecretsWritten {
         path,
         written,
         error: error.as_ref().map(describe_delivery),
-        kept: kept.as_ref().map(|k| k.path().to_path_buf()),
-    };
-    (done, kept)
+        kept: one.as_mut().and_then(SecretFile::take_kept),
+    }
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -330,16 +380,74 @@ pub struct Options {
     pub own_key_id: Option<String>,
 }
 
-/// Runs the UI until the user quits. `started` is when the process began,
-/// for the start-to-first-frame figure in the log; `label` names the
-/// environment in the header, and `demo` marks the `--demo` session.
+/// How the UI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit (q, `:q`, Ctrl-C outside a dialog, SIGINT), or the
+    /// terminal's input ended.
+    Quit,
+    /// A signal asked the program to stop.
+    Signal(StopSignal),
+}
+
+impl Ended {
+    /// The process's exit status: 0 after a quit, as a shell reports a
+    /// process the signal ended (128 + its number) after a signal.
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Ended::Quit => 0,
+            Ended::Signal(StopSignal::Hangup) => 128 + 1,
+            Ended::Signal(StopSignal::Terminate) => 128 + 15,
+        }
+    }
+}
+
+/// The signals that stop the UI (each still restores the terminal and
+/// revokes the new keys nobody stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopSignal {
+    /// SIGHUP: the terminal went away (its window or tmux session closed).
+    Hangup,
+    /// SIGTERM: asked to terminate.
+    Terminate,
+}
+
+impl StopSignal {
+    /// Its name, as `kill -l` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StopSignal::Hangup => "SIGHUP",
+            StopSignal::Terminate => "SIGTERM",
+        }
+    }
+}
+
+/// How long the way out waits for the new keys' revocation, and for the
+/// answers in flight that may make a key: a process asked to stop must
+/// stop soon.
+const WAY_OUT_LIMIT: Duration = Duration::from_secs(5);
+
+/// How long the way out waits for the terminal to take the restore
+/// sequence, and stderr its message: a live terminal takes them at once.
+const TERMINAL_WRITE_LIMIT: Duration = Duration::from_secs(2);
+
+/// Runs the UI until the user quits or a signal stops it. `started` is
+/// when the process began, for the start-to-first-frame figure in the log;
+/// `label` names the environment in the header, and `demo` marks the
+/// `--demo` session.
+///
+/// On every way out, a new key whose secret the once-only dialog still
+/// showed, neither copied, written nor marked stored, is revoked (nobody
+/// else holds it) after the terminal is restored, and stderr says which.
+// long: set-up, the loop, and the way out in the order the promise needs
+// (answers in flight, the keys nobody holds, the terminal, the revocation).
 pub async fn run(
     client: Client,
     label: String,
     demo: bool,
     options: Options,
     started: Instant,
-) -> io::Result<()> {
+) -> io::Result<Ended> {
     let theme = Theme::from_env();
     install_panic_hook();
     enable_raw_mode()?;
@@ -371,18 +479,161 @@ pub async fn run(
     }
 
     let ended = event_loop(&mut app, &exec, &mut terminal, (theme, &mut rx)).await;
+    if let Ok(Ended::Signal(signal)) = &ended {
+        tracing::warn!(signal = signal.name(), "stopped by a signal");
+    }
+    settle_key_making(&mut app, &exec, &mut rx).await;
+    let unstored = app.unstored_keys();
     // Any secret still on screen is dropped (and zeroed) with the app.
     drop(app);
-    drop(terminal);
-    drop(guard);
-    ended?;
+    leave_terminal(terminal, guard);
+    if !unstored.is_empty() {
+        let how = match &ended {
+            Ok(Ended::Signal(signal)) => format!("was stopped by {}", signal.name()),
+            Ok(Ended::Quit) => "ended".to_owned(),
+            Err(_) => "failed".to_owned(),
+        };
+        let text = revoke_unstored(&exec.client, unstored, &how).await;
+        say_on_stderr(text);
+    }
+    let ended = ended?;
     if PANICKED.load(Ordering::SeqCst) {
         return Err(io::Error::other(
             "an internal error stopped the UI; see the log file",
         ));
     }
-    tracing::info!("quit");
-    Ok(())
+    tracing::info!(?ended, "quit");
+    Ok(ended)
+}
+
+/// Waits, within [`WAY_OUT_LIMIT`], for the answers of the work in flight
+/// that makes keys (a create, a rotation, an incident's replacements), and
+/// folds them into the app: a key made as the program stops lands in the
+/// dialog, so it is counted among those nobody holds. An incident's report
+/// is still saved; nothing else the answers ask for (a reload) is run.
+async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver<Action>) {
+    let makes_keys = |app: &App| {
+        app.busy
+            .iter()
+            .any(|job| matches!(job, Job::Creating | Job::Rotating | Job::Incident))
+    };
+    let deadline = tokio::time::Instant::now() + WAY_OUT_LIMIT;
+    while makes_keys(app) {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(action)) => {
+                let next = app.update(action).map(Effect::flatten);
+                for report in next.into_iter().flatten() {
+                    if matches!(report, Effect::SaveReport { .. }) {
+                        exec.run(report, &mut io::sink());
+                    }
+                }
+            }
+            Ok(None) | Err(_) => {
+                tracing::warn!(jobs = ?app.busy, "stopped before the work in flight answered");
+                break;
+            }
+        }
+    }
+}
+
+/// Restores the terminal (mouse capture off, alternate screen left, cursor
+/// shown, raw mode off) in a thread waited for at most [`TERMINAL_WRITE_LIMIT`]:
+/// after a hang-up the terminal may be gone, and a write to it must hold
+/// up neither the revocation nor the exit.
+fn leave_terminal(terminal: Term, guard: Guard) {
+    off_the_main_thread("restoring the terminal", move || {
+        let mut terminal = terminal;
+        if terminal.show_cursor().is_ok() {
+            drop(terminal);
+        } else {
+            // Its drop would try again and print the failure with
+            // `eprintln!`, which panics when stderr is gone too.
+            std::mem::forget(terminal);
+        }
+        drop(guard);
+    });
+}
+
+/// Prints `text` on stderr, never blocking the exit nor panicking where
+/// the terminal is gone (the log has it too).
+fn say_on_stderr(text: String) {
+    off_the_main_thread("writing to stderr", move || {
+        let mut err = io::stderr().lock();
+        let _ = writeln!(err, "{text}");
+        let _ = err.flush();
+    });
+}
+
+/// Runs `work` in a thread and waits for it at most [`TERMINAL_WRITE_LIMIT`]; one
+/// still blocked then is left behind (the process is on its way out).
+fn off_the_main_thread(what: &'static str, work: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        work();
+        let _ = done.send(());
+    });
+    if finished.recv_timeout(TERMINAL_WRITE_LIMIT).is_err() {
+        tracing::warn!(
+            what,
+            "the terminal did not take the output in time; it may be gone"
+        );
+    }
+}
+
+/// Revokes new keys whose secret nobody holds within [`WAY_OUT_LIMIT`];
+/// what was done, for stderr (the log has each key too). `how` ("was
+/// stopped by SIGHUP") names the way out.
+async fn revoke_unstored(client: &Client, keys: Vec<UnstoredKey>, how: &str) -> String {
+    tracing::warn!(
+        count = keys.len(),
+        "revoking the new keys whose secret was neither copied, written nor marked stored"
+    );
+    let options = RevokeManyOptions {
+        deadline: WAY_OUT_LIMIT / 2,
+        ..RevokeManyOptions::default()
+    };
+    let named = keys
+        .iter()
+        .map(|k| (k.id.clone(), k.name.clone()))
+        .collect();
+    let results =
+        match tokio::time::timeout(WAY_OUT_LIMIT, revoke_keys(client, named, &options)).await {
+            Ok((results, _)) => results,
+            Err(_) => {
+                let why = format!(
+                    "no answer within {} seconds; it may still work",
+                    WAY_OUT_LIMIT.as_secs()
+                );
+                let failed = |k: &UnstoredKey| {
+                    RevokedKey::new(&k.id, &k.name, RevokeOutcome::Failed(why.clone()))
+                };
+                keys.iter().map(failed).collect()
+            }
+        };
+    let mut lines = vec![format!(
+        "narrative-keys {how} while the secret of {} was on screen, neither copied, written nor marked stored. Nobody else holds it, so:",
+        super::text::count_of(results.len(), "new key", "new keys")
+    )];
+    for (r, key) in results.iter().zip(&keys) {
+        let (id, name) = (&r.id, crate::output::escape_controls(&r.name));
+        let old = match &key.old_key {
+            Some(old) => format!(" (the key it was to replace, {old}, was left working)"),
+            None => String::new(),
+        };
+        match &r.outcome {
+            RevokeOutcome::Failed(e) => {
+                tracing::error!(key = %id, error = %e, "a new key nobody holds could not be revoked");
+                lines.push(format!(
+                    "  NOT revoked: \"{name}\" {id}: {e}. Revoke it by hand: narrative-keys revoke {id}{old}"
+                ));
+            }
+            _ => {
+                tracing::warn!(key = %id, "revoked a new key nobody holds");
+                lines.push(format!("  revoked: \"{name}\" {id}{old}"));
+            }
+        }
+    }
+    lines.join("\n")
 }
 
 /// Events, effects' results and ticks into `app.update`, effects out to
@@ -393,17 +644,22 @@ async fn event_loop(
     exec: &Executor,
     terminal: &mut Term,
     (theme, rx): (Theme, &mut UnboundedReceiver<Action>),
-) -> io::Result<()> {
+) -> io::Result<Ended> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     #[cfg(unix)]
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(unix)]
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     loop {
         #[cfg(unix)]
-        let term_signal = terminate.recv();
+        let (term_signal, hup_signal) = (terminate.recv(), hangup.recv());
         #[cfg(not(unix))]
-        let term_signal = std::future::pending::<Option<()>>();
+        let (term_signal, hup_signal) = (
+            std::future::pending::<Option<()>>(),
+            std::future::pending::<Option<()>>(),
+        );
         let action = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => Action::Key(key),
@@ -419,7 +675,8 @@ async fn event_loop(
             Some(action) = rx.recv() => action,
             _ = tick.tick() => Action::Tick(Utc::now()),
             _ = tokio::signal::ctrl_c() => Action::Quit,
-            _ = term_signal => Action::Quit,
+            _ = term_signal => return Ok(Ended::Signal(StopSignal::Terminate)),
+            _ = hup_signal => return Ok(Ended::Signal(StopSignal::Hangup)),
         };
         if let Some(effect) = app.update(action) {
             exec.run(effect, terminal.backend_mut());
@@ -431,5 +688,5 @@ async fn event_loop(
             draw(terminal, app, theme)?;
         }
     }
-    Ok(())
+    Ok(Ended::Quit)
 }

@@ -42,12 +42,17 @@ pub enum Reply {
     Incident(Box<IncidentPlan>),
     /// Switch the session to read-only mode.
     ReadOnly,
-    /// The secrets are dismissed: show `then` next, and say `text`.
+    /// A secret was marked stored: retire the old key waiting for it.
+    Stored,
+    /// The secrets are dismissed: show `then` next, say `text`, and revoke
+    /// `revoke` again (a rotation's successors whose secret was not stored).
     Dismissed {
         /// The dialog queued behind the secrets.
         then: Option<Box<Modal>>,
         /// What the status line says.
         text: String,
+        /// The new keys to revoke, as (id, name).
+        revoke: Vec<(String, String)>,
     },
 }
 

@@ -1,6 +1,7 @@
-//! The once-only dialog of an operation's new secrets: each copied (OSC 52)
-//! or written, all to one 0600 file; dismissed only after `D` states how
-//! many were neither.
+//! The once-only dialog of an operation's new secrets: each copied (OSC 52),
+//! written (all to one 0600 file) or acknowledged as stored (`s`, "I have
+//! stored it"), which is when a rotation's old key is retired; dismissed
+//! only after `D` states how many were none of these.
 
 use std::path::PathBuf;
 
@@ -34,6 +35,8 @@ pub enum SecretCmd {
     Copy,
     /// Ask for a file to write them to.
     Write,
+    /// Say the chosen secret is stored ("I have stored it").
+    Stored,
     /// Ask whether to dismiss.
     Dismiss,
     /// Yes (to dismiss), or Enter (to write the file).
@@ -44,6 +47,7 @@ pub enum SecretCmd {
 
 const COPY: [(KeyCode, SecretCmd); 1] = [(Char('c'), SecretCmd::Copy)];
 const WRITE: [(KeyCode, SecretCmd); 1] = [(Char('w'), SecretCmd::Write)];
+const STORED: [(KeyCode, SecretCmd); 1] = [(Char('s'), SecretCmd::Stored)];
 const DISMISS: [(KeyCode, SecretCmd); 1] = [(Char('D'), SecretCmd::Dismiss)];
 const YES: [(KeyCode, SecretCmd); 2] = [(Char('y'), SecretCmd::Yes), (Char('Y'), SecretCmd::Yes)];
 const ENTER: [(KeyCode, SecretCmd); 1] = [(Enter, SecretCmd::Yes)];
@@ -53,7 +57,8 @@ const ESC: [(KeyCode, SecretCmd); 1] = [(Esc, SecretCmd::Cancel)];
 pub const SECRET_ONE_KEYS: &[Binding<SecretCmd>] = &[
     Binding::new("c", "copy (OSC 52)", &COPY),
     Binding::new("w", "write to a 0600 file", &WRITE),
-    Binding::new("D", "dismiss (asks first)", &DISMISS),
+    Binding::new("s", "I have stored it", &STORED),
+    Binding::new("D", "dismiss (asks)", &DISMISS),
 ];
 
 /// Several secrets.
@@ -70,6 +75,7 @@ pub const SECRET_MANY_KEYS: &[Binding<SecretCmd>] = &[
     ),
     Binding::new("c", "copy it (OSC 52)", &COPY),
     Binding::new("w", "write all to a 0600 file", &WRITE),
+    Binding::new("s", "I have stored it", &STORED),
     Binding::new("D", "dismiss (asks)", &DISMISS),
 ];
 
@@ -133,6 +139,13 @@ impl SecretModal {
                     })
                 });
             }
+            Some(SecretCmd::Stored) => {
+                let Some(entry) = self.entries.get_mut(self.cursor) else {
+                    return Reply::CONSUMED;
+                };
+                entry.acknowledged = true;
+                return Reply::Stored;
+            }
             Some(SecretCmd::Write) => {
                 self.file_input = Some(TextInput::new(self.default_file(now)))
             }
@@ -189,6 +202,7 @@ impl SecretModal {
         Reply::Dismissed {
             then: self.then.take(),
             text,
+            revoke: self.unstored_successors(),
         }
     }
 }
@@ -228,11 +242,12 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
             theme.accent(),
         )));
     }
-    let state = match (e.copied, e.written) {
-        (false, false) => Span::styled("not copied or written", theme.warning()),
-        (true, false) => Span::styled("✓ copied", theme.ok()),
-        (false, true) => Span::styled("✓ written", theme.ok()),
-        (true, true) => Span::styled("✓ copied, written", theme.ok()),
+    let state = match (e.copied, e.written, e.acknowledged) {
+        (false, false, false) => Span::styled("not copied or written", theme.warning()),
+        (true, false, _) => Span::styled("✓ copied", theme.ok()),
+        (false, true, _) => Span::styled("✓ written", theme.ok()),
+        (true, true, _) => Span::styled("✓ copied, written", theme.ok()),
+        (false, false, true) => Span::styled("✓ stored, you said", theme.ok()),
     };
     let mut info = vec![Span::raw(indent)];
     if let Some(old) = &e.replaces {
@@ -408,6 +423,7 @@ fn secrets_buttons(m: &SecretModal) -> Buttons<'static> {
         &[
             ("c", "copy"),
             ("w", "write to a 0600 file"),
+            ("s", "I have stored it"),
             ("D", "dismiss"),
         ]
     } else {
@@ -415,6 +431,7 @@ fn secrets_buttons(m: &SecretModal) -> Buttons<'static> {
             ("↑ ↓", "choose"),
             ("c", "copy it"),
             ("w", "write all to a 0600 file"),
+            ("s", "I have stored it"),
             ("D", "dismiss"),
         ]
     }
