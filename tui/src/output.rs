@@ -124,6 +124,10 @@ pub struct KeyJson<'a> {
     pub expires_at: Option<DateTime<Utc>>,
     /// Its status at the time of the command.
     pub status: KeyStatus,
+    /// When an overlap rotation retired it ([`ApiKey::retiring`]): when it
+    /// stops working, beside its successor. Left out for any other key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retiring_at: Option<DateTime<Utc>>,
 }
 
 impl<'a> KeyJson<'a> {
@@ -135,8 +139,20 @@ impl<'a> KeyJson<'a> {
             permissions: &key.permissions,
             expires_at: key.expires_at,
             status: key.status(now, &StatusPolicy::default()),
+            retiring_at: key.retiring(),
         }
     }
+}
+
+/// A key's status as the list and `show` print it: its symbol and label,
+/// or "retiring" for a key an overlap rotation retired that still works.
+pub fn status_text(key: &ApiKey, now: DateTime<Utc>) -> String {
+    let status = key.status(now, &StatusPolicy::default());
+    let label = match key.retiring() {
+        Some(at) if at > now => "retiring",
+        _ => status.label(),
+    };
+    format!("{} {label}", status_symbol(status))
 }
 
 /// A value serialised as serde_json's own map writes it: every object's
