@@ -144,15 +144,29 @@ impl<'a> KeyJson<'a> {
     }
 }
 
-/// A key's status as the list and `show` print it: its symbol and label,
-/// or "retiring" for a key an overlap rotation retired that still works.
-pub fn status_text(key: &ApiKey, now: DateTime<Utc>) -> String {
-    let status = key.status(now, &StatusPolicy::default());
-    let label = match key.retiring() {
-        Some(at) if at > now => "retiring",
-        _ => status.label(),
+/// When a key an overlap rotation retired stops working, while it still
+/// works ([`ApiKey::retiring`]).
+pub fn retiring(key: &ApiKey, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    key.retiring().filter(|at| *at > now)
+}
+
+/// A key's symbol: its status's, or ↻ for a key an overlap rotation
+/// retired that still works.
+pub fn key_symbol(key: &ApiKey, status: KeyStatus, now: DateTime<Utc>) -> &'static str {
+    match retiring(key, now) {
+        Some(_) => "↻",
+        None => status_symbol(status),
+    }
+}
+
+/// A key's status as the list, `show` and the terminal UI print it: its
+/// symbol and label, "↻ retiring" for a key an overlap rotation retired.
+pub fn status_text(key: &ApiKey, status: KeyStatus, now: DateTime<Utc>) -> String {
+    let label = match retiring(key, now) {
+        Some(_) => "retiring",
+        None => status.label(),
     };
-    format!("{} {label}", status_symbol(status))
+    format!("{} {label}", key_symbol(key, status, now))
 }
 
 /// A value serialised as serde_json's own map writes it: every object's

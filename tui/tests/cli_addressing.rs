@@ -896,11 +896,11 @@ async fn after_an_overlap_rotation_the_name_addresses_the_successor() {
     assert!(keys[&new].get("retiring_at").is_none());
     let text = stdout(&run(&emu, &["list"]).await);
     let line = text.lines().find(|l| l.contains(&old)).unwrap();
-    assert!(line.starts_with("▲ retiring"), "{line}");
+    assert!(line.starts_with("↻ retiring"), "{line}");
     let line = text.lines().find(|l| l.contains(&new)).unwrap();
     assert!(!line.contains("retiring"), "{line}");
     let text = stdout(&run(&emu, &["show", &old]).await);
-    assert!(text.contains("status:      ▲ retiring"), "{text}");
+    assert!(text.contains("status:      ↻ retiring"), "{text}");
     assert!(text.contains("works beside its successor until"), "{text}");
     let v = json(&run(&emu, &["show", &old, "--json"]).await);
     assert_eq!(v["key"]["retiring_at"], old_listed["retiring_at"]);

@@ -37,7 +37,7 @@ pub(super) async fn list(
     for k in &keys {
         let st = k.status(now, &policy);
         table.row(vec![
-            (output::status_text(k, now), status_style(st)),
+            (output::status_text(k, st, now), status_style(st)),
             (escape_controls(&k.name), plain),
             (k.id.clone(), DIM),
             (escape_controls(&k.permissions.to_string()), plain),

@@ -43,10 +43,10 @@ pub(super) async fn show(
     println!("  id:          {}", key.id);
     println!(
         "  status:      {style}{}{style:#}",
-        output::status_text(&key, now)
+        output::status_text(&key, st, now)
     );
     println!("  expires:     {}", output::expiry_text(&key, now));
-    if let Some(at) = key.retiring().filter(|at| *at > now) {
+    if let Some(at) = output::retiring(&key, now) {
         println!(
             "  retiring:    replaced by a rotation; works beside its successor until {}",
             output::when_text(at, now)
