@@ -234,23 +234,24 @@ fn secret_target(d: &SecretDelivery, json: bool, rotation: bool) -> Target {
 /// error document.
 fn maybe_created(e: narrative_keys::Error, which: &str) -> CliError {
     use narrative_keys::{Error as E, TransportKind};
-    let unknown = match &e {
-        E::Transport { kind, .. } => *kind != TransportKind::Connect,
-        E::Server(_) => true,
-        E::Decode { status, .. } => (200..300).contains(status),
-        _ => false,
+    let (unknown, network) = match &e {
+        E::Transport { kind, .. } => (*kind != TransportKind::Connect, true),
+        E::Server(_) => (true, false),
+        E::Decode { status, .. } => ((200..300).contains(status), false),
+        _ => (false, false),
     };
     let err = CliError::from(e);
     if !unknown {
         return err;
     }
     let may_exist = format!(
-        "the key may exist: the server may have created it before its answer was lost. Find it with `narrative-keys list` (a key {which}); if you did not get its secret, revoke it with `narrative-keys revoke ID` before trying again"
+        "the key may exist: the server may have created it before failing or losing its answer. Find it with `narrative-keys list` (a key {which}); if you did not get its secret, revoke it with `narrative-keys revoke ID` before trying again"
     );
-    // The error's own advice (raising --timeout) still holds.
+    // The advice about the network or --timeout still holds; "try again
+    // later" is what the hint above already qualifies.
     let hint = match &err.hint {
-        Some(own) => format!("{may_exist}. Then: {own}"),
-        None => may_exist,
+        Some(own) if network => format!("{may_exist}. Then: {own}"),
+        _ => may_exist,
     };
     err.hint(hint)
 }
