@@ -130,11 +130,11 @@ impl std::error::Error for ValidationReport {}
 pub fn name_with_suffix(name: &str, suffix: &str) -> String {
     let room = MAX_NAME_CHARS.saturating_sub(suffix.chars().count());
     let name = name.trim();
-    if name.chars().count() <= room {
-        return format!("{name}{suffix}");
-    }
-    let base: String = name.chars().take(room).collect();
-    format!("{}{suffix}", base.trim_end())
+    let base = match name.char_indices().nth(room) {
+        Some((cut, _)) => name[..cut].trim_end(),
+        None => name,
+    };
+    format!("{base}{suffix}")
 }
 
 pub(crate) fn check_name(report: &mut ValidationReport, name: &str) {
