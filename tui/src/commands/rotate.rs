@@ -187,7 +187,7 @@ fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
             wanted,
             name,
         } => eprintln!(
-            "The old key {old_id}'s expiration could NOT be set, so it still works {}, under its old name: {error}\nThe new key is ready. Set the old key's expiration and retiring name again with: narrative-keys update {old_id} --expires {} --name {}\n(or revoke it at once: narrative-keys revoke {old_id})",
+            "The old key {old_id}'s expiration and name could NOT be set, so it still works {}, under its old name: {error}\nThe new key is ready. Set the old key's expiration and retiring name again with: narrative-keys update {old_id} --expires {} --name {}\n(or revoke it at once: narrative-keys revoke {old_id})",
             until(),
             wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             shell_word(name)
