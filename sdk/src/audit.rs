@@ -44,6 +44,9 @@ pub enum FindingKind {
     UnknownPermission,
     /// Another key has the same name.
     DuplicateName,
+    /// An overlap rotation retired the key: it works until the overlap
+    /// ends, beside its successor ([`ApiKey::retiring`]).
+    Retiring,
 }
 
 /// One thing an audit found about one key.
@@ -156,6 +159,9 @@ fn audit_expiration(key: &ApiKey, o: &AuditOptions, mints: bool, out: &mut Vec<F
     use FindingSeverity::*;
     // NaiveDate displays as YYYY-MM-DD without the strftime machinery.
     let date = |t: DateTime<Utc>| t.date_naive().to_string();
+    if audit_retiring(key, o, out) {
+        return;
+    }
     match (key.status(o.now, &o.policy), key.expires_at) {
         (KeyStatus::Expired, Some(at)) => out.push(finding(
             key,
@@ -199,6 +205,26 @@ fn audit_expiration(key: &ApiKey, o: &AuditOptions, mints: bool, out: &mut Vec<F
         )),
         _ => {}
     }
+}
+
+/// A key an overlap rotation retired that still works: its end was set on
+/// purpose, so the one finding says when it stops, not to rotate it. True
+/// when the key is such a key.
+fn audit_retiring(key: &ApiKey, o: &AuditOptions, out: &mut Vec<Finding>) -> bool {
+    let Some(at) = key.retiring().filter(|at| *at > o.now) else {
+        return false;
+    };
+    out.push(finding(
+        key,
+        FindingSeverity::Info,
+        FindingKind::Retiring,
+        format!(
+            "replaced by a rotation; it keeps working beside its successor until {} ({}), then expires",
+            crate::retiring::minute_text(at),
+            in_days(at - o.now)
+        ),
+    ));
+    true
 }
 
 /// Findings about what the key holds: write without read, permissions the
@@ -334,5 +360,45 @@ mod tests {
         assert_eq!(f[0].severity, FindingSeverity::Critical);
         assert_eq!(f[0].key_id, "f");
         assert!(f.windows(2).all(|w| w[0].severity >= w[1].severity));
+    }
+
+    #[test]
+    fn a_key_retired_by_a_rotation_is_not_to_be_rotated() {
+        use FindingKind::*;
+        let keys = [
+            key(
+                "a",
+                "etl (retiring 2026-11-27 10:00 UTC)",
+                "read:datasets",
+                Some("2026-11-27T10:00:30Z"),
+            ),
+            // The same mark, but the expiration was changed since.
+            key(
+                "b",
+                "load (retiring 2026-11-27 10:00 UTC)",
+                "read:datasets",
+                Some("2026-12-01T00:00:00Z"),
+            ),
+            key(
+                "c",
+                "old (retiring 2026-11-20 10:00 UTC)",
+                "read:datasets",
+                Some("2026-11-20T10:00:00Z"),
+            ),
+        ];
+        let f = audit(&keys, &AuditOptions::at(now()));
+        let a: Vec<_> = f.iter().filter(|f| f.key_id == "a").collect();
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(a[0].kind, Retiring);
+        assert_eq!(a[0].severity, FindingSeverity::Info);
+        assert!(!a[0].message.contains("rotate"), "{}", a[0].message);
+        assert!(
+            a[0].message
+                .contains("until 2026-11-27 10:00 UTC (in 1 day)"),
+            "{}",
+            a[0].message
+        );
+        assert_eq!(kinds(&f, "b"), [ExpiringSoon]);
+        assert_eq!(kinds(&f, "c"), [Expired]);
     }
 }

@@ -56,6 +56,14 @@ impl ApiKey {
     pub fn expiration(&self) -> Expiration {
         self.expires_at.into()
     }
+
+    /// When the key stops working, if an overlap rotation retired it: its
+    /// name carries the retiring mark ([`crate::retiring`]) and its
+    /// expiration falls in the minute the mark names. `None` for any other
+    /// key, a mark typed by hand on a key expiring at another time included.
+    pub fn retiring(&self) -> Option<DateTime<Utc>> {
+        crate::retiring::retiring_at(&self.name, self.expires_at)
+    }
 }
 
 /// Where a key stands against a clock.

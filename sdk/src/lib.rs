@@ -17,6 +17,7 @@ mod order;
 pub mod permission;
 pub mod preset;
 pub mod resource;
+pub mod retiring;
 pub mod retry;
 pub mod secret;
 mod transport;

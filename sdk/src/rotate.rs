@@ -3,7 +3,8 @@
 //!
 //! The successor always exists, and its secret has been delivered, before
 //! anything happens to the old key: it is then revoked (the default), kept,
-//! or left to expire after an overlap ([`OldKeyPolicy`]). If delivery fails,
+//! or left to expire after an overlap ([`OldKeyPolicy`]), renamed so that
+//! its name is left to the successor ([`crate::retiring`]). If delivery fails,
 //! the successor is revoked again and the old key is left working (see
 //! [`crate::deliver`]).
 
@@ -25,11 +26,23 @@ pub const DEFAULT_ROTATION_DAYS: i64 = crate::expiration::DEFAULT_EXPIRATION_DAY
 pub struct RotateOptions {
     /// The successor's expiration; default 90 days from now.
     pub expiration: Option<Expiration>,
-    /// The successor's name; default the old key's name.
+    /// The successor's name; default the old key's name (without a
+    /// retiring mark, when the old key is itself retiring).
     pub name: Option<String>,
     /// What happens to the old key once the successor's secret is delivered;
     /// default: it is revoked.
     pub old_key: OldKeyPolicy,
+}
+
+impl RotateOptions {
+    /// The name the successor of `old` takes: the one given, or the old
+    /// key's own without a retiring mark.
+    pub fn successor_name(&self, old: &ApiKey) -> String {
+        match &self.name {
+            Some(name) => name.clone(),
+            None => crate::retiring::base_name(&old.name).to_owned(),
+        }
+    }
 }
 
 /// What happens to the old key once its successor exists and the
@@ -44,7 +57,10 @@ pub enum OldKeyPolicy {
     /// Zero-downtime rotation: both keys work for this overlap, counted from
     /// the successor's delivery, then the old one expires. Its expiration is
     /// set to the end of the overlap, and never moved later: an old key that
-    /// expires sooner keeps its own expiration.
+    /// expires sooner keeps its own expiration. In the same update it is
+    /// renamed `NAME (retiring 2026-12-08 10:00 UTC)`
+    /// ([`retiring_name`](crate::retiring::retiring_name)), leaving its name
+    /// to the successor.
     ExpireAfter(Span),
 }
 
@@ -63,16 +79,22 @@ pub enum OldKeyOutcome {
         at: DateTime<Utc>,
         /// Whether its expiration was moved (false when its own came sooner).
         changed: bool,
+        /// The old key's name now: marked as retiring, or as it was when
+        /// it had already expired (nothing was sent then).
+        name: String,
     },
     /// The revocation failed: the old key still works. Revoke it again.
     RevokeFailed(Error),
-    /// Setting its expiration to `wanted` failed: the old key still works,
-    /// until its own expiration if it has one. Set it again (or revoke it).
+    /// Setting its expiration to `wanted` and its name to `name` (one
+    /// update) failed: the old key still works, until its own expiration if
+    /// it has one, under its old name. Set both again (or revoke it).
     ExpireFailed {
         /// Why the update failed.
         error: Error,
         /// The expiration that was asked for.
         wanted: DateTime<Utc>,
+        /// The retiring name that was asked for.
+        name: String,
     },
 }
 
@@ -245,7 +267,7 @@ async fn successor_with<S: SecretSink + ?Sized>(
 ) -> Result<Successor> {
     check_overlap(options.old_key, now)?;
     let old = client.get_key(id).await?;
-    let name = options.name.clone().unwrap_or_else(|| old.name.clone());
+    let name = options.successor_name(&old);
     let new = create_like(client, &old.permissions, &name, options.expiration, now).await?;
     match deliver_or_revoke(client, new, Some(&old.id), sink).await {
         Ok(new) => Ok(Successor { old, new }),
@@ -298,7 +320,10 @@ fn check_overlap(policy: OldKeyPolicy, now: DateTime<Utc>) -> Result<()> {
 }
 
 /// Sets the old key's expiration to `now + overlap`, unless it expires
-/// sooner: an overlap never extends a key's life.
+/// sooner (an overlap never extends a key's life), and renames it as
+/// retiring then, in one update: the name and the expiration change
+/// together or not at all. An old key that has already expired is left as
+/// it is.
 async fn expire_after(
     client: &Client,
     old: &ApiKey,
@@ -306,29 +331,40 @@ async fn expire_after(
     now: DateTime<Utc>,
 ) -> OldKeyOutcome {
     let end = overlap.after(now);
-    match (end, old.expires_at) {
-        (_, Some(own)) if end.is_none_or(|end| own <= end) => OldKeyOutcome::Expires {
-            at: own,
-            changed: false,
+    let stops = match (end, old.expires_at) {
+        (_, Some(own)) if own <= now => {
+            return OldKeyOutcome::Expires {
+                at: own,
+                changed: false,
+                name: old.name.clone(),
+            };
+        }
+        (_, Some(own)) if end.is_none_or(|end| own <= end) => own,
+        (Some(end), _) => end,
+        // Past the calendar's end, and the key never expires: it is kept.
+        (None, _) => return OldKeyOutcome::Kept,
+    };
+    let name = crate::retiring::retiring_name(&old.name, stops);
+    let update = KeyUpdate::new()
+        .name(name.clone())
+        .expires(Expiration::At(stops));
+    match client.update_key(&old.id, &update).await {
+        Ok(updated) => OldKeyOutcome::Expires {
+            // As the server recorded it.
+            at: updated.expires_at.unwrap_or(stops),
+            changed: old.expires_at != Some(stops),
+            name: updated.name,
         },
-        (Some(wanted), _) => {
-            let update = KeyUpdate::new().expires(Expiration::At(wanted));
-            match client.update_key(&old.id, &update).await {
-                Ok(updated) => OldKeyOutcome::Expires {
-                    // As the server recorded it.
-                    at: updated.expires_at.unwrap_or(wanted),
-                    changed: true,
-                },
-                // Gone already: it has stopped working, as revoked.
-                Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
-                Err(error) => {
-                    tracing::warn!(old = %old.id, error = %error, "rotation: the old key's expiration could not be set");
-                    OldKeyOutcome::ExpireFailed { error, wanted }
-                }
+        // Gone already: it has stopped working, as revoked.
+        Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
+        Err(error) => {
+            tracing::warn!(old = %old.id, error = %error, "rotation: the old key's expiration and name could not be set");
+            OldKeyOutcome::ExpireFailed {
+                error,
+                wanted: stops,
+                name,
             }
         }
-        // Past the calendar's end, and the key never expires: it is kept.
-        (None, _) => OldKeyOutcome::Kept,
     }
 }
 

@@ -123,6 +123,20 @@ impl fmt::Display for ValidationReport {
 /// so `?` carries it into `anyhow::Result` or `Box<dyn Error>`.
 impl std::error::Error for ValidationReport {}
 
+/// `name` followed by `suffix`, the name cut (by characters, as the limit
+/// counts them, and without trailing spaces) so the whole stays within
+/// [`MAX_NAME_CHARS`]: for names the product derives from another, such as a
+/// copy's or a retiring key's.
+pub fn name_with_suffix(name: &str, suffix: &str) -> String {
+    let room = MAX_NAME_CHARS.saturating_sub(suffix.chars().count());
+    let name = name.trim();
+    let base = match name.char_indices().nth(room) {
+        Some((cut, _)) => name[..cut].trim_end(),
+        None => name,
+    };
+    format!("{base}{suffix}")
+}
+
 pub(crate) fn check_name(report: &mut ValidationReport, name: &str) {
     let trimmed = name.trim();
     let chars = trimmed.chars().count();

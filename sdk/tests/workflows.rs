@@ -127,7 +127,12 @@ async fn an_overlap_lets_the_old_key_work_until_it_expires() {
         .await
         .unwrap();
     let after = Utc::now();
-    let OldKeyOutcome::Expires { at, changed: true } = rotation.old_key else {
+    let OldKeyOutcome::Expires {
+        at,
+        changed: true,
+        ref name,
+    } = rotation.old_key
+    else {
         panic!("expected a new expiration, got {:?}", rotation.old_key)
     };
     assert_eq!(rotation.old_key_stops(), Some(OldKeyStops::At(at)));
@@ -141,6 +146,10 @@ async fn an_overlap_lets_the_old_key_work_until_it_expires() {
     // its permissions (an unknown level included) untouched.
     let stored = emu.store().get(old_id).unwrap().unwrap();
     assert_eq!(stored.expires_at, Some(at));
+    // Renamed in the same update, leaving its name to the successor.
+    assert_eq!(&stored.name, name);
+    assert_eq!(*name, narrative_keys::retiring::retiring_name("etl", at));
+    assert_eq!(rotation.new.key.name, "etl");
     assert_eq!(stored.permissions.len(), 2);
     assert!(stored.has("revise", "uploads") && stored.has("write", "datasets"));
     assert_eq!(rotation.new.key.permissions, rotation.old.permissions);
@@ -165,7 +174,10 @@ async fn an_overlap_never_extends_the_old_key() {
         .await
         .unwrap();
     let stored = emu.store().get(old_id).unwrap().unwrap().expires_at;
-    let OldKeyOutcome::Expires { at, changed: false } = rotation.old_key else {
+    let OldKeyOutcome::Expires {
+        at, changed: false, ..
+    } = rotation.old_key
+    else {
         panic!(
             "expected its own expiration kept, got {:?}",
             rotation.old_key
@@ -211,23 +223,116 @@ async fn a_failed_overlap_update_still_delivers_and_leaves_the_old_key_working()
     let rotation = rotate(&admin(&emu), &old_id.to_string(), &overlap("24h"))
         .await
         .unwrap();
-    let OldKeyOutcome::ExpireFailed { error, wanted } = &rotation.old_key else {
+    let OldKeyOutcome::ExpireFailed {
+        error,
+        wanted,
+        name,
+    } = &rotation.old_key
+    else {
         panic!("expected a failed update, got {:?}", rotation.old_key)
     };
+    assert_eq!(
+        *name,
+        narrative_keys::retiring::retiring_name("svc", *wanted)
+    );
     assert_eq!(error.status(), Some(500));
     assert_eq!((*wanted - Utc::now()).num_hours(), 23);
     assert!(!rotation.is_complete());
     assert_eq!(rotation.old_key_stops(), None, "it still works");
-    assert_eq!(
-        emu.store().get(old_id).unwrap().unwrap().expires_at,
-        rotation.old.expires_at
-    );
+    let stored = emu.store().get(old_id).unwrap().unwrap();
+    assert_eq!(stored.expires_at, rotation.old.expires_at);
+    assert_eq!(stored.name, "svc", "neither field changed");
     assert!(emu.store().secret_present(&old_secret).unwrap());
     assert!(
         emu.store()
             .secret_present(rotation.new.secret.expose())
             .unwrap()
     );
+}
+
+#[tokio::test]
+async fn after_an_overlap_the_name_names_the_successor() {
+    let emu = emulator().await;
+    let client = admin(&emu);
+    let (old_id, _) = emu
+        .store()
+        .insert_key(
+            "etl",
+            &[("read", "jobs")],
+            Some(Utc::now() + Days::days(20)),
+        )
+        .unwrap();
+    let first = rotate(&client, &old_id.to_string(), &overlap("24h"))
+        .await
+        .unwrap();
+    let keys = client.list_keys().await.unwrap();
+    let named = narrative_keys::KeyRef::parse("etl").resolve(&keys).unwrap();
+    assert_eq!(named, first.new.key.id);
+    let old = keys.iter().find(|k| k.id == old_id.to_string()).unwrap();
+    let Some(OldKeyStops::At(stops)) = first.old_key_stops() else {
+        panic!("{:?}", first.old_key)
+    };
+    assert_eq!(old.retiring(), Some(stops));
+    assert!(old.name.starts_with("etl (retiring "), "{}", old.name);
+    assert_eq!(first.new.key.retiring(), None);
+
+    // The successor rotated in its turn: its own successor is "etl" again,
+    // and it is marked once.
+    let second = rotate(&client, &first.new.key.id, &overlap("2d"))
+        .await
+        .unwrap();
+    assert_eq!(second.new.key.name, "etl");
+    let OldKeyOutcome::Expires { ref name, .. } = second.old_key else {
+        panic!("{:?}", second.old_key)
+    };
+    assert_eq!(name.matches("(retiring").count(), 1, "{name}");
+
+    // The retiring key rotated again: no second mark, on either key, and its
+    // own (sooner) expiration stays.
+    let third = rotate(&client, &old_id.to_string(), &overlap("1w"))
+        .await
+        .unwrap();
+    assert_eq!(third.new.key.name, "etl");
+    let OldKeyOutcome::Expires {
+        at,
+        changed: false,
+        ref name,
+    } = third.old_key
+    else {
+        panic!("{:?}", third.old_key)
+    };
+    assert_eq!(at, stops);
+    assert_eq!(*name, old.name, "marked once, at the same instant");
+    let stored = emu.store().get(old_id).unwrap().unwrap();
+    assert_eq!(
+        (stored.name.as_str(), stored.expires_at),
+        (old.name.as_str(), Some(stops))
+    );
+}
+
+#[tokio::test]
+async fn a_long_name_is_cut_to_fit_when_it_retires() {
+    let emu = emulator().await;
+    let long = "n".repeat(narrative_keys::validation::MAX_NAME_CHARS);
+    let (old_id, _) = emu
+        .store()
+        .insert_key(
+            &long,
+            &[("read", "jobs")],
+            Some(Utc::now() + Days::days(20)),
+        )
+        .unwrap();
+    let rotation = rotate(&admin(&emu), &old_id.to_string(), &overlap("24h"))
+        .await
+        .unwrap();
+    assert!(rotation.is_complete(), "{:?}", rotation.old_key);
+    assert_eq!(rotation.new.key.name, long, "the successor keeps it whole");
+    let stored = emu.store().get(old_id).unwrap().unwrap();
+    assert_eq!(
+        stored.name.chars().count(),
+        narrative_keys::validation::MAX_NAME_CHARS
+    );
+    assert!(stored.name.contains(" (retiring "), "{}", stored.name);
 }
 
 #[tokio::test]

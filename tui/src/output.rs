@@ -124,6 +124,10 @@ pub struct KeyJson<'a> {
     pub expires_at: Option<DateTime<Utc>>,
     /// Its status at the time of the command.
     pub status: KeyStatus,
+    /// When an overlap rotation retired it ([`ApiKey::retiring`]): when it
+    /// stops working, beside its successor. Left out for any other key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retiring_at: Option<DateTime<Utc>>,
 }
 
 impl<'a> KeyJson<'a> {
@@ -135,8 +139,34 @@ impl<'a> KeyJson<'a> {
             permissions: &key.permissions,
             expires_at: key.expires_at,
             status: key.status(now, &StatusPolicy::default()),
+            retiring_at: key.retiring(),
         }
     }
+}
+
+/// When a key an overlap rotation retired stops working, while it still
+/// works ([`ApiKey::retiring`]).
+pub fn retiring(key: &ApiKey, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    key.retiring().filter(|at| *at > now)
+}
+
+/// A key's symbol: its status's, or ↻ for a key an overlap rotation
+/// retired that still works.
+pub fn key_symbol(key: &ApiKey, status: KeyStatus, now: DateTime<Utc>) -> &'static str {
+    match retiring(key, now) {
+        Some(_) => "↻",
+        None => status_symbol(status),
+    }
+}
+
+/// A key's status as the list, `show` and the terminal UI print it: its
+/// symbol and label, "↻ retiring" for a key an overlap rotation retired.
+pub fn status_text(key: &ApiKey, status: KeyStatus, now: DateTime<Utc>) -> String {
+    let label = match retiring(key, now) {
+        Some(_) => "retiring",
+        None => status.label(),
+    };
+    format!("{} {label}", key_symbol(key, status, now))
 }
 
 /// A value serialised as serde_json's own map writes it: every object's

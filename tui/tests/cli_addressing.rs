@@ -814,3 +814,153 @@ async fn a_clone_dry_run_reads_the_key_and_writes_nothing() {
     assert!(!env_file.exists(), "a dry run writes no secret file");
     assert_eq!(emu.store().list_keys().unwrap(), before, "nothing created");
 }
+
+/// The keys `list --json` prints, by id.
+async fn listed(emu: &RunningEmulator) -> std::collections::HashMap<String, Value> {
+    let v = json(&run(emu, &["list", "--json"]).await);
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["id"].as_str().unwrap().to_owned(), k.clone()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_an_overlap_rotation_the_name_addresses_the_successor() {
+    let emu = emulator(ADMIN).await;
+    let old = seed(&emu, "etl", &[("write", "datasets")], Some(20));
+    let text = stdout(&run(&emu, &["rotate", "etl", "--overlap", "24h", "--dry-run"]).await);
+    assert!(
+        text.contains("then expire, renamed \"etl (retiring "),
+        "the dry run says so: {text}"
+    );
+    let out = run(&emu, &["rotate", "etl", "--overlap", "24h", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    let new = v["new"]["id"].as_str().unwrap().to_owned();
+    let stops = v["old_key_stops"].as_str().unwrap().to_owned();
+    assert!(
+        stderr(&out).contains("it is now named \"etl (retiring "),
+        "{}",
+        stderr(&out)
+    );
+
+    // show, update and the next rotate take the name as the successor's.
+    let v = json(&run(&emu, &["show", "etl", "--json"]).await);
+    assert_eq!(v["key"]["id"], new.as_str());
+    assert!(v["key"].get("retiring_at").is_none(), "{v}");
+    let out = run(
+        &emu,
+        &["update", "etl", "--grant", "read:datasets", "--json"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stored = emu.store().get(new.parse().unwrap()).unwrap().unwrap();
+    assert!(stored.has("read", "datasets"), "the successor was updated");
+
+    // The old key: listed as retiring, in JSON and text, and in show.
+    let keys = listed(&emu).await;
+    let old_listed = &keys[&old];
+    assert!(
+        old_listed["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("etl (retiring "),
+        "{old_listed}"
+    );
+    let retiring_at: chrono::DateTime<chrono::Utc> =
+        old_listed["retiring_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        retiring_at,
+        stops.parse::<chrono::DateTime<chrono::Utc>>().unwrap()
+    );
+    // The existing fields first, in their order, as printed.
+    let text = stdout(&run(&emu, &["list", "--json"]).await);
+    let object = text.split("\n  {").find(|o| o.contains(&old)).unwrap();
+    let fields: Vec<&str> = object
+        .lines()
+        .filter_map(|l| l.strip_prefix("    \"")?.split('"').next())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "id",
+            "name",
+            "permissions",
+            "expires_at",
+            "status",
+            "retiring_at"
+        ],
+        "{object}"
+    );
+    assert!(keys[&new].get("retiring_at").is_none());
+    let text = stdout(&run(&emu, &["list"]).await);
+    let line = text.lines().find(|l| l.contains(&old)).unwrap();
+    assert!(line.starts_with("↻ retiring"), "{line}");
+    let line = text.lines().find(|l| l.contains(&new)).unwrap();
+    assert!(!line.contains("retiring"), "{line}");
+    let text = stdout(&run(&emu, &["show", &old]).await);
+    assert!(text.contains("status:      ↻ retiring"), "{text}");
+    assert!(text.contains("works beside its successor until"), "{text}");
+    let v = json(&run(&emu, &["show", &old, "--json"]).await);
+    assert_eq!(v["key"]["retiring_at"], old_listed["retiring_at"]);
+
+    // Rotating the name again rotates the successor, with no ambiguity.
+    let out = run(&emu, &["rotate", "etl", "--overlap", "1h", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["old"]["id"], new.as_str());
+    let newest = v["new"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(v["new"]["name"], "etl");
+
+    // And a rename by name reaches the newest key only.
+    let out = run(&emu, &["update", "etl", "--name", "etl v2", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names: Vec<(String, String)> = listed(&emu)
+        .await
+        .into_iter()
+        .map(|(id, k)| (id, k["name"].as_str().unwrap().to_owned()))
+        .collect();
+    let name_of = |id: &str| names.iter().find(|(i, _)| i == id).unwrap().1.clone();
+    assert_eq!(name_of(&newest), "etl v2");
+    assert!(name_of(&new).starts_with("etl (retiring "), "{names:?}");
+    assert!(name_of(&old).starts_with("etl (retiring "), "{names:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_does_not_ask_to_rotate_a_key_an_overlap_retired() {
+    let emu = emulator(ADMIN).await;
+    let old = seed(&emu, "etl", &[("read", "datasets")], Some(20));
+    let out = run(&emu, &["rotate", &old, "--overlap", "2d", "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&emu, &["audit", "--json"]).await;
+    let v = json(&out);
+    let about_old: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["key_id"] == old.as_str())
+        .collect();
+    assert_eq!(about_old.len(), 1, "{about_old:?}");
+    let finding = about_old[0];
+    assert_eq!(finding["kind"], "retiring");
+    assert_eq!(finding["severity"], "info");
+    let message = finding["message"].as_str().unwrap();
+    assert!(!message.contains("rotate it"), "{message}");
+    assert!(message.contains("UTC (in 2 days)"), "{message}");
+    // No duplicate-name finding either: the name went to the successor.
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "duplicate_name"),
+        "{v}"
+    );
+    let text = stdout(&run(&emu, &["audit"]).await);
+    let line = text
+        .lines()
+        .find(|l| l.contains("retiring"))
+        .unwrap_or_default();
+    assert!(line.contains("info"), "{text}");
+}

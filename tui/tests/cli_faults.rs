@@ -245,5 +245,186 @@ async fn an_overlap_that_cannot_be_set_still_delivers_and_says_how_to_retry() {
         err.contains(&format!("narrative-keys update {old} --expires 20")),
         "{err}"
     );
+    // The name it was to take, in the same command, quoted for a shell.
+    assert!(err.contains(" --name 'svc (retiring 20"), "{err}");
+    assert_eq!(emu.store().get(old_id).unwrap().unwrap().name, "svc");
     assert!(v["error"].as_str().unwrap().contains("500"), "{v}");
+}
+
+/// An emulator failing every POST (every create) with `kind`.
+async fn creates_fail(kind: narrative_keys_emulator::FaultKind) -> RunningEmulator {
+    start(emulator_builder(ADMIN).faults(FaultConfig {
+        rate: 1.0,
+        kinds: vec![kind],
+        methods: vec!["POST".into()],
+        retry_after_secs: 0,
+        slow: Duration::from_secs(3),
+        ..FaultConfig::default()
+    }))
+    .await
+}
+
+/// The `--json` error document's hint, after checking the exit status.
+async fn failed_hint(emu: &RunningEmulator, args: &[&str]) -> String {
+    let mut cmd = binary(emu.url(), ADMIN);
+    cmd.args(args);
+    let out = spawn(cmd).await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+    let v: Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+    v["error"]["hint"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_whose_answer_is_lost_says_the_key_may_exist_and_how_to_find_it() {
+    use narrative_keys_emulator::FaultKind;
+    // 500, 503 (the contract does not say a 503 did nothing) and a dropped
+    // connection, for create, clone and rotate alike.
+    for kind in [
+        FaultKind::InternalError,
+        FaultKind::Unavailable,
+        FaultKind::Drop,
+    ] {
+        let emu = creates_fail(kind).await;
+        let (source, source_secret) = emu
+            .store()
+            .insert_key("svc", &[("read", "jobs")], None)
+            .unwrap();
+        let source = source.to_string();
+        for (args, which) in [
+            (
+                vec!["create", "--name", "ci", "--grant", "read:jobs", "--json"],
+                "a key named \"ci\"",
+            ),
+            (
+                vec!["clone", &source, "--name", "svc 2", "--json"],
+                "a key named \"svc 2\"",
+            ),
+            (
+                vec!["rotate", &source, "--json"],
+                "a key with the old key's name",
+            ),
+        ] {
+            let hint = failed_hint(&emu, &args).await;
+            assert!(
+                hint.starts_with("the key may exist: the server may have created it")
+                    && hint.contains(&format!("Find it with `narrative-keys list` ({which})"))
+                    && hint.contains("narrative-keys revoke ID"),
+                "{kind:?} {args:?}: {hint}"
+            );
+        }
+        // The rotation stopped before touching the old key.
+        assert!(emu.store().secret_present(&source_secret).unwrap());
+        assert_eq!(
+            emu.store()
+                .get(source.parse().unwrap())
+                .unwrap()
+                .unwrap()
+                .name,
+            "svc"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_that_times_out_says_the_key_may_exist() {
+    let emu = creates_fail(narrative_keys_emulator::FaultKind::Slow).await;
+    let hint = failed_hint(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "late",
+            "--grant",
+            "read:jobs",
+            "--timeout",
+            "1s",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(
+        hint.starts_with("the key may exist")
+            && hint.contains("(a key named \"late\")")
+            && hint.contains("Then: if the server is only slow, raise --timeout"),
+        "{hint}"
+    );
+}
+
+/// A gateway on loopback that answers every request with `status` and the
+/// contract's error body, after reading the request whole.
+async fn gateway(status: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Headers, then as much body as they announce.
+            while let Ok(n @ 1..) = stream.read(&mut buf).await {
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                let Some(end) = text.find("\r\n\r\n") else {
+                    continue;
+                };
+                let length = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if request.len() >= end + 4 + length {
+                    break;
+                }
+            }
+            let body = r#"{"error":"Gateway","error_description":"the upstream did not answer"}"#;
+            let reply = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes()).await;
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_behind_a_failing_gateway_says_the_key_may_exist() {
+    for status in ["502 Bad Gateway", "504 Gateway Timeout"] {
+        let url = gateway(status).await;
+        let mut cmd = binary(&url, ADMIN);
+        cmd.args(["create", "--name", "ci", "--grant", "read:jobs"]);
+        let out = spawn(cmd).await.unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("the upstream did not answer"),
+            "{status}: {err}"
+        );
+        assert!(
+            err.contains("hint: the key may exist")
+                && err.contains("Find it with `narrative-keys list` (a key named \"ci\")")
+                && !err.contains("Then:"),
+            "{status}: {err}"
+        );
+    }
+    // A connection that could not be opened sent nothing: no such hint.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let mut cmd = binary(&closed, ADMIN);
+    cmd.args([
+        "create",
+        "--name",
+        "ci",
+        "--grant",
+        "read:jobs",
+        "--timeout",
+        "2s",
+    ]);
+    let out = spawn(cmd).await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("may exist"), "{err}");
 }

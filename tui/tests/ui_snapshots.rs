@@ -456,3 +456,48 @@ fn review_with_an_error_says_what_to_fix() {
     assert!(!screen.contains("press Enter"), "{screen}");
     insta::assert_snapshot!("form_review_blocked@80x24", screen);
 }
+
+/// A key an overlap rotation retired (key 2, renamed in the same update
+/// that set its expiration a day ahead) beside its successor (key 1): the
+/// list marks it ↻, the detail says "retiring" and until when.
+#[test]
+fn a_retiring_key_is_marked_in_the_list_and_the_detail() {
+    use narrative_keys::{ApiKey, PermissionSet};
+    let stops = now() + chrono::Duration::hours(24);
+    let key = |n: u32, name: String, expires_at| ApiKey {
+        id: id(n),
+        name,
+        permissions: PermissionSet::parse_compact("write:datasets").unwrap(),
+        expires_at: Some(expires_at),
+    };
+    let mut app = App::new("DEMO", true, now());
+    app.init();
+    app.update(Action::KeysLoaded(Ok(vec![
+        key(1, "etl".to_owned(), now() + chrono::Duration::days(90)),
+        key(
+            2,
+            narrative_keys::retiring::retiring_name("etl", stops),
+            stops,
+        ),
+    ])));
+    ch(&mut app, 'j');
+    let screen = draw(&app, 120, 24);
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        row("etl (retiring 2026-11-27 10:00 UTC)").contains("↻ etl (retiring"),
+        "{screen}"
+    );
+    assert!(!row("● etl ").is_empty(), "the successor: {screen}");
+    assert!(screen.contains("Status   ↻ retiring"), "{screen}");
+    assert!(
+        screen.contains("Retiring until 2026-11-27 10:00 UTC (tomorrow): replaced by a rotation"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("retiring_key@120x24", screen);
+}

@@ -241,10 +241,16 @@ fn old_key_outcome(r: &sdk::Rotation) -> (OldKeyOutcome, Option<ErrorInfo>) {
         sdk::OldKeyOutcome::RevokeFailed(e) => {
             (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))
         }
-        sdk::OldKeyOutcome::ExpireFailed { error, wanted } => {
+        sdk::OldKeyOutcome::ExpireFailed {
+            error,
+            wanted,
+            name,
+        } => {
             let mut info = ErrorInfo::from_sdk(error);
+            // The name as a JSON string is a valid JS string literal.
+            let name = serde_json::to_string(name).unwrap_or_default();
             info.message = format!(
-                "the old key's expiration could not be set, so it still works: {}; the new key is ready: set it again with updateKey('{}', {{ expiresAt: '{}' }}), or revoke it",
+                "the old key's expiration and name could not be set, so it still works: {}; the new key is ready: set them again with updateKey('{}', {{ expiresAt: '{}', name: {name} }}), or revoke it",
                 info.message,
                 r.old.id,
                 wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -110,7 +110,7 @@ pub enum OldKeyOutcome {
     Expires,
     /// The old key still works: revoke it again.
     RevokeFailed,
-    /// Its expiration could not be set: it still works. Set it again.
+    /// Its expiration and retiring name could not be set: it still works. Set them again.
     ExpireFailed,
 }
 

@@ -6,9 +6,7 @@ use narrative_keys::{KeyStatus, StatusPolicy};
 
 use crate::cli::StatusFilter;
 use crate::error::CliError;
-use crate::output::{
-    self, DIM, KeyJson, Table, escape_controls, print_json, status_style, status_symbol,
-};
+use crate::output::{self, DIM, KeyJson, Table, escape_controls, print_json, status_style};
 use crate::session::Session;
 
 pub(super) async fn list(
@@ -39,10 +37,7 @@ pub(super) async fn list(
     for k in &keys {
         let st = k.status(now, &policy);
         table.row(vec![
-            (
-                format!("{} {}", status_symbol(st), st.label()),
-                status_style(st),
-            ),
+            (output::status_text(k, st, now), status_style(st)),
             (escape_controls(&k.name), plain),
             (k.id.clone(), DIM),
             (escape_controls(&k.permissions.to_string()), plain),

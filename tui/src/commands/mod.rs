@@ -259,24 +259,35 @@ impl<'a> KeptJson<'a> {
     }
 }
 
-/// A create whose answer was lost (the connection broke, a timeout, a
-/// gateway error) may have made the key anyway, whose secret nobody has: say
-/// so, rather than only "try again".
+/// A create whose answer was lost may have made the key anyway, whose
+/// secret nobody has: say so, and how to find it, rather than only "try
+/// again". That is any 5xx (the contract does not say that any of them,
+/// 503 included, means the server did nothing, so the SDK retries none of
+/// them), a connection that broke or timed out after the request left, and
+/// a success whose body could not be read. With `--json` the hint is in the
+/// error document.
 fn maybe_created(e: narrative_keys::Error, which: &str) -> CliError {
     use narrative_keys::{Error as E, TransportKind};
-    let unknown = match &e {
-        E::Transport { kind, .. } => *kind != TransportKind::Connect,
-        E::Server(api) => matches!(api.status, 500 | 502 | 504),
-        _ => false,
+    let (unknown, network) = match &e {
+        E::Transport { kind, .. } => (*kind != TransportKind::Connect, true),
+        E::Server(_) => (true, false),
+        E::Decode { status, .. } => ((200..300).contains(status), false),
+        _ => (false, false),
     };
     let err = CliError::from(e);
-    if unknown {
-        err.hint(format!(
-            "the server may have created the key before its answer was lost: run `narrative-keys list`, and revoke any new key {which} that you did not get a secret for"
-        ))
-    } else {
-        err
+    if !unknown {
+        return err;
     }
+    let may_exist = format!(
+        "the key may exist: the server may have created it before failing or losing its answer. Find it with `narrative-keys list` (a key {which}); if you did not get its secret, revoke it with `narrative-keys revoke ID` before trying again"
+    );
+    // The advice about the network or --timeout still holds; "try again
+    // later" is what the hint above already qualifies.
+    let hint = match &err.hint {
+        Some(own) if network => format!("{may_exist}. Then: {own}"),
+        _ => may_exist,
+    };
+    err.hint(hint)
 }
 
 /// The secret (exposed on purpose through [`CreatedKey::shown`]), or where

@@ -89,7 +89,7 @@ pub(super) async fn rotate_dry_run(
     let old = s.client.get_key(id).await?;
     let successor = narrative_keys::rotate::successor(
         &old.permissions,
-        options.name.as_deref().unwrap_or(&old.name),
+        &options.successor_name(&old),
         options.expiration,
         now,
     )?;
@@ -159,27 +159,51 @@ fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
         OldKeyOutcome::Kept => eprintln!(
             "The old key {old_id} still works; revoke it once nothing uses it: narrative-keys revoke {old_id}"
         ),
-        OldKeyOutcome::Expires { at, changed: true } => eprintln!(
-            "The old key {old_id} keeps working until {}, then expires; revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
-            output::when_text(*at, now)
+        OldKeyOutcome::Expires {
+            at,
+            changed: true,
+            name,
+        } => eprintln!(
+            "The old key {old_id} keeps working until {}, then expires; it is now named \"{}\". Revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
+            output::when_text(*at, now),
+            escape_controls(name)
         ),
-        OldKeyOutcome::Expires { at, changed: false } if *at <= Utc::now() => eprintln!(
+        OldKeyOutcome::Expires {
+            at, changed: false, ..
+        } if *at <= Utc::now() => eprintln!(
             "The old key {old_id} had already expired, at {}; it was left as it was.",
             output::when_text(*at, now)
         ),
-        OldKeyOutcome::Expires { at, changed: false } => eprintln!(
-            "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was.",
-            output::when_text(*at, now)
+        OldKeyOutcome::Expires {
+            at,
+            changed: false,
+            name,
+        } => eprintln!(
+            "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was, and it is now named \"{}\".",
+            output::when_text(*at, now),
+            escape_controls(name)
         ),
         OldKeyOutcome::RevokeFailed(e) => eprintln!(
             "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
         ),
-        OldKeyOutcome::ExpireFailed { error, wanted } => eprintln!(
-            "The old key {old_id}'s expiration could NOT be set, so it still works {}: {error}\nThe new key is ready. Set the old key's expiration again with: narrative-keys update {old_id} --expires {}\n(or revoke it at once: narrative-keys revoke {old_id})",
+        OldKeyOutcome::ExpireFailed {
+            error,
+            wanted,
+            name,
+        } => eprintln!(
+            "The old key {old_id}'s expiration and name could NOT be set, so it still works {}, under its old name: {error}\nThe new key is ready. Set the old key's expiration and retiring name again with: narrative-keys update {old_id} --expires {} --name {}\n(or revoke it at once: narrative-keys revoke {old_id})",
             until(),
-            wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            shell_word(name)
         ),
     }
+}
+
+/// `text` quoted for a shell, control characters shown escaped (a name
+/// holding a NUL, which no shell word can, is shown escaped in quotes).
+fn shell_word(text: &str) -> String {
+    let text = escape_controls(text);
+    shlex::try_quote(&text).map_or_else(|_| format!("'{text}'"), |q| q.into_owned())
 }
 
 /// Prints [`RotationJson`].
@@ -233,14 +257,16 @@ fn print_dry_run_text(
                 output::when_text(at, now)
             ),
             (Some(at), Some(end)) if at <= end => println!(
-                "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends",
+                "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends; rename it \"{}\"",
                 old.id,
-                output::when_text(at, now)
+                output::when_text(at, now),
+                escape_controls(&narrative_keys::retiring::retiring_name(&old.name, at))
             ),
             (_, Some(end)) => println!(
-                "  3. let the old key {} work until {}, then expire",
+                "  3. let the old key {} work until {}, then expire, renamed \"{}\"",
                 old.id,
-                output::when_text(end, now)
+                output::when_text(end, now),
+                escape_controls(&narrative_keys::retiring::retiring_name(&old.name, end))
             ),
             (_, None) => println!(
                 "  3. let the old key {} work for {overlap} more, then expire",

@@ -9,9 +9,7 @@ use serde::Serialize;
 
 use super::severity_label;
 use crate::error::CliError;
-use crate::output::{
-    self, BOLD, KeyJson, Sorted, escape_controls, print_json, status_style, status_symbol,
-};
+use crate::output::{self, BOLD, KeyJson, Sorted, escape_controls, print_json, status_style};
 use crate::session::Session;
 
 /// `show --json`: the key, what its permissions allow, and its findings.
@@ -44,11 +42,16 @@ pub(super) async fn show(
     println!("{BOLD}{}{BOLD:#}", escape_controls(&key.name));
     println!("  id:          {}", key.id);
     println!(
-        "  status:      {style}{} {}{style:#}",
-        status_symbol(st),
-        st.label()
+        "  status:      {style}{}{style:#}",
+        output::status_text(&key, st, now)
     );
     println!("  expires:     {}", output::expiry_text(&key, now));
+    if let Some(at) = output::retiring(&key, now) {
+        println!(
+            "  retiring:    replaced by a rotation; works beside its successor until {}",
+            output::when_text(at, now)
+        );
+    }
     println!(
         "  permissions: {}",
         escape_controls(&key.permissions.to_string())

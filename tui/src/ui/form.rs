@@ -594,14 +594,7 @@ fn step_key(table: &'static [Binding<FormCmd>], code: KeyCode) -> Option<FormCmd
     keymap::lookup(table, code).map(|(_, cmd)| cmd)
 }
 
-/// "<name> (copy)", the name cut (by characters, as the server counts) so
-/// the whole stays within the longest name allowed.
+/// "<name> (copy)", within the longest name allowed.
 fn copy_name(name: &str) -> String {
-    const SUFFIX: &str = " (copy)";
-    let room = narrative_keys::validation::MAX_NAME_CHARS - SUFFIX.chars().count();
-    if name.chars().count() <= room {
-        return format!("{name}{SUFFIX}");
-    }
-    let base: String = name.chars().take(room).collect();
-    format!("{}{SUFFIX}", base.trim_end())
+    narrative_keys::validation::name_with_suffix(name, " (copy)")
 }

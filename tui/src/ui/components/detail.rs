@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::list::ListCmd;
-use crate::output::{escape_controls, expiry_text, status_symbol};
+use crate::output::{escape_controls, expiry_text, retiring, status_text, when_text};
 use crate::ui::app::{App, Pane};
 use crate::ui::text::{grouped_permissions, truncate};
 use crate::ui::theme::Theme;
@@ -139,10 +139,7 @@ fn key_lines(app: &App, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(vec![
             Span::styled("Status   ", theme.dim()),
-            Span::styled(
-                format!("{} {}", status_symbol(st), st.label()),
-                theme.status(st),
-            ),
+            Span::styled(status_text(key, st, app.now), theme.status(st)),
         ]),
         Line::from(vec![
             Span::styled("Expires  ", theme.dim()),
@@ -152,9 +149,23 @@ fn key_lines(app: &App, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
             Span::styled("ID       ", theme.dim()),
             Span::raw(escape_controls(&key.id)),
         ]),
+    ];
+    if let Some(at) = retiring(key, app.now) {
+        lines.insert(
+            2,
+            Line::from(vec![
+                Span::styled("Retiring ", theme.dim()),
+                Span::raw(format!(
+                    "until {}: replaced by a rotation, it works beside its successor",
+                    when_text(at, app.now)
+                )),
+            ]),
+        );
+    }
+    lines.extend([
         Line::raw(""),
         Line::from(Span::styled("Permissions", theme.bold())),
-    ];
+    ]);
     let groups = grouped_permissions(&key.permissions);
     if groups.is_empty() {
         lines.push(Line::from(Span::styled("  none", theme.dim())));

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use super::keymap::{self, Binding, EventState, InReadOnly};
-use crate::output::{escape_controls, expiry_text, relative, status_symbol};
+use crate::output::{escape_controls, expiry_text, key_symbol, relative};
 use crate::ui::action::Effect;
 use crate::ui::app::{App, Pane, SortBy, VisibleKeys};
 use crate::ui::command::CommandLine;
@@ -806,7 +806,10 @@ fn list_row(
     Line::from(vec![
         Span::styled(if selected { "▸" } else { " " }, theme.accent()),
         Span::styled(mark, theme.accent()),
-        Span::styled(format!("{} ", status_symbol(st)), theme.status(st)),
+        Span::styled(
+            format!("{} ", key_symbol(key, st, app.now)),
+            theme.status(st),
+        ),
         Span::raw(format!(
             "{} {} ",
             pad(&escape_controls(&key.name), name_w),
