@@ -5,7 +5,9 @@
 //! anything happens to the old key: it is then revoked (the default), kept,
 //! or left to expire after an overlap ([`OldKeyPolicy`]). If delivery fails,
 //! the successor is revoked again and the old key is left working (see
-//! [`crate::deliver`]).
+//! [`crate::deliver`]). Once the run is interrupted ([`Client::interrupt`]),
+//! the old key is never revoked or expired, even after a delivery
+//! ([`OldKeyOutcome::Interrupted`]).
 
 use chrono::{DateTime, Utc};
 
@@ -66,6 +68,10 @@ pub enum OldKeyOutcome {
     },
     /// The revocation failed: the old key still works. Revoke it again.
     RevokeFailed(Error),
+    /// The run was interrupted ([`Client::interrupt`]) once the successor's
+    /// secret was delivered, so the old key was left as it was: both keys
+    /// work. Revoke the old one once nothing uses it.
+    Interrupted,
     /// Setting its expiration to `wanted` failed: the old key still works,
     /// until its own expiration if it has one. Set it again (or revoke it).
     ExpireFailed {
@@ -78,12 +84,13 @@ pub enum OldKeyOutcome {
 
 impl OldKeyOutcome {
     /// The outcome's name in JSON output: `revoked`, `kept`, `expires`,
-    /// `revoke_failed` or `expire_failed`.
+    /// `interrupted`, `revoke_failed` or `expire_failed`.
     pub fn code(&self) -> &'static str {
         match self {
             OldKeyOutcome::Revoked => "revoked",
             OldKeyOutcome::Kept => "kept",
             OldKeyOutcome::Expires { .. } => "expires",
+            OldKeyOutcome::Interrupted => "interrupted",
             OldKeyOutcome::RevokeFailed(_) => "revoke_failed",
             OldKeyOutcome::ExpireFailed { .. } => "expire_failed",
         }
@@ -136,7 +143,9 @@ impl Rotation {
     pub fn is_complete(&self) -> bool {
         !matches!(
             self.old_key,
-            OldKeyOutcome::RevokeFailed(_) | OldKeyOutcome::ExpireFailed { .. }
+            OldKeyOutcome::RevokeFailed(_)
+                | OldKeyOutcome::ExpireFailed { .. }
+                | OldKeyOutcome::Interrupted
         )
     }
 
@@ -148,6 +157,7 @@ impl Rotation {
             OldKeyOutcome::Revoked => Some(OldKeyStops::Now),
             OldKeyOutcome::Expires { at, .. } => Some(OldKeyStops::At(at)),
             OldKeyOutcome::Kept
+            | OldKeyOutcome::Interrupted
             | OldKeyOutcome::RevokeFailed(_)
             | OldKeyOutcome::ExpireFailed { .. } => None,
         }
@@ -214,6 +224,9 @@ async fn rotate_with<S: SecretSink + ?Sized>(
         }
     };
     let old_key = match options.old_key {
+        // Once interrupted nothing more changes: the old key stays working
+        // beside its delivered successor, and the caller says so.
+        _ if client.interrupt().is_requested() => OldKeyOutcome::Interrupted,
         OldKeyPolicy::Keep => OldKeyOutcome::Kept,
         OldKeyPolicy::Revoke => match client.revoke_key(&old.id).await {
             Ok(()) | Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,

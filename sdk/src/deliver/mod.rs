@@ -18,7 +18,7 @@ mod command;
 mod file;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use command::SecretCommand;
+pub use command::{SecretCommand, Waiting};
 #[cfg(not(target_arch = "wasm32"))]
 pub use file::{OutputKind, SecretFile, SecretsFile, SecretsFormat, check_output, write_new_file};
 

@@ -228,7 +228,8 @@ fn rotated(r: narrative_keys::rotate::Rotation) -> Rotated {
             }
             OldKeyOutcome::Revoked => Ok(OldKeyFate::Revoked),
             OldKeyOutcome::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
-            OldKeyOutcome::Kept => Ok(OldKeyFate::Kept),
+            // Interrupted: the old key was left working, as when kept.
+            OldKeyOutcome::Kept | OldKeyOutcome::Interrupted => Ok(OldKeyFate::Kept),
         },
     }
 }
