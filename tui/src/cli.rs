@@ -563,7 +563,12 @@ pub struct SecretDelivery {
     /// The variable name --secret-out writes [default: NARRATIVE_API_KEY]
     #[arg(long, value_name = "NAME", requires = "secret_out")]
     pub secret_env_name: Option<String>,
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_timeout, requires = "secret_to", help = DELIVERY_TIMEOUT_HELP)]
+    /// How long --secret-to's command may run.
+    pub delivery_timeout: Duration,
 }
+
+const DELIVERY_TIMEOUT_HELP: &str = "How long --secret-to's command may run, e.g. 30s or 5m; then it is stopped with everything it started, the delivery fails and the new key is revoked again";
 
 #[derive(Debug, Args)]
 /// `update`'s arguments.
@@ -636,6 +641,9 @@ pub struct IncidentArgs {
     /// Hand each replacement's secret to CMD (`sh -c`, secret on standard input; NARRATIVE_KEY_ID, _NAME, _ENV_NAME and _REPLACES in its environment).
     #[arg(long, value_name = "CMD", conflicts_with = "secrets_out", value_hint = ValueHint::CommandString)]
     pub secret_to: Option<String>,
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_timeout, requires = "secret_to", help = DELIVERY_TIMEOUT_HELP)]
+    /// How long --secret-to's command may run for each replacement.
+    pub delivery_timeout: Duration,
     /// Let --report replace an existing file.
     #[arg(long, requires = "report")]
     pub force: bool,

@@ -433,6 +433,7 @@ mod tests {
     use super::*;
     use crate::key::ApiKey;
     use crate::permission::PermissionSet;
+    use narrative_keys_testkit::fixtures::still_running;
 
     #[test]
     fn the_secret_goes_to_stdin_only_and_the_status_decides() {
@@ -490,28 +491,6 @@ mod tests {
             permissions: PermissionSet::new(),
             expires_at: None,
         }
-    }
-
-    /// Whether a process still runs a second later (SIGKILL takes effect
-    /// asynchronously): gone, or a zombie nobody reaped yet, does not.
-    fn alive(pid: &str) -> bool {
-        let running = || {
-            std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
-                !stat
-                    .rsplit(')')
-                    .next()
-                    .unwrap_or("")
-                    .trim_start()
-                    .starts_with('Z')
-            })
-        };
-        for _ in 0..50 {
-            if !running() {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        true
     }
 
     #[test]
@@ -595,7 +574,7 @@ mod tests {
         assert!(told[0].1 <= Duration::from_millis(500));
         let pids = std::fs::read_to_string(&pids).unwrap();
         for pid in pids.split_whitespace() {
-            assert!(!alive(pid), "{pid} outlived the failed delivery");
+            assert!(!still_running(pid), "{pid} outlived the failed delivery");
         }
         std::thread::sleep(Duration::from_millis(2500));
         assert!(!late.exists(), "the stopped command delivered late");
@@ -630,7 +609,7 @@ mod tests {
         stopper.join().unwrap();
         assert!(err.message.contains("the run was interrupted"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(5));
-        assert!(!alive(&std::fs::read_to_string(&pid).unwrap()));
+        assert!(!still_running(&std::fs::read_to_string(&pid).unwrap()));
         // Once interrupted, no command starts.
         std::fs::remove_file(&pid).unwrap();
         let err = sink.deliver(&item).unwrap_err();

@@ -7,11 +7,11 @@ use narrative_keys::deliver::SecretSink;
 use serde::Serialize;
 
 use super::create::create_dry_run;
-use super::{maybe_created, parse_expiration, resolve_id, secret_json, secret_target};
+use super::{maybe_created, parse_expiration, resolve_id, secret_target};
 use crate::cli::CloneArgs;
 use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
-use crate::output::{KeyJson, Sorted, escape_controls, print_json};
+use crate::output::{KeyJson, Sorted, escape_controls};
 use crate::session::Session;
 
 /// `clone --json`: the new key, its secret or where it went, and the key
@@ -68,9 +68,9 @@ pub(super) async fn clone(
         eprintln!("{note}");
     }
     if args.json {
-        print_json(&CloneJson {
+        target.print_document(&CloneJson {
             key: Sorted(KeyJson::new(&created.key, now)),
-            secret: secret_json(&target, created),
+            secret: target.json_note(true),
             source: Sorted(KeyJson::new(&cloned.source, now)),
         })?;
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     DestinationJson, NewKeyJson, UNKNOWN_HINT, expiration_text, maybe_created, parse_expiration,
-    parse_permission, print_warnings, secret_json, secret_target,
+    parse_permission, print_warnings, secret_target,
 };
 use crate::cli::CreateArgs;
 use crate::delivery::{SecretJson, Target};
@@ -119,9 +119,9 @@ pub(super) async fn create(
         eprintln!("{note}");
     }
     if args.json {
-        print_json(&CreatedJson {
+        target.print_document(&CreatedJson {
             key: Sorted(KeyJson::new(&created.key, now)),
-            secret: secret_json(&target, &created),
+            secret: target.json_note(true),
         })?;
     }
     Ok(0)

@@ -22,8 +22,8 @@ use anstream::{eprint, eprintln, print};
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::FindingSeverity;
 use narrative_keys::{
-    ApiKey, CreatedKey, Expiration, KeyRef, KeyStatus, NewKey, Permission, PermissionSet,
-    ValidationReport, key_ref,
+    ApiKey, Expiration, KeyRef, KeyStatus, NewKey, Permission, PermissionSet, ValidationReport,
+    key_ref,
 };
 use serde::Serialize;
 
@@ -42,7 +42,7 @@ use self::show::show;
 use self::update::update;
 use self::whoami::whoami;
 use crate::cli::{Command, GlobalArgs, SecretDelivery};
-use crate::delivery::{SecretJson, Target};
+use crate::delivery::Target;
 use crate::error::CliError;
 use crate::output::{self, DIM, escape_controls};
 use crate::session::{self, Session};
@@ -222,6 +222,7 @@ fn secret_target(d: &SecretDelivery, json: bool, rotation: bool) -> Target {
         d.secret_env_name.as_deref(),
         json,
         rotation,
+        d.delivery_timeout,
     )
 }
 
@@ -242,16 +243,6 @@ fn maybe_created(e: narrative_keys::Error, which: &str) -> CliError {
         ))
     } else {
         err
-    }
-}
-
-/// The secret (exposed on purpose through [`CreatedKey::shown`]), or where
-/// it went, for a `--json` document.
-fn secret_json<'a>(target: &'a Target, created: &'a CreatedKey) -> Option<SecretJson<'a>> {
-    if target.in_json() {
-        Some(SecretJson::Shown(created.shown().secret))
-    } else {
-        target.json_note(true)
     }
 }
 
