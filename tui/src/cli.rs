@@ -758,4 +758,37 @@ mod tests {
         assert!(parse_timeout("0s").unwrap_err().contains("more than zero"));
         assert_eq!(parse_timeout("1s"), Ok(Duration::from_secs(1)));
     }
+
+    #[test]
+    fn every_command_that_runs_a_delivery_command_takes_its_timeout() {
+        let timeout = |args: &[&str]| -> Result<Duration, String> {
+            let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+            Ok(match cli.command {
+                Some(Command::Create(a)) => a.delivery.delivery_timeout,
+                Some(Command::Clone(a)) => a.delivery.delivery_timeout,
+                Some(Command::Rotate { delivery, .. }) => delivery.delivery_timeout,
+                Some(Command::Incident(a)) => a.delivery_timeout,
+                _ => unreachable!("{args:?}"),
+            })
+        };
+        let two_minutes = Duration::from_secs(120);
+        let given = Duration::from_secs(90);
+        for args in [
+            &["nk", "create", "--name", "n", "--grant", "read:datasets"][..],
+            &["nk", "clone", "k", "--name", "n"],
+            &["nk", "rotate", "k"],
+            &["nk", "incident", "k", "--replace", "--yes"],
+            &["nk", "incident", "--resume", "r.json"],
+        ] {
+            assert_eq!(timeout(args), Ok(two_minutes), "{args:?}");
+            let with = [args, &["--secret-to", "cat", "--delivery-timeout", "1m30s"]].concat();
+            assert_eq!(timeout(&with), Ok(given), "{with:?}");
+            let alone = [args, &["--delivery-timeout", "1m30s"]].concat();
+            let err = timeout(&alone).unwrap_err();
+            assert!(err.contains("--secret-to"), "{alone:?}: {err}");
+            let zero = [args, &["--secret-to", "cat", "--delivery-timeout", "0s"]].concat();
+            let err = timeout(&zero).unwrap_err();
+            assert!(err.contains("more than zero"), "{zero:?}: {err}");
+        }
+    }
 }

@@ -372,3 +372,88 @@ async fn a_standard_output_that_fails_is_a_failed_delivery() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incident_checks_standard_output_only_for_replacements_and_limits_its_command() {
+    let emu = emulator(ADMIN).await;
+    let (a, b) = (seed(&emu, "leaked-a"), seed(&emu, "leaked-b"));
+    let before = emu.store().count().unwrap();
+    let quiet = |args: &[&str]| {
+        let mut cmd = process(emu.url(), ADMIN);
+        cmd.args(args).stdout(Stdio::null()).stderr(Stdio::piped());
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+    };
+    // No replacement, no secret: standard output may be /dev/null.
+    let out = quiet(&["incident", &a, "--yes"]).await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!old_key_works(&emu, &a));
+    let out = quiet(&["incident", &b, "--replace", "--yes"])
+        .await
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("give --secrets-out FILE or --secret-to CMD"),
+        "{err}"
+    );
+    assert!(old_key_works(&emu, &b), "nothing was sent");
+    let out = run(
+        &emu,
+        &[
+            "incident",
+            &b,
+            "--replace",
+            "--yes",
+            "--secret-to",
+            "cat >/dev/null; exec sleep 30",
+            "--delivery-timeout",
+            "500ms",
+        ],
+    )
+    .await;
+    // The report (standard output) names the failed replacement and why.
+    let text = stdout(&out) + &stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("did not finish within 500ms"), "{text}");
+    assert_eq!(
+        emu.store().count().unwrap(),
+        before - 2,
+        "both revoked, the replacement nobody holds revoked again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_signal_exits_at_once_and_still_stops_the_command() {
+    let emu = emulator(ADMIN).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    // Deaf to SIGTERM, so the first signal's stop waits out its grace.
+    let script = format!(
+        "trap '' TERM; cat >/dev/null; echo $$ > '{}'; sleep 30",
+        pid_file.display()
+    );
+    let mut cmd = process(emu.url(), ADMIN);
+    cmd.args([
+        "create",
+        "--name",
+        "twice",
+        "--preset",
+        "read-only-analytics",
+    ])
+    .args(["--secret-to", &script]);
+    let (pid, output) = start(cmd);
+    let command_pid = written(&pid_file).await;
+    signal(pid, "TERM");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let second = Instant::now();
+    signal(pid, "TERM");
+    let out = output.await.unwrap();
+    assert!(
+        second.elapsed() < Duration::from_millis(700),
+        "{:?}",
+        second.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(128 + 15), "{}", stderr(&out));
+    assert!(stderr(&out).contains("To stop at once, send it again."));
+    assert!(!still_running(&command_pid), "the command outlived the run");
+}
