@@ -557,7 +557,7 @@ pub struct SecretDelivery {
     /// Write the secret to FILE as `NAME=<secret>` (0600, atomically; new, empty, or holding only such a line); `-` prints it on stdout.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secret_out: Option<String>,
-    /// Run CMD with `sh -c`, the secret on its standard input (never in its arguments or environment); a non-zero exit is a failed delivery.
+    /// Run CMD with `sh -c`, the secret on its standard input (never in its arguments or environment); it delivers only by reading its input to the end and exiting 0.
     #[arg(long, value_name = "CMD", conflicts_with = "secret_out", value_hint = ValueHint::CommandString)]
     pub secret_to: Option<String>,
     /// The variable name --secret-out writes [default: NARRATIVE_API_KEY]
@@ -638,7 +638,7 @@ pub struct IncidentArgs {
     /// Write replacement secrets to a new FILE (0600) as each is made: `NAME=<secret>` lines, or JSON when FILE ends in .json.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secrets_out: Option<PathBuf>,
-    /// Hand each replacement's secret to CMD (`sh -c`, secret on standard input; NARRATIVE_KEY_ID, _NAME, _ENV_NAME and _REPLACES in its environment).
+    /// Hand each replacement's secret to CMD (`sh -c`, secret on standard input, to be read to the end before exiting 0; NARRATIVE_KEY_ID, _NAME, _ENV_NAME and _REPLACES in its environment).
     #[arg(long, value_name = "CMD", conflicts_with = "secrets_out", value_hint = ValueHint::CommandString)]
     pub secret_to: Option<String>,
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_timeout, requires = "secret_to", help = DELIVERY_TIMEOUT_HELP)]
