@@ -74,6 +74,25 @@ fn signal(pid: u32, name: &str) {
     assert!(sent.success());
 }
 
+/// Whether the watcher of the delivery command `command_pid` (its group)
+/// still runs a second from now.
+fn watcher_running(command_pid: &str) -> bool {
+    let marker = format!("narrative-keys-delivery-watcher\0{}\0", command_pid.trim());
+    let watchers = || -> Vec<String> {
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|entry| {
+                let pid = entry.ok()?.file_name().into_string().ok()?;
+                let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+                String::from_utf8_lossy(&cmdline)
+                    .contains(&marker)
+                    .then_some(pid)
+            })
+            .collect()
+    };
+    watchers().iter().any(|pid| still_running(pid))
+}
+
 fn old_key_works(emu: &RunningEmulator, id: &str) -> bool {
     emu.store().get(id.parse().unwrap()).unwrap().is_some()
 }
@@ -242,6 +261,10 @@ async fn sigterm_or_sighup_during_a_delivery_revokes_the_new_key_and_keeps_the_o
                 !still_running(&command_pid),
                 "{case}: the command outlived the run"
             );
+            assert!(
+                !watcher_running(&command_pid),
+                "{case}: its watcher outlived it"
+            );
         }
     }
 }
@@ -252,7 +275,7 @@ async fn a_command_whose_run_was_killed_never_delivers_afterwards() {
     let dir = tempfile::tempdir().unwrap();
     let (pid_file, late) = (dir.path().join("pid"), dir.path().join("late"));
     let script = format!(
-        "s=$(cat); echo $$ > '{}'; sleep 1; printf %s \"$s\" > '{}'",
+        "s=$(cat); echo $$ > '{}'; sleep 3; printf %s \"$s\" > '{}'",
         pid_file.display(),
         late.display()
     );
@@ -261,11 +284,17 @@ async fn a_command_whose_run_was_killed_never_delivers_afterwards() {
         .args(["--secret-to", &script]);
     let (pid, output) = start(cmd);
     let command_pid = written(&pid_file).await;
+    let started = Instant::now();
+    assert!(
+        watcher_running(&command_pid),
+        "a watcher guards the delivery"
+    );
     signal(pid, "KILL");
     let out = output.await.unwrap();
     assert_eq!(out.status.code(), None, "killed: {}", stderr(&out));
     assert!(!still_running(&command_pid), "the command outlived the run");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!watcher_running(&command_pid), "its watcher outlived it");
+    tokio::time::sleep(Duration::from_millis(3500).saturating_sub(started.elapsed())).await;
     assert!(
         !late.exists(),
         "the command delivered a secret after its run was killed"
@@ -456,4 +485,5 @@ async fn a_second_signal_exits_at_once_and_still_stops_the_command() {
     assert_eq!(out.status.code(), Some(128 + 15), "{}", stderr(&out));
     assert!(stderr(&out).contains("To stop at once, send it again."));
     assert!(!still_running(&command_pid), "the command outlived the run");
+    assert!(!watcher_running(&command_pid), "its watcher outlived it");
 }
