@@ -6,13 +6,15 @@
 //! or left to expire after an overlap ([`OldKeyPolicy`]). If delivery fails,
 //! the successor is revoked again and the old key is left working (see
 //! [`crate::deliver`]). Once the run is interrupted ([`Client::interrupt`]),
-//! the old key is never revoked or expired, even after a delivery
-//! ([`OldKeyOutcome::Interrupted`]).
+//! no successor is created ([`Error::Interrupted`]), and the old key is never
+//! revoked or expired, even after a delivery ([`OldKeyOutcome::Interrupted`]).
 
 use chrono::{DateTime, Utc};
 
 use crate::client::Client;
-use crate::deliver::{SecretSink, ToCaller, deliver_or_revoke, undelivered_error};
+use crate::deliver::{
+    SecretSink, ToCaller, deliver_or_revoke, stop_if_interrupted, undelivered_error,
+};
 use crate::error::{Error, Result};
 use crate::expiration::{Expiration, Span};
 use crate::key::{ApiKey, CreatedKey, KeyUpdate, NewKey};
@@ -215,6 +217,7 @@ async fn rotate_with<S: SecretSink + ?Sized>(
     check_overlap(options.old_key, now)?;
     let old = client.get_key(id).await?;
     let name = options.name.clone().unwrap_or_else(|| old.name.clone());
+    stop_if_interrupted(client)?;
     let new = create_like(client, &old.permissions, &name, options.expiration, now).await?;
     let new = match deliver_or_revoke(client, new, Some(&old.id), sink).await {
         Ok(new) => new,
@@ -340,6 +343,7 @@ pub async fn clone_key_delivering<S: SecretSink + ?Sized>(
         return Err(Error::InvalidInput(report));
     }
     let source = client.get_key(id).await?;
+    stop_if_interrupted(client)?;
     let created = create_like(client, &source.permissions, name, expiration, now).await?;
     let new = deliver_or_revoke(client, created, None, sink)
         .await

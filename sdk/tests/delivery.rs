@@ -215,13 +215,54 @@ impl SecretSink for InterruptedWhileWriting {
 }
 
 #[tokio::test]
-async fn an_interrupted_rotation_leaves_the_old_key_working_beside_the_delivered_one() {
+async fn once_interrupted_no_key_is_made() {
     let emu = emulator().await;
     let interrupt = narrative_keys::Interrupt::new();
     let client = client_builder(&emu, ADMIN)
         .interrupt(interrupt.clone())
         .build()
         .unwrap();
+    let old = seed(&emu, "etl");
+    let before = emu.store().count().unwrap();
+    interrupt.request();
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = SecretFile::new(dir.path().join("k.env"));
+    let errors = [
+        create_delivered(&client, &preset_key("new"), &mut file)
+            .await
+            .unwrap_err(),
+        rotate_delivering(
+            &client,
+            &old,
+            &RotateOptions::default(),
+            &mut file,
+            Utc::now(),
+        )
+        .await
+        .unwrap_err(),
+        narrative_keys::rotate::clone_key_delivering(
+            &client,
+            &old,
+            "copy",
+            None,
+            &mut file,
+            Utc::now(),
+        )
+        .await
+        .unwrap_err(),
+    ];
+    for err in errors {
+        assert!(matches!(err, Error::Interrupted), "{err}");
+        assert_eq!(err.code(), "interrupted");
+    }
+    assert_eq!(emu.store().count().unwrap(), before, "nothing made");
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_some());
+    assert!(!dir.path().join("k.env").exists());
+}
+
+#[tokio::test]
+async fn an_interrupted_rotation_leaves_the_old_key_working_beside_the_delivered_one() {
+    let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("etl.env");
     for policy in [
@@ -230,6 +271,11 @@ async fn an_interrupted_rotation_leaves_the_old_key_working_beside_the_delivered
             narrative_keys::Span::parse("1h").unwrap(),
         ),
     ] {
+        let interrupt = narrative_keys::Interrupt::new();
+        let client = client_builder(&emu, ADMIN)
+            .interrupt(interrupt.clone())
+            .build()
+            .unwrap();
         let old = seed(&emu, "etl");
         let old_expiry = emu.store().get(old.parse().unwrap()).unwrap().unwrap();
         let mut sink = InterruptedWhileWriting {

@@ -183,6 +183,7 @@ fn exit_and_hint(e: &narrative_keys::Error) -> (u8, Option<&'static str>) {
         E::Server(_) | E::UnexpectedStatus(_) | E::Decode { .. } => {
             (EXIT_FINDING, Some("the API failed; try again later"))
         }
+        E::Interrupted => (EXIT_FINDING, Some("run the command again to do it")),
         _ => (EXIT_FINDING, None),
     }
 }

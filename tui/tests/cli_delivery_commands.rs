@@ -487,3 +487,68 @@ async fn a_second_signal_exits_at_once_and_still_stops_the_command() {
     assert!(!still_running(&command_pid), "the command outlived the run");
     assert!(!watcher_running(&command_pid), "its watcher outlived it");
 }
+
+/// Rotates a new key of a server answering after 1.5 s, to `--secret-out`,
+/// and sends SIGTERM `after` the start: the output, the old key's id, the
+/// number of keys before, and the secret file.
+async fn rotation_interrupted_after(
+    after: Duration,
+) -> (Output, RunningEmulator, String, usize, tempfile::TempDir) {
+    let emu = narrative_keys_testkit::emulator::start(
+        narrative_keys_testkit::emulator::emulator_builder(ADMIN)
+            .latency(Duration::from_millis(1500)),
+    )
+    .await;
+    let old = seed(&emu, "etl");
+    let before = emu.store().count().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = process(emu.url(), ADMIN);
+    cmd.args(["rotate", &old, "--secret-out"])
+        .arg(dir.path().join("etl.env"));
+    let (pid, output) = start(cmd);
+    tokio::time::sleep(after).await;
+    signal(pid, "TERM");
+    (output.await.unwrap(), emu, old, before, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotation_interrupted_while_reading_the_old_key_creates_nothing() {
+    let (out, emu, old, before, dir) = rotation_interrupted_after(Duration::from_millis(800)).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("interrupted before anything was changed: no key was created or revoked"),
+        "{err}"
+    );
+    assert_eq!(emu.store().count().unwrap(), before, "no successor");
+    assert!(old_key_works(&emu, &old));
+    assert!(!dir.path().join("etl.env").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotation_interrupted_while_creating_the_successor_leaves_both_keys_working() {
+    let (out, emu, old, before, dir) =
+        rotation_interrupted_after(Duration::from_millis(2350)).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Interrupted after the new key's secret was delivered, so the old key was left working: both keys work now"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("narrative-keys revoke {old}")),
+        "{err}"
+    );
+    assert_eq!(
+        emu.store().count().unwrap(),
+        before + 1,
+        "the successor exists"
+    );
+    assert!(old_key_works(&emu, &old), "never revoked once interrupted");
+    let written = std::fs::read_to_string(dir.path().join("etl.env")).unwrap();
+    let secret = written.trim().strip_prefix("NARRATIVE_API_KEY=").unwrap();
+    assert!(
+        emu.store().secret_present(secret).unwrap(),
+        "its secret was delivered"
+    );
+}
