@@ -91,6 +91,10 @@ pub enum Error {
     /// The client was set up wrongly (no API key, a bad environment URL).
     #[error("configuration: {0}")]
     Config(String),
+    /// The run was interrupted ([`crate::Client::interrupt`]) before a step
+    /// that would have changed something: nothing was created or revoked.
+    #[error("interrupted before anything was changed: no key was created or revoked")]
+    Interrupted,
     /// Refused before sending: a new secret could not be delivered where it
     /// was to go (a file that exists, a missing directory, a link). Native
     /// only: in the browser secrets always go to the caller.
@@ -141,6 +145,7 @@ impl Error {
             Error::Server(_) | Error::UnexpectedStatus(_) => "server",
             Error::Transport { .. } => "network",
             Error::Decode { .. } => "decode",
+            Error::Interrupted => "interrupted",
         }
     }
 

@@ -6,12 +6,16 @@
 //! or left to expire after an overlap ([`OldKeyPolicy`]), renamed so that
 //! its name is left to the successor ([`crate::retiring`]). If delivery fails,
 //! the successor is revoked again and the old key is left working (see
-//! [`crate::deliver`]).
+//! [`crate::deliver`]). Once the run is interrupted ([`Client::interrupt`]),
+//! no successor is created ([`Error::Interrupted`]), and the old key is never
+//! revoked or expired, even after a delivery ([`OldKeyOutcome::Interrupted`]).
 
 use chrono::{DateTime, Utc};
 
 use crate::client::Client;
-use crate::deliver::{SecretSink, ToCaller, deliver_or_revoke, undelivered_error};
+use crate::deliver::{
+    SecretSink, ToCaller, deliver_or_revoke, stop_if_interrupted, undelivered_error,
+};
 use crate::error::{Error, Result};
 use crate::expiration::{Expiration, Span};
 use crate::key::{ApiKey, CreatedKey, KeyUpdate, NewKey};
@@ -85,6 +89,10 @@ pub enum OldKeyOutcome {
     },
     /// The revocation failed: the old key still works. Revoke it again.
     RevokeFailed(Error),
+    /// The run was interrupted ([`Client::interrupt`]) once the successor's
+    /// secret was delivered, so the old key was left as it was: both keys
+    /// work. Revoke the old one once nothing uses it.
+    Interrupted,
     /// Setting its expiration to `wanted` and its name to `name` (one
     /// update) failed: the old key still works, until its own expiration if
     /// it has one, under its old name. Set both again (or revoke it).
@@ -100,12 +108,13 @@ pub enum OldKeyOutcome {
 
 impl OldKeyOutcome {
     /// The outcome's name in JSON output: `revoked`, `kept`, `expires`,
-    /// `revoke_failed` or `expire_failed`.
+    /// `interrupted`, `revoke_failed` or `expire_failed`.
     pub fn code(&self) -> &'static str {
         match self {
             OldKeyOutcome::Revoked => "revoked",
             OldKeyOutcome::Kept => "kept",
             OldKeyOutcome::Expires { .. } => "expires",
+            OldKeyOutcome::Interrupted => "interrupted",
             OldKeyOutcome::RevokeFailed(_) => "revoke_failed",
             OldKeyOutcome::ExpireFailed { .. } => "expire_failed",
         }
@@ -158,7 +167,9 @@ impl Rotation {
     pub fn is_complete(&self) -> bool {
         !matches!(
             self.old_key,
-            OldKeyOutcome::RevokeFailed(_) | OldKeyOutcome::ExpireFailed { .. }
+            OldKeyOutcome::RevokeFailed(_)
+                | OldKeyOutcome::ExpireFailed { .. }
+                | OldKeyOutcome::Interrupted
         )
     }
 
@@ -170,6 +181,7 @@ impl Rotation {
             OldKeyOutcome::Revoked => Some(OldKeyStops::Now),
             OldKeyOutcome::Expires { at, .. } => Some(OldKeyStops::At(at)),
             OldKeyOutcome::Kept
+            | OldKeyOutcome::Interrupted
             | OldKeyOutcome::RevokeFailed(_)
             | OldKeyOutcome::ExpireFailed { .. } => None,
         }
@@ -268,6 +280,7 @@ async fn successor_with<S: SecretSink + ?Sized>(
     check_overlap(options.old_key, now)?;
     let old = client.get_key(id).await?;
     let name = options.successor_name(&old);
+    stop_if_interrupted(client)?;
     let new = create_like(client, &old.permissions, &name, options.expiration, now).await?;
     match deliver_or_revoke(client, new, Some(&old.id), sink).await {
         Ok(new) => Ok(Successor { old, new }),
@@ -288,6 +301,9 @@ pub async fn retire_old_key(
     policy: OldKeyPolicy,
 ) -> OldKeyOutcome {
     match policy {
+        // Once interrupted nothing more changes: the old key stays working
+        // beside its delivered successor, and the caller says so.
+        _ if client.interrupt().is_requested() => OldKeyOutcome::Interrupted,
         OldKeyPolicy::Keep => OldKeyOutcome::Kept,
         OldKeyPolicy::Revoke => match client.revoke_key(&old.id).await {
             Ok(()) | Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
@@ -414,6 +430,7 @@ pub async fn clone_key_delivering<S: SecretSink + ?Sized>(
         return Err(Error::InvalidInput(report));
     }
     let source = client.get_key(id).await?;
+    stop_if_interrupted(client)?;
     let created = create_like(client, &source.permissions, name, expiration, now).await?;
     let new = deliver_or_revoke(client, created, None, sink)
         .await

@@ -197,6 +197,116 @@ async fn rotation_never_revokes_before_the_successor_is_delivered() {
     );
 }
 
+/// A file sink during whose write the run is interrupted (a signal
+/// arriving as the secret is written).
+struct InterruptedWhileWriting {
+    file: SecretFile,
+    interrupt: narrative_keys::Interrupt,
+}
+
+impl SecretSink for InterruptedWhileWriting {
+    fn check(&mut self) -> Result<(), DeliveryError> {
+        self.file.check()
+    }
+    fn deliver(&mut self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
+        self.interrupt.request();
+        self.file.deliver(item)
+    }
+}
+
+#[tokio::test]
+async fn once_interrupted_no_key_is_made() {
+    let emu = emulator().await;
+    let interrupt = narrative_keys::Interrupt::new();
+    let client = client_builder(&emu, ADMIN)
+        .interrupt(interrupt.clone())
+        .build()
+        .unwrap();
+    let old = seed(&emu, "etl");
+    let before = emu.store().count().unwrap();
+    interrupt.request();
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = SecretFile::new(dir.path().join("k.env"));
+    let errors = [
+        create_delivered(&client, &preset_key("new"), &mut file)
+            .await
+            .unwrap_err(),
+        rotate_delivering(
+            &client,
+            &old,
+            &RotateOptions::default(),
+            &mut file,
+            Utc::now(),
+        )
+        .await
+        .unwrap_err(),
+        narrative_keys::rotate::clone_key_delivering(
+            &client,
+            &old,
+            "copy",
+            None,
+            &mut file,
+            Utc::now(),
+        )
+        .await
+        .unwrap_err(),
+    ];
+    for err in errors {
+        assert!(matches!(err, Error::Interrupted), "{err}");
+        assert_eq!(err.code(), "interrupted");
+    }
+    assert_eq!(emu.store().count().unwrap(), before, "nothing made");
+    assert!(emu.store().get(old.parse().unwrap()).unwrap().is_some());
+    assert!(!dir.path().join("k.env").exists());
+}
+
+#[tokio::test]
+async fn an_interrupted_rotation_leaves_the_old_key_working_beside_the_delivered_one() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("etl.env");
+    for policy in [
+        narrative_keys::rotate::OldKeyPolicy::Revoke,
+        narrative_keys::rotate::OldKeyPolicy::ExpireAfter(
+            narrative_keys::Span::parse("1h").unwrap(),
+        ),
+    ] {
+        let interrupt = narrative_keys::Interrupt::new();
+        let client = client_builder(&emu, ADMIN)
+            .interrupt(interrupt.clone())
+            .build()
+            .unwrap();
+        let old = seed(&emu, "etl");
+        let old_expiry = emu.store().get(old.parse().unwrap()).unwrap().unwrap();
+        let mut sink = InterruptedWhileWriting {
+            file: SecretFile::new(&path),
+            interrupt: interrupt.clone(),
+        };
+        let options = RotateOptions {
+            old_key: policy,
+            ..RotateOptions::default()
+        };
+        let rotation = rotate_delivering(&client, &old, &options, &mut sink, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(rotation.old_key.code(), "interrupted", "{policy:?}");
+        assert!(!rotation.is_complete());
+        assert_eq!(rotation.old_key_stops(), None);
+        assert_eq!(
+            emu.store().get(old.parse().unwrap()).unwrap(),
+            Some(old_expiry),
+            "{policy:?}: the old key works, its expiration untouched"
+        );
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains(rotation.new.secret.expose()),
+            "the successor's secret was delivered"
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
 #[tokio::test]
 async fn an_incident_delivers_each_replacement_before_the_next() {
     let dir = tempfile::tempdir().unwrap();

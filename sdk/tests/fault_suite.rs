@@ -162,7 +162,9 @@ async fn thirty_percent_faults_lose_nothing() {
                         | OldKeyOutcome::ExpireFailed { error: e, .. } => {
                             row.clear_errors += u64::from(clear(&e))
                         }
-                        OldKeyOutcome::Kept | OldKeyOutcome::Expires { .. } => {}
+                        OldKeyOutcome::Kept
+                        | OldKeyOutcome::Interrupted
+                        | OldKeyOutcome::Expires { .. } => {}
                     }
                 }
                 Err(e) => row.clear_errors += u64::from(clear(&e)),

@@ -1,5 +1,5 @@
-//! What several test files share: a process's output, a file's mode, and
-//! keys at a fixed instant (a dozen covering every status, created keys, an
+//! What several test files share: a process's output, whether a process
+//! still runs, a file's mode, and keys at a fixed instant (a dozen covering every status, created keys, an
 //! empty incident report, a client that reaches no server).
 
 use std::path::Path;
@@ -24,6 +24,31 @@ pub fn stderr(o: &Output) -> String {
 /// output if it is not one.
 pub fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+/// Whether the process `pid` (as a script wrote it, spaces allowed) still
+/// runs a second from now: signals take effect asynchronously, so a process
+/// just killed gets that long to go. One that is gone, or a zombie that no
+/// parent reaped yet (a container's init may never reap), does not run.
+pub fn still_running(pid: &str) -> bool {
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
+            // The state follows the command name, which is in parentheses.
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+    };
+    for _ in 0..50 {
+        if !running() {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    true
 }
 
 /// A file's permission bits (`0o600` for owner read and write only).

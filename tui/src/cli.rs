@@ -557,13 +557,18 @@ pub struct SecretDelivery {
     /// Write the secret to FILE as `NAME=<secret>` (0600, atomically; new, empty, or holding only such a line, whose secret is kept beside it as FILE.replaced-TIME until it is known to be dead); `-` prints it on stdout.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secret_out: Option<String>,
-    /// Run CMD with `sh -c`, the secret on its standard input (never in its arguments or environment); a non-zero exit is a failed delivery.
+    /// Run CMD with `sh -c`, the secret on its standard input (never in its arguments or environment); it delivers only by reading its input to the end and exiting 0.
     #[arg(long, value_name = "CMD", conflicts_with = "secret_out", value_hint = ValueHint::CommandString)]
     pub secret_to: Option<String>,
     /// The variable name --secret-out writes [default: NARRATIVE_API_KEY]
     #[arg(long, value_name = "NAME", requires = "secret_out")]
     pub secret_env_name: Option<String>,
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_timeout, requires = "secret_to", help = DELIVERY_TIMEOUT_HELP)]
+    /// How long --secret-to's command may run.
+    pub delivery_timeout: Duration,
 }
+
+const DELIVERY_TIMEOUT_HELP: &str = "How long --secret-to's command may run, e.g. 30s or 5m; then it is stopped with everything it started, the delivery fails and the new key is revoked again";
 
 #[derive(Debug, Args)]
 /// `update`'s arguments.
@@ -633,9 +638,12 @@ pub struct IncidentArgs {
     /// Write replacement secrets to a new FILE (0600) as each is made: `NAME=<secret>` lines, or JSON when FILE ends in .json.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secrets_out: Option<PathBuf>,
-    /// Hand each replacement's secret to CMD (`sh -c`, secret on standard input; NARRATIVE_KEY_ID, _NAME, _ENV_NAME and _REPLACES in its environment).
+    /// Hand each replacement's secret to CMD (`sh -c`, secret on standard input, to be read to the end before exiting 0; NARRATIVE_KEY_ID, _NAME, _ENV_NAME and _REPLACES in its environment).
     #[arg(long, value_name = "CMD", conflicts_with = "secrets_out", value_hint = ValueHint::CommandString)]
     pub secret_to: Option<String>,
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_timeout, requires = "secret_to", help = DELIVERY_TIMEOUT_HELP)]
+    /// How long --secret-to's command may run for each replacement.
+    pub delivery_timeout: Duration,
     /// Let --report replace an existing file.
     #[arg(long, requires = "report")]
     pub force: bool,
@@ -749,5 +757,38 @@ mod tests {
         assert!(parse_duration("25h").unwrap_err().contains("24h"));
         assert!(parse_timeout("0s").unwrap_err().contains("more than zero"));
         assert_eq!(parse_timeout("1s"), Ok(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn every_command_that_runs_a_delivery_command_takes_its_timeout() {
+        let timeout = |args: &[&str]| -> Result<Duration, String> {
+            let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+            Ok(match cli.command {
+                Some(Command::Create(a)) => a.delivery.delivery_timeout,
+                Some(Command::Clone(a)) => a.delivery.delivery_timeout,
+                Some(Command::Rotate { delivery, .. }) => delivery.delivery_timeout,
+                Some(Command::Incident(a)) => a.delivery_timeout,
+                _ => unreachable!("{args:?}"),
+            })
+        };
+        let two_minutes = Duration::from_secs(120);
+        let given = Duration::from_secs(90);
+        for args in [
+            &["nk", "create", "--name", "n", "--grant", "read:datasets"][..],
+            &["nk", "clone", "k", "--name", "n"],
+            &["nk", "rotate", "k"],
+            &["nk", "incident", "k", "--replace", "--yes"],
+            &["nk", "incident", "--resume", "r.json"],
+        ] {
+            assert_eq!(timeout(args), Ok(two_minutes), "{args:?}");
+            let with = [args, &["--secret-to", "cat", "--delivery-timeout", "1m30s"]].concat();
+            assert_eq!(timeout(&with), Ok(given), "{with:?}");
+            let alone = [args, &["--delivery-timeout", "1m30s"]].concat();
+            let err = timeout(&alone).unwrap_err();
+            assert!(err.contains("--secret-to"), "{alone:?}: {err}");
+            let zero = [args, &["--secret-to", "cat", "--delivery-timeout", "0s"]].concat();
+            let err = timeout(&zero).unwrap_err();
+            assert!(err.contains("more than zero"), "{zero:?}: {err}");
+        }
     }
 }

@@ -5,13 +5,17 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use narrative_keys::deliver::{
     DeliveryError, KeptSecret, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
+    Waiting,
 };
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use crate::cli::IncidentArgs;
+use crate::error::CliError;
 use crate::output::escape_controls;
 
 /// A new secret's destination, as the flags chose it.
@@ -24,16 +28,54 @@ pub enum Target {
     /// `--secret-to CMD`: the command, once per secret.
     Command(SecretCommand),
     /// Standard output: alone on a line, or (`labelled`, for an incident) one
-    /// line per replacement naming it; or in the `--json` document printed
-    /// at the end.
+    /// line per replacement naming it; or in the `--json` document.
     Stdout {
-        /// With `--json`: the secret goes into the JSON document.
+        /// With `--json`: the secret goes into the JSON document. For one
+        /// secret (`create`, `clone`, `rotate`) delivering it writes the
+        /// document's first entry, `"secret"`, so a standard output that
+        /// cannot take it fails the delivery before anything else changes;
+        /// [`Target::print_document`] writes the rest. An incident prints its
+        /// document itself.
         json: bool,
         /// One line per secret naming its key and the key it replaces (an incident).
         labelled: bool,
+        /// Whether secrets may come at all (an incident without replacements
+        /// makes none), so standard output must be able to take them.
+        expects_secrets: bool,
         /// How many secrets were printed so far.
         printed: usize,
     },
+}
+
+/// After this long, a delivery command still running is named on stderr.
+const WAITING_NOTICE_AFTER: Duration = Duration::from_secs(2);
+
+/// `--secret-to CMD`: stopped after `limit`, or when the process is
+/// interrupted, and named on stderr once it has kept the run waiting.
+fn secret_command(command: &str, limit: Duration) -> SecretCommand {
+    SecretCommand::new(command)
+        .limit(limit)
+        .interrupt(crate::signals::interrupt().clone())
+        .on_waiting(WAITING_NOTICE_AFTER, say_waiting)
+}
+
+/// The one line saying what the run waits for, and how to stop it.
+fn say_waiting(w: &Waiting<'_>) {
+    // Whole seconds, rounded up: "in 0s" would be wrong until it is over.
+    let stops_in =
+        Duration::from_secs(w.stops_in.as_secs() + u64::from(w.stops_in.subsec_nanos() > 0));
+    let stops_at = chrono::Utc::now()
+        + chrono::Duration::from_std(stops_in).unwrap_or(chrono::Duration::zero());
+    // Never a panic in the middle of a delivery: stderr may be gone.
+    let _ = writeln!(
+        std::io::stderr(),
+        "Waiting for `{}` to take the secret of {} ({}); it will be stopped at {} (in {}) unless it finishes first, and the key revoked again. Ctrl-C stops it now.",
+        escape_controls(w.command),
+        escape_controls(&w.key.name),
+        w.key.id,
+        stops_at.format("%H:%M:%S UTC"),
+        narrative_keys::retry::duration_text(stops_in),
+    );
 }
 
 impl Target {
@@ -45,9 +87,10 @@ impl Target {
         secret_to: Option<&str>,
         env_name: Option<&str>,
         json: bool,
+        delivery_timeout: Duration,
     ) -> Self {
         match (secret_out, secret_to) {
-            (_, Some(cmd)) => Target::Command(SecretCommand::new(cmd)),
+            (_, Some(cmd)) => Target::Command(secret_command(cmd, delivery_timeout)),
             (Some(path), None) if path != "-" => {
                 let file = SecretFile::new(path);
                 Target::File(match env_name {
@@ -58,19 +101,22 @@ impl Target {
             _ => Target::Stdout {
                 json,
                 labelled: false,
+                expects_secrets: true,
                 printed: 0,
             },
         }
     }
 
-    /// For `incident`: `--secrets-out FILE`, `--secret-to CMD`, or stdout.
-    pub fn many(secrets_out: Option<&Path>, secret_to: Option<&str>, json: bool) -> Self {
-        match (secrets_out, secret_to) {
-            (_, Some(cmd)) => Target::Command(SecretCommand::new(cmd)),
+    /// For `incident` and its `--resume`: `--secrets-out FILE`,
+    /// `--secret-to CMD`, or stdout.
+    pub fn many(args: &IncidentArgs) -> Self {
+        match (&args.secrets_out, &args.secret_to) {
+            (_, Some(cmd)) => Target::Command(secret_command(cmd, args.delivery_timeout)),
             (Some(path), None) => Target::Files(SecretsFile::new(PathBuf::from(path))),
             (None, None) => Target::Stdout {
-                json,
+                json: args.json,
                 labelled: true,
+                expects_secrets: args.replace || args.resume.is_some(),
                 printed: 0,
             },
         }
@@ -150,6 +196,66 @@ impl Target {
             Target::Stdout { .. } => None,
         }
     }
+
+    /// Prints the `--json` document of a command that made one secret
+    /// (`create`, `clone`, `rotate`). When the secret went to standard
+    /// output, delivering it wrote the document's start (`{"secret": ...`),
+    /// and `document`, which must not hold the secret again, is its rest.
+    pub fn print_document<T: Serialize>(&self, document: &T) -> Result<(), CliError> {
+        if !matches!(
+            self,
+            Target::Stdout {
+                json: true,
+                labelled: false,
+                printed: 1..,
+                ..
+            }
+        ) {
+            return crate::output::print_json(document);
+        }
+        let text = serde_json::to_string_pretty(document)
+            .map_err(|e| CliError::failed(format!("could not encode JSON: {e}")))?;
+        // `{...}` without its opening brace, after the secret's entry.
+        let rest = match text.strip_prefix('{') {
+            Some("}") | None => "\n}".to_owned(),
+            Some(fields) => format!(",{fields}"),
+        };
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{rest}").and_then(|()| out.flush()).map_err(|e| {
+            CliError::failed(format!(
+                "the secret was written to standard output, but the rest of the JSON document could not be: {e}"
+            ))
+            .hint("the key works and its secret is the document's \"secret\"; `narrative-keys list --json` shows the rest")
+        })
+    }
+}
+
+/// Refuses a standard output that would lose a secret: `/dev/null`, or
+/// closed (`>&-`: the Rust runtime reopens a closed standard output on
+/// `/dev/null` before `main`, so both look the same).
+fn check_stdout(flag: &str) -> Result<(), DeliveryError> {
+    let lost = || {
+        DeliveryError::new(
+            "standard output",
+            "is /dev/null or closed, so the new secret would be lost",
+        )
+        .hint(format!(
+            "give {flag} FILE or --secret-to CMD, or send standard output to a file or a program that keeps it"
+        ))
+    };
+    let Ok(out) = rustix::fs::fstat(std::io::stdout()) else {
+        return Err(lost());
+    };
+    let Ok(null) = rustix::fs::stat("/dev/null") else {
+        return Ok(());
+    };
+    let is_char_device =
+        rustix::fs::FileType::from_raw_mode(out.st_mode) == rustix::fs::FileType::CharacterDevice;
+    if is_char_device && out.st_rdev == null.st_rdev {
+        Err(lost())
+    } else {
+        Ok(())
+    }
 }
 
 impl SecretSink for Target {
@@ -158,7 +264,15 @@ impl SecretSink for Target {
             Target::File(f) => f.check(),
             Target::Files(f) => f.check(),
             Target::Command(c) => c.check(),
-            Target::Stdout { .. } => Ok(()),
+            Target::Stdout {
+                expects_secrets: false,
+                ..
+            } => Ok(()),
+            Target::Stdout { labelled, .. } => check_stdout(if *labelled {
+                "--secrets-out"
+            } else {
+                "--secret-out"
+            }),
         }
     }
 
@@ -167,35 +281,28 @@ impl SecretSink for Target {
             Target::File(f) => f.deliver(item),
             Target::Files(f) => f.deliver(item),
             Target::Command(c) => c.deliver(item),
-            Target::Stdout { json: true, .. } => Ok(()),
+            // An incident prints its document, secrets included, itself.
+            Target::Stdout {
+                json: true,
+                labelled: true,
+                ..
+            } => Ok(()),
+            Target::Stdout {
+                json: true,
+                printed,
+                ..
+            } => {
+                print_json_start(item)?;
+                *printed += 1;
+                Ok(())
+            }
             Target::Stdout {
                 json: false,
                 labelled,
                 printed,
+                ..
             } => {
-                if *printed == 0 {
-                    anstream::eprintln!(
-                        "The new secret follows on standard output. Store it now: it will not be shown again."
-                    );
-                }
-                let mut out = std::io::stdout().lock();
-                let written = if *labelled {
-                    writeln!(
-                        out,
-                        "{} (replaces {}): {}",
-                        escape_controls(&item.key.id),
-                        escape_controls(item.replaces.unwrap_or("-")),
-                        item.secret.expose()
-                    )
-                } else {
-                    // Alone on its line, so `> file` captures only the secret.
-                    writeln!(out, "{}", item.secret.expose())
-                }
-                .and_then(|()| out.flush());
-                written.map_err(|e| {
-                    DeliveryError::new("standard output", format!("could not be written: {e}"))
-                        .hint("run again with --secret-out FILE or --secret-to CMD")
-                })?;
+                print_secret_line(item, *labelled, *printed == 0)?;
                 *printed += 1;
                 Ok(())
             }
@@ -203,13 +310,61 @@ impl SecretSink for Target {
     }
 }
 
-/// The one entry a `--json` document holds about a new secret: the secret
-/// itself (`secret`), or where it went instead (`secret_file`,
-/// `secrets_file`, `secret_command`, `secrets_command`). Serialised as a map
-/// of that one entry, to be flattened into the document.
+/// The `--json` document's first entry, `"secret"`, so that a standard
+/// output that cannot take it fails the delivery (see
+/// [`Target::print_document`], which writes the rest).
+fn print_json_start(item: &NewSecret<'_>) -> Result<(), DeliveryError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(b"{\n  \"secret\": ")
+        .and_then(|()| {
+            serde_json::to_writer(&mut out, item.secret.expose()).map_err(std::io::Error::from)
+        })
+        .and_then(|()| out.flush())
+        .map_err(stdout_failed)
+}
+
+/// The secret alone on its line, or (`labelled`, an incident) after the
+/// key it belongs to and the key it replaces; the `first` announced on stderr.
+fn print_secret_line(
+    item: &NewSecret<'_>,
+    labelled: bool,
+    first: bool,
+) -> Result<(), DeliveryError> {
+    if first {
+        // Never a panic in the middle of a delivery: stderr may be gone.
+        let _ = writeln!(
+            std::io::stderr(),
+            "The new secret follows on standard output. Store it now: it will not be shown again."
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    if labelled {
+        writeln!(
+            out,
+            "{} (replaces {}): {}",
+            escape_controls(&item.key.id),
+            escape_controls(item.replaces.unwrap_or("-")),
+            item.secret.expose()
+        )
+    } else {
+        // Alone on its line, so `> file` captures only the secret.
+        writeln!(out, "{}", item.secret.expose())
+    }
+    .and_then(|()| out.flush())
+    .map_err(stdout_failed)
+}
+
+/// A secret standard output did not take (a closed pipe, a full disk).
+fn stdout_failed(e: std::io::Error) -> DeliveryError {
+    DeliveryError::new("standard output", format!("could not be written: {e}"))
+        .hint("run again with --secret-out FILE or --secret-to CMD")
+}
+
+/// The one entry a `--json` document holds about where a new secret went
+/// (`secret_file`, `secrets_file`, `secret_command`, `secrets_command`),
+/// when not into the document itself (see [`Target::print_document`]).
+/// Serialised as a map of that one entry, to be flattened into the document.
 pub enum SecretJson<'a> {
-    /// The secret, shown on purpose (`--json` with the secret on stdout).
-    Shown(&'a str),
     /// `secret_file`: the file `--secret-out` wrote.
     File(&'a Path),
     /// `secrets_file`: the file `--secrets-out` wrote.
@@ -224,7 +379,6 @@ impl SecretJson<'_> {
     /// The entry's name in the document.
     pub fn key(&self) -> &'static str {
         match self {
-            SecretJson::Shown(_) => "secret",
             SecretJson::File(_) => "secret_file",
             SecretJson::Files(_) => "secrets_file",
             SecretJson::Command(_) => "secret_command",
@@ -235,7 +389,7 @@ impl SecretJson<'_> {
     /// Writes the entry into a map being serialised.
     pub fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
-            SecretJson::Shown(text) | SecretJson::Command(text) | SecretJson::Commands(text) => {
+            SecretJson::Command(text) | SecretJson::Commands(text) => {
                 map.serialize_entry(self.key(), text)
             }
             SecretJson::File(path) | SecretJson::Files(path) => {

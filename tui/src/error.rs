@@ -125,7 +125,13 @@ fn from_sdk(e: narrative_keys::Error) -> CliError {
         }
         E::Undelivered(u) => {
             let hint = match &u.revoked_again {
-                Ok(()) => "fix the target and run the command again".to_owned(),
+                // The target's own advice, when it has some (a command that
+                // must read its input, a file to choose).
+                Ok(()) => u
+                    .error
+                    .hint
+                    .clone()
+                    .unwrap_or_else(|| "fix the target and run the command again".to_owned()),
                 Err(_) => format!("revoke it now: narrative-keys revoke {}", u.key.id),
             };
             return CliError::failed(format!("{u}")).hint(hint);
@@ -177,6 +183,7 @@ fn exit_and_hint(e: &narrative_keys::Error) -> (u8, Option<&'static str>) {
         E::Server(_) | E::UnexpectedStatus(_) | E::Decode { .. } => {
             (EXIT_FINDING, Some("the API failed; try again later"))
         }
+        E::Interrupted => (EXIT_FINDING, Some("run the command again to do it")),
         _ => (EXIT_FINDING, None),
     }
 }

@@ -8,4 +8,5 @@ pub mod error;
 pub mod logging;
 pub mod output;
 pub mod session;
+pub mod signals;
 pub mod ui;

@@ -49,7 +49,9 @@ fn main() -> ExitCode {
         None => runtime.block_on(narrative_keys_tui::ui::run(&cli.global, &cli.ui, started)),
         Some(command) => runtime.block_on(async {
             if makes_keys(&command) {
-                runtime_guard_ctrl_c();
+                narrative_keys_tui::signals::stop_on_signals().map_err(|e| {
+                    CliError::failed(format!("could not catch interrupt signals: {e}"))
+                })?;
             }
             commands::run(command, &cli.global).await
         }),
@@ -123,7 +125,8 @@ fn usage_error(e: clap::Error) -> ExitCode {
 }
 
 /// Commands that create or revoke keys: stopped halfway, they could leave a
-/// key whose secret nobody holds, or a leaked key working.
+/// key whose secret nobody holds, or a leaked key working. For them SIGINT,
+/// SIGTERM and SIGHUP ask the work to stop (see `signals`).
 fn makes_keys(command: &Command) -> bool {
     matches!(
         command,
@@ -133,20 +136,4 @@ fn makes_keys(command: &Command) -> bool {
             | Command::Revoke { .. }
             | Command::Incident(_)
     )
-}
-
-/// The first Ctrl-C lets the step in progress finish: a delivery command,
-/// in the same process group, gets the signal too and fails, so its key is
-/// revoked again, and requests end within their timeout. A second one stops
-/// at once.
-fn runtime_guard_ctrl_c() {
-    tokio::spawn(async {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!(
-                "interrupted: finishing the step in progress so that no key is left without its secret; press Ctrl-C again to stop at once"
-            );
-            let _ = tokio::signal::ctrl_c().await;
-            std::process::exit(130);
-        }
-    });
 }

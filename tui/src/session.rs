@@ -91,11 +91,13 @@ pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
     })
 }
 
-/// A client builder with the options every session shares (`--timeout`).
+/// A client builder with the options every session shares (`--timeout`),
+/// and the process's stop flag, which signals set.
 fn builder(global: &GlobalArgs) -> ClientBuilder {
+    let builder = Client::builder().interrupt(crate::signals::interrupt().clone());
     match global.timeout {
-        Some(timeout) => Client::builder().timeout(timeout),
-        None => Client::builder(),
+        Some(timeout) => builder.timeout(timeout),
+        None => builder,
     }
 }
 

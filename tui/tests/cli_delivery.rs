@@ -477,13 +477,8 @@ async fn ctrl_c_during_delivery_revokes_the_new_key() {
     use std::os::unix::process::CommandExt;
     let emu = emulator(ADMIN).await;
     let before = emu.store().count().unwrap();
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("narrative-keys"));
-    cmd.env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("NO_COLOR", "1")
-        .env("NARRATIVE_API_KEY", ADMIN)
-        .env("NARRATIVE_ENVIRONMENT", emu.url())
-        .args(["create", "--name", "cc", "--preset", "read-only-analytics"])
+    let mut cmd = cli_support::process(emu.url(), ADMIN);
+    cmd.args(["create", "--name", "cc", "--preset", "read-only-analytics"])
         .args(["--secret-to", "cat >/dev/null; exec sleep 30"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

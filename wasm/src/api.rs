@@ -236,7 +236,9 @@ fn old_key_policy(keep_old: bool, overlap: Option<&str>) -> Result<sdk::OldKeyPo
 fn old_key_outcome(r: &sdk::Rotation) -> (OldKeyOutcome, Option<ErrorInfo>) {
     match &r.old_key {
         sdk::OldKeyOutcome::Revoked => (OldKeyOutcome::Revoked, None),
-        sdk::OldKeyOutcome::Kept => (OldKeyOutcome::Kept, None),
+        // Nothing requests the package's interrupt; were it requested, the
+        // old key would be left working, as when kept.
+        sdk::OldKeyOutcome::Kept | sdk::OldKeyOutcome::Interrupted => (OldKeyOutcome::Kept, None),
         sdk::OldKeyOutcome::Expires { .. } => (OldKeyOutcome::Expires, None),
         sdk::OldKeyOutcome::RevokeFailed(e) => {
             (OldKeyOutcome::RevokeFailed, Some(ErrorInfo::from_sdk(e)))

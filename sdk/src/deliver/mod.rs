@@ -26,7 +26,7 @@ mod file;
 mod kept;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use command::SecretCommand;
+pub use command::{SecretCommand, Waiting};
 #[cfg(not(target_arch = "wasm32"))]
 pub use file::{OutputKind, SecretFile, SecretsFile, SecretsFormat, check_output, write_new_file};
 #[cfg(not(target_arch = "wasm32"))]
@@ -166,10 +166,22 @@ pub async fn create_delivered<S: SecretSink + ?Sized>(
     sink: &mut S,
 ) -> Result<CreatedKey> {
     sink.check().map_err(output_error)?;
+    stop_if_interrupted(client)?;
     let created = client.create_key(new).await?;
     deliver_or_revoke(client, created, None, sink)
         .await
         .map_err(undelivered_error)
+}
+
+/// [`Error::Interrupted`] once the client's run was interrupted: asked
+/// before each step that would make a key, so that none is made after a stop
+/// was asked for.
+pub(crate) fn stop_if_interrupted(client: &Client) -> Result<()> {
+    if client.interrupt().is_requested() {
+        Err(Error::Interrupted)
+    } else {
+        Ok(())
+    }
 }
 
 /// [`Error::Output`]. In the browser, where the workflows deliver to the

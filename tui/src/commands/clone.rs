@@ -8,13 +8,12 @@ use serde::Serialize;
 
 use super::create::create_dry_run;
 use super::{
-    KeptJson, check_kept_secret, maybe_created, parse_expiration, resolve_id, secret_json,
-    secret_target,
+    KeptJson, check_kept_secret, maybe_created, parse_expiration, resolve_id, secret_target,
 };
 use crate::cli::CloneArgs;
 use crate::delivery::{SecretJson, Target};
 use crate::error::CliError;
-use crate::output::{KeyJson, Sorted, escape_controls, print_json};
+use crate::output::{KeyJson, Sorted, escape_controls};
 use crate::session::Session;
 
 /// `clone --json`: the new key, its secret or where it went (and where the
@@ -74,10 +73,10 @@ pub(super) async fn clone(
     }
     let kept = check_kept_secret(s, &mut target).await;
     if args.json {
-        print_json(&CloneJson {
+        target.print_document(&CloneJson {
             kept_previous_secret: KeptJson::new(kept.as_ref()),
             key: Sorted(KeyJson::new(&created.key, now)),
-            secret: secret_json(&target, created),
+            secret: target.json_note(true),
             source: Sorted(KeyJson::new(&cloned.source, now)),
         })?;
     }

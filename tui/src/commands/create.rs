@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     DestinationJson, KeptJson, NewKeyJson, UNKNOWN_HINT, check_kept_secret, expiration_text,
-    maybe_created, parse_expiration, parse_permission, print_warnings, secret_json, secret_target,
+    maybe_created, parse_expiration, parse_permission, print_warnings, secret_target,
 };
 use crate::cli::CreateArgs;
 use crate::delivery::{SecretJson, Target};
@@ -123,10 +123,10 @@ pub(super) async fn create(
     }
     let kept = check_kept_secret(s, &mut target).await;
     if args.json {
-        print_json(&CreatedJson {
+        target.print_document(&CreatedJson {
             kept_previous_secret: KeptJson::new(kept.as_ref()),
             key: Sorted(KeyJson::new(&created.key, now)),
-            secret: secret_json(&target, &created),
+            secret: target.json_note(true),
         })?;
     }
     Ok(0)

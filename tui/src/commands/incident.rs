@@ -172,11 +172,7 @@ pub(super) fn incident_target(args: &IncidentArgs) -> Result<Target, CliError> {
             .hint("give the report and the secrets a file each"));
         }
     }
-    let mut target = Target::many(
-        args.secrets_out.as_deref(),
-        args.secret_to.as_deref(),
-        args.json,
-    );
+    let mut target = Target::many(args);
     target.check().map_err(narrative_keys::Error::Output)?;
     Ok(target)
 }

@@ -23,8 +23,8 @@ use chrono::{DateTime, Utc};
 use narrative_keys::audit::FindingSeverity;
 use narrative_keys::deliver::KeptCheck;
 use narrative_keys::{
-    ApiKey, CreatedKey, Expiration, KeyRef, KeyStatus, NewKey, Permission, PermissionSet,
-    ValidationReport, key_ref,
+    ApiKey, Expiration, KeyRef, KeyStatus, NewKey, Permission, PermissionSet, ValidationReport,
+    key_ref,
 };
 use serde::Serialize;
 
@@ -43,7 +43,7 @@ use self::show::show;
 use self::update::update;
 use self::whoami::whoami;
 use crate::cli::{Command, GlobalArgs, SecretDelivery};
-use crate::delivery::{SecretJson, Target};
+use crate::delivery::Target;
 use crate::error::CliError;
 use crate::output::{self, DIM, escape_controls};
 use crate::session::{self, Session};
@@ -222,6 +222,7 @@ fn secret_target(d: &SecretDelivery, json: bool) -> Target {
         d.secret_to.as_deref(),
         d.secret_env_name.as_deref(),
         json,
+        d.delivery_timeout,
     )
 }
 
@@ -288,16 +289,6 @@ fn maybe_created(e: narrative_keys::Error, which: &str) -> CliError {
         _ => may_exist,
     };
     err.hint(hint)
-}
-
-/// The secret (exposed on purpose through [`CreatedKey::shown`]), or where
-/// it went, for a `--json` document.
-fn secret_json<'a>(target: &'a Target, created: &'a CreatedKey) -> Option<SecretJson<'a>> {
-    if target.in_json() {
-        Some(SecretJson::Shown(created.shown().secret))
-    } else {
-        target.json_note(true)
-    }
 }
 
 fn severity_label(s: FindingSeverity) -> &'static str {

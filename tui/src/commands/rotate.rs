@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{
     DestinationJson, KeptJson, NewKeyJson, check_kept_secret, expiration_text, maybe_created,
-    parse_expiration, print_warnings, secret_json,
+    parse_expiration, print_warnings,
 };
 use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
@@ -183,6 +183,12 @@ fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
             output::when_text(*at, now),
             escape_controls(name)
         ),
+        OldKeyOutcome::Interrupted => eprintln!(
+            "Interrupted after the new key's secret was delivered, so the old key was left working: both keys work now, the new {} ({}) and the old {} ({old_id}). Revoke the old one once nothing uses it: narrative-keys revoke {old_id}",
+            escape_controls(&rotation.new.key.name),
+            rotation.new.key.id,
+            escape_controls(&rotation.old.name),
+        ),
         OldKeyOutcome::RevokeFailed(e) => eprintln!(
             "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
         ),
@@ -213,14 +219,14 @@ fn print_rotation_json(
     kept: Option<&KeptCheck>,
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
-    print_json(&RotationJson {
+    target.print_document(&RotationJson {
         error: rotation.old_key.error().map(ToString::to_string),
         kept_previous_secret: KeptJson::new(kept),
         new: Sorted(KeyJson::new(&rotation.new.key, now)),
         old: Sorted(KeyJson::new(&rotation.old, now)),
         old_key: rotation.old_key.code(),
         old_key_stops: rotation.old_key_stops(),
-        secret: secret_json(target, &rotation.new),
+        secret: target.json_note(true),
     })
 }
 

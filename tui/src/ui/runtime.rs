@@ -270,7 +270,8 @@ fn old_key_fate(outcome: OldKeyOutcome) -> Result<OldKeyFate, String> {
         }
         OldKeyOutcome::Revoked => Ok(OldKeyFate::Revoked),
         OldKeyOutcome::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
-        OldKeyOutcome::Kept => Ok(OldKeyFate::Kept),
+        // Interrupted: the old key was left working, as when kept.
+        OldKeyOutcome::Kept | OldKeyOutcome::Interrupted => Ok(OldKeyFate::Kept),
     }
 }
 

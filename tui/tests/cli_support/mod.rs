@@ -18,6 +18,19 @@ pub fn binary(url: &str, key: &str) -> Command {
     cmd
 }
 
+/// The binary as a plain process to start and signal (rather than only run
+/// to its end), set up as [`binary`] sets it, with `/usr/bin:/bin` as its
+/// `PATH` for the delivery commands it runs.
+pub fn process(url: &str, key: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("narrative-keys"));
+    cmd.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("NARRATIVE_API_KEY", key)
+        .env("NARRATIVE_ENVIRONMENT", url)
+        .env("NO_COLOR", "1");
+    cmd
+}
+
 /// Runs `cmd` on a blocking thread, so an emulator on the test's runtime
 /// keeps serving while the binary talks to it.
 pub fn spawn(mut cmd: Command) -> tokio::task::JoinHandle<Output> {
