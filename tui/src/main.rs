@@ -135,17 +135,34 @@ fn makes_keys(command: &Command) -> bool {
     )
 }
 
-/// The first Ctrl-C lets the step in progress finish: a delivery command,
-/// in the same process group, gets the signal too and fails, so its key is
-/// revoked again, and requests end within their timeout. A second one stops
-/// at once.
+/// The first SIGINT, SIGTERM or SIGHUP lets the step in progress finish
+/// and starts no other (the clients' interrupt): a delivery command, in the
+/// same process group, gets a Ctrl-C too and fails, so its key is revoked
+/// again, and requests end within their timeout. A second one stops at once.
 fn runtime_guard_ctrl_c() {
+    use tokio::signal::unix::{SignalKind, signal};
     tokio::spawn(async {
-        if tokio::signal::ctrl_c().await.is_ok() {
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return;
+        };
+        let first = tokio::select! {
+            r = tokio::signal::ctrl_c() => r.is_ok(),
+            r = term.recv() => r.is_some(),
+            r = hup.recv() => r.is_some(),
+        };
+        if first {
+            narrative_keys_tui::session::interrupt().request();
             eprintln!(
-                "interrupted: finishing the step in progress so that no key is left without its secret; press Ctrl-C again to stop at once"
+                "interrupted: finishing the step in progress so that no key is left without its secret; signal again to stop at once"
             );
-            let _ = tokio::signal::ctrl_c().await;
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
             std::process::exit(130);
         }
     });

@@ -1,6 +1,6 @@
 //! Turning the global options into a client: the demo, or real credentials.
 
-use narrative_keys::{Client, ClientBuilder, Environment, Secret};
+use narrative_keys::{Client, ClientBuilder, Environment, Interrupt, Secret};
 
 use crate::cli::GlobalArgs;
 use crate::demo;
@@ -93,10 +93,18 @@ pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
 
 /// A client builder with the options every session shares (`--timeout`).
 fn builder(global: &GlobalArgs) -> ClientBuilder {
+    let builder = Client::builder().interrupt(interrupt().clone());
     match global.timeout {
-        Some(timeout) => Client::builder().timeout(timeout),
-        None => Client::builder(),
+        Some(timeout) => builder.timeout(timeout),
+        None => builder,
     }
+}
+
+/// The process's stop flag, carried by every client it builds: a signal
+/// requests it, and the workflows stop between two steps.
+pub fn interrupt() -> &'static Interrupt {
+    static INTERRUPT: std::sync::OnceLock<Interrupt> = std::sync::OnceLock::new();
+    INTERRUPT.get_or_init(Interrupt::new)
 }
 
 /// Connects: the demo emulator started, or a client for the credentials.

@@ -8,14 +8,21 @@ use narrative_keys_emulator::RunningEmulator;
 pub use narrative_keys_testkit::fixtures::{assert_mode_0600, json, mode, stderr, stdout};
 
 /// The binary, pointed at `url` with `key`, without colour and without
-/// inheriting the caller's environment.
+/// inheriting the caller's environment; its default journals go under the
+/// target directory's scratch space, never the user's home.
 pub fn binary(url: &str, key: &str) -> Command {
     let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
     cmd.env_clear()
         .env("NARRATIVE_API_KEY", key)
         .env("NARRATIVE_ENVIRONMENT", url)
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env("XDG_STATE_HOME", state_home());
     cmd
+}
+
+/// Where the binary's state directory is in tests: `CARGO_TARGET_TMPDIR/state`.
+pub fn state_home() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("state")
 }
 
 /// Runs `cmd` on a blocking thread, so an emulator on the test's runtime
