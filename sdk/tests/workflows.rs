@@ -1069,3 +1069,85 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
         "the failed revocation is carried over"
     );
 }
+
+/// A sink that takes every secret, and asks the run to stop at the first:
+/// a signal arriving while a replacement is being made.
+struct StopAfterFirst(narrative_keys::Interrupt, usize);
+
+impl narrative_keys::deliver::SecretSink for StopAfterFirst {
+    fn check(&mut self) -> Result<(), narrative_keys::deliver::DeliveryError> {
+        Ok(())
+    }
+
+    fn deliver(
+        &mut self,
+        _: &narrative_keys::deliver::NewSecret<'_>,
+    ) -> Result<(), narrative_keys::deliver::DeliveryError> {
+        self.1 += 1;
+        self.0.request();
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn an_interrupt_stops_an_incident_between_replacements_and_a_resume_finishes_it() {
+    let emu = emulator().await;
+    for i in 0..4 {
+        seed(&emu, &format!("term-{i}"), &[("read", "jobs")]);
+    }
+    let interrupt = narrative_keys::Interrupt::new();
+    let client = client_builder(&emu, ADMIN)
+        .retry(fast_retries())
+        .interrupt(interrupt.clone())
+        .build()
+        .unwrap();
+    let selection = Selection {
+        name_matches: Some("term-*".into()),
+        ..Selection::default()
+    };
+    let plan = incident::plan(
+        &client.list_keys().await.unwrap(),
+        &selection,
+        true,
+        Utc::now(),
+    )
+    .unwrap();
+    let mut sink = StopAfterFirst(interrupt.clone(), 0);
+    let outcome = incident::execute_delivering(
+        &client,
+        &plan,
+        &IncidentOptions::default(),
+        &mut sink,
+        &mut narrative_keys::NoJournal,
+    )
+    .await
+    .unwrap();
+    assert!(outcome.interrupted && outcome.unfinished());
+    assert_eq!(sink.1, 1, "no replacement is started after the interrupt");
+    let report = &outcome.report;
+    assert_eq!((report.revoked.len(), report.replacements.len()), (4, 1));
+    assert_eq!(report.unreplaced().len(), 3);
+    assert!(report.undelivered.is_empty() && report.to_revoke.is_empty());
+
+    // Interrupted before the first step: nothing is sent at all.
+    let ids: Vec<String> = report
+        .replacements
+        .iter()
+        .map(|r| r.key.id.clone())
+        .collect();
+    let stopped = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
+    assert!(stopped.stopped && stopped.outcomes.is_empty());
+    assert_eq!(stopped.not_attempted, ids);
+    assert!(emu.store().get(ids[0].parse().unwrap()).unwrap().is_some());
+
+    let resumed = incident::resume(&admin(&emu), report, &ResumeOptions::default())
+        .await
+        .unwrap();
+    assert!(!resumed.interrupted && !resumed.unfinished());
+    assert_eq!(resumed.replacements.len(), 3);
+    let names = emu.store().key_names().unwrap();
+    for i in 0..4 {
+        let name = format!("term-{i}");
+        assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{names:?}");
+    }
+}
