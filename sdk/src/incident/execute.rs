@@ -113,7 +113,7 @@ where
     run.revoke(&mut report, revoke_options).await;
     // The report lists the revoked keys in the plan's order, as they are replaced.
     let place = |id: &str| plan.keys.iter().position(|p| p.key.id == id);
-    report.revoked.sort_by_key(|k| place(&k.id));
+    crate::order::sort_by(&mut report.revoked, |a, b| place(&a.id).cmp(&place(&b.id)));
     run.record(&report);
     if let Some(expiration) = report.replacement_expiration {
         // One at a time: creation is retried only when the server provably did nothing, so each failure is reported
