@@ -165,6 +165,8 @@ fn array_len(v: &Value, field: &str) -> usize {
 /// Where `kill -9` lands in an incident with replacements.
 #[derive(Debug, Clone, Copy)]
 enum KillPoint {
+    /// As the journal is first written: no key revoked yet, the revocations in flight.
+    AtStart,
     /// Once some keys are revoked.
     AfterRevocations,
     /// A create recorded as sent, its answer not yet come.
@@ -182,6 +184,7 @@ impl KillPoint {
             undelivered.is_some_and(|u| u.iter().any(|s| s.get("created").is_some() == answered))
         };
         match self {
+            KillPoint::AtStart => array_len(journal, "to_revoke") == 4,
             KillPoint::AfterRevocations => array_len(journal, "revoked") >= 1,
             KillPoint::CreateInFlight => sent(false),
             KillPoint::CreatedNotDelivered => sent(true),
@@ -193,6 +196,7 @@ impl KillPoint {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_incident_killed_at_any_point_is_finished_by_resume() {
     for point in [
+        KillPoint::AtStart,
         KillPoint::AfterRevocations,
         KillPoint::CreateInFlight,
         KillPoint::CreatedNotDelivered,
