@@ -458,7 +458,7 @@ struct SendFailure {
 /// A broken connection, a timeout, a 500 or a gateway error leaves it
 /// unknown whether the server acted; a 429 or 503 says it did not, and so
 /// does a connection that could not be opened.
-fn outcome_unknown(error: &Error) -> bool {
+pub(crate) fn outcome_unknown(error: &Error) -> bool {
     match error {
         Error::Transport { .. } => !nothing_sent(error),
         Error::Server(api) => matches!(api.status, 500 | 502 | 504),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod expiration;
 pub mod instant;
 pub mod interrupt;
+pub mod journal;
 pub mod json_path;
 pub mod key;
 pub mod key_ref;
@@ -36,6 +37,7 @@ pub use environment::{BaseUrl, Environment};
 pub use error::{ApiError, Error, ErrorInfo, Result, TransportKind};
 pub use expiration::{DEFAULT_EXPIRATION_DAYS, Expiration, Span};
 pub use interrupt::Interrupt;
+pub use journal::{Journal, NoJournal};
 pub use key::{
     ApiKey, Change, CreatedKey, KeyDiff, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, ShownKey,
     StatusPolicy,

@@ -16,7 +16,7 @@ use narrative_keys::deliver::{
 };
 use narrative_keys::incident::{self, IncidentOptions, IncidentStep, Selection};
 use narrative_keys::rotate::{RotateOptions, rotate_delivering};
-use narrative_keys::{Error, NewKey};
+use narrative_keys::{Error, NewKey, NoJournal};
 use narrative_keys_emulator::RunningEmulator;
 
 fn seed(emu: &RunningEmulator, name: &str) -> String {
@@ -327,6 +327,7 @@ async fn an_incident_delivers_each_replacement_before_the_next() {
             &plan,
             &IncidentOptions::default(),
             sink.as_mut(),
+            &mut NoJournal,
         )
         .await;
         match how {
@@ -367,6 +368,7 @@ async fn an_incident_delivers_each_replacement_before_the_next() {
                     report,
                     &incident::ResumeOptions::default(),
                     &mut fixed,
+                    &mut NoJournal,
                 )
                 .await
                 .unwrap();

@@ -7,7 +7,7 @@ use chrono::{Duration as Days, Utc};
 use common::*;
 use narrative_keys::incident::{
     self, Failure, IncidentOptions, IncidentReport, IncidentStep, ReportedKey, ResumeOptions,
-    Selection,
+    Selection, SentReplacement,
 };
 use narrative_keys::revoke::{RevokeManyOptions, RevokeResult, revoke_many};
 use narrative_keys::rotate::{
@@ -936,16 +936,27 @@ async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() 
     let report = IncidentReport::from_json(&saved).unwrap();
     assert_eq!(report, first.report);
 
+    let mut report = report;
     let emu = emulator_at(db, std::time::Duration::ZERO, port).await;
     // One replacement was created but its answer was lost: it exists with the
-    // name, permissions and expiration the attempt asked for.
+    // name, permissions and expiration the attempt sent, as the report
+    // recorded before sending it.
     let lost = report
         .failures
         .iter()
-        .find(|f| f.name != "leaked-future")
+        .find(|f| {
+            f.name != "leaked-future" && !report.undelivered.iter().any(|s| s.replaces == f.id)
+        })
         .unwrap()
         .clone();
     let asked = report.replacement_expiration.unwrap().instant();
+    report.undelivered.push(SentReplacement {
+        replaces: lost.id.clone(),
+        name: lost.name.clone(),
+        permissions: PermissionSet::parse_compact("read:jobs").unwrap(),
+        expires_at: asked,
+        created: None,
+    });
     let (orphan, orphan_secret) = emu
         .store()
         .insert_key(&lost.name, &[("read", "jobs")], asked)
@@ -982,16 +993,14 @@ async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() 
     );
     assert_eq!(
         second.replacements.len(),
-        report.failures.len() - 1,
-        "every missing replacement but the lost one is created now"
+        report.failures.len(),
+        "every missing replacement is created now, the lost one's too"
     );
-    assert_eq!(second.report.already_present.len(), 1);
-    let present = &second.report.already_present[0];
-    assert_eq!(
-        (present.replaces.as_str(), present.key.id.as_str()),
-        (lost.id.as_str(), orphan.to_string().as_str())
+    assert!(
+        emu.store().get(orphan).unwrap().is_none(),
+        "the key whose secret was lost with the answer is revoked"
     );
-    assert!(second.replacements.iter().all(|(old, _)| old != &lost.id));
+    assert!(second.report.undelivered.is_empty() && second.report.already_present.is_empty());
     for (_, created) in &second.replacements {
         assert!(emu.store().secret_present(created.secret.expose()).unwrap());
         assert_ne!(created.key.id, older.to_string());
@@ -1018,14 +1027,24 @@ async fn a_restart_mid_replacement_then_resume_replaces_each_key_exactly_once() 
         .await
         .unwrap();
     assert!(third.replacements.is_empty() && third.report.failures.is_empty());
-    assert_eq!(third.report.already_present, second.report.already_present);
+    assert_eq!(third.report.replacements, second.report.replacements);
     assert_eq!(third.report.resumed_at.len(), 2);
+    // The first report is an older copy: it does not know the replacements
+    // the resume made, so it makes none, and says why.
     let again = incident::resume(&client, &report, &resume_options)
         .await
         .unwrap();
     assert!(again.replacements.is_empty(), "nothing twice");
-    assert_eq!(again.report.already_present.len(), report.failures.len());
-    assert!(again.report.failures.is_empty());
+    assert_eq!(again.report.failures.len(), report.failures.len());
+    assert!(
+        again
+            .report
+            .failures
+            .iter()
+            .all(|f| f.error.contains("resume from the latest report")),
+        "{:?}",
+        again.report.failures
+    );
 
     // Exactly one replacement per revoked key, plus the older look-alike, the
     // bystander and the admin key.
@@ -1160,6 +1179,10 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
         }],
         replacements: vec![],
         already_present: vec![],
+        // A report of the version before journals: nothing recorded to revoke or sent.
+        to_revoke: vec![],
+        undelivered: vec![],
+        creates_recorded: false,
         failures: vec![
             failure(&still_live, IncidentStep::Revoke),
             failure(&revoked, IncidentStep::Replace),
@@ -1179,4 +1202,86 @@ async fn a_resume_never_takes_a_key_the_incident_failed_to_revoke_for_a_replacem
         [failure(&still_live, IncidentStep::Revoke)],
         "the failed revocation is carried over"
     );
+}
+
+/// A sink that takes every secret, and asks the run to stop at the first:
+/// a signal arriving while a replacement is being made.
+struct StopAfterFirst(narrative_keys::Interrupt, usize);
+
+impl narrative_keys::deliver::SecretSink for StopAfterFirst {
+    fn check(&mut self) -> Result<(), narrative_keys::deliver::DeliveryError> {
+        Ok(())
+    }
+
+    fn deliver(
+        &mut self,
+        _: &narrative_keys::deliver::NewSecret<'_>,
+    ) -> Result<(), narrative_keys::deliver::DeliveryError> {
+        self.1 += 1;
+        self.0.request();
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn an_interrupt_stops_an_incident_between_replacements_and_a_resume_finishes_it() {
+    let emu = emulator().await;
+    for i in 0..4 {
+        seed(&emu, &format!("term-{i}"), &[("read", "jobs")]);
+    }
+    let interrupt = narrative_keys::Interrupt::new();
+    let client = client_builder(&emu, ADMIN)
+        .retry(fast_retries())
+        .interrupt(interrupt.clone())
+        .build()
+        .unwrap();
+    let selection = Selection {
+        name_matches: Some("term-*".into()),
+        ..Selection::default()
+    };
+    let plan = incident::plan(
+        &client.list_keys().await.unwrap(),
+        &selection,
+        true,
+        Utc::now(),
+    )
+    .unwrap();
+    let mut sink = StopAfterFirst(interrupt.clone(), 0);
+    let outcome = incident::execute_delivering(
+        &client,
+        &plan,
+        &IncidentOptions::default(),
+        &mut sink,
+        &mut narrative_keys::NoJournal,
+    )
+    .await
+    .unwrap();
+    assert!(outcome.interrupted && outcome.unfinished());
+    assert_eq!(sink.1, 1, "no replacement is started after the interrupt");
+    let report = &outcome.report;
+    assert_eq!((report.revoked.len(), report.replacements.len()), (4, 1));
+    assert_eq!(report.unreplaced().len(), 3);
+    assert!(report.undelivered.is_empty() && report.to_revoke.is_empty());
+
+    // Interrupted before the first step: nothing is sent at all.
+    let ids: Vec<String> = report
+        .replacements
+        .iter()
+        .map(|r| r.key.id.clone())
+        .collect();
+    let stopped = revoke_many(&client, &ids, &RevokeManyOptions::default()).await;
+    assert!(stopped.stopped && stopped.outcomes.is_empty());
+    assert_eq!(stopped.not_attempted, ids);
+    assert!(emu.store().get(ids[0].parse().unwrap()).unwrap().is_some());
+
+    let resumed = incident::resume(&admin(&emu), report, &ResumeOptions::default())
+        .await
+        .unwrap();
+    assert!(!resumed.interrupted && !resumed.unfinished());
+    assert_eq!(resumed.replacements.len(), 3);
+    let names = emu.store().key_names().unwrap();
+    for i in 0..4 {
+        let name = format!("term-{i}");
+        assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{names:?}");
+    }
 }

@@ -232,25 +232,9 @@ pub enum Command {
     Update(UpdateArgs),
     /// Revoke keys. They stop working at once.
     #[command(
-        after_help = "Examples:\n  narrative-keys revoke \"Legacy export job\" --dry-run\n  narrative-keys revoke 546c65d6 39f485cc --yes\n  narrative-keys revoke 546c65d6-e589-4d3c-b1fe-7e61711cc418 --yes --json"
+        after_help = "Examples:\n  narrative-keys revoke \"Legacy export job\" --dry-run\n  narrative-keys revoke 546c65d6 39f485cc --yes --ignore-missing --journal revoke.json\n  narrative-keys revoke --resume revoke.json   # after that run was cut off"
     )]
-    Revoke {
-        #[arg(required = true, value_name = "KEY", help = KEYS_HELP)]
-        /// The keys: ids, id prefixes or exact names.
-        ids: Vec<String>,
-        /// Do not ask for confirmation.
-        #[arg(long, short)]
-        yes: bool,
-        /// How long to keep trying keys whose revocation failed (429, 5xx, a broken connection), e.g. 60s or 5m; 0s for one try each.
-        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
-        deadline: Duration,
-        /// Print the keys that would be revoked, and revoke nothing.
-        #[arg(long)]
-        dry_run: bool,
-        #[arg(long, help = JSON_HELP)]
-        /// Print JSON.
-        json: bool,
-    },
+    Revoke(RevokeArgs),
     /// Replace a key with a new one holding the same permissions; then revoke
     /// the old key, keep it, or let it expire after an overlap.
     #[command(
@@ -378,7 +362,7 @@ impl Command {
         match self {
             Command::List { json, .. }
             | Command::Show { json, .. }
-            | Command::Revoke { json, .. }
+            | Command::Revoke(RevokeArgs { json, .. })
             | Command::Rotate { json, .. }
             | Command::Audit { json, .. }
             | Command::Explain { json, .. }
@@ -594,6 +578,35 @@ pub struct UpdateArgs {
     /// Print the changes that would be made, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[arg(long, help = JSON_HELP)]
+    /// Print JSON.
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+/// `revoke`'s arguments.
+pub struct RevokeArgs {
+    #[arg(required_unless_present = "resume", value_name = "KEY", help = KEYS_HELP)]
+    /// The keys: ids, id prefixes or exact names.
+    pub ids: Vec<String>,
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// How long to keep trying keys whose revocation failed (429, 5xx, a broken connection), e.g. 60s or 5m; 0s for one try each.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub deadline: Duration,
+    /// Print the keys that would be revoked, and revoke nothing.
+    #[arg(long, conflicts_with = "resume")]
+    pub dry_run: bool,
+    /// Exit 0 when a key is not found (already revoked, or never visible), so that rerunning a script is harmless.
+    #[arg(long)]
+    pub ignore_missing: bool,
+    /// Keep the journal of a revocation of several keys in FILE, a new file (default: a new file under ~/.local/state/narrative-keys/journals/).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with_all = ["dry_run", "resume"])]
+    pub journal: Option<PathBuf>,
+    /// Finish the revocation whose journal is JOURNAL: revoke the keys it lists as not revoked yet, keeping the journal there.
+    #[arg(long, value_name = "JOURNAL", value_hint = ValueHint::FilePath, conflicts_with = "ids")]
+    pub resume: Option<PathBuf>,
     #[arg(long, help = JSON_HELP)]
     /// Print JSON.
     pub json: bool,

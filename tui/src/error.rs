@@ -9,6 +9,9 @@ use narrative_keys::{ErrorInfo, KeyRefError};
 pub const EXIT_FINDING: u8 = 1;
 /// Exit status of a usage error: bad input, nothing sent.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status of a run a signal stopped between two steps (as a shell
+/// reports SIGINT).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug)]
 /// A failure as the CLI reports it: message, hint, exit status and the SDK's error fields.
@@ -48,6 +51,11 @@ impl CliError {
     /// A refused or failed operation: exit status 1.
     pub fn failed(message: impl Into<String>) -> Self {
         Self::new(EXIT_FINDING, "failed", message.into())
+    }
+
+    /// A run stopped between two steps by a signal: exit status 130, code `interrupted`.
+    pub fn interrupted(message: impl Into<String>) -> Self {
+        Self::new(EXIT_INTERRUPTED, "interrupted", message.into())
     }
 
     /// Adds what to do about it.

@@ -187,9 +187,11 @@ pub(crate) fn stop_if_interrupted(client: &Client) -> Result<()> {
 /// [`Error::Output`]. In the browser, where the workflows deliver to the
 /// caller ([`ToCaller`], never refused) and the variant does not exist to
 /// keep the package small, the sentence as a configuration error.
-#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn output_error(e: DeliveryError) -> Error {
-    Error::Output(e)
+    #[cfg(not(target_arch = "wasm32"))]
+    return Error::Output(e);
+    #[cfg(target_arch = "wasm32")]
+    return Error::Config(e.message);
 }
 
 /// [`Error::Undelivered`]. In the browser, where that variant does not

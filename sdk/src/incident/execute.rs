@@ -4,16 +4,14 @@ use chrono::{DateTime, Utc};
 
 #[cfg(doc)]
 use super::resume;
-use super::{
-    Failure, IncidentOutcome, IncidentPlan, IncidentReport, IncidentStep, PlannedKey, ReportedKey,
-};
+use super::{IncidentOutcome, IncidentPlan, IncidentReport, ReportedKey, Run};
 use crate::client::Client;
 use crate::deliver::{SecretSink, ToCaller};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::error::Error;
 use crate::expiration::Expiration;
-use crate::permission::Permission;
-use crate::revoke::{RevokeManyOptions, RevokeOutcome, RevokeResult, revoke_many};
+use crate::journal::{Journal, NoJournal};
+use crate::revoke::RevokeManyOptions;
 use crate::rotate::DEFAULT_ROTATION_DAYS;
 
 /// How an incident is executed.
@@ -47,120 +45,102 @@ impl Default for IncidentOptions {
 /// Revokes every planned key first, all at once; then, if the plan says so,
 /// creates a replacement for each revoked key with the same permissions.
 /// The replacements' secrets go to the caller in the outcome.
+///
+/// Once the client's [`Interrupt`](crate::Interrupt) is requested, no new
+/// revocation, pass or replacement starts; the report says what is left,
+/// for [`resume`].
 pub async fn execute(
     client: &Client,
     plan: &IncidentPlan,
     options: &IncidentOptions,
 ) -> IncidentOutcome {
-    run(client, plan, options, &mut ToCaller).await
+    let report = empty_report(plan, options, Utc::now());
+    run(
+        Run::new(client, &mut ToCaller, &mut NoJournal),
+        plan,
+        options,
+        report,
+    )
+    .await
 }
 
 /// As [`execute`], delivering each replacement's secret to `sink` before the
-/// next replacement is made. `sink` is checked before anything is sent.
+/// next replacement is made, and keeping the report in `journal`: written
+/// before the first request and after every step (each revocation's answer;
+/// each create before it is sent, its answer, and its delivery), so a run
+/// cut off at any point, `kill -9` included, can be finished by [`resume`]
+/// from what the journal holds. `sink` is checked, and the journal first
+/// written, before anything is sent: an `Err` means nothing was.
 ///
 /// A replacement whose secret could not be delivered is revoked again and
 /// recorded as a `replace` failure, and no further replacement is attempted
 /// (the same target would fail again): [`resume`] makes them once the
 /// target is fixed.
 #[cfg(not(target_arch = "wasm32"))]
-pub async fn execute_delivering<S: SecretSink + ?Sized>(
+pub async fn execute_delivering<S, J>(
     client: &Client,
     plan: &IncidentPlan,
     options: &IncidentOptions,
     sink: &mut S,
-) -> Result<IncidentOutcome, Error> {
+    journal: &mut J,
+) -> Result<IncidentOutcome, Error>
+where
+    S: SecretSink + ?Sized,
+    J: Journal<IncidentReport> + ?Sized,
+{
     sink.check().map_err(crate::deliver::output_error)?;
-    Ok(run(client, plan, options, sink).await)
+    let report = empty_report(plan, options, Utc::now());
+    journal
+        .record(&report)
+        .map_err(crate::deliver::output_error)?;
+    Ok(run(Run::new(client, sink, journal), plan, options, report).await)
 }
 
-async fn run<S: SecretSink + ?Sized>(
-    client: &Client,
+async fn run<S, J>(
+    mut run: Run<'_, S, J>,
     plan: &IncidentPlan,
     options: &IncidentOptions,
-    sink: &mut S,
-) -> IncidentOutcome {
-    let started_at = Utc::now();
-    let outcomes = revoke_admins_last(client, plan, options).await;
-    let mut report = empty_report(plan, options, started_at);
-    for planned in &plan.keys {
-        let Some(outcome) = outcomes.iter().find(|o| o.id == planned.key.id) else {
-            continue;
-        };
-        match &outcome.result {
-            RevokeResult::Failed(e) => report.failures.push(Failure {
-                id: planned.key.id.clone(),
-                name: planned.key.name.clone(),
-                step: IncidentStep::Revoke,
-                error: e.to_string(),
-            }),
-            RevokeResult::Revoked | RevokeResult::AlreadyGone => {
-                report.revoked.push(ReportedKey::from(&planned.key))
-            }
-        }
-    }
-    let mut secrets = Vec::new();
-    if plan.replace {
-        let expiration = options
-            .replacement_expiration
-            .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now()));
-        report.replacement_expiration = Some(expiration);
-        // One at a time: creation is retried only when the server provably did nothing, so each failure is reported
-        // exactly and rerunning the incident cannot mint duplicates.
-        let mut halted = None;
-        for old in report.revoked.clone() {
-            if !plan.replaces(&old.id) {
-                report.expired_not_replaced.push(old.id.clone());
-                continue;
-            }
-            report
-                .replace(client, &old, expiration, &mut secrets, sink, &mut halted)
-                .await;
-        }
-    }
-    report.finished_at = Utc::now();
-    IncidentOutcome {
-        report,
-        replacements: secrets,
-    }
-}
-
-/// Revokes the planned keys, those that can manage keys last: the caller's
-/// own key may be among them, and once it is revoked nothing else can be.
-async fn revoke_admins_last(
-    client: &Client,
-    plan: &IncidentPlan,
-    options: &IncidentOptions,
-) -> Vec<RevokeOutcome> {
-    let manages_keys = |p: &&PlannedKey| {
-        p.key
-            .permissions
-            .contains(&Permission::write("access_tokens"))
-    };
+    mut report: IncidentReport,
+) -> IncidentOutcome
+where
+    S: SecretSink + ?Sized,
+    J: Journal<IncidentReport> + ?Sized,
+{
     let revoke_options = RevokeManyOptions {
         concurrency: options.concurrency,
         deadline: options.revoke_deadline,
     };
-    let mut outcomes = Vec::with_capacity(plan.keys.len());
-    for admins in [false, true] {
-        let ids: Vec<String> = plan
-            .keys
-            .iter()
-            .filter(|p| manages_keys(p) == admins)
-            .map(|p| p.key.id.clone())
-            .collect();
-        if !ids.is_empty() {
-            outcomes.extend(revoke_many(client, &ids, &revoke_options).await.outcomes);
+    run.revoke(&mut report, revoke_options).await;
+    // The report lists the revoked keys in the plan's order, as they are replaced.
+    let place = |id: &str| plan.keys.iter().position(|p| p.key.id == id);
+    crate::order::sort_by(&mut report.revoked, |a, b| place(&a.id).cmp(&place(&b.id)));
+    run.record(&report);
+    if let Some(expiration) = report.replacement_expiration {
+        // One at a time: creation is retried only when the server provably did nothing, so each failure is reported
+        // exactly and rerunning the incident cannot mint duplicates.
+        for old in report.unreplaced().into_iter().cloned().collect::<Vec<_>>() {
+            if run.must_stop() {
+                break;
+            }
+            run.replace(&mut report, &old, expiration).await;
         }
     }
-    outcomes
+    run.finish(report)
 }
 
-/// The report as the incident starts: nothing revoked or replaced yet.
+/// The report as the incident starts: every planned key still to revoke
+/// (and, with replacement, the expiration every replacement will have, and
+/// the expired keys that will not be replaced), nothing done yet.
 fn empty_report(
     plan: &IncidentPlan,
     options: &IncidentOptions,
     started_at: DateTime<Utc>,
 ) -> IncidentReport {
+    let replacement_expiration = plan.replace.then(|| {
+        options
+            .replacement_expiration
+            .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, started_at))
+    });
     IncidentReport {
         environment: options.environment.clone(),
         started_at,
@@ -169,11 +149,22 @@ fn empty_report(
         revoked: Vec::new(),
         replacements: Vec::new(),
         already_present: Vec::new(),
+        to_revoke: plan
+            .keys
+            .iter()
+            .map(|p| ReportedKey::from(&p.key))
+            .collect(),
+        undelivered: Vec::new(),
+        creates_recorded: true,
         failures: Vec::new(),
         missing_ids: plan.missing_ids.clone(),
-        replacement_expiration: None,
+        replacement_expiration,
         resumed_at: Vec::new(),
         look_alikes: plan.look_alikes.clone(),
-        expired_not_replaced: Vec::new(),
+        expired_not_replaced: plan
+            .expired_not_replaced()
+            .iter()
+            .map(|p| p.key.id.clone())
+            .collect(),
     }
 }

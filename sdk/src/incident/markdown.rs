@@ -212,6 +212,9 @@ impl IncidentReport {
                 ));
             }
         }
+        for note in self.unfinished_notes() {
+            md.push_str(&format!("\n{}\n", cell(&note)));
+        }
         if !self.expired_not_replaced.is_empty() {
             md.push_str(&format!(
                 "\nAlready expired before the incident, so revoked but not replaced: {}\n",

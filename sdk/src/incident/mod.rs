@@ -5,10 +5,13 @@
 use chrono::Utc;
 
 use crate::client::Client;
-use crate::deliver::{SecretSink, deliver_or_revoke};
+use crate::deliver::{DeliveryError, SecretSink, deliver_or_revoke};
 use crate::expiration::Expiration;
-use crate::key::CreatedKey;
-use crate::rotate::create_like;
+use crate::journal::Journal;
+use crate::key::{CreatedKey, NewKey};
+use crate::permission::Permission;
+use crate::revoke::{RevokeManyOptions, RevokeResult, revoke_many_observed};
+use crate::rotate::successor;
 
 mod execute;
 mod markdown;
@@ -23,70 +26,232 @@ pub use execute::{IncidentOptions, execute};
 pub use plan::{IncidentPlan, PlannedKey, plan};
 pub use report::{
     Failure, IncidentOutcome, IncidentReport, IncidentStep, Replacement, ReportReadError,
-    ReportedKey, ShownReplacement,
+    ReportedKey, SentReplacement, ShownReplacement,
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use resume::resume_delivering;
 pub use resume::{ResumeOptions, resume};
 pub use selection::Selection;
 
-impl IncidentReport {
+/// One run of an incident (its execution or a resume): where secrets and
+/// the journal go, and whether it must stop before its next step. Every
+/// step changes the report and records it in the journal at once.
+struct Run<'a, S: ?Sized, J: ?Sized> {
+    client: &'a Client,
+    sink: &'a mut S,
+    journal: &'a mut J,
+    /// The replacements' secrets, by the id of the key each replaces.
+    secrets: Vec<(String, CreatedKey)>,
+    /// Why a delivery failed: no further replacement is made.
+    halted: Option<String>,
+    /// The journal's last write failed: no further step is taken.
+    journal_error: Option<DeliveryError>,
+}
+
+impl<'a, S, J> Run<'a, S, J>
+where
+    S: SecretSink + ?Sized,
+    J: Journal<IncidentReport> + ?Sized,
+{
+    fn new(client: &'a Client, sink: &'a mut S, journal: &'a mut J) -> Self {
+        Self {
+            client,
+            sink,
+            journal,
+            secrets: Vec::new(),
+            halted: None,
+            journal_error: None,
+        }
+    }
+
+    /// Writes the report to the journal; a failure stops the run.
+    fn record(&mut self, report: &IncidentReport) {
+        if self.journal_error.is_none()
+            && let Err(e) = self.journal.record(report)
+        {
+            tracing::warn!(target = %e.target, "the incident's journal could not be written; stopping");
+            self.journal_error = Some(e);
+        }
+    }
+
+    /// Whether to stop before the next step: an interrupt was requested, or
+    /// the journal cannot be written.
+    fn must_stop(&self) -> bool {
+        self.journal_error.is_some() || self.client.interrupt().is_requested()
+    }
+
+    /// The outcome: the report, the secrets, and why the run stopped early.
+    fn finish(self, mut report: IncidentReport) -> IncidentOutcome {
+        report.finished_at = Utc::now();
+        let interrupted = self.client.interrupt().is_requested() && report.unfinished();
+        let mut run = self;
+        run.record(&report);
+        IncidentOutcome {
+            report,
+            replacements: run.secrets,
+            interrupted,
+            journal_error: run.journal_error,
+        }
+    }
+
+    /// Revokes `report.to_revoke`, keys that can manage keys last (the
+    /// caller's own key may be among them, and once it is revoked nothing
+    /// else can be), moving each key to `revoked` or recording its failure
+    /// as its answer comes.
+    async fn revoke(&mut self, report: &mut IncidentReport, options: RevokeManyOptions) {
+        let manages_keys =
+            |k: &ReportedKey| k.permissions.contains(&Permission::write("access_tokens"));
+        for admins in [false, true] {
+            if self.must_stop() {
+                return;
+            }
+            let ids: Vec<String> = report
+                .to_revoke
+                .iter()
+                .filter(|k| manages_keys(k) == admins)
+                .map(|k| k.id.clone())
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let journal = &mut *self.journal;
+            let journal_error = &mut self.journal_error;
+            revoke_many_observed(self.client, &ids, &options, &mut |outcome| {
+                report
+                    .failures
+                    .retain(|f| !(f.id == outcome.id && f.step == IncidentStep::Revoke));
+                match &outcome.result {
+                    RevokeResult::Failed(e) => {
+                        let name = report
+                            .to_revoke
+                            .iter()
+                            .find(|k| k.id == outcome.id)
+                            .map(|k| k.name.clone())
+                            .unwrap_or_default();
+                        report.failures.push(Failure {
+                            id: outcome.id.clone(),
+                            name,
+                            step: IncidentStep::Revoke,
+                            error: e.to_string(),
+                        });
+                    }
+                    RevokeResult::Revoked | RevokeResult::AlreadyGone => {
+                        if let Some(at) = report.to_revoke.iter().position(|k| k.id == outcome.id) {
+                            report.revoked.push(report.to_revoke.remove(at));
+                        }
+                    }
+                }
+                match journal.record(report) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        *journal_error = Some(e);
+                        false
+                    }
+                }
+            })
+            .await;
+        }
+    }
+
     /// Creates the replacement of revoked key `old`, expiring at
-    /// `expiration`, delivers its secret to `sink`, and records it or its
-    /// failure. The new key's secret goes to `secrets`, never into the
-    /// report. Once a delivery has failed (`halted`), no further replacement
-    /// is made: each is recorded as a `replace` failure for a resume.
-    async fn replace<S: SecretSink + ?Sized>(
+    /// `expiration`, delivers its secret, and records it or its failure. The
+    /// create is recorded in `undelivered` before it is sent and stays there
+    /// until its secret is delivered or its key revoked again, so a run cut
+    /// off at any point leaves no key that the report does not lead a
+    /// resume to. Once a delivery has failed (`halted`), no further
+    /// replacement is made: each is recorded as a `replace` failure.
+    // long: each step of one replacement, each recorded in the journal as it happens
+    async fn replace(
         &mut self,
-        client: &Client,
+        report: &mut IncidentReport,
         old: &ReportedKey,
         expiration: Expiration,
-        secrets: &mut Vec<(String, CreatedKey)>,
-        sink: &mut S,
-        halted: &mut Option<String>,
     ) {
-        if let Some(why) = halted {
-            self.failures.push(Failure {
+        let fail = |report: &mut IncidentReport, error: String| {
+            report.failures.push(Failure {
                 id: old.id.clone(),
                 name: old.name.clone(),
                 step: IncidentStep::Replace,
-                error: format!(
+                error,
+            });
+        };
+        if let Some(why) = &self.halted {
+            fail(
+                report,
+                format!(
                     "not attempted: an earlier replacement's secret could not be delivered ({why}); fix that and resume"
                 ),
-            });
+            );
+            self.record(report);
             return;
         }
-        let created = create_like(
-            client,
-            &old.permissions,
-            &old.name,
-            Some(expiration),
-            Utc::now(),
-        )
-        .await;
-        let delivered = match created {
-            Ok(created) => deliver_or_revoke(client, created, Some(&old.id), sink)
-                .await
-                .map_err(|undelivered| {
-                    *halted = Some(undelivered.error.to_string());
-                    undelivered.to_string()
-                }),
-            Err(e) => Err(e.to_string()),
+        let new = match successor(&old.permissions, &old.name, Some(expiration), Utc::now()) {
+            Ok(new) => new,
+            Err(e) => {
+                fail(report, e.to_string());
+                self.record(report);
+                return;
+            }
         };
-        match delivered {
+        report.undelivered.push(SentReplacement::of(&old.id, &new));
+        let at = report.undelivered.len() - 1;
+        self.record(report);
+        if self.journal_error.is_some() {
+            // Not recorded, so not sent.
+            report.undelivered.pop();
+            return;
+        }
+        let created = match self.client.create_key(&new).await {
+            Ok(created) => created,
+            Err(e) => {
+                let maybe_made = crate::client::outcome_unknown(&e);
+                if !maybe_made {
+                    report.undelivered.remove(at);
+                }
+                let error = if maybe_made {
+                    format!(
+                        "{e}; the key may have been made all the same: a resume revokes it and makes a new one"
+                    )
+                } else {
+                    e.to_string()
+                };
+                fail(report, error);
+                self.record(report);
+                return;
+            }
+        };
+        report.undelivered[at].created = Some(created.key.id.clone());
+        self.record(report);
+        match deliver_or_revoke(self.client, created, Some(&old.id), self.sink).await {
             Ok(created) => {
-                self.replacements.push(Replacement {
+                report.undelivered.remove(at);
+                report.replacements.push(Replacement {
                     replaces: old.id.clone(),
                     key: ReportedKey::from(&created.key),
                 });
-                secrets.push((old.id.clone(), created));
+                self.secrets.push((old.id.clone(), created));
             }
-            Err(e) => self.failures.push(Failure {
-                id: old.id.clone(),
-                name: old.name.clone(),
-                step: IncidentStep::Replace,
-                error: e.to_string(),
-            }),
+            Err(undelivered) => {
+                self.halted = Some(undelivered.error.to_string());
+                if undelivered.revoked_again.is_ok() {
+                    report.undelivered.remove(at);
+                }
+                fail(report, undelivered.to_string());
+            }
+        }
+        self.record(report);
+    }
+}
+
+impl SentReplacement {
+    /// The create of `new`, replacing `replaces`, before it is sent.
+    fn of(replaces: &str, new: &NewKey) -> Self {
+        Self {
+            replaces: replaces.to_owned(),
+            name: new.name().to_owned(),
+            permissions: new.permissions().clone(),
+            expires_at: new.expiration().instant(),
+            created: None,
         }
     }
 }
@@ -226,6 +391,9 @@ mod tests {
                 key: reported("r1", "ci", "read:datasets"),
             }],
             already_present: vec![],
+            to_revoke: vec![],
+            undelivered: vec![],
+            creates_recorded: true,
             failures: vec![
                 Failure {
                     id: "2".into(),

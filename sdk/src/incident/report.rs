@@ -55,6 +55,30 @@ pub struct Replacement {
     pub key: ReportedKey,
 }
 
+/// A replacement's create as it was sent, recorded in the report before it
+/// is sent and kept there until its secret is delivered (or the key revoked
+/// again): while it is listed, a key may exist whose secret nobody holds.
+/// A resume revokes that key ([`created`](Self::created), or when the
+/// answer was lost, a key with exactly this name, these permissions and this
+/// expiration that the report does not name otherwise) and makes a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct SentReplacement {
+    /// The revoked key it replaces.
+    pub replaces: String,
+    /// The name sent.
+    pub name: String,
+    /// The permissions sent.
+    pub permissions: PermissionSet,
+    /// The expiration sent, `None` for never.
+    #[serde(deserialize_with = "crate::instant::serde_rfc3339::option")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The id the server answered with; absent while no answer came.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+}
+
 /// The step of the incident that failed for a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -123,11 +147,26 @@ pub struct IncidentReport {
     pub revoked: Vec<ReportedKey>,
     /// The replacements made, each with the key it replaces.
     pub replacements: Vec<Replacement>,
-    /// Replacements a resume found already created: an earlier attempt made
-    /// them but its answer, and with it the secret, was lost. No secret was
-    /// delivered for them and none can be shown; rotate them to get one.
-    #[serde(default)]
+    /// In reports of earlier versions only: replacements a resume found
+    /// already created, whose secrets were lost with the answer. A resume
+    /// now revokes each and makes a new one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub already_present: Vec<Replacement>,
+    /// Selected keys not revoked yet: the run was cut off or stopped before
+    /// their revocation ended, or it failed (see `failures`). A resume
+    /// revokes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to_revoke: Vec<ReportedKey>,
+    /// Replacements sent whose secrets are not known to be delivered (see
+    /// [`SentReplacement`]); a resume revokes the keys they made and makes
+    /// new ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undelivered: Vec<SentReplacement>,
+    /// Whether every create is recorded in `undelivered` before it is sent,
+    /// as from this version on; an older report's lost replacements are
+    /// looked for by name, permissions and expiration instead.
+    #[serde(default)]
+    pub creates_recorded: bool,
     /// Keys whose revocation or replacement failed.
     pub failures: Vec<Failure>,
     /// Ids asked for that no visible key had.
@@ -166,9 +205,21 @@ pub struct IncidentOutcome {
     pub report: IncidentReport,
     /// Each replacement's key and secret, by the id of the key it replaces.
     pub replacements: Vec<(String, CreatedKey)>,
+    /// Whether the client's [`Interrupt`](crate::Interrupt) stopped the run
+    /// before its work was done: the report says what is left.
+    pub interrupted: bool,
+    /// The journal could not be written, so the run stopped before its next
+    /// step: the report in memory is more recent than the journal.
+    pub journal_error: Option<crate::deliver::DeliveryError>,
 }
 
 impl IncidentOutcome {
+    /// Whether work is left for a resume: keys to revoke, replacements to
+    /// make, or keys made whose secrets were not delivered.
+    pub fn unfinished(&self) -> bool {
+        self.report.unfinished()
+    }
+
     /// The replacements' secrets, exposed on purpose for a caller that
     /// prints them (the CLI's `incident --json` with the secrets on stdout).
     pub fn shown_secrets(&self) -> Vec<ShownReplacement<'_>> {
@@ -241,6 +292,44 @@ impl IncidentReport {
             message: crate::error::without_values(&e.to_string()),
         };
         serde_json::from_str(body).map_err(not_a_report)
+    }
+
+    /// Whether a resume has work to do: selected keys not revoked, revoked
+    /// keys without a replacement, or replacements sent but not delivered.
+    pub fn unfinished(&self) -> bool {
+        !self.to_revoke.is_empty() || !self.undelivered.is_empty() || !self.unreplaced().is_empty()
+    }
+
+    /// What a run cut off left half done, a sentence each: selected keys not
+    /// revoked yet, and replacements sent whose secrets were not delivered.
+    pub fn unfinished_notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.to_revoke.is_empty() {
+            let keys: Vec<String> = self
+                .to_revoke
+                .iter()
+                .map(|k| format!("{} ({})", k.name, k.id))
+                .collect();
+            notes.push(format!(
+                "Not revoked yet, so still working (resuming the incident revokes them): {}",
+                keys.join(", ")
+            ));
+        }
+        if !self.undelivered.is_empty() {
+            let sent: Vec<String> = self
+                .undelivered
+                .iter()
+                .map(|s| match &s.created {
+                    Some(id) => format!("{id}, replacing {}", s.replaces),
+                    None => format!("answer lost, replacing {}", s.replaces),
+                })
+                .collect();
+            notes.push(format!(
+                "Replacements made whose secrets were not delivered (resuming the incident revokes them and makes new ones): {}",
+                sent.join("; ")
+            ));
+        }
+        notes
     }
 
     /// Revoked keys still without a replacement, when replacement was asked

@@ -6,14 +6,18 @@ use chrono::{DateTime, Duration, Utc};
 
 #[cfg(all(doc, not(target_arch = "wasm32")))]
 use super::execute_delivering;
-use super::{Failure, IncidentOutcome, IncidentReport, IncidentStep, Replacement, ReportedKey};
+use super::{
+    Failure, IncidentOutcome, IncidentReport, IncidentStep, ReportedKey, Run, SentReplacement,
+};
 #[cfg(doc)]
 use super::{IncidentOptions, execute};
 use crate::client::Client;
 use crate::deliver::{SecretSink, ToCaller};
 use crate::error::Error;
 use crate::expiration::Expiration;
+use crate::journal::{Journal, NoJournal};
 use crate::key::ApiKey;
+use crate::revoke::RevokeManyOptions;
 use crate::rotate::DEFAULT_ROTATION_DAYS;
 
 /// How to resume an incident.
@@ -28,112 +32,305 @@ pub struct ResumeOptions {
     pub environment: String,
 }
 
-/// Finishes an incident that was cut off after revoking keys but before
-/// replacing them all (the server restarted, the network failed): creates a
-/// replacement, with the same name and permissions, for every key
-/// [`IncidentReport::unreplaced`] lists, and returns the whole incident's
-/// report again, with this run added.
+/// Finishes an incident that was cut off at any point (a signal, `kill -9`,
+/// the server restarting, the network failing), from its report, and
+/// returns the whole incident's report again, with this run added:
 ///
-/// It never creates a replacement twice. Creation is retried only when the server provably did nothing (a 429, a connection never opened), so a
-/// replacement may exist although the answer carrying it was lost. Before
-/// creating anything it lists the keys, and a visible key counts as the
-/// replacement already made when it has the same name and permissions, is
-/// not a replacement the report already names, nor a key the incident failed
-/// to revoke, nor one of the report's [`IncidentReport::look_alikes`] (keys
-/// that looked the same before the incident; reports written before they
-/// were recorded have none), and was made at or after the report's
-/// `started_at`. The API does not say when a key was created, so
-/// its expiration stands in: a replacement made since `started_at` expires
-/// at least [`DEFAULT_ROTATION_DAYS`] after it (the default lifetime), or
-/// exactly at the expiration the report records for its last attempts, or
-/// the one this run would give. Those keys go to
-/// [`IncidentReport::already_present`]: their secrets were lost with the
-/// answer, and none is available here.
+/// 1. it revokes the selected keys not revoked yet
+///    ([`IncidentReport::to_revoke`]), those that can manage keys last;
+/// 2. for each create sent whose secret was not delivered
+///    ([`IncidentReport::undelivered`]) it revokes the key it made: the id
+///    answered, or when the answer was lost, every visible key with exactly
+///    the name, permissions and expiration sent that the report does not
+///    name otherwise (never a replacement it lists, a key it did not
+///    revoke, nor one of its [`IncidentReport::look_alikes`], keys that
+///    looked the same before the incident). That revoked key then gets a
+///    new replacement like any other;
+/// 3. it creates a replacement, with the same name and permissions, for
+///    every key [`IncidentReport::unreplaced`] lists, each recorded before
+///    it is sent as [`execute_delivering`] does.
+///
+/// So no selected key is left working, no replacement is made twice, and
+/// no key is left whose secret nobody holds. A report from an earlier
+/// version, which did not record its creates, has its lost replacements
+/// looked for as they were then: a visible key with the same name and
+/// permissions made at or after `started_at`, the expiration standing in
+/// for the creation time the API does not give (at least
+/// [`DEFAULT_ROTATION_DAYS`] after `started_at`, or exactly the expiration
+/// recorded for the report's attempts or this run's); they, and the
+/// report's `already_present` keys, are revoked and replaced too.
 ///
 /// Secrets of the replacements created now are in
-/// [`IncidentOutcome::replacements`], as with [`execute`]. Failures to
-/// revoke are carried over unchanged: a resume creates keys, it never
-/// revokes. A key the report lists as revoked that is still visible gets no
-/// replacement and is reported as a `replace` failure.
+/// [`IncidentOutcome::replacements`], as with [`execute`]. A key the report
+/// lists as revoked that is still visible gets no replacement and is
+/// reported as a `replace` failure. The client's
+/// [`Interrupt`](crate::Interrupt) stops it between steps, as it stops
+/// [`execute`].
 ///
-/// `Err` means nothing was created: the environment does not match, or the
-/// keys could not be listed.
+/// `Err` means nothing was sent: the environment does not match, or the
+/// journal could not be written.
 pub async fn resume(
     client: &Client,
     report: &IncidentReport,
     options: &ResumeOptions,
 ) -> Result<IncidentOutcome, Error> {
-    resume_with(client, report, options, &mut ToCaller).await
+    let next = start(report, options, &mut NoJournal)?;
+    Ok(resume_with(
+        Run::new(client, &mut ToCaller, &mut NoJournal),
+        report,
+        next,
+        options,
+    )
+    .await)
 }
 
 /// As [`resume`], delivering each replacement's secret to `sink` (checked
-/// before anything is sent) before the next is made, as
-/// [`execute_delivering`] does.
+/// before anything is sent) before the next is made, and keeping the
+/// report in `journal` after every step, as [`execute_delivering`] does.
 #[cfg(not(target_arch = "wasm32"))]
-pub async fn resume_delivering<S: SecretSink + ?Sized>(
+pub async fn resume_delivering<S, J>(
     client: &Client,
     report: &IncidentReport,
     options: &ResumeOptions,
     sink: &mut S,
-) -> Result<IncidentOutcome, Error> {
+    journal: &mut J,
+) -> Result<IncidentOutcome, Error>
+where
+    S: SecretSink + ?Sized,
+    J: Journal<IncidentReport> + ?Sized,
+{
     sink.check().map_err(crate::deliver::output_error)?;
-    resume_with(client, report, options, sink).await
+    let next = start(report, options, journal)?;
+    Ok(resume_with(Run::new(client, sink, journal), report, next, options).await)
 }
 
-/// The resume itself, `sink` already checked.
-async fn resume_with<S: SecretSink + ?Sized>(
-    client: &Client,
+/// The report as this resume starts, recorded in the journal before
+/// anything is sent: an older report's found replacements become
+/// undelivered creates, to be revoked and made again.
+fn start<J: Journal<IncidentReport> + ?Sized>(
     report: &IncidentReport,
     options: &ResumeOptions,
-    sink: &mut S,
-) -> Result<IncidentOutcome, Error> {
+    journal: &mut J,
+) -> Result<IncidentReport, Error> {
     check_environment(report, options)?;
     let mut next = report.clone();
     next.resumed_at.push(Utc::now());
-    let pending = report.unreplaced();
-    let mut secrets = Vec::new();
-    if !pending.is_empty() {
-        let visible = client.list_keys().await?;
-        let expiration = options
-            .replacement_expiration
-            .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now()));
-        let pending_ids: HashSet<&str> = pending.iter().map(|k| k.id.as_str()).collect();
-        next.failures
-            .retain(|f| !(f.step == IncidentStep::Replace && pending_ids.contains(f.id.as_str())));
-        let mut claimed = claimed_ids(report);
-        let mut halted = None;
-        for old in pending {
-            if visible.iter().any(|k| k.id == old.id) {
-                next.failures.push(Failure {
-                    id: old.id.clone(),
-                    name: old.name.clone(),
-                    step: IncidentStep::Replace,
-                    error: "the key is still visible, so it was not revoked: no replacement was made; run the incident again for it".to_owned(),
-                });
-                continue;
-            }
-            let found = visible
-                .iter()
-                .find(|k| !claimed.contains(&k.id) && report.made_for(old, k, &expiration));
-            if let Some(found) = found {
-                tracing::warn!(replaces = %old.id, id = %found.id, "resume: the replacement already exists; its secret was lost with the answer");
-                claimed.insert(found.id.clone());
-                next.already_present.push(Replacement {
-                    replaces: old.id.clone(),
-                    key: ReportedKey::from(found),
-                });
-                continue;
-            }
-            next.replace(client, old, expiration, &mut secrets, sink, &mut halted)
-                .await;
-        }
-        next.replacement_expiration = Some(expiration);
+    for found in std::mem::take(&mut next.already_present) {
+        next.undelivered
+            .push(SentReplacement::found(&found.replaces, &found.key));
     }
-    next.finished_at = Utc::now();
-    Ok(IncidentOutcome {
-        report: next,
-        replacements: secrets,
-    })
+    journal
+        .record(&next)
+        .map_err(crate::deliver::output_error)?;
+    Ok(next)
+}
+
+/// The resume itself, `sink` checked and the journal started.
+// long: the three steps in order, each stopping at an interrupt
+async fn resume_with<S, J>(
+    mut run: Run<'_, S, J>,
+    report: &IncidentReport,
+    mut next: IncidentReport,
+    options: &ResumeOptions,
+) -> IncidentOutcome
+where
+    S: SecretSink + ?Sized,
+    J: Journal<IncidentReport> + ?Sized,
+{
+    run.revoke(&mut next, RevokeManyOptions::default()).await;
+    let work_left = !next.undelivered.is_empty() || !next.unreplaced().is_empty();
+    if !work_left || run.must_stop() {
+        return run.finish(next);
+    }
+    let visible = match run.client.list_keys().await {
+        Ok(keys) => keys,
+        Err(e) => {
+            for old in next.unreplaced().into_iter().cloned().collect::<Vec<_>>() {
+                set_replace_failure(
+                    &mut next,
+                    &old.id,
+                    format!("not attempted: the keys could not be listed ({e}); resume again"),
+                );
+            }
+            return run.finish(next);
+        }
+    };
+    let expiration = distinct_expiration(
+        options
+            .replacement_expiration
+            .unwrap_or_else(|| Expiration::in_days(DEFAULT_ROTATION_DAYS, Utc::now())),
+        &next.undelivered,
+    );
+    if !report.creates_recorded {
+        find_lost_replacements(&mut next, report, &visible, &expiration);
+    }
+    next.creates_recorded = true;
+    // Keys made whose secrets nobody holds: revoked before anything is
+    // made. An entry whose key could not be revoked stays, at the front,
+    // for the next resume, and its old key waits for it.
+    let mut kept = 0;
+    let mut revoked_now = Vec::new();
+    while next.undelivered.len() > kept {
+        if run.must_stop() {
+            return run.finish(next);
+        }
+        let sent = next.undelivered[kept].clone();
+        let mut failed = None;
+        for id in orphans_of(&sent, &next, &visible) {
+            match run.client.revoke_key(&id).await {
+                Ok(()) | Err(Error::NotFound(_)) => revoked_now.push(id),
+                Err(e) => failed = Some(format!("{id}: {e}")),
+            }
+        }
+        match failed {
+            None => drop(next.undelivered.remove(kept)),
+            Some(error) => {
+                kept += 1;
+                set_replace_failure(
+                    &mut next,
+                    &sent.replaces,
+                    format!(
+                        "a key made for it whose secret was not delivered could not be revoked ({error}); resume again"
+                    ),
+                );
+            }
+        }
+        run.record(&next);
+    }
+    let blocked: Vec<String> = next
+        .undelivered
+        .iter()
+        .map(|s| s.replaces.clone())
+        .collect();
+    next.replacement_expiration = Some(expiration);
+    for old in next.unreplaced().into_iter().cloned().collect::<Vec<_>>() {
+        if run.must_stop() {
+            break;
+        }
+        if blocked.contains(&old.id) {
+            continue;
+        }
+        next.failures
+            .retain(|f| !(f.step == IncidentStep::Replace && f.id == old.id));
+        if visible.iter().any(|k| k.id == old.id) {
+            set_replace_failure(&mut next, &old.id, "the key is still visible, so it was not revoked: no replacement was made; run the incident again for it".to_owned());
+            run.record(&next);
+            continue;
+        }
+        // A key like its replacement, made since the incident began, that
+        // this report does not know: a run recorded in another copy of the
+        // report may have made it. Making another could mint a duplicate.
+        let named = claimed_ids(&next);
+        let unknown = visible.iter().find(|k| {
+            !named.contains(&k.id)
+                && !revoked_now.contains(&k.id)
+                && report.made_for(&old, k, &expiration)
+        });
+        if let Some(unknown) = unknown {
+            set_replace_failure(
+                &mut next,
+                &old.id,
+                format!(
+                    "not made: a key with its name and permissions made since the incident began exists ({}) that this report does not record, perhaps made by a resume recorded in another copy of the report; resume from the latest report, or revoke {} if nobody holds its secret and resume again",
+                    unknown.id, unknown.id
+                ),
+            );
+            run.record(&next);
+            continue;
+        }
+        run.replace(&mut next, &old, expiration).await;
+    }
+    run.finish(next)
+}
+
+/// `expiration`, a second later when an earlier create recorded in
+/// `undelivered` asked for the same one: a resume from an older copy of the
+/// report then never takes this run's replacements for that create's keys.
+fn distinct_expiration(expiration: Expiration, undelivered: &[SentReplacement]) -> Expiration {
+    let mut expiration = expiration;
+    while let Expiration::At(at) = expiration
+        && undelivered
+            .iter()
+            .any(|s| same_second(s.expires_at, Some(at)))
+    {
+        expiration = Expiration::At(at + Duration::seconds(1));
+    }
+    expiration
+}
+
+/// Records a `replace` failure for the revoked key `id`, replacing any earlier one.
+fn set_replace_failure(report: &mut IncidentReport, id: &str, error: String) {
+    report
+        .failures
+        .retain(|f| !(f.step == IncidentStep::Replace && f.id == id));
+    let name = report
+        .revoked
+        .iter()
+        .find(|k| k.id == id)
+        .map(|k| k.name.clone())
+        .unwrap_or_default();
+    report.failures.push(Failure {
+        id: id.to_owned(),
+        name,
+        step: IncidentStep::Replace,
+        error,
+    });
+}
+
+/// The keys `sent` made: the id answered, or when the answer was lost,
+/// every visible key with exactly its name, permissions and expiration that
+/// the report does not name as anything else.
+fn orphans_of(sent: &SentReplacement, report: &IncidentReport, visible: &[ApiKey]) -> Vec<String> {
+    if let Some(id) = &sent.created {
+        return vec![id.clone()];
+    }
+    let named = claimed_ids(report);
+    visible
+        .iter()
+        .filter(|k| {
+            !named.contains(&k.id)
+                && k.name == sent.name
+                && k.permissions == sent.permissions
+                && same_second(k.expires_at, sent.expires_at)
+        })
+        .map(|k| k.id.clone())
+        .collect()
+}
+
+/// For a report of an earlier version: each unreplaced key's replacement
+/// made by an attempt whose answer was lost, found as that version found
+/// it, becomes an undelivered create to revoke.
+fn find_lost_replacements(
+    next: &mut IncidentReport,
+    report: &IncidentReport,
+    visible: &[ApiKey],
+    this_run: &Expiration,
+) {
+    let mut claimed = claimed_ids(next);
+    for old in next.unreplaced().into_iter().cloned().collect::<Vec<_>>() {
+        let found = visible
+            .iter()
+            .find(|k| !claimed.contains(&k.id) && report.made_for(&old, k, this_run));
+        if let Some(found) = found {
+            claimed.insert(found.id.clone());
+            next.undelivered
+                .push(SentReplacement::found(&old.id, &ReportedKey::from(found)));
+        }
+    }
+}
+
+impl SentReplacement {
+    /// A key found made for `replaces` without its secret, as an
+    /// undelivered create whose answer is known.
+    fn found(replaces: &str, key: &ReportedKey) -> Self {
+        Self {
+            replaces: replaces.to_owned(),
+            name: key.name.clone(),
+            permissions: key.permissions.clone(),
+            expires_at: key.expires_at,
+            created: Some(key.id.clone()),
+        }
+    }
 }
 
 impl IncidentReport {
@@ -173,8 +370,8 @@ fn check_environment(report: &IncidentReport, options: &ResumeOptions) -> Result
 
 /// Keys never taken for a lost replacement, even when they look the same:
 /// keys the report names as other keys' replacements, keys that were there
-/// before the incident (look-alikes, and selected keys it failed to revoke,
-/// which may have leaked).
+/// before the incident (look-alikes, and selected keys not revoked, which
+/// may have leaked).
 fn claimed_ids(report: &IncidentReport) -> HashSet<String> {
     report
         .replacements
@@ -182,6 +379,7 @@ fn claimed_ids(report: &IncidentReport) -> HashSet<String> {
         .chain(&report.already_present)
         .map(|r| r.key.id.clone())
         .chain(report.look_alikes.iter().cloned())
+        .chain(report.to_revoke.iter().map(|k| k.id.clone()))
         .chain(
             report
                 .failures

@@ -4,12 +4,12 @@ use std::path::Path;
 
 use anstream::{eprint, eprintln, print};
 use chrono::{DateTime, Utc};
+use narrative_keys::Permission;
 use narrative_keys::deliver::{OutputKind, SecretSink};
 use narrative_keys::incident::{
     self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, IncidentStep,
     ReportReadError, ResumeOptions, Selection, ShownReplacement,
 };
-use narrative_keys::{KeyStatus, Permission};
 use serde::Serialize;
 
 use super::{confirm, parse_permissions, resolve_ids};
@@ -19,6 +19,9 @@ use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{
     self, BOLD, DIM, Sorted, Table, escape_controls, print_json, status_style, status_symbol,
 };
+use narrative_keys::journal::JournalFile;
+
+use super::{announce_journal, check_journal, default_journal, interrupted, shell_quoted};
 use crate::session::Session;
 
 /// `incident --json`: the report, and the replacements' secrets or where
@@ -44,6 +47,7 @@ struct NoteJson<'a> {
     note: Option<SecretJson<'a>>,
 }
 
+// long: the command in order: outputs checked, plan, confirmation, journal, execution
 pub(super) async fn incident(
     s: &Session,
     args: IncidentArgs,
@@ -52,6 +56,11 @@ pub(super) async fn incident(
     let mut selection = selection(&args)?;
     // Every output is checked before the first request.
     let mut target = incident_target(&args)?;
+    let mut journal = if args.dry_run {
+        None
+    } else {
+        Some(incident_journal(&args, None, now)?)
+    };
     let keys = s.client.list_keys().await?;
     // A full id stays as given (the plan reports it missing if no key has
     // it); prefixes and names must each name one listed key.
@@ -94,8 +103,45 @@ pub(super) async fn incident(
         revoke_deadline: args.deadline,
         ..IncidentOptions::default()
     };
-    let outcome = incident::execute_delivering(&s.client, &plan, &options, &mut target).await?;
-    finish_incident(&outcome, &args, &target, 0)
+    let Some(journal) = journal.as_mut() else {
+        return Err(CliError::failed("no journal for a real run"));
+    };
+    announce_journal(journal, RESUME);
+    let outcome =
+        incident::execute_delivering(&s.client, &plan, &options, &mut target, journal).await?;
+    finish_incident(&outcome, &args, &target, journal)
+}
+
+/// The command that finishes an incident from its journal.
+const RESUME: &str = "narrative-keys incident --resume";
+
+/// Where an incident keeps its journal, the JSON report rewritten after
+/// every step: `--report FILE.json`; for a resume without it, the report
+/// being resumed (unless it is the `--json` output, whose secrets must not
+/// be written over); otherwise a new file in the user's state directory.
+/// Checked here, before anything is sent.
+pub(super) fn incident_journal(
+    args: &IncidentArgs,
+    resumed: Option<(&Path, bool)>,
+    now: DateTime<Utc>,
+) -> Result<JournalFile, CliError> {
+    let journal = match (&args.report, resumed) {
+        (Some(path), _) if is_json_path(path) && args.force => JournalFile::replacing(path),
+        (Some(path), _) if is_json_path(path) => JournalFile::new(path),
+        (_, Some((path, true))) => JournalFile::replacing(path),
+        _ => default_journal("incident", now)?.ok_or_else(|| {
+            CliError::usage("there is nowhere to keep the incident's journal: no home or state directory is set")
+                .hint("give --report FILE.json: that report, rewritten after every step, is the journal `--resume` finishes a cut-off run from")
+        })?,
+    };
+    check_journal(&journal)?;
+    Ok(journal)
+}
+
+/// Whether a report path is JSON (`.json`), which `--resume` reads.
+fn is_json_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// The keys the arguments select; selecting nothing is refused.
@@ -117,32 +163,75 @@ fn selection(args: &IncidentArgs) -> Result<Selection, CliError> {
     Ok(selection)
 }
 
-/// `incident --resume REPORT`: creates the replacements the report lists as
-/// missing (the SDK's `incident::resume` makes sure none is made twice).
+/// `incident --resume REPORT`: finishes what the report (the journal of
+/// the run that was cut off) lists as left: keys to revoke, keys made whose
+/// secrets were not delivered, replacements to make (the SDK's
+/// `incident::resume` makes sure none is made twice).
 pub(super) async fn resume_incident(
     s: &Session,
     report: &IncidentReport,
     args: &IncidentArgs,
     target: &mut Target,
+    journal: &mut JournalFile,
 ) -> Result<u8, CliError> {
     let started = report
         .started_at
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let environment = escape_controls(&report.environment);
-    match report.unreplaced().len() {
-        0 => eprintln!(
-            "Nothing to resume: every key revoked by the incident of {started} ({environment}) has a replacement."
-        ),
-        n => eprintln!(
-            "Resuming the incident of {started} ({environment}): {n} revoked key(s) without a replacement."
-        ),
+    if report.unfinished() || !report.already_present.is_empty() {
+        eprintln!(
+            "Resuming the incident of {started} ({environment}): {}.",
+            what_is_left(report)
+        );
+    } else {
+        eprintln!(
+            "Nothing to resume: the incident of {started} ({environment}) revoked every selected key it could and replaced each."
+        );
     }
+    announce_journal(journal, RESUME);
     let options = ResumeOptions {
         environment: s.label.clone(),
         ..ResumeOptions::default()
     };
-    let outcome = incident::resume_delivering(&s.client, report, &options, target).await?;
-    finish_incident(&outcome, args, target, report.already_present.len())
+    let outcome = incident::resume_delivering(&s.client, report, &options, target, journal).await?;
+    finish_incident(&outcome, args, target, journal)
+}
+
+/// What a report leaves for a resume, in a phrase.
+fn what_is_left(report: &IncidentReport) -> String {
+    let mut parts = Vec::new();
+    if !report.to_revoke.is_empty() {
+        parts.push(format!(
+            "{} selected key(s) not revoked yet (they still work)",
+            report.to_revoke.len()
+        ));
+    }
+    let answered = report
+        .undelivered
+        .iter()
+        .filter(|s| s.created.is_some())
+        .count()
+        + report.already_present.len();
+    if answered > 0 {
+        parts.push(format!(
+            "{answered} key(s) made whose secret was not delivered (to revoke, then make again)"
+        ));
+    }
+    let lost = report.undelivered.len() + report.already_present.len() - answered;
+    if lost > 0 {
+        parts.push(format!(
+            "{lost} replacement(s) sent whose answer was lost (a key made by one is found and revoked)"
+        ));
+    }
+    let unreplaced = report.unreplaced().len();
+    if unreplaced > 0 {
+        parts.push(format!("{unreplaced} revoked key(s) without a replacement"));
+    }
+    if parts.is_empty() {
+        "nothing is left to do".to_owned()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// Where an incident's replacement secrets go, and its report: both checked
@@ -178,8 +267,10 @@ pub(super) fn incident_target(args: &IncidentArgs) -> Result<Target, CliError> {
 }
 
 /// Reads the JSON report `--resume` names, refusing anything else with a
-/// message saying what the file is and what is needed instead.
-pub(super) fn read_incident_report(path: &Path) -> Result<IncidentReport, CliError> {
+/// message saying what the file is and what is needed instead; with it,
+/// whether the file is the report itself (`true`), not the `--json` output
+/// around it, so that the resume may keep its journal there.
+pub(super) fn read_incident_report(path: &Path) -> Result<(IncidentReport, bool), CliError> {
     const NEEDED: &str = "--resume needs the incident's JSON report: the file saved with `--report FILE.json`, or the incident's `--json` output";
     let shown = path.display();
     let mut text = match std::fs::read_to_string(path) {
@@ -203,9 +294,10 @@ pub(super) fn read_incident_report(path: &Path) -> Result<IncidentReport, CliErr
         }
     };
     let read = report_from_output(&text);
+    let bare = read.is_ok() && IncidentReport::from_json(&text).is_ok();
     // It may be the `--json` output, which holds the replacements' secrets.
     zeroize::Zeroize::zeroize(&mut text);
-    read.map_err(|e| {
+    read.map(|report| (report, bare)).map_err(|e| {
         let hint = match e {
             ReportReadError::Markdown => format!(
                 "{NEEDED}. With the Markdown report only, create the missing replacements by hand (`narrative-keys create --name N --grant P ...`, using the permissions it lists)"
@@ -254,14 +346,15 @@ fn report_from_output(text: &str) -> Result<IncidentReport, ReportReadError> {
     })
 }
 
-/// Delivers the replacements' secrets, saves and prints the report, and says
-/// what is left to do. `known_present`: how many replacements the report
-/// already listed as found before this run.
+/// Says where the replacements' secrets went, saves and prints the report,
+/// and says what is left to do; a run stopped by a signal ends in an
+/// `interrupted` error saying how to finish it.
+// long: the report saved and printed, then what to send, what is left, and the exit status
 fn finish_incident(
     outcome: &IncidentOutcome,
     args: &IncidentArgs,
     target: &Target,
-    known_present: usize,
+    journal: &JournalFile,
 ) -> Result<u8, CliError> {
     let report = &outcome.report;
     // Each secret was delivered as its key was made; say where they went.
@@ -277,7 +370,16 @@ fn finish_incident(
             note: target.json_note(false),
         })
     };
-    let saved = save_report(report, args)?;
+    let resumable = match &outcome.journal_error {
+        None => Some(journal.path()),
+        Some(e) => {
+            eprintln!(
+                "error: the journal could not be written ({e}); the run stopped before its next step"
+            );
+            None
+        }
+    };
+    let saved = save_report(report, args, resumable)?;
     if args.json {
         print_json(&IncidentJson {
             report: Sorted(report),
@@ -287,8 +389,8 @@ fn finish_incident(
         print!("{}", report_text(report, args.format));
     }
     let report_lost = matches!(saved, Saved::Lost);
-    let attach = match (&args.report, report_lost) {
-        (Some(path), false) => format!("attach {} (it holds no secret)", path.display()),
+    let attach = match (&saved, &args.report) {
+        (Saved::To(path), _) => format!("attach {} (it holds no secret)", path.display()),
         // The JSON on stdout carries the new secrets beside the report.
         _ if args.json => {
             "send the JSON's \"report\" (it holds no secret), never its \"secrets\"".to_owned()
@@ -299,33 +401,58 @@ fn finish_incident(
         "Next: report the incident to Narrative security at {}: {attach}.",
         incident::SECURITY_CONTACT
     );
-    say_what_is_left(report, args, &saved, known_present);
-    Ok(if report.failures.is_empty() && !report_lost {
-        0
-    } else {
-        EXIT_FINDING
-    })
+    let resume = resumable.map(|p| {
+        let mut command = format!("{RESUME} {}", shell_quoted(p));
+        if args.secrets_out.is_some() {
+            command.push_str(" --secrets-out NEW-FILE");
+        }
+        command
+    });
+    if outcome.interrupted
+        && let Some(resume) = &resume
+    {
+        return Err(interrupted(what_is_left(report), resume.clone()));
+    }
+    say_what_is_left(report, args, resume.as_deref());
+    Ok(
+        if report.failures.is_empty()
+            && !report_lost
+            && !report.unfinished()
+            && outcome.journal_error.is_none()
+        {
+            0
+        } else {
+            EXIT_FINDING
+        },
+    )
 }
 
-/// What became of `--report FILE`.
+/// What became of the report.
 enum Saved<'a> {
-    /// No `--report`, or a Markdown one saved.
-    NotJson,
-    /// Saved as JSON, which `--resume` reads.
-    Json(&'a Path),
-    /// It could not be written: the report is printed instead.
+    /// Saved to this file (`--report`, or the journal).
+    To(&'a Path),
+    /// Neither `--report` nor a journal holds it: it is only printed.
     Lost,
 }
 
-/// Writes `--report FILE` (JSON when it ends in `.json`, Markdown otherwise).
-fn save_report<'a>(report: &IncidentReport, args: &'a IncidentArgs) -> Result<Saved<'a>, CliError> {
-    let Some(path) = &args.report else {
-        return Ok(Saved::NotJson);
+/// Writes `--report FILE` (JSON when it ends in `.json`, Markdown
+/// otherwise). A JSON report is the journal, written already.
+fn save_report<'a>(
+    report: &IncidentReport,
+    args: &'a IncidentArgs,
+    journal: Option<&'a Path>,
+) -> Result<Saved<'a>, CliError> {
+    let saved = |path: &'a Path| {
+        eprintln!("The report was saved to {}.", path.display());
+        Ok(Saved::To(path))
     };
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let text = if is_json {
+    let Some(path) = &args.report else {
+        return journal.map_or(Ok(Saved::Lost), saved);
+    };
+    if journal == Some(path.as_path()) {
+        return saved(path);
+    }
+    let text = if is_json_path(path) {
         serde_json::to_string_pretty(report)
             .map_err(|e| CliError::failed(format!("could not encode the report: {e}")))?
     } else {
@@ -334,14 +461,7 @@ fn save_report<'a>(report: &IncidentReport, args: &'a IncidentArgs) -> Result<Sa
     // The path was checked before the incident; this fails only if the
     // disk or directory changed since. The report is printed anyway.
     match narrative_keys::deliver::write_new_file(path, &text, args.force) {
-        Ok(()) => {
-            eprintln!("The report was saved to {}.", path.display());
-            Ok(if is_json {
-                Saved::Json(path)
-            } else {
-                Saved::NotJson
-            })
-        }
+        Ok(()) => saved(path),
         Err(e) => {
             eprintln!(
                 "error: the report could not be saved: {e}; it is printed on standard output instead (add --json for the form --resume reads)"
@@ -351,46 +471,31 @@ fn save_report<'a>(report: &IncidentReport, args: &'a IncidentArgs) -> Result<Sa
     }
 }
 
-/// Warns of replacements found rather than made, and says how to finish
-/// what the incident left: replacements still missing, keys still working.
-fn say_what_is_left(
-    report: &IncidentReport,
-    args: &IncidentArgs,
-    saved: &Saved,
-    known_present: usize,
-) {
-    let warn = output::status_style(KeyStatus::ExpiringSoon);
-    for found in report.already_present.iter().skip(known_present) {
-        eprintln!(
-            "{warn}warning{warn:#}: the replacement of {} already existed ({}, made by an earlier attempt whose answer was lost): its secret was never delivered and cannot be shown; to get one, run `narrative-keys rotate {}`",
-            escape_controls(&found.replaces),
-            escape_controls(&found.key.id),
-            escape_controls(&found.key.id)
-        );
-    }
-    let unreplaced = report.unreplaced().len();
-    if unreplaced > 0 {
-        match saved {
-            Saved::Json(path) => eprintln!(
-                "{unreplaced} revoked key(s) have no replacement yet: run `narrative-keys incident --resume {}` to create them.",
-                path.display()
+/// Says how to finish what the incident left: keys still working,
+/// replacements still missing, keys made whose secrets were not delivered.
+fn say_what_is_left(report: &IncidentReport, args: &IncidentArgs, resume: Option<&str>) {
+    if report.unfinished() {
+        let left = what_is_left(report);
+        match resume {
+            Some(resume) => eprintln!("Left to do: {left}: run `{resume}` to finish."),
+            None if args.json => eprintln!(
+                "Left to do: {left}: save this --json output to a file and run `{RESUME} FILE` to finish."
             ),
-            _ if args.json => eprintln!(
-                "{unreplaced} revoked key(s) have no replacement yet: save this --json output to a file and run `narrative-keys incident --resume FILE` to create them."
-            ),
-            _ => eprintln!(
-                "{unreplaced} revoked key(s) have no replacement yet. `narrative-keys incident --resume` needs the JSON report, which was not saved (`--report FILE.json`): create them by hand with `narrative-keys create`, using the permissions listed above."
+            None => eprintln!(
+                "Left to do: {left}. `{RESUME}` needs the JSON report, which was not saved: revoke and create them by hand (`narrative-keys revoke`, `narrative-keys create`), using the report above."
             ),
         }
     }
+    // Reports of earlier versions did not keep the keys they failed to revoke.
     let unrevoked = report
         .failures
         .iter()
         .filter(|f| f.step == IncidentStep::Revoke)
+        .filter(|f| !report.to_revoke.iter().any(|k| k.id == f.id))
         .count();
     if unrevoked > 0 && args.resume.is_some() {
         eprintln!(
-            "{unrevoked} key(s) could not be revoked and still work; --resume only creates replacements: run `narrative-keys incident ID... --replace` for them."
+            "{unrevoked} key(s) could not be revoked and still work; this report does not record them for a resume: run `narrative-keys incident ID... --replace` for them."
         );
     }
 }
@@ -567,6 +672,9 @@ fn push_failures(out: &mut String, report: &IncidentReport) {
             ]);
         }
         out.push_str(&table.render());
+    }
+    for note in report.unfinished_notes() {
+        out.push_str(&format!("\n{}\n", escape_controls(&note)));
     }
     if !report.expired_not_replaced.is_empty() {
         out.push_str(&format!(

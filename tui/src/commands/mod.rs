@@ -34,7 +34,9 @@ use self::clone::clone;
 pub use self::completions::completions;
 use self::create::create;
 use self::explain::print_explanation;
-use self::incident::{incident, incident_target, read_incident_report, resume_incident};
+use self::incident::{
+    incident, incident_journal, incident_target, read_incident_report, resume_incident,
+};
 use self::list::list;
 use self::presets::presets;
 use self::revoke::revoke;
@@ -47,6 +49,7 @@ use crate::delivery::Target;
 use crate::error::CliError;
 use crate::output::{self, DIM, escape_controls};
 use crate::session::{self, Session};
+use narrative_keys::journal::JournalFile;
 
 /// Runs one subcommand; `Ok(exit status)`.
 pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> {
@@ -56,10 +59,11 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
         && let Some(path) = &args.resume
     {
         // The files are checked before connecting: a wrong one sends nothing.
-        let report = read_incident_report(path)?;
+        let (report, bare) = read_incident_report(path)?;
         let mut target = incident_target(args)?;
+        let mut journal = incident_journal(args, Some((path, bare)), now)?;
         let session = connect(global, json).await?;
-        return resume_incident(&session, &report, args, &mut target).await;
+        return resume_incident(&session, &report, args, &mut target, &mut journal).await;
     }
     match command {
         Command::Catalog { json } => catalog(json),
@@ -105,13 +109,7 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         }
         Command::Create(args) => create(s, args, now).await,
         Command::Update(args) => update(s, args, now).await,
-        Command::Revoke {
-            ids,
-            yes,
-            deadline,
-            dry_run,
-            json,
-        } => revoke(s, &ids, yes, deadline, dry_run, json).await,
+        Command::Revoke(args) => revoke(s, &args, now).await,
         Command::Rotate {
             id,
             expires,
@@ -383,4 +381,68 @@ fn span_reason(reason: String) -> String {
     } else {
         reason
     }
+}
+
+/// A multi-step run's journal (`kind`: `incident` or `revoke`) where the
+/// user named none: a new file in the user's state directory
+/// (`~/.local/state/narrative-keys/journals/`, owner-only), named by the
+/// run's start. `None` when there is no home or state directory.
+fn default_journal(kind: &str, now: DateTime<Utc>) -> Result<Option<JournalFile>, CliError> {
+    let Some(dir) = dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|d| d.join("narrative-keys").join("journals"))
+    else {
+        return Ok(None);
+    };
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+        .create(&dir)
+        .map_err(|e| {
+            CliError::usage(format!(
+                "cannot create the journal directory {}: {e}",
+                dir.display()
+            ))
+            .hint("give the journal a file of your choice (see --help)")
+        })?;
+    let stamp = now.format("%Y%m%dT%H%M%SZ");
+    let path = dir.join(format!("{kind}-{stamp}-{}.json", std::process::id()));
+    Ok(Some(JournalFile::new(path)))
+}
+
+/// Checks a journal's path before anything is sent.
+fn check_journal(journal: &JournalFile) -> Result<(), CliError> {
+    journal
+        .check()
+        .map_err(|e| CliError::from(narrative_keys::Error::Output(e)))
+}
+
+/// Says where the journal goes and how to finish the run from it, at the
+/// start: a run killed before it ends prints nothing else.
+fn announce_journal(journal: &JournalFile, resume: &str) {
+    eprintln!(
+        "Journal: {} (rewritten after every step; if this run is cut off, `{resume} {}` finishes it)",
+        journal.path().display(),
+        shell_quoted(journal.path())
+    );
+}
+
+/// A path as a shell word: quoted when it holds anything but plain characters.
+fn shell_quoted(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// A run stopped by a signal (SIGINT, SIGTERM, SIGHUP) between two steps:
+/// exit status 130, saying how to finish it.
+fn interrupted(what_is_left: String, resume: String) -> CliError {
+    CliError::interrupted(format!(
+        "interrupted: the step in progress finished and no other was started; {what_is_left}"
+    ))
+    .hint(format!("run `{resume}` to finish it"))
 }
