@@ -49,9 +49,10 @@ step "size and speed"
 # 30 ms, listKeys() of 1,000 keys within 1.5x fetch + JSON.parse. The speed
 # figure is taken against a release build of the emulator: against the debug
 # build the server's own time hides the package's.
-# NOT MET: the package is 160.1 KB (148.0 KB before issues 11 and 12; 154.2
+# NOT MET: the package is 160.6 KB (148.0 KB before issues 11 and 12; 154.2
 # KB after them; issue 13's overlap rotation, calendar spans, incident plans
-# and catalog phrases added the rest). Until it is trimmed back under 150 KB,
+# and catalog phrases made 160.1 KB; issue 20's plain-HTTP refusal, Markdown
+# entities and keepalive revocations 0.5 KB more). Until it is trimmed back under 150 KB,
 # CI gates at 161 KB so that it cannot grow further unnoticed; the README
 # records the miss.
 cargo build --locked --release -p narrative-keys-emulator
