@@ -206,8 +206,8 @@ async function answerDroppingProxy(target) {
   return { url: `http://127.0.0.1:${server.address().port}`, seen, close: () => new Promise((r) => server.close(r)) };
 }
 
-test('a lost create answer: the panel says the key may exist, lists it, and offers no blind retry', async () => {
-  const { emu, admin } = await world([]);
+test('a lost create answer: the panel says the key may exist, lists it, and offers no blind retry; a rotation keeps its old key', async () => {
+  const { emu, admin, secrets } = await world([['ingest worker', ['read:datasets'], '30d']]);
   const proxy = await answerDroppingProxy(emu.url);
   const { context, page } = await openPage();
   try {
@@ -233,6 +233,15 @@ test('a lost create answer: the panel says the key may exist, lists it, and offe
     const errors = (await page.evaluate(() => window.__events)).filter((e) => e.type === 'narrative-keys:error').map((e) => JSON.parse(e.detail));
     assert.deepEqual(errors.map((e) => [e.code, e.message === text.trim()]), [['network', true]], 'one error event, saying what the page says');
     await axe(page, 'a lost create answer');
+
+    // A rotation whose successor's answer is lost: the old key is left working.
+    await rowAction(page, 'ingest worker', 'Rotate');
+    await dialog(page).getByRole('button', { name: 'Rotate' }).click();
+    await page.getByRole('alert').getByText('The key “ingest worker” may have been created').waitFor();
+    const workers = (await admin.listKeys()).filter((k) => k.name === 'ingest worker');
+    assert.ok(workers.length >= 2, 'the successor was made');
+    assert.equal(await page.getByRole('row', { name: /ingest worker/ }).count(), workers.length);
+    assert.ok(await works(emu, secrets['ingest worker']), 'the old key still works');
   } finally {
     await context.close();
     await proxy.close();
