@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// `prod` (the default), `dev`, or any absolute http(s) URL such as a local emulator.
+/// `prod` (the default), `dev`, or an absolute `https://` URL; plain
+/// `http://` only to this machine (a local emulator).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Environment {
     #[default]
@@ -15,9 +16,11 @@ pub enum Environment {
     Custom(BaseUrl),
 }
 
-/// An `http(s)://host[:port][/path]` base URL, scheme and host lower-cased,
-/// without a trailing `/`. Only parsing makes one (`"http://…".parse()`), so
-/// a `Custom` environment always holds a URL the client can use.
+/// An `https://host[:port][/path]` base URL, or `http://` to a loopback host
+/// (`localhost`, `127.0.0.0/8`, `[::1]`), scheme and host lower-cased,
+/// without a trailing `/`. Only parsing makes one (`"https://…".parse()`), so
+/// a `Custom` environment always holds a URL the client can use, and never
+/// one that would send the API key unencrypted over a network.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl(String);
 
@@ -33,7 +36,10 @@ impl FromStr for BaseUrl {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         parse_base_url(s.trim())
             .map(BaseUrl)
-            .ok_or_else(|| EnvironmentParseError(s.to_owned()))
+            .map_err(|problem| EnvironmentParseError {
+                input: s.to_owned(),
+                problem,
+            })
     }
 }
 
@@ -63,12 +69,17 @@ impl Environment {
 }
 
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{} is not an environment: use prod, dev, or an absolute http(s) URL such as http://127.0.0.1:8080",
-    shown(&self.0)
-)]
-/// An environment that is not `prod`, `dev` or an absolute http(s) URL. Its message repeats the input only when it cannot hold a credential.
-pub struct EnvironmentParseError(pub String);
+#[error("{} {}", shown(&self.input), self.problem)]
+/// An environment that is not `prod`, `dev`, an absolute `https://` URL or
+/// an `http://` URL to a loopback host. Its message says which rule it broke
+/// and repeats the input only when it cannot hold a credential.
+pub struct EnvironmentParseError {
+    input: String,
+    problem: &'static str,
+}
+
+const NOT_AN_ENVIRONMENT: &str = "is not an environment: use prod, dev, or an absolute https:// URL (http:// only to this machine, such as http://127.0.0.1:8080)";
+const PLAIN_HTTP: &str = "is refused: plain http:// would send the API key unencrypted over the network. Use https://, or http:// only to this machine (localhost, 127.0.0.1 or [::1]), as for a local emulator";
 
 /// The input is repeated only when it cannot be a credential: a URL with a
 /// `user:password@`, a query or a fragment, or a long bare word (an API key
@@ -85,7 +96,7 @@ fn shown(input: &str) -> String {
 
 impl std::fmt::Debug for EnvironmentParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "EnvironmentParseError({})", shown(&self.0))
+        write!(f, "EnvironmentParseError({})", shown(&self.input))
     }
 }
 
@@ -103,10 +114,34 @@ impl FromStr for Environment {
 }
 
 /// Reads an absolute `http(s)://host[:port][/path]` URL: no credentials, query
-/// or fragment, ASCII only (a Unicode host is given in its `xn--` form).
-/// Hand-written rather than the `url` crate, whose parser and IDNA tables
-/// would be a tenth of the npm package for this one check.
-fn parse_base_url(text: &str) -> Option<String> {
+/// or fragment, ASCII only (a Unicode host is given in its `xn--` form), and
+/// `http` only to a loopback host. Hand-written rather than the `url` crate,
+/// whose parser and IDNA tables would be a tenth of the npm package for this
+/// one check. The error is which rule the text broke.
+fn parse_base_url(text: &str) -> Result<String, &'static str> {
+    match well_formed_base_url(text) {
+        None => Err(NOT_AN_ENVIRONMENT),
+        Some((_, true)) => Err(PLAIN_HTTP),
+        Some((url, false)) => Ok(url),
+    }
+}
+
+/// `localhost`, `127.0.0.0/8` written as four decimal numbers, or `[::1]`:
+/// hosts whose traffic never leaves the machine. Lower-case, as
+/// [`parse_base_url`] makes every host.
+fn is_loopback(host: &str) -> bool {
+    let in_127 = host.strip_prefix("127.").is_some_and(|rest| {
+        rest.split('.').count() == 3
+            && rest
+                .split('.')
+                .all(|p| p.len() <= 3 && p.parse::<u16>().is_ok_and(|n| n < 256))
+    });
+    in_127 || matches!(host, "localhost" | "[::1]")
+}
+
+/// The normalised URL, and whether it is plain `http` to a host that is not
+/// a loopback one; `None` when it is not a base URL at all.
+fn well_formed_base_url(text: &str) -> Option<(String, bool)> {
     let (scheme, rest) = text.split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();
     if !matches!(scheme.as_str(), "http" | "https") {
@@ -140,11 +175,10 @@ fn parse_base_url(text: &str) -> Option<String> {
         return None;
     }
     let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-    Some(format!(
-        "{scheme}://{}{port}{}",
-        host.to_ascii_lowercase(),
-        path.trim_end_matches('/')
-    ))
+    let host = host.to_ascii_lowercase();
+    let over_network = scheme == "http" && !is_loopback(&host);
+    let url = format!("{scheme}://{host}{port}{}", path.trim_end_matches('/'));
+    Some((url, over_network))
 }
 
 /// The host (an IPv6 literal keeps its brackets) and the port, if any, of
@@ -200,10 +234,10 @@ mod tests {
         };
         assert_eq!(url.as_str(), "http://localhost:9/api");
         assert_eq!(
-            "  http://h:1/ "
+            "  https://h:1/ "
                 .parse::<BaseUrl>()
                 .map(|u| u.as_str().to_owned()),
-            Ok("http://h:1".to_owned())
+            Ok("https://h:1".to_owned())
         );
         for good in [
             "http://127.0.0.1:8080",
@@ -215,20 +249,20 @@ mod tests {
         for bad in [
             "ftp://x",
             "staging",
-            "http://user:pw@host",
+            "https://user:pw@host",
             "/relative",
             "http://",
-            "http://host:0",
-            "http://host:99999",
-            "http://host:",
-            "http://ho st",
-            "http://host/?q=1",
-            "http://host/#frag",
+            "https://host:0",
+            "https://host:99999",
+            "https://host:",
+            "https://ho st",
+            "https://host/?q=1",
+            "https://host/#frag",
             "http://[::1",
             "http://[zz]",
             "http://[::1]x",
             "https://nàrrative.example",
-            "http://-host",
+            "https://-host",
         ] {
             assert!(bad.parse::<Environment>().is_err(), "{bad}");
         }
@@ -243,5 +277,46 @@ mod tests {
             assert!(!text.contains("hunter2"), "{text}");
             assert!(!format!("{:?}", secret.parse::<Environment>()).contains("hunter2"));
         }
+    }
+
+    #[test]
+    fn plain_http_only_to_this_machine() {
+        for loopback in [
+            "http://localhost",
+            "HTTP://LOCALHOST:8080/v1",
+            "http://127.0.0.1:9",
+            "http://127.255.3.4",
+            "http://[::1]:3000",
+            "https://api.example.test",
+            "https://10.0.0.8:8443",
+        ] {
+            assert!(loopback.parse::<Environment>().is_ok(), "{loopback}");
+        }
+        for exposed in [
+            "http://attacker.test",
+            "http://api.narrative.io",
+            "http://10.0.0.8:8080",
+            "http://0.0.0.0:8080",
+            "http://128.0.0.1",
+            "http://127.0.0.1.attacker.test",
+            "http://localhost.attacker.test",
+            "http://127.0.0.256",
+            "http://127.1",
+            "http://[::2]",
+            "http://[::ffff:7f00:1]",
+        ] {
+            let message = exposed.parse::<Environment>().unwrap_err().to_string();
+            assert!(
+                message.contains("plain http:// would send the API key unencrypted")
+                    && message.contains("Use https://, or http:// only to this machine"),
+                "{exposed}: {message}"
+            );
+            assert!(
+                message.starts_with(&format!("`{exposed}` is refused")),
+                "{message}"
+            );
+        }
+        let message = "ftp://x".parse::<Environment>().unwrap_err().to_string();
+        assert!(message.contains("is not an environment"), "{message}");
     }
 }

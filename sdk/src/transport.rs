@@ -269,6 +269,13 @@ mod fetch {
         /// copy into a new one (with a new abort signal) anyway.
         #[wasm_bindgen(js_name = fetch)]
         fn global_fetch(url: &str, init: &RequestInit) -> Promise;
+
+        /// A `RequestInit` seen through the one field web-sys has no setter for.
+        type KeepaliveInit;
+
+        /// `keepalive`: the request goes on after the page that sent it is gone.
+        #[wasm_bindgen(method, setter = keepalive)]
+        fn set_keepalive(this: &KeepaliveInit, keepalive: bool);
     }
 
     pub(crate) struct Transport {
@@ -308,6 +315,12 @@ mod fetch {
             set("authorization", self.authorization.expose())?;
             let init = RequestInit::new();
             init.set_method(method.as_str());
+            // A revocation sent as a page goes away (a web page revoking a
+            // new key whose secret was never stored) must still arrive:
+            // `keepalive`, which web-sys's RequestInit has no setter for.
+            if method == Method::Delete {
+                init.unchecked_ref::<KeepaliveInit>().set_keepalive(true);
+            }
             if let Some(body) = body {
                 set("content-type", "application/json")?;
                 init.set_body(&Uint8Array::from(body));

@@ -1246,6 +1246,25 @@ async fn missing_credentials_and_unreachable_servers_say_what_to_do() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("`staging` is not an environment"));
+
+    // Plain HTTP to another machine would send the key in clear: refused
+    // before any request, saying what is allowed.
+    let mut cmd = Command::cargo_bin("narrative-keys").unwrap();
+    let out = cmd
+        .env_clear()
+        .args(["list", "--api-key", "clear-text-key", "--environment"])
+        .arg("http://attacker.test")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "`http://attacker.test` is refused: plain http:// would send the API key unencrypted"
+        ) && stderr(&out).contains("localhost, 127.0.0.1 or [::1]")
+            && !stderr(&out).contains("clear-text-key"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// An incident whose replacements all failed (every POST answered 500, so

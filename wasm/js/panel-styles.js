@@ -98,6 +98,7 @@ abbr { text-decoration: none; margin-inline-start: 0.2rem; color: var(--_warn); 
 .diff .remove { color: var(--_danger); }
 dl.review dt, dl.groups dt { font-weight: 600; }
 dl.review dd, dl.groups dd { margin: 0 0 0.4rem 0; }
+.escaped { font-family: ui-monospace, monospace; font-size: 0.9em; color: var(--_warn); border: 1px dashed currentColor; border-radius: 3px; padding: 0 0.15em; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 600px) {
   section { padding: 0.5rem 0.25rem; }

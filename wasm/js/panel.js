@@ -17,17 +17,37 @@ const STATUS = {
 const STATUS_ORDER = ['expired', 'expiring_soon', 'no_expiration', 'active'];
 // The SDK's default lifetime is 90 days; '90d' is listed first as the default.
 const EXPIRY = [['30d', 'In 30 days'], ['60d', 'In 60 days'], ['90d', 'In 90 days (recommended)'], ['180d', 'In 180 days'], ['365d', 'In 365 days'], ['date', 'On a date'], ['never', 'Never (not recommended)']];
-// How a rotation treats the old key: revoked at once by default, as on every
+// How a rotation treats the old key: revoked by default, as on every
 // surface; or kept working for an overlap, then expired (never later than its
-// own expiration); or kept.
+// own expiration); or kept. The value is the overlap, or 'revoke' or 'keep'.
+// Whatever the choice, it is applied only once the new secret is delivered.
 const ROTATE = [
-  ['revoke', 'Revoke the old key now', {}],
-  ['1h', 'Keep the old key for 1 hour, then it expires', { overlap: '1h' }],
-  ['24h', 'Keep the old key for 24 hours, then it expires', { overlap: '24h' }],
-  ['7d', 'Keep the old key for 7 days, then it expires', { overlap: '7d' }],
-  ['keep', 'Keep the old key working (delete it yourself later)', { keepOld: true }],
+  ['revoke', 'Revoke the old key now'],
+  ['1h', 'Keep the old key for 1 hour, then it expires'],
+  ['24h', 'Keep the old key for 24 hours, then it expires'],
+  ['7d', 'Keep the old key for 7 days, then it expires'],
+  ['keep', 'Keep the old key working (delete it yourself later)'],
 ];
 const EVENT = 'narrative-keys:';
+
+// Characters that hide or reorder text: controls, bidirectional controls and
+// zero-width characters. Shown escaped (as the CLI and the terminal UI show
+// them), so "admin\u202Etxt.exe" or "bootstrap\u200B admin" cannot pass for
+// another name.
+const HIDDEN = /[\p{Cc}\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
+const escaped = (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u{${c.codePointAt(0).toString(16)}}`;
+/** A name as plain text, hidden characters escaped: for labels and messages. */
+const shown = (name) => name.replace(new RegExp(HIDDEN, 'gu'), escaped);
+/** A name in markup: isolated from the text around it, hidden characters escaped and marked. */
+const named = (name) => html`<bdi>${name.split(new RegExp(`(${HIDDEN.source})`, 'u')).map((part, i) => (i % 2 ? html`<span class="escaped" part="escaped">${escaped(part)}</span>` : part))}</bdi>`;
+const hiddenNote = (...names) => (names.some((n) => HIDDEN.test(n))
+  ? html`<p class="warn" part="warning">This name holds characters that are invisible or reorder text, shown as \\u{…}: make sure it is the key you mean.</p>`
+  : nothing);
+
+// A request making a key whose answer never came back (the connection broke,
+// the server failed with 5xx, or the answer could not be read) may still have
+// made it.
+const answerLost = (e) => e?.code === 'network' || e?.code === 'decode' || (e?.code === 'server' && [500, 502, 503, 504].includes(e.status));
 
 const perm = (p) => `${p.access}:${p.resource}`;
 const parsePerm = (s) => { const i = s.indexOf(':'); return { access: s.slice(0, i), resource: s.slice(i + 1) }; };
@@ -76,6 +96,39 @@ export class NarrativeKeysPanel extends LitElement {
   #client = null;
   #returnFocus = null;
 
+  connectedCallback() {
+    super.connectedCallback();
+    addEventListener('beforeunload', this.#beforeUnload);
+    addEventListener('pagehide', this.#pageHide);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    removeEventListener('beforeunload', this.#beforeUnload);
+    removeEventListener('pagehide', this.#pageHide);
+  }
+
+  // While a secret is shown, leaving the page (reload, a link, closing the
+  // tab) asks first.
+  #beforeUnload = (event) => {
+    if (this._dialog?.secrets?.length) {
+      event.preventDefault();
+      event.returnValue = '';
+    }
+  };
+
+  // The page is going anyway: a new key whose secret was neither copied nor
+  // stored is revoked, in a request that outlives the page (the SDK sends
+  // DELETE with keepalive); a rotation's old key, not retired yet, keeps
+  // working. Where the browser drops that request, the key lives until it expires.
+  #pageHide = () => {
+    const d = this._dialog;
+    const lost = d?.secrets?.filter((x) => !x.delivered && !x.revoked) ?? [];
+    if (!lost.length || !this.#client) return;
+    for (const x of lost) this.#client.revokeKey(x.id).catch(() => {});
+    this._dialog = { ...d, retire: null, secrets: d.secrets.map((x) => (lost.includes(x) ? { ...x, revoked: true } : x)) };
+  };
+
   constructor() {
     super();
     this.readonly = false;
@@ -105,20 +158,19 @@ export class NarrativeKeysPanel extends LitElement {
 
   /** Builds a client from credentials held in memory only; resolves once the list is loaded. */
   async connect({ apiKey, environment } = {}) {
-    try {
-      this.#client = new NarrativeKeys({ apiKey, environment: environment || this.environment || 'prod' });
-    } catch (e) {
-      this.#fail(e);
-      return false;
-    }
-    this._keys = null;
-    // Credentials that do not work are dropped, so the paste form comes back with the error.
-    const ok = await this.refresh();
-    if (!ok) {
-      this.#client = null;
-      this.requestUpdate();
-    }
-    return ok;
+    // The client replaces the current one only once its list has loaded:
+    // until then the paste form stays as typed (the environment never
+    // changes by itself), and credentials that do not work are dropped.
+    const client = await this.#work('Connecting…', async () => {
+      const candidate = new NarrativeKeys({ apiKey, environment: environment || this.environment || 'prod' });
+      this._keys = await candidate.listKeys();
+      return candidate;
+    });
+    if (!client) return false;
+    this.#client = client;
+    this._selected = new Set();
+    this._note = '';
+    return true;
   }
 
   disconnect() {
@@ -149,9 +201,8 @@ export class NarrativeKeysPanel extends LitElement {
     this.dispatchEvent(new CustomEvent(EVENT + name, { detail, bubbles: true, composed: true }));
   }
 
-  #fail(e) {
+  #fail(e, message = e?.description ?? e?.message ?? String(e)) {
     // The server's error_description first; SDK messages never hold a secret.
-    const message = e?.description ?? e?.message ?? String(e);
     this._error = { message, problems: (e?.problems ?? []).filter((p) => p.severity === 'error').map((p) => p.message) };
     this.#emit('error', { code: e?.code ?? 'internal', message });
   }
@@ -180,6 +231,8 @@ export class NarrativeKeysPanel extends LitElement {
   // A modal <dialog> makes the page inert, but Tab from its last control
   // would go on to the browser's own controls: it wraps round instead.
   #onDialogKey(event) {
+    // Escape on a secret is not even a close request to the browser.
+    if (event.key === 'Escape' && this._dialog?.kind === 'secret') event.preventDefault();
     if (event.key !== 'Tab') return;
     const dlg = event.currentTarget;
     const all = [...dlg.querySelectorAll('button, input, select, textarea, summary, a[href]')]
@@ -196,6 +249,12 @@ export class NarrativeKeysPanel extends LitElement {
     // Escape closes a dialog, except one showing a secret: it needs "I have stored it".
     event.preventDefault();
     if (!this._busy && this._dialog?.kind !== 'secret') this.#close();
+  }
+
+  // Whatever closed it (the browser closes a dialog on a repeated Escape,
+  // whatever the cancel handler says), a dialog the panel still shows opens again.
+  #onClose(event) {
+    if (this._dialog && !event.currentTarget.open) event.currentTarget.showModal();
   }
 
   updated() {
@@ -219,13 +278,14 @@ export class NarrativeKeysPanel extends LitElement {
     this.#focusDialog = true;
   }
 
-  async #work(label, fn) {
+  // `handled(error)` is true for an error the caller reports itself.
+  async #work(label, fn, handled = () => false) {
     this._busy = label;
     this._error = null;
     try {
       return await fn();
     } catch (e) {
-      this.#fail(e);
+      if (!handled(e)) this.#fail(e);
       return undefined;
     } finally {
       this._busy = '';
@@ -251,11 +311,26 @@ export class NarrativeKeysPanel extends LitElement {
 
   async #create() {
     const input = this._dialog.input;
-    const created = await this.#work('Creating the key…', () => this.#client.createKey(input));
+    let lost;
+    const created = await this.#work('Creating the key…', () => this.#client.createKey(input), (e) => (lost = answerLost(e) && e));
+    if (lost) return this.#lost(lost, input.name);
     if (!created) return;
     this.#emit('created', { key: created.key });
-    this.#step({ kind: 'secret', title: 'Your new API key', secrets: [{ name: created.key.name, secret: created.secret }], lines: [] });
+    this.#step({ kind: 'secret', title: 'Your new API key', secrets: [{ name: created.key.name, id: created.key.id, secret: created.secret }], lines: [] });
     await this.refresh();
+  }
+
+  // A request that makes a key went out but its answer was lost: the key may
+  // exist, with a secret nobody holds. The list is refreshed before the
+  // dialog closes, so the next try starts from what the server has; nothing
+  // offers to send the same request again.
+  async #lost(e, name) {
+    await this.refresh();
+    this.#close();
+    const same = (this._keys ?? []).filter((k) => k.name === name).length;
+    const why = e.code === 'server' ? `the server failed: ${e.description ?? e.message}` : e.code === 'decode' ? 'its answer could not be read' : 'the connection failed after the request was sent';
+    this.#fail(e, `The key “${shown(name)}” may have been created even though its answer was lost (${why}). `
+      + `The list, loaded again just now, holds ${same} key(s) of that name. A key made this way has a secret nobody holds: delete it, or rotate it to get a secret, rather than creating it again.`);
   }
 
   #edit(key) {
@@ -292,7 +367,7 @@ export class NarrativeKeysPanel extends LitElement {
     const key = await this.#work('Saving…', () => this.#client.updateKey(d.key.id, d.changes));
     if (!key) return;
     this.#emit('updated', { key });
-    this._note = `Saved “${key.name}”.`;
+    this._note = `Saved “${shown(key.name)}”.`;
     this.#close();
     await this.refresh();
   }
@@ -301,22 +376,53 @@ export class NarrativeKeysPanel extends LitElement {
     this.#open({ kind: 'rotate', key, mode: ROTATE[0][0], expiry: '90d', date: '' });
   }
 
+  // Deliver before revoke: the successor is made with the old key kept, and
+  // the old key is retired as chosen only once the new secret is copied or
+  // stored (#deliver). If the page goes first, the new key is revoked instead.
   async #doRotate() {
     const d = this._dialog;
-    const options = { ...ROTATE.find(([v]) => v === d.mode)[2], expiresAt: expiryInput(d) };
-    const r = await this.#work('Rotating…', () => this.#client.rotateKey(d.key.id, options));
+    let lost;
+    const options = { keepOld: true, expiresAt: expiryInput(d) };
+    const r = await this.#work('Rotating…', () => this.#client.rotateKey(d.key.id, options), (e) => (lost = answerLost(e) && e));
+    if (lost) return this.#lost(lost, d.key.name);
     if (!r) return;
-    this.#emit('rotated', { old: r.old, new: r.new.key, oldKey: r.oldKey });
-    const why = r.error?.description ?? r.error?.message;
-    const lines = [{
-      revoked: 'The old key is revoked.',
-      kept: 'The old key still works: delete it once nothing uses it.',
-      expires: `The old key works until ${r.oldKeyStops}, then expires: move its users to the new key before then.`,
-      revoke_failed: `The old key could not be revoked and still works: ${why}. Delete it from the list.`,
-      expire_failed: `The old key's expiration could not be set, so it still works: ${why}. Edit its expiration or delete it from the list.`,
-    }[r.oldKey]];
-    this.#step({ kind: 'secret', title: `“${r.old.name}” rotated`, secrets: [{ name: r.new.key.name, secret: r.new.secret }], lines });
+    const line = d.mode === 'keep' ? 'The old key still works: delete it once nothing uses it.'
+      : `The old key still works until you copy the new secret or press “I have stored it”; then ${d.mode === 'revoke' ? 'it is revoked' : `it expires ${d.mode} later`}.`;
+    this.#step({
+      kind: 'secret', title: html`“${named(r.old.name)}” rotated`, lines: [line], retire: { old: r.old, key: r.new.key, mode: d.mode },
+      secrets: [{ name: r.new.key.name, id: r.new.key.id, secret: r.new.secret }],
+    });
     await this.refresh();
+  }
+
+  // A rotation's old key, once the new secret is delivered: revoked, or
+  // expiring after the overlap (never later than its own expiration, as the
+  // SDK's rotation does), or kept. Resolves to the sentence saying which, or
+  // to '' when that failed and the error says so.
+  async #retire({ old, key, mode }) {
+    let oldKey = mode === 'keep' ? 'kept' : mode === 'revoke' ? 'revoked' : 'expires';
+    let line = 'The old key still works: delete it once nothing uses it.';
+    let failed;
+    try {
+      if (mode === 'revoke') {
+        await this.#client.revokeKey(old.id).catch((e) => { if (e.code !== 'not_found') throw e; });
+        line = 'The old key is revoked.';
+      } else if (mode !== 'keep') {
+        const end = parseExpiration(mode);
+        const own = old.expiresAt && Date.parse(old.expiresAt) <= Date.parse(end);
+        const at = own ? old.expiresAt : (await this.#client.updateKey(old.id, { expiresAt: end })).expiresAt;
+        line = `The old key works until ${new Date(at).toLocaleString()}, then expires: move its users to the new key before then.`;
+      }
+    } catch (e) {
+      oldKey = `${mode === 'revoke' ? 'revoke' : 'expire'}_failed`;
+      failed = e;
+    }
+    this.#emit('rotated', { old, new: key, oldKey });
+    await this.refresh();
+    if (!failed) return line;
+    this.#fail(failed, mode === 'revoke' ? `The old key could not be revoked and still works: ${failed.description ?? failed.message}. Delete it from the list.`
+      : `The old key's expiration could not be set, so it still works: ${failed.description ?? failed.message}. Edit its expiration or delete it from the list.`);
+    return '';
   }
 
   #delete(key) {
@@ -328,7 +434,7 @@ export class NarrativeKeysPanel extends LitElement {
     const ok = await this.#work('Deleting…', async () => { await this.#client.revokeKey(key.id); return true; });
     if (!ok) return;
     this.#emit('revoked', { key });
-    this._note = `Deleted “${key.name}”: it no longer works.`;
+    this._note = `Deleted “${shown(key.name)}”: it no longer works.`;
     this.#close();
     await this.refresh();
   }
@@ -355,9 +461,9 @@ export class NarrativeKeysPanel extends LitElement {
       report: { markdown, json: JSON.stringify(report, null, 2), contact: markdown.match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/)?.[0] },
       lines: [
         `${result.report.revoked.length} key(s) revoked.`,
-        ...result.report.failures.map((f) => `Not done (${f.step}) for “${f.name}”: ${f.error}`),
+        ...result.report.failures.map((f) => `Not done (${f.step}) for “${shown(f.name)}”: ${f.error}`),
       ],
-      secrets: result.replacements.map((r) => ({ name: `${r.created.key.name} (replaces ${names.get(r.replaces) ?? r.replaces})`, secret: r.created.secret })),
+      secrets: result.replacements.map((r) => ({ name: `${r.created.key.name} (replaces ${names.get(r.replaces) ?? r.replaces})`, id: r.created.key.id, secret: r.created.secret })),
     });
     await this.refresh();
   }
@@ -366,10 +472,35 @@ export class NarrativeKeysPanel extends LitElement {
     const s = this._dialog.secrets[i];
     try {
       await navigator.clipboard.writeText(s.secret);
-      this._dialog = { ...this._dialog, copied: i };
     } catch {
       this._error = { message: 'Copying failed: select the secret and copy it by hand.', problems: [] };
+      return;
     }
+    this._dialog = { ...this._dialog, copied: i };
+    await this.#deliver((j) => j === i);
+  }
+
+  // The secret dialog's own button: it closes the dialog once every secret
+  // was copied, or after a confirmation that what was not copied will be gone.
+  #stored() {
+    if (!this._dialog.confirming && this._dialog.secrets.some((x) => !x.delivered && !x.revoked)) {
+      this.#step({ confirming: true });
+      return;
+    }
+    this.#deliver(() => true);
+    this.#close();
+  }
+
+  /** Marks secrets delivered; once all are, a rotation's old key is retired as chosen. */
+  async #deliver(which) {
+    const d = this._dialog;
+    const secrets = d.secrets.map((x, i) => (which(i) ? { ...x, delivered: true } : x));
+    const retire = secrets.every((x) => x.delivered) && d.retire;
+    this._dialog = { ...d, secrets, retire: retire ? null : d.retire };
+    if (!retire) return;
+    const line = await this.#retire(retire);
+    if (this._dialog?.kind === 'secret') this._dialog = { ...this._dialog, lines: line ? [line] : [] };
+    else this._note = line;
   }
 
   // --- rendering ------------------------------------------------------------------
@@ -384,7 +515,8 @@ export class NarrativeKeysPanel extends LitElement {
         <p role="status" class="note" part="status">${this._busy || this._note}</p>
         ${this._error && !this._dialog ? this.#errorBox() : nothing}
         ${this.#client ? this.#list() : this.#connectForm()}
-        <dialog part="dialog" aria-labelledby="nk-dialog-title" @cancel=${this.#onCancel} @keydown=${this.#onDialogKey}>${this._dialog ? this.#dialogBody() : nothing}</dialog>
+        <dialog part="dialog" aria-labelledby="nk-dialog-title" closedby=${this._dialog?.kind === 'secret' ? 'none' : 'closerequest'}
+          @cancel=${this.#onCancel} @close=${this.#onClose} @keydown=${this.#onDialogKey}>${this._dialog ? this.#dialogBody() : nothing}</dialog>
       </section>`;
   }
 
@@ -456,8 +588,8 @@ export class NarrativeKeysPanel extends LitElement {
           ${this.readonly ? nothing : html`<th scope="col"><span class="sr">Actions</span></th>`}
         </tr></thead>
         <tbody>${rows.map(({ k, status, perms }) => html`<tr part="row">
-          ${select ? html`<td><input type="checkbox" aria-label=${`Select ${k.name}`} .checked=${this._selected.has(k.id)} @change=${() => toggle(k.id)}></td>` : nothing}
-          <th scope="row"><button class="link" aria-haspopup="dialog" @click=${() => this.#open({ kind: 'detail', key: k })}>${k.name}</button></th>
+          ${select ? html`<td><input type="checkbox" aria-label=${`Select ${shown(k.name)}`} .checked=${this._selected.has(k.id)} @change=${() => toggle(k.id)}></td>` : nothing}
+          <th scope="row"><button class="link" aria-haspopup="dialog" @click=${() => this.#open({ kind: 'detail', key: k })}>${named(k.name)}</button></th>
           <td><span class="status ${status}" part="status-${status}"><span aria-hidden="true">${STATUS[status][0]}</span> ${STATUS[status][1]}</span></td>
           <td class="perms">${perms}</td>
           <td>${k.expiresAt ? html`${day(k.expiresAt)} <span class="muted">(${relative(k.expiresAt)})</span>` : 'never'}</td>
@@ -480,7 +612,7 @@ export class NarrativeKeysPanel extends LitElement {
     const out = (e) => { if (!e.currentTarget.contains(e.relatedTarget)) close(false); };
     const item = (label, fn) => html`<li><button part="menu-item" @click=${() => fn.call(this, k)}>${label}</button></li>`;
     return html`<div class="menu" @keydown=${keys} @focusout=${out}>
-      <button part="button menu-button" aria-label=${`Actions for ${k.name}`} aria-expanded=${open ? 'true' : 'false'} aria-controls=${id}
+      <button part="button menu-button" aria-label=${`Actions for ${shown(k.name)}`} aria-expanded=${open ? 'true' : 'false'} aria-controls=${id}
         @click=${() => { this._menu = open ? null : k.id; }}>⋯</button>
       <ul id=${id} part="menu" ?hidden=${!open}>
         ${item('Rotate', this.#rotate)}${item('Edit', this.#edit)}${item('Delete', this.#delete)}
@@ -532,7 +664,7 @@ export class NarrativeKeysPanel extends LitElement {
     const findings = audit([key]);
     // The next dialog replaces this one; focus still returns to the row afterwards.
     const act = (label, fn) => html`<button part="button" @click=${() => fn.call(this, key)}>${label}</button>`;
-    return html`${this.#title(key.name)}
+    return html`${this.#title(named(key.name))}
       <p><span class="status ${status}"><span aria-hidden="true">${STATUS[status][0]}</span> ${STATUS[status][1]}</span>
         · ${key.expiresAt ? `expires ${day(key.expiresAt)} (${relative(key.expiresAt)})` : 'never expires'}</p>
       <h3>Permissions</h3>${this.#grouped(key.permissions)}
@@ -594,7 +726,7 @@ export class NarrativeKeysPanel extends LitElement {
     if (d.step === 'review') {
       const expires = parseExpiration(d.input.expiresAt);
       return html`${this.#title('Review the new key')}
-        <dl class="review"><dt>Name</dt><dd>${d.input.name}</dd>
+        <dl class="review"><dt>Name</dt><dd>${named(d.input.name)}${hiddenNote(d.input.name)}</dd>
           <dt>Permissions</dt><dd>${this.#grouped(d.input.permissions.map(parsePerm))}</dd>
           <dt>Expires</dt><dd>${expires ? `${day(expires)} (${relative(expires)})` : 'never'}</dd></dl>
         <p>${explain(d.input.permissions.map(parsePerm)).summary}</p>
@@ -626,19 +758,19 @@ export class NarrativeKeysPanel extends LitElement {
     if (d.step === 'diff') {
       const c = d.changes;
       const none = !Object.keys(c).length;
-      return html`${this.#title(`Changes to “${d.key.name}”`)}
+      return html`${this.#title(html`Changes to “${named(d.key.name)}”`)}
         ${none ? html`<p>Nothing changed.</p>` : html`<ul class="diff" part="diff">
-          ${c.name !== undefined ? html`<li>Name: “${d.key.name}” → “${c.name}”</li>` : nothing}
+          ${c.name !== undefined ? html`<li>Name: “${named(d.key.name)}” → “${named(c.name)}”</li>` : nothing}
           ${d.added.map((p) => html`<li class="add"><span aria-hidden="true">+</span> adds ${p}</li>`)}
           ${d.removed.map((p) => html`<li class="remove"><span aria-hidden="true">−</span> removes ${p}</li>`)}
           ${c.expiresAt !== undefined ? html`<li>Expires: ${d.key.expiresAt ? day(d.key.expiresAt) : 'never'} → ${day(d.newExpiry)}</li>` : nothing}
-        </ul>`}
+        </ul>${hiddenNote(d.key.name, c.name ?? '')}`}
         ${this.#buttons(html`<button part="button" @click=${() => this.#step({ step: 'form' })}>Back</button>`, this.#cancel(),
           html`<button part="button primary" data-autofocus ?disabled=${none || !!this._busy} @click=${this.#save}>Save changes</button>`)}`;
     }
     const submit = (e) => { e.preventDefault(); this.#diff(); };
     const keep = d.key.expiresAt ? `Keep: ${day(d.key.expiresAt)}` : 'Keep: never expires';
-    return html`<form @submit=${submit}>${this.#title(`Edit “${d.key.name}”`)}
+    return html`<form @submit=${submit}>${this.#title(html`Edit “${named(d.key.name)}”`)}
       <label>Name <input data-autofocus maxlength="128" .value=${d.name} @input=${(e) => { this._dialog = { ...this._dialog, name: e.target.value }; }}></label>
       ${this.#matrix(d)}
       ${this.#expiryField(d, { keep })}
@@ -646,8 +778,8 @@ export class NarrativeKeysPanel extends LitElement {
   }
 
   #rotateBody(d) {
-    return html`${this.#title(`Rotate “${d.key.name}”`)}
-      <p>A new key with the same permissions is created first, and its secret shown once.</p>
+    return html`${this.#title(html`Rotate “${named(d.key.name)}”`)}${hiddenNote(d.key.name)}
+      <p>A new key with the same permissions is created first, and its secret shown once. The old key is left as chosen below only once you have copied or stored that secret.</p>
       <fieldset><legend>The old key</legend>
         ${ROTATE.map(([v, t]) => html`<label class="choice"><input type="radio" name="mode" value=${v} .checked=${d.mode === v}
           @change=${() => { this._dialog = { ...this._dialog, mode: v }; }}> ${t}</label>`)}
@@ -657,7 +789,7 @@ export class NarrativeKeysPanel extends LitElement {
   }
 
   #deleteBody({ key }) {
-    return html`${this.#title(`Delete “${key.name}”?`)}
+    return html`${this.#title(html`Delete “${named(key.name)}”?`)}${hiddenNote(key.name)}
       <p>The key is revoked at once: anything using it stops working. This cannot be undone.</p>
       ${this.#buttons(html`<button part="button" data-autofocus ?disabled=${!!this._busy} @click=${this.#close}>Cancel</button>`,
         html`<button part="button danger" ?disabled=${!!this._busy} @click=${this.#doDelete}>Delete</button>`)}`;
@@ -667,7 +799,8 @@ export class NarrativeKeysPanel extends LitElement {
     const p = d.plan;
     return html`${this.#title('Respond to a leak')}
       <p>These ${p.keys.length} key(s) will be revoked at once:</p>
-      <ul>${p.keys.map(({ key, status }) => html`<li>${key.name} <span class="muted">(${STATUS[status][1]}; ${compact(key.permissions)})</span></li>`)}</ul>
+      ${hiddenNote(...p.keys.map(({ key }) => key.name))}
+      <ul>${p.keys.map(({ key, status }) => html`<li>${named(key.name)} <span class="muted">(${STATUS[status][1]}; ${compact(key.permissions)})</span></li>`)}</ul>
       ${p.missingIds.length ? html`<p class="warn">${p.missingIds.length} selected key(s) no longer exist.</p>` : nothing}
       ${p.lookAlikes.length ? html`<p class="warn">${p.lookAlikes.length} other key(s) have the same name and permissions as a planned key: check whether they leaked too.</p>` : nothing}
       <label class="choice"><input type="checkbox" .checked=${d.replace} @change=${(e) => { this._dialog = { ...this._dialog, replace: e.target.checked }; }}>
@@ -678,12 +811,15 @@ export class NarrativeKeysPanel extends LitElement {
 
   #secretBody(d) {
     const many = d.secrets.length > 1;
+    const unsaved = d.secrets.filter((x) => !x.delivered && !x.revoked).length;
+    const close = (label, autofocus) => html`<button part="button primary" ?data-autofocus=${autofocus} @click=${this.#stored}>${label}</button>`;
     return html`${this.#title(d.title)}
       ${d.lines.map((l) => html`<p>${l}</p>`)}
       ${d.secrets.length ? html`<p class="warn">Copy and store ${many ? 'each secret' : 'the secret'} now (a secret manager, an environment variable): it is shown only once.</p>` : nothing}
-      ${d.secrets.map((s, i) => html`<div class="secret">
-        <p>${s.name}</p><code part="secret">${s.secret}</code>
-        <button part="button" ?data-autofocus=${i === 0} @click=${() => this.#copy(i)}>Copy${many ? html`<span class="sr"> the secret of ${s.name}</span>` : nothing}</button>
+      ${d.secrets.map((x, i) => html`<div class="secret">
+        <p>${named(x.name)}</p>
+        ${x.revoked ? html`<p class="warn">The page was left before this secret was stored, so its key was revoked on the way out.</p>` : html`<code part="secret">${x.secret}</code>
+        <button part="button" ?data-autofocus=${i === 0 && !d.confirming} @click=${() => this.#copy(i)}>Copy${many ? html`<span class="sr"> the secret of ${shown(x.name)}</span>` : nothing}</button>`}
         ${d.copied === i ? html`<span aria-hidden="true">Copied</span>` : nothing}</div>`)}
       ${d.report ? html`<div part="report"><h3>Report it to Narrative security</h3>
         <p>Download the report (it holds no secret) and send it to ${d.report.contact ? html`<a href=${`mailto:${d.report.contact}`}>${d.report.contact}</a>` : 'Narrative security'}, saying how the keys leaked.</p>
@@ -692,7 +828,11 @@ export class NarrativeKeysPanel extends LitElement {
           html`<button part="button" @click=${() => download('incident-report.json', 'application/json', d.report.json)}>Download report (JSON)</button>`)}
       </div>` : nothing}
       <p role="status" class="sr">${d.copied !== undefined ? 'Copied to the clipboard.' : ''}</p>
-      ${this.#buttons(html`<button part="button primary" ?data-autofocus=${!d.secrets.length} @click=${this.#close}>${d.secrets.length ? 'I have stored it' : 'Close'}</button>`)}`;
+      ${!d.secrets.length ? this.#buttons(close('Close', true))
+        : d.confirming && unsaved ? html`<div role="alert" class="warn" part="warning"><p>${unsaved === 1 ? 'A secret was not copied' : `${unsaved} secrets were not copied`}: once this closes, ${unsaved === 1 ? 'it is' : 'they are'} gone for good and nobody can show ${unsaved === 1 ? 'it' : 'them'} again.
+            A key whose secret is lost must be deleted.</p></div>
+          ${this.#buttons(html`<button part="button" data-autofocus @click=${() => this.#step({ confirming: false })}>Back to the secret</button>`, close('Yes, I have stored it'))}`
+        : this.#buttons(close('I have stored it'))}`;
   }
 }
 

@@ -244,7 +244,9 @@ pub struct ClientOptions {
     /// Your API key. In Node it defaults to `NARRATIVE_API_KEY`. Never embed one in a web page's source.
     #[tsify(optional)]
     pub api_key: Option<String>,
-    /// `"prod"` (default), `"dev"`, or an absolute http(s) base URL such as a local emulator.
+    /// `"prod"` (default), `"dev"`, or an absolute `https://` base URL; plain
+    /// `http://` only to this machine (`localhost`, `127.0.0.0/8`, `[::1]`),
+    /// such as a local emulator. Anything else is refused before a request.
     /// In Node it defaults to `NARRATIVE_ENVIRONMENT`.
     #[tsify(optional, type = "\"prod\" | \"dev\" | (string & {})")]
     pub environment: Option<String>,

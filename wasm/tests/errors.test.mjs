@@ -43,6 +43,13 @@ test('invalid_input: refused before sending, with every problem', async () => {
   await assert.rejects(admin.createKey({ name: 'x', permissions: ['read:datasets'], expiresAt: new Date('bad') }), isError('invalid_input'));
   assert.throws(() => new nk.NarrativeKeys({ apiKey: '' }), isError('invalid_input', (e) => /no API key/.test(e.message)));
   assert.throws(() => new nk.NarrativeKeys({ apiKey: 'k', environment: 'staging' }), isError('invalid_input', (e) => /not an environment/.test(e.message)));
+  // Plain HTTP would send the key in clear: only to this machine.
+  for (const environment of ['http://attacker.test', 'http://10.0.0.8:8080', 'http://127.0.0.1.attacker.test']) {
+    assert.throws(() => new nk.NarrativeKeys({ apiKey: 'k', environment }), isError('invalid_input', (e) => e.message === `\`${environment}\` is refused: plain http:// would send the API key unencrypted over the network. Use https://, or http:// only to this machine (localhost, 127.0.0.1 or [::1]), as for a local emulator`));
+  }
+  for (const environment of ['http://localhost:8080', 'http://127.3.2.1', 'http://[::1]:9', 'https://api.example.test']) {
+    assert.equal(new nk.NarrativeKeys({ apiKey: 'k', environment }).environment, environment);
+  }
   assert.throws(() => new nk.NarrativeKeys({ apiKey: 'k', headers: { 'bad header': 'v' } }), isError('invalid_input'));
   assert.throws(() => new nk.NarrativeKeys({ apiKey: 'k', timeoutMs: -1 }), isError('invalid_input'));
   assert.throws(() => new nk.NarrativeKeys(null), isError('invalid_input'));

@@ -32,12 +32,33 @@ fn expiry(t: Option<DateTime<Utc>>) -> String {
     t.map_or_else(|| "never".to_owned(), when)
 }
 
-/// Markdown table cells must not break the table.
+/// Markdown table cells must not break the table (no `|`, no line break),
+/// nor carry markup (see [`text`]).
 fn cell(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace('|', "\\|")
+    escaped(s, true)
+}
+
+/// Text from a person or the server (the note), with `&`, `<` and `>`
+/// written as HTML entities: Markdown passes raw HTML through, so a viewer
+/// would otherwise render a name such as `<img src=x onerror=…>`.
+fn text(s: &str) -> String {
+    escaped(s, false)
+}
+
+/// One pass for both: in a table cell, `|` escaped and controls as spaces too.
+fn escaped(s: &str, in_cell: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' if in_cell => out.push_str("\\|"),
+            c if in_cell && c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl IncidentPlan {
@@ -193,7 +214,7 @@ impl IncidentReport {
             md.push_str(&format!("- Resumed: {}\n", runs.join(", ")));
         }
         if let Some(note) = &self.note {
-            md.push_str(&format!("\n## What happened\n\n{}\n", note.trim()));
+            md.push_str(&format!("\n## What happened\n\n{}\n", text(note.trim())));
         }
         md
     }

@@ -5,121 +5,24 @@
 // afterwards. Screenshots go to tests/artifacts/ (kept by CI).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { load, root, startEmulator, ADMIN } from '../harness.mjs';
+import { readFileSync } from 'node:fs';
+import {
+  ADMIN, allMarkup, axe, connect, dialog, focused, nk, openPage as open, readDownload, rowNames, shot, start, stop, storedIt, tabTo, world,
+} from './support.mjs';
 
-const axeSource = createRequire(import.meta.url)('axe-core').source;
-const web = path.join(root, 'examples', 'web');
-const artifacts = path.join(root, 'tests', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 const DAY = 864e5;
 
-let servers = [];
 let pageUrl;
 let reactUrl;
-let browser;
-let nk;
-
-/** Builds a Vite app and serves its dist/ on localhost; resolves to its URL. */
-async function buildAndServe(dir) {
-  execFileSync(path.join(dir, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: dir, stdio: 'inherit' });
-  const dist = path.join(dir, 'dist');
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const file = path.join(dist, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname));
-    if (!file.startsWith(dist) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  servers.push(server);
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return `http://localhost:${server.address().port}/`;
-}
 
 before(async () => {
-  pageUrl = await buildAndServe(web);
-  reactUrl = await buildAndServe(path.join(root, 'examples', 'react'));
-  nk = await load();
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ web: pageUrl, react: reactUrl } = await start(['web', 'react']));
 });
 
-after(async () => {
-  await browser?.close();
-  for (const server of servers) server.close();
-});
+after(stop);
 
-/** A fresh emulator with a few keys, and an admin client to check its state. */
-async function world(names) {
-  const emu = await startEmulator();
-  const admin = new nk.NarrativeKeys({ apiKey: ADMIN, environment: emu.url });
-  for (const [name, permissions, expiresAt] of names) await admin.createKey({ name, permissions, expiresAt });
-  return { emu, admin };
-}
-
-/** A page of the example, recording errors, console output and the panel's events. */
-async function openPage({ width = 1280, height = 800, colorScheme = 'light', url = pageUrl } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion: 'reduce', acceptDownloads: true });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
-  const page = await context.newPage();
-  const problems = [];
-  const consoleText = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    consoleText.push(m.text());
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(url);
-  await page.evaluate(() => {
-    window.__events = [];
-    for (const n of ['created', 'updated', 'revoked', 'rotated', 'incident', 'error']) {
-      document.addEventListener(`narrative-keys:${n}`, (e) => window.__events.push({ type: e.type, detail: JSON.stringify(e.detail) }));
-    }
-  });
-  return { context, page, problems, consoleText, panel: page.locator('narrative-keys-panel') };
-}
-
-async function axe(page, screen) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`), [], `axe on ${screen}`);
-}
-
-// Secrets are masked: no secret goes into a screenshot, test keys included.
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `panel-${name}.png`), mask: [page.locator('code[part=secret]')] });
-
-/** Everything the page holds, shadow roots included. */
-const allMarkup = (page) => page.evaluate(() => {
-  const walk = (root) => [...root.querySelectorAll('*')].map((el) => (el.shadowRoot ? el.shadowRoot.innerHTML + walk(el.shadowRoot) : '')).join('');
-  return document.documentElement.outerHTML + walk(document);
-});
-
-async function connect(page, url) {
-  await page.getByLabel('Your API key').fill(ADMIN);
-  await page.getByLabel('Environment').fill(url);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await page.getByRole('row', { name: /bootstrap admin/ }).waitFor();
-}
-
-const dialog = (page) => page.getByRole('dialog');
-const rowNames = (page) => page.locator('tbody tr th').allTextContents().then((a) => a.map((s) => s.trim()));
-
-async function readDownload(page, buttonName) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: buttonName }).click()]);
-  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
-}
+/** A page of the one-tag example (or of `url`). */
+const openPage = ({ url = pageUrl, ...options } = {}) => open(url, options);
 
 test('the whole journey with a mouse: paste a key, list, filter, sort, create, edit, rotate, delete, an incident', async () => {
   const { emu, admin } = await world([
@@ -226,11 +129,11 @@ test('the whole journey with a mouse: paste a key, list, filter, sort, create, e
     }
     await axe(page, 'the rotate dialog');
     await dialog(page).getByRole('button', { name: 'Rotate' }).click();
-    await dialog(page).getByText('The old key is revoked.').waitFor();
+    await dialog(page).getByText('The old key still works until you copy the new secret').waitFor();
     const rotatedSecret = (await dialog(page).locator('code').textContent()).trim();
     secrets.push(rotatedSecret);
-    await dialog(page).getByRole('button', { name: 'I have stored it' }).click();
-    await dialog(page).waitFor({ state: 'hidden' });
+    await storedIt(page);
+    await page.getByText('The old key is revoked.').waitFor();
     const afterRotation = await admin.listKeys();
     assert.ok(!afterRotation.some((k) => k.id === created.id), 'the old key is revoked');
     const successor = afterRotation.find((k) => k.name === 'nightly ingestion v2');
@@ -284,8 +187,7 @@ test('the whole journey with a mouse: paste a key, list, filter, sort, create, e
     assert.match(await dialog(page).textContent(), /security@narrative\.io/);
     await axe(page, 'the incident result');
     await shot(page, 'incident-result-1280x800-light');
-    await dialog(page).getByRole('button', { name: 'I have stored it' }).click();
-    await dialog(page).waitFor({ state: 'hidden' });
+    await storedIt(page);
     const left = await admin.listKeys();
     assert.deepEqual(left.map((k) => k.name).sort(), ['analytics dashboard', 'bootstrap admin', 'nightly ingestion v2']);
     assert.ok(!left.some((k) => k.id === successor.id), 'the leaked keys are revoked');
@@ -360,24 +262,6 @@ test('screenshots and axe at 1280x800 and 390x844, light and dark', async () => 
     await emu.stop();
   }
 });
-
-/** The element that has focus, through shadow roots: its accessible label or text. */
-const focused = (page) => page.evaluate(() => {
-  let a = document.activeElement;
-  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
-  const label = a.getAttribute('aria-label') ?? (a.labels?.[0] ? [...a.labels[0].childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('') : a.textContent);
-  return { tag: a.tagName.toLowerCase(), type: a.type ?? '', label: label.trim(), inDialog: !!a.closest('dialog') };
-});
-
-/** Presses Tab (or Shift+Tab) until the focused control's label starts with `label`. */
-async function tabTo(page, label, { back = false, max = 120 } = {}) {
-  for (let i = 0; i < max; i++) {
-    const f = await focused(page);
-    if (f.label.startsWith(label)) return f;
-    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-  }
-  throw new Error(`Tab never reached ${label}`);
-}
 
 test('the same journey with the keyboard alone', async () => {
   const { emu, admin } = await world([
@@ -468,10 +352,15 @@ test('the same journey with the keyboard alone', async () => {
     const asked = Date.now();
     await tabTo(page, 'Rotate');
     await kb.press('Enter');
-    await dialog(page).getByText('The old key works until').waitFor();
+    await dialog(page).getByText('it expires 24h later').waitFor();
     await tabTo(page, 'I have stored it');
     await kb.press('Enter');
+    // Not copied: a confirmation first, opening on the way back to the secret.
+    assert.equal((await focused(page)).label, 'Back to the secret');
+    await tabTo(page, 'Yes, I have stored it');
+    await kb.press('Enter');
     await dialog(page).waitFor({ state: 'hidden' });
+    await page.getByText('The old key works until').waitFor();
     assert.equal((await admin.listKeys()).filter((k) => k.name === 'kb created v2').length, 2, 'old and new both work');
     const ends = Date.parse((await admin.getKey(before.id)).expiresAt);
     assert.ok(Math.abs(ends - (asked + 24 * 3600 * 1000)) < 5 * 60 * 1000, `the old key ends 24 h after the rotation: ${new Date(ends).toISOString()}`);
@@ -508,6 +397,8 @@ test('the same journey with the keyboard alone', async () => {
     assert.match(readFileSync(await download.path(), 'utf8'), /kb leaked one/);
     await tabTo(page, 'I have stored it');
     await kb.press('Enter');
+    await tabTo(page, 'Yes, I have stored it');
+    await kb.press('Enter');
     await dialog(page).waitFor({ state: 'hidden' });
     const names = (await admin.listKeys()).map((k) => k.name).sort();
     assert.deepEqual(names, ['bootstrap admin', 'kb created v2', 'kb leaked one', 'kb leaked two']);
@@ -531,7 +422,7 @@ test('the React example builds, mounts the element and hears its events', async 
     await dialog(page).getByRole('button', { name: 'Review' }).click();
     await dialog(page).getByRole('button', { name: 'Create key' }).click();
     const secret = (await dialog(page).locator('code').textContent()).trim();
-    await dialog(page).getByRole('button', { name: 'I have stored it' }).click();
+    await storedIt(page);
     await page.getByTestId('activity').getByText('created “from react”').waitFor();
     assert.ok((await admin.listKeys()).some((k) => k.name === 'from react'));
     await axe(page, 'the React example');
