@@ -144,7 +144,8 @@ enum Store {
 }
 
 #[tokio::test]
-async fn the_old_key_is_revoked_only_once_the_new_secret_is_copied_written_or_acknowledged() {
+async fn the_old_key_is_revoked_only_once_the_new_secret_is_written_or_acknowledged_never_on_a_copy_alone()
+ {
     let dir = tempfile::tempdir().unwrap();
     for how in [Store::Copy, Store::Write, Store::Acknowledge] {
         let mut live = Live::start().await;
@@ -160,7 +161,16 @@ async fn the_old_key_is_revoked_only_once_the_new_secret_is_copied_written_or_ac
         live.assert_both_work();
 
         let effect = match how {
-            Store::Copy => ch(&mut live.app, 'c'),
+            Store::Copy => {
+                // A copy cannot be confirmed (OSC 52): the old key stays
+                // until the secret is said to be stored.
+                let copy = ch(&mut live.app, 'c');
+                live.settle(copy).await;
+                live.assert_both_work();
+                let note = format!("{:?}", live.dialog().copy_note);
+                assert!(note.contains("press s"), "{how:?}: {note}");
+                ch(&mut live.app, 's')
+            }
             Store::Write => {
                 ch(&mut live.app, 'w');
                 ctrl(&mut live.app, 'u');

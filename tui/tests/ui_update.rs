@@ -407,7 +407,7 @@ fn rotate_asks_then_shows_the_new_secret() {
     };
     let note = m.note.as_ref().unwrap().as_deref().unwrap();
     assert!(
-        note.contains("keeps working until this secret is copied, written or marked stored"),
+        note.contains("keeps working until this secret is written (w) or marked stored (s)"),
         "{note}"
     );
     // Stored: the old key's revocation is sent; it fails, and the dialog says so.
@@ -855,7 +855,7 @@ fn an_incident_with_three_replacements_shows_all_three_in_one_dialog() {
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = draw(&app, w, h);
         assert!(
-            screen.contains("3 new secrets: 0 copied or written, 3 not yet."),
+            screen.contains("3 new secrets: 0 written or stored, 3 not yet."),
             "{screen}"
         );
         for n in 1..=3 {
@@ -893,7 +893,7 @@ fn dismissing_states_how_many_secrets_were_not_saved() {
     ch(&mut app, 'D');
     assert!(
         dialog_text(&app).contains(
-            "3 of 3 secrets have not been copied or written; they cannot be shown again. Dismiss? y/n"
+            "3 of 3 secrets have not been written or marked stored (s); they cannot be shown again. Dismiss? y/n"
         ),
         "{}",
         draw(&app, 80, 24)
@@ -902,7 +902,8 @@ fn dismissing_states_how_many_secrets_were_not_saved() {
     assert!(app.holds_secret(), "n keeps the dialog");
     assert!(!secret_modal(&app).confirm_dismiss);
 
-    // c on one, and its copy reaches the terminal: 2 of 3 left.
+    // c on one, and its copy reaches the terminal: still 3 of 3 unstored
+    // (a copy cannot be confirmed) until s says it is stored: then 2 of 3.
     let Some(effect @ Effect::Copy { .. }) = ch(&mut app, 'c') else {
         panic!("c copies");
     };
@@ -910,12 +911,15 @@ fn dismissing_states_how_many_secrets_were_not_saved() {
         app.update(action);
     }
     assert!(secret_modal(&app).entries[0].copied);
-    assert!(draw(&app, 120, 40).contains("✓ copied"));
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("copied, not stored (s)"), "{screen}");
+    assert_eq!(secret_modal(&app).unsaved(), 3);
+    ch(&mut app, 's');
     ch(&mut app, 'D');
     let screen = dialog_text(&app);
     assert!(
         screen.contains(
-            "2 of 3 secrets have not been copied or written; they cannot be shown again. Dismiss? y/n"
+            "2 of 3 secrets have not been written or marked stored (s); they cannot be shown again. Dismiss? y/n"
         ),
         "{screen}"
     );
@@ -937,9 +941,10 @@ fn dismissing_states_how_many_secrets_were_not_saved() {
         id: id(102),
         result: Ok(()),
     });
+    ch(&mut app, 's');
     ch(&mut app, 'D');
     assert!(dialog_text(&app).contains(
-        "1 of 3 secrets has not been copied or written; it cannot be shown again. Dismiss? y/n"
+        "1 of 3 secrets has not been written or marked stored (s); it cannot be shown again. Dismiss? y/n"
     ));
     ctrl(&mut app, 'c');
     assert!(app.holds_secret() && !app.should_quit);
@@ -971,7 +976,7 @@ fn one_secret_dismissal_speaks_of_one() {
     let screen = dialog_text(&app);
     assert!(
         screen.contains(
-            "The secret has not been copied or written; it cannot be shown again. Dismiss? y/n"
+            "The secret has not been written or marked stored (s); it cannot be shown again. Dismiss? y/n"
         ),
         "{screen}"
     );
@@ -980,8 +985,9 @@ fn one_secret_dismissal_speaks_of_one() {
         id: id(99),
         result: Ok(()),
     });
+    ch(&mut app, 's');
     ch(&mut app, 'D');
-    assert!(dialog_text(&app).contains("The secret was copied or written. Dismiss? y/n"));
+    assert!(dialog_text(&app).contains("The secret was written or marked stored. Dismiss? y/n"));
     ch(&mut app, 'y');
     assert!(app.modal.is_none());
     assert_eq!(
@@ -1034,7 +1040,9 @@ fn writing_all_secrets_makes_one_0600_dotenv_file() {
     assert!(note.starts_with("Wrote 3 secrets to "), "{note}");
     assert!(note.contains("replacements.env"), "{note}");
     ch(&mut app, 'D');
-    assert!(dialog_text(&app).contains("All 3 secrets were copied or written. Dismiss? y/n"));
+    assert!(
+        dialog_text(&app).contains("All 3 secrets were written or marked stored. Dismiss? y/n")
+    );
     // The same path again: the file of many secrets is only ever new.
     press(&mut app, KeyCode::Esc);
     write_and_update(&mut app, &path);
@@ -1706,12 +1714,13 @@ fn w_over_a_dead_secret_deletes_its_copy() {
 }
 
 #[test]
-fn the_keys_nobody_holds_are_those_neither_copied_written_nor_acknowledged() {
+fn the_keys_nobody_holds_are_those_neither_written_nor_acknowledged_a_copy_is_not_enough() {
     let mut app = app_with_three_replacements();
     let ids =
         |app: &App| -> Vec<String> { app.unstored_keys().into_iter().map(|k| k.id).collect() };
     assert_eq!(ids(&app), [id(101), id(102), id(103)]);
-    // The first acknowledged ("I have stored it"), the second copied.
+    // The first acknowledged ("I have stored it"), the second copied: a
+    // copy through OSC 52 cannot be confirmed, so it still counts as unstored.
     assert!(
         ch(&mut app, 's').is_none(),
         "an incident has no old key to retire"
@@ -1724,12 +1733,12 @@ fn the_keys_nobody_holds_are_those_neither_copied_written_nor_acknowledged() {
         id: id(102),
         result: Ok(()),
     });
-    assert_eq!(ids(&app), [id(103)]);
+    assert_eq!(ids(&app), [id(102), id(103)]);
     assert!(app.unstored_keys()[0].old_key.is_none());
     let screen = draw(&app, 120, 40);
     assert!(screen.contains("✓ stored, you said"), "{screen}");
     assert!(
-        screen.contains("2 copied or written, 1 not yet"),
+        screen.contains("1 written or stored, 2 not yet"),
         "{screen}"
     );
     // A failed copy stores nothing.
@@ -1738,7 +1747,7 @@ fn the_keys_nobody_holds_are_those_neither_copied_written_nor_acknowledged() {
         id: id(103),
         result: Err("the terminal is gone".into()),
     });
-    assert_eq!(ids(&app), [id(103)]);
+    assert_eq!(ids(&app), [id(102), id(103)]);
     // Dismissed: nothing is revoked for an incident's replacements (their
     // old keys are gone already); only a rotation's successor is.
     ch(&mut app, 'D');

@@ -273,7 +273,7 @@ impl App {
         self.list.clamp();
     }
 
-    /// The new keys whose secret on screen was neither copied, written nor
+    /// The new keys whose secret on screen was neither written nor
     /// acknowledged: nobody holds them once the program ends, so the
     /// runtime revokes them on a way out that skips the dialog (a signal,
     /// the terminal gone).
@@ -506,7 +506,7 @@ impl App {
         let name = escape_controls(&r.old.name);
         let new_id = r.new.key.id.clone();
         let note = format!(
-            "The old key {} keeps working until this secret is copied, written or marked stored (s); then it {}.",
+            "The old key {} keeps working until this secret is written (w) or marked stored (s); then it {}.",
             r.old.id,
             policy_then(r.old_key)
         );
@@ -717,7 +717,7 @@ impl App {
                 Ok(()) => {
                     entry.copied = true;
                     Ok(format!(
-                        "Copied the secret of \"{name}\" (OSC 52). If it is not on your clipboard, your terminal does not allow this: write to a file (w) instead."
+                        "Sent the secret of \"{name}\" to the clipboard (OSC 52). Once it is stored, press s; if it is not on your clipboard, your terminal does not allow this: write it to a file (w) instead."
                     ))
                 }
                 Err(e) => Err(format!(
@@ -726,7 +726,8 @@ impl App {
             };
             m.copy_note = Some(note);
         }
-        self.retire_stored_old_keys()
+        // A copy cannot be confirmed: nothing is retired until `s` or `w`.
+        None
     }
 
     /// What writing the secrets to a file did.

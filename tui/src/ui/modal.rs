@@ -110,7 +110,7 @@ pub struct SecretEntry {
     pub old_key: Option<PendingOldKey>,
 }
 
-/// A new key whose secret was neither copied, written nor acknowledged.
+/// A new key whose secret was neither written nor acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnstoredKey {
     /// Its id.
@@ -122,7 +122,7 @@ pub struct UnstoredKey {
 }
 
 /// A rotation's old key and what becomes of it once its successor's secret
-/// is stored (copied, written or acknowledged); until then it works.
+/// is stored (written or acknowledged); until then it works.
 #[derive(Debug, Clone)]
 pub struct PendingOldKey {
     /// The old key as the rotation read it.
@@ -159,9 +159,11 @@ impl SecretEntry {
         }
     }
 
-    /// Copied, written or acknowledged: stored somewhere outside this program.
+    /// Written or acknowledged: stored somewhere outside this program. A
+    /// copy alone is not: whether the terminal put it on the clipboard
+    /// (OSC 52) cannot be known, so it takes `s` to say so.
     pub fn saved(&self) -> bool {
-        self.copied || self.written || self.acknowledged
+        self.written || self.acknowledged
     }
 }
 
@@ -221,7 +223,7 @@ impl SecretModal {
         self.entries.get(self.cursor)
     }
 
-    /// How many secrets were neither copied nor written.
+    /// How many secrets were neither written nor acknowledged.
     pub fn unsaved(&self) -> usize {
         self.entries.iter().filter(|e| !e.saved()).count()
     }
@@ -241,7 +243,7 @@ impl SecretModal {
             .collect()
     }
 
-    /// Every key whose secret was neither copied, written nor acknowledged:
+    /// Every key whose secret was neither written nor acknowledged:
     /// nobody holds it once this program ends.
     pub fn unstored(&self) -> Vec<UnstoredKey> {
         self.entries
@@ -275,17 +277,17 @@ impl SecretModal {
         let total = self.entries.len();
         let unsaved = self.unsaved();
         match (total, unsaved) {
-            (1, 0) => "The secret was copied or written. Dismiss? y/n".to_owned(),
+            (1, 0) => "The secret was written or marked stored. Dismiss? y/n".to_owned(),
             (1, _) => {
-                "The secret has not been copied or written; it cannot be shown again. Dismiss? y/n"
+                "The secret has not been written or marked stored (s); it cannot be shown again. Dismiss? y/n"
                     .to_owned()
             }
-            (_, 0) => format!("All {total} secrets were copied or written. Dismiss? y/n"),
+            (_, 0) => format!("All {total} secrets were written or marked stored. Dismiss? y/n"),
             (_, 1) => format!(
-                "1 of {total} secrets has not been copied or written; it cannot be shown again. Dismiss? y/n"
+                "1 of {total} secrets has not been written or marked stored (s); it cannot be shown again. Dismiss? y/n"
             ),
             (_, n) => format!(
-                "{n} of {total} secrets have not been copied or written; they cannot be shown again. Dismiss? y/n"
+                "{n} of {total} secrets have not been written or marked stored (s); they cannot be shown again. Dismiss? y/n"
             ),
         }
     }

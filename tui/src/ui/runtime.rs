@@ -438,7 +438,7 @@ const TERMINAL_WRITE_LIMIT: Duration = Duration::from_secs(2);
 /// `--demo` session.
 ///
 /// On every way out, a new key whose secret the once-only dialog still
-/// showed, neither copied, written nor marked stored, is revoked (nobody
+/// showed, neither written nor marked stored, is revoked (nobody
 /// else holds it) after the terminal is restored, and stderr says which.
 // long: set-up, the loop, and the way out in the order the promise needs
 // (answers in flight, the keys nobody holds, the terminal, the revocation).
@@ -587,7 +587,7 @@ fn off_the_main_thread(what: &'static str, work: impl FnOnce() + Send + 'static)
 async fn revoke_unstored(client: &Client, keys: Vec<UnstoredKey>, how: &str) -> String {
     tracing::warn!(
         count = keys.len(),
-        "revoking the new keys whose secret was neither copied, written nor marked stored"
+        "revoking the new keys whose secret was neither written nor marked stored"
     );
     let options = RevokeManyOptions {
         deadline: WAY_OUT_LIMIT / 2,
@@ -612,7 +612,7 @@ async fn revoke_unstored(client: &Client, keys: Vec<UnstoredKey>, how: &str) -> 
             }
         };
     let mut lines = vec![format!(
-        "narrative-keys {how} while the secret of {} was on screen, neither copied, written nor marked stored. Nobody else holds it, so:",
+        "narrative-keys {how} while the secret of {} was on screen, neither written nor marked stored. Nobody else holds it, so:",
         super::text::count_of(results.len(), "new key", "new keys")
     )];
     for (r, key) in results.iter().zip(&keys) {

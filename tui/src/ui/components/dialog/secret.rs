@@ -242,12 +242,11 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
             theme.accent(),
         )));
     }
-    let state = match (e.copied, e.written, e.acknowledged) {
-        (false, false, false) => Span::styled("not copied or written", theme.warning()),
-        (true, false, _) => Span::styled("✓ copied", theme.ok()),
-        (false, true, _) => Span::styled("✓ written", theme.ok()),
-        (true, true, _) => Span::styled("✓ copied, written", theme.ok()),
-        (false, false, true) => Span::styled("✓ stored, you said", theme.ok()),
+    let state = match (e.written, e.acknowledged, e.copied) {
+        (true, _, _) => Span::styled("✓ written", theme.ok()),
+        (false, true, _) => Span::styled("✓ stored, you said", theme.ok()),
+        (false, false, true) => Span::styled("copied, not stored (s)", theme.warning()),
+        (false, false, false) => Span::styled("not written or stored", theme.warning()),
     };
     let mut info = vec![Span::raw(indent)];
     if let Some(old) = &e.replaces {
@@ -312,7 +311,7 @@ fn secrets_head(m: &SecretModal, theme: Theme) -> Vec<Line<'static>> {
         let unsaved = m.unsaved();
         head.push(Line::from(Span::styled(
             format!(
-                "{total} new secrets: {} copied or written, {unsaved} not yet.",
+                "{total} new secrets: {} written or stored, {unsaved} not yet.",
                 total - unsaved
             ),
             theme.bold(),
