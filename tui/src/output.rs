@@ -39,8 +39,9 @@ pub fn status_symbol(status: KeyStatus) -> &'static str {
     }
 }
 
-/// Text from the server, made safe for a terminal: control characters are
-/// shown escaped, never sent.
+/// Text from the server, made safe for a terminal: control, bidirectional
+/// and zero-width characters are shown escaped (`\u{200b}`), never sent.
+/// The one function for the CLI and the terminal UI.
 pub fn escape_controls(s: &str) -> String {
     if !s.chars().any(needs_escape) {
         return s.to_owned();
@@ -56,13 +57,25 @@ pub fn escape_controls(s: &str) -> String {
         .collect()
 }
 
-/// Control characters, and the bidirectional controls that reorder what a
+/// Control characters; the bidirectional controls that reorder what a
 /// terminal shows (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F,
-/// U+061C): a key's name must not be able to disguise itself or what
-/// follows it on the line.
+/// U+061C); and the characters that show as nothing (U+200B to U+200D,
+/// U+2060 to U+2065, U+FEFF, the soft hyphen U+00AD, U+180E): a key's name
+/// must not be able to disguise itself ("bootstrap\u{200b} admin" for
+/// "bootstrap admin") or what follows it on the line. The same set as the
+/// web panel's `HIDDEN`.
 fn needs_escape(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
 
 /// Server text in a Markdown table cell: control characters escaped as
@@ -271,6 +284,29 @@ mod tests {
             escape_controls("a\u{2066}b\u{2069}"),
             "a\\u{2066}b\\u{2069}"
         );
+    }
+
+    #[test]
+    fn zero_width_characters_are_escaped_so_two_names_cannot_look_alike() {
+        // "bootstrap\u{200b} admin" would show as "bootstrap admin".
+        assert_eq!(
+            escape_controls("bootstrap\u{200b} admin"),
+            "bootstrap\\u{200b} admin"
+        );
+        for (hidden, shown) in [
+            ('\u{200C}', "\\u{200c}"),
+            ('\u{200D}', "\\u{200d}"),
+            ('\u{2060}', "\\u{2060}"),
+            ('\u{FEFF}', "\\u{feff}"),
+            ('\u{00AD}', "\\u{ad}"),
+        ] {
+            assert_eq!(
+                escape_controls(&format!("a{hidden}b")),
+                format!("a{shown}b")
+            );
+        }
+        // Visible text, scripts that join letters included, is left alone.
+        assert_eq!(escape_controls("نام · 名前 · naïve"), "نام · 名前 · naïve");
     }
 
     #[test]
