@@ -197,13 +197,82 @@ impl<T: Serialize> Serialize for Sorted<T> {
     }
 }
 
+/// A value as pretty JSON, as `--json` prints it.
+pub fn pretty_json<T: Serialize>(value: &T) -> Result<String, crate::error::CliError> {
+    serde_json::to_string_pretty(value)
+        .map_err(|e| crate::error::CliError::failed(format!("could not encode JSON: {e}")))
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::error::CliError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| crate::error::CliError::failed(format!("could not encode JSON: {e}")))?;
-    anstream::println!("{text}");
-    Ok(())
+    outln!("{}", pretty_json(value)?)
 }
+
+// Writes that never panic. `print!`, `eprintln!` and anstream's own panic
+// when a write fails (a full disk; a terminal gone after SIGHUP while the
+// run finishes its step), or drop data silently on a broken pipe. Here data
+// on stdout that cannot be written is an error, and a message on stderr that
+// cannot be written is dropped. Colour goes through anstream as before.
+
+/// Writes data to stdout, flushed, so a failure is seen where it happens:
+/// what [`out!`] and [`outln!`] call.
+pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), crate::error::CliError> {
+    use std::io::Write;
+    let mut out = anstream::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|()| out.flush())
+        .map_err(stdout_failed)
+}
+
+/// Standard output that did not take the command's data: exit status 1.
+pub fn stdout_failed(e: std::io::Error) -> crate::error::CliError {
+    crate::error::CliError::failed(format!("standard output could not be written: {e}"))
+        .hint("the output was cut short: send it to a file or a program that reads it all, and run the command again")
+}
+
+/// Writes a message to stderr; one that cannot be written is dropped:
+/// what [`msg!`] and [`msgln!`] call.
+pub fn write_stderr(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut err = anstream::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.flush());
+}
+
+/// `print!` for a command's data: `Err` (exit status 1) when stdout fails.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` for a command's data: `Err` (exit status 1) when stdout fails.
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprint!` for a message: dropped when stderr fails, never a panic.
+macro_rules! msg {
+    ($($arg:tt)*) => {
+        $crate::output::write_stderr(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` for a message: dropped when stderr fails, never a panic.
+macro_rules! msgln {
+    () => {
+        $crate::output::write_stderr(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stderr(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+pub(crate) use {msg, msgln, out, outln};
 
 /// Columns padded by display width; `style` colours a cell without
 /// counting its escape codes.

@@ -6,11 +6,12 @@
 //! stopped and its key revoked again, a rotation's old key is left working.
 //! A second one exits at once.
 
-use std::io::Write;
 use std::sync::OnceLock;
 
 use narrative_keys::Interrupt;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+use crate::output::msgln;
 
 /// The process's stop flag: signals are process-wide, so there is one.
 /// Sessions build their client with it, and `--secret-to`'s command polls it.
@@ -35,8 +36,8 @@ pub fn stop_on_signals() -> std::io::Result<()> {
             let mut arriving = signals.forever();
             if let Some(first) = arriving.next() {
                 interrupt().request();
-                // Never a panic: after SIGHUP the terminal may be gone.
-                let _ = writeln!(std::io::stderr(), "{}", first_notice(first));
+                // After SIGHUP the terminal may be gone: dropped, never a panic.
+                msgln!("{}", first_notice(first));
             }
             if let Some(second) = arriving.next() {
                 std::process::exit(128 + second);
