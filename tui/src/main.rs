@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use narrative_keys_tui::cli::{Cli, Command};
 use narrative_keys_tui::commands;
-use narrative_keys_tui::error::CliError;
+use narrative_keys_tui::error::{CliError, exit_for_signal};
 use narrative_keys_tui::output::write_stderr;
 
 fn main() -> ExitCode {
@@ -56,9 +56,13 @@ fn main() -> ExitCode {
             commands::run(command, &cli.global).await
         }),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => report(&e, json),
+    // A command the first signal stopped ends as one: 128 + its number.
+    match (result, narrative_keys_tui::signals::first_signal()) {
+        (Ok(0), _) => ExitCode::SUCCESS,
+        (Ok(_), Some(signal)) => ExitCode::from(exit_for_signal(signal)),
+        (Ok(code), None) => ExitCode::from(code),
+        (Err(e), Some(signal)) => report(&e.stopped_by(signal), json),
+        (Err(e), None) => report(&e, json),
     }
 }
 

@@ -7,11 +7,24 @@
 //! A second one exits at once.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use narrative_keys::Interrupt;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use crate::output::msgln;
+
+/// The first of SIGINT, SIGTERM and SIGHUP caught, 0 before one was.
+static FIRST_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// The signal that asked the run to stop, if one did: a command it stopped
+/// exits 128 + its number, as the second one and the terminal UI do.
+pub fn first_signal() -> Option<i32> {
+    match FIRST_SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        signal => Some(signal),
+    }
+}
 
 /// The process's stop flag: signals are process-wide, so there is one.
 /// Sessions build their client with it, and `--secret-to`'s command polls it.
@@ -35,6 +48,7 @@ pub fn stop_on_signals() -> std::io::Result<()> {
         .spawn(move || {
             let mut arriving = signals.forever();
             if let Some(first) = arriving.next() {
+                FIRST_SIGNAL.store(first, Ordering::SeqCst);
                 interrupt().request();
                 // After SIGHUP the terminal may be gone: dropped, never a panic.
                 msgln!("{}", first_notice(first));

@@ -224,6 +224,9 @@ async fn sigterm_or_sighup_during_a_delivery_revokes_the_new_key_and_keeps_the_o
                 cmd.args(["create", "--name", "sig", "--preset", "read-only-analytics"]);
             }
             cmd.args(["--secret-to", &script]);
+            if rotate {
+                cmd.arg("--json");
+            }
             let (pid, output) = start(cmd);
             let command_pid = written(&pid_file).await;
             let sent = Instant::now();
@@ -236,7 +239,9 @@ async fn sigterm_or_sighup_during_a_delivery_revokes_the_new_key_and_keeps_the_o
                 "{case}: took {:?}",
                 sent.elapsed()
             );
-            assert_eq!(out.status.code(), Some(1), "{case}: {err}");
+            // 128 + the signal's number: 143 SIGTERM, 129 SIGHUP.
+            let number = if name == "TERM" { 15 } else { 1 };
+            assert_eq!(out.status.code(), Some(128 + number), "{case}: {err}");
             assert!(
                 err.contains(&format!("interrupted (SIG{name})")),
                 "{case}: {err}"
@@ -253,6 +258,10 @@ async fn sigterm_or_sighup_during_a_delivery_revokes_the_new_key_and_keeps_the_o
                     )),
                     "{case}: {err}"
                 );
+                // The `--json` error says what stopped it.
+                let last = err.lines().last().unwrap();
+                let error: serde_json::Value = serde_json::from_str(last).unwrap();
+                assert_eq!(error["error"]["code"], "interrupted", "{case}: {err}");
             }
             assert!(old_key_works(&emu, &old), "{case}");
             assert_eq!(emu.store().count().unwrap(), before, "{case}");
@@ -606,7 +615,7 @@ async fn rotation_interrupted_after(
 async fn a_rotation_interrupted_while_reading_the_old_key_creates_nothing() {
     let (out, emu, old, before, dir) = rotation_interrupted_after(Duration::from_millis(800)).await;
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(128 + 15), "{err}");
     assert!(
         err.contains("interrupted before anything was changed: no key was created or revoked"),
         "{err}"
@@ -621,7 +630,7 @@ async fn a_rotation_interrupted_while_creating_the_successor_leaves_both_keys_wo
     let (out, emu, old, before, dir) =
         rotation_interrupted_after(Duration::from_millis(2350)).await;
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(128 + 15), "{err}");
     assert!(
         err.contains("Interrupted after the new key's secret was delivered, so the old key was left working: both keys work now"),
         "{err}"

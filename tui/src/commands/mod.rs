@@ -438,8 +438,8 @@ fn shell_quoted(path: &std::path::Path) -> String {
     }
 }
 
-/// A run stopped by a signal (SIGINT, SIGTERM, SIGHUP) between two steps:
-/// exit status 130, saying how to finish it.
+/// A run stopped by a signal (SIGINT, SIGTERM, SIGHUP) between two steps,
+/// saying how to finish it (exit status 128 + the signal's number: `main`).
 fn interrupted(what_is_left: String, resume: String) -> CliError {
     CliError::interrupted(format!(
         "interrupted: the step in progress finished and no other was started; {what_is_left}"
