@@ -221,13 +221,13 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), crate::error::C
     let mut out = anstream::stdout().lock();
     out.write_fmt(args)
         .and_then(|()| out.flush())
-        .map_err(stdout_failed)
+        .map_err(stdout_error)
 }
 
 /// Standard output that did not take the command's data: exit status 1.
-pub fn stdout_failed(e: std::io::Error) -> crate::error::CliError {
+fn stdout_error(e: std::io::Error) -> crate::error::CliError {
     crate::error::CliError::failed(format!("standard output could not be written: {e}"))
-        .hint("the output was cut short: send it to a file or a program that reads it all, and run the command again")
+        .hint("only the output was cut short, what the command did stands: send standard output to a file or a program that reads all of it; `narrative-keys list` shows the keys as they are now")
 }
 
 /// Writes a message to stderr; one that cannot be written is dropped:
