@@ -16,7 +16,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::cli::IncidentArgs;
 use crate::error::CliError;
-use crate::output::escape_controls;
+use crate::output::{escape_controls, msgln, pretty_json};
 
 /// A new secret's destination, as the flags chose it.
 #[derive(Debug)]
@@ -30,12 +30,13 @@ pub enum Target {
     /// Standard output: alone on a line, or (`labelled`, for an incident) one
     /// line per replacement naming it; or in the `--json` document.
     Stdout {
-        /// With `--json`: the secret goes into the JSON document. For one
-        /// secret (`create`, `clone`, `rotate`) delivering it writes the
-        /// document's first entry, `"secret"`, so a standard output that
-        /// cannot take it fails the delivery before anything else changes;
-        /// [`Target::print_document`] writes the rest. An incident prints its
-        /// document itself.
+        /// With `--json`: the secret goes into the JSON document, written
+        /// as its delivery, so a standard output that cannot take it fails
+        /// the delivery before anything else changes. For one secret
+        /// (`create`, `clone`, `rotate`) that is the document's first entry,
+        /// `"secret"`, and [`Target::print_document`] writes the rest; for an
+        /// incident, each replacement's entry of `"secrets"`, and
+        /// [`Target::print_incident_document`] the rest.
         json: bool,
         /// One line per secret naming its key and the key it replaces (an incident).
         labelled: bool,
@@ -66,9 +67,7 @@ fn say_waiting(w: &Waiting<'_>) {
         Duration::from_secs(w.stops_in.as_secs() + u64::from(w.stops_in.subsec_nanos() > 0));
     let stops_at = chrono::Utc::now()
         + chrono::Duration::from_std(stops_in).unwrap_or(chrono::Duration::zero());
-    // Never a panic in the middle of a delivery: stderr may be gone.
-    let _ = writeln!(
-        std::io::stderr(),
+    msgln!(
         "Waiting for `{}` to take the secret of {} ({}); it will be stopped at {} (in {}) unless it finishes first, and the key revoked again. Ctrl-C stops it now.",
         escape_controls(w.command),
         escape_controls(&w.key.name),
@@ -202,19 +201,10 @@ impl Target {
     /// output, delivering it wrote the document's start (`{"secret": ...`),
     /// and `document`, which must not hold the secret again, is its rest.
     pub fn print_document<T: Serialize>(&self, document: &T) -> Result<(), CliError> {
-        if !matches!(
-            self,
-            Target::Stdout {
-                json: true,
-                labelled: false,
-                printed: 1..,
-                ..
-            }
-        ) {
+        if !self.wrote_json_secrets(false) {
             return crate::output::print_json(document);
         }
-        let text = serde_json::to_string_pretty(document)
-            .map_err(|e| CliError::failed(format!("could not encode JSON: {e}")))?;
+        let text = pretty_json(document)?;
         // `{...}` without its opening brace, after the secret's entry.
         let rest = match text.strip_prefix('{') {
             Some("}") | None => "\n}".to_owned(),
@@ -228,6 +218,65 @@ impl Target {
             .hint("the key works and its secret is the document's \"secret\"; `narrative-keys list --json` shows the rest")
         })
     }
+
+    /// Whether delivering wrote secrets into a `--json` document on
+    /// standard output: one command's (`labelled` false) or an incident's.
+    fn wrote_json_secrets(&self, labelled: bool) -> bool {
+        matches!(self, Target::Stdout { json: true, labelled: l, printed: 1.., .. } if *l == labelled)
+    }
+
+    /// Prints an incident's `--json` document, `{"secrets": [...], "report"}`
+    /// (`report` as given): when the replacements' secrets went to standard
+    /// output, delivering them wrote the document up to the last one, and
+    /// this writes the rest; otherwise `whole`, the whole document.
+    pub fn print_incident_document<R: Serialize, W: Serialize>(
+        &self,
+        report: &R,
+        whole: &W,
+    ) -> Result<(), CliError> {
+        if !self.wrote_json_secrets(true) {
+            return crate::output::print_json(whole);
+        }
+        let report = pretty_json(report)?;
+        let mut out = std::io::stdout().lock();
+        write_secrets_end(&mut out, &report)
+            .and_then(|()| out.flush())
+            .map_err(|e| {
+                CliError::failed(format!(
+                    "the replacements' secrets were written to standard output, but the rest of the JSON document could not be: {e}"
+                ))
+            })
+    }
+}
+
+/// One replacement's entry of an incident's `--json` document, as
+/// `serde_json`'s pretty printer writes it there; the first opens the
+/// document and its `"secrets"` list. The secret goes straight to `out`.
+pub(crate) fn write_secrets_entry(
+    out: &mut impl Write,
+    item: &NewSecret<'_>,
+    first: bool,
+) -> std::io::Result<()> {
+    out.write_all(if first {
+        b"{\n  \"secrets\": [\n    {\n      \"id\": "
+    } else {
+        b",\n    {\n      \"id\": "
+    })?;
+    serde_json::to_writer(&mut *out, &item.key.id)?;
+    out.write_all(b",\n      \"replaces\": ")?;
+    serde_json::to_writer(&mut *out, item.replaces.unwrap_or_default())?;
+    out.write_all(b",\n      \"secret\": ")?;
+    serde_json::to_writer(&mut *out, item.secret.expose())?;
+    out.write_all(b"\n    }")
+}
+
+/// The end of an incident's `--json` document after its last secret: the
+/// list closed, then `"report"`, `report_json` being its pretty JSON.
+pub(crate) fn write_secrets_end(out: &mut impl Write, report_json: &str) -> std::io::Result<()> {
+    // Nested one level: each line after the first indented by two spaces
+    // (a JSON string holds no raw line break, so this touches no value).
+    let nested = report_json.replace('\n', "\n  ");
+    writeln!(out, "\n  ],\n  \"report\": {nested}\n}}")
 }
 
 /// Refuses a standard output that would lose a secret: `/dev/null`, or
@@ -281,12 +330,20 @@ impl SecretSink for Target {
             Target::File(f) => f.deliver(item),
             Target::Files(f) => f.deliver(item),
             Target::Command(c) => c.deliver(item),
-            // An incident prints its document, secrets included, itself.
+            // An incident's `--json` document, written as it goes.
             Target::Stdout {
                 json: true,
                 labelled: true,
+                printed,
                 ..
-            } => Ok(()),
+            } => {
+                let mut out = std::io::stdout().lock();
+                write_secrets_entry(&mut out, item, *printed == 0)
+                    .and_then(|()| out.flush())
+                    .map_err(stdout_failed)?;
+                *printed += 1;
+                Ok(())
+            }
             Target::Stdout {
                 json: true,
                 printed,
@@ -331,9 +388,7 @@ fn print_secret_line(
     first: bool,
 ) -> Result<(), DeliveryError> {
     if first {
-        // Never a panic in the middle of a delivery: stderr may be gone.
-        let _ = writeln!(
-            std::io::stderr(),
+        msgln!(
             "The new secret follows on standard output. Store it now: it will not be shown again."
         );
     }

@@ -9,9 +9,15 @@ use narrative_keys::{ErrorInfo, KeyRefError};
 pub const EXIT_FINDING: u8 = 1;
 /// Exit status of a usage error: bad input, nothing sent.
 pub const EXIT_USAGE: u8 = 2;
-/// Exit status of a run a signal stopped between two steps (as a shell
-/// reports SIGINT).
+/// Exit status of a run stopped by SIGINT (as a shell reports it); a run
+/// another signal stopped exits 128 + its number ([`exit_for_signal`]).
 pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// The exit status of a run `signal` stopped, as a shell reports it:
+/// 128 + the signal's number (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
+pub fn exit_for_signal(signal: i32) -> u8 {
+    u8::try_from(128 + signal).unwrap_or(EXIT_INTERRUPTED)
+}
 
 #[derive(Debug)]
 /// A failure as the CLI reports it: message, hint, exit status and the SDK's error fields.
@@ -53,9 +59,20 @@ impl CliError {
         Self::new(EXIT_FINDING, "failed", message.into())
     }
 
-    /// A run stopped between two steps by a signal: exit status 130, code `interrupted`.
+    /// A run stopped between two steps by a signal: code `interrupted`,
+    /// exit status 130 until [`CliError::stopped_by`] names the signal.
     pub fn interrupted(message: impl Into<String>) -> Self {
         Self::new(EXIT_INTERRUPTED, "interrupted", message.into())
+    }
+
+    /// The failure of a run `signal` stopped, whatever failed once it was
+    /// asked to stop (the step in progress, a delivery command stopped with
+    /// it): code `interrupted` and exit status 128 + the signal's number, so
+    /// every command a signal stopped ends alike. The message and hint stay.
+    pub fn stopped_by(mut self, signal: i32) -> Self {
+        self.exit = exit_for_signal(signal);
+        self.code = "interrupted";
+        self
     }
 
     /// Adds what to do about it.

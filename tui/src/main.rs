@@ -2,11 +2,11 @@
 
 use std::process::ExitCode;
 
-use anstream::eprintln;
 use clap::Parser;
 use narrative_keys_tui::cli::{Cli, Command};
 use narrative_keys_tui::commands;
-use narrative_keys_tui::error::CliError;
+use narrative_keys_tui::error::{CliError, exit_for_signal};
+use narrative_keys_tui::output::write_stderr;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -56,25 +56,30 @@ fn main() -> ExitCode {
             commands::run(command, &cli.global).await
         }),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => report(&e, json),
+    // A command the first signal stopped ends as one: 128 + its number.
+    match (result, narrative_keys_tui::signals::first_signal()) {
+        (Ok(0), _) => ExitCode::SUCCESS,
+        (Ok(_), Some(signal)) => ExitCode::from(exit_for_signal(signal)),
+        (Ok(code), None) => ExitCode::from(code),
+        (Err(e), Some(signal)) => report(&e.stopped_by(signal), json),
+        (Err(e), None) => report(&e, json),
     }
 }
 
 /// Prints a failure on stderr: with `--json` as one JSON document on one
-/// line, otherwise as a message and a hint. Returns its exit status.
+/// line, otherwise as a message and a hint; dropped if stderr is gone, never
+/// a panic. Returns its exit status.
 fn report(e: &CliError, json: bool) -> ExitCode {
     if json {
-        eprintln!("{}", e.to_json());
+        write_stderr(format_args!("{}\n", e.to_json()));
         return e.exit_code();
     }
     let red = anstyle::Style::new()
         .fg_color(Some(anstyle::AnsiColor::Red.into()))
         .bold();
-    eprintln!("{red}error{red:#}: {}", e.message);
+    write_stderr(format_args!("{red}error{red:#}: {}\n", e.message));
     if let Some(hint) = &e.hint {
-        eprintln!("hint: {hint}");
+        write_stderr(format_args!("hint: {hint}\n"));
     }
     e.exit_code()
 }

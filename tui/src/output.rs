@@ -39,8 +39,9 @@ pub fn status_symbol(status: KeyStatus) -> &'static str {
     }
 }
 
-/// Text from the server, made safe for a terminal: control characters are
-/// shown escaped, never sent.
+/// Text from the server, made safe for a terminal: control, bidirectional
+/// and zero-width characters are shown escaped (`\u{200b}`), never sent.
+/// The one function for the CLI and the terminal UI.
 pub fn escape_controls(s: &str) -> String {
     if !s.chars().any(needs_escape) {
         return s.to_owned();
@@ -56,13 +57,25 @@ pub fn escape_controls(s: &str) -> String {
         .collect()
 }
 
-/// Control characters, and the bidirectional controls that reorder what a
+/// Control characters; the bidirectional controls that reorder what a
 /// terminal shows (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F,
-/// U+061C): a key's name must not be able to disguise itself or what
-/// follows it on the line.
+/// U+061C); and the characters that show as nothing (U+200B to U+200D,
+/// U+2060 to U+2065, U+FEFF, the soft hyphen U+00AD, U+180E): a key's name
+/// must not be able to disguise itself ("bootstrap\u{200b} admin" for
+/// "bootstrap admin") or what follows it on the line. The same set as the
+/// web panel's `HIDDEN`.
 fn needs_escape(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
 
 /// Server text in a Markdown table cell: control characters escaped as
@@ -184,13 +197,82 @@ impl<T: Serialize> Serialize for Sorted<T> {
     }
 }
 
+/// A value as pretty JSON, as `--json` prints it.
+pub fn pretty_json<T: Serialize>(value: &T) -> Result<String, crate::error::CliError> {
+    serde_json::to_string_pretty(value)
+        .map_err(|e| crate::error::CliError::failed(format!("could not encode JSON: {e}")))
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::error::CliError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| crate::error::CliError::failed(format!("could not encode JSON: {e}")))?;
-    anstream::println!("{text}");
-    Ok(())
+    outln!("{}", pretty_json(value)?)
 }
+
+// Writes that never panic. `print!`, `eprintln!` and anstream's own panic
+// when a write fails (a full disk; a terminal gone after SIGHUP while the
+// run finishes its step), or drop data silently on a broken pipe. Here data
+// on stdout that cannot be written is an error, and a message on stderr that
+// cannot be written is dropped. Colour goes through anstream as before.
+
+/// Writes data to stdout, flushed, so a failure is seen where it happens:
+/// what [`out!`] and [`outln!`] call.
+pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), crate::error::CliError> {
+    use std::io::Write;
+    let mut out = anstream::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// Standard output that did not take the command's data: exit status 1.
+fn stdout_error(e: std::io::Error) -> crate::error::CliError {
+    crate::error::CliError::failed(format!("standard output could not be written: {e}"))
+        .hint("only the output was cut short, what the command did stands: send standard output to a file or a program that reads all of it; `narrative-keys list` shows the keys as they are now")
+}
+
+/// Writes a message to stderr; one that cannot be written is dropped:
+/// what [`msg!`] and [`msgln!`] call.
+pub fn write_stderr(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut err = anstream::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.flush());
+}
+
+/// `print!` for a command's data: `Err` (exit status 1) when stdout fails.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` for a command's data: `Err` (exit status 1) when stdout fails.
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprint!` for a message: dropped when stderr fails, never a panic.
+macro_rules! msg {
+    ($($arg:tt)*) => {
+        $crate::output::write_stderr(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` for a message: dropped when stderr fails, never a panic.
+macro_rules! msgln {
+    () => {
+        $crate::output::write_stderr(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stderr(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+pub(crate) use {msg, msgln, out, outln};
 
 /// Columns padded by display width; `style` colours a cell without
 /// counting its escape codes.
@@ -271,6 +353,29 @@ mod tests {
             escape_controls("a\u{2066}b\u{2069}"),
             "a\\u{2066}b\\u{2069}"
         );
+    }
+
+    #[test]
+    fn zero_width_characters_are_escaped_so_two_names_cannot_look_alike() {
+        // "bootstrap\u{200b} admin" would show as "bootstrap admin".
+        assert_eq!(
+            escape_controls("bootstrap\u{200b} admin"),
+            "bootstrap\\u{200b} admin"
+        );
+        for (hidden, shown) in [
+            ('\u{200C}', "\\u{200c}"),
+            ('\u{200D}', "\\u{200d}"),
+            ('\u{2060}', "\\u{2060}"),
+            ('\u{FEFF}', "\\u{feff}"),
+            ('\u{00AD}', "\\u{ad}"),
+        ] {
+            assert_eq!(
+                escape_controls(&format!("a{hidden}b")),
+                format!("a{shown}b")
+            );
+        }
+        // Visible text, scripts that join letters included, is left alone.
+        assert_eq!(escape_controls("نام · 名前 · naïve"), "نام · 名前 · naïve");
     }
 
     #[test]

@@ -6,11 +6,25 @@
 //! stopped and its key revoked again, a rotation's old key is left working.
 //! A second one exits at once.
 
-use std::io::Write;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use narrative_keys::Interrupt;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+use crate::output::msgln;
+
+/// The first of SIGINT, SIGTERM and SIGHUP caught, 0 before one was.
+static FIRST_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// The signal that asked the run to stop, if one did: a command it stopped
+/// exits 128 + its number, as the second one and the terminal UI do.
+pub fn first_signal() -> Option<i32> {
+    match FIRST_SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        signal => Some(signal),
+    }
+}
 
 /// The process's stop flag: signals are process-wide, so there is one.
 /// Sessions build their client with it, and `--secret-to`'s command polls it.
@@ -34,9 +48,10 @@ pub fn stop_on_signals() -> std::io::Result<()> {
         .spawn(move || {
             let mut arriving = signals.forever();
             if let Some(first) = arriving.next() {
+                FIRST_SIGNAL.store(first, Ordering::SeqCst);
                 interrupt().request();
-                // Never a panic: after SIGHUP the terminal may be gone.
-                let _ = writeln!(std::io::stderr(), "{}", first_notice(first));
+                // After SIGHUP the terminal may be gone: dropped, never a panic.
+                msgln!("{}", first_notice(first));
             }
             if let Some(second) = arriving.next() {
                 std::process::exit(128 + second);

@@ -1042,6 +1042,29 @@ async fn incident_plans_print_aligned_tables_and_expired_keys_are_not_replaced()
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_name_with_a_zero_width_character_cannot_pass_for_another() {
+    let emu = emulator(ADMIN).await;
+    // Beside the real "bootstrap admin", one that would look the same.
+    let lookalike = seed(
+        &emu,
+        "bootstrap\u{200b} admin",
+        &[("read", "datasets")],
+        None,
+    );
+    let out = run(&emu, &["list"]).await;
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains("bootstrap\\u{200b} admin"), "{text}");
+    assert!(!text.contains('\u{200b}'), "{text}");
+    let out = run(&emu, &["show", &lookalike]).await;
+    let text = stdout(&out);
+    assert!(text.contains("bootstrap\\u{200b} admin"), "{text}");
+    // The JSON keeps the name as the server sent it.
+    let out = run(&emu, &["show", &lookalike, "--json"]).await;
+    assert_eq!(json(&out)["key"]["name"], "bootstrap\u{200b} admin");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn audit_prints_an_aligned_table_or_markdown() {
     let emu = emulator(ADMIN).await;
     seed(

@@ -224,6 +224,9 @@ async fn sigterm_or_sighup_during_a_delivery_revokes_the_new_key_and_keeps_the_o
                 cmd.args(["create", "--name", "sig", "--preset", "read-only-analytics"]);
             }
             cmd.args(["--secret-to", &script]);
+            if rotate {
+                cmd.arg("--json");
+            }
             let (pid, output) = start(cmd);
             let command_pid = written(&pid_file).await;
             let sent = Instant::now();
@@ -236,7 +239,9 @@ async fn sigterm_or_sighup_during_a_delivery_revokes_the_new_key_and_keeps_the_o
                 "{case}: took {:?}",
                 sent.elapsed()
             );
-            assert_eq!(out.status.code(), Some(1), "{case}: {err}");
+            // 128 + the signal's number: 143 SIGTERM, 129 SIGHUP.
+            let number = if name == "TERM" { 15 } else { 1 };
+            assert_eq!(out.status.code(), Some(128 + number), "{case}: {err}");
             assert!(
                 err.contains(&format!("interrupted (SIG{name})")),
                 "{case}: {err}"
@@ -253,6 +258,10 @@ async fn sigterm_or_sighup_during_a_delivery_revokes_the_new_key_and_keeps_the_o
                     )),
                     "{case}: {err}"
                 );
+                // The `--json` error says what stopped it.
+                let last = err.lines().last().unwrap();
+                let error: serde_json::Value = serde_json::from_str(last).unwrap();
+                assert_eq!(error["error"]["code"], "interrupted", "{case}: {err}");
             }
             assert!(old_key_works(&emu, &old), "{case}");
             assert_eq!(emu.store().count().unwrap(), before, "{case}");
@@ -301,14 +310,15 @@ async fn a_command_whose_run_was_killed_never_delivers_afterwards() {
     );
 }
 
-/// The binary with `args`, its standard output closed (`>&-`).
-fn with_stdout_closed(emu: &RunningEmulator, args: &[&str]) -> std::process::Command {
+/// The binary with `args`, its standard output closed (`>&-`), or with
+/// `closing` `2>&-` its standard error.
+fn with_closed(emu: &RunningEmulator, args: &[&str], closing: &str) -> std::process::Command {
     let binary = process(emu.url(), ADMIN);
     let mut cmd = std::process::Command::new("/bin/sh");
     cmd.env_clear()
         .envs(binary.get_envs().filter_map(|(k, v)| Some((k, v?))))
         .arg("-c")
-        .arg("exec \"$0\" \"$@\" >&-")
+        .arg(format!("exec \"$0\" \"$@\" {closing}"))
         .arg(binary.get_program())
         .args(args);
     cmd
@@ -335,7 +345,7 @@ async fn a_standard_output_that_would_lose_the_secret_is_refused_before_anything
     for args in secret_to_stdout(&old) {
         for closed in [false, true] {
             let cmd = if closed {
-                with_stdout_closed(&emu, &args)
+                with_closed(&emu, &args, ">&-")
             } else {
                 let mut cmd = process(emu.url(), ADMIN);
                 cmd.args(&args).stdout(Stdio::null());
@@ -364,6 +374,23 @@ async fn a_standard_output_that_would_lose_the_secret_is_refused_before_anything
     }
 }
 
+/// Runs `cmd` to its end, standard error piped, its standard output
+/// failing: `/dev/full` (`full_disk`), or a pipe whose reader went away, so
+/// a write gets a broken pipe.
+async fn run_with_stdout_failing(mut cmd: std::process::Command, full_disk: bool) -> Output {
+    cmd.stderr(Stdio::piped());
+    if full_disk {
+        cmd.stdout(dev_full());
+    } else {
+        cmd.stdout(Stdio::piped());
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(child.stdout.take());
+    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_standard_output_that_fails_is_a_failed_delivery() {
     let emu = emulator(ADMIN).await;
@@ -372,22 +399,8 @@ async fn a_standard_output_that_fails_is_a_failed_delivery() {
     for args in secret_to_stdout(&old) {
         for full_disk in [false, true] {
             let mut cmd = process(emu.url(), ADMIN);
-            cmd.args(&args).stderr(Stdio::piped());
-            if full_disk {
-                let full = std::fs::File::options()
-                    .write(true)
-                    .open("/dev/full")
-                    .unwrap();
-                cmd.stdout(full);
-            } else {
-                cmd.stdout(Stdio::piped());
-            }
-            let mut child = cmd.spawn().unwrap();
-            // A reader that went away: the write gets a broken pipe.
-            drop(child.stdout.take());
-            let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-                .await
-                .unwrap();
+            cmd.args(&args);
+            let out = run_with_stdout_failing(cmd, full_disk).await;
             let err = stderr(&out);
             let case = format!("{args:?}, /dev/full: {full_disk}");
             assert_eq!(out.status.code(), Some(1), "{case}: {err}");
@@ -399,6 +412,93 @@ async fn a_standard_output_that_fails_is_a_failed_delivery() {
             assert_eq!(emu.store().count().unwrap(), before, "{case}");
             assert!(old_key_works(&emu, &old), "{case}: the old key was retired");
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incident_whose_json_cannot_be_written_revokes_the_replacement_and_resume_makes_it() {
+    let emu = emulator(ADMIN).await;
+    for full_disk in [false, true] {
+        let leaked = seed(&emu, &format!("leaked {full_disk}"));
+        let before = emu.store().count().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("incident.json");
+        let report_arg = report.to_str().unwrap();
+        let mut cmd = process(emu.url(), ADMIN);
+        cmd.args([
+            "incident",
+            &leaked,
+            "--replace",
+            "--json",
+            "--yes",
+            "--report",
+            report_arg,
+        ]);
+        let out = run_with_stdout_failing(cmd, full_disk).await;
+        let err = stderr(&out);
+        let case = format!("/dev/full: {full_disk}");
+        assert_eq!(out.status.code(), Some(1), "{case}: {err}");
+        assert!(!err.contains("panicked"), "{case}: {err}");
+        assert!(
+            err.contains("standard output: could not be written"),
+            "{case}: {err}"
+        );
+        assert!(err.contains("revoked again"), "{case}: {err}");
+        assert!(err.contains("--resume"), "{case}: {err}");
+        assert!(
+            !old_key_works(&emu, &leaked),
+            "{case}: the leaked key works"
+        );
+        assert_eq!(
+            emu.store().count().unwrap(),
+            before - 1,
+            "{case}: no replacement left that nobody holds"
+        );
+        // The journal lists the replacement still to make.
+        let journal: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        let failures = journal["failures"].as_array().unwrap();
+        assert_eq!(failures.len(), 1, "{case}: {journal}");
+        assert_eq!(failures[0]["step"], "replace", "{case}: {journal}");
+        assert_eq!(failures[0]["id"], leaked.as_str(), "{case}: {journal}");
+        // With a target that works, the resume makes it.
+        let secrets = dir.path().join("replacements.env");
+        let out = run(
+            &emu,
+            &[
+                "incident",
+                "--resume",
+                report_arg,
+                "--secrets-out",
+                secrets.to_str().unwrap(),
+            ],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{case}: {}", stderr(&out));
+        assert_eq!(emu.store().count().unwrap(), before, "{case}");
+        let written = std::fs::read_to_string(&secrets).unwrap();
+        assert_eq!(written.matches("LEAKED_").count(), 1, "{case}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incident_json_with_its_secrets_is_one_valid_document() {
+    let emu = emulator(ADMIN).await;
+    let (a, b) = (seed(&emu, "leaked-a"), seed(&emu, "leaked-b"));
+    let out = run(&emu, &["incident", &a, &b, "--replace", "--json", "--yes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let secrets = v["secrets"].as_array().unwrap();
+    assert_eq!(secrets.len(), 2, "{v}");
+    let replacements = v["report"]["replacements"].as_array().unwrap();
+    for shown in secrets {
+        let made = replacements
+            .iter()
+            .find(|r| r["key"]["id"] == shown["id"])
+            .unwrap();
+        assert_eq!(made["replaces"], shown["replaces"]);
+        let secret = shown["secret"].as_str().unwrap();
+        assert!(emu.store().secret_present(secret).unwrap(), "{v}");
     }
 }
 
@@ -515,7 +615,7 @@ async fn rotation_interrupted_after(
 async fn a_rotation_interrupted_while_reading_the_old_key_creates_nothing() {
     let (out, emu, old, before, dir) = rotation_interrupted_after(Duration::from_millis(800)).await;
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(128 + 15), "{err}");
     assert!(
         err.contains("interrupted before anything was changed: no key was created or revoked"),
         "{err}"
@@ -530,7 +630,7 @@ async fn a_rotation_interrupted_while_creating_the_successor_leaves_both_keys_wo
     let (out, emu, old, before, dir) =
         rotation_interrupted_after(Duration::from_millis(2350)).await;
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(128 + 15), "{err}");
     assert!(
         err.contains("Interrupted after the new key's secret was delivered, so the old key was left working: both keys work now"),
         "{err}"
@@ -551,4 +651,109 @@ async fn a_rotation_interrupted_while_creating_the_successor_leaves_both_keys_wo
         emu.store().secret_present(secret).unwrap(),
         "its secret was delivered"
     );
+}
+
+/// `/dev/full`, opened for writing: every write fails with ENOSPC.
+fn dev_full() -> std::fs::File {
+    std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_standard_error_that_cannot_be_written_is_no_panic_and_changes_nothing() {
+    let emu = emulator(ADMIN).await;
+    let dir = tempfile::tempdir().unwrap();
+    for (i, how) in ["closed", "/dev/full", "broken pipe"]
+        .into_iter()
+        .enumerate()
+    {
+        let file = dir.path().join(format!("{i}.env"));
+        let name = format!("quiet {i}");
+        let args = [
+            "create",
+            "--name",
+            &name,
+            "--grant",
+            "read:datasets",
+            "--secret-out",
+            file.to_str().unwrap(),
+        ];
+        let mut cmd = if how == "closed" {
+            with_closed(&emu, &args, "2>&-")
+        } else {
+            let mut cmd = process(emu.url(), ADMIN);
+            cmd.args(args);
+            cmd
+        };
+        cmd.stdout(Stdio::piped());
+        match how {
+            "/dev/full" => cmd.stderr(dev_full()),
+            _ => cmd.stderr(Stdio::piped()),
+        };
+        let mut child = cmd.spawn().unwrap();
+        drop(child.stderr.take());
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        // A panic exits 101; its message would be lost with stderr.
+        assert_eq!(out.status.code(), Some(0), "{how}");
+        let written = std::fs::read_to_string(&file).unwrap();
+        let secret = written.trim().split_once('=').unwrap().1;
+        assert!(emu.store().secret_present(secret).unwrap(), "{how}");
+        // A failure, reported on a standard error that cannot take it,
+        // keeps its exit status.
+        let mut cmd = process(emu.url(), ADMIN);
+        cmd.args(["show", "00000000-0000-4000-8000-000000000000"])
+            .stdout(Stdio::piped())
+            .stderr(dev_full());
+        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{how}: show of a missing key");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn data_that_standard_output_cannot_take_is_an_error_not_a_panic() {
+    let emu = emulator(ADMIN).await;
+    // More than a pipe holds (64 KiB), so the list is still being written
+    // when its reader goes away.
+    narrative_keys_testkit::emulator::seed_many(&emu, &"a long name ".repeat(20), 300);
+    // `list | head -c 1`: the reader takes one byte and leaves.
+    let mut cmd = process(emu.url(), ADMIN);
+    cmd.arg("list")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut reader = child.stdout.take().unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(&mut reader, &mut first).unwrap();
+        drop(reader);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("error: standard output could not be written: Broken pipe"),
+        "{err}"
+    );
+    // `list >/dev/full`, and `list --json`: the same.
+    for args in [&["list"][..], &["list", "--json"]] {
+        let mut cmd = process(emu.url(), ADMIN);
+        cmd.args(args);
+        let out = run_with_stdout_failing(cmd, true).await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            err.contains("standard output could not be written"),
+            "{args:?}: {err}"
+        );
+    }
 }

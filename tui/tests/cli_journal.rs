@@ -263,7 +263,7 @@ async fn sigterm_during_replacements_stops_between_steps_and_resume_finishes() {
     .await;
     run.signal("TERM", false);
     let (status, _, err) = run.finish().await;
-    assert_eq!(status, Some(130), "{err}");
+    assert_eq!(status, Some(128 + 15), "SIGTERM: {err}");
     assert!(
         err.contains("error: interrupted: the step in progress finished and no other was started")
             && err.contains(&format!(
@@ -282,6 +282,31 @@ async fn sigterm_during_replacements_stops_between_steps_and_resume_finishes() {
     let out = scene.resume("resumed.env").await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_finished(emu, leaked, secrets);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sighup_during_replacements_exits_129_with_an_interrupted_json_error() {
+    let scene = Scene::new().await;
+    let first = scene.secrets.join("first.env");
+    let run = scene.start_incident(&["--secrets-out", first.to_str().unwrap(), "--json"]);
+    wait_for_json(&scene.journal, "a replacement", |j| {
+        array_len(j, "replacements") >= 1
+    })
+    .await;
+    run.signal("HUP", false);
+    let (status, _, err) = run.finish().await;
+    // 128 + SIGHUP, as the terminal UI and a second signal exit.
+    assert_eq!(status, Some(128 + 1), "{err}");
+    let last = err.lines().last().unwrap();
+    let error: Value = serde_json::from_str(last).unwrap();
+    assert_eq!(error["error"]["code"], "interrupted", "{err}");
+    assert!(
+        error["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("narrative-keys incident --resume"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -70,6 +70,7 @@ fn hostile_names_are_escaped_and_never_break_the_layout() {
         "emoji 🔑🔥👩‍💻🏳️‍🌈 keys",
         &"averyveryverylongwordwithoutanyspaces".repeat(20),
         "tab\tnew\nline\r",
+        "bootstrap\u{200b} admin\u{feff}",
         "",
     ];
     let keys: Vec<ApiKey> = names
@@ -85,6 +86,7 @@ fn hostile_names_are_escaped_and_never_break_the_layout() {
             "no escape character reaches the terminal"
         );
         assert!(!screen.contains('\u{7}') && !screen.contains('\u{202e}'));
+        assert!(!screen.contains('\u{200b}') && !screen.contains('\u{feff}'));
         // Every row of the grid is drawn (the buffer cannot overflow; what
         // matters is that nothing panics and no control character gets out).
         assert_eq!(
@@ -95,6 +97,10 @@ fn hostile_names_are_escaped_and_never_break_the_layout() {
     assert!(
         draw(&app, 120, 40).contains("evil\\u{1b}[2J"),
         "shown escaped"
+    );
+    assert!(
+        draw(&app, 120, 40).contains("bootstrap\\u{200b} admin\\u{feff}"),
+        "a zero-width character is shown escaped, so the name cannot pass for another"
     );
     for _ in 0..names.len() {
         press(&mut app, KeyCode::Down);

@@ -1,6 +1,6 @@
 //! `audit`: findings across all keys, as a table, Markdown or JSON.
 
-use anstream::{eprintln, print};
+use crate::output::{msgln, out};
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::{self, AuditOptions, Finding, FindingSeverity};
 use narrative_keys::{KeyStatus, Span, StatusPolicy};
@@ -70,8 +70,8 @@ pub(super) async fn audit(
             keys: keys.len(),
         })?;
     } else {
-        print!("{}", findings_text(&findings, format));
-        eprintln!(
+        out!("{}", findings_text(&findings, format))?;
+        msgln!(
             "{} keys audited: {} critical, {} warning, {} info",
             keys.len(),
             count(FindingSeverity::Critical),

@@ -1,6 +1,6 @@
 //! `catalog`: the resources and their access levels.
 
-use anstream::{eprintln, print};
+use crate::output::{msgln, out};
 use narrative_keys::CATALOG;
 use serde::Serialize;
 
@@ -63,8 +63,8 @@ pub(super) fn catalog(json: bool) -> Result<u8, CliError> {
             (e.covers.to_owned(), plain),
         ]);
     }
-    print!("{}", table.render());
-    eprintln!(
+    out!("{}", table.render())?;
+    msgln!(
         "* derived: the wire name follows from the display name, but no published source confirms it; the API may spell it differently.\nunverified: the documentation lists one level for this resource without saying which; the other is allowed, with a warning, and the API may refuse it."
     );
     Ok(0)

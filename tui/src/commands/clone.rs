@@ -1,6 +1,6 @@
 //! `clone`: a new key with an existing key's permissions.
 
-use anstream::eprintln;
+use crate::output::msgln;
 use chrono::{DateTime, Utc};
 use narrative_keys::Expiration;
 use narrative_keys::deliver::SecretSink;
@@ -60,7 +60,7 @@ pub(super) async fn clone(
         )
     })?;
     let created = &cloned.new;
-    eprintln!(
+    msgln!(
         "Created {} ({}) with the permissions of {} ({}): {}.",
         escape_controls(&created.key.name),
         created.key.id,
@@ -69,7 +69,7 @@ pub(super) async fn clone(
         escape_controls(&created.key.permissions.to_string())
     );
     if let Some(note) = target.delivered_note(1) {
-        eprintln!("{note}");
+        msgln!("{note}");
     }
     let kept = check_kept_secret(s, &mut target).await;
     if args.json {

@@ -1,6 +1,6 @@
 //! `create`: a new key from presets and grants, and its dry run.
 
-use anstream::{eprintln, println};
+use crate::output::{msgln, outln};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::SecretSink;
 use narrative_keys::{ApiKey, Expiration, NewKey, PermissionSet, Preset, Resource};
@@ -112,14 +112,14 @@ pub(super) async fn create(
     let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
         .await
         .map_err(|e| maybe_created(e, &format!("named \"{}\"", escape_controls(new.name()))))?;
-    eprintln!(
+    msgln!(
         "Created {} ({}) with {}.",
         escape_controls(&created.key.name),
         created.key.id,
         escape_controls(&created.key.permissions.to_string())
     );
     if let Some(note) = target.delivered_note(1) {
-        eprintln!("{note}");
+        msgln!("{note}");
     }
     let kept = check_kept_secret(s, &mut target).await;
     if args.json {
@@ -150,20 +150,20 @@ pub(super) fn create_dry_run(
         })?;
     } else {
         if let Some(source) = source {
-            println!(
+            outln!(
                 "Copying the permissions of {} ({})",
                 escape_controls(&source.name),
                 source.id
-            );
+            )?;
         }
-        println!("Would create \"{}\"", escape_controls(new.name()));
-        println!(
+        outln!("Would create \"{}\"", escape_controls(new.name()))?;
+        outln!(
             "  permissions: {}",
             escape_controls(&new.permissions().to_string())
-        );
-        println!("  expires:     {}", expiration_text(&new.expiration(), now));
-        println!("  secret:      {}", target.describe());
+        )?;
+        outln!("  expires:     {}", expiration_text(&new.expiration(), now))?;
+        outln!("  secret:      {}", target.describe())?;
     }
-    eprintln!("Dry run: nothing was sent.");
+    msgln!("Dry run: nothing was sent.");
     Ok(0)
 }

@@ -1,6 +1,6 @@
 //! `explain`: what a key's or a set of grants' permissions allow.
 
-use anstream::println;
+use crate::output::outln;
 use narrative_keys::{PermissionSet, explain};
 
 use crate::error::CliError;
@@ -12,7 +12,7 @@ pub(super) fn print_explanation(set: &PermissionSet, json: bool) -> Result<u8, C
         print_json(&e)?;
     } else {
         for line in e.lines() {
-            println!("{}", escape_controls(&line));
+            outln!("{}", escape_controls(&line))?;
         }
     }
     Ok(0)

@@ -1,8 +1,8 @@
 //! `incident`: matching keys revoked and replaced, `--resume` and the report it reads.
 
+use crate::output::{msg, msgln, out};
 use std::path::Path;
 
-use anstream::{eprint, eprintln, print};
 use chrono::{DateTime, Utc};
 use narrative_keys::Permission;
 use narrative_keys::deliver::{OutputKind, SecretSink};
@@ -24,12 +24,13 @@ use narrative_keys::journal::JournalFile;
 use super::{announce_journal, check_journal, default_journal, interrupted, shell_quoted};
 use crate::session::Session;
 
-/// `incident --json`: the report, and the replacements' secrets or where
-/// they went.
+/// `incident --json`: the replacements' secrets or where they went, and
+/// the report. The secrets come first: on standard output each is written
+/// as its delivery (see [`Target::print_incident_document`]).
 #[derive(Serialize)]
 struct IncidentJson<'a> {
-    report: Sorted<&'a IncidentReport>,
     secrets: SecretsJson<'a>,
+    report: Sorted<&'a IncidentReport>,
 }
 
 /// The replacements' secrets (`[]` when there are none), or an object
@@ -71,7 +72,7 @@ pub(super) async fn incident(
         if args.json {
             print_json(&plan)?;
         } else {
-            print!("{}", plan_text(&plan, args.format, true, now));
+            out!("{}", plan_text(&plan, args.format, true, now))?;
         }
         // A dry run ends as the real run would: an empty selection fails.
         return if plan.keys.is_empty() {
@@ -81,10 +82,10 @@ pub(super) async fn incident(
         };
     }
     if plan.keys.is_empty() {
-        eprint!("{}", plan_text(&plan, args.format, false, now));
+        msg!("{}", plan_text(&plan, args.format, false, now));
         return Err(nothing_selected());
     }
-    eprint!("{}", plan_text(&plan, args.format, false, now));
+    msg!("{}", plan_text(&plan, args.format, false, now));
     confirm(
         &format!(
             "Revoke these {} key(s){}?",
@@ -179,12 +180,12 @@ pub(super) async fn resume_incident(
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let environment = escape_controls(&report.environment);
     if report.unfinished() || !report.already_present.is_empty() {
-        eprintln!(
+        msgln!(
             "Resuming the incident of {started} ({environment}): {}.",
             what_is_left(report)
         );
     } else {
-        eprintln!(
+        msgln!(
             "Nothing to resume: the incident of {started} ({environment}) revoked every selected key it could and replaced each."
         );
     }
@@ -359,7 +360,7 @@ fn finish_incident(
     let report = &outcome.report;
     // Each secret was delivered as its key was made; say where they went.
     if let Some(note) = target.delivered_note(outcome.replacements.len()) {
-        eprintln!("{note}");
+        msgln!("{note}");
     }
     let secrets = if target.in_json() {
         SecretsJson::Shown(outcome.shown_secrets())
@@ -373,21 +374,26 @@ fn finish_incident(
     let resumable = match &outcome.journal_error {
         None => Some(journal.path()),
         Some(e) => {
-            eprintln!(
+            msgln!(
                 "error: the journal could not be written ({e}); the run stopped before its next step"
             );
             None
         }
     };
     let saved = save_report(report, args, resumable)?;
-    if args.json {
-        print_json(&IncidentJson {
-            report: Sorted(report),
-            secrets,
-        })?;
+    // A standard output that fails ends the run in an error, but only once
+    // everything below is said: the replacements exist either way.
+    let printed = if args.json {
+        target.print_incident_document(
+            &Sorted(report),
+            &IncidentJson {
+                secrets,
+                report: Sorted(report),
+            },
+        )
     } else {
-        print!("{}", report_text(report, args.format));
-    }
+        out!("{}", report_text(report, args.format))
+    };
     let report_lost = matches!(saved, Saved::Lost);
     let attach = match (&saved, &args.report) {
         (Saved::To(path), _) => format!("attach {} (it holds no secret)", path.display()),
@@ -397,7 +403,7 @@ fn finish_incident(
         }
         _ => "send the report above (it holds no secret)".to_owned(),
     };
-    eprintln!(
+    msgln!(
         "Next: report the incident to Narrative security at {}: {attach}.",
         incident::SECURITY_CONTACT
     );
@@ -414,6 +420,22 @@ fn finish_incident(
         return Err(interrupted(what_is_left(report), resume.clone()));
     }
     say_what_is_left(report, args, resume.as_deref());
+    if let Err(e) = printed {
+        // The document that lists them is lost: the failures, on stderr.
+        for f in &report.failures {
+            msgln!(
+                "failed to {} {} ({}): {}",
+                f.step,
+                escape_controls(&f.name),
+                escape_controls(&f.id),
+                escape_controls(&f.error)
+            );
+        }
+        return Err(match &saved {
+            Saved::To(path) => e.hint(format!("the report is saved in {}", path.display())),
+            Saved::Lost => e,
+        });
+    }
     Ok(
         if report.failures.is_empty()
             && !report_lost
@@ -443,7 +465,7 @@ fn save_report<'a>(
     journal: Option<&'a Path>,
 ) -> Result<Saved<'a>, CliError> {
     let saved = |path: &'a Path| {
-        eprintln!("The report was saved to {}.", path.display());
+        msgln!("The report was saved to {}.", path.display());
         Ok(Saved::To(path))
     };
     let Some(path) = &args.report else {
@@ -463,7 +485,7 @@ fn save_report<'a>(
     match narrative_keys::deliver::write_new_file(path, &text, args.force) {
         Ok(()) => saved(path),
         Err(e) => {
-            eprintln!(
+            msgln!(
                 "error: the report could not be saved: {e}; it is printed on standard output instead (add --json for the form --resume reads)"
             );
             Ok(Saved::Lost)
@@ -477,11 +499,11 @@ fn say_what_is_left(report: &IncidentReport, args: &IncidentArgs, resume: Option
     if report.unfinished() {
         let left = what_is_left(report);
         match resume {
-            Some(resume) => eprintln!("Left to do: {left}: run `{resume}` to finish."),
-            None if args.json => eprintln!(
+            Some(resume) => msgln!("Left to do: {left}: run `{resume}` to finish."),
+            None if args.json => msgln!(
                 "Left to do: {left}: save this --json output to a file and run `{RESUME} FILE` to finish."
             ),
-            None => eprintln!(
+            None => msgln!(
                 "Left to do: {left}. `{RESUME}` needs the JSON report, which was not saved: revoke and create them by hand (`narrative-keys revoke`, `narrative-keys create`), using the report above."
             ),
         }
@@ -494,7 +516,7 @@ fn say_what_is_left(report: &IncidentReport, args: &IncidentArgs, resume: Option
         .filter(|f| !report.to_revoke.iter().any(|k| k.id == f.id))
         .count();
     if unrevoked > 0 && args.resume.is_some() {
-        eprintln!(
+        msgln!(
             "{unrevoked} key(s) could not be revoked and still work; this report does not record them for a resume: run `narrative-keys incident ID... --replace` for them."
         );
     }
@@ -708,6 +730,47 @@ mod tests {
         "permissions":[{"access":"read","resource":"jobs"}],"expires_at":null}],
         "replacements":[],"failures":[{"id":"1","name":"ci","step":"replace",
         "error":"x"}],"missing_ids":[]}"#;
+
+    #[test]
+    fn secrets_written_as_delivered_make_the_same_document_as_printed_whole() {
+        use crate::delivery::{write_secrets_end, write_secrets_entry};
+        use narrative_keys::deliver::NewSecret;
+        use narrative_keys::{ApiKey, PermissionSet, Secret};
+        let report = IncidentReport::from_json(REPORT).unwrap();
+        let made = [("r1", "1", "SECRET-\"ONE\"\\"), ("r2", "2", "SECRET-TWO")];
+        let mut streamed = Vec::new();
+        for (i, (id, replaces, secret)) in made.iter().enumerate() {
+            let key = ApiKey {
+                id: (*id).to_owned(),
+                name: "ci".to_owned(),
+                permissions: PermissionSet::default(),
+                expires_at: None,
+            };
+            let secret = Secret::new(*secret);
+            let item = NewSecret {
+                key: &key,
+                secret: &secret,
+                replaces: Some(replaces),
+            };
+            write_secrets_entry(&mut streamed, &item, i == 0).unwrap();
+        }
+        let report_json = serde_json::to_string_pretty(&Sorted(&report)).unwrap();
+        write_secrets_end(&mut streamed, &report_json).unwrap();
+        let whole = serde_json::to_string_pretty(&IncidentJson {
+            secrets: SecretsJson::Shown(
+                made.iter()
+                    .map(|(id, replaces, secret)| ShownReplacement {
+                        id,
+                        replaces,
+                        secret,
+                    })
+                    .collect(),
+            ),
+            report: Sorted(&report),
+        })
+        .unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), whole + "\n");
+    }
 
     #[test]
     fn the_json_output_reads_as_its_report_and_bad_files_are_named() {

@@ -1,6 +1,6 @@
 //! `list`: the keys, with their status, as a table or JSON.
 
-use anstream::{eprintln, print};
+use crate::output::{msgln, out};
 use chrono::{DateTime, Utc};
 use narrative_keys::{KeyStatus, StatusPolicy};
 
@@ -44,9 +44,9 @@ pub(super) async fn list(
             (output::expiry_text(k, now), plain),
         ]);
     }
-    print!("{}", table.render());
+    out!("{}", table.render())?;
     let count = |st: KeyStatus| keys.iter().filter(|k| k.status(now, &policy) == st).count();
-    eprintln!(
+    msgln!(
         "{} keys ({}): {} active, {} expiring soon, {} expired, {} without expiration",
         keys.len(),
         s.label,

@@ -16,9 +16,9 @@ mod show;
 mod update;
 mod whoami;
 
+use crate::output::{msg, msgln, out};
 use std::io::IsTerminal;
 
-use anstream::{eprint, eprintln, print};
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::FindingSeverity;
 use narrative_keys::deliver::KeptCheck;
@@ -78,7 +78,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
             print_explanation(&set, json)
         }
         Command::Completions { shell } => {
-            print!("{}", completions(shell));
+            out!("{}", completions(shell))?;
             Ok(0)
         }
         command => {
@@ -93,7 +93,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
 async fn connect(global: &GlobalArgs, json: bool) -> Result<Session, CliError> {
     let session = session::connect(global).await?;
     if session.is_demo() && !json {
-        eprintln!(
+        msgln!(
             "{DIM}DEMO: a local emulator with sample keys; nothing here touches Narrative.{DIM:#}"
         );
     }
@@ -208,7 +208,7 @@ fn parse_expiration(text: &str, now: DateTime<Utc>) -> Result<Expiration, CliErr
 fn print_warnings(report: &ValidationReport) {
     let warn = output::status_style(KeyStatus::ExpiringSoon);
     for p in report.warnings() {
-        eprintln!("{warn}warning{warn:#}: {}: {}", p.field.as_str(), p.message);
+        msgln!("{warn}warning{warn:#}: {}: {}", p.field.as_str(), p.message);
     }
 }
 
@@ -232,9 +232,9 @@ async fn check_kept_secret(s: &Session, target: &mut Target) -> Option<KeptCheck
     let check = target.take_kept()?.check(&s.client).await;
     let warn = output::status_style(KeyStatus::ExpiringSoon);
     if check.is_kept() {
-        eprintln!("{warn}{}{warn:#}", escape_controls(&check.message()));
+        msgln!("{warn}{}{warn:#}", escape_controls(&check.message()));
     } else {
-        eprintln!("{}", escape_controls(&check.message()));
+        msgln!("{}", escape_controls(&check.message()));
     }
     Some(check)
 }
@@ -363,7 +363,7 @@ fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
                 .hint("pass --yes when running without a terminal"),
         );
     }
-    eprint!("{question} [y/N] ");
+    msg!("{question} [y/N] ");
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
@@ -418,7 +418,7 @@ fn check_journal(journal: &JournalFile) -> Result<(), CliError> {
 /// Says where the journal goes and how to finish the run from it, at the
 /// start: a run killed before it ends prints nothing else.
 fn announce_journal(journal: &JournalFile, resume: &str) {
-    eprintln!(
+    msgln!(
         "Journal: {} (rewritten after every step; if this run is cut off, `{resume} {}` finishes it)",
         journal.path().display(),
         shell_quoted(journal.path())
@@ -438,8 +438,8 @@ fn shell_quoted(path: &std::path::Path) -> String {
     }
 }
 
-/// A run stopped by a signal (SIGINT, SIGTERM, SIGHUP) between two steps:
-/// exit status 130, saying how to finish it.
+/// A run stopped by a signal (SIGINT, SIGTERM, SIGHUP) between two steps,
+/// saying how to finish it (exit status 128 + the signal's number: `main`).
 fn interrupted(what_is_left: String, resume: String) -> CliError {
     CliError::interrupted(format!(
         "interrupted: the step in progress finished and no other was started; {what_is_left}"

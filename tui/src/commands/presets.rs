@@ -1,6 +1,6 @@
 //! `presets`: the named permission presets.
 
-use anstream::println;
+use crate::output::outln;
 use narrative_keys::Preset;
 
 use crate::error::CliError;
@@ -18,12 +18,12 @@ pub(super) fn presets(json: bool) -> Result<u8, CliError> {
         } else {
             p.permissions(&[]).to_string()
         };
-        println!(
+        outln!(
             "{BOLD}{:<21}{BOLD:#} {}\n{:<21} {DIM}{perms}{DIM:#}",
             p.name(),
             p.description(),
             ""
-        );
+        )?;
     }
     Ok(0)
 }

@@ -1,8 +1,8 @@
 //! `revoke`: keys revoked at once, after confirmation, and its dry run.
 
+use crate::output::{msgln, outln};
 use std::path::Path;
 
-use anstream::{eprintln, println};
 use chrono::{DateTime, Utc};
 use narrative_keys::journal::JournalFile;
 use narrative_keys::revoke::{
@@ -58,20 +58,20 @@ fn revoke_dry_run(ids: &[String], keys: &[ApiKey], json: bool) -> Result<u8, Cli
             revoke,
         })?;
     } else {
-        println!(
+        outln!(
             "Would revoke {} key(s); each would stop working at once:",
             ids.len()
-        );
+        )?;
         for id in ids {
             match found(id) {
-                Some(k) => println!("  \"{}\" ({id})", escape_controls(&k.name)),
-                None => println!(
+                Some(k) => outln!("  \"{}\" ({id})", escape_controls(&k.name))?,
+                None => outln!(
                     "  {id} (not found: already revoked, or not visible to these credentials)"
-                ),
+                )?,
             }
         }
     }
-    eprintln!("Dry run: nothing was sent.");
+    msgln!("Dry run: nothing was sent.");
     Ok(0)
 }
 
@@ -124,16 +124,16 @@ pub(super) async fn revoke(
     };
     let Some(journal) = journal.as_mut() else {
         let report = revoke_many(&s.client, ids, &options).await;
-        print_outcomes(&report, args.json)?;
-        return finish(&report, args, None, None);
+        let printed = print_outcomes(&report, args.json);
+        return finish_printed(finish(&report, args, None, None), printed);
     };
     let mut state = RevokeJournal::new(s.label.clone(), ids, now);
     announce_journal(journal, RESUME);
     let (report, journal_error) = revoke_journaled(&s.client, &mut state, &options, journal)
         .await
         .map_err(|e| CliError::from(narrative_keys::Error::Output(e)))?;
-    print_outcomes(&report, args.json)?;
-    finish(&report, args, Some(journal), journal_error)
+    let printed = print_outcomes(&report, args.json);
+    finish_printed(finish(&report, args, Some(journal), journal_error), printed)
 }
 
 /// `revoke --resume JOURNAL`: revokes the keys the journal lists as not
@@ -162,7 +162,7 @@ async fn resume_revoke(
     let mut journal = JournalFile::replacing(path);
     check_journal(&journal)?;
     let left = state.left().len();
-    eprintln!(
+    msgln!(
         "Resuming the revocation of {} key(s) started {}: {left} not revoked yet.",
         state.keys.len(),
         state
@@ -178,8 +178,11 @@ async fn resume_revoke(
     let (report, journal_error) = revoke_journaled(&s.client, &mut state, &options, &mut journal)
         .await
         .map_err(|e| CliError::from(narrative_keys::Error::Output(e)))?;
-    print_outcomes(&report, args.json)?;
-    finish(&report, args, Some(&journal), journal_error)
+    let printed = print_outcomes(&report, args.json);
+    finish_printed(
+        finish(&report, args, Some(&journal), journal_error),
+        printed,
+    )
 }
 
 /// The journal of a revocation of several keys: `--journal FILE` (a new
@@ -194,6 +197,17 @@ fn revoke_journal(args: &RevokeArgs, now: DateTime<Utc>) -> Result<JournalFile, 
     };
     check_journal(&journal)?;
     Ok(journal)
+}
+
+/// What a run ends in once its outcomes were printed: its own error first
+/// (keys still working say more than a lost line of output), then a
+/// standard output that could not take the outcomes.
+fn finish_printed(
+    finished: Result<u8, CliError>,
+    printed: Result<(), CliError>,
+) -> Result<u8, CliError> {
+    let status = finished?;
+    printed.map(|()| status)
 }
 
 /// The exit status, or the error, once the outcomes are printed: keys still
@@ -249,7 +263,7 @@ fn finish(
         missing.join(", ")
     );
     if args.ignore_missing {
-        eprintln!("note: {message}; --ignore-missing counts them as revoked");
+        msgln!("note: {message}; --ignore-missing counts them as revoked");
         return Ok(0);
     }
     Err(CliError::failed(message)
@@ -281,18 +295,16 @@ fn print_outcomes(report: &RevokeManyReport, json: bool) -> Result<(), CliError>
     }
     for o in &report.outcomes {
         match &o.result {
-            narrative_keys::RevokeResult::Revoked => println!("revoked       {}", o.id),
-            narrative_keys::RevokeResult::AlreadyGone => {
-                println!(
-                    "not found     {} (already revoked, or not visible to these credentials)",
-                    o.id
-                )
-            }
-            narrative_keys::RevokeResult::Failed(e) => println!("FAILED        {}: {e}", o.id),
+            narrative_keys::RevokeResult::Revoked => outln!("revoked       {}", o.id)?,
+            narrative_keys::RevokeResult::AlreadyGone => outln!(
+                "not found     {} (already revoked, or not visible to these credentials)",
+                o.id
+            )?,
+            narrative_keys::RevokeResult::Failed(e) => outln!("FAILED        {}: {e}", o.id)?,
         }
     }
     for id in &report.not_attempted {
-        println!("not tried     {id} (the run was stopped first; it still works)");
+        outln!("not tried     {id} (the run was stopped first; it still works)")?;
     }
     Ok(())
 }

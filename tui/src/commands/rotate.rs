@@ -1,6 +1,6 @@
 //! `rotate`: a key replaced by a new one with its permissions, and its dry run.
 
-use anstream::{eprintln, println};
+use crate::output::{msgln, outln};
 use chrono::{DateTime, Utc};
 use narrative_keys::deliver::{KeptCheck, SecretSink};
 use narrative_keys::rotate::OldKeyStops;
@@ -108,9 +108,9 @@ pub(super) async fn rotate_dry_run(
             destination: DestinationJson(target),
         })?;
     } else {
-        print_dry_run_text(&old, &successor, options.old_key, target, now);
+        print_dry_run_text(&old, &successor, options.old_key, target, now)?;
     }
-    eprintln!("Dry run: nothing was sent.");
+    msgln!("Dry run: nothing was sent.");
     Ok(0)
 }
 
@@ -125,14 +125,14 @@ pub(super) async fn rotate(
     let rotation = narrative_keys::rotate::rotate_delivering(&s.client, id, options, target, now)
         .await
         .map_err(|e| maybe_created(e, "with the old key's name"))?;
-    eprintln!(
+    msgln!(
         "Created {} ({}) to replace {}.",
         escape_controls(&rotation.new.key.name),
         rotation.new.key.id,
         rotation.old.id
     );
     if let Some(note) = target.delivered_note(1) {
-        eprintln!("{note}");
+        msgln!("{note}");
     }
     say_old_key(&rotation, now);
     // After the old key was retired: a secret the file held is checked now.
@@ -155,22 +155,22 @@ fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
         None => "with no expiration".to_owned(),
     };
     match &rotation.old_key {
-        OldKeyOutcome::Revoked => eprintln!("The old key {old_id} was revoked."),
-        OldKeyOutcome::Kept => eprintln!(
+        OldKeyOutcome::Revoked => msgln!("The old key {old_id} was revoked."),
+        OldKeyOutcome::Kept => msgln!(
             "The old key {old_id} still works; revoke it once nothing uses it: narrative-keys revoke {old_id}"
         ),
         OldKeyOutcome::Expires {
             at,
             changed: true,
             name,
-        } => eprintln!(
+        } => msgln!(
             "The old key {old_id} keeps working until {}, then expires; it is now named \"{}\". Revoke it sooner once nothing uses it: narrative-keys revoke {old_id}",
             output::when_text(*at, now),
             escape_controls(name)
         ),
         OldKeyOutcome::Expires {
             at, changed: false, ..
-        } if *at <= Utc::now() => eprintln!(
+        } if *at <= Utc::now() => msgln!(
             "The old key {old_id} had already expired, at {}; it was left as it was.",
             output::when_text(*at, now)
         ),
@@ -178,25 +178,25 @@ fn say_old_key(rotation: &Rotation, now: DateTime<Utc>) {
             at,
             changed: false,
             name,
-        } => eprintln!(
+        } => msgln!(
             "The old key {old_id} already expires sooner than the overlap, at {}; its expiration was left as it was, and it is now named \"{}\".",
             output::when_text(*at, now),
             escape_controls(name)
         ),
-        OldKeyOutcome::Interrupted => eprintln!(
+        OldKeyOutcome::Interrupted => msgln!(
             "Interrupted after the new key's secret was delivered, so the old key was left working: both keys work now, the new {} ({}) and the old {} ({old_id}). Revoke the old one once nothing uses it: narrative-keys revoke {old_id}",
             escape_controls(&rotation.new.key.name),
             rotation.new.key.id,
             escape_controls(&rotation.old.name),
         ),
-        OldKeyOutcome::RevokeFailed(e) => eprintln!(
+        OldKeyOutcome::RevokeFailed(e) => msgln!(
             "The old key {old_id} could NOT be revoked and still works: {e}\nThe new key is ready. Revoke the old one with: narrative-keys revoke {old_id}"
         ),
         OldKeyOutcome::ExpireFailed {
             error,
             wanted,
             name,
-        } => eprintln!(
+        } => msgln!(
             "The old key {old_id}'s expiration and name could NOT be set, so it still works {}, under its old name: {error}\nThe new key is ready. Set the old key's expiration and retiring name again with: narrative-keys update {old_id} --expires {} --name {}\n(or revoke it at once: narrative-keys revoke {old_id})",
             until(),
             wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -237,47 +237,46 @@ fn print_dry_run_text(
     policy: OldKeyPolicy,
     target: &Target,
     now: DateTime<Utc>,
-) {
-    println!(
+) -> Result<(), CliError> {
+    outln!(
         "Would rotate \"{}\" ({}):",
         escape_controls(&old.name),
         old.id
-    );
-    println!(
+    )?;
+    outln!(
         "  1. create \"{}\" with {}, expiring {}",
         escape_controls(successor.name()),
         escape_controls(&successor.permissions().to_string()),
         expiration_text(&successor.expiration(), now)
-    );
-    println!("  2. deliver its secret: {}", target.describe());
+    )?;
+    outln!("  2. deliver its secret: {}", target.describe())?;
     match policy {
-        OldKeyPolicy::Revoke => println!("  3. revoke the old key {}", old.id),
-        OldKeyPolicy::Keep => {
-            println!("  3. keep the old key {} working (--keep-old)", old.id)
-        }
+        OldKeyPolicy::Revoke => outln!("  3. revoke the old key {}", old.id)?,
+        OldKeyPolicy::Keep => outln!("  3. keep the old key {} working (--keep-old)", old.id)?,
         // As the rotation will decide: an overlap never extends a key.
         OldKeyPolicy::ExpireAfter(overlap) => match (old.expires_at, overlap.after(now)) {
-            (Some(at), _) if at <= now => println!(
+            (Some(at), _) if at <= now => outln!(
                 "  3. leave the old key {} as it is: it already expired, {}",
                 old.id,
                 output::when_text(at, now)
-            ),
-            (Some(at), Some(end)) if at <= end => println!(
+            )?,
+            (Some(at), Some(end)) if at <= end => outln!(
                 "  3. leave the old key {}'s expiration as it is, {}: it comes before the {overlap} overlap ends; rename it \"{}\"",
                 old.id,
                 output::when_text(at, now),
                 escape_controls(&narrative_keys::retiring::retiring_name(&old.name, at))
-            ),
-            (_, Some(end)) => println!(
+            )?,
+            (_, Some(end)) => outln!(
                 "  3. let the old key {} work until {}, then expire, renamed \"{}\"",
                 old.id,
                 output::when_text(end, now),
                 escape_controls(&narrative_keys::retiring::retiring_name(&old.name, end))
-            ),
-            (_, None) => println!(
+            )?,
+            (_, None) => outln!(
                 "  3. let the old key {} work for {overlap} more, then expire",
                 old.id
-            ),
+            )?,
         },
     }
+    Ok(())
 }

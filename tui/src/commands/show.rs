@@ -1,6 +1,6 @@
 //! `show`: one key, its permissions explained and its findings.
 
-use anstream::println;
+use crate::output::outln;
 use chrono::{DateTime, Utc};
 use narrative_keys::audit::{self, AuditOptions, Finding};
 use narrative_keys::explain::Explanation;
@@ -39,36 +39,36 @@ pub(super) async fn show(
     }
     let st = key.status(now, &StatusPolicy::default());
     let style = status_style(st);
-    println!("{BOLD}{}{BOLD:#}", escape_controls(&key.name));
-    println!("  id:          {}", key.id);
-    println!(
+    outln!("{BOLD}{}{BOLD:#}", escape_controls(&key.name))?;
+    outln!("  id:          {}", key.id)?;
+    outln!(
         "  status:      {style}{}{style:#}",
         output::status_text(&key, st, now)
-    );
-    println!("  expires:     {}", output::expiry_text(&key, now));
+    )?;
+    outln!("  expires:     {}", output::expiry_text(&key, now))?;
     if let Some(at) = output::retiring(&key, now) {
-        println!(
+        outln!(
             "  retiring:    replaced by a rotation; works beside its successor until {}",
             output::when_text(at, now)
-        );
+        )?;
     }
-    println!(
+    outln!(
         "  permissions: {}",
         escape_controls(&key.permissions.to_string())
-    );
-    println!();
+    )?;
+    outln!()?;
     for line in explanation.lines() {
-        println!("{}", escape_controls(&line));
+        outln!("{}", escape_controls(&line))?;
     }
     if !findings.is_empty() {
-        println!();
-        println!("{BOLD}Findings{BOLD:#}");
+        outln!()?;
+        outln!("{BOLD}Findings{BOLD:#}")?;
         for f in &findings {
-            println!(
+            outln!(
                 "  [{}] {}",
                 severity_label(f.severity),
                 escape_controls(&f.message)
-            );
+            )?;
         }
     }
     Ok(0)

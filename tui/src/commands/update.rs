@@ -1,6 +1,6 @@
 //! `update`: a key's name, permissions or expiration changed in place.
 
-use anstream::{eprintln, println};
+use crate::output::{msgln, outln};
 use chrono::{DateTime, Utc};
 use narrative_keys::{ApiKey, KeyDiff, KeyUpdate, PermissionSet};
 use serde::Serialize;
@@ -104,10 +104,10 @@ fn print_update(
             key: KeyJson::new(if dry_run { current } else { updated }, now),
         })?;
     } else {
-        print_update_text(current, updated, &changes, dry_run, now);
+        print_update_text(current, updated, &changes, dry_run, now)?;
     }
     if dry_run {
-        eprintln!("Dry run: nothing was sent.");
+        msgln!("Dry run: nothing was sent.");
     }
     Ok(0)
 }
@@ -119,33 +119,34 @@ fn print_update_text(
     changes: &KeyDiff,
     dry_run: bool,
     now: DateTime<Utc>,
-) {
+) -> Result<(), CliError> {
     let (verb, key) = if dry_run {
         ("Would update", current)
     } else {
         ("Updated", updated)
     };
-    println!("{verb} {} ({})", escape_controls(&key.name), key.id);
+    outln!("{verb} {} ({})", escape_controls(&key.name), key.id)?;
     if let Some(name) = &changes.name {
-        println!(
+        outln!(
             "  name:    {} → {}",
             escape_controls(&name.from),
             escape_controls(&name.to)
-        );
+        )?;
     }
     for p in &changes.permissions.granted {
-        println!("  + {}", escape_controls(&p.to_string()));
+        outln!("  + {}", escape_controls(&p.to_string()))?;
     }
     for p in &changes.permissions.dropped {
-        println!("  - {}", escape_controls(&p.to_string()));
+        outln!("  - {}", escape_controls(&p.to_string()))?;
     }
     if changes.expires_at.is_some() {
-        println!(
+        outln!(
             "  expires: {} → {}",
             output::expiry_text(current, now),
             output::expiry_text(updated, now)
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// `update --json`: the key (as it is, or before a dry run) and what changed.

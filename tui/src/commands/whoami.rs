@@ -1,6 +1,6 @@
 //! `whoami`: the user, company and credentials the session uses.
 
-use anstream::println;
+use crate::output::outln;
 use narrative_keys::Whoami;
 use serde::Serialize;
 
@@ -39,17 +39,18 @@ pub(super) async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
         .user_id
         .map(|i| format!(" (user {i})"))
         .unwrap_or_default();
-    println!("{user}{id} on {}", s.label);
+    outln!("{user}{id} on {}", s.label)?;
     let ending = match &s.key_last_four {
         Some(end) => format!("…{end}"),
         None => "(too short to show any of it)".to_owned(),
     };
-    println!(
+    outln!(
         "credentials: API key {ending} from {}, environment from {}",
-        s.key_source, s.environment_source
-    );
+        s.key_source,
+        s.environment_source
+    )?;
     if let Some(c) = &me.current_company_scope {
-        println!(
+        outln!(
             "company: {}{}{}",
             c.name.as_deref().map(escape_controls).unwrap_or_default(),
             c.slug
@@ -59,7 +60,7 @@ pub(super) async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
             c.company_id
                 .map(|i| format!(" (id {i})"))
                 .unwrap_or_default()
-        );
+        )?;
     }
     Ok(0)
 }
