@@ -1678,31 +1678,58 @@ fn w_over_another_live_secret_keeps_it_beside_and_says_where() {
     );
 }
 
-/// `w` over a file holding a secret that no longer works: its copy is
-/// deleted, and the dialog says so in a short note.
+/// `w` over a file holding another environment's live secret (emulator A,
+/// say prod, while the UI runs against B): it is refused here before the
+/// write and after it, which proves nothing, so its copy stays, and the
+/// dialog and the status line say it does not work here.
 #[test]
-fn w_over_a_dead_secret_deletes_its_copy() {
+fn w_over_another_environments_secret_keeps_it_and_says_it_does_not_work_here() {
     let admin = "ui-update-admin-secret-not-real";
-    let (_rt, emu) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
-    let client = narrative_keys_testkit::emulator::client(&emu, admin);
+    let (_rt_a, prod) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
+    let (_, live) = prod
+        .store()
+        .insert_key("prod app", &[("read", "datasets")], None)
+        .unwrap();
+    let (_rt_b, dev) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
+    let client = narrative_keys_testkit::emulator::client(&dev, admin);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("batch.env");
-    std::fs::write(&path, "NARRATIVE_API_KEY=revoked-long-ago-secret\n").unwrap();
+    std::fs::write(&path, format!("NARRATIVE_API_KEY={live}\n")).unwrap();
     let mut app = loaded_app();
     app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
     let effect = write_to(&mut app, &path);
     run_follow_ups(&mut app, &client, effect);
     assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        1,
-        "only the file: the dead secret's copy is gone"
+        std::fs::read_to_string(&path).unwrap(),
+        format!("NARRATIVE_API_KEY={FAKE_SECRET}\n")
     );
-    let Some(Ok(note)) = &secret_modal(&app).kept_note else {
+    let copies: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p != &path)
+        .collect();
+    assert_eq!(copies.len(), 1, "the copy stays: {copies:?}");
+    assert_eq!(
+        std::fs::read_to_string(&copies[0]).unwrap(),
+        format!("NARRATIVE_API_KEY={live}\n")
+    );
+    assert_eq!(mode(&copies[0]), 0o600);
+    let Some(Err(note)) = &secret_modal(&app).kept_note else {
         panic!("{:?}", secret_modal(&app).kept_note);
     };
-    assert!(note.contains("no longer works"), "{note}");
-    assert!(note.contains("was deleted"), "{note}");
-    assert!(!app.status.as_ref().unwrap().error);
+    let said = format!(
+        "does not work against {} (not before this run either): it may belong to another environment or be mistyped; kept in {}",
+        dev.url().trim_end_matches('/'),
+        copies[0].display()
+    );
+    assert!(note.contains(&said), "{note}");
+    assert!(!note.contains(&live), "{note}");
+    let status = app.status.as_ref().unwrap();
+    assert!(status.error && status.text.contains(&said), "{status:?}");
+    assert!(
+        prod.store().secret_present(&live).unwrap(),
+        "the prod key was never touched"
+    );
 }
 
 #[test]

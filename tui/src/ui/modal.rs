@@ -187,7 +187,7 @@ pub struct SecretModal {
     pub kept_note: Option<Result<String, String>>,
     /// That kept secret, waiting to be checked until the old keys the
     /// write retires are retired (a rotated-out secret works until then).
-    pub kept_unchecked: Option<narrative_keys::deliver::KeptSecret>,
+    pub kept_unchecked: Option<Box<narrative_keys::deliver::KeptSecret>>,
     /// `D` was pressed: the question of `dismiss_question` is open.
     pub confirm_dismiss: bool,
     /// Something else worth knowing about the old key of a rotation: a
