@@ -13,9 +13,10 @@ use narrative_keys::Span;
 use narrative_keys::rotate::OldKeyPolicy;
 use narrative_keys::{ApiKey, Expiration, PermissionSet, Preset};
 use narrative_keys_tui::ui::action::OldKeyFate;
-use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey};
+use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey, SecretsWritten};
 use narrative_keys_tui::ui::app::{Pane, SortBy};
 use narrative_keys_tui::ui::form::{ExpiryChoice, WizardStep};
+use narrative_keys_tui::ui::job::Job;
 use narrative_keys_tui::ui::modal::{IncidentModal, Modal};
 use narrative_keys_tui::ui::{Action, App, Effect};
 
@@ -270,8 +271,16 @@ fn the_secret_modal_needs_a_deliberate_dismissal() {
     });
     assert!(draw(&app, 80, 24).contains("OSC 52"));
     ch(&mut app, 'w');
-    press(&mut app, KeyCode::Enter);
-    // (The write itself is the runtime's; its result comes back as an action.)
+    let Some(Effect::WriteSecrets { path, .. }) = press(&mut app, KeyCode::Enter) else {
+        panic!("Enter writes");
+    };
+    // The write itself is the runtime's; its result comes back as an action.
+    app.update(Action::SecretsWritten(SecretsWritten {
+        path,
+        written: Vec::new(),
+        error: Some("refused".into()),
+        kept: None,
+    }));
     ch(&mut app, 'D');
     assert!(app.holds_secret());
     ch(&mut app, 'y');
@@ -1066,6 +1075,39 @@ fn one_secret_is_written_as_narrative_api_key() {
     assert_eq!(mode(&path), 0o600);
     assert!(secret_modal(&app).entries[0].written);
     assert!(draw(&app, 80, 24).contains("✓ written"));
+}
+
+/// The write asks the server first, so its answer comes later: until it
+/// does, the dialog cannot be dismissed (the secret would be counted as
+/// stored nowhere, and a rotation's successor revoked, while it lands in
+/// the file), and the spinner says what it waits for.
+#[test]
+fn the_dialog_waits_for_a_write_in_flight_before_it_can_be_dismissed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.env");
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    let effect = write_to(&mut app, &path);
+    assert!(app.busy.contains(&Job::Writing), "{:?}", app.busy);
+    for key in ['D', 'w'] {
+        assert!(ch(&mut app, key).is_none(), "{key}");
+        let m = secret_modal(&app);
+        assert!(!m.confirm_dismiss && m.file_input.is_none(), "{key}");
+        let Some(Err(note)) = &m.file_note else {
+            panic!("{:?}", m.file_note);
+        };
+        assert!(note.contains("Still writing the file"), "{note}");
+    }
+    for action in run_effect(effect) {
+        assert!(app.update(action).is_none());
+    }
+    assert!(secret_modal(&app).entries[0].written);
+    assert!(!app.busy.contains(&Job::Writing));
+    ch(&mut app, 'D');
+    assert!(
+        secret_modal(&app).confirm_dismiss,
+        "now it may be dismissed"
+    );
 }
 
 #[test]

@@ -733,6 +733,7 @@ impl App {
     fn on_secrets_written(&mut self, done: SecretsWritten) -> Option<Effect> {
         self.finish(Job::Writing);
         if let Some(Modal::Secret(m)) = &mut self.modal {
+            m.writing = false;
             for id in &done.written {
                 if let Some(e) = m.entry_mut(id) {
                     e.written = true;

@@ -519,15 +519,19 @@ pub async fn run(
 }
 
 /// Waits, within [`WAY_OUT_LIMIT`], for the answers of the work in flight
-/// that makes keys (a create, a rotation, an incident's replacements), and
-/// folds them into the app: a key made as the program stops lands in the
-/// dialog, so it is counted among those nobody holds. An incident's report
+/// that makes keys (a create, a rotation, an incident's replacements) or
+/// writes their secrets to a file, and folds them into the app: a key made
+/// as the program stops lands in the dialog, so it is counted among those
+/// nobody holds, and a secret written is not. An incident's report
 /// is still saved; nothing else the answers ask for (a reload) is run.
 async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver<Action>) {
     let makes_keys = |app: &App| {
-        app.busy
-            .iter()
-            .any(|job| matches!(job, Job::Creating | Job::Rotating | Job::Incident))
+        app.busy.iter().any(|job| {
+            matches!(
+                job,
+                Job::Creating | Job::Rotating | Job::Incident | Job::Writing
+            )
+        })
     };
     let deadline = tokio::time::Instant::now() + WAY_OUT_LIMIT;
     while makes_keys(app) {
