@@ -68,7 +68,10 @@ impl Probed {
             Err(Error::Unauthorized(_)) => Before::Refused,
             Err(e) => Before::Unknown(format!("before this run: {e}")),
         };
-        tracing::info!(before = ?before_code(&before), "asked whether the secret a file holds works, before replacing it");
+        tracing::info!(
+            before = before_code(&before),
+            "asked whether the secret a file holds works, before replacing it"
+        );
         Self { secret, before }
     }
 
