@@ -469,9 +469,10 @@ async fn wire_spellings_survive_update_rotate_clone_and_replacement() {
 }
 
 /// Rotating a key into the file that holds its own secret: the secret it
-/// held is kept beside it until checked. Revoked, it answers 401 and the
-/// copy is deleted; kept working (`Keep`), the copy stays; and when nobody
-/// can tell (no answer), it stays too.
+/// held is asked about before (`probe_held`: it works), kept beside it and
+/// checked after. Revoked, it answers 401 and the copy is deleted; kept
+/// working (`Keep`), the copy stays; and when nobody can tell (no answer),
+/// it stays too.
 #[tokio::test]
 async fn a_replaced_secret_is_kept_until_it_is_known_to_be_dead() {
     use narrative_keys::deliver::KeptState;
@@ -490,6 +491,7 @@ async fn a_replaced_secret_is_kept_until_it_is_known_to_be_dead() {
         ..RotateOptions::default()
     };
     let mut file = SecretFile::new(&path);
+    file.probe_held(&client).await;
     let rotation = rotate_delivering(
         &client,
         &old.to_string(),
@@ -514,6 +516,7 @@ async fn a_replaced_secret_is_kept_until_it_is_known_to_be_dead() {
 
     // Kept working: the copy stays, and says so.
     let mut file = SecretFile::new(&path);
+    file.probe_held(&client).await;
     rotate_delivering(
         &client,
         &rotation.new.key.id,
@@ -559,4 +562,92 @@ async fn a_replaced_secret_is_kept_until_it_is_known_to_be_dead() {
     assert_eq!(check.still_works(), None, "{check:?}");
     assert!(check.path.exists());
     assert!(check.message().contains("could not be checked"));
+}
+
+/// A 401 after the run proves nothing alone: a secret refused before the
+/// file was replaced too (another environment's, or mistyped), one never
+/// asked about, and one asked about before the file changed under it all
+/// keep their copy, and say why.
+#[tokio::test]
+async fn a_refused_secret_keeps_its_copy_unless_it_worked_before_the_run() {
+    use narrative_keys::deliver::KeptState;
+    let (prod, dev) = (emulator().await, emulator().await);
+    let (_, prod_secret) = prod
+        .store()
+        .insert_key("prod app", &[("read", "datasets")], None)
+        .unwrap();
+    let client = admin(&dev);
+    let dir = tempfile::tempdir().unwrap();
+    let key = narrative_keys::ApiKey {
+        id: "k1".into(),
+        name: "app".into(),
+        permissions: narrative_keys::PermissionSet::new(),
+        expires_at: None,
+    };
+    let fresh = narrative_keys::Secret::new("a-fresh-secret");
+    // Writes over `name` holding `held`; `probe` asks about it first, and
+    // `then` changes the file between the question and the write.
+    let replace = async |name: &str, held: &str, probe: bool, then: Option<&str>| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("NARRATIVE_API_KEY={held}\n")).unwrap();
+        let mut file = SecretFile::new(&path);
+        file.check().unwrap();
+        if probe {
+            file.probe_held(&client).await;
+        }
+        if let Some(other) = then {
+            std::fs::write(&path, format!("NARRATIVE_API_KEY={other}\n")).unwrap();
+        }
+        file.deliver(&NewSecret {
+            key: &key,
+            secret: &fresh,
+            replaces: None,
+        })
+        .unwrap();
+        file.take_kept().unwrap().check(&client).await
+    };
+
+    let elsewhere = replace("prod.env", &prod_secret, true, None).await;
+    assert!(
+        matches!(&elsewhere.state, KeptState::NeverWorkedHere { environment } if environment == dev.url().trim_end_matches('/')),
+        "{elsewhere:?}"
+    );
+    assert!(elsewhere.is_kept() && elsewhere.path.exists());
+    assert_eq!(elsewhere.still_works(), None);
+    let text = elsewhere.message();
+    assert!(text.contains("(not before this run either)"), "{text}");
+    assert!(!text.contains(&prod_secret), "{text}");
+    assert!(prod.store().secret_present(&prod_secret).unwrap());
+
+    let unasked = replace("unasked.env", "a-dead-secret", false, None).await;
+    assert!(
+        matches!(unasked.state, KeptState::Unchecked(_)),
+        "{unasked:?}"
+    );
+    assert!(unasked.is_kept() && unasked.path.exists());
+    assert!(
+        unasked
+            .message()
+            .contains("could not be checked (it was not asked before this run)"),
+        "{}",
+        unasked.message()
+    );
+
+    let (_, live) = dev
+        .store()
+        .insert_key("live", &[("read", "datasets")], None)
+        .unwrap();
+    let changed = replace("changed.env", &live, true, Some("another-secret")).await;
+    assert!(
+        matches!(changed.state, KeptState::Unchecked(_)),
+        "{changed:?}"
+    );
+    assert!(changed.path.exists());
+    assert!(
+        changed
+            .message()
+            .contains("the file changed after it was asked"),
+        "{}",
+        changed.message()
+    );
 }

@@ -121,6 +121,16 @@ impl Target {
         }
     }
 
+    /// Asks `/whoami` with the secret a `--secret-out` file holds now,
+    /// before the run replaces it ([`SecretFile::probe_held`]): only a secret
+    /// that worked then and is refused once the run is over has its kept
+    /// copy deleted. Other targets hold no secret.
+    pub async fn probe_held(&mut self, client: &narrative_keys::Client) {
+        if let Target::File(f) = self {
+            f.probe_held(client).await;
+        }
+    }
+
     /// The secret a `--secret-out` file held before, kept beside it, to be
     /// checked once the run is over.
     pub fn take_kept(&mut self) -> Option<KeptSecret> {

@@ -810,3 +810,124 @@ async fn a_kept_secret_that_cannot_be_checked_stays_and_says_so() {
     let fields: Vec<&String> = v.as_object().unwrap().keys().collect();
     assert_eq!(fields, ["kept_previous_secret", "key", "secret_file"]);
 }
+
+/// The `FILE.replaced-…` copies beside `file`.
+fn copies_of(file: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let name = file.file_name().unwrap().to_str().unwrap();
+    names_in(file.parent().unwrap())
+        .into_iter()
+        .filter(|n| n.starts_with(&format!("{name}.replaced-")))
+        .map(|n| file.with_file_name(n))
+        .collect()
+}
+
+/// A file holding a live secret of another environment (emulator A, say
+/// prod) while the CLI rotates a key of emulator B into it: the secret is
+/// refused here before the run and after it, which proves nothing, so its
+/// copy stays and the message says it does not work here.
+#[tokio::test(flavor = "multi_thread")]
+async fn another_environments_live_secret_is_kept_and_said_not_to_work_here() {
+    let prod = emulator(ADMIN).await;
+    let (_, prod_secret) = prod
+        .store()
+        .insert_key("prod app", &[("read", "datasets")], None)
+        .unwrap();
+    let dev = emulator(ADMIN).await;
+    let ci = seed(&dev, "ci");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(".env");
+    std::fs::write(&file, format!("NARRATIVE_API_KEY={prod_secret}\n")).unwrap();
+    let out = run(
+        &dev,
+        &[
+            "rotate",
+            &ci,
+            "--secret-out",
+            file.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let copies = copies_of(&file);
+    assert_eq!(copies.len(), 1, "kept: {:?}", names_in(dir.path()));
+    assert_eq!(secret_in(&copies[0]), prod_secret);
+    assert_eq!(mode(&copies[0]), 0o600);
+    let kept = copies[0].display().to_string();
+    assert!(
+        err.contains(&format!(
+            "does not work against {} (not before this run either): it may belong to another environment or be mistyped; kept in {kept}",
+            dev.url().trim_end_matches('/')
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("was deleted"), "{err}");
+    assert!(!err.contains(&prod_secret), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kept_previous_secret"]["path"], kept);
+    assert!(
+        v["kept_previous_secret"]["still_works"].is_null(),
+        "not known where it belongs: {v}"
+    );
+    assert!(
+        authenticates(&prod, &prod_secret).await,
+        "the prod key still works, and its secret is still held"
+    );
+    // The rotation itself went as asked: the file holds ci's successor.
+    assert_eq!(v["old_key"], "revoked");
+    assert!(authenticates(&dev, &secret_in(&file)).await);
+}
+
+/// `NAME=<secret> # prod`: dotenv's inline comment is not part of the
+/// secret, so the live secret before it is asked about, found working and
+/// kept. Whitespace inside a value that is no comment is no secret: the
+/// file is refused before anything is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn trailing_junk_after_a_live_secret_never_gets_its_copy_deleted() {
+    let emu = emulator(ADMIN).await;
+    let (_, live) = emu
+        .store()
+        .insert_key("prod app", &[("read", "datasets")], None)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let commented = dir.path().join("commented.env");
+    let text = format!("NARRATIVE_API_KEY={live} # prod\n");
+    std::fs::write(&commented, &text).unwrap();
+    let (v, err) = create_into(&emu, "app", commented.to_str().unwrap()).await;
+    let copies = copies_of(&commented);
+    assert_eq!(copies.len(), 1, "kept: {:?}", names_in(dir.path()));
+    assert_eq!(std::fs::read_to_string(&copies[0]).unwrap(), text);
+    assert!(err.contains("STILL WORKS"), "{err}");
+    assert!(err.contains(&copies[0].display().to_string()), "{err}");
+    assert_eq!(v["kept_previous_secret"]["still_works"], true);
+    assert!(authenticates(&emu, &live).await, "the key still works");
+
+    let before = emu.store().count().unwrap();
+    let tabbed = dir.path().join("tabbed.env");
+    let text = format!("NARRATIVE_API_KEY={live}\tx\n");
+    std::fs::write(&tabbed, &text).unwrap();
+    let out = run(
+        &emu,
+        &[
+            "create",
+            "--name",
+            "app2",
+            "--preset",
+            "read-only-analytics",
+            "--secret-out",
+            tabbed.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("holds something other than one NARRATIVE_API_KEY= line"),
+        "{err}"
+    );
+    assert_eq!(emu.store().count().unwrap(), before, "no key made");
+    assert_eq!(std::fs::read_to_string(&tabbed).unwrap(), text, "untouched");
+    assert!(copies_of(&tabbed).is_empty());
+    assert!(authenticates(&emu, &live).await, "the key still works");
+}

@@ -13,9 +13,10 @@ use narrative_keys::Span;
 use narrative_keys::rotate::OldKeyPolicy;
 use narrative_keys::{ApiKey, Expiration, PermissionSet, Preset};
 use narrative_keys_tui::ui::action::OldKeyFate;
-use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey};
+use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey, SecretsWritten};
 use narrative_keys_tui::ui::app::{Pane, SortBy};
 use narrative_keys_tui::ui::form::{ExpiryChoice, WizardStep};
+use narrative_keys_tui::ui::job::Job;
 use narrative_keys_tui::ui::modal::{IncidentModal, Modal};
 use narrative_keys_tui::ui::{Action, App, Effect};
 
@@ -270,8 +271,16 @@ fn the_secret_modal_needs_a_deliberate_dismissal() {
     });
     assert!(draw(&app, 80, 24).contains("OSC 52"));
     ch(&mut app, 'w');
-    press(&mut app, KeyCode::Enter);
-    // (The write itself is the runtime's; its result comes back as an action.)
+    let Some(Effect::WriteSecrets { path, .. }) = press(&mut app, KeyCode::Enter) else {
+        panic!("Enter writes");
+    };
+    // The write itself is the runtime's; its result comes back as an action.
+    app.update(Action::SecretsWritten(SecretsWritten {
+        path,
+        written: Vec::new(),
+        error: Some("refused".into()),
+        kept: None,
+    }));
     ch(&mut app, 'D');
     assert!(app.holds_secret());
     ch(&mut app, 'y');
@@ -1076,6 +1085,39 @@ fn one_secret_is_written_as_narrative_api_key() {
     assert!(draw(&app, 80, 24).contains("✓ written"));
 }
 
+/// The write asks the server first, so its answer comes later: until it
+/// does, the dialog cannot be dismissed (the secret would be counted as
+/// stored nowhere, and a rotation's successor revoked, while it lands in
+/// the file), and the spinner says what it waits for.
+#[test]
+fn the_dialog_waits_for_a_write_in_flight_before_it_can_be_dismissed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.env");
+    let mut app = loaded_app();
+    app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
+    let effect = write_to(&mut app, &path);
+    assert!(app.busy.contains(&Job::Writing), "{:?}", app.busy);
+    for key in ['D', 'w'] {
+        assert!(ch(&mut app, key).is_none(), "{key}");
+        let m = secret_modal(&app);
+        assert!(!m.confirm_dismiss && m.file_input.is_none(), "{key}");
+        let Some(Err(note)) = &m.file_note else {
+            panic!("{:?}", m.file_note);
+        };
+        assert!(note.contains("Still writing the file"), "{note}");
+    }
+    for action in run_effect(effect) {
+        assert!(app.update(action).is_none());
+    }
+    assert!(secret_modal(&app).entries[0].written);
+    assert!(!app.busy.contains(&Job::Writing));
+    ch(&mut app, 'D');
+    assert!(
+        secret_modal(&app).confirm_dismiss,
+        "now it may be dismissed"
+    );
+}
+
 #[test]
 fn a_refused_write_names_the_path_and_keeps_every_secret() {
     let dir = tempfile::tempdir().unwrap();
@@ -1686,31 +1728,58 @@ fn w_over_another_live_secret_keeps_it_beside_and_says_where() {
     );
 }
 
-/// `w` over a file holding a secret that no longer works: its copy is
-/// deleted, and the dialog says so in a short note.
+/// `w` over a file holding another environment's live secret (emulator A,
+/// say prod, while the UI runs against B): it is refused here before the
+/// write and after it, which proves nothing, so its copy stays, and the
+/// dialog and the status line say it does not work here.
 #[test]
-fn w_over_a_dead_secret_deletes_its_copy() {
+fn w_over_another_environments_secret_keeps_it_and_says_it_does_not_work_here() {
     let admin = "ui-update-admin-secret-not-real";
-    let (_rt, emu) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
-    let client = narrative_keys_testkit::emulator::client(&emu, admin);
+    let (_rt_a, prod) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
+    let (_, live) = prod
+        .store()
+        .insert_key("prod app", &[("read", "datasets")], None)
+        .unwrap();
+    let (_rt_b, dev) = narrative_keys_testkit::emulator::emulator_on_runtime(admin, 1);
+    let client = narrative_keys_testkit::emulator::client(&dev, admin);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("batch.env");
-    std::fs::write(&path, "NARRATIVE_API_KEY=revoked-long-ago-secret\n").unwrap();
+    std::fs::write(&path, format!("NARRATIVE_API_KEY={live}\n")).unwrap();
     let mut app = loaded_app();
     app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
     let effect = write_to(&mut app, &path);
     run_follow_ups(&mut app, &client, effect);
     assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        1,
-        "only the file: the dead secret's copy is gone"
+        std::fs::read_to_string(&path).unwrap(),
+        format!("NARRATIVE_API_KEY={FAKE_SECRET}\n")
     );
-    let Some(Ok(note)) = &secret_modal(&app).kept_note else {
+    let copies: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p != &path)
+        .collect();
+    assert_eq!(copies.len(), 1, "the copy stays: {copies:?}");
+    assert_eq!(
+        std::fs::read_to_string(&copies[0]).unwrap(),
+        format!("NARRATIVE_API_KEY={live}\n")
+    );
+    assert_eq!(mode(&copies[0]), 0o600);
+    let Some(Err(note)) = &secret_modal(&app).kept_note else {
         panic!("{:?}", secret_modal(&app).kept_note);
     };
-    assert!(note.contains("no longer works"), "{note}");
-    assert!(note.contains("was deleted"), "{note}");
-    assert!(!app.status.as_ref().unwrap().error);
+    let said = format!(
+        "does not work against {} (not before this run either): it may belong to another environment or be mistyped; kept in {}",
+        dev.url().trim_end_matches('/'),
+        copies[0].display()
+    );
+    assert!(note.contains(&said), "{note}");
+    assert!(!note.contains(&live), "{note}");
+    let status = app.status.as_ref().unwrap();
+    assert!(status.error && status.text.contains(&said), "{status:?}");
+    assert!(
+        prod.store().secret_present(&live).unwrap(),
+        "the prod key was never touched"
+    );
 }
 
 #[test]

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use zeroize::{Zeroize, Zeroizing};
 
+use super::kept::Probed;
 use super::{DeliveryError, KeptSecret, NewSecret, SecretSink, is_env_name};
+use crate::client::Client;
 use crate::secret::Secret;
 
 /// What may already stand at an output path.
@@ -155,15 +157,16 @@ fn may_replace(
 }
 
 /// The secret a secret file holds: its whole text, and the value of its one
-/// `NAME=value` line (surrounding blanks and one pair of quotes taken off).
+/// `NAME=value` line as dotenv reads it ([`dotenv_value`]).
 struct Held {
     text: Zeroizing<String>,
     value: Secret,
 }
 
-/// What a secret file holds: `Ok(None)` nothing (empty or blank),
-/// `Ok(Some)` one `NAME=value` line (blank lines aside) and nothing else,
-/// `Err` anything else, or a file that cannot be read.
+/// What a secret file holds: `Ok(None)` nothing (empty or blank, or an
+/// empty value), `Ok(Some)` one `NAME=value` line (blank lines aside) and
+/// nothing else, `Err` anything else (a value that is not one secret
+/// included), or a file that cannot be read.
 fn read_held(path: &Path, env_name: &str) -> Result<Option<Held>, ()> {
     let file = open_no_follow(path).map_err(drop)?;
     let mut text = Zeroizing::new(String::new());
@@ -179,15 +182,39 @@ fn read_held(path: &Path, env_name: &str) -> Result<Option<Held>, ()> {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let value = match (lines.next(), lines.next()) {
         (None, _) => return Ok(None),
-        (Some(line), None) => line.strip_prefix(&prefix).ok_or(())?.trim(),
+        (Some(line), None) => dotenv_value(line.strip_prefix(&prefix).ok_or(())?).ok_or(())?,
         (Some(_), Some(_)) => return Err(()),
     };
-    let value = ['"', '\'']
-        .iter()
-        .find_map(|q| value.strip_prefix(*q)?.strip_suffix(*q))
-        .unwrap_or(value);
     let value = Secret::new(value);
     Ok(Some(Held { text, value }))
+}
+
+/// The value after `NAME=` as dotenv reads it, or `None` when it is not one
+/// secret. Quoted (`"…"` or `'…'`): the text between the quotes, which may
+/// be followed by blanks and a comment; failing that, a value quoted whole
+/// as it stands. Unquoted: up to a comment (a space or tab, then `#`),
+/// surrounding blanks off; whitespace left inside is no secret (`None`), so
+/// trailing junk is never sent as part of one.
+fn dotenv_value(rest: &str) -> Option<&str> {
+    let start = rest.trim_start();
+    if let Some(quote) = start.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+        let inner = &start[1..];
+        if let Some(end) = inner.find(quote) {
+            let after = &inner[end + 1..];
+            let trailing = after.trim_start();
+            if trailing.is_empty() || (trailing.starts_with('#') && after != trailing) {
+                return Some(&inner[..end]);
+            }
+        }
+        let whole = start.trim_end();
+        return (whole.len() >= 2 && whole.ends_with(quote)).then(|| &whole[1..whole.len() - 1]);
+    }
+    let comment = rest
+        .as_bytes()
+        .windows(2)
+        .position(|w| matches!(w, [b' ' | b'\t', b'#']));
+    let value = comment.map_or(rest, |i| &rest[..i]).trim();
+    (!value.contains(char::is_whitespace)).then_some(value)
 }
 
 fn open_no_follow(path: &Path) -> std::io::Result<File> {
@@ -317,6 +344,9 @@ pub struct SecretFile {
     delivered: bool,
     /// What the file held before, kept beside it.
     kept: Option<KeptSecret>,
+    /// The secret the file held when [`SecretFile::probe_held`] asked
+    /// `/whoami` with it, and the answer.
+    probed: Option<Probed>,
 }
 
 impl SecretFile {
@@ -327,6 +357,7 @@ impl SecretFile {
             env_name: "NARRATIVE_API_KEY".to_owned(),
             delivered: false,
             kept: None,
+            probed: None,
         }
     }
 
@@ -347,6 +378,21 @@ impl SecretFile {
         matches!(read_held(&self.path, &self.env_name), Ok(Some(held)) if !held.value.is_empty())
     }
 
+    /// Asks `/whoami` with the secret the file holds now (nothing when it
+    /// holds none), in `session`'s environment, before anything replaces
+    /// it: after [`SecretSink::check`], before the workflow's first write.
+    /// Once the run is over, [`KeptSecret::check`] deletes the kept copy
+    /// only of a secret that worked here then and is refused after: one
+    /// that died in this run. Without this call a kept copy always stays.
+    pub async fn probe_held(&mut self, session: &Client) {
+        self.probed = match read_held(&self.path, &self.env_name) {
+            Ok(Some(held)) if !held.value.is_empty() => {
+                Some(Probed::ask(held.value, session).await)
+            }
+            _ => None,
+        };
+    }
+
     /// The secret the file held before the new one replaced it, kept
     /// beside it; `None` when it held none (or nothing was written). Check
     /// it with [`KeptSecret::check`] once the run is over.
@@ -362,15 +408,19 @@ impl SecretFile {
 
     /// Copies the secret the file holds now to a new file beside it, before
     /// the file is replaced; `None` when it holds none.
-    fn keep_held(&self) -> Result<Option<KeptSecret>, DeliveryError> {
+    fn keep_held(&mut self) -> Result<Option<KeptSecret>, DeliveryError> {
         match read_held(&self.path, &self.env_name) {
-            Ok(Some(held)) if !held.value.is_empty() => KeptSecret::keep(
-                &self.path,
-                held.text.as_bytes(),
-                held.value,
-                chrono::Utc::now(),
-            )
-            .map(Some),
+            Ok(Some(held)) if !held.value.is_empty() => {
+                let before = Probed::of(self.probed.take(), &held.value);
+                KeptSecret::keep(
+                    &self.path,
+                    held.text.as_bytes(),
+                    held.value,
+                    before,
+                    chrono::Utc::now(),
+                )
+                .map(Some)
+            }
             Ok(_) => Ok(None),
             Err(()) => Err(DeliveryError::new(
                 self.path.display().to_string(),
@@ -738,6 +788,75 @@ mod tests {
             "\nNARRATIVE_API_KEY=\"quoted-value\"\n",
             "kept byte for byte"
         );
+    }
+
+    #[test]
+    fn a_line_is_read_as_dotenv_reads_an_unquoted_value() {
+        // (after `NAME=`, what dotenv makes of it)
+        let cases: [(&str, Option<&str>); 14] = [
+            ("live-secret", Some("live-secret")),
+            ("  live-secret \t", Some("live-secret")),
+            ("live-secret # prod", Some("live-secret")),
+            ("live-secret\t# prod", Some("live-secret")),
+            ("live-secret #", Some("live-secret")),
+            ("live#secret", Some("live#secret")),
+            (" # only a comment", Some("")),
+            ("live-secret\tx", None),
+            ("live-secret x", None),
+            ("live secret # prod", None),
+            ("\"quoted value\"", Some("quoted value")),
+            ("'quoted' # prod", Some("quoted")),
+            ("\"a\"b\"", Some("a\"b")),
+            ("\"unclosed", None),
+        ];
+        for (rest, want) in cases {
+            assert_eq!(dotenv_value(rest), want, "{rest:?}");
+        }
+    }
+
+    #[test]
+    fn trailing_junk_is_never_taken_as_part_of_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = key("k1", "app");
+        let fresh = crate::Secret::new("fresh");
+        let item = NewSecret {
+            key: &k,
+            secret: &fresh,
+            replaces: None,
+        };
+        // An inline comment: the secret before it is the one kept.
+        let commented = dir.path().join("commented.env");
+        fs::write(&commented, "NARRATIVE_API_KEY=live-secret # prod\n").unwrap();
+        let mut sink = SecretFile::new(&commented);
+        sink.check().unwrap();
+        sink.deliver(&item).unwrap();
+        let kept = sink.take_kept().unwrap();
+        assert_eq!(kept.secret_value(), "live-secret");
+        assert_eq!(
+            fs::read_to_string(kept.path()).unwrap(),
+            "NARRATIVE_API_KEY=live-secret # prod\n",
+            "kept byte for byte"
+        );
+        // Whitespace inside that is no comment: no secret, so refused.
+        for (name, text) in [
+            ("tab.env", "NARRATIVE_API_KEY=live-secret\tx\n"),
+            ("space.env", "NARRATIVE_API_KEY=live secret\n"),
+        ] {
+            let path = dir.path().join(name);
+            fs::write(&path, text).unwrap();
+            let err = SecretFile::new(&path).check().unwrap_err();
+            assert!(
+                err.message
+                    .contains("holds something other than one NARRATIVE_API_KEY= line"),
+                "{name}: {err}"
+            );
+            assert!(!SecretFile::new(&path).holds_secret(), "{name}");
+            assert_eq!(
+                fs::read_to_string(&path).unwrap(),
+                text,
+                "{name}: untouched"
+            );
+        }
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! What a secret file held before a new secret replaced it: kept beside it,
-//! then checked once the run is over. A secret the server refuses is
-//! cleaned up; one that still works, or that could not be checked, stays
-//! where the person is told to look. So a file may be reused without ever
+//! then checked once the run is over. Its copy is deleted only on proof that
+//! the secret died during this run in this environment: `/whoami` accepted
+//! it before the file was replaced ([`SecretFile::probe_held`]) and refuses
+//! it after. A refusal alone proves nothing (the secret may belong to
+//! another environment, or be mistyped), so one refused before and after,
+//! one that still works and one that could not be checked all stay where
+//! the person is told to look. So a file may be reused without ever
 //! destroying the only copy of a secret that may still be live.
+//!
+//! [`SecretFile::probe_held`]: super::SecretFile::probe_held
 
 use std::ffi::OsString;
 use std::fs::{self, File};
@@ -29,6 +35,79 @@ pub struct KeptSecret {
     /// The copy.
     path: PathBuf,
     secret: Secret,
+    /// What `/whoami` said of it before the file was replaced.
+    before: Before,
+}
+
+/// What `/whoami` said of a file's secret before the run replaced it.
+#[derive(Debug)]
+pub(super) enum Before {
+    /// It authenticated.
+    Worked,
+    /// 401: it did not work here before the run either.
+    Refused,
+    /// Unknown, and why (a phrase: the error, or that it was not asked).
+    Unknown(String),
+}
+
+/// A file's secret and what `/whoami` said of it, asked before the file
+/// was replaced ([`SecretFile::probe_held`](super::SecretFile::probe_held)).
+#[derive(Debug)]
+pub(super) struct Probed {
+    /// The secret asked about: the answer holds only while the file still
+    /// holds it.
+    pub(super) secret: Secret,
+    pub(super) before: Before,
+}
+
+impl Probed {
+    /// Asks `/whoami` with `secret` in `session`'s environment.
+    pub(super) async fn ask(secret: Secret, session: &Client) -> Self {
+        let before = match whoami_with(&secret, session).await {
+            Ok(_) => Before::Worked,
+            Err(Error::Unauthorized(_)) => Before::Refused,
+            Err(e) => Before::Unknown(format!("before this run: {e}")),
+        };
+        tracing::info!(
+            before = before_code(&before),
+            "asked whether the secret a file holds works, before replacing it"
+        );
+        Self { secret, before }
+    }
+
+    /// What was said of `held`, the secret the file holds now: unknown when
+    /// nothing was asked, or the file changed since.
+    pub(super) fn of(asked: Option<Self>, held: &Secret) -> Before {
+        match asked {
+            Some(p) if p.secret.expose() == held.expose() => p.before,
+            Some(_) => {
+                Before::Unknown("the file changed after it was asked before this run".into())
+            }
+            None => Before::Unknown("it was not asked before this run".into()),
+        }
+    }
+}
+
+/// `worked`, `refused` or `unknown`, for logs.
+fn before_code(before: &Before) -> &'static str {
+    match before {
+        Before::Worked => "worked",
+        Before::Refused => "refused",
+        Before::Unknown(_) => "unknown",
+    }
+}
+
+/// `/whoami` with `secret`, in `session`'s environment with its timeout
+/// and retries.
+async fn whoami_with(secret: &Secret, session: &Client) -> Result<Whoami, Error> {
+    Client::builder()
+        .api_key(secret.clone())
+        .environment(session.environment().clone())
+        .timeout(session.timeout())
+        .retry(*session.retry_policy())
+        .build()?
+        .whoami()
+        .await
 }
 
 /// How many names (`…Z`, `…Z-2`, …) are tried for the copy before giving up.
@@ -42,6 +121,7 @@ impl KeptSecret {
         replaced: &Path,
         text: &[u8],
         secret: Secret,
+        before: Before,
         now: DateTime<Utc>,
     ) -> Result<Self, DeliveryError> {
         let shown = replaced.display().to_string();
@@ -64,6 +144,7 @@ impl KeptSecret {
             replaced: replaced.to_path_buf(),
             path,
             secret,
+            before,
         })
     }
 
@@ -88,26 +169,22 @@ impl KeptSecret {
     }
 
     /// Asks `/whoami` with the kept secret, in `session`'s environment with
-    /// its timeout and retries. A 401 means it no longer works: the copy is
-    /// deleted. Otherwise it stays: the secret still works, or (a network
-    /// failure, a 5xx) nobody can tell yet.
+    /// its timeout and retries. The copy is deleted only when the secret
+    /// worked before the file was replaced and is refused (401) now: it died
+    /// in this run. Otherwise it stays: it still works, it was refused
+    /// before too (another environment's, or mistyped), or (a network
+    /// failure, a 5xx, not asked before) nobody can tell.
     pub async fn check(self, session: &Client) -> KeptCheck {
-        let answer = match Client::builder()
-            .api_key(self.secret.clone())
-            .environment(session.environment().clone())
-            .timeout(session.timeout())
-            .retry(*session.retry_policy())
-            .build()
-        {
-            Ok(client) => client.whoami().await,
-            Err(e) => Err(e),
-        };
-        let state = match answer {
-            Ok(me) => KeptState::StillWorks(Box::new(me)),
-            Err(Error::Unauthorized(_)) => {
+        let state = match (whoami_with(&self.secret, session).await, self.before) {
+            (Ok(me), _) => KeptState::StillWorks(Box::new(me)),
+            (Err(Error::Unauthorized(_)), Before::Worked) => {
                 KeptState::NoLongerWorks(fs::remove_file(&self.path).map_err(|e| e.to_string()))
             }
-            Err(e) => KeptState::Unchecked(e),
+            (Err(Error::Unauthorized(_)), Before::Refused) => KeptState::NeverWorkedHere {
+                environment: session.environment().name(),
+            },
+            (Err(Error::Unauthorized(_)), Before::Unknown(why)) => KeptState::Unchecked(why),
+            (Err(e), _) => KeptState::Unchecked(e.to_string()),
         };
         tracing::info!(kept = %self.path.display(), state = state.code(), "checked the secret a file held before");
         KeptCheck {
@@ -145,24 +222,35 @@ fn create_kept_file(replaced: &Path, now: DateTime<Utc>) -> std::io::Result<(Fil
     )))
 }
 
-/// What `/whoami` said of a kept secret.
+/// What `/whoami` said of a kept secret, before the run and after it.
 #[derive(Debug)]
 pub enum KeptState {
-    /// 401: the secret no longer works. `Ok`: its copy was deleted; `Err`:
-    /// it could not be (why), so it is still there.
+    /// It worked before the file was replaced and is refused (401) now: it
+    /// died in this run. `Ok`: its copy was deleted; `Err`: it could not be
+    /// (why), so it is still there.
     NoLongerWorks(Result<(), String>),
+    /// Refused (401) before the run and after it: it never worked in this
+    /// environment (another environment's secret, or a mistyped one), so
+    /// nothing proves it dead: the copy stays.
+    NeverWorkedHere {
+        /// The environment asked (`prod`, `dev` or its URL).
+        environment: String,
+    },
     /// It still authenticates, as this user and company: the copy stays.
     StillWorks(Box<Whoami>),
-    /// Any other answer (a network failure, a 5xx): nobody can tell yet,
-    /// so the copy stays.
-    Unchecked(Error),
+    /// Any other answer, before or after (a network failure, a 5xx), or it
+    /// was not asked before the run: nobody can tell, so the copy stays.
+    /// Why, as a phrase.
+    Unchecked(String),
 }
 
 impl KeptState {
-    /// `no_longer_works`, `still_works` or `unchecked`, for logs.
+    /// `no_longer_works`, `never_worked_here`, `still_works` or
+    /// `unchecked`, for logs.
     pub fn code(&self) -> &'static str {
         match self {
             KeptState::NoLongerWorks(_) => "no_longer_works",
+            KeptState::NeverWorkedHere { .. } => "never_worked_here",
             KeptState::StillWorks(_) => "still_works",
             KeptState::Unchecked(_) => "unchecked",
         }
@@ -190,13 +278,16 @@ impl KeptCheck {
         !matches!(self.state, KeptState::NoLongerWorks(Ok(())))
     }
 
-    /// Whether the kept secret still works: `Some(true)` or `Some(false)`,
-    /// or `None` when that could not be checked.
+    /// Whether the kept secret still works: `Some(true)`, `Some(false)`
+    /// (it died in this run), or `None` when that is not known: it could
+    /// not be checked, or it never worked in this environment, so whether it
+    /// works where it belongs is unknown (never `false`, which would say its
+    /// copy may go).
     pub fn still_works(&self) -> Option<bool> {
         match self.state {
             KeptState::NoLongerWorks(_) => Some(false),
             KeptState::StillWorks(_) => Some(true),
-            KeptState::Unchecked(_) => None,
+            KeptState::NeverWorkedHere { .. } | KeptState::Unchecked(_) => None,
         }
     }
 
@@ -216,12 +307,15 @@ impl KeptCheck {
             KeptState::NoLongerWorks(Err(e)) => format!(
                 "{replaced} held {which} before; it no longer works, but its copy {path} could not be deleted ({e}): delete it."
             ),
+            KeptState::NeverWorkedHere { environment } => format!(
+                "{replaced} held {which} before; it does not work against {environment} (not before this run either): it may belong to another environment or be mistyped; kept in {path} (mode 0600). Move it to where it belongs, or delete that file once you know nothing needs it."
+            ),
             KeptState::StillWorks(me) => format!(
                 "{replaced} held {which} before, and it STILL WORKS{}: it was kept in {path} (mode 0600). Move it to where it belongs, or revoke its key once nothing uses it, then delete that file.",
                 signs_in_as(me)
             ),
-            KeptState::Unchecked(e) => format!(
-                "{replaced} held {which} before; whether it still works could not be checked ({e}), so it was kept in {path} (mode 0600). If it still works, move it to where it belongs or revoke its key; then delete that file."
+            KeptState::Unchecked(why) => format!(
+                "{replaced} held {which} before; whether it still works could not be checked ({why}), so it was kept in {path} (mode 0600). If it still works, move it to where it belongs or revoke its key; then delete that file."
             ),
         }
     }
@@ -257,11 +351,22 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 6, 10, 15, 0).unwrap()
     }
 
+    /// `K=old` kept beside `replaced`.
+    fn keep_old(replaced: &Path) -> Result<KeptSecret, DeliveryError> {
+        KeptSecret::keep(
+            replaced,
+            b"K=old\n",
+            Secret::new("old"),
+            Before::Worked,
+            at(),
+        )
+    }
+
     #[test]
     fn the_copy_is_a_new_owner_only_file_beside_the_one_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let replaced = dir.path().join("b.env");
-        let kept = KeptSecret::keep(&replaced, b"K=old\n", Secret::new("old"), at()).unwrap();
+        let kept = keep_old(&replaced).unwrap();
         assert_eq!(
             kept.path(),
             dir.path().join("b.env.replaced-20261206T101500Z")
@@ -283,7 +388,7 @@ mod tests {
         let second = dir.path().join("b.env.replaced-20261206T101500Z-2");
         let elsewhere = dir.path().join("elsewhere");
         std::os::unix::fs::symlink(&elsewhere, &second).unwrap();
-        let kept = KeptSecret::keep(&replaced, b"K=old\n", Secret::new("old"), at()).unwrap();
+        let kept = keep_old(&replaced).unwrap();
         assert_eq!(
             kept.path(),
             dir.path().join("b.env.replaced-20261206T101500Z-3")
@@ -304,7 +409,7 @@ mod tests {
     fn a_copy_that_cannot_be_made_says_the_file_was_left_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let replaced = dir.path().join("gone/b.env");
-        let err = KeptSecret::keep(&replaced, b"K=old\n", Secret::new("old"), at()).unwrap_err();
+        let err = keep_old(&replaced).unwrap_err();
         assert_eq!(err.target, replaced.display().to_string());
         assert!(err.message.contains("left as it was"), "{err}");
         assert!(err.hint.is_some());
@@ -339,7 +444,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("revoke its key"), "{text}");
-        let unknown = check(KeptState::Unchecked(Error::Config("no answer".into())));
+        let elsewhere = check(KeptState::NeverWorkedHere {
+            environment: "dev".into(),
+        });
+        assert!(elsewhere.is_kept());
+        assert_eq!(elsewhere.still_works(), None, "not known where it belongs");
+        let text = elsewhere.message();
+        assert!(
+            text.contains("does not work against dev (not before this run either): it may belong to another environment or be mistyped; kept in b.env.replaced-20261206T101500Z (mode 0600)"),
+            "{text}"
+        );
+        let unknown = check(KeptState::Unchecked("no answer".into()));
         assert!(unknown.is_kept());
         assert_eq!(unknown.still_works(), None);
         let text = unknown.message();

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::create::create_dry_run;
 use super::{
-    KeptJson, check_kept_secret, maybe_created, parse_expiration, resolve_id, secret_target,
+    KeptJson, check_kept_secret, maybe_created, parse_expiration, prepare_target, resolve_id,
+    secret_target,
 };
 use crate::cli::CloneArgs;
 use crate::delivery::{SecretJson, Target};
@@ -44,6 +45,7 @@ pub(super) async fn clone(
     if args.dry_run {
         return clone_dry_run(s, &id, &args, expiration, &mut target, now).await;
     }
+    prepare_target(s, &mut target).await?;
     let cloned = narrative_keys::rotate::clone_key_delivering(
         &s.client,
         &id,

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::{
     DestinationJson, KeptJson, NewKeyJson, UNKNOWN_HINT, check_kept_secret, expiration_text,
-    maybe_created, parse_expiration, parse_permission, print_warnings, secret_target,
+    maybe_created, parse_expiration, parse_permission, prepare_target, print_warnings,
+    secret_target,
 };
 use crate::cli::CreateArgs;
 use crate::delivery::{SecretJson, Target};
@@ -109,6 +110,7 @@ pub(super) async fn create(
         target.check().map_err(narrative_keys::Error::Output)?;
         return create_dry_run(&new, None, &target, args.json, now);
     }
+    prepare_target(s, &mut target).await?;
     let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
         .await
         .map_err(|e| maybe_created(e, &format!("named \"{}\"", escape_controls(new.name()))))?;

@@ -224,10 +224,23 @@ fn secret_target(d: &SecretDelivery, json: bool) -> Target {
     )
 }
 
+/// Before the workflow's first write: the target checked as the workflow
+/// will check it (so a refused one sends nothing, not even the question
+/// below), then the secret a `--secret-out` file holds asked about with
+/// `/whoami`, a harmless read. Only a secret that works now and not once
+/// the run is over died in it, and has its kept copy deleted.
+async fn prepare_target(s: &Session, target: &mut Target) -> Result<(), CliError> {
+    use narrative_keys::deliver::SecretSink;
+    target.check().map_err(narrative_keys::Error::Output)?;
+    target.probe_held(&s.client).await;
+    Ok(())
+}
+
 /// Once the run is over (a rotation's old key retired): whether the secret
-/// a `--secret-out` file held before still works, said on stderr. A dead
-/// one's copy is deleted with a short note; one that works or could not be
-/// checked stays, and the note says where and what to do.
+/// a `--secret-out` file held before still works, said on stderr. One that
+/// died in this run has its copy deleted with a short note; one that works,
+/// never worked here or could not be checked stays, and the note says
+/// where and what to do.
 async fn check_kept_secret(s: &Session, target: &mut Target) -> Option<KeptCheck> {
     let check = target.take_kept()?.check(&s.client).await;
     let warn = output::status_style(KeyStatus::ExpiringSoon);
@@ -241,8 +254,10 @@ async fn check_kept_secret(s: &Session, target: &mut Target) -> Option<KeptCheck
 
 /// `kept_previous_secret` in a `--json` document: where the secret a
 /// `--secret-out` file held before was kept, and whether it still works
-/// (`null`: it could not be checked). Absent when nothing was kept, or the
-/// copy was deleted because the secret no longer works.
+/// (`null`: not known: it could not be checked, or it never worked in this
+/// environment, so whether it works where it belongs is unknown). Absent
+/// when nothing was kept, or the copy was deleted because the secret died
+/// in this run.
 #[derive(Serialize)]
 struct KeptJson<'a> {
     path: &'a std::path::Path,

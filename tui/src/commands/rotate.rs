@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{
     DestinationJson, KeptJson, NewKeyJson, check_kept_secret, expiration_text, maybe_created,
-    parse_expiration, print_warnings,
+    parse_expiration, prepare_target, print_warnings,
 };
 use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
@@ -122,6 +122,8 @@ pub(super) async fn rotate(
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
+    // While the old key still works: a file holding its secret is asked about now.
+    prepare_target(s, target).await?;
     let rotation = narrative_keys::rotate::rotate_delivering(&s.client, id, options, target, now)
         .await
         .map_err(|e| maybe_created(e, "with the old key's name"))?;

@@ -732,7 +732,9 @@ impl App {
 
     /// What writing the secrets to a file did.
     fn on_secrets_written(&mut self, done: SecretsWritten) -> Option<Effect> {
+        self.finish(Job::Writing);
         if let Some(Modal::Secret(m)) = &mut self.modal {
+            m.writing = false;
             for id in &done.written {
                 if let Some(e) = m.entry_mut(id) {
                     e.written = true;
@@ -747,7 +749,7 @@ impl App {
                     escape_controls(&kept.path().display().to_string())
                 ))
             });
-            m.kept_unchecked = done.kept;
+            m.kept_unchecked = done.kept.map(Box::new);
             m.file_note = Some(match done.error {
                 None => Ok(format!("Wrote {n} {what} to {path} (mode 0600).")),
                 Some(e) if n == 0 => Err(format!("Nothing was written: {}", escape_controls(&e))),
@@ -772,7 +774,7 @@ impl App {
         let Some(Modal::Secret(m)) = &mut self.modal else {
             return None;
         };
-        m.kept_unchecked.take().map(Effect::CheckKept)
+        m.kept_unchecked.take().map(|kept| Effect::CheckKept(*kept))
     }
 
     /// Whether the secret a written file held before still works: said in
@@ -1092,7 +1094,12 @@ impl App {
                 self.should_quit = true;
                 None
             }
-            Reply::Run(effect) => Some(effect),
+            Reply::Run(effect) => {
+                if matches!(effect, Effect::WriteSecrets { .. }) {
+                    self.start(Job::Writing);
+                }
+                Some(effect)
+            }
             Reply::Revoke(keys) => self.close_and_start(Job::Revoking, Effect::Revoke(keys)),
             Reply::Rotate { id, old_key } => {
                 self.close_and_start(Job::Rotating, Effect::Rotate { id, old_key })

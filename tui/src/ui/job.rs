@@ -17,6 +17,8 @@ pub enum Job {
     RetiringOldKey,
     /// Running an incident response.
     Incident,
+    /// Writing secrets to a file (first asking whether the secret it holds works).
+    Writing,
 }
 
 impl Job {
@@ -30,6 +32,7 @@ impl Job {
             Job::Revoking => "Revoking",
             Job::RetiringOldKey => "Retiring the old key",
             Job::Incident => "Running the incident response",
+            Job::Writing => "Writing the file",
         }
     }
 

@@ -189,7 +189,11 @@ pub struct SecretModal {
     pub kept_note: Option<Result<String, String>>,
     /// That kept secret, waiting to be checked until the old keys the
     /// write retires are retired (a rotated-out secret works until then).
-    pub kept_unchecked: Option<narrative_keys::deliver::KeptSecret>,
+    pub kept_unchecked: Option<Box<narrative_keys::deliver::KeptSecret>>,
+    /// A write to a file is in flight (it asks the server about the secret
+    /// the file holds first): dismissing, or another write, waits for its
+    /// answer, so a secret it writes is never counted as nowhere.
+    pub writing: bool,
     /// `D` was pressed: the question of `dismiss_question` is open.
     pub confirm_dismiss: bool,
     /// Something else worth knowing about the old key of a rotation: a
@@ -212,6 +216,7 @@ impl SecretModal {
             file_note: None,
             kept_note: None,
             kept_unchecked: None,
+            writing: false,
             confirm_dismiss: false,
             note: None,
             then: None,

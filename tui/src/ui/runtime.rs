@@ -117,9 +117,11 @@ impl Executor {
         });
     }
 
-    /// Starts `effect`: a network call as a spawned task, a terminal or
-    /// file write at once (to `terminal` for the clipboard); either way the
-    /// result comes back on `tx`.
+    /// Starts `effect`: a network call (a secrets file's write too, which
+    /// asks first) as a spawned task, a terminal or report write at once
+    /// (to `terminal` for the clipboard); either way the result comes back
+    /// on `tx`.
+    // long: one arm per effect, most of them a line or two.
     pub fn run(&self, effect: Effect, terminal: &mut impl Write) {
         tracing::debug!(?effect, "effect");
         let client = self.client.clone();
@@ -147,6 +149,9 @@ impl Executor {
                 new_id,
                 policy,
             } => self.spawn_refusable(true, retire(client, old, new_id, policy)),
+            Effect::WriteSecrets { path, secrets } => self.spawn(async move {
+                Action::SecretsWritten(write_secrets(client, path, secrets).await)
+            }),
             Effect::CheckKept(kept) => {
                 self.spawn(async move { Action::KeptSecretChecked(kept.check(&client).await) });
             }
@@ -173,10 +178,9 @@ impl Executor {
                     }))
                 })
             }
-            local @ (Effect::Copy { .. }
-            | Effect::WriteSecrets { .. }
-            | Effect::CopyId { .. }
-            | Effect::SaveReport { .. }) => self.run_here(local, terminal),
+            local @ (Effect::Copy { .. } | Effect::CopyId { .. } | Effect::SaveReport { .. }) => {
+                self.run_here(local, terminal)
+            }
         }
     }
 
@@ -186,11 +190,6 @@ impl Executor {
             Effect::Copy { id, secret } => {
                 let result = osc52::copy(terminal, secret.expose()).map_err(|e| e.to_string());
                 let _ = self.tx.send(Action::Copied { id, result });
-            }
-            Effect::WriteSecrets { path, secrets } => {
-                let _ = self
-                    .tx
-                    .send(Action::SecretsWritten(write_secrets(path, &secrets)));
             }
             Effect::CopyId { id } => {
                 let result = osc52::copy(terminal, &id).map_err(|e| e.to_string());
@@ -323,21 +322,33 @@ fn describe_delivery(e: &DeliveryError) -> String {
 }
 
 /// Writes the secrets to `path`, mode 0600, as the command line does: one
-/// secret as `NARRATIVE_API_KEY=<secret>` (`--secret-out`; a secret the file
-/// held is kept beside it, and returned to be checked), several in one
-/// new file (`--secrets-out`: dotenv, or JSON for `.json`). The path is
-/// checked first: a link, a device, a FIFO, a directory or a file holding
-/// anything else is refused and left untouched.
-fn write_secrets(path: PathBuf, secrets: &[SecretEntry]) -> SecretsWritten {
-    let (mut one, mut many) = (None, None);
-    let sink: &mut dyn SecretSink = match secrets {
-        [_] => one.insert(SecretFile::new(&path)),
-        _ => many.insert(SecretsFile::new(&path)),
+/// secret as `NARRATIVE_API_KEY=<secret>` (`--secret-out`: a secret the file
+/// holds is first asked about with `/whoami` through `client`'s environment,
+/// while a rotation's old key still works, then kept beside it and returned
+/// to be checked once any old key is retired), several in one new file
+/// (`--secrets-out`: dotenv, or JSON for `.json`). The path is checked
+/// first: a link, a device, a FIFO, a directory or a file holding anything
+/// else is refused and left untouched, and nothing is sent.
+async fn write_secrets(client: Client, path: PathBuf, secrets: Vec<SecretEntry>) -> SecretsWritten {
+    let mut one = (secrets.len() == 1).then(|| SecretFile::new(&path));
+    let mut many = SecretsFile::new(&path);
+    let mut error = match one.as_mut() {
+        Some(file) => match file.check() {
+            Ok(()) => {
+                file.probe_held(&client).await;
+                None
+            }
+            Err(e) => Some(e),
+        },
+        None => many.check().err(),
+    };
+    let sink: &mut dyn SecretSink = match one.as_mut() {
+        Some(file) => file,
+        None => &mut many,
     };
     let mut written = Vec::new();
-    let mut error = sink.check().err();
     if error.is_none() {
-        for entry in secrets {
+        for entry in &secrets {
             let item = NewSecret {
                 key: &entry.key,
                 secret: &entry.secret,
@@ -508,15 +519,19 @@ pub async fn run(
 }
 
 /// Waits, within [`WAY_OUT_LIMIT`], for the answers of the work in flight
-/// that makes keys (a create, a rotation, an incident's replacements), and
-/// folds them into the app: a key made as the program stops lands in the
-/// dialog, so it is counted among those nobody holds. An incident's report
+/// that makes keys (a create, a rotation, an incident's replacements) or
+/// writes their secrets to a file, and folds them into the app: a key made
+/// as the program stops lands in the dialog, so it is counted among those
+/// nobody holds, and a secret written is not. An incident's report
 /// is still saved; nothing else the answers ask for (a reload) is run.
 async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver<Action>) {
     let makes_keys = |app: &App| {
-        app.busy
-            .iter()
-            .any(|job| matches!(job, Job::Creating | Job::Rotating | Job::Incident))
+        app.busy.iter().any(|job| {
+            matches!(
+                job,
+                Job::Creating | Job::Rotating | Job::Incident | Job::Writing
+            )
+        })
     };
     let deadline = tokio::time::Instant::now() + WAY_OUT_LIMIT;
     while makes_keys(app) {

@@ -128,6 +128,13 @@ impl SecretModal {
         if self.confirm_dismiss {
             return self.on_dismiss_key(cmd, ctrl_c);
         }
+        if self.writing && (ctrl_c || matches!(cmd, Some(SecretCmd::Dismiss | SecretCmd::Write))) {
+            self.file_note = Some(Err(
+                "Still writing the file (the server is asked first whether the secret it holds works); wait for its answer."
+                    .to_owned(),
+            ));
+            return Reply::CONSUMED;
+        }
         match cmd {
             _ if ctrl_c => self.confirm_dismiss = true,
             Some(SecretCmd::Dismiss) => self.confirm_dismiss = true,
@@ -172,6 +179,7 @@ impl SecretModal {
                         Some(Err("No path was given; nothing was written.".to_owned()));
                     return Reply::CONSUMED;
                 }
+                self.writing = true;
                 return Reply::Run(Effect::WriteSecrets {
                     path,
                     secrets: self.entries.clone(),
