@@ -538,7 +538,7 @@ pub struct CloneArgs {
 /// rotated key's predecessor is kept).
 #[derive(Debug, Args)]
 pub struct SecretDelivery {
-    /// Write the secret to FILE as `NAME=<secret>` (0600, atomically; new, empty, or holding only such a line, whose secret is kept beside it as FILE.replaced-TIME until it is known to be dead); `-` prints it on stdout.
+    /// Write the secret to FILE as `NAME=<secret>` (0600, atomically; new, empty, or holding only such a line, whose secret is kept beside it as FILE.replaced-TIME, deleted only if it worked before the run and not after); `-` prints it on stdout.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secret_out: Option<String>,
     /// Run CMD with `sh -c`, the secret on its standard input (never in its arguments or environment); it delivers only by reading its input to the end and exiting 0.
