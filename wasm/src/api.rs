@@ -191,37 +191,93 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
     let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "rotateKey");
     task(options, |c| async move {
         let rotate = rotate?;
-        let expiration = rotate
-            .expires_at
-            .as_deref()
-            .map(|at| expiration(Some(at), "expiresAt", Utc::now()))
-            .transpose()?;
-        let old_key = old_key_policy(rotate.keep_old.unwrap_or(false), rotate.overlap.as_deref())?;
+        let old_key = old_key_policy(
+            "rotateKey",
+            rotate.keep_old.unwrap_or(false),
+            rotate.overlap.as_deref(),
+        )?;
         let opts = sdk::RotateOptions {
-            expiration,
+            expiration: successor_expiration(rotate.expires_at.as_deref())?,
             name: rotate.name,
             old_key,
         };
         let r = sdk::rotate(&c, &id, &opts).await?;
-        let (old_key, error) = old_key_outcome(&r);
+        let retired = retired(&r.old_key, &r.old.id);
         to_json(&Rotation {
-            complete: r.is_complete(),
             old: &r.old,
             new: r.new.shown(),
-            old_key,
-            old_key_stops: r.old_key_stops(),
-            error,
+            old_key: retired.old_key,
+            old_key_stops: retired.old_key_stops,
+            error: retired.error,
+            complete: retired.complete,
         })
     })
 }
 
+fn successor_expiration(at: Option<&str>) -> Result<Option<sdk::Expiration>, ErrorInfo> {
+    at.map(|at| expiration(Some(at), "expiresAt", Utc::now()))
+        .transpose()
+}
+
+/// Starts a rotation's first step: creates the successor of the key `id`
+/// with the options in `successor`, the old key untouched; the task's
+/// result is the old key and the successor with its secret.
+#[wasm_bindgen(js_name = createSuccessor)]
+pub fn create_successor(options: &str, id: String, successor: &str) -> u32 {
+    let successor: Result<SuccessorOptions, ErrorInfo> = from_json(successor, "createSuccessor");
+    task(options, |c| async move {
+        let successor = successor?;
+        let opts = sdk::RotateOptions {
+            expiration: successor_expiration(successor.expires_at.as_deref())?,
+            name: successor.name,
+            // The old key is the caller's to retire, with retireOldKey.
+            old_key: sdk::OldKeyPolicy::Keep,
+        };
+        let s = sdk::rotate::create_successor(&c, &id, &opts, Utc::now()).await?;
+        to_json(&Successor {
+            old: &s.old,
+            new: s.new.shown(),
+        })
+    })
+}
+
+/// Starts a rotation's second step, once the successor `new_id`'s secret is
+/// stored: does to the old key (`old`, as `createSuccessor` returned it)
+/// what `retire` says; the task's result is what became of it.
+#[wasm_bindgen(js_name = retireOldKey)]
+pub fn retire_old_key(options: &str, old: &str, new_id: String, retire: &str) -> u32 {
+    let args: Result<(KeyInput, RetireOptions), ErrorInfo> = from_json(old, "retireOldKey")
+        .and_then(|old| Ok((old, from_json(retire, "retireOldKey")?)));
+    task(options, |c| async move {
+        let (old, retire) = args?;
+        let old = old.to_sdk()?;
+        if old.id.is_empty() {
+            return Err(ErrorInfo::invalid(
+                "retireOldKey: the old key has no `id`: pass the `old` key createSuccessor returned",
+            ));
+        }
+        let policy = old_key_policy(
+            "retireOldKey",
+            retire.keep_old.unwrap_or(false),
+            retire.overlap.as_deref(),
+        )?;
+        sdk::rotate::check_overlap(policy, Utc::now())?;
+        let outcome = sdk::rotate::retire_old_key(&c, &old, &new_id, policy).await;
+        to_json(&retired(&outcome, &old.id))
+    })
+}
+
 /// `keepOld` and `overlap` as the SDK's policy; both at once is refused.
-fn old_key_policy(keep_old: bool, overlap: Option<&str>) -> Result<sdk::OldKeyPolicy, ErrorInfo> {
+fn old_key_policy(
+    what: &str,
+    keep_old: bool,
+    overlap: Option<&str>,
+) -> Result<sdk::OldKeyPolicy, ErrorInfo> {
     Ok(match (keep_old, overlap) {
         (true, Some(_)) => {
-            return Err(ErrorInfo::invalid(
-                "rotateKey: give keepOld or overlap, not both (keepOld leaves the old key working; overlap lets it expire later)",
-            ));
+            return Err(ErrorInfo::invalid(format!(
+                "{what}: give keepOld or overlap, not both (keepOld leaves the old key working; overlap lets it expire later)"
+            )));
         }
         (true, None) => sdk::OldKeyPolicy::Keep,
         (false, Some(text)) => sdk::OldKeyPolicy::ExpireAfter(
@@ -232,9 +288,9 @@ fn old_key_policy(keep_old: bool, overlap: Option<&str>) -> Result<sdk::OldKeyPo
     })
 }
 
-/// What became of the old key, and the error when it still works.
-fn old_key_outcome(r: &sdk::Rotation) -> (OldKeyOutcome, Option<ErrorInfo>) {
-    match &r.old_key {
+/// What became of the old key `old_id`, with the error when it still works.
+fn retired(outcome: &sdk::OldKeyOutcome, old_id: &str) -> Retired {
+    let (old_key, error) = match outcome {
         sdk::OldKeyOutcome::Revoked => (OldKeyOutcome::Revoked, None),
         // Nothing requests the package's interrupt; were it requested, the
         // old key would be left working, as when kept.
@@ -252,13 +308,18 @@ fn old_key_outcome(r: &sdk::Rotation) -> (OldKeyOutcome, Option<ErrorInfo>) {
             // The name as a JSON string is a valid JS string literal.
             let name = serde_json::to_string(name).unwrap_or_default();
             info.message = format!(
-                "the old key's expiration and name could not be set, so it still works: {}; the new key is ready: set them again with updateKey('{}', {{ expiresAt: '{}', name: {name} }}), or revoke it",
+                "the old key's expiration and name could not be set, so it still works: {}; the new key is ready: set them again with updateKey('{old_id}', {{ expiresAt: '{}', name: {name} }}), or revoke it",
                 info.message,
-                r.old.id,
                 wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             );
             (OldKeyOutcome::ExpireFailed, Some(info))
         }
+    };
+    Retired {
+        old_key,
+        old_key_stops: outcome.stops(),
+        error,
+        complete: outcome.is_complete(),
     }
 }
 
