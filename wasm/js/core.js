@@ -214,8 +214,8 @@ export class NarrativeKeys {
     return run(() => raw.createSuccessor(this.#options, String(id), json(options)));
   }
 
-  async retireOldKey(old, newId, options = {}) {
-    return withError(await run(() => raw.retireOldKey(this.#options, json(old), String(newId), json(options))));
+  async retireOldKey(oldId, newId, options = {}) {
+    return withError(await run(() => raw.retireOldKey(this.#options, String(oldId), String(newId), json(options))));
   }
 
   incident(selection, options = {}) {

@@ -40,12 +40,10 @@ export type {
   PresetName,
   Resource,
   RevokeOptions,
-  RetireOptions,
   RevokeResult,
   RotateOptions,
   Severity,
   StatusOptions,
-  SuccessorOptions,
 } from './narrative_keys_wasm.js';
 
 
@@ -197,22 +195,27 @@ export declare class NarrativeKeys {
   /**
    * A rotation in two steps, for a caller that stores the secret itself and
    * retires the old key only then (as the panel does once "I have stored it"
-   * is pressed). This first step creates the successor with the old key's
-   * permissions and hands back its secret; the old key is untouched. Reject
-   * as `createKey` does: nothing has changed that you cannot see.
+   * is pressed): `rotateKey(id, options)` is `createSuccessor(id, options)`,
+   * then `retireOldKey(old.id, new.key.id, options)` with the same options.
+   * This first step creates the successor with the old key's permissions and
+   * hands back its secret; the old key is untouched. `keepOld` and `overlap`
+   * are checked now, before anything is sent. It rejects as `rotateKey`
+   * does: nothing has changed that you cannot see.
    */
-  createSuccessor(id: string, options?: raw.SuccessorOptions): Promise<Successor>;
+  createSuccessor(id: string, options?: raw.RotateOptions): Promise<Successor>;
   /**
-   * The second step, once the successor's secret is stored: revokes the old
-   * key (the default), keeps it (`keepOld: true`), or lets it expire after an
-   * overlap counted from now (`overlap: '24h'`: never later than its own
-   * expiration, renamed `NAME (retiring 2026-12-08 10:00 UTC)` in the same
-   * update), exactly as `rotateKey` does. Pass `old` as `createSuccessor`
-   * returned it, and the successor's id. A failure is the result's `error`,
-   * the old key still working; a bad option rejects with `invalid_input`
-   * before anything is sent.
+   * The second step, once the successor's secret is stored: reads both keys
+   * (a successor that cannot be read rejects, the old key left as it was),
+   * then revokes the old key (the default), keeps it (`keepOld: true`), or
+   * lets it expire after an overlap counted from now (`overlap: '24h'`:
+   * never later than its expiration as read now, and renamed
+   * `NAME (retiring 2026-12-08 10:00 UTC)` in the same update), exactly as
+   * `rotateKey` does. `expiresAt` and `name` (the successor's) are not used
+   * here. A failure to revoke or update is the result's `error`, the old key
+   * still working; a bad option rejects with `invalid_input` before anything
+   * is sent. An old key already gone counts as revoked.
    */
-  retireOldKey(old: ApiKey, newId: string, options?: raw.RetireOptions): Promise<Retired>;
+  retireOldKey(oldId: string, newId: string, options?: raw.RotateOptions): Promise<Retired>;
   /**
    * Incident response: revokes every selected key at once, optionally creates
    * replacements, and returns the report for Narrative security. With

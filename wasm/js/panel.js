@@ -404,7 +404,7 @@ export class NarrativeKeysPanel extends LitElement {
     const options = mode === 'keep' ? { keepOld: true } : mode === 'revoke' ? {} : { overlap: mode };
     let r;
     try {
-      r = await this.#client.retireOldKey(old, key.id, options);
+      r = await this.#client.retireOldKey(old.id, key.id, options);
     } catch (e) {
       r = { oldKey: mode === 'revoke' ? 'revoke_failed' : mode === 'keep' ? 'kept' : 'expire_failed', error: e };
     }

@@ -190,17 +190,7 @@ pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
 pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
     let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "rotateKey");
     task(options, |c| async move {
-        let rotate = rotate?;
-        let old_key = old_key_policy(
-            "rotateKey",
-            rotate.keep_old.unwrap_or(false),
-            rotate.overlap.as_deref(),
-        )?;
-        let opts = sdk::RotateOptions {
-            expiration: successor_expiration(rotate.expires_at.as_deref())?,
-            name: rotate.name,
-            old_key,
-        };
+        let opts = rotate_options("rotateKey", rotate?)?;
         let r = sdk::rotate(&c, &id, &opts).await?;
         let retired = retired(&r.old_key, &r.old.id);
         to_json(&Rotation {
@@ -214,25 +204,33 @@ pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
     })
 }
 
-fn successor_expiration(at: Option<&str>) -> Result<Option<sdk::Expiration>, ErrorInfo> {
-    at.map(|at| expiration(Some(at), "expiresAt", Utc::now()))
-        .transpose()
+/// `rotateKey`'s options (also those of `createSuccessor` and
+/// `retireOldKey`) as the SDK's.
+fn rotate_options(what: &str, rotate: RotateOptions) -> Result<sdk::RotateOptions, ErrorInfo> {
+    Ok(sdk::RotateOptions {
+        expiration: rotate
+            .expires_at
+            .as_deref()
+            .map(|at| expiration(Some(at), "expiresAt", Utc::now()))
+            .transpose()?,
+        name: rotate.name,
+        old_key: old_key_policy(
+            what,
+            rotate.keep_old.unwrap_or(false),
+            rotate.overlap.as_deref(),
+        )?,
+    })
 }
 
-/// Starts a rotation's first step: creates the successor of the key `id`
-/// with the options in `successor`, the old key untouched; the task's
+/// Starts a rotation's first step: creates the successor of the key `id`,
+/// the old key untouched, with `rotateKey`'s options (`keepOld` and
+/// `overlap` are checked now and applied by [`retire_old_key`]); the task's
 /// result is the old key and the successor with its secret.
 #[wasm_bindgen(js_name = createSuccessor)]
-pub fn create_successor(options: &str, id: String, successor: &str) -> u32 {
-    let successor: Result<SuccessorOptions, ErrorInfo> = from_json(successor, "createSuccessor");
+pub fn create_successor(options: &str, id: String, rotate: &str) -> u32 {
+    let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "createSuccessor");
     task(options, |c| async move {
-        let successor = successor?;
-        let opts = sdk::RotateOptions {
-            expiration: successor_expiration(successor.expires_at.as_deref())?,
-            name: successor.name,
-            // The old key is the caller's to retire, with retireOldKey.
-            old_key: sdk::OldKeyPolicy::Keep,
-        };
+        let opts = rotate_options("createSuccessor", rotate?)?;
         let s = sdk::rotate::create_successor(&c, &id, &opts, Utc::now()).await?;
         to_json(&Successor {
             old: &s.old,
@@ -241,29 +239,35 @@ pub fn create_successor(options: &str, id: String, successor: &str) -> u32 {
     })
 }
 
-/// Starts a rotation's second step, once the successor `new_id`'s secret is
-/// stored: does to the old key (`old`, as `createSuccessor` returned it)
-/// what `retire` says; the task's result is what became of it.
+/// Starts a rotation's second step, once the secret of the successor
+/// `new_id` is stored: reads the old key `old_id` and its successor, then
+/// does to the old key what `rotate`'s `keepOld` and `overlap` say (an
+/// overlap counted from now); the task's result is what became of it.
 #[wasm_bindgen(js_name = retireOldKey)]
-pub fn retire_old_key(options: &str, old: &str, new_id: String, retire: &str) -> u32 {
-    let args: Result<(KeyInput, RetireOptions), ErrorInfo> = from_json(old, "retireOldKey")
-        .and_then(|old| Ok((old, from_json(retire, "retireOldKey")?)));
+pub fn retire_old_key(options: &str, old_id: String, new_id: String, rotate: &str) -> u32 {
+    let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "retireOldKey");
     task(options, |c| async move {
-        let (old, retire) = args?;
-        let old = old.to_sdk()?;
-        if old.id.is_empty() {
-            return Err(ErrorInfo::invalid(
-                "retireOldKey: the old key has no `id`: pass the `old` key createSuccessor returned",
-            ));
-        }
-        let policy = old_key_policy(
-            "retireOldKey",
-            retire.keep_old.unwrap_or(false),
-            retire.overlap.as_deref(),
-        )?;
+        let policy = rotate_options("retireOldKey", rotate?)?.old_key;
         sdk::rotate::check_overlap(policy, Utc::now())?;
-        let outcome = sdk::rotate::retire_old_key(&c, &old, &new_id, policy).await;
-        to_json(&retired(&outcome, &old.id))
+        // Never retire a key whose successor is gone: nobody would hold a
+        // working secret.
+        if let Err(e) = c.get_key(&new_id).await {
+            let mut info = ErrorInfo::from(e);
+            info.message = format!(
+                "retireOldKey: the successor {new_id} could not be read, so the old key is left as it was: {}",
+                info.message
+            );
+            return Err(info);
+        }
+        // Read now: the overlap is held to the old key's expiration as it is
+        // now, and its name now is the one marked as retiring.
+        let outcome = match c.get_key(&old_id).await {
+            Ok(old) => sdk::rotate::retire_old_key(&c, &old, &new_id, policy).await,
+            // Gone already: it has stopped working, as revoked.
+            Err(sdk::Error::NotFound(_)) => sdk::OldKeyOutcome::Revoked,
+            Err(e) => return Err(e.into()),
+        };
+        to_json(&retired(&outcome, &old_id))
     })
 }
 

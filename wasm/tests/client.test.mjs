@@ -224,7 +224,7 @@ test('createSuccessor then retireOldKey: the old key works until the second step
 
   // An overlap: expires a day from now and renamed as retiring, in one update.
   const before = Date.now();
-  const r = await admin.retireOldKey(s.old, s.new.key.id, { overlap: '24h' });
+  const r = await admin.retireOldKey(s.old.id, s.new.key.id, { overlap: '24h' });
   assert.equal(r.oldKey, 'expires');
   assert.equal(r.complete, true);
   assert.equal(r.error, null);
@@ -240,22 +240,23 @@ test('createSuccessor then retireOldKey: the old key works until the second step
   // The default revokes; keepOld leaves it; a 404 counts as revoked.
   const next = await admin.createSuccessor(s.new.key.id);
   assert.equal(next.new.key.name, 'svc');
-  const kept = await admin.retireOldKey(next.old, next.new.key.id, { keepOld: true });
+  const kept = await admin.retireOldKey(next.old.id, next.new.key.id, { keepOld: true });
   assert.deepEqual([kept.oldKey, kept.oldKeyStops, kept.complete, kept.error], ['kept', null, true, null]);
   assert.deepEqual(await admin.getKey(s.new.key.id), s.new.key);
-  const revoked = await admin.retireOldKey(next.old, next.new.key.id);
+  const revoked = await admin.retireOldKey(next.old.id, next.new.key.id);
   assert.deepEqual([revoked.oldKey, revoked.oldKeyStops, revoked.complete], ['revoked', 'now', true]);
   await assert.rejects(admin.getKey(s.new.key.id), (e) => e.code === 'not_found');
-  assert.equal((await admin.retireOldKey(next.old, next.new.key.id)).oldKey, 'revoked', 'already gone');
+  assert.equal((await admin.retireOldKey(next.old.id, next.new.key.id)).oldKey, 'revoked', 'already gone');
 
-  // A failure is the result, the old key still working.
+  // A failure is the result, the old key still working: this key may read keys, not change them.
   const other = (await admin.createKey({ name: 'other', permissions: ['read:views'] })).key;
-  const bare = new nk.NarrativeKeys({ apiKey: next.new.secret, environment: emu.url });
-  const refused = await bare.retireOldKey(other, next.new.key.id);
+  const reader = await admin.createKey({ name: 'reader', permissions: ['read:access_tokens'] });
+  const bare = new nk.NarrativeKeys({ apiKey: reader.secret, environment: emu.url });
+  const refused = await bare.retireOldKey(other.id, next.new.key.id);
   assert.equal(refused.oldKey, 'revoke_failed');
   assert.equal(refused.complete, false);
   assert.ok(nk.isNarrativeKeysError(refused.error, 'forbidden'), String(refused.error));
-  const refusedOverlap = await bare.retireOldKey(other, next.new.key.id, { overlap: '1h' });
+  const refusedOverlap = await bare.retireOldKey(other.id, next.new.key.id, { overlap: '1h' });
   assert.equal(refusedOverlap.oldKey, 'expire_failed');
   assert.match(refusedOverlap.error.message, /updateKey\('[^']+', \{ expiresAt: '[^']+', name: "other \(retiring [^"]+ UTC\)" \}\)/);
   assert.deepEqual(await admin.getKey(other.id), other);
@@ -267,13 +268,18 @@ test('createSuccessor then retireOldKey: the old key works until the second step
     [{ overlap: '0h' }, /at least 1h/],
     [{ overlp: '1d' }, /did you mean `overlap`\?/],
   ]) {
-    await assert.rejects(admin.retireOldKey(other, next.new.key.id, options), (e) => e.code === 'invalid_input' && pattern.test(e.message), JSON.stringify(options));
+    await assert.rejects(admin.retireOldKey(other.id, next.new.key.id, options), (e) => e.code === 'invalid_input' && pattern.test(e.message), JSON.stringify(options));
   }
-  await assert.rejects(admin.retireOldKey({ permissions: [] }, next.new.key.id), (e) => e.code === 'invalid_input' && /no `id`/.test(e.message));
-  await assert.rejects(admin.createSuccessor(old.id, { overlap: '1d' }), (e) => e.code === 'invalid_input' && /`overlap` is not an option/.test(e.message));
+  await assert.rejects(admin.createSuccessor(old.id, { overlap: '1d', keepOld: true }), (e) => e.code === 'invalid_input' && /createSuccessor: give keepOld or overlap, not both/.test(e.message));
+  await assert.rejects(admin.createSuccessor(old.id, { overlap: '1.5d' }), (e) => e.code === 'invalid_input' && /36h/.test(e.message));
+  assert.equal((await admin.listKeys()).filter((k) => k.name === 'svc').length, 1, 'a bad option creates nothing');
+  // Never retire a key whose successor is gone: the old key is left as it was.
+  const gone = await admin.createSuccessor(other.id);
+  await admin.revokeKey(gone.new.key.id);
+  await assert.rejects(admin.retireOldKey(other.id, gone.new.key.id), (e) => e.code === 'not_found' && e.message.includes(`the successor ${gone.new.key.id} could not be read, so the old key is left as it was`));
   await assert.rejects(admin.createSuccessor(uuid()), (e) => e.code === 'not_found');
   assert.deepEqual(await admin.getKey(other.id), other);
-  await admin.revokeKeys([old.id, next.new.key.id, other.id]);
+  await admin.revokeKeys([old.id, next.new.key.id, other.id, reader.key.id]);
 });
 
 test('incident: a key already expired is revoked, and replaced only with includeExpired', async () => {
