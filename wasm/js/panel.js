@@ -406,7 +406,9 @@ export class NarrativeKeysPanel extends LitElement {
     try {
       r = await this.#client.retireOldKey(old.id, key.id, options);
     } catch (e) {
-      r = { oldKey: mode === 'revoke' ? 'revoke_failed' : mode === 'keep' ? 'kept' : 'expire_failed', error: e };
+      // Nothing was changed (a successor that could not be read, a bug): kept
+      // is kept all the same; otherwise the old key still works, and says why.
+      r = mode === 'keep' ? { oldKey: 'kept' } : { oldKey: `${mode === 'revoke' ? 'revoke' : 'expire'}_failed`, error: e };
     }
     this.#emit('rotated', { old, new: key, oldKey: r.oldKey });
     await this.refresh();
