@@ -195,8 +195,9 @@ export declare class NarrativeKeys {
   /**
    * A rotation in two steps, for a caller that stores the secret itself and
    * retires the old key only then (as the panel does once "I have stored it"
-   * is pressed): `rotateKey(id, options)` is `createSuccessor(id, options)`,
-   * then `retireOldKey(old.id, new.key.id, options)` with the same options.
+   * is pressed): `createSuccessor(id, options)`, then, once the secret is
+   * stored, `retireOldKey(old.id, new.key.id, options)` with the same
+   * options, do what `rotateKey(id, options)` does in one call.
    * This first step creates the successor with the old key's permissions and
    * hands back its secret; the old key is untouched. `keepOld` and `overlap`
    * are checked now, before anything is sent. It rejects as `rotateKey`
