@@ -51,10 +51,19 @@ step "size and speed"
 # build the server's own time hides the package's.
 # NOT MET: the package is over its 150 KB target (148.0 KB before issues 11
 # and 12; 154.2 KB after them; issue 13's overlap rotation, calendar spans,
-# incident plans and catalog phrases made 160.1 KB; issue 19's retiring name
-# added 1.3 KB, issue 20's plain-HTTP refusal, Markdown entities and
-# keepalive revocations 0.5 KB). Until it is trimmed back under 150 KB, CI
-# gates at 162 KB so that it cannot grow further unnoticed; the README
-# records the miss.
+# incident plans and catalog phrases made 160.1 KB). Measured since with
+# wasm/build.sh and bench.mjs on the CI machine (rustc 1.95): 160.5 KB before
+# issue 19; issue 19's retiring name and the delivery changes 161.8 KB
+# (+1.3); the incident and bulk-revoke journal, the interrupt and
+# Error::Interrupted 165.0 KB (+3.2, the crate's one stable sort already
+# saving 3.5 of it); issue 20's plain-HTTP refusal, Markdown entities and
+# keepalive revocations 165.4 KB (+0.4); createSuccessor and retireOldKey,
+# the rotation's two steps for the panel, 167.3 KB (+1.9); the interrupt flag
+# compiled out of wasm32 (nothing sets it there) 167.2 KB (-0.1). The
+# journal's file writing, bulk revoke's journal and an incident's resume were
+# never linked into the package (nothing in it calls them); what the journal
+# left in it is the report built step by step, which the npm incident returns.
+# Until it is trimmed back under 150 KB, CI gates at 168 KB so that it cannot
+# grow further unnoticed; the README records the miss.
 cargo build --locked --release -p narrative-keys-emulator
-(cd wasm && NARRATIVE_KEYS_EMULATOR="$CARGO_TARGET_DIR/release/narrative-keys-emulator" node bench/bench.mjs --size-budget-kb 162)
+(cd wasm && NARRATIVE_KEYS_EMULATOR="$CARGO_TARGET_DIR/release/narrative-keys-emulator" node bench/bench.mjs --size-budget-kb 168)

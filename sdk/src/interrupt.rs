@@ -5,28 +5,51 @@
 //! whose secret was not delivered is revoked again, and the rest is left for
 //! the caller to report (an incident's journal says what is left to do).
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::Arc;
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A shared stop flag. Clones share it; [`Interrupt::default`] is one that
 /// nothing has asked to stop yet.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Debug, Default)]
 pub struct Interrupt(Arc<AtomicBool>);
 
+/// On wasm32 nothing can ask to stop (the flag is set only by the native
+/// CLI's and UI's signal handlers), so every workflow's checks of it
+/// compile away, and their code stays out of the npm package.
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Interrupt;
+
 impl Interrupt {
     /// A flag nothing has asked to stop yet.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        allow(clippy::default_constructed_unit_structs)
+    )]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Asks every workflow sharing this flag to stop after its step in progress.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn request(&self) {
         self.0.store(true, Ordering::SeqCst);
     }
 
     /// Whether a stop was asked for.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn is_requested(&self) -> bool {
         self.0.load(Ordering::SeqCst)
+    }
+
+    /// Whether a stop was asked for: never, on wasm32.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    pub fn is_requested(&self) -> bool {
+        false
     }
 }
 

@@ -129,6 +129,31 @@ impl OldKeyOutcome {
             _ => None,
         }
     }
+
+    /// True when the old key no longer works, expires as asked, or was kept
+    /// on purpose.
+    pub fn is_complete(&self) -> bool {
+        !matches!(
+            self,
+            OldKeyOutcome::RevokeFailed(_)
+                | OldKeyOutcome::ExpireFailed { .. }
+                | OldKeyOutcome::Interrupted
+        )
+    }
+
+    /// When the old key stops working: now, at an instant, or `None` when
+    /// nothing set an end (it was kept, or revoking or expiring it failed),
+    /// so it works until its own expiration, if any.
+    pub fn stops(&self) -> Option<OldKeyStops> {
+        match self {
+            OldKeyOutcome::Revoked => Some(OldKeyStops::Now),
+            OldKeyOutcome::Expires { at, .. } => Some(OldKeyStops::At(*at)),
+            OldKeyOutcome::Kept
+            | OldKeyOutcome::Interrupted
+            | OldKeyOutcome::RevokeFailed(_)
+            | OldKeyOutcome::ExpireFailed { .. } => None,
+        }
+    }
 }
 
 /// When the old key stops working, as the rotation decided. Serialised as
@@ -165,26 +190,12 @@ impl Rotation {
     /// True when the old key no longer works, expires as asked, or was kept
     /// on purpose.
     pub fn is_complete(&self) -> bool {
-        !matches!(
-            self.old_key,
-            OldKeyOutcome::RevokeFailed(_)
-                | OldKeyOutcome::ExpireFailed { .. }
-                | OldKeyOutcome::Interrupted
-        )
+        self.old_key.is_complete()
     }
 
-    /// When the old key stops working: now, at an instant, or `None` when
-    /// the rotation set no end (it was kept, or revoking or expiring it
-    /// failed), so it works until its own expiration, if any.
+    /// When the old key stops working: [`OldKeyOutcome::stops`].
     pub fn old_key_stops(&self) -> Option<OldKeyStops> {
-        match self.old_key {
-            OldKeyOutcome::Revoked => Some(OldKeyStops::Now),
-            OldKeyOutcome::Expires { at, .. } => Some(OldKeyStops::At(at)),
-            OldKeyOutcome::Kept
-            | OldKeyOutcome::Interrupted
-            | OldKeyOutcome::RevokeFailed(_)
-            | OldKeyOutcome::ExpireFailed { .. } => None,
-        }
+        self.old_key.stops()
     }
 }
 
@@ -318,8 +329,9 @@ pub async fn retire_old_key(
 }
 
 /// An overlap must end after `now`, within the calendar: checked before
-/// anything is sent.
-fn check_overlap(policy: OldKeyPolicy, now: DateTime<Utc>) -> Result<()> {
+/// anything is sent ([`create_successor`] checks it; a caller that learns
+/// the policy only at [`retire_old_key`] checks it first with this).
+pub fn check_overlap(policy: OldKeyPolicy, now: DateTime<Utc>) -> Result<()> {
     let OldKeyPolicy::ExpireAfter(overlap) = policy else {
         return Ok(());
     };

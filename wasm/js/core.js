@@ -162,8 +162,13 @@ function clientOptions(options) {
   return Object.freeze(merged);
 }
 
+/** `value` with its `error`, if any, a `NarrativeKeysError`. */
+function withError(value) {
+  return { ...value, error: value.error ? new NarrativeKeysError(value.error) : null };
+}
+
 function withErrors(list) {
-  return list.map((o) => ({ ...o, error: o.error ? new NarrativeKeysError(o.error) : null }));
+  return list.map(withError);
 }
 
 /** A client for one set of credentials. */
@@ -202,8 +207,15 @@ export class NarrativeKeys {
   }
 
   async rotateKey(id, options = {}) {
-    const r = await run(() => raw.rotateKey(this.#options, String(id), json(options)));
-    return { ...r, error: r.error ? new NarrativeKeysError(r.error) : null };
+    return withError(await run(() => raw.rotateKey(this.#options, String(id), json(options))));
+  }
+
+  createSuccessor(id, options = {}) {
+    return run(() => raw.createSuccessor(this.#options, String(id), json(options)));
+  }
+
+  async retireOldKey(oldId, newId, options = {}) {
+    return withError(await run(() => raw.retireOldKey(this.#options, String(oldId), String(newId), json(options))));
   }
 
   incident(selection, options = {}) {

@@ -140,6 +140,15 @@ export interface Rotation {
 }
 
 /**
+ * A rotation's first step (`createSuccessor`): the successor exists, its
+ * secret is in your hands, and the old key is untouched: it still works.
+ */
+export type Successor = Camelized<raw.Successor>;
+
+/** What became of a rotation's old key (`retireOldKey`): `rotateKey`'s result without the keys. */
+export type Retired = Omit<Rotation, 'old' | 'new'>;
+
+/**
  * A client for one set of credentials, like Narrative's `new NarrativeApi({ apiKey, environment })`.
  *
  * ```ts
@@ -183,6 +192,31 @@ export declare class NarrativeKeys {
    * overlap (`overlap: '24h'`: zero-downtime, never later than its own expiration).
    */
   rotateKey(id: string, options?: raw.RotateOptions): Promise<Rotation>;
+  /**
+   * A rotation in two steps, for a caller that stores the secret itself and
+   * retires the old key only then (as the panel does once "I have stored it"
+   * is pressed): `createSuccessor(id, options)`, then, once the secret is
+   * stored, `retireOldKey(old.id, new.key.id, options)` with the same
+   * options, do what `rotateKey(id, options)` does in one call.
+   * This first step creates the successor with the old key's permissions and
+   * hands back its secret; the old key is untouched. `keepOld` and `overlap`
+   * are checked now, before anything is sent. It rejects as `rotateKey`
+   * does: nothing has changed that you cannot see.
+   */
+  createSuccessor(id: string, options?: raw.RotateOptions): Promise<Successor>;
+  /**
+   * The second step, once the successor's secret is stored: reads both keys
+   * (a successor that cannot be read rejects, the old key left as it was),
+   * then revokes the old key (the default), keeps it (`keepOld: true`), or
+   * lets it expire after an overlap counted from now (`overlap: '24h'`:
+   * never later than its expiration as read now, and renamed
+   * `NAME (retiring 2026-12-08 10:00 UTC)` in the same update), exactly as
+   * `rotateKey` does. `expiresAt` and `name` (the successor's) are not used
+   * here. A failure to revoke or update is the result's `error`, the old key
+   * still working; a bad option rejects with `invalid_input` before anything
+   * is sent. An old key already gone counts as revoked.
+   */
+  retireOldKey(oldId: string, newId: string, options?: raw.RotateOptions): Promise<Retired>;
   /**
    * Incident response: revokes every selected key at once, optionally creates
    * replacements, and returns the report for Narrative security. With

@@ -376,14 +376,15 @@ export class NarrativeKeysPanel extends LitElement {
     this.#open({ kind: 'rotate', key, mode: ROTATE[0][0], expiry: '90d', date: '' });
   }
 
-  // Deliver before revoke: the successor is made with the old key kept, and
-  // the old key is retired as chosen only once the new secret is copied or
-  // stored (#deliver). If the page goes first, the new key is revoked instead.
+  // Deliver before revoke: the rotation's first step makes the successor,
+  // the old key untouched, and its second step retires the old key as chosen
+  // only once the new secret is copied or stored (#deliver). If the page goes
+  // first, the new key is revoked instead.
   async #doRotate() {
     const d = this._dialog;
     let lost;
-    const options = { keepOld: true, expiresAt: expiryInput(d) };
-    const r = await this.#work('Rotating…', () => this.#client.rotateKey(d.key.id, options), (e) => (lost = answerLost(e) && e));
+    const options = { expiresAt: expiryInput(d) };
+    const r = await this.#work('Rotating…', () => this.#client.createSuccessor(d.key.id, options), (e) => (lost = answerLost(e) && e));
     if (lost) return this.#lost(lost, d.key.name);
     if (!r) return;
     const line = d.mode === 'keep' ? 'The old key still works: delete it once nothing uses it.'
@@ -395,34 +396,31 @@ export class NarrativeKeysPanel extends LitElement {
     await this.refresh();
   }
 
-  // A rotation's old key, once the new secret is delivered: revoked, or
-  // expiring after the overlap (never later than its own expiration, as the
-  // SDK's rotation does), or kept. Resolves to the sentence saying which, or
-  // to '' when that failed and the error says so.
+  // A rotation's old key, once the new secret is delivered: the package's
+  // second step (revoked; or expiring after the overlap, never later than its
+  // own expiration, and renamed as retiring; or kept). Resolves to the
+  // sentence saying which, or to '' when that failed and the error says so.
   async #retire({ old, key, mode }) {
-    let oldKey = mode === 'keep' ? 'kept' : mode === 'revoke' ? 'revoked' : 'expires';
-    let line = 'The old key still works: delete it once nothing uses it.';
-    let failed;
+    const options = mode === 'keep' ? { keepOld: true } : mode === 'revoke' ? {} : { overlap: mode };
+    let r;
     try {
-      if (mode === 'revoke') {
-        await this.#client.revokeKey(old.id).catch((e) => { if (e.code !== 'not_found') throw e; });
-        line = 'The old key is revoked.';
-      } else if (mode !== 'keep') {
-        const end = parseExpiration(mode);
-        const own = old.expiresAt && Date.parse(old.expiresAt) <= Date.parse(end);
-        const at = own ? old.expiresAt : (await this.#client.updateKey(old.id, { expiresAt: end })).expiresAt;
-        line = `The old key works until ${new Date(at).toLocaleString()}, then expires: move its users to the new key before then.`;
-      }
+      r = await this.#client.retireOldKey(old.id, key.id, options);
     } catch (e) {
-      oldKey = `${mode === 'revoke' ? 'revoke' : 'expire'}_failed`;
-      failed = e;
+      // Nothing was changed (a successor that could not be read, a bug): kept
+      // is kept all the same; otherwise the old key still works, and says why.
+      r = mode === 'keep' ? { oldKey: 'kept' } : { oldKey: `${mode === 'revoke' ? 'revoke' : 'expire'}_failed`, error: e };
     }
-    this.#emit('rotated', { old, new: key, oldKey });
+    this.#emit('rotated', { old, new: key, oldKey: r.oldKey });
     await this.refresh();
-    if (!failed) return line;
-    this.#fail(failed, mode === 'revoke' ? `The old key could not be revoked and still works: ${failed.description ?? failed.message}. Delete it from the list.`
-      : `The old key's expiration could not be set, so it still works: ${failed.description ?? failed.message}. Edit its expiration or delete it from the list.`);
-    return '';
+    const failed = r.error;
+    if (failed) {
+      this.#fail(failed, r.oldKey === 'revoke_failed' ? `The old key could not be revoked and still works: ${failed.description ?? failed.message}. Delete it from the list.`
+        : `The old key's expiration and name could not be set, so it still works: ${failed.description ?? failed.message}. Edit its expiration or delete it from the list.`);
+      return '';
+    }
+    if (r.oldKey === 'revoked') return 'The old key is revoked.';
+    if (r.oldKey === 'expires') return `The old key works until ${new Date(r.oldKeyStops).toLocaleString()}, then expires: move its users to the new key before then.`;
+    return 'The old key still works: delete it once nothing uses it.';
   }
 
   #delete(key) {

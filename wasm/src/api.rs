@@ -190,38 +190,98 @@ pub fn revoke_keys(options: &str, ids: &str, revoke: &str) -> u32 {
 pub fn rotate_key(options: &str, id: String, rotate: &str) -> u32 {
     let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "rotateKey");
     task(options, |c| async move {
-        let rotate = rotate?;
-        let expiration = rotate
-            .expires_at
-            .as_deref()
-            .map(|at| expiration(Some(at), "expiresAt", Utc::now()))
-            .transpose()?;
-        let old_key = old_key_policy(rotate.keep_old.unwrap_or(false), rotate.overlap.as_deref())?;
-        let opts = sdk::RotateOptions {
-            expiration,
-            name: rotate.name,
-            old_key,
-        };
+        let opts = rotate_options("rotateKey", rotate?)?;
         let r = sdk::rotate(&c, &id, &opts).await?;
-        let (old_key, error) = old_key_outcome(&r);
+        let retired = retired(&r.old_key, &r.old.id);
         to_json(&Rotation {
-            complete: r.is_complete(),
             old: &r.old,
             new: r.new.shown(),
-            old_key,
-            old_key_stops: r.old_key_stops(),
-            error,
+            old_key: retired.old_key,
+            old_key_stops: retired.old_key_stops,
+            error: retired.error,
+            complete: retired.complete,
         })
     })
 }
 
+/// `rotateKey`'s options (also those of `createSuccessor` and
+/// `retireOldKey`) as the SDK's.
+fn rotate_options(what: &str, rotate: RotateOptions) -> Result<sdk::RotateOptions, ErrorInfo> {
+    Ok(sdk::RotateOptions {
+        expiration: rotate
+            .expires_at
+            .as_deref()
+            .map(|at| expiration(Some(at), "expiresAt", Utc::now()))
+            .transpose()?,
+        name: rotate.name,
+        old_key: old_key_policy(
+            what,
+            rotate.keep_old.unwrap_or(false),
+            rotate.overlap.as_deref(),
+        )?,
+    })
+}
+
+/// Starts a rotation's first step: creates the successor of the key `id`,
+/// the old key untouched, with `rotateKey`'s options (`keepOld` and
+/// `overlap` are checked now and applied by [`retire_old_key`]); the task's
+/// result is the old key and the successor with its secret.
+#[wasm_bindgen(js_name = createSuccessor)]
+pub fn create_successor(options: &str, id: String, rotate: &str) -> u32 {
+    let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "createSuccessor");
+    task(options, |c| async move {
+        let opts = rotate_options("createSuccessor", rotate?)?;
+        let s = sdk::rotate::create_successor(&c, &id, &opts, Utc::now()).await?;
+        to_json(&Successor {
+            old: &s.old,
+            new: s.new.shown(),
+        })
+    })
+}
+
+/// Starts a rotation's second step, once the secret of the successor
+/// `new_id` is stored: reads the old key `old_id` and its successor, then
+/// does to the old key what `rotate`'s `keepOld` and `overlap` say (an
+/// overlap counted from now); the task's result is what became of it.
+#[wasm_bindgen(js_name = retireOldKey)]
+pub fn retire_old_key(options: &str, old_id: String, new_id: String, rotate: &str) -> u32 {
+    let rotate: Result<RotateOptions, ErrorInfo> = from_json(rotate, "retireOldKey");
+    task(options, |c| async move {
+        let policy = rotate_options("retireOldKey", rotate?)?.old_key;
+        sdk::rotate::check_overlap(policy, Utc::now())?;
+        // Never retire a key whose successor is gone: nobody would hold a
+        // working secret.
+        if let Err(e) = c.get_key(&new_id).await {
+            let mut info = ErrorInfo::from(e);
+            info.message = format!(
+                "retireOldKey: the successor {new_id} could not be read, so the old key is left as it was: {}",
+                info.message
+            );
+            return Err(info);
+        }
+        // Read now: the overlap is held to the old key's expiration as it is
+        // now, and its name now is the one marked as retiring.
+        let outcome = match c.get_key(&old_id).await {
+            Ok(old) => sdk::rotate::retire_old_key(&c, &old, &new_id, policy).await,
+            // Gone already: it has stopped working, as revoked.
+            Err(sdk::Error::NotFound(_)) => sdk::OldKeyOutcome::Revoked,
+            Err(e) => return Err(e.into()),
+        };
+        to_json(&retired(&outcome, &old_id))
+    })
+}
+
 /// `keepOld` and `overlap` as the SDK's policy; both at once is refused.
-fn old_key_policy(keep_old: bool, overlap: Option<&str>) -> Result<sdk::OldKeyPolicy, ErrorInfo> {
+fn old_key_policy(
+    what: &str,
+    keep_old: bool,
+    overlap: Option<&str>,
+) -> Result<sdk::OldKeyPolicy, ErrorInfo> {
     Ok(match (keep_old, overlap) {
         (true, Some(_)) => {
-            return Err(ErrorInfo::invalid(
-                "rotateKey: give keepOld or overlap, not both (keepOld leaves the old key working; overlap lets it expire later)",
-            ));
+            return Err(ErrorInfo::invalid(format!(
+                "{what}: give keepOld or overlap, not both (keepOld leaves the old key working; overlap lets it expire later)"
+            )));
         }
         (true, None) => sdk::OldKeyPolicy::Keep,
         (false, Some(text)) => sdk::OldKeyPolicy::ExpireAfter(
@@ -232,9 +292,9 @@ fn old_key_policy(keep_old: bool, overlap: Option<&str>) -> Result<sdk::OldKeyPo
     })
 }
 
-/// What became of the old key, and the error when it still works.
-fn old_key_outcome(r: &sdk::Rotation) -> (OldKeyOutcome, Option<ErrorInfo>) {
-    match &r.old_key {
+/// What became of the old key `old_id`, with the error when it still works.
+fn retired(outcome: &sdk::OldKeyOutcome, old_id: &str) -> Retired {
+    let (old_key, error) = match outcome {
         sdk::OldKeyOutcome::Revoked => (OldKeyOutcome::Revoked, None),
         // Nothing requests the package's interrupt; were it requested, the
         // old key would be left working, as when kept.
@@ -252,13 +312,18 @@ fn old_key_outcome(r: &sdk::Rotation) -> (OldKeyOutcome, Option<ErrorInfo>) {
             // The name as a JSON string is a valid JS string literal.
             let name = serde_json::to_string(name).unwrap_or_default();
             info.message = format!(
-                "the old key's expiration and name could not be set, so it still works: {}; the new key is ready: set them again with updateKey('{}', {{ expiresAt: '{}', name: {name} }}), or revoke it",
+                "the old key's expiration and name could not be set, so it still works: {}; the new key is ready: set them again with updateKey('{old_id}', {{ expiresAt: '{}', name: {name} }}), or revoke it",
                 info.message,
-                r.old.id,
                 wanted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             );
             (OldKeyOutcome::ExpireFailed, Some(info))
         }
+    };
+    Retired {
+        old_key,
+        old_key_stops: outcome.stops(),
+        error,
+        complete: outcome.is_complete(),
     }
 }
 

@@ -454,18 +454,20 @@ fn revoke_deadline(name: &str, ms: Option<f64>) -> Result<std::time::Duration, E
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RotateOptions {
-    /// The successor's expiration (default 90 days from now).
+    /// The successor's expiration (default 90 days from now). Not read by `retireOldKey`.
     #[tsify(optional, type = "string | Date")]
     pub expires_at: Option<String>,
-    /// The successor's name (default the old key's name).
+    /// The successor's name (default the old key's name, without a retiring
+    /// mark). Not read by `retireOldKey`.
     #[tsify(optional)]
     pub name: Option<String>,
     /// Leave the old key working; revoke it yourself later.
     #[tsify(optional)]
     pub keep_old: Option<bool>,
     /// Zero-downtime rotation: the old key keeps working this long after the
-    /// successor exists (`'24h'`, `'7d'`, `'2w'`, `'1mo'`), then expires;
-    /// never later than its own expiration. Not with `keepOld`.
+    /// successor's secret is in your hands (`'24h'`, `'7d'`, `'2w'`, `'1mo'`),
+    /// then expires; never later than its own expiration. It is renamed
+    /// `NAME (retiring …)` in the same update. Not with `keepOld`.
     #[tsify(optional)]
     pub overlap: Option<String>,
 }

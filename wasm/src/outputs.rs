@@ -76,7 +76,7 @@ pub enum RevokeResult {
     Failed,
 }
 
-// `RevokeOutcome`, `RevokeReport` and `Rotation` are declared by hand in
+// `RevokeOutcome`, `RevokeReport`, `Rotation` and `Retired` are declared by hand in
 // `js/index.d.ts`: the wrapper turns their `error` into a `NarrativeKeysError`.
 /// One key of a bulk revocation and how it ended.
 #[derive(Serialize)]
@@ -124,6 +124,20 @@ pub struct Rotation<'a> {
     pub new: sdk::ShownKey<'a>,
     /// What became of the old key.
     pub old_key: OldKeyOutcome,
+    /// As [`Retired::old_key_stops`].
+    pub old_key_stops: Option<sdk::OldKeyStops>,
+    /// As [`Retired::error`].
+    pub error: Option<ErrorInfo>,
+    /// As [`Retired::complete`].
+    pub complete: bool,
+}
+
+/// What became of a rotation's old key: `rotateKey`'s last fields, and the
+/// whole result of `retireOldKey`.
+#[derive(Serialize)]
+pub struct Retired {
+    /// What became of the old key.
+    pub old_key: OldKeyOutcome,
     /// When the old key stops working: `"now"` (revoked), an instant
     /// (expires), or `None` when the rotation set no end (kept, or a failure).
     pub old_key_stops: Option<sdk::OldKeyStops>,
@@ -131,6 +145,16 @@ pub struct Rotation<'a> {
     pub error: Option<ErrorInfo>,
     /// `true` when the old key no longer works or was kept on purpose.
     pub complete: bool,
+}
+
+/// A rotation's first step (`createSuccessor`): the old key, untouched, and
+/// its successor with the secret.
+#[derive(Serialize, Tsify)]
+pub struct Successor<'a> {
+    /// The old key as it was read; it still works.
+    pub old: &'a ApiKey,
+    /// The successor and its secret, shown only now.
+    pub new: sdk::ShownKey<'a>,
 }
 
 /// A key an incident will revoke, with its status when planned.

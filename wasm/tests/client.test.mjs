@@ -211,6 +211,77 @@ test('rotateKey with overlap: the old key keeps working, then expires; never lat
   await admin.revokeKeys([plain.new.key.id, old.id, r.new.key.id, soon.id, s2.new.key.id]);
 });
 
+test('createSuccessor then retireOldKey: the old key works until the second step, which retires it as rotateKey does', async () => {
+  const old = (await admin.createKey({ name: 'svc', permissions: ['read:datasets', 'admin:uploads'], expiresAt: '30d', allowUnknown: true })).key;
+  const s = await admin.createSuccessor(old.id, { expiresAt: '60d' });
+  assert.deepEqual(s.old, old);
+  assert.equal(s.new.key.name, 'svc');
+  assert.deepEqual(s.new.key.permissions, old.permissions, 'permissions carried exactly, wire-only levels included');
+  assert.ok(Math.abs((Date.parse(s.new.key.expiresAt) - Date.now()) / 86_400_000 - 60) < 0.01);
+  assert.deepEqual(await admin.getKey(old.id), old, 'the first step leaves the old key as it was');
+  const successorWorks = new nk.NarrativeKeys({ apiKey: s.new.secret, environment: emu.url });
+  await assert.rejects(successorWorks.listKeys(), (e) => e.code === 'forbidden', 'the secret is a working credential');
+
+  // An overlap: expires a day from now and renamed as retiring, in one update.
+  const before = Date.now();
+  const r = await admin.retireOldKey(s.old.id, s.new.key.id, { overlap: '24h' });
+  assert.equal(r.oldKey, 'expires');
+  assert.equal(r.complete, true);
+  assert.equal(r.error, null);
+  assert.equal(r.old, undefined, 'the result holds no key');
+  const stops = Date.parse(r.oldKeyStops);
+  assert.ok(stops >= before - 1000 + 86_400_000 && stops <= Date.now() + 86_400_000, r.oldKeyStops);
+  const retiring = await admin.getKey(old.id);
+  assert.equal(Date.parse(retiring.expiresAt), stops);
+  const minute = new Date(stops).toISOString().slice(0, 16).replace('T', ' ');
+  assert.equal(retiring.name, `svc (retiring ${minute} UTC)`, 'the name is left to the successor');
+  assert.equal((await admin.listKeys()).filter((k) => k.name === 'svc').length, 1);
+
+  // The default revokes; keepOld leaves it; a 404 counts as revoked.
+  const next = await admin.createSuccessor(s.new.key.id);
+  assert.equal(next.new.key.name, 'svc');
+  const kept = await admin.retireOldKey(next.old.id, next.new.key.id, { keepOld: true });
+  assert.deepEqual([kept.oldKey, kept.oldKeyStops, kept.complete, kept.error], ['kept', null, true, null]);
+  assert.deepEqual(await admin.getKey(s.new.key.id), s.new.key);
+  const revoked = await admin.retireOldKey(next.old.id, next.new.key.id);
+  assert.deepEqual([revoked.oldKey, revoked.oldKeyStops, revoked.complete], ['revoked', 'now', true]);
+  await assert.rejects(admin.getKey(s.new.key.id), (e) => e.code === 'not_found');
+  assert.equal((await admin.retireOldKey(next.old.id, next.new.key.id)).oldKey, 'revoked', 'already gone');
+
+  // A failure is the result, the old key still working: this key may read keys, not change them.
+  const other = (await admin.createKey({ name: 'other', permissions: ['read:views'] })).key;
+  const reader = await admin.createKey({ name: 'reader', permissions: ['read:access_tokens'] });
+  const bare = new nk.NarrativeKeys({ apiKey: reader.secret, environment: emu.url });
+  const refused = await bare.retireOldKey(other.id, next.new.key.id);
+  assert.equal(refused.oldKey, 'revoke_failed');
+  assert.equal(refused.complete, false);
+  assert.ok(nk.isNarrativeKeysError(refused.error, 'forbidden'), String(refused.error));
+  const refusedOverlap = await bare.retireOldKey(other.id, next.new.key.id, { overlap: '1h' });
+  assert.equal(refusedOverlap.oldKey, 'expire_failed');
+  assert.match(refusedOverlap.error.message, /updateKey\('[^']+', \{ expiresAt: '[^']+', name: "other \(retiring [^"]+ UTC\)" \}\)/);
+  assert.deepEqual(await admin.getKey(other.id), other);
+
+  // Bad options are refused before anything is sent.
+  for (const [options, pattern] of [
+    [{ overlap: '1d', keepOld: true }, /retireOldKey: give keepOld or overlap, not both/],
+    [{ overlap: '1.5d' }, /36h/],
+    [{ overlap: '0h' }, /at least 1h/],
+    [{ overlp: '1d' }, /did you mean `overlap`\?/],
+  ]) {
+    await assert.rejects(admin.retireOldKey(other.id, next.new.key.id, options), (e) => e.code === 'invalid_input' && pattern.test(e.message), JSON.stringify(options));
+  }
+  await assert.rejects(admin.createSuccessor(old.id, { overlap: '1d', keepOld: true }), (e) => e.code === 'invalid_input' && /createSuccessor: give keepOld or overlap, not both/.test(e.message));
+  await assert.rejects(admin.createSuccessor(old.id, { overlap: '1.5d' }), (e) => e.code === 'invalid_input' && /36h/.test(e.message));
+  assert.equal((await admin.listKeys()).filter((k) => k.name === 'svc').length, 1, 'a bad option creates nothing');
+  // Never retire a key whose successor is gone: the old key is left as it was.
+  const gone = await admin.createSuccessor(other.id);
+  await admin.revokeKey(gone.new.key.id);
+  await assert.rejects(admin.retireOldKey(other.id, gone.new.key.id), (e) => e.code === 'not_found' && e.message.includes(`the successor ${gone.new.key.id} could not be read, so the old key is left as it was`));
+  await assert.rejects(admin.createSuccessor(uuid()), (e) => e.code === 'not_found');
+  assert.deepEqual(await admin.getKey(other.id), other);
+  await admin.revokeKeys([old.id, next.new.key.id, other.id, reader.key.id]);
+});
+
 test('incident: a key already expired is revoked, and replaced only with includeExpired', async () => {
   const soon = () => new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000);
   const a = (await admin.createKey({ name: 'lapsed-a', permissions: ['read:views'], expiresAt: soon() })).key;

@@ -361,21 +361,24 @@ test('the same journey with the keyboard alone', async () => {
     await kb.press('Enter');
     await dialog(page).waitFor({ state: 'hidden' });
     await page.getByText('The old key works until').waitFor();
-    assert.equal((await admin.listKeys()).filter((k) => k.name === 'kb created v2').length, 2, 'old and new both work');
-    const ends = Date.parse((await admin.getKey(before.id)).expiresAt);
+    const retiring = await admin.getKey(before.id);
+    const ends = Date.parse(retiring.expiresAt);
     assert.ok(Math.abs(ends - (asked + 24 * 3600 * 1000)) < 5 * 60 * 1000, `the old key ends 24 h after the rotation: ${new Date(ends).toISOString()}`);
+    assert.equal(retiring.name, `kb created v2 (retiring ${new Date(ends).toISOString().slice(0, 16).replace('T', ' ')} UTC)`, 'the old key works on, renamed as retiring');
+    assert.equal((await admin.listKeys()).filter((k) => k.name === 'kb created v2').length, 1, 'its name is left to the successor');
 
-    // Delete: the confirmation opens on Cancel, so Enter alone deletes nothing.
-    await tabTo(page, 'Actions for kb created v2');
+    // Delete the retiring key: the confirmation opens on Cancel, so Enter alone deletes nothing.
+    await tabTo(page, `Actions for ${retiring.name}`);
     await kb.press('Enter');
     await tabTo(page, 'Delete');
     await kb.press('Enter');
-    await dialog(page).getByRole('heading', { name: 'Delete “kb created v2”?' }).waitFor();
+    await dialog(page).getByRole('heading', { name: `Delete “${retiring.name}”?` }).waitFor();
     assert.equal((await focused(page)).label, 'Cancel');
     await kb.press('Tab');
     assert.equal((await focused(page)).label, 'Delete');
     await kb.press('Enter');
     await dialog(page).waitFor({ state: 'hidden' });
+    await assert.rejects(admin.getKey(before.id), (e) => e.code === 'not_found');
     assert.equal((await admin.listKeys()).filter((k) => k.name === 'kb created v2').length, 1);
 
     // An incident on two keys, with replacements.

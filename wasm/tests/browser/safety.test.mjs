@@ -135,6 +135,42 @@ test('a default rotation: the old key works until the new secret is stored, then
   }
 });
 
+test('an overlap rotation: the old key is untouched until the secret is stored, then expires 24 hours later renamed as retiring', async () => {
+  const { emu, admin, secrets } = await world([['billing sync', ['read:datasets'], '30d']]);
+  const { context, page, problems } = await openPage();
+  try {
+    await connect(page, emu.url);
+    const [old] = await admin.listKeys().then((keys) => keys.filter((k) => k.name === 'billing sync'));
+    await rowAction(page, 'billing sync', 'Rotate');
+    await dialog(page).getByRole('radio', { name: 'Keep the old key for 24 hours, then it expires' }).check();
+    await dialog(page).getByRole('button', { name: 'Rotate' }).click();
+    await dialog(page).locator('code').waitFor();
+    const fresh = (await dialog(page).locator('code').textContent()).trim();
+    assert.match(await dialog(page).textContent(), /then it expires 24h later/);
+    assert.deepEqual(await admin.getKey(old.id), old, 'before "I have stored it" the old key is as it was: name and expiration');
+    const before = Date.now();
+    await storedIt(page);
+    await page.getByRole('status').getByText(/The old key works until .*, then expires/).waitFor();
+    const retiring = await admin.getKey(old.id);
+    const stops = Date.parse(retiring.expiresAt);
+    assert.ok(stops >= before - 1000 + 86_400_000 && stops <= Date.now() + 86_400_000, retiring.expiresAt);
+    const minute = new Date(stops).toISOString().slice(0, 16).replace('T', ' ');
+    assert.equal(retiring.name, `billing sync (retiring ${minute} UTC)`, 'renamed on the server, as the CLI and the UI do');
+    const named = (await admin.listKeys()).filter((k) => k.name === 'billing sync');
+    assert.equal(named.length, 1, 'the name is left to the successor');
+    assert.notEqual(named[0].id, old.id);
+    assert.ok(await works(emu, secrets['billing sync']), 'the old key works during the overlap');
+    assert.ok(await works(emu, fresh));
+    await page.getByRole('cell', { name: /billing sync \(retiring .* UTC\)/ }).first().waitFor();
+    const rotated = (await page.evaluate(() => window.__events)).filter((e) => e.type === 'narrative-keys:rotated');
+    assert.deepEqual(rotated.map((e) => JSON.parse(e.detail).oldKey), ['expires']);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await emu.stop();
+  }
+});
+
 test('leaving the page asks first (reload, close); leaving anyway revokes the new key and keeps the old one', async () => {
   const { emu, admin, secrets } = await world([['payments', ['read:datasets'], '30d']]);
   const { context, page } = await openPage();

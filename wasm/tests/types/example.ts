@@ -17,6 +17,8 @@ import {
   type ApiKey,
   type CatalogEntry,
   type CreatedKey,
+  type Retired,
+  type Successor,
   type ErrorCode,
   type Explanation,
   type Finding,
@@ -61,6 +63,14 @@ export async function everything(apiKey: string): Promise<void> {
   const expiring: boolean = rolled.oldKey === 'expires' || rolled.oldKey === 'expire_failed';
   const newSecret: string = rotation.new.secret;
   if (rotation.oldKey === 'revoke_failed') console.log(rotation.error?.message);
+  const step: Successor = await nk.createSuccessor(one.id, { expiresAt: '30d', name: 'next' });
+  const storedSecret: string = step.new.secret;
+  const retired: Retired = await nk.retireOldKey(step.old.id, step.new.key.id, { overlap: '24h' });
+  const retiredStops: 'now' | string | null = retired.oldKeyStops;
+  if (!retired.complete) console.log(retired.oldKey, retired.error?.code, storedSecret, retiredStops);
+  await nk.retireOldKey(step.old.id, step.new.key.id, { keepOld: true });
+  // @ts-expect-error: the old key is named by its id.
+  await nk.retireOldKey(step.old, step.new.key.id);
   const incident: IncidentResult = await nk.incident({ ids: [one.id], nameMatches: 'ci-*', holding: ['write:datasets'], statuses: ['expired', 'active'], allowUnknown: false }, { dryRun: true, replace: true, concurrency: 2, replacementExpiresAt: '14d', note: 'leak' });
   const md: string = incident.report ? incident.report.markdown : incident.plan.markdown;
   const who: Whoami = await nk.whoami();
