@@ -305,6 +305,22 @@ fn check_stdout(flag: &str) -> Result<(), DeliveryError> {
     let Ok(out) = rustix::fs::fstat(std::io::stdout()) else {
         return Err(lost());
     };
+    // Open for reading only (`1</etc/hostname`): Rust's standard output
+    // takes a write that fails with EBADF for a success, so it must be
+    // refused here, before anything is sent.
+    let writable = rustix::fs::fcntl_getfl(std::io::stdout()).is_ok_and(|flags| {
+        let mode = flags & rustix::fs::OFlags::RWMODE;
+        mode == rustix::fs::OFlags::WRONLY || mode == rustix::fs::OFlags::RDWR
+    });
+    if !writable {
+        return Err(DeliveryError::new(
+            "standard output",
+            "is not open for writing, so the new secret would be lost",
+        )
+        .hint(format!(
+            "give {flag} FILE or --secret-to CMD, or send standard output to a file or a program that keeps it"
+        )));
+    }
     let Ok(null) = rustix::fs::stat("/dev/null") else {
         return Ok(());
     };

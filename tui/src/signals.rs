@@ -54,6 +54,9 @@ pub fn stop_on_signals() -> std::io::Result<()> {
                 msgln!("{}", first_notice(first));
             }
             if let Some(second) = arriving.next() {
+                msgln!(
+                    "stopped at once: a key this run created whose secret was not delivered yet still works and nobody holds it; find it with `narrative-keys list` and revoke it"
+                );
                 std::process::exit(128 + second);
             }
         })?;
@@ -68,7 +71,7 @@ fn first_notice(signal: i32) -> String {
         _ => ("SIGHUP", "send it again"),
     };
     format!(
-        "interrupted ({name}): finishing the request in flight, then stopping; a delivery command still running is stopped and its key revoked again, and an old key being rotated is left working. To stop at once, {again}."
+        "interrupted ({name}): finishing the request in flight, then stopping; a delivery command still running is stopped and its key revoked again, and an old key being rotated is left working. To stop at once, {again} (a key made and not yet delivered then stays working with nobody holding its secret)."
     )
 }
 

@@ -371,6 +371,24 @@ async fn a_standard_output_that_would_lose_the_secret_is_refused_before_anything
             assert_eq!(emu.store().count().unwrap(), before, "{case}");
             assert!(old_key_works(&emu, &old), "{case}");
         }
+        // Open for reading only (`1</etc/hostname`): a write would fail
+        // with EBADF, which Rust's standard output takes for a success.
+        let readonly = tempfile::NamedTempFile::new().unwrap();
+        let mut cmd = process(emu.url(), ADMIN);
+        cmd.args(&args)
+            .stdout(std::fs::File::open(readonly.path()).unwrap())
+            .stderr(Stdio::piped());
+        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}, read-only: {err}");
+        assert!(
+            err.contains("standard output: is not open for writing, so the new secret would be lost; nothing was sent"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(emu.store().count().unwrap(), before, "{args:?}");
+        assert!(old_key_works(&emu, &old), "{args:?}");
     }
 }
 
@@ -583,7 +601,20 @@ async fn a_second_signal_exits_at_once_and_still_stops_the_command() {
         second.elapsed()
     );
     assert_eq!(out.status.code(), Some(128 + 15), "{}", stderr(&out));
-    assert!(stderr(&out).contains("To stop at once, send it again."));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "To stop at once, send it again (a key made and not yet delivered then stays working"
+        ),
+        "{err}"
+    );
+    // Stopped at once, the key made may be left: said, with how to find it.
+    assert!(
+        err.contains(
+            "stopped at once: a key this run created whose secret was not delivered yet still works"
+        ),
+        "{err}"
+    );
     assert!(!still_running(&command_pid), "the command outlived the run");
     assert!(!watcher_running(&command_pid), "its watcher outlived it");
 }
