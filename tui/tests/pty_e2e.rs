@@ -185,11 +185,13 @@ fn create_see_the_secret_once_revoke_quit() {
     let stored = emu.store().find_by_secret(secret).unwrap();
     assert_eq!(stored.map(|k| k.name), Some("e2e key".to_owned()));
 
-    // Stray keys do not dismiss it; D then y does.
+    // Stray keys do not dismiss it; D then y does, once the secret is
+    // marked stored (unstored, its key would be revoked on dismissal).
     tui.send("q");
     tui.send("\x1b");
     tui.send("\r");
     assert!(tui.contents().contains("will not be shown again"));
+    tui.send("s");
     tui.send("D");
     tui.wait_for("Dismiss?");
     tui.send("y");

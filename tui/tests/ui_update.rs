@@ -902,7 +902,7 @@ fn dismissing_states_how_many_secrets_were_not_saved() {
     ch(&mut app, 'D');
     assert!(
         dialog_text(&app).contains(
-            "3 of 3 secrets have not been written or marked stored (s); they cannot be shown again. Dismiss? y/n"
+            "3 of 3 secrets have not been written or marked stored (s); they cannot be shown again. Those new keys are revoked again, so that no key is left that nobody holds. Dismiss? y/n"
         ),
         "{}",
         draw(&app, 80, 24)
@@ -928,7 +928,7 @@ fn dismissing_states_how_many_secrets_were_not_saved() {
     let screen = dialog_text(&app);
     assert!(
         screen.contains(
-            "2 of 3 secrets have not been written or marked stored (s); they cannot be shown again. Dismiss? y/n"
+            "2 of 3 secrets have not been written or marked stored (s); they cannot be shown again. Those new keys are revoked again, so that no key is left that nobody holds. Dismiss? y/n"
         ),
         "{screen}"
     );
@@ -953,7 +953,7 @@ fn dismissing_states_how_many_secrets_were_not_saved() {
     ch(&mut app, 's');
     ch(&mut app, 'D');
     assert!(dialog_text(&app).contains(
-        "1 of 3 secrets has not been written or marked stored (s); it cannot be shown again. Dismiss? y/n"
+        "1 of 3 secrets has not been written or marked stored (s); it cannot be shown again. The new key is revoked again, so that no key is left that nobody holds. Dismiss? y/n"
     ));
     ctrl(&mut app, 'c');
     assert!(app.holds_secret() && !app.should_quit);
@@ -985,7 +985,7 @@ fn one_secret_dismissal_speaks_of_one() {
     let screen = dialog_text(&app);
     assert!(
         screen.contains(
-            "The secret has not been written or marked stored (s); it cannot be shown again. Dismiss? y/n"
+            "The secret has not been written or marked stored (s); it cannot be shown again. The new key is revoked again, so that no key is left that nobody holds. Dismiss? y/n"
         ),
         "{screen}"
     );
@@ -1817,10 +1817,14 @@ fn the_keys_nobody_holds_are_those_neither_written_nor_acknowledged_a_copy_is_no
         result: Err("the terminal is gone".into()),
     });
     assert_eq!(ids(&app), [id(102), id(103)]);
-    // Dismissed: nothing is revoked for an incident's replacements (their
-    // old keys are gone already); only a rotation's successor is.
+    // Dismissed: the replacements nobody holds are revoked again, so that
+    // no key is left whose secret nobody has.
     ch(&mut app, 'D');
-    assert!(ch(&mut app, 'y').is_none());
+    let Some(Effect::RevokeUnstored(revoked)) = ch(&mut app, 'y') else {
+        panic!("the unstored replacements are revoked");
+    };
+    let revoked: Vec<String> = revoked.into_iter().map(|(id, _)| id).collect();
+    assert_eq!(revoked, [id(102), id(103)]);
     assert!(app.unstored_keys().is_empty(), "the dialog is gone");
 }
 

@@ -238,13 +238,13 @@ impl SecretModal {
         self.entries.iter_mut().find(|e| e.key.id == id)
     }
 
-    /// The keys of a rotation whose secret was not stored, as (id, name):
-    /// dismissing the dialog revokes them again, and their old keys stay.
-    pub fn unstored_successors(&self) -> Vec<(String, String)> {
-        self.entries
-            .iter()
-            .filter(|e| e.old_key.is_some() && !e.saved())
-            .map(|e| (e.key.id.clone(), e.key.name.clone()))
+    /// The new keys whose secret was not stored, as (id, name): dismissing
+    /// the dialog revokes them again, as nobody would hold their secret (a
+    /// rotation's old key stays).
+    pub fn unstored_pairs(&self) -> Vec<(String, String)> {
+        self.unstored()
+            .into_iter()
+            .map(|k| (k.id, k.name))
             .collect()
     }
 
@@ -262,17 +262,24 @@ impl SecretModal {
             .collect()
     }
 
-    /// The question `D` asks: how many secrets would be lost, and that a
-    /// rotation's new key would be revoked again.
+    /// The question `D` asks: how many secrets would be lost, and that the
+    /// new keys nobody would hold are revoked again (a rotation's old key
+    /// keeps working).
     pub fn dismiss_question(&self) -> String {
         let question = self.lost_question();
-        if self.unstored_successors().is_empty() {
-            return question;
-        }
+        let unstored = self.unstored();
+        let rotated = unstored.iter().any(|k| k.old_key.is_some());
+        let revoked = match (unstored.len(), rotated) {
+            (0, _) => return question,
+            (1, true) => "The new key is revoked again and the old key keeps working.",
+            (1, false) => "The new key is revoked again, so that no key is left that nobody holds.",
+            (_, true) => "Those new keys are revoked again and the old keys keep working.",
+            (_, false) => {
+                "Those new keys are revoked again, so that no key is left that nobody holds."
+            }
+        };
         match question.strip_suffix("Dismiss? y/n") {
-            Some(lost) => format!(
-                "{lost}The new key is revoked again and the old key keeps working. Dismiss? y/n"
-            ),
+            Some(lost) => format!("{lost}{revoked} Dismiss? y/n"),
             None => question,
         }
     }

@@ -210,7 +210,7 @@ impl SecretModal {
         Reply::Dismissed {
             then: self.then.take(),
             text,
-            revoke: self.unstored_successors(),
+            revoke: self.unstored_pairs(),
         }
     }
 }
