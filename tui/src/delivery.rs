@@ -71,7 +71,7 @@ fn say_waiting(w: &Waiting<'_>) {
         "Waiting for `{}` to take the secret of {} ({}); it will be stopped at {} (in {}) unless it finishes first, and the key revoked again. Ctrl-C stops it now.",
         escape_controls(w.command),
         escape_controls(&w.key.name),
-        w.key.id,
+        escape_controls(&w.key.id),
         stops_at.format("%H:%M:%S UTC"),
         narrative_keys::retry::duration_text(stops_in),
     );

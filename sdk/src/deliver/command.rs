@@ -321,18 +321,20 @@ impl Running {
         self.finish();
     }
 
-    /// Reaps the command and tells the watcher the delivery ended.
+    /// Tells the watcher the delivery ended, then reaps the command: in
+    /// that order, so the watcher never signals a group id that reaping
+    /// freed for reuse.
     fn finish(&mut self) {
         if self.done {
             return;
         }
         self.done = true;
-        let _ = self.child.wait();
         if let Some((mut watcher, mut stdin)) = self.watcher.take() {
             let _ = stdin.write_all(b"done\n");
             drop(stdin);
             let _ = watcher.wait();
         }
+        let _ = self.child.wait();
     }
 }
 

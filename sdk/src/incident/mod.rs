@@ -85,7 +85,12 @@ where
         report.finished_at = Utc::now();
         let interrupted = self.client.interrupt().is_requested() && report.unfinished();
         let mut run = self;
-        run.record(&report);
+        // The last write is tried even after one failed (a full disk may
+        // have room again): a stale journal could make a resume take a
+        // delivered replacement for one whose secret was lost.
+        if let Err(e) = run.journal.record(&report) {
+            run.journal_error.get_or_insert(e);
+        }
         IncidentOutcome {
             report,
             replacements: run.secrets,

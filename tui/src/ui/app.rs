@@ -607,7 +607,7 @@ impl App {
                         "The new key {id} of \"{name}\" could not be revoked and still works, though nobody holds its secret: {e}. Revoke it with d."
                     ),
                     _ => format!(
-                        "The new key {id} of \"{name}\" was revoked again, as its secret was not stored (a key it was to replace keeps working)."
+                        "The new key {id} of \"{name}\" was revoked again, as its secret was not stored; nothing else changed."
                     ),
                 }
             })
