@@ -38,6 +38,11 @@ use super::text::describe_error;
 use super::theme::Theme;
 use super::{osc52, view};
 
+/// Set once the way out has counted the secrets nobody stored: a file
+/// write still in flight then gives up rather than write a secret whose key
+/// is being revoked.
+static CLOSING: AtomicBool = AtomicBool::new(false);
+
 static PANICKED: AtomicBool = AtomicBool::new(false);
 
 /// Stops mouse capture, leaves the alternate screen, shows the cursor,
@@ -336,7 +341,15 @@ async fn write_secrets(client: Client, path: PathBuf, secrets: Vec<SecretEntry>)
         Some(file) => match file.check() {
             Ok(()) => {
                 file.probe_held(&client).await;
-                None
+                // The way out stopped waiting for this write and counts its
+                // secret as unstored (its key is being revoked): writing it
+                // now would put a revoked secret in the file.
+                CLOSING.load(Ordering::SeqCst).then(|| {
+                    DeliveryError::new(
+                        path.display().to_string(),
+                        "was not written: the program was closing",
+                    )
+                })
             }
             Err(e) => Some(e),
         },
@@ -495,6 +508,7 @@ pub async fn run(
         tracing::warn!(signal = signal.name(), "stopped by a signal");
     }
     settle_key_making(&mut app, &exec, &mut rx).await;
+    CLOSING.store(true, Ordering::SeqCst);
     let unstored = app.unstored_keys();
     // Any secret still on screen is dropped (and zeroed) with the app.
     drop(app);
