@@ -44,7 +44,7 @@ use self::rotate::{rotate, rotate_dry_run, rotate_options};
 use self::show::show;
 use self::update::update;
 use self::whoami::whoami;
-use crate::cli::{Command, GlobalArgs, SecretDelivery};
+use crate::cli::{AuditArgs, Command, ExplainArgs, GlobalArgs, RotateArgs, SecretDelivery};
 use crate::delivery::Target;
 use crate::error::CliError;
 use crate::output::{self, DIM, escape_controls};
@@ -66,19 +66,19 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
         return resume_incident(&session, &report, args, &mut target, &mut journal).await;
     }
     match command {
-        Command::Catalog { json } => catalog(json),
-        Command::Presets { json } => presets(json),
-        Command::Explain {
+        Command::Catalog(a) => catalog(a.json),
+        Command::Presets(a) => presets(a.json),
+        Command::Explain(ExplainArgs {
             id: None,
             grant,
             allow_unknown,
             json,
-        } => {
+        }) => {
             let set = parse_permissions("--grant", &grant, allow_unknown)?;
             print_explanation(&set, json)
         }
-        Command::Completions { shell } => {
-            out!("{}", completions(shell))?;
+        Command::Completions(a) => {
+            out!("{}", completions(a.shell))?;
             Ok(0)
         }
         command => {
@@ -102,15 +102,15 @@ async fn connect(global: &GlobalArgs, json: bool) -> Result<Session, CliError> {
 
 async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Result<u8, CliError> {
     match command {
-        Command::List { status, json } => list(s, status, json, now).await,
-        Command::Show { id, json } => {
-            let id = resolve_id(s, &id).await?;
-            show(s, &id, json, now).await
+        Command::List(a) => list(s, a.status, a.json, now).await,
+        Command::Show(a) => {
+            let id = resolve_id(s, &a.id).await?;
+            show(s, &id, a.json, now).await
         }
         Command::Create(args) => create(s, args, now).await,
         Command::Update(args) => update(s, args, now).await,
         Command::Revoke(args) => revoke(s, &args, now).await,
-        Command::Rotate {
+        Command::Rotate(RotateArgs {
             id,
             expires,
             keep_old,
@@ -118,7 +118,7 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
             delivery,
             dry_run,
             json,
-        } => {
+        }) => {
             // Input is checked before any request, the reference's list included.
             let options = rotate_options(expires.as_deref(), keep_old, overlap.as_deref(), now)?;
             let id = resolve_id(s, &id).await?;
@@ -130,23 +130,23 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         }
         Command::Clone(args) => clone(s, args, now).await,
         Command::Incident(args) => incident(s, args, now).await,
-        Command::Audit {
+        Command::Audit(AuditArgs {
             expiring_within,
             format,
             json,
-        } => audit(s, &expiring_within, format, json, now).await,
-        Command::Explain {
+        }) => audit(s, &expiring_within, format, json, now).await,
+        Command::Explain(ExplainArgs {
             id: Some(id), json, ..
-        } => {
+        }) => {
             let id = resolve_id(s, &id).await?;
             let key = s.client.get_key(&id).await?;
             print_explanation(&key.permissions, json)
         }
-        Command::Whoami { json } => whoami(s, json).await,
-        Command::Catalog { .. }
-        | Command::Presets { .. }
-        | Command::Explain { .. }
-        | Command::Completions { .. } => Ok(0),
+        Command::Whoami(a) => whoami(s, a.json).await,
+        Command::Catalog(_)
+        | Command::Presets(_)
+        | Command::Explain(_)
+        | Command::Completions(_) => Ok(0),
     }
 }
 

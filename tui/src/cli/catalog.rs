@@ -1,0 +1,14 @@
+//! `catalog`'s arguments.
+
+use clap::Args;
+
+use super::JSON_HELP;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  narrative-keys catalog\n  narrative-keys catalog --json")]
+/// `catalog`'s arguments.
+pub struct CatalogArgs {
+    #[arg(long, help = JSON_HELP)]
+    /// Print JSON.
+    pub json: bool,
+}

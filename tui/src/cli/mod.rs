@@ -1,0 +1,259 @@
+//! The command line, as clap reads it: here the top level (the global
+//! options, the terminal UI's options and the list of subcommands), and each
+//! subcommand's arguments in a file of its own, as in `commands/`.
+
+mod audit;
+mod catalog;
+mod clone;
+mod completions;
+mod create;
+mod duration;
+mod explain;
+mod incident;
+mod list;
+mod presets;
+mod revoke;
+mod rotate;
+mod secret_delivery;
+mod show;
+mod update;
+mod values;
+mod whoami;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use narrative_keys::Secret;
+
+pub use self::audit::AuditArgs;
+pub use self::catalog::CatalogArgs;
+pub use self::clone::CloneArgs;
+pub use self::completions::CompletionsArgs;
+pub use self::create::CreateArgs;
+pub use self::duration::parse_duration;
+use self::duration::parse_timeout;
+pub use self::explain::ExplainArgs;
+pub use self::incident::IncidentArgs;
+pub use self::list::{ListArgs, StatusFilter};
+pub use self::presets::PresetsArgs;
+pub use self::revoke::RevokeArgs;
+pub use self::rotate::RotateArgs;
+pub use self::secret_delivery::SecretDelivery;
+pub use self::show::ShowArgs;
+pub use self::update::UpdateArgs;
+pub use self::values::{
+    Suggested, expiration_values, permission_values, preset_values, span_values,
+};
+pub use self::whoami::WhoamiArgs;
+
+fn parse_secret(s: &str) -> Result<Secret, String> {
+    Ok(Secret::new(s))
+}
+
+/// Manage Narrative API keys: list, create, rotate, revoke, audit, and respond to incidents.
+///
+/// Run with no command to open the terminal UI. `--demo` uses a local emulator
+/// with sample keys, so nothing needs an account.
+#[derive(Debug, Parser)]
+#[command(
+    name = "narrative-keys",
+    version,
+    propagate_version = true,
+    after_help = "Examples:\n  narrative-keys --demo                  # the terminal UI, on sample keys\n  narrative-keys list --status expiring\n  narrative-keys show \"Analytics dashboard\""
+)]
+pub struct Cli {
+    #[command(flatten)]
+    /// Options every subcommand takes.
+    pub global: GlobalArgs,
+    #[command(flatten)]
+    /// Options of the terminal UI.
+    pub ui: UiArgs,
+    #[command(subcommand)]
+    /// The subcommand; none starts the terminal UI.
+    pub command: Option<Command>,
+}
+
+/// Options of the terminal UI (no subcommand).
+#[derive(Debug, Clone, Default, Args)]
+pub struct UiArgs {
+    /// Browse only: hide and refuse every change (create, edit, clone,
+    /// rotate, revoke, incident), e.g. with a key that holds only
+    /// read:access_tokens. Terminal UI only.
+    #[arg(long)]
+    pub readonly: bool,
+    /// Reload the list this often, e.g. 30s or 5m, keeping the selected
+    /// key and the marks. Terminal UI only.
+    // Hyphen values too, so `--refresh -5s` reaches the parser's message
+    // rather than clap's "unexpected argument".
+    #[arg(long, value_name = "DURATION", value_parser = parse_refresh, allow_hyphen_values = true)]
+    pub refresh: Option<Duration>,
+}
+
+impl UiArgs {
+    /// The first UI-only flag given, to refuse it with a subcommand.
+    pub fn given(&self) -> Option<&'static str> {
+        if self.readonly {
+            Some("--readonly")
+        } else if self.refresh.is_some() {
+            Some("--refresh")
+        } else {
+            None
+        }
+    }
+}
+
+/// The shortest `--refresh`: more often would only load the server.
+const SHORTEST_REFRESH: Duration = Duration::from_secs(1);
+
+fn parse_refresh(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        d if d < SHORTEST_REFRESH => {
+            Err("the refresh interval must be at least 1s, e.g. 30s".to_owned())
+        }
+        d => Ok(d),
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
+/// Options every subcommand takes: credentials, environment, demo, logs, timeout.
+pub struct GlobalArgs {
+    /// API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN];
+    /// with --demo, a key of the demo's store (e.g. to try a read-only key)
+    #[arg(long, global = true, value_name = "KEY", value_parser = parse_secret)]
+    pub api_key: Option<Secret>,
+    /// prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]
+    #[arg(long, global = true, value_name = "ENV", conflicts_with = "demo")]
+    pub environment: Option<String>,
+    /// Use a local emulator with sample keys instead of Narrative's API.
+    #[arg(long, global = true)]
+    #[cfg_attr(
+        not(feature = "demo"),
+        arg(
+            help = "Use a local emulator with sample keys instead of Narrative's API (not in this build: rebuild with --features demo)"
+        )
+    )]
+    pub demo: bool,
+    /// Where --demo keeps its keys [default: the user's data directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub demo_db: Option<PathBuf>,
+    /// With --demo: start from the sample keys again (every key made or
+    /// changed in the demo's store is removed).
+    #[arg(long, global = true, requires = "demo")]
+    pub reset: bool,
+    /// Write logs to this file (never to the screen) [env: NARRATIVE_KEYS_LOG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+}
+
+impl GlobalArgs {
+    /// The first of `--demo`, `--demo-db`, `--reset` given, if any: what a
+    /// build without the `demo` feature refuses.
+    pub fn demo_flag(&self) -> Option<&'static str> {
+        if self.demo {
+            Some("--demo")
+        } else if self.demo_db.is_some() {
+            Some("--demo-db")
+        } else if self.reset {
+            Some("--reset")
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+/// The subcommands, one file each in `commands/` and their arguments one file
+/// each here; the one-line doc of each is its summary in `--help`.
+pub enum Command {
+    /// List keys: name, id, permissions, expiry and status.
+    List(ListArgs),
+    /// Show one key and what it can do.
+    Show(ShowArgs),
+    /// Create a key. Its secret is shown once.
+    Create(CreateArgs),
+    /// Change a key's name, permissions or expiration.
+    Update(UpdateArgs),
+    /// Revoke keys. They stop working at once.
+    Revoke(RevokeArgs),
+    /// Replace a key with a new one holding the same permissions; then revoke
+    /// the old key, keep it, or let it expire after an overlap.
+    Rotate(RotateArgs),
+    /// Create a key with the same permissions as another, under a new name.
+    /// Its secret is shown once, delivered as for create.
+    Clone(CloneArgs),
+    /// Respond to a leak: revoke every affected key at once, optionally replace them, and report.
+    ///
+    /// `--resume REPORT.json` finishes an incident that was cut off before every
+    /// replacement was made: it creates the missing replacements, never twice.
+    Incident(IncidentArgs),
+    /// Find risky keys. Exits 1 when anything is at warning level or above.
+    ///
+    /// What the API cannot tell: keys are not tied to a person, so they are not
+    /// revoked when someone leaves or loses single sign-on; and there is no
+    /// last-used or creation time. To off-board, revoke and replace the
+    /// person's keys (`narrative-keys incident --name-matches 'alice-*'
+    /// --replace`); for usage, see Narrative's account audit logs.
+    Audit(AuditArgs),
+    /// Describe in plain words what a key, or a set of permissions, allows.
+    Explain(ExplainArgs),
+    /// The permission catalog: every resource and the levels it supports.
+    Catalog(CatalogArgs),
+    /// The use-case presets and their permissions.
+    Presets(PresetsArgs),
+    /// Who the credentials belong to, and where they came from.
+    Whoami(WhoamiArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+impl Command {
+    /// Whether `--json` was asked for: errors are then one JSON document.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::List(a) => a.json,
+            Command::Show(a) => a.json,
+            Command::Create(a) => a.json,
+            Command::Update(a) => a.json,
+            Command::Revoke(a) => a.json,
+            Command::Rotate(a) => a.json,
+            Command::Clone(a) => a.json,
+            Command::Incident(a) => a.json,
+            Command::Audit(a) => a.json,
+            Command::Explain(a) => a.json,
+            Command::Catalog(a) => a.json,
+            Command::Presets(a) => a.json,
+            Command::Whoami(a) => a.json,
+            Command::Completions(_) => false,
+        }
+    }
+}
+
+/// Help text of an `--allow-unknown` flag that sends unknown permissions.
+const ALLOW_UNKNOWN_HELP: &str = "Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos";
+
+/// Help text of a new key's `--expires`.
+const NEW_EXPIRES_HELP: &str =
+    "90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]";
+
+/// Help text of a `--json` flag.
+const JSON_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr";
+
+const KEY_HELP: &str = "The key: its id, an id prefix of at least 4 characters, or its exact name";
+const KEYS_HELP: &str = "Keys: each an id, an id prefix of at least 4 characters, or an exact name";
+
+/// How a plan or a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned plain-text tables, for a terminal.
+    Text,
+    /// Markdown, to paste into a ticket or a document.
+    Md,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,14 @@
+//! `presets`'s arguments.
+
+use clap::Args;
+
+use super::JSON_HELP;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  narrative-keys presets\n  narrative-keys presets --json")]
+/// `presets`'s arguments.
+pub struct PresetsArgs {
+    #[arg(long, help = JSON_HELP)]
+    /// Print JSON.
+    pub json: bool,
+}
