@@ -76,7 +76,7 @@ impl AccessLevel {
         let Self::Other(typed) = self else {
             return None;
         };
-        crate::resource::closest(typed, &["read", "write"], 2, false).map(Self::from_wire)
+        crate::suggest::closest(typed, &["read", "write"], 2, false).map(Self::from_wire)
     }
 
     /// Levels the OpenAPI document enumerates; anything else is unknown to it.

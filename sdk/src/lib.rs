@@ -21,6 +21,7 @@ pub mod resource;
 pub mod retiring;
 pub mod retry;
 pub mod secret;
+pub mod suggest;
 mod transport;
 pub mod validation;
 pub mod whoami;

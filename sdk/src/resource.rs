@@ -89,81 +89,7 @@ impl Resource {
 /// The catalog wire name nearest to `name`, if it is close enough to be a typo.
 pub(crate) fn nearest(name: &str) -> Option<&'static str> {
     let wires: Vec<&'static str> = catalog::CATALOG.iter().map(|e| e.wire).collect();
-    closest(name, &wires, 3, false)
-}
-
-/// Among `candidates`, the one `typed` was most likely meant to be, compared
-/// in lower case without `-`, `_` and spaces: the same letters, then (with
-/// `prefix`) the start of one (`expires` for `expiresAt`), then the fewest
-/// edits, at most `max` and fewer for short names. The first on a tie.
-pub(crate) fn closest<'a>(
-    typed: &str,
-    candidates: &[&'a str],
-    max: usize,
-    prefix: bool,
-) -> Option<&'a str> {
-    let mut buf = [0; 64];
-    let typed = squash(typed, &mut buf)?;
-    if typed.is_empty() {
-        return None;
-    }
-    let max = max.min(1 + typed.len() / 4);
-    let mut best: Option<(usize, &'a str)> = None;
-    for candidate in candidates {
-        let mut buf = [0; 64];
-        let Some(name) = squash(candidate, &mut buf) else {
-            continue;
-        };
-        let rank = if name == typed {
-            0
-        } else if prefix && typed.len() >= 3 && (name.starts_with(typed) || typed.starts_with(name))
-        {
-            1
-        } else {
-            match edit_distance(typed, name) {
-                d if d <= max => 1 + d,
-                _ => continue,
-            }
-        };
-        if best.is_none_or(|(b, _)| rank < b) {
-            best = Some((rank, candidate));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-/// `name` in lower case without the separators people vary (`Data-Streams`
-/// → `datastreams`), in `buf`; `None` when longer than a name can be.
-fn squash<'b>(name: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
-    let mut len = 0;
-    for b in name.bytes().filter(|b| !matches!(b, b'_' | b'-' | b' ')) {
-        *buf.get_mut(len)? = b.to_ascii_lowercase();
-        len += 1;
-    }
-    Some(&buf[..len])
-}
-
-/// Levenshtein distance between two names of at most 64 bytes, by bytes.
-fn edit_distance(a: &[u8], b: &[u8]) -> usize {
-    let mut row = [0; 65];
-    let b = &b[..b.len().min(64)];
-    for (j, cell) in row.iter_mut().enumerate() {
-        *cell = j;
-    }
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+    crate::suggest::closest(name, &wires, 3, false)
 }
 
 impl fmt::Debug for Resource {
@@ -237,23 +163,5 @@ mod tests {
         assert_eq!(suggest("uploads"), None, "nothing close");
         assert_eq!(suggest(""), None);
         assert_eq!(suggest(&"x".repeat(10_000)), None);
-    }
-
-    #[test]
-    fn edit_distance_counts_bytes() {
-        assert_eq!(edit_distance(b"", b"abc"), 3);
-        assert_eq!(edit_distance(b"kitten", b"sitting"), 3);
-        assert_eq!(edit_distance(b"raed", b"read"), 2);
-    }
-
-    #[test]
-    fn closest_prefers_same_letters_then_a_prefix_then_fewest_edits() {
-        let names = ["name", "expiresAt", "allowUnknown", "expiry"];
-        assert_eq!(closest("EXPIRES_AT", &names, 2, true), Some("expiresAt"));
-        assert_eq!(closest("expires", &names, 2, true), Some("expiresAt"));
-        assert_eq!(closest("expirs", &names, 2, false), Some("expiry"));
-        assert_eq!(closest("nmae", &names, 2, false), Some("name"));
-        assert_eq!(closest("x", &names, 2, true), None);
-        assert_eq!(closest(&"a".repeat(65), &names, 2, true), None);
     }
 }

@@ -166,18 +166,6 @@ pub(crate) fn check_name(report: &mut ValidationReport, name: &str) {
 const UNKNOWN_HINT: &str =
     "to send a permission the catalog does not know, allow unknown permissions";
 
-/// Among `candidates`, the one `typed` was most likely meant to be: the same
-/// letters but for case, `-`, `_` and spaces (`expires_at` for `expiresAt`),
-/// the start of one (`expires`), or a typo or two away (`expiresAtt`). `None`
-/// when nothing is close. For names a program chose, such as option names.
-pub fn did_you_mean<'a>(
-    typed: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let candidates: Vec<&'a str> = candidates.into_iter().collect();
-    crate::resource::closest(typed, &candidates, 2, true)
-}
-
 /// An error for each permission the catalog does not know (a resource it
 /// does not list, a level other than read and write), with the likeliest
 /// meaning: for permissions a person typed, never for those a key already
@@ -304,8 +292,6 @@ pub fn check_key_id(id: &str) -> Result<(), ValidationReport> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn a_failed_build_carries_into_box_dyn_error_with_its_message() {
         fn build() -> Result<crate::NewKey, Box<dyn std::error::Error>> {
@@ -316,27 +302,5 @@ mod tests {
             err.to_string().starts_with("name: the name is empty"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn did_you_mean_finds_the_option_meant() {
-        let options = [
-            "name",
-            "permissions",
-            "preset",
-            "resources",
-            "expiresAt",
-            "allowUnknown",
-        ];
-        let meant = |typed: &str| did_you_mean(typed, options);
-        assert_eq!(meant("expires"), Some("expiresAt"));
-        assert_eq!(meant("expires_at"), Some("expiresAt"));
-        assert_eq!(meant("expiresat"), Some("expiresAt"));
-        assert_eq!(meant("permisions"), Some("permissions"));
-        assert_eq!(meant("allow_unknown"), Some("allowUnknown"));
-        assert_eq!(meant("premissions"), Some("permissions"));
-        assert_eq!(meant("colour"), None);
-        assert_eq!(meant(""), None);
-        assert_eq!(meant(&"x".repeat(1000)), None);
     }
 }

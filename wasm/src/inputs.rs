@@ -78,7 +78,7 @@ pub fn decode_error(json: &str, e: &serde_json::Error, what: &str) -> String {
         out.push_str("` is not an option");
         // The options: names the package chose.
         let options = parts.skip(1).step_by(2);
-        match sdk::validation::did_you_mean(name, options.clone()) {
+        match sdk::suggest::did_you_mean(name, options.clone()) {
             Some(meant) => {
                 out.push_str("; did you mean `");
                 out.push_str(meant);
