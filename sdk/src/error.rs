@@ -1,7 +1,9 @@
-//! The one error type of the SDK. No variant ever holds a secret.
+//! The one error type of the SDK, and the delivery errors it carries. No
+//! variant ever holds a secret.
 
 use std::time::Duration;
 
+use crate::key::ApiKey;
 use crate::validation::ValidationReport;
 
 /// What the server said when it refused a request.
@@ -96,17 +98,101 @@ pub enum Error {
     #[error("interrupted before anything was changed: no key was created or revoked")]
     Interrupted,
     /// Refused before sending: a new secret could not be delivered where it
-    /// was to go (a file that exists, a missing directory, a link). Native
-    /// only: in the browser secrets always go to the caller.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// was to go (a file that exists, a missing directory, a link). Not in
+    /// the browser, where secrets always go to the caller.
     #[error("{0}")]
-    Output(crate::deliver::DeliveryError),
+    Output(DeliveryError),
     /// A key was created but its secret could not be delivered; it was
     /// revoked again (or, if that failed too, must be revoked by hand).
-    /// Native only, as `Output`.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// Not in the browser, as `Output`.
     #[error("{0}")]
-    Undelivered(Box<crate::deliver::Undelivered>),
+    Undelivered(Box<Undelivered>),
+}
+
+/// Why a secret could not be delivered, or a target was refused. It names
+/// the target (a path or a command) and never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{target}: {message}")]
+pub struct DeliveryError {
+    /// The path or command the secret was going to.
+    pub target: String,
+    /// What went wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl DeliveryError {
+    /// A failure at `target` (a path or a command), saying what went wrong.
+    pub fn new(target: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            target: target.into(),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    #[must_use]
+    /// Adds what to do about the failure.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// A key created whose secret could not be delivered. The workflow revoked
+/// it again (`revoked_again` is `Ok`), or tried to and failed: then the key
+/// still works and nobody holds its secret, so it must be revoked by hand.
+#[derive(Debug)]
+pub struct Undelivered {
+    /// The new key (never its secret).
+    pub key: ApiKey,
+    /// Why the secret could not be delivered.
+    pub error: DeliveryError,
+    /// Whether revoking the undelivered key again worked; when it did not, the key still works and must be revoked by hand.
+    pub revoked_again: std::result::Result<(), Error>,
+    /// For a rotation: the old key, which was left working.
+    pub kept: Option<ApiKey>,
+}
+
+impl std::fmt::Display for Undelivered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the new key {} was created, but its secret could not be delivered ({})",
+            self.key.id, self.error
+        )?;
+        match &self.revoked_again {
+            Ok(()) => write!(
+                f,
+                "; it was revoked again, so no key is left that nobody holds"
+            )?,
+            Err(e) => write!(
+                f,
+                "; revoking it again failed too ({e}): it still works and nobody holds its secret, so revoke it"
+            )?,
+        }
+        if let Some(old) = &self.kept {
+            write!(
+                f,
+                "; the old key {} was not revoked and still works",
+                old.id
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl From<DeliveryError> for Error {
+    fn from(e: DeliveryError) -> Self {
+        Error::Output(e)
+    }
+}
+
+impl From<Undelivered> for Error {
+    fn from(u: Undelivered) -> Self {
+        Error::Undelivered(Box::new(u))
+    }
 }
 
 fn retry_after_text(retry_after: &Option<Duration>) -> String {
@@ -134,9 +220,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) | Error::BadRequest(_) | Error::Config(_) => "invalid_input",
-            #[cfg(not(target_arch = "wasm32"))]
             Error::Output(_) => "invalid_output",
-            #[cfg(not(target_arch = "wasm32"))]
             Error::Undelivered(_) => "undelivered",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",

@@ -4,7 +4,7 @@
 //! journal is its report ([`crate::incident::IncidentReport`]); a bulk
 //! revocation's is a [`crate::revoke::RevokeJournal`].
 
-use crate::deliver::DeliveryError;
+use crate::error::DeliveryError;
 
 /// Where a workflow records its progress. `record` is called at the start
 /// and after every step with the whole state; a failure stops the workflow

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod catalog;
 pub mod client;
+pub mod create;
 pub mod deliver;
 pub mod environment;
 pub mod error;

@@ -9,7 +9,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
-use crate::deliver::DeliveryError;
+use crate::error::DeliveryError;
 use crate::error::Error;
 use crate::journal::Journal;
 use crate::retry;

@@ -6,16 +6,15 @@
 //! or left to expire after an overlap ([`OldKeyPolicy`]), renamed so that
 //! its name is left to the successor ([`crate::retiring`]). If delivery fails,
 //! the successor is revoked again and the old key is left working (see
-//! [`crate::deliver`]). Once the run is interrupted ([`Client::interrupt`]),
+//! [`crate::create`]). Once the run is interrupted ([`Client::interrupt`]),
 //! no successor is created ([`Error::Interrupted`]), and the old key is never
 //! revoked or expired, even after a delivery ([`OldKeyOutcome::Interrupted`]).
 
 use chrono::{DateTime, Utc};
 
 use crate::client::Client;
-use crate::deliver::{
-    SecretSink, ToCaller, deliver_or_revoke, stop_if_interrupted, undelivered_error,
-};
+use crate::create::{deliver_or_revoke, stop_if_interrupted};
+use crate::deliver::{SecretSink, ToCaller};
 use crate::error::{Error, Result};
 use crate::expiration::{Expiration, Span};
 use crate::key::{ApiKey, CreatedKey, KeyUpdate, NewKey};
@@ -235,7 +234,7 @@ pub async fn rotate_delivering<S: SecretSink + ?Sized>(
     sink: &mut S,
     now: DateTime<Utc>,
 ) -> Result<Rotation> {
-    sink.check().map_err(crate::deliver::output_error)?;
+    sink.check()?;
     rotate_with(client, id, options, sink, now).await
 }
 
@@ -297,7 +296,7 @@ async fn successor_with<S: SecretSink + ?Sized>(
         Ok(new) => Ok(Successor { old, new }),
         Err(mut undelivered) => {
             undelivered.kept = Some(old);
-            Err(undelivered_error(undelivered))
+            Err(undelivered.into())
         }
     }
 }
@@ -432,7 +431,7 @@ pub async fn clone_key_delivering<S: SecretSink + ?Sized>(
     sink: &mut S,
     now: DateTime<Utc>,
 ) -> Result<Cloned> {
-    sink.check().map_err(crate::deliver::output_error)?;
+    sink.check()?;
     let mut report = crate::validation::ValidationReport::default();
     crate::validation::check_name(&mut report, name);
     if let Some(expiration) = &expiration {
@@ -444,9 +443,7 @@ pub async fn clone_key_delivering<S: SecretSink + ?Sized>(
     let source = client.get_key(id).await?;
     stop_if_interrupted(client)?;
     let created = create_like(client, &source.permissions, name, expiration, now).await?;
-    let new = deliver_or_revoke(client, created, None, sink)
-        .await
-        .map_err(undelivered_error)?;
+    let new = deliver_or_revoke(client, created, None, sink).await?;
     Ok(Cloned { source, new })
 }
 

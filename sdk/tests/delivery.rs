@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration as Days, Utc};
 use common::*;
+use narrative_keys::create::create_delivered;
 use narrative_keys::deliver::{
-    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile, create_delivered,
+    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
 };
 use narrative_keys::incident::{self, IncidentOptions, IncidentStep, Selection};
 use narrative_keys::rotate::{RotateOptions, rotate_delivering};

@@ -88,11 +88,9 @@ where
     S: SecretSink + ?Sized,
     J: Journal<IncidentReport> + ?Sized,
 {
-    sink.check().map_err(crate::deliver::output_error)?;
+    sink.check().map_err(crate::Error::Output)?;
     let report = empty_report(plan, options, Utc::now());
-    journal
-        .record(&report)
-        .map_err(crate::deliver::output_error)?;
+    journal.record(&report).map_err(crate::Error::Output)?;
     Ok(run(Run::new(client, sink, journal), plan, options, report).await)
 }
 

@@ -5,7 +5,8 @@
 use chrono::Utc;
 
 use crate::client::Client;
-use crate::deliver::{DeliveryError, SecretSink, deliver_or_revoke};
+use crate::create::deliver_or_revoke;
+use crate::deliver::{DeliveryError, SecretSink};
 use crate::expiration::Expiration;
 use crate::journal::Journal;
 use crate::key::{CreatedKey, NewKey};

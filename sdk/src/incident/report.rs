@@ -210,7 +210,7 @@ pub struct IncidentOutcome {
     pub interrupted: bool,
     /// The journal could not be written, so the run stopped before its next
     /// step: the report in memory is more recent than the journal.
-    pub journal_error: Option<crate::deliver::DeliveryError>,
+    pub journal_error: Option<crate::error::DeliveryError>,
 }
 
 impl IncidentOutcome {

@@ -99,7 +99,7 @@ where
     S: SecretSink + ?Sized,
     J: Journal<IncidentReport> + ?Sized,
 {
-    sink.check().map_err(crate::deliver::output_error)?;
+    sink.check().map_err(crate::Error::Output)?;
     let next = start(report, options, journal)?;
     Ok(resume_with(Run::new(client, sink, journal), report, next, options).await)
 }
@@ -119,9 +119,7 @@ fn start<J: Journal<IncidentReport> + ?Sized>(
         next.undelivered
             .push(SentReplacement::found(&found.replaces, &found.key));
     }
-    journal
-        .record(&next)
-        .map_err(crate::deliver::output_error)?;
+    journal.record(&next).map_err(crate::Error::Output)?;
     Ok(next)
 }
 

@@ -111,7 +111,7 @@ pub(super) async fn create(
         return create_dry_run(&new, None, &target, args.json, now);
     }
     prepare_target(s, &mut target).await?;
-    let created = narrative_keys::deliver::create_delivered(&s.client, &new, &mut target)
+    let created = narrative_keys::create::create_delivered(&s.client, &new, &mut target)
         .await
         .map_err(|e| maybe_created(e, &format!("named \"{}\"", escape_controls(new.name()))))?;
     msgln!(
