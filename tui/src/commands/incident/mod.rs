@@ -1,5 +1,11 @@
 //! `incident`: matching keys revoked and replaced, `--resume` and the report it reads.
 
+mod report_file;
+mod text;
+
+pub(super) use self::report_file::read_incident_report;
+use self::text::{plan_text, report_text};
+
 use crate::output::{msg, msgln, out};
 use std::path::Path;
 
@@ -7,18 +13,16 @@ use chrono::{DateTime, Utc};
 use narrative_keys::Permission;
 use narrative_keys::deliver::{OutputKind, SecretSink};
 use narrative_keys::incident::{
-    self, IncidentOptions, IncidentOutcome, IncidentPlan, IncidentReport, IncidentStep,
-    ReportReadError, ResumeOptions, Selection, ShownReplacement,
+    self, IncidentOptions, IncidentOutcome, IncidentReport, IncidentStep, ResumeOptions, Selection,
+    ShownReplacement,
 };
 use serde::Serialize;
 
 use super::{confirm, parse_permissions, resolve_ids};
-use crate::cli::{Format, IncidentArgs};
+use crate::cli::IncidentArgs;
 use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
-use crate::output::{
-    self, BOLD, DIM, Sorted, Table, escape_controls, print_json, status_style, status_symbol,
-};
+use crate::output::{Sorted, escape_controls, print_json};
 use narrative_keys::journal::JournalFile;
 
 use super::{announce_journal, check_journal, default_journal, interrupted, shell_quoted};
@@ -267,86 +271,6 @@ pub(super) fn incident_target(args: &IncidentArgs) -> Result<Target, CliError> {
     Ok(target)
 }
 
-/// Reads the JSON report `--resume` names, refusing anything else with a
-/// message saying what the file is and what is needed instead; with it,
-/// whether the file is the report itself (`true`), not the `--json` output
-/// around it, so that the resume may keep its journal there.
-pub(super) fn read_incident_report(path: &Path) -> Result<(IncidentReport, bool), CliError> {
-    const NEEDED: &str = "--resume needs the incident's JSON report: the file saved with `--report FILE.json`, or the incident's `--json` output";
-    let shown = path.display();
-    let mut text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(
-                CliError::usage(format!("--resume {shown}: there is no such file")).hint(NEEDED),
-            );
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            return Err(CliError::usage(format!(
-                "--resume {shown}: the file is not text, so not a JSON report"
-            ))
-            .hint(NEEDED));
-        }
-        Err(e) => {
-            return Err(
-                CliError::usage(format!("--resume {shown}: cannot read it: {e}"))
-                    .hint("check the path and that you may read the file"),
-            );
-        }
-    };
-    let read = report_from_output(&text);
-    let bare = read.is_ok() && IncidentReport::from_json(&text).is_ok();
-    // It may be the `--json` output, which holds the replacements' secrets.
-    zeroize::Zeroize::zeroize(&mut text);
-    read.map(|report| (report, bare)).map_err(|e| {
-        let hint = match e {
-            ReportReadError::Markdown => format!(
-                "{NEEDED}. With the Markdown report only, create the missing replacements by hand (`narrative-keys create --name N --grant P ...`, using the permissions it lists)"
-            ),
-            _ => NEEDED.to_owned(),
-        };
-        CliError::usage(format!("--resume {shown}: {e}")).hint(hint)
-    })
-}
-
-/// Reads a report saved with `--report FILE.json`, or this command's own
-/// `--json` output, `{"report", "secrets"}`: the envelope is the CLI's, so it
-/// is unwrapped here and the SDK reads only the report. The secrets are
-/// skipped without being kept.
-fn report_from_output(text: &str) -> Result<IncidentReport, ReportReadError> {
-    #[derive(serde::Deserialize)]
-    struct Shape {
-        report: Option<serde::de::IgnoredAny>,
-        revoked: Option<serde::de::IgnoredAny>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        report: serde_json::Value,
-    }
-    let body = text.trim_start_matches('\u{feff}').trim_start();
-    let wrapped = matches!(
-        serde_json::from_str::<Shape>(body),
-        Ok(Shape {
-            report: Some(_),
-            revoked: None
-        })
-    );
-    let Some(Ok(envelope)) = wrapped.then(|| serde_json::from_str::<Envelope>(body)) else {
-        return IncidentReport::from_json(text);
-    };
-    IncidentReport::from_json(&envelope.report.to_string()).map_err(|e| match e {
-        ReportReadError::NotAReport { path, message } => ReportReadError::NotAReport {
-            path: match path.as_str() {
-                "" => "report".to_owned(),
-                p if p.starts_with('[') => format!("report{p}"),
-                p => format!("report.{p}"),
-            },
-            message,
-        },
-        other => other,
-    })
-}
-
 /// Says where the replacements' secrets went, saves and prints the report,
 /// and says what is left to do; a run stopped by a signal ends in an
 /// `interrupted` error saying how to finish it.
@@ -522,196 +446,6 @@ fn say_what_is_left(report: &IncidentReport, args: &IncidentArgs, resume: Option
     }
 }
 
-/// Markdown built from server text: escape control characters but keep lines.
-fn escape_markdown_controls(md: &str) -> String {
-    md.lines()
-        .map(escape_controls)
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
-}
-
-/// An incident's plan as `--format` asks. Its title says "dry run" only
-/// when it is one.
-fn plan_text(plan: &IncidentPlan, format: Format, dry_run: bool, now: DateTime<Utc>) -> String {
-    if format == Format::Md {
-        return escape_markdown_controls(&if dry_run {
-            plan.to_markdown_dry_run()
-        } else {
-            plan.to_markdown()
-        });
-    }
-    let title = if dry_run {
-        "Incident plan (dry run: nothing is changed)"
-    } else {
-        "Incident plan"
-    };
-    let mut out = format!(
-        "{BOLD}{title}{BOLD:#}\n{}\n\n",
-        escape_controls(&plan.summary())
-    );
-    let mut headers = vec!["NAME", "ID", "PERMISSIONS", "EXPIRES", "STATUS"];
-    if plan.replace {
-        headers.push("REPLACED");
-    }
-    let mut table = Table::new(&headers);
-    let plain = anstyle::Style::new();
-    for p in &plan.keys {
-        let mut row = vec![
-            (escape_controls(&p.key.name), plain),
-            (p.key.id.clone(), DIM),
-            (escape_controls(&p.key.permissions.to_string()), plain),
-            (output::expiry_text(&p.key, now), plain),
-            (
-                format!("{} {}", status_symbol(p.status), p.status.label()),
-                status_style(p.status),
-            ),
-        ];
-        if plan.replace {
-            let replaced = if plan.replaces(&p.key.id) {
-                "yes"
-            } else {
-                "no (expired)"
-            };
-            row.push((replaced.to_owned(), plain));
-        }
-        table.row(row);
-    }
-    if plan.keys.is_empty() {
-        out.push_str("No key matches the selection.\n");
-    } else {
-        out.push_str(&table.render());
-    }
-    for note in plan.notes() {
-        out.push_str(&format!("\n{}\n", escape_controls(&note)));
-    }
-    if !plan.expired_not_replaced().is_empty() {
-        out.push_str("hint: --include-expired replaces them too\n");
-    }
-    out
-}
-
-/// An incident's report as `--format` asks: aligned tables, or the
-/// Markdown the `--report` file holds.
-fn report_text(report: &IncidentReport, format: Format) -> String {
-    if format == Format::Md {
-        return escape_markdown_controls(&report.to_markdown());
-    }
-    let plain = anstyle::Style::new();
-    let mut out = report_heading(report);
-    out.push_str(&format!(
-        "\n{BOLD}Revoked{BOLD:#} ({})\n",
-        report.revoked.len()
-    ));
-    if !report.revoked.is_empty() {
-        let mut table = Table::new(&["NAME", "ID", "PERMISSIONS", "EXPIRED / EXPIRES"]);
-        for k in &report.revoked {
-            table.row(vec![
-                (escape_controls(&k.name), plain),
-                (k.id.clone(), DIM),
-                (escape_controls(&k.permissions.to_string()), plain),
-                (expires_text(k.expires_at), plain),
-            ]);
-        }
-        out.push_str(&table.render());
-    }
-    for (title, rows) in [
-        ("Replacements", &report.replacements),
-        (
-            "Replacements found already created (their secrets were lost: rotate each to get one)",
-            &report.already_present,
-        ),
-    ] {
-        if rows.is_empty() {
-            continue;
-        }
-        out.push_str(&format!("\n{BOLD}{title}{BOLD:#} ({})\n", rows.len()));
-        let mut table = Table::new(&["NAME", "NEW ID", "REPLACES", "PERMISSIONS", "EXPIRES"]);
-        for r in rows {
-            table.row(vec![
-                (escape_controls(&r.key.name), plain),
-                (r.key.id.clone(), DIM),
-                (escape_controls(&r.replaces), DIM),
-                (escape_controls(&r.key.permissions.to_string()), plain),
-                (expires_text(r.key.expires_at), plain),
-            ]);
-        }
-        out.push_str(&table.render());
-    }
-    push_failures(&mut out, report);
-    out
-}
-
-/// An instant as the text report writes it, to the second.
-fn at_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// An expiration as the text report writes it: the instant, or `never`.
-fn expires_text(t: Option<DateTime<Utc>>) -> String {
-    t.map_or_else(|| "never".to_owned(), at_text)
-}
-
-/// The text report's title, environment, times and note.
-fn report_heading(report: &IncidentReport) -> String {
-    let mut out = format!("{BOLD}API key incident report{BOLD:#}\n");
-    if !report.environment.is_empty() {
-        out.push_str(&format!(
-            "environment: {}\n",
-            escape_controls(&report.environment)
-        ));
-    }
-    out.push_str(&format!(
-        "started:     {}\nfinished:    {}\n",
-        at_text(report.started_at),
-        at_text(report.finished_at)
-    ));
-    if !report.resumed_at.is_empty() {
-        let runs: Vec<String> = report.resumed_at.iter().map(|t| at_text(*t)).collect();
-        out.push_str(&format!("resumed:     {}\n", runs.join(", ")));
-    }
-    if let Some(note) = &report.note {
-        out.push_str(&format!("note:        {}\n", escape_controls(note.trim())));
-    }
-    out
-}
-
-/// The text report's failures table and the keys it left alone.
-fn push_failures(out: &mut String, report: &IncidentReport) {
-    let plain = anstyle::Style::new();
-    if !report.failures.is_empty() {
-        out.push_str(&format!(
-            "\n{BOLD}Failures{BOLD:#} ({}): a key that failed to revoke still works; one that failed to be replaced has no successor yet\n",
-            report.failures.len()
-        ));
-        let mut table = Table::new(&["NAME", "ID", "STEP", "ERROR"]);
-        for f in &report.failures {
-            table.row(vec![
-                (escape_controls(&f.name), plain),
-                (escape_controls(&f.id), DIM),
-                (f.step.to_string(), plain),
-                (escape_controls(&f.error), plain),
-            ]);
-        }
-        out.push_str(&table.render());
-    }
-    for note in report.unfinished_notes() {
-        out.push_str(&format!("\n{}\n", escape_controls(&note)));
-    }
-    if !report.expired_not_replaced.is_empty() {
-        out.push_str(&format!(
-            "\nAlready expired before the incident, so revoked but not replaced: {}\n",
-            escape_controls(&report.expired_not_replaced.join(", "))
-        ));
-    }
-    if !report.missing_ids.is_empty() {
-        out.push_str(&format!(
-            "\nIds not found (already revoked, or not visible): {}\n",
-            escape_controls(&report.missing_ids.join(", "))
-        ));
-    }
-}
-
 /// An incident whose selection matched no key: exit status 1, nothing changed.
 fn nothing_selected() -> CliError {
     CliError::failed("no key matches the selection; nothing was changed").code("nothing_selected")
@@ -721,7 +455,8 @@ fn nothing_selected() -> CliError {
 mod tests {
     use narrative_keys::incident::{IncidentReport, ReportReadError, ShownReplacement};
 
-    use super::{IncidentJson, SecretsJson, report_from_output};
+    use super::report_file::report_from_output;
+    use super::{IncidentJson, SecretsJson};
     use crate::output::Sorted;
 
     /// A report with a `replace` failure, as `--report FILE.json` writes it.
