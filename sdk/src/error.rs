@@ -408,7 +408,39 @@ pub fn without_values(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiError, Error, ErrorInfo, without_values};
+    use super::{ApiError, DeliveryError, Error, ErrorInfo, Undelivered, without_values};
+    use crate::key::ApiKey;
+    use crate::permission::PermissionSet;
+
+    #[test]
+    fn a_delivery_failure_is_an_error_naming_the_target_and_the_keys() {
+        let refused = DeliveryError::new("key.env", "is a symbolic link").hint("give a file");
+        let e = Error::from(refused.clone());
+        assert_eq!(e.code(), "invalid_output");
+        assert_eq!(e.to_string(), "key.env: is a symbolic link");
+        let key = |id: &str| ApiKey {
+            id: id.into(),
+            name: "ci".into(),
+            permissions: PermissionSet::new(),
+            expires_at: None,
+        };
+        let e = Error::from(Undelivered {
+            key: key("new-id"),
+            error: refused,
+            revoked_again: Ok(()),
+            kept: Some(key("old-id")),
+        });
+        assert_eq!(e.code(), "undelivered");
+        let message = e.to_string();
+        for part in [
+            "new key new-id",
+            "key.env",
+            "revoked again",
+            "old key old-id",
+        ] {
+            assert!(message.contains(part), "{part}: {message}");
+        }
+    }
 
     #[test]
     fn error_info_carries_the_code_status_and_server_description() {
