@@ -7,7 +7,7 @@ use narrative_keys::{KeyStatus, Span, StatusPolicy};
 use serde::Serialize;
 
 use super::severity_label;
-use crate::cli::Format;
+use crate::cli::{AuditArgs, Format};
 use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{self, DIM, Sorted, Table, escape_controls, print_json, status_style};
 use crate::session::Session;
@@ -30,11 +30,10 @@ struct Counts {
 
 pub(super) async fn audit(
     s: &Session,
-    within: &str,
-    format: Format,
-    json: bool,
+    args: &AuditArgs,
     now: DateTime<Utc>,
 ) -> Result<u8, CliError> {
+    let (within, format, json) = (args.expiring_within.as_str(), args.format, args.json);
     let soon = Span::parse(within)
         .map_err(super::span_reason)
         .and_then(|span| {

@@ -4,6 +4,7 @@ use crate::output::{msgln, out};
 use narrative_keys::CATALOG;
 use serde::Serialize;
 
+use crate::cli::CatalogArgs;
 use crate::error::CliError;
 use crate::output::{BOLD, DIM, Table, print_json};
 
@@ -20,8 +21,8 @@ struct CatalogJson {
     write: bool,
 }
 
-pub(super) fn catalog(json: bool) -> Result<u8, CliError> {
-    if json {
+pub(super) fn catalog(args: &CatalogArgs) -> Result<u8, CliError> {
+    if args.json {
         let rows: Vec<_> = CATALOG
             .iter()
             .map(|e| CatalogJson {

@@ -4,17 +4,13 @@ use crate::output::{msgln, out};
 use chrono::{DateTime, Utc};
 use narrative_keys::{KeyStatus, StatusPolicy};
 
-use crate::cli::StatusFilter;
+use crate::cli::{ListArgs, StatusFilter};
 use crate::error::CliError;
 use crate::output::{self, DIM, KeyJson, Table, escape_controls, print_json, status_style};
 use crate::session::Session;
 
-pub(super) async fn list(
-    s: &Session,
-    status: Option<StatusFilter>,
-    json: bool,
-    now: DateTime<Utc>,
-) -> Result<u8, CliError> {
+pub(super) async fn list(s: &Session, args: &ListArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let &ListArgs { status, json } = args;
     let mut keys = s.client.list_keys().await?;
     let policy = StatusPolicy::default();
     if let Some(filter) = status {

@@ -33,18 +33,18 @@ use self::catalog::catalog;
 use self::clone::clone;
 pub use self::completions::completions;
 use self::create::create;
-use self::explain::print_explanation;
+use self::explain::{explain_grants, explain_key};
 use self::incident::{
     incident, incident_journal, incident_target, read_incident_report, resume_incident,
 };
 use self::list::list;
 use self::presets::presets;
 use self::revoke::revoke;
-use self::rotate::{rotate, rotate_dry_run, rotate_options};
+use self::rotate::rotate;
 use self::show::show;
 use self::update::update;
 use self::whoami::whoami;
-use crate::cli::{AuditArgs, Command, ExplainArgs, GlobalArgs, RotateArgs, SecretDelivery};
+use crate::cli::{Command, GlobalArgs, SecretDelivery};
 use crate::delivery::Target;
 use crate::error::CliError;
 use crate::output::{self, DIM, escape_controls};
@@ -66,19 +66,11 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
         return resume_incident(&session, &report, args, &mut target, &mut journal).await;
     }
     match command {
-        Command::Catalog(a) => catalog(a.json),
-        Command::Presets(a) => presets(a.json),
-        Command::Explain(ExplainArgs {
-            id: None,
-            grant,
-            allow_unknown,
-            json,
-        }) => {
-            let set = parse_permissions("--grant", &grant, allow_unknown)?;
-            print_explanation(&set, json)
-        }
-        Command::Completions(a) => {
-            out!("{}", completions(a.shell))?;
+        Command::Catalog(args) => catalog(&args),
+        Command::Presets(args) => presets(&args),
+        Command::Explain(args) if args.id.is_none() => explain_grants(&args),
+        Command::Completions(args) => {
+            out!("{}", completions(args.shell))?;
             Ok(0)
         }
         command => {
@@ -102,51 +94,18 @@ async fn connect(global: &GlobalArgs, json: bool) -> Result<Session, CliError> {
 
 async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Result<u8, CliError> {
     match command {
-        Command::List(a) => list(s, a.status, a.json, now).await,
-        Command::Show(a) => {
-            let id = resolve_id(s, &a.id).await?;
-            show(s, &id, a.json, now).await
-        }
+        Command::List(args) => list(s, &args, now).await,
+        Command::Show(args) => show(s, &args, now).await,
         Command::Create(args) => create(s, args, now).await,
         Command::Update(args) => update(s, args, now).await,
         Command::Revoke(args) => revoke(s, &args, now).await,
-        Command::Rotate(RotateArgs {
-            id,
-            expires,
-            keep_old,
-            overlap,
-            delivery,
-            dry_run,
-            json,
-        }) => {
-            // Input is checked before any request, the reference's list included.
-            let options = rotate_options(expires.as_deref(), keep_old, overlap.as_deref(), now)?;
-            let id = resolve_id(s, &id).await?;
-            let mut target = secret_target(&delivery, json);
-            if dry_run {
-                return rotate_dry_run(s, &id, &options, &mut target, json, now).await;
-            }
-            rotate(s, &id, &options, &mut target, json, now).await
-        }
+        Command::Rotate(args) => rotate(s, &args, now).await,
         Command::Clone(args) => clone(s, args, now).await,
         Command::Incident(args) => incident(s, args, now).await,
-        Command::Audit(AuditArgs {
-            expiring_within,
-            format,
-            json,
-        }) => audit(s, &expiring_within, format, json, now).await,
-        Command::Explain(ExplainArgs {
-            id: Some(id), json, ..
-        }) => {
-            let id = resolve_id(s, &id).await?;
-            let key = s.client.get_key(&id).await?;
-            print_explanation(&key.permissions, json)
-        }
-        Command::Whoami(a) => whoami(s, a.json).await,
-        Command::Catalog(_)
-        | Command::Presets(_)
-        | Command::Explain(_)
-        | Command::Completions(_) => Ok(0),
+        Command::Audit(args) => audit(s, &args, now).await,
+        Command::Explain(args) => explain_key(s, &args).await,
+        Command::Whoami(args) => whoami(s, &args).await,
+        Command::Catalog(_) | Command::Presets(_) | Command::Completions(_) => Ok(0),
     }
 }
 

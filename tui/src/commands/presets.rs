@@ -3,11 +3,12 @@
 use crate::output::outln;
 use narrative_keys::Preset;
 
+use crate::cli::PresetsArgs;
 use crate::error::CliError;
 use crate::output::{BOLD, DIM, print_json};
 
-pub(super) fn presets(json: bool) -> Result<u8, CliError> {
-    if json {
+pub(super) fn presets(args: &PresetsArgs) -> Result<u8, CliError> {
+    if args.json {
         let rows: Vec<_> = Preset::ALL.map(Preset::info).to_vec();
         print_json(&rows)?;
         return Ok(0);

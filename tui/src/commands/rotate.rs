@@ -12,6 +12,7 @@ use super::{
     DestinationJson, KeptJson, NewKeyJson, check_kept_secret, expiration_text, maybe_created,
     parse_expiration, prepare_target, print_warnings,
 };
+use crate::cli::RotateArgs;
 use crate::delivery::{SecretJson, Target};
 use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{self, KeyJson, Sorted, escape_controls, print_json};
@@ -57,8 +58,29 @@ pub(super) fn parse_overlap(text: &str) -> Result<Span, CliError> {
     })
 }
 
+/// `rotate`: input checked before any request (the reference's list
+/// included), then a dry run or the rotation.
+pub(super) async fn rotate(
+    s: &Session,
+    args: &RotateArgs,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let options = rotate_options(
+        args.expires.as_deref(),
+        args.keep_old,
+        args.overlap.as_deref(),
+        now,
+    )?;
+    let id = super::resolve_id(s, &args.id).await?;
+    let mut target = super::secret_target(&args.delivery, args.json);
+    if args.dry_run {
+        return rotate_dry_run(s, &id, &options, &mut target, args.json, now).await;
+    }
+    run_rotation(s, &id, &options, &mut target, args.json, now).await
+}
+
 /// `rotate`'s options from its flags: `--expires`, `--keep-old`, `--overlap`.
-pub(super) fn rotate_options(
+fn rotate_options(
     expires: Option<&str>,
     keep_old: bool,
     overlap: Option<&str>,
@@ -77,7 +99,7 @@ pub(super) fn rotate_options(
 }
 
 /// Reads the key (the one request), then says what a rotation would do.
-pub(super) async fn rotate_dry_run(
+async fn rotate_dry_run(
     s: &Session,
     id: &str,
     options: &RotateOptions,
@@ -114,7 +136,7 @@ pub(super) async fn rotate_dry_run(
     Ok(0)
 }
 
-pub(super) async fn rotate(
+async fn run_rotation(
     s: &Session,
     id: &str,
     options: &RotateOptions,

@@ -8,6 +8,7 @@ use narrative_keys::{StatusPolicy, explain};
 use serde::Serialize;
 
 use super::severity_label;
+use crate::cli::ShowArgs;
 use crate::error::CliError;
 use crate::output::{self, BOLD, KeyJson, Sorted, escape_controls, print_json, status_style};
 use crate::session::Session;
@@ -20,13 +21,10 @@ struct ShowJson<'a> {
     key: Sorted<KeyJson<'a>>,
 }
 
-pub(super) async fn show(
-    s: &Session,
-    id: &str,
-    json: bool,
-    now: DateTime<Utc>,
-) -> Result<u8, CliError> {
-    let key = s.client.get_key(id).await?;
+pub(super) async fn show(s: &Session, args: &ShowArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let json = args.json;
+    let id = super::resolve_id(s, &args.id).await?;
+    let key = s.client.get_key(&id).await?;
     let explanation = explain(&key.permissions);
     let findings = audit::audit_one(&key, &AuditOptions::at(now));
     if json {

@@ -4,6 +4,7 @@ use crate::output::outln;
 use narrative_keys::Whoami;
 use serde::Serialize;
 
+use crate::cli::WhoamiArgs;
 use crate::error::CliError;
 use crate::output::{Sorted, escape_controls, print_json};
 use crate::session::Session;
@@ -19,7 +20,8 @@ struct WhoamiJson<'a> {
     me: &'a Whoami,
 }
 
-pub(super) async fn whoami(s: &Session, json: bool) -> Result<u8, CliError> {
+pub(super) async fn whoami(s: &Session, args: &WhoamiArgs) -> Result<u8, CliError> {
+    let json = args.json;
     let me = s.client.whoami().await?;
     if json {
         print_json(&Sorted(WhoamiJson {
