@@ -35,6 +35,16 @@ pub struct ApplyOptions {
     pub secrets_out: Option<PathBuf>,
     /// How long a `secret_to` command may run (default 2 minutes).
     pub delivery_limit: Option<Duration>,
+    /// No step starts after this instant (a CI job's time limit): the
+    /// actions left are reported as not started, for the next apply.
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl ApplyOptions {
+    fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+    }
 }
 
 /// A key's targets, as sinks: its commands in turn, then its file; or the
@@ -241,6 +251,18 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
     let mut repins = Vec::new();
     for (action, sinks) in plan.actions.iter().zip(targets.iter_mut()) {
         let spec = action.entry.and_then(|e| file.keys.get(e).map(|s| (e, s)));
+        if options.past_deadline() {
+            report.outcomes.push(Outcome {
+                action: action.action,
+                name: action.name.clone(),
+                id: action.id.clone(),
+                new_id: None,
+                ok: false,
+                message: "not started: the deadline passed; the next apply does it".to_owned(),
+                retired: Vec::new(),
+            });
+            continue;
+        }
         let outcome = match (action.action, spec, sinks) {
             (ActionKind::Update, Some((entry, spec)), _) => {
                 let outcome = update(client, action, spec).await;

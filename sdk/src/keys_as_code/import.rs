@@ -33,15 +33,18 @@ pub fn import(keys: &[ApiKey], name_matches: Option<&str>) -> String {
         let _ = writeln!(out, "[[key]]");
         let _ = writeln!(out, "name = {}", quoted(&key.name));
         let _ = writeln!(out, "id = {}", quoted(&key.id));
-        if !presets.is_empty() {
+        let presets_empty = presets.is_empty();
+        if !presets_empty {
             let _ = writeln!(out, "presets = [{}]", list(presets));
         }
         let unknown = grants.iter().any(|p| p.check_known().is_err());
-        let _ = writeln!(
-            out,
-            "grant = [{}]",
-            list(grants.iter().map(ToString::to_string).collect())
-        );
+        if !grants.is_empty() || presets_empty {
+            let _ = writeln!(
+                out,
+                "grant = [{}]",
+                list(grants.iter().map(ToString::to_string).collect())
+            );
+        }
         if unknown {
             let _ = writeln!(out, "allow_unknown = true");
         }
