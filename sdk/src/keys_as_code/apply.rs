@@ -477,22 +477,8 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
             let _ = journal.record(state);
             return Err(format!("not made: {error}"));
         }
-        match lost_keys(client, new.name(), new.expiration().instant(), spec).await {
-            Ok(found) => {
-                for key in &found {
-                    let _ = revoke_again(client, &key.id).await;
-                }
-                state.set_stage(record, Stage::Revoked);
-                let _ = journal.record(state);
-            }
-            // The journal keeps the record: the next apply revokes that key.
-            Err(e) => {
-                return Err(format!(
-                    "the create failed ({error}) and may have made a key; the list to find it failed too ({e}): the next apply revokes it"
-                ));
-            }
-        }
-        // A timeout may still be at work on the server: not tried again.
+        // A timed-out create may still be at work on the server: its record
+        // stays `sent`, so the next apply revokes what it made; not tried again.
         if matches!(
             error,
             Error::Transport {
@@ -504,8 +490,37 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
                 "the create timed out ({error}); the next apply revokes any key it made"
             ));
         }
+        let found = lost_keys(client, new.name(), new.expiration().instant(), spec)
+            .await
+            .map_err(|e| format!("the create failed ({error}) and may have made a key; the list to find it failed too ({e}): the next apply revokes it"))?;
+        let mut failed = None;
+        for key in &found {
+            if let Err(e) = client.revoke_key(&key.id).await.or_else(gone_is_revoked) {
+                failed = Some(format!(
+                    "the create failed ({error}) but made {}, whose secret nobody holds; revoking it failed ({e}): the next apply revokes it",
+                    key.id
+                ));
+            }
+        }
+        // Found nothing: the record stays `sent`, in case the server makes
+        // the key after all.
+        if !found.is_empty() && failed.is_none() {
+            state.set_stage(record, Stage::Revoked);
+        }
+        let _ = journal.record(state);
+        if let Some(failed) = failed {
+            return Err(failed);
+        }
     }
     Err(format!("not made after {CREATE_TRIES} tries: {last}"))
+}
+
+/// A 404 on revoking: the key is gone already, as asked.
+fn gone_is_revoked(e: Error) -> Result<()> {
+    match e {
+        Error::NotFound(_) => Ok(()),
+        e => Err(e),
+    }
 }
 
 /// Whether a failed create may have made a key.

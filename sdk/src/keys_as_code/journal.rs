@@ -118,10 +118,8 @@ impl ApplyJournal {
     /// Marks the unfinished create that made `key` as done with: the key
     /// was revoked or retired.
     pub(crate) fn resolve(&mut self, key: &ApiKey) {
-        for r in &mut self.creates {
-            if matches!(r.stage, Stage::Sent | Stage::Delivering) && r.made(key) {
-                r.stage = Stage::Revoked;
-            }
+        if let Some(i) = self.unfinished_index(key) {
+            self.set_stage(i, Stage::Revoked);
         }
     }
 
@@ -136,19 +134,84 @@ impl ApplyJournal {
         format!("apply-{hash:016x}.json")
     }
 
-    /// The creates of this journal not yet resolved.
-    pub fn unresolved(&self) -> impl Iterator<Item = &CreateRecord> {
-        self.creates
-            .iter()
-            .filter(|r| matches!(r.stage, Stage::Sent | Stage::Delivering))
+    /// The create that made `key`, when it was left unfinished: its
+    /// delivery never started (`sent`: revoke the key at once) or was cut
+    /// off (`delivering`: replace it). A key whose create was answered is
+    /// known by its id alone, so a create sent again in the same second,
+    /// alike in every field, is never mistaken for it.
+    pub fn unfinished(&self, key: &ApiKey) -> Option<&CreateRecord> {
+        self.unfinished_index(key).and_then(|i| self.creates.get(i))
     }
 
-    /// The create whose delivery never started that made `key` (revoke it
-    /// at once), or whose delivery was cut off (replace it).
-    pub fn unfinished(&self, key: &ApiKey) -> Option<Stage> {
-        self.creates
+    fn unfinished_index(&self, key: &ApiKey) -> Option<usize> {
+        let unfinished = |r: &CreateRecord| matches!(r.stage, Stage::Sent | Stage::Delivering);
+        let answered = self
+            .creates
             .iter()
-            .find(|r| matches!(r.stage, Stage::Sent | Stage::Delivering) && r.made(key))
-            .map(|r| r.stage)
+            .position(|r| r.id.as_deref() == Some(key.id.as_str()));
+        match answered {
+            Some(i) => Some(i).filter(|i| unfinished(&self.creates[*i])),
+            None => self
+                .creates
+                .iter()
+                .position(|r| r.id.is_none() && r.stage == Stage::Sent && r.made(key)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(id: &str) -> ApiKey {
+        ApiKey {
+            id: id.to_owned(),
+            name: "ci".to_owned(),
+            permissions: PermissionSet::parse_compact("read:datasets").unwrap(),
+            expires_at: Some("2027-03-01T10:00:00Z".parse().unwrap()),
+        }
+    }
+
+    fn record(id: Option<&str>, stage: Stage) -> CreateRecord {
+        let k = key("x");
+        CreateRecord {
+            name: k.name,
+            permissions: k.permissions,
+            expires_at: k.expires_at,
+            id: id.map(str::to_owned),
+            stage,
+        }
+    }
+
+    #[test]
+    fn an_answered_create_is_known_by_its_id_alone() {
+        // A create whose answer was lost, then one sent again in the same
+        // second and delivered: alike in every field.
+        let journal = ApplyJournal {
+            file: PathBuf::from("/k.toml"),
+            creates: vec![
+                record(None, Stage::Sent),
+                record(Some("b"), Stage::Delivered),
+            ],
+        };
+        assert!(
+            journal.unfinished(&key("b")).is_none(),
+            "the delivered key is kept"
+        );
+        let lost = journal.unfinished(&key("a")).map(|r| r.stage);
+        assert_eq!(
+            lost,
+            Some(Stage::Sent),
+            "the key whose answer was lost is revoked"
+        );
+        let cut_off = ApplyJournal {
+            file: PathBuf::from("/k.toml"),
+            creates: vec![record(Some("c"), Stage::Delivering)],
+        };
+        assert_eq!(
+            cut_off.unfinished(&key("c")).map(|r| r.stage),
+            Some(Stage::Delivering)
+        );
+        assert!(cut_off.unfinished(&key("d")).is_none());
     }
 }

@@ -120,15 +120,14 @@ pub fn plan(
             .filter(|k| k.retiring().is_some())
             .cloned()
             .collect(),
-        carried: journal
-            .map(|j| j.unresolved().cloned().collect())
-            .unwrap_or_default(),
+        // Only the records of keys that exist still matter.
+        carried: keys.iter().filter_map(|k| unfinished(k).cloned()).collect(),
         ..Plan::default()
     };
     let mut undelivered = Vec::new();
     let mut live: Vec<&ApiKey> = Vec::new();
     for key in keys.iter().filter(|k| k.retiring().is_none()) {
-        match unfinished(key) {
+        match unfinished(key).map(|r| r.stage) {
             Some(Stage::Sent) => undelivered.push(Action {
                 action: ActionKind::Revoke,
                 name: key.name.clone(),
@@ -148,7 +147,7 @@ pub fn plan(
         claimed.extend(held.iter().map(|k| k.id.clone()));
         let cut_off = held
             .iter()
-            .any(|k| unfinished(k) == Some(Stage::Delivering));
+            .any(|k| unfinished(k).is_some_and(|r| r.stage == Stage::Delivering));
         match entry_action(entry, spec, &held, cut_off, now) {
             Some(a) if a.action == ActionKind::Update => plan.actions.push(a),
             Some(a) => makes.push(a),

@@ -14,7 +14,12 @@ use crate::session::Session;
 
 pub(super) async fn plan(s: &Session, args: &PlanArgs, now: DateTime<Utc>) -> Result<u8, CliError> {
     let file = read_keys_file(&args.file.path(), now)?;
-    let journal = read_journal(&file)?;
+    // The server alone plans safely: a journal that cannot be read is only a
+    // refinement lost.
+    let journal = read_journal(&file).unwrap_or_else(|e| {
+        msgln!("warning: {}; planning from the server alone", e.message);
+        None
+    });
     let keys = s.client.list_keys().await?;
     let planned = keys_as_code::plan(&file, &keys, journal.as_ref(), now);
     if args.json {
