@@ -490,29 +490,39 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
                 "the create timed out ({error}); the next apply revokes any key it made"
             ));
         }
-        let found = lost_keys(client, new.name(), new.expiration().instant(), spec)
-            .await
-            .map_err(|e| format!("the create failed ({error}) and may have made a key; the list to find it failed too ({e}): the next apply revokes it"))?;
-        let mut failed = None;
-        for key in &found {
-            if let Err(e) = client.revoke_key(&key.id).await.or_else(gone_is_revoked) {
-                failed = Some(format!(
-                    "the create failed ({error}) but made {}, whose secret nobody holds; revoking it failed ({e}): the next apply revokes it",
-                    key.id
-                ));
-            }
-        }
+        let revoked = revoke_lost(client, &error, &new, spec).await?;
         // Found nothing: the record stays `sent`, in case the server makes
         // the key after all.
-        if !found.is_empty() && failed.is_none() {
+        if revoked {
             state.set_stage(record, Stage::Revoked);
         }
         let _ = journal.record(state);
-        if let Some(failed) = failed {
-            return Err(failed);
-        }
     }
     Err(format!("not made after {CREATE_TRIES} tries: {last}"))
+}
+
+/// After `error`, a failure that may have made `new`: revokes what the
+/// list shows it made (its secret reached nobody). `Ok(true)` when it made a
+/// key, now revoked; `Ok(false)` when it made none (yet); `Err` when the
+/// list or a revocation failed, for the next apply to finish.
+async fn revoke_lost(
+    client: &Client,
+    error: &Error,
+    new: &crate::key::NewKey,
+    spec: &KeySpec,
+) -> std::result::Result<bool, String> {
+    let found = lost_keys(client, new.name(), new.expiration().instant(), spec)
+        .await
+        .map_err(|e| format!("the create failed ({error}) and may have made a key; the list to find it failed too ({e}): the next apply revokes it"))?;
+    for key in &found {
+        if let Err(e) = client.revoke_key(&key.id).await.or_else(gone_is_revoked) {
+            return Err(format!(
+                "the create failed ({error}) but made {}, whose secret nobody holds; revoking it failed ({e}): the next apply revokes it",
+                key.id
+            ));
+        }
+    }
+    Ok(!found.is_empty())
 }
 
 /// A 404 on revoking: the key is gone already, as asked.
