@@ -263,3 +263,56 @@ async fn an_apply_killed_between_delivery_and_retirement_is_finished_by_the_next
     assert!(works(&emu, &old_secret).await && works(&emu, &delivered).await);
     repo.plans_no_change(&emu).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_interrupted_during_a_delivery_revokes_the_successor_and_keeps_the_old_key() {
+    use cli_support::{Started, process};
+    let emu = emulator(ADMIN).await;
+    let (old_id, old_secret) = emu
+        .store()
+        .insert_key(
+            "ci-ingest",
+            &[("write", "datasets"), ("write", "data_streams")],
+            None,
+        )
+        .unwrap();
+    let marker = tempfile::tempdir().unwrap();
+    let started = marker.path().join("started");
+    let slow = format!("touch {}; sleep 30; cat > /dev/null", started.display());
+    let repo = Repo::new(&format!(
+        "[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_to = [{slow:?}]\n"
+    ));
+    let file = repo.file();
+    let run = Started::new(
+        process(emu.url(), ADMIN),
+        &["apply", "--yes", "--file", file.to_str().unwrap()],
+        marker.path(),
+        "apply",
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !started.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivery never started"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    run.signal("TERM", false);
+    let (code, _, err) = run.finish().await;
+    assert_eq!(code, Some(143), "{err}");
+    assert!(err.contains("revoked again"), "{err}");
+    let ids: Vec<String> = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.name == "ci-ingest")
+        .map(|k| k.id.to_string())
+        .collect();
+    assert_eq!(ids, [old_id.to_string()], "the successor was revoked again");
+    assert!(works(&emu, &old_secret).await, "the old key keeps working");
+    repo.write("[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_out = \"ingest.env\"\n");
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    repo.plans_no_change(&emu).await;
+}
