@@ -37,7 +37,6 @@ pub(super) fn read_keys_file(path: &Path, now: DateTime<Utc>) -> Result<KeysFile
     KeysFile::read(path, now).map_err(|e| {
         let problems: Vec<String> = e.problems.iter().map(|p| escape_controls(p)).collect();
         CliError::usage(format!("{}: {}", e.path.display(), problems.join("\n  ")))
-            .code("bad_file")
             .hint("fix the file; nothing was sent")
     })
 }
