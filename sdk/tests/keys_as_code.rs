@@ -226,6 +226,32 @@ async fn a_due_key_is_rotated_and_the_old_secret_works_until_the_overlap_ends() 
 }
 
 #[tokio::test]
+async fn an_expired_key_is_rotated_once_and_then_left_alone() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (old_id, _) = seed_ingest(&emu, Some(Utc::now() - chrono::Duration::days(1)));
+    let repo = Repo::new();
+    repo.write(&format!(
+        "[defaults]\nmanaged = \"ci-*\"\nprune = true\n{ONE_KEY}"
+    ));
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Rotate, "ci-ingest".into())]);
+    assert_eq!(planned.actions[0].reason.as_deref(), Some("expired"));
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete(), "{report:?}");
+    // Expired, it keeps its name (nothing is sent to a dead key), and is
+    // neither a duplicate nor unmanaged.
+    assert_eq!(live(&admin, "ci-ingest").await.len(), 2);
+    let planned = repo.plan(&admin).await;
+    assert!(
+        planned.is_empty() && planned.unmanaged.is_empty(),
+        "{planned:?}"
+    );
+    assert!(works(&emu, &repo.secret("ingest.env")).await);
+    assert_ne!(report.outcomes[0].new_id.as_deref(), Some(old_id.as_str()));
+}
+
+#[tokio::test]
 async fn a_pinned_key_deleted_out_of_band_is_made_again_and_its_pin_rewritten() {
     let emu = emulator().await;
     let admin = admin(&emu);

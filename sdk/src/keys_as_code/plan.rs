@@ -143,8 +143,8 @@ pub fn plan(
     let mut claimed = std::collections::HashSet::new();
     let mut makes = Vec::new();
     for (entry, spec) in file.keys.iter().enumerate() {
-        let held = holders(spec, &live);
-        claimed.extend(held.iter().map(|k| k.id.clone()));
+        let (held, dead) = holders(spec, &live, now);
+        claimed.extend(held.iter().chain(&dead).map(|k| k.id.clone()));
         let cut_off = held
             .iter()
             .any(|k| unfinished(k).is_some_and(|r| r.stage == Stage::Delivering));
@@ -177,16 +177,26 @@ pub fn plan(
     plan
 }
 
-/// The live keys that are this entry's: the pinned one and those holding
-/// its name, oldest expiration first.
-fn holders<'a>(spec: &KeySpec, live: &[&'a ApiKey]) -> Vec<&'a ApiKey> {
+/// The keys that are this entry's (the pinned one and those holding its
+/// name, none retiring), oldest expiration first; and apart, the expired
+/// ones beside a key that still works: dead, they are neither drift nor
+/// duplicates (a rotation cannot rename a key that expired).
+fn holders<'a>(
+    spec: &KeySpec,
+    live: &[&'a ApiKey],
+    now: DateTime<Utc>,
+) -> (Vec<&'a ApiKey>, Vec<&'a ApiKey>) {
     let mut held: Vec<&ApiKey> = live
         .iter()
         .filter(|k| spec.id.as_deref() == Some(k.id.as_str()) || k.name == spec.name)
         .copied()
         .collect();
     held.sort_by_key(|k| (k.expires_at.is_some(), k.expires_at));
-    held
+    let expired = |k: &&ApiKey| k.expires_at.is_some_and(|at| at <= now);
+    if held.iter().all(expired) {
+        return (held, Vec::new());
+    }
+    held.into_iter().partition(|k| !expired(k))
 }
 
 // long: one decision table, case by case, each with its own reason text.
