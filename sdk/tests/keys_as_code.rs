@@ -252,6 +252,33 @@ async fn an_expired_key_is_rotated_once_and_then_left_alone() {
 }
 
 #[tokio::test]
+async fn every_key_without_a_target_goes_to_the_secrets_out_file() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let repo = Repo::new();
+    repo.write(
+        "[[key]]\nname = \"ci-a\"\ngrant = [\"read:datasets\"]\n[[key]]\nname = \"ci-b\"\ngrant = [\"read:queries\"]\n",
+    );
+    let options = ApplyOptions {
+        secrets_out: Some(repo.path("new.env")),
+        ..ApplyOptions::default()
+    };
+    let report = repo.apply_with(&admin, &options).await;
+    assert!(report.is_complete(), "{report:?}");
+    let bundle = std::fs::read_to_string(repo.path("new.env")).unwrap();
+    for (var, name) in [("CI_A", "ci-a"), ("CI_B", "ci-b")] {
+        let line = bundle
+            .lines()
+            .find(|l| l.starts_with(&format!("{var}=")))
+            .unwrap_or_else(|| panic!("{var} missing: {bundle}"));
+        let secret = line.split_once('=').unwrap().1;
+        let key = emu.store().find_by_secret(secret).unwrap().unwrap();
+        assert_eq!(key.name, name);
+    }
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
 async fn a_pinned_key_deleted_out_of_band_is_made_again_and_its_pin_rewritten() {
     let emu = emulator().await;
     let admin = admin(&emu);

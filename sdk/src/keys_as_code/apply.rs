@@ -47,15 +47,15 @@ impl ApplyOptions {
     }
 }
 
-/// A key's targets, as sinks: its commands in turn, then its file; or the
-/// run's `--secrets-out` file.
-struct KeySinks<'a> {
+/// A key's own targets, as sinks: its commands in turn, then its file;
+/// `shared` when it has none and takes the run's `--secrets-out` file.
+struct KeySinks {
     commands: Vec<SecretCommand>,
     file: Option<SecretFile>,
-    shared: Option<&'a mut SecretsFile>,
+    shared: bool,
 }
 
-impl SecretSink for KeySinks<'_> {
+impl KeySinks {
     fn check(&mut self) -> std::result::Result<(), DeliveryError> {
         for c in &mut self.commands {
             c.check()?;
@@ -63,18 +63,36 @@ impl SecretSink for KeySinks<'_> {
         if let Some(f) = &mut self.file {
             f.check()?;
         }
-        if let Some(s) = &mut self.shared {
-            s.check()?;
-        }
+        Ok(())
+    }
+}
+
+/// One key's delivery: its own targets, or the run's shared file.
+struct Delivery<'a> {
+    own: &'a mut KeySinks,
+    shared: Option<&'a mut SecretsFile>,
+}
+
+impl SecretSink for Delivery<'_> {
+    /// Checked before the first request, by [`prepare_targets`].
+    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
         Ok(())
     }
 
-    /// Every target must take it; the first failure stops the rest.
+    /// Every target must take it; the first failure stops the rest. A key
+    /// with no target at all never counts as delivered.
     fn deliver(&mut self, item: &NewSecret<'_>) -> std::result::Result<(), DeliveryError> {
-        for c in &mut self.commands {
+        let own = &mut *self.own;
+        if own.commands.is_empty() && own.file.is_none() && self.shared.is_none() {
+            return Err(DeliveryError::new(
+                item.key.name.clone(),
+                "has no target for its secret",
+            ));
+        }
+        for c in &mut own.commands {
             c.deliver(item)?;
         }
-        if let Some(f) = &mut self.file {
+        if let Some(f) = &mut own.file {
             f.deliver(item)?;
             // The file held this key's own previous secret, which the
             // retirement ends: replaced, not kept.
@@ -156,27 +174,29 @@ impl ApplyReport {
 /// The sinks of every action that makes a key, checked, before anything is
 /// sent: a target that cannot work, or a key without any (and no
 /// `--secrets-out`), is [`Error::Output`].
-fn prepare_targets<'a>(
+fn prepare_targets(
     client: &Client,
     file: &KeysFile,
     plan: &Plan,
     options: &ApplyOptions,
-    shared: &'a mut Option<SecretsFile>,
-) -> Result<Vec<Option<KeySinks<'a>>>> {
+) -> Result<(Vec<Option<KeySinks>>, Option<SecretsFile>)> {
     let mut prepared = Vec::new();
     let mut needs_shared = Vec::new();
     for (i, action) in plan.actions.iter().enumerate() {
         let spec = action.entry.and_then(|e| file.keys.get(e));
         match spec {
             Some(spec) if action.action.creates() => {
+                let mut sinks = own_targets(client, spec, options);
                 if spec.targets.is_empty() {
                     needs_shared.push(i);
+                    sinks.shared = true;
                 }
-                prepared.push(Some(own_targets(client, spec, options)));
+                prepared.push(Some(sinks));
             }
             _ => prepared.push(None),
         }
     }
+    let mut shared = None;
     if let Some(&first) = needs_shared.first() {
         let Some(path) = &options.secrets_out else {
             let name = &plan.actions[first].name;
@@ -190,21 +210,15 @@ fn prepare_targets<'a>(
         };
         let mut file = SecretsFile::new(path);
         file.check().map_err(output_error)?;
-        *shared = Some(file);
+        shared = Some(file);
     }
-    let mut shared = shared.as_mut();
-    for (i, targets) in prepared.iter_mut().enumerate() {
-        if let Some(targets) = targets {
-            targets.check().map_err(output_error)?;
-            if needs_shared.contains(&i) {
-                targets.shared = shared.take();
-            }
-        }
+    for targets in prepared.iter_mut().flatten() {
+        targets.check().map_err(output_error)?;
     }
-    Ok(prepared)
+    Ok((prepared, shared))
 }
 
-fn own_targets<'a>(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> KeySinks<'a> {
+fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> KeySinks {
     KeySinks {
         commands: spec
             .targets
@@ -225,7 +239,7 @@ fn own_targets<'a>(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> K
                 None => f,
             }
         }),
-        shared: None,
+        shared: false,
     }
 }
 
@@ -241,8 +255,7 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
     options: &ApplyOptions,
     journal: &mut J,
 ) -> Result<ApplyReport> {
-    let mut shared = None;
-    let mut targets = prepare_targets(client, file, plan, options, &mut shared)?;
+    let (mut targets, mut shared) = prepare_targets(client, file, plan, options)?;
     let mut state = ApplyJournal::new(&file.path);
     // Creates of an earlier run not yet resolved stay until they are.
     state.creates.clone_from(&plan.carried);
@@ -273,8 +286,10 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
                 }
                 outcome
             }
-            (kind, Some((entry, spec)), Some(sinks)) if kind.creates() => {
-                let outcome = make(client, action, spec, sinks, &mut state, journal).await;
+            (kind, Some((entry, spec)), Some(own)) if kind.creates() => {
+                let shared = if own.shared { shared.as_mut() } else { None };
+                let mut sinks = Delivery { own, shared };
+                let outcome = make(client, action, spec, &mut sinks, &mut state, journal).await;
                 if let (true, Some(new_id), Some(_)) = (outcome.ok, &outcome.new_id, &spec.id) {
                     repins.push((entry, new_id.clone()));
                 }
@@ -365,7 +380,7 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
     client: &Client,
     action: &Action,
     spec: &KeySpec,
-    sinks: &mut KeySinks<'_>,
+    sinks: &mut Delivery<'_>,
     state: &mut ApplyJournal,
     journal: &mut J,
 ) -> Outcome {
