@@ -279,6 +279,28 @@ async fn every_key_without_a_target_goes_to_the_secrets_out_file() {
 }
 
 #[tokio::test]
+async fn a_pinned_key_renamed_out_of_band_gets_its_name_back_in_place() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (id, secret) = seed_ingest(&emu, Some(Utc::now() + chrono::Duration::days(60)));
+    let renamed = narrative_keys::KeyUpdate::new().name("ingest (renamed by hand)");
+    admin.update_key(&id, &renamed).await.unwrap();
+    let repo = Repo::new();
+    repo.write(&format!("{ONE_KEY}id = \"{id}\"\n"));
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Update, "ci-ingest".into())]);
+    let change = &planned.actions[0].changes[0];
+    assert_eq!(
+        (change.field, change.from.as_str()),
+        ("name", "ingest (renamed by hand)")
+    );
+    assert!(repo.apply(&admin).await.is_complete());
+    assert_eq!(ids(&live(&admin, "ci-ingest").await), [id]);
+    assert!(works(&emu, &secret).await, "same key, same secret");
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
 async fn a_pinned_key_deleted_out_of_band_is_made_again_and_its_pin_rewritten() {
     let emu = emulator().await;
     let admin = admin(&emu);
