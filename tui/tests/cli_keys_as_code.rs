@@ -54,6 +54,24 @@ impl Repo {
     }
 }
 
+/// A key named ci-ingest with data-ingestion's permissions, never
+/// expiring: (id, secret).
+fn seed_ingest(emu: &RunningEmulator) -> (String, String) {
+    let permissions = [("write", "datasets"), ("write", "data_streams")];
+    let (id, secret) = emu
+        .store()
+        .insert_key("ci-ingest", &permissions, None)
+        .unwrap();
+    (id.to_string(), secret)
+}
+
+/// A file whose one key, ci-ingest, delivers to `command`.
+fn ingest_delivered_to(command: &str) -> String {
+    format!(
+        "[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_to = [{command:?}]\n"
+    )
+}
+
 fn secret_in(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     text.trim_end().split_once('=').unwrap().1.to_owned()
@@ -218,22 +236,13 @@ async fn import_then_plan_exits_0() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_apply_killed_between_delivery_and_retirement_is_finished_by_the_next() {
     let emu = emulator(ADMIN).await;
-    let (_, old_secret) = emu
-        .store()
-        .insert_key(
-            "ci-ingest",
-            &[("write", "datasets"), ("write", "data_streams")],
-            None,
-        )
-        .unwrap();
+    let (_, old_secret) = seed_ingest(&emu);
     let target = tempfile::tempdir().unwrap();
     let held = target.path().join("held");
     // The command takes the secret, then kills the apply: delivered, and
     // nothing retired.
     let killer = format!("cat > {}; kill -9 $PPID", held.display());
-    let repo = Repo::new(&format!(
-        "[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_to = [{killer:?}]\n"
-    ));
+    let repo = Repo::new(&ingest_delivered_to(&killer));
     let out = repo.run(&emu, "apply", &["--yes"]).await;
     assert_eq!(out.status.code(), None, "killed: {}", stderr(&out));
     let delivered = std::fs::read_to_string(&held).unwrap();
@@ -251,9 +260,7 @@ async fn an_apply_killed_between_delivery_and_retirement_is_finished_by_the_next
     assert!(stdout(&out).contains("↻  ci-ingest"), "{}", stdout(&out));
     // The rerun, with a target that stays.
     let fine = format!("cat > {}", held.display());
-    repo.write(&format!(
-        "[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_to = [{fine:?}]\n"
-    ));
+    repo.write(&ingest_delivered_to(&fine));
     let out = repo.run(&emu, "apply", &["--yes"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let now_held = std::fs::read_to_string(&held).unwrap();
@@ -268,20 +275,11 @@ async fn an_apply_killed_between_delivery_and_retirement_is_finished_by_the_next
 async fn an_apply_interrupted_during_a_delivery_revokes_the_successor_and_keeps_the_old_key() {
     use cli_support::{Started, process};
     let emu = emulator(ADMIN).await;
-    let (old_id, old_secret) = emu
-        .store()
-        .insert_key(
-            "ci-ingest",
-            &[("write", "datasets"), ("write", "data_streams")],
-            None,
-        )
-        .unwrap();
+    let (old_id, old_secret) = seed_ingest(&emu);
     let marker = tempfile::tempdir().unwrap();
     let started = marker.path().join("started");
     let slow = format!("touch {}; sleep 30; cat > /dev/null", started.display());
-    let repo = Repo::new(&format!(
-        "[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_to = [{slow:?}]\n"
-    ));
+    let repo = Repo::new(&ingest_delivered_to(&slow));
     let file = repo.file();
     let run = Started::new(
         process(emu.url(), ADMIN),
@@ -309,7 +307,7 @@ async fn an_apply_interrupted_during_a_delivery_revokes_the_successor_and_keeps_
         .filter(|k| k.name == "ci-ingest")
         .map(|k| k.id.to_string())
         .collect();
-    assert_eq!(ids, [old_id.to_string()], "the successor was revoked again");
+    assert_eq!(ids, [old_id], "the successor was revoked again");
     assert!(works(&emu, &old_secret).await, "the old key keeps working");
     repo.write("[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_out = \"ingest.env\"\n");
     let out = repo.run(&emu, "apply", &["--yes"]).await;
