@@ -57,6 +57,8 @@ pub use whoami::Whoami;
 pub mod audit;
 pub mod explain;
 pub mod incident;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod keys_as_code;
 pub mod revoke;
 pub mod rotate;
 

@@ -357,7 +357,17 @@ async fn expire_after(
     overlap: Span,
     now: DateTime<Utc>,
 ) -> OldKeyOutcome {
-    let end = overlap.after(now);
+    expire_until(client, old, overlap.after(now), now).await
+}
+
+/// As [`expire_after`], the overlap's end given (`None`: past the
+/// calendar's end): keys as code counts overlaps in seconds too.
+pub(crate) async fn expire_until(
+    client: &Client,
+    old: &ApiKey,
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> OldKeyOutcome {
     let stops = match (end, old.expires_at) {
         (_, Some(own)) if own <= now => {
             return OldKeyOutcome::Expires {

@@ -140,5 +140,6 @@ fn makes_keys(command: &Command) -> bool {
             | Command::Rotate { .. }
             | Command::Revoke { .. }
             | Command::Incident(_)
+            | Command::Apply(_)
     )
 }

@@ -164,7 +164,7 @@ impl KeptSecret {
     }
 
     /// Removes the copy: the file it came from was not replaced after all.
-    pub(super) fn discard(self) {
+    pub(crate) fn discard(self) {
         let _ = fs::remove_file(&self.path);
     }
 

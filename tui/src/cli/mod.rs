@@ -2,6 +2,7 @@
 //! options, the terminal UI's options and the list of subcommands), and each
 //! subcommand's arguments in a file of its own, as in `commands/`.
 
+mod apply;
 mod audit;
 mod catalog;
 mod clone;
@@ -9,8 +10,10 @@ mod completions;
 mod create;
 mod duration;
 mod explain;
+mod import;
 mod incident;
 mod list;
+mod plan;
 mod presets;
 mod revoke;
 mod rotate;
@@ -26,6 +29,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use narrative_keys::Secret;
 
+pub use self::apply::ApplyArgs;
 pub use self::audit::AuditArgs;
 pub use self::catalog::CatalogArgs;
 pub use self::clone::CloneArgs;
@@ -34,8 +38,10 @@ pub use self::create::CreateArgs;
 pub use self::duration::parse_duration;
 use self::duration::parse_timeout;
 pub use self::explain::ExplainArgs;
+pub use self::import::ImportArgs;
 pub use self::incident::IncidentArgs;
 pub use self::list::{ListArgs, StatusFilter};
+pub use self::plan::{KeysFileArg, PlanArgs};
 pub use self::presets::PresetsArgs;
 pub use self::revoke::RevokeArgs;
 pub use self::rotate::RotateArgs;
@@ -199,6 +205,23 @@ pub enum Command {
     /// person's keys (`narrative-keys incident --name-matches 'alice-*'
     /// --replace`); for usage, see Narrative's account audit logs.
     Audit(AuditArgs),
+    /// Keys as code: what `apply` would do to make the account match narrative-keys.toml. Sends nothing.
+    ///
+    /// One line per key: + create, ~ update in place, ↻ rotate (with the
+    /// reason), ! made again (a pinned key deleted outside the file), - revoke
+    /// (prune), ? unmanaged. Exits 1 when there is something to apply.
+    Plan(PlanArgs),
+    /// Keys as code: make the account match narrative-keys.toml, delivering every new secret before anything is retired.
+    ///
+    /// Updates in place first; each create and rotation makes the successor,
+    /// checks its secret with /whoami, delivers it to every target, and only
+    /// then retires the old key (renamed retiring, expiring after the
+    /// overlap); prune's revocations last. Interrupted or failed, the next
+    /// apply finishes the job. Run one apply per account at a time (in CI:
+    /// one concurrency group).
+    Apply(ApplyArgs),
+    /// Keys as code: print [[key]] entries (name, presets and grants, pinned id; never a secret) for existing keys.
+    Import(ImportArgs),
     /// Describe in plain words what a key, or a set of permissions, allows.
     Explain(ExplainArgs),
     /// The permission catalog: every resource and the levels it supports.
@@ -224,6 +247,9 @@ impl Command {
             Command::Clone(a) => a.json,
             Command::Incident(a) => a.json,
             Command::Audit(a) => a.json,
+            Command::Plan(a) => a.json,
+            Command::Apply(a) => a.json,
+            Command::Import(_) => false,
             Command::Explain(a) => a.json,
             Command::Catalog(a) => a.json,
             Command::Presets(a) => a.json,

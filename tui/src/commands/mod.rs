@@ -1,14 +1,17 @@
 //! One function per subcommand, one file each; here the dispatch and the
 //! helpers several subcommands share. Data goes to stdout, messages to stderr.
 
+mod apply;
 mod audit;
 mod catalog;
 mod clone;
 mod completions;
 mod create;
 mod explain;
+mod import;
 mod incident;
 mod list;
+mod plan;
 mod presets;
 mod revoke;
 mod rotate;
@@ -28,16 +31,19 @@ use narrative_keys::{
 };
 use serde::Serialize;
 
+use self::apply::apply;
 use self::audit::audit;
 use self::catalog::catalog;
 use self::clone::clone;
 pub use self::completions::completions;
 use self::create::create;
 use self::explain::{explain_grants, explain_key};
+use self::import::import;
 use self::incident::{
     incident, incident_journal, incident_target, read_incident_report, resume_incident,
 };
 use self::list::list;
+use self::plan::plan;
 use self::presets::presets;
 use self::revoke::revoke;
 use self::rotate::rotate;
@@ -105,6 +111,9 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         Command::Audit(args) => audit(s, &args, now).await,
         Command::Explain(args) => explain_key(s, &args).await,
         Command::Whoami(args) => whoami(s, &args).await,
+        Command::Plan(args) => plan(s, &args, now).await,
+        Command::Apply(args) => apply(s, &args, now).await,
+        Command::Import(args) => import(s, &args).await,
         Command::Catalog(_) | Command::Presets(_) | Command::Completions(_) => Ok(0),
     }
 }
@@ -362,6 +371,17 @@ fn span_reason(reason: String) -> String {
 /// (`~/.local/state/narrative-keys/journals/`, owner-only), named by the
 /// run's start. `None` when there is no home or state directory.
 fn default_journal(kind: &str, now: DateTime<Utc>) -> Result<Option<JournalFile>, CliError> {
+    let Some(dir) = journal_dir()? else {
+        return Ok(None);
+    };
+    let stamp = now.format("%Y%m%dT%H%M%SZ");
+    let path = dir.join(format!("{kind}-{stamp}-{}.json", std::process::id()));
+    Ok(Some(JournalFile::new(path)))
+}
+
+/// The user's journal directory, `~/.local/state/narrative-keys/journals/`
+/// (owner-only), made if missing; `None` without a home or state directory.
+fn journal_dir() -> Result<Option<std::path::PathBuf>, CliError> {
     let Some(dir) = dirs::state_dir()
         .or_else(dirs::data_local_dir)
         .map(|d| d.join("narrative-keys").join("journals"))
@@ -377,9 +397,7 @@ fn default_journal(kind: &str, now: DateTime<Utc>) -> Result<Option<JournalFile>
             ))
             .hint("give the journal a file of your choice (see --help)")
         })?;
-    let stamp = now.format("%Y%m%dT%H%M%SZ");
-    let path = dir.join(format!("{kind}-{stamp}-{}.json", std::process::id()));
-    Ok(Some(JournalFile::new(path)))
+    Ok(Some(dir))
 }
 
 /// Checks a journal's path before anything is sent.

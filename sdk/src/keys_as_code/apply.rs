@@ -1,0 +1,646 @@
+//! `apply`: the plan carried out, every new secret checked and delivered
+//! before anything is retired.
+//!
+//! Order: updates in place; then each create and rotation (create the
+//! successor, ask `/whoami` with its secret, deliver it to every target,
+//! and only then retire the keys it replaces: renamed retiring with their
+//! expiration at the overlap's end, never later than they had, or revoked
+//! at once with `overlap = "0s"`); revocations (`prune`) last. A step that
+//! fails leaves the old key working, and the run goes on with the others.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::file::{FileSpan, KeySpec, KeysFile};
+use super::journal::{ApplyJournal, Stage};
+use super::plan::{Action, ActionKind, Plan};
+use crate::client::Client;
+use crate::create::deliver_or_revoke;
+use crate::deliver::{
+    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
+};
+use crate::error::{Error, Result};
+use crate::journal::Journal;
+use crate::key::{ApiKey, CreatedKey, KeyUpdate};
+use crate::rotate::{OldKeyOutcome, OldKeyStops};
+
+/// How `apply` delivers.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// `--secrets-out`: a new dotenv or JSON file taking the secrets of
+    /// keys that name no target.
+    pub secrets_out: Option<PathBuf>,
+    /// How long a `secret_to` command may run (default 2 minutes).
+    pub delivery_limit: Option<Duration>,
+    /// No step starts after this instant (a CI job's time limit): the
+    /// actions left are reported as not started, for the next apply.
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl ApplyOptions {
+    fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+    }
+}
+
+/// A key's own targets, as sinks: its commands in turn, then its file;
+/// `shared` when it has none and takes the run's `--secrets-out` file.
+struct KeySinks {
+    commands: Vec<SecretCommand>,
+    file: Option<SecretFile>,
+    shared: bool,
+}
+
+impl KeySinks {
+    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
+        for c in &mut self.commands {
+            c.check()?;
+        }
+        if let Some(f) = &mut self.file {
+            f.check()?;
+        }
+        Ok(())
+    }
+}
+
+/// One key's delivery: its own targets, or the run's shared file.
+struct Delivery<'a> {
+    own: &'a mut KeySinks,
+    shared: Option<&'a mut SecretsFile>,
+}
+
+impl SecretSink for Delivery<'_> {
+    /// Checked before the first request, by [`prepare_targets`].
+    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
+        Ok(())
+    }
+
+    /// Every target must take it; the first failure stops the rest. A key
+    /// with no target at all never counts as delivered.
+    fn deliver(&mut self, item: &NewSecret<'_>) -> std::result::Result<(), DeliveryError> {
+        let own = &mut *self.own;
+        if own.commands.is_empty() && own.file.is_none() && self.shared.is_none() {
+            return Err(DeliveryError::new(
+                item.key.name.clone(),
+                "has no target for its secret",
+            ));
+        }
+        for c in &mut own.commands {
+            c.deliver(item)?;
+        }
+        if let Some(f) = &mut own.file {
+            f.deliver(item)?;
+            // The file held this key's own previous secret, which the
+            // retirement ends: replaced, not kept.
+            if let Some(kept) = f.take_kept() {
+                kept.discard();
+            }
+        }
+        if let Some(s) = &mut self.shared {
+            s.deliver(item)?;
+        }
+        Ok(())
+    }
+}
+
+/// What became of one key replaced by a successor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Retired {
+    /// The old key.
+    pub id: String,
+    /// `revoked`, `expires`, `interrupted`, `revoke_failed` or `expire_failed`.
+    pub outcome: &'static str,
+    /// When it stops working, if that was set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stops: Option<OldKeyStops>,
+    /// Why it could not be retired (it still works).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What one action did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The plan's action.
+    pub action: ActionKind,
+    /// The key's name.
+    pub name: String,
+    /// The key acted on (updated, revoked), if one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The key made (create, rotation), whose secret was delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_id: Option<String>,
+    /// Whether it was done whole.
+    pub ok: bool,
+    /// What happened, one sentence (a failure says what still works).
+    pub message: String,
+    /// The keys a successor replaced.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<Retired>,
+}
+
+/// The pins `apply` rewrote in the file, or could not.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Pins {
+    /// `(name, id)`: the entries whose `id = ` now names a new key.
+    pub changed: Vec<(String, String)>,
+    /// Why the file could not be rewritten: set each `id = ` by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What `apply` did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ApplyReport {
+    /// One per action, in the order done.
+    pub outcomes: Vec<Outcome>,
+    /// The pins rewritten.
+    pub pins: Pins,
+}
+
+impl ApplyReport {
+    /// Whether every action was done and every pin written: then `plan`
+    /// shows no change.
+    pub fn is_complete(&self) -> bool {
+        self.outcomes.iter().all(|o| o.ok) && self.pins.error.is_none()
+    }
+}
+
+/// The sinks of every action that makes a key, checked, before anything is
+/// sent: a target that cannot work, or a key without any (and no
+/// `--secrets-out`), is [`Error::Output`].
+fn prepare_targets(
+    client: &Client,
+    file: &KeysFile,
+    plan: &Plan,
+    options: &ApplyOptions,
+) -> Result<(Vec<Option<KeySinks>>, Option<SecretsFile>)> {
+    let mut prepared = Vec::new();
+    let mut needs_shared = Vec::new();
+    for (i, action) in plan.actions.iter().enumerate() {
+        let spec = action.entry.and_then(|e| file.keys.get(e));
+        match spec {
+            Some(spec) if action.action.creates() => {
+                let mut sinks = own_targets(client, spec, options);
+                if spec.targets.is_empty() {
+                    needs_shared.push(i);
+                    sinks.shared = true;
+                }
+                prepared.push(Some(sinks));
+            }
+            _ => prepared.push(None),
+        }
+    }
+    let mut shared = None;
+    if let Some(&first) = needs_shared.first() {
+        let Some(path) = &options.secrets_out else {
+            let name = &plan.actions[first].name;
+            return Err(Error::Output(
+                DeliveryError::new(
+                    format!("[[key]] {name:?}"),
+                    "names no target for its new secret (secret_to or secret_out)",
+                )
+                .hint("add secret_to or secret_out to the entry, or pass --secrets-out FILE to collect such secrets in a new file"),
+            ));
+        };
+        let mut file = SecretsFile::new(path);
+        file.check().map_err(Error::Output)?;
+        shared = Some(file);
+    }
+    for targets in prepared.iter_mut().flatten() {
+        targets.check().map_err(Error::Output)?;
+    }
+    Ok((prepared, shared))
+}
+
+fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> KeySinks {
+    KeySinks {
+        commands: spec
+            .targets
+            .secret_to
+            .iter()
+            .map(|c| {
+                let command = SecretCommand::new(c).interrupt(client.interrupt().clone());
+                match options.delivery_limit {
+                    Some(limit) => command.limit(limit),
+                    None => command,
+                }
+            })
+            .collect(),
+        file: spec.targets.secret_out.as_ref().map(|p| {
+            let f = SecretFile::new(p);
+            match &spec.targets.secret_env_name {
+                Some(name) => f.env_name(name),
+                None => f,
+            }
+        }),
+        shared: false,
+    }
+}
+
+/// Carries out `plan` (made from `file` with one listing). `Err` only when
+/// nothing was sent: a target or the journal refused before the first
+/// request. Otherwise the report says what each action did; failures leave
+/// the old key working.
+// long: the three phases in order, each short, sharing the run's state.
+pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
+    client: &Client,
+    file: &KeysFile,
+    plan: &Plan,
+    options: &ApplyOptions,
+    journal: &mut J,
+) -> Result<ApplyReport> {
+    let (mut targets, mut shared) = prepare_targets(client, file, plan, options)?;
+    let mut state = ApplyJournal::new(&file.path);
+    // Creates of an earlier run not yet resolved stay until they are.
+    state.creates.clone_from(&plan.carried);
+    journal.record(&state).map_err(Error::Output)?;
+    let mut report = ApplyReport::default();
+    let mut repins = Vec::new();
+    for (action, sinks) in plan.actions.iter().zip(targets.iter_mut()) {
+        let spec = action.entry.and_then(|e| file.keys.get(e).map(|s| (e, s)));
+        if options.past_deadline() {
+            report.outcomes.push(Outcome {
+                action: action.action,
+                name: action.name.clone(),
+                id: action.id.clone(),
+                new_id: None,
+                ok: false,
+                message: "not started: the deadline passed; the next apply does it".to_owned(),
+                retired: Vec::new(),
+            });
+            continue;
+        }
+        let outcome = match (action.action, spec, sinks) {
+            (ActionKind::Update, Some((entry, spec)), _) => {
+                let outcome = update(client, action, spec).await;
+                if outcome.ok
+                    && let Some(change) = action.changes.iter().find(|c| c.field == "id")
+                {
+                    repins.push((entry, change.to.clone()));
+                }
+                outcome
+            }
+            (kind, Some((entry, spec)), Some(own)) if kind.creates() => {
+                let shared = if own.shared { shared.as_mut() } else { None };
+                let mut sinks = Delivery { own, shared };
+                let outcome = make(client, action, spec, &mut sinks, &mut state, journal).await;
+                if let (true, Some(new_id), Some(_)) = (outcome.ok, &outcome.new_id, &spec.id) {
+                    repins.push((entry, new_id.clone()));
+                }
+                outcome
+            }
+            (ActionKind::Revoke, _, _) => {
+                let outcome = revoke(client, action).await;
+                if outcome.ok {
+                    action.keys.iter().for_each(|k| state.resolve(k));
+                    let _ = journal.record(&state);
+                }
+                outcome
+            }
+            _ => continue,
+        };
+        report.outcomes.push(outcome);
+    }
+    report.pins = write_pins(file, &repins);
+    Ok(report)
+}
+
+/// An update in place: name and permissions in one request (a change of
+/// the pin alone sends nothing).
+async fn update(client: &Client, action: &Action, spec: &KeySpec) -> Outcome {
+    let id = action.id.clone().unwrap_or_default();
+    let mut outcome = Outcome {
+        action: action.action,
+        name: action.name.clone(),
+        id: Some(id.clone()),
+        new_id: None,
+        ok: true,
+        message: String::new(),
+        retired: Vec::new(),
+    };
+    let mut update = KeyUpdate::new();
+    let mut said = Vec::new();
+    for change in &action.changes {
+        match change.field {
+            "name" => update = update.name(spec.name.clone()),
+            "permissions" => update = update.permissions(spec.permissions.clone()),
+            _ => {}
+        }
+        said.push(format!("{} {} → {}", change.field, change.from, change.to));
+    }
+    if !update.is_empty()
+        && let Err(e) = client.update_key(&id, &update).await
+    {
+        outcome.ok = false;
+        outcome.message = format!("the update failed ({e}); the key is as it was; run apply again");
+        return outcome;
+    }
+    outcome.message = format!("updated in place: {}", said.join("; "));
+    outcome
+}
+
+async fn revoke(client: &Client, action: &Action) -> Outcome {
+    let id = action.id.clone().unwrap_or_default();
+    let (ok, message) = if client.interrupt().is_requested() {
+        (false, "not revoked: the run was interrupted".to_owned())
+    } else {
+        match client.revoke_key(&id).await {
+            Ok(()) | Err(Error::NotFound(_)) => (true, "revoked (prune)".to_owned()),
+            Err(e) => (
+                false,
+                format!("could not be revoked ({e}); it still works; run apply again"),
+            ),
+        }
+    };
+    Outcome {
+        action: action.action,
+        name: action.name.clone(),
+        id: Some(id),
+        new_id: None,
+        ok,
+        message,
+        retired: Vec::new(),
+    }
+}
+
+/// How many times a create is tried when the listing after a failure shows
+/// the server made no key.
+const CREATE_TRIES: usize = 4;
+
+/// A create or rotation: the successor made, checked, delivered, and only
+/// then the keys it replaces retired.
+// long: the steps in their one safe order, each recorded in the journal.
+async fn make<J: Journal<ApplyJournal> + ?Sized>(
+    client: &Client,
+    action: &Action,
+    spec: &KeySpec,
+    sinks: &mut Delivery<'_>,
+    state: &mut ApplyJournal,
+    journal: &mut J,
+) -> Outcome {
+    let mut outcome = Outcome {
+        action: action.action,
+        name: action.name.clone(),
+        id: action.id.clone(),
+        new_id: None,
+        ok: false,
+        message: String::new(),
+        retired: Vec::new(),
+    };
+    let keeps = if action.keys.is_empty() {
+        String::new()
+    } else {
+        "; the old key keeps working".to_owned()
+    };
+    let created = match create(client, spec, state, journal).await {
+        Ok(created) => created,
+        Err(message) => {
+            outcome.message = format!("{message}{keeps}");
+            return outcome;
+        }
+    };
+    let new_id = created.key.id.clone();
+    if let Err(e) = authenticates(client, &created).await {
+        let again = revoke_again(client, &new_id).await;
+        state.set(&new_id, Stage::Revoked);
+        let _ = journal.record(state);
+        outcome.message = format!(
+            "the new key {new_id} was made but its secret did not authenticate ({e}); {again}{keeps}; run apply again"
+        );
+        return outcome;
+    }
+    state.set(&new_id, Stage::Delivering);
+    if let Err(e) = journal.record(state) {
+        let again = revoke_again(client, &new_id).await;
+        outcome.message = format!(
+            "the journal could not be written ({e}), so the new key {new_id} was not delivered; {again}{keeps}"
+        );
+        return outcome;
+    }
+    let replaces = action.keys.first().map(|k| k.id.as_str());
+    match deliver_or_revoke(client, created, replaces, sinks).await {
+        Ok(_) => {}
+        Err(undelivered) => {
+            state.set(&new_id, Stage::Revoked);
+            let _ = journal.record(state);
+            outcome.message = format!("{undelivered}{keeps}; run apply again");
+            return outcome;
+        }
+    }
+    state.set(&new_id, Stage::Delivered);
+    let _ = journal.record(state);
+    outcome.new_id = Some(new_id.clone());
+    outcome.retired = retire(client, &action.keys, spec.overlap).await;
+    for (key, retired) in action.keys.iter().zip(&outcome.retired) {
+        if retired.error.is_none() && retired.outcome != "interrupted" {
+            state.resolve(key);
+        }
+    }
+    let _ = journal.record(state);
+    outcome.ok = outcome
+        .retired
+        .iter()
+        .all(|r| r.error.is_none() && r.outcome != "interrupted");
+    outcome.message = if outcome.ok {
+        format!("{new_id} made, its secret checked and delivered")
+    } else {
+        format!(
+            "{new_id} made, its secret checked and delivered; an old key could not be retired and still works: run apply again"
+        )
+    };
+    outcome
+}
+
+/// Creates the entry's key, recorded in the journal before it is sent.
+/// After a failure that may have made a key (a 5xx, a broken connection,
+/// an unreadable answer), the list is read: a key made whose answer was
+/// lost is revoked at once (its secret never reached anyone), and when the
+/// list shows no key was made the create is tried again.
+async fn create<J: Journal<ApplyJournal> + ?Sized>(
+    client: &Client,
+    spec: &KeySpec,
+    state: &mut ApplyJournal,
+    journal: &mut J,
+) -> std::result::Result<CreatedKey, String> {
+    let mut last = String::new();
+    for _ in 0..CREATE_TRIES {
+        if client.interrupt().is_requested() {
+            return Err("not made: the run was interrupted".to_owned());
+        }
+        let now = Utc::now();
+        let new = spec.new_key(now).map_err(|e| e.to_string())?;
+        let record = state.sent(&new);
+        journal
+            .record(state)
+            .map_err(|e| format!("the journal could not be written ({e}); nothing was sent"))?;
+        let error = match client.create_key(&new).await {
+            Ok(created) => {
+                state.set_id(record, &created.key.id);
+                return Ok(created);
+            }
+            Err(e) => e,
+        };
+        last = error.to_string();
+        if !may_have_made(&error) {
+            state.set_stage(record, Stage::Revoked);
+            let _ = journal.record(state);
+            return Err(format!("not made: {error}"));
+        }
+        // A timed-out create may still be at work on the server: its record
+        // stays `sent`, so the next apply revokes what it made; not tried again.
+        if matches!(
+            error,
+            Error::Transport {
+                kind: crate::error::TransportKind::Timeout,
+                ..
+            }
+        ) {
+            return Err(format!(
+                "the create timed out ({error}); the next apply revokes any key it made"
+            ));
+        }
+        let revoked = revoke_lost(client, &error, &new, spec).await?;
+        // Found nothing: the record stays `sent`, in case the server makes
+        // the key after all.
+        if revoked {
+            state.set_stage(record, Stage::Revoked);
+        }
+        let _ = journal.record(state);
+    }
+    Err(format!("not made after {CREATE_TRIES} tries: {last}"))
+}
+
+/// After `error`, a failure that may have made `new`: revokes what the
+/// list shows it made (its secret reached nobody). `Ok(true)` when it made a
+/// key, now revoked; `Ok(false)` when it made none (yet); `Err` when the
+/// list or a revocation failed, for the next apply to finish.
+async fn revoke_lost(
+    client: &Client,
+    error: &Error,
+    new: &crate::key::NewKey,
+    spec: &KeySpec,
+) -> std::result::Result<bool, String> {
+    let found = lost_keys(client, new.name(), new.expiration().instant(), spec)
+        .await
+        .map_err(|e| format!("the create failed ({error}) and may have made a key; the list to find it failed too ({e}): the next apply revokes it"))?;
+    for key in &found {
+        if let Err(e) = client.revoke_key(&key.id).await.or_else(gone_is_revoked) {
+            return Err(format!(
+                "the create failed ({error}) but made {}, whose secret nobody holds; revoking it failed ({e}): the next apply revokes it",
+                key.id
+            ));
+        }
+    }
+    Ok(!found.is_empty())
+}
+
+/// A 404 on revoking: the key is gone already, as asked.
+fn gone_is_revoked(e: Error) -> Result<()> {
+    match e {
+        Error::NotFound(_) => Ok(()),
+        e => Err(e),
+    }
+}
+
+/// Whether a failed create may have made a key.
+fn may_have_made(e: &Error) -> bool {
+    match e {
+        Error::Transport { kind, .. } => *kind != crate::error::TransportKind::Connect,
+        Error::Server(_) => true,
+        Error::Decode { status, .. } => (200..300).contains(status),
+        _ => false,
+    }
+}
+
+/// Keys a lost create made: exactly the name, permissions and expiration sent.
+async fn lost_keys(
+    client: &Client,
+    name: &str,
+    expires_at: Option<DateTime<Utc>>,
+    spec: &KeySpec,
+) -> Result<Vec<ApiKey>> {
+    Ok(client
+        .list_keys()
+        .await?
+        .into_iter()
+        .filter(|k| {
+            k.name == name && k.permissions == spec.permissions && k.expires_at == expires_at
+        })
+        .collect())
+}
+
+/// Asks `/whoami` with the new secret, in the session's environment.
+async fn authenticates(client: &Client, created: &CreatedKey) -> Result<()> {
+    let probe = Client::builder()
+        .api_key(created.secret.clone())
+        .environment(client.environment().clone())
+        .timeout(client.timeout())
+        .build()?;
+    probe.whoami().await.map(drop)
+}
+
+async fn revoke_again(client: &Client, id: &str) -> String {
+    match client.revoke_key(id).await {
+        Ok(()) | Err(Error::NotFound(_)) => format!("{id} was revoked again"),
+        Err(e) => format!(
+            "revoking {id} again failed too ({e}): it works and nobody holds its secret, so revoke it by hand"
+        ),
+    }
+}
+
+/// Retires every key a successor replaces: renamed retiring, expiring at
+/// the overlap's end (never later than it had), or revoked at once with
+/// `0s`. Once interrupted, none is touched.
+async fn retire(client: &Client, old: &[ApiKey], overlap: FileSpan) -> Vec<Retired> {
+    let mut retired = Vec::new();
+    for key in old {
+        let now = Utc::now();
+        let outcome = if client.interrupt().is_requested() {
+            OldKeyOutcome::Interrupted
+        } else if overlap == FileSpan::Zero {
+            match client.revoke_key(&key.id).await {
+                Ok(()) | Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
+                Err(e) => OldKeyOutcome::RevokeFailed(e),
+            }
+        } else {
+            crate::rotate::expire_until(client, key, overlap.after(now), now).await
+        };
+        retired.push(Retired {
+            id: key.id.clone(),
+            outcome: outcome.code(),
+            stops: outcome.stops(),
+            error: outcome.error().map(ToString::to_string),
+        });
+    }
+    retired
+}
+
+/// Rewrites the pins that changed, keeping the file's comments and layout;
+/// written atomically, its mode kept.
+fn write_pins(file: &KeysFile, repins: &[(usize, String)]) -> Pins {
+    let changed: Vec<(String, String)> = repins
+        .iter()
+        .filter_map(|(i, id)| Some((file.keys.get(*i)?.name.clone(), id.clone())))
+        .collect();
+    if changed.is_empty() {
+        return Pins::default();
+    }
+    let text = file.with_pins(repins);
+    let mode = std::fs::metadata(&file.path).map(|m| m.permissions());
+    let written = crate::deliver::write_new_file(&file.path, &text, true)
+        .map_err(|e| e.to_string())
+        .and_then(|()| match mode {
+            Ok(mode) => std::fs::set_permissions(&file.path, mode).map_err(|e| e.to_string()),
+            Err(_) => Ok(()),
+        });
+    Pins {
+        changed,
+        error: written.err(),
+    }
+}

@@ -1,0 +1,770 @@
+//! Keys as code against the emulator: each behaviour a user of `plan` and
+//! `apply` would notice, faults at every step, and 50 keys under 30% faults.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::Utc;
+use common::*;
+use narrative_keys::journal::JournalFile;
+use narrative_keys::keys_as_code::{
+    ActionKind, ApplyJournal, ApplyOptions, ApplyReport, KeysFile, Plan, apply, import, plan,
+};
+use narrative_keys::{ApiKey, Client};
+use narrative_keys_emulator::{Db, FaultConfig, FaultKind, RunningEmulator};
+
+/// A keys file in a temporary folder, its journal beside it.
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, text: &str) {
+        std::fs::write(self.path("narrative-keys.toml"), text).unwrap();
+    }
+
+    fn text(&self) -> String {
+        std::fs::read_to_string(self.path("narrative-keys.toml")).unwrap()
+    }
+
+    fn file(&self) -> KeysFile {
+        KeysFile::read(&self.path("narrative-keys.toml"), Utc::now()).unwrap()
+    }
+
+    fn journal(&self) -> Option<ApplyJournal> {
+        let text = std::fs::read_to_string(self.path("journal.json")).ok()?;
+        ApplyJournal::from_json(&text)
+    }
+
+    async fn plan(&self, client: &Client) -> Plan {
+        let keys = client.list_keys().await.unwrap();
+        plan(&self.file(), &keys, self.journal().as_ref(), Utc::now())
+    }
+
+    async fn apply(&self, client: &Client) -> ApplyReport {
+        self.apply_with(client, &ApplyOptions::default()).await
+    }
+
+    async fn apply_with(&self, client: &Client, options: &ApplyOptions) -> ApplyReport {
+        let planned = self.plan(client).await;
+        let mut journal = JournalFile::replacing(self.path("journal.json"));
+        apply(client, &self.file(), &planned, options, &mut journal)
+            .await
+            .unwrap()
+    }
+
+    /// The secret a target file holds.
+    fn secret(&self, name: &str) -> String {
+        let text = std::fs::read_to_string(self.path(name)).unwrap();
+        text.trim_end().split_once('=').unwrap().1.to_owned()
+    }
+}
+
+/// The key `ONE_KEY` names, seeded with its permissions: (id, secret).
+fn seed_ingest(
+    emu: &RunningEmulator,
+    expires_at: Option<chrono::DateTime<Utc>>,
+) -> (String, String) {
+    let (id, secret) = emu
+        .store()
+        .insert_key(
+            "ci-ingest",
+            &[("write", "datasets"), ("write", "data_streams")],
+            expires_at,
+        )
+        .unwrap();
+    (id.to_string(), secret)
+}
+
+fn ids(keys: &[ApiKey]) -> Vec<String> {
+    keys.iter().map(|k| k.id.clone()).collect()
+}
+
+fn kinds(plan: &Plan) -> Vec<(ActionKind, String)> {
+    plan.actions
+        .iter()
+        .map(|a| (a.action, a.name.clone()))
+        .collect()
+}
+
+async fn works(emu: &RunningEmulator, secret: &str) -> bool {
+    client_for(emu, secret).whoami().await.is_ok()
+}
+
+async fn live(client: &Client, name: &str) -> Vec<ApiKey> {
+    client
+        .list_keys()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.name == name)
+        .collect()
+}
+
+const ONE_KEY: &str = r#"
+[[key]]
+name = "ci-ingest"
+presets = ["data-ingestion"]
+secret_out = "ingest.env"
+"#;
+
+#[tokio::test]
+async fn create_from_nothing_delivers_a_working_secret_then_plans_no_change() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let repo = Repo::new();
+    repo.write(ONE_KEY);
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Create, "ci-ingest".into())]);
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete(), "{report:?}");
+    let keys = live(&admin, "ci-ingest").await;
+    assert_eq!(keys.len(), 1);
+    assert_eq!(
+        keys[0].permissions.to_string(),
+        "write:data_streams,write:datasets"
+    );
+    assert!(works(&emu, &repo.secret("ingest.env")).await);
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn drift_from_an_out_of_band_update_is_fixed_in_place() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let id = seed_days(
+        &emu,
+        "ci-ingest",
+        &[("read", "datasets"), ("write", "datasets")],
+        Some(60),
+    );
+    let repo = Repo::new();
+    repo.write(ONE_KEY);
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Update, "ci-ingest".into())]);
+    let change = &planned.actions[0].changes[0];
+    assert_eq!(
+        (change.field, change.from.as_str(), change.to.as_str()),
+        (
+            "permissions",
+            "read:datasets,write:datasets",
+            "write:data_streams,write:datasets"
+        )
+    );
+    assert!(repo.apply(&admin).await.is_complete());
+    assert_eq!(
+        stored_permissions(&emu, &id),
+        ["write:data_streams", "write:datasets"],
+        "same id, permissions fixed"
+    );
+    assert!(
+        !repo.path("ingest.env").exists(),
+        "an update delivers nothing"
+    );
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_due_key_is_rotated_and_the_old_secret_works_until_the_overlap_ends() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (old_id, old_secret) = seed_ingest(&emu, Some(Utc::now() + chrono::Duration::days(3)));
+    let repo = Repo::new();
+    repo.write(&format!("[defaults]\noverlap = \"3s\"\n{ONE_KEY}"));
+    std::fs::write(
+        repo.path("ingest.env"),
+        format!("NARRATIVE_API_KEY={old_secret}\n"),
+    )
+    .unwrap();
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Rotate, "ci-ingest".into())]);
+    assert_eq!(
+        planned.actions[0].reason.as_deref(),
+        Some("expires in 2 days, within rotate_before (2w)")
+    );
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete(), "{report:?}");
+    let new_id = report.outcomes[0].new_id.clone().unwrap();
+    assert_ne!(new_id, old_id);
+    let new_secret = repo.secret("ingest.env");
+    assert!(
+        works(&emu, &new_secret).await,
+        "the target holds a working secret"
+    );
+    assert!(
+        works(&emu, &old_secret).await,
+        "the old key works during the overlap"
+    );
+    assert_eq!(report.outcomes[0].retired[0].outcome, "expires");
+    let entries: Vec<_> = std::fs::read_dir(repo.dir.path()).unwrap().collect();
+    assert_eq!(
+        entries.len(),
+        3,
+        "the target's old secret is replaced, not kept: {entries:?}"
+    );
+    // The old key, renamed retiring, is not drift, a duplicate or the file's key.
+    let planned = repo.plan(&admin).await;
+    assert!(planned.is_empty(), "{planned:?}");
+    assert_eq!(planned.retiring.len(), 1);
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    assert!(!works(&emu, &old_secret).await, "expired after the overlap");
+    assert!(works(&emu, &new_secret).await);
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_expired_key_is_rotated_once_and_then_left_alone() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (old_id, _) = seed_ingest(&emu, Some(Utc::now() - chrono::Duration::days(1)));
+    let repo = Repo::new();
+    repo.write(&format!(
+        "[defaults]\nmanaged = \"ci-*\"\nprune = true\n{ONE_KEY}"
+    ));
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Rotate, "ci-ingest".into())]);
+    assert_eq!(planned.actions[0].reason.as_deref(), Some("expired"));
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete(), "{report:?}");
+    // Expired, it keeps its name (nothing is sent to a dead key), and is
+    // neither a duplicate nor unmanaged.
+    assert_eq!(live(&admin, "ci-ingest").await.len(), 2);
+    let planned = repo.plan(&admin).await;
+    assert!(
+        planned.is_empty() && planned.unmanaged.is_empty(),
+        "{planned:?}"
+    );
+    assert!(works(&emu, &repo.secret("ingest.env")).await);
+    assert_ne!(report.outcomes[0].new_id.as_deref(), Some(old_id.as_str()));
+}
+
+#[tokio::test]
+async fn every_key_without_a_target_goes_to_the_secrets_out_file() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let repo = Repo::new();
+    repo.write(
+        "[[key]]\nname = \"ci-a\"\ngrant = [\"read:datasets\"]\n[[key]]\nname = \"ci-b\"\ngrant = [\"read:queries\"]\n",
+    );
+    let options = ApplyOptions {
+        secrets_out: Some(repo.path("new.env")),
+        ..ApplyOptions::default()
+    };
+    let report = repo.apply_with(&admin, &options).await;
+    assert!(report.is_complete(), "{report:?}");
+    let bundle = std::fs::read_to_string(repo.path("new.env")).unwrap();
+    for (var, name) in [("CI_A", "ci-a"), ("CI_B", "ci-b")] {
+        let line = bundle
+            .lines()
+            .find(|l| l.starts_with(&format!("{var}=")))
+            .unwrap_or_else(|| panic!("{var} missing: {bundle}"));
+        let secret = line.split_once('=').unwrap().1;
+        let key = emu.store().find_by_secret(secret).unwrap().unwrap();
+        assert_eq!(key.name, name);
+    }
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_pinned_key_renamed_out_of_band_gets_its_name_back_in_place() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (id, secret) = seed_ingest(&emu, Some(Utc::now() + chrono::Duration::days(60)));
+    let renamed = narrative_keys::KeyUpdate::new().name("ingest (renamed by hand)");
+    admin.update_key(&id, &renamed).await.unwrap();
+    let repo = Repo::new();
+    repo.write(&format!("{ONE_KEY}id = \"{id}\"\n"));
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Update, "ci-ingest".into())]);
+    let change = &planned.actions[0].changes[0];
+    assert_eq!(
+        (change.field, change.from.as_str()),
+        ("name", "ingest (renamed by hand)")
+    );
+    assert!(repo.apply(&admin).await.is_complete());
+    assert_eq!(ids(&live(&admin, "ci-ingest").await), [id]);
+    assert!(works(&emu, &secret).await, "same key, same secret");
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_pinned_key_deleted_out_of_band_is_made_again_and_its_pin_rewritten() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let gone = "0b8a4f2e-58c1-4d6e-9a53-2f1c7a0e9b11";
+    let repo = Repo::new();
+    let text = format!("# the ingestion key\n{ONE_KEY}id = \"{gone}\" # pinned by import\n");
+    repo.write(&text);
+    let planned = repo.plan(&admin).await;
+    assert_eq!(
+        kinds(&planned),
+        [(ActionKind::Recreate, "ci-ingest".into())]
+    );
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete(), "{report:?}");
+    let new_id = report.outcomes[0].new_id.clone().unwrap();
+    assert_eq!(
+        repo.text(),
+        text.replace(gone, &new_id),
+        "only the pin changed"
+    );
+    assert!(works(&emu, &repo.secret("ingest.env")).await);
+    assert!(repo.plan(&admin).await.is_empty());
+    // Without a pin nothing tells a deleted key from a new one: `+`.
+    admin.revoke_key(&new_id).await.unwrap();
+    repo.write(ONE_KEY);
+    assert_eq!(
+        kinds(&repo.plan(&admin).await),
+        [(ActionKind::Create, "ci-ingest".into())]
+    );
+}
+
+#[tokio::test]
+async fn unmanaged_keys_are_listed_and_revoked_only_with_prune() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let stray = seed_days(&emu, "ci-stray", &[("read", "datasets")], Some(60));
+    let outside = seed_days(&emu, "prod-app", &[("read", "datasets")], Some(60));
+    let repo = Repo::new();
+    repo.write(&format!("[defaults]\nmanaged = \"ci-*\"\n{ONE_KEY}"));
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Create, "ci-ingest".into())]);
+    let unmanaged: Vec<_> = planned.unmanaged.iter().map(|k| k.id.clone()).collect();
+    assert_eq!(unmanaged, std::slice::from_ref(&stray));
+    assert!(repo.apply(&admin).await.is_complete());
+    assert!(
+        repo.plan(&admin).await.is_empty(),
+        "unmanaged keys are information"
+    );
+    repo.write(&format!(
+        "[defaults]\nmanaged = \"ci-*\"\nprune = true\n{ONE_KEY}"
+    ));
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Revoke, "ci-stray".into())]);
+    assert!(repo.apply(&admin).await.is_complete());
+    let ids: Vec<_> = admin
+        .list_keys()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
+    assert!(!ids.contains(&stray) && ids.contains(&outside));
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_import_plans_no_change_unless_a_key_is_due() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    seed_days(
+        &emu,
+        "ci-etl \"nightly\"",
+        &[
+            ("write", "datasets"),
+            ("write", "data_streams"),
+            ("read", "views"),
+            ("admin", "everything"),
+        ],
+        Some(60),
+    );
+    seed_days(&emu, "ci-report", &[("read", "queries")], Some(3));
+    seed_days(&emu, "prod-app", &[("read", "queries")], Some(60));
+    let keys = admin.list_keys().await.unwrap();
+    let text = import(&keys, Some("ci-*"));
+    assert!(text.contains("presets = [\"data-ingestion\"]"), "{text}");
+    assert!(
+        text.contains("allow_unknown = true") && !text.contains("prod-app"),
+        "{text}"
+    );
+    let repo = Repo::new();
+    repo.write(&text);
+    let planned = repo.plan(&admin).await;
+    assert_eq!(
+        kinds(&planned),
+        [(ActionKind::Rotate, "ci-report".into())],
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_command_target_revokes_the_successor_and_keeps_the_old_key() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (old_id, old_secret) = seed_ingest(&emu, None);
+    let repo = Repo::new();
+    let failing = ONE_KEY.replace(
+        "secret_out = \"ingest.env\"",
+        "secret_to = [\"cat > /dev/null; exit 1\"]",
+    );
+    repo.write(&failing);
+    let report = repo.apply(&admin).await;
+    assert!(!report.is_complete());
+    assert!(
+        report.outcomes[0].message.contains("revoked again"),
+        "{report:?}"
+    );
+    let keys = live(&admin, "ci-ingest").await;
+    assert_eq!(ids(&keys), std::slice::from_ref(&old_id));
+    assert!(works(&emu, &old_secret).await, "the old key keeps working");
+    // Fixed, a rerun converges.
+    repo.write(ONE_KEY);
+    assert!(repo.apply(&admin).await.is_complete());
+    assert!(works(&emu, &repo.secret("ingest.env")).await);
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_secret_file_refused_after_creation_revokes_the_successor() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (_, old_secret) = seed_ingest(&emu, None);
+    let repo = Repo::new();
+    // The first target spoils the second after the check: it now holds
+    // something other than a secret line, which is never written over.
+    let spoiler = format!(
+        "cat > /dev/null; echo 'not a secret' > {}",
+        repo.path("ingest.env").display()
+    );
+    repo.write(&format!("{ONE_KEY}secret_to = [{spoiler:?}]\n"));
+    let report = repo.apply(&admin).await;
+    assert!(!report.is_complete());
+    assert!(
+        report.outcomes[0].message.contains("ingest.env"),
+        "{report:?}"
+    );
+    assert_eq!(live(&admin, "ci-ingest").await.len(), 1);
+    assert!(works(&emu, &old_secret).await);
+    std::fs::remove_file(repo.path("ingest.env")).unwrap();
+    repo.write(ONE_KEY);
+    assert!(repo.apply(&admin).await.is_complete());
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_successor_whose_secret_does_not_authenticate_is_revoked_and_the_old_key_kept() {
+    // Two emulators on one store: the plan reads through a sound one, the
+    // apply talks to one whose every GET (the /whoami check) fails.
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::Path(dir.path().join("keys.db"));
+    let sound = emulator_with(db.clone(), FaultConfig::default()).await;
+    let broken = emulator_with(
+        db,
+        FaultConfig {
+            rate: 1.0,
+            kinds: vec![FaultKind::Unavailable],
+            methods: vec!["GET".into()],
+            ..FaultConfig::default()
+        },
+    )
+    .await;
+    let (old_id, old_secret) = seed_ingest(&sound, None);
+    let repo = Repo::new();
+    repo.write(ONE_KEY);
+    let planned = repo.plan(&admin(&sound)).await;
+    let mut journal = JournalFile::replacing(repo.path("journal.json"));
+    let report = apply(
+        &admin(&broken),
+        &repo.file(),
+        &planned,
+        &ApplyOptions::default(),
+        &mut journal,
+    )
+    .await
+    .unwrap();
+    assert!(!report.is_complete());
+    assert!(
+        report.outcomes[0].message.contains("did not authenticate"),
+        "{report:?}"
+    );
+    assert!(!repo.path("ingest.env").exists(), "nothing delivered");
+    let keys = live(&admin(&sound), "ci-ingest").await;
+    assert_eq!(ids(&keys), std::slice::from_ref(&old_id));
+    assert!(works(&sound, &old_secret).await);
+    assert!(
+        repo.apply(&admin(&sound)).await.is_complete(),
+        "a rerun converges"
+    );
+    assert!(repo.plan(&admin(&sound)).await.is_empty());
+}
+
+/// A proxy to `emu` that passes every request on and, for the first
+/// `lose` creates, drops the connection instead of passing the answer back:
+/// the key exists, its answer (and secret) lost.
+async fn losing_proxy(
+    emu: &RunningEmulator,
+    lose: usize,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = emu
+        .url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let left = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(lose));
+    let still_to_lose = left.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let upstream = upstream.clone();
+            let left = left.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let head_end = loop {
+                    let n = client.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&chunk[..n]);
+                    if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break at + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                while request.len() < head_end + length {
+                    let n = client.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&chunk[..n]);
+                }
+                // One request per connection, so the answer ends with it.
+                let line_end = request.windows(2).position(|w| w == b"\r\n").unwrap() + 2;
+                request.splice(line_end..line_end, b"connection: close\r\n".iter().copied());
+                let mut server = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                server.write_all(&request).await.unwrap();
+                let mut answer = Vec::new();
+                let _ = server.read_to_end(&mut answer).await;
+                let lost = head.starts_with("post")
+                    && left
+                        .fetch_update(
+                            std::sync::atomic::Ordering::SeqCst,
+                            std::sync::atomic::Ordering::SeqCst,
+                            |n| n.checked_sub(1),
+                        )
+                        .is_ok();
+                if !lost {
+                    let _ = client.write_all(&answer).await;
+                }
+            });
+        }
+    });
+    (url, still_to_lose)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_whose_answer_is_lost_is_revoked_at_once_and_made_again() {
+    let emu = emulator().await;
+    let (proxy, still_to_lose) = losing_proxy(&emu, 1).await;
+    let through = Client::builder()
+        .api_key(ADMIN)
+        .environment(proxy.parse().unwrap())
+        .retry(fast_retries())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let repo = Repo::new();
+    repo.write(ONE_KEY);
+    let report = repo.apply(&through).await;
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(
+        still_to_lose.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "an answer was lost"
+    );
+    let admin = admin(&emu);
+    let keys = live(&admin, "ci-ingest").await;
+    assert_eq!(
+        keys.len(),
+        1,
+        "the key whose answer was lost was revoked: {keys:?}"
+    );
+    assert_eq!(Some(&keys[0].id), report.outcomes[0].new_id.as_ref());
+    assert_eq!(
+        emu.store().list_keys().unwrap().len(),
+        2,
+        "the admin key and the one delivered"
+    );
+    assert!(works(&emu, &repo.secret("ingest.env")).await);
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn after_a_kill_while_a_create_was_sent_the_next_apply_revokes_that_key_at_once() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let repo = Repo::new();
+    repo.write(ONE_KEY);
+    // What a run killed right after sending its create leaves: the key made,
+    // the journal's record of the create, no answer, no delivery.
+    let expires = Utc::now() + chrono::Duration::days(90);
+    let expires =
+        expires - chrono::Duration::nanoseconds(i64::from(expires.timestamp_subsec_nanos()));
+    let (made, _) = seed_ingest(&emu, Some(expires));
+    let journal = serde_json::json!({
+        "file": repo.path("narrative-keys.toml"),
+        "creates": [{
+            "name": "ci-ingest",
+            "permissions": [
+                {"access": "write", "resource": "datasets"},
+                {"access": "write", "resource": "data_streams"}
+            ],
+            "expires_at": expires,
+            "id": null,
+            "stage": "sent"
+        }]
+    });
+    std::fs::write(repo.path("journal.json"), journal.to_string()).unwrap();
+    let planned = repo.plan(&admin).await;
+    assert_eq!(
+        kinds(&planned),
+        [
+            (ActionKind::Create, "ci-ingest".into()),
+            (ActionKind::Revoke, "ci-ingest".into())
+        ]
+    );
+    // Without the journal the server alone plans no harm: the key is the file's.
+    let keys = admin.list_keys().await.unwrap();
+    assert!(plan(&repo.file(), &keys, None, Utc::now()).is_empty());
+    assert!(repo.apply(&admin).await.is_complete());
+    let keys = live(&admin, "ci-ingest").await;
+    assert_eq!(keys.len(), 1);
+    assert_ne!(keys[0].id, made, "the key nobody held was revoked");
+    assert!(works(&emu, &repo.secret("ingest.env")).await);
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn two_live_keys_of_one_name_from_a_cut_off_apply_get_one_successor_and_both_retire() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (_, old_secret) = seed_ingest(&emu, None);
+    // The successor an apply made and delivered before it was killed: its
+    // secret sits in the target, and no journal says so.
+    let later = Some(Utc::now() + chrono::Duration::days(90));
+    let (_, delivered) = seed_ingest(&emu, later);
+    let repo = Repo::new();
+    std::fs::write(
+        repo.path("ingest.env"),
+        format!("NARRATIVE_API_KEY={delivered}\n"),
+    )
+    .unwrap();
+    repo.write(ONE_KEY);
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Rotate, "ci-ingest".into())]);
+    assert!(
+        planned.actions[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("2 keys named")
+    );
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(report.outcomes[0].retired.len(), 2);
+    assert!(
+        report.outcomes[0]
+            .retired
+            .iter()
+            .all(|r| r.outcome == "expires")
+    );
+    assert!(works(&emu, &repo.secret("ingest.env")).await);
+    assert!(
+        works(&emu, &old_secret).await && works(&emu, &delivered).await,
+        "both keep their overlap"
+    );
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_keys_under_thirty_percent_faults_converge_within_two_applies() {
+    let emu = emulator_with(
+        Db::Memory,
+        FaultConfig {
+            rate: 0.3,
+            slow: Duration::from_millis(30),
+            retry_after_secs: 0,
+            seed: Some(22),
+            ..FaultConfig::default()
+        },
+    )
+    .await;
+    let client = retrying_admin(&emu, 8);
+    let repo = Repo::new();
+    let mut text = String::from("[defaults]\noverlap = \"1h\"\n");
+    for i in 0..50 {
+        // Half exist already and are due; half are new.
+        if i % 2 == 0 {
+            let (_, secret) = emu
+                .store()
+                .insert_key(&format!("ci-{i}"), &[("read", "datasets")], None)
+                .unwrap();
+            std::fs::write(
+                repo.path(&format!("{i}.env")),
+                format!("NARRATIVE_API_KEY={secret}\n"),
+            )
+            .unwrap();
+        }
+        text.push_str(&format!(
+            "[[key]]\nname = \"ci-{i}\"\ngrant = [\"read:datasets\"]\nsecret_out = \"{i}.env\"\n"
+        ));
+    }
+    repo.write(&text);
+    let first = repo.apply(&client).await;
+    if !first.is_complete() {
+        let second = repo.apply(&client).await;
+        assert!(second.is_complete(), "{second:#?}");
+    }
+    let planned = repo.plan(&client).await;
+    assert!(planned.is_empty(), "{planned:#?}");
+    let mut held = std::collections::BTreeSet::new();
+    for i in 0..50 {
+        let secret = repo.secret(&format!("{i}.env"));
+        let key = emu
+            .store()
+            .find_by_secret(&secret)
+            .unwrap()
+            .expect("the target's key exists");
+        assert!(
+            !key.expired_at(Utc::now()),
+            "ci-{i}: its target's secret authenticates"
+        );
+        held.insert(key.id.to_string());
+    }
+    for key in emu.store().list_keys().unwrap() {
+        if key.name == narrative_keys_emulator::BOOTSTRAP_KEY_NAME {
+            continue;
+        }
+        let as_api = ApiKey {
+            id: key.id.to_string(),
+            name: key.name.clone(),
+            permissions: Default::default(),
+            expires_at: key.expires_at,
+        };
+        assert!(
+            held.contains(&key.id.to_string()) || as_api.retiring().is_some(),
+            "{} ({}) is held by no target and not retiring",
+            key.name,
+            key.id
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! `apply`: the plan shown, confirmed, and carried out; then what each step
+//! did. Exit status 0 when everything was done, 1 when a step failed (the
+//! next apply finishes the job), 2 for a bad file or target (nothing sent).
+
+use chrono::{DateTime, Utc};
+use narrative_keys::journal::{Journal, JournalFile, NoJournal};
+use narrative_keys::keys_as_code::{self, ApplyJournal, ApplyOptions, ApplyReport, Plan};
+use serde::Serialize;
+
+use super::confirm;
+use super::plan::{journal_path, plan_text, read_journal, read_keys_file, summary};
+use crate::cli::{ApplyArgs, Format};
+use crate::error::{CliError, EXIT_FINDING};
+use crate::output::{escape_controls, msgln, out, print_json};
+use crate::session::Session;
+
+/// `apply --json`: the plan and what each of its steps did.
+#[derive(Serialize)]
+struct ApplyJson<'a> {
+    plan: &'a Plan,
+    #[serde(flatten)]
+    report: &'a ApplyReport,
+}
+
+pub(super) async fn apply(
+    s: &Session,
+    args: &ApplyArgs,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let started = std::time::Instant::now();
+    let file = read_keys_file(&args.file.path(), now)?;
+    let journal = read_journal(&file)?;
+    let keys = s.client.list_keys().await?;
+    let planned = keys_as_code::plan(&file, &keys, journal.as_ref(), now);
+    if planned.is_empty() {
+        if args.json {
+            print_json(&ApplyJson {
+                plan: &planned,
+                report: &ApplyReport::default(),
+            })?;
+        } else {
+            msgln!("{}", summary(&planned));
+        }
+        return Ok(0);
+    }
+    if !args.json {
+        out!("{}", plan_text(&planned, Format::Text, now))?;
+    }
+    confirm(&format!("{} Apply it?", summary(&planned)), args.yes)?;
+    let options = ApplyOptions {
+        secrets_out: args.secrets_out.clone(),
+        delivery_limit: Some(args.delivery_timeout),
+        deadline: args.deadline.map(|d| started + d),
+    };
+    let mut journal: Box<dyn Journal<ApplyJournal>> = match journal_path(&file)? {
+        Some(path) => Box::new(JournalFile::replacing(path)),
+        None => Box::new(NoJournal),
+    };
+    let report =
+        keys_as_code::apply(&s.client, &file, &planned, &options, journal.as_mut()).await?;
+    if args.json {
+        print_json(&ApplyJson {
+            plan: &planned,
+            report: &report,
+        })?;
+    } else {
+        print_report(&report, &file.path);
+    }
+    Ok(if report.is_complete() {
+        0
+    } else {
+        EXIT_FINDING
+    })
+}
+
+/// One line per step, then the pins rewritten (or which to set by hand).
+fn print_report(report: &ApplyReport, path: &std::path::Path) {
+    for o in &report.outcomes {
+        let mark = if o.ok { "done" } else { "FAILED" };
+        msgln!(
+            "{} {} {mark}: {}",
+            o.action.symbol(),
+            escape_controls(&o.name),
+            escape_controls(&o.message)
+        );
+        for r in &o.retired {
+            let when = match r.stops {
+                Some(narrative_keys::OldKeyStops::Now) => "revoked".to_owned(),
+                Some(narrative_keys::OldKeyStops::At(at)) => {
+                    format!(
+                        "works until {}, then expires",
+                        at.format("%Y-%m-%d %H:%M:%S UTC")
+                    )
+                }
+                None => format!(
+                    "still works ({})",
+                    r.error.as_deref().unwrap_or("the run was interrupted")
+                ),
+            };
+            msgln!("    old key {}: {when}", r.id);
+        }
+    }
+    let pins = &report.pins;
+    match &pins.error {
+        None => {
+            for (name, id) in &pins.changed {
+                msgln!(
+                    "{}: [[key]] {:?} now pinned to id {id}",
+                    path.display(),
+                    escape_controls(name)
+                );
+            }
+        }
+        Some(error) => {
+            msgln!(
+                "could not rewrite the pins in {} ({}): set them by hand, or plan shows ! for these keys:",
+                path.display(),
+                escape_controls(error)
+            );
+            for (name, id) in &pins.changed {
+                msgln!("    [[key]] {:?}: id = \"{id}\"", escape_controls(name));
+            }
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Keys as code through the binary: `plan`'s exit statuses and output,
+//! `apply`'s confirmation, `import`, and an apply killed (`kill -9`) after
+//! its delivery and before its retirement, which the next apply finishes.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use narrative_keys_emulator::RunningEmulator;
+use narrative_keys_testkit::emulator::{emulator, seed_days};
+
+mod cli_support;
+use cli_support::{json, run_as, stderr, stdout};
+
+const ADMIN: &str = "cli-keys-as-code-admin-secret";
+
+/// A folder holding the keys file.
+struct Repo(tempfile::TempDir);
+
+impl Repo {
+    fn new(text: &str) -> Self {
+        let repo = Self(tempfile::tempdir().unwrap());
+        repo.write(text);
+        repo
+    }
+
+    fn write(&self, text: &str) {
+        std::fs::write(self.file(), text).unwrap();
+    }
+
+    fn file(&self) -> PathBuf {
+        self.0.path().join("narrative-keys.toml")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.path().join(name)
+    }
+
+    /// Runs `narrative-keys COMMAND --file FILE ARGS...`.
+    async fn run(&self, emu: &RunningEmulator, command: &str, args: &[&str]) -> Output {
+        let file = self.file();
+        let mut all = vec![command, "--file", file.to_str().unwrap()];
+        all.extend(args);
+        run_as(emu, ADMIN, &all).await
+    }
+}
+
+impl Repo {
+    /// `plan` exits 0: the account matches the file.
+    async fn plans_no_change(&self, emu: &RunningEmulator) {
+        let out = self.run(emu, "plan", &[]).await;
+        let said = format!("{}\n{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(0), "{said}");
+    }
+}
+
+/// A key named ci-ingest with data-ingestion's permissions, never
+/// expiring: (id, secret).
+fn seed_ingest(emu: &RunningEmulator) -> (String, String) {
+    let permissions = [("write", "datasets"), ("write", "data_streams")];
+    let (id, secret) = emu
+        .store()
+        .insert_key("ci-ingest", &permissions, None)
+        .unwrap();
+    (id.to_string(), secret)
+}
+
+/// A file whose one key, ci-ingest, delivers to `command`.
+fn ingest_delivered_to(command: &str) -> String {
+    format!(
+        "[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_to = [{command:?}]\n"
+    )
+}
+
+fn secret_in(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.trim_end().split_once('=').unwrap().1.to_owned()
+}
+
+async fn works(emu: &RunningEmulator, secret: &str) -> bool {
+    narrative_keys_testkit::client(emu, secret)
+        .whoami()
+        .await
+        .is_ok()
+}
+
+fn names(emu: &RunningEmulator) -> Vec<String> {
+    let mut names = emu.store().key_names().unwrap();
+    names.retain(|n| n != narrative_keys_emulator::BOOTSTRAP_KEY_NAME);
+    names.sort();
+    names
+}
+
+const TWO_KEYS: &str = r#"
+[defaults]
+managed = "ci-*"
+
+[[key]]
+name = "ci-ingest"
+presets = ["data-ingestion"]
+secret_out = "ingest.env"
+
+[[key]]
+name = "ci-report"
+grant = ["read:queries"]
+secret_out = "report.env"
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_exits_1_with_changes_apply_makes_them_and_plan_then_exits_0() {
+    let emu = emulator(ADMIN).await;
+    let repo = Repo::new(TWO_KEYS);
+    seed_days(&emu, "ci-report", &[("read", "datasets")], Some(60));
+    seed_days(&emu, "ci-stray", &[("read", "datasets")], Some(60));
+    let out = repo.run(&emu, "plan", &[]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("~  ci-report"), "{text}");
+    assert!(
+        lines[1].contains("permissions: read:datasets → read:queries"),
+        "{text}"
+    );
+    assert!(lines[2].starts_with("+  ci-ingest"), "{text}");
+    assert!(lines[3].starts_with("?  ci-stray"), "{text}");
+    // Aligned: the third column starts at the same place on every line.
+    let at = |line: &str| line.find("create").or_else(|| line.find("permissions"));
+    assert!(at(lines[1]).is_some() && at(lines[2]).is_some(), "{text}");
+    assert!(
+        stderr(&out).contains("Plan: 1 to create, 1 to update in place."),
+        "{}",
+        stderr(&out)
+    );
+    let md = stdout(&repo.run(&emu, "plan", &["--format", "md"]).await);
+    assert!(
+        md.starts_with("| | name | id | what |\n|---|---|---|---|\n| ~ | ci-report |"),
+        "{md}"
+    );
+    let v = json(&repo.run(&emu, "plan", &["--json"]).await);
+    assert_eq!(v["actions"][0]["action"], "update");
+    assert_eq!(v["actions"][0]["changes"][0]["field"], "permissions");
+    assert_eq!(v["actions"][1]["action"], "create");
+    assert_eq!(v["unmanaged"][0]["name"], "ci-stray");
+    assert_eq!(names(&emu), ["ci-report", "ci-stray"], "plan sends nothing");
+
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(works(&emu, &secret_in(&repo.path("ingest.env"))).await);
+    let out = repo.run(&emu, "plan", &[]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("No changes"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_file_exits_2_naming_each_problem_and_sends_nothing() {
+    let emu = emulator(ADMIN).await;
+    let repo = Repo::new(
+        "[[key]]\nname = \"ci-a\"\ngrant = [\"read:datasets\"]\nsecret_out = \"a.env\"\nexpire = \"30d\"\n",
+    );
+    for command in ["plan", "apply"] {
+        let out = repo
+            .run(&emu, command, &["--yes"][..usize::from(command == "apply")])
+            .await;
+        assert_eq!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("line 5: unknown field `expire`; did you mean `expires`?"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    repo.write("[[key]]\nname = \"ci-a\"\ngrant = [\"read:dataset\"]\n[[key]]\nname = \"ci-b\"\ngrant = [\"read:datasets\"]\nrotate_before = \"1.5d\"\n");
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("did you mean read:datasets?") && err.contains("36h"),
+        "{err}"
+    );
+    // A key to create without a target, and no --secrets-out: refused before any request.
+    repo.write("[[key]]\nname = \"ci-a\"\ngrant = [\"read:datasets\"]\n");
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--secrets-out"), "{}", stderr(&out));
+    assert!(names(&emu).is_empty(), "nothing was sent");
+    let bundle = repo.path("new.env");
+    let out = repo
+        .run(
+            &emu,
+            "apply",
+            &["--yes", "--secrets-out", bundle.to_str().unwrap()],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = std::fs::read_to_string(&bundle).unwrap();
+    assert!(written.contains("\nCI_A="), "{written}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_off_a_terminal_without_yes_refuses_and_changes_nothing() {
+    let emu = emulator(ADMIN).await;
+    let repo = Repo::new(TWO_KEYS);
+    let out = repo.run(&emu, "apply", &[]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    assert!(names(&emu).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_then_plan_exits_0() {
+    let emu = emulator(ADMIN).await;
+    seed_days(
+        &emu,
+        "ci-etl",
+        &[
+            ("read", "jobs"),
+            ("write", "jobs"),
+            ("read", "workflows"),
+            ("write", "workflows"),
+            ("read", "views"),
+        ],
+        Some(60),
+    );
+    seed_days(&emu, "prod-app", &[("read", "queries")], Some(60));
+    let out = run_as(&emu, ADMIN, &["import", "--name-matches", "ci-*"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("presets = [\"workflow-automation\"]\ngrant = [\"read:views\"]"),
+        "{text}"
+    );
+    assert!(!text.contains("prod-app"));
+    let repo = Repo::new(&text);
+    repo.plans_no_change(&emu).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_killed_between_delivery_and_retirement_is_finished_by_the_next() {
+    let emu = emulator(ADMIN).await;
+    let (_, old_secret) = seed_ingest(&emu);
+    let target = tempfile::tempdir().unwrap();
+    let held = target.path().join("held");
+    // The command takes the secret, then kills the apply: delivered, and
+    // nothing retired.
+    let killer = format!("cat > {}; kill -9 $PPID", held.display());
+    let repo = Repo::new(&ingest_delivered_to(&killer));
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(out.status.code(), None, "killed: {}", stderr(&out));
+    let delivered = std::fs::read_to_string(&held).unwrap();
+    assert!(
+        works(&emu, &delivered).await,
+        "the target holds the successor's secret"
+    );
+    assert!(
+        works(&emu, &old_secret).await,
+        "the old key was not retired"
+    );
+    assert_eq!(names(&emu), ["ci-ingest", "ci-ingest"]);
+    let out = repo.run(&emu, "plan", &[]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("↻  ci-ingest"), "{}", stdout(&out));
+    // The rerun, with a target that stays.
+    let fine = format!("cat > {}", held.display());
+    repo.write(&ingest_delivered_to(&fine));
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let now_held = std::fs::read_to_string(&held).unwrap();
+    assert_ne!(now_held, delivered);
+    assert!(works(&emu, &now_held).await);
+    // Both older keys keep their overlap: neither secret dies before it ends.
+    assert!(works(&emu, &old_secret).await && works(&emu, &delivered).await);
+    repo.plans_no_change(&emu).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_interrupted_during_a_delivery_revokes_the_successor_and_keeps_the_old_key() {
+    use cli_support::{Started, process};
+    let emu = emulator(ADMIN).await;
+    let (old_id, old_secret) = seed_ingest(&emu);
+    let marker = tempfile::tempdir().unwrap();
+    let started = marker.path().join("started");
+    let slow = format!("touch {}; sleep 30; cat > /dev/null", started.display());
+    let repo = Repo::new(&ingest_delivered_to(&slow));
+    let file = repo.file();
+    let run = Started::new(
+        process(emu.url(), ADMIN),
+        &["apply", "--yes", "--file", file.to_str().unwrap()],
+        marker.path(),
+        "apply",
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !started.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivery never started"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    run.signal("TERM", false);
+    let (code, _, err) = run.finish().await;
+    assert_eq!(code, Some(143), "{err}");
+    assert!(err.contains("revoked again"), "{err}");
+    let ids: Vec<String> = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.name == "ci-ingest")
+        .map(|k| k.id.to_string())
+        .collect();
+    assert_eq!(ids, [old_id], "the successor was revoked again");
+    assert!(works(&emu, &old_secret).await, "the old key keeps working");
+    repo.write("[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_out = \"ingest.env\"\n");
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    repo.plans_no_change(&emu).await;
+}
