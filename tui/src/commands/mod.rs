@@ -2,6 +2,7 @@
 //! helpers several subcommands share. Data goes to stdout, messages to stderr.
 
 mod audit;
+mod auth;
 mod catalog;
 mod clone;
 mod completions;
@@ -81,6 +82,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
             out!("{}", completions(a.shell))?;
             Ok(0)
         }
+        Command::Auth(a) => auth::auth(a, global).await,
         command => {
             let session = connect(global, json).await?;
             run_connected(command, &session, now).await
@@ -146,6 +148,7 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         Command::Catalog(_)
         | Command::Presets(_)
         | Command::Explain(_)
+        | Command::Auth(_)
         | Command::Completions(_) => Ok(0),
     }
 }
