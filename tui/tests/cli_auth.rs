@@ -532,3 +532,26 @@ async fn auth_refuses_demo_and_api_key() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!Path::new(&w.dir()).join("config.toml").exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_without_a_default_removes_nothing_and_names_the_profiles() {
+    let w = World::new().await;
+    w.two_profiles().await;
+    let out = w.run(&["auth", "logout"], &[]).await;
+    assert!(
+        stderr(&out).contains("Signed out of profile default"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("auth switch NAME (dev)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = w.run(&["auth", "logout"], &[]).await;
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("nothing was removed. Signed in: dev"), "{err}");
+    let out = w.run(&["--profile", "dev", "whoami"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+}

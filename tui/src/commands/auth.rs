@@ -252,7 +252,15 @@ async fn logout(args: &LogoutArgs, global: &GlobalArgs) -> Result<u8, CliError> 
         }
     };
     if names.is_empty() {
-        msgln!("No profile is signed in on this machine; nothing to remove.");
+        match profiles.names() {
+            known if known.is_empty() => {
+                msgln!("No profile is signed in on this machine; nothing to remove.")
+            }
+            known => msgln!(
+                "No profile was named and none is the default; nothing was removed. Signed in: {}; name one with --profile NAME, or sign out of all with --all.",
+                known.join(", ")
+            ),
+        }
         return Ok(0);
     }
     let vault = profiles.vault();
