@@ -555,3 +555,28 @@ async fn logout_without_a_default_removes_nothing_and_names_the_profiles() {
     let out = w.run(&["--profile", "dev", "whoami"], &[]).await;
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_terminal_ui_takes_its_key_from_the_profiles_too() {
+    let w = World::new().await;
+    // Signed out: the welcome, as before.
+    let out = w.run(&[], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("--demo"), "{}", stdout(&out));
+    w.two_profiles().await;
+    // Signed in: credentials found, so only the missing terminal stops it.
+    let out = w.run(&[], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("needs a terminal"),
+        "{}",
+        stderr(&out)
+    );
+    let out = w.run(&["--profile", "nope"], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--profile names profile nope"),
+        "{}",
+        stderr(&out)
+    );
+}

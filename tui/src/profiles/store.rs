@@ -106,7 +106,9 @@ impl KeyringStore {
     }
 
     /// Runs `call` on the profile's entry in a thread of its own, giving up
-    /// after the timeout (the thread is left to finish or hang alone).
+    /// after the timeout (the thread is left to finish or hang alone). The
+    /// thread also keeps zbus's blocking runtime (the Secret Service) out of
+    /// the CLI's tokio runtime: nesting the two would panic.
     fn call<T: Send + 'static>(
         &self,
         profile: &str,
