@@ -243,3 +243,42 @@ fn profile_names_are_one_shell_word() {
         assert!(err.hint.unwrap().contains("letters, digits"), "{bad}");
     }
 }
+
+#[test]
+fn a_profile_reads_its_key_from_where_the_settings_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = vault(mock_keyring(), dir.path());
+    let mut profiles = Profiles::load_from(dir.path().join("narrative-keys")).unwrap();
+    for (name, storage) in [("desk", Storage::Keyring), ("ci", Storage::File)] {
+        profiles.config.profiles.insert(
+            name.into(),
+            Profile {
+                environment: "prod".into(),
+                storage,
+            },
+        );
+    }
+    vault
+        .store(Storage::Keyring)
+        .set("desk", &Secret::new(KEY))
+        .unwrap();
+    assert_eq!(profiles.key(&vault, "desk").unwrap().expose(), KEY);
+    // The same key in the other store is not looked for.
+    let err = profiles.key(&vault, "ci").err().unwrap();
+    assert!(
+        err.message.contains("profile ci has no key in"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        err.hint.unwrap(),
+        "sign in again: narrative-keys auth login --profile ci"
+    );
+    let err = profiles.key(&vault, "gone").err().unwrap();
+    assert!(
+        err.message
+            .contains("names profile gone, which does not exist"),
+        "{}",
+        err.message
+    );
+}
