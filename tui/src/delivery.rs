@@ -293,17 +293,36 @@ pub(crate) fn write_secrets_end(out: &mut impl Write, report_json: &str) -> std:
 /// closed (`>&-`: the Rust runtime reopens a closed standard output on
 /// `/dev/null` before `main`, so both look the same).
 fn check_stdout(flag: &str) -> Result<(), DeliveryError> {
-    let lost = || {
-        DeliveryError::new(
+    match stdout_problem() {
+        None => Ok(()),
+        Some(problem) => Err(DeliveryError::new(
             "standard output",
-            "is /dev/null or closed, so the new secret would be lost",
+            format!("{problem}, so the new secret would be lost"),
         )
         .hint(format!(
             "give {flag} FILE or --secret-to CMD, or send standard output to a file or a program that keeps it"
-        ))
-    };
+        ))),
+    }
+}
+
+/// [`check_stdout`] for a secret that already exists (`auth token`'s key):
+/// `what` names it.
+pub(crate) fn check_stdout_keeps(what: &str) -> Result<(), DeliveryError> {
+    match stdout_problem() {
+        None => Ok(()),
+        Some(problem) => Err(DeliveryError::new(
+            "standard output",
+            format!("{problem}, so {what} would be lost"),
+        )
+        .hint("send standard output to a file or a program that keeps it")),
+    }
+}
+
+/// Why standard output cannot keep what is written to it, if it cannot.
+fn stdout_problem() -> Option<&'static str> {
+    const LOST: &str = "is /dev/null or closed";
     let Ok(out) = rustix::fs::fstat(std::io::stdout()) else {
-        return Err(lost());
+        return Some(LOST);
     };
     // Open for reading only (`1</etc/hostname`): Rust's standard output
     // takes a write that fails with EBADF for a success, so it must be
@@ -313,24 +332,14 @@ fn check_stdout(flag: &str) -> Result<(), DeliveryError> {
         mode == rustix::fs::OFlags::WRONLY || mode == rustix::fs::OFlags::RDWR
     });
     if !writable {
-        return Err(DeliveryError::new(
-            "standard output",
-            "is not open for writing, so the new secret would be lost",
-        )
-        .hint(format!(
-            "give {flag} FILE or --secret-to CMD, or send standard output to a file or a program that keeps it"
-        )));
+        return Some("is not open for writing");
     }
     let Ok(null) = rustix::fs::stat("/dev/null") else {
-        return Ok(());
+        return None;
     };
     let is_char_device =
         rustix::fs::FileType::from_raw_mode(out.st_mode) == rustix::fs::FileType::CharacterDevice;
-    if is_char_device && out.st_rdev == null.st_rdev {
-        Err(lost())
-    } else {
-        Ok(())
-    }
+    (is_char_device && out.st_rdev == null.st_rdev).then_some(LOST)
 }
 
 impl SecretSink for Target {

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod logging;
 pub mod output;
+pub mod profiles;
 pub mod session;
 pub mod signals;
 pub mod ui;

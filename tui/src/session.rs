@@ -1,10 +1,12 @@
-//! Turning the global options into a client: the demo, or real credentials.
+//! Turning the global options into a client: the demo, or real credentials
+//! from the flags, the environment variables or a profile (`auth login`).
 
 use narrative_keys::{Client, ClientBuilder, Environment, Secret};
 
 use crate::cli::GlobalArgs;
 use crate::demo;
 use crate::error::CliError;
+use crate::profiles::{self, Profiles};
 
 /// The in-process emulator behind `--demo`.
 #[cfg(feature = "demo")]
@@ -22,11 +24,12 @@ pub struct Session {
     pub label: String,
     /// The in-process emulator, with `--demo`.
     pub demo: Option<DemoEmulator>,
-    /// Where the API key came from: `--api-key`, a variable's name, or `--demo`.
-    pub key_source: &'static str,
+    /// Where the API key came from: `--api-key`, a variable's name,
+    /// `profile NAME (keyring)` or `--demo`.
+    pub key_source: String,
     /// Where the environment came from: `--environment`, a variable's name,
-    /// `default` (prod) or `--demo`.
-    pub environment_source: &'static str,
+    /// `profile NAME`, `default` (prod) or `--demo`.
+    pub environment_source: String,
     /// The API key's last four characters (`Secret::last_four`), never more.
     pub key_last_four: Option<String>,
 }
@@ -48,52 +51,143 @@ pub enum Credentials {
         api_key: Secret,
         /// The environment.
         environment: Environment,
-        /// Where the key came from.
-        key_source: &'static str,
+        /// Where the key came from: `--api-key`, a variable's name, or
+        /// `profile NAME (keyring)`.
+        key_source: String,
         /// Where the environment came from.
-        environment_source: &'static str,
+        environment_source: String,
+        /// The profile the key came from, if any.
+        profile: Option<String>,
     },
-    /// Neither `--demo` nor an API key was given.
+    /// Neither `--demo` nor an API key nor a profile was given.
     Missing,
 }
 
-/// Reads the credentials from the flags and the environment variables; nothing is sent.
+/// The profile the key comes from when no flag or key variable gives one:
+/// `NARRATIVE_PROFILE`'s, else the default; `None` when neither names one.
+/// The second value says which named it.
+pub fn implicit_profile(profiles: &Profiles) -> Option<(String, &'static str)> {
+    match std::env::var(profiles::PROFILE_VAR)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        Some(name) => Some((name.trim().to_owned(), profiles::PROFILE_VAR)),
+        None => profiles
+            .config
+            .default
+            .clone()
+            .map(|name| (name, "the default profile")),
+    }
+}
+
+/// Reads the credentials from the flags, the environment variables and the
+/// profiles; nothing is sent. Flags first, as in aws: `--api-key` >
+/// `--profile` > `NARRATIVE_API_KEY` > `NARRATIVE_API_TOKEN` >
+/// `NARRATIVE_PROFILE`'s profile, else the default profile. The environment:
+/// `--environment` > `--profile`'s > `NARRATIVE_ENVIRONMENT` >
+/// `NARRATIVE_API_URL` > the profile's (only when its key is used, so a
+/// key from elsewhere is never sent to a profile's environment) > prod.
+// long: the precedence, in one place, as the docs list it.
 pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
     if global.demo {
         return Ok(Credentials::Demo);
     }
-    let api_key = match &global.api_key {
-        Some(key) => Some(("--api-key", key.clone())),
-        None => narrative_keys::client::env_var(&narrative_keys::client::API_KEY_VARS)
-            .map(|(name, v)| (name, Secret::new(v))),
-    }
-    .filter(|(_, k)| !k.expose().trim().is_empty());
-    let env_text = match &global.environment {
-        Some(text) => Some(("--environment", text.clone())),
-        None => narrative_keys::client::env_var(&narrative_keys::client::ENVIRONMENT_VARS),
+    let flag_key = global
+        .api_key
+        .clone()
+        .filter(|k| !k.expose().trim().is_empty());
+    let flag_environment = match &global.environment {
+        Some(text) => Some((
+            parse_environment("--environment", text)?,
+            "--environment".to_owned(),
+        )),
+        None => None,
     };
-    let (environment, environment_source) = match env_text {
-        Some((source, text)) => (
-            text.parse::<Environment>()
-                .map_err(|e| CliError::usage(format!("{source}: {e}")))?,
-            source,
-        ),
-        None => (Environment::Prod, "default"),
+    let env_var_environment = || -> Result<Option<(Environment, String)>, CliError> {
+        match narrative_keys::client::env_var(&narrative_keys::client::ENVIRONMENT_VARS) {
+            Some((name, text)) => Ok(Some((parse_environment(name, &text)?, name.to_owned()))),
+            None => Ok(None),
+        }
     };
-    Ok(match api_key {
-        Some((key_source, api_key)) => Credentials::Real {
+    let real = |api_key, key_source, (environment, environment_source), profile| {
+        Ok(Credentials::Real {
             api_key,
             environment,
             key_source,
             environment_source,
+            profile,
+        })
+    };
+    let prod = || (Environment::Prod, "default".to_owned());
+    // `--profile`: that profile's environment, and its key unless `--api-key`.
+    if let Some(name) = &global.profile {
+        profiles::check_name(name)?;
+        let profiles = Profiles::load()?;
+        let profile = profiles.get(name, "--profile")?;
+        let environment = match flag_environment {
+            Some(e) => e,
+            None => (
+                profile.environment(name, &profiles.config_path())?,
+                format!("profile {name}"),
+            ),
+        };
+        let (key, source) = match flag_key {
+            Some(key) => (key, "--api-key".to_owned()),
+            None => (
+                profiles.key(&profiles.vault(), name)?,
+                format!("profile {name} ({})", profile.storage.name()),
+            ),
+        };
+        return real(key, source, environment, Some(name.clone()));
+    }
+    let variable_key = narrative_keys::client::env_var(&narrative_keys::client::API_KEY_VARS)
+        .map(|(name, v)| (Secret::new(v), name.to_owned()));
+    if let Some((key, source)) = flag_key
+        .map(|k| (k, "--api-key".to_owned()))
+        .or(variable_key)
+    {
+        let environment = match flag_environment {
+            Some(e) => e,
+            None => env_var_environment()?.unwrap_or_else(prod),
+        };
+        return real(key, source, environment, None);
+    }
+    // Without HOME there are no profiles, unless a variable names one.
+    let profiles = match profiles::config_dir() {
+        Ok(dir) => Profiles::load_from(dir)?,
+        Err(_) if std::env::var_os(profiles::PROFILE_VAR).is_none() => {
+            return Ok(Credentials::Missing);
+        }
+        Err(e) => return Err(e),
+    };
+    let Some((name, named_by)) = implicit_profile(&profiles) else {
+        return Ok(Credentials::Missing);
+    };
+    profiles::check_name(&name)?;
+    let profile = profiles.get(&name, named_by)?;
+    let key = profiles.key(&profiles.vault(), &name)?;
+    let environment = match flag_environment {
+        Some(e) => e,
+        None => match env_var_environment()? {
+            Some(e) => e,
+            None => (
+                profile.environment(&name, &profiles.config_path())?,
+                format!("profile {name}"),
+            ),
         },
-        None => Credentials::Missing,
-    })
+    };
+    let source = format!("profile {name} ({})", profile.storage.name());
+    real(key, source, environment, Some(name))
+}
+
+fn parse_environment(source: &str, text: &str) -> Result<Environment, CliError> {
+    text.parse::<Environment>()
+        .map_err(|e| CliError::usage(format!("{source}: {e}")))
 }
 
 /// A client builder with the options every session shares (`--timeout`),
 /// and the process's stop flag, which signals set.
-fn builder(global: &GlobalArgs) -> ClientBuilder {
+pub(crate) fn builder(global: &GlobalArgs) -> ClientBuilder {
     let builder = Client::builder().interrupt(crate::signals::interrupt().clone());
     match global.timeout {
         Some(timeout) => builder.timeout(timeout),
@@ -120,19 +214,21 @@ pub async fn connect(global: &GlobalArgs) -> Result<Session, CliError> {
                 Some(key) => (key.clone(), "--api-key"),
                 None => (Secret::new(demo::DEMO_ADMIN_KEY), "--demo"),
             };
-            (api_key, environment, Some(emulator), key_source, "--demo")
+            let source = (key_source.to_owned(), "--demo".to_owned());
+            (api_key, environment, Some(emulator), source.0, source.1)
         }
         Credentials::Real {
             api_key,
             environment,
             key_source,
             environment_source,
+            ..
         } => (api_key, environment, None, key_source, environment_source),
         Credentials::Missing => {
             return Err(CliError::usage("no API key").hint(if cfg!(feature = "demo") {
-                "pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo"
+                "sign in with `narrative-keys auth login`, pass --api-key, set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too), or try --demo"
             } else {
-                "pass --api-key, or set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too)"
+                "sign in with `narrative-keys auth login`, pass --api-key, or set NARRATIVE_API_KEY (and NARRATIVE_ENVIRONMENT for dev or a URL; NARRATIVE_API_TOKEN and NARRATIVE_API_URL are read too)"
             }));
         }
     };

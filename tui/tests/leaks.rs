@@ -14,7 +14,7 @@ use serde_json::Value;
 
 mod cli_support;
 mod common;
-use cli_support::{assert_mode_0600, binary, spawn};
+use cli_support::{assert_mode_0600, binary, signed_out, spawn};
 use narrative_keys_testkit::emulator::{emulator_builder, start};
 
 const ADMIN: &str = "leak-test-admin-secret-0123456789";
@@ -127,6 +127,106 @@ async fn secrets_reach_only_stdout_and_0600_files() {
         }
     }
     assert_mode_0600(&log);
+}
+
+/// `auth login` and everything after it, with trace logging to a file:
+/// the caller's own keys appear only in the owner-only `credentials.toml`
+/// and on `auth token`'s standard output, never in `config.toml`, the log,
+/// any other output (`--json` included) or an error.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_in_key_stays_in_its_store_and_auth_token() {
+    const OTHER: &str = "leak-test-dev-admin-secret-98765432";
+    const WRONG: &str = "leak-test-never-a-key-0123456789ab";
+    let home = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        start(emulator_builder(ADMIN)).await,
+        start(emulator_builder(OTHER)).await,
+    );
+    let log = home.path().join("cli.log");
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = signed_out(home.path());
+        cmd.env("RUST_LOG", "trace")
+            .arg("--log-file")
+            .arg(&log)
+            .args(args);
+        if let Some(text) = stdin {
+            cmd.write_stdin(text.to_owned());
+        }
+        spawn(cmd)
+    };
+    let mut outputs = Vec::new();
+    for (args, stdin) in [
+        (
+            vec!["auth", "login", "--with-token", "--environment", a.url()],
+            Some(ADMIN),
+        ),
+        (
+            vec![
+                "auth",
+                "login",
+                "--with-token",
+                "--profile",
+                "dev",
+                "--environment",
+                b.url(),
+            ],
+            Some(OTHER),
+        ),
+        (
+            vec![
+                "auth",
+                "login",
+                "--with-token",
+                "--profile",
+                "x",
+                "--environment",
+                b.url(),
+            ],
+            Some(WRONG),
+        ),
+        (vec!["whoami"], None),
+        (vec!["--profile", "dev", "whoami", "--json"], None),
+        (vec!["auth", "status"], None),
+        (vec!["auth", "status", "--json"], None),
+        (vec!["auth", "list", "--json"], None),
+        (vec!["auth", "switch", "dev"], None),
+        (vec!["auth", "logout", "--profile", "dev"], None),
+        (vec!["--profile", "dev", "list"], None),
+    ] {
+        let out = run(&args, stdin).await.unwrap();
+        outputs.push((args.join(" "), out.stdout, out.stderr));
+    }
+    let token = run(&["--profile", "default", "auth", "token"], None)
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&token.stdout), format!("{ADMIN}\n"));
+    let dir = home.path().join("config/narrative-keys");
+    let credentials = std::fs::read_to_string(dir.join("credentials.toml")).unwrap();
+    assert!(credentials.contains(ADMIN) && !credentials.contains(OTHER));
+    assert_mode_0600(&dir.join("credentials.toml"));
+    let log_text = std::fs::read(&log).unwrap();
+    assert!(
+        String::from_utf8_lossy(&log_text).contains("TRACE"),
+        "trace logging was on"
+    );
+    let mut places = vec![
+        ("log".to_owned(), log_text),
+        (
+            "config.toml".to_owned(),
+            std::fs::read(dir.join("config.toml")).unwrap(),
+        ),
+        ("auth token's stderr".to_owned(), token.stderr),
+    ];
+    for (args, stdout, stderr) in outputs {
+        places.push((format!("stdout of {args}"), stdout));
+        places.push((format!("stderr of {args}"), stderr));
+    }
+    for (what, bytes) in &places {
+        for key in [ADMIN, OTHER, WRONG] {
+            let found = bytes.windows(key.len()).any(|w| w == key.as_bytes());
+            assert!(!found, "a key appears in the {what}");
+        }
+    }
 }
 
 /// The SQLite file and its WAL, which may hold recent pages.

@@ -4,6 +4,7 @@
 
 mod apply;
 mod audit;
+mod auth;
 mod catalog;
 mod clone;
 mod completions;
@@ -31,6 +32,10 @@ use narrative_keys::Secret;
 
 pub use self::apply::ApplyArgs;
 pub use self::audit::AuditArgs;
+pub use self::auth::{
+    AuthArgs, AuthCommand, ListProfilesArgs, LoginArgs, LogoutArgs, StatusArgs, SwitchArgs,
+    TokenArgs,
+};
 pub use self::catalog::CatalogArgs;
 pub use self::clone::CloneArgs;
 pub use self::completions::CompletionsArgs;
@@ -132,6 +137,10 @@ pub struct GlobalArgs {
     /// prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]
     #[arg(long, global = true, value_name = "ENV", conflicts_with = "demo")]
     pub environment: Option<String>,
+    /// Use this signed-in profile's key and environment (see `auth login`);
+    /// NARRATIVE_PROFILE names one that a key variable overrides [default: the default profile]
+    #[arg(long, global = true, value_name = "NAME", conflicts_with = "demo")]
+    pub profile: Option<String>,
     /// Use a local emulator with sample keys instead of Narrative's API.
     #[arg(long, global = true)]
     #[cfg_attr(
@@ -230,6 +239,8 @@ pub enum Command {
     Presets(PresetsArgs),
     /// Who the credentials belong to, and where they came from.
     Whoami(WhoamiArgs),
+    /// Sign in once: keep your API key in the OS keyring under a named profile.
+    Auth(AuthArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -254,6 +265,7 @@ impl Command {
             Command::Catalog(a) => a.json,
             Command::Presets(a) => a.json,
             Command::Whoami(a) => a.json,
+            Command::Auth(a) => a.json(),
             Command::Completions(_) => false,
         }
     }

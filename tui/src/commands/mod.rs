@@ -3,6 +3,7 @@
 
 mod apply;
 mod audit;
+mod auth;
 mod catalog;
 mod clone;
 mod completions;
@@ -79,6 +80,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
             out!("{}", completions(args.shell))?;
             Ok(0)
         }
+        Command::Auth(a) => auth::auth(a, global).await,
         command => {
             let session = connect(global, json).await?;
             run_connected(command, &session, now).await
@@ -114,7 +116,9 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         Command::Plan(args) => plan(s, &args, now).await,
         Command::Apply(args) => apply(s, &args, now).await,
         Command::Import(args) => import(s, &args).await,
-        Command::Catalog(_) | Command::Presets(_) | Command::Completions(_) => Ok(0),
+        Command::Catalog(_) | Command::Presets(_) | Command::Auth(_) | Command::Completions(_) => {
+            Ok(0)
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::output::outln;
 use narrative_keys::Whoami;
+use narrative_keys::whoami::Company;
 use serde::Serialize;
 
 use crate::cli::WhoamiArgs;
@@ -26,22 +27,13 @@ pub(super) async fn whoami(s: &Session, args: &WhoamiArgs) -> Result<u8, CliErro
     if json {
         print_json(&Sorted(WhoamiJson {
             credential_last_four: s.key_last_four.as_deref(),
-            credential_source: s.key_source,
-            environment_source: s.environment_source,
+            credential_source: &s.key_source,
+            environment_source: &s.environment_source,
             me: &me,
         }))?;
         return Ok(0);
     }
-    let user = me
-        .name
-        .as_deref()
-        .map(escape_controls)
-        .unwrap_or_else(|| "unknown user".into());
-    let id = me
-        .user_id
-        .map(|i| format!(" (user {i})"))
-        .unwrap_or_default();
-    outln!("{user}{id} on {}", s.label)?;
+    outln!("{} on {}", user_text(&me), s.label)?;
     let ending = match &s.key_last_four {
         Some(end) => format!("…{end}"),
         None => "(too short to show any of it)".to_owned(),
@@ -52,17 +44,36 @@ pub(super) async fn whoami(s: &Session, args: &WhoamiArgs) -> Result<u8, CliErro
         s.environment_source
     )?;
     if let Some(c) = &me.current_company_scope {
-        outln!(
-            "company: {}{}{}",
-            c.name.as_deref().map(escape_controls).unwrap_or_default(),
-            c.slug
-                .as_deref()
-                .map(|s| format!(" [{}]", escape_controls(s)))
-                .unwrap_or_default(),
-            c.company_id
-                .map(|i| format!(" (id {i})"))
-                .unwrap_or_default()
-        )?;
+        outln!("company: {}", company_text(c))?;
     }
     Ok(0)
+}
+
+/// "Ada (user 1)": the user `/whoami` names, escaped.
+pub(super) fn user_text(me: &Whoami) -> String {
+    let user = me
+        .name
+        .as_deref()
+        .map(escape_controls)
+        .unwrap_or_else(|| "unknown user".into());
+    let id = me
+        .user_id
+        .map(|i| format!(" (user {i})"))
+        .unwrap_or_default();
+    format!("{user}{id}")
+}
+
+/// "Acme [acme] (id 7)": the company `/whoami` names, escaped.
+pub(super) fn company_text(c: &Company) -> String {
+    format!(
+        "{}{}{}",
+        c.name.as_deref().map(escape_controls).unwrap_or_default(),
+        c.slug
+            .as_deref()
+            .map(|s| format!(" [{}]", escape_controls(s)))
+            .unwrap_or_default(),
+        c.company_id
+            .map(|i| format!(" (id {i})"))
+            .unwrap_or_default()
+    )
 }

@@ -28,6 +28,27 @@ pub fn process(url: &str, key: &str) -> std::process::Command {
     cmd
 }
 
+/// The binary with no credentials at all, its settings (`auth login`'s
+/// profiles) under `home`: `HOME` and `XDG_CONFIG_HOME` there, `CI` set so
+/// no desktop keyring is asked.
+pub fn signed_out(home: &std::path::Path) -> Command {
+    Command::from_std(signed_out_process(home))
+}
+
+/// [`signed_out`] as a `std::process::Command`, for a test that chooses
+/// where its output goes.
+pub fn signed_out_process(home: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("narrative-keys"));
+    cmd.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("NO_COLOR", "1")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", state_home())
+        .env("CI", "true");
+    cmd
+}
+
 /// The binary started in a process group of its own, its output going to
 /// files in `dir`; dropped, the whole group is killed, so a failing test
 /// leaves no process behind.
