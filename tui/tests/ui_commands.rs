@@ -15,8 +15,8 @@ use crossterm::event::KeyCode;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Secret};
 use narrative_keys_testkit::emulator::{client_builder, emulator_on_runtime};
 use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
-use narrative_keys_tui::ui::app::SortBy;
-use narrative_keys_tui::ui::modal::Modal;
+use narrative_keys_tui::ui::components::dialog::Modal;
+use narrative_keys_tui::ui::components::list::SortBy;
 use narrative_keys_tui::ui::{Action, App, Effect};
 
 fn names(app: &App) -> Vec<String> {

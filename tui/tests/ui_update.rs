@@ -14,10 +14,10 @@ use narrative_keys::rotate::OldKeyPolicy;
 use narrative_keys::{ApiKey, Expiration, PermissionSet, Preset};
 use narrative_keys_tui::ui::action::OldKeyFate;
 use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey, SecretsWritten};
-use narrative_keys_tui::ui::app::{Pane, SortBy};
-use narrative_keys_tui::ui::form::{ExpiryChoice, WizardStep};
+use narrative_keys_tui::ui::components::dialog::{Modal, incident::IncidentModal};
+use narrative_keys_tui::ui::components::form::{ExpiryChoice, WizardStep};
+use narrative_keys_tui::ui::components::list::{Pane, SortBy};
 use narrative_keys_tui::ui::job::Job;
-use narrative_keys_tui::ui::modal::{IncidentModal, Modal};
 use narrative_keys_tui::ui::{Action, App, Effect};
 
 fn names(app: &App) -> Vec<String> {
@@ -689,14 +689,14 @@ fn revoking_a_key_manager_warns_about_the_session() {
 
 #[test]
 fn no_color_draws_without_colour() {
+    use narrative_keys_tui::ui::screen;
     use narrative_keys_tui::ui::theme::Theme;
-    use narrative_keys_tui::ui::view;
     use ratatui::style::Color;
     let mut app = loaded_app();
     ch(&mut app, 'd');
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     terminal
-        .draw(|f| view::render(&app, Theme::MONO, f))
+        .draw(|f| screen::render(&app, Theme::MONO, f))
         .unwrap();
     let buffer = terminal.backend().buffer();
     assert!(
@@ -794,7 +794,7 @@ fn app_with_three_replacements() -> App {
     app
 }
 
-fn secret_modal(app: &App) -> &narrative_keys_tui::ui::modal::SecretModal {
+fn secret_modal(app: &App) -> &narrative_keys_tui::ui::components::dialog::secret::SecretModal {
     match &app.modal {
         Some(Modal::Secret(m)) => m,
         other => panic!("expected the secret dialog, got {other:?}"),

@@ -6,7 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
-use super::matrix::Column;
+use super::components::form::matrix::Column;
 
 /// The clickable places of one frame. Empty until the first frame is drawn.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -16,20 +16,14 @@
 
 pub mod action;
 pub mod app;
-pub mod command;
 pub mod components;
-pub mod form;
 pub mod hit;
-pub mod input;
 pub mod job;
-mod list_index;
-pub mod matrix;
-pub mod modal;
 pub mod osc52;
 pub mod runtime;
+pub mod screen;
 pub mod text;
 pub mod theme;
-pub mod view;
 
 use std::time::Instant;
 

@@ -32,11 +32,11 @@ use super::action::{
     Rotated, SecretsWritten,
 };
 use super::app::App;
+use super::components::dialog::secret::{SecretEntry, UnstoredKey};
 use super::job::Job;
-use super::modal::{SecretEntry, UnstoredKey};
 use super::text::describe_error;
 use super::theme::Theme;
-use super::{osc52, view};
+use super::{osc52, screen};
 
 /// Set once the way out has counted the secrets nobody stored: a file
 /// write still in flight then gives up rather than write a secret whose key
@@ -390,7 +390,7 @@ async fn write_secrets(client: Client, path: PathBuf, secrets: Vec<SecretEntry>)
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
 fn draw(terminal: &mut Term, app: &App, theme: Theme) -> io::Result<()> {
-    terminal.draw(|f| view::render(app, theme, f)).map(|_| ())
+    terminal.draw(|f| screen::render(app, theme, f)).map(|_| ())
 }
 
 /// How the UI was asked to run (`--readonly`, `--refresh`), and what is

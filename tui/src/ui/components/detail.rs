@@ -11,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::list::ListCmd;
+use super::list::Pane;
 use crate::output::{escape_controls, expiry_text, retiring, status_text, when_text};
-use crate::ui::app::{App, Pane};
+use crate::ui::app::App;
 use crate::ui::text::{grouped_permissions, truncate};
 use crate::ui::theme::Theme;
 

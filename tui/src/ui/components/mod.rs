@@ -14,6 +14,7 @@ pub mod command_line;
 pub mod detail;
 pub mod dialog;
 pub mod form;
+pub mod input;
 pub mod keymap;
 pub mod list;
 
@@ -34,12 +35,13 @@ mod tests {
     use chrono::{TimeZone, Utc};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+    use super::dialog::revoke::RevokeConfirm;
+    use super::dialog::secret::SecretModal;
     use super::dialog::{Reply, help, incident, notice, revoke, rotate, secret};
     use super::keymap::{self, Binding, EventState};
     use super::{command_line, form, list};
     use crate::ui::app::App;
-    use crate::ui::input::TextInput;
-    use crate::ui::modal::{RevokeConfirm, SecretModal};
+    use crate::ui::components::input::TextInput;
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -73,13 +75,13 @@ mod tests {
         maps_each_key_once(list::FILTER_KEYS);
         maps_each_key_once(command_line::COMMAND_KEYS);
         for table in [
-            form::FORM_HEAD_KEYS,
-            form::FORM_TAIL_KEYS,
-            form::NAME_KEYS,
-            form::PRESET_KEYS,
-            form::MATRIX_KEYS,
-            form::EXPIRATION_KEYS,
-            form::REVIEW_KEYS,
+            form::keys::FORM_HEAD_KEYS,
+            form::keys::FORM_TAIL_KEYS,
+            form::keys::NAME_KEYS,
+            form::keys::PRESET_KEYS,
+            form::keys::MATRIX_KEYS,
+            form::keys::EXPIRATION_KEYS,
+            form::keys::REVIEW_KEYS,
         ] {
             maps_each_key_once(table);
         }

@@ -7,9 +7,9 @@ use super::Reply;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Show, dialog_sized, line_height};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Show, dialog_sized, line_height};
 
 /// What a key does in the help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use crossterm::event::KeyCode::{Char, Down, Enter, Esc, Up};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
-use crate::ui::input::TextInput;
+use crate::ui::components::input::TextInput;
 use crate::ui::theme::Theme;
 use narrative_keys::incident::{IncidentPlan, IncidentReport, PlannedKey};
 use ratatui::Frame;
@@ -15,12 +15,41 @@ use ratatui::text::{Line, Span};
 
 use crate::output::{escape_controls, status_symbol};
 use crate::ui::action::Effect;
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Buttons, Show, dialog, key_manager_warning, note_line};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::modal::IncidentModal;
 use crate::ui::text::{count_of, truncate};
-use crate::ui::view::SPINNER;
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Buttons, Show, dialog, key_manager_warning, note_line};
+use crate::ui::theme::SPINNER;
+
+/// The incident response's dialog, one state per phase.
+#[derive(Debug)]
+pub enum IncidentModal {
+    /// The dry run: what would happen, before anything does.
+    Plan {
+        /// What would be revoked, and whether each key is replaced.
+        plan: Box<IncidentPlan>,
+        /// How far the plan is scrolled, in lines.
+        scroll: u16,
+    },
+    /// Sent: the response is running.
+    Running {
+        /// How many keys the plan revokes.
+        count: usize,
+    },
+    /// Finished: the report, saved to a file at once.
+    Done {
+        /// What was revoked, replaced and failed.
+        report: Box<IncidentReport>,
+        /// The report as Markdown, as it is saved.
+        markdown: String,
+        /// The file to save it to (`incident-report-<time>.md` at first); `w` edits it.
+        path: TextInput,
+        /// Whether the path is being edited.
+        editing: bool,
+        /// What the last save did: `Ok(message)` or `Err(message)`; `None` before one ends.
+        saved: Option<Result<String, String>>,
+    },
+}
 
 /// What a key does in the incident dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

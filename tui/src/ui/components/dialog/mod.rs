@@ -4,6 +4,7 @@
 //! accident. Their state is in [`crate::ui::modal`]; drawing in
 //! `view::modal`.
 
+pub mod frame;
 pub mod help;
 pub mod incident;
 pub mod notice;
@@ -14,9 +15,41 @@ pub mod secret;
 use narrative_keys::incident::IncidentPlan;
 use narrative_keys::rotate::OldKeyPolicy;
 
+use self::incident::IncidentModal;
+use self::revoke::RevokeConfirm;
+use self::secret::SecretModal;
 use super::keymap::EventState;
 use crate::ui::action::Effect;
-use crate::ui::modal::Modal;
+
+/// The dialog open over the screen (`App::modal`); it takes every key until
+/// it closes.
+#[derive(Debug)]
+pub enum Modal {
+    /// The key bindings of every context (`?`, F1), scrolled by `App::help_scroll`.
+    Help,
+    /// The question before revoking the marked keys or the selected one (`d`, `:revoke`).
+    ConfirmRevoke(RevokeConfirm),
+    /// The question before rotating a key (`r`), with what becomes of the old one.
+    ConfirmRotate {
+        /// The key to rotate.
+        id: String,
+        /// Its name, for the question.
+        name: String,
+        /// Which of [`ROTATE_CHOICES`] is picked: what becomes of the old key.
+        choice: usize,
+    },
+    /// The once-only display of an operation's new secrets.
+    Secret(SecretModal),
+    /// The incident response (`i`): its dry run, its progress, then its report.
+    Incident(IncidentModal),
+    /// The server refused a change as not permitted: switch to read-only?
+    OfferReadOnly {
+        /// What the server said.
+        message: String,
+    },
+    /// The server no longer accepts this session's key; nothing more is sent.
+    SessionEnded(String),
+}
 
 /// What a dialog asks of the app after a key.
 #[derive(Debug)]

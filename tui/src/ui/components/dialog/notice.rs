@@ -8,9 +8,9 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use crate::output::escape_controls;
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Show, dialog};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Show, dialog};
 
 /// What a key does in a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

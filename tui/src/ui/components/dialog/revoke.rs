@@ -9,12 +9,40 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use crate::output::escape_controls;
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Show, dialog, key_manager_warning, line_height};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::modal::RevokeConfirm;
 use crate::ui::text::truncate;
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Show, dialog, key_manager_warning, line_height};
 use unicode_width::UnicodeWidthStr;
+
+use crate::ui::components::input::TextInput;
+
+/// The question before a revoke. One key: y or n. Several: the number of
+/// keys must be typed, so that a stray `y` cannot revoke a whole selection.
+#[derive(Debug, Clone, Default)]
+pub struct RevokeConfirm {
+    /// Keys to revoke, as (id, name).
+    pub keys: Vec<(String, String)>,
+    /// The number typed so far (several keys only).
+    pub typed: TextInput,
+    /// Why the last Enter did nothing.
+    pub note: Option<String>,
+}
+
+impl RevokeConfirm {
+    /// The question for revoking `keys`, each as (id, name), nothing typed yet.
+    pub fn new(keys: Vec<(String, String)>) -> Self {
+        Self {
+            keys,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the count must be typed rather than answered with y.
+    pub fn needs_count(&self) -> bool {
+        self.keys.len() > 1
+    }
+}
 
 /// What a key does in the revoke question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

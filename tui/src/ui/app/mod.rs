@@ -16,62 +16,23 @@ use super::action::{
     Action, Effect, IncidentDone, OldKeyFate, OldKeyRetired, Refusal, RevokeOutcome, RevokedKey,
     Rotated, SecretsWritten,
 };
-use super::command::CommandLine;
-use super::components::command_line::COMMAND_KEYS;
+use super::components::command_line::{COMMAND_KEYS, CommandLine};
 use super::components::detail::DetailPane;
-use super::components::dialog::{self, Reply};
-use super::components::list::{FILTER_KEYS, KeyList};
+use super::components::dialog::incident::IncidentModal;
+use super::components::dialog::revoke::RevokeConfirm;
+use super::components::dialog::secret::{SecretEntry, SecretModal, UnstoredKey};
+use super::components::dialog::{self, Modal, Reply};
+use super::components::form::Form;
+use super::components::input::TextInput;
+use super::components::list::{FILTER_KEYS, KeyList, SortBy, VisibleKeys};
 use super::components::{keymap, wheel_key};
-use super::form::Form;
 use super::hit::Regions;
-use super::input::TextInput;
 use super::job::Job;
-use super::modal::{IncidentModal, Modal, RevokeConfirm, SecretEntry, SecretModal};
 use super::text::count_of;
 use crate::output::escape_controls;
 
 /// What a refused write says in read-only mode.
 pub const READONLY_REFUSAL: &str = "Read-only: nothing is changed from this session (start it again without --readonly to make changes).";
-
-/// The list's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortBy {
-    /// By name.
-    Name,
-    /// By expiry, soonest first; never last.
-    Expiry,
-    /// By status, then expiry.
-    Status,
-}
-
-impl SortBy {
-    /// The order's name, as the status line and `:sort` say it.
-    pub fn label(self) -> &'static str {
-        match self {
-            SortBy::Name => "name",
-            SortBy::Expiry => "expiry",
-            SortBy::Status => "status",
-        }
-    }
-
-    /// The sort after this one: name, expiry, status, name.
-    pub(in crate::ui) fn next(self) -> SortBy {
-        match self {
-            SortBy::Name => SortBy::Expiry,
-            SortBy::Expiry => SortBy::Status,
-            SortBy::Status => SortBy::Name,
-        }
-    }
-}
-
-/// Which pane has the keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    /// The key list.
-    List,
-    /// The detail pane.
-    Detail,
-}
 
 /// The status line's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,7 +238,7 @@ impl App {
     /// acknowledged: nobody holds them once the program ends, so the
     /// runtime revokes them on a way out that skips the dialog (a signal,
     /// the terminal gone).
-    pub fn unstored_keys(&self) -> Vec<super::modal::UnstoredKey> {
+    pub fn unstored_keys(&self) -> Vec<UnstoredKey> {
         match &self.modal {
             Some(Modal::Secret(m)) => m.unstored(),
             _ => Vec::new(),
@@ -1223,57 +1184,5 @@ fn revoked_summary(results: &[RevokedKey]) -> String {
             count_of(revoked, "key", "keys"),
             if gone == 1 { "was" } else { "were" }
         ),
-    }
-}
-
-/// The list's rows as keys: borrowed from the app, cheap to make and to copy.
-#[derive(Debug, Clone, Copy)]
-pub struct VisibleKeys<'a> {
-    keys: &'a [ApiKey],
-    /// Positions in `keys`, in the order shown.
-    rows: &'a [usize],
-}
-
-impl<'a> VisibleKeys<'a> {
-    /// The rows `rows` (positions in `keys`) as keys.
-    pub(in crate::ui) fn new(keys: &'a [ApiKey], rows: &'a [usize]) -> Self {
-        Self { keys, rows }
-    }
-
-    /// How many rows.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    /// The key on row `row`.
-    pub fn get(&self, row: usize) -> Option<&'a ApiKey> {
-        self.rows.get(row).and_then(|&i| self.keys.get(i))
-    }
-
-    /// The keys, in the order shown.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a ApiKey> + use<'a> {
-        let keys = self.keys;
-        self.rows.iter().filter_map(move |&i| keys.get(i))
-    }
-
-    /// Up to `count` rows from row `from`, each with its row number; only
-    /// those rows are looked at.
-    pub fn rows(
-        &self,
-        from: usize,
-        count: usize,
-    ) -> impl Iterator<Item = (usize, &'a ApiKey)> + use<'a> {
-        let keys = self.keys;
-        let from = from.min(self.rows.len());
-        let to = from.saturating_add(count).min(self.rows.len());
-        self.rows[from..to]
-            .iter()
-            .enumerate()
-            .filter_map(move |(n, &i)| keys.get(i).map(|k| (from + n, k)))
     }
 }

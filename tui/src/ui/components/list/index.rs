@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use memchr::memmem::Finder;
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 
-use super::app::SortBy;
+use super::SortBy;
 use crate::output::display_order;
 
 #[derive(Debug)]

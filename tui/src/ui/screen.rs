@@ -1,8 +1,6 @@
 //! Drawing: a pure function of the app's state onto a frame. The header
 //! (with DEMO when it is one), the screen, the status line and the hint bar.
 
-pub(in crate::ui) mod modal;
-
 use narrative_keys::KeyStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,15 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::app::{App, Pane, Status, VisibleKeys};
+use super::app::{App, Status};
+use super::components::list::{Pane, VisibleKeys};
 use super::components::{detail, form, list};
 use super::hit::Regions;
-use super::text::tail;
-use super::theme::Theme;
+use super::text::{tail, wrapped_lines};
+use super::theme::{self, Theme};
 use crate::output::{escape_controls, status_symbol};
-
-/// The spinner's frames, one per tick while work is in flight.
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Below this width the list and the detail pane are stacked, not side by side.
 const SIDE_BY_SIDE: u16 = 150;
@@ -65,7 +61,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     render_status(app, visible.len(), theme, frame, status);
     render_hints(app, theme, frame, hints);
     if let Some(m) = &app.modal {
-        modal::render(m, app, theme, frame, body);
+        super::components::dialog::frame::render(m, app, theme, frame, body);
     }
 }
 
@@ -215,7 +211,7 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
     } else {
         let error = app.status.as_ref().is_some_and(|s| s.error);
         if let Some(what) = app.busy.first().filter(|_| !error) {
-            let frame_char = SPINNER[app.spinner % SPINNER.len()];
+            let frame_char = theme::SPINNER[app.spinner % theme::SPINNER.len()];
             spans.push(Span::styled(
                 format!("{frame_char} {what}… "),
                 theme.accent(),
@@ -267,34 +263,4 @@ fn render_hints(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// A rectangle of at most `w` x `h` centred in `area`.
-pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
-}
-
-/// How many lines `text` takes when wrapped at word boundaries to `width`.
-fn wrapped_lines(text: &str, width: usize) -> usize {
-    let width = width.max(1);
-    let mut lines = 1;
-    let mut used = 0;
-    for word in text.split(' ') {
-        let w = word.width();
-        let need = if used == 0 { w } else { used + 1 + w };
-        if need <= width {
-            used = need;
-        } else {
-            lines += 1 + w.saturating_sub(1) / width;
-            used = w % width;
-        }
-    }
-    lines
 }

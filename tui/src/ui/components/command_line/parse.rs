@@ -1,8 +1,8 @@
 //! The `:` command line, as in k9s: `:filter TEXT`, `:sort name|expiry|status`,
 //! `:revoke`, `:refresh`, `:q`. Parsing and completion only; `App` acts.
 
-use super::app::SortBy;
-use super::input::TextInput;
+use crate::ui::components::input::TextInput;
+use crate::ui::components::list::SortBy;
 
 /// A command the line understands.
 #[derive(Debug, Clone, PartialEq, Eq)]

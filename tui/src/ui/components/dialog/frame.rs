@@ -9,13 +9,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{centered, wrapped_lines};
 use crate::output::escape_controls;
 use crate::ui::app::App;
 use crate::ui::components::dialog;
+use crate::ui::components::dialog::Modal;
 use crate::ui::hit::button_key;
-use crate::ui::modal::Modal;
 use crate::ui::text::truncate;
+use crate::ui::text::wrapped_lines;
 use crate::ui::theme::Theme;
 
 /// A dialog's buttons: `(key, what)`, drawn on its last rows; clicking one
@@ -139,7 +139,6 @@ pub(in crate::ui) fn dialog_sized(
     }
 }
 
-/// Draws the open dialog over `area`, the screen's body.
 /// Where and how a dialog draws: the app, the theme, the screen's body it
 /// sits over, and its width.
 #[derive(Clone, Copy)]
@@ -154,6 +153,7 @@ pub(in crate::ui) struct Canvas<'a> {
     pub w: u16,
 }
 
+/// Draws the open dialog over `area`, the screen's body.
 pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let cx = Canvas {
         app,
@@ -224,5 +224,17 @@ pub(in crate::ui) fn note_line(theme: Theme, note: &Result<String, String>) -> L
             format!("✖ {}", escape_controls(t)),
             theme.error(),
         )),
+    }
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
     }
 }

@@ -1,7 +1,11 @@
 //! The `:` command line as a component: its keymap (which its hint bar
 //! reads), completion, and running what was typed. Its state is
-//! [`CommandLine`](crate::ui::command::CommandLine); parsing and completion
+//! [`CommandLine`](crate::ui::components::command_line::parse::CommandLine); parsing and completion
 //! are in [`crate::ui::command`].
+
+pub mod parse;
+
+pub use parse::{Command, CommandLine, Completion};
 
 use crossterm::event::KeyCode::{self, Enter, Esc, Tab};
 use crossterm::event::KeyEvent;
@@ -10,7 +14,6 @@ use super::keymap::{self, Binding};
 use crate::output::escape_controls;
 use crate::ui::action::Effect;
 use crate::ui::app::App;
-use crate::ui::command::{self, Command, Completion};
 
 /// What a key does on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,11 +43,11 @@ impl App {
             Some(LineCmd::Cancel) => self.command = None,
             Some(LineCmd::Complete) => {
                 let names: &[&'static str] = if self.readonly {
-                    &command::READ_NAMES
+                    &parse::READ_NAMES
                 } else {
-                    &command::NAMES
+                    &parse::NAMES
                 };
-                line.note = match command::complete(&line.input.value, names) {
+                line.note = match parse::complete(&line.input.value, names) {
                     Completion::One(done) => {
                         line.input.value = done;
                         None

@@ -2,6 +2,12 @@
 //! preset or the matrix), expiration, and a review step that shows the
 //! explanation, the audit findings and, for an edit, the diff.
 
+pub mod keys;
+pub mod matrix;
+mod render;
+
+pub use render::render;
+
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
 use narrative_keys::audit::{AuditOptions, Finding, audit_one};
@@ -11,12 +17,12 @@ use narrative_keys::{
     Resource, ValidationReport,
 };
 
-use super::components::form::{
+use self::keys::{
     EXPIRATION_KEYS, FORM_HEAD_KEYS, FormCmd, MATRIX_KEYS, NAME_KEYS, PRESET_KEYS, REVIEW_KEYS,
 };
-use super::components::keymap::{self, Binding};
-use super::input::TextInput;
-use super::matrix::{Column, Matrix, MatrixMsg};
+use self::matrix::{Column, Matrix, MatrixMsg};
+use crate::ui::components::input::TextInput;
+use crate::ui::components::keymap::{self, Binding};
 
 /// The choices offered for an expiration, in days; the default among them.
 pub const DAYS: [i64; 5] = [30, 60, DEFAULT_EXPIRATION_DAYS, 180, 365];
