@@ -9,8 +9,13 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Status};
-use super::components::list::{Pane, VisibleKeys};
-use super::components::{detail, form, list};
+use super::components::Ctx;
+use super::components::detail::DetailProps;
+use super::components::dialog::Modal;
+use super::components::dialog::frame::Canvas;
+use super::components::dialog::help::HelpProps;
+use super::components::form;
+use super::components::list::Pane;
 use super::hit::Regions;
 use super::text::{tail, wrapped_lines};
 use super::theme::{self, Theme};
@@ -26,14 +31,20 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
 /// Draws one frame: the header, the list and detail pane or the form, the
-/// status line, the hints, and the open dialog over them.
+/// status line, the hints, and the open dialog over them. What a mouse can
+/// point at is collected from the components as they draw and stored in
+/// the app once the frame is drawn.
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
-    // What a mouse can point at is recorded anew by every frame.
-    *app.regions.borrow_mut() = Regions::default();
+    let regions = draw(app, theme, frame);
+    app.store_regions(regions);
+}
+
+/// Draws one frame; returns where it drew what a mouse can point at.
+fn draw(app: &App, theme: Theme, frame: &mut Frame) -> Regions {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(theme, frame, area);
-        return;
+        return Regions::default();
     }
     // An error that does not fit on one line gets up to three; it takes
     // the line alone (no spinner beside it).
@@ -53,20 +64,41 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     .areas(frame.area());
     render_header(app, theme, frame, header);
     // Filtered and sorted by `update`, not here: a frame reads only the rows it shows.
-    let visible = app.visible_keys();
-    match &app.form {
-        Some(f) => form::render(f, app, theme, frame, body),
-        None => render_panes(app, visible, theme, frame, body),
-    }
-    render_status(app, visible.len(), theme, frame, status);
+    let ctx = app.ctx();
+    let mut regions = match &app.form {
+        Some(f) => form::render(f, app.now, theme, frame, body),
+        None => render_panes(app, &ctx, theme, frame, body),
+    };
+    render_status(app, app.list.len(), theme, frame, status);
     render_hints(app, theme, frame, hints);
     if let Some(m) = &app.modal {
-        super::components::dialog::frame::render(m, app, theme, frame, body);
+        // Only the help shows the bindings of the screen under it.
+        let rows = match m {
+            Modal::Help => app.bindings(),
+            _ => Vec::new(),
+        };
+        let help = HelpProps {
+            rows: &rows,
+            context: if app.form.is_some() {
+                "the form"
+            } else {
+                "the key list"
+            },
+            scroll: app.help_scroll,
+        };
+        let cx = Canvas {
+            ctx,
+            theme,
+            area: body,
+            w: body.width.saturating_sub(4).min(76),
+        };
+        regions.extend(m.render(help, &cx, frame));
     }
+    regions
 }
 
 /// The list and the detail pane: side by side when wide, else stacked.
-fn render_panes(app: &App, visible: VisibleKeys<'_>, theme: Theme, frame: &mut Frame, body: Rect) {
+fn render_panes(app: &App, ctx: &Ctx, theme: Theme, frame: &mut Frame, body: Rect) -> Regions {
     let (list_area, detail_area) = if body.width >= SIDE_BY_SIDE {
         let [l, d] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(body);
@@ -76,28 +108,16 @@ fn render_panes(app: &App, visible: VisibleKeys<'_>, theme: Theme, frame: &mut F
             Layout::vertical([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
         (l, d)
     };
-    {
-        let mut regions = app.regions.borrow_mut();
-        regions.list = Some(list_area);
-        regions.detail = Some(detail_area);
-    }
-    list::render(
-        app,
-        visible,
-        theme,
-        frame,
-        list_area,
-        app.list.focus == Pane::List,
-    );
-    let selected = visible.get(app.list.selected);
-    detail::render(
-        app,
-        selected,
-        theme,
-        frame,
-        detail_area,
-        app.list.focus == Pane::Detail,
-    );
+    let focus = app.list.focus;
+    let mut regions = app
+        .list
+        .render(ctx, theme, frame, list_area, focus == Pane::List);
+    let detail = DetailProps {
+        key: app.selected_key(),
+        focused: focus == Pane::Detail,
+    };
+    regions.extend(app.detail.render(detail, ctx, theme, frame, detail_area));
+    regions
 }
 
 /// One centred line: how big the terminal must be, and how big it is.

@@ -1,5 +1,6 @@
 //! The `:` command line, as in k9s: `:filter TEXT`, `:sort name|expiry|status`,
-//! `:revoke`, `:refresh`, `:q`. Parsing and completion only; `App` acts.
+//! `:revoke`, `:refresh`, `:q`. The line's state, parsing and completion; the app runs what it
+//! parses.
 
 use crate::ui::components::input::TextInput;
 use crate::ui::components::list::SortBy;

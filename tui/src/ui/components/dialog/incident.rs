@@ -8,6 +8,7 @@ use crossterm::event::KeyEvent;
 
 use super::Reply;
 use crate::ui::components::input::TextInput;
+use crate::ui::hit::Regions;
 use crate::ui::theme::Theme;
 use narrative_keys::incident::{IncidentPlan, IncidentReport, PlannedKey};
 use ratatui::Frame;
@@ -189,7 +190,11 @@ impl IncidentModal {
 }
 
 /// Draws the incident dialog at its stage.
-pub(in crate::ui) fn draw_incident(stage: &IncidentModal, cx: &Canvas, frame: &mut Frame) {
+pub(in crate::ui) fn draw_incident(
+    stage: &IncidentModal,
+    cx: &Canvas,
+    frame: &mut Frame,
+) -> Regions {
     match stage {
         IncidentModal::Plan { plan, scroll } => draw_plan(plan, *scroll, cx, frame),
         IncidentModal::Running { count } => draw_running(*count, cx, frame),
@@ -204,8 +209,8 @@ pub(in crate::ui) fn draw_incident(stage: &IncidentModal, cx: &Canvas, frame: &m
 }
 
 /// The dry run: the keys, what else was found, whether they are replaced.
-fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
-    let (app, theme, area) = (cx.app, cx.theme, cx.area);
+fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) -> Regions {
+    let (ctx, theme, area) = (cx.ctx, cx.theme, cx.area);
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "Dry run: nothing has changed yet. Running it revokes {} at once:",
@@ -244,7 +249,7 @@ fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
         theme.dim(),
     )));
     lines.extend(key_manager_warning(
-        app,
+        &ctx,
         plan.keys.iter().map(|p| p.key.id.as_str()),
         theme,
     ));
@@ -255,7 +260,7 @@ fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
         ("Esc", "cancel"),
     ];
     let title = " Incident response ".to_owned();
-    dialog(frame, cx, (title, lines, &buttons), Show::Start);
+    dialog(frame, cx, (title, lines, &buttons), Show::Start)
 }
 
 /// One planned key's row: its status, name and id.
@@ -274,15 +279,15 @@ fn plan_row(p: &PlannedKey, theme: Theme) -> Line<'static> {
 }
 
 /// The run in progress.
-fn draw_running(count: usize, cx: &Canvas, frame: &mut Frame) {
-    let (app, theme) = (cx.app, cx.theme);
-    let s = SPINNER[app.spinner % SPINNER.len()];
+fn draw_running(count: usize, cx: &Canvas, frame: &mut Frame) -> Regions {
+    let (ctx, theme) = (cx.ctx, cx.theme);
+    let s = SPINNER[ctx.spinner % SPINNER.len()];
     let lines = vec![Line::from(Span::styled(
         format!("{s} Revoking {}…", count_of(count, "key", "keys")),
         theme.accent(),
     ))];
     let title = " Incident response ".to_owned();
-    dialog(frame, cx, (title, lines, &[]), Show::Start);
+    dialog(frame, cx, (title, lines, &[]), Show::Start)
 }
 
 /// The report: what was done, what failed, where it was saved.
@@ -295,7 +300,7 @@ fn draw_report(
     ),
     cx: &Canvas,
     frame: &mut Frame,
-) {
+) -> Regions {
     let theme = cx.theme;
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -342,5 +347,5 @@ fn draw_report(
         &[("w", "save elsewhere"), ("Enter / Esc", "close")]
     };
     let title = " Incident response: report ".to_owned();
-    dialog(frame, cx, (title, lines, buttons), Show::Start);
+    dialog(frame, cx, (title, lines, buttons), Show::Start)
 }

@@ -5,6 +5,7 @@ use crossterm::event::KeyCode::{Backspace, Char, Enter, Esc};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
+use crate::ui::hit::Regions;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
@@ -149,9 +150,9 @@ const MANY_STOP_WORKING: &str =
 
 impl RevokeConfirm {
     /// Draws the question.
-    pub(in crate::ui) fn draw(&self, cx: &Canvas, frame: &mut Frame) {
+    pub(in crate::ui) fn draw(&self, cx: &Canvas, frame: &mut Frame) -> Regions {
         let confirm = self;
-        let (app, theme) = (cx.app, cx.theme);
+        let (ctx, theme) = (cx.ctx, cx.theme);
 
         let keys = &confirm.keys;
         let mut lines = Vec::new();
@@ -178,7 +179,7 @@ impl RevokeConfirm {
             theme.warning(),
         )));
         lines.extend(key_manager_warning(
-            app,
+            &ctx,
             keys.iter().map(|(id, _)| id.as_str()),
             theme,
         ));
@@ -199,17 +200,17 @@ impl RevokeConfirm {
             }
             let buttons = [("Enter", "revoke"), ("Esc", "keep them")];
             // Kept to its end: the prompt and its note always show.
-            dialog(frame, cx, (title, lines, &buttons), Show::End);
+            dialog(frame, cx, (title, lines, &buttons), Show::End)
         } else {
             let buttons = [("y", "revoke"), ("n / Esc", "keep it")];
-            dialog(frame, cx, (title, lines, &buttons), Show::Start);
+            dialog(frame, cx, (title, lines, &buttons), Show::Start)
         }
     }
 
     /// The lines naming several keys: as many as the screen leaves room
     /// for, then how many more.
     fn many_lines(&self, many: &[(String, String)], cx: &Canvas) -> Vec<Line<'static>> {
-        let (app, theme, area, w) = (cx.app, cx.theme, cx.area, cx.w);
+        let (ctx, theme, area, w) = (cx.ctx, cx.theme, cx.area, cx.w);
         let confirm = self;
         let keys = &self.keys;
         let mut lines = Vec::new();
@@ -221,7 +222,7 @@ impl RevokeConfirm {
         // the other lines leave, never more than eight.
         let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
         let rows = |text: &str| line_height(&Line::raw(text.to_owned()), inner);
-        let warning_rows = key_manager_warning(app, keys.iter().map(|(id, _)| id.as_str()), theme)
+        let warning_rows = key_manager_warning(&ctx, keys.iter().map(|(id, _)| id.as_str()), theme)
             .map_or(0, |l| line_height(&l, inner));
         let note_rows = confirm
             .note

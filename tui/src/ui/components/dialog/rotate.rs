@@ -3,6 +3,7 @@
 use crossterm::event::KeyCode::{self, BackTab, Char, Down, Esc, Tab, Up};
 
 use super::Reply;
+use crate::ui::hit::Regions;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
@@ -110,8 +111,12 @@ pub fn on_key(code: KeyCode, ctrl_c: bool, id: &mut String, choice: &mut usize) 
 }
 
 /// Draws the rotation question for key (id, name), `choice` picked.
-pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, frame: &mut Frame) {
-    let (app, theme) = (cx.app, cx.theme);
+pub(in crate::ui) fn draw(
+    (id, name, choice): (&str, &str, usize),
+    cx: &Canvas,
+    frame: &mut Frame,
+) -> Regions {
+    let (ctx, theme) = (cx.ctx, cx.theme);
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Rotate "),
@@ -136,10 +141,10 @@ pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, 
         )));
     }
     if choice == 0 {
-        lines.extend(key_manager_warning(app, std::iter::once(id), theme));
+        lines.extend(key_manager_warning(&ctx, std::iter::once(id), theme));
     }
     lines.push(Line::raw(""));
     let buttons = [("y", "rotate"), ("n / Esc", "cancel")];
     let title = " Rotate? ".to_owned();
-    dialog(frame, cx, (title, lines, &buttons), Show::End);
+    dialog(frame, cx, (title, lines, &buttons), Show::End)
 }

@@ -10,6 +10,7 @@ use crossterm::event::KeyCode::{self, Char, Down, Enter, Esc, Up};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
+use crate::ui::hit::Regions;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
@@ -517,7 +518,7 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
 
 /// Draws the secrets dialog: a count, the secrets (a window around the
 /// cursor when they do not all fit), the warning and notes, and the keys.
-pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Frame) {
+pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Frame) -> Regions {
     let (theme, area, w) = (cx.theme, cx.area, cx.w);
     let total = m.entries.len();
     let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
@@ -555,7 +556,7 @@ pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Fram
     lines.extend(tail);
     let h = height(&lines) + 2;
     let title = format!(" {}: shown once ", m.title);
-    dialog_sized(frame, cx, (title, lines, buttons), h, Show::End);
+    dialog_sized(frame, cx, (title, lines, buttons), h, Show::End)
 }
 
 /// The count above several secrets.

@@ -1,15 +1,11 @@
-//! The create/edit wizard as a component: its keys (the step's own in
-//! `Form::handle_key`, then help and quit), its clicks and wheel turns, its
-//! help and hints step by step, and its drawing (step tabs; name;
-//! presets and matrix; expiration; review with the diff, the audit and the
-//! explanation). Its state is [`Form`].
+//! The form's keys: one keymap table per step (which `Form::handle_key`
+//! looks keys up in, and the help and the hint bar read), help and quit
+//! after them, and its clicks and wheel turns.
 
-use super::keymap::{self, Binding};
-use crate::ui::action::Effect;
-use crate::ui::app::App;
-use crate::ui::components::form::{Form, FormMsg, PermFocus, WizardStep};
+use super::{Form, PermFocus, WizardStep};
+use crate::ui::components::keymap::{self, Binding};
 use crate::ui::hit::Regions;
-use crate::ui::job::Job;
+use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Position;
 
@@ -184,11 +180,11 @@ const REVIEW_BLOCKED_HINT: Row = ("Esc", "back to fix it");
 /// How far the wheel scrolls the review.
 const WHEEL_STEP: u16 = 3;
 
-impl App {
+impl Form {
     /// The form's help: the step's rows between the common ones.
-    pub(in crate::ui) fn form_help(form: &Form) -> Vec<Row> {
+    pub fn help(&self) -> Vec<Row> {
         let mut rows = keymap::help(FORM_HEAD_KEYS, false);
-        match form.step {
+        match self.step {
             WizardStep::Name => rows.extend(keymap::help(NAME_KEYS, false)),
             WizardStep::Permissions => {
                 rows.extend(keymap::help(PRESET_KEYS, false));
@@ -202,8 +198,8 @@ impl App {
     }
 
     /// The form's hint bar.
-    pub(in crate::ui) fn form_hints(&self, form: &Form) -> Vec<Row> {
-        let mut h = match form.step {
+    pub fn hints(&self, now: DateTime<Utc>) -> Vec<Row> {
+        let mut h = match self.step {
             WizardStep::Name => keymap::hints(NAME_KEYS, false),
             WizardStep::Permissions => {
                 let mut h = keymap::hints(PRESET_KEYS, false);
@@ -212,7 +208,7 @@ impl App {
             }
             WizardStep::Expiration => keymap::hints(EXPIRATION_KEYS, false),
             // Enter sends nothing while the form has an error.
-            WizardStep::Review if form.report(self.now).has_errors() => {
+            WizardStep::Review if self.report(now).has_errors() => {
                 vec![REVIEW_BLOCKED_HINT]
             }
             WizardStep::Review => keymap::hints(REVIEW_KEYS, false),
@@ -222,78 +218,47 @@ impl App {
         h
     }
 
-    /// A key while the form is open: the form's first, then help and quit.
-    /// Enter does nothing while the form's key is being sent.
-    pub(in crate::ui) fn on_form_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let sending = self
-            .busy
-            .iter()
-            .any(|b| *b == Job::Creating || *b == Job::Saving);
-        let form = self.form.as_mut()?;
-        if sending && key.code == KeyCode::Enter {
-            return None;
-        }
-        match form.handle_key(key, self.now) {
-            FormMsg::Consumed => None,
-            FormMsg::Cancel => {
-                self.form = None;
-                self.show_info("Cancelled; nothing was sent.");
-                None
-            }
-            FormMsg::Create(new) => {
-                self.start(Job::Creating);
-                Some(Effect::Create(new))
-            }
-            FormMsg::Update { id, update } => {
-                self.start(Job::Saving);
-                Some(Effect::Update { id, update })
-            }
-            FormMsg::Ignored => {
-                match keymap::lookup(FORM_TAIL_KEYS, key.code) {
-                    Some((_, FormCmd::Help)) => self.open_help(),
-                    Some((_, FormCmd::Quit)) => self.should_quit = true,
-                    _ => {}
-                }
-                None
-            }
-        }
+    /// A key the form's steps left (`FormMsg::Ignored`): help, quit, or
+    /// nothing.
+    pub fn tail_command(key: KeyEvent) -> Option<FormCmd> {
+        keymap::lookup(FORM_TAIL_KEYS, key.code).map(|(_, cmd)| cmd)
     }
 
     /// A click on the form presses what is under it (a step tab, a matrix
     /// cell, a preset, an expiration); the wheel moves the matrix or
-    /// scrolls the review.
-    pub(in crate::ui) fn on_form_mouse(
+    /// scrolls the review. A preset is chosen as Enter chooses it: that key
+    /// is returned, for the app to press.
+    pub fn on_mouse(
         &mut self,
         regions: &Regions,
         at: Position,
         down: bool,
         up: bool,
-    ) -> Option<Effect> {
-        let form = self.form.as_mut()?;
+    ) -> Option<KeyEvent> {
         if down {
             if let Some(step) = Regions::index_at(&regions.steps, at) {
-                form.step = WizardStep::ALL[step];
+                self.step = WizardStep::ALL[step];
             } else if let Some((row, col)) = regions.matrix_cell_at(at) {
-                form.toggle_cell(row, col);
+                self.toggle_cell(row, col);
             } else if let Some(i) = Regions::index_at(&regions.presets, at) {
-                form.perm_focus = PermFocus::Presets;
-                form.preset_cursor = i;
-                return self.on_form_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+                self.perm_focus = PermFocus::Presets;
+                self.preset_cursor = i;
+                return Some(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
             } else if let Some(i) = Regions::index_at(&regions.expiry_choices, at) {
-                form.expiry_cursor = i;
+                self.expiry_cursor = i;
             }
             return None;
         }
-        match form.step {
+        match self.step {
             WizardStep::Permissions if Regions::in_rect(regions.matrix, at) => {
-                form.perm_focus = PermFocus::Matrix;
-                form.matrix.handle_key(crate::ui::components::wheel_key(up));
+                self.perm_focus = PermFocus::Matrix;
+                self.matrix.handle_key(crate::ui::components::wheel_key(up));
             }
             WizardStep::Review => {
-                form.review_scroll = if up {
-                    form.review_scroll.saturating_sub(WHEEL_STEP)
+                self.review_scroll = if up {
+                    self.review_scroll.saturating_sub(WHEEL_STEP)
                 } else {
-                    form.review_scroll.saturating_add(WHEEL_STEP)
+                    self.review_scroll.saturating_add(WHEEL_STEP)
                 };
             }
             _ => {}

@@ -1,6 +1,9 @@
 //! The guided form that creates a key or edits one: name, permissions (a
 //! preset or the matrix), expiration, and a review step that shows the
-//! explanation, the audit findings and, for an edit, the diff.
+//! explanation, the audit findings and, for an edit, the diff. Here: its
+//! state and steps, answering a key with a [`FormMsg`]; its keymap tables,
+//! help, hints and clicks in [`keys`]; the permission matrix in [`matrix`];
+//! its drawing in `render`.
 
 pub mod keys;
 pub mod matrix;

@@ -2,7 +2,6 @@
 //! review with the diff, the audit and the explanation.
 
 use crate::output::{escape_controls, expiry_text, relative};
-use crate::ui::app::App;
 use crate::ui::components::detail::{audit_lines, explanation_lines};
 use crate::ui::components::form::matrix::{self, Column};
 use crate::ui::components::form::{ExpiryChoice, Form, Mode, PermFocus, WizardStep};
@@ -20,8 +19,15 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Draws the form over `area`: its title, the step tabs and the step.
-pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let now = app.now;
+/// Returns where it drew what a click can press.
+pub fn render(
+    form: &Form,
+    now: DateTime<Utc>,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Regions {
+    let mut regions = Regions::default();
     let title = match &form.mode {
         Mode::Create => match &form.cloned_from {
             Some(name) => format!(
@@ -44,19 +50,20 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
         Constraint::Fill(1),
     ])
     .areas(inner);
-    step_tabs(form, app, &report, theme, frame, tabs);
+    step_tabs(form, &mut regions, &report, theme, frame, tabs);
     let view = StepView {
         form,
-        app,
+        now,
         report: &report,
         theme,
     };
     match form.step {
         WizardStep::Name => name_step(form, &report, theme, frame, body),
-        WizardStep::Permissions => permissions_step(&view, frame, body),
-        WizardStep::Expiration => expiration_step(&view, frame, body),
+        WizardStep::Permissions => permissions_step(&view, &mut regions, frame, body),
+        WizardStep::Expiration => expiration_step(&view, &mut regions, frame, body),
         WizardStep::Review => review_step(&view, frame, body),
     }
+    regions
 }
 
 /// The problems for one field, next to it: errors first, then warnings.
@@ -101,7 +108,7 @@ fn name_step(form: &Form, report: &ValidationReport, theme: Theme, frame: &mut F
 /// highlighted, one with an error marked.
 fn step_tabs(
     form: &Form,
-    app: &App,
+    regions: &mut Regions,
     report: &ValidationReport,
     theme: Theme,
     frame: &mut Frame,
@@ -133,25 +140,25 @@ fn step_tabs(
             ..tabs
         }
         .intersection(tabs);
-        app.regions.borrow_mut().steps.push((tab, i));
+        regions.steps.push((tab, i));
         x = x.saturating_add(w);
         spans.push(Span::styled(text, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
 }
 
-/// What a step draws from: the form, the app, the form's validation and
-/// the colours.
+/// What a step draws from: the form, the clock, the form's validation
+/// and the colours.
 #[derive(Clone, Copy)]
 struct StepView<'a> {
     form: &'a Form,
-    app: &'a App,
+    now: DateTime<Utc>,
     report: &'a ValidationReport,
     theme: Theme,
 }
 
-fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
+fn permissions_step(v: &StepView, regions: &mut Regions, frame: &mut Frame, area: Rect) {
+    let (form, report, theme) = (v.form, v.report, v.theme);
     let probs = problems(report, Field::Permissions, theme);
     let [main, summary] = Layout::vertical([
         Constraint::Fill(1),
@@ -164,8 +171,8 @@ fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Length(presets_w), Constraint::Fill(1)]).areas(main);
 
-    presets(form, app, theme, frame, left);
-    matrix_grid(form, app, theme, frame, right);
+    presets(form, regions, theme, frame, left);
+    matrix_grid(form, regions, theme, frame, right);
     let mut bottom = vec![Line::from(vec![
         Span::styled("Selected: ", theme.accent()),
         Span::raw(if form.matrix.perms.is_empty() {
@@ -179,7 +186,7 @@ fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
 }
 
 /// The presets, and the one under the cursor described.
-fn presets(form: &Form, app: &App, theme: Theme, frame: &mut Frame, left: Rect) {
+fn presets(form: &Form, regions: &mut Regions, theme: Theme, frame: &mut Frame, left: Rect) {
     let on_presets = form.perm_focus == PermFocus::Presets;
     let mut lines = vec![Line::from(Span::styled(
         "Start from a preset",
@@ -201,7 +208,7 @@ fn presets(form: &Form, app: &App, theme: Theme, frame: &mut Frame, left: Rect) 
             ..left
         };
         if row.bottom() <= left.bottom() {
-            app.regions.borrow_mut().presets.push((row, i));
+            regions.presets.push((row, i));
         }
         let chosen = match Preset::ALL.get(i) {
             Some(p) => form.preset == Some(*p),
@@ -241,7 +248,7 @@ fn presets(form: &Form, app: &App, theme: Theme, frame: &mut Frame, left: Rect) 
 
 /// The permission matrix: its head, the rows that fit around the cursor,
 /// and a line about the resource under it.
-fn matrix_grid(form: &Form, app: &App, theme: Theme, frame: &mut Frame, right: Rect) {
+fn matrix_grid(form: &Form, regions: &mut Regions, theme: Theme, frame: &mut Frame, right: Rect) {
     let on_matrix = form.perm_focus == PermFocus::Matrix;
     let [head, grid, about] = Layout::vertical([
         Constraint::Length(1),
@@ -266,7 +273,6 @@ fn matrix_grid(form: &Form, app: &App, theme: Theme, frame: &mut Frame, right: R
     let offset = (cursor_line + 2).saturating_sub(height);
     let offset = offset.min(all.len().saturating_sub(height));
     let mut rows = Vec::new();
-    let mut regions = app.regions.borrow_mut();
     regions.matrix = Some(grid);
     for (n, line) in all.iter().skip(offset).take(height).enumerate() {
         let y = grid.y + n as u16;
@@ -280,11 +286,10 @@ fn matrix_grid(form: &Form, app: &App, theme: Theme, frame: &mut Frame, right: R
             ))),
             matrix::Line::Resource(i) => {
                 let at = (grid, y, on_matrix);
-                rows.push(matrix_row(form, *i, at, theme, &mut regions));
+                rows.push(matrix_row(form, *i, at, theme, regions));
             }
         }
     }
-    drop(regions);
     frame.render_widget(Paragraph::new(rows), grid);
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(
@@ -374,9 +379,8 @@ fn matrix_about(form: &Form) -> String {
     }
 }
 
-fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
-    let now = app.now;
+fn expiration_step(v: &StepView, regions: &mut Regions, frame: &mut Frame, area: Rect) {
+    let (form, now, report, theme) = (v.form, v.now, v.report, v.theme);
     let mut lines = vec![Line::from(Span::styled(
         "When should the key stop working?",
         theme.bold(),
@@ -396,7 +400,7 @@ fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
             ..area
         };
         if row.bottom() <= area.bottom() {
-            app.regions.borrow_mut().expiry_choices.push((row, i));
+            regions.expiry_choices.push((row, i));
         }
         let here = i == form.expiry_cursor;
         let mut spans = choice_spans(*choice, here, theme, now);
@@ -511,8 +515,7 @@ fn blocked_headline(errors: &[&narrative_keys::Problem]) -> Option<String> {
 }
 
 fn review_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
-    let now = app.now;
+    let (form, now, report, theme) = (v.form, v.now, v.report, v.theme);
     let preview = form.preview(now);
     let mut lines = Vec::new();
     let errors: Vec<_> = report.errors().collect();

@@ -1,8 +1,9 @@
 //! The list's drawing: its title, column heads and the rows on screen.
 
-use super::VisibleKeys;
+use super::{KeyList, VisibleKeys};
 use crate::output::{escape_controls, expiry_text, key_symbol, relative};
-use crate::ui::app::App;
+use crate::ui::components::Ctx;
+use crate::ui::hit::Regions;
 use crate::ui::text::truncate;
 use crate::ui::theme::Theme;
 use narrative_keys::ApiKey;
@@ -18,55 +19,65 @@ fn pad(s: &str, width: usize) -> String {
     format!("{t}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// Draws the list in `area`: its title, the column heads and the rows on
-/// screen (recorded for the mouse); `focused` when it has the keys.
-pub fn render(
-    app: &App,
-    visible: VisibleKeys<'_>,
-    theme: Theme,
-    frame: &mut Frame,
-    area: Rect,
-    focused: bool,
-) {
-    let title = list_title(app, visible, theme);
-    let block = Block::bordered()
-        .title(Line::from(title))
-        .border_style(if focused {
-            theme.focused_border()
+impl KeyList {
+    /// Draws the list in `area`: its title, the column heads and the rows
+    /// on screen; `focused` when it has the keys. Returns where the pane
+    /// and its rows are, for the mouse.
+    pub fn render(
+        &self,
+        ctx: &Ctx,
+        theme: Theme,
+        frame: &mut Frame,
+        area: Rect,
+        focused: bool,
+    ) -> Regions {
+        let list = self;
+        let visible = list.visible(ctx.keys);
+        let mut regions = Regions {
+            list: Some(area),
+            ..Regions::default()
+        };
+        let title = list_title(list, ctx, visible, theme);
+        let block = Block::bordered()
+            .title(Line::from(title))
+            .border_style(if focused {
+                theme.focused_border()
+            } else {
+                theme.border()
+            });
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if inner.height == 0 || inner.width < 10 {
+            return regions;
+        }
+        let cols = Columns::for_width(inner.width as usize);
+        let mut lines = vec![cols.heading(theme)];
+        let rows = inner.height as usize - 1;
+        if visible.is_empty() {
+            let text = empty_text(list, ctx);
+            lines.push(Line::from(Span::styled(format!("  {text}"), theme.dim())));
+        }
+        let selected = list.selected;
+        let offset = if selected >= rows {
+            selected + 1 - rows
         } else {
-            theme.border()
-        });
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.height == 0 || inner.width < 10 {
-        return;
+            0
+        };
+        let shown = visible.len().saturating_sub(offset).min(rows);
+        regions.list_rows = Some((
+            Rect {
+                y: inner.y + 1,
+                height: shown as u16,
+                ..inner
+            },
+            offset,
+        ));
+        for (i, key) in visible.rows(offset, rows) {
+            lines.push(list_row(list, ctx, (i, key), cols, theme, focused));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+        regions
     }
-    let cols = Columns::for_width(inner.width as usize);
-    let mut lines = vec![cols.heading(theme)];
-    let rows = inner.height as usize - 1;
-    if visible.is_empty() {
-        let text = empty_text(app);
-        lines.push(Line::from(Span::styled(format!("  {text}"), theme.dim())));
-    }
-    let selected = app.list.selected;
-    let offset = if selected >= rows {
-        selected + 1 - rows
-    } else {
-        0
-    };
-    let shown = visible.len().saturating_sub(offset).min(rows);
-    app.regions.borrow_mut().list_rows = Some((
-        Rect {
-            y: inner.y + 1,
-            height: shown as u16,
-            ..inner
-        },
-        offset,
-    ));
-    for (i, key) in visible.rows(offset, rows) {
-        lines.push(list_row(app, (i, key), cols, theme, focused));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The widths of the list's columns, and whether the expiry is written out.
@@ -109,19 +120,23 @@ impl Columns {
 }
 
 /// The list's title: how many keys, the order, the filter, the marks.
-fn list_title(app: &App, visible: VisibleKeys<'_>, theme: Theme) -> Vec<Span<'static>> {
+fn list_title(
+    list: &KeyList,
+    ctx: &Ctx,
+    visible: VisibleKeys<'_>,
+    theme: Theme,
+) -> Vec<Span<'static>> {
     let mut title = vec![Span::styled(
         format!(" Keys ({}", visible.len()),
         theme.bold(),
     )];
-    if visible.len() != app.keys.len() {
+    if visible.len() != ctx.keys.len() {
         title.push(Span::styled(
-            format!(" of {}", app.keys.len()),
+            format!(" of {}", ctx.keys.len()),
             theme.bold(),
         ));
     }
     title.push(Span::styled(") ", theme.bold()));
-    let list = &app.list;
     let reversed = if list.sort_reversed { ", reversed" } else { "" };
     title.push(Span::raw(format!(
         "sorted by {}{reversed} ",
@@ -146,24 +161,25 @@ fn list_title(app: &App, visible: VisibleKeys<'_>, theme: Theme) -> Vec<Span<'st
 }
 
 /// What an empty list says: loading, failed, no keys, or no match.
-fn empty_text(app: &App) -> String {
-    if app.load_failed && !app.loaded {
+fn empty_text(list: &KeyList, ctx: &Ctx) -> String {
+    if ctx.load_failed && !ctx.loaded {
         "The keys could not be loaded. Press R to try again.".to_owned()
-    } else if !app.loaded {
+    } else if !ctx.loaded {
         "Loading keys…".to_owned()
-    } else if app.keys.is_empty() {
+    } else if ctx.keys.is_empty() {
         "No keys yet. Press n to create one.".to_owned()
     } else {
         format!(
             "No key matches \"{}\". Esc clears the filter.",
-            truncate(&escape_controls(&app.list.filter.value), 30)
+            truncate(&escape_controls(&list.filter.value), 30)
         )
     }
 }
 
 /// One key's row: the cursor, its mark, status, name, permissions, expiry.
 fn list_row(
-    app: &App,
+    list: &KeyList,
+    ctx: &Ctx,
     (i, key): (usize, &ApiKey),
     cols: Columns,
     theme: Theme,
@@ -175,19 +191,19 @@ fn list_row(
         expiry_w,
         wide_expiry,
     } = cols;
-    let st = app.status_of(key);
-    let mark = if app.list.marked.contains(&key.id) {
+    let st = key.status(ctx.now, ctx.policy);
+    let mark = if list.marked.contains(&key.id) {
         "◆"
     } else {
         " "
     };
     let expiry = if wide_expiry {
-        expiry_text(key, app.now)
+        expiry_text(key, ctx.now)
     } else {
         key.expires_at
-            .map_or_else(|| "never".to_owned(), |at| relative(at, app.now))
+            .map_or_else(|| "never".to_owned(), |at| relative(at, ctx.now))
     };
-    let selected = i == app.list.selected;
+    let selected = i == list.selected;
     let row_style = if selected && focused {
         theme.selected()
     } else if selected {
@@ -199,7 +215,7 @@ fn list_row(
         Span::styled(if selected { "▸" } else { " " }, theme.accent()),
         Span::styled(mark, theme.accent()),
         Span::styled(
-            format!("{} ", key_symbol(key, st, app.now)),
+            format!("{} ", key_symbol(key, st, ctx.now)),
             theme.status(st),
         ),
         Span::raw(format!(
