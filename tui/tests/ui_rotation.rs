@@ -116,7 +116,7 @@ impl Live {
     }
 
     fn status(&self) -> String {
-        self.app.status.as_ref().unwrap().text.clone()
+        self.app.feedback.status.as_ref().unwrap().text.clone()
     }
 
     /// While the secret is on screen, both keys work and the list shows both.

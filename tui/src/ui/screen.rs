@@ -142,13 +142,16 @@ fn render_too_small(theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut left = vec![Span::styled(" narrative-keys ", theme.bold())];
-    if app.demo {
+    if app.session.demo {
         left.push(Span::styled(" DEMO ", theme.badge()));
         left.push(Span::raw(" local emulator, sample keys "));
     } else {
-        left.push(Span::raw(format!(" {} ", escape_controls(&app.env_label))));
+        left.push(Span::raw(format!(
+            " {} ",
+            escape_controls(&app.session.env_label)
+        )));
     }
-    if app.readonly {
+    if app.session.readonly {
         left.push(Span::styled(" READ-ONLY ", theme.badge()));
     }
     let counts = app.counts();
@@ -168,7 +171,7 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         v
     };
     let mut right = build(long, "  ");
-    if !fits(&left, &right) && app.demo {
+    if !fits(&left, &right) && app.session.demo {
         // Drop the demo's description, keep its badge (and READ-ONLY).
         left.remove(2);
     }
@@ -192,13 +195,13 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 /// The status line's message: once the session's key is gone, that, above
 /// anything said later.
 fn status(app: &App) -> Option<Status> {
-    match &app.session_ended {
+    match &app.session.session_ended {
         Some(text) => Some(Status {
             text: text.clone(),
             error: true,
             shown_at: app.now,
         }),
-        None => app.status.clone(),
+        None => app.feedback.status.clone(),
     }
 }
 
@@ -229,9 +232,9 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
         spans.push(Span::styled("▏", theme.accent()));
         spans.push(Span::styled(count, theme.dim()));
     } else {
-        let error = app.status.as_ref().is_some_and(|s| s.error);
-        if let Some(what) = app.busy.first().filter(|_| !error) {
-            let frame_char = theme::SPINNER[app.spinner % theme::SPINNER.len()];
+        let error = app.feedback.status.as_ref().is_some_and(|s| s.error);
+        if let Some(what) = app.feedback.busy.first().filter(|_| !error) {
+            let frame_char = theme::SPINNER[app.feedback.spinner % theme::SPINNER.len()];
             spans.push(Span::styled(
                 format!("{frame_char} {what}… "),
                 theme.accent(),

@@ -29,12 +29,12 @@ macro_rules! ctx {
             now: $app.now,
             policy: &$app.policy,
             keys: &$app.keys,
-            loaded: $app.loaded,
-            load_failed: $app.load_failed,
-            readonly: $app.readonly,
-            session_ended: $app.session_ended.is_some(),
-            own_key_id: $app.own_key_id.as_deref(),
-            spinner: $app.spinner,
+            loaded: $app.loading.loaded,
+            load_failed: $app.loading.load_failed,
+            readonly: $app.session.readonly,
+            session_ended: $app.session.session_ended.is_some(),
+            own_key_id: $app.session.own_key_id.as_deref(),
+            spinner: $app.feedback.spinner,
         }
     };
 }
@@ -65,10 +65,6 @@ pub const STATUS_FADE: chrono::Duration = chrono::Duration::seconds(5);
 /// The UI's whole state, changed by `update`.
 #[derive(Debug)]
 pub struct App {
-    /// `DEMO`, `prod`, `dev` or the URL.
-    pub env_label: String,
-    /// Whether this is the `--demo` session.
-    pub demo: bool,
     /// The clock every relative date and status is read against; injected,
     /// so tests are stable.
     pub now: DateTime<Utc>,
@@ -76,11 +72,14 @@ pub struct App {
     pub policy: StatusPolicy,
     /// Every key the last successful load returned, in the server's order.
     pub keys: Vec<ApiKey>,
-    /// Whether a load has succeeded yet; until then the list says "Loading keys…".
-    pub loaded: bool,
-    /// The last load failed and no other is in flight: the list says so
-    /// instead of "Loading keys…".
-    pub load_failed: bool,
+    /// The session: where it signs in, what it may change, whether it
+    /// still can.
+    pub session: Session,
+    /// Loading the keys: whether a load has worked, when the next is due,
+    /// what to select after it.
+    pub loading: Loading,
+    /// What the user is told: work in flight and the status line.
+    pub feedback: Feedback,
     /// The key list's state: selection, order, filter, marks, focus, rows.
     pub list: KeyList,
     /// The detail pane's state.
@@ -91,31 +90,30 @@ pub struct App {
     pub form: Option<Form>,
     /// The open dialog, over everything else.
     pub modal: Option<Modal>,
-    /// Work in flight; the spinner turns while any is.
-    pub busy: Vec<Job>,
-    /// The spinner's frame.
-    pub spinner: usize,
-    /// The status line's message, if any.
-    pub status: Option<Status>,
+    /// The `:` command line, while it is open.
+    pub command: Option<CommandLine>,
     /// Set when the UI should exit.
     pub should_quit: bool,
-    /// Select this key once the list next loads (a key just created).
-    pub select_id: Option<String>,
     /// Whether the last action may have changed the screen. Every action
     /// does but an idle tick within the same second: nothing on screen is
     /// finer than a second (statuses change at a key's expiry instant,
     /// relative times by the minute), and the spinner turns only while
     /// something is in flight.
     pub screen_changed: bool,
-    /// The `:` command line, while it is open.
-    pub command: Option<CommandLine>,
+    /// What the last frame drew where, for the mouse (stored once it is drawn).
+    regions: RefCell<Regions>,
+}
+
+/// The session: where it signs in, what it may change, whether it still can.
+#[derive(Debug)]
+pub struct Session {
+    /// `DEMO`, `prod`, `dev` or the URL.
+    pub env_label: String,
+    /// Whether this is the `--demo` session.
+    pub demo: bool,
     /// `--readonly`, or chosen after the server refused a change: every
     /// write action is hidden and refused.
     pub readonly: bool,
-    /// `--refresh`: reload this often, keeping the selection and the marks.
-    pub refresh_every: Option<std::time::Duration>,
-    /// When the last load was asked for, for `refresh_every`.
-    pub last_load: DateTime<Utc>,
     /// The id of the key this session signs in with, when it can be known
     /// (the demo's; the API has no call that names the caller's key).
     pub own_key_id: Option<String>,
@@ -125,43 +123,75 @@ pub struct App {
     /// Set once the server no longer accepts this session's key: what
     /// happened and how to go on. Nothing is sent after that.
     pub session_ended: Option<String>,
+}
+
+/// Loading the keys: whether a load has worked, when the next is due,
+/// what to select after it.
+#[derive(Debug)]
+pub struct Loading {
+    /// Whether a load has succeeded yet; until then the list says "Loading keys…".
+    pub loaded: bool,
+    /// The last load failed and no other is in flight: the list says so
+    /// instead of "Loading keys…".
+    pub load_failed: bool,
+    /// Select this key once the list next loads (a key just created).
+    pub select_id: Option<String>,
+    /// `--refresh`: reload this often, keeping the selection and the marks.
+    pub refresh_every: Option<std::time::Duration>,
+    /// When the last load was asked for, for `refresh_every`.
+    pub last_load: DateTime<Utc>,
     /// A reload the user asked for (`R`, `:refresh`) is in flight: its
     /// end is announced; `--refresh`'s and the reloads after changes are not.
     pub refresh_asked: bool,
-    /// What the last frame drew where, for the mouse (written while drawing).
-    pub regions: RefCell<Regions>,
+}
+
+/// What the user is told: work in flight and the status line.
+#[derive(Debug)]
+pub struct Feedback {
+    /// Work in flight; the spinner turns while any is.
+    pub busy: Vec<Job>,
+    /// The spinner's frame.
+    pub spinner: usize,
+    /// The status line's message, if any.
+    pub status: Option<Status>,
 }
 
 impl App {
     /// A new app for environment `env_label`, its clock at `now`, nothing loaded.
     pub fn new(env_label: impl Into<String>, demo: bool, now: DateTime<Utc>) -> Self {
         Self {
-            env_label: env_label.into(),
-            demo,
             now,
             policy: StatusPolicy::default(),
             keys: Vec::new(),
-            loaded: false,
-            load_failed: false,
+            session: Session {
+                env_label: env_label.into(),
+                demo,
+                readonly: false,
+                own_key_id: None,
+                revoked_possible_own_key: false,
+                session_ended: None,
+            },
+            loading: Loading {
+                loaded: false,
+                load_failed: false,
+                select_id: None,
+                refresh_every: None,
+                last_load: now,
+                refresh_asked: false,
+            },
+            feedback: Feedback {
+                busy: Vec::new(),
+                spinner: 0,
+                status: None,
+            },
             list: KeyList::new(now),
             detail: DetailPane::default(),
             help_scroll: 0,
             form: None,
             modal: None,
-            busy: Vec::new(),
-            spinner: 0,
-            status: None,
             should_quit: false,
-            select_id: None,
             screen_changed: true,
             command: None,
-            readonly: false,
-            refresh_every: None,
-            last_load: now,
-            own_key_id: None,
-            revoked_possible_own_key: false,
-            session_ended: None,
-            refresh_asked: false,
             regions: RefCell::default(),
         }
     }
@@ -209,17 +239,17 @@ impl App {
     }
 
     pub(in crate::ui) fn start(&mut self, what: Job) {
-        self.busy.push(what);
+        self.feedback.busy.push(what);
     }
 
     fn finish(&mut self, what: Job) {
-        if let Some(i) = self.busy.iter().position(|b| *b == what) {
-            self.busy.remove(i);
+        if let Some(i) = self.feedback.busy.iter().position(|b| *b == what) {
+            self.feedback.busy.remove(i);
         }
     }
 
     pub(in crate::ui) fn show_info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
+        self.feedback.status = Some(Status {
             text: text.into(),
             error: false,
             shown_at: self.now,
@@ -227,7 +257,7 @@ impl App {
     }
 
     pub(in crate::ui) fn show_error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
+        self.feedback.status = Some(Status {
             text: text.into(),
             error: true,
             shown_at: self.now,
@@ -236,8 +266,8 @@ impl App {
 
     fn reload(&mut self) -> Effect {
         self.start(Job::Loading);
-        self.load_failed = false;
-        self.last_load = self.now;
+        self.loading.load_failed = false;
+        self.loading.last_load = self.now;
         Effect::LoadKeys
     }
 

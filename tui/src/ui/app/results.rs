@@ -30,22 +30,22 @@ impl App {
                 let selected = self.list.selected_id(&self.keys);
                 self.keys = keys;
                 self.update_list(true);
-                self.loaded = true;
-                self.load_failed = false;
+                self.loading.loaded = true;
+                self.loading.load_failed = false;
                 self.list.retain_marks(&self.keys);
-                if let Some(id) = self.select_id.take().or(selected) {
+                if let Some(id) = self.loading.select_id.take().or(selected) {
                     self.list.select_key(&self.keys, &id);
                 }
                 self.clamp();
-                if std::mem::take(&mut self.refresh_asked) {
+                if std::mem::take(&mut self.loading.refresh_asked) {
                     let n = self.keys.len();
                     self.show_info(format!("Refreshed: {}.", count_of(n, "key", "keys")));
                 }
             }
             Err(e) => {
-                self.refresh_asked = false;
+                self.loading.refresh_asked = false;
                 // Unless another load is still in flight.
-                self.load_failed = !self.busy.contains(&Job::Loading);
+                self.loading.load_failed = !self.feedback.busy.contains(&Job::Loading);
                 self.show_error(format!("Could not load the keys: {e}"));
             }
         }
@@ -108,7 +108,7 @@ impl App {
     pub(super) fn form_saved(&mut self, text: String, id: String) {
         self.form = None;
         self.show_info(text);
-        self.select_id = Some(id);
+        self.loading.select_id = Some(id);
     }
 
     /// A rotation's result: the new secret shown once, the old key's fate said.
@@ -139,7 +139,7 @@ impl App {
         self.show_info(format!(
             "Rotated \"{name}\": the old key works until the new secret is stored."
         ));
-        self.select_id = Some(new_id);
+        self.loading.select_id = Some(new_id);
         self.modal = Some(Modal::Secret(modal));
         Some(self.reload())
     }
@@ -179,7 +179,7 @@ impl App {
         let name = escape_controls(&r.old.name);
         let revoked = r.fate == Ok(OldKeyFate::Revoked);
         if revoked && self.may_be_own_key(&r.old.id) {
-            self.revoked_possible_own_key = true;
+            self.session.revoked_possible_own_key = true;
         }
         let note = match r.fate {
             Ok(OldKeyFate::Revoked) => Ok(format!(
@@ -256,7 +256,7 @@ impl App {
             if r.outcome.is_gone() {
                 self.list.marked.remove(&r.id);
                 if self.may_be_own_key(&r.id) {
-                    self.revoked_possible_own_key = true;
+                    self.session.revoked_possible_own_key = true;
                 }
             }
         }
@@ -297,7 +297,7 @@ impl App {
         for k in &report.revoked {
             self.list.marked.remove(&k.id);
             if self.may_be_own_key(&k.id) {
-                self.revoked_possible_own_key = true;
+                self.session.revoked_possible_own_key = true;
             }
         }
         let done_modal = Modal::Incident(IncidentModal::Done {
@@ -389,7 +389,7 @@ impl App {
     /// key is being retired: a rotated-out secret works until its key is
     /// retired, so checking it earlier would keep a dead secret's copy.
     pub(super) fn check_kept_when_retired(&mut self) -> Option<Effect> {
-        if self.busy.contains(&Job::RetiringOldKey) {
+        if self.feedback.busy.contains(&Job::RetiringOldKey) {
             return None;
         }
         let Some(Modal::Secret(m)) = &mut self.modal else {
@@ -467,13 +467,13 @@ impl App {
     /// at all: the session ends. A refused write may mean the key can only
     /// read: offer read-only mode.
     pub(super) fn on_refused(&mut self, refusal: Refusal, write: bool, message: &str) {
-        if self.session_ended.is_some() {
+        if self.session.session_ended.is_some() {
             return;
         }
         if !write && refusal == Refusal::Unauthorized {
-            let text = if self.revoked_possible_own_key {
+            let text = if self.session.revoked_possible_own_key {
                 "This session's key was revoked: it was among the keys revoked (or rotated) from here, and the server no longer accepts it.".to_owned()
-            } else if !self.loaded {
+            } else if !self.loading.loaded {
                 format!("The server does not accept this session's key. It says: {message}.")
             } else {
                 // The server's words (already "description (401 …)") stand
@@ -483,7 +483,7 @@ impl App {
                 )
             };
             // The demo makes its admin key afresh at start: running it again is enough.
-            let next = if self.demo {
+            let next = if self.session.demo {
                 "Quit (q) and run narrative-keys --demo again (--demo --reset for the sample keys)."
             } else {
                 "Quit (q) and start again with another key (--api-key or NARRATIVE_API_KEY)."
@@ -492,7 +492,7 @@ impl App {
             self.end_session(text);
             return;
         }
-        if write && !self.readonly {
+        if write && !self.session.readonly {
             let offer = Modal::OfferReadOnly {
                 message: message.to_owned(),
             };
@@ -506,7 +506,7 @@ impl App {
     }
 
     pub(super) fn end_session(&mut self, text: String) {
-        self.busy.clear();
+        self.feedback.busy.clear();
         self.form = None;
         self.command = None;
         self.list.filtering = false;
@@ -525,7 +525,7 @@ impl App {
             Some(Modal::Incident(IncidentModal::Done { .. })) => {}
             _ => self.modal = Some(ended),
         }
-        self.session_ended = Some(text);
+        self.session.session_ended = Some(text);
     }
 }
 

@@ -36,7 +36,7 @@ impl App {
         };
         let up = mouse.kind == MouseEventKind::ScrollUp;
         let regions = self.regions.borrow().clone();
-        self.status = None;
+        self.feedback.status = None;
         if let Some(modal) = &self.modal {
             // The dismiss question takes any other key as "no": a turn of
             // the wheel is not an answer.
@@ -90,7 +90,7 @@ impl App {
             ListMsg::WheelDetail(up) => self.detail.wheel(up),
             ListMsg::Info(text) => self.show_info(text),
             ListMsg::Error(text) => self.show_error(text),
-            ListMsg::ClearStatus => self.status = None,
+            ListMsg::ClearStatus => self.feedback.status = None,
             ListMsg::Refused(what) => {
                 self.refuse_write(what);
             }
@@ -160,6 +160,7 @@ impl App {
     /// Enter does nothing while the form's key is being sent.
     pub(super) fn on_form_key(&mut self, key: KeyEvent) -> Option<Effect> {
         let sending = self
+            .feedback
             .busy
             .iter()
             .any(|b| *b == Job::Creating || *b == Job::Saving);
@@ -262,7 +263,7 @@ impl App {
     /// Read-only mode, chosen after the server refused a change.
     pub(super) fn switch_to_readonly(&mut self) {
         self.modal = None;
-        self.readonly = true;
+        self.session.readonly = true;
         // A form left open could only be refused again.
         let closed = if self.form.take().is_some() {
             " The form was closed; nothing was sent."

@@ -41,11 +41,11 @@ impl App {
             Effect::Incident(_) => Job::Incident,
             _ => return true,
         };
-        if self.session_ended.is_some() {
+        if self.session.session_ended.is_some() {
             self.finish(busy);
             return false;
         }
-        if self.readonly && busy.writes() {
+        if self.session.readonly && busy.writes() {
             self.finish(busy);
             self.show_error(READONLY_REFUSAL);
             return false;
@@ -59,7 +59,7 @@ impl App {
             Action::Key(key) => {
                 if key.kind != KeyEventKind::Release {
                     // The next action replaces the last one's message.
-                    self.status = None;
+                    self.feedback.status = None;
                 }
                 self.on_key(key)
             }
@@ -96,31 +96,32 @@ impl App {
 
     /// A clock tick: the spinner, the fading status, the list's statuses, `--refresh`.
     pub(super) fn on_tick(&mut self, now: DateTime<Utc>) -> Option<Effect> {
-        let busy = !self.busy.is_empty();
+        let busy = !self.feedback.busy.is_empty();
         self.screen_changed = busy || now.timestamp() != self.now.timestamp();
         self.now = now;
         if self
+            .feedback
             .status
             .as_ref()
             .is_some_and(|s| !s.error && now - s.shown_at >= STATUS_FADE)
         {
-            self.status = None;
+            self.feedback.status = None;
             self.screen_changed = true;
         }
         self.sync_list();
         if busy {
-            self.spinner = self.spinner.wrapping_add(1);
+            self.feedback.spinner = self.feedback.spinner.wrapping_add(1);
         }
         self.refresh_due()
     }
 
     /// `--refresh`: a reload when one is due and none is in flight.
     pub(super) fn refresh_due(&mut self) -> Option<Effect> {
-        let every = chrono::Duration::from_std(self.refresh_every?).ok()?;
-        if self.session_ended.is_some() || self.busy.contains(&Job::Loading) {
+        let every = chrono::Duration::from_std(self.loading.refresh_every?).ok()?;
+        if self.session.session_ended.is_some() || self.feedback.busy.contains(&Job::Loading) {
             return None;
         }
-        if self.now - self.last_load < every {
+        if self.now - self.loading.last_load < every {
             return None;
         }
         self.screen_changed = true;
@@ -128,23 +129,23 @@ impl App {
     }
 
     pub(in crate::ui) fn refresh_now(&mut self) -> Option<Effect> {
-        if let Some(ended) = &self.session_ended {
+        if let Some(ended) = &self.session.session_ended {
             let text = ended.clone();
             self.show_error(text);
             return None;
         }
-        self.refresh_asked = true;
+        self.loading.refresh_asked = true;
         Some(self.reload())
     }
 
     /// Refuses a write action, with the reason on the status line, in
     /// read-only mode or once the session's key is gone; `true` if refused.
     pub(in crate::ui) fn refuse_write(&mut self, what: &str) -> bool {
-        if let Some(ended) = &self.session_ended {
+        if let Some(ended) = &self.session.session_ended {
             let text = format!("Not {what}: {ended}");
             self.show_error(text);
             true
-        } else if self.readonly {
+        } else if self.session.readonly {
             self.show_error(format!(
                 "Read-only: {what} is not offered in this session (start it again without --readonly to make changes)."
             ));
@@ -158,7 +159,7 @@ impl App {
     /// known one, or else any key that can manage keys (the session's
     /// key must, to revoke anything).
     pub(super) fn may_be_own_key(&self, id: &str) -> bool {
-        match &self.own_key_id {
+        match &self.session.own_key_id {
             Some(own) => own == id,
             None => self.keys.iter().any(|k| {
                 k.id == id

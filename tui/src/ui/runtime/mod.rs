@@ -175,9 +175,9 @@ pub async fn run(
 
     let (tx, mut rx) = unbounded_channel();
     let mut app = App::new(label.clone(), demo, Utc::now());
-    app.readonly = options.readonly;
-    app.refresh_every = options.refresh;
-    app.own_key_id = options.own_key_id;
+    app.session.readonly = options.readonly;
+    app.loading.refresh_every = options.refresh;
+    app.session.own_key_id = options.own_key_id;
     let exec = Executor {
         client,
         tx,
@@ -229,7 +229,7 @@ pub async fn run(
 /// is still saved; nothing else the answers ask for (a reload) is run.
 async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver<Action>) {
     let makes_keys = |app: &App| {
-        app.busy.iter().any(|job| {
+        app.feedback.busy.iter().any(|job| {
             matches!(
                 job,
                 Job::Creating | Job::Rotating | Job::Incident | Job::Writing
@@ -248,7 +248,7 @@ async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedRec
                 }
             }
             Ok(None) | Err(_) => {
-                tracing::warn!(jobs = ?app.busy, "stopped before the work in flight answered");
+                tracing::warn!(jobs = ?app.feedback.busy, "stopped before the work in flight answered");
                 break;
             }
         }
