@@ -86,17 +86,7 @@ fn every_table_maps_each_key_once() {
 fn every_list_key_is_consumed() {
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let policy = narrative_keys::StatusPolicy::default();
-    let ctx = super::Ctx {
-        now,
-        policy: &policy,
-        keys: &[],
-        loaded: true,
-        load_failed: false,
-        readonly: false,
-        session_ended: false,
-        own_key_id: None,
-        spinner: 0,
-    };
+    let ctx = ctx(now, &policy, &[]);
     for code in codes(list::LIST_KEYS) {
         let msg = list::KeyList::new(now).handle_key(key(code), &ctx);
         assert!(!matches!(msg, list::ListMsg::Ignored), "{code:?}");
