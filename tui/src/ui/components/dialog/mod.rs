@@ -30,11 +30,11 @@ use super::keymap::{self, EventState};
 use crate::ui::action::Effect;
 use crate::ui::hit::Regions;
 
-/// The dialog open over the screen (`App::modal`); it takes every key until
-/// it closes.
+/// The dialog open over the screen (the app holds it); it takes every key
+/// until it closes.
 #[derive(Debug)]
 pub enum Modal {
-    /// The key bindings of every context (`?`, F1), scrolled by `App::help_scroll`.
+    /// The key bindings of every context (`?`, F1), scrolled as far as the app says.
     Help,
     /// The question before revoking the marked keys or the selected one (`d`, `:revoke`).
     ConfirmRevoke(RevokeConfirm),

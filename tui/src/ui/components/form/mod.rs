@@ -157,7 +157,7 @@ pub enum FormMsg {
 }
 
 /// The create/edit wizard's state: what has been entered so far, step by
-/// step. Open while `App::form` holds it.
+/// step. Open while the app holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
     /// Create, or edit (with the key as it was).

@@ -133,8 +133,9 @@ pub struct KeyList {
     /// Which pane has the keys.
     pub focus: Pane,
     /// The rows the filter lets through in the chosen order, and the
-    /// counts: brought up to date by `App::update` when the keys, `filter`,
-    /// `sort`, `sort_reversed` or a status changes, never while drawing.
+    /// counts: brought up to date after every `update` when the keys,
+    /// `filter`, `sort`, `sort_reversed` or a status changes, never while
+    /// drawing.
     index: ListIndex,
 }
 
