@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use narrative_keys::{ApiKey, PermissionSet};
 use narrative_keys_testkit::fixtures::now;
 use narrative_keys_tui::ui::theme::Theme;
-use narrative_keys_tui::ui::{Action, App, Effect, view};
+use narrative_keys_tui::ui::{Action, App, Effect, screen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -137,7 +137,7 @@ fn terminal() -> Terminal<TestBackend> {
 
 fn draw(terminal: &mut Terminal<TestBackend>, app: &App) {
     terminal
-        .draw(|f| view::render(black_box(app), Theme::COLOR, f))
+        .draw(|f| screen::render(black_box(app), Theme::COLOR, f))
         .unwrap();
 }
 

@@ -15,8 +15,8 @@ use crossterm::event::KeyCode;
 use narrative_keys::{ApiKey, CreatedKey, Expiration, PermissionSet, Secret};
 use narrative_keys_testkit::emulator::{client_builder, emulator_on_runtime};
 use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
-use narrative_keys_tui::ui::app::SortBy;
-use narrative_keys_tui::ui::modal::Modal;
+use narrative_keys_tui::ui::components::dialog::Modal;
+use narrative_keys_tui::ui::components::list::SortBy;
 use narrative_keys_tui::ui::{Action, App, Effect};
 
 fn names(app: &App) -> Vec<String> {
@@ -24,7 +24,8 @@ fn names(app: &App) -> Vec<String> {
 }
 
 fn status(app: &App) -> String {
-    app.status
+    app.feedback
+        .status
         .as_ref()
         .map(|s| s.text.clone())
         .unwrap_or_default()
@@ -185,7 +186,10 @@ fn the_command_line_filters_sorts_and_quits() {
     // R and :refresh reload, and say so when the list is back.
     assert!(matches!(ch(&mut app, 'R'), Some(Effect::LoadKeys)));
     app.update(Action::KeysLoaded(Ok(keys())));
-    assert_eq!(app.status.as_ref().unwrap().text, "Refreshed: 12 keys.");
+    assert_eq!(
+        app.feedback.status.as_ref().unwrap().text,
+        "Refreshed: 12 keys."
+    );
     ch(&mut app, ':');
     typed(&mut app, "refresh");
     assert!(matches!(
@@ -196,7 +200,7 @@ fn the_command_line_filters_sorts_and_quits() {
     assert!(draw(&app, 80, 24).contains("Refreshed: 1 key."));
     app.update(Action::KeysLoaded(Ok(keys())));
     assert_eq!(
-        app.status.as_ref().unwrap().text,
+        app.feedback.status.as_ref().unwrap().text,
         "Refreshed: 1 key.",
         "a later reload says nothing more"
     );
@@ -205,7 +209,8 @@ fn the_command_line_filters_sorts_and_quits() {
     app.update(Action::KeysLoaded(Err("the server failed (500)".into())));
     app.update(Action::KeysLoaded(Ok(keys())));
     assert!(
-        app.status
+        app.feedback
+            .status
             .as_ref()
             .unwrap()
             .text
@@ -230,7 +235,7 @@ fn an_unknown_command_is_an_error_line_and_changes_nothing() {
         ch(&mut app, ':');
         typed(&mut app, line);
         assert!(press(&mut app, KeyCode::Enter).is_none());
-        let st = app.status.clone().unwrap();
+        let st = app.feedback.status.clone().unwrap();
         assert!(st.error && st.text.contains(says), "{line}: {}", st.text);
         assert!(draw(&app, 80, 24).contains(says));
     }
@@ -295,7 +300,7 @@ fn bulk_revoke_needs_the_count_typed() {
 #[test]
 fn a_periodic_refresh_keeps_the_selection_and_the_marks() {
     let mut app = loaded_app();
-    app.refresh_every = Some(Duration::from_secs(30));
+    app.loading.refresh_every = Some(Duration::from_secs(30));
     // Select a key and mark two.
     ch(&mut app, 'j');
     ch(&mut app, ' ');
@@ -328,7 +333,7 @@ fn a_periodic_refresh_keeps_the_selection_and_the_marks() {
     ch(&mut app, 'j');
     ch(&mut app, 'k');
     app.update(Action::KeysLoaded(Ok(fresh)));
-    assert!(app.status.is_none(), "the timer's reload is quiet");
+    assert!(app.feedback.status.is_none(), "the timer's reload is quiet");
     assert_eq!(selected_id(&app), selected, "the selection follows its key");
     assert_eq!(app.list.marked.len(), 1);
     assert!(
@@ -416,7 +421,7 @@ fn clone_prefills_the_form_and_creates_through_the_secret_dialog() {
 #[test]
 fn readonly_hides_and_refuses_every_write() {
     let mut app = loaded_app();
-    app.readonly = true;
+    app.session.readonly = true;
     let hints: Vec<&str> = app.hints().iter().map(|(k, _)| *k).collect();
     let help: Vec<&str> = app.bindings().iter().map(|(k, _)| *k).collect();
     // Marking is only for revoke and incident: gone with them.
@@ -439,7 +444,7 @@ fn readonly_hides_and_refuses_every_write() {
             app.form.is_none() && app.modal.is_none(),
             "{key} opened something"
         );
-        let st = app.status.clone().unwrap();
+        let st = app.feedback.status.clone().unwrap();
         assert!(
             st.error && st.text.starts_with("Read-only"),
             "{key}: {}",
@@ -496,7 +501,7 @@ fn a_refused_write_offers_read_only() {
     );
     assert!(screen.contains("switch to read-only"), "{screen}");
     ch(&mut app, 'y');
-    assert!(app.readonly && app.modal.is_none());
+    assert!(app.session.readonly && app.modal.is_none());
     assert!(ch(&mut app, 'n').is_none() && app.form.is_none());
 
     // n keeps offering changes.
@@ -507,13 +512,13 @@ fn a_refused_write_offers_read_only() {
         message: "no".into(),
     });
     ch(&mut app, 'n');
-    assert!(!app.readonly && app.modal.is_none());
+    assert!(!app.session.readonly && app.modal.is_none());
 }
 
 #[test]
 fn revoking_the_sessions_own_key_ends_the_session_clearly() {
     let mut app = loaded_app();
-    app.own_key_id = Some(id(11));
+    app.session.own_key_id = Some(id(11));
     ch(&mut app, '/');
     typed(&mut app, "Key admin");
     press(&mut app, KeyCode::Enter);
@@ -529,15 +534,19 @@ fn revoking_the_sessions_own_key_ends_the_session_clearly() {
     let reload = revoke_own_key(&mut app);
     assert!(matches!(reload, Some(Effect::LoadKeys)));
     reload_refused_401(&mut app);
-    let ended = app.session_ended.clone().expect("the session ended");
+    let ended = app
+        .session
+        .session_ended
+        .clone()
+        .expect("the session ended");
     assert!(ended.contains("This session's key was revoked"), "{ended}");
     // A demo session starts afresh with --demo; a real one needs another key.
     assert!(ended.contains("run narrative-keys --demo again"), "{ended}");
     assert!(matches!(app.modal, Some(Modal::SessionEnded(_))));
-    assert!(app.busy.is_empty(), "no spinner left turning");
+    assert!(app.feedback.busy.is_empty(), "no spinner left turning");
     // Nothing more is sent: not by R, not by the timer, not by a write.
     press(&mut app, KeyCode::Esc);
-    app.refresh_every = Some(Duration::from_secs(1));
+    app.loading.refresh_every = Some(Duration::from_secs(1));
     assert!(ch(&mut app, 'R').is_none());
     assert!(
         app.update(Action::Tick(now() + chrono::Duration::hours(1)))
@@ -564,7 +573,7 @@ fn a_refused_read_without_a_revoke_says_the_key_is_no_longer_accepted() {
         write: false,
         message: message.into(),
     });
-    let ended = app.session_ended.clone().unwrap();
+    let ended = app.session.session_ended.clone().unwrap();
     assert!(
         ended.starts_with(&format!(
             "The server no longer accepts this session's key: it was revoked or has expired. It says: {message}. "
@@ -580,7 +589,7 @@ fn a_refused_read_without_a_revoke_says_the_key_is_no_longer_accepted() {
         write: false,
         message: "x".into(),
     });
-    assert!(app.session_ended.is_none() && app.modal.is_none());
+    assert!(app.session.session_ended.is_none() && app.modal.is_none());
 }
 
 #[test]
@@ -701,7 +710,7 @@ fn the_executor_reports_refusals_from_the_server() {
 #[test]
 fn rotating_the_sessions_own_key_warns_and_explains_the_end() {
     let mut app = loaded_app();
-    app.own_key_id = Some(id(11));
+    app.session.own_key_id = Some(id(11));
     ch(&mut app, ':');
     typed(&mut app, "filter Key admin");
     press(&mut app, KeyCode::Enter);
@@ -713,7 +722,7 @@ fn rotating_the_sessions_own_key_warns_and_explains_the_end() {
     );
     // Another key: no warning.
     let mut other = loaded_app();
-    other.own_key_id = Some(id(11));
+    other.session.own_key_id = Some(id(11));
     ch(&mut other, 'r');
     assert!(!draw(&other, 80, 24).contains("signs in with"));
 
@@ -753,7 +762,7 @@ fn rotating_the_sessions_own_key_warns_and_explains_the_end() {
         app.holds_secret(),
         "the new key's secret stays until dismissed"
     );
-    let ended = app.session_ended.clone().unwrap();
+    let ended = app.session.session_ended.clone().unwrap();
     assert!(ended.contains("revoked (or rotated) from here"), "{ended}");
 }
 
@@ -769,7 +778,7 @@ fn a_key_refused_from_the_start_is_not_said_to_be_revoked() {
         write: false,
         message: "bad token (401 unauthorized)".into(),
     });
-    let ended = app.session_ended.clone().unwrap();
+    let ended = app.session.session_ended.clone().unwrap();
     assert!(
         ended.starts_with(
             "The server does not accept this session's key. It says: bad token (401 unauthorized)."
@@ -797,7 +806,7 @@ fn switching_to_read_only_closes_a_refused_form() {
     });
     assert!(app.form.is_some(), "the form stays until the answer");
     ch(&mut app, 'y');
-    assert!(app.readonly && app.form.is_none());
+    assert!(app.session.readonly && app.form.is_none());
     assert!(
         status(&app).contains("nothing was sent"),
         "{}",

@@ -13,7 +13,7 @@ use crossterm::event::KeyCode;
 use narrative_keys::{ApiKey, KeyStatus, PermissionSet};
 use narrative_keys_tui::output::display_order;
 use narrative_keys_tui::ui::action::{RevokeOutcome, RevokedKey};
-use narrative_keys_tui::ui::app::SortBy;
+use narrative_keys_tui::ui::components::list::SortBy;
 use narrative_keys_tui::ui::{Action, App, Effect};
 
 /// Keys with ties everywhere: names that differ only in case or repeat,

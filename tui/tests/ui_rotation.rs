@@ -16,7 +16,7 @@ use common::{ch, ctrl, press, typed};
 use crossterm::event::KeyCode;
 use narrative_keys_emulator::RunningEmulator;
 use narrative_keys_testkit::emulator::{client, emulator, seed_days};
-use narrative_keys_tui::ui::modal::{Modal, SecretModal};
+use narrative_keys_tui::ui::components::dialog::{Modal, secret::SecretModal};
 use narrative_keys_tui::ui::runtime::Executor;
 use narrative_keys_tui::ui::{Action, App, Effect};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -116,7 +116,7 @@ impl Live {
     }
 
     fn status(&self) -> String {
-        self.app.status.as_ref().unwrap().text.clone()
+        self.app.feedback.status.as_ref().unwrap().text.clone()
     }
 
     /// While the secret is on screen, both keys work and the list shows both.

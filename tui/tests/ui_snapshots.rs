@@ -257,11 +257,11 @@ fn scenarios() -> Vec<(&'static str, App)> {
     out.push(("command_unknown", app));
 
     let mut app = loaded_app();
-    app.readonly = true;
+    app.session.readonly = true;
     out.push(("readonly_list", app));
 
     let mut app = loaded_app();
-    app.readonly = true;
+    app.session.readonly = true;
     ch(&mut app, '?');
     out.push(("readonly_help", app));
 
@@ -283,7 +283,7 @@ fn scenarios() -> Vec<(&'static str, App)> {
     out.push(("offer_readonly", app));
 
     let mut app = loaded_app();
-    app.own_key_id = Some(id(11));
+    app.session.own_key_id = Some(id(11));
     revoke_own_key(&mut app);
     reload_refused_401(&mut app);
     out.push(("session_ended", app));
@@ -313,7 +313,7 @@ fn every_screen_and_dialog() {
 #[test]
 fn demo_is_in_the_header_on_every_screen() {
     for (name, app) in scenarios() {
-        if !app.demo {
+        if !app.session.demo {
             continue;
         }
         for (w, h) in SIZES {
@@ -379,7 +379,7 @@ fn bulk_revoke_prompt_at_60x16() {
     // With the session's own key among them, as in the demo: its warning
     // too, and still the prompt and the note.
     let mut app = loaded_app();
-    app.own_key_id = Some(app.visible()[1].id.clone());
+    app.session.own_key_id = Some(app.visible()[1].id.clone());
     for _ in 0..3 {
         ch(&mut app, ' ');
     }

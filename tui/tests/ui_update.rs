@@ -14,10 +14,10 @@ use narrative_keys::rotate::OldKeyPolicy;
 use narrative_keys::{ApiKey, Expiration, PermissionSet, Preset};
 use narrative_keys_tui::ui::action::OldKeyFate;
 use narrative_keys_tui::ui::action::{IncidentDone, RevokeOutcome, RevokedKey, SecretsWritten};
-use narrative_keys_tui::ui::app::{Pane, SortBy};
-use narrative_keys_tui::ui::form::{ExpiryChoice, WizardStep};
+use narrative_keys_tui::ui::components::dialog::{Modal, incident::IncidentModal};
+use narrative_keys_tui::ui::components::form::{ExpiryChoice, WizardStep};
+use narrative_keys_tui::ui::components::list::{Pane, SortBy};
 use narrative_keys_tui::ui::job::Job;
-use narrative_keys_tui::ui::modal::{IncidentModal, Modal};
 use narrative_keys_tui::ui::{Action, App, Effect};
 
 fn names(app: &App) -> Vec<String> {
@@ -130,7 +130,11 @@ fn create_from_a_preset_sends_a_validated_key() {
     assert_eq!(new.name(), "Batch loader ?q");
     assert_eq!(new.permissions(), &Preset::DataIngestion.permissions(&[]));
     assert_eq!(new.expiration(), Expiration::in_days(90, now()));
-    assert_eq!(app.busy.len(), 1, "the spinner turns while it is sent");
+    assert_eq!(
+        app.feedback.busy.len(),
+        1,
+        "the spinner turns while it is sent"
+    );
     assert!(
         press(&mut app, KeyCode::Enter).is_none(),
         "no second submit"
@@ -149,7 +153,7 @@ fn a_server_error_keeps_the_form_and_shows_the_description() {
     app.update(Action::Created(Err(
         "name already taken (400 invalid_request)".into(),
     )));
-    let status = app.status.clone().unwrap();
+    let status = app.feedback.status.clone().unwrap();
     assert!(status.error);
     assert!(status.text.contains("name already taken"));
     assert!(app.form.is_some(), "nothing is lost");
@@ -313,7 +317,7 @@ fn revoke_names_the_key_and_asks() {
     )]));
     assert!(matches!(effect, Some(Effect::LoadKeys)));
     assert_eq!(
-        app.status.as_ref().unwrap().text,
+        app.feedback.status.as_ref().unwrap().text,
         "Revoked \"Airflow workflows\"."
     );
 }
@@ -339,7 +343,7 @@ fn bulk_revoke_and_failures() {
             RevokeOutcome::Failed("the server failed (500 server_error)".into()),
         ),
     ]));
-    let status = app.status.clone().unwrap();
+    let status = app.feedback.status.clone().unwrap();
     assert!(status.error && status.text.contains("still work"));
     assert_eq!(app.list.marked.len(), 1, "the one that failed stays marked");
 }
@@ -356,7 +360,7 @@ fn bulk_revoke_counts_keys_already_gone() {
             .map(|(i, o)| RevokedKey::new(id(i as u32 + 1), format!("k{i}"), o.clone()))
             .collect();
         app.update(Action::Revoked(results));
-        let status = app.status.unwrap();
+        let status = app.feedback.status.unwrap();
         assert!(!status.error, "{}", status.text);
         status.text
     };
@@ -495,7 +499,10 @@ fn rotate_can_keep_the_old_key_for_an_overlap() {
         screen.contains("▲ Rotated") && !screen.contains("✖ Rotated"),
         "{screen}"
     );
-    assert!(!app.revoked_possible_own_key, "the old key was not revoked");
+    assert!(
+        !app.session.revoked_possible_own_key,
+        "the old key was not revoked"
+    );
 }
 
 #[test]
@@ -566,8 +573,8 @@ fn a_failed_load_keeps_the_ui_usable() {
     app.update(Action::KeysLoaded(Err(
         "invalid api key (401 unauthorized)".into(),
     )));
-    assert!(app.busy.is_empty());
-    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.feedback.busy.is_empty());
+    assert!(app.feedback.status.as_ref().unwrap().error);
     assert!(draw(&app, 80, 24).contains("invalid api key"));
     let effect = ch(&mut app, 'R');
     assert!(matches!(effect, Some(Effect::LoadKeys)));
@@ -689,14 +696,14 @@ fn revoking_a_key_manager_warns_about_the_session() {
 
 #[test]
 fn no_color_draws_without_colour() {
+    use narrative_keys_tui::ui::screen;
     use narrative_keys_tui::ui::theme::Theme;
-    use narrative_keys_tui::ui::view;
     use ratatui::style::Color;
     let mut app = loaded_app();
     ch(&mut app, 'd');
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     terminal
-        .draw(|f| view::render(&app, Theme::MONO, f))
+        .draw(|f| screen::render(&app, Theme::MONO, f))
         .unwrap();
     let buffer = terminal.backend().buffer();
     assert!(
@@ -725,20 +732,23 @@ fn an_idle_tick_redraws_only_when_the_second_changes() {
     // and times change at whole seconds at the finest).
     assert!(!tick(&mut app, 100));
     assert!(!tick(&mut app, 900));
-    let spinner = app.spinner;
+    let spinner = app.feedback.spinner;
     // A new second can turn a key expired.
     assert!(tick(&mut app, 1_000));
     assert!(!tick(&mut app, 1_100));
-    assert_eq!(app.spinner, spinner, "the spinner only turns while busy");
+    assert_eq!(
+        app.feedback.spinner, spinner,
+        "the spinner only turns while busy"
+    );
     // A key press always redraws.
     ch(&mut app, 's');
     assert!(app.screen_changed);
     // While keys load, the spinner turns on every tick.
     assert!(matches!(ch(&mut app, 'R'), Some(Effect::LoadKeys)));
-    assert!(!app.busy.is_empty(), "R reloads the keys");
+    assert!(!app.feedback.busy.is_empty(), "R reloads the keys");
     assert!(tick(&mut app, 1_200));
     assert!(tick(&mut app, 1_300));
-    assert_eq!(app.spinner, spinner + 2);
+    assert_eq!(app.feedback.spinner, spinner + 2);
 }
 
 #[test]
@@ -794,7 +804,7 @@ fn app_with_three_replacements() -> App {
     app
 }
 
-fn secret_modal(app: &App) -> &narrative_keys_tui::ui::modal::SecretModal {
+fn secret_modal(app: &App) -> &narrative_keys_tui::ui::components::dialog::secret::SecretModal {
     match &app.modal {
         Some(Modal::Secret(m)) => m,
         other => panic!("expected the secret dialog, got {other:?}"),
@@ -967,7 +977,7 @@ fn dismissing_states_how_many_secrets_were_not_saved() {
         Some(Modal::Incident(IncidentModal::Done { .. }))
     ));
     assert_eq!(
-        app.status.as_ref().unwrap().text,
+        app.feedback.status.as_ref().unwrap().text,
         "The 3 secrets are gone from this program's memory."
     );
     let screen = draw(&app, 120, 40);
@@ -1000,7 +1010,7 @@ fn one_secret_dismissal_speaks_of_one() {
     ch(&mut app, 'y');
     assert!(app.modal.is_none());
     assert_eq!(
-        app.status.as_ref().unwrap().text,
+        app.feedback.status.as_ref().unwrap().text,
         "The secret is gone from this program's memory."
     );
 }
@@ -1096,7 +1106,11 @@ fn the_dialog_waits_for_a_write_in_flight_before_it_can_be_dismissed() {
     let mut app = loaded_app();
     app.update(Action::Created(Ok(created("Batch loader", FAKE_SECRET))));
     let effect = write_to(&mut app, &path);
-    assert!(app.busy.contains(&Job::Writing), "{:?}", app.busy);
+    assert!(
+        app.feedback.busy.contains(&Job::Writing),
+        "{:?}",
+        app.feedback.busy
+    );
     for key in ['D', 'w'] {
         assert!(ch(&mut app, key).is_none(), "{key}");
         let m = secret_modal(&app);
@@ -1110,7 +1124,7 @@ fn the_dialog_waits_for_a_write_in_flight_before_it_can_be_dismissed() {
         assert!(app.update(action).is_none());
     }
     assert!(secret_modal(&app).entries[0].written);
-    assert!(!app.busy.contains(&Job::Writing));
+    assert!(!app.feedback.busy.contains(&Job::Writing));
     ch(&mut app, 'D');
     assert!(
         secret_modal(&app).confirm_dismiss,
@@ -1208,7 +1222,7 @@ fn the_report_is_saved_only_to_a_new_file() {
         std::fs::read_to_string(&existing).unwrap(),
         "an older report\n"
     );
-    let status = app.status.clone().unwrap();
+    let status = app.feedback.status.clone().unwrap();
     assert!(status.error);
     assert!(
         status.text.starts_with("The report was not saved: "),
@@ -1235,7 +1249,7 @@ fn the_report_is_saved_only_to_a_new_file() {
     }
     assert_eq!(std::fs::read_to_string(&fresh).unwrap(), markdown);
     assert_eq!(mode(&fresh), 0o600);
-    assert!(!app.status.as_ref().unwrap().error);
+    assert!(!app.feedback.status.as_ref().unwrap().error);
 }
 
 // ---- The mouse: hit-tested against what the last frame drew. ----
@@ -1323,7 +1337,10 @@ fn clicking_a_dialog_button_presses_it() {
     let (x, y) = find(&screen, "n / Esc keep it");
     assert!(click(&mut app, x + 3, y).is_none());
     assert!(app.modal.is_none(), "kept");
-    assert_eq!(app.status.as_ref().unwrap().text, "Nothing was revoked.");
+    assert_eq!(
+        app.feedback.status.as_ref().unwrap().text,
+        "Nothing was revoked."
+    );
 
     ch(&mut app, 'd');
     let screen = draw(&app, 80, 24);
@@ -1493,17 +1510,20 @@ fn the_wizard_reads_expirations_as_the_cli_does_and_shows_the_date() {
 fn a_status_fades_after_five_seconds_or_at_the_next_key() {
     let mut app = loaded_app();
     ch(&mut app, 's');
-    assert_eq!(app.status.as_ref().unwrap().text, "Sorted by expiry.");
+    assert_eq!(
+        app.feedback.status.as_ref().unwrap().text,
+        "Sorted by expiry."
+    );
     app.update(Action::Tick(now() + chrono::Duration::milliseconds(4900)));
-    assert!(app.status.is_some(), "still there at 4.9 s");
+    assert!(app.feedback.status.is_some(), "still there at 4.9 s");
     app.update(Action::Tick(now() + chrono::Duration::seconds(5)));
-    assert!(app.status.is_none(), "gone at 5 s");
+    assert!(app.feedback.status.is_none(), "gone at 5 s");
     assert!(!draw(&app, 80, 24).contains("Sorted by"));
 
     ch(&mut app, 's');
-    assert!(app.status.is_some());
+    assert!(app.feedback.status.is_some());
     ch(&mut app, 'j');
-    assert!(app.status.is_none(), "the next key clears it");
+    assert!(app.feedback.status.is_none(), "the next key clears it");
 
     // An error waits for the user: it says something did not happen.
     app.update(Action::Revoked(vec![RevokedKey::new(
@@ -1512,9 +1532,12 @@ fn a_status_fades_after_five_seconds_or_at_the_next_key() {
         RevokeOutcome::Failed("the server failed (500 server_error)".into()),
     )]));
     app.update(Action::Tick(now() + chrono::Duration::seconds(60)));
-    assert!(app.status.as_ref().is_some_and(|s| s.error), "still shown");
+    assert!(
+        app.feedback.status.as_ref().is_some_and(|s| s.error),
+        "still shown"
+    );
     ch(&mut app, 'j');
-    assert!(app.status.is_none(), "gone at the next key");
+    assert!(app.feedback.status.is_none(), "gone at the next key");
 }
 
 #[test]
@@ -1672,7 +1695,7 @@ fn write_over_a_live_secret(
         "the old content, kept"
     );
     assert_eq!(mode(&kept[0]), 0o600);
-    let status = app.status.as_ref().unwrap();
+    let status = app.feedback.status.as_ref().unwrap();
     let kept_path = kept[0].display().to_string();
     assert!(status.error, "it stays until the next key: {status:?}");
     assert!(status.text.contains(&kept_path), "{}", status.text);
@@ -1774,7 +1797,7 @@ fn w_over_another_environments_secret_keeps_it_and_says_it_does_not_work_here() 
     );
     assert!(note.contains(&said), "{note}");
     assert!(!note.contains(&live), "{note}");
-    let status = app.status.as_ref().unwrap();
+    let status = app.feedback.status.as_ref().unwrap();
     assert!(status.error && status.text.contains(&said), "{status:?}");
     assert!(
         prod.store().secret_present(&live).unwrap(),

@@ -10,7 +10,7 @@ use narrative_keys::deliver::KeptCheck;
 use narrative_keys::incident::{IncidentPlan, IncidentReport};
 use narrative_keys::{ApiKey, CreatedKey, KeyUpdate, NewKey, Secret};
 
-use super::modal::SecretEntry;
+use super::components::dialog::secret::SecretEntry;
 
 /// An input, a clock tick, or the result of an effect.
 #[derive(Debug)]

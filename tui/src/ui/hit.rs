@@ -1,12 +1,13 @@
-//! Where the last frame drew what a mouse can point at. The view records
-//! the rectangles while it draws; `App::update` hit-tests clicks and wheel
-//! turns against them, so a click lands on what the user saw, never on a
-//! layout recomputed after the fact.
+//! Where the last frame drew what a mouse can point at. Each component's
+//! `render` returns the rectangles it drew; the screen collects them and
+//! the app stores them once the frame is drawn; `App::update` hit-tests
+//! clicks and wheel turns against them, so a click lands on what the user
+//! saw, never on a layout recomputed after the fact.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
-use super::matrix::Column;
+use super::components::form::matrix::Column;
 
 /// The clickable places of one frame. Empty until the first frame is drawn.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +36,21 @@ pub struct Regions {
 }
 
 impl Regions {
+    /// Adds what another part of the same frame recorded: a component's
+    /// own regions, collected by the screen.
+    pub fn extend(&mut self, other: Regions) {
+        self.list_rows = other.list_rows.or(self.list_rows);
+        self.list = other.list.or(self.list);
+        self.detail = other.detail.or(self.detail);
+        self.matrix_cells.extend(other.matrix_cells);
+        self.matrix = other.matrix.or(self.matrix);
+        self.presets.extend(other.presets);
+        self.expiry_choices.extend(other.expiry_choices);
+        self.steps.extend(other.steps);
+        self.buttons.extend(other.buttons);
+        self.dialog_overflow = self.dialog_overflow.max(other.dialog_overflow);
+    }
+
     /// The key of the dialog button at `at`, to be pressed as if typed.
     pub fn button_at(&self, at: Position) -> Option<KeyEvent> {
         self.buttons

@@ -1,35 +1,29 @@
 //! The terminal UI: `narrative-keys` with no subcommand.
 //!
 //! - [`action`]: the `Action`s that drive the app and the `Effect`s it asks for.
-//! - [`app`]: the state and `App::update`, synchronous and free of I/O;
-//!   `list_index` holds the list's filtered, sorted rows and counts for
-//!   the list component's `KeyList`.
-//! - [`command`]: the `:` command line's commands and completion.
-//! - [`components`]: each component's keys (one keymap table per context,
-//!   which the help and the hint bar read), clicks and the dialogs' drawing.
-//! - [`form`], [`matrix`], [`input`], [`modal`]: the components' state.
+//! - [`app`]: the state and `App::update`, synchronous and free of I/O:
+//!   routing keys and clicks to the components, and effects' results.
+//! - [`components`]: the list, the detail pane, the form, the command line
+//!   and the dialogs, each owning its state, keys and drawing, none
+//!   knowing the app.
+//! - [`screen`]: one frame, a pure function of the state: the header,
+//!   status line and hint bar, and the components laid out.
 //! - [`job`]: the work in flight the spinner names.
 //! - [`hit`]: where the last frame drew what the mouse can click.
-//! - [`view`]: drawing, a pure function of the state; the dialogs' frame.
-//! - [`runtime`]: the terminal, the event loop, effects as tokio tasks.
+//! - [`runtime`]: the terminal, the event loop, effects as tokio tasks
+//!   (`runtime::Executor`).
 //! - [`theme`], [`text`], [`osc52`]: the rest; logging is [`crate::logging`].
 
 pub mod action;
 pub mod app;
-pub mod command;
 pub mod components;
-pub mod form;
 pub mod hit;
-pub mod input;
 pub mod job;
-mod list_index;
-pub mod matrix;
-pub mod modal;
 pub mod osc52;
 pub mod runtime;
+pub mod screen;
 pub mod text;
 pub mod theme;
-pub mod view;
 
 use std::time::Instant;
 

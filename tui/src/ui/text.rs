@@ -2,7 +2,7 @@
 //! truncation, and error messages as the status bar shows them.
 
 use narrative_keys::{Group, PermissionSet};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::output::escape_controls;
 
@@ -108,6 +108,24 @@ pub fn describe_error(e: &narrative_keys::Error) -> String {
         },
     };
     escape_controls(&text)
+}
+
+/// How many lines `text` takes when wrapped at word boundaries to `width`.
+pub fn wrapped_lines(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.width();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            lines += 1 + w.saturating_sub(1) / width;
+            used = w % width;
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ pub use narrative_keys_testkit::fixtures::{
 };
 use narrative_keys_tui::ui::action::{Refusal, RevokeOutcome, RevokedKey};
 use narrative_keys_tui::ui::theme::Theme;
-use narrative_keys_tui::ui::{Action, App, Effect, view};
+use narrative_keys_tui::ui::{Action, App, Effect, screen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -84,7 +84,7 @@ pub fn typed(app: &mut App, text: &str) {
 pub fn draw(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| view::render(app, Theme::MONO, f))
+        .draw(|f| screen::render(app, Theme::MONO, f))
         .unwrap();
     terminal.backend().to_string()
 }

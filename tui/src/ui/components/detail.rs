@@ -1,7 +1,8 @@
 //! The detail pane: status, expiry, id, permissions by group, the
 //! plain-language explanation and the audit findings; scrolled by the
-//! list's moves while it has focus, and by the wheel. Its state is
-//! [`DetailPane`], held by `App` as `app.detail`.
+//! list's moves while it has focus, and by the wheel (the list says when:
+//! `ListMsg::ScrollDetail`, `ListMsg::WheelDetail`). Its state is
+//! [`DetailPane`]; it draws the key it is given.
 
 use narrative_keys::audit::{AuditOptions, FindingSeverity, audit_one};
 use narrative_keys::{ApiKey, explain};
@@ -12,7 +13,8 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::list::ListCmd;
 use crate::output::{escape_controls, expiry_text, retiring, status_text, when_text};
-use crate::ui::app::{App, Pane};
+use crate::ui::components::Ctx;
+use crate::ui::hit::Regions;
 use crate::ui::text::{grouped_permissions, truncate};
 use crate::ui::theme::Theme;
 
@@ -81,16 +83,37 @@ pub fn audit_lines(
     lines
 }
 
-/// Draws the detail pane for `key` (or a prompt to select one) in `area`,
-/// scrolled as the app says; `focused` when it has the keys.
-pub fn render(
-    app: &App,
-    key: Option<&ApiKey>,
-    theme: Theme,
-    frame: &mut Frame,
-    area: Rect,
-    focused: bool,
-) {
+/// What the detail pane draws from: the key (the list's selected one) and
+/// whether the pane has the keys.
+#[derive(Debug, Clone, Copy)]
+pub struct DetailProps<'a> {
+    /// The key to describe; `None` asks for one to be selected.
+    pub key: Option<&'a ApiKey>,
+    /// Whether the pane has the keys.
+    pub focused: bool,
+}
+
+impl DetailPane {
+    /// Draws the pane for `props.key` (or a prompt to select one) in
+    /// `area`, scrolled as it is; returns where it is, for the wheel.
+    pub fn render(
+        &self,
+        props: DetailProps,
+        ctx: &Ctx,
+        theme: Theme,
+        frame: &mut Frame,
+        area: Rect,
+    ) -> Regions {
+        render(self.scroll, props, ctx, theme, frame, area);
+        Regions {
+            detail: Some(area),
+            ..Regions::default()
+        }
+    }
+}
+
+fn render(scroll: u16, props: DetailProps, ctx: &Ctx, theme: Theme, frame: &mut Frame, area: Rect) {
+    let DetailProps { key, focused } = props;
     let title = match key {
         Some(k) => format!(
             " {} ",
@@ -119,45 +142,45 @@ pub fn render(
         );
         return;
     };
-    let mut lines = key_lines(app, key, theme);
+    let mut lines = key_lines(ctx, key, theme);
     lines.push(Line::raw(""));
     lines.extend(explanation_lines(key, theme));
     lines.push(Line::raw(""));
-    lines.extend(audit_lines(key, theme, app.now));
+    lines.extend(audit_lines(key, theme, ctx.now));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.detail.scroll, 0)),
+            .scroll((scroll, 0)),
         area,
     );
 }
 
 /// The key's status, expiry, id and permissions by group.
-fn key_lines(app: &App, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
-    let st = app.status_of(key);
+fn key_lines(ctx: &Ctx, key: &ApiKey, theme: Theme) -> Vec<Line<'static>> {
+    let st = key.status(ctx.now, ctx.policy);
     let mut lines = vec![
         Line::from(vec![
             Span::styled("Status   ", theme.dim()),
-            Span::styled(status_text(key, st, app.now), theme.status(st)),
+            Span::styled(status_text(key, st, ctx.now), theme.status(st)),
         ]),
         Line::from(vec![
             Span::styled("Expires  ", theme.dim()),
-            Span::raw(expiry_text(key, app.now)),
+            Span::raw(expiry_text(key, ctx.now)),
         ]),
         Line::from(vec![
             Span::styled("ID       ", theme.dim()),
             Span::raw(escape_controls(&key.id)),
         ]),
     ];
-    if let Some(at) = retiring(key, app.now) {
+    if let Some(at) = retiring(key, ctx.now) {
         lines.insert(
             2,
             Line::from(vec![
                 Span::styled("Retiring ", theme.dim()),
                 Span::raw(format!(
                     "until {}: replaced by a rotation, it works beside its successor",
-                    when_text(at, app.now)
+                    when_text(at, ctx.now)
                 )),
             ]),
         );
@@ -206,15 +229,5 @@ impl DetailPane {
         } else {
             self.scroll.saturating_add(WHEEL_STEP)
         };
-    }
-}
-
-impl App {
-    /// A click on the detail pane focuses it; the wheel scrolls it.
-    pub(in crate::ui) fn on_detail_mouse(&mut self, down: bool, up: bool) {
-        self.list.focus = Pane::Detail;
-        if !down {
-            self.detail.wheel(up);
-        }
     }
 }

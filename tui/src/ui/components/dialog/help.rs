@@ -4,12 +4,13 @@
 use crossterm::event::KeyCode::{self, Char, Down, Enter, Esc, F, Up};
 
 use super::Reply;
+use crate::ui::hit::Regions;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Show, dialog_sized, line_height};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Show, dialog_sized, line_height};
 
 /// What a key does in the help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,10 +72,21 @@ pub fn hints() -> Vec<(&'static str, &'static str)> {
     keymap::help(HELP_KEYS, false)
 }
 
+/// What the help shows: the bindings of the screen under it.
+#[derive(Debug, Clone, Copy)]
+pub struct HelpProps<'a> {
+    /// The bindings, `(keys, what they do)`.
+    pub rows: &'a [(&'static str, &'static str)],
+    /// Which screen they are of: `the form`, `the key list`.
+    pub context: &'static str,
+    /// How far the help is scrolled.
+    pub scroll: u16,
+}
+
 /// Draws the help: the bindings of the screen under it, scrolled.
-pub(in crate::ui) fn draw(cx: &Canvas, frame: &mut Frame) {
-    let (app, theme, area, w) = (cx.app, cx.theme, cx.area, cx.w);
-    let bindings = app.bindings();
+pub(in crate::ui) fn draw(props: HelpProps, cx: &Canvas, frame: &mut Frame) -> Regions {
+    let (theme, area, w) = (cx.theme, cx.area, cx.w);
+    let bindings = props.rows;
     let key_w = bindings
         .iter()
         .map(|(k, _)| unicode_width::UnicodeWidthStr::width(*k))
@@ -89,12 +101,7 @@ pub(in crate::ui) fn draw(cx: &Canvas, frame: &mut Frame) {
             ])
         })
         .collect();
-    let context = if app.form.is_some() {
-        "the form"
-    } else {
-        "the key list"
-    };
-    let title = format!(" Help: {context} ");
+    let title = format!(" Help: {} ", props.context);
     // Word-wrapped heights, so scrolling reaches the very last line.
     let inner_w = usize::from(w.min(area.width).saturating_sub(2).max(1));
     let h = lines.iter().map(|l| line_height(l, inner_w)).sum::<usize>() + 2;
@@ -104,6 +111,6 @@ pub(in crate::ui) fn draw(cx: &Canvas, frame: &mut Frame) {
         cx,
         (title, lines, &buttons),
         h,
-        Show::From(app.help_scroll),
-    );
+        Show::From(props.scroll),
+    )
 }

@@ -7,7 +7,8 @@ use crossterm::event::KeyCode::{Char, Down, Enter, Esc, Up};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
-use crate::ui::input::TextInput;
+use crate::ui::components::input::TextInput;
+use crate::ui::hit::Regions;
 use crate::ui::theme::Theme;
 use narrative_keys::incident::{IncidentPlan, IncidentReport, PlannedKey};
 use ratatui::Frame;
@@ -15,12 +16,41 @@ use ratatui::text::{Line, Span};
 
 use crate::output::{escape_controls, status_symbol};
 use crate::ui::action::Effect;
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Buttons, Show, dialog, key_manager_warning, note_line};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::modal::IncidentModal;
 use crate::ui::text::{count_of, truncate};
-use crate::ui::view::SPINNER;
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Buttons, Show, dialog, key_manager_warning, note_line};
+use crate::ui::theme::SPINNER;
+
+/// The incident response's dialog, one state per phase.
+#[derive(Debug)]
+pub enum IncidentModal {
+    /// The dry run: what would happen, before anything does.
+    Plan {
+        /// What would be revoked, and whether each key is replaced.
+        plan: Box<IncidentPlan>,
+        /// How far the plan is scrolled, in lines.
+        scroll: u16,
+    },
+    /// Sent: the response is running.
+    Running {
+        /// How many keys the plan revokes.
+        count: usize,
+    },
+    /// Finished: the report, saved to a file at once.
+    Done {
+        /// What was revoked, replaced and failed.
+        report: Box<IncidentReport>,
+        /// The report as Markdown, as it is saved.
+        markdown: String,
+        /// The file to save it to (`incident-report-<time>.md` at first); `w` edits it.
+        path: TextInput,
+        /// Whether the path is being edited.
+        editing: bool,
+        /// What the last save did: `Ok(message)` or `Err(message)`; `None` before one ends.
+        saved: Option<Result<String, String>>,
+    },
+}
 
 /// What a key does in the incident dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +190,11 @@ impl IncidentModal {
 }
 
 /// Draws the incident dialog at its stage.
-pub(in crate::ui) fn draw_incident(stage: &IncidentModal, cx: &Canvas, frame: &mut Frame) {
+pub(in crate::ui) fn draw_incident(
+    stage: &IncidentModal,
+    cx: &Canvas,
+    frame: &mut Frame,
+) -> Regions {
     match stage {
         IncidentModal::Plan { plan, scroll } => draw_plan(plan, *scroll, cx, frame),
         IncidentModal::Running { count } => draw_running(*count, cx, frame),
@@ -175,8 +209,8 @@ pub(in crate::ui) fn draw_incident(stage: &IncidentModal, cx: &Canvas, frame: &m
 }
 
 /// The dry run: the keys, what else was found, whether they are replaced.
-fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
-    let (app, theme, area) = (cx.app, cx.theme, cx.area);
+fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) -> Regions {
+    let (ctx, theme, area) = (cx.ctx, cx.theme, cx.area);
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "Dry run: nothing has changed yet. Running it revokes {} at once:",
@@ -215,7 +249,7 @@ fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
         theme.dim(),
     )));
     lines.extend(key_manager_warning(
-        app,
+        &ctx,
         plan.keys.iter().map(|p| p.key.id.as_str()),
         theme,
     ));
@@ -226,7 +260,7 @@ fn draw_plan(plan: &IncidentPlan, scroll: u16, cx: &Canvas, frame: &mut Frame) {
         ("Esc", "cancel"),
     ];
     let title = " Incident response ".to_owned();
-    dialog(frame, cx, (title, lines, &buttons), Show::Start);
+    dialog(frame, cx, (title, lines, &buttons), Show::Start)
 }
 
 /// One planned key's row: its status, name and id.
@@ -245,15 +279,15 @@ fn plan_row(p: &PlannedKey, theme: Theme) -> Line<'static> {
 }
 
 /// The run in progress.
-fn draw_running(count: usize, cx: &Canvas, frame: &mut Frame) {
-    let (app, theme) = (cx.app, cx.theme);
-    let s = SPINNER[app.spinner % SPINNER.len()];
+fn draw_running(count: usize, cx: &Canvas, frame: &mut Frame) -> Regions {
+    let (ctx, theme) = (cx.ctx, cx.theme);
+    let s = SPINNER[ctx.spinner % SPINNER.len()];
     let lines = vec![Line::from(Span::styled(
         format!("{s} Revoking {}…", count_of(count, "key", "keys")),
         theme.accent(),
     ))];
     let title = " Incident response ".to_owned();
-    dialog(frame, cx, (title, lines, &[]), Show::Start);
+    dialog(frame, cx, (title, lines, &[]), Show::Start)
 }
 
 /// The report: what was done, what failed, where it was saved.
@@ -266,7 +300,7 @@ fn draw_report(
     ),
     cx: &Canvas,
     frame: &mut Frame,
-) {
+) -> Regions {
     let theme = cx.theme;
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -313,5 +347,5 @@ fn draw_report(
         &[("w", "save elsewhere"), ("Enter / Esc", "close")]
     };
     let title = " Incident response: report ".to_owned();
-    dialog(frame, cx, (title, lines, buttons), Show::Start);
+    dialog(frame, cx, (title, lines, buttons), Show::Start)
 }

@@ -4,13 +4,14 @@
 use crossterm::event::KeyCode::{self, Char, Enter, Esc};
 
 use super::Reply;
+use crate::ui::hit::Regions;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use crate::output::escape_controls;
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Show, dialog};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Show, dialog};
 
 /// What a key does in a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +81,7 @@ pub fn on_ended_key(code: KeyCode, ctrl_c: bool) -> Reply {
 }
 
 /// Draws the offer of read-only mode, with the server's `message`.
-pub(in crate::ui) fn draw_offer(message: &str, cx: &Canvas, frame: &mut Frame) {
+pub(in crate::ui) fn draw_offer(message: &str, cx: &Canvas, frame: &mut Frame) -> Regions {
     let theme = cx.theme;
     let lines = vec![
         Line::from(Span::styled(
@@ -96,11 +97,11 @@ pub(in crate::ui) fn draw_offer(message: &str, cx: &Canvas, frame: &mut Frame) {
         ("n / Esc", "keep offering changes"),
     ];
     let title = " Switch to read-only? ".to_owned();
-    dialog(frame, cx, (title, lines, &buttons), Show::End);
+    dialog(frame, cx, (title, lines, &buttons), Show::End)
 }
 
 /// Draws the message that the session's key is gone: `text`.
-pub(in crate::ui) fn draw_ended(text: &str, cx: &Canvas, frame: &mut Frame) {
+pub(in crate::ui) fn draw_ended(text: &str, cx: &Canvas, frame: &mut Frame) -> Regions {
     let theme = cx.theme;
     let lines = vec![Line::from(Span::styled(
         escape_controls(text),
@@ -111,5 +112,5 @@ pub(in crate::ui) fn draw_ended(text: &str, cx: &Canvas, frame: &mut Frame) {
         ("Esc", "close (the list stays as last loaded)"),
     ];
     let title = " This session's key no longer works ".to_owned();
-    dialog(frame, cx, (title, lines, &buttons), Show::End);
+    dialog(frame, cx, (title, lines, &buttons), Show::End)
 }

@@ -5,16 +5,45 @@ use crossterm::event::KeyCode::{Backspace, Char, Enter, Esc};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
+use crate::ui::hit::Regions;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use crate::output::escape_controls;
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Show, dialog, key_manager_warning, line_height};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::modal::RevokeConfirm;
 use crate::ui::text::truncate;
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Show, dialog, key_manager_warning, line_height};
 use unicode_width::UnicodeWidthStr;
+
+use crate::ui::components::input::TextInput;
+
+/// The question before a revoke. One key: y or n. Several: the number of
+/// keys must be typed, so that a stray `y` cannot revoke a whole selection.
+#[derive(Debug, Clone, Default)]
+pub struct RevokeConfirm {
+    /// Keys to revoke, as (id, name).
+    pub keys: Vec<(String, String)>,
+    /// The number typed so far (several keys only).
+    pub typed: TextInput,
+    /// Why the last Enter did nothing.
+    pub note: Option<String>,
+}
+
+impl RevokeConfirm {
+    /// The question for revoking `keys`, each as (id, name), nothing typed yet.
+    pub fn new(keys: Vec<(String, String)>) -> Self {
+        Self {
+            keys,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the count must be typed rather than answered with y.
+    pub fn needs_count(&self) -> bool {
+        self.keys.len() > 1
+    }
+}
 
 /// What a key does in the revoke question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,9 +150,9 @@ const MANY_STOP_WORKING: &str =
 
 impl RevokeConfirm {
     /// Draws the question.
-    pub(in crate::ui) fn draw(&self, cx: &Canvas, frame: &mut Frame) {
+    pub(in crate::ui) fn draw(&self, cx: &Canvas, frame: &mut Frame) -> Regions {
         let confirm = self;
-        let (app, theme) = (cx.app, cx.theme);
+        let (ctx, theme) = (cx.ctx, cx.theme);
 
         let keys = &confirm.keys;
         let mut lines = Vec::new();
@@ -150,7 +179,7 @@ impl RevokeConfirm {
             theme.warning(),
         )));
         lines.extend(key_manager_warning(
-            app,
+            &ctx,
             keys.iter().map(|(id, _)| id.as_str()),
             theme,
         ));
@@ -171,17 +200,17 @@ impl RevokeConfirm {
             }
             let buttons = [("Enter", "revoke"), ("Esc", "keep them")];
             // Kept to its end: the prompt and its note always show.
-            dialog(frame, cx, (title, lines, &buttons), Show::End);
+            dialog(frame, cx, (title, lines, &buttons), Show::End)
         } else {
             let buttons = [("y", "revoke"), ("n / Esc", "keep it")];
-            dialog(frame, cx, (title, lines, &buttons), Show::Start);
+            dialog(frame, cx, (title, lines, &buttons), Show::Start)
         }
     }
 
     /// The lines naming several keys: as many as the screen leaves room
     /// for, then how many more.
     fn many_lines(&self, many: &[(String, String)], cx: &Canvas) -> Vec<Line<'static>> {
-        let (app, theme, area, w) = (cx.app, cx.theme, cx.area, cx.w);
+        let (ctx, theme, area, w) = (cx.ctx, cx.theme, cx.area, cx.w);
         let confirm = self;
         let keys = &self.keys;
         let mut lines = Vec::new();
@@ -193,7 +222,7 @@ impl RevokeConfirm {
         // the other lines leave, never more than eight.
         let inner = usize::from(w.min(area.width).saturating_sub(2).max(1));
         let rows = |text: &str| line_height(&Line::raw(text.to_owned()), inner);
-        let warning_rows = key_manager_warning(app, keys.iter().map(|(id, _)| id.as_str()), theme)
+        let warning_rows = key_manager_warning(&ctx, keys.iter().map(|(id, _)| id.as_str()), theme)
             .map_or(0, |l| line_height(&l, inner));
         let note_rows = confirm
             .note

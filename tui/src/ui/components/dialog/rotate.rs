@@ -3,14 +3,39 @@
 use crossterm::event::KeyCode::{self, BackTab, Char, Down, Esc, Tab, Up};
 
 use super::Reply;
+use crate::ui::hit::Regions;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use crate::output::escape_controls;
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{Show, dialog, key_manager_warning};
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::modal::ROTATE_CHOICES;
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Show, dialog, key_manager_warning};
+
+/// What a rotation does with the old key once the new key's secret is
+/// shown: revoke it (the default, as on every surface), let it work for an
+/// overlap and then expire (zero-downtime, never later than its own
+/// expiration), or keep it.
+pub const ROTATE_CHOICES: [(&str, narrative_keys::rotate::OldKeyPolicy); 5] = {
+    use narrative_keys::Span;
+    use narrative_keys::rotate::OldKeyPolicy;
+    [
+        ("revoke it now", OldKeyPolicy::Revoke),
+        (
+            "keep it 1h, then it expires",
+            OldKeyPolicy::ExpireAfter(Span::Hours(1)),
+        ),
+        (
+            "keep it 24h, then it expires",
+            OldKeyPolicy::ExpireAfter(Span::Hours(24)),
+        ),
+        (
+            "keep it 7d, then it expires",
+            OldKeyPolicy::ExpireAfter(Span::Hours(24 * 7)),
+        ),
+        ("keep it (revoke it later)", OldKeyPolicy::Keep),
+    ]
+};
 
 /// What a key does in the rotation question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +111,12 @@ pub fn on_key(code: KeyCode, ctrl_c: bool, id: &mut String, choice: &mut usize) 
 }
 
 /// Draws the rotation question for key (id, name), `choice` picked.
-pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, frame: &mut Frame) {
-    let (app, theme) = (cx.app, cx.theme);
+pub(in crate::ui) fn draw(
+    (id, name, choice): (&str, &str, usize),
+    cx: &Canvas,
+    frame: &mut Frame,
+) -> Regions {
+    let (ctx, theme) = (cx.ctx, cx.theme);
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Rotate "),
@@ -102,7 +131,7 @@ pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, 
             "A new key with the same name and permissions is created, expiring in 90 days; its secret is shown once. Then the old key:",
         ),
     ];
-    for (i, (label, _)) in crate::ui::modal::ROTATE_CHOICES.iter().enumerate() {
+    for (i, (label, _)) in ROTATE_CHOICES.iter().enumerate() {
         let picked = i == choice;
         let mark = if picked { "(•)" } else { "( )" };
         let text = format!(" {mark} {} {label}", i + 1);
@@ -112,10 +141,10 @@ pub(in crate::ui) fn draw((id, name, choice): (&str, &str, usize), cx: &Canvas, 
         )));
     }
     if choice == 0 {
-        lines.extend(key_manager_warning(app, std::iter::once(id), theme));
+        lines.extend(key_manager_warning(&ctx, std::iter::once(id), theme));
     }
     lines.push(Line::raw(""));
     let buttons = [("y", "rotate"), ("n / Esc", "cancel")];
     let title = " Rotate? ".to_owned();
-    dialog(frame, cx, (title, lines, &buttons), Show::End);
+    dialog(frame, cx, (title, lines, &buttons), Show::End)
 }

@@ -10,19 +10,267 @@ use crossterm::event::KeyCode::{self, Char, Down, Enter, Esc, Up};
 use crossterm::event::KeyEvent;
 
 use super::Reply;
+use crate::ui::hit::Regions;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use crate::output::escape_controls;
 use crate::ui::action::Effect;
+use crate::ui::components::dialog::frame::Canvas;
+use crate::ui::components::dialog::frame::{
+    Buttons, Show, button_places, dialog_sized, line_height, note_line,
+};
+use crate::ui::components::input::TextInput;
 use crate::ui::components::keymap::{self, Binding};
-use crate::ui::input::TextInput;
-use crate::ui::modal::SecretModal;
 use crate::ui::text::truncate;
 use crate::ui::theme::Theme;
-use crate::ui::view::modal::Canvas;
-use crate::ui::view::modal::{Buttons, Show, button_places, dialog_sized, line_height, note_line};
 use unicode_width::UnicodeWidthStr;
+
+use super::Modal;
+use narrative_keys::{ApiKey, CreatedKey, Secret};
+
+/// One new secret, shown once.
+#[derive(Debug, Clone)]
+pub struct SecretEntry {
+    /// The key just created.
+    pub key: ApiKey,
+    /// The id of the key it replaces (rotation, incident), if any.
+    pub replaces: Option<String>,
+    /// The secret, shown here once (zeroed when dropped).
+    pub secret: Secret,
+    /// Sent to the terminal's clipboard from the dialog.
+    pub copied: bool,
+    /// Written to a file from the dialog.
+    pub written: bool,
+    /// The user said it is stored ("I have stored it"), elsewhere than by
+    /// this dialog's copy or file.
+    pub acknowledged: bool,
+    /// A rotation's old key, left working until this secret is stored;
+    /// taken when its retirement is sent.
+    pub old_key: Option<PendingOldKey>,
+}
+
+/// A new key whose secret was neither written nor acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnstoredKey {
+    /// Its id.
+    pub id: String,
+    /// Its name, for the messages.
+    pub name: String,
+    /// The id of the old key it was to replace in a rotation, untouched.
+    pub old_key: Option<String>,
+}
+
+/// A rotation's old key and what becomes of it once its successor's secret
+/// is stored (written or acknowledged); until then it works.
+#[derive(Debug, Clone)]
+pub struct PendingOldKey {
+    /// The old key as the rotation read it.
+    pub key: ApiKey,
+    /// Revoke it, let it expire after an overlap, or keep it.
+    pub policy: narrative_keys::rotate::OldKeyPolicy,
+}
+
+impl SecretEntry {
+    /// The entry for a key just created, neither copied nor written yet.
+    pub fn new(created: CreatedKey, replaces: Option<String>) -> Self {
+        Self {
+            key: created.key,
+            replaces,
+            secret: created.secret,
+            copied: false,
+            written: false,
+            acknowledged: false,
+            old_key: None,
+        }
+    }
+
+    /// The entry for a rotation's successor: `old` keeps working until the
+    /// secret is stored, then `policy` applies to it.
+    pub fn successor(
+        created: CreatedKey,
+        old: ApiKey,
+        policy: narrative_keys::rotate::OldKeyPolicy,
+    ) -> Self {
+        let replaces = Some(old.id.clone());
+        Self {
+            old_key: Some(PendingOldKey { key: old, policy }),
+            ..Self::new(created, replaces)
+        }
+    }
+
+    /// Written or acknowledged: stored somewhere outside this program. A
+    /// copy alone is not: whether the terminal put it on the clipboard
+    /// (OSC 52) cannot be known, so it takes `s` to say so.
+    pub fn saved(&self) -> bool {
+        self.written || self.acknowledged
+    }
+}
+
+/// The once-only display of every new secret of one operation (a create, a
+/// rotation, an incident's replacements). Only `D` then `y` closes it.
+#[derive(Debug)]
+pub struct SecretModal {
+    /// The dialog's title, naming the operation.
+    pub title: String,
+    /// Every new secret of the operation, one entry per key.
+    pub entries: Vec<SecretEntry>,
+    /// Index into `entries` of the selected secret, the one `c` copies.
+    pub cursor: usize,
+    /// What happened to the last copy: `Ok(message)` or `Err(message)`.
+    pub copy_note: Option<Result<String, String>>,
+    /// Open while the path of the file for all the secrets is being typed.
+    pub file_input: Option<TextInput>,
+    /// What the last write to a file did: `Ok(message)` or `Err(message)`.
+    pub file_note: Option<Result<String, String>>,
+    /// The secret that file held before, kept beside it: `Ok` while it is
+    /// checked or once its copy was deleted (it no longer works), `Err`
+    /// while the copy stays (it still works, or could not be checked).
+    pub kept_note: Option<Result<String, String>>,
+    /// That kept secret, waiting to be checked until the old keys the
+    /// write retires are retired (a rotated-out secret works until then).
+    pub kept_unchecked: Option<Box<narrative_keys::deliver::KeptSecret>>,
+    /// A write to a file is in flight (it asks the server about the secret
+    /// the file holds first): dismissing, or another write, waits for its
+    /// answer, so a secret it writes is never counted as nowhere.
+    pub writing: bool,
+    /// `D` was pressed: the question of `dismiss_question` is open.
+    pub confirm_dismiss: bool,
+    /// Something else worth knowing about the old key of a rotation: a
+    /// caution (`Ok`: it still works, or works until its new expiration) or
+    /// a failure (`Err`: it could not be revoked).
+    pub note: Option<Result<String, String>>,
+    /// What to show once this is dismissed (the incident report).
+    pub then: Option<Box<Modal>>,
+}
+
+impl SecretModal {
+    /// The dialog for `entries`, the first selected, nothing copied or written.
+    pub fn new(title: impl Into<String>, entries: Vec<SecretEntry>) -> Self {
+        Self {
+            title: title.into(),
+            entries,
+            cursor: 0,
+            copy_note: None,
+            file_input: None,
+            file_note: None,
+            kept_note: None,
+            kept_unchecked: None,
+            writing: false,
+            confirm_dismiss: false,
+            note: None,
+            then: None,
+        }
+    }
+
+    /// The selected entry, if any.
+    pub fn current(&self) -> Option<&SecretEntry> {
+        self.entries.get(self.cursor)
+    }
+
+    /// How many secrets were neither written nor acknowledged.
+    pub fn unsaved(&self) -> usize {
+        self.entries.iter().filter(|e| !e.saved()).count()
+    }
+
+    /// The secret of key `id`, if it is in this dialog.
+    pub fn entry_mut(&mut self, id: &str) -> Option<&mut SecretEntry> {
+        self.entries.iter_mut().find(|e| e.key.id == id)
+    }
+
+    /// The new keys whose secret was not stored, as (id, name): dismissing
+    /// the dialog revokes them again, as nobody would hold their secret (a
+    /// rotation's old key stays).
+    pub fn unstored_pairs(&self) -> Vec<(String, String)> {
+        self.unstored()
+            .into_iter()
+            .map(|k| (k.id, k.name))
+            .collect()
+    }
+
+    /// Every key whose secret was neither written nor acknowledged:
+    /// nobody holds it once this program ends.
+    pub fn unstored(&self) -> Vec<UnstoredKey> {
+        self.entries
+            .iter()
+            .filter(|e| !e.saved())
+            .map(|e| UnstoredKey {
+                id: e.key.id.clone(),
+                name: e.key.name.clone(),
+                old_key: e.old_key.as_ref().map(|o| o.key.id.clone()),
+            })
+            .collect()
+    }
+
+    /// The question `D` asks: how many secrets would be lost, and that the
+    /// new keys nobody would hold are revoked again (a rotation's old key
+    /// keeps working).
+    pub fn dismiss_question(&self) -> String {
+        let question = self.lost_question();
+        let unstored = self.unstored();
+        let rotated = unstored.iter().any(|k| k.old_key.is_some());
+        let revoked = match (unstored.len(), rotated) {
+            (0, _) => return question,
+            (1, true) => "The new key is revoked again and the old key keeps working.",
+            (1, false) => "The new key is revoked again, so that no key is left that nobody holds.",
+            (_, true) => "Those new keys are revoked again and the old keys keep working.",
+            (_, false) => {
+                "Those new keys are revoked again, so that no key is left that nobody holds."
+            }
+        };
+        match question.strip_suffix("Dismiss? y/n") {
+            Some(lost) => format!("{lost}{revoked} Dismiss? y/n"),
+            None => question,
+        }
+    }
+
+    /// The question of how many secrets would be lost.
+    fn lost_question(&self) -> String {
+        let total = self.entries.len();
+        let unsaved = self.unsaved();
+        match (total, unsaved) {
+            (1, 0) => "The secret was written or marked stored. Dismiss? y/n".to_owned(),
+            (1, _) => {
+                "The secret has not been written or marked stored (s); it cannot be shown again. Dismiss? y/n"
+                    .to_owned()
+            }
+            (_, 0) => format!("All {total} secrets were written or marked stored. Dismiss? y/n"),
+            (_, 1) => format!(
+                "1 of {total} secrets has not been written or marked stored (s); it cannot be shown again. Dismiss? y/n"
+            ),
+            (_, n) => format!(
+                "{n} of {total} secrets have not been written or marked stored (s); they cannot be shown again. Dismiss? y/n"
+            ),
+        }
+    }
+
+    /// The file name `w` proposes: the key's name for one secret, a new
+    /// name with the time for several (their file must be new).
+    pub fn default_file(&self, now: DateTime<Utc>) -> String {
+        match self.entries.as_slice() {
+            [one] => format!("{}.env", slug(&one.key.name)),
+            _ => format!("new-secrets-{}.env", now.format("%Y%m%d-%H%M%S")),
+        }
+    }
+}
+
+/// `e2e-key.env` for "E2E key": a file name made from a key's name.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() {
+        "key".to_owned()
+    } else {
+        out
+    }
+}
 
 /// What a key does in the secrets dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,7 +518,7 @@ fn secret_entry(m: &SecretModal, i: usize, theme: Theme, width: usize) -> Vec<Li
 
 /// Draws the secrets dialog: a count, the secrets (a window around the
 /// cursor when they do not all fit), the warning and notes, and the keys.
-pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Frame) {
+pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Frame) -> Regions {
     let (theme, area, w) = (cx.theme, cx.area, cx.w);
     let total = m.entries.len();
     let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
@@ -308,7 +556,7 @@ pub(in crate::ui) fn draw_secrets(m: &SecretModal, cx: &Canvas, frame: &mut Fram
     lines.extend(tail);
     let h = height(&lines) + 2;
     let title = format!(" {}: shown once ", m.title);
-    dialog_sized(frame, cx, (title, lines, buttons), h, Show::End);
+    dialog_sized(frame, cx, (title, lines, buttons), h, Show::End)
 }
 
 /// The count above several secrets.

@@ -1,21 +1,20 @@
-//! The dialogs' frame: a bordered box sized to its lines, its buttons
-//! (clicking one presses its key), scrolling when it is taller than the
-//! screen; and `render`, which hands the open dialog to its component's
-//! drawing (`components::dialog`).
+//! The dialogs' frame, which every dialog draws in: a bordered box sized
+//! to its lines, its buttons (clicking one presses its key: returned as
+//! hit regions), scrolling when it is taller than the screen; the
+//! [`Canvas`] a dialog draws on, and lines several dialogs share.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{centered, wrapped_lines};
 use crate::output::escape_controls;
-use crate::ui::app::App;
-use crate::ui::components::dialog;
-use crate::ui::hit::button_key;
-use crate::ui::modal::Modal;
+use crate::ui::components::Ctx;
+use crate::ui::hit::{Regions, button_key};
 use crate::ui::text::truncate;
+use crate::ui::text::wrapped_lines;
 use crate::ui::theme::Theme;
 
 /// A dialog's buttons: `(key, what)`, drawn on its last rows; clicking one
@@ -56,7 +55,12 @@ pub(in crate::ui) type Content<'a> = (String, Vec<Line<'static>>, Buttons<'a>);
 /// Shown from its start, the height counts characters; kept to its end,
 /// it counts word-wrapped lines (server text wraps where a count by
 /// characters would fall short), so its keys line always shows.
-pub(in crate::ui) fn dialog(frame: &mut Frame, cx: &Canvas, content: Content, show: Show) {
+pub(in crate::ui) fn dialog(
+    frame: &mut Frame,
+    cx: &Canvas,
+    content: Content,
+    show: Show,
+) -> Regions {
     let inner = usize::from(cx.w.min(cx.area.width).saturating_sub(2).max(1));
     let height = |l: &Line| match show {
         Show::Start => l.width().max(1).div_ceil(inner),
@@ -64,7 +68,7 @@ pub(in crate::ui) fn dialog(frame: &mut Frame, cx: &Canvas, content: Content, sh
     };
     // The lines, plus the borders.
     let h = content.1.iter().map(height).sum::<usize>() + 2;
-    dialog_sized(frame, cx, content, h, show);
+    dialog_sized(frame, cx, content, h, show)
 }
 
 /// How many rows `line` takes wrapped at word boundaries to `width`.
@@ -84,8 +88,8 @@ pub(in crate::ui) fn dialog_sized(
     (title, lines, buttons): Content,
     h: usize,
     show: Show,
-) {
-    let (app, theme, area, w) = (cx.app, cx.theme, cx.area, cx.w);
+) -> Regions {
+    let (theme, area, w) = (cx.theme, cx.area, cx.w);
     let inner_w = w.min(area.width).saturating_sub(2);
     let places = button_places(buttons, inner_w);
     let button_rows = places.last().map_or(0, |(row, _, _)| row + 1);
@@ -113,19 +117,34 @@ pub(in crate::ui) fn dialog_sized(
             .scroll((scroll, 0)),
         text_area,
     );
-    let mut regions = app.regions.borrow_mut();
-    regions.dialog_overflow = overflow;
+    Regions {
+        dialog_overflow: overflow,
+        buttons: draw_buttons(frame, theme, buttons, places, button_area),
+        ..Regions::default()
+    }
+}
+
+/// Draws the buttons at their places in `area`; returns where each is and
+/// the key it presses.
+fn draw_buttons(
+    frame: &mut Frame,
+    theme: Theme,
+    buttons: Buttons,
+    places: Vec<(u16, u16, u16)>,
+    area: Rect,
+) -> Vec<(Rect, KeyEvent)> {
+    let mut pressed = Vec::new();
     for ((k, what), (row, x, bw)) in buttons.iter().zip(places) {
-        if row >= button_area.height {
+        if row >= area.height {
             break;
         }
         let at = Rect {
-            x: button_area.x + x,
-            y: button_area.y + row,
+            x: area.x + x,
+            y: area.y + row,
             width: bw,
             height: 1,
         }
-        .intersection(button_area);
+        .intersection(area);
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled((*k).to_owned(), theme.key()),
@@ -134,18 +153,18 @@ pub(in crate::ui) fn dialog_sized(
             at,
         );
         if let Some(key) = button_key(k) {
-            regions.buttons.push((at, key));
+            pressed.push((at, key));
         }
     }
+    pressed
 }
 
-/// Draws the open dialog over `area`, the screen's body.
-/// Where and how a dialog draws: the app, the theme, the screen's body it
-/// sits over, and its width.
+/// Where and how a dialog draws: what components read, the theme, the
+/// screen's body it sits over, and its width.
 #[derive(Clone, Copy)]
-pub(in crate::ui) struct Canvas<'a> {
-    /// The app, read only.
-    pub app: &'a App,
+pub struct Canvas<'a> {
+    /// What every component may read.
+    pub ctx: Ctx<'a>,
     /// The colours.
     pub theme: Theme,
     /// The screen's body.
@@ -154,37 +173,17 @@ pub(in crate::ui) struct Canvas<'a> {
     pub w: u16,
 }
 
-pub fn render(modal: &Modal, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let cx = Canvas {
-        app,
-        theme,
-        area,
-        w: area.width.saturating_sub(4).min(76),
-    };
-    match modal {
-        Modal::Help => dialog::help::draw(&cx, frame),
-        Modal::ConfirmRevoke(confirm) => confirm.draw(&cx, frame),
-        Modal::OfferReadOnly { message } => dialog::notice::draw_offer(message, &cx, frame),
-        Modal::SessionEnded(text) => dialog::notice::draw_ended(text, &cx, frame),
-        Modal::ConfirmRotate { id, name, choice } => {
-            dialog::rotate::draw((id, name, *choice), &cx, frame)
-        }
-        Modal::Secret(m) => dialog::secret::draw_secrets(m, &cx, frame),
-        Modal::Incident(stage) => dialog::incident::draw_incident(stage, &cx, frame),
-    }
-}
-
 /// Revoking a key that can manage keys may revoke the one this session signs
 /// in with; the API cannot say which that is, so say it plainly.
 pub(in crate::ui) fn key_manager_warning<'a>(
-    app: &App,
+    ctx: &Ctx,
     ids: impl Iterator<Item = &'a str>,
     theme: Theme,
 ) -> Option<Line<'static>> {
     let ids: Vec<&str> = ids.collect();
-    if let Some(own) = &app.own_key_id {
+    if let Some(own) = ctx.own_key_id {
         // Known (the demo): say it for that key, and only for it.
-        if !ids.contains(&own.as_str()) {
+        if !ids.contains(&own) {
             return None;
         }
         return Some(Line::from(Span::styled(
@@ -195,7 +194,7 @@ pub(in crate::ui) fn key_manager_warning<'a>(
     let admin = narrative_keys::Resource::new("access_tokens");
     let names: Vec<String> = ids
         .into_iter()
-        .filter_map(|id| app.keys.iter().find(|k| k.id == id))
+        .filter_map(|id| ctx.keys.iter().find(|k| k.id == id))
         .filter(|k| {
             k.permissions
                 .grants(&narrative_keys::AccessLevel::Write, &admin)
@@ -224,5 +223,17 @@ pub(in crate::ui) fn note_line(theme: Theme, note: &Result<String, String>) -> L
             format!("✖ {}", escape_controls(t)),
             theme.error(),
         )),
+    }
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
     }
 }

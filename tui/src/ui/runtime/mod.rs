@@ -3,7 +3,6 @@
 //! The terminal is restored on every way out, the panic hook first.
 
 use std::io::{self, Stdout, Write};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -15,28 +14,22 @@ use crossterm::terminal::{
 };
 use futures::StreamExt;
 use narrative_keys::Client;
-use narrative_keys::deliver::{
-    self, DeliveryError, NewSecret, SecretFile, SecretSink, SecretsFile,
-};
-use narrative_keys::incident::{self, IncidentOptions};
-use narrative_keys::revoke::{RevokeManyOptions, RevokeManyReport, RevokeResult, revoke_many};
-use narrative_keys::rotate::{
-    OldKeyOutcome, OldKeyPolicy, RotateOptions, create_successor, retire_old_key,
-};
+use narrative_keys::revoke::RevokeManyOptions;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, CrosstermBackend};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use super::action::{
-    Action, Effect, IncidentDone, OldKeyFate, OldKeyRetired, Refusal, RevokeOutcome, RevokedKey,
-    Rotated, SecretsWritten,
-};
+use super::action::{Action, Effect, RevokeOutcome, RevokedKey};
 use super::app::App;
+use super::components::dialog::secret::UnstoredKey;
 use super::job::Job;
-use super::modal::{SecretEntry, UnstoredKey};
-use super::text::describe_error;
+use super::screen;
 use super::theme::Theme;
-use super::{osc52, view};
+
+mod executor;
+
+pub use executor::Executor;
+use executor::revoke_keys;
 
 /// Set once the way out has counted the secrets nobody stored: a file
 /// write still in flight then gives up rather than write a secret whose key
@@ -83,314 +76,10 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Runs effects: network calls as tasks whose results come back as actions.
-pub struct Executor {
-    /// The SDK client every network effect calls through.
-    pub client: Client,
-    /// Where the effects' results go back to the event loop, as actions.
-    pub tx: UnboundedSender<Action>,
-    /// The environment's label, written into incident reports.
-    pub environment: String,
-}
-
-impl Executor {
-    fn spawn(&self, work: impl std::future::Future<Output = Action> + Send + 'static) {
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let _ = tx.send(work.await);
-        });
-    }
-
-    /// Like `spawn`, for work that may be refused for want of permission:
-    /// the refusal follows the work's own result as [`Action::Refused`].
-    fn spawn_refusable(
-        &self,
-        write: bool,
-        work: impl std::future::Future<Output = (Action, Option<(Refusal, String)>)> + Send + 'static,
-    ) {
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let (action, refused) = work.await;
-            let _ = tx.send(action);
-            if let Some((refusal, message)) = refused {
-                let _ = tx.send(Action::Refused {
-                    refusal,
-                    write,
-                    message,
-                });
-            }
-        });
-    }
-
-    /// Starts `effect`: a network call (a secrets file's write too, which
-    /// asks first) as a spawned task, a terminal or report write at once
-    /// (to `terminal` for the clipboard); either way the result comes back
-    /// on `tx`.
-    // long: one arm per effect, most of them a line or two.
-    pub fn run(&self, effect: Effect, terminal: &mut impl Write) {
-        tracing::debug!(?effect, "effect");
-        let client = self.client.clone();
-        match effect {
-            Effect::Many(all) => {
-                for e in all {
-                    self.run(e, terminal);
-                }
-            }
-            Effect::LoadKeys => self.spawn_refusable(false, async move {
-                answer(client.list_keys().await, "list keys", Action::KeysLoaded)
-            }),
-            Effect::Create(new) => self.spawn_refusable(true, async move {
-                answer(client.create_key(&new).await, "create key", Action::Created)
-            }),
-            Effect::Update { id, update } => self.spawn_refusable(true, async move {
-                let result = client.update_key(&id, &update).await;
-                answer(result, "update key", Action::Updated)
-            }),
-            Effect::Rotate { id, old_key } => {
-                self.spawn_refusable(true, rotate(client, id, old_key))
-            }
-            Effect::RetireOldKey {
-                old,
-                new_id,
-                policy,
-            } => self.spawn_refusable(true, retire(client, old, new_id, policy)),
-            Effect::WriteSecrets { path, secrets } => self.spawn(async move {
-                Action::SecretsWritten(write_secrets(client, path, secrets).await)
-            }),
-            Effect::CheckKept(kept) => {
-                self.spawn(async move { Action::KeptSecretChecked(kept.check(&client).await) });
-            }
-            Effect::Revoke(keys) => self.spawn_refusable(true, async move {
-                let (results, refused) =
-                    revoke_keys(&client, keys, &RevokeManyOptions::default()).await;
-                (Action::Revoked(results), refused)
-            }),
-            Effect::RevokeUnstored(keys) => self.spawn_refusable(true, async move {
-                let (results, refused) =
-                    revoke_keys(&client, keys, &RevokeManyOptions::default()).await;
-                (Action::UnstoredRevoked(results), refused)
-            }),
-            Effect::Incident(plan) => {
-                let options = IncidentOptions {
-                    environment: self.environment.clone(),
-                    ..IncidentOptions::default()
-                };
-                self.spawn(async move {
-                    let outcome = incident::execute(&client, &plan, &options).await;
-                    Action::IncidentDone(Box::new(IncidentDone {
-                        report: outcome.report,
-                        replacements: outcome.replacements,
-                    }))
-                })
-            }
-            local @ (Effect::Copy { .. } | Effect::CopyId { .. } | Effect::SaveReport { .. }) => {
-                self.run_here(local, terminal)
-            }
-        }
-    }
-
-    /// The effects done in place: terminal and file writes.
-    fn run_here(&self, effect: Effect, terminal: &mut impl Write) {
-        match effect {
-            Effect::Copy { id, secret } => {
-                let result = osc52::copy(terminal, secret.expose()).map_err(|e| e.to_string());
-                let _ = self.tx.send(Action::Copied { id, result });
-            }
-            Effect::CopyId { id } => {
-                let result = osc52::copy(terminal, &id).map_err(|e| e.to_string());
-                let _ = self.tx.send(Action::IdCopied { id, result });
-            }
-            Effect::SaveReport { path, markdown } => {
-                // A report is only ever a new file: one already there is
-                // left as it is, and the message says so.
-                let result = deliver::write_new_file(&path, &markdown, false)
-                    .map(|()| path)
-                    .map_err(|e| describe_delivery(&e));
-                let _ = self.tx.send(Action::ReportSaved(result));
-            }
-            // Network calls are spawned by `run`, which sends none here.
-            other => tracing::warn!(?other, "not an effect done in place"),
-        }
-    }
-}
-
-/// An SDK call's result as the action `to` makes of it, a failure
-/// described (and logged as `what`), with the refusal it is, if one.
-fn answer<T>(
-    result: Result<T, narrative_keys::Error>,
-    what: &str,
-    to: impl FnOnce(Result<T, String>) -> Action,
-) -> (Action, Option<(Refusal, String)>) {
-    let refused = refusal(result.as_ref().err());
-    let action = to(result.map_err(|e| {
-        tracing::warn!(error = %e, "{what}");
-        describe_error(&e)
-    }));
-    (action, refused)
-}
-
-/// A rotation's first step: the successor and its secret. The old key is
-/// left alone: it is retired (`Effect::RetireOldKey`) once the successor's
-/// secret is stored from the dialog.
-async fn rotate(
-    client: Client,
-    id: String,
-    old_key: OldKeyPolicy,
-) -> (Action, Option<(Refusal, String)>) {
-    let options = RotateOptions {
-        old_key,
-        ..RotateOptions::default()
-    };
-    let result = create_successor(&client, &id, &options, Utc::now()).await;
-    let result = result.map(|s| Rotated {
-        old: s.old,
-        new: s.new,
-        old_key,
-    });
-    answer(result, "rotate key", Action::Rotated)
-}
-
-/// A rotation's second step, once the successor `new_id`'s secret is stored.
-async fn retire(
-    client: Client,
-    old: narrative_keys::ApiKey,
-    new_id: String,
-    policy: OldKeyPolicy,
-) -> (Action, Option<(Refusal, String)>) {
-    let outcome = retire_old_key(&client, &old, &new_id, policy).await;
-    let refused = refusal(outcome.error());
-    let fate = old_key_fate(outcome);
-    (
-        Action::OldKeyRetired(OldKeyRetired { old, new_id, fate }),
-        refused,
-    )
-}
-
-/// What became of a rotation's old key, as the UI says it.
-fn old_key_fate(outcome: OldKeyOutcome) -> Result<OldKeyFate, String> {
-    match outcome {
-        OldKeyOutcome::RevokeFailed(e) | OldKeyOutcome::ExpireFailed { error: e, .. } => {
-            Err(describe_error(&e))
-        }
-        OldKeyOutcome::Revoked => Ok(OldKeyFate::Revoked),
-        OldKeyOutcome::Expires { at, .. } => Ok(OldKeyFate::Expires(at)),
-        // Interrupted: the old key was left working, as when kept.
-        OldKeyOutcome::Kept | OldKeyOutcome::Interrupted => Ok(OldKeyFate::Kept),
-    }
-}
-
-/// Revokes `keys`, each as (id, name), in one bulk call: each key's
-/// outcome, and the first refusal among the failures, if any.
-async fn revoke_keys(
-    client: &Client,
-    keys: Vec<(String, String)>,
-    options: &RevokeManyOptions,
-) -> (Vec<RevokedKey>, Option<(Refusal, String)>) {
-    let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
-    let report = revoke_many(client, &ids, options).await;
-    let refused = report.outcomes.iter().find_map(|o| match &o.result {
-        RevokeResult::Failed(e) => refusal(Some(e)),
-        _ => None,
-    });
-    (revoked(keys, &report), refused)
-}
-
-/// What a bulk revoke did to each key asked for, as (id, name).
-fn revoked(keys: Vec<(String, String)>, report: &RevokeManyReport) -> Vec<RevokedKey> {
-    keys.into_iter()
-        .map(|(id, name)| {
-            let outcome = report.outcomes.iter().find(|o| o.id == id);
-            let outcome = match outcome.map(|o| &o.result) {
-                Some(RevokeResult::Revoked) => RevokeOutcome::Revoked,
-                Some(RevokeResult::AlreadyGone) => RevokeOutcome::AlreadyGone,
-                Some(RevokeResult::Failed(e)) => RevokeOutcome::Failed(describe_error(e)),
-                None => RevokeOutcome::Failed("not attempted".to_owned()),
-            };
-            RevokedKey::new(id, name, outcome)
-        })
-        .collect()
-}
-
-/// The refusal an error is, with the server's words, if it is one.
-fn refusal(e: Option<&narrative_keys::Error>) -> Option<(Refusal, String)> {
-    let e = e?;
-    Refusal::of(e).map(|r| (r, describe_error(e)))
-}
-
-/// A refused or failed write in one line: the path, what went wrong, and
-/// what to do.
-fn describe_delivery(e: &DeliveryError) -> String {
-    match &e.hint {
-        Some(hint) => format!("{e}; {hint}"),
-        None => e.to_string(),
-    }
-}
-
-/// Writes the secrets to `path`, mode 0600, as the command line does: one
-/// secret as `NARRATIVE_API_KEY=<secret>` (`--secret-out`: a secret the file
-/// holds is first asked about with `/whoami` through `client`'s environment,
-/// while a rotation's old key still works, then kept beside it and returned
-/// to be checked once any old key is retired), several in one new file
-/// (`--secrets-out`: dotenv, or JSON for `.json`). The path is checked
-/// first: a link, a device, a FIFO, a directory or a file holding anything
-/// else is refused and left untouched, and nothing is sent.
-async fn write_secrets(client: Client, path: PathBuf, secrets: Vec<SecretEntry>) -> SecretsWritten {
-    let mut one = (secrets.len() == 1).then(|| SecretFile::new(&path));
-    let mut many = SecretsFile::new(&path);
-    let mut error = match one.as_mut() {
-        Some(file) => match file.check() {
-            Ok(()) => {
-                file.probe_held(&client).await;
-                // The way out stopped waiting for this write and counts its
-                // secret as unstored (its key is being revoked): writing it
-                // now would put a revoked secret in the file.
-                CLOSING.load(Ordering::SeqCst).then(|| {
-                    DeliveryError::new(
-                        path.display().to_string(),
-                        "was not written: the program was closing",
-                    )
-                })
-            }
-            Err(e) => Some(e),
-        },
-        None => many.check().err(),
-    };
-    let sink: &mut dyn SecretSink = match one.as_mut() {
-        Some(file) => file,
-        None => &mut many,
-    };
-    let mut written = Vec::new();
-    if error.is_none() {
-        for entry in &secrets {
-            let item = NewSecret {
-                key: &entry.key,
-                secret: &entry.secret,
-                replaces: entry.replaces.as_deref(),
-            };
-            match sink.deliver(&item) {
-                Ok(()) => written.push(entry.key.id.clone()),
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-        }
-    }
-    if let Some(e) = &error {
-        tracing::warn!(target_path = %e.target, written = written.len(), "the secrets were not all written");
-    }
-    SecretsWritten {
-        path,
-        written,
-        error: error.as_ref().map(describe_delivery),
-        kept: one.as_mut().and_then(SecretFile::take_kept),
-    }
-}
-
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
 fn draw(terminal: &mut Term, app: &App, theme: Theme) -> io::Result<()> {
-    terminal.draw(|f| view::render(app, theme, f)).map(|_| ())
+    terminal.draw(|f| screen::render(app, theme, f)).map(|_| ())
 }
 
 /// How the UI was asked to run (`--readonly`, `--refresh`), and what is
@@ -486,9 +175,9 @@ pub async fn run(
 
     let (tx, mut rx) = unbounded_channel();
     let mut app = App::new(label.clone(), demo, Utc::now());
-    app.readonly = options.readonly;
-    app.refresh_every = options.refresh;
-    app.own_key_id = options.own_key_id;
+    app.session.readonly = options.readonly;
+    app.loading.refresh_every = options.refresh;
+    app.session.own_key_id = options.own_key_id;
     let exec = Executor {
         client,
         tx,
@@ -540,7 +229,7 @@ pub async fn run(
 /// is still saved; nothing else the answers ask for (a reload) is run.
 async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver<Action>) {
     let makes_keys = |app: &App| {
-        app.busy.iter().any(|job| {
+        app.feedback.busy.iter().any(|job| {
             matches!(
                 job,
                 Job::Creating | Job::Rotating | Job::Incident | Job::Writing
@@ -559,7 +248,7 @@ async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedRec
                 }
             }
             Ok(None) | Err(_) => {
-                tracing::warn!(jobs = ?app.busy, "stopped before the work in flight answered");
+                tracing::warn!(jobs = ?app.feedback.busy, "stopped before the work in flight answered");
                 break;
             }
         }

@@ -1,6 +1,15 @@
 //! The guided form that creates a key or edits one: name, permissions (a
 //! preset or the matrix), expiration, and a review step that shows the
-//! explanation, the audit findings and, for an edit, the diff.
+//! explanation, the audit findings and, for an edit, the diff. Here: its
+//! state and steps, answering a key with a [`FormMsg`]; its keymap tables,
+//! help, hints and clicks in [`keys`]; the permission matrix in [`matrix`];
+//! its drawing in `render`.
+
+pub mod keys;
+pub mod matrix;
+mod render;
+
+pub use render::render;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -11,12 +20,12 @@ use narrative_keys::{
     Resource, ValidationReport,
 };
 
-use super::components::form::{
+use self::keys::{
     EXPIRATION_KEYS, FORM_HEAD_KEYS, FormCmd, MATRIX_KEYS, NAME_KEYS, PRESET_KEYS, REVIEW_KEYS,
 };
-use super::components::keymap::{self, Binding};
-use super::input::TextInput;
-use super::matrix::{Column, Matrix, MatrixMsg};
+use self::matrix::{Column, Matrix, MatrixMsg};
+use crate::ui::components::input::TextInput;
+use crate::ui::components::keymap::{self, Binding};
 
 /// The choices offered for an expiration, in days; the default among them.
 pub const DAYS: [i64; 5] = [30, 60, DEFAULT_EXPIRATION_DAYS, 180, 365];
@@ -148,7 +157,7 @@ pub enum FormMsg {
 }
 
 /// The create/edit wizard's state: what has been entered so far, step by
-/// step. Open while `App::form` holds it.
+/// step. Open while the app holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
     /// Create, or edit (with the key as it was).

@@ -1,13 +1,13 @@
 //! The key list's index: which keys the filter lets through, in the chosen
-//! order, and how many keys each status has. `App::update` brings it up to
-//! date when the list, the filter, the sort or a key's status changes; a
+//! order, and how many keys each status has. The app brings it up to
+//! date (after every `update`) when the list, the filter, the sort or a key's status changes; a
 //! frame only reads it, so drawing costs the same at ten keys or 100,000.
 
 use chrono::{DateTime, Utc};
 use memchr::memmem::Finder;
 use narrative_keys::{ApiKey, KeyStatus, StatusPolicy};
 
-use super::app::SortBy;
+use super::SortBy;
 use crate::output::display_order;
 
 #[derive(Debug)]

@@ -1,323 +1,33 @@
-//! The create/edit wizard as a component: its keys (the step's own in
-//! `Form::handle_key`, then help and quit), its clicks and wheel turns, its
-//! help and hints step by step, and its drawing (step tabs; name;
-//! presets and matrix; expiration; review with the diff, the audit and the
-//! explanation). Its state is [`Form`].
+//! The form's drawing: step tabs; name; presets and matrix; expiration;
+//! review with the diff, the audit and the explanation.
 
-use super::detail::{audit_lines, explanation_lines};
-use super::keymap::{self, Binding};
 use crate::output::{escape_controls, expiry_text, relative};
-use crate::ui::action::Effect;
-use crate::ui::app::App;
-use crate::ui::form::{ExpiryChoice, Form, FormMsg, Mode, PermFocus, WizardStep};
+use crate::ui::components::detail::{audit_lines, explanation_lines};
+use crate::ui::components::form::matrix::{self, Column};
+use crate::ui::components::form::{ExpiryChoice, Form, Mode, PermFocus, WizardStep};
 use crate::ui::hit::Regions;
-use crate::ui::job::Job;
-use crate::ui::matrix::{self, Column};
 use crate::ui::text::{compact_permissions, truncate};
 use crate::ui::theme::Theme;
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use narrative_keys::validation::{Field, Severity};
 use narrative_keys::{ApiKey, CATALOG, Preset, ValidationReport};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-/// A help row: the keys, what they do.
-type Row = (&'static str, &'static str);
-
-/// What a key does in the form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormCmd {
-    /// The next step.
-    NextStep,
-    /// The previous step.
-    PrevStep,
-    /// Back: the previous step, the presets, or (on Name) cancel.
-    Back,
-    /// On to the next step (Enter).
-    Next,
-    /// Up a line.
-    Up,
-    /// Down a line.
-    Down,
-    /// `k`: up, unless typing.
-    LetterUp,
-    /// `j`: down, unless typing.
-    LetterDown,
-    /// The first preset.
-    First,
-    /// The last choice (Custom).
-    Last,
-    /// Apply the preset, or open the matrix for Custom.
-    Apply,
-    /// Go to the matrix.
-    ToMatrix,
-    /// Toggle the matrix's cell.
-    Toggle,
-    /// Send the key.
-    Send,
-    /// Open the help (when the step does not take the key).
-    Help,
-    /// Quit (when the step does not take the key).
-    Quit,
-}
-
-use KeyCode::{BackTab, Char, Down, End, Enter, Esc, F, Home, Right, Tab, Up};
-
-/// Every step's keys, looked up first.
-pub const FORM_HEAD_KEYS: &[Binding<FormCmd>] = &[
-    Binding::new(
-        "Tab / Shift-Tab",
-        "next / previous step",
-        &[(Tab, FormCmd::NextStep), (BackTab, FormCmd::PrevStep)],
-    )
-    .hint(0, "Tab", "step"),
-    Binding::new(
-        "Esc",
-        "previous step (on Name: cancel, nothing is sent)",
-        &[(Esc, FormCmd::Back)],
-    ),
-];
-
-/// Every step's keys when the step does not take the key.
-pub const FORM_TAIL_KEYS: &[Binding<FormCmd>] = &[
-    Binding::new(
-        "F1 / ?",
-        "this help (F1 while typing)",
-        &[(F(1), FormCmd::Help), (Char('?'), FormCmd::Help)],
-    )
-    .hint(0, "F1", "help"),
-    Binding::new("Ctrl-C", "quit", &[]),
-    Binding::unlisted(&[(Char('q'), FormCmd::Quit)]),
-];
-
-/// The Name step (any other key edits the name).
-pub const NAME_KEYS: &[Binding<FormCmd>] = &[
-    Binding::new("type", "the key's name", &[]),
-    Binding::new("Enter", "next step", &[(Enter, FormCmd::Next)]).hint(0, "Enter", "next"),
-    Binding::new("Ctrl-U", "clear", &[]),
-    // Esc is every step's (`FORM_HEAD_KEYS`); here it cancels.
-    Binding::unlisted(&[]).hint(1, "Esc", "cancel"),
-];
-
-/// The Permissions step's presets.
-pub const PRESET_KEYS: &[Binding<FormCmd>] = &[
-    Binding::new(
-        "↑ ↓ / j k",
-        "move",
-        &[
-            (Up, FormCmd::Up),
-            (Char('k'), FormCmd::Up),
-            (Down, FormCmd::Down),
-            (Char('j'), FormCmd::Down),
-        ],
-    ),
-    Binding::unlisted(&[
-        (Home, FormCmd::First),
-        (Char('g'), FormCmd::First),
-        (End, FormCmd::Last),
-        (Char('G'), FormCmd::Last),
-    ]),
-    Binding::new(
-        "Enter / space",
-        "apply the preset (or open the matrix for Custom)",
-        &[(Enter, FormCmd::Apply), (Char(' '), FormCmd::Apply)],
-    )
-    .hint(0, "Enter", "choose"),
-    Binding::new(
-        "→ / l / m",
-        "go to the matrix",
-        &[
-            (Right, FormCmd::ToMatrix),
-            (Char('l'), FormCmd::ToMatrix),
-            (Char('m'), FormCmd::ToMatrix),
-        ],
-    ),
-];
-
-/// The Permissions step's matrix (its moves are the matrix's own).
-pub const MATRIX_KEYS: &[Binding<FormCmd>] = &[
-    Binding::new("← → / h l", "matrix: Read or Write column", &[]),
-    Binding::new(
-        "space / x",
-        "matrix: toggle the permission",
-        &[(Char(' '), FormCmd::Toggle), (Char('x'), FormCmd::Toggle)],
-    )
-    .hint(1, "space", "toggle"),
-    Binding::new("Enter", "matrix: next step", &[(Enter, FormCmd::Next)]),
-    Binding::new("Esc", "matrix: back to the presets", &[]).hint(2, "Esc", "back"),
-];
-
-/// The Expiration step (on "type it", other keys are text).
-pub const EXPIRATION_KEYS: &[Binding<FormCmd>] = &[
-    Binding::new(
-        "↑ ↓",
-        "choose (j k too, but not while typing)",
-        &[
-            (Up, FormCmd::Up),
-            (Down, FormCmd::Down),
-            (Char('k'), FormCmd::LetterUp),
-            (Char('j'), FormCmd::LetterDown),
-        ],
-    )
-    .hint(0, "↑↓", "choose"),
-    Binding::new(
-        "type",
-        "on \"type it\": 90d, 12w, 1y, 2027-01-31 or never, as on the CLI",
-        &[],
-    ),
-    Binding::new(
-        "Enter",
-        "next step (never asks to confirm)",
-        &[(Enter, FormCmd::Next)],
-    )
-    .hint(1, "Enter", "next"),
-    Binding::unlisted(&[]).hint(2, "Esc", "back"),
-];
-
-/// The Review step.
-pub const REVIEW_KEYS: &[Binding<FormCmd>] = &[
-    Binding::new("Enter", "send it", &[(Enter, FormCmd::Send)]).hint(0, "Enter", "send"),
-    Binding::new("Esc", "back to change something", &[]).hint(1, "Esc", "back"),
-    Binding::unlisted(&[
-        (Up, FormCmd::Up),
-        (Char('k'), FormCmd::Up),
-        (Down, FormCmd::Down),
-        (Char('j'), FormCmd::Down),
-    ]),
-];
-
-/// The Review step's only hint of its own while the form has an error.
-const REVIEW_BLOCKED_HINT: Row = ("Esc", "back to fix it");
-
-/// How far the wheel scrolls the review.
-const WHEEL_STEP: u16 = 3;
-
-impl App {
-    /// The form's help: the step's rows between the common ones.
-    pub(in crate::ui) fn form_help(form: &Form) -> Vec<Row> {
-        let mut rows = keymap::help(FORM_HEAD_KEYS, false);
-        match form.step {
-            WizardStep::Name => rows.extend(keymap::help(NAME_KEYS, false)),
-            WizardStep::Permissions => {
-                rows.extend(keymap::help(PRESET_KEYS, false));
-                rows.extend(keymap::help(MATRIX_KEYS, false));
-            }
-            WizardStep::Expiration => rows.extend(keymap::help(EXPIRATION_KEYS, false)),
-            WizardStep::Review => rows.extend(keymap::help(REVIEW_KEYS, false)),
-        }
-        rows.extend(keymap::help(FORM_TAIL_KEYS, false));
-        rows
-    }
-
-    /// The form's hint bar.
-    pub(in crate::ui) fn form_hints(&self, form: &Form) -> Vec<Row> {
-        let mut h = match form.step {
-            WizardStep::Name => keymap::hints(NAME_KEYS, false),
-            WizardStep::Permissions => {
-                let mut h = keymap::hints(PRESET_KEYS, false);
-                h.extend(keymap::hints(MATRIX_KEYS, false));
-                h
-            }
-            WizardStep::Expiration => keymap::hints(EXPIRATION_KEYS, false),
-            // Enter sends nothing while the form has an error.
-            WizardStep::Review if form.report(self.now).has_errors() => {
-                vec![REVIEW_BLOCKED_HINT]
-            }
-            WizardStep::Review => keymap::hints(REVIEW_KEYS, false),
-        };
-        h.extend(keymap::hints(FORM_HEAD_KEYS, false));
-        h.extend(keymap::hints(FORM_TAIL_KEYS, false));
-        h
-    }
-
-    /// A key while the form is open: the form's first, then help and quit.
-    /// Enter does nothing while the form's key is being sent.
-    pub(in crate::ui) fn on_form_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let sending = self
-            .busy
-            .iter()
-            .any(|b| *b == Job::Creating || *b == Job::Saving);
-        let form = self.form.as_mut()?;
-        if sending && key.code == KeyCode::Enter {
-            return None;
-        }
-        match form.handle_key(key, self.now) {
-            FormMsg::Consumed => None,
-            FormMsg::Cancel => {
-                self.form = None;
-                self.show_info("Cancelled; nothing was sent.");
-                None
-            }
-            FormMsg::Create(new) => {
-                self.start(Job::Creating);
-                Some(Effect::Create(new))
-            }
-            FormMsg::Update { id, update } => {
-                self.start(Job::Saving);
-                Some(Effect::Update { id, update })
-            }
-            FormMsg::Ignored => {
-                match keymap::lookup(FORM_TAIL_KEYS, key.code) {
-                    Some((_, FormCmd::Help)) => self.open_help(),
-                    Some((_, FormCmd::Quit)) => self.should_quit = true,
-                    _ => {}
-                }
-                None
-            }
-        }
-    }
-
-    /// A click on the form presses what is under it (a step tab, a matrix
-    /// cell, a preset, an expiration); the wheel moves the matrix or
-    /// scrolls the review.
-    pub(in crate::ui) fn on_form_mouse(
-        &mut self,
-        regions: &Regions,
-        at: Position,
-        down: bool,
-        up: bool,
-    ) -> Option<Effect> {
-        let form = self.form.as_mut()?;
-        if down {
-            if let Some(step) = Regions::index_at(&regions.steps, at) {
-                form.step = WizardStep::ALL[step];
-            } else if let Some((row, col)) = regions.matrix_cell_at(at) {
-                form.toggle_cell(row, col);
-            } else if let Some(i) = Regions::index_at(&regions.presets, at) {
-                form.perm_focus = PermFocus::Presets;
-                form.preset_cursor = i;
-                return self.on_form_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-            } else if let Some(i) = Regions::index_at(&regions.expiry_choices, at) {
-                form.expiry_cursor = i;
-            }
-            return None;
-        }
-        match form.step {
-            WizardStep::Permissions if Regions::in_rect(regions.matrix, at) => {
-                form.perm_focus = PermFocus::Matrix;
-                form.matrix.handle_key(super::wheel_key(up));
-            }
-            WizardStep::Review => {
-                form.review_scroll = if up {
-                    form.review_scroll.saturating_sub(WHEEL_STEP)
-                } else {
-                    form.review_scroll.saturating_add(WHEEL_STEP)
-                };
-            }
-            _ => {}
-        }
-        None
-    }
-}
-
 /// Draws the form over `area`: its title, the step tabs and the step.
-pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let now = app.now;
+/// Returns where it drew what a click can press.
+pub fn render(
+    form: &Form,
+    now: DateTime<Utc>,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Regions {
+    let mut regions = Regions::default();
     let title = match &form.mode {
         Mode::Create => match &form.cloned_from {
             Some(name) => format!(
@@ -340,19 +50,20 @@ pub fn render(form: &Form, app: &App, theme: Theme, frame: &mut Frame, area: Rec
         Constraint::Fill(1),
     ])
     .areas(inner);
-    step_tabs(form, app, &report, theme, frame, tabs);
+    step_tabs(form, &mut regions, &report, theme, frame, tabs);
     let view = StepView {
         form,
-        app,
+        now,
         report: &report,
         theme,
     };
     match form.step {
         WizardStep::Name => name_step(form, &report, theme, frame, body),
-        WizardStep::Permissions => permissions_step(&view, frame, body),
-        WizardStep::Expiration => expiration_step(&view, frame, body),
+        WizardStep::Permissions => permissions_step(&view, &mut regions, frame, body),
+        WizardStep::Expiration => expiration_step(&view, &mut regions, frame, body),
         WizardStep::Review => review_step(&view, frame, body),
     }
+    regions
 }
 
 /// The problems for one field, next to it: errors first, then warnings.
@@ -397,7 +108,7 @@ fn name_step(form: &Form, report: &ValidationReport, theme: Theme, frame: &mut F
 /// highlighted, one with an error marked.
 fn step_tabs(
     form: &Form,
-    app: &App,
+    regions: &mut Regions,
     report: &ValidationReport,
     theme: Theme,
     frame: &mut Frame,
@@ -429,25 +140,25 @@ fn step_tabs(
             ..tabs
         }
         .intersection(tabs);
-        app.regions.borrow_mut().steps.push((tab, i));
+        regions.steps.push((tab, i));
         x = x.saturating_add(w);
         spans.push(Span::styled(text, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
 }
 
-/// What a step draws from: the form, the app, the form's validation and
-/// the colours.
+/// What a step draws from: the form, the clock, the form's validation
+/// and the colours.
 #[derive(Clone, Copy)]
 struct StepView<'a> {
     form: &'a Form,
-    app: &'a App,
+    now: DateTime<Utc>,
     report: &'a ValidationReport,
     theme: Theme,
 }
 
-fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
+fn permissions_step(v: &StepView, regions: &mut Regions, frame: &mut Frame, area: Rect) {
+    let (form, report, theme) = (v.form, v.report, v.theme);
     let probs = problems(report, Field::Permissions, theme);
     let [main, summary] = Layout::vertical([
         Constraint::Fill(1),
@@ -460,8 +171,8 @@ fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Length(presets_w), Constraint::Fill(1)]).areas(main);
 
-    presets(form, app, theme, frame, left);
-    matrix_grid(form, app, theme, frame, right);
+    presets(form, regions, theme, frame, left);
+    matrix_grid(form, regions, theme, frame, right);
     let mut bottom = vec![Line::from(vec![
         Span::styled("Selected: ", theme.accent()),
         Span::raw(if form.matrix.perms.is_empty() {
@@ -475,7 +186,7 @@ fn permissions_step(v: &StepView, frame: &mut Frame, area: Rect) {
 }
 
 /// The presets, and the one under the cursor described.
-fn presets(form: &Form, app: &App, theme: Theme, frame: &mut Frame, left: Rect) {
+fn presets(form: &Form, regions: &mut Regions, theme: Theme, frame: &mut Frame, left: Rect) {
     let on_presets = form.perm_focus == PermFocus::Presets;
     let mut lines = vec![Line::from(Span::styled(
         "Start from a preset",
@@ -497,7 +208,7 @@ fn presets(form: &Form, app: &App, theme: Theme, frame: &mut Frame, left: Rect) 
             ..left
         };
         if row.bottom() <= left.bottom() {
-            app.regions.borrow_mut().presets.push((row, i));
+            regions.presets.push((row, i));
         }
         let chosen = match Preset::ALL.get(i) {
             Some(p) => form.preset == Some(*p),
@@ -537,7 +248,7 @@ fn presets(form: &Form, app: &App, theme: Theme, frame: &mut Frame, left: Rect) 
 
 /// The permission matrix: its head, the rows that fit around the cursor,
 /// and a line about the resource under it.
-fn matrix_grid(form: &Form, app: &App, theme: Theme, frame: &mut Frame, right: Rect) {
+fn matrix_grid(form: &Form, regions: &mut Regions, theme: Theme, frame: &mut Frame, right: Rect) {
     let on_matrix = form.perm_focus == PermFocus::Matrix;
     let [head, grid, about] = Layout::vertical([
         Constraint::Length(1),
@@ -562,7 +273,6 @@ fn matrix_grid(form: &Form, app: &App, theme: Theme, frame: &mut Frame, right: R
     let offset = (cursor_line + 2).saturating_sub(height);
     let offset = offset.min(all.len().saturating_sub(height));
     let mut rows = Vec::new();
-    let mut regions = app.regions.borrow_mut();
     regions.matrix = Some(grid);
     for (n, line) in all.iter().skip(offset).take(height).enumerate() {
         let y = grid.y + n as u16;
@@ -576,11 +286,10 @@ fn matrix_grid(form: &Form, app: &App, theme: Theme, frame: &mut Frame, right: R
             ))),
             matrix::Line::Resource(i) => {
                 let at = (grid, y, on_matrix);
-                rows.push(matrix_row(form, *i, at, theme, &mut regions));
+                rows.push(matrix_row(form, *i, at, theme, regions));
             }
         }
     }
-    drop(regions);
     frame.render_widget(Paragraph::new(rows), grid);
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(
@@ -670,9 +379,8 @@ fn matrix_about(form: &Form) -> String {
     }
 }
 
-fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
-    let now = app.now;
+fn expiration_step(v: &StepView, regions: &mut Regions, frame: &mut Frame, area: Rect) {
+    let (form, now, report, theme) = (v.form, v.now, v.report, v.theme);
     let mut lines = vec![Line::from(Span::styled(
         "When should the key stop working?",
         theme.bold(),
@@ -692,7 +400,7 @@ fn expiration_step(v: &StepView, frame: &mut Frame, area: Rect) {
             ..area
         };
         if row.bottom() <= area.bottom() {
-            app.regions.borrow_mut().expiry_choices.push((row, i));
+            regions.expiry_choices.push((row, i));
         }
         let here = i == form.expiry_cursor;
         let mut spans = choice_spans(*choice, here, theme, now);
@@ -807,8 +515,7 @@ fn blocked_headline(errors: &[&narrative_keys::Problem]) -> Option<String> {
 }
 
 fn review_step(v: &StepView, frame: &mut Frame, area: Rect) {
-    let (form, app, report, theme) = (v.form, v.app, v.report, v.theme);
-    let now = app.now;
+    let (form, now, report, theme) = (v.form, v.now, v.report, v.theme);
     let preview = form.preview(now);
     let mut lines = Vec::new();
     let errors: Vec<_> = report.errors().collect();

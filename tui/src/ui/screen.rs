@@ -1,8 +1,6 @@
 //! Drawing: a pure function of the app's state onto a frame. The header
 //! (with DEMO when it is one), the screen, the status line and the hint bar.
 
-pub(in crate::ui) mod modal;
-
 use narrative_keys::KeyStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,15 +8,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::app::{App, Pane, Status, VisibleKeys};
-use super::components::{detail, form, list};
+use super::app::{App, Status};
+use super::components::Ctx;
+use super::components::detail::DetailProps;
+use super::components::dialog::Modal;
+use super::components::dialog::frame::Canvas;
+use super::components::dialog::help::HelpProps;
+use super::components::form;
+use super::components::list::Pane;
 use super::hit::Regions;
-use super::text::tail;
-use super::theme::Theme;
+use super::text::{tail, wrapped_lines};
+use super::theme::{self, Theme};
 use crate::output::{escape_controls, status_symbol};
-
-/// The spinner's frames, one per tick while work is in flight.
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Below this width the list and the detail pane are stacked, not side by side.
 const SIDE_BY_SIDE: u16 = 150;
@@ -30,14 +31,20 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
 /// Draws one frame: the header, the list and detail pane or the form, the
-/// status line, the hints, and the open dialog over them.
+/// status line, the hints, and the open dialog over them. What a mouse can
+/// point at is collected from the components as they draw and stored in
+/// the app once the frame is drawn.
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
-    // What a mouse can point at is recorded anew by every frame.
-    *app.regions.borrow_mut() = Regions::default();
+    let regions = draw(app, theme, frame);
+    app.store_regions(regions);
+}
+
+/// Draws one frame; returns where it drew what a mouse can point at.
+fn draw(app: &App, theme: Theme, frame: &mut Frame) -> Regions {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(theme, frame, area);
-        return;
+        return Regions::default();
     }
     // An error that does not fit on one line gets up to three; it takes
     // the line alone (no spinner beside it).
@@ -57,20 +64,41 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     .areas(frame.area());
     render_header(app, theme, frame, header);
     // Filtered and sorted by `update`, not here: a frame reads only the rows it shows.
-    let visible = app.visible_keys();
-    match &app.form {
-        Some(f) => form::render(f, app, theme, frame, body),
-        None => render_panes(app, visible, theme, frame, body),
-    }
-    render_status(app, visible.len(), theme, frame, status);
+    let ctx = app.ctx();
+    let mut regions = match &app.form {
+        Some(f) => form::render(f, app.now, theme, frame, body),
+        None => render_panes(app, &ctx, theme, frame, body),
+    };
+    render_status(app, app.list.len(), theme, frame, status);
     render_hints(app, theme, frame, hints);
     if let Some(m) = &app.modal {
-        modal::render(m, app, theme, frame, body);
+        // Only the help shows the bindings of the screen under it.
+        let rows = match m {
+            Modal::Help => app.bindings(),
+            _ => Vec::new(),
+        };
+        let help = HelpProps {
+            rows: &rows,
+            context: if app.form.is_some() {
+                "the form"
+            } else {
+                "the key list"
+            },
+            scroll: app.help_scroll,
+        };
+        let cx = Canvas {
+            ctx,
+            theme,
+            area: body,
+            w: body.width.saturating_sub(4).min(76),
+        };
+        regions.extend(m.render(help, &cx, frame));
     }
+    regions
 }
 
 /// The list and the detail pane: side by side when wide, else stacked.
-fn render_panes(app: &App, visible: VisibleKeys<'_>, theme: Theme, frame: &mut Frame, body: Rect) {
+fn render_panes(app: &App, ctx: &Ctx, theme: Theme, frame: &mut Frame, body: Rect) -> Regions {
     let (list_area, detail_area) = if body.width >= SIDE_BY_SIDE {
         let [l, d] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(body);
@@ -80,28 +108,16 @@ fn render_panes(app: &App, visible: VisibleKeys<'_>, theme: Theme, frame: &mut F
             Layout::vertical([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
         (l, d)
     };
-    {
-        let mut regions = app.regions.borrow_mut();
-        regions.list = Some(list_area);
-        regions.detail = Some(detail_area);
-    }
-    list::render(
-        app,
-        visible,
-        theme,
-        frame,
-        list_area,
-        app.list.focus == Pane::List,
-    );
-    let selected = visible.get(app.list.selected);
-    detail::render(
-        app,
-        selected,
-        theme,
-        frame,
-        detail_area,
-        app.list.focus == Pane::Detail,
-    );
+    let focus = app.list.focus;
+    let mut regions = app
+        .list
+        .render(ctx, theme, frame, list_area, focus == Pane::List);
+    let detail = DetailProps {
+        key: app.selected_key(),
+        focused: focus == Pane::Detail,
+    };
+    regions.extend(app.detail.render(detail, ctx, theme, frame, detail_area));
+    regions
 }
 
 /// One centred line: how big the terminal must be, and how big it is.
@@ -126,13 +142,16 @@ fn render_too_small(theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut left = vec![Span::styled(" narrative-keys ", theme.bold())];
-    if app.demo {
+    if app.session.demo {
         left.push(Span::styled(" DEMO ", theme.badge()));
         left.push(Span::raw(" local emulator, sample keys "));
     } else {
-        left.push(Span::raw(format!(" {} ", escape_controls(&app.env_label))));
+        left.push(Span::raw(format!(
+            " {} ",
+            escape_controls(&app.session.env_label)
+        )));
     }
-    if app.readonly {
+    if app.session.readonly {
         left.push(Span::styled(" READ-ONLY ", theme.badge()));
     }
     let counts = app.counts();
@@ -152,7 +171,7 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         v
     };
     let mut right = build(long, "  ");
-    if !fits(&left, &right) && app.demo {
+    if !fits(&left, &right) && app.session.demo {
         // Drop the demo's description, keep its badge (and READ-ONLY).
         left.remove(2);
     }
@@ -176,13 +195,13 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 /// The status line's message: once the session's key is gone, that, above
 /// anything said later.
 fn status(app: &App) -> Option<Status> {
-    match &app.session_ended {
+    match &app.session.session_ended {
         Some(text) => Some(Status {
             text: text.clone(),
             error: true,
             shown_at: app.now,
         }),
-        None => app.status.clone(),
+        None => app.feedback.status.clone(),
     }
 }
 
@@ -213,9 +232,9 @@ fn render_status(app: &App, matches: usize, theme: Theme, frame: &mut Frame, are
         spans.push(Span::styled("▏", theme.accent()));
         spans.push(Span::styled(count, theme.dim()));
     } else {
-        let error = app.status.as_ref().is_some_and(|s| s.error);
-        if let Some(what) = app.busy.first().filter(|_| !error) {
-            let frame_char = SPINNER[app.spinner % SPINNER.len()];
+        let error = app.feedback.status.as_ref().is_some_and(|s| s.error);
+        if let Some(what) = app.feedback.busy.first().filter(|_| !error) {
+            let frame_char = theme::SPINNER[app.feedback.spinner % theme::SPINNER.len()];
             spans.push(Span::styled(
                 format!("{frame_char} {what}… "),
                 theme.accent(),
@@ -267,34 +286,4 @@ fn render_hints(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// A rectangle of at most `w` x `h` centred in `area`.
-pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
-}
-
-/// How many lines `text` takes when wrapped at word boundaries to `width`.
-fn wrapped_lines(text: &str, width: usize) -> usize {
-    let width = width.max(1);
-    let mut lines = 1;
-    let mut used = 0;
-    for word in text.split(' ') {
-        let w = word.width();
-        let need = if used == 0 { w } else { used + 1 + w };
-        if need <= width {
-            used = need;
-        } else {
-            lines += 1 + w.saturating_sub(1) / width;
-            used = w % width;
-        }
-    }
-    lines
 }

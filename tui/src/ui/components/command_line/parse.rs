@@ -1,8 +1,9 @@
 //! The `:` command line, as in k9s: `:filter TEXT`, `:sort name|expiry|status`,
-//! `:revoke`, `:refresh`, `:q`. Parsing and completion only; `App` acts.
+//! `:revoke`, `:refresh`, `:q`. The line's state, parsing and completion; the app runs what it
+//! parses.
 
-use super::app::SortBy;
-use super::input::TextInput;
+use crate::ui::components::input::TextInput;
+use crate::ui::components::list::SortBy;
 
 /// A command the line understands.
 #[derive(Debug, Clone, PartialEq, Eq)]
