@@ -1,0 +1,135 @@
+use super::*;
+
+fn parse(text: &str) -> Result<KeysFile, KeysFileError> {
+    KeysFile::parse(
+        Path::new("/work/keys/narrative-keys.toml"),
+        text.to_owned(),
+        Utc::now(),
+    )
+}
+
+#[test]
+fn a_whole_file_reads_with_its_defaults() {
+    let file = parse(
+        r#"
+[defaults]
+expires = "30d"
+overlap = "0s"
+managed = "ci-*"
+
+[[key]]
+name = "ci-ingest"
+presets = ["data-ingestion"]
+grant = ["read:datasets"]
+secret_out = "secrets/ingest.env"
+secret_env_name = "INGEST_KEY"
+
+[[key]]
+name = "ci-report"
+grant = ["read:queries"]
+rotate_before = "2s"
+overlap = "1h"
+secret_to = ["cat > /dev/null"]
+"#,
+    )
+    .unwrap();
+    let [ingest, report] = &file.keys[..] else {
+        panic!("two keys")
+    };
+    assert_eq!(
+        ingest.permissions.to_string(),
+        "write:data_streams,read:datasets,write:datasets"
+    );
+    assert_eq!(
+        ingest.targets.secret_out.as_deref(),
+        Some(Path::new("/work/keys/secrets/ingest.env"))
+    );
+    assert_eq!(ingest.overlap, FileSpan::Zero);
+    assert_eq!(
+        ingest.expires,
+        Lifetime::For(FileSpan::Span(Span::Hours(30 * 24)))
+    );
+    assert_eq!(ingest.rotate_before, DEFAULT_ROTATE_BEFORE);
+    assert_eq!(report.rotate_before, FileSpan::Seconds(2));
+    assert_eq!(report.overlap, FileSpan::Span(Span::Hours(1)));
+    assert!(file.manages("ci-other") && !file.manages("prod-ci"));
+}
+
+#[test]
+fn a_misspelt_field_is_named_with_a_suggestion() {
+    let e =
+        parse("[[key]]\nname = \"a\"\ngrant = [\"read:datasets\"]\nexpire = \"9d\"\n").unwrap_err();
+    assert_eq!(
+        e.problems,
+        ["line 4: unknown field `expire`; did you mean `expires`?"]
+    );
+    let e = parse("[defaults]\nrotate_befor = \"9d\"\n").unwrap_err();
+    assert!(
+        e.problems[0].contains("did you mean `rotate_before`?"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let e = parse(
+        r#"
+[defaults]
+overlap = "1.5d"
+prune = true
+[[key]]
+name = "a"
+grant = ["read:dataset"]
+secret_out = "x.env"
+[[key]]
+name = "a"
+grant = ["read:datasets"]
+secret_out = "x.env"
+id = "nope"
+expires = "0s"
+"#,
+    )
+    .unwrap_err();
+    let all = e.problems.join("\n");
+    for part in [
+        "[defaults] overlap = \"1.5d\": ",
+        "36h",
+        "prune = true needs managed",
+        "did you mean read:datasets?",
+        "two [[key]] entries are named \"a\"",
+        "share secret_out /work/keys/x.env",
+        "id: ",
+        "expires = \"0s\": a key would expire at once",
+    ] {
+        assert!(all.contains(part), "{part:?} missing from:\n{all}");
+    }
+}
+
+#[test]
+fn unknown_permissions_need_allow_unknown() {
+    let text = "[[key]]\nname = \"a\"\ngrant = [\"admin:everything\"]\n";
+    assert!(parse(text).is_err());
+    let file = parse(&format!("{text}allow_unknown = true\n")).unwrap();
+    assert_eq!(file.keys[0].permissions.to_string(), "admin:everything");
+}
+
+#[test]
+fn pins_are_rewritten_in_place_keeping_comments() {
+    let text = "# mine\n[[key]]\nname = \"a\" # the one\nid = \"11111111-1111-4111-8111-111111111111\"  # pinned\ngrant = [\"read:datasets\"]\n";
+    let file = parse(text).unwrap();
+    let new = "22222222-2222-4222-8222-222222222222";
+    assert_eq!(
+        file.with_pins(&[(0, new.to_owned())]),
+        text.replace("11111111-1111-4111-8111-111111111111", new)
+    );
+}
+
+#[test]
+fn spans_read_seconds_zero_and_expiration_spans() {
+    assert_eq!(FileSpan::parse("0s"), Ok(FileSpan::Zero));
+    assert_eq!(FileSpan::parse("2s"), Ok(FileSpan::Seconds(2)));
+    assert_eq!(FileSpan::parse("24h"), Ok(FileSpan::Span(Span::Hours(24))));
+    assert_eq!(FileSpan::parse("6mo"), Ok(FileSpan::Span(Span::Months(6))));
+    assert!(FileSpan::parse("5m").unwrap_err().contains("5mo"));
+    assert!(FileSpan::parse("soon").is_err());
+}
