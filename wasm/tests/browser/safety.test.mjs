@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import {
-  ADMIN, axe, connect, dialog, nk, openPage as open, readDownload, start, stop, storedIt, world,
+  ADMIN, axe, connect, createInPanel, dialog, nk, openPage as open, readDownload, start, stop, storedIt, world,
 } from './support.mjs';
 
 let pageUrl;
@@ -22,16 +22,6 @@ before(async () => {
 after(stop);
 
 const openPage = (options) => open(pageUrl, options);
-
-/** Creates a key named `name` through the panel's New API Key dialog; resolves once its secret shows. */
-async function createInPanel(page, name) {
-  await page.getByRole('button', { name: 'New API Key' }).click();
-  await dialog(page).getByLabel('Name').fill(name);
-  await dialog(page).getByLabel('Use case').selectOption('read-only-analytics');
-  await dialog(page).getByRole('button', { name: 'Review' }).click();
-  await dialog(page).getByRole('button', { name: 'Create key' }).click();
-  return (await dialog(page).locator('code').textContent()).trim();
-}
 
 /** Opens the row menu of `name` and picks `item`. */
 async function rowAction(page, name, item) {
