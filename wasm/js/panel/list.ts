@@ -71,7 +71,7 @@ export class KeyIndex {
 
 /** The rows to render: those in the scrolled view, plus an overscan either side. */
 export interface Window { start: number; end: number }
-const OVERSCAN = 8;
+const OVERSCAN = 6;
 export function windowOf(count: number, scrollTop: number, viewport: number, rowHeight: number): Window {
   const first = Math.floor(scrollTop / rowHeight);
   const start = Math.max(0, Math.min(first, count) - OVERSCAN);
@@ -95,12 +95,9 @@ export interface ListProps {
   onToggle: (id: string) => void;
   onToggleAll: (select: boolean) => void;
   onOpen: (key: ApiKey) => void;
-  onMenu: (id: string | null, focusButton: boolean) => void;
+  onMenu: (id: string | null) => void;
   actions: readonly (readonly [label: string, act: (key: ApiKey) => void])[];
 }
-
-/** The id of a key's menu; its button has it in aria-controls. */
-export const menuId = (key: ApiKey): string => `nk-menu-${key.id}`;
 
 export function list(p: ListProps): TemplateResult {
   const { rows, window: w } = p;
@@ -146,19 +143,25 @@ function row(p: ListProps, { key, status, perms }: Row, index: number): Template
 
 function menu(p: ListProps, key: ApiKey): TemplateResult {
   const open = p.menu === key.id;
-  const id = menuId(key);
+  const id = `nk-menu-${key.id}`;
+  // Escape closes the menu, focus back on its button.
   const keys = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') { e.stopPropagation(); p.onMenu(null, true); }
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    ((e.currentTarget as Element).firstElementChild as HTMLElement).focus();
+    p.onMenu(null);
   };
   const out = (e: FocusEvent) => {
-    if (!(e.currentTarget as Element).contains(e.relatedTarget as Node | null)) p.onMenu(null, false);
+    if (!(e.currentTarget as Element).contains(e.relatedTarget as Node | null)) p.onMenu(null);
   };
+  // Only the open menu is in the DOM: rows are made and dropped as the list
+  // scrolls and filters, and three items each would be most of their weight.
   return html`<div class="menu" @keydown=${keys} @focusout=${out}>
-    <button part="button menu-button" aria-label=${`Actions for ${shown(key.name)}`} aria-expanded=${open ? 'true' : 'false'} aria-controls=${id}
-      @click=${() => p.onMenu(open ? null : key.id, false)}>⋯</button>
-    <ul id=${id} part="menu" popover="manual">
+    <button part="button menu-button" aria-label=${`Actions for ${shown(key.name)}`} aria-expanded=${open ? 'true' : 'false'} aria-controls=${open ? id : nothing}
+      @click=${() => p.onMenu(open ? null : key.id)}>⋯</button>
+    ${open ? html`<ul id=${id} part="menu" popover="manual">
       ${p.actions.map(([label, act]) => html`<li><button part="menu-item" @click=${() => act(key)}>${label}</button></li>`)}
-    </ul></div>`;
+    </ul>` : nothing}</div>`;
 }
 
 /** Shows the open menu in the top layer under its button, or above it when there is no room below; hides the others. */
@@ -171,7 +174,7 @@ export function placeMenus(root: ShadowRoot, open: string | null): void {
       continue;
     }
     if (!shownNow) ul.showPopover();
-    const button = root.querySelector(`[aria-controls="${ul.id}"]`);
+    const button = ul.previousElementSibling;
     if (!button) continue;
     const b = button.getBoundingClientRect();
     const m = ul.getBoundingClientRect();

@@ -18,7 +18,7 @@ import { incident, type IncidentDialog } from './dialogs/incident.js';
 import { rotate, type RotateDialog } from './dialogs/rotate.js';
 import { secretDialog, type Retire, type SecretDialog } from './dialogs/secret.js';
 import { answerLost, named, perm, shown } from './format.js';
-import { KeyIndex, list, menuId, placeMenus, windowOf, type SortBy } from './list.js';
+import { KeyIndex, list, placeMenus, windowOf, type SortBy } from './list.js';
 import { styles } from './styles.js';
 
 /** The API Keys settings page as a custom element. Credentials never go through an attribute. */
@@ -244,7 +244,7 @@ class Panel extends LitElement implements NarrativeKeysPanel {
     if (!this._dialog) {
       // A menu item disappears with its menu: focus goes back to the menu's button.
       const active = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement as HTMLElement | null : null;
-      this.#returnFocus = active?.closest('.menu')?.querySelector<HTMLElement>('[aria-controls]') ?? active;
+      this.#returnFocus = active?.closest('.menu')?.querySelector<HTMLElement>('button') ?? active;
     }
     this._menu = null;
     this._error = null;
@@ -609,12 +609,8 @@ class Panel extends LitElement implements NarrativeKeysPanel {
     this._scroll = { ...this._scroll, first: 0 };
   }
 
-  #onMenu = (id: string | null, focusButton: boolean): void => {
-    const was = this._menu;
+  #onMenu = (id: string | null): void => {
     this._menu = id;
-    if (focusButton && was) {
-      void this.updateComplete.then(() => (this.renderRoot as ShadowRoot).querySelector<HTMLElement>(`[aria-controls="${menuId({ id: was } as ApiKey)}"]`)?.focus());
-    }
   };
 
   // --- rendering ------------------------------------------------------------------

@@ -47,7 +47,6 @@ section {
     --_ok: var(--nk-success, #7ddc9a);
   }
 }
-[hidden] { display: none !important; }
 section { padding: 0.75rem; }
 header { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; justify-content: space-between; }
 h2 { margin: 0.25rem 0; font-size: 1.3em; }
@@ -132,7 +131,6 @@ dl.review dd, dl.groups dd { margin: 0 0 0.4rem 0; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 [aria-invalid=true] { border-color: var(--_danger) !important; outline-color: var(--_danger); }
 .problems-summary { margin: 0.5rem 0 0; font-weight: 600; color: var(--_danger); }
-.problems-summary:empty { display: none; }
 @media (max-width: 600px) {
   section { padding: 0.5rem 0.25rem; }
   th, td { padding: 0.4rem 0.3rem; }
