@@ -318,6 +318,10 @@ class Panel extends LitElement implements NarrativeKeysPanel {
       back?.focus();
       this.#returnFocus = null;
     }
+    // A control disabled while a request is in flight drops focus to <body>:
+    // it goes to what the dialog says meanwhile ("Creating the key…"), or its title.
+    const active = root.activeElement as (HTMLElement & { disabled?: boolean }) | null;
+    if (!this.#focus && this._dialog && (!active || active.disabled)) this.#focus = this._busy ? '[data-busy]' : 'h2';
     if (this.#focus) {
       const scope = this._dialog ? dlg : root;
       const target = scope?.querySelector<HTMLElement>(this.#focus) ?? (this._dialog ? dlg?.querySelector<HTMLElement>('h2') : null);
@@ -721,7 +725,7 @@ class Panel extends LitElement implements NarrativeKeysPanel {
         break;
     }
     return html`${body}${this._error ? this.#errorBox(this._error) : nothing}
-      ${this._busy ? html`<p role="status" class="note">${this._busy}</p>` : nothing}`;
+      ${this._busy ? html`<p role="status" class="note" tabindex="-1" data-busy>${this._busy}</p>` : nothing}`;
   }
 }
 

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  axe, connect, createInPanel, dialog, focusedNode, openPage as open, start, stop, storedIt, world,
+  axe, connect, createInPanel, dialog, focused, focusedNode, openPage as open, start, stop, storedIt, world,
 } from './support.mjs';
 
 let pageUrl;
@@ -97,6 +97,7 @@ test('a slow create: Back, Cancel and Create key are disabled until it answers, 
     for (const label of ['Back', 'Cancel', 'Create key']) {
       assert.equal(await dialog(page).getByRole('button', { name: label }).isDisabled(), true, `${label} is disabled while the create is in flight`);
     }
+    assert.deepEqual(await focused(page), { tag: 'p', type: '', label: 'Creating the key…', inDialog: true }, 'focus is not dropped to <body> with the disabled button');
     await axe(page, 'a create in flight');
     release();
     await dialog(page).locator('code').waitFor();
