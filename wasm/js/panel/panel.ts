@@ -131,13 +131,20 @@ class Panel extends LitElement implements NarrativeKeysPanel {
     super.connectedCallback();
     addEventListener('beforeunload', this.#beforeUnload);
     addEventListener('pagehide', this.#pageHide);
+    addEventListener('scroll', this.#closeMenu, true);
   }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('beforeunload', this.#beforeUnload);
     removeEventListener('pagehide', this.#pageHide);
+    removeEventListener('scroll', this.#closeMenu, true);
   }
+
+  // A menu stays by its button: scrolling the page or the list closes it.
+  #closeMenu = (): void => {
+    if (this._menu) this._menu = null;
+  };
 
   // While a secret is shown, leaving the page (reload, a link, closing the
   // tab) asks first.
@@ -345,8 +352,7 @@ class Panel extends LitElement implements NarrativeKeysPanel {
     const el = event.currentTarget as HTMLElement;
     const first = Math.floor(el.scrollTop / this.#rowHeight);
     if (first !== this._scroll.first || el.clientHeight !== this._scroll.height) this._scroll = { first, height: el.clientHeight };
-    // A menu stays by its button: scrolling closes it.
-    if (this._menu) this._menu = null;
+    this.#closeMenu();
   };
 
   // `handled(error)` is true for an error the caller reports itself.

@@ -135,7 +135,7 @@ test('a host page with text-transform, letter-spacing, white-space and line-heig
   }
 });
 
-test('a 128-character name is cut with an ellipsis, whole in its tooltip and accessible name, and the other columns stay on screen', async () => {
+test('a 128-character name is cut with an ellipsis, whole in its tooltip and accessible name, and the other columns stay on screen; a row menu closes when the page scrolls', async () => {
   const long = `${'very long name of a key '.repeat(6)}end`.slice(0, 128);
   const { emu } = await world([[long, ['read:datasets'], '30d'], ['short', ['write:jobs'], '30d']]);
   const { context, page, problems } = await openPage();
@@ -148,6 +148,13 @@ test('a 128-character name is cut with an ellipsis, whole in its tooltip and acc
     assert.ok(await region.evaluate((el) => el.scrollWidth <= el.clientWidth), 'no column is pushed off-screen');
     assert.ok(await page.getByRole('button', { name: `Actions for ${long}` }).isVisible());
     await axe(page, 'a list with a long name');
+    // A menu in the top layer does not float away from its button: scrolling the page closes it.
+    await page.setViewportSize({ width: 1280, height: 300 });
+    await page.getByRole('button', { name: 'Actions for short' }).click();
+    const remove = page.getByRole('button', { name: 'Delete' });
+    await remove.waitFor();
+    await page.evaluate(() => window.scrollBy(0, 120));
+    await remove.waitFor({ state: 'detached' });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
