@@ -4,21 +4,13 @@
 // that clear, controls locked while a create is in flight, the secret read
 // back from the screen as it copies under inherited text styles, and long
 // names cut with the whole name kept. axe-core runs on every screen.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  axe, connect, createInPanel, dialog, focused, focusedNode, openPage as open, start, stop, storedIt, world,
+  axe, connect, createInPanel, dialog, focused, focusedNode, examplePages, storedIt, world,
 } from './support.mjs';
 
-let pageUrl;
-
-before(async () => {
-  ({ web: pageUrl } = await start(['web']));
-});
-
-after(stop);
-
-const openPage = (options) => open(pageUrl, options);
+const openPage = examplePages().open;
 const status = (page) => page.locator('narrative-keys-panel').evaluate((el) => el.shadowRoot.querySelector('[part=status]').textContent.trim());
 
 test('Connect moves focus to the list heading; Disconnected… is said, then cleared by the next connect', async () => {

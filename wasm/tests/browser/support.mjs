@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { load, root, startEmulator, ADMIN } from '../harness.mjs';
 
@@ -74,6 +75,19 @@ export async function start(names) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return urls;
+}
+
+/**
+ * The one-tag example for a test file: built and served before its tests,
+ * stopped after them. `open(options)` opens a page of it; `url()` is its address.
+ */
+export function examplePages() {
+  let url;
+  before(async () => {
+    ({ web: url } = await start(['web']));
+  });
+  after(stop);
+  return { open: (options) => openPage(url, options), url: () => url };
 }
 
 export async function stop() {
