@@ -59,7 +59,6 @@ elif [ "$profile" != dev ]; then
 fi
 
 cp "$here"/js/*.js "$here"/js/*.d.ts "$out/"
-rm -f "$out"/panel*.js
 cp "$here/README.md" "$out/README.md"
 
 # Node loads the entry, the glue and the wrapper as one module: every extra
@@ -69,14 +68,31 @@ esbuild="$here/node_modules/.bin/esbuild"
 if [ -x "$esbuild" ]; then
   "$esbuild" "$out/node.js" --bundle --format=esm --platform=node --log-level=warning \
     --outfile="$out/node.js" --allow-overwrite
-  # The panel entry with Lit bundled in; it imports the browser entry as the
-  # shared module it is in the package, so the app holds one WebAssembly instance.
-  "$esbuild" "$here/js/panel.js" --bundle --format=esm --platform=browser --minify --log-level=warning \
-    --external:./browser.js --legal-comments=none --outfile="$out/panel.js"
+  # The panel entry, compiled from TypeScript with Lit bundled in; it imports
+  # the browser entry as the shared module it is in the package, so the app
+  # holds one WebAssembly instance.
+  node "$here/build-panel.mjs" "$out/panel.js"
 else
   echo "build.sh: esbuild not found (run npm ci in wasm/); it builds node.js and panel.js" >&2
   exit 1
 fi
+
+# The panel's types, emitted by tsc from its sources (checked --strict on the
+# way): panel.d.ts declares the element and its events and imports only the
+# package's own types.
+tsc="$here/node_modules/.bin/tsc"
+if [ ! -x "$tsc" ]; then
+  echo "build.sh: tsc not found (run npm ci in wasm/); it emits panel.d.ts" >&2
+  exit 1
+fi
+dts="$(mktemp -d)"
+trap 'rm -rf "$dts"' EXIT
+"$tsc" -p "$here/js/panel/tsconfig.json" --noEmit false --emitDeclarationOnly --outDir "$dts"
+if grep -E "from '[./]" "$dts/panel.d.ts" >&2; then
+  echo "build.sh: panel.d.ts imports a module the package does not ship (above); declare it in panel.ts" >&2
+  exit 1
+fi
+cp "$dts/panel.d.ts" "$out/panel.d.ts"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$here/js/package.json" > "$out/package.json"
 echo "built $out ($(du -h "$out/narrative_keys_wasm_bg.wasm" | cut -f1) wasm)" >&2

@@ -6,32 +6,15 @@
 // environment by itself, plain HTTP goes only to this machine, and names are
 // shown for what they are. Each against a real emulator, with axe-core on
 // every screen.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import {
-  ADMIN, axe, connect, dialog, nk, openPage as open, readDownload, start, stop, storedIt, world,
+  ADMIN, axe, connect, createInPanel, dialog, nk, examplePages, openPage as open, readDownload, storedIt, world,
 } from './support.mjs';
 
-let pageUrl;
-
-before(async () => {
-  ({ web: pageUrl } = await start(['web']));
-});
-
-after(stop);
-
-const openPage = (options) => open(pageUrl, options);
-
-/** Creates a key named `name` through the panel's New API Key dialog; resolves once its secret shows. */
-async function createInPanel(page, name) {
-  await page.getByRole('button', { name: 'New API Key' }).click();
-  await dialog(page).getByLabel('Name').fill(name);
-  await dialog(page).getByLabel('Use case').selectOption('read-only-analytics');
-  await dialog(page).getByRole('button', { name: 'Review' }).click();
-  await dialog(page).getByRole('button', { name: 'Create key' }).click();
-  return (await dialog(page).locator('code').textContent()).trim();
-}
+const example = examplePages();
+const openPage = example.open;
 
 /** Opens the row menu of `name` and picks `item`. */
 async function rowAction(page, name, item) {
@@ -384,7 +367,7 @@ test('hostile names are shown for what they are: bidi and zero-width characters 
 
 test('a strict page (CSP without inline script, Trusted Types) runs the panel with no violation', async () => {
   const { emu } = await world([['strict page key', ['read:datasets'], '30d']]);
-  const url = new URL(pageUrl);
+  const url = new URL(example.url());
   url.searchParams.set('csp', emu.url);
   const { context, page, problems } = await open(url.href);
   try {

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { load, root, startEmulator, ADMIN } from '../harness.mjs';
 
@@ -74,6 +75,19 @@ export async function start(names) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return urls;
+}
+
+/**
+ * The one-tag example for a test file: built and served before its tests,
+ * stopped after them. `open(options)` opens a page of it; `url()` is its address.
+ */
+export function examplePages() {
+  let url;
+  before(async () => {
+    ({ web: url } = await start(['web']));
+  });
+  after(stop);
+  return { open: (options) => openPage(url, options), url: () => url };
 }
 
 export async function stop() {
@@ -161,9 +175,54 @@ export async function tabTo(page, label, { back = false, max = 120 } = {}) {
   throw new Error(`Tab never reached ${label}`);
 }
 
+/** Creates a key named `name` through the panel's New API Key dialog; resolves once its secret shows. */
+export async function createInPanel(page, name) {
+  await page.getByRole('button', { name: 'New API Key' }).click();
+  await dialog(page).getByLabel('Name').fill(name);
+  await dialog(page).getByLabel('Use case').selectOption('read-only-analytics');
+  await dialog(page).getByRole('button', { name: 'Review' }).click();
+  await dialog(page).getByRole('button', { name: 'Create key' }).click();
+  return (await dialog(page).locator('code').textContent()).trim();
+}
+
 /** Closes the secret dialog with its own button; when a secret was not copied, through its confirmation. */
 export async function storedIt(page, { copied = false } = {}) {
   await dialog(page).getByRole('button', { name: 'I have stored it', exact: true }).click();
   if (!copied) await dialog(page).getByRole('button', { name: 'Yes, I have stored it' }).click();
   await dialog(page).waitFor({ state: 'hidden' });
 }
+
+/**
+ * Creates `count` keys named `${prefix} 00000`… through the API, a few requests
+ * at a time: a mix of lifetimes and permissions, so that sorting means something.
+ */
+export async function seedKeys(admin, count, prefix = 'bulk key') {
+  const lifetimes = ['10d', '30d', '90d', '365d', 'never'];
+  const permissions = [['read:datasets'], ['write:jobs'], ['read:queries', 'write:data_streams']];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      await admin.createKey({ name: `${prefix} ${String(i).padStart(5, '0')}`, permissions: permissions[i % 3], expiresAt: lifetimes[i % 5] });
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+/**
+ * What the accessibility tree says of the focused element (Chromium's, through
+ * the DevTools protocol): its role, name, description and whether it is invalid.
+ */
+export async function focusedNode(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const prop = (n, name) => n.properties?.find((p) => p.name === name)?.value?.value;
+    const node = nodes.filter((n) => n.role?.value !== 'RootWebArea' && prop(n, 'focused')).at(-1);
+    return { role: node?.role?.value, name: node?.name?.value, description: node?.description?.value ?? '', invalid: prop(node ?? {}, 'invalid') ?? 'false' };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The rows the list has in the DOM (rendered), as opposed to the keys it holds. */
+export const renderedRows = (page) => page.locator('narrative-keys-panel').evaluate((el) => el.shadowRoot.querySelectorAll('tbody tr[part~=row]').length);

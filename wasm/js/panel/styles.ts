@@ -16,10 +16,22 @@ export const styles = css`
   --_ok: var(--nk-success, #166534);
   --_radius: var(--nk-radius, 6px);
   display: block;
-  font: var(--nk-font-size, 0.95rem)/1.45 var(--nk-font, system-ui, sans-serif);
   color: var(--_fg);
   background: var(--_bg);
   color-scheme: light dark;
+}
+/* Text properties of the host page do not get in, even set on the element
+   itself (which outranks :host): every one the panel relies on is set on its
+   own root. The font shorthand resets line-height and font-variant. */
+section {
+  font: var(--nk-font-size, 0.95rem)/1.45 var(--nk-font, system-ui, sans-serif);
+  text-transform: none;
+  letter-spacing: normal;
+  word-spacing: normal;
+  white-space: normal;
+  text-indent: 0;
+  text-align: start;
+  text-shadow: none;
 }
 @media (prefers-color-scheme: dark) {
   :host {
@@ -35,7 +47,6 @@ export const styles = css`
     --_ok: var(--nk-success, #7ddc9a);
   }
 }
-[hidden] { display: none !important; }
 section { padding: 0.75rem; }
 header { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; justify-content: space-between; }
 h2 { margin: 0.25rem 0; font-size: 1.3em; }
@@ -59,12 +70,24 @@ button[part~=danger] { background: var(--_danger); border-color: var(--_danger);
 button:disabled { opacity: 0.6; cursor: default; }
 button.link { background: none; border: 0; padding: 0; min-height: 0; color: var(--_accent); text-decoration: underline; text-align: start; font-weight: 600; }
 :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
-.scroll { overflow-x: auto; margin-top: 0.5rem; position: relative; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: start; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--_border); vertical-align: top; }
-thead th { font-size: 0.85em; color: var(--_muted); text-transform: uppercase; letter-spacing: 0.03em; }
+.scroll { overflow: auto; margin-top: 0.5rem; position: relative; max-height: min(70vh, 40rem); overscroll-behavior: contain; }
+/* Fixed columns and one-line rows: a long name or permission list is cut with
+   an ellipsis (the whole text in its title and accessible name), and the rows
+   of a virtualized list all have the height the window is computed with. */
+table { border-collapse: collapse; width: 100%; table-layout: fixed; min-width: 36rem; }
+th, td { text-align: start; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--_border); vertical-align: middle;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+thead th { font-size: 0.85em; color: var(--_muted); text-transform: uppercase; letter-spacing: 0.03em; position: sticky; top: 0; background: var(--_bg); z-index: 1; }
+tbody tr[part~=row] { height: 2.75rem; }
 tbody th { font-weight: normal; }
-.perms { font-family: ui-monospace, monospace; font-size: 0.85em; word-break: break-word; min-width: 10rem; }
+tr.spacer td { padding: 0; border: 0; }
+col.pick { width: 2.75rem; }
+col.name { width: 30%; }
+col.status { width: 9.5rem; }
+col.expires { width: 13rem; }
+col.actions { width: 3.5rem; }
+tbody th button.link { display: block; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.perms { font-family: ui-monospace, monospace; font-size: 0.85em; }
 .muted { color: var(--_muted); }
 .note { min-height: 1.2em; margin: 0.25rem 0; color: var(--_muted); }
 .status { white-space: nowrap; font-weight: 600; }
@@ -72,8 +95,9 @@ tbody th { font-weight: normal; }
 .status.expiring_soon, .warn { color: var(--_warn); }
 .status.expired, .status.no_expiration, .error, .problems .error { color: var(--_danger); }
 .error { border: 1px solid var(--_danger); border-radius: var(--_radius); padding: 0.25rem 0.75rem; }
-.menu { position: relative; }
-.menu ul { position: absolute; inset-inline-end: 0; z-index: 2; list-style: none; margin: 0.25rem 0; padding: 0.25rem;
+/* The menu is a popover: in the top layer, never clipped by the table; placed
+   under its button, or above it when there is no room below. */
+.menu ul { position: fixed; inset: auto; margin: 0; list-style: none; padding: 0.25rem; color: var(--_fg);
   background: var(--_bg); border: 1px solid var(--_border); border-radius: var(--_radius); box-shadow: 0 4px 16px #0004; min-width: 8rem; }
 .menu li button { width: 100%; text-align: start; background: none; border: 0; }
 .menu li button:hover { background: var(--_surface); }
@@ -93,17 +117,23 @@ legend { font-weight: 600; }
 abbr { text-decoration: none; margin-inline-start: 0.2rem; color: var(--_warn); font-weight: 700; }
 .secret { position: relative; border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_surface); padding: 0.5rem; margin: 0.5rem 0; }
 .secret p { margin: 0 0 0.25rem; font-weight: 600; }
-.secret code { display: block; word-break: break-all; margin-bottom: 0.5rem; font-size: 0.95em; }
+.secret code {
+  /* The secret reads exactly as it copies: nothing inherited (case, spacing,
+     ligatures, wrapping) changes how it looks. */
+  all: initial; display: block; font-family: ui-monospace, monospace; font-size: 0.95em; line-height: 1.4;
+  color: var(--_fg); white-space: pre-wrap; word-break: break-all; margin-bottom: 0.5rem; user-select: all;
+}
 .diff .add { color: var(--_ok); }
 .diff .remove { color: var(--_danger); }
 dl.review dt, dl.groups dt { font-weight: 600; }
 dl.review dd, dl.groups dd { margin: 0 0 0.4rem 0; }
 .escaped { font-family: ui-monospace, monospace; font-size: 0.9em; color: var(--_warn); border: 1px dashed currentColor; border-radius: 3px; padding: 0 0.15em; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+[aria-invalid=true] { border-color: var(--_danger) !important; outline-color: var(--_danger); }
+.problems-summary { margin: 0.5rem 0 0; font-weight: 600; color: var(--_danger); }
 @media (max-width: 600px) {
   section { padding: 0.5rem 0.25rem; }
   th, td { padding: 0.4rem 0.3rem; }
-  .perms { min-width: 8rem; }
 }
 @media (prefers-reduced-motion: no-preference) {
   button { transition: background-color 120ms, box-shadow 120ms; }
