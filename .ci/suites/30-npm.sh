@@ -56,26 +56,15 @@ step "the panel at 10,000 keys in Chromium: first render at most 500 ms, a filte
 (cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/panel-bench.mjs --short)
 
 step "size and speed"
-# The issue's budgets: gzip .wasm at most 150 KB, Node initialisation at most
-# 30 ms, listKeys() of 1,000 keys within 1.5x fetch + JSON.parse. The speed
-# figure is taken against a release build of the emulator: against the debug
-# build the server's own time hides the package's.
-# NOT MET: the package is over its 150 KB target (148.0 KB before issues 11
-# and 12; 154.2 KB after them; issue 13's overlap rotation, calendar spans,
-# incident plans and catalog phrases made 160.1 KB). Measured since with
-# wasm/build.sh and bench.mjs on the CI machine (rustc 1.95): 160.5 KB before
-# issue 19; issue 19's retiring name and the delivery changes 161.8 KB
-# (+1.3); the incident and bulk-revoke journal, the interrupt and
-# Error::Interrupted 165.0 KB (+3.2, the crate's one stable sort already
-# saving 3.5 of it); issue 20's plain-HTTP refusal, Markdown entities and
-# keepalive revocations 165.4 KB (+0.4); createSuccessor and retireOldKey,
-# the rotation's two steps for the panel, 167.3 KB (+1.9); the interrupt flag
-# compiled out of wasm32 (nothing sets it there) 167.2 KB (-0.1); issue
-# 21's delivery errors and deliver_or_revoke on every target (one of each,
-# no wasm32 stand-ins) 167.5 KB (+0.3). The
-# journal's file writing, bulk revoke's journal and an incident's resume were
-# never linked into the package (nothing in it calls them); what the journal
-# left in it is the report built step by step, which the npm incident returns.
-# Until it is trimmed back under 150 KB, CI gates at 168 KB so that it cannot
-# grow further unnoticed; the README records the miss.
-(cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 168)
+# The goals (issue 26): gzip .wasm at most 140 KB, Node initialisation at
+# most 30 ms, listKeys() of 1,000 keys within 1.2x fetch + JSON.parse. The
+# speed figure is taken against a release build of the emulator: against the
+# debug build the server's own time hides the package's.
+# NOT MET, size: 167.7 KB (bench.mjs) before issue 26; wasm-opt without the
+# two passes that cost gzip (one-caller inlining, merging similar functions)
+# made it 151.7 KB. The gate is that figure, rounded up to 152 KB, so the
+# package cannot grow unnoticed; 140 KB needs the work listed in wasm/README.md
+# ("Size and speed"). NOT MET, speed: 1.34x to 1.59x per-round median on the
+# shared 2-core machine (1.36x to 1.47x before, the same within its noise);
+# the gate stays at 1.5x, where it was.
+(cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 152 --ratio-budget 1.5)

@@ -9,6 +9,12 @@ SECONDS_PER_TARGET=${FUZZ_SECONDS:-20}
 if ! command -v cargo-fuzz >/dev/null; then
   cargo install cargo-fuzz --version 0.13.2
 fi
+# cargo fuzz has no --locked: check the committed lock first, so a run never
+# rewrites fuzz/Cargo.lock and a clean clone stays clean after .ci/run.
+if ! cargo metadata --locked --format-version 1 >/dev/null; then
+  echo "50-fuzz: fuzz/Cargo.lock is stale; run 'cargo metadata --format-version 1 >/dev/null' in fuzz/ and commit the lock" >&2
+  exit 1
+fi
 export RUSTC_BOOTSTRAP=1
 for target in compact_permissions expiration responses new_key_input; do
   # Runs into a scratch copy so CI leaves the committed corpus as it is.

@@ -1,11 +1,12 @@
 // Size and speed of the built package (wasm/pkg), against the issue's budgets:
-//   - the gzip-compressed .wasm at most 150 KB (the JS glue reported too);
+//   - the gzip-compressed .wasm at most 140 KB (the JS glue reported too);
 //   - module initialisation in Node at most 30 ms (median of 20 cold starts);
-//   - listKeys() of 1,000 keys from the local emulator within 1.5x a plain
+//   - listKeys() of 1,000 keys from the local emulator within 1.2x a plain
 //     fetch + JSON.parse of the same response (the median over rounds of
 //     each round's ratio; see below).
-// Usage: node bench/bench.mjs [--short] [--json] [--size-budget-kb N]
-// Exits 1 when a budget is not met.
+// Usage: node bench/bench.mjs [--short] [--json] [--size-budget-kb N] [--ratio-budget X]
+// Exits 1 when a budget is not met. The defaults are the goals (issue 26);
+// CI passes the gates it holds today when a goal is not met yet.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,9 @@ import { load, pkgDir, startEmulator, ADMIN } from '../tests/harness.mjs';
 
 const args = process.argv.slice(2);
 const short = args.includes('--short');
-const sizeBudgetKb = Number(args[args.indexOf('--size-budget-kb') + 1]) || 150;
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
+const sizeBudgetKb = option('--size-budget-kb', 140);
+const ratioBudget = option('--ratio-budget', 1.2);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const kb = (n) => Math.round((n / 1024) * 10) / 10;
 const gz = (file) => gzipSync(readFileSync(path.join(pkgDir, file)), { level: 9 }).length;
@@ -115,7 +118,7 @@ function assert1000(a, b) {
 const checks = [
   [`gzip .wasm <= ${sizeBudgetKb} KB`, size.wasmGzipKb <= sizeBudgetKb, `${size.wasmGzipKb} KB`],
   ['Node init median <= 30 ms', init.medianMs <= 30, `${init.medianMs} ms`],
-  ['listKeys(1000) <= 1.5x fetch+JSON.parse', list.ratio <= 1.5, `${list.ratio}x`],
+  [`listKeys(1000) <= ${ratioBudget}x fetch+JSON.parse`, list.ratio <= ratioBudget, `${list.ratio}x`],
 ];
 if (args.includes('--json')) {
   console.log(JSON.stringify({ size, init, listKeys: list, checks: checks.map(([name, ok, value]) => ({ name, ok, value })) }, null, 2));
