@@ -225,6 +225,10 @@ async fn import_then_plan_exits_0() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
+        text.starts_with("#:schema ./narrative-keys.schema.json\n[[key]]\n"),
+        "editors find the schema from the first line: {text}"
+    );
+    assert!(
         text.contains("presets = [\"workflow-automation\"]\ngrant = [\"read:views\"]"),
         "{text}"
     );

@@ -43,7 +43,7 @@ pub use self::create::CreateArgs;
 pub use self::duration::parse_duration;
 use self::duration::parse_timeout;
 pub use self::explain::ExplainArgs;
-pub use self::import::ImportArgs;
+pub use self::import::{ImportArgs, SchemaArgs};
 pub use self::incident::IncidentArgs;
 pub use self::list::{ListArgs, StatusFilter};
 pub use self::plan::{KeysFileArg, PlanArgs};
@@ -231,6 +231,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Keys as code: print [[key]] entries (name, presets and grants, pinned id; never a secret) for existing keys.
     Import(ImportArgs),
+    /// Keys as code: print the JSON Schema of narrative-keys.toml, for editors (taplo, Even Better TOML).
+    Schema(SchemaArgs),
     /// Describe in plain words what a key, or a set of permissions, allows.
     Explain(ExplainArgs),
     /// The permission catalog: every resource and the levels it supports.
@@ -260,7 +262,7 @@ impl Command {
             Command::Audit(a) => a.json,
             Command::Plan(a) => a.json,
             Command::Apply(a) => a.json,
-            Command::Import(_) => false,
+            Command::Import(_) | Command::Schema(_) => false,
             Command::Explain(a) => a.json,
             Command::Catalog(a) => a.json,
             Command::Presets(a) => a.json,
