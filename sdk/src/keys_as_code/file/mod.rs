@@ -15,6 +15,9 @@ use crate::permission::{Permission, PermissionSet};
 use crate::preset::Preset;
 use crate::resource::Resource;
 
+mod schema;
+pub use schema::json_schema;
+
 /// The file read when none is named: `narrative-keys.toml` in the current
 /// directory.
 pub const DEFAULT_FILE: &str = "narrative-keys.toml";
@@ -216,15 +219,15 @@ pub(crate) struct RawFile {
 struct RawDefaults {
     /// The lifetime of a key apply creates: a span (90d, 2w, 6mo, 1y, 36h) or "never" [default: 90d].
     #[serde(default)]
-    #[schemars(schema_with = "lifetime_schema")]
+    #[schemars(schema_with = "schema::lifetime_schema")]
     expires: Option<String>,
     /// A key expiring within this span is rotated [default: 14d].
     #[serde(default)]
-    #[schemars(schema_with = "span_schema")]
+    #[schemars(schema_with = "schema::span_schema")]
     rotate_before: Option<String>,
     /// How long an old key keeps working after its successor is delivered; "0s" revokes it at once [default: 24h].
     #[serde(default)]
-    #[schemars(schema_with = "span_schema")]
+    #[schemars(schema_with = "schema::span_schema")]
     overlap: Option<String>,
     /// A glob (* any text, ? one character): keys matching it that the file does not name are unmanaged (plan shows them with ?).
     #[serde(default)]
@@ -245,7 +248,7 @@ struct RawKey {
     name: String,
     /// Presets whose permissions the key holds.
     #[serde(default)]
-    #[schemars(schema_with = "presets_schema")]
+    #[schemars(schema_with = "schema::presets_schema")]
     presets: Vec<String>,
     /// Permissions beyond the presets, as read:datasets or write:workflows.
     #[serde(default)]
@@ -259,15 +262,15 @@ struct RawKey {
     id: Option<toml::Spanned<String>>,
     /// The lifetime of a key apply creates: a span (90d, 2w, 6mo, 1y, 36h) or "never".
     #[serde(default)]
-    #[schemars(schema_with = "lifetime_schema")]
+    #[schemars(schema_with = "schema::lifetime_schema")]
     expires: Option<String>,
     /// A key expiring within this span is rotated.
     #[serde(default)]
-    #[schemars(schema_with = "span_schema")]
+    #[schemars(schema_with = "schema::span_schema")]
     rotate_before: Option<String>,
     /// How long the old key keeps working after its successor is delivered; "0s" revokes it at once.
     #[serde(default)]
-    #[schemars(schema_with = "span_schema")]
+    #[schemars(schema_with = "schema::span_schema")]
     overlap: Option<String>,
     /// Commands run with the new secret on their standard input (as --secret-to), e.g. "gh secret set NAME".
     #[serde(default)]
@@ -280,55 +283,6 @@ struct RawKey {
     #[serde(default)]
     #[schemars(with = "String", regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
     secret_env_name: Option<String>,
-}
-
-/// A span as [`FileSpan::parse`] reads it.
-const SPAN_PATTERN: &str = r"^\s*([0-9]+([sShHdDwWyY]|[mM][oO])|0)\s*$";
-
-fn span_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({
-        "type": "string",
-        "pattern": SPAN_PATTERN,
-        "examples": ["0s", "30s", "36h", "14d", "2w", "6mo", "1y"],
-    })
-}
-
-fn lifetime_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({
-        "type": "string",
-        "anyOf": [{ "pattern": SPAN_PATTERN }, { "pattern": "^\\s*[Nn][Ee][Vv][Ee][Rr]\\s*$" }],
-        "examples": ["90d", "6mo", "1y", "never"],
-    })
-}
-
-fn presets_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    let names: Vec<&str> = Preset::ALL.iter().map(|p| p.name()).collect();
-    schemars::json_schema!({
-        "type": "array",
-        "items": { "type": "string", "enum": names },
-    })
-}
-
-/// The file's JSON Schema (draft 2020-12), for editors that read a
-/// `#:schema` line (taplo, Even Better TOML): made from the types the file
-/// is read with, so it cannot drift from them.
-pub fn json_schema() -> String {
-    // TOML has no null: a field left out takes its default, never `null`.
-    let drop_null_default = |schema: &mut schemars::Schema| {
-        if schema
-            .get("default")
-            .is_some_and(serde_json::Value::is_null)
-        {
-            schema.remove("default");
-        }
-    };
-    let schema = schemars::generate::SchemaSettings::draft2020_12()
-        .with_transform(schemars::transform::RecursiveTransform(drop_null_default))
-        .into_generator()
-        .into_root_schema_for::<RawFile>();
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 /// The defaults, each field's value when neither the key nor `[defaults]` gives one.
