@@ -99,6 +99,11 @@ pub struct UiArgs {
     // rather than clap's "unexpected argument".
     #[arg(long, value_name = "DURATION", value_parser = parse_refresh, allow_hyphen_values = true)]
     pub refresh: Option<Duration>,
+    /// A keys file whose plan the list shows (each key's mark; p shows the
+    /// plan) [default: narrative-keys.toml in the current directory, if
+    /// there is one]. Terminal UI only; plan and apply take their own.
+    #[arg(long = "file", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub file: Option<std::path::PathBuf>,
 }
 
 impl UiArgs {
@@ -108,6 +113,8 @@ impl UiArgs {
             Some("--readonly")
         } else if self.refresh.is_some() {
             Some("--refresh")
+        } else if self.file.is_some() {
+            Some("--file")
         } else {
             None
         }

@@ -12,7 +12,7 @@ mod explain;
 mod import;
 mod incident;
 mod list;
-mod plan;
+pub(crate) mod plan;
 mod presets;
 mod revoke;
 mod rotate;

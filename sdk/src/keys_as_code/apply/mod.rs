@@ -130,26 +130,95 @@ impl ApplyReport {
 }
 
 /// The run's journal state and where it is written: one writer, whose lock
-/// is held only while the state changes and is recorded, never across a
-/// request, so concurrent keys' steps are recorded whole and in turn.
-struct Recorder<'j, J: ?Sized>(Mutex<(ApplyJournal, &'j mut J)>);
+/// is held only while the state changes or is written, never across a
+/// request. A step goes on only once a write holding its change succeeded;
+/// the keys worked on at once share writes (a group commit): the writer
+/// first lets the other steps that are ready make their changes.
+struct Recorder<'j, J: ?Sized> {
+    shared: Mutex<Recorded<'j, J>>,
+    /// Told after every write.
+    wrote: tokio::sync::watch::Sender<()>,
+}
 
-impl<J: Journal<ApplyJournal> + ?Sized> Recorder<'_, J> {
-    /// Changes the state and records it.
-    fn record<R>(
+struct Recorded<'j, J: ?Sized> {
+    state: ApplyJournal,
+    journal: &'j mut J,
+    /// Changes made so far, and how many the last successful write held.
+    changes: u64,
+    durable: u64,
+    /// Whether a step is about to write.
+    writing: bool,
+}
+
+impl<'j, J: Journal<ApplyJournal> + ?Sized> Recorder<'j, J> {
+    fn new(state: ApplyJournal, journal: &'j mut J) -> Self {
+        Self {
+            shared: Mutex::new(Recorded {
+                state,
+                journal,
+                changes: 0,
+                durable: 0,
+                writing: false,
+            }),
+            wrote: tokio::sync::watch::Sender::new(()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Recorded<'j, J>> {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes the state and returns once it is written.
+    async fn record<R>(
         &self,
         change: impl FnOnce(&mut ApplyJournal) -> R,
     ) -> (R, std::result::Result<(), DeliveryError>) {
-        let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let (state, journal) = &mut *guard;
-        let result = change(state);
-        let written = journal.record(state);
+        let (result, mine) = {
+            let mut shared = self.lock();
+            let result = change(&mut shared.state);
+            shared.changes += 1;
+            (result, shared.changes)
+        };
+        loop {
+            let mut wrote = self.wrote.subscribe();
+            {
+                let mut shared = self.lock();
+                if shared.durable >= mine {
+                    return (result, Ok(()));
+                }
+                if !shared.writing {
+                    shared.writing = true;
+                    break;
+                }
+            }
+            // The writer's sender lives as long as `self`.
+            let _ = wrote.changed().await;
+        }
+        // The other steps that are ready make their changes first.
+        tokio::task::yield_now().await;
+        let written = {
+            let mut shared = self.lock();
+            let Recorded {
+                state,
+                journal,
+                changes,
+                ..
+            } = &mut *shared;
+            let upto = *changes;
+            let written = journal.record(state);
+            if written.is_ok() {
+                shared.durable = upto;
+            }
+            shared.writing = false;
+            written
+        };
+        self.wrote.send_replace(());
         (result, written)
     }
 
-    /// Changes the state; the next record writes it.
+    /// Changes the state; the next write holds it.
     fn change<R>(&self, change: impl FnOnce(&mut ApplyJournal) -> R) -> R {
-        change(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner).0)
+        change(&mut self.lock().state)
     }
 }
 
@@ -169,7 +238,7 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
     // Creates of an earlier run not yet resolved stay until they are.
     state.creates.clone_from(&plan.carried);
     journal.record(&state).map_err(Error::Output)?;
-    let recorder = Recorder(Mutex::new((state, journal)));
+    let recorder = Recorder::new(state, journal);
     let mut report = ApplyReport::default();
     let mut repins = Vec::new();
     // Updates, then creates and rotations, then revocations: each phase
@@ -253,7 +322,9 @@ async fn step<J: Journal<ApplyJournal> + ?Sized>(
             if outcome.ok {
                 // A failed write loses only this refinement: the next
                 // plan finds the key gone.
-                let _ = recorder.record(|s| action.keys.iter().for_each(|k| s.resolve(k)));
+                let _ = recorder
+                    .record(|s| action.keys.iter().for_each(|k| s.resolve(k)))
+                    .await;
             }
             Some((outcome, None))
         }
@@ -357,13 +428,13 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
     let new_id = created.key.id.clone();
     if let Err(e) = authenticates(client, &created).await {
         let again = revoke_again(client, &new_id).await;
-        let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked));
+        let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked)).await;
         outcome.message = format!(
             "the new key {new_id} was made but its secret did not authenticate ({e}); {again}{keeps}; run apply again"
         );
         return outcome;
     }
-    if let ((), Err(e)) = recorder.record(|s| s.set(&new_id, Stage::Delivering)) {
+    if let ((), Err(e)) = recorder.record(|s| s.set(&new_id, Stage::Delivering)).await {
         let again = revoke_again(client, &new_id).await;
         outcome.message = format!(
             "the journal could not be written ({e}), so the new key {new_id} was not delivered; {again}{keeps}"
@@ -375,20 +446,22 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
     if let Err(undelivered) =
         deliver_or_revoke(client, created, replaces, &mut Made(Some(delivered))).await
     {
-        let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked));
+        let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked)).await;
         outcome.message = format!("{undelivered}{keeps}; run apply again");
         return outcome;
     }
-    let _ = recorder.record(|s| s.set(&new_id, Stage::Delivered));
+    let _ = recorder.record(|s| s.set(&new_id, Stage::Delivered)).await;
     outcome.new_id = Some(new_id.clone());
     outcome.retired = retire(client, &action.keys, spec.overlap).await;
-    let _ = recorder.record(|s| {
-        for (key, retired) in action.keys.iter().zip(&outcome.retired) {
-            if retired.error.is_none() && retired.outcome != "interrupted" {
-                s.resolve(key);
+    let _ = recorder
+        .record(|s| {
+            for (key, retired) in action.keys.iter().zip(&outcome.retired) {
+                if retired.error.is_none() && retired.outcome != "interrupted" {
+                    s.resolve(key);
+                }
             }
-        }
-    });
+        })
+        .await;
     outcome.ok = outcome
         .retired
         .iter()
@@ -420,7 +493,7 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
         }
         let now = Utc::now();
         let new = spec.new_key(now).map_err(|e| e.to_string())?;
-        let (record, written) = recorder.record(|s| s.sent(&new));
+        let (record, written) = recorder.record(|s| s.sent(&new)).await;
         written.map_err(|e| format!("the journal could not be written ({e}); nothing was sent"))?;
         let error = match client.create_key(&new).await {
             Ok(created) => {
@@ -431,7 +504,9 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
         };
         last = error.to_string();
         if !may_have_made(&error) {
-            let _ = recorder.record(|s| s.set_stage(record, Stage::Revoked));
+            let _ = recorder
+                .record(|s| s.set_stage(record, Stage::Revoked))
+                .await;
             return Err(format!("not made: {error}"));
         }
         // A timed-out create may still be at work on the server: its record
@@ -450,11 +525,13 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
         let revoked = revoke_lost(client, &error, &new, spec).await?;
         // Found nothing: the record stays `sent`, in case the server makes
         // the key after all.
-        let _ = recorder.record(|s| {
-            if revoked {
-                s.set_stage(record, Stage::Revoked);
-            }
-        });
+        let _ = recorder
+            .record(|s| {
+                if revoked {
+                    s.set_stage(record, Stage::Revoked);
+                }
+            })
+            .await;
     }
     Err(format!("not made after {CREATE_TRIES} tries: {last}"))
 }

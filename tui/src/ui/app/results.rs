@@ -29,6 +29,9 @@ impl App {
                 // The selection follows its key, not its row.
                 let selected = self.list.selected_id(&self.keys);
                 self.keys = keys;
+                if let Some(k) = &mut self.keys_as_code {
+                    k.replan(&self.keys, self.now);
+                }
                 self.update_list(true);
                 self.loading.loaded = true;
                 self.loading.load_failed = false;
