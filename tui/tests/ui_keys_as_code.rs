@@ -15,7 +15,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use narrative_keys::keys_as_code::KeysFile;
 use narrative_keys_tui::ui::app::KeysAsCode;
-use narrative_keys_tui::ui::{Action, App};
+use narrative_keys_tui::ui::{Action, App, Effect};
 
 /// Against the fixture's dozen keys: one in line, one due (3 days left),
 /// one whose permissions drifted, a name two keys hold, one to create;
@@ -152,4 +152,45 @@ fn without_a_keys_file_p_does_nothing_and_drift_is_plain_text() {
     typed(&mut app, "filter drift");
     press(&mut app, KeyCode::Enter);
     assert!(draw(&app, 120, 40).contains("Keys (0 of 12)"));
+}
+
+#[test]
+fn a_shows_the_plan_and_applies_only_after_y() {
+    let mut app = planned_app();
+    assert!(ch(&mut app, 'A').is_none());
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("Apply this plan?"), "{screen}");
+    assert!(
+        screen.contains("Plan: 1 to create, 1 to update in place, 2 to rotate."),
+        "{screen}"
+    );
+    assert!(ch(&mut app, 'n').is_none(), "n applies nothing");
+    assert!(app.modal.is_none());
+    ch(&mut app, 'A');
+    let effect = ch(&mut app, 'y');
+    let Some(Effect::ApplyKeysFile(work)) = effect else {
+        panic!("y applies: {effect:?}");
+    };
+    assert_eq!(work.1.actions.len(), 4);
+    assert!(draw(&app, 120, 40).contains("Applying…"));
+    assert!(
+        ch(&mut app, 'y').is_none(),
+        "a second y applies nothing more"
+    );
+    // The answer closes the plan, says what was done and loads the list again.
+    let effect = app.update(Action::KeysFileApplied(Err(
+        "[[key]] \"New exporter\": cannot write exporter.env".to_owned(),
+    )));
+    assert!(matches!(effect, Some(Effect::LoadKeys)), "{effect:?}");
+    assert!(app.modal.is_none());
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("Nothing was applied: [[key]]"), "{screen}");
+}
+
+#[test]
+fn a_is_refused_in_read_only_mode() {
+    let mut app = planned_app();
+    app.session.readonly = true;
+    assert!(ch(&mut app, 'A').is_none());
+    assert!(app.modal.is_none());
 }

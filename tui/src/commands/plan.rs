@@ -43,7 +43,7 @@ pub(super) fn read_keys_file(path: &Path, now: DateTime<Utc>) -> Result<KeysFile
 
 /// Where `apply` keeps its journal for `file` (one per file, by its
 /// absolute path): `~/.local/state/narrative-keys/journals/apply-….json`.
-pub(super) fn journal_path(file: &KeysFile) -> Result<Option<PathBuf>, CliError> {
+pub(crate) fn journal_path(file: &KeysFile) -> Result<Option<PathBuf>, CliError> {
     Ok(super::journal_dir()?.map(|dir| dir.join(ApplyJournal::file_name(&file.path))))
 }
 

@@ -249,14 +249,21 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
         |k| k == ActionKind::Revoke,
     ];
     for in_phase in phases {
-        let steps = plan
-            .actions
-            .iter()
-            .zip(targets.iter_mut())
-            .filter(|(action, _)| in_phase(action.action))
-            .map(|(action, delivery)| {
-                step(client, file, action, delivery.take(), options, &recorder)
-            });
+        // Collected first: a lazy iterator's closures held across the
+        // await would keep the future from being `Send`.
+        let mut steps = Vec::new();
+        for (action, delivery) in plan.actions.iter().zip(targets.iter_mut()) {
+            if in_phase(action.action) {
+                steps.push(step(
+                    client,
+                    file,
+                    action,
+                    delivery.take(),
+                    options,
+                    &recorder,
+                ));
+            }
+        }
         let done: Vec<_> = futures::stream::iter(steps)
             .buffered(options.jobs())
             .collect()

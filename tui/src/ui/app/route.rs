@@ -114,11 +114,16 @@ impl App {
             ListMsg::Incident(plan) => {
                 self.modal = Some(Modal::Incident(IncidentModal::Plan { plan, scroll: 0 }));
             }
-            ListMsg::Plan => {
+            ListMsg::Plan { confirm } => {
                 if let Some(k) = &self.keys_as_code {
+                    if confirm && k.plan.is_empty() {
+                        self.show_info(k.text(self.now).trim().to_owned());
+                        return None;
+                    }
                     self.modal = Some(Modal::Plan(PlanDialog {
                         text: k.text(self.now),
                         scroll: 0,
+                        apply: confirm.then(|| Box::new((k.file.clone(), k.plan.clone()))),
                     }));
                 }
             }

@@ -117,6 +117,7 @@ fn every_dialog_key_is_handled() {
         let mut plan = super::dialog::plan::PlanDialog {
             text: "a\nb".to_owned(),
             scroll: 0,
+            apply: None,
         };
         assert!(handled(&plan.on_key(code, false)), "{code:?}");
     }

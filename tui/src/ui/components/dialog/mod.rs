@@ -161,7 +161,7 @@ impl Modal {
             Modal::SessionEnded(_) => keymap::help(notice::ENDED_KEYS, false),
             Modal::ConfirmRotate { .. } => keymap::help(rotate::ROTATE_KEYS, false),
             Modal::Incident(m) => keymap::help(m.keymap(), false),
-            Modal::Plan(_) => keymap::help(plan::PLAN_KEYS, false),
+            Modal::Plan(m) => keymap::help(m.keymap(), false),
         }
     }
 }

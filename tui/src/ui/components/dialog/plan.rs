@@ -5,8 +5,11 @@ use crossterm::event::KeyCode::{self, Char, Down, Enter, Esc, Up};
 use ratatui::Frame;
 use ratatui::text::Line;
 
+use narrative_keys::keys_as_code::{KeysFile, Plan};
+
 use super::Reply;
 use crate::output::escape_controls;
+use crate::ui::action::Effect;
 use crate::ui::components::dialog::frame::{Canvas, Show, dialog};
 use crate::ui::components::keymap::{self, Binding};
 use crate::ui::hit::Regions;
@@ -20,6 +23,8 @@ pub enum PlanCmd {
     Down,
     /// Close the plan.
     Close,
+    /// Apply it (after `A`).
+    Apply,
 }
 
 /// The plan's keys.
@@ -46,6 +51,34 @@ pub const PLAN_KEYS: &[Binding<PlanCmd>] = &[
     ),
 ];
 
+/// The plan's keys after `A`: apply it, or not.
+pub const APPLY_KEYS: &[Binding<PlanCmd>] = &[
+    Binding::new(
+        "y",
+        "apply it",
+        &[(Char('y'), PlanCmd::Apply), (Char('Y'), PlanCmd::Apply)],
+    ),
+    Binding::new(
+        "n / Esc",
+        "do not apply",
+        &[
+            (Char('n'), PlanCmd::Close),
+            (Esc, PlanCmd::Close),
+            (Char('q'), PlanCmd::Close),
+        ],
+    ),
+    Binding::new(
+        "↑↓",
+        "scroll",
+        &[
+            (Up, PlanCmd::Up),
+            (Char('k'), PlanCmd::Up),
+            (Down, PlanCmd::Down),
+            (Char('j'), PlanCmd::Down),
+        ],
+    ),
+];
+
 /// The plan as shown: its text and how far it is scrolled.
 #[derive(Debug)]
 pub struct PlanDialog {
@@ -53,6 +86,9 @@ pub struct PlanDialog {
     pub text: String,
     /// The first line shown.
     pub scroll: u16,
+    /// After `A`: the file and the plan to apply once confirmed (taken
+    /// when the apply starts).
+    pub apply: Option<Box<(KeysFile, Plan)>>,
 }
 
 impl PlanDialog {
@@ -61,7 +97,7 @@ impl PlanDialog {
         if ctrl_c {
             return Reply::Quit;
         }
-        match keymap::lookup(PLAN_KEYS, code) {
+        match keymap::lookup(self.keymap(), code) {
             Some((_, PlanCmd::Up)) => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Reply::CONSUMED
@@ -72,7 +108,23 @@ impl PlanDialog {
                 Reply::CONSUMED
             }
             Some((_, PlanCmd::Close)) => Reply::Close(None),
+            Some((_, PlanCmd::Apply)) => match self.apply.take() {
+                Some(work) => {
+                    self.text.push_str("\n\nApplying…");
+                    Reply::Run(Effect::ApplyKeysFile(work))
+                }
+                None => Reply::CONSUMED,
+            },
             None => Reply::IGNORED,
+        }
+    }
+
+    /// Its keys: the question's while it asks.
+    pub fn keymap(&self) -> &'static [Binding<PlanCmd>] {
+        if self.apply.is_some() {
+            APPLY_KEYS
+        } else {
+            PLAN_KEYS
         }
     }
 
@@ -83,13 +135,18 @@ impl PlanDialog {
             .lines()
             .map(|l| Line::raw(escape_controls(l)))
             .collect();
-        let buttons = [("↑↓", "scroll"), ("Esc", "close")];
-        let title = " Plan: what apply would do ".to_owned();
+        let asking = [("y", "apply it"), ("n / Esc", "do not apply")];
+        let shown = [("↑↓", "scroll"), ("Esc", "close")];
+        let (title, buttons): (String, &[(&str, &str)]) = if self.apply.is_some() {
+            (" Apply this plan? ".to_owned(), &asking)
+        } else {
+            (" Plan: what apply would do ".to_owned(), &shown)
+        };
         let show = if self.scroll == 0 {
             Show::Start
         } else {
             Show::From(self.scroll)
         };
-        dialog(frame, cx, (title, lines, &buttons), show)
+        dialog(frame, cx, (title, lines, buttons), show)
     }
 }

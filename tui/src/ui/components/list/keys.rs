@@ -70,6 +70,8 @@ pub enum ListCmd {
     Incident,
     /// Show the keys file's plan.
     Plan,
+    /// Ask before applying the keys file.
+    Apply,
 }
 
 use KeyCode::{
@@ -77,11 +79,19 @@ use KeyCode::{
 };
 
 /// The list's keys when a keys file is loaded (`--file`).
-pub const PLAN_LIST_KEYS: &[Binding<ListCmd>] = &[Binding::new(
-    "p",
-    "the keys file's plan: what apply would do",
-    &[(Char('p'), ListCmd::Plan)],
-)];
+pub const PLAN_LIST_KEYS: &[Binding<ListCmd>] = &[
+    Binding::new(
+        "p",
+        "the keys file's plan: what apply would do",
+        &[(Char('p'), ListCmd::Plan)],
+    ),
+    Binding::new(
+        "A",
+        "apply the keys file (after its plan and a question), secrets to its targets",
+        &[(Char('A'), ListCmd::Apply)],
+    )
+    .write("applying the keys file"),
+];
 
 /// The list's keymap, in the help's order; the hint bar orders its own.
 pub const LIST_KEYS: &[Binding<ListCmd>] = &[
@@ -294,8 +304,11 @@ pub enum ListMsg {
     Revoke(Vec<(String, String)>),
     /// Show the incident response's dry run.
     Incident(Box<IncidentPlan>),
-    /// Show the keys file's plan.
-    Plan,
+    /// Show the keys file's plan, asking whether to apply it when `confirm`.
+    Plan {
+        /// Whether to ask to apply it (`A`).
+        confirm: bool,
+    },
     /// Run this effect.
     Run(Effect),
 }
@@ -400,7 +413,8 @@ impl KeyList {
             ListCmd::New => ListMsg::OpenForm(Box::new(Form::create())),
             ListCmd::Revoke => self.ask_revoke(ctx.keys),
             ListCmd::Incident => self.ask_incident(ctx),
-            ListCmd::Plan => ListMsg::Plan,
+            ListCmd::Plan => ListMsg::Plan { confirm: false },
+            ListCmd::Apply => ListMsg::Plan { confirm: true },
             ListCmd::CopyId | ListCmd::Clone | ListCmd::Edit | ListCmd::Rotate => {
                 self.on_selected(cmd, ctx.keys)
             }
