@@ -225,6 +225,10 @@ async fn import_then_plan_exits_0() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
+        text.starts_with("#:schema ./narrative-keys.schema.json\n[[key]]\n"),
+        "editors find the schema from the first line: {text}"
+    );
+    assert!(
         text.contains("presets = [\"workflow-automation\"]\ngrant = [\"read:views\"]"),
         "{text}"
     );
@@ -313,4 +317,16 @@ async fn an_apply_interrupted_during_a_delivery_revokes_the_successor_and_keeps_
     let out = repo.run(&emu, "apply", &["--yes"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     repo.plans_no_change(&emu).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jobs_outside_1_to_64_is_a_usage_error_naming_the_range_and_sends_nothing() {
+    let emu = emulator(ADMIN).await;
+    let repo = Repo::new(TWO_KEYS);
+    for bad in ["0", "65", "many"] {
+        let out = repo.run(&emu, "apply", &["--yes", "--jobs", bad]).await;
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("from 1 to 64"), "{}", stderr(&out));
+    }
+    assert!(names(&emu).is_empty());
 }

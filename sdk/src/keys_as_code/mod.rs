@@ -22,9 +22,10 @@ mod import;
 mod journal;
 mod plan;
 
-pub use apply::{ApplyOptions, ApplyReport, Outcome, Pins, Retired, apply};
+pub use apply::{ApplyOptions, ApplyReport, DEFAULT_JOBS, Outcome, Pins, Retired, apply};
 pub use file::{
-    DEFAULT_FILE, FileSpan, KeySpec, KeysFile, KeysFileError, Lifetime, Targets, permissions_from,
+    DEFAULT_FILE, FileSpan, KeySpec, KeysFile, KeysFileError, Lifetime, SCHEMA_FILE, Targets,
+    json_schema, permissions_from,
 };
 pub use import::import;
 pub use journal::{ApplyJournal, CreateRecord, Stage};

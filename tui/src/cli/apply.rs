@@ -1,5 +1,6 @@
 //! `apply`'s arguments.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -30,7 +31,25 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_timeout, help = super::secret_delivery::DELIVERY_TIMEOUT_HELP)]
     /// How long a secret_to command may run.
     pub delivery_timeout: Duration,
+    /// How many keys are worked on at once (each key's steps stay in order: create, check, deliver, retire).
+    #[arg(long, value_name = "N", default_value_t = NonZeroUsize::new(narrative_keys::keys_as_code::DEFAULT_JOBS).unwrap_or(NonZeroUsize::MIN), value_parser = parse_jobs)]
+    pub jobs: NonZeroUsize,
     #[arg(long, help = JSON_HELP)]
     /// Print JSON.
     pub json: bool,
+}
+
+/// The most keys one apply works on at once: beyond it the server's rate
+/// limit, not the run, sets the pace.
+const MAX_JOBS: usize = 64;
+
+fn parse_jobs(text: &str) -> Result<NonZeroUsize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_JOBS => NonZeroUsize::new(n).ok_or_else(jobs_wanted),
+        _ => Err(jobs_wanted()),
+    }
+}
+
+fn jobs_wanted() -> String {
+    format!("give a whole number from 1 to {MAX_JOBS} (1 applies one key at a time)")
 }

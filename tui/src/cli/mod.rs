@@ -43,7 +43,7 @@ pub use self::create::CreateArgs;
 pub use self::duration::parse_duration;
 use self::duration::parse_timeout;
 pub use self::explain::ExplainArgs;
-pub use self::import::ImportArgs;
+pub use self::import::{ImportArgs, SchemaArgs};
 pub use self::incident::IncidentArgs;
 pub use self::list::{ListArgs, StatusFilter};
 pub use self::plan::{KeysFileArg, PlanArgs};
@@ -99,6 +99,11 @@ pub struct UiArgs {
     // rather than clap's "unexpected argument".
     #[arg(long, value_name = "DURATION", value_parser = parse_refresh, allow_hyphen_values = true)]
     pub refresh: Option<Duration>,
+    /// A keys file whose plan the list shows (each key's mark; p shows the
+    /// plan) [default: narrative-keys.toml in the current directory, if
+    /// there is one]. Terminal UI only; plan and apply take their own.
+    #[arg(long = "file", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub file: Option<std::path::PathBuf>,
 }
 
 impl UiArgs {
@@ -108,6 +113,8 @@ impl UiArgs {
             Some("--readonly")
         } else if self.refresh.is_some() {
             Some("--refresh")
+        } else if self.file.is_some() {
+            Some("--file")
         } else {
             None
         }
@@ -231,6 +238,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Keys as code: print [[key]] entries (name, presets and grants, pinned id; never a secret) for existing keys.
     Import(ImportArgs),
+    /// Keys as code: print the JSON Schema of narrative-keys.toml, for editors (taplo, Even Better TOML).
+    Schema(SchemaArgs),
     /// Describe in plain words what a key, or a set of permissions, allows.
     Explain(ExplainArgs),
     /// The permission catalog: every resource and the levels it supports.
@@ -260,7 +269,7 @@ impl Command {
             Command::Audit(a) => a.json,
             Command::Plan(a) => a.json,
             Command::Apply(a) => a.json,
-            Command::Import(_) => false,
+            Command::Import(_) | Command::Schema(_) => false,
             Command::Explain(a) => a.json,
             Command::Catalog(a) => a.json,
             Command::Presets(a) => a.json,

@@ -51,6 +51,7 @@ pub(super) async fn apply(
         secrets_out: args.secrets_out.clone(),
         delivery_limit: Some(args.delivery_timeout),
         deadline: args.deadline.map(|d| started + d),
+        jobs: Some(args.jobs),
     };
     let mut journal: Box<dyn Journal<ApplyJournal>> = match journal_path(&file)? {
         Some(path) => Box::new(JournalFile::replacing(path)),

@@ -12,6 +12,11 @@ pub(super) async fn import(s: &Session, args: &ImportArgs) -> Result<u8, CliErro
         msgln!("No key to import (keys in their overlap are left out).");
         return Ok(0);
     }
-    out!("{text}")?;
+    // The first line: taplo and Even Better TOML read the file's schema
+    // from it, a path relative to the file (`narrative-keys schema` writes it).
+    out!(
+        "#:schema ./{}\n{text}",
+        narrative_keys::keys_as_code::SCHEMA_FILE
+    )?;
     Ok(0)
 }

@@ -12,7 +12,7 @@ mod explain;
 mod import;
 mod incident;
 mod list;
-mod plan;
+pub(crate) mod plan;
 mod presets;
 mod revoke;
 mod rotate;
@@ -75,6 +75,10 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<u8, CliError> 
     match command {
         Command::Catalog(args) => catalog(&args),
         Command::Presets(args) => presets(&args),
+        Command::Schema(_) => {
+            out!("{}", narrative_keys::keys_as_code::json_schema())?;
+            Ok(0)
+        }
         Command::Explain(args) if args.id.is_none() => explain_grants(&args),
         Command::Completions(args) => {
             out!("{}", completions(args.shell))?;
@@ -116,9 +120,11 @@ async fn run_connected(command: Command, s: &Session, now: DateTime<Utc>) -> Res
         Command::Plan(args) => plan(s, &args, now).await,
         Command::Apply(args) => apply(s, &args, now).await,
         Command::Import(args) => import(s, &args).await,
-        Command::Catalog(_) | Command::Presets(_) | Command::Auth(_) | Command::Completions(_) => {
-            Ok(0)
-        }
+        Command::Catalog(_)
+        | Command::Presets(_)
+        | Command::Schema(_)
+        | Command::Auth(_)
+        | Command::Completions(_) => Ok(0),
     }
 }
 

@@ -43,7 +43,7 @@ pub(super) fn read_keys_file(path: &Path, now: DateTime<Utc>) -> Result<KeysFile
 
 /// Where `apply` keeps its journal for `file` (one per file, by its
 /// absolute path): `~/.local/state/narrative-keys/journals/apply-….json`.
-pub(super) fn journal_path(file: &KeysFile) -> Result<Option<PathBuf>, CliError> {
+pub(crate) fn journal_path(file: &KeysFile) -> Result<Option<PathBuf>, CliError> {
     Ok(super::journal_dir()?.map(|dir| dir.join(ApplyJournal::file_name(&file.path))))
 }
 
@@ -70,7 +70,7 @@ pub(super) fn read_journal(file: &KeysFile) -> Result<Option<ApplyJournal>, CliE
 }
 
 /// `Plan: 1 to create, 2 to update, ...` or `No changes.`
-pub(super) fn summary(plan: &Plan) -> String {
+pub(crate) fn summary(plan: &Plan) -> String {
     use keys_as_code::ActionKind as K;
     if plan.is_empty() {
         return format!(
@@ -124,7 +124,7 @@ fn info<'a>(symbol: &'a str, key: &'a ApiKey, what: String) -> (&'a str, &'a str
 
 /// The plan's lines: the actions, then the unmanaged (`?`) and retiring
 /// keys, for information.
-pub(super) fn plan_text(plan: &Plan, format: Format, now: DateTime<Utc>) -> String {
+pub(crate) fn plan_text(plan: &Plan, format: Format, now: DateTime<Utc>) -> String {
     let mut rows: Vec<(&str, &str, &str, String)> = plan
         .actions
         .iter()
@@ -180,4 +180,26 @@ pub(super) fn plan_text(plan: &Plan, format: Format, now: DateTime<Utc>) -> Stri
         ]);
     }
     table.render()
+}
+
+/// The terminal UI's keys file: `--file`, else `narrative-keys.toml` in the
+/// current directory if there is one (the header says it was found there);
+/// read and checked as `plan` reads it, with the last apply's journal.
+pub(crate) fn ui_keys_file(
+    named: Option<&Path>,
+) -> Result<Option<crate::ui::app::KeysAsCode>, CliError> {
+    let default = Path::new(keys_as_code::DEFAULT_FILE);
+    let (path, found_here) = match named {
+        Some(path) => (path, false),
+        None if default.is_file() => (default, true),
+        None => return Ok(None),
+    };
+    let file = read_keys_file(path, Utc::now())?;
+    let journal = read_journal(&file).unwrap_or_else(|e| {
+        msgln!("warning: {}; planning from the server alone", e.message);
+        None
+    });
+    Ok(Some(crate::ui::app::KeysAsCode::new(
+        file, journal, found_here,
+    )))
 }

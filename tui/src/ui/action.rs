@@ -45,6 +45,9 @@ pub enum Action {
     Revoked(Vec<RevokedKey>),
     /// The answer to `Effect::Incident`: the report and the replacements' secrets.
     IncidentDone(Box<IncidentDone>),
+    /// The answer to `Effect::ApplyKeysFile`: what each step did (one line
+    /// each), or why nothing was sent.
+    KeysFileApplied(Result<narrative_keys::keys_as_code::ApplyReport, String>),
     /// Whether the OSC 52 sequence for the secret of key `id` could be
     /// written to the terminal.
     Copied {
@@ -249,6 +252,15 @@ pub enum Effect {
     /// Runs an incident response: revokes the plan's keys, replacing each if
     /// the plan says so; answered by `Action::IncidentDone`.
     Incident(Box<IncidentPlan>),
+    /// Carries out the keys file's plan, each new secret to the file's
+    /// targets (a key naming none is refused before anything is sent);
+    /// answered by `Action::KeysFileApplied`.
+    ApplyKeysFile(
+        Box<(
+            narrative_keys::keys_as_code::KeysFile,
+            narrative_keys::keys_as_code::Plan,
+        )>,
+    ),
     /// Sends the secret of key `id` to the terminal's clipboard with OSC 52.
     Copy {
         /// The key the secret belongs to.

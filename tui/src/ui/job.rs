@@ -19,6 +19,8 @@ pub enum Job {
     Incident,
     /// Writing secrets to a file (first asking whether the secret it holds works).
     Writing,
+    /// Applying the keys file.
+    Applying,
 }
 
 impl Job {
@@ -33,6 +35,7 @@ impl Job {
             Job::RetiringOldKey => "Retiring the old key",
             Job::Incident => "Running the incident response",
             Job::Writing => "Writing the file",
+            Job::Applying => "Applying the keys file",
         }
     }
 

@@ -97,6 +97,8 @@ pub async fn run(global: &GlobalArgs, ui: &UiArgs, started: Instant) -> Result<u
         return Err(CliError::usage("the terminal UI needs a terminal")
             .hint("in scripts, use the subcommands: narrative-keys --help"));
     }
+    // A bad keys file is refused before connecting, as `plan` refuses it.
+    let keys_as_code = crate::commands::plan::ui_keys_file(ui.file.as_deref())?;
     let session = session::connect(global).await?;
     // The demo knows its own key; the API has no call that names the caller's.
     #[cfg(not(feature = "demo"))]
@@ -115,6 +117,7 @@ pub async fn run(global: &GlobalArgs, ui: &UiArgs, started: Instant) -> Result<u
         readonly: ui.readonly,
         refresh: ui.refresh,
         own_key_id,
+        keys_as_code,
     };
     let result = runtime::run(
         session.client.clone(),

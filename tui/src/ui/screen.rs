@@ -90,7 +90,11 @@ fn draw(app: &App, theme: Theme, frame: &mut Frame) -> Regions {
             ctx,
             theme,
             area: body,
-            w: body.width.saturating_sub(4).min(76),
+            // The plan is a table: as wide as the screen allows.
+            w: match m {
+                Modal::Plan(_) => body.width.saturating_sub(4),
+                _ => body.width.saturating_sub(4).min(76),
+            },
         };
         regions.extend(m.render(help, &cx, frame));
     }
@@ -153,6 +157,12 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     if app.session.readonly {
         left.push(Span::styled(" READ-ONLY ", theme.badge()));
+    }
+    if let Some(k) = &app.keys_as_code {
+        left.push(Span::styled(
+            format!(" keys file {} ", escape_controls(&k.label())),
+            theme.accent(),
+        ));
     }
     let counts = app.counts();
     let long = ["active", "expiring soon", "expired", "no expiration"];

@@ -15,9 +15,16 @@ use crate::permission::{Permission, PermissionSet};
 use crate::preset::Preset;
 use crate::resource::Resource;
 
+mod schema;
+pub use schema::json_schema;
+
 /// The file read when none is named: `narrative-keys.toml` in the current
 /// directory.
 pub const DEFAULT_FILE: &str = "narrative-keys.toml";
+
+/// The file name of [`json_schema`] beside a keys file, which the
+/// `#:schema` line `import` writes names.
+pub const SCHEMA_FILE: &str = "narrative-keys.schema.json";
 
 /// The longest span the file takes in seconds (`"2s"`): 100 years.
 const MAX_SECONDS: i64 = 100 * 365 * 24 * 3600;
@@ -190,43 +197,91 @@ const KEY_FIELDS: [&str; 11] = [
     "secret_env_name",
 ];
 
-#[derive(Deserialize)]
+/// narrative-keys.toml: the keys an account should have. plan shows the
+/// drift, apply fixes it, delivering every new secret before anything is
+/// retired.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+#[schemars(title = "narrative-keys.toml")]
+pub(crate) struct RawFile {
+    /// What every [[key]] takes unless it says otherwise.
     #[serde(default)]
     defaults: RawDefaults,
+    /// One entry per key the account should have.
     #[serde(default)]
     key: Vec<RawKey>,
 }
 
-#[derive(Deserialize, Default)]
+/// What every [[key]] takes unless it says otherwise.
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Defaults")]
 struct RawDefaults {
+    /// The lifetime of a key apply creates: a span (90d, 2w, 6mo, 1y, 36h) or "never" [default: 90d].
+    #[serde(default)]
+    #[schemars(schema_with = "schema::lifetime_schema")]
     expires: Option<String>,
+    /// A key expiring within this span is rotated [default: 14d].
+    #[serde(default)]
+    #[schemars(schema_with = "schema::span_schema")]
     rotate_before: Option<String>,
+    /// How long an old key keeps working after its successor is delivered; "0s" revokes it at once [default: 24h].
+    #[serde(default)]
+    #[schemars(schema_with = "schema::span_schema")]
     overlap: Option<String>,
+    /// A glob (* any text, ? one character): keys matching it that the file does not name are unmanaged (plan shows them with ?).
+    #[serde(default)]
+    #[schemars(with = "String")]
     managed: Option<String>,
+    /// Whether apply revokes the unmanaged keys (needs managed).
     #[serde(default)]
     prune: bool,
 }
 
-#[derive(Deserialize)]
+/// One key the account should have; its name is its identity.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Key")]
 struct RawKey {
+    /// The key's exact name, unique in the file.
+    #[schemars(length(min = 1, max = 128))]
     name: String,
+    /// Presets whose permissions the key holds.
     #[serde(default)]
+    #[schemars(schema_with = "schema::presets_schema")]
     presets: Vec<String>,
+    /// Permissions beyond the presets, as read:datasets or write:workflows.
     #[serde(default)]
     grant: Vec<String>,
+    /// Allow grants the catalog does not list (a miss is most likely a typo).
     #[serde(default)]
     allow_unknown: bool,
+    /// The id the key is pinned to (import writes it; apply rewrites it after a rotation).
+    #[serde(default)]
+    #[schemars(with = "String", extend("format" = "uuid"))]
     id: Option<toml::Spanned<String>>,
+    /// The lifetime of a key apply creates: a span (90d, 2w, 6mo, 1y, 36h) or "never".
+    #[serde(default)]
+    #[schemars(schema_with = "schema::lifetime_schema")]
     expires: Option<String>,
+    /// A key expiring within this span is rotated.
+    #[serde(default)]
+    #[schemars(schema_with = "schema::span_schema")]
     rotate_before: Option<String>,
+    /// How long the old key keeps working after its successor is delivered; "0s" revokes it at once.
+    #[serde(default)]
+    #[schemars(schema_with = "schema::span_schema")]
     overlap: Option<String>,
+    /// Commands run with the new secret on their standard input (as --secret-to), e.g. "gh secret set NAME".
     #[serde(default)]
     secret_to: Vec<String>,
+    /// A secret file taking the new secret (as --secret-out), relative to this file's folder.
+    #[serde(default)]
+    #[schemars(with = "String")]
     secret_out: Option<String>,
+    /// The variable the secret file names (as --secret-env-name).
+    #[serde(default)]
+    #[schemars(with = "String", regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
     secret_env_name: Option<String>,
 }
 

@@ -21,6 +21,8 @@ use super::components::list::{KeyList, VisibleKeys};
 use super::hit::Regions;
 use super::job::Job;
 
+pub use self::keys_as_code::KeysAsCode;
+
 /// The components' context built from `app`'s fields one by one, so that
 /// one component of the app can be borrowed mutably beside it.
 macro_rules! ctx {
@@ -35,10 +37,12 @@ macro_rules! ctx {
             session_ended: $app.session.session_ended.is_some(),
             own_key_id: $app.session.own_key_id.as_deref(),
             spinner: $app.feedback.spinner,
+            plan_marks: $app.keys_as_code.as_ref().map(|k| &k.marks),
         }
     };
 }
 
+mod keys_as_code;
 mod results;
 mod route;
 mod update;
@@ -90,6 +94,8 @@ pub struct App {
     pub form: Option<Form>,
     /// The open dialog, over everything else.
     pub modal: Option<Modal>,
+    /// The keys file and its plan, when the UI was started with one.
+    pub keys_as_code: Option<KeysAsCode>,
     /// The `:` command line, while it is open.
     pub command: Option<CommandLine>,
     /// Set when the UI should exit.
@@ -189,6 +195,7 @@ impl App {
             help_scroll: 0,
             form: None,
             modal: None,
+            keys_as_code: None,
             should_quit: false,
             screen_changed: true,
             command: None,
@@ -235,7 +242,9 @@ impl App {
 
     /// Rebuilds the list's index from scratch (a new list), or syncs it.
     fn update_list(&mut self, rebuild: bool) {
-        self.list.sync(&self.keys, self.now, &self.policy, rebuild);
+        let marks = self.keys_as_code.as_ref().map(|k| &k.marks);
+        self.list
+            .sync(&self.keys, self.now, &self.policy, (rebuild, marks));
     }
 
     pub(in crate::ui) fn start(&mut self, what: Job) {

@@ -12,10 +12,12 @@ use super::App;
 use crate::ui::action::Effect;
 use crate::ui::components::command_line::{COMMAND_KEYS, Command, CommandLine, LineMsg};
 use crate::ui::components::dialog::incident::IncidentModal;
+use crate::ui::components::dialog::plan::PlanDialog;
 use crate::ui::components::dialog::revoke::RevokeConfirm;
 use crate::ui::components::dialog::{Modal, Reply};
 use crate::ui::components::form::keys::FormCmd;
 use crate::ui::components::form::{Form, FormMsg};
+use crate::ui::components::list::DRIFT_FILTER;
 use crate::ui::components::list::{KeyList, ListMsg};
 use crate::ui::components::{keymap, wheel_key};
 use crate::ui::job::Job;
@@ -112,6 +114,19 @@ impl App {
             ListMsg::Incident(plan) => {
                 self.modal = Some(Modal::Incident(IncidentModal::Plan { plan, scroll: 0 }));
             }
+            ListMsg::Plan { confirm } => {
+                if let Some(k) = &self.keys_as_code {
+                    if confirm && k.plan.is_empty() {
+                        self.show_info(k.text(self.now).trim().to_owned());
+                        return None;
+                    }
+                    self.modal = Some(Modal::Plan(PlanDialog {
+                        text: k.text(self.now),
+                        scroll: 0,
+                        apply: confirm.then(|| Box::new((k.file.clone(), k.plan.clone()))),
+                    }));
+                }
+            }
             ListMsg::Run(effect) => return Some(effect),
         }
         None
@@ -136,6 +151,11 @@ impl App {
     pub(super) fn run_command(&mut self, cmd: Command) -> Option<Effect> {
         let msg = match cmd {
             Command::Filter(text) => {
+                // Keys with a pending action in the keys file's plan.
+                let text = match (text.trim(), &self.keys_as_code) {
+                    ("drift", Some(_)) => DRIFT_FILTER.to_owned(),
+                    _ => text,
+                };
                 let said = self.list.filtered_by(text, &ctx!(self));
                 ListMsg::Info(said)
             }

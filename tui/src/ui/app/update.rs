@@ -39,6 +39,7 @@ impl App {
             Effect::Revoke(_) | Effect::RevokeUnstored(_) => Job::Revoking,
             Effect::RetireOldKey { .. } => Job::RetiringOldKey,
             Effect::Incident(_) => Job::Incident,
+            Effect::ApplyKeysFile(_) => Job::Applying,
             _ => return true,
         };
         if self.session.session_ended.is_some() {
@@ -78,6 +79,7 @@ impl App {
             Action::OldKeyRetired(retired) => self.on_old_key_retired(retired),
             Action::UnstoredRevoked(results) => self.on_unstored_revoked(results),
             Action::IncidentDone(done) => self.on_incident_done(done),
+            Action::KeysFileApplied(result) => self.on_keys_file_applied(result),
             Action::Copied { id, result } => self.on_copied(id, result),
             Action::SecretsWritten(done) => self.on_secrets_written(done),
             Action::KeptSecretChecked(check) => self.on_kept_secret_checked(&check),

@@ -53,6 +53,8 @@ pub struct Ctx<'a> {
     pub own_key_id: Option<&'a str>,
     /// The spinner's frame, for work in flight.
     pub spinner: usize,
+    /// Each key's mark in the keys file's plan, by id, when a file is loaded.
+    pub plan_marks: Option<&'a std::collections::HashMap<String, &'static str>>,
 }
 
 /// The key a turn of the wheel stands for: up or down.

@@ -43,6 +43,11 @@ fn handled(reply: &Reply) -> bool {
 #[test]
 fn every_table_maps_each_key_once() {
     maps_each_key_once(list::LIST_KEYS);
+    maps_each_key_once(list::PLAN_LIST_KEYS);
+    maps_each_key_once(super::dialog::plan::PLAN_KEYS);
+    // A keys file's keys are looked up after the list's: none may be taken.
+    let list_codes: Vec<KeyCode> = codes(list::LIST_KEYS).collect();
+    assert!(codes(list::PLAN_LIST_KEYS).all(|c| !list_codes.contains(&c)));
     maps_each_key_once(list::FILTER_KEYS);
     maps_each_key_once(command_line::COMMAND_KEYS);
     for table in [
@@ -108,6 +113,14 @@ fn every_dialog_key_is_handled() {
         let reply = rotate::on_key(code, false, &mut "id".to_owned(), &mut 0);
         assert!(handled(&reply), "{code:?}");
     }
+    for code in codes(super::dialog::plan::PLAN_KEYS) {
+        let mut plan = super::dialog::plan::PlanDialog {
+            text: "a\nb".to_owned(),
+            scroll: 0,
+            apply: None,
+        };
+        assert!(handled(&plan.on_key(code, false)), "{code:?}");
+    }
     let one = vec![("a".to_owned(), "A".to_owned())];
     let two = vec![one[0].clone(), ("b".to_owned(), "B".to_owned())];
     for keys in [one, two] {
@@ -148,6 +161,7 @@ fn ctx<'a>(
         session_ended: false,
         own_key_id: None,
         spinner: 0,
+        plan_marks: None,
     }
 }
 
@@ -159,7 +173,7 @@ fn the_list_drawn_alone_returns_where_each_row_is() {
     let policy = narrative_keys::StatusPolicy::default();
     let ctx = ctx(fixtures::now(), &policy, &keys);
     let mut list = list::KeyList::new(ctx.now);
-    list.sync(ctx.keys, ctx.now, ctx.policy, true);
+    list.sync(ctx.keys, ctx.now, ctx.policy, (true, None));
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 8)).unwrap();
     let mut regions = None;
     terminal

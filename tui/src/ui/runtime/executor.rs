@@ -114,6 +114,10 @@ impl Executor {
                     revoke_keys(&client, keys, &RevokeManyOptions::default()).await;
                 (Action::UnstoredRevoked(results), refused)
             }),
+            Effect::ApplyKeysFile(work) => self.spawn(async move {
+                let (file, plan) = *work;
+                Action::KeysFileApplied(apply_keys_file(&client, &file, &plan).await)
+            }),
             Effect::Incident(plan) => {
                 let options = IncidentOptions {
                     environment: self.environment.clone(),
@@ -329,4 +333,29 @@ async fn write_secrets(client: Client, path: PathBuf, secrets: Vec<SecretEntry>)
         error: error.as_ref().map(describe_delivery),
         kept: one.as_mut().and_then(SecretFile::take_kept),
     }
+}
+
+/// Carries out a keys file's plan as `apply --yes` does, journal included;
+/// `Err` says why nothing was sent (a key naming no target among them).
+async fn apply_keys_file(
+    client: &narrative_keys::Client,
+    file: &narrative_keys::keys_as_code::KeysFile,
+    plan: &narrative_keys::keys_as_code::Plan,
+) -> Result<narrative_keys::keys_as_code::ApplyReport, String> {
+    use narrative_keys::journal::{Journal, JournalFile, NoJournal};
+    use narrative_keys::keys_as_code::{ApplyJournal, ApplyOptions, apply};
+    let path = crate::commands::plan::journal_path(file).map_err(|e| e.message)?;
+    let mut journal: Box<dyn Journal<ApplyJournal>> = match path {
+        Some(path) => Box::new(JournalFile::replacing(path)),
+        None => Box::new(NoJournal),
+    };
+    apply(
+        client,
+        file,
+        plan,
+        &ApplyOptions::default(),
+        journal.as_mut(),
+    )
+    .await
+    .map_err(|e| e.to_string())
 }

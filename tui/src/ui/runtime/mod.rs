@@ -92,6 +92,8 @@ pub struct Options {
     pub refresh: Option<Duration>,
     /// The id of the key this session signs in with, when known (the demo).
     pub own_key_id: Option<String>,
+    /// The keys file (`--file`, or one in the current directory), read.
+    pub keys_as_code: Option<crate::ui::app::KeysAsCode>,
 }
 
 /// How the UI ended.
@@ -178,6 +180,7 @@ pub async fn run(
     app.session.readonly = options.readonly;
     app.loading.refresh_every = options.refresh;
     app.session.own_key_id = options.own_key_id;
+    app.keys_as_code = options.keys_as_code;
     let exec = Executor {
         client,
         tx,

@@ -10,6 +10,7 @@ pub mod frame;
 pub mod help;
 pub mod incident;
 pub mod notice;
+pub mod plan;
 pub mod revoke;
 pub mod rotate;
 pub mod secret;
@@ -23,6 +24,7 @@ use ratatui::Frame;
 use self::frame::Canvas;
 use self::help::HelpProps;
 use self::incident::IncidentModal;
+use self::plan::PlanDialog;
 use self::revoke::RevokeConfirm;
 use self::secret::SecretModal;
 use super::Ctx;
@@ -58,6 +60,8 @@ pub enum Modal {
     },
     /// The server no longer accepts this session's key; nothing more is sent.
     SessionEnded(String),
+    /// The keys file's plan (`p`).
+    Plan(PlanDialog),
 }
 
 /// What a dialog asks of the app after a key.
@@ -124,6 +128,7 @@ impl Modal {
             Modal::Incident(m) => m.on_key(key, ctrl_c),
             Modal::OfferReadOnly { .. } => notice::on_offer_key(key.code, ctrl_c),
             Modal::SessionEnded(_) => notice::on_ended_key(key.code, ctrl_c),
+            Modal::Plan(m) => m.on_key(key.code, ctrl_c),
         }
     }
 
@@ -141,6 +146,7 @@ impl Modal {
             }
             Modal::Secret(m) => secret::draw_secrets(m, cx, frame),
             Modal::Incident(stage) => incident::draw_incident(stage, cx, frame),
+            Modal::Plan(m) => m.draw(cx, frame),
         }
     }
 
@@ -155,6 +161,7 @@ impl Modal {
             Modal::SessionEnded(_) => keymap::help(notice::ENDED_KEYS, false),
             Modal::ConfirmRotate { .. } => keymap::help(rotate::ROTATE_KEYS, false),
             Modal::Incident(m) => keymap::help(m.keymap(), false),
+            Modal::Plan(m) => keymap::help(m.keymap(), false),
         }
     }
 }

@@ -35,8 +35,19 @@ pub struct ListIndex {
     statuses_until: Option<DateTime<Utc>>,
 }
 
+/// The filter `:filter drift` sets when a keys file is loaded: a search
+/// part only keys with a pending action in its plan carry (a match never
+/// spans two parts; only a key whose name holds `@drift` matches it too).
+pub const DRIFT_FILTER: &str = "@drift";
+
+/// Whether a plan mark is a pending action (not `?` unmanaged or `·` retiring).
+fn pending(mark: &str) -> bool {
+    !matches!(mark, "?" | "·")
+}
+
 /// One key's searchable text, lowercased: its name, id, and each
-/// permission's compact form and display name, one after another.
+/// permission's compact form and display name, one after another (and
+/// [`DRIFT_FILTER`] for a key with a pending action).
 #[derive(Debug)]
 struct SearchText {
     text: String,
@@ -45,7 +56,7 @@ struct SearchText {
 }
 
 impl SearchText {
-    fn of(key: &ApiKey) -> Self {
+    fn of(key: &ApiKey, drifts: bool) -> Self {
         let mut text = String::new();
         let mut ends = Vec::with_capacity(2 + 2 * key.permissions.iter().len());
         let mut push = |part: &str| {
@@ -57,6 +68,9 @@ impl SearchText {
         for p in key.permissions.iter() {
             push(&p.to_string());
             push(p.resource.display_name());
+        }
+        if drifts {
+            push(DRIFT_FILTER);
         }
         Self {
             text,
@@ -97,6 +111,8 @@ pub struct Query<'a> {
     pub now: DateTime<Utc>,
     /// When a key counts as expiring soon.
     pub policy: &'a StatusPolicy,
+    /// Each key's mark in the keys file's plan, by id, when one is loaded.
+    pub plan_marks: Option<&'a std::collections::HashMap<String, &'static str>>,
 }
 
 impl ListIndex {
@@ -128,7 +144,13 @@ impl ListIndex {
 
     /// A new key list: everything is worked out again, once.
     pub fn rebuild(&mut self, keys: &[ApiKey], query: Query<'_>) {
-        self.search = keys.iter().map(SearchText::of).collect();
+        let drifts = |key: &ApiKey| {
+            query
+                .plan_marks
+                .and_then(|marks| marks.get(&key.id))
+                .is_some_and(|mark| pending(mark))
+        };
+        self.search = keys.iter().map(|k| SearchText::of(k, drifts(k))).collect();
         let mut by_name: Vec<usize> = (0..keys.len()).collect();
         by_name.sort_by_cached_key(|&i| display_order(&keys[i]));
         self.name_rank = vec![0; keys.len()];
@@ -157,6 +179,7 @@ impl ListIndex {
             reversed,
             now,
             policy,
+            ..
         } = query;
         if self.search.len() != keys.len() {
             // Not this list's index (the list was replaced without `rebuild`).

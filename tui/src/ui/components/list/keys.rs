@@ -68,11 +68,30 @@ pub enum ListCmd {
     Revoke,
     /// The incident response's dry run on the marked keys.
     Incident,
+    /// Show the keys file's plan.
+    Plan,
+    /// Ask before applying the keys file.
+    Apply,
 }
 
 use KeyCode::{
     Char, Delete, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right, Tab, Up,
 };
+
+/// The list's keys when a keys file is loaded (`--file`).
+pub const PLAN_LIST_KEYS: &[Binding<ListCmd>] = &[
+    Binding::new(
+        "p",
+        "the keys file's plan: what apply would do",
+        &[(Char('p'), ListCmd::Plan)],
+    ),
+    Binding::new(
+        "A",
+        "apply the keys file (after its plan and a question), secrets to its targets",
+        &[(Char('A'), ListCmd::Apply)],
+    )
+    .write("applying the keys file"),
+];
 
 /// The list's keymap, in the help's order; the hint bar orders its own.
 pub const LIST_KEYS: &[Binding<ListCmd>] = &[
@@ -285,6 +304,11 @@ pub enum ListMsg {
     Revoke(Vec<(String, String)>),
     /// Show the incident response's dry run.
     Incident(Box<IncidentPlan>),
+    /// Show the keys file's plan, asking whether to apply it when `confirm`.
+    Plan {
+        /// Whether to ask to apply it (`A`).
+        confirm: bool,
+    },
     /// Run this effect.
     Run(Effect),
 }
@@ -296,6 +320,9 @@ impl KeyList {
             return ENDED_HELP.to_vec();
         }
         let mut rows = keymap::help(LIST_KEYS, ctx.readonly);
+        if ctx.plan_marks.is_some() {
+            rows.extend(keymap::help(PLAN_LIST_KEYS, ctx.readonly));
+        }
         if ctx.readonly {
             rows.push(READONLY_NOTE);
         }
@@ -324,7 +351,11 @@ impl KeyList {
             self.clamp_to(ctx);
             return ListMsg::Consumed;
         }
-        let Some((row, cmd)) = keymap::lookup(LIST_KEYS, key.code) else {
+        let planned = || {
+            ctx.plan_marks
+                .and_then(|_| keymap::lookup(PLAN_LIST_KEYS, key.code))
+        };
+        let Some((row, cmd)) = keymap::lookup(LIST_KEYS, key.code).or_else(planned) else {
             return ListMsg::Ignored;
         };
         if let Some(what) = row.write
@@ -382,6 +413,8 @@ impl KeyList {
             ListCmd::New => ListMsg::OpenForm(Box::new(Form::create())),
             ListCmd::Revoke => self.ask_revoke(ctx.keys),
             ListCmd::Incident => self.ask_incident(ctx),
+            ListCmd::Plan => ListMsg::Plan { confirm: false },
+            ListCmd::Apply => ListMsg::Plan { confirm: true },
             ListCmd::CopyId | ListCmd::Clone | ListCmd::Edit | ListCmd::Rotate => {
                 self.on_selected(cmd, ctx.keys)
             }
@@ -446,7 +479,7 @@ impl KeyList {
 
     /// Brings the index in step with `ctx`'s keys, clock and policy.
     fn sync_to(&mut self, ctx: &Ctx) {
-        self.sync(ctx.keys, ctx.now, ctx.policy, false);
+        self.sync(ctx.keys, ctx.now, ctx.policy, (false, ctx.plan_marks));
     }
 
     /// Brings the index in step, then keeps the selection on a row.

@@ -5,14 +5,17 @@
 //! with a [`ListMsg`] for what only the app can do.
 
 mod index;
+
+pub use index::DRIFT_FILTER;
 mod keys;
 mod render;
 
 pub use keys::{
-    ENDED_HELP, ENDED_HINTS, FILTER_KEYS, FilterCmd, LIST_KEYS, ListCmd, ListMsg, READONLY_NOTE,
+    ENDED_HELP, ENDED_HINTS, FILTER_KEYS, FilterCmd, LIST_KEYS, ListCmd, ListMsg, PLAN_LIST_KEYS,
+    READONLY_NOTE,
 };
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::keymap::{self};
 use crate::ui::components::input::TextInput;
@@ -211,7 +214,7 @@ impl KeyList {
         keys: &[ApiKey],
         now: DateTime<Utc>,
         policy: &StatusPolicy,
-        rebuild: bool,
+        (rebuild, plan_marks): (bool, Option<&HashMap<String, &'static str>>),
     ) {
         let needle = self.filter.value.trim().to_lowercase();
         let query = Query {
@@ -220,6 +223,7 @@ impl KeyList {
             reversed: self.sort_reversed,
             now,
             policy,
+            plan_marks,
         };
         if rebuild {
             self.index.rebuild(keys, query);

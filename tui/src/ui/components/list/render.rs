@@ -50,7 +50,7 @@ impl KeyList {
         if inner.height == 0 || inner.width < 10 {
             return regions;
         }
-        let cols = Columns::for_width(inner.width as usize);
+        let cols = Columns::for_width(inner.width as usize, ctx.plan_marks.is_some());
         let mut lines = vec![cols.heading(theme)];
         let rows = inner.height as usize - 1;
         if visible.is_empty() {
@@ -87,14 +87,17 @@ struct Columns {
     perms_w: usize,
     expiry_w: usize,
     wide_expiry: bool,
+    /// Whether a keys file is loaded: each row shows its plan mark.
+    planned: bool,
 }
 
 impl Columns {
     /// The columns for a list `w` wide: the expiry written out from 64.
-    fn for_width(w: usize) -> Self {
+    fn for_width(w: usize, planned: bool) -> Self {
         let wide_expiry = w >= 64;
         let expiry_w = if wide_expiry { 25 } else { 12 };
-        let rest = w.saturating_sub(2 + 2 + expiry_w + 2);
+        let plan_w = if planned { 2 } else { 0 };
+        let rest = w.saturating_sub(2 + 2 + plan_w + expiry_w + 2);
         let name_w = rest * 9 / 20;
         let perms_w = rest.saturating_sub(name_w + 1);
         Columns {
@@ -102,6 +105,7 @@ impl Columns {
             perms_w,
             expiry_w,
             wide_expiry,
+            planned,
         }
     }
 
@@ -109,7 +113,8 @@ impl Columns {
     fn heading(self, theme: Theme) -> Line<'static> {
         Line::from(Span::styled(
             format!(
-                "    {} {} {}",
+                "    {}{} {} {}",
+                if self.planned { "  " } else { "" },
                 pad("Name", self.name_w),
                 pad("Permissions", self.perms_w),
                 pad("Expires", self.expiry_w)
@@ -190,6 +195,7 @@ fn list_row(
         perms_w,
         expiry_w,
         wide_expiry,
+        planned,
     } = cols;
     let st = key.status(ctx.now, ctx.policy);
     let mark = if list.marked.contains(&key.id) {
@@ -211,19 +217,35 @@ fn list_row(
     } else {
         Style::new()
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(if selected { "▸" } else { " " }, theme.accent()),
         Span::styled(mark, theme.accent()),
         Span::styled(
             format!("{} ", key_symbol(key, st, ctx.now)),
             theme.status(st),
         ),
+    ];
+    if planned {
+        spans.push(Span::styled(
+            format!("{} ", plan_mark(ctx, key)),
+            theme.accent(),
+        ));
+    }
+    spans.extend([
         Span::raw(format!(
             "{} {} ",
             pad(&escape_controls(&key.name), name_w),
             pad(&escape_controls(&key.permissions.to_string()), perms_w),
         )),
         Span::styled(pad(&expiry, expiry_w), theme.status(st)),
-    ])
-    .style(row_style)
+    ]);
+    Line::from(spans).style(row_style)
+}
+
+/// A key's mark in the keys file's plan (what apply would do to it), or a blank.
+fn plan_mark(ctx: &Ctx, key: &ApiKey) -> &'static str {
+    ctx.plan_marks
+        .and_then(|marks| marks.get(&key.id))
+        .copied()
+        .unwrap_or(" ")
 }

@@ -5,23 +5,31 @@
 //! successor, ask `/whoami` with its secret, deliver it to every target,
 //! and only then retire the keys it replaces: renamed retiring with their
 //! expiration at the overlap's end, never later than they had, or revoked
-//! at once with `overlap = "0s"`); revocations (`prune`) last. A step that
-//! fails leaves the old key working, and the run goes on with the others.
+//! at once with `overlap = "0s"`); revocations (`prune`) last. Within each
+//! of these three phases, independent keys are worked on at once (at most
+//! [`ApplyOptions::jobs`]), each key's own steps still in that order; the
+//! journal has one writer, a lock held only while the state changes and is
+//! written. A step that fails leaves the old key working, and the run goes
+//! on with the others.
 
+mod delivery;
+
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use serde::Serialize;
 
+use self::delivery::{Delivery, Made, prepare_targets};
 use super::file::{FileSpan, KeySpec, KeysFile};
 use super::journal::{ApplyJournal, Stage};
 use super::plan::{Action, ActionKind, Plan};
 use crate::client::Client;
 use crate::create::deliver_or_revoke;
-use crate::deliver::{
-    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
-};
+use crate::deliver::DeliveryError;
 use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::key::{ApiKey, CreatedKey, KeyUpdate};
@@ -38,72 +46,22 @@ pub struct ApplyOptions {
     /// No step starts after this instant (a CI job's time limit): the
     /// actions left are reported as not started, for the next apply.
     pub deadline: Option<std::time::Instant>,
+    /// How many keys are worked on at once (`--jobs`); `None`: [`DEFAULT_JOBS`].
+    pub jobs: Option<NonZeroUsize>,
 }
 
+/// How many keys `apply` works on at once unless told otherwise.
+pub const DEFAULT_JOBS: usize = 8;
+
 impl ApplyOptions {
+    /// The bound on keys worked on at once.
+    pub fn jobs(&self) -> usize {
+        self.jobs.map_or(DEFAULT_JOBS, NonZeroUsize::get)
+    }
+
     fn past_deadline(&self) -> bool {
         self.deadline
             .is_some_and(|d| std::time::Instant::now() >= d)
-    }
-}
-
-/// A key's own targets, as sinks: its commands in turn, then its file;
-/// `shared` when it has none and takes the run's `--secrets-out` file.
-struct KeySinks {
-    commands: Vec<SecretCommand>,
-    file: Option<SecretFile>,
-    shared: bool,
-}
-
-impl KeySinks {
-    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
-        for c in &mut self.commands {
-            c.check()?;
-        }
-        if let Some(f) = &mut self.file {
-            f.check()?;
-        }
-        Ok(())
-    }
-}
-
-/// One key's delivery: its own targets, or the run's shared file.
-struct Delivery<'a> {
-    own: &'a mut KeySinks,
-    shared: Option<&'a mut SecretsFile>,
-}
-
-impl SecretSink for Delivery<'_> {
-    /// Checked before the first request, by [`prepare_targets`].
-    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
-        Ok(())
-    }
-
-    /// Every target must take it; the first failure stops the rest. A key
-    /// with no target at all never counts as delivered.
-    fn deliver(&mut self, item: &NewSecret<'_>) -> std::result::Result<(), DeliveryError> {
-        let own = &mut *self.own;
-        if own.commands.is_empty() && own.file.is_none() && self.shared.is_none() {
-            return Err(DeliveryError::new(
-                item.key.name.clone(),
-                "has no target for its secret",
-            ));
-        }
-        for c in &mut own.commands {
-            c.deliver(item)?;
-        }
-        if let Some(f) = &mut own.file {
-            f.deliver(item)?;
-            // The file held this key's own previous secret, which the
-            // retirement ends: replaced, not kept.
-            if let Some(kept) = f.take_kept() {
-                kept.discard();
-            }
-        }
-        if let Some(s) = &mut self.shared {
-            s.deliver(item)?;
-        }
-        Ok(())
     }
 }
 
@@ -171,83 +129,103 @@ impl ApplyReport {
     }
 }
 
-/// The sinks of every action that makes a key, checked, before anything is
-/// sent: a target that cannot work, or a key without any (and no
-/// `--secrets-out`), is [`Error::Output`].
-fn prepare_targets(
-    client: &Client,
-    file: &KeysFile,
-    plan: &Plan,
-    options: &ApplyOptions,
-) -> Result<(Vec<Option<KeySinks>>, Option<SecretsFile>)> {
-    let mut prepared = Vec::new();
-    let mut needs_shared = Vec::new();
-    for (i, action) in plan.actions.iter().enumerate() {
-        let spec = action.entry.and_then(|e| file.keys.get(e));
-        match spec {
-            Some(spec) if action.action.creates() => {
-                let mut sinks = own_targets(client, spec, options);
-                if spec.targets.is_empty() {
-                    needs_shared.push(i);
-                    sinks.shared = true;
-                }
-                prepared.push(Some(sinks));
-            }
-            _ => prepared.push(None),
-        }
-    }
-    let mut shared = None;
-    if let Some(&first) = needs_shared.first() {
-        let Some(path) = &options.secrets_out else {
-            let name = &plan.actions[first].name;
-            return Err(Error::Output(
-                DeliveryError::new(
-                    format!("[[key]] {name:?}"),
-                    "names no target for its new secret (secret_to or secret_out)",
-                )
-                .hint("add secret_to or secret_out to the entry, or pass --secrets-out FILE to collect such secrets in a new file"),
-            ));
-        };
-        let mut file = SecretsFile::new(path);
-        file.check().map_err(Error::Output)?;
-        shared = Some(file);
-    }
-    for targets in prepared.iter_mut().flatten() {
-        targets.check().map_err(Error::Output)?;
-    }
-    Ok((prepared, shared))
+/// The run's journal state and where it is written: one writer, whose lock
+/// is held only while the state changes or is written, never across a
+/// request. A step goes on only once a write holding its change succeeded;
+/// the keys worked on at once share writes (a group commit): the writer
+/// first lets the other steps that are ready make their changes.
+struct Recorder<'j, J: ?Sized> {
+    shared: Mutex<Recorded<'j, J>>,
+    /// Told after every write.
+    wrote: tokio::sync::watch::Sender<()>,
 }
 
-fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> KeySinks {
-    KeySinks {
-        commands: spec
-            .targets
-            .secret_to
-            .iter()
-            .map(|c| {
-                let command = SecretCommand::new(c).interrupt(client.interrupt().clone());
-                match options.delivery_limit {
-                    Some(limit) => command.limit(limit),
-                    None => command,
+struct Recorded<'j, J: ?Sized> {
+    state: ApplyJournal,
+    journal: &'j mut J,
+    /// Changes made so far, and how many the last successful write held.
+    changes: u64,
+    durable: u64,
+    /// Whether a step is about to write.
+    writing: bool,
+}
+
+impl<'j, J: Journal<ApplyJournal> + ?Sized> Recorder<'j, J> {
+    fn new(state: ApplyJournal, journal: &'j mut J) -> Self {
+        Self {
+            shared: Mutex::new(Recorded {
+                state,
+                journal,
+                changes: 0,
+                durable: 0,
+                writing: false,
+            }),
+            wrote: tokio::sync::watch::Sender::new(()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Recorded<'j, J>> {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes the state and returns once it is written.
+    async fn record<R>(
+        &self,
+        change: impl FnOnce(&mut ApplyJournal) -> R,
+    ) -> (R, std::result::Result<(), DeliveryError>) {
+        let (result, mine) = {
+            let mut shared = self.lock();
+            let result = change(&mut shared.state);
+            shared.changes += 1;
+            (result, shared.changes)
+        };
+        loop {
+            let mut wrote = self.wrote.subscribe();
+            {
+                let mut shared = self.lock();
+                if shared.durable >= mine {
+                    return (result, Ok(()));
                 }
-            })
-            .collect(),
-        file: spec.targets.secret_out.as_ref().map(|p| {
-            let f = SecretFile::new(p);
-            match &spec.targets.secret_env_name {
-                Some(name) => f.env_name(name),
-                None => f,
+                if !shared.writing {
+                    shared.writing = true;
+                    break;
+                }
             }
-        }),
-        shared: false,
+            // The writer's sender lives as long as `self`.
+            let _ = wrote.changed().await;
+        }
+        // The other steps that are ready make their changes first.
+        tokio::task::yield_now().await;
+        let written = {
+            let mut shared = self.lock();
+            let Recorded {
+                state,
+                journal,
+                changes,
+                ..
+            } = &mut *shared;
+            let upto = *changes;
+            let written = journal.record(state);
+            if written.is_ok() {
+                shared.durable = upto;
+            }
+            shared.writing = false;
+            written
+        };
+        self.wrote.send_replace(());
+        (result, written)
+    }
+
+    /// Changes the state; the next write holds it.
+    fn change<R>(&self, change: impl FnOnce(&mut ApplyJournal) -> R) -> R {
+        change(&mut self.lock().state)
     }
 }
 
 /// Carries out `plan` (made from `file` with one listing). `Err` only when
 /// nothing was sent: a target or the journal refused before the first
-/// request. Otherwise the report says what each action did; failures leave
-/// the old key working.
-// long: the three phases in order, each short, sharing the run's state.
+/// request. Otherwise the report says what each action did, in the plan's
+/// order; failures leave the old key working.
 pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
     client: &Client,
     file: &KeysFile,
@@ -255,17 +233,67 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
     options: &ApplyOptions,
     journal: &mut J,
 ) -> Result<ApplyReport> {
-    let (mut targets, mut shared) = prepare_targets(client, file, plan, options)?;
+    let mut targets = prepare_targets(client, file, plan, options)?;
     let mut state = ApplyJournal::new(&file.path);
     // Creates of an earlier run not yet resolved stay until they are.
     state.creates.clone_from(&plan.carried);
     journal.record(&state).map_err(Error::Output)?;
+    let recorder = Recorder::new(state, journal);
     let mut report = ApplyReport::default();
     let mut repins = Vec::new();
-    for (action, sinks) in plan.actions.iter().zip(targets.iter_mut()) {
-        let spec = action.entry.and_then(|e| file.keys.get(e).map(|s| (e, s)));
-        if options.past_deadline() {
-            report.outcomes.push(Outcome {
+    // Updates, then creates and rotations, then revocations: each phase
+    // done before the next starts, its keys at once.
+    let phases: [fn(ActionKind) -> bool; 3] = [
+        |k| k == ActionKind::Update,
+        ActionKind::creates,
+        |k| k == ActionKind::Revoke,
+    ];
+    for in_phase in phases {
+        // Collected first: a lazy iterator's closures held across the
+        // await would keep the future from being `Send`.
+        let mut steps = Vec::new();
+        for (action, delivery) in plan.actions.iter().zip(targets.iter_mut()) {
+            if in_phase(action.action) {
+                steps.push(step(
+                    client,
+                    file,
+                    action,
+                    delivery.take(),
+                    options,
+                    &recorder,
+                ));
+            }
+        }
+        let done: Vec<_> = futures::stream::iter(steps)
+            .buffered(options.jobs())
+            .collect()
+            .await;
+        for (outcome, repin) in done.into_iter().flatten() {
+            report.outcomes.push(outcome);
+            repins.extend(repin);
+        }
+    }
+    report.pins = write_pins(file, &repins);
+    Ok(report)
+}
+
+/// One action from start to end: its outcome, and the pin to rewrite
+/// (entry, new id) if it changed one. `None` for an action the file no
+/// longer backs.
+async fn step<J: Journal<ApplyJournal> + ?Sized>(
+    client: &Client,
+    file: &KeysFile,
+    action: &Action,
+    delivery: Option<Delivery>,
+    options: &ApplyOptions,
+    recorder: &Recorder<'_, J>,
+) -> Option<(Outcome, Option<(usize, String)>)> {
+    let spec = action.entry.and_then(|e| file.keys.get(e).map(|s| (e, s)));
+    // Checked as the step starts: with keys worked on at once, a step
+    // waiting for a free slot may start after the deadline.
+    if options.past_deadline() {
+        return Some((
+            Outcome {
                 action: action.action,
                 name: action.name.clone(),
                 id: action.id.clone(),
@@ -273,42 +301,42 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
                 ok: false,
                 message: "not started: the deadline passed; the next apply does it".to_owned(),
                 retired: Vec::new(),
-            });
-            continue;
-        }
-        let outcome = match (action.action, spec, sinks) {
-            (ActionKind::Update, Some((entry, spec)), _) => {
-                let outcome = update(client, action, spec).await;
-                if outcome.ok
-                    && let Some(change) = action.changes.iter().find(|c| c.field == "id")
-                {
-                    repins.push((entry, change.to.clone()));
-                }
-                outcome
-            }
-            (kind, Some((entry, spec)), Some(own)) if kind.creates() => {
-                let shared = if own.shared { shared.as_mut() } else { None };
-                let mut sinks = Delivery { own, shared };
-                let outcome = make(client, action, spec, &mut sinks, &mut state, journal).await;
-                if let (true, Some(new_id), Some(_)) = (outcome.ok, &outcome.new_id, &spec.id) {
-                    repins.push((entry, new_id.clone()));
-                }
-                outcome
-            }
-            (ActionKind::Revoke, _, _) => {
-                let outcome = revoke(client, action).await;
-                if outcome.ok {
-                    action.keys.iter().for_each(|k| state.resolve(k));
-                    let _ = journal.record(&state);
-                }
-                outcome
-            }
-            _ => continue,
-        };
-        report.outcomes.push(outcome);
+            },
+            None,
+        ));
     }
-    report.pins = write_pins(file, &repins);
-    Ok(report)
+    match (action.action, spec, delivery) {
+        (ActionKind::Update, Some((entry, spec)), _) => {
+            let outcome = update(client, action, spec).await;
+            let repin = action
+                .changes
+                .iter()
+                .find(|c| c.field == "id")
+                .filter(|_| outcome.ok)
+                .map(|change| (entry, change.to.clone()));
+            Some((outcome, repin))
+        }
+        (kind, Some((entry, spec)), Some(delivery)) if kind.creates() => {
+            let outcome = make(client, action, spec, delivery, recorder).await;
+            let repin = match (outcome.ok, &outcome.new_id, &spec.id) {
+                (true, Some(new_id), Some(_)) => Some((entry, new_id.clone())),
+                _ => None,
+            };
+            Some((outcome, repin))
+        }
+        (ActionKind::Revoke, _, _) => {
+            let outcome = revoke(client, action).await;
+            if outcome.ok {
+                // A failed write loses only this refinement: the next
+                // plan finds the key gone.
+                let _ = recorder
+                    .record(|s| action.keys.iter().for_each(|k| s.resolve(k)))
+                    .await;
+            }
+            Some((outcome, None))
+        }
+        _ => None,
+    }
 }
 
 /// An update in place: name and permissions in one request (a change of
@@ -380,9 +408,8 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
     client: &Client,
     action: &Action,
     spec: &KeySpec,
-    sinks: &mut Delivery<'_>,
-    state: &mut ApplyJournal,
-    journal: &mut J,
+    delivery: Delivery,
+    recorder: &Recorder<'_, J>,
 ) -> Outcome {
     let mut outcome = Outcome {
         action: action.action,
@@ -398,7 +425,7 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
     } else {
         "; the old key keeps working".to_owned()
     };
-    let created = match create(client, spec, state, journal).await {
+    let created = match create(client, spec, recorder).await {
         Ok(created) => created,
         Err(message) => {
             outcome.message = format!("{message}{keeps}");
@@ -408,15 +435,13 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
     let new_id = created.key.id.clone();
     if let Err(e) = authenticates(client, &created).await {
         let again = revoke_again(client, &new_id).await;
-        state.set(&new_id, Stage::Revoked);
-        let _ = journal.record(state);
+        let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked)).await;
         outcome.message = format!(
             "the new key {new_id} was made but its secret did not authenticate ({e}); {again}{keeps}; run apply again"
         );
         return outcome;
     }
-    state.set(&new_id, Stage::Delivering);
-    if let Err(e) = journal.record(state) {
+    if let ((), Err(e)) = recorder.record(|s| s.set(&new_id, Stage::Delivering)).await {
         let again = revoke_again(client, &new_id).await;
         outcome.message = format!(
             "the journal could not be written ({e}), so the new key {new_id} was not delivered; {again}{keeps}"
@@ -424,25 +449,26 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         return outcome;
     }
     let replaces = action.keys.first().map(|k| k.id.as_str());
-    match deliver_or_revoke(client, created, replaces, sinks).await {
-        Ok(_) => {}
-        Err(undelivered) => {
-            state.set(&new_id, Stage::Revoked);
-            let _ = journal.record(state);
-            outcome.message = format!("{undelivered}{keeps}; run apply again");
-            return outcome;
-        }
+    let delivered = delivery.run(&created, replaces).await;
+    if let Err(undelivered) =
+        deliver_or_revoke(client, created, replaces, &mut Made(Some(delivered))).await
+    {
+        let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked)).await;
+        outcome.message = format!("{undelivered}{keeps}; run apply again");
+        return outcome;
     }
-    state.set(&new_id, Stage::Delivered);
-    let _ = journal.record(state);
+    let _ = recorder.record(|s| s.set(&new_id, Stage::Delivered)).await;
     outcome.new_id = Some(new_id.clone());
     outcome.retired = retire(client, &action.keys, spec.overlap).await;
-    for (key, retired) in action.keys.iter().zip(&outcome.retired) {
-        if retired.error.is_none() && retired.outcome != "interrupted" {
-            state.resolve(key);
-        }
-    }
-    let _ = journal.record(state);
+    let _ = recorder
+        .record(|s| {
+            for (key, retired) in action.keys.iter().zip(&outcome.retired) {
+                if retired.error.is_none() && retired.outcome != "interrupted" {
+                    s.resolve(key);
+                }
+            }
+        })
+        .await;
     outcome.ok = outcome
         .retired
         .iter()
@@ -465,8 +491,7 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
 async fn create<J: Journal<ApplyJournal> + ?Sized>(
     client: &Client,
     spec: &KeySpec,
-    state: &mut ApplyJournal,
-    journal: &mut J,
+    recorder: &Recorder<'_, J>,
 ) -> std::result::Result<CreatedKey, String> {
     let mut last = String::new();
     for _ in 0..CREATE_TRIES {
@@ -475,21 +500,20 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
         }
         let now = Utc::now();
         let new = spec.new_key(now).map_err(|e| e.to_string())?;
-        let record = state.sent(&new);
-        journal
-            .record(state)
-            .map_err(|e| format!("the journal could not be written ({e}); nothing was sent"))?;
+        let (record, written) = recorder.record(|s| s.sent(&new)).await;
+        written.map_err(|e| format!("the journal could not be written ({e}); nothing was sent"))?;
         let error = match client.create_key(&new).await {
             Ok(created) => {
-                state.set_id(record, &created.key.id);
+                recorder.change(|s| s.set_id(record, &created.key.id));
                 return Ok(created);
             }
             Err(e) => e,
         };
         last = error.to_string();
         if !may_have_made(&error) {
-            state.set_stage(record, Stage::Revoked);
-            let _ = journal.record(state);
+            let _ = recorder
+                .record(|s| s.set_stage(record, Stage::Revoked))
+                .await;
             return Err(format!("not made: {error}"));
         }
         // A timed-out create may still be at work on the server: its record
@@ -508,10 +532,13 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
         let revoked = revoke_lost(client, &error, &new, spec).await?;
         // Found nothing: the record stays `sent`, in case the server makes
         // the key after all.
-        if revoked {
-            state.set_stage(record, Stage::Revoked);
-        }
-        let _ = journal.record(state);
+        let _ = recorder
+            .record(|s| {
+                if revoked {
+                    s.set_stage(record, Stage::Revoked);
+                }
+            })
+            .await;
     }
     Err(format!("not made after {CREATE_TRIES} tries: {last}"))
 }

@@ -1,0 +1,190 @@
+//! Where `apply` delivers each new secret: the key's own targets, checked
+//! before anything is sent, or the run's shared `--secrets-out` file; each
+//! delivery on a blocking thread of its own, so the commands of different
+//! keys may run at once.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::ApplyOptions;
+use crate::client::Client;
+use crate::deliver::{
+    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
+};
+use crate::error::{Error, Result};
+use crate::key::CreatedKey;
+use crate::keys_as_code::file::{KeySpec, KeysFile};
+use crate::keys_as_code::plan::Plan;
+
+/// The run's `--secrets-out` file, which keys of several tasks write to in turn.
+pub(super) type SharedFile = Arc<Mutex<SecretsFile>>;
+
+/// One key's delivery: its own targets (its commands in turn, then its
+/// file), or the run's shared file when it names none.
+pub(super) struct Delivery {
+    commands: Vec<SecretCommand>,
+    file: Option<SecretFile>,
+    shared: Option<SharedFile>,
+}
+
+impl Delivery {
+    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
+        for c in &mut self.commands {
+            c.check()?;
+        }
+        if let Some(f) = &mut self.file {
+            f.check()?;
+        }
+        Ok(())
+    }
+
+    /// Every target must take it; the first failure stops the rest. A key
+    /// with no target at all never counts as delivered.
+    fn deliver(&mut self, item: &NewSecret<'_>) -> std::result::Result<(), DeliveryError> {
+        if self.commands.is_empty() && self.file.is_none() && self.shared.is_none() {
+            return Err(DeliveryError::new(
+                item.key.name.clone(),
+                "has no target for its secret",
+            ));
+        }
+        for c in &mut self.commands {
+            c.deliver(item)?;
+        }
+        if let Some(f) = &mut self.file {
+            f.deliver(item)?;
+            // The file held this key's own previous secret, which the
+            // retirement ends: replaced, not kept.
+            if let Some(kept) = f.take_kept() {
+                kept.discard();
+            }
+        }
+        if let Some(shared) = &self.shared {
+            // A writer that panicked left the file as its atomic write did:
+            // whole or untouched.
+            shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .deliver(item)?;
+        }
+        Ok(())
+    }
+
+    /// Delivers `created`'s secret on a blocking thread (commands and files
+    /// block), so other keys' steps go on meanwhile.
+    pub(super) async fn run(
+        mut self,
+        created: &CreatedKey,
+        replaces: Option<&str>,
+    ) -> std::result::Result<(), DeliveryError> {
+        let key = created.key.clone();
+        let secret = created.secret.clone();
+        let replaces = replaces.map(str::to_owned);
+        let name = key.name.clone();
+        tokio::task::spawn_blocking(move || {
+            self.deliver(&NewSecret {
+                key: &key,
+                secret: &secret,
+                replaces: replaces.as_deref(),
+            })
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(DeliveryError::new(
+                name,
+                format!("the delivery stopped: {e}"),
+            ))
+        })
+    }
+}
+
+/// A delivery already made (by [`Delivery::run`]), handed to
+/// `deliver_or_revoke`, which revokes the key again when it failed.
+pub(super) struct Made(pub(super) Option<std::result::Result<(), DeliveryError>>);
+
+impl SecretSink for Made {
+    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
+        Ok(())
+    }
+
+    fn deliver(&mut self, item: &NewSecret<'_>) -> std::result::Result<(), DeliveryError> {
+        self.0.take().unwrap_or_else(|| {
+            Err(DeliveryError::new(
+                item.key.name.clone(),
+                "was handed over twice",
+            ))
+        })
+    }
+}
+
+/// The delivery of every action that makes a key, checked, before anything
+/// is sent: a target that cannot work, or a key without any (and no
+/// `--secrets-out`), is [`Error::Output`].
+pub(super) fn prepare_targets(
+    client: &Client,
+    file: &KeysFile,
+    plan: &Plan,
+    options: &ApplyOptions,
+) -> Result<Vec<Option<Delivery>>> {
+    let mut prepared = Vec::new();
+    let mut needs_shared = Vec::new();
+    for (i, action) in plan.actions.iter().enumerate() {
+        let spec = action.entry.and_then(|e| file.keys.get(e));
+        match spec {
+            Some(spec) if action.action.creates() => {
+                if spec.targets.is_empty() {
+                    needs_shared.push(i);
+                }
+                prepared.push(Some(own_targets(client, spec, options)));
+            }
+            _ => prepared.push(None),
+        }
+    }
+    if let Some(&first) = needs_shared.first() {
+        let Some(path) = &options.secrets_out else {
+            let name = &plan.actions[first].name;
+            return Err(Error::Output(
+                DeliveryError::new(
+                    format!("[[key]] {name:?}"),
+                    "names no target for its new secret (secret_to or secret_out)",
+                )
+                .hint("add secret_to or secret_out to the entry, or pass --secrets-out FILE to collect such secrets in a new file"),
+            ));
+        };
+        let mut file = SecretsFile::new(path);
+        file.check().map_err(Error::Output)?;
+        let shared = Arc::new(Mutex::new(file));
+        for i in needs_shared {
+            if let Some(delivery) = &mut prepared[i] {
+                delivery.shared = Some(Arc::clone(&shared));
+            }
+        }
+    }
+    for delivery in prepared.iter_mut().flatten() {
+        delivery.check().map_err(Error::Output)?;
+    }
+    Ok(prepared)
+}
+
+fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> Delivery {
+    Delivery {
+        commands: spec
+            .targets
+            .secret_to
+            .iter()
+            .map(|c| {
+                let command = SecretCommand::new(c).interrupt(client.interrupt().clone());
+                match options.delivery_limit {
+                    Some(limit) => command.limit(limit),
+                    None => command,
+                }
+            })
+            .collect(),
+        file: spec.targets.secret_out.as_ref().map(|p| {
+            let f = SecretFile::new(p);
+            match &spec.targets.secret_env_name {
+                Some(name) => f.env_name(name),
+                None => f,
+            }
+        }),
+        shared: None,
+    }
+}
