@@ -17,11 +17,9 @@ use serde::Serialize;
 use super::file::{FileSpan, KeySpec, KeysFile};
 use super::journal::{ApplyJournal, Stage};
 use super::plan::{Action, ActionKind, Plan};
+use super::targets::{Delivery, prepare_targets};
 use crate::client::Client;
 use crate::create::deliver_or_revoke;
-use crate::deliver::{
-    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
-};
 use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::key::{ApiKey, CreatedKey, KeyUpdate};
@@ -38,72 +36,31 @@ pub struct ApplyOptions {
     /// No step starts after this instant (a CI job's time limit): the
     /// actions left are reported as not started, for the next apply.
     pub deadline: Option<std::time::Instant>,
+    /// Told each action's outcome as soon as it is done, so a run killed
+    /// later still leaves a record of the keys it made (a CI log).
+    pub on_outcome: Option<OnOutcome>,
+}
+
+/// A callback for each [`Outcome`] as it happens.
+#[derive(Clone)]
+pub struct OnOutcome(pub std::sync::Arc<dyn Fn(&Outcome) + Send + Sync>);
+
+impl std::fmt::Debug for OnOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnOutcome")
+    }
 }
 
 impl ApplyOptions {
+    fn tell(&self, outcome: &Outcome) {
+        if let Some(OnOutcome(told)) = &self.on_outcome {
+            told(outcome);
+        }
+    }
+
     fn past_deadline(&self) -> bool {
         self.deadline
             .is_some_and(|d| std::time::Instant::now() >= d)
-    }
-}
-
-/// A key's own targets, as sinks: its commands in turn, then its file;
-/// `shared` when it has none and takes the run's `--secrets-out` file.
-struct KeySinks {
-    commands: Vec<SecretCommand>,
-    file: Option<SecretFile>,
-    shared: bool,
-}
-
-impl KeySinks {
-    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
-        for c in &mut self.commands {
-            c.check()?;
-        }
-        if let Some(f) = &mut self.file {
-            f.check()?;
-        }
-        Ok(())
-    }
-}
-
-/// One key's delivery: its own targets, or the run's shared file.
-struct Delivery<'a> {
-    own: &'a mut KeySinks,
-    shared: Option<&'a mut SecretsFile>,
-}
-
-impl SecretSink for Delivery<'_> {
-    /// Checked before the first request, by [`prepare_targets`].
-    fn check(&mut self) -> std::result::Result<(), DeliveryError> {
-        Ok(())
-    }
-
-    /// Every target must take it; the first failure stops the rest. A key
-    /// with no target at all never counts as delivered.
-    fn deliver(&mut self, item: &NewSecret<'_>) -> std::result::Result<(), DeliveryError> {
-        let own = &mut *self.own;
-        if own.commands.is_empty() && own.file.is_none() && self.shared.is_none() {
-            return Err(DeliveryError::new(
-                item.key.name.clone(),
-                "has no target for its secret",
-            ));
-        }
-        for c in &mut own.commands {
-            c.deliver(item)?;
-        }
-        if let Some(f) = &mut own.file {
-            f.deliver(item)?;
-            // The file held this key's own previous secret, which the
-            // retirement ends: replaced, not kept.
-            if let Some(kept) = f.take_kept() {
-                kept.discard();
-            }
-        }
-        if let Some(s) = &mut self.shared {
-            s.deliver(item)?;
-        }
-        Ok(())
     }
 }
 
@@ -171,78 +128,6 @@ impl ApplyReport {
     }
 }
 
-/// The sinks of every action that makes a key, checked, before anything is
-/// sent: a target that cannot work, or a key without any (and no
-/// `--secrets-out`), is [`Error::Output`].
-fn prepare_targets(
-    client: &Client,
-    file: &KeysFile,
-    plan: &Plan,
-    options: &ApplyOptions,
-) -> Result<(Vec<Option<KeySinks>>, Option<SecretsFile>)> {
-    let mut prepared = Vec::new();
-    let mut needs_shared = Vec::new();
-    for (i, action) in plan.actions.iter().enumerate() {
-        let spec = action.entry.and_then(|e| file.keys.get(e));
-        match spec {
-            Some(spec) if action.action.creates() => {
-                let mut sinks = own_targets(client, spec, options);
-                if spec.targets.is_empty() {
-                    needs_shared.push(i);
-                    sinks.shared = true;
-                }
-                prepared.push(Some(sinks));
-            }
-            _ => prepared.push(None),
-        }
-    }
-    let mut shared = None;
-    if let Some(&first) = needs_shared.first() {
-        let Some(path) = &options.secrets_out else {
-            let name = &plan.actions[first].name;
-            return Err(Error::Output(
-                DeliveryError::new(
-                    format!("[[key]] {name:?}"),
-                    "names no target for its new secret (secret_to or secret_out)",
-                )
-                .hint("add secret_to or secret_out to the entry, or pass --secrets-out FILE to collect such secrets in a new file"),
-            ));
-        };
-        let mut file = SecretsFile::new(path);
-        file.check().map_err(Error::Output)?;
-        shared = Some(file);
-    }
-    for targets in prepared.iter_mut().flatten() {
-        targets.check().map_err(Error::Output)?;
-    }
-    Ok((prepared, shared))
-}
-
-fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> KeySinks {
-    KeySinks {
-        commands: spec
-            .targets
-            .secret_to
-            .iter()
-            .map(|c| {
-                let command = SecretCommand::new(c).interrupt(client.interrupt().clone());
-                match options.delivery_limit {
-                    Some(limit) => command.limit(limit),
-                    None => command,
-                }
-            })
-            .collect(),
-        file: spec.targets.secret_out.as_ref().map(|p| {
-            let f = SecretFile::new(p);
-            match &spec.targets.secret_env_name {
-                Some(name) => f.env_name(name),
-                None => f,
-            }
-        }),
-        shared: false,
-    }
-}
-
 /// Carries out `plan` (made from `file` with one listing). `Err` only when
 /// nothing was sent: a target or the journal refused before the first
 /// request. Otherwise the report says what each action did; failures leave
@@ -274,6 +159,11 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
                 message: "not started: the deadline passed; the next apply does it".to_owned(),
                 retired: Vec::new(),
             });
+            report
+                .outcomes
+                .last()
+                .into_iter()
+                .for_each(|o| options.tell(o));
             continue;
         }
         let outcome = match (action.action, spec, sinks) {
@@ -288,7 +178,13 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
             }
             (kind, Some((entry, spec)), Some(own)) if kind.creates() => {
                 let shared = if own.shared { shared.as_mut() } else { None };
-                let mut sinks = Delivery { own, shared };
+                let mut sinks = Delivery {
+                    own,
+                    shared,
+                    keeps_held: action.keys.is_empty(),
+                    kept: None,
+                    given: 0,
+                };
                 let outcome = make(client, action, spec, &mut sinks, &mut state, journal).await;
                 if let (true, Some(new_id), Some(_)) = (outcome.ok, &outcome.new_id, &spec.id) {
                     repins.push((entry, new_id.clone()));
@@ -305,6 +201,7 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
             }
             _ => continue,
         };
+        options.tell(&outcome);
         report.outcomes.push(outcome);
     }
     report.pins = write_pins(file, &repins);
@@ -351,7 +248,14 @@ async fn revoke(client: &Client, action: &Action) -> Outcome {
         (false, "not revoked: the run was interrupted".to_owned())
     } else {
         match client.revoke_key(&id).await {
-            Ok(()) | Err(Error::NotFound(_)) => (true, "revoked (prune)".to_owned()),
+            // The plan's reason: prune, or a key nobody holds.
+            Ok(()) | Err(Error::NotFound(_)) => (
+                true,
+                match &action.reason {
+                    Some(reason) => format!("revoked: {reason}"),
+                    None => "revoked".to_owned(),
+                },
+            ),
             Err(e) => (
                 false,
                 format!("could not be revoked ({e}); it still works; run apply again"),
@@ -410,9 +314,8 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         let again = revoke_again(client, &new_id).await;
         state.set(&new_id, Stage::Revoked);
         let _ = journal.record(state);
-        outcome.message = format!(
-            "the new key {new_id} was made but its secret did not authenticate ({e}); {again}{keeps}; run apply again"
-        );
+        outcome.message =
+            format!("the new key {new_id} was made but {e}; {again}{keeps}; run apply again");
         return outcome;
     }
     state.set(&new_id, Stage::Delivering);
@@ -424,18 +327,47 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         return outcome;
     }
     let replaces = action.keys.first().map(|k| k.id.as_str());
-    match deliver_or_revoke(client, created, replaces, sinks).await {
-        Ok(_) => {}
-        Err(undelivered) => {
-            state.set(&new_id, Stage::Revoked);
-            let _ = journal.record(state);
-            outcome.message = format!("{undelivered}{keeps}; run apply again");
-            return outcome;
-        }
+    // Targets (a secrets file's variable and comment) know the key by the
+    // name it takes once delivered, not its pending one.
+    let mut created = created;
+    created.key.name.clone_from(&spec.name);
+    if sinks.keeps_held
+        && let Some(f) = sinks.own.file.as_mut()
+    {
+        // Asked before the write: only a secret that worked then and is
+        // refused after the run is proven dead, and its copy deleted.
+        f.probe_held(client).await;
+    }
+    if let Err(undelivered) = deliver_or_revoke(client, created, replaces, sinks).await {
+        state.set(&new_id, Stage::Revoked);
+        let _ = journal.record(state);
+        let given = &spec.targets.secret_to[..sinks.given.min(spec.targets.secret_to.len())];
+        let told = if given.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; these commands were given its secret, now revoked: {}; the next apply gives them a working one",
+                given
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        outcome.message = format!("{undelivered}{told}{keeps}; run apply again");
+        return outcome;
     }
     state.set(&new_id, Stage::Delivered);
     let _ = journal.record(state);
     outcome.new_id = Some(new_id.clone());
+    // Every target holds it: the name is the file's now, before any old
+    // key is retired (until then, a run cut off leaves two keys of the name).
+    if let Err(e) = name_delivered(client, &new_id, spec).await {
+        outcome.message = format!(
+            "{new_id} made, its secret checked and delivered, but it could not take its name ({e}), so it keeps its pending name{keeps}; run apply again: it replaces that key"
+        );
+        return outcome;
+    }
     outcome.retired = retire(client, &action.keys, spec.overlap).await;
     for (key, retired) in action.keys.iter().zip(&outcome.retired) {
         if retired.error.is_none() && retired.outcome != "interrupted" {
@@ -454,10 +386,23 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
             "{new_id} made, its secret checked and delivered; an old key could not be retired and still works: run apply again"
         )
     };
+    if let Some(kept) = sinks.kept.take() {
+        let check = kept.check(client).await;
+        outcome.message = format!("{}; {}", outcome.message, check.message());
+    }
     outcome
 }
 
-/// Creates the entry's key, recorded in the journal before it is sent.
+/// Gives a delivered key the file's name, in place of its pending one
+/// (even in a run being interrupted: the key is done, only its name is left).
+async fn name_delivered(client: &Client, id: &str, spec: &KeySpec) -> Result<()> {
+    client
+        .update_key(id, &KeyUpdate::new().name(spec.name.clone()))
+        .await
+        .map(drop)
+}
+
+/// Creates the entry's key, named pending, recorded in the journal before it is sent.
 /// After a failure that may have made a key (a 5xx, a broken connection,
 /// an unreadable answer), the list is read: a key made whose answer was
 /// lost is revoked at once (its secret never reached anyone), and when the
@@ -474,7 +419,7 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
             return Err("not made: the run was interrupted".to_owned());
         }
         let now = Utc::now();
-        let new = spec.new_key(now).map_err(|e| e.to_string())?;
+        let new = spec.new_pending_key(now).map_err(|e| e.to_string())?;
         let record = state.sent(&new);
         journal
             .record(state)
@@ -575,14 +520,17 @@ async fn lost_keys(
         .collect())
 }
 
-/// Asks `/whoami` with the new secret, in the session's environment.
-async fn authenticates(client: &Client, created: &CreatedKey) -> Result<()> {
-    let probe = Client::builder()
-        .api_key(created.secret.clone())
-        .environment(client.environment().clone())
-        .timeout(client.timeout())
-        .build()?;
-    probe.whoami().await.map(drop)
+/// Asks `/whoami` with the new secret, with the session's retries: only a
+/// 401 or 403 means the secret does not authenticate; any other failure
+/// (a 429 after every retry, the network) means it could not be checked.
+async fn authenticates(client: &Client, created: &CreatedKey) -> std::result::Result<(), String> {
+    match crate::deliver::kept::whoami_with(&created.secret, client).await {
+        Ok(_) => Ok(()),
+        Err(e @ (Error::Unauthorized(_) | Error::Forbidden(_))) => {
+            Err(format!("its secret did not authenticate ({e})"))
+        }
+        Err(e) => Err(format!("its secret could not be checked ({e})")),
+    }
 }
 
 async fn revoke_again(client: &Client, id: &str) -> String {

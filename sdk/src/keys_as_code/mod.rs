@@ -21,11 +21,13 @@ mod file;
 mod import;
 mod journal;
 mod plan;
+mod targets;
 
-pub use apply::{ApplyOptions, ApplyReport, Outcome, Pins, Retired, apply};
+pub use apply::{ApplyOptions, ApplyReport, OnOutcome, Outcome, Pins, Retired, apply};
 pub use file::{
     DEFAULT_FILE, FileSpan, KeySpec, KeysFile, KeysFileError, Lifetime, Targets, permissions_from,
 };
 pub use import::import;
 pub use journal::{ApplyJournal, CreateRecord, Stage};
 pub use plan::{Action, ActionKind, FieldChange, Plan, due, plan};
+pub use targets::check_targets;

@@ -139,7 +139,18 @@ pub struct KeySpec {
 impl KeySpec {
     /// The key `apply` creates for this entry at `now`.
     pub fn new_key(&self, now: DateTime<Utc>) -> crate::error::Result<NewKey> {
-        NewKey::builder(&self.name)
+        self.new_key_named(&self.name, now)
+    }
+
+    /// As [`KeySpec::new_key`], named pending
+    /// ([`pending_name`](crate::retiring::pending_name)) until its secret
+    /// is delivered, so a run cut off before that leaves a name that says so.
+    pub(crate) fn new_pending_key(&self, now: DateTime<Utc>) -> crate::error::Result<NewKey> {
+        self.new_key_named(&crate::retiring::pending_name(&self.name, now), now)
+    }
+
+    fn new_key_named(&self, name: &str, now: DateTime<Utc>) -> crate::error::Result<NewKey> {
+        NewKey::builder(name)
             .permissions(self.permissions.iter().cloned())
             .allow_unknown(self.allow_unknown)
             .expires(self.expires.expiration(now))
@@ -256,6 +267,7 @@ impl KeysFile {
 
     /// Checks `text` as the file at `path` (absolute: relative `secret_out`
     /// paths are taken from its folder).
+    // long: the defaults, then each entry, then the file as a whole; every problem gathered.
     pub fn parse(path: &Path, text: String, now: DateTime<Utc>) -> Result<Self, KeysFileError> {
         let raw: RawFile = toml::from_str(&text).map_err(|e| KeysFileError {
             path: path.to_owned(),
@@ -284,6 +296,13 @@ impl KeysFile {
                 DEFAULT_OVERLAP,
             ),
         };
+        check_rotation(
+            &mut problems,
+            "[defaults] ",
+            (defaults.expires, d.expires.as_deref()),
+            (defaults.rotate_before, d.rotate_before.as_deref()),
+            now,
+        );
         if d.managed
             .as_deref()
             .is_some_and(|glob| glob.trim().is_empty())
@@ -388,15 +407,37 @@ fn key_spec(
         ),
         targets: targets(dir, raw, &mut problems),
     };
+    // The defaults' pair is checked once, in [defaults].
+    if raw.expires.is_some() || raw.rotate_before.is_some() {
+        check_rotation(
+            &mut problems,
+            "",
+            (spec.expires, raw.expires.as_deref()),
+            (spec.rotate_before, raw.rotate_before.as_deref()),
+            now,
+        );
+    }
     // What the server would refuse (an empty name, no permission, ...).
     if problems.is_empty()
         && let Err(crate::error::Error::InvalidInput(report)) = spec.new_key(now)
     {
         problems.extend(report.errors().map(|p| p.message.clone()));
     }
-    let at = format!("[[key]] {:?}", raw.name);
+    let at = format!("[[key]] {}", shown_name(&raw.name));
     all.extend(problems.into_iter().map(|p| format!("{at}: {p}")));
     spec
+}
+
+/// The longest part of a name a problem quotes.
+const SHOWN_NAME_CHARS: usize = 60;
+
+/// `name` quoted for a problem, a long one cut (the problem says how long
+/// it is): a 3000-character name would drown the message.
+fn shown_name(name: &str) -> String {
+    match name.char_indices().nth(SHOWN_NAME_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &name[..cut]),
+        None => format!("{name:?}"),
+    }
 }
 
 /// The entry's pinned id, checked, and its name checked for a retiring mark.
@@ -410,6 +451,12 @@ fn pinned_id(raw: &RawKey, problems: &mut Vec<String>) -> Option<String> {
     if crate::retiring::base_name(&raw.name) != raw.name.trim() {
         problems.push(
             "the name carries a retiring mark, which `apply` gives the keys it retires; remove it"
+                .to_owned(),
+        );
+    }
+    if crate::retiring::is_pending(&raw.name) {
+        problems.push(
+            "the name carries a pending mark, which `apply` gives a key until its secret is delivered; remove it"
                 .to_owned(),
         );
     }
@@ -452,6 +499,30 @@ fn read_lifetime(
                 or
             }
         },
+    }
+}
+
+/// A `rotate_before` at least as long as `expires` makes every new key due
+/// at once, so each apply would rotate it again: a problem naming both.
+/// Each value with its text as written, when it was (else the default's).
+fn check_rotation(
+    problems: &mut Vec<String>,
+    at: &str,
+    (expires, expires_text): (Lifetime, Option<&str>),
+    (rotate_before, rotate_text): (FileSpan, Option<&str>),
+    now: DateTime<Utc>,
+) {
+    let Lifetime::For(lifetime) = expires else {
+        return;
+    };
+    if rotate_before.after(now) >= lifetime.after(now) {
+        let written =
+            |text: Option<&str>, value: String| text.map_or(value, |t| t.trim().to_owned());
+        problems.push(format!(
+            "{at}rotate_before = {:?} is not shorter than expires = {:?}: every key apply makes would be due at once and rotated again on each run; make rotate_before shorter than expires (e.g. 14d for 90d)",
+            written(rotate_text, rotate_before.to_string()),
+            written(expires_text, lifetime.to_string()),
+        ));
     }
 }
 
