@@ -20,6 +20,9 @@ const CLOSE: &str = " UTC)";
 /// cut, by characters, so the whole stays within
 /// [`MAX_NAME_CHARS`](crate::validation::MAX_NAME_CHARS).
 pub fn retiring_name(name: &str, at: DateTime<Utc>) -> String {
+    // A key an interrupted apply left pending retires under its own name.
+    let name = base_name(name);
+    let name = strip_marked(name, PENDING).map_or(name, str::trim_end);
     name_with_suffix(base_name(name), &mark(at))
 }
 
@@ -64,6 +67,41 @@ fn mark(at: DateTime<Utc>) -> String {
 /// The name before a retiring mark at its very end: ` (retiring `, an
 /// instant of the shape `2026-12-08 10:00`, ` UTC)`.
 fn strip_mark(name: &str) -> Option<&str> {
+    strip_marked(name, OPEN)
+}
+
+/// What comes between the name and the instant of a pending mark.
+const PENDING: &str = " (pending ";
+
+/// The name keys as code gives a key it makes until every target holds its
+/// secret: `NAME (pending 2026-12-06 06:30 UTC)`, cut to fit the limit. A
+/// key still named so after a run was left by an interrupted apply: its
+/// secret may or may not have reached its targets.
+pub fn pending_name(name: &str, at: DateTime<Utc>) -> String {
+    name_with_suffix(name, &format!("{PENDING}{})", minute_text(at)))
+}
+
+/// Whether `name` carries a pending mark at its end.
+pub fn is_pending(name: &str) -> bool {
+    strip_marked(name.trim_end(), PENDING).is_some()
+}
+
+/// Whether `name` is `base` with a pending mark ([`pending_name`]), `base`
+/// cut as that cuts a long name.
+pub fn is_pending_of(name: &str, base: &str) -> bool {
+    let Some(cut) = strip_marked(name.trim_end(), PENDING) else {
+        return false;
+    };
+    let base = base.trim();
+    cut == base
+        || (name.chars().count() == crate::validation::MAX_NAME_CHARS
+            && base.starts_with(cut)
+            && !cut.is_empty())
+}
+
+/// The name before a mark `open` + `2026-12-08 10:00` + ` UTC)` at its
+/// very end.
+fn strip_marked<'a>(name: &'a str, open: &str) -> Option<&'a str> {
     const SHAPE: &[u8] = b"0000-00-00 00:00";
     let inner = name.strip_suffix(CLOSE)?;
     let cut = inner.len().checked_sub(SHAPE.len())?;
@@ -73,7 +111,7 @@ fn strip_mark(name: &str) -> Option<&str> {
         _ => c == shape,
     });
     // All ASCII, so `cut` is on a character boundary.
-    shaped.then(|| inner[..cut].strip_suffix(OPEN)).flatten()
+    shaped.then(|| inner[..cut].strip_suffix(open)).flatten()
 }
 
 #[cfg(test)]
@@ -93,6 +131,26 @@ mod tests {
         assert_eq!(minute_text(stops), "2026-12-08 10:00 UTC");
         assert_eq!(base_name(&name), "etl");
         assert_eq!(retiring_at(&name, Some(stops)), Some(stops));
+    }
+
+    #[test]
+    fn a_pending_mark_is_written_and_read_back_even_on_a_cut_name() {
+        let at = at("2026-12-06T06:30:59Z");
+        let name = pending_name("etl", at);
+        assert_eq!(name, "etl (pending 2026-12-06 06:30 UTC)");
+        assert!(is_pending(&name) && is_pending_of(&name, "etl"));
+        assert!(!is_pending_of(&name, "etl2") && !is_pending("etl"));
+        assert!(!is_pending(&retiring_name("etl", at)));
+        assert_eq!(
+            retiring_name(&name, at),
+            "etl (retiring 2026-12-06 06:30 UTC)",
+            "a pending key retires under its own name"
+        );
+        let long = "é".repeat(MAX_NAME_CHARS);
+        let cut = pending_name(&long, at);
+        assert_eq!(cut.chars().count(), MAX_NAME_CHARS);
+        assert!(is_pending_of(&cut, &long));
+        assert!(!is_pending_of(&cut, &"e".repeat(MAX_NAME_CHARS)));
     }
 
     #[test]

@@ -66,6 +66,22 @@ impl Repo {
             .unwrap()
     }
 
+    /// Plans through `planner`, applies through `applier` (another
+    /// emulator on the same store, with faults).
+    async fn apply_through(&self, planner: &Client, applier: &Client) -> ApplyReport {
+        let planned = self.plan(planner).await;
+        let mut journal = JournalFile::replacing(self.path("journal.json"));
+        apply(
+            applier,
+            &self.file(),
+            &planned,
+            &ApplyOptions::default(),
+            &mut journal,
+        )
+        .await
+        .unwrap()
+    }
+
     /// The secret a target file holds.
     fn secret(&self, name: &str) -> String {
         let text = std::fs::read_to_string(self.path(name)).unwrap();
@@ -367,6 +383,128 @@ async fn unmanaged_keys_are_listed_and_revoked_only_with_prune() {
 }
 
 #[tokio::test]
+async fn prune_never_revokes_a_key_that_can_manage_keys_such_as_the_one_apply_runs_with() {
+    let emu = emulator().await;
+    // The key this run uses, inside `managed = "*"`: /whoami does not say
+    // which key is calling, so prune must not take it.
+    let (runner_id, runner_secret) = emu
+        .store()
+        .insert_key(
+            "ci-deployer",
+            &[("read", "access_tokens"), ("write", "access_tokens")],
+            Some(Utc::now() + chrono::Duration::days(60)),
+        )
+        .unwrap();
+    let runner = client_for(&emu, &runner_secret);
+    let stray = seed_days(&emu, "ci-stray", &[("read", "datasets")], Some(60));
+    let repo = Repo::new();
+    repo.write(&format!(
+        "[defaults]\nmanaged = \"*\"\nprune = true\n{ONE_KEY}"
+    ));
+    let planned = repo.plan(&runner).await;
+    let revoked: Vec<_> = planned
+        .actions
+        .iter()
+        .filter(|a| a.action == ActionKind::Revoke)
+        .map(|a| a.id.clone().unwrap())
+        .collect();
+    assert_eq!(revoked, std::slice::from_ref(&stray));
+    // The emulator's bootstrap key can manage keys too.
+    assert!(ids(&planned.not_pruned).contains(&runner_id.to_string()));
+    assert!(repo.apply(&runner).await.is_complete());
+    assert!(
+        works(&emu, &runner_secret).await,
+        "the key apply ran with still works: the account is not locked out"
+    );
+    let after = repo.plan(&runner).await;
+    assert!(after.is_empty(), "{:?}", kinds(&after));
+    assert!(ids(&after.not_pruned).contains(&runner_id.to_string()));
+}
+
+#[tokio::test]
+async fn a_secrets_out_file_named_for_another_format_is_refused_before_any_request() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let repo = Repo::new();
+    repo.write("[[key]]\nname = \"ci-bare\"\ngrant = [\"read:datasets\"]\n");
+    let planned = repo.plan(&admin).await;
+    let mut journal = JournalFile::replacing(repo.path("journal.json"));
+    for name in ["s.yaml", "s.toml"] {
+        let options = ApplyOptions {
+            secrets_out: Some(repo.path(name)),
+            ..ApplyOptions::default()
+        };
+        let e = apply(&admin, &repo.file(), &planned, &options, &mut journal)
+            .await
+            .unwrap_err()
+            .to_string();
+        let ext = name.rsplit_once('.').unwrap().1;
+        assert!(
+            e.contains(&format!("its extension .{ext} names neither format")),
+            "{e}"
+        );
+        assert!(!repo.path(name).exists());
+    }
+    assert!(live(&admin, "ci-bare").await.is_empty(), "nothing was sent");
+    for name in ["s.env", "s.json"] {
+        let options = ApplyOptions {
+            secrets_out: Some(repo.path(name)),
+            ..ApplyOptions::default()
+        };
+        let planned = repo.plan(&admin).await;
+        assert!(repo.apply_with(&admin, &options).await.is_complete());
+        assert!(repo.path(name).exists());
+        let [key] = &live(&admin, "ci-bare").await[..] else {
+            panic!("one key")
+        };
+        assert!(!planned.is_empty());
+        admin.revoke_key(&key.id).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_new_keys_secret_out_holding_another_live_keys_secret_keeps_that_secret_beside_it() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    // The file a new key's secret goes to holds another key's live secret.
+    let (_, other_secret) = emu
+        .store()
+        .insert_key("app-other", &[("read", "datasets")], None)
+        .unwrap();
+    let repo = Repo::new();
+    repo.write(ONE_KEY);
+    std::fs::write(
+        repo.path("ingest.env"),
+        format!("NARRATIVE_API_KEY={other_secret}\n"),
+    )
+    .unwrap();
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete(), "{report:?}");
+    let new_secret = repo.secret("ingest.env");
+    assert_ne!(new_secret, other_secret);
+    assert!(works(&emu, &new_secret).await);
+    let copies: Vec<PathBuf> = std::fs::read_dir(repo.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("ingest.env.replaced-"))
+        .collect();
+    let [copy] = &copies[..] else {
+        panic!("one copy of the other key's secret: {copies:?}")
+    };
+    let kept = std::fs::read_to_string(copy).unwrap();
+    assert!(
+        kept.contains(&other_secret),
+        "the other key's secret is kept"
+    );
+    assert!(works(&emu, &other_secret).await);
+    assert!(
+        report.outcomes[0].message.contains("STILL WORKS"),
+        "{}",
+        report.outcomes[0].message
+    );
+}
+
+#[tokio::test]
 async fn an_import_plans_no_change_unless_a_key_is_due() {
     let emu = emulator().await;
     let admin = admin(&emu);
@@ -428,6 +566,42 @@ async fn a_failing_command_target_revokes_the_successor_and_keeps_the_old_key() 
 }
 
 #[tokio::test]
+async fn a_failed_delivery_names_the_commands_given_the_now_revoked_secret() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let (_, old_secret) = seed_ingest(&emu, None);
+    let repo = Repo::new();
+    let given = repo.path("given.txt");
+    let first = format!("cat > {}", given.display());
+    repo.write(&ONE_KEY.replace(
+        "secret_out = \"ingest.env\"",
+        &format!("secret_to = [{first:?}, \"cat > /dev/null; exit 1\"]"),
+    ));
+    let report = repo.apply(&admin).await;
+    assert!(!report.is_complete());
+    let message = &report.outcomes[0].message;
+    let revoked = std::fs::read_to_string(&given).unwrap().trim().to_owned();
+    assert!(
+        !works(&emu, &revoked).await,
+        "the first target holds a revoked secret"
+    );
+    assert!(
+        message.contains(&format!(
+            "these commands were given its secret, now revoked: `{first}`; the next apply gives them a working one"
+        )),
+        "{message}"
+    );
+    assert!(works(&emu, &old_secret).await, "the old key keeps working");
+    // The next apply gives them a working one.
+    repo.write(&ONE_KEY.replace(
+        "secret_out = \"ingest.env\"",
+        &format!("secret_to = [{first:?}]"),
+    ));
+    assert!(repo.apply(&admin).await.is_complete());
+    assert!(works(&emu, std::fs::read_to_string(&given).unwrap().trim()).await);
+}
+
+#[tokio::test]
 async fn a_secret_file_refused_after_creation_revokes_the_successor() {
     let emu = emulator().await;
     let admin = admin(&emu);
@@ -454,40 +628,39 @@ async fn a_secret_file_refused_after_creation_revokes_the_successor() {
     assert!(repo.plan(&admin).await.is_empty());
 }
 
-#[tokio::test]
-async fn a_successor_whose_secret_does_not_authenticate_is_revoked_and_the_old_key_kept() {
-    // Two emulators on one store: the plan reads through a sound one, the
-    // apply talks to one whose every GET (the /whoami check) fails.
+/// Two emulators on one store (in the folder returned): a sound one, and
+/// one with `faults`.
+async fn sound_and_faulty(
+    faults: FaultConfig,
+) -> (tempfile::TempDir, RunningEmulator, RunningEmulator) {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::Path(dir.path().join("keys.db"));
     let sound = emulator_with(db.clone(), FaultConfig::default()).await;
-    let broken = emulator_with(
-        db,
-        FaultConfig {
-            rate: 1.0,
-            kinds: vec![FaultKind::Unavailable],
-            methods: vec!["GET".into()],
-            ..FaultConfig::default()
-        },
-    )
+    let faulty = emulator_with(db, faults).await;
+    (dir, sound, faulty)
+}
+
+#[tokio::test]
+async fn a_successor_whose_secret_does_not_authenticate_is_revoked_and_the_old_key_kept() {
+    // The plan reads through a sound emulator, the apply talks to one
+    // whose every GET (the /whoami check) fails.
+    let (_dir, sound, broken) = sound_and_faulty(FaultConfig {
+        rate: 1.0,
+        kinds: vec![FaultKind::Unavailable],
+        methods: vec!["GET".into()],
+        ..FaultConfig::default()
+    })
     .await;
     let (old_id, old_secret) = seed_ingest(&sound, None);
     let repo = Repo::new();
     repo.write(ONE_KEY);
-    let planned = repo.plan(&admin(&sound)).await;
-    let mut journal = JournalFile::replacing(repo.path("journal.json"));
-    let report = apply(
-        &admin(&broken),
-        &repo.file(),
-        &planned,
-        &ApplyOptions::default(),
-        &mut journal,
-    )
-    .await
-    .unwrap();
+    let report = repo.apply_through(&admin(&sound), &admin(&broken)).await;
     assert!(!report.is_complete());
+    // A 503 says nothing about the secret: the message says so truthfully.
+    let message = &report.outcomes[0].message;
     assert!(
-        report.outcomes[0].message.contains("did not authenticate"),
+        message.contains("its secret could not be checked")
+            && !message.contains("did not authenticate"),
         "{report:?}"
     );
     assert!(!repo.path("ingest.env").exists(), "nothing delivered");
@@ -499,6 +672,39 @@ async fn a_successor_whose_secret_does_not_authenticate_is_revoked_and_the_old_k
         "a rerun converges"
     );
     assert!(repo.plan(&admin(&sound)).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_check_of_a_new_secret_uses_the_sessions_retries_and_a_429_is_not_a_bad_secret() {
+    let (_dir, sound, limited) = sound_and_faulty(FaultConfig {
+        rate: 1.0,
+        retry_after_secs: 0,
+        kinds: vec![FaultKind::RateLimited],
+        methods: vec!["GET".into()],
+        ..FaultConfig::default()
+    })
+    .await;
+    let repo = Repo::new();
+    repo.write(ONE_KEY);
+    let report = repo
+        .apply_through(&admin(&sound), &retrying_admin(&limited, 9))
+        .await;
+    assert_eq!(
+        limited.fault_stats().rate_limited,
+        10,
+        "the /whoami check was tried as often as the session's policy says (1 + 9 retries)"
+    );
+    let message = &report.outcomes[0].message;
+    assert!(!report.is_complete());
+    assert!(
+        message.contains("its secret could not be checked")
+            && !message.contains("did not authenticate"),
+        "{message}"
+    );
+    assert!(
+        live(&admin(&sound), "ci-ingest").await.is_empty(),
+        "the unchecked key was revoked again"
+    );
 }
 
 /// A proxy to `emu` that passes every request on and, for the first
@@ -645,7 +851,18 @@ async fn after_a_kill_while_a_create_was_sent_the_next_apply_revokes_that_key_at
     // Without the journal the server alone plans no harm: the key is the file's.
     let keys = admin.list_keys().await.unwrap();
     assert!(plan(&repo.file(), &keys, None, Utc::now()).is_empty());
-    assert!(repo.apply(&admin).await.is_complete());
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete());
+    let revoked = report
+        .outcomes
+        .iter()
+        .find(|o| o.action == ActionKind::Revoke)
+        .unwrap();
+    assert_eq!(
+        revoked.message,
+        "revoked: made by an interrupted apply before its delivery started: nobody holds its secret",
+        "the real reason, not prune (which the file does not set)"
+    );
     let keys = live(&admin, "ci-ingest").await;
     assert_eq!(keys.len(), 1);
     assert_ne!(keys[0].id, made, "the key nobody held was revoked");

@@ -91,6 +91,36 @@ fn names(emu: &RunningEmulator) -> Vec<String> {
     names
 }
 
+/// Starts `apply --yes` on `repo`'s file, whose one key delivers to a
+/// command that marks its start, sleeps 30 s, then runs `then` (the secret
+/// on its input); returns once the delivery has started.
+async fn apply_stuck_in_delivery(
+    emu: &RunningEmulator,
+    repo: &Repo,
+    marker: &Path,
+    then: &str,
+) -> cli_support::Started {
+    let started = marker.join("started");
+    let slow = format!("touch {}; sleep 30; {then}", started.display());
+    repo.write(&ingest_delivered_to(&slow));
+    let file = repo.file();
+    let run = cli_support::Started::new(
+        cli_support::process(emu.url(), ADMIN),
+        &["apply", "--yes", "--file", file.to_str().unwrap()],
+        marker,
+        "apply",
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !started.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivery never started"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    run
+}
+
 const TWO_KEYS: &str = r#"
 [defaults]
 managed = "ci-*"
@@ -258,7 +288,14 @@ async fn an_apply_killed_between_delivery_and_retirement_is_finished_by_the_next
         works(&emu, &old_secret).await,
         "the old key was not retired"
     );
-    assert_eq!(names(&emu), ["ci-ingest", "ci-ingest"]);
+    let [old, new] = &names(&emu)[..] else {
+        panic!("two keys")
+    };
+    assert_eq!(old, "ci-ingest");
+    assert!(
+        new.starts_with("ci-ingest (pending "),
+        "named pending until every target holds it: {new}"
+    );
     let out = repo.run(&emu, "plan", &[]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("↻  ci-ingest"), "{}", stdout(&out));
@@ -277,32 +314,15 @@ async fn an_apply_killed_between_delivery_and_retirement_is_finished_by_the_next
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_apply_interrupted_during_a_delivery_revokes_the_successor_and_keeps_the_old_key() {
-    use cli_support::{Started, process};
     let emu = emulator(ADMIN).await;
     let (old_id, old_secret) = seed_ingest(&emu);
     let marker = tempfile::tempdir().unwrap();
-    let started = marker.path().join("started");
-    let slow = format!("touch {}; sleep 30; cat > /dev/null", started.display());
-    let repo = Repo::new(&ingest_delivered_to(&slow));
-    let file = repo.file();
-    let run = Started::new(
-        process(emu.url(), ADMIN),
-        &["apply", "--yes", "--file", file.to_str().unwrap()],
-        marker.path(),
-        "apply",
-    );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !started.exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the delivery never started"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    let repo = Repo::new("");
+    let run = apply_stuck_in_delivery(&emu, &repo, marker.path(), "cat > /dev/null").await;
     run.signal("TERM", false);
-    let (code, _, err) = run.finish().await;
+    let (code, said, err) = run.finish().await;
     assert_eq!(code, Some(143), "{err}");
-    assert!(err.contains("revoked again"), "{err}");
+    assert!(said.contains("revoked again"), "{said}");
     let ids: Vec<String> = emu
         .store()
         .list_keys()
@@ -329,4 +349,208 @@ async fn jobs_outside_1_to_64_is_a_usage_error_naming_the_range_and_sends_nothin
         assert!(stderr(&out).contains("from 1 to 64"), "{}", stderr(&out));
     }
     assert!(names(&emu).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pin_that_cannot_be_rewritten_says_what_plan_shows_until_it_is_set() {
+    let emu = emulator(ADMIN).await;
+    let (old_id, _) = seed_ingest(&emu);
+    // The keys file is a symlink, which the pin rewrite refuses.
+    let real = tempfile::tempdir().unwrap();
+    let real_file = real.path().join("keys.toml");
+    std::fs::write(
+        &real_file,
+        format!("[[key]]\nname = \"ci-ingest\"\nid = \"{old_id}\"\npresets = [\"data-ingestion\"]\nsecret_out = \"ingest.env\"\n"),
+    )
+    .unwrap();
+    let repo = Repo::new("");
+    std::fs::remove_file(repo.file()).unwrap();
+    std::os::unix::fs::symlink(&real_file, repo.file()).unwrap();
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("until then plan shows `~ id: OLD → NEW` for these keys"),
+        "{err}"
+    );
+    let new_id = id_to_pin_by_hand(&err);
+    let out = repo.run(&emu, "plan", &[]).await;
+    let plan = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{plan}");
+    assert!(plan.contains(&format!("id: {old_id} → {new_id}")), "{plan}");
+    assert!(!plan.contains('!'), "no key is made again: {plan}");
+}
+
+/// The id the apply's message asks to set by hand.
+fn id_to_pin_by_hand(err: &str) -> String {
+    let line = err
+        .lines()
+        .find(|l| l.contains("id = \""))
+        .unwrap_or_else(|| panic!("no id to set in: {err}"));
+    line.rsplit_once("id = \"")
+        .unwrap()
+        .1
+        .trim_end_matches('"')
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_apply_of_one_file_while_the_first_runs_refuses_naming_its_pid() {
+    let emu = emulator(ADMIN).await;
+    let (_, old_secret) = seed_ingest(&emu);
+    let marker = tempfile::tempdir().unwrap();
+    let repo = Repo::new("");
+    let file = repo.file();
+    let first = apply_stuck_in_delivery(&emu, &repo, marker.path(), "cat > /dev/null").await;
+    let refusal = format!(
+        "another apply of {} is running (pid {})",
+        file.display(),
+        first.id()
+    );
+    let second = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
+    assert!(stderr(&second).contains(&refusal), "{}", stderr(&second));
+    let plan = repo.run(&emu, "plan", &[]).await;
+    assert_eq!(plan.status.code(), Some(2), "{}", stderr(&plan));
+    assert!(stderr(&plan).contains(&refusal), "{}", stderr(&plan));
+    let live = names(&emu);
+    assert!(
+        live.len() == 2 && live[0] == "ci-ingest" && live[1].starts_with("ci-ingest (pending "),
+        "the old key and the first apply's successor: the second made nothing: {live:?}"
+    );
+    first.signal("TERM", false);
+    let (code, _, err) = first.finish().await;
+    assert_eq!(code, Some(143), "{err}");
+    assert!(works(&emu, &old_secret).await, "the old key keeps working");
+    // The lock went with the first apply: the next one runs.
+    repo.write(&ingest_delivered_to("cat > /dev/null"));
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_keys_line_is_printed_as_it_finishes_so_a_killed_apply_leaves_the_new_ids() {
+    let emu = emulator(ADMIN).await;
+    let repo = Repo::new("");
+    let held = repo.path("b.held");
+    // ci-a is done first; ci-b's command then kills the apply (kill -9).
+    repo.write(&format!(
+        "[[key]]\nname = \"ci-a\"\ngrant = [\"read:datasets\"]\nsecret_out = \"a.env\"\n\n[[key]]\nname = \"ci-b\"\ngrant = [\"read:datasets\"]\nsecret_to = [\"cat > {}; kill -9 $PPID\"]\n",
+        held.display()
+    ));
+    // One key at a time, so ci-a is done before ci-b's command runs.
+    let out = repo.run(&emu, "apply", &["--yes", "--jobs", "1"]).await;
+    assert_eq!(out.status.code(), None, "killed: {}", stderr(&out));
+    let a_id = emu
+        .store()
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .find(|k| k.name == "ci-a")
+        .unwrap()
+        .id
+        .to_string();
+    let said = stdout(&out);
+    assert!(
+        said.contains(&format!(
+            "+ ci-a done: {a_id} made, its secret checked and delivered"
+        )),
+        "{said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_refuses_a_target_apply_would_refuse_and_exits_2() {
+    let emu = emulator(ADMIN).await;
+    let repo = Repo::new(
+        "[[key]]\nname = \"ci-ingest\"\npresets = [\"data-ingestion\"]\nsecret_out = \"ingest.env\"\n",
+    );
+    let elsewhere = repo.path("elsewhere.env");
+    type Make<'a> = Box<dyn Fn(&Path) + 'a>;
+    let cases: [(&str, Make<'_>); 3] = [
+        ("a directory", Box::new(|p| std::fs::create_dir(p).unwrap())),
+        (
+            "a symlink",
+            Box::new(|p| std::os::unix::fs::symlink(&elsewhere, p).unwrap()),
+        ),
+        (
+            "a file with other content",
+            Box::new(|p| std::fs::write(p, "# notes\nnot a secret line\n").unwrap()),
+        ),
+    ];
+    for (case, make) in cases {
+        let target = repo.path("ingest.env");
+        let _ = std::fs::remove_dir(&target);
+        let _ = std::fs::remove_file(&target);
+        make(&target);
+        let apply = repo.run(&emu, "apply", &["--yes"]).await;
+        let plan = repo.run(&emu, "plan", &[]).await;
+        assert_eq!(apply.status.code(), Some(2), "{case}: {}", stderr(&apply));
+        assert_eq!(plan.status.code(), Some(2), "{case}: {}", stderr(&plan));
+        let said = stderr(&plan);
+        assert!(
+            said.contains(&target.display().to_string()) && said.contains("nothing was sent"),
+            "{case}: {said}"
+        );
+        assert_eq!(
+            stderr(&apply).lines().find(|l| l.starts_with("error:")),
+            said.lines().find(|l| l.starts_with("error:")),
+            "{case}: plan says what apply says"
+        );
+    }
+    assert!(names(&emu).is_empty(), "nothing was made");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_kill_during_a_delivery_a_plan_without_the_journal_shows_the_work_left() {
+    let emu = emulator(ADMIN).await;
+    let marker = tempfile::tempdir().unwrap();
+    let got = marker.path().join("got.txt");
+    let repo = Repo::new("");
+    let file = repo.file();
+    let into_got = format!("cat > {}", got.display());
+    let run = apply_stuck_in_delivery(&emu, &repo, marker.path(), &into_got).await;
+    run.signal("KILL", true);
+    let (code, said, _) = run.finish().await;
+    assert_eq!(code, None, "killed");
+    assert!(!got.exists(), "the target never got the secret");
+    let [pending] = &names(&emu)[..] else {
+        panic!("the key made: {:?}", names(&emu))
+    };
+    assert!(
+        pending.starts_with("ci-ingest (pending "),
+        "{pending}: {said}"
+    );
+    // A CI runner: another machine, no journal.
+    let fresh = tempfile::tempdir().unwrap();
+    let on_fresh_home = |args: &[&str]| {
+        let mut cmd = cli_support::binary(emu.url(), ADMIN);
+        cmd.env("XDG_STATE_HOME", fresh.path())
+            .env("HOME", fresh.path());
+        cmd.args(args);
+        cmd.args(["--file", file.to_str().unwrap()]);
+        cli_support::spawn(cmd)
+    };
+    let out = on_fresh_home(&["plan"]).await.unwrap();
+    let plan = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{plan}{}", stderr(&out));
+    assert!(
+        plan.contains("↻  ci-ingest") && plan.contains("made by an interrupted apply"),
+        "{plan}"
+    );
+    // The next apply there makes a successor and retires the pending key
+    // with the overlap (its secret might have reached a target).
+    repo.write(&ingest_delivered_to(&format!("cat > {}", got.display())));
+    let out = on_fresh_home(&["apply", "--yes"]).await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let delivered = std::fs::read_to_string(&got).unwrap();
+    assert!(works(&emu, delivered.trim()).await);
+    let live = names(&emu);
+    assert!(live.contains(&"ci-ingest".to_owned()), "{live:?}");
+    assert!(
+        live.iter().any(|n| n.starts_with("ci-ingest (retiring ")),
+        "{live:?}"
+    );
+    let out = on_fresh_home(&["plan"]).await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }

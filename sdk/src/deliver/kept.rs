@@ -99,7 +99,7 @@ fn before_code(before: &Before) -> &'static str {
 
 /// `/whoami` with `secret`, in `session`'s environment with its timeout
 /// and retries.
-async fn whoami_with(secret: &Secret, session: &Client) -> Result<Whoami, Error> {
+pub(crate) async fn whoami_with(secret: &Secret, session: &Client) -> Result<Whoami, Error> {
     Client::builder()
         .api_key(secret.clone())
         .environment(session.environment().clone())

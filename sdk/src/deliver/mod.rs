@@ -27,7 +27,7 @@ mod command;
 #[cfg(not(target_arch = "wasm32"))]
 mod file;
 #[cfg(not(target_arch = "wasm32"))]
-mod kept;
+pub(crate) mod kept;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use command::{SecretCommand, Waiting};

@@ -9,7 +9,8 @@ use crate::key::ApiKey;
 use crate::permission::PermissionSet;
 use crate::preset::Preset;
 
-/// TOML entries for `keys` (those in their overlap left out; with
+/// TOML entries for `keys` (those in their overlap, and those an
+/// interrupted apply left pending, left out; with
 /// `name_matches`, only names matching that glob): name, the presets wholly
 /// contained in the key's permissions, grants for the rest (with
 /// `allow_unknown = true` when one is not in the catalog), and the pinned
@@ -18,7 +19,10 @@ pub fn import(keys: &[ApiKey], name_matches: Option<&str>) -> String {
     let glob = name_matches.map(WildMatch::new);
     let mut out = String::new();
     for key in keys {
-        if key.retiring().is_some() || glob.as_ref().is_some_and(|g| !g.matches(&key.name)) {
+        if key.retiring().is_some()
+            || crate::retiring::is_pending(&key.name)
+            || glob.as_ref().is_some_and(|g| !g.matches(&key.name))
+        {
             continue;
         }
         let (presets, grants) = presets_and_grants(&key.permissions);

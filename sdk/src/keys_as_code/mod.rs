@@ -22,7 +22,10 @@ mod import;
 mod journal;
 mod plan;
 
-pub use apply::{ApplyOptions, ApplyReport, DEFAULT_JOBS, Outcome, Pins, Retired, apply};
+pub use apply::{
+    ApplyOptions, ApplyReport, DEFAULT_JOBS, OnOutcome, Outcome, Pins, Retired, apply,
+    check_targets,
+};
 pub use file::{
     DEFAULT_FILE, FileSpan, KeySpec, KeysFile, KeysFileError, Lifetime, SCHEMA_FILE, Targets,
     json_schema, permissions_from,

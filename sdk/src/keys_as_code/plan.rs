@@ -90,6 +90,11 @@ pub struct Plan {
     pub unmanaged: Vec<ApiKey>,
     /// Keys in their overlap: never drift, duplicates or pruned.
     pub retiring: Vec<ApiKey>,
+    /// Unmanaged keys `prune` leaves alone because they can manage keys
+    /// (`write:access_tokens`): `/whoami` names no key, so one of them may
+    /// be the key this run uses, and revoking it would lock the account out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_pruned: Vec<ApiKey>,
     /// An earlier apply's creates not resolved yet, carried into this
     /// run's journal.
     #[serde(skip)]
@@ -160,7 +165,9 @@ pub fn plan(
         if !file.manages(&key.name) {
             continue;
         }
-        if file.prune {
+        if file.prune && manages_keys(key) {
+            plan.not_pruned.push(key.clone());
+        } else if file.prune {
             plan.actions.push(Action {
                 action: ActionKind::Revoke,
                 name: key.name.clone(),
@@ -177,8 +184,14 @@ pub fn plan(
     plan
 }
 
+/// Whether `key` can manage keys, as the key an apply runs with must.
+fn manages_keys(key: &ApiKey) -> bool {
+    key.permissions
+        .contains(&crate::permission::Permission::write("access_tokens"))
+}
+
 /// The keys that are this entry's (the pinned one and those holding its
-/// name, none retiring), oldest expiration first; and apart, the expired
+/// name, or its name marked pending; none retiring), oldest expiration first; and apart, the expired
 /// ones beside a key that still works: dead, they are neither drift nor
 /// duplicates (a rotation cannot rename a key that expired).
 fn holders<'a>(
@@ -188,7 +201,11 @@ fn holders<'a>(
 ) -> (Vec<&'a ApiKey>, Vec<&'a ApiKey>) {
     let mut held: Vec<&ApiKey> = live
         .iter()
-        .filter(|k| spec.id.as_deref() == Some(k.id.as_str()) || k.name == spec.name)
+        .filter(|k| {
+            spec.id.as_deref() == Some(k.id.as_str())
+                || k.name == spec.name
+                || crate::retiring::is_pending_of(&k.name, &spec.name)
+        })
         .copied()
         .collect();
     held.sort_by_key(|k| (k.expires_at.is_some(), k.expires_at));
@@ -237,6 +254,16 @@ fn entry_action(
             )),
         ));
     };
+    if crate::retiring::is_pending(&key.name) {
+        return Some(action(
+            ActionKind::Rotate,
+            Some(&key.id),
+            Some(format!(
+                "{:?} was made by an interrupted apply, whose delivery may not have finished: a successor replaces it, and it is retired with the overlap",
+                key.name
+            )),
+        ));
+    }
     if cut_off {
         return Some(action(
             ActionKind::Rotate,

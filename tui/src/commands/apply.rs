@@ -8,7 +8,7 @@ use narrative_keys::keys_as_code::{self, ApplyJournal, ApplyOptions, ApplyReport
 use serde::Serialize;
 
 use super::confirm;
-use super::plan::{journal_path, plan_text, read_journal, read_keys_file, summary};
+use super::plan::{journal_path, lock_journal, plan_text, read_journal, read_keys_file, summary};
 use crate::cli::{ApplyArgs, Format};
 use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{escape_controls, msgln, out, print_json};
@@ -29,6 +29,8 @@ pub(super) async fn apply(
 ) -> Result<u8, CliError> {
     let started = std::time::Instant::now();
     let file = read_keys_file(&args.file.path(), now)?;
+    // Held until the run ends: a second apply of this file refuses.
+    let _lock = lock_journal(&file, true)?;
     let journal = read_journal(&file)?;
     let keys = s.client.list_keys().await?;
     let planned = keys_as_code::plan(&file, &keys, journal.as_ref(), now);
@@ -52,6 +54,13 @@ pub(super) async fn apply(
         delivery_limit: Some(args.delivery_timeout),
         deadline: args.deadline.map(|d| started + d),
         jobs: Some(args.jobs),
+        // Each key's line as soon as it is done: a run killed later still
+        // leaves the new ids in the log.
+        on_outcome: (!args.json).then(|| {
+            keys_as_code::OnOutcome(std::sync::Arc::new(|o: &keys_as_code::Outcome| {
+                let _ = out!("{}", outcome_text(o));
+            }))
+        }),
     };
     let mut journal: Box<dyn Journal<ApplyJournal>> = match journal_path(&file)? {
         Some(path) => Box::new(JournalFile::replacing(path)),
@@ -65,7 +74,7 @@ pub(super) async fn apply(
             report: &report,
         })?;
     } else {
-        print_report(&report, &file.path);
+        print_pins(&report, &file.path);
     }
     Ok(if report.is_complete() {
         0
@@ -74,33 +83,37 @@ pub(super) async fn apply(
     })
 }
 
-/// One line per step, then the pins rewritten (or which to set by hand).
-fn print_report(report: &ApplyReport, path: &std::path::Path) {
-    for o in &report.outcomes {
-        let mark = if o.ok { "done" } else { "FAILED" };
-        msgln!(
-            "{} {} {mark}: {}",
-            o.action.symbol(),
-            escape_controls(&o.name),
-            escape_controls(&o.message)
-        );
-        for r in &o.retired {
-            let when = match r.stops {
-                Some(narrative_keys::OldKeyStops::Now) => "revoked".to_owned(),
-                Some(narrative_keys::OldKeyStops::At(at)) => {
-                    format!(
-                        "works until {}, then expires",
-                        at.format("%Y-%m-%d %H:%M:%S UTC")
-                    )
-                }
-                None => format!(
-                    "still works ({})",
-                    r.error.as_deref().unwrap_or("the run was interrupted")
-                ),
-            };
-            msgln!("    old key {}: {when}", r.id);
-        }
+/// A step's line, then one per old key it retired.
+fn outcome_text(o: &keys_as_code::Outcome) -> String {
+    let mark = if o.ok { "done" } else { "FAILED" };
+    let mut text = format!(
+        "{} {} {mark}: {}\n",
+        o.action.symbol(),
+        escape_controls(&o.name),
+        escape_controls(&o.message)
+    );
+    for r in &o.retired {
+        let when = match r.stops {
+            Some(narrative_keys::OldKeyStops::Now) => "revoked".to_owned(),
+            Some(narrative_keys::OldKeyStops::At(at)) => {
+                format!(
+                    "works until {}, then expires",
+                    at.format("%Y-%m-%d %H:%M:%S UTC")
+                )
+            }
+            None => format!(
+                "still works ({})",
+                r.error.as_deref().unwrap_or("the run was interrupted")
+            ),
+        };
+        text.push_str(&format!("    old key {}: {when}\n", r.id));
     }
+    text
+}
+
+/// The pins rewritten (or which to set by hand); each step's line was
+/// printed as it finished.
+fn print_pins(report: &ApplyReport, path: &std::path::Path) {
     let pins = &report.pins;
     match &pins.error {
         None => {
@@ -114,7 +127,7 @@ fn print_report(report: &ApplyReport, path: &std::path::Path) {
         }
         Some(error) => {
             msgln!(
-                "could not rewrite the pins in {} ({}): set them by hand, or plan shows ! for these keys:",
+                "could not rewrite the pins in {} ({}): set them by hand; until then plan shows `~ id: OLD → NEW` for these keys and apply only retries this rewrite (the keys themselves are done):",
                 path.display(),
                 escape_controls(error)
             );

@@ -16,12 +16,17 @@ pub(super) async fn plan(s: &Session, args: &PlanArgs, now: DateTime<Utc>) -> Re
     let file = read_keys_file(&args.file.path(), now)?;
     // The server alone plans safely: a journal that cannot be read is only a
     // refinement lost.
+    // A running apply's journal is not an interrupted one's.
+    let lock = lock_journal(&file, false)?;
     let journal = read_journal(&file).unwrap_or_else(|e| {
         msgln!("warning: {}; planning from the server alone", e.message);
         None
     });
+    drop(lock);
     let keys = s.client.list_keys().await?;
     let planned = keys_as_code::plan(&file, &keys, journal.as_ref(), now);
+    // A target apply would refuse is said now, as apply would say it.
+    keys_as_code::check_targets(&s.client, &file, &planned)?;
     if args.json {
         print_json(&planned)?;
     } else {
@@ -45,6 +50,66 @@ pub(super) fn read_keys_file(path: &Path, now: DateTime<Utc>) -> Result<KeysFile
 /// absolute path): `~/.local/state/narrative-keys/journals/apply-….json`.
 pub(crate) fn journal_path(file: &KeysFile) -> Result<Option<PathBuf>, CliError> {
     Ok(super::journal_dir()?.map(|dir| dir.join(ApplyJournal::file_name(&file.path))))
+}
+
+/// A lock on the file's journal, held by an apply for its whole run (and
+/// by a plan while it reads the journal), so a second apply on this machine
+/// never takes the first one's live journal for a crash. The kernel drops
+/// it when the process ends, even by `kill -9`.
+pub(super) struct JournalLock {
+    _file: std::fs::File,
+}
+
+/// Takes the lock for `file`'s journal (exclusive for an apply, shared for
+/// a plan) without waiting; another apply holding it is exit status 2
+/// naming its pid, with nothing sent. `None` without a journal directory.
+pub(super) fn lock_journal(
+    file: &KeysFile,
+    exclusive: bool,
+) -> Result<Option<JournalLock>, CliError> {
+    use rustix::fs::{FlockOperation, flock};
+    use std::io::Write;
+    let Some(path) = journal_path(file)? else {
+        return Ok(None);
+    };
+    let path = path.with_extension("lock");
+    let cannot = |e: &dyn std::fmt::Display| {
+        CliError::failed(format!("cannot lock {}: {e}", path.display()))
+            .hint("make the journal directory writable; nothing was sent")
+    };
+    let mut lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| cannot(&e))?;
+    let operation = if exclusive {
+        FlockOperation::NonBlockingLockExclusive
+    } else {
+        FlockOperation::NonBlockingLockShared
+    };
+    match flock(&lock, operation) {
+        Ok(()) => {}
+        Err(rustix::io::Errno::WOULDBLOCK) => {
+            let pid = std::fs::read_to_string(&path).unwrap_or_default();
+            let pid = pid.trim();
+            let pid = if pid.is_empty() { "unknown" } else { pid };
+            return Err(CliError::usage(format!(
+                "another apply of {} is running (pid {pid}); nothing was sent",
+                file.path.display()
+            ))
+            .hint("wait for it to end, then run this again"));
+        }
+        Err(e) => return Err(cannot(&e)),
+    }
+    if exclusive {
+        // Who holds it, for the message of the one refused.
+        lock.set_len(0)
+            .and_then(|()| write!(lock, "{}", std::process::id()))
+            .map_err(|e| cannot(&e))?;
+    }
+    Ok(Some(JournalLock { _file: lock }))
 }
 
 /// The last apply's journal for `file`, if it left one.
@@ -124,6 +189,7 @@ fn info<'a>(symbol: &'a str, key: &'a ApiKey, what: String) -> (&'a str, &'a str
 
 /// The plan's lines: the actions, then the unmanaged (`?`) and retiring
 /// keys, for information.
+// long: the rows of each kind, then one of two renderings.
 pub(crate) fn plan_text(plan: &Plan, format: Format, now: DateTime<Utc>) -> String {
     let mut rows: Vec<(&str, &str, &str, String)> = plan
         .actions
@@ -142,6 +208,13 @@ pub(crate) fn plan_text(plan: &Plan, format: Format, now: DateTime<Utc>) -> Stri
             "?",
             k,
             "unmanaged: matches managed, not in the file".to_owned(),
+        )
+    }));
+    rows.extend(plan.not_pruned.iter().map(|k| {
+        info(
+            "?",
+            k,
+            "can manage keys: not pruned, as it may be the key this run uses; revoke it with `narrative-keys revoke`".to_owned(),
         )
     }));
     rows.extend(plan.retiring.iter().map(|k| {

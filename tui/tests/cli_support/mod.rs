@@ -84,6 +84,11 @@ impl Started {
         }
     }
 
+    /// The binary's process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends `signal` (`KILL`, `TERM`, ...) to the binary alone, or with
     /// `group` to its whole process group (a delivery command included).
     pub fn signal(&self, signal: &str, group: bool) {

@@ -33,6 +33,18 @@ impl SecretsFormat {
     }
 }
 
+/// The extension of `path` when it promises a format that is neither
+/// dotenv nor JSON (`s.yaml` would be written as dotenv); `.env.local` is
+/// dotenv.
+fn other_format(path: &Path) -> Option<String> {
+    let ext = path.extension()?.to_string_lossy();
+    let dotenv_named = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(".env"));
+    (!dotenv_named && !ext.eq_ignore_ascii_case("env") && !ext.eq_ignore_ascii_case("json"))
+        .then(|| ext.into_owned())
+}
+
 struct Entry {
     id: String,
     name: String,
@@ -163,6 +175,13 @@ fn one_line(text: &str) -> String {
 
 impl SecretSink for SecretsFile {
     fn check(&mut self) -> Result<(), DeliveryError> {
+        if let Some(other) = other_format(&self.path) {
+            return Err(DeliveryError::new(
+                self.path.display().to_string(),
+                format!("its extension .{other} names neither format this file is written in: dotenv (`.env`, or no extension) or JSON (`.json`)"),
+            )
+            .hint("name the file with .env or .json"));
+        }
         if self.entries.is_empty() {
             check_output(&self.path, &OutputKind::New).map(drop)
         } else {

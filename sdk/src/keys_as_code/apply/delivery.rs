@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::ApplyOptions;
 use crate::client::Client;
 use crate::deliver::{
-    DeliveryError, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
+    DeliveryError, KeptSecret, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
 };
 use crate::error::{Error, Result};
 use crate::key::CreatedKey;
@@ -22,8 +22,15 @@ pub(super) type SharedFile = Arc<Mutex<SecretsFile>>;
 /// file), or the run's shared file when it names none.
 pub(super) struct Delivery {
     commands: Vec<SecretCommand>,
-    file: Option<SecretFile>,
+    pub(super) file: Option<SecretFile>,
     shared: Option<SharedFile>,
+    /// A key the plan creates (no key of its own is replaced): what its
+    /// `secret_out` held may be another live key's secret, so it is kept
+    /// beside it ([`KeptSecret`]) and deleted only if it dies in this run.
+    pub(super) keeps_held: bool,
+    kept: Option<KeptSecret>,
+    /// How many of its commands took the secret, named if it is revoked.
+    given: usize,
 }
 
 impl Delivery {
@@ -48,13 +55,16 @@ impl Delivery {
         }
         for c in &mut self.commands {
             c.deliver(item)?;
+            self.given += 1;
         }
         if let Some(f) = &mut self.file {
             f.deliver(item)?;
-            // The file held this key's own previous secret, which the
-            // retirement ends: replaced, not kept.
-            if let Some(kept) = f.take_kept() {
-                kept.discard();
+            match f.take_kept() {
+                Some(kept) if self.keeps_held => self.kept = Some(kept),
+                // A rotation's file held this key's own previous secret,
+                // which the retirement ends: replaced, not kept.
+                Some(kept) => kept.discard(),
+                None => {}
             }
         }
         if let Some(shared) = &self.shared {
@@ -70,28 +80,39 @@ impl Delivery {
 
     /// Delivers `created`'s secret on a blocking thread (commands and files
     /// block), so other keys' steps go on meanwhile.
+    /// Returns the result, how many commands took the secret, and what a
+    /// new key's file held, kept beside it.
     pub(super) async fn run(
         mut self,
         created: &CreatedKey,
         replaces: Option<&str>,
-    ) -> std::result::Result<(), DeliveryError> {
+    ) -> (
+        std::result::Result<(), DeliveryError>,
+        usize,
+        Option<KeptSecret>,
+    ) {
         let key = created.key.clone();
         let secret = created.secret.clone();
         let replaces = replaces.map(str::to_owned);
         let name = key.name.clone();
         tokio::task::spawn_blocking(move || {
-            self.deliver(&NewSecret {
+            let result = self.deliver(&NewSecret {
                 key: &key,
                 secret: &secret,
                 replaces: replaces.as_deref(),
-            })
+            });
+            (result, self.given, self.kept.take())
         })
         .await
         .unwrap_or_else(|e| {
-            Err(DeliveryError::new(
-                name,
-                format!("the delivery stopped: {e}"),
-            ))
+            (
+                Err(DeliveryError::new(
+                    name,
+                    format!("the delivery stopped: {e}"),
+                )),
+                0,
+                None,
+            )
         })
     }
 }
@@ -133,7 +154,9 @@ pub(super) fn prepare_targets(
                 if spec.targets.is_empty() {
                     needs_shared.push(i);
                 }
-                prepared.push(Some(own_targets(client, spec, options)));
+                let mut delivery = own_targets(client, spec, options);
+                delivery.keeps_held = action.keys.is_empty();
+                prepared.push(Some(delivery));
             }
             _ => prepared.push(None),
         }
@@ -164,6 +187,21 @@ pub(super) fn prepare_targets(
     Ok(prepared)
 }
 
+/// For `plan`: the own targets (`secret_to`, `secret_out`) of every key it
+/// would create or rotate, checked as `apply` checks them before its first
+/// request, so a target apply would refuse is [`Error::Output`] in the plan
+/// too. The run's `--secrets-out` is apply's alone, and not checked here.
+pub fn check_targets(client: &Client, file: &KeysFile, plan: &Plan) -> Result<()> {
+    for action in plan.actions.iter().filter(|a| a.action.creates()) {
+        if let Some(spec) = action.entry.and_then(|e| file.keys.get(e)) {
+            own_targets(client, spec, &ApplyOptions::default())
+                .check()
+                .map_err(Error::Output)?;
+        }
+    }
+    Ok(())
+}
+
 fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> Delivery {
     Delivery {
         commands: spec
@@ -186,5 +224,8 @@ fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> Deliv
             }
         }),
         shared: None,
+        keeps_held: false,
+        kept: None,
+        given: 0,
     }
 }

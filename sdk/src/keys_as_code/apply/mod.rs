@@ -13,10 +13,12 @@
 //! on with the others.
 
 mod delivery;
+mod recorder;
+
+pub use self::delivery::check_targets;
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -24,12 +26,12 @@ use futures::StreamExt;
 use serde::Serialize;
 
 use self::delivery::{Delivery, Made, prepare_targets};
+use self::recorder::Recorder;
 use super::file::{FileSpan, KeySpec, KeysFile};
 use super::journal::{ApplyJournal, Stage};
 use super::plan::{Action, ActionKind, Plan};
 use crate::client::Client;
 use crate::create::deliver_or_revoke;
-use crate::deliver::DeliveryError;
 use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::key::{ApiKey, CreatedKey, KeyUpdate};
@@ -48,6 +50,19 @@ pub struct ApplyOptions {
     pub deadline: Option<std::time::Instant>,
     /// How many keys are worked on at once (`--jobs`); `None`: [`DEFAULT_JOBS`].
     pub jobs: Option<NonZeroUsize>,
+    /// Told each action's outcome as soon as it is done, so a run killed
+    /// later still leaves a record of the keys it made (a CI log).
+    pub on_outcome: Option<OnOutcome>,
+}
+
+/// A callback for each [`Outcome`] as it happens.
+#[derive(Clone)]
+pub struct OnOutcome(pub std::sync::Arc<dyn Fn(&Outcome) + Send + Sync>);
+
+impl std::fmt::Debug for OnOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnOutcome")
+    }
 }
 
 /// How many keys `apply` works on at once unless told otherwise.
@@ -57,6 +72,12 @@ impl ApplyOptions {
     /// The bound on keys worked on at once.
     pub fn jobs(&self) -> usize {
         self.jobs.map_or(DEFAULT_JOBS, NonZeroUsize::get)
+    }
+
+    fn tell(&self, outcome: &Outcome) {
+        if let Some(OnOutcome(told)) = &self.on_outcome {
+            told(outcome);
+        }
     }
 
     fn past_deadline(&self) -> bool {
@@ -129,99 +150,6 @@ impl ApplyReport {
     }
 }
 
-/// The run's journal state and where it is written: one writer, whose lock
-/// is held only while the state changes or is written, never across a
-/// request. A step goes on only once a write holding its change succeeded;
-/// the keys worked on at once share writes (a group commit): the writer
-/// first lets the other steps that are ready make their changes.
-struct Recorder<'j, J: ?Sized> {
-    shared: Mutex<Recorded<'j, J>>,
-    /// Told after every write.
-    wrote: tokio::sync::watch::Sender<()>,
-}
-
-struct Recorded<'j, J: ?Sized> {
-    state: ApplyJournal,
-    journal: &'j mut J,
-    /// Changes made so far, and how many the last successful write held.
-    changes: u64,
-    durable: u64,
-    /// Whether a step is about to write.
-    writing: bool,
-}
-
-impl<'j, J: Journal<ApplyJournal> + ?Sized> Recorder<'j, J> {
-    fn new(state: ApplyJournal, journal: &'j mut J) -> Self {
-        Self {
-            shared: Mutex::new(Recorded {
-                state,
-                journal,
-                changes: 0,
-                durable: 0,
-                writing: false,
-            }),
-            wrote: tokio::sync::watch::Sender::new(()),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Recorded<'j, J>> {
-        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Changes the state and returns once it is written.
-    async fn record<R>(
-        &self,
-        change: impl FnOnce(&mut ApplyJournal) -> R,
-    ) -> (R, std::result::Result<(), DeliveryError>) {
-        let (result, mine) = {
-            let mut shared = self.lock();
-            let result = change(&mut shared.state);
-            shared.changes += 1;
-            (result, shared.changes)
-        };
-        loop {
-            let mut wrote = self.wrote.subscribe();
-            {
-                let mut shared = self.lock();
-                if shared.durable >= mine {
-                    return (result, Ok(()));
-                }
-                if !shared.writing {
-                    shared.writing = true;
-                    break;
-                }
-            }
-            // The writer's sender lives as long as `self`.
-            let _ = wrote.changed().await;
-        }
-        // The other steps that are ready make their changes first.
-        tokio::task::yield_now().await;
-        let written = {
-            let mut shared = self.lock();
-            let Recorded {
-                state,
-                journal,
-                changes,
-                ..
-            } = &mut *shared;
-            let upto = *changes;
-            let written = journal.record(state);
-            if written.is_ok() {
-                shared.durable = upto;
-            }
-            shared.writing = false;
-            written
-        };
-        self.wrote.send_replace(());
-        (result, written)
-    }
-
-    /// Changes the state; the next write holds it.
-    fn change<R>(&self, change: impl FnOnce(&mut ApplyJournal) -> R) -> R {
-        change(&mut self.lock().state)
-    }
-}
-
 /// Carries out `plan` (made from `file` with one listing). `Err` only when
 /// nothing was sent: a target or the journal refused before the first
 /// request. Otherwise the report says what each action did, in the plan's
@@ -254,14 +182,15 @@ pub async fn apply<J: Journal<ApplyJournal> + ?Sized>(
         let mut steps = Vec::new();
         for (action, delivery) in plan.actions.iter().zip(targets.iter_mut()) {
             if in_phase(action.action) {
-                steps.push(step(
-                    client,
-                    file,
-                    action,
-                    delivery.take(),
-                    options,
-                    &recorder,
-                ));
+                let step = step(client, file, action, delivery.take(), options, &recorder);
+                // Told as each key finishes, not in the plan's order.
+                steps.push(async {
+                    let done = step.await;
+                    if let Some((outcome, _)) = &done {
+                        options.tell(outcome);
+                    }
+                    done
+                });
             }
         }
         let done: Vec<_> = futures::stream::iter(steps)
@@ -379,7 +308,14 @@ async fn revoke(client: &Client, action: &Action) -> Outcome {
         (false, "not revoked: the run was interrupted".to_owned())
     } else {
         match client.revoke_key(&id).await {
-            Ok(()) | Err(Error::NotFound(_)) => (true, "revoked (prune)".to_owned()),
+            // The plan's reason: prune, or a key nobody holds.
+            Ok(()) | Err(Error::NotFound(_)) => (
+                true,
+                match &action.reason {
+                    Some(reason) => format!("revoked: {reason}"),
+                    None => "revoked".to_owned(),
+                },
+            ),
             Err(e) => (
                 false,
                 format!("could not be revoked ({e}); it still works; run apply again"),
@@ -436,9 +372,8 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
     if let Err(e) = authenticates(client, &created).await {
         let again = revoke_again(client, &new_id).await;
         let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked)).await;
-        outcome.message = format!(
-            "the new key {new_id} was made but its secret did not authenticate ({e}); {again}{keeps}; run apply again"
-        );
+        outcome.message =
+            format!("the new key {new_id} was made but {e}; {again}{keeps}; run apply again");
         return outcome;
     }
     if let ((), Err(e)) = recorder.record(|s| s.set(&new_id, Stage::Delivering)).await {
@@ -449,16 +384,49 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         return outcome;
     }
     let replaces = action.keys.first().map(|k| k.id.as_str());
-    let delivered = delivery.run(&created, replaces).await;
+    // Targets (a secrets file's variable and comment) know the key by the
+    // name it takes once delivered, not its pending one.
+    let mut created = created;
+    created.key.name.clone_from(&spec.name);
+    let mut delivery = delivery;
+    if delivery.keeps_held
+        && let Some(f) = delivery.file.as_mut()
+    {
+        // Asked before the write: only a secret that worked then and is
+        // refused after the run is proven dead, and its copy deleted.
+        f.probe_held(client).await;
+    }
+    let (delivered, given, kept) = delivery.run(&created, replaces).await;
     if let Err(undelivered) =
         deliver_or_revoke(client, created, replaces, &mut Made(Some(delivered))).await
     {
         let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked)).await;
-        outcome.message = format!("{undelivered}{keeps}; run apply again");
+        let given = &spec.targets.secret_to[..given.min(spec.targets.secret_to.len())];
+        let told = if given.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; these commands were given its secret, now revoked: {}; the next apply gives them a working one",
+                given
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        outcome.message = format!("{undelivered}{told}{keeps}; run apply again");
         return outcome;
     }
     let _ = recorder.record(|s| s.set(&new_id, Stage::Delivered)).await;
     outcome.new_id = Some(new_id.clone());
+    // Every target holds it: the name is the file's now, before any old
+    // key is retired (until then, a run cut off leaves two keys of the name).
+    if let Err(e) = name_delivered(client, &new_id, spec).await {
+        outcome.message = format!(
+            "{new_id} made, its secret checked and delivered, but it could not take its name ({e}), so it keeps its pending name{keeps}; run apply again: it replaces that key"
+        );
+        return outcome;
+    }
     outcome.retired = retire(client, &action.keys, spec.overlap).await;
     let _ = recorder
         .record(|s| {
@@ -480,10 +448,23 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
             "{new_id} made, its secret checked and delivered; an old key could not be retired and still works: run apply again"
         )
     };
+    if let Some(kept) = kept {
+        let check = kept.check(client).await;
+        outcome.message = format!("{}; {}", outcome.message, check.message());
+    }
     outcome
 }
 
-/// Creates the entry's key, recorded in the journal before it is sent.
+/// Gives a delivered key the file's name, in place of its pending one
+/// (even in a run being interrupted: the key is done, only its name is left).
+async fn name_delivered(client: &Client, id: &str, spec: &KeySpec) -> Result<()> {
+    client
+        .update_key(id, &KeyUpdate::new().name(spec.name.clone()))
+        .await
+        .map(drop)
+}
+
+/// Creates the entry's key, named pending, recorded in the journal before it is sent.
 /// After a failure that may have made a key (a 5xx, a broken connection,
 /// an unreadable answer), the list is read: a key made whose answer was
 /// lost is revoked at once (its secret never reached anyone), and when the
@@ -499,7 +480,7 @@ async fn create<J: Journal<ApplyJournal> + ?Sized>(
             return Err("not made: the run was interrupted".to_owned());
         }
         let now = Utc::now();
-        let new = spec.new_key(now).map_err(|e| e.to_string())?;
+        let new = spec.new_pending_key(now).map_err(|e| e.to_string())?;
         let (record, written) = recorder.record(|s| s.sent(&new)).await;
         written.map_err(|e| format!("the journal could not be written ({e}); nothing was sent"))?;
         let error = match client.create_key(&new).await {
@@ -602,14 +583,17 @@ async fn lost_keys(
         .collect())
 }
 
-/// Asks `/whoami` with the new secret, in the session's environment.
-async fn authenticates(client: &Client, created: &CreatedKey) -> Result<()> {
-    let probe = Client::builder()
-        .api_key(created.secret.clone())
-        .environment(client.environment().clone())
-        .timeout(client.timeout())
-        .build()?;
-    probe.whoami().await.map(drop)
+/// Asks `/whoami` with the new secret, with the session's retries: only a
+/// 401 or 403 means the secret does not authenticate; any other failure
+/// (a 429 after every retry, the network) means it could not be checked.
+async fn authenticates(client: &Client, created: &CreatedKey) -> std::result::Result<(), String> {
+    match crate::deliver::kept::whoami_with(&created.secret, client).await {
+        Ok(_) => Ok(()),
+        Err(e @ (Error::Unauthorized(_) | Error::Forbidden(_))) => {
+            Err(format!("its secret did not authenticate ({e})"))
+        }
+        Err(e) => Err(format!("its secret could not be checked ({e})")),
+    }
 }
 
 async fn revoke_again(client: &Client, id: &str) -> String {

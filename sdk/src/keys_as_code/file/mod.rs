@@ -9,14 +9,16 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use wildmatch::WildMatch;
 
-use crate::expiration::{Expiration, Span};
+use crate::expiration::Span;
 use crate::key::NewKey;
 use crate::permission::{Permission, PermissionSet};
 use crate::preset::Preset;
 use crate::resource::Resource;
 
 mod schema;
+mod span;
 pub use schema::json_schema;
+pub use span::{FileSpan, Lifetime};
 
 /// The file read when none is named: `narrative-keys.toml` in the current
 /// directory.
@@ -25,81 +27,6 @@ pub const DEFAULT_FILE: &str = "narrative-keys.toml";
 /// The file name of [`json_schema`] beside a keys file, which the
 /// `#:schema` line `import` writes names.
 pub const SCHEMA_FILE: &str = "narrative-keys.schema.json";
-
-/// The longest span the file takes in seconds (`"2s"`): 100 years.
-const MAX_SECONDS: i64 = 100 * 365 * 24 * 3600;
-
-/// A span as the file writes it: `"0s"`, `"30s"`, or an expiration
-/// [`Span`] (`24h`, `14d`, `2w`, `6mo`, `1y`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileSpan {
-    /// `"0s"`: no time at all (an overlap that revokes at once).
-    Zero,
-    /// A number of seconds.
-    Seconds(i64),
-    /// Hours or calendar months.
-    Span(Span),
-}
-
-impl FileSpan {
-    /// Reads `0s`, `45s` or what [`Span::parse`] reads; the error says what
-    /// to write instead.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let trimmed = text.trim();
-        let seconds = trimmed
-            .strip_suffix(['s', 'S'])
-            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-        match seconds {
-            Some(digits) => match digits.parse::<i64>() {
-                Ok(0) => Ok(Self::Zero),
-                Ok(n) if n <= MAX_SECONDS => Ok(Self::Seconds(n)),
-                _ => Err("that is more than 100 years".to_owned()),
-            },
-            None if trimmed == "0" => Ok(Self::Zero),
-            None => Span::parse(trimmed)
-                .map(Self::Span)
-                .map_err(|e| format!("{e} (or seconds, such as 30s; 0s for none)")),
-        }
-    }
-
-    /// The instant this span after `t`; `None` past the calendar's end.
-    pub fn after(self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        match self {
-            Self::Zero => Some(t),
-            Self::Seconds(s) => t.checked_add_signed(chrono::Duration::seconds(s)),
-            Self::Span(span) => span.after(t),
-        }
-    }
-}
-
-impl std::fmt::Display for FileSpan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Zero => f.write_str("0s"),
-            Self::Seconds(s) => write!(f, "{s}s"),
-            Self::Span(span) => span.fmt(f),
-        }
-    }
-}
-
-/// How long a key `apply` creates lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lifetime {
-    /// `"never"`: the key never expires (and is then always due for rotation).
-    Never,
-    /// This long after its creation.
-    For(FileSpan),
-}
-
-impl Lifetime {
-    /// The expiration of a key created at `now`.
-    pub fn expiration(self, now: DateTime<Utc>) -> Expiration {
-        match self {
-            Self::Never => Expiration::Never,
-            Self::For(span) => span.after(now).map_or(Expiration::Never, Expiration::At),
-        }
-    }
-}
 
 /// Where a key's new secret goes: its own targets, never shared.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -146,7 +73,18 @@ pub struct KeySpec {
 impl KeySpec {
     /// The key `apply` creates for this entry at `now`.
     pub fn new_key(&self, now: DateTime<Utc>) -> crate::error::Result<NewKey> {
-        NewKey::builder(&self.name)
+        self.new_key_named(&self.name, now)
+    }
+
+    /// As [`KeySpec::new_key`], named pending
+    /// ([`pending_name`](crate::retiring::pending_name)) until its secret
+    /// is delivered, so a run cut off before that leaves a name that says so.
+    pub(crate) fn new_pending_key(&self, now: DateTime<Utc>) -> crate::error::Result<NewKey> {
+        self.new_key_named(&crate::retiring::pending_name(&self.name, now), now)
+    }
+
+    fn new_key_named(&self, name: &str, now: DateTime<Utc>) -> crate::error::Result<NewKey> {
+        NewKey::builder(name)
             .permissions(self.permissions.iter().cloned())
             .allow_unknown(self.allow_unknown)
             .expires(self.expires.expiration(now))
@@ -311,6 +249,7 @@ impl KeysFile {
 
     /// Checks `text` as the file at `path` (absolute: relative `secret_out`
     /// paths are taken from its folder).
+    // long: the defaults, then each entry, then the file as a whole; every problem gathered.
     pub fn parse(path: &Path, text: String, now: DateTime<Utc>) -> Result<Self, KeysFileError> {
         let raw: RawFile = toml::from_str(&text).map_err(|e| KeysFileError {
             path: path.to_owned(),
@@ -339,6 +278,13 @@ impl KeysFile {
                 DEFAULT_OVERLAP,
             ),
         };
+        check_rotation(
+            &mut problems,
+            "[defaults] ",
+            (defaults.expires, d.expires.as_deref()),
+            (defaults.rotate_before, d.rotate_before.as_deref()),
+            now,
+        );
         if d.managed
             .as_deref()
             .is_some_and(|glob| glob.trim().is_empty())
@@ -443,15 +389,37 @@ fn key_spec(
         ),
         targets: targets(dir, raw, &mut problems),
     };
+    // The defaults' pair is checked once, in [defaults].
+    if raw.expires.is_some() || raw.rotate_before.is_some() {
+        check_rotation(
+            &mut problems,
+            "",
+            (spec.expires, raw.expires.as_deref()),
+            (spec.rotate_before, raw.rotate_before.as_deref()),
+            now,
+        );
+    }
     // What the server would refuse (an empty name, no permission, ...).
     if problems.is_empty()
         && let Err(crate::error::Error::InvalidInput(report)) = spec.new_key(now)
     {
         problems.extend(report.errors().map(|p| p.message.clone()));
     }
-    let at = format!("[[key]] {:?}", raw.name);
+    let at = format!("[[key]] {}", shown_name(&raw.name));
     all.extend(problems.into_iter().map(|p| format!("{at}: {p}")));
     spec
+}
+
+/// The longest part of a name a problem quotes.
+const SHOWN_NAME_CHARS: usize = 60;
+
+/// `name` quoted for a problem, a long one cut (the problem says how long
+/// it is): a 3000-character name would drown the message.
+fn shown_name(name: &str) -> String {
+    match name.char_indices().nth(SHOWN_NAME_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &name[..cut]),
+        None => format!("{name:?}"),
+    }
 }
 
 /// The entry's pinned id, checked, and its name checked for a retiring mark.
@@ -465,6 +433,12 @@ fn pinned_id(raw: &RawKey, problems: &mut Vec<String>) -> Option<String> {
     if crate::retiring::base_name(&raw.name) != raw.name.trim() {
         problems.push(
             "the name carries a retiring mark, which `apply` gives the keys it retires; remove it"
+                .to_owned(),
+        );
+    }
+    if crate::retiring::is_pending(&raw.name) {
+        problems.push(
+            "the name carries a pending mark, which `apply` gives a key until its secret is delivered; remove it"
                 .to_owned(),
         );
     }
@@ -507,6 +481,30 @@ fn read_lifetime(
                 or
             }
         },
+    }
+}
+
+/// A `rotate_before` at least as long as `expires` makes every new key due
+/// at once, so each apply would rotate it again: a problem naming both.
+/// Each value with its text as written, when it was (else the default's).
+fn check_rotation(
+    problems: &mut Vec<String>,
+    at: &str,
+    (expires, expires_text): (Lifetime, Option<&str>),
+    (rotate_before, rotate_text): (FileSpan, Option<&str>),
+    now: DateTime<Utc>,
+) {
+    let Lifetime::For(lifetime) = expires else {
+        return;
+    };
+    if rotate_before.after(now) >= lifetime.after(now) {
+        let written =
+            |text: Option<&str>, value: String| text.map_or(value, |t| t.trim().to_owned());
+        problems.push(format!(
+            "{at}rotate_before = {:?} is not shorter than expires = {:?}: every key apply makes would be due at once and rotated again on each run; make rotate_before shorter than expires (e.g. 14d for 90d)",
+            written(rotate_text, rotate_before.to_string()),
+            written(expires_text, lifetime.to_string()),
+        ));
     }
 }
 

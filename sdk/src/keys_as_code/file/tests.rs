@@ -133,3 +133,50 @@ fn spans_read_seconds_zero_and_expiration_spans() {
     assert!(FileSpan::parse("5m").unwrap_err().contains("5mo"));
     assert!(FileSpan::parse("soon").is_err());
 }
+
+#[test]
+fn a_rotate_before_not_shorter_than_expires_is_refused_naming_both() {
+    // Every key made would be due at once: each apply rotated it again.
+    let e = parse("[[key]]\nname = \"a\"\ngrant = [\"read:datasets\"]\nexpires = \"7d\"\nrotate_before = \"2w\"\n").unwrap_err();
+    assert_eq!(e.problems.len(), 1, "{e}");
+    assert!(
+        e.problems[0].starts_with(
+            "[[key]] \"a\": rotate_before = \"2w\" is not shorter than expires = \"7d\""
+        ),
+        "{e}"
+    );
+    let e = parse("[defaults]\nexpires = \"14d\"\nrotate_before = \"14d\"\n[[key]]\nname = \"a\"\ngrant = [\"read:datasets\"]\n").unwrap_err();
+    assert_eq!(e.problems.len(), 1, "said once, in [defaults]: {e}");
+    assert!(
+        e.problems[0].starts_with(
+            "[defaults] rotate_before = \"14d\" is not shorter than expires = \"14d\""
+        ),
+        "{e}"
+    );
+    // A key that sets its own pair is checked with it.
+    let e = parse("[defaults]\nrotate_before = \"30d\"\n[[key]]\nname = \"a\"\ngrant = [\"read:datasets\"]\nexpires = \"30d\"\n").unwrap_err();
+    assert!(
+        e.problems[0].starts_with("[[key]] \"a\": rotate_before = \"30d\""),
+        "{e}"
+    );
+    // "never" is no lifetime to compare, and a shorter rotate_before is fine.
+    parse("[defaults]\nexpires = \"never\"\nrotate_before = \"1y\"\n[[key]]\nname = \"a\"\ngrant = [\"read:datasets\"]\n").unwrap();
+    parse("[[key]]\nname = \"a\"\ngrant = [\"read:datasets\"]\nexpires = \"30d\"\nrotate_before = \"29d\"\n").unwrap();
+}
+
+#[test]
+fn a_long_name_is_cut_in_its_problem() {
+    let name = "n".repeat(3000);
+    let e = parse(&format!(
+        "[[key]]\nname = \"{name}\"\ngrant = [\"read:datasets\"]\n"
+    ))
+    .unwrap_err();
+    assert_eq!(e.problems.len(), 1, "{e}");
+    let problem = &e.problems[0];
+    assert!(problem.contains("3000 characters long"), "{problem}");
+    assert!(
+        problem.starts_with(&format!("[[key]] \"{}\"…: ", "n".repeat(60))),
+        "{problem}"
+    );
+    assert!(problem.chars().count() < 200, "{problem}");
+}
