@@ -133,3 +133,16 @@ fn spans_read_seconds_zero_and_expiration_spans() {
     assert!(FileSpan::parse("5m").unwrap_err().contains("5mo"));
     assert!(FileSpan::parse("soon").is_err());
 }
+
+#[test]
+fn secret_to_as_a_string_says_each_entry_is_one_shell_command() {
+    let err =
+        parse("[[key]]\nname = \"ci\"\ngrant = [\"read:datasets\"]\nsecret_to = \"cat > f\"\n")
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("line 4"), "{err}");
+    assert!(
+        err.contains("each entry one shell command run with `sh -c`"),
+        "{err}"
+    );
+}
