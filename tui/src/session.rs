@@ -85,17 +85,25 @@ pub fn implicit_profile(profiles: &Profiles) -> Option<(String, &'static str)> {
 /// `--profile` > `NARRATIVE_API_KEY` > `NARRATIVE_API_TOKEN` >
 /// `NARRATIVE_PROFILE`'s profile, else the default profile. The environment:
 /// `--environment` > `--profile`'s > `NARRATIVE_ENVIRONMENT` >
-/// `NARRATIVE_API_URL` > the profile's (only when its key is used, so a
-/// key from elsewhere is never sent to a profile's environment) > prod.
+/// `NARRATIVE_API_URL` > `NARRATIVE_PROFILE`'s profile's, else the default
+/// profile's, whichever key is used (as aws takes the profile's region with
+/// `AWS_ACCESS_KEY_ID`: a key meant for a dev profile never goes to prod
+/// unasked) > prod.
 // long: the precedence, in one place, as the docs list it.
 pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
+    // An empty `--api-key` is a mistake (`--api-key "$(cat missing-file)"`),
+    // never a reason to use another key.
+    let flag_key = match &global.api_key {
+        Some(key) if key.expose().trim().is_empty() => {
+            return Err(CliError::usage("--api-key is empty").hint(
+                "give the key itself (or leave --api-key out to use NARRATIVE_API_KEY or your profile); check the command that produced it",
+            ));
+        }
+        key => key.clone(),
+    };
     if global.demo {
         return Ok(Credentials::Demo);
     }
-    let flag_key = global
-        .api_key
-        .clone()
-        .filter(|k| !k.expose().trim().is_empty());
     let flag_environment = match &global.environment {
         Some(text) => Some((
             parse_environment("--environment", text)?,
@@ -140,25 +148,26 @@ pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
         };
         return real(key, source, environment, Some(name.clone()));
     }
-    let variable_key = narrative_keys::client::env_var(&narrative_keys::client::API_KEY_VARS)
-        .map(|(name, v)| (Secret::new(v), name.to_owned()));
-    if let Some((key, source)) = flag_key
-        .map(|k| (k, "--api-key".to_owned()))
-        .or(variable_key)
-    {
-        let environment = match flag_environment {
+    let key = match flag_key {
+        Some(key) => Some((key, "--api-key".to_owned())),
+        None => variable_key()?,
+    };
+    let environment = match flag_environment {
+        Some(e) => Some(e),
+        None => env_var_environment()?,
+    };
+    if let Some((key, source)) = key {
+        let environment = match environment {
             Some(e) => e,
-            None => env_var_environment()?.unwrap_or_else(prod),
+            None => match implicit_profiles()? {
+                Some(profiles) => implicit_environment(&profiles)?.unwrap_or_else(prod),
+                None => prod(),
+            },
         };
         return real(key, source, environment, None);
     }
-    // Without HOME there are no profiles, unless a variable names one.
-    let profiles = match profiles::config_dir() {
-        Ok(dir) => Profiles::load_from(dir)?,
-        Err(_) if std::env::var_os(profiles::PROFILE_VAR).is_none() => {
-            return Ok(Credentials::Missing);
-        }
-        Err(e) => return Err(e),
+    let Some(profiles) = implicit_profiles()? else {
+        return Ok(Credentials::Missing);
     };
     let Some((name, named_by)) = implicit_profile(&profiles) else {
         return Ok(Credentials::Missing);
@@ -166,18 +175,60 @@ pub fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
     profiles::check_name(&name)?;
     let profile = profiles.get(&name, named_by)?;
     let key = profiles.key(&profiles.vault(), &name)?;
-    let environment = match flag_environment {
+    let environment = match environment {
         Some(e) => e,
-        None => match env_var_environment()? {
-            Some(e) => e,
-            None => (
-                profile.environment(&name, &profiles.config_path())?,
-                format!("profile {name}"),
-            ),
-        },
+        None => (
+            profile.environment(&name, &profiles.config_path())?,
+            format!("profile {name}"),
+        ),
     };
     let source = format!("profile {name} ({})", profile.storage.name());
     real(key, source, environment, Some(name))
+}
+
+/// The key in `NARRATIVE_API_KEY`, else `NARRATIVE_API_TOKEN`, and which.
+/// One set but blank is an error, not a reason to use another key: it is
+/// most often a substitution that failed (`$(pass show missing)`) or a CI
+/// secret that does not exist, and going on would act with another
+/// credential than the one meant. `unset` it to use a profile.
+fn variable_key() -> Result<Option<(Secret, String)>, CliError> {
+    for name in narrative_keys::client::API_KEY_VARS {
+        match std::env::var(name) {
+            Ok(value) if value.trim().is_empty() => {
+                return Err(
+                    CliError::usage(format!("{name} is set but empty")).hint(format!(
+                        "give it the key, or `unset {name}` to use --api-key or your profile"
+                    )),
+                );
+            }
+            Ok(value) => return Ok(Some((Secret::new(value), name.to_owned()))),
+            Err(_) => {}
+        }
+    }
+    Ok(None)
+}
+
+/// The profiles, or `None` without a home (then there are none, unless a
+/// variable names one, which is an error).
+fn implicit_profiles() -> Result<Option<Profiles>, CliError> {
+    match profiles::config_dir() {
+        Ok(dir) => Profiles::load_from(dir).map(Some),
+        Err(_) if std::env::var_os(profiles::PROFILE_VAR).is_none() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The environment of the profile `NARRATIVE_PROFILE` names, else of the
+/// default profile, and the source naming both: `profile dev
+/// (NARRATIVE_PROFILE)`.
+fn implicit_environment(profiles: &Profiles) -> Result<Option<(Environment, String)>, CliError> {
+    let Some((name, named_by)) = implicit_profile(profiles) else {
+        return Ok(None);
+    };
+    profiles::check_name(&name)?;
+    let profile = profiles.get(&name, named_by)?;
+    let environment = profile.environment(&name, &profiles.config_path())?;
+    Ok(Some((environment, format!("profile {name} ({named_by})"))))
 }
 
 fn parse_environment(source: &str, text: &str) -> Result<Environment, CliError> {

@@ -264,13 +264,54 @@ async fn every_precedence_rule_for_the_key_and_the_environment() {
         (key.as_str(), env.as_str()),
         ("NARRATIVE_API_KEY", "NARRATIVE_ENVIRONMENT")
     );
-    let (key, env) = w
+    // F8: a key from a variable or --api-key, no environment named: the
+    // environment of NARRATIVE_PROFILE's profile, else of the default
+    // profile (as aws takes the profile's region), never prod unasked.
+    let (key, env, v) = w
+        .sources(
+            &[],
+            &[("NARRATIVE_API_KEY", KEY_B), ("NARRATIVE_PROFILE", "dev")],
+        )
+        .await;
+    assert_eq!(
+        (key.as_str(), env.as_str()),
+        ("NARRATIVE_API_KEY", "profile dev (NARRATIVE_PROFILE)")
+    );
+    // KEY_B works only on B: whoami succeeding shows where it went.
+    assert_eq!(v["credential_last_four"], "BBBB");
+    // The default profile is on A; KEY_A works only there.
+    let (key, env, v) = w.sources(&["--api-key", KEY_A], &[]).await;
+    assert_eq!(
+        (key.as_str(), env.as_str()),
+        ("--api-key", "profile default (the default profile)")
+    );
+    assert_eq!(v["credential_last_four"], "AAAA");
+    let out = w
+        .run(
+            &["whoami"],
+            &[("NARRATIVE_API_KEY", KEY_B), ("NARRATIVE_PROFILE", "dev")],
+        )
+        .await;
+    assert!(
+        stdout(&out)
+            .contains("from NARRATIVE_API_KEY, environment from profile dev (NARRATIVE_PROFILE)"),
+        "{}",
+        stdout(&out)
+    );
+    let (_, env) = w
         .active(
             &[],
             &[("NARRATIVE_API_KEY", KEY_B), ("NARRATIVE_PROFILE", "dev")],
         )
         .await;
-    assert_eq!((key, env), ("NARRATIVE_API_KEY".into(), "default".into()));
+    assert_eq!(env, "profile dev (NARRATIVE_PROFILE)");
+    // Without profiles, such a key goes to prod, the default.
+    let empty = tempfile::tempdir().unwrap();
+    let mut cmd = signed_out(empty.path());
+    cmd.args(["auth", "status", "--json"])
+        .env("NARRATIVE_API_KEY", KEY_B);
+    let v = json(&spawn(cmd).await.unwrap());
+    assert_eq!(v["active"]["environment_source"], "default", "{v}");
     // NARRATIVE_API_TOKEN likewise, after NARRATIVE_API_KEY.
     let (key, _, _) = w
         .sources(
@@ -579,4 +620,147 @@ async fn the_terminal_ui_takes_its_key_from_the_profiles_too() {
         "{}",
         stderr(&out)
     );
+}
+
+/// F10: an empty `--api-key` (`"$(cat missing-file)"`) or a key variable
+/// set but empty is a usage error naming it, never a quiet fall back to
+/// another key.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_key_is_an_error_not_a_fall_back_to_another_key() {
+    let w = World::new().await;
+    w.two_profiles().await;
+    for (args, env, named) in [
+        (&["--api-key", ""][..], &[][..], "--api-key is empty"),
+        (
+            &["--api-key", "  "][..],
+            &[("NARRATIVE_API_KEY", KEY_A)][..],
+            "--api-key is empty",
+        ),
+        (
+            &[][..],
+            &[("NARRATIVE_API_KEY", "")][..],
+            "NARRATIVE_API_KEY is set but empty",
+        ),
+        (
+            &[][..],
+            &[("NARRATIVE_API_TOKEN", " "), ("NARRATIVE_PROFILE", "dev")][..],
+            "NARRATIVE_API_TOKEN is set but empty",
+        ),
+    ] {
+        let out = w.run(&[args, &["whoami"]].concat(), env).await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}: {err}");
+        assert!(err.contains(named), "{args:?} {env:?}: {err}");
+        assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    }
+    // Where the flag wins, the variable is not consulted.
+    let (key, _, _) = w
+        .sources(&["--profile", "dev"], &[("NARRATIVE_API_KEY", "")])
+        .await;
+    assert_eq!(key, "profile dev (file)");
+}
+
+/// F7: with `config.toml` moved away, `auth list` and `auth status` name
+/// the keys `credentials.toml` still holds, and `auth logout --all`
+/// removes them whatever `config.toml` says.
+#[tokio::test(flavor = "multi_thread")]
+async fn keys_the_credentials_file_holds_for_no_profile_are_named_and_logout_all_removes_them() {
+    let w = World::new().await;
+    w.two_profiles().await;
+    let creds = w.dir().join("credentials.toml");
+    std::fs::rename(
+        w.dir().join("config.toml"),
+        w.home.path().join("moved.toml"),
+    )
+    .unwrap();
+    for args in [&["auth", "list"][..], &["auth", "status"][..]] {
+        let out = w.run(args, &[]).await;
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{} also holds keys", creds.display())),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("(orphaned): default, dev"), "{args:?}: {err}");
+        assert!(err.contains("auth logout --all"), "{args:?}: {err}");
+        assert!(!err.contains(KEY_A) && !err.contains(KEY_B));
+    }
+    let v = json(&w.run(&["auth", "status", "--json"], &[]).await);
+    assert_eq!(v["orphaned_keys"], serde_json::json!(["default", "dev"]));
+    let out = w.run(&["auth", "logout", "--all"], &[]).await;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("Removed the keys"), "{err}");
+    assert!(!err.contains("nothing to remove"), "{err}");
+    assert!(!creds.exists(), "the keys are gone");
+    let out = w.run(&["auth", "logout", "--all"], &[]).await;
+    assert!(
+        stderr(&out).contains("nothing to remove"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// F18: each auth message says what is wrong and what to do about it.
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_messages_name_the_real_cause_and_the_fix() {
+    let w = World::new().await;
+    // A wrong key given to login: the hint speaks of that key.
+    let out = w.login(&["--environment", w.a.url()], KEY_B).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the key given to auth login was refused"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("check --api-key or NARRATIVE_API_KEY"),
+        "{err}"
+    );
+    w.two_profiles().await;
+    // auth token for a profile that does not exist.
+    let out = w.run(&["--profile", "nope", "auth", "token"], &[]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--profile names profile nope, which does not exist"),
+        "{err}"
+    );
+    let out = w
+        .run(&["auth", "token"], &[("NARRATIVE_PROFILE", "nope")])
+        .await;
+    assert!(
+        stderr(&out).contains("NARRATIVE_PROFILE names profile nope"),
+        "{}",
+        stderr(&out)
+    );
+    // A folder others may write to: the credentials in it are not used.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = w.dir();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = w.run(&["whoami"], &[]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("can be written by others (mode 0777)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("chmod 700 {}", dir.display())),
+        "{err}"
+    );
+    assert!(!err.contains(KEY_A), "{err}");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    // A symlinked config.toml: say to replace the link, not to give a path.
+    let config = dir.join("config.toml");
+    let real = w.home.path().join("dotfiles-config.toml");
+    std::fs::rename(&config, &real).unwrap();
+    std::os::unix::fs::symlink(&real, &config).unwrap();
+    let out = w.run(&["auth", "switch", "dev"], &[]).await;
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("replace the link with a regular file"),
+        "{err}"
+    );
+    assert!(!err.contains("give the path of a new file"), "{err}");
 }

@@ -788,3 +788,54 @@ async fn data_that_standard_output_cannot_take_is_an_error_not_a_panic() {
         );
     }
 }
+
+/// F6: a delivery command's output reaches our standard error with the
+/// secret replaced, whether it echoes what it read (`tee`) or runs the
+/// secret as a command (`sh: 2: SECRET: not found`, a list mistaken for
+/// argv); F19: a process that escaped the group (`setsid`) holds only our
+/// pipe, so the run ends without waiting for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_commands_output_never_shows_the_secret_nor_holds_the_callers_stderr() {
+    let emu = emulator(ADMIN).await;
+    let dir = tempfile::tempdir().unwrap();
+    let got = dir.path().join("got");
+    let old = seed(&emu, "etl");
+    // Echoes the secret on its standard output and error: delivered.
+    let echo = format!("tee '{}'; printf 'err ' >&2; cat '{0}' >&2", got.display());
+    let out = run(&emu, &["rotate", &old, "--secret-to", &echo]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let secret = std::fs::read_to_string(&got).unwrap();
+    assert!(secret.len() > 8, "{secret}");
+    assert!(!err.contains(&secret), "the secret was shown: {err}");
+    assert!(!stdout(&out).contains(&secret));
+    assert!(
+        err.contains("[redacted]\n") && err.contains("err [redacted]\n"),
+        "{err}"
+    );
+    // Runs the secret as a command: the shell's complaint names it.
+    let old = seed(&emu, "etl2");
+    let run_it = format!("s=$(tee '{}'); \"$s\"", got.display());
+    let out = run(&emu, &["rotate", &old, "--secret-to", &run_it]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let secret = std::fs::read_to_string(&got).unwrap();
+    assert!(!err.contains(&secret), "the secret was shown: {err}");
+    assert!(err.contains("[redacted]: not found"), "{err}");
+    assert!(old_key_works(&emu, &old));
+    // A process that left the group keeps our pipe, not the caller's.
+    let pid = dir.path().join("escaped");
+    let escape = format!(
+        "cat >/dev/null; setsid sh -c 'echo $$ > \"{}\"; exec sleep 30' &",
+        pid.display()
+    );
+    let started = Instant::now();
+    let out = run(&emu, &["rotate", &old, "--secret-to", &escape]).await;
+    let took = started.elapsed();
+    let escaped = written(&pid).await;
+    let _ = std::process::Command::new("kill")
+        .arg(escaped.trim())
+        .status();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(15), "held for {took:?}");
+}

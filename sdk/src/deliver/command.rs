@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, Signal, WaitId, WaitIdOptions, WaitIdStatus};
 
+use super::command_output::CommandOutput;
 use super::{DeliveryError, NewSecret, SecretSink};
 use crate::interrupt::Interrupt;
 use crate::key::ApiKey;
@@ -27,8 +28,11 @@ use crate::retry::duration_text;
 /// on its standard input. Its environment names the key, never the secret:
 /// `NARRATIVE_KEY_ID`, `NARRATIVE_KEY_NAME`, `NARRATIVE_KEY_ENV_NAME` (a
 /// variable name made from the key's name) and, for a replacement,
-/// `NARRATIVE_KEY_REPLACES`. Its output goes to standard error, so it never
-/// mixes with data on standard output.
+/// `NARRATIVE_KEY_REPLACES`. Its standard output and error come through a
+/// pipe of ours to our standard error, so they never mix with data on
+/// standard output, with the secret replaced by `[redacted]` on every line:
+/// a command that prints what it reads (`cat`, or `sh: 1: SECRET: not
+/// found`) never shows the secret in a terminal or a CI log.
 ///
 /// A delivery succeeds only when the command exits 0 **and** read the whole
 /// secret: `true` or `head -c 0` exit 0 without taking it, and fail. Anything
@@ -140,7 +144,12 @@ impl SecretCommand {
     }
 
     /// The command, its secret on a pipe, in a process group of its own.
-    fn spawn(&self, item: &NewSecret<'_>, stdin: PipeReader) -> std::io::Result<Child> {
+    fn spawn(
+        &self,
+        item: &NewSecret<'_>,
+        stdin: PipeReader,
+        output: PipeWriter,
+    ) -> std::io::Result<Child> {
         let mut cmd = Command::new("/bin/sh");
         // Files the command writes (`cat > key.txt`) are owner-only, as ours are.
         cmd.arg("-c")
@@ -153,8 +162,11 @@ impl SecretCommand {
             .env_remove("NARRATIVE_API_KEY")
             .env_remove("NARRATIVE_API_TOKEN")
             .stdin(stdin)
-            .stdout(std::io::stderr())
-            .stderr(Stdio::inherit())
+            // Both through one pipe of ours, forwarded redacted; its write
+            // ends go with `cmd`, so the pipe closes when the command's
+            // processes are done.
+            .stdout(output.try_clone()?)
+            .stderr(output)
             // Its own group: stopped as one, and out of reach of the
             // terminal's Ctrl-C, which this process turns into a stop.
             .process_group(0);
@@ -197,6 +209,7 @@ impl SecretCommand {
                     writer = None;
                 }
             }
+            running.output.forward();
             match running.exited() {
                 Ok(Some(status)) => break status,
                 Ok(None) => {}
@@ -279,6 +292,8 @@ impl SecretCommand {
 /// (an error, a panic), it stops the group.
 struct Running {
     child: Child,
+    /// The command's standard output and error, forwarded redacted.
+    output: CommandOutput,
     group: Pid,
     /// A read end of the same pipe, kept to count what the command left unread.
     unread_probe: PipeReader,
@@ -329,6 +344,9 @@ impl Running {
             return;
         }
         self.done = true;
+        // What the command wrote before it ended, for a short grace only: a
+        // process that escaped the group may hold the pipe open for ever.
+        self.output.drain();
         if let Some((mut watcher, mut stdin)) = self.watcher.take() {
             let _ = stdin.write_all(b"done\n");
             drop(stdin);
@@ -404,12 +422,17 @@ impl SecretSink for SecretCommand {
         });
         let (reader, writer, unread_probe) =
             piped.map_err(|e| self.error(format!("could not make a pipe for it: {e}")))?;
+        let (output_reader, output_writer) = std::io::pipe()
+            .map_err(|e| self.error(format!("could not make a pipe for its output: {e}")))?;
+        let output = CommandOutput::new(output_reader, item.secret.clone())
+            .map_err(|e| self.error(format!("could not read its output: {e}")))?;
         let child = self
-            .spawn(item, reader)
+            .spawn(item, reader, output_writer)
             .map_err(|e| self.error(format!("could not start it: {e}")))?;
         let group = Pid::from_child(&child);
         let mut running = Running {
             child,
+            output,
             group,
             unread_probe,
             watcher: None,

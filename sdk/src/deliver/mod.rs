@@ -25,6 +25,8 @@ pub use crate::error::{DeliveryError, Undelivered};
 #[cfg(not(target_arch = "wasm32"))]
 mod command;
 #[cfg(not(target_arch = "wasm32"))]
+mod command_output;
+#[cfg(not(target_arch = "wasm32"))]
 mod file;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod kept;

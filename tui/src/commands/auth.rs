@@ -15,7 +15,7 @@ use crate::cli::{
 };
 use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{self, escape_controls, msgln, out, outln, print_json};
-use crate::profiles::{self, Profile, Profiles, Storage};
+use crate::profiles::{self, KeyStore, Profile, Profiles, Storage};
 use crate::session::{self, Credentials};
 
 /// Runs one `auth` subcommand.
@@ -90,7 +90,17 @@ async fn login(args: &LoginArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let key = read_key(args.with_token)?;
     let me = check_key(global, &key, &environment).await.map_err(|e| {
         let message = format!("{}; nothing was saved", e.message);
-        CliError { message, ..e }
+        // The general hint speaks of --api-key and NARRATIVE_API_KEY; here
+        // the key is the one just given to login.
+        let hint = if e.status == Some(401) {
+            Some(format!(
+                "the key given to auth login was refused by {}: it may be wrong, revoked or expired, or meant for another environment (--environment); copy it again and run auth login again",
+                environment.name()
+            ))
+        } else {
+            e.hint
+        };
+        CliError { message, hint, ..e }
     })?;
     let vault = profiles.vault();
     let (storage, fallback) = vault.save(&name, &key, args.insecure_storage || in_ci())?;
@@ -251,7 +261,14 @@ async fn logout(args: &LogoutArgs, global: &GlobalArgs) -> Result<u8, CliError> 
             None => Vec::new(),
         }
     };
-    if names.is_empty() {
+    // Keys the file holds for no profile (config.toml moved away): --all
+    // removes them too, whatever config.toml says.
+    let orphans = if args.all {
+        profiles.orphaned_keys()
+    } else {
+        Vec::new()
+    };
+    if names.is_empty() && orphans.is_empty() {
         match profiles.names() {
             known if known.is_empty() => {
                 msgln!("No profile is signed in on this machine; nothing to remove.")
@@ -299,6 +316,17 @@ async fn logout(args: &LogoutArgs, global: &GlobalArgs) -> Result<u8, CliError> 
             ),
         }
     }
+    if !orphans.is_empty() {
+        let file = profiles.file_store();
+        for name in &orphans {
+            file.delete(name).map_err(|e| e.into_cli(name))?;
+        }
+        msgln!(
+            "Removed the keys {} held for profiles no longer in config.toml ({}). They may still work on the server: whoever manages your keys can revoke them with narrative-keys revoke ID.",
+            file.path().display(),
+            orphans.join(", ")
+        );
+    }
     if profiles.config.default.is_none() && !profiles.config.profiles.is_empty() {
         msgln!(
             "No default profile now; choose one with narrative-keys auth switch NAME ({}).",
@@ -320,6 +348,8 @@ fn quick(global: &GlobalArgs) -> GlobalArgs {
 #[derive(Serialize)]
 struct StatusJson {
     active: ActiveJson,
+    /// Profiles `credentials.toml` holds a key for that no profile names.
+    orphaned_keys: Vec<String>,
     profiles: Vec<ProfileStatusJson>,
 }
 
@@ -427,10 +457,12 @@ async fn status(args: &StatusArgs, global: &GlobalArgs) -> Result<u8, CliError> 
     if args.json {
         print_json(&StatusJson {
             active,
+            orphaned_keys: profiles.orphaned_keys(),
             profiles: rows,
         })?;
         return Ok(code);
     }
+    say_orphaned_keys(&profiles);
     match (&active.credential_source, &active.error) {
         (Some(key), _) => outln!(
             "Commands use: key from {}, environment from {}",
@@ -493,6 +525,7 @@ fn list(args: &ListProfilesArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         print_json(&rows)?;
         return Ok(0);
     }
+    say_orphaned_keys(&profiles);
     if rows.is_empty() {
         msgln!("No profiles; sign in with narrative-keys auth login");
         return Ok(0);
@@ -515,6 +548,19 @@ fn list(args: &ListProfilesArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     }
     out!("{}", table.render())?;
     Ok(0)
+}
+
+/// Names the keys `credentials.toml` holds for no profile, and how to
+/// remove them: a moved or replaced `config.toml` must not hide them.
+fn say_orphaned_keys(profiles: &Profiles) {
+    let orphans = profiles.orphaned_keys();
+    if !orphans.is_empty() {
+        warn(&format!(
+            "{} also holds keys no profile in config.toml names (orphaned): {}; remove them with narrative-keys auth logout --all, or delete that file",
+            profiles.file_store().path().display(),
+            orphans.join(", ")
+        ));
+    }
 }
 
 fn switch(name: &str) -> Result<u8, CliError> {
@@ -551,7 +597,11 @@ fn token(args: &TokenArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         return Err(CliError::usage("no profile is signed in")
             .hint("sign in with narrative-keys auth login, or name one with --profile"));
     };
-    profiles.get(&name, "the profile")?;
+    let named_by = match &global.profile {
+        Some(_) => "--profile",
+        None => session::implicit_profile(&profiles).map_or("the default profile", |(_, by)| by),
+    };
+    profiles.get(&name, named_by)?;
     if std::io::stdout().is_terminal() && !args.show_token {
         return Err(CliError::usage(
             "standard output is a terminal: the key would stay on the screen and in its scrollback",

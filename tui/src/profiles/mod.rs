@@ -160,6 +160,21 @@ impl Profiles {
         })
     }
 
+    /// The profiles `credentials.toml` holds a key for that no profile of
+    /// `config.toml` keeps there (a settings file moved away or replaced),
+    /// sorted; unreadable, it is said where its keys are used.
+    pub fn orphaned_keys(&self) -> Vec<String> {
+        let kept_in_file = |name: &String| {
+            self.config
+                .profiles
+                .get(name)
+                .is_some_and(|p| p.storage == store::Storage::File)
+        };
+        let mut names = self.file_store().profiles().unwrap_or_default();
+        names.retain(|name| !kept_in_file(name));
+        names
+    }
+
     /// The profiles' names, sorted.
     pub fn names(&self) -> Vec<String> {
         self.config.profiles.keys().cloned().collect()

@@ -216,6 +216,7 @@ impl FileStore {
             }
         };
         check_private(&self.path, &meta)?;
+        check_private_dir(parent(&self.path))?;
         let text = Zeroizing::new(std::fs::read_to_string(&self.path).map_err(|e| StoreError {
             message: format!("cannot read {shown}: {e}"),
             hint: "check the file and its folder".into(),
@@ -252,6 +253,13 @@ impl FileStore {
         })?);
         make_private_dir(dir).map_err(to_store_error)?;
         write_private(&self.path, &text).map_err(to_store_error)
+    }
+}
+
+impl FileStore {
+    /// The profiles the file holds a key for, sorted.
+    pub fn profiles(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.read()?.profiles.into_keys().collect())
     }
 }
 
@@ -309,6 +317,23 @@ fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreError
     Ok(())
 }
 
+/// Refuses a credentials file's folder others may write to, as ssh does:
+/// whoever can write there can replace the file with keys of their own.
+fn check_private_dir(dir: &Path) -> Result<(), StoreError> {
+    let mode = std::fs::metadata(dir).map(|m| m.mode()).unwrap_or(0);
+    if mode & 0o022 != 0 {
+        return Err(StoreError {
+            message: format!(
+                "{} can be written by others (mode {:04o}), so the files kept there are not safe and are not used",
+                dir.display(),
+                mode & 0o777
+            ),
+            hint: format!("make it private: chmod 700 {}", dir.display()),
+        });
+    }
+    Ok(())
+}
+
 /// The folder a path is in (`.` for a bare name).
 pub(super) fn parent(path: &Path) -> &Path {
     match path.parent() {
@@ -327,16 +352,7 @@ pub fn make_private_dir(dir: &Path) -> Result<(), CliError> {
             CliError::failed(format!("cannot create the folder {}: {e}", dir.display()))
                 .hint("check HOME or XDG_CONFIG_HOME and the folder's permissions")
         })?;
-    let mode = std::fs::metadata(dir).map(|m| m.mode()).unwrap_or(0);
-    if mode & 0o022 != 0 {
-        return Err(CliError::failed(format!(
-            "{} can be written by others (mode {:04o}), so files kept there are not safe",
-            dir.display(),
-            mode & 0o777
-        ))
-        .hint(format!("make it private: chmod 700 {}", dir.display())));
-    }
-    Ok(())
+    check_private_dir(dir).map_err(|e| CliError::failed(e.message).hint(e.hint))
 }
 
 /// Writes `text` to `path` atomically, mode 0600, replacing only a regular
@@ -344,7 +360,15 @@ pub fn make_private_dir(dir: &Path) -> Result<(), CliError> {
 pub fn write_private(path: &Path, text: &str) -> Result<(), CliError> {
     narrative_keys::deliver::write_new_file(path, text, true).map_err(|e| {
         let mut err = CliError::failed(format!("{}: {}", e.target, e.message));
-        if let Some(h) = e.hint {
+        // The delivery's hint speaks of a path option this file has not:
+        // say what to do with a link (a dotfiles manager's) instead.
+        let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if link {
+            let shown = path.display();
+            err = err.hint(format!(
+                "this file is never written through a link: replace the link with a regular file (cp --remove-destination \"$(readlink -f {shown})\" {shown}), then run again"
+            ));
+        } else if let Some(h) = e.hint {
             err = err.hint(h);
         }
         err

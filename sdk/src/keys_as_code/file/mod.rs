@@ -654,6 +654,18 @@ fn toml_problem(text: &str, e: &toml::de::Error) -> String {
             };
         }
     }
+    // `secret_to = "cmd"`: say what each entry is, so a command's words are
+    // not split into entries (each would run as a command of its own).
+    let field = e
+        .span()
+        .and_then(|s| text.get(..s.start))
+        .and_then(|before| before.rsplit('\n').next())
+        .map(|line| line.trim_start().starts_with("secret_to"));
+    if field == Some(true) && message.contains("expected a sequence") {
+        out.push_str(
+            "; secret_to is a list of commands, each entry one shell command run with `sh -c` (e.g. secret_to = [\"gh secret set NAME\"])",
+        );
+    }
     out
 }
 

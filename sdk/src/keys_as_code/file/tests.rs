@@ -180,3 +180,16 @@ fn a_long_name_is_cut_in_its_problem() {
     );
     assert!(problem.chars().count() < 200, "{problem}");
 }
+
+#[test]
+fn secret_to_as_a_string_says_each_entry_is_one_shell_command() {
+    let err =
+        parse("[[key]]\nname = \"ci\"\ngrant = [\"read:datasets\"]\nsecret_to = \"cat > f\"\n")
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("line 4"), "{err}");
+    assert!(
+        err.contains("each entry one shell command run with `sh -c`"),
+        "{err}"
+    );
+}
