@@ -77,5 +77,5 @@ step "size and speed"
 # never linked into the package (nothing in it calls them); what the journal
 # left in it is the report built step by step, which the npm incident returns.
 # Until it is trimmed back under 150 KB, CI gates at 168 KB so that it cannot
-# grow further unnoticed; the README records the miss.
+# grow further unnoticed; docs/figures.md records the miss.
 (cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 168)
