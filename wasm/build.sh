@@ -66,6 +66,7 @@ fi
 
 cp "$here"/js/*.js "$here"/js/*.d.ts "$out/"
 cp "$here/README.md" "$out/README.md"
+cp "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$out/"
 
 # Node loads the entry, the glue and the wrapper as one module: every extra
 # ESM file costs Node a resolve, a read and a parse at import (about 2.5 ms of

@@ -1,4 +1,4 @@
-//! Every error `code` the command line can print is listed in the README,
+//! Every error `code` the command line can print is listed in docs/cli.md,
 //! where scripts look for them: the command line's own (`.code("...")` and
 //! `CliError`'s constructors) and the SDK's (`Error::code`,
 //! `KeyRefError::code`).
@@ -68,7 +68,7 @@ fn cli_codes() -> BTreeSet<String> {
 }
 
 #[test]
-fn every_error_code_the_cli_prints_is_in_the_readme() {
+fn every_error_code_the_cli_prints_is_in_docs_cli() {
     let codes = cli_codes();
     // The scan finds what it looks for: codes of each source.
     for known in [
@@ -84,10 +84,10 @@ fn every_error_code_the_cli_prints_is_in_the_readme() {
             "{known} not found by the scan: {codes:?}"
         );
     }
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
     let start = readme
         .find("`code` is stable snake_case")
-        .expect("the README's list of codes");
+        .expect("docs/cli.md's list of codes");
     let list = &readme[start..];
     let list = &list[..list.find("; `message`").unwrap()];
     let missing: Vec<&String> = codes
@@ -96,6 +96,6 @@ fn every_error_code_the_cli_prints_is_in_the_readme() {
         .collect();
     assert!(
         missing.is_empty(),
-        "codes the CLI prints that the README's list lacks: {missing:?}"
+        "codes the CLI prints that docs/cli.md's list lacks: {missing:?}"
     );
 }

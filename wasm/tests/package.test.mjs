@@ -16,6 +16,10 @@ test('package.json: name, ESM, exports with types, node and browser entries', ()
   assert.deepEqual(Object.keys(dot), ['types', 'node', 'browser', 'default']);
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
   assert.deepEqual(pkg.exports['./panel'], { types: './panel.d.ts', default: './panel.js' });
+  // What the registry's page and `npm install`'s users see: the licence, where the source is, which Node.
+  assert.equal(pkg.license, 'MIT OR Apache-2.0');
+  assert.match(pkg.repository.url, /^https:\/\//);
+  assert.equal(pkg.engines.node, '>=20');
 });
 
 test('the panel is its own entry: the main entry registers no element, the panel shares its WebAssembly', () => {
@@ -34,7 +38,7 @@ test('npm pack yields a tarball that installs and imports in a fresh project', (
     const out = execFileSync('npm', ['pack', pkgDir, '--pack-destination', dir, '--json'], { encoding: 'utf8' });
     const [{ filename, files }] = JSON.parse(out);
     const names = files.map((f) => f.path).sort();
-    for (const f of ['browser.js', 'core.js', 'index.d.ts', 'panel.js', 'panel.d.ts', 'narrative_keys_wasm.js', 'narrative_keys_wasm_bg.wasm', 'node.js', 'package.json', 'README.md']) {
+    for (const f of ['browser.js', 'core.js', 'index.d.ts', 'panel.js', 'panel.d.ts', 'narrative_keys_wasm.js', 'narrative_keys_wasm_bg.wasm', 'node.js', 'package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE']) {
       assert.ok(names.includes(f), `${f} missing from the tarball: ${names}`);
     }
     const app = path.join(dir, 'app');

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  ADMIN, allMarkup, axe, connect, dialog, focused, nk, openPage as open, readDownload, rowNames, shot, start, stop, storedIt, tabTo, world,
+  ADMIN, allMarkup, axe, connect, dialog, focused, nk, openPage as open, readDownload, readmeShot, rowNames, shot, start, stop, storedIt, tabTo, world,
 } from './support.mjs';
 
 const DAY = 864e5;
@@ -242,6 +242,8 @@ test('screenshots and axe at 1280x800 and 390x844, light and dark', async () => 
         assert.match(await page.getByRole('row', { name: /warehouse sync/ }).textContent(), /!\s*expiring soon/);
         await axe(page, `the list, ${tag}`);
         await shot(page, `list-${tag}`);
+        // The README's picture of the panel (docs/images/panel.png), refreshed on request.
+        if (process.env.NARRATIVE_KEYS_REFRESH_IMAGES && tag === '1280x800-light') await readmeShot(page, 'panel.png');
         const docWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(docWidth <= width, `the page fits ${width}px (is ${docWidth}px)`);
         await page.getByRole('button', { name: 'New API Key' }).click();

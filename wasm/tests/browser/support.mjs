@@ -135,6 +135,8 @@ export async function axe(page, screen) {
 
 // Secrets are masked: no secret goes into a screenshot, test keys included.
 export const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `panel-${name}.png`), mask: [page.locator('code[part=secret]')] });
+/** A picture for the README, into docs/images/ (a list screen: no secret on it). */
+export const readmeShot = (page, name) => page.screenshot({ path: path.join(root, 'docs', 'images', name), mask: [page.locator('code[part=secret]')] });
 
 /** Everything the page holds, shadow roots included. */
 export const allMarkup = (page) => page.evaluate(() => {
