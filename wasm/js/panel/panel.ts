@@ -108,6 +108,8 @@ class Panel extends LitElement implements NarrativeKeysPanel {
   #client: NarrativeKeys | null = null;
   #keys: readonly ApiKey[] = [];
   #rowHeight = FIRST_ROW_HEIGHT;
+  /** The list's scrolling region, once rendered. */
+  #scroller: HTMLElement | null = null;
   #returnFocus: HTMLElement | null = null;
   /** What gets focus after the next render: an element's selector. */
   #focus: string | null = null;
@@ -132,6 +134,7 @@ class Panel extends LitElement implements NarrativeKeysPanel {
     addEventListener('beforeunload', this.#beforeUnload);
     addEventListener('pagehide', this.#pageHide);
     addEventListener('scroll', this.#closeMenu, true);
+    if (this.#scroller) this.#resize.observe(this.#scroller);
   }
 
   disconnectedCallback(): void {
@@ -139,6 +142,7 @@ class Panel extends LitElement implements NarrativeKeysPanel {
     removeEventListener('beforeunload', this.#beforeUnload);
     removeEventListener('pagehide', this.#pageHide);
     removeEventListener('scroll', this.#closeMenu, true);
+    this.#resize.disconnect();
   }
 
   // A menu stays by its button: scrolling the page or the list closes it.
@@ -316,6 +320,12 @@ class Panel extends LitElement implements NarrativeKeysPanel {
     super.updated(changed);
     const root = this.renderRoot as ShadowRoot;
     this.#measureRows(root);
+    const scroller = root.querySelector<HTMLElement>('.scroll');
+    if (scroller !== this.#scroller) {
+      this.#resize.disconnect();
+      if (scroller) this.#resize.observe(scroller);
+      this.#scroller = scroller;
+    }
     placeMenus(root, this._menu);
     const dlg = root.querySelector('dialog');
     if (dlg && this._dialog && !dlg.open) dlg.showModal();
@@ -348,12 +358,16 @@ class Panel extends LitElement implements NarrativeKeysPanel {
     }
   }
 
-  #onScroll = (event: Event): void => {
-    const el = event.currentTarget as HTMLElement;
+  #onScroll = (): void => {
+    // Only the list's own scroll and size call this: it is rendered.
+    const el = this.#scroller!;
     const first = Math.floor(el.scrollTop / this.#rowHeight);
     if (first !== this._scroll.first || el.clientHeight !== this._scroll.height) this._scroll = { first, height: el.clientHeight };
     this.#closeMenu();
   };
+
+  // A window made taller or shorter changes which rows are on screen, without a scroll.
+  #resize = new ResizeObserver(this.#onScroll);
 
   // `handled(error)` is true for an error the caller reports itself.
   async #work<T>(label: string, fn: () => Promise<T>, handled: (e: NarrativeKeysError) => boolean = () => false): Promise<T | undefined> {
@@ -434,8 +448,8 @@ class Panel extends LitElement implements NarrativeKeysPanel {
       try {
         newExpiry = parseExpiration(changes.expiresAt);
       } catch (e) {
-        this._error = { message: (e as Error).message, problems: [] };
-        return;
+        // Like a failed Review: the error is the expiration field's description, and focus goes there.
+        return this.#step({ kind: 'edit', step: 'form', key: d.key, form: d.form, problems: [{ field: 'expiration', severity: 'error', message: (e as Error).message }] }, '#nk-expiry');
       }
     }
     this.#step({ kind: 'edit', step: 'diff', key: d.key, form: d.form, changes, added, removed, newExpiry });
@@ -614,8 +628,7 @@ class Panel extends LitElement implements NarrativeKeysPanel {
 
   // A new filter or sort starts from the top of the list.
   #toTop(): void {
-    const scroller = (this.renderRoot as ShadowRoot).querySelector<HTMLElement>('.scroll');
-    if (scroller) scroller.scrollTop = 0;
+    if (this.#scroller) this.#scroller.scrollTop = 0;
     this._scroll = { ...this._scroll, first: 0 };
   }
 

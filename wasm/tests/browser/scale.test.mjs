@@ -72,6 +72,29 @@ test('10,000 keys: a bounded number of rows in the DOM, a filter over all of the
   }
 });
 
+test('a window made taller renders the rows that now fit, without a scroll', async () => {
+  const { context, page, problems } = await openPage(url, { width: 1280, height: 240 });
+  try {
+    await connect(page, emu.url);
+    const short = await renderedRows(page);
+    await page.setViewportSize({ width: 1280, height: 1200 });
+    // The region grows to its full height (40rem); its last visible pixel must be a row, not the spacer.
+    const filled = () => page.locator('narrative-keys-panel').evaluate((el) => {
+      const region = el.shadowRoot.querySelector('.scroll').getBoundingClientRect();
+      const rows = el.shadowRoot.querySelectorAll('tbody tr[part~=row]');
+      return region.height > 500 && rows[rows.length - 1].getBoundingClientRect().bottom >= region.bottom;
+    });
+    const deadline = Date.now() + 5000;
+    while (!(await filled()) && Date.now() < deadline) await page.waitForTimeout(50);
+    assert.ok(await filled(), 'the rows fill the taller list');
+    assert.equal(await region(page).evaluate((el) => el.scrollTop), 0, 'nothing scrolled');
+    assert.ok(await renderedRows(page) > short, `more rows than in the short window (${short})`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the last of 10,000 rows: its menu opens above the table's edge and its Delete works", async () => {
   const { context, page, problems } = await openPage(url, { width: 1280, height: 700 });
   try {

@@ -127,6 +127,55 @@ test('a host page with text-transform, letter-spacing, white-space and line-heig
   }
 });
 
+/** The description and invalid state of the accessibility tree's node of `role` named `name`. */
+async function axNode(page, role, name) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const node = nodes.find((n) => n.role?.value === role && n.name?.value === name);
+    assert.ok(node, `no ${role} named ${name} in the accessibility tree`);
+    return { description: node.description?.value ?? '', invalid: node.properties?.find((p) => p.name === 'invalid')?.value?.value ?? 'false' };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+test('Edit with an expiration the SDK refuses: focus on the field, the error tied to it and announced, nothing sent', async () => {
+  const { emu, admin } = await world([['nightly export', ['read:datasets'], '30d']]);
+  const { context, page, problems } = await openPage();
+  try {
+    await connect(page, emu.url);
+    const before = (await admin.listKeys())[0].expiresAt;
+    await page.getByRole('button', { name: 'Actions for nightly export' }).click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await dialog(page).getByLabel('Expiration').selectOption('date');
+    await dialog(page).getByLabel('Expiration date').fill('20000-01-01');
+    await dialog(page).getByRole('button', { name: 'Review changes' }).click();
+    const alert = dialog(page).getByRole('alert');
+    await dialog(page).getByText('One problem stops this key').waitFor();
+    assert.match(await alert.textContent(), /is not an expiration/);
+    // Focus is inside the date input (on its month part, in the accessibility tree).
+    assert.equal(await page.locator('narrative-keys-panel').evaluate((el) => el.shadowRoot.activeElement?.id), 'nk-expiry');
+    const field = await axNode(page, 'Date', 'Expiration date');
+    assert.equal(field.invalid, 'true');
+    assert.match(field.description, /is not an expiration/, 'the field is described by its error');
+    assert.equal(await page.locator('narrative-keys-panel').evaluate((el) => el.shadowRoot.querySelector('[part=error]')), null, 'no general alert besides the field\'s');
+    await axe(page, 'the edit form with an error on its expiration');
+
+    // Fixed, the form goes on to its changes and the field is no longer marked.
+    await dialog(page).getByLabel('Expiration date').fill('2030-01-31');
+    await dialog(page).getByRole('button', { name: 'Review changes' }).click();
+    await dialog(page).getByText(/Expires: .* → /).waitFor();
+    await dialog(page).getByRole('button', { name: 'Back' }).click();
+    assert.equal(await dialog(page).getByLabel('Expiration date').getAttribute('aria-invalid'), 'false');
+    assert.equal((await admin.listKeys())[0].expiresAt, before, 'nothing was sent');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await emu.stop();
+  }
+});
+
 test('a 128-character name is cut with an ellipsis, whole in its tooltip and accessible name, and the other columns stay on screen; a row menu closes when the page scrolls', async () => {
   const long = `${'very long name of a key '.repeat(6)}end`.slice(0, 128);
   const { emu } = await world([[long, ['read:datasets'], '30d'], ['short', ['write:jobs'], '30d']]);

@@ -35,10 +35,13 @@ export function problems(list: readonly Problem[] | undefined): TemplateResult {
   </div>`;
 }
 
-/** aria-invalid and aria-describedby of the control of `field`. */
-export function invalid(list: readonly Problem[] | undefined, field: Field): { invalid: boolean; describedBy: string | undefined } {
+/** The aria-invalid and aria-describedby values of a control without errors. */
+const VALID = { invalid: 'false', describedBy: nothing } as const;
+
+/** The aria-invalid and aria-describedby values of the control of `field`. */
+export function invalid(list: readonly Problem[] | undefined, field: Field): { invalid: 'true' | 'false'; describedBy: string | typeof nothing } {
   const ids = (list ?? []).flatMap((p, i) => (p.field === field && p.severity === 'error' ? [`nk-problem-${i}`] : []));
-  return { invalid: ids.length > 0, describedBy: ids.length ? ids.join(' ') : undefined };
+  return ids.length ? { invalid: 'true', describedBy: ids.join(' ') } : VALID;
 }
 
 /** The first field with an error, in the order of the form. */
@@ -66,7 +69,7 @@ export interface FieldProps {
 export function nameField({ form, problems: list, disabled, change }: FieldProps): TemplateResult {
   const v = invalid(list, 'name');
   return html`<label>Name <input id="nk-name" data-autofocus maxlength="128" .value=${form.name} ?disabled=${disabled}
-    aria-invalid=${v.invalid ? 'true' : 'false'} aria-describedby=${v.describedBy ?? nothing}
+    aria-invalid=${v.invalid} aria-describedby=${v.describedBy}
     @input=${(e: Event) => change({ name: (e.target as HTMLInputElement).value })}></label>`;
 }
 
@@ -74,12 +77,13 @@ export function expiryField({ form, problems: list, disabled, change }: FieldPro
   const choices = keep ? [['keep', keep] as const, ...EXPIRY.filter(([v]) => v !== 'never')] : EXPIRY;
   const v = invalid(list, 'expiration');
   const date = form.expiry === 'date';
-  const aria = (on: boolean) => ({ invalid: v.invalid && on ? 'true' : 'false', describedBy: on ? v.describedBy ?? nothing : nothing });
-  return html`<label>Expiration <select id=${date ? nothing : 'nk-expiry'} ?disabled=${disabled} aria-invalid=${aria(!date).invalid} aria-describedby=${aria(!date).describedBy}
+  // Of the select and the date input, only the one named nk-expiry carries the errors.
+  const select = date ? VALID : v;
+  return html`<label>Expiration <select id=${date ? nothing : 'nk-expiry'} ?disabled=${disabled} aria-invalid=${select.invalid} aria-describedby=${select.describedBy}
       @change=${(e: Event) => change({ expiry: (e.target as HTMLSelectElement).value })}>
       ${choices.map(([value, text]) => html`<option value=${value} ?selected=${form.expiry === value}>${text}</option>`)}</select></label>
     ${date ? html`<label>Expiration date <input id="nk-expiry" type="date" required .value=${form.date} ?disabled=${disabled}
-      aria-invalid=${aria(true).invalid} aria-describedby=${aria(true).describedBy}
+      aria-invalid=${v.invalid} aria-describedby=${v.describedBy}
       @input=${(e: Event) => change({ date: (e.target as HTMLInputElement).value })}></label>` : nothing}
     ${form.expiry === 'never' ? html`<p class="warn" part="warning">A key that never expires works until someone deletes it. Set an expiration and rotate instead.</p>` : nothing}`;
 }
@@ -105,7 +109,7 @@ export function matrix({ form, problems: list, disabled, change }: FieldProps): 
       : html`<span class="muted level">—</span>`;
   };
   const v = invalid(list, 'permissions');
-  return html`<details class="matrix" part="matrix" open><summary id="nk-perms" aria-invalid=${v.invalid ? 'true' : 'false'} aria-describedby=${v.describedBy ?? nothing}>Permissions (${form.perms.size} chosen)</summary>
+  return html`<details class="matrix" part="matrix" open><summary id="nk-perms" aria-invalid=${v.invalid} aria-describedby=${v.describedBy}>Permissions (${form.perms.size} chosen)</summary>
     <p class="hint">Grant only what the key needs. <span aria-hidden="true">?</span> marks a resource name no published source confirms.</p>
     ${[...groups].map(([g, entries]) => html`<fieldset><legend>${g}</legend>
       ${entries.map((c) => html`<div class="resource">

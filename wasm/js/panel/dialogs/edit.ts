@@ -1,11 +1,11 @@
 // Edit: the form, then the changes before anything is sent.
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ApiKey, KeyChanges } from 'narrative-keys';
+import type { ApiKey, KeyChanges, Problem } from 'narrative-keys';
 import { day, hiddenNote, named, type PermText } from '../format.js';
-import { button, buttons, expiryField, matrix, nameField, title, type KeyForm } from './common.js';
+import { button, buttons, expiryField, matrix, nameField, problems, title, type KeyForm } from './common.js';
 
 export type EditDialog =
-  | { kind: 'edit'; step: 'form'; key: ApiKey; form: KeyForm }
+  | { kind: 'edit'; step: 'form'; key: ApiKey; form: KeyForm; problems?: readonly Problem[] }
   | { kind: 'edit'; step: 'diff'; key: ApiKey; form: KeyForm; changes: KeyChanges; added: PermText[]; removed: PermText[]; newExpiry: string | null };
 
 export interface EditProps {
@@ -35,10 +35,11 @@ export function edit(p: EditProps): TemplateResult {
   }
   const submit = (e: Event) => { e.preventDefault(); p.diff(); };
   const keep = d.key.expiresAt ? `Keep: ${day(d.key.expiresAt)}` : 'Keep: never expires';
-  const fields = { form: d.form, disabled: busy, change: p.change };
+  const fields = { form: d.form, problems: d.problems, disabled: busy, change: p.change };
   return html`<form @submit=${submit}>${title(html`Edit “${named(d.key.name)}”`)}
     ${nameField(fields)}
     ${matrix(fields)}
     ${expiryField(fields, keep)}
+    ${problems(d.problems)}
     ${buttons(cancel, html`<button part="button primary" type="submit">Review changes</button>`)}</form>`;
 }
