@@ -191,7 +191,12 @@ test('a 128-character name is cut with an ellipsis, whole in its tooltip and acc
     await axe(page, 'a list with a long name');
     // A menu in the top layer does not float away from its button: scrolling the page closes it.
     await page.setViewportSize({ width: 1280, height: 300 });
-    await page.getByRole('button', { name: 'Actions for short' }).click();
+    const actions = page.getByRole('button', { name: 'Actions for short' });
+    await actions.scrollIntoViewIfNeeded();
+    // The resize and scroll just made close open menus, as they should: let
+    // them be handled before a menu is opened (else they may close it).
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await actions.click();
     const remove = page.getByRole('button', { name: 'Delete' });
     await remove.waitFor();
     await page.evaluate(() => window.scrollBy(0, 120));
