@@ -27,18 +27,21 @@ pub enum PlanCmd {
     Apply,
 }
 
+/// Scrolling the plan, in both tables.
+const SCROLL: Binding<PlanCmd> = Binding::new(
+    "↑↓",
+    "scroll",
+    &[
+        (Up, PlanCmd::Up),
+        (Char('k'), PlanCmd::Up),
+        (Down, PlanCmd::Down),
+        (Char('j'), PlanCmd::Down),
+    ],
+);
+
 /// The plan's keys.
 pub const PLAN_KEYS: &[Binding<PlanCmd>] = &[
-    Binding::new(
-        "↑↓",
-        "scroll",
-        &[
-            (Up, PlanCmd::Up),
-            (Char('k'), PlanCmd::Up),
-            (Down, PlanCmd::Down),
-            (Char('j'), PlanCmd::Down),
-        ],
-    ),
+    SCROLL,
     Binding::new(
         "Esc",
         "close",
@@ -67,16 +70,7 @@ pub const APPLY_KEYS: &[Binding<PlanCmd>] = &[
             (Char('q'), PlanCmd::Close),
         ],
     ),
-    Binding::new(
-        "↑↓",
-        "scroll",
-        &[
-            (Up, PlanCmd::Up),
-            (Char('k'), PlanCmd::Up),
-            (Down, PlanCmd::Down),
-            (Char('j'), PlanCmd::Down),
-        ],
-    ),
+    SCROLL,
 ];
 
 /// The plan as shown: its text and how far it is scrolled.
