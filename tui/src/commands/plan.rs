@@ -77,13 +77,7 @@ pub(super) fn lock_journal(
         CliError::failed(format!("cannot lock {}: {e}", path.display()))
             .hint("make the journal directory writable; nothing was sent")
     };
-    let mut lock = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|e| cannot(&e))?;
+    let mut lock = open_lock(&path).map_err(|e| cannot(&e))?;
     let operation = if exclusive {
         FlockOperation::NonBlockingLockExclusive
     } else {
@@ -110,6 +104,24 @@ pub(super) fn lock_journal(
             .map_err(|e| cannot(&e))?;
     }
     Ok(Some(JournalLock { _file: lock }))
+}
+
+/// Opens (or makes) the lock file, never through a link and only as a
+/// regular file: an apply truncates it to write its pid, which must never
+/// reach a file the link points at.
+fn open_lock(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)?;
+    if !lock.metadata()?.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    Ok(lock)
 }
 
 /// The last apply's journal for `file`, if it left one.
@@ -275,4 +287,25 @@ pub(crate) fn ui_keys_file(
     Ok(Some(crate::ui::app::KeysAsCode::new(
         file, journal, found_here,
     )))
+}
+
+#[cfg(test)]
+mod lock_tests {
+    use super::open_lock;
+
+    #[test]
+    fn a_lock_path_that_is_a_link_or_a_folder_is_refused_and_what_it_points_at_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("notes.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let link = dir.path().join("apply-x.lock");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        assert!(open_lock(&link).is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        let folder = dir.path().join("apply-y.lock");
+        std::fs::create_dir(&folder).unwrap();
+        assert!(open_lock(&folder).is_err());
+        let fresh = dir.path().join("apply-z.lock");
+        assert!(open_lock(&fresh).unwrap().metadata().unwrap().is_file());
+    }
 }
