@@ -295,10 +295,20 @@ impl Client {
 
     /// Every key these credentials can see.
     pub async fn list_keys(&self) -> Result<Vec<ApiKey>> {
+        let (status, body) = self.list_keys_body().await?;
+        decode::list(status, &body)
+    }
+
+    /// [`list_keys`](Self::list_keys)' answer as the server sent it: the
+    /// status and body of a success (an error status is the same error),
+    /// for a caller that passes the JSON on (the npm package);
+    /// [`decode::list`] reads it into keys.
+    #[doc(hidden)]
+    pub async fn list_keys_body(&self) -> Result<(u16, Vec<u8>)> {
         let reply = self
             .send(Method::Get, KEYS_PATH, None, Idempotent::Yes)
             .await?;
-        decode::list(reply.status, &reply.body)
+        Ok((reply.status, reply.body))
     }
 
     /// The key `id` (a full id; [`key_ref`](crate::key_ref) resolves prefixes and names).

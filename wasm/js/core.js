@@ -90,6 +90,20 @@ function unwrap(text) {
   throw new NarrativeKeysError(out.error);
 }
 
+// listKeys' answer: the keys written out, or `{ listed }`, the server's own
+// JSON, checked in WebAssembly and parsed once here, when it reads as the
+// package writes it (wasm/src/listing.rs). Each key keeps the four fields
+// the package promises, in its order and under its names.
+function keys(answer) {
+  if (Array.isArray(answer)) return answer;
+  return answer.listed.records.map((k) => ({
+    id: k.id,
+    name: k.name,
+    permissions: k.permissions.map((p) => ({ access: p.access, resource: p.resource })),
+    expiresAt: k.expires_at ?? null,
+  }));
+}
+
 function convert(e) {
   if (e instanceof NarrativeKeysError) return e;
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return recover(e);
@@ -182,7 +196,7 @@ export class NarrativeKeys {
   }
 
   listKeys() {
-    return run(() => raw.listKeys(this.#options));
+    return run(() => raw.listKeys(this.#options)).then(keys);
   }
 
   getKey(id) {

@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorInfo, envelope};
 use crate::inputs::*;
+use crate::listing;
 use crate::outputs::*;
 use crate::runtime::spawn;
 
@@ -76,7 +77,8 @@ pub fn environment_name(options: &str) -> String {
 #[wasm_bindgen(js_name = listKeys)]
 pub fn list_keys(options: &str) -> u32 {
     task(options, |c| async move {
-        Ok(keys_to_json(&c.list_keys().await?))
+        let (status, body) = c.list_keys_body().await?;
+        listing::answer(status, body)
     })
 }
 

@@ -33,6 +33,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 mod api;
 pub mod error;
 mod inputs;
+pub mod listing;
 pub mod outputs;
 pub mod runtime;
 

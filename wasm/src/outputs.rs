@@ -7,7 +7,6 @@
 //! TypeScript side (`index.d.ts`) applies the same renaming to these `tsify`
 //! declarations.
 
-use chrono::SecondsFormat;
 use narrative_keys as sdk;
 use narrative_keys::{ApiKey, KeyStatus, Problem};
 use serde::Serialize;
@@ -242,73 +241,6 @@ fn finish_json(out: Vec<u8>, written: Result<(), serde_json::Error>) -> Result<S
         .map_err(|_| ErrorInfo::new("internal", "could not encode a value as UTF-8"))
 }
 
-/// `listKeys`' answer, written out directly: the bytes [`to_json`] writes
-/// for the same keys (a test holds them equal), in a third of the time. It
-/// is the one answer that grows to hundreds of kilobytes, and serde's
-/// general path, at the package's size-first optimisation level, was half
-/// the time `listKeys` spent in WebAssembly.
-pub fn keys_to_json(keys: &[ApiKey]) -> String {
-    // Each literal carries the quotes around the strings next to it, so a
-    // key is a dozen appends rather than thirty.
-    let mut out = String::with_capacity(keys.len() * 192 + 2);
-    out.push('[');
-    for (i, key) in keys.iter().enumerate() {
-        out.push_str(if i > 0 { ",{\"id\":\"" } else { "{\"id\":\"" });
-        push_escaped(&mut out, &key.id);
-        out.push_str("\",\"name\":\"");
-        push_escaped(&mut out, &key.name);
-        out.push_str("\",\"permissions\":[");
-        for (j, p) in key.permissions.iter().enumerate() {
-            out.push_str(if j > 0 {
-                ",{\"access\":\""
-            } else {
-                "{\"access\":\""
-            });
-            push_escaped(&mut out, p.access.as_wire());
-            out.push_str("\",\"resource\":\"");
-            push_escaped(&mut out, p.resource.as_wire());
-            out.push_str("\"}");
-        }
-        match key.expires_at {
-            Some(at) => {
-                out.push_str("],\"expiresAt\":\"");
-                out.push_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, true));
-                out.push_str("\"}");
-            }
-            None => out.push_str("],\"expiresAt\":null}"),
-        }
-    }
-    out.push(']');
-    out
-}
-
-/// The inside of a JSON string literal, escaped as serde_json escapes.
-fn push_escaped(out: &mut String, text: &str) {
-    if !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.push_str(text);
-        return;
-    }
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if u32::from(c) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let b = u32::from(c) as usize;
-                out.push_str("\\u00");
-                out.push(char::from(HEX[b >> 4]));
-                out.push(char::from(HEX[b & 0xf]));
-            }
-            c => out.push(c),
-        }
-    }
-}
-
 /// serde_json's compact output, with each object key renamed from snake_case
 /// to camelCase (`expires_at` → `expiresAt`) as it is written; values are
 /// untouched. Renaming while writing needs no mirror type per shape and no
@@ -370,46 +302,7 @@ impl serde_json::ser::Formatter for CamelCaseKeys {
 mod tests {
     use std::collections::BTreeMap;
 
-    use chrono::{TimeZone, Timelike, Utc};
-    use narrative_keys::{AccessLevel, ApiKey, Permission, PermissionSet, Resource};
-
-    use super::{keys_to_json, to_json};
-
-    #[test]
-    fn the_key_list_writer_writes_what_serde_writes() {
-        let key = |name: &str, permissions: Vec<Permission>, nanos: Option<u32>| ApiKey {
-            id: format!("id-{name}"),
-            name: name.to_owned(),
-            permissions: PermissionSet::from_iter(permissions),
-            expires_at: nanos.map(|n| {
-                Utc.with_ymd_and_hms(2027, 1, 31, 12, 30, 5)
-                    .unwrap()
-                    .with_nanosecond(n)
-                    .unwrap()
-            }),
-        };
-        let read = |r: &str| Permission::new(AccessLevel::Read, Resource::new(r));
-        let keys = vec![
-            key("plain", vec![read("datasets")], Some(0)),
-            key("no permissions, no expiry", vec![], None),
-            key(
-                "quotes \" back\\slash \n\r\t\u{8}\u{c}\u{1}\u{1f} ünï €",
-                vec![
-                    read("data-planes"),
-                    Permission::new(
-                        AccessLevel::Other("revise\"".into()),
-                        Resource::new("new_thing"),
-                    ),
-                    Permission::new(AccessLevel::Write, Resource::new("jobs")),
-                ],
-                Some(123_000_000),
-            ),
-            key("micro", vec![read("jobs")], Some(123_456_000)),
-            key("nano", vec![read("jobs")], Some(123_456_789)),
-        ];
-        assert_eq!(keys_to_json(&keys), to_json(&keys).unwrap());
-        assert_eq!(keys_to_json(&[]), to_json(&Vec::<ApiKey>::new()).unwrap());
-    }
+    use super::to_json;
 
     #[test]
     fn object_keys_are_camel_case_values_are_not() {
