@@ -974,6 +974,7 @@ fn a_termination_while_an_applys_secret_is_on_screen_revokes_it_and_keeps_the_ol
             && said.contains(&format!("{dashboard}, was left working")),
         "stderr, after the terminal was restored: {said:?}"
     );
+    assert!(!said.contains("NOT revoked"), "{said:?}");
     assert!(!said.contains(&secret), "no secret on stderr");
     rt.block_on(emu.shutdown());
 }

@@ -35,6 +35,10 @@ pub struct Executor {
     pub tx: UnboundedSender<Action>,
     /// The environment's label, written into incident reports.
     pub environment: String,
+    /// The stop flag of the keys file's apply alone, requested on the way
+    /// out: no key is made after it and a delivery command is stopped,
+    /// while the way out's own revocations (through `client`) still run.
+    pub apply_stop: narrative_keys::Interrupt,
 }
 
 impl Executor {
@@ -115,6 +119,7 @@ impl Executor {
                 (Action::UnstoredRevoked(results), refused)
             }),
             Effect::ApplyKeysFile(work) => {
+                let client = client.with_interrupt(self.apply_stop.clone());
                 let tx = self.tx.clone();
                 self.spawn(async move {
                     let (file, plan) = *work;

@@ -185,6 +185,7 @@ pub async fn run(
         client,
         tx,
         environment: label,
+        apply_stop: narrative_keys::Interrupt::new(),
     };
     draw(&mut terminal, &app, theme)?;
     tracing::info!(
@@ -269,7 +270,7 @@ async fn settle_apply(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver
     if !app.feedback.busy.contains(&Job::Applying) {
         return;
     }
-    exec.client.interrupt().request();
+    exec.apply_stop.request();
     app.hand_offs.take_all().into_iter().for_each(drop);
     let deadline = tokio::time::Instant::now() + WAY_OUT_LIMIT;
     while app.feedback.busy.contains(&Job::Applying) {
