@@ -344,3 +344,21 @@ fn what_the_delivery_commands_printed_is_shown_in_the_apply_results() {
     press(&mut app, KeyCode::Esc);
     assert!(app.modal.is_none());
 }
+
+#[test]
+fn an_applys_secret_waits_while_a_rotation_whose_answer_opens_a_dialog_is_in_flight() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut app = planned_app();
+    ch(&mut app, 'r');
+    let effect = ch(&mut app, 'y');
+    assert!(matches!(effect, Some(Effect::Rotate { .. })), "{effect:?}");
+    let (handed, _waits) = handed_over(&rt, "new-1", "Dashboard", None);
+    app.update(Action::SecretHandedOver(Box::new(handed)));
+    assert!(app.modal.is_none(), "not over the rotation's coming secret");
+    assert!(app.holds_secret());
+    app.update(Action::Rotated(Err(
+        "server error: 502 Bad Gateway".to_owned()
+    )));
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("nk_secret_of_new-1"), "{screen}");
+}

@@ -121,7 +121,8 @@ impl HandOffs {
 
 impl App {
     /// A secret the apply handed over: shown once, now or after the
-    /// secrets dialog already open; the apply waits for its answer.
+    /// secrets dialog already open (see `show_waiting_hand_off`); the
+    /// apply waits for its answer.
     pub(super) fn on_secret_handed_over(&mut self, handed: HandedSecret) -> Option<Effect> {
         let HandedSecret {
             created,
@@ -139,12 +140,24 @@ impl App {
         self.show_info(format!(
             "Applying: \"{name}\" names no target, so its secret is shown once; the apply waits until it is written (w) or marked stored (s)."
         ));
-        if matches!(self.modal, Some(Modal::Secret(_))) {
-            self.hand_offs.queue.push_back(entry);
-        } else {
-            self.show_handed(entry);
-        }
+        self.hand_offs.queue.push_back(entry);
         None
+    }
+
+    /// Shows the next handed-over secret once no secrets dialog is open and
+    /// no work that opens one (a create, a rotation, an incident) is in
+    /// flight, whose answer would replace this dialog. Run after every action.
+    pub(super) fn show_waiting_hand_off(&mut self) {
+        let opens_secrets =
+            |job: &Job| matches!(job, Job::Creating | Job::Rotating | Job::Incident);
+        if matches!(self.modal, Some(Modal::Secret(_)))
+            || self.feedback.busy.iter().any(opens_secrets)
+        {
+            return;
+        }
+        if let Some(next) = self.hand_offs.queue.pop_front() {
+            self.show_handed(next);
+        }
     }
 
     /// The dialog of one handed-over secret; the plan's "Applying…" gives
@@ -192,8 +205,7 @@ impl App {
 
     /// After the secrets dialog is dismissed: the apply's keys among
     /// `revoke` (not stored) are answered so, and the apply revokes them
-    /// again; the others are revoked here. Then the next handed-over
-    /// secret, if one waits.
+    /// again; the others are revoked here.
     pub(super) fn after_dismissal(&mut self, revoke: Vec<(String, String)>) -> Option<Effect> {
         let (theirs, ours): (Vec<_>, Vec<_>) = revoke
             .into_iter()
@@ -211,11 +223,6 @@ impl App {
         if !ours.is_empty() {
             self.start(Job::Revoking);
             effects.push(Effect::RevokeUnstored(ours));
-        }
-        if !matches!(self.modal, Some(Modal::Secret(_)))
-            && let Some(next) = self.hand_offs.queue.pop_front()
-        {
-            self.show_handed(next);
         }
         (!effects.is_empty()).then_some(Effect::Many(effects))
     }

@@ -14,6 +14,7 @@ impl App {
     /// work (or must not be made) are dropped here whatever asked for them.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         let effect = self.apply(action);
+        self.show_waiting_hand_off();
         self.sync_list();
         let effect = effect?;
         let kept: Vec<Effect> = effect
