@@ -27,6 +27,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Beside the shared part: [`Client::with_interrupt`] gives a copy its own.
+    interrupt: Interrupt,
 }
 
 struct Inner {
@@ -36,7 +38,6 @@ struct Inner {
     base: String,
     timeout: Duration,
     retry: RetryPolicy,
-    interrupt: Interrupt,
 }
 
 impl std::fmt::Debug for Client {
@@ -191,8 +192,8 @@ impl ClientBuilder {
                 environment: self.environment,
                 timeout,
                 retry: self.retry,
-                interrupt: self.interrupt,
             }),
+            interrupt: self.interrupt,
         })
     }
 }
@@ -286,7 +287,18 @@ impl Client {
 
     /// The stop flag the builder was given: workflows look at it between steps.
     pub fn interrupt(&self) -> &Interrupt {
-        &self.inner.interrupt
+        &self.interrupt
+    }
+
+    /// This client (its credentials and connections) with a stop flag of
+    /// its own: one workflow can then be stopped while the others, using
+    /// the original, go on (the terminal UI stops a keys file's apply on
+    /// its way out, and still revokes the keys nobody stored).
+    pub fn with_interrupt(&self, interrupt: Interrupt) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            interrupt,
+        }
     }
 
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
@@ -625,5 +637,21 @@ mod tests {
         );
         let e = decode::error(502, b"<html>", None);
         assert_eq!(e.to_string(), "server error: 502 Bad Gateway");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_copy_with_its_own_interrupt_stops_alone() {
+        let client = Client::builder()
+            .api_key("not-a-real-key")
+            .environment("http://127.0.0.1:9".parse().unwrap())
+            .build()
+            .unwrap();
+        let apply = client.with_interrupt(Interrupt::new());
+        apply.interrupt().request();
+        assert!(apply.interrupt().is_requested());
+        assert!(!client.interrupt().is_requested(), "the original goes on");
+        assert!(!client.clone().interrupt().is_requested());
+        assert_eq!(apply.environment(), client.environment());
     }
 }

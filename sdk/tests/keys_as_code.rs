@@ -985,3 +985,126 @@ async fn fifty_keys_under_thirty_percent_faults_converge_within_two_applies() {
         );
     }
 }
+
+/// `ONE_KEY` naming no target, rotated with the old key revoked at once:
+/// its secret can only go to the caller.
+fn no_target_rotation(repo: &Repo) {
+    repo.write(&format!(
+        "[defaults]\noverlap = \"0s\"\n{}",
+        ONE_KEY.replace("secret_out = \"ingest.env\"\n", "")
+    ));
+}
+
+/// Applies with the secrets of keys naming no target handed over here:
+/// `answer` is given each one (and whether the old key still worked while
+/// it was on screen) and decides what the caller says.
+async fn apply_handing_over(
+    repo: &Repo,
+    emu: &RunningEmulator,
+    old_secret: &str,
+    answer: fn(narrative_keys::deliver::HandOffAnswer),
+) -> (ApplyReport, Vec<(String, bool, bool)>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let options = ApplyOptions {
+        to_caller: Some(narrative_keys::deliver::HandOff::new(move |handed| {
+            let _ = tx.send(handed);
+        })),
+        ..ApplyOptions::default()
+    };
+    let admin = admin(emu);
+    let caller = async {
+        let mut seen = Vec::new();
+        while let Some(handed) = rx.recv().await {
+            let secret = handed.created.secret.expose().to_owned();
+            let new_works = works(emu, &secret).await;
+            let old_works = works(emu, old_secret).await;
+            seen.push((secret, new_works, old_works));
+            answer(handed.answer);
+        }
+        seen
+    };
+    let applying = async {
+        let report = repo.apply_with(&admin, &options).await;
+        // The hand-off's sender goes with the options: the caller's loop ends.
+        drop(options);
+        report
+    };
+    tokio::join!(applying, caller)
+}
+
+#[tokio::test]
+async fn a_key_naming_no_target_is_handed_to_the_caller_and_its_old_key_retired_once_stored() {
+    let emu = emulator().await;
+    let (old_id, old_secret) = seed_ingest(&emu, Some(Utc::now() + chrono::Duration::days(3)));
+    let repo = Repo::new();
+    no_target_rotation(&repo);
+    let (report, seen) = apply_handing_over(
+        &repo,
+        &emu,
+        &old_secret,
+        narrative_keys::deliver::HandOffAnswer::stored,
+    )
+    .await;
+    assert!(report.is_complete(), "{report:?}");
+    let [(secret, new_works, old_works)] = seen.as_slice() else {
+        panic!("one hand-off: {seen:?}");
+    };
+    assert!(new_works, "the secret handed over works");
+    assert!(old_works, "the old key works while the secret is on screen");
+    assert!(works(&emu, secret).await);
+    assert!(!works(&emu, &old_secret).await, "retired once stored");
+    assert_eq!(report.outcomes[0].retired[0].id, old_id);
+    assert!(repo.plan(&admin(&emu)).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_hand_off_refused_or_dropped_revokes_the_new_key_and_keeps_the_old() {
+    let emu = emulator().await;
+    let (old_id, old_secret) = seed_ingest(&emu, Some(Utc::now() + chrono::Duration::days(3)));
+    let repo = Repo::new();
+    no_target_rotation(&repo);
+    type Answer = fn(narrative_keys::deliver::HandOffAnswer);
+    let answers: [(Answer, &str); 2] = [
+        (
+            narrative_keys::deliver::HandOffAnswer::refused,
+            "was dismissed without being stored",
+        ),
+        (drop, "the program closed before it was"),
+    ];
+    for (answer, said) in answers {
+        let (report, seen) = apply_handing_over(&repo, &emu, &old_secret, answer).await;
+        assert!(!report.is_complete());
+        let message = &report.outcomes[0].message;
+        assert!(
+            message.contains(said) && message.contains("revoked again"),
+            "{message}"
+        );
+        assert!(!works(&emu, &seen[0].0).await, "the new key is revoked");
+        assert!(works(&emu, &old_secret).await, "the old key keeps working");
+        let keys = live(&admin(&emu), "ci-ingest").await;
+        assert_eq!(ids(&keys), std::slice::from_ref(&old_id));
+    }
+}
+
+#[tokio::test]
+async fn delivery_command_output_is_kept_redacted_in_the_outcome_when_asked() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    let repo = Repo::new();
+    repo.write(&ONE_KEY.replace(
+        "secret_out = \"ingest.env\"",
+        "secret_to = [\"cat >&2; echo ' was read'; echo stored >&2\"]",
+    ));
+    let options = ApplyOptions {
+        keep_command_output: true,
+        ..ApplyOptions::default()
+    };
+    let report = repo.apply_with(&admin, &options).await;
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(report.outcomes[0].output, "[redacted] was read\nstored\n");
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(
+        json.contains(r#""output":"[redacted] was read\nstored\n""#),
+        "{json}"
+    );
+}

@@ -833,3 +833,193 @@ fn the_mouse_selects_a_row_presses_a_button_and_turns_the_wheel() {
     let off = raw.rfind("\x1b[?1000l").expect("mouse capture turned off");
     assert!(off > on, "mouse capture is off at exit");
 }
+
+/// A keys file beside the UI: "Exporter" rotates to a file target,
+/// "Dashboard" names no target, so its secret goes to the once-only
+/// dialog; both are due (3 days left) and their old keys are revoked once
+/// replaced (`overlap = "0s"`).
+const KEYS_FILE: &str = r#"
+[defaults]
+overlap = "0s"
+
+[[key]]
+name = "Exporter"
+grant = ["read:datasets"]
+secret_out = "exporter.env"
+
+[[key]]
+name = "Dashboard"
+grant = ["read:datasets"]
+"#;
+
+/// The UI on `KEYS_FILE` in `dir` against `emu`, whose two keys are due:
+/// (the UI, Exporter's old id, Dashboard's old id).
+fn keys_file_tui(emu: &RunningEmulator, dir: &std::path::Path) -> (Tui, String, String) {
+    let due = |name| {
+        narrative_keys_testkit::emulator::seed_days(emu, name, &[("read", "datasets")], Some(3))
+    };
+    let (exporter, dashboard) = (due("Exporter"), due("Dashboard"));
+    std::fs::write(dir.join("narrative-keys.toml"), KEYS_FILE).unwrap();
+    let log = dir.join("tui.log");
+    let args = emulator_args(emu, &["--log-file", log.to_str().unwrap()]);
+    let tui = Tui::spawn(&args_ref(&args), dir);
+    tui.wait_for("Keys (3)");
+    (tui, exporter, dashboard)
+}
+
+/// Presses `A`, confirms, and waits for Dashboard's secret on screen.
+fn apply_until_the_dialog(tui: &mut Tui) -> String {
+    tui.send("A");
+    tui.wait_for("Apply this plan?");
+    tui.send("y");
+    tui.wait_for("Keys file: new key: shown once");
+    shown_secret(tui, "\"Dashboard\"  id ")
+}
+
+/// Whether `emu` still has the key `id`.
+fn alive(emu: &RunningEmulator, id: &str) -> bool {
+    emu.store().get(id.parse().unwrap()).unwrap().is_some()
+}
+
+/// Waits (10 s at most) until `done` holds.
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_applies_the_keys_file_a_keys_secret_without_target_shown_once_its_old_key_retired_once_stored()
+{
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tui, exporter, dashboard) = keys_file_tui(&emu, dir.path());
+    let secret = apply_until_the_dialog(&mut tui);
+    // The file target took its secret, which authenticates; the old key is retired.
+    eventually("the exporter's old key is retired", || {
+        !alive(&emu, &exporter)
+    });
+    let written = std::fs::read_to_string(dir.path().join("exporter.env")).unwrap();
+    let written = written.trim_end().split_once('=').unwrap().1.to_owned();
+    let whoami = |s: &str| rt.block_on(narrative_keys_testkit::emulator::client(&emu, s).whoami());
+    assert!(whoami(&written).is_ok(), "the file's secret authenticates");
+    // The dialog's secret works; its old key waits for it to be stored.
+    assert!(whoami(&secret).is_ok(), "the dialog's secret authenticates");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(alive(&emu, &dashboard), "not retired before it is stored");
+    tui.send("s");
+    eventually("Dashboard's old key is retired", || {
+        !alive(&emu, &dashboard)
+    });
+    tui.wait_for("Applied: 2 steps");
+    tui.send("D");
+    tui.wait_for("Dismiss?");
+    tui.send("y");
+    tui.wait_gone("shown once");
+    assert!(whoami(&secret).is_ok(), "the stored secret still works");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+    let log = std::fs::read_to_string(dir.path().join("tui.log")).unwrap();
+    assert!(
+        !log.contains(&secret) && !log.contains(&written),
+        "no secret in the log"
+    );
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn a_dialog_dismissed_unstored_revokes_the_new_key_and_keeps_the_old() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tui, _, dashboard) = keys_file_tui(&emu, dir.path());
+    let secret = apply_until_the_dialog(&mut tui);
+    assert!(emu.store().secret_present(&secret).unwrap(), "created");
+    tui.send("D");
+    tui.wait_for("The new key is revoked again and the old key keeps working.");
+    tui.send("y");
+    tui.wait_for("1 of 2 steps not done (Dashboard:");
+    assert!(
+        !emu.store().secret_present(&secret).unwrap(),
+        "the new key is revoked again"
+    );
+    assert!(alive(&emu, &dashboard), "the old key keeps working");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn a_termination_while_an_applys_secret_is_on_screen_revokes_it_and_keeps_the_old_key() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tui, _, dashboard) = keys_file_tui(&emu, dir.path());
+    let secret = apply_until_the_dialog(&mut tui);
+    tui.signal(nix::sys::signal::Signal::SIGTERM);
+    let status = tui.wait_exit();
+    assert_eq!(status.exit_code(), 143, "{status:?}");
+    assert!(
+        !emu.store().secret_present(&secret).unwrap(),
+        "the new key nobody holds is revoked"
+    );
+    assert!(alive(&emu, &dashboard), "the old key keeps working");
+    tui.assert_restored();
+    let out = tui.raw();
+    let said = out.rfind("\x1b[?1049l").map_or("", |left| &out[left..]);
+    assert!(
+        said.contains("was stopped by SIGTERM")
+            && said.contains("revoked: \"Dashboard\"")
+            && said.contains(&format!("{dashboard}, was left working")),
+        "stderr, after the terminal was restored: {said:?}"
+    );
+    assert!(!said.contains("NOT revoked"), "{said:?}");
+    assert!(!said.contains(&secret), "no secret on stderr");
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn a_delivery_commands_output_shows_in_the_apply_results_never_over_the_screen() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    narrative_keys_testkit::emulator::seed_days(&emu, "Exporter", &[("read", "datasets")], Some(3));
+    // It prints to both streams, the secret among them.
+    let file = r#"
+[[key]]
+name = "Exporter"
+grant = ["read:datasets"]
+secret_to = ["cat >&2; echo ' was the secret'; echo stored-by-the-command >&2"]
+"#;
+    std::fs::write(dir.path().join("narrative-keys.toml"), file).unwrap();
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (2)");
+    tui.send("A");
+    tui.wait_for("Apply this plan?");
+    tui.send("y");
+    tui.wait_for("Applied: what apply did");
+    let screen = tui.contents();
+    // Within the dialog's borders, on a line of its own.
+    let inside = |text: &str| {
+        screen.lines().any(|l| {
+            l.split_once(text)
+                .is_some_and(|(before, after)| before.contains('│') && after.contains('│'))
+        })
+    };
+    assert!(inside("its secret_to commands printed:"), "{screen}");
+    assert!(inside("      [redacted] was the secret"), "{screen}");
+    assert!(inside("      stored-by-the-command"), "{screen}");
+    // Written by the command itself, a line would end in a newline where
+    // the screen draws by cursor moves only.
+    let raw = tui.raw();
+    assert!(
+        !raw.contains("stored-by-the-command\n") && !raw.contains("was the secret\n"),
+        "the command's output reached the terminal: {raw:?}"
+    );
+    tui.send("\x1b");
+    tui.wait_gone("Applied: what apply did");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    rt.block_on(emu.shutdown());
+}

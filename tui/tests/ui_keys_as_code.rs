@@ -194,3 +194,171 @@ fn a_is_refused_in_read_only_mode() {
     assert!(ch(&mut app, 'A').is_none());
     assert!(app.modal.is_none());
 }
+
+/// A hand-off as the SDK's apply makes one: the secret of `name` (id `id`)
+/// handed to the app, and the apply's wait for the answer, running on `rt`.
+fn handed_over(
+    rt: &tokio::runtime::Runtime,
+    id: &str,
+    name: &str,
+    replaces: Option<&str>,
+) -> (
+    narrative_keys::deliver::HandedSecret,
+    tokio::task::JoinHandle<Result<(), String>>,
+) {
+    use narrative_keys::deliver::{HandOff, NewSecret};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let hand_off = HandOff::new(move |handed| tx.send(handed).unwrap());
+    let key = narrative_keys::ApiKey {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        permissions: narrative_keys::PermissionSet::default(),
+        expires_at: None,
+    };
+    let replaces = replaces.map(str::to_owned);
+    let secret = narrative_keys::Secret::from(format!("nk_secret_of_{id}"));
+    let waiting = rt.spawn(async move {
+        let item = NewSecret {
+            key: &key,
+            secret: &secret,
+            replaces: replaces.as_deref(),
+        };
+        hand_off.hand_over(&item).await.map_err(|e| e.to_string())
+    });
+    (rx.recv().unwrap(), waiting)
+}
+
+/// Runs the app's answers to the apply through the UI's executor.
+fn answer(effect: Option<Effect>) -> Vec<bool> {
+    let mut said = Vec::new();
+    for effect in effect.map(Effect::flatten).unwrap_or_default() {
+        assert!(
+            !matches!(effect, Effect::RevokeUnstored(_)),
+            "the apply revokes its own keys: {effect:?}"
+        );
+        if let Effect::AnswerHandOff { stored, .. } = &effect {
+            said.push(*stored);
+            run_effect_with(narrative_keys_testkit::fixtures::offline_client(), effect);
+        }
+    }
+    said
+}
+
+#[test]
+fn an_applys_secrets_show_one_dialog_after_the_other_and_each_answer_reaches_the_apply() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut app = planned_app();
+    ch(&mut app, 'A');
+    assert!(matches!(ch(&mut app, 'y'), Some(Effect::ApplyKeysFile(_))));
+    let (first, first_waits) = handed_over(&rt, "new-1", "Dashboard", Some("old-1"));
+    let (second, second_waits) = handed_over(&rt, "new-2", "Reporter", None);
+    app.update(Action::SecretHandedOver(Box::new(first)));
+    app.update(Action::SecretHandedOver(Box::new(second)));
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("Keys file: new key: shown once"),
+        "{screen}"
+    );
+    assert!(screen.contains("nk_secret_of_new-1"), "{screen}");
+    assert!(
+        screen.contains("The old key old-1 keeps working until"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("nk_secret_of_new-2"),
+        "one dialog at a time"
+    );
+    assert!(
+        !screen.contains("Applying…"),
+        "the secret replaces the plan"
+    );
+    assert_eq!(
+        app.unstored_keys().len(),
+        2,
+        "the waiting one counts as unstored too"
+    );
+
+    // Stored: the apply goes on with it (and retires old-1 itself).
+    assert_eq!(answer(ch(&mut app, 's')), [true]);
+    assert_eq!(rt.block_on(first_waits).unwrap(), Ok(()));
+    assert!(draw(&app, 120, 40).contains("Stored: the apply goes on"));
+    ch(&mut app, 'D');
+    assert_eq!(answer(ch(&mut app, 'y')), Vec::<bool>::new());
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("nk_secret_of_new-2"),
+        "the next one: {screen}"
+    );
+    assert!(
+        screen.contains("The apply waits until this secret is written"),
+        "{screen}"
+    );
+
+    // Dismissed unstored: the apply is told, and revokes it again itself.
+    ch(&mut app, 'D');
+    assert!(draw(&app, 120, 40).contains("The new key is revoked again"));
+    assert_eq!(answer(ch(&mut app, 'y')), [false]);
+    let refused = rt.block_on(second_waits).unwrap().unwrap_err();
+    assert!(
+        refused.contains("was dismissed without being stored"),
+        "{refused}"
+    );
+    assert!(app.modal.is_none());
+    assert!(!app.holds_secret());
+}
+
+#[test]
+fn what_the_delivery_commands_printed_is_shown_in_the_apply_results() {
+    use narrative_keys::keys_as_code::{ActionKind, ApplyReport, Outcome};
+    let mut app = planned_app();
+    ch(&mut app, 'A');
+    ch(&mut app, 'y');
+    let outcome = Outcome {
+        action: ActionKind::Rotate,
+        name: "S3 delivery connector".to_owned(),
+        id: None,
+        new_id: Some("new-1".to_owned()),
+        ok: true,
+        message: "new-1 made, its secret checked and delivered".to_owned(),
+        retired: Vec::new(),
+        output: "✓ Set Actions secret S3_DELIVERY_KEY\n\u{1b}[31mwarning\u{1b}[0m: [redacted]\n"
+            .to_owned(),
+    };
+    let report = ApplyReport {
+        outcomes: vec![outcome],
+        ..ApplyReport::default()
+    };
+    app.update(Action::KeysFileApplied(Ok(report)));
+    let screen = draw(&app, 120, 40);
+    for line in [
+        "Applied: what apply did",
+        "✓ ↻  S3 delivery connector: new-1 made, its secret checked and delivered",
+        "    its secret_to commands printed:",
+        "      ✓ Set Actions secret S3_DELIVERY_KEY",
+        // Escaped, never sent to the terminal.
+        "      \\u{1b}[31mwarning\\u{1b}[0m: [redacted]",
+        "Applied: 1 step; every new secret went to its targets",
+    ] {
+        assert!(screen.contains(line), "{line:?} missing:\n{screen}");
+    }
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn an_applys_secret_waits_while_a_rotation_whose_answer_opens_a_dialog_is_in_flight() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut app = planned_app();
+    ch(&mut app, 'r');
+    let effect = ch(&mut app, 'y');
+    assert!(matches!(effect, Some(Effect::Rotate { .. })), "{effect:?}");
+    let (handed, _waits) = handed_over(&rt, "new-1", "Dashboard", None);
+    app.update(Action::SecretHandedOver(Box::new(handed)));
+    assert!(app.modal.is_none(), "not over the rotation's coming secret");
+    assert!(app.holds_secret());
+    app.update(Action::Rotated(Err(
+        "server error: 502 Bad Gateway".to_owned()
+    )));
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("nk_secret_of_new-1"), "{screen}");
+}

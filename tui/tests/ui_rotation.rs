@@ -42,6 +42,7 @@ impl Live {
             client: client(&emu, ADMIN),
             tx,
             environment: "test".into(),
+            apply_stop: narrative_keys::Interrupt::new(),
         };
         let mut live = Live {
             emu,

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, Signal, WaitId, WaitIdOptions, WaitIdStatus};
 
-use super::command_output::CommandOutput;
+use super::command_output::{CapturedOutput, CommandOutput};
 use super::{DeliveryError, NewSecret, SecretSink};
 use crate::interrupt::Interrupt;
 use crate::key::ApiKey;
@@ -46,6 +46,7 @@ pub struct SecretCommand {
     limit: Duration,
     interrupt: Interrupt,
     waiting: Option<(Duration, WaitingHook)>,
+    kept_output: Option<CapturedOutput>,
 }
 
 /// Called once when a delivery has waited a while for its command.
@@ -75,6 +76,7 @@ impl std::fmt::Debug for SecretCommand {
                 "waiting_after",
                 &self.waiting.as_ref().map(|(after, _)| after),
             )
+            .field("output_kept", &self.kept_output.is_some())
             .finish()
     }
 }
@@ -102,7 +104,16 @@ impl SecretCommand {
             limit: DEFAULT_COMMAND_LIMIT,
             interrupt: Interrupt::default(),
             waiting: None,
+            kept_output: None,
         }
+    }
+
+    /// Keeps the command's output (redacted) in `kept` instead of
+    /// forwarding it to standard error: for a caller that owns the terminal.
+    #[must_use]
+    pub fn keep_output(mut self, kept: CapturedOutput) -> Self {
+        self.kept_output = Some(kept);
+        self
     }
 
     /// How long the command may run before it is stopped and the delivery
@@ -424,8 +435,9 @@ impl SecretSink for SecretCommand {
             piped.map_err(|e| self.error(format!("could not make a pipe for it: {e}")))?;
         let (output_reader, output_writer) = std::io::pipe()
             .map_err(|e| self.error(format!("could not make a pipe for its output: {e}")))?;
-        let output = CommandOutput::new(output_reader, item.secret.clone())
-            .map_err(|e| self.error(format!("could not read its output: {e}")))?;
+        let output =
+            CommandOutput::new(output_reader, item.secret.clone(), self.kept_output.clone())
+                .map_err(|e| self.error(format!("could not read its output: {e}")))?;
         let child = self
             .spawn(item, reader, output_writer)
             .map_err(|e| self.error(format!("could not start it: {e}")))?;

@@ -1,6 +1,8 @@
 //! A delivery command's standard output and error: read through a pipe of
-//! ours and forwarded to this process's standard error line by line, with
-//! the secret it was handed replaced by `[redacted]`.
+//! ours and forwarded to this process's standard error line by line (or
+//! kept for the caller, [`CapturedOutput`]: a terminal UI, whose screen
+//! standard error would write over), with the secret it was handed
+//! replaced by `[redacted]`.
 //!
 //! Straight to the terminal or a CI log, a command's output could print the
 //! secret (`cat` without a file, or `sh: 1: SECRET: not found` from a list
@@ -9,6 +11,7 @@
 //! standard error, so it cannot keep a `| grep` waiting after we end.
 
 use std::io::{ErrorKind, PipeReader, Read, Write};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use zeroize::Zeroize;
@@ -30,22 +33,65 @@ pub(super) const DRAIN_GRACE: Duration = Duration::from_millis(200);
 /// How often the pipe is looked at while draining.
 const DRAIN_POLL: Duration = Duration::from_millis(10);
 
-/// The read end of the command's output pipe, and a line not yet complete.
+/// How much of its commands' output a [`CapturedOutput`] keeps: enough for
+/// any message, never a chatty command's whole log in memory.
+const MAX_CAPTURED: usize = 16 * 1024;
+
+/// Delivery commands' output kept for the caller, redacted, instead of
+/// forwarded to standard error. Clones share it.
+#[derive(Debug, Clone, Default)]
+pub struct CapturedOutput(Arc<Mutex<Vec<u8>>>);
+
+impl CapturedOutput {
+    /// Nothing kept yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What the commands wrote so far (redacted), as text; empty if nothing.
+    pub fn text(&self) -> String {
+        let kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        String::from_utf8_lossy(&kept).into_owned()
+    }
+
+    fn push(&self, text: &[u8]) {
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let room = MAX_CAPTURED.saturating_sub(kept.len());
+        if room == 0 {
+            return;
+        }
+        if text.len() <= room {
+            kept.extend_from_slice(text);
+        } else {
+            kept.extend_from_slice(&text[..room]);
+            kept.extend_from_slice(b"\n[the rest of the output was cut]\n");
+        }
+    }
+}
+
+/// The read end of the command's output pipe, a line not yet complete,
+/// and where the lines go (standard error unless kept).
 pub(super) struct CommandOutput {
     reader: Option<PipeReader>,
     secret: Secret,
     pending: Vec<u8>,
+    kept: Option<CapturedOutput>,
 }
 
 impl CommandOutput {
     /// Forwards what `reader` (set non-blocking here) gives, without
-    /// `secret`.
-    pub(super) fn new(reader: PipeReader, secret: Secret) -> std::io::Result<Self> {
+    /// `secret`, to standard error, or into `kept`.
+    pub(super) fn new(
+        reader: PipeReader,
+        secret: Secret,
+        kept: Option<CapturedOutput>,
+    ) -> std::io::Result<Self> {
         rustix::io::ioctl_fionbio(&reader, true)?;
         Ok(Self {
             reader: Some(reader),
             secret,
             pending: Vec::new(),
+            kept,
         })
     }
 
@@ -89,7 +135,7 @@ impl CommandOutput {
         if !self.pending.is_empty() {
             let mut rest = std::mem::take(&mut self.pending);
             rest.push(b'\n');
-            write_redacted(&rest, self.secret.expose().as_bytes());
+            self.write_redacted(&rest);
             rest.zeroize();
         }
     }
@@ -107,16 +153,34 @@ impl CommandOutput {
                 // is shorter than the secret, so none spans the cut.
                 let keep = secret.len().saturating_sub(1).min(redacted.len());
                 let (out, tail) = redacted.split_at(redacted.len() - keep);
-                write_all(out);
+                self.write(out);
                 self.pending = tail.to_vec();
                 return;
             }
             None => return,
         };
-        let rest = self.pending.split_off(cut);
-        write_redacted(&self.pending, secret);
-        self.pending.zeroize();
-        self.pending = rest;
+        let mut rest = self.pending.split_off(cut);
+        std::mem::swap(&mut rest, &mut self.pending);
+        self.write_redacted(&rest);
+        rest.zeroize();
+    }
+
+    fn write_redacted(&self, text: &[u8]) {
+        let mut redacted = redact(text, self.secret.expose().as_bytes());
+        self.write(&redacted);
+        redacted.zeroize();
+    }
+
+    /// To the caller's buffer, or standard error; a standard error that
+    /// cannot take it (closed, full) loses the command's output, never the
+    /// delivery.
+    fn write(&self, text: &[u8]) {
+        match &self.kept {
+            Some(kept) => kept.push(text),
+            None => {
+                let _ = std::io::stderr().lock().write_all(text);
+            }
+        }
     }
 }
 
@@ -140,18 +204,6 @@ pub(super) fn redact(text: &[u8], secret: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(rest);
     out
-}
-
-fn write_redacted(text: &[u8], secret: &[u8]) {
-    let mut redacted = redact(text, secret);
-    write_all(&redacted);
-    redacted.zeroize();
-}
-
-/// To standard error; a standard error that cannot take it (closed, full)
-/// loses the command's output, never the delivery.
-fn write_all(text: &[u8]) {
-    let _ = std::io::stderr().lock().write_all(text);
 }
 
 #[cfg(test)]

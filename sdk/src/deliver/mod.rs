@@ -29,12 +29,18 @@ mod command_output;
 #[cfg(not(target_arch = "wasm32"))]
 mod file;
 #[cfg(not(target_arch = "wasm32"))]
+mod hand_off;
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod kept;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use command::{SecretCommand, Waiting};
 #[cfg(not(target_arch = "wasm32"))]
+pub use command_output::CapturedOutput;
+#[cfg(not(target_arch = "wasm32"))]
 pub use file::{OutputKind, SecretFile, SecretsFile, SecretsFormat, check_output, write_new_file};
+#[cfg(not(target_arch = "wasm32"))]
+pub use hand_off::{HandOff, HandOffAnswer, HandedSecret};
 #[cfg(not(target_arch = "wasm32"))]
 pub use kept::{KeptCheck, KeptSecret, KeptState};
 

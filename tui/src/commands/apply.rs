@@ -3,12 +3,11 @@
 //! next apply finishes the job), 2 for a bad file or target (nothing sent).
 
 use chrono::{DateTime, Utc};
-use narrative_keys::journal::{Journal, JournalFile, NoJournal};
-use narrative_keys::keys_as_code::{self, ApplyJournal, ApplyOptions, ApplyReport, Plan};
+use narrative_keys::keys_as_code::{self, ApplyOptions, ApplyReport, Plan};
 use serde::Serialize;
 
 use super::confirm;
-use super::plan::{journal_path, lock_journal, plan_text, read_journal, read_keys_file, summary};
+use super::plan::{apply_journal, lock_journal, plan_text, read_journal, read_keys_file, summary};
 use crate::cli::{ApplyArgs, Format};
 use crate::error::{CliError, EXIT_FINDING};
 use crate::output::{escape_controls, msgln, out, print_json};
@@ -61,11 +60,11 @@ pub(super) async fn apply(
                 let _ = out!("{}", outcome_text(o));
             }))
         }),
+        // No dialog to hand secrets to (a key naming no target needs
+        // --secrets-out); the commands' output goes to stderr as they run.
+        ..ApplyOptions::default()
     };
-    let mut journal: Box<dyn Journal<ApplyJournal>> = match journal_path(&file)? {
-        Some(path) => Box::new(JournalFile::replacing(path)),
-        None => Box::new(NoJournal),
-    };
+    let mut journal = apply_journal(&file)?;
     let report =
         keys_as_code::apply(&s.client, &file, &planned, &options, journal.as_mut()).await?;
     if args.json {

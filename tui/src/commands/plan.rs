@@ -52,6 +52,18 @@ pub(crate) fn journal_path(file: &KeysFile) -> Result<Option<PathBuf>, CliError>
     Ok(super::journal_dir()?.map(|dir| dir.join(ApplyJournal::file_name(&file.path))))
 }
 
+/// The journal an apply of `file` writes (the CLI's and the UI's), or
+/// none where there is no journal directory.
+pub(crate) fn apply_journal(
+    file: &KeysFile,
+) -> Result<Box<dyn narrative_keys::journal::Journal<ApplyJournal>>, CliError> {
+    use narrative_keys::journal::{JournalFile, NoJournal};
+    Ok(match journal_path(file)? {
+        Some(path) => Box::new(JournalFile::replacing(path)),
+        None => Box::new(NoJournal),
+    })
+}
+
 /// A lock on the file's journal, held by an apply for its whole run (and
 /// by a plan while it reads the journal), so a second apply on this machine
 /// never takes the first one's live journal for a crash. The kernel drops

@@ -45,6 +45,10 @@ pub enum Action {
     Revoked(Vec<RevokedKey>),
     /// The answer to `Effect::Incident`: the report and the replacements' secrets.
     IncidentDone(Box<IncidentDone>),
+    /// The keys file's apply made a key naming no target: its secret for
+    /// the once-only dialog, and the answer the apply waits for (stored, or
+    /// not: the key revoked again, the key it replaces kept).
+    SecretHandedOver(Box<narrative_keys::deliver::HandedSecret>),
     /// The answer to `Effect::ApplyKeysFile`: what each step did (one line
     /// each), or why nothing was sent.
     KeysFileApplied(Result<narrative_keys::keys_as_code::ApplyReport, String>),
@@ -253,8 +257,9 @@ pub enum Effect {
     /// the plan says so; answered by `Action::IncidentDone`.
     Incident(Box<IncidentPlan>),
     /// Carries out the keys file's plan, each new secret to the file's
-    /// targets (a key naming none is refused before anything is sent);
-    /// answered by `Action::KeysFileApplied`.
+    /// targets (a key naming none handed to the app, `Action::SecretHandedOver`),
+    /// its commands' output kept for the results; answered by
+    /// `Action::KeysFileApplied`.
     ApplyKeysFile(
         Box<(
             narrative_keys::keys_as_code::KeysFile,
@@ -288,6 +293,14 @@ pub enum Effect {
     CopyId {
         /// The id to copy.
         id: String,
+    },
+    /// Tells the keys file's apply whether a secret it handed over is
+    /// stored (it goes on) or not (it revokes that key again).
+    AnswerHandOff {
+        /// The answer the apply waits for.
+        answer: narrative_keys::deliver::HandOffAnswer,
+        /// Written or marked stored.
+        stored: bool,
     },
     /// Several effects, run in order; `Effect::flatten` unnests them.
     Many(Vec<Effect>),

@@ -104,6 +104,7 @@ pub fn run_effect_with(client: narrative_keys::Client, effect: Effect) -> (Vec<A
             client,
             tx,
             environment: "test".into(),
+            apply_stop: narrative_keys::Interrupt::new(),
         };
         let mut terminal = Vec::new();
         exec.run(effect, &mut terminal);

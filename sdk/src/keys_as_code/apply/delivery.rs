@@ -1,14 +1,16 @@
 //! Where `apply` delivers each new secret: the key's own targets, checked
-//! before anything is sent, or the run's shared `--secrets-out` file; each
+//! before anything is sent, or, for a key naming none, the run's shared
+//! `--secrets-out` file or else the caller ([`HandOff`]: a dialog); each
 //! delivery on a blocking thread of its own, so the commands of different
-//! keys may run at once.
+//! keys may run at once, and a hand-off awaited.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::ApplyOptions;
 use crate::client::Client;
 use crate::deliver::{
-    DeliveryError, KeptSecret, NewSecret, SecretCommand, SecretFile, SecretSink, SecretsFile,
+    CapturedOutput, DeliveryError, HandOff, KeptSecret, NewSecret, SecretCommand, SecretFile,
+    SecretSink, SecretsFile,
 };
 use crate::error::{Error, Result};
 use crate::key::CreatedKey;
@@ -19,11 +21,14 @@ use crate::keys_as_code::plan::Plan;
 pub(super) type SharedFile = Arc<Mutex<SecretsFile>>;
 
 /// One key's delivery: its own targets (its commands in turn, then its
-/// file), or the run's shared file when it names none.
+/// file), or, when it names none, the run's shared file or the caller.
 pub(super) struct Delivery {
     commands: Vec<SecretCommand>,
     pub(super) file: Option<SecretFile>,
     shared: Option<SharedFile>,
+    caller: Option<HandOff>,
+    /// Its commands' output, when the run keeps it for the caller.
+    pub(super) output: Option<CapturedOutput>,
     /// A key the plan creates (no key of its own is replaced): what its
     /// `secret_out` held may be another live key's secret, so it is kept
     /// beside it ([`KeptSecret`]) and deleted only if it dies in this run.
@@ -47,7 +52,11 @@ impl Delivery {
     /// Every target must take it; the first failure stops the rest. A key
     /// with no target at all never counts as delivered.
     fn deliver(&mut self, item: &NewSecret<'_>) -> std::result::Result<(), DeliveryError> {
-        if self.commands.is_empty() && self.file.is_none() && self.shared.is_none() {
+        if self.commands.is_empty()
+            && self.file.is_none()
+            && self.shared.is_none()
+            && self.caller.is_none()
+        {
             return Err(DeliveryError::new(
                 item.key.name.clone(),
                 "has no target for its secret",
@@ -79,7 +88,8 @@ impl Delivery {
     }
 
     /// Delivers `created`'s secret on a blocking thread (commands and files
-    /// block), so other keys' steps go on meanwhile.
+    /// block), so other keys' steps go on meanwhile; or hands it to the
+    /// caller and waits for the answer that it is stored.
     /// Returns the result, how many commands took the secret, and what a
     /// new key's file held, kept beside it.
     pub(super) async fn run(
@@ -91,6 +101,14 @@ impl Delivery {
         usize,
         Option<KeptSecret>,
     ) {
+        if let Some(caller) = self.caller.take() {
+            let item = NewSecret {
+                key: &created.key,
+                secret: &created.secret,
+                replaces,
+            };
+            return (caller.hand_over(&item).await, 0, None);
+        }
         let key = created.key.clone();
         let secret = created.secret.clone();
         let replaces = replaces.map(str::to_owned);
@@ -137,8 +155,8 @@ impl SecretSink for Made {
 }
 
 /// The delivery of every action that makes a key, checked, before anything
-/// is sent: a target that cannot work, or a key without any (and no
-/// `--secrets-out`), is [`Error::Output`].
+/// is sent: a target that cannot work, or a key without any (and neither
+/// `--secrets-out` nor a caller to hand it to), is [`Error::Output`].
 pub(super) fn prepare_targets(
     client: &Client,
     file: &KeysFile,
@@ -146,13 +164,13 @@ pub(super) fn prepare_targets(
     options: &ApplyOptions,
 ) -> Result<Vec<Option<Delivery>>> {
     let mut prepared = Vec::new();
-    let mut needs_shared = Vec::new();
+    let mut no_target = Vec::new();
     for (i, action) in plan.actions.iter().enumerate() {
         let spec = action.entry.and_then(|e| file.keys.get(e));
         match spec {
             Some(spec) if action.action.creates() => {
                 if spec.targets.is_empty() {
-                    needs_shared.push(i);
+                    no_target.push(i);
                 }
                 let mut delivery = own_targets(client, spec, options);
                 delivery.keeps_held = action.keys.is_empty();
@@ -161,7 +179,13 @@ pub(super) fn prepare_targets(
             _ => prepared.push(None),
         }
     }
-    if let Some(&first) = needs_shared.first() {
+    if let (None, Some(caller)) = (&options.secrets_out, &options.to_caller) {
+        for &i in &no_target {
+            if let Some(delivery) = &mut prepared[i] {
+                delivery.caller = Some(caller.clone());
+            }
+        }
+    } else if let Some(&first) = no_target.first() {
         let Some(path) = &options.secrets_out else {
             let name = &plan.actions[first].name;
             return Err(Error::Output(
@@ -175,7 +199,7 @@ pub(super) fn prepare_targets(
         let mut file = SecretsFile::new(path);
         file.check().map_err(Error::Output)?;
         let shared = Arc::new(Mutex::new(file));
-        for i in needs_shared {
+        for i in no_target {
             if let Some(delivery) = &mut prepared[i] {
                 delivery.shared = Some(Arc::clone(&shared));
             }
@@ -203,17 +227,21 @@ pub fn check_targets(client: &Client, file: &KeysFile, plan: &Plan) -> Result<()
 }
 
 fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> Delivery {
+    let output = options.keep_command_output.then(CapturedOutput::new);
     Delivery {
         commands: spec
             .targets
             .secret_to
             .iter()
             .map(|c| {
-                let command = SecretCommand::new(c).interrupt(client.interrupt().clone());
-                match options.delivery_limit {
-                    Some(limit) => command.limit(limit),
-                    None => command,
+                let mut command = SecretCommand::new(c).interrupt(client.interrupt().clone());
+                if let Some(limit) = options.delivery_limit {
+                    command = command.limit(limit);
                 }
+                if let Some(output) = &output {
+                    command = command.keep_output(output.clone());
+                }
+                command
             })
             .collect(),
         file: spec.targets.secret_out.as_ref().map(|p| {
@@ -224,6 +252,8 @@ fn own_targets(client: &Client, spec: &KeySpec, options: &ApplyOptions) -> Deliv
             }
         }),
         shared: None,
+        caller: None,
+        output,
         keeps_held: false,
         kept: None,
         given: 0,

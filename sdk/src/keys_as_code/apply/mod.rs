@@ -53,6 +53,15 @@ pub struct ApplyOptions {
     /// Told each action's outcome as soon as it is done, so a run killed
     /// later still leaves a record of the keys it made (a CI log).
     pub on_outcome: Option<OnOutcome>,
+    /// Without `secrets_out`: the secrets of keys that name no target are
+    /// handed to the caller (a dialog), and each key waits for the answer
+    /// that its secret is stored before it takes its name and retires the
+    /// key it replaces; refused, it is revoked again and the old key kept.
+    pub to_caller: Option<crate::deliver::HandOff>,
+    /// Keeps the `secret_to` commands' output (redacted) in each
+    /// [`Outcome::output`] instead of forwarding it to standard error: for
+    /// a caller that owns the terminal's screen.
+    pub keep_command_output: bool,
 }
 
 /// A callback for each [`Outcome`] as it happens.
@@ -121,6 +130,11 @@ pub struct Outcome {
     /// The keys a successor replaced.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub retired: Vec<Retired>,
+    /// What its `secret_to` commands printed, the secret redacted, when
+    /// [`ApplyOptions::keep_command_output`] kept it (otherwise it went to
+    /// standard error as they ran).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub output: String,
 }
 
 /// The pins `apply` rewrote in the file, or could not.
@@ -230,6 +244,7 @@ async fn step<J: Journal<ApplyJournal> + ?Sized>(
                 ok: false,
                 message: "not started: the deadline passed; the next apply does it".to_owned(),
                 retired: Vec::new(),
+                output: String::new(),
             },
             None,
         ));
@@ -280,6 +295,7 @@ async fn update(client: &Client, action: &Action, spec: &KeySpec) -> Outcome {
         ok: true,
         message: String::new(),
         retired: Vec::new(),
+        output: String::new(),
     };
     let mut update = KeyUpdate::new();
     let mut said = Vec::new();
@@ -330,6 +346,7 @@ async fn revoke(client: &Client, action: &Action) -> Outcome {
         ok,
         message,
         retired: Vec::new(),
+        output: String::new(),
     }
 }
 
@@ -355,6 +372,7 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         ok: false,
         message: String::new(),
         retired: Vec::new(),
+        output: String::new(),
     };
     let keeps = if action.keys.is_empty() {
         String::new()
@@ -396,7 +414,9 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         // refused after the run is proven dead, and its copy deleted.
         f.probe_held(client).await;
     }
+    let output = delivery.output.clone();
     let (delivered, given, kept) = delivery.run(&created, replaces).await;
+    outcome.output = output.map(|o| o.text()).unwrap_or_default();
     if let Err(undelivered) =
         deliver_or_revoke(client, created, replaces, &mut Made(Some(delivered))).await
     {

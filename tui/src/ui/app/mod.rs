@@ -21,7 +21,7 @@ use super::components::list::{KeyList, VisibleKeys};
 use super::hit::Regions;
 use super::job::Job;
 
-pub use self::keys_as_code::KeysAsCode;
+pub use self::keys_as_code::{HandOffs, KeysAsCode};
 
 /// The components' context built from `app`'s fields one by one, so that
 /// one component of the app can be borrowed mutably beside it.
@@ -96,6 +96,8 @@ pub struct App {
     pub modal: Option<Modal>,
     /// The keys file and its plan, when the UI was started with one.
     pub keys_as_code: Option<KeysAsCode>,
+    /// The secrets its apply handed over, waiting to be stored.
+    pub hand_offs: HandOffs,
     /// The `:` command line, while it is open.
     pub command: Option<CommandLine>,
     /// Set when the UI should exit.
@@ -196,6 +198,7 @@ impl App {
             form: None,
             modal: None,
             keys_as_code: None,
+            hand_offs: HandOffs::default(),
             should_quit: false,
             screen_changed: true,
             command: None,
@@ -290,10 +293,17 @@ impl App {
     /// runtime revokes them on a way out that skips the dialog (a signal,
     /// the terminal gone).
     pub fn unstored_keys(&self) -> Vec<UnstoredKey> {
-        match &self.modal {
+        let mut unstored = match &self.modal {
             Some(Modal::Secret(m)) => m.unstored(),
             _ => Vec::new(),
-        }
+        };
+        // Handed over by the apply and not shown yet: stored nowhere.
+        unstored.extend(self.hand_offs.queue.iter().map(|e| UnstoredKey {
+            id: e.key.id.clone(),
+            name: e.key.name.clone(),
+            old_key: e.replaces.clone(),
+        }));
+        unstored
     }
 
     /// Whether the app holds any secret (the once-only modal, or one queued).
@@ -304,7 +314,7 @@ impl App {
                 _ => false,
             }
         }
-        self.modal.as_ref().is_some_and(has)
+        self.modal.as_ref().is_some_and(has) || !self.hand_offs.queue.is_empty()
     }
 
     /// What the components read: the clock, the keys, what the session allows.

@@ -385,7 +385,8 @@ impl App {
             });
         }
         let retire = self.retire_stored_old_keys();
-        Effect::join(retire, self.check_kept_when_retired())
+        let answer = self.answer_stored_hand_offs();
+        Effect::join(Effect::join(retire, answer), self.check_kept_when_retired())
     }
 
     /// The check of the secret a written file held, once no rotation's old
@@ -560,53 +561,5 @@ fn revoked_summary(results: &[RevokedKey]) -> String {
             count_of(revoked, "key", "keys"),
             if gone == 1 { "was" } else { "were" }
         ),
-    }
-}
-
-impl App {
-    /// An apply of the keys file: what it did on the status line, then the
-    /// list again (and so the plan).
-    pub(super) fn on_keys_file_applied(
-        &mut self,
-        result: Result<narrative_keys::keys_as_code::ApplyReport, String>,
-    ) -> Option<Effect> {
-        self.finish(Job::Applying);
-        if matches!(self.modal, Some(Modal::Plan(_))) {
-            self.modal = None;
-        }
-        match result {
-            Err(e) => self.show_error(format!("Nothing was applied: {e}")),
-            Ok(report) if report.is_complete() => self.show_info(format!(
-                "Applied: {}; every new secret went to its targets.",
-                count_of(report.outcomes.len(), "step", "steps")
-            )),
-            Ok(report) => {
-                let failed: Vec<String> = report
-                    .outcomes
-                    .iter()
-                    .filter(|o| !o.ok)
-                    .map(|o| {
-                        format!(
-                            "{}: {}",
-                            escape_controls(&o.name),
-                            escape_controls(&o.message)
-                        )
-                    })
-                    .collect();
-                let pins = report
-                    .pins
-                    .error
-                    .as_ref()
-                    .map(|e| format!(" The pins could not be rewritten ({}): run `narrative-keys apply` to see them.", escape_controls(e)))
-                    .unwrap_or_default();
-                self.show_error(format!(
-                    "{} of {} not done ({}); press A to apply again.{pins}",
-                    failed.len(),
-                    count_of(report.outcomes.len(), "step", "steps"),
-                    failed.join("; ")
-                ));
-            }
-        }
-        Some(self.reload())
     }
 }

@@ -124,6 +124,7 @@ impl App {
                         text: k.text(self.now),
                         scroll: 0,
                         apply: confirm.then(|| Box::new((k.file.clone(), k.plan.clone()))),
+                        applied: false,
                     }));
                 }
             }
@@ -259,16 +260,15 @@ impl App {
                 self.switch_to_readonly();
                 None
             }
-            Reply::Stored => self.retire_stored_old_keys(),
+            Reply::Stored => {
+                let retire = self.retire_stored_old_keys();
+                Effect::join(retire, self.answer_stored_hand_offs())
+            }
             Reply::Dismissed { then, text, revoke } => {
                 // Dropping the dialog drops (and zeroes) every secret in it.
                 self.modal = then.map(|b| *b);
                 self.show_info(text);
-                if revoke.is_empty() {
-                    return None;
-                }
-                self.start(Job::Revoking);
-                Some(Effect::RevokeUnstored(revoke))
+                self.after_dismissal(revoke)
             }
         }
     }

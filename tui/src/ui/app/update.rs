@@ -14,6 +14,7 @@ impl App {
     /// work (or must not be made) are dropped here whatever asked for them.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         let effect = self.apply(action);
+        self.show_waiting_hand_off();
         self.sync_list();
         let effect = effect?;
         let kept: Vec<Effect> = effect
@@ -80,6 +81,7 @@ impl App {
             Action::UnstoredRevoked(results) => self.on_unstored_revoked(results),
             Action::IncidentDone(done) => self.on_incident_done(done),
             Action::KeysFileApplied(result) => self.on_keys_file_applied(result),
+            Action::SecretHandedOver(handed) => self.on_secret_handed_over(*handed),
             Action::Copied { id, result } => self.on_copied(id, result),
             Action::SecretsWritten(done) => self.on_secrets_written(done),
             Action::KeptSecretChecked(check) => self.on_kept_secret_checked(&check),

@@ -118,6 +118,7 @@ fn every_dialog_key_is_handled() {
             text: "a\nb".to_owned(),
             scroll: 0,
             apply: None,
+            applied: false,
         };
         assert!(handled(&plan.on_key(code, false)), "{code:?}");
     }

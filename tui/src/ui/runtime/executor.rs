@@ -35,6 +35,10 @@ pub struct Executor {
     pub tx: UnboundedSender<Action>,
     /// The environment's label, written into incident reports.
     pub environment: String,
+    /// The stop flag of the keys file's apply alone, requested on the way
+    /// out: no key is made after it and a delivery command is stopped,
+    /// while the way out's own revocations (through `client`) still run.
+    pub apply_stop: narrative_keys::Interrupt,
 }
 
 impl Executor {
@@ -114,10 +118,21 @@ impl Executor {
                     revoke_keys(&client, keys, &RevokeManyOptions::default()).await;
                 (Action::UnstoredRevoked(results), refused)
             }),
-            Effect::ApplyKeysFile(work) => self.spawn(async move {
-                let (file, plan) = *work;
-                Action::KeysFileApplied(apply_keys_file(&client, &file, &plan).await)
-            }),
+            Effect::ApplyKeysFile(work) => {
+                let client = client.with_interrupt(self.apply_stop.clone());
+                let tx = self.tx.clone();
+                self.spawn(async move {
+                    let (file, plan) = *work;
+                    Action::KeysFileApplied(apply_keys_file(&client, &file, &plan, tx).await)
+                })
+            }
+            Effect::AnswerHandOff { answer, stored } => {
+                if stored {
+                    answer.stored();
+                } else {
+                    answer.refused();
+                }
+            }
             Effect::Incident(plan) => {
                 let options = IncidentOptions {
                     environment: self.environment.clone(),
@@ -335,27 +350,29 @@ async fn write_secrets(client: Client, path: PathBuf, secrets: Vec<SecretEntry>)
     }
 }
 
-/// Carries out a keys file's plan as `apply --yes` does, journal included;
-/// `Err` says why nothing was sent (a key naming no target among them).
+/// Carries out a keys file's plan as `apply --yes` does, journal included,
+/// except that a key naming no target has its secret handed to the app
+/// (`Action::SecretHandedOver`, on `tx`) and waits for the answer, and that
+/// the delivery commands' output is kept for the results, never written
+/// over the screen. `Err` says why nothing was sent (a target refused).
 async fn apply_keys_file(
     client: &narrative_keys::Client,
     file: &narrative_keys::keys_as_code::KeysFile,
     plan: &narrative_keys::keys_as_code::Plan,
+    tx: UnboundedSender<Action>,
 ) -> Result<narrative_keys::keys_as_code::ApplyReport, String> {
-    use narrative_keys::journal::{Journal, JournalFile, NoJournal};
-    use narrative_keys::keys_as_code::{ApplyJournal, ApplyOptions, apply};
-    let path = crate::commands::plan::journal_path(file).map_err(|e| e.message)?;
-    let mut journal: Box<dyn Journal<ApplyJournal>> = match path {
-        Some(path) => Box::new(JournalFile::replacing(path)),
-        None => Box::new(NoJournal),
+    use narrative_keys::deliver::HandOff;
+    use narrative_keys::keys_as_code::{ApplyOptions, apply};
+    let mut journal = crate::commands::plan::apply_journal(file).map_err(|e| e.message)?;
+    let options = ApplyOptions {
+        // An app gone drops the hand-off with its answer: a refusal.
+        to_caller: Some(HandOff::new(move |handed| {
+            let _ = tx.send(Action::SecretHandedOver(Box::new(handed)));
+        })),
+        keep_command_output: true,
+        ..ApplyOptions::default()
     };
-    apply(
-        client,
-        file,
-        plan,
-        &ApplyOptions::default(),
-        journal.as_mut(),
-    )
-    .await
-    .map_err(|e| e.to_string())
+    apply(client, file, plan, &options, journal.as_mut())
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -185,6 +185,7 @@ pub async fn run(
         client,
         tx,
         environment: label,
+        apply_stop: narrative_keys::Interrupt::new(),
     };
     draw(&mut terminal, &app, theme)?;
     tracing::info!(
@@ -200,6 +201,7 @@ pub async fn run(
         tracing::warn!(signal = signal.name(), "stopped by a signal");
     }
     settle_key_making(&mut app, &exec, &mut rx).await;
+    settle_apply(&mut app, &exec, &mut rx).await;
     CLOSING.store(true, Ordering::SeqCst);
     let unstored = app.unstored_keys();
     // Any secret still on screen is dropped (and zeroed) with the app.
@@ -252,6 +254,33 @@ async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedRec
             }
             Ok(None) | Err(_) => {
                 tracing::warn!(jobs = ?app.feedback.busy, "stopped before the work in flight answered");
+                break;
+            }
+        }
+    }
+}
+
+/// Stops a keys file's apply in flight and waits, within [`WAY_OUT_LIMIT`],
+/// for it to end: no key is made after this, a delivery command running is
+/// stopped, and every secret it handed over that is not stored yet (on
+/// screen or waiting) is refused, so the apply revokes that key again and
+/// keeps the key it was to replace (the way out revokes it too, in case the
+/// apply cannot finish in time).
+async fn settle_apply(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver<Action>) {
+    if !app.feedback.busy.contains(&Job::Applying) {
+        return;
+    }
+    exec.apply_stop.request();
+    app.hand_offs.take_all().into_iter().for_each(drop);
+    let deadline = tokio::time::Instant::now() + WAY_OUT_LIMIT;
+    while app.feedback.busy.contains(&Job::Applying) {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            // Refused at once: nobody will see it.
+            Ok(Some(Action::SecretHandedOver(handed))) => handed.answer.refused(),
+            // Only folded in: nothing more is run on the way out.
+            Ok(Some(action)) => drop(app.update(action)),
+            Ok(None) | Err(_) => {
+                tracing::warn!("stopped before the keys file's apply ended");
                 break;
             }
         }

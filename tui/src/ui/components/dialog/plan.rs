@@ -1,5 +1,7 @@
 //! The keys file's plan (`p`): the text `narrative-keys plan` prints, the
-//! same function making it, over the list until closed.
+//! same function making it, over the list until closed; after `A`, its
+//! question, then what the apply did (with what its commands printed,
+//! which never goes to the terminal under the screen).
 
 use crossterm::event::KeyCode::{self, Char, Down, Enter, Esc, Up};
 use ratatui::Frame;
@@ -83,6 +85,8 @@ pub struct PlanDialog {
     /// After `A`: the file and the plan to apply once confirmed (taken
     /// when the apply starts).
     pub apply: Option<Box<(KeysFile, Plan)>>,
+    /// The text is what an apply did, not the plan.
+    pub applied: bool,
 }
 
 impl PlanDialog {
@@ -131,11 +135,14 @@ impl PlanDialog {
             .collect();
         let asking = [("y", "apply it"), ("n / Esc", "do not apply")];
         let shown = [("↑↓", "scroll"), ("Esc", "close")];
-        let (title, buttons): (String, &[(&str, &str)]) = if self.apply.is_some() {
-            (" Apply this plan? ".to_owned(), &asking)
+        let (title, buttons): (&str, &[(&str, &str)]) = if self.apply.is_some() {
+            (" Apply this plan? ", &asking)
+        } else if self.applied {
+            (" Applied: what apply did ", &shown)
         } else {
-            (" Plan: what apply would do ".to_owned(), &shown)
+            (" Plan: what apply would do ", &shown)
         };
+        let title = title.to_owned();
         let show = if self.scroll == 0 {
             Show::Start
         } else {

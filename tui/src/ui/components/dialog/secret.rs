@@ -48,6 +48,10 @@ pub struct SecretEntry {
     /// A rotation's old key, left working until this secret is stored;
     /// taken when its retirement is sent.
     pub old_key: Option<PendingOldKey>,
+    /// Handed over by the keys file's apply, which waits for it to be
+    /// stored and then retires the key it `replaces` (or, dismissed
+    /// unstored, revokes it again and keeps that key).
+    pub from_apply: bool,
 }
 
 /// A new key whose secret was neither written nor acknowledged.
@@ -82,6 +86,7 @@ impl SecretEntry {
             written: false,
             acknowledged: false,
             old_key: None,
+            from_apply: false,
         }
     }
 
@@ -197,7 +202,9 @@ impl SecretModal {
             .map(|e| UnstoredKey {
                 id: e.key.id.clone(),
                 name: e.key.name.clone(),
-                old_key: e.old_key.as_ref().map(|o| o.key.id.clone()),
+                old_key: (e.old_key.as_ref().map(|o| &o.key.id))
+                    .or(e.replaces.as_ref().filter(|_| e.from_apply))
+                    .cloned(),
             })
             .collect()
     }
