@@ -342,6 +342,10 @@ mod tests {
             road(&listing(r#"{"id":"b","name":"n","permissions":[]}"#)),
             "listed"
         );
+        // Names with escapes are the same names.
+        let escaped =
+            r#"{"i\u0064":"b","name":"n","permissions":[{"\u0061ccess":"read","resource":"x"}]}"#;
+        assert_eq!(road(&listing(escaped)), "listed");
         assert_eq!(
             road(&listing(
                 r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-31T12:30:05Z"}"#
@@ -379,6 +383,15 @@ mod tests {
             listing(r#"{"id":"b","name":"n","permissions":[],"expires_at":"tomorrow"}"#),
             listing(r#"{"id":"b","id":"c","name":"n","permissions":[]}"#),
             listing(r#"{"id":"b","name":"n"}"#),
+            listing(r#"{"id":"b","name":"n","permissions":[{"access":"read"}]}"#),
+            listing(
+                r#"{"id":"b","name":"n","permissions":[{"access":"read","access":"write","resource":"x"}]}"#,
+            ),
+            listing(r#"{"id":"b","name":"n","permissions":[{"access":"read","resource":7}]}"#),
+            listing(
+                r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-31T12:30:05Z","expires_at":null}"#,
+            ),
+            r#"{"next":null}"#.to_owned(),
             r#"{"records":[]} trailing"#.to_owned(),
             r#"{"records":[],"records":[]}"#.to_owned(),
         ] {
@@ -390,5 +403,35 @@ mod tests {
         let sdk = ErrorInfo::from(decode::list(200, &not_utf8).unwrap_err());
         let ours = answer(200, not_utf8).unwrap_err();
         assert_eq!(to_json(&ours).unwrap(), to_json(&sdk).unwrap());
+    }
+
+    #[test]
+    fn the_permission_order_checked_is_the_sets_order() {
+        let texts = [
+            "datasets",
+            "data-planes",
+            "data_planes",
+            "Datasets",
+            "jobs",
+            "zz",
+        ];
+        let levels = ["read", "write", "admin", "Read", "revise", "zzz", ""];
+        let mut all = Vec::new();
+        for r in texts {
+            for a in levels {
+                all.push((r, a));
+            }
+        }
+        for &(r1, a1) in &all {
+            for &(r2, a2) in &all {
+                let body = format!(
+                    r#"{{"records":[{{"id":"b","name":"n","permissions":[{{"access":"{a1}","resource":"{r1}"}},{{"access":"{a2}","resource":"{r2}"}}]}}]}}"#
+                );
+                let set_keeps_order =
+                    Permission::new(AccessLevel::from_wire(a1), Resource::new(r1))
+                        < Permission::new(AccessLevel::from_wire(a2), Resource::new(r2));
+                assert_eq!(reads_as_written(body.as_bytes()), set_keeps_order, "{body}");
+            }
+        }
     }
 }
