@@ -931,6 +931,30 @@ fn a_applies_the_keys_file_a_keys_secret_without_target_shown_once_its_old_key_r
 }
 
 #[test]
+fn a_after_the_account_changed_since_the_plan_sends_nothing() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tui, exporter, dashboard) = keys_file_tui(&emu, dir.path());
+    // Someone else revokes Exporter's key after the plan was shown.
+    let admin = narrative_keys_testkit::emulator::client(&emu, BOOTSTRAP);
+    rt.block_on(admin.revoke_key(&exporter)).unwrap();
+    tui.send("A");
+    tui.wait_for("Apply this plan?");
+    tui.send("y");
+    tui.wait_for("the account changed since the plan was shown");
+    let keys = rt.block_on(admin.list_keys()).unwrap();
+    assert_eq!(keys.len(), 2, "no key was made: {keys:?}");
+    assert!(alive(&emu, &dashboard), "nothing was retired");
+    assert!(
+        !dir.path().join("exporter.env").exists(),
+        "nothing was delivered"
+    );
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
 fn a_dialog_dismissed_unstored_revokes_the_new_key_and_keeps_the_old() {
     let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
     let dir = tempfile::tempdir().unwrap();

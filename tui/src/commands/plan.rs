@@ -68,14 +68,14 @@ pub(crate) fn apply_journal(
 /// by a plan while it reads the journal), so a second apply on this machine
 /// never takes the first one's live journal for a crash. The kernel drops
 /// it when the process ends, even by `kill -9`.
-pub(super) struct JournalLock {
+pub(crate) struct JournalLock {
     _file: std::fs::File,
 }
 
 /// Takes the lock for `file`'s journal (exclusive for an apply, shared for
 /// a plan) without waiting; another apply holding it is exit status 2
 /// naming its pid, with nothing sent. `None` without a journal directory.
-pub(super) fn lock_journal(
+pub(crate) fn lock_journal(
     file: &KeysFile,
     exclusive: bool,
 ) -> Result<Option<JournalLock>, CliError> {
@@ -137,7 +137,7 @@ fn open_lock(path: &std::path::Path) -> std::io::Result<std::fs::File> {
 }
 
 /// The last apply's journal for `file`, if it left one.
-pub(super) fn read_journal(file: &KeysFile) -> Result<Option<ApplyJournal>, CliError> {
+pub(crate) fn read_journal(file: &KeysFile) -> Result<Option<ApplyJournal>, CliError> {
     let Some(path) = journal_path(file)? else {
         return Ok(None);
     };
