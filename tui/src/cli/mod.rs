@@ -58,6 +58,12 @@ pub use self::values::{
 };
 pub use self::whoami::WhoamiArgs;
 
+/// The command tree as clap builds it from [`Cli`]: what `--help`, the
+/// completions, the man pages and the generated CLI reference all read.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 fn parse_secret(s: &str) -> Result<Secret, String> {
     Ok(Secret::new(s))
 }
@@ -87,6 +93,7 @@ pub struct Cli {
 
 /// Options of the terminal UI (no subcommand).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Terminal UI options")]
 pub struct UiArgs {
     /// Browse only: hide and refuse every change (create, edit, clone,
     /// rotate, revoke, incident), e.g. with a key that holds only
