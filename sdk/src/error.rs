@@ -343,6 +343,7 @@ impl Error {
 /// `server_description` is that description alone. Never holds a secret, as
 /// [`Error`] does not.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct ErrorInfo {
     /// Stable snake_case: [`Error::code`], or one of the caller's own (the
     /// CLI adds `usage`, `ambiguous_key`, ...).

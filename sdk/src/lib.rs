@@ -13,6 +13,8 @@ pub mod instant;
 pub mod interrupt;
 pub mod journal;
 pub mod json_path;
+#[cfg(not(target_arch = "wasm32"))]
+mod json_schema;
 pub mod key;
 pub mod key_ref;
 mod order;

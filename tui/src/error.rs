@@ -67,6 +67,14 @@ pub fn exit_for_signal(signal: i32) -> u8 {
     u8::try_from(128 + signal).unwrap_or(EXIT_INTERRUPTED)
 }
 
+/// The document `--json` prints on stderr for a failure: `{"error": ...}`.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorDocument {
+    /// What failed: its code, message, hint, HTTP status and the server's
+    /// own description.
+    pub error: ErrorInfo,
+}
+
 #[derive(Debug)]
 /// A failure as the CLI reports it: message, hint, exit status and the SDK's error fields.
 pub struct CliError {
@@ -148,7 +156,13 @@ impl CliError {
 
     /// The one JSON document `--json` prints on stderr for a failure.
     pub fn to_json(&self) -> String {
-        serde_json::json!({ "error": self.info() }).to_string()
+        // Sorted: its keys in alphabetical order, as the document always was.
+        let document = crate::output::Sorted(ErrorDocument { error: self.info() });
+        serde_json::to_string(&document).unwrap_or_else(|e| {
+            format!(
+                r#"{{"error":{{"code":"failed","message":"the error could not be encoded: {e}"}}}}"#
+            )
+        })
     }
 
     /// The exit status as the process returns it.

@@ -20,7 +20,7 @@ pub fn page() -> String {
         let _ = writeln!(out, "| {status} | {} |", escape(meaning));
     }
     out.push_str(
-        "\n## Error codes\n\nWith `--json`, a failure prints one JSON document on one line, the last line of stderr: `{\"error\": {\"code\", \"message\", \"hint\"?, \"status\"?, \"server_description\"?}}`, with the exit status unchanged. `code` is one of these, stable snake_case; `message` keeps the server's `error_description`, which `server_description` also carries alone, and `status` is the HTTP status when the server answered. The npm package's errors carry the SDK's codes too.\n\n",
+        "\n## Error codes\n\nWith `--json`, a failure prints one JSON document on one line, the last line of stderr: `{\"error\": {\"code\", \"message\", \"hint\"?, \"status\"?, \"server_description\"?}}` (its schema: [schemas/error.schema.json](schemas/error.schema.json)), with the exit status unchanged. `code` is one of these, stable snake_case; `message` keeps the server's `error_description`, which `server_description` also carries alone, and `status` is the HTTP status when the server answered. The npm package's errors carry the SDK's codes too.\n\n",
     );
     table(
         &mut out,

@@ -1,5 +1,6 @@
-//! The generated files: the reference pages under `docs/reference/`, the
-//! man pages under `tui/man/`, each from the code it describes, so neither
+//! The generated files: the reference pages under `docs/reference/` (the
+//! JSON Schemas of the `--json` documents in its `schemas/`), the man pages
+//! under `tui/man/`, each from the code it describes, so neither
 //! can drift from it. `cargo xtask docs` writes them; the test
 //! `tests/generated_files.rs` fails when a checked-in one differs.
 
@@ -44,12 +45,20 @@ pub fn generated_files() -> Result<Vec<Generated>, String> {
         Generated::text("docs/reference/exit-codes.md", exit_codes::page()),
     ];
     files.extend(man::pages()?);
+    for document in narrative_keys_tui::commands::schemas::json_schemas() {
+        let text = serde_json::to_string_pretty(&document.schema)
+            .map_err(|e| format!("could not print the schema of {}: {e}", document.name))?;
+        files.push(Generated::text(
+            format!("docs/reference/schemas/{}.schema.json", document.name),
+            text + "\n",
+        ));
+    }
     Ok(files)
 }
 
 /// The folders whose every file is generated: a file there that the
 /// generators no longer make is stale too.
-pub const GENERATED_FOLDERS: [&str; 1] = ["tui/man"];
+pub const GENERATED_FOLDERS: [&str; 2] = ["tui/man", "docs/reference/schemas"];
 
 /// The repository's root.
 pub fn repository_root() -> PathBuf {
