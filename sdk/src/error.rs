@@ -216,7 +216,7 @@ fn transport_text(kind: TransportKind, message: &str) -> String {
 }
 
 /// Every code [`Error::code`] returns, with what it means: the list the
-/// generated reference (`docs/reference/exit-codes.md`) prints.
+/// generated reference (`docs/src/reference/exit-codes.md`) prints.
 pub const ERROR_CODES: &[(&str, &str)] = &[
     (
         "invalid_input",

@@ -14,7 +14,7 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Every exit status the command line returns, with what it means: the list
-/// the generated reference (`docs/reference/exit-codes.md`) prints.
+/// the generated reference (`docs/src/reference/exit-codes.md`) prints.
 pub const EXIT_STATUSES: &[(&str, &str)] = &[
     (
         "0",

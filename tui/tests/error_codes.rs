@@ -1,5 +1,5 @@
 //! Every error `code` the command line can print is in the lists the
-//! generated reference (docs/reference/exit-codes.md) prints, where scripts
+//! generated reference (docs/src/reference/exit-codes.md) prints, where scripts
 //! look for them: the command line's own (`.code("...")` and `CliError`'s
 //! constructors, listed in `error::CLI_CODES`) and the SDK's (`Error::code`,
 //! `KeyRefError::code`, listed in `ERROR_CODES` and `KEY_REF_CODES`).

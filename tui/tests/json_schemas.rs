@@ -1,7 +1,7 @@
 //! The "stable shapes" promise, checked: every subcommand's `--json`
 //! output, run for real against an emulator (each run and its dry run, each
 //! way a secret is delivered), and the error document, validate against the
-//! JSON Schemas checked in under docs/reference/schemas/ (which
+//! JSON Schemas checked in under docs/src/reference/schemas/ (which
 //! xtask/tests/generated_files.rs keeps equal to what the types generate).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
 
@@ -20,7 +20,7 @@ const ADMIN: &str = "json-schemas-admin-secret-0123456789";
 
 fn schema_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../docs/reference/schemas")
+        .join("../docs/src/reference/schemas")
         .join(format!("{name}.schema.json"))
 }
 

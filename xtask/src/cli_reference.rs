@@ -1,4 +1,4 @@
-//! `docs/reference/cli.md`: every subcommand and argument from the clap
+//! `docs/src/reference/cli.md`: every subcommand and argument from the clap
 //! command tree, with each argument's long help, default, variable and
 //! values, so `--help` and the page say the same thing.
 

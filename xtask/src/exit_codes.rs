@@ -1,4 +1,4 @@
-//! `docs/reference/exit-codes.md`: the exit statuses and every error code
+//! `docs/src/reference/exit-codes.md`: the exit statuses and every error code
 //! a `--json` error document can carry, from the lists the code keeps
 //! (`narrative_keys::ERROR_CODES`, `KEY_REF_CODES`, the command line's
 //! `error::EXIT_STATUSES` and `error::CLI_CODES`).

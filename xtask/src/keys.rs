@@ -1,4 +1,4 @@
-//! `docs/reference/keys.md`: the terminal UI's keys, from the keymap
+//! `docs/src/reference/keys.md`: the terminal UI's keys, from the keymap
 //! tables that drive its dispatch, help screen and hint bar.
 
 use std::fmt::Write;

@@ -1,4 +1,4 @@
-//! The generated files: the reference pages under `docs/reference/` (the
+//! The generated files: the reference pages under `docs/src/reference/` (the
 //! JSON Schemas of the `--json` documents in its `schemas/`), the man pages
 //! under `tui/man/`, each from the code it describes, so neither
 //! can drift from it. `cargo xtask docs` writes them; the test
@@ -40,16 +40,16 @@ fn generated_note(from: &str) -> String {
 /// Every generated file, as the code describes it now.
 pub fn generated_files() -> Result<Vec<Generated>, String> {
     let mut files = vec![
-        Generated::text("docs/reference/cli.md", cli_reference::page()),
-        Generated::text("docs/reference/keys.md", keys::page()),
-        Generated::text("docs/reference/exit-codes.md", exit_codes::page()),
+        Generated::text("docs/src/reference/cli.md", cli_reference::page()),
+        Generated::text("docs/src/reference/keys.md", keys::page()),
+        Generated::text("docs/src/reference/exit-codes.md", exit_codes::page()),
     ];
     files.extend(man::pages()?);
     for document in narrative_keys_tui::commands::schemas::json_schemas() {
         let text = serde_json::to_string_pretty(&document.schema)
             .map_err(|e| format!("could not print the schema of {}: {e}", document.name))?;
         files.push(Generated::text(
-            format!("docs/reference/schemas/{}.schema.json", document.name),
+            format!("docs/src/reference/schemas/{}.schema.json", document.name),
             text + "\n",
         ));
     }
@@ -58,7 +58,7 @@ pub fn generated_files() -> Result<Vec<Generated>, String> {
 
 /// The folders whose every file is generated: a file there that the
 /// generators no longer make is stale too.
-pub const GENERATED_FOLDERS: [&str; 2] = ["tui/man", "docs/reference/schemas"];
+pub const GENERATED_FOLDERS: [&str; 2] = ["tui/man", "docs/src/reference/schemas"];
 
 /// The repository's root.
 pub fn repository_root() -> PathBuf {

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask docs\n  docs  regenerate docs/reference/ and the man pages in tui/man/ from the code"
+                "usage: cargo xtask docs\n  docs  regenerate docs/src/reference/ and the man pages in tui/man/ from the code"
             );
             ExitCode::from(2)
         }

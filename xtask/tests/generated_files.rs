@@ -1,4 +1,4 @@
-//! Every checked-in generated file (docs/reference/, tui/man/) is what its
+//! Every checked-in generated file (docs/src/reference/, tui/man/) is what its
 //! generator prints now: a changed flag, key, code or output type fails
 //! here until `cargo xtask docs` is run and its output committed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
@@ -42,7 +42,7 @@ fn the_reference_names_every_subcommand_and_flag() {
         )
         .unwrap()
     };
-    let cli = page("docs/reference/cli.md");
+    let cli = page("docs/src/reference/cli.md");
     let mut cmd = narrative_keys_tui::cli::command();
     cmd.build();
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
@@ -70,14 +70,14 @@ fn the_reference_names_every_subcommand_and_flag() {
             sub.get_name()
         );
     }
-    let keys = page("docs/reference/keys.md");
+    let keys = page("docs/src/reference/keys.md");
     for (keys_label, does) in [("?", "help"), ("/", "filter"), ("y", "switch to read-only")] {
         assert!(
             keys.contains(&format!("| {keys_label}")) && keys.contains(does),
             "keys.md lacks {keys_label}: {does}"
         );
     }
-    let codes = page("docs/reference/exit-codes.md");
+    let codes = page("docs/src/reference/exit-codes.md");
     for code in [
         "`unauthorized`",
         "`ambiguous_key`",

@@ -350,7 +350,7 @@ use dry_run_note;
 const JSON_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr";
 
 /// `--json`'s `--help`: where the shapes are.
-const JSON_LONG_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr\n\nEach command's document has a JSON Schema in docs/reference/schemas/. A failure prints one document on one line, the last line of stderr: {\"error\": {\"code\", \"message\", \"hint\"?, \"status\"?, \"server_description\"?}}, with the exit status unchanged (docs/reference/exit-codes.md lists the codes).";
+const JSON_LONG_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr\n\nEach command's document has a JSON Schema in docs/src/reference/schemas/. A failure prints one document on one line, the last line of stderr: {\"error\": {\"code\", \"message\", \"hint\"?, \"status\"?, \"server_description\"?}}, with the exit status unchanged (docs/src/reference/exit-codes.md lists the codes).";
 
 const KEY_HELP: &str = "The key: its id, an id prefix of at least 4 characters, or its exact name";
 const KEYS_HELP: &str = "Keys: each an id, an id prefix of at least 4 characters, or an exact name";

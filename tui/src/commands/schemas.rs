@@ -1,6 +1,6 @@
 //! The JSON Schema of each command's `--json` document, and of the error
 //! document, generated from the types the commands serialise: checked in
-//! under `docs/reference/schemas/` by `cargo xtask docs`, and every real
+//! under `docs/src/reference/schemas/` by `cargo xtask docs`, and every real
 //! output validated against them (`tests/json_schemas.rs`).
 
 use schemars::generate::SchemaSettings;

@@ -1,5 +1,5 @@
 //! Every keymap table of the terminal UI, named by where it applies: what
-//! the generated key reference (`docs/reference/keys.md`, `cargo xtask
+//! the generated key reference (`docs/src/reference/keys.md`, `cargo xtask
 //! docs`) prints. The tables are the ones dispatch and the help read, so
 //! the page cannot drift from what the keys do.
 

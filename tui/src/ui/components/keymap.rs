@@ -128,7 +128,7 @@ pub struct ReferenceRow {
 }
 
 /// Every row of `table` the help lists, for the generated key reference
-/// (`docs/reference/keys.md`): the help's rows with their read-only fate.
+/// (`docs/src/reference/keys.md`): the help's rows with their read-only fate.
 pub fn reference<C>(table: &[Binding<C>]) -> Vec<ReferenceRow> {
     table
         .iter()
