@@ -192,6 +192,10 @@ fn argument(out: &mut String, arg: &Arg) {
         let aliases: Vec<String> = aliases.iter().map(|a| format!("`--{a}`")).collect();
         facts.push(format!("Also: {}.", aliases.join(", ")));
     }
+    if lines.len() > 1 && !facts.is_empty() {
+        // After paragraphs of help, the facts are a paragraph of their own.
+        out.push('\n');
+    }
     for fact in facts {
         let _ = writeln!(out, "  {fact}");
     }
