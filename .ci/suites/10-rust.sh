@@ -8,7 +8,7 @@ python3 .ci/tools/long_functions.py 60
 # No source file over 700 lines (tests.rs and tests/ apart): one concept per file.
 python3 .ci/tools/long_files.py 700
 # Every relative link of README.md and docs/ resolves; the npm package's
-# repository and licence are the workspace Cargo.toml's (docs/release.md).
+# repository and licence are the workspace Cargo.toml's (docs/src/release.md).
 python3 .ci/tools/doc_links.py
 python3 .ci/tools/release_metadata.py
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks in short mode; the full figures come from the commands in docs/figures.md.
+# Benchmarks in short mode; the full figures come from the commands in docs/src/figures.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # 300 keys keeps this under a minute; the ratio does not depend on the count.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz every parser for a short while from the committed corpus (cargo fuzz;
 # RUSTC_BOOTSTRAP lets the stable toolchain accept libFuzzer's flags). The
-# full run is in docs/hardening.md. A crash fails the suite and leaves its input in
+# full run is in docs/src/hardening.md. A crash fails the suite and leaves its input in
 # fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/../../fuzz"

@@ -2,7 +2,7 @@
 """Checks that the release metadata agrees: the npm package's `repository`
 and `license` (wasm/js/package.json) say what the workspace Cargo.toml's
 [workspace.package] says, the one place the public repository URL is set
-(docs/release.md). Exits 1, naming both values, when they differ.
+(docs/src/release.md). Exits 1, naming both values, when they differ.
 
 Usage: release_metadata.py   (run from the repository root)"""
 import json, sys, tomllib
@@ -22,5 +22,5 @@ if npm.get("license") != workspace["license"]:
 for line in wrong:
     print(line)
 if wrong:
-    print("set wasm/js/package.json to the workspace Cargo.toml's value (docs/release.md)", file=sys.stderr)
+    print("set wasm/js/package.json to the workspace Cargo.toml's value (docs/src/release.md)", file=sys.stderr)
     sys.exit(1)

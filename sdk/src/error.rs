@@ -215,8 +215,52 @@ fn transport_text(kind: TransportKind, message: &str) -> String {
     }
 }
 
+/// Every code [`Error::code`] returns, with what it means: the list the
+/// generated reference (`docs/src/reference/exit-codes.md`) prints.
+pub const ERROR_CODES: &[(&str, &str)] = &[
+    (
+        "invalid_input",
+        "the request was refused as invalid, by this library's checks or by the server (400): fix the input",
+    ),
+    (
+        "invalid_output",
+        "a secret could not be delivered where it was asked to go (a file, a command); the key was not kept",
+    ),
+    (
+        "undelivered",
+        "a key was created but its secret could not be delivered, so it was revoked again (the message says whether that worked)",
+    ),
+    (
+        "unauthorized",
+        "the API key was refused (401): it is wrong, revoked or expired",
+    ),
+    (
+        "forbidden",
+        "the API key lacks a permission the request needs (403)",
+    ),
+    ("not_found", "no such key on the server (404)"),
+    (
+        "rate_limited",
+        "the server asked to slow down (429) and retries ran out",
+    ),
+    (
+        "server",
+        "the server failed (5xx) or answered an unexpected status",
+    ),
+    (
+        "network",
+        "no answer: the connection failed, broke or timed out",
+    ),
+    ("decode", "the server's answer could not be read"),
+    (
+        "interrupted",
+        "the caller asked to stop (a signal) between two steps",
+    ),
+];
+
 impl Error {
-    /// A stable machine-readable code, the same one the npm package uses.
+    /// A stable machine-readable code, the same one the npm package uses;
+    /// each is in [`ERROR_CODES`] with its meaning.
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) | Error::BadRequest(_) | Error::Config(_) => "invalid_input",
@@ -299,6 +343,7 @@ impl Error {
 /// `server_description` is that description alone. Never holds a secret, as
 /// [`Error`] does not.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct ErrorInfo {
     /// Stable snake_case: [`Error::code`], or one of the caller's own (the
     /// CLI adds `usage`, `ambiguous_key`, ...).

@@ -10,6 +10,7 @@ use crate::resource::Resource;
 
 /// What a set of permissions allows, grouped as the catalog groups resources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Explanation {
     /// One line: how many resources, and the most sensitive grant if any.
     pub summary: String,
@@ -19,6 +20,7 @@ pub struct Explanation {
 
 /// One catalog group (or the resources the catalog does not know).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Section {
     /// The group's title ("Core Data"), or the section of unknown resources.

@@ -15,6 +15,7 @@ use crate::validation::{self, Field, Severity, ValidationReport};
 // Read through `wire::Key`: reading `expires_at` with `instant` needs
 // `#[serde(default)]`, which `tsify` would declare as optional here.
 #[serde(from = "crate::wire::Key")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ApiKey {
     /// The key's id (a UUID), stable for its life.
@@ -68,6 +69,7 @@ impl ApiKey {
 
 /// Where a key stands against a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum KeyStatus {
@@ -319,6 +321,7 @@ impl NewKeyBuilder {
 
 /// A value before and after a change: `{"from": .., "to": ..}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Change<T> {
     /// The value before.
     pub from: T,

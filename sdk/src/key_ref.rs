@@ -132,8 +132,21 @@ pub enum KeyRefError {
     },
 }
 
+/// Every code [`KeyRefError::code`] returns, with what it means.
+pub const KEY_REF_CODES: &[(&str, &str)] = &[
+    (
+        "no_matching_key",
+        "no key has that id, id prefix (of at least 4 characters) or exact name",
+    ),
+    (
+        "ambiguous_key",
+        "several keys match that id prefix or name; the message lists them",
+    ),
+];
+
 impl KeyRefError {
-    /// A stable machine-readable code, as [`crate::Error::code`].
+    /// A stable machine-readable code, as [`crate::Error::code`]; each is in
+    /// [`KEY_REF_CODES`].
     pub fn code(&self) -> &'static str {
         match self {
             KeyRefError::Empty | KeyRefError::NoMatch { .. } => "no_matching_key",

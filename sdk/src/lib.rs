@@ -13,6 +13,8 @@ pub mod instant;
 pub mod interrupt;
 pub mod journal;
 pub mod json_path;
+#[cfg(not(target_arch = "wasm32"))]
+mod json_schema;
 pub mod key;
 pub mod key_ref;
 mod order;
@@ -36,7 +38,7 @@ pub use access::AccessLevel;
 pub use catalog::{CATALOG, CatalogEntry, Group};
 pub use client::{Client, ClientBuilder};
 pub use environment::{BaseUrl, Environment};
-pub use error::{ApiError, Error, ErrorInfo, Result, TransportKind};
+pub use error::{ApiError, ERROR_CODES, Error, ErrorInfo, Result, TransportKind};
 pub use expiration::{DEFAULT_EXPIRATION_DAYS, Expiration, Span};
 pub use interrupt::Interrupt;
 pub use journal::{Journal, NoJournal};
@@ -44,7 +46,7 @@ pub use key::{
     ApiKey, Change, CreatedKey, KeyDiff, KeyStatus, KeyUpdate, NewKey, NewKeyBuilder, ShownKey,
     StatusPolicy,
 };
-pub use key_ref::{KeyRef, KeyRefError};
+pub use key_ref::{KEY_REF_CODES, KeyRef, KeyRefError};
 pub use permission::{NotInCatalog, Permission, PermissionDiff, PermissionSet};
 pub use preset::{Preset, PresetInfo};
 pub use resource::Resource;

@@ -12,6 +12,7 @@ use crate::resource::Resource;
 ///
 /// Ordered by resource, then access, so sets print grouped by resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Permission {
     /// The access level (read, write, or one kept verbatim).
@@ -246,6 +247,7 @@ fn compact_list<S: serde::Serializer>(list: &[Permission], s: S) -> Result<S::Ok
 /// Unknown resources and access levels are kept: a set read from the server
 /// and sent back unchanged is the same set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(transparent)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "Permission[]"))]
 pub struct PermissionSet(Vec<Permission>);

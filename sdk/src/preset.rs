@@ -116,6 +116,7 @@ impl Preset {
 /// A preset described for a listing. Fields in the order the CLI's
 /// `presets --json` prints them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct PresetInfo {
     /// What the preset is for.

@@ -126,6 +126,7 @@ impl RevokeManyReport {
 /// `{"error"?, "id", "result"}`. The fields are declared in alphabetical
 /// order, the order the CLI has always printed them in.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct RevokeOutcomeSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// Why the revocation failed, if it did.

@@ -8,6 +8,7 @@ use crate::resource::Resource;
 /// The `/whoami` answer. Every field is optional in the API document: a
 /// missing `Option` reads as `None`, a missing list as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Whoami {
     #[cfg_attr(feature = "wasm", tsify(type = "number | null"))]
@@ -30,6 +31,7 @@ pub struct Whoami {
 
 /// The company part of a `/whoami` answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Company {
     #[cfg_attr(feature = "wasm", tsify(type = "number | null"))]
@@ -48,6 +50,7 @@ pub struct Company {
 
 /// Access levels held on one resource, as `/whoami` lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ResourcePermissions {
     /// The resource.

@@ -57,6 +57,7 @@ pub(crate) struct ListResponse {
 /// [`ApiKey`] (and through it the incident report's `ReportedKey`). A missing or `null` `expires_at` reads as never: the API document
 /// marks the field required, but keys without an expiration exist.
 #[derive(Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub(crate) struct Key {
     pub id: String,
     pub name: String,

@@ -81,7 +81,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand show" -l t
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand show" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand show" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand show" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand show" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand show" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -l name -d 'The new key\'s name, e.g. after its owner or use ("ci-deploy")' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -l preset -d 'read-only-analytics, data-ingestion, workflow-automation, connector-delivery, or sdk-development (read and write on the --grant resources)' -r -f -a "read-only-analytics\t'Read on Datasets, Queries and Subscriptions'
@@ -164,7 +164,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -l
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand create" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -l name -d 'The key\'s new name' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -l grant -d 'Add a permission (repeatable)' -r -f -a "read:datasets\t'Datasets'
@@ -292,7 +292,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -l
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand update" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -l deadline -d 'How long to keep trying keys whose revocation failed (429, 5xx, a broken connection), e.g. 60s or 5m; 0s for one try each' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -l journal -d 'Keep the journal of a revocation of several keys in FILE, a new file (default: a new file under ~/.local/state/narrative-keys/journals/)' -r -F
@@ -309,7 +309,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -l
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand rotate" -l expires -d 'The new key\'s expiration: 90d, 2027-01-31, an RFC 3339 instant [default: 90d]' -r -f -a "7d\t''
 30d\t''
@@ -333,7 +333,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand rotate" -l
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand rotate" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand rotate" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand rotate" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand rotate" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand rotate" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -l name -d 'The new key\'s name' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -l expires -d '90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]' -r -f -a "7d\t''
@@ -356,7 +356,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -l 
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand clone" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand incident" -l name-matches -d 'Also every key whose name matches this glob (`*`, `?`; ASCII letters in either case)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand incident" -l holding -d 'Also every key holding this permission (repeatable: all must be held)' -r -f -a "read:datasets\t'Datasets'
@@ -496,7 +496,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand import" -l
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand import" -l timeout -d 'How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand import" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand import" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand import" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand import" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -506,7 +506,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -l
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -l timeout -d 'How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand schema" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand explain" -l grant -d 'Permissions to describe, e.g. read:datasets (repeatable)' -r -f -a "read:datasets\t'Datasets'
 write:datasets\t'Datasets'
@@ -572,7 +572,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand explain" -
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand explain" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand explain" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand explain" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand explain" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -583,7 +583,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand catalog" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -594,7 +594,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand presets" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -605,7 +605,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -l
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand whoami" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -615,7 +615,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and 
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -l timeout -d 'How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -f -a "login" -d 'Sign in: check an API key with the API, then keep it under a profile (--profile, else the default profile, else `default`) in the OS keyring'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and not __fish_seen_subcommand_from login logout status switch list token help" -f -a "logout" -d 'Forget a profile\'s key on this machine (it still works on the server)'
@@ -645,7 +645,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and 
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from logout" -l all -d 'Every profile'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from logout" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from logout" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from status" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from status" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -657,7 +657,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and 
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from status" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from status" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from switch" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from switch" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -666,7 +666,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and 
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from switch" -l timeout -d 'How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from switch" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from switch" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from switch" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from switch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from switch" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from list" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from list" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -677,7 +677,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and 
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout for scripts; errors as one JSON document on stderr'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from list" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from list" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from token" -l api-key -d 'API key to authenticate with [env: NARRATIVE_API_KEY, else NARRATIVE_API_TOKEN]; with --demo, a key of the demo\'s store (e.g. to try a read-only key)' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from token" -l environment -d 'prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]' -r
@@ -688,7 +688,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and 
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from token" -l show-token -d 'Print the key even when standard output is a terminal, where it would stay on the screen and in the terminal\'s scrollback'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from token" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from token" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Sign in: check an API key with the API, then keep it under a profile (--profile, else the default profile, else `default`) in the OS keyring'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Forget a profile\'s key on this machine (it still works on the server)'
@@ -705,7 +705,7 @@ complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand completion
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand completions" -l timeout -d 'How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]' -r
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand completions" -l demo -d 'Use a local emulator with sample keys instead of Narrative\'s API'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand completions" -l reset -d 'With --demo: start from the sample keys again (every key made or changed in the demo\'s store is removed)'
-complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand help; and not __fish_seen_subcommand_from list show create update revoke rotate clone incident audit plan apply import schema explain catalog presets whoami auth completions help" -f -a "list" -d 'List keys: name, id, permissions, expiry and status'
 complete -c narrative-keys -n "__fish_narrative_keys_using_subcommand help; and not __fish_seen_subcommand_from list show create update revoke rotate clone incident audit plan apply import schema explain catalog presets whoami auth completions help" -f -a "show" -d 'Show one key and what it can do'

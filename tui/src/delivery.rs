@@ -489,6 +489,27 @@ impl SecretJson<'_> {
     }
 }
 
+/// Where the secret went, flattened into a document: the secret itself
+/// (first, on standard output), or the file or command that took it.
+impl schemars::JsonSchema for SecretJson<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SecretDelivered".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "properties": {
+                "secret": { "type": "string", "description": "The new secret, when it went to standard output: the document's first entry." },
+                "secret_file": { "type": "string", "description": "The file --secret-out wrote it to." },
+                "secret_command": { "type": "string", "description": "The --secret-to command it was handed to." },
+                "secrets_file": { "type": "string", "description": "The file --secrets-out wrote the secrets to." },
+                "secrets_command": { "type": "string", "description": "The --secret-to command each secret was handed to." }
+            }
+        })
+    }
+}
+
 impl Serialize for SecretJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(1))?;

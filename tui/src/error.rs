@@ -13,10 +13,66 @@ pub const EXIT_USAGE: u8 = 2;
 /// another signal stopped exits 128 + its number ([`exit_for_signal`]).
 pub const EXIT_INTERRUPTED: u8 = 130;
 
+/// Every exit status the command line returns, with what it means: the list
+/// the generated reference (`docs/src/reference/exit-codes.md`) prints.
+pub const EXIT_STATUSES: &[(&str, &str)] = &[
+    (
+        "0",
+        "success; for `plan`, nothing to apply; for `audit`, nothing at warning level or above",
+    ),
+    (
+        "1",
+        "a finding (`audit` found a warning, `plan` has something to apply) or a refused or failed operation: what was done and what is left are said on stderr",
+    ),
+    (
+        "2",
+        "bad usage or input (an unknown flag, an ambiguous key, an unusable secret destination): nothing was sent",
+    ),
+    (
+        "128 + N",
+        "a run signal N stopped, as a shell reports it: 130 for Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP; it says what is left and how to finish it",
+    ),
+];
+
+/// The error codes of the command line's own, beside the SDK's
+/// ([`narrative_keys::ERROR_CODES`], [`narrative_keys::KEY_REF_CODES`]),
+/// with what each means.
+pub const CLI_CODES: &[(&str, &str)] = &[
+    (
+        "usage",
+        "bad usage or input, found before anything was sent (exit status 2)",
+    ),
+    ("failed", "a refused or failed operation (exit status 1)"),
+    (
+        "cancelled",
+        "the question was answered no; nothing was changed",
+    ),
+    (
+        "nothing_selected",
+        "`incident`'s selection matches no key; nothing was changed",
+    ),
+    (
+        "not_revoked",
+        "`revoke`: some keys could not be revoked and still work; the message lists them",
+    ),
+    (
+        "journal_failed",
+        "`revoke`'s journal could not be written; the run stopped before its next key",
+    ),
+];
+
 /// The exit status of a run `signal` stopped, as a shell reports it:
 /// 128 + the signal's number (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
 pub fn exit_for_signal(signal: i32) -> u8 {
     u8::try_from(128 + signal).unwrap_or(EXIT_INTERRUPTED)
+}
+
+/// The document `--json` prints on stderr for a failure: `{"error": ...}`.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorDocument {
+    /// What failed: its code, message, hint, HTTP status and the server's
+    /// own description.
+    pub error: ErrorInfo,
 }
 
 #[derive(Debug)]
@@ -100,7 +156,13 @@ impl CliError {
 
     /// The one JSON document `--json` prints on stderr for a failure.
     pub fn to_json(&self) -> String {
-        serde_json::json!({ "error": self.info() }).to_string()
+        // Sorted: its keys in alphabetical order, as the document always was.
+        let document = crate::output::Sorted(ErrorDocument { error: self.info() });
+        serde_json::to_string(&document).unwrap_or_else(|e| {
+            format!(
+                r#"{{"error":{{"code":"failed","message":"the error could not be encoded: {e}"}}}}"#
+            )
+        })
     }
 
     /// The exit status as the process returns it.

@@ -125,7 +125,7 @@ pub fn expiry_text(key: &ApiKey, now: DateTime<Utc>) -> String {
 }
 
 /// A key as `--json` prints it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct KeyJson<'a> {
     /// The key's id.
     pub id: &'a str,
@@ -194,6 +194,25 @@ impl<T: Serialize> Serialize for Sorted<T> {
         serde_json::to_value(&self.0)
             .map_err(serde::ser::Error::custom)?
             .serialize(s)
+    }
+}
+
+/// The same document as `T`'s: only the order of its keys differs.
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Sorted<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
     }
 }
 

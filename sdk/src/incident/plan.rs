@@ -12,6 +12,7 @@ use crate::validation::{Field, Severity, ValidationReport};
 
 /// A key the plan will revoke, with what it can do.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct PlannedKey {
     /// The key as listed.
     pub key: ApiKey,
@@ -21,6 +22,7 @@ pub struct PlannedKey {
 
 /// What executing the incident will do. Show it as a dry run first.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct IncidentPlan {
     /// When the plan was made.
     pub planned_at: DateTime<Utc>,

@@ -14,6 +14,7 @@ use crate::permission::PermissionSet;
 /// A key as the report records it: never a secret. Read from a report as
 /// keys are read from the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(from = "ApiKey")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct ReportedKey {
@@ -47,6 +48,7 @@ impl From<&ApiKey> for ReportedKey {
 
 /// A replacement made by an incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Replacement {
     /// The revoked key this one replaces.
@@ -62,6 +64,7 @@ pub struct Replacement {
 /// answer was lost, a key with exactly this name, these permissions and this
 /// expiration that the report does not name otherwise) and makes a new one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct SentReplacement {
     /// The revoked key it replaces.
@@ -81,6 +84,7 @@ pub struct SentReplacement {
 
 /// The step of the incident that failed for a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub enum IncidentStep {
@@ -109,6 +113,7 @@ impl fmt::Display for IncidentStep {
 
 /// A key the incident could not revoke or replace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Failure {
     /// The key's id.
@@ -128,6 +133,7 @@ pub struct Failure {
 /// the report of a resume is the whole incident's report again, and
 /// resumable in turn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct IncidentReport {
     /// The environment the incident ran against.
@@ -180,6 +186,7 @@ pub struct IncidentReport {
         skip_serializing_if = "Option::is_none",
         with = "recorded_expiration"
     )]
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(with = "Option<String>"))]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub replacement_expiration: Option<Expiration>,
     /// When each resume of this incident started.
@@ -238,6 +245,7 @@ impl IncidentOutcome {
 /// Made only by [`IncidentOutcome::shown_secrets`]; it holds the secret in
 /// plain text, so it has no `Debug`.
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct ShownReplacement<'a> {
     /// The replacement's id.
     pub id: &'a str,

@@ -10,6 +10,7 @@ use crate::key::ApiKey;
 
 /// What `apply` does to one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// `+`: a key the file names and the server lacks.
@@ -46,6 +47,7 @@ impl ActionKind {
 
 /// One field an update changes, from → to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct FieldChange {
     /// `name`, `permissions` or `id` (the pin only).
     pub field: &'static str,
@@ -57,6 +59,7 @@ pub struct FieldChange {
 
 /// One line of the plan.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Action {
     /// What is done.
     pub action: ActionKind,
@@ -82,6 +85,7 @@ pub struct Action {
 
 /// What `apply` would do, and the keys it leaves alone.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Plan {
     /// In the order `apply` takes them: updates, creates and rotations, revocations.
     pub actions: Vec<Action>,

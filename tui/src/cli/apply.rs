@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueHint};
 
-use super::JSON_HELP;
 use super::duration::{parse_duration, parse_timeout};
 use super::plan::KeysFileArg;
+use super::{JSON_HELP, JSON_LONG_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -34,7 +34,7 @@ pub struct ApplyArgs {
     /// How many keys are worked on at once (each key's steps stay in order: create, check, deliver, retire).
     #[arg(long, value_name = "N", default_value_t = NonZeroUsize::new(narrative_keys::keys_as_code::DEFAULT_JOBS).unwrap_or(NonZeroUsize::MIN), value_parser = parse_jobs)]
     pub jobs: NonZeroUsize,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::values::{span_values, suggest};
-use super::{Format, JSON_HELP};
+use super::{Format, JSON_HELP, JSON_LONG_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -17,7 +17,7 @@ pub struct AuditArgs {
     /// text: an aligned table; md: a Markdown table.
     #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
     pub format: Format,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand};
 
-use super::JSON_HELP;
+use super::{JSON_HELP, JSON_LONG_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -79,7 +79,7 @@ pub struct StatusArgs {
     /// Show the keys in full instead of their last four characters.
     #[arg(long, conflicts_with = "json")]
     pub show_token: bool,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON (never a key).
     pub json: bool,
 }
@@ -94,7 +94,7 @@ pub struct SwitchArgs {
 #[derive(Debug, Args)]
 /// `auth list`'s arguments.
 pub struct ListProfilesArgs {
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

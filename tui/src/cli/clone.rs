@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::values::{expiration_values, suggest};
-use super::{JSON_HELP, NEW_EXPIRES_HELP, SecretDelivery};
+use super::{JSON_HELP, JSON_LONG_HELP, NEW_EXPIRES_HELP, NEW_EXPIRES_LONG_HELP, SecretDelivery};
 
 #[derive(Debug, Args)]
 #[command(
@@ -18,16 +18,20 @@ pub struct CloneArgs {
     /// The new key's name.
     #[arg(long)]
     pub name: String,
-    #[arg(long, value_name = "WHEN", help = NEW_EXPIRES_HELP, value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
+    #[arg(long, value_name = "WHEN", help = NEW_EXPIRES_HELP, long_help = NEW_EXPIRES_LONG_HELP, value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     /// The expiration as typed.
     pub expires: Option<String>,
     #[command(flatten)]
     /// Where the new secret goes.
     pub delivery: SecretDelivery,
-    /// Read the key and say what would be created; send nothing else.
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "Read the key and say what would be created; send nothing else",
+        long_help = concat!("Read the key and print what would be created: the source key's permissions exactly, after the line naming it.\n\n", super::dry_run_note!())
+    )]
+    /// Print what would be created.
     pub dry_run: bool,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

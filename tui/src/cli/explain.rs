@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::values::{permission_values, suggest};
-use super::{JSON_HELP, KEY_HELP};
+use super::{JSON_HELP, JSON_LONG_HELP, KEY_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -20,7 +20,7 @@ pub struct ExplainArgs {
     /// Describe --grant permissions the catalog does not know instead of refusing them as typos.
     #[arg(long, requires = "grant")]
     pub allow_unknown: bool,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -8,7 +8,7 @@ use clap::{Args, ValueHint};
 use super::duration::{parse_duration, parse_timeout};
 use super::secret_delivery::DELIVERY_TIMEOUT_HELP;
 use super::values::{permission_values, suggest};
-use super::{Format, JSON_HELP};
+use super::{Format, JSON_HELP, JSON_LONG_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -33,12 +33,24 @@ pub struct IncidentArgs {
     #[arg(long)]
     pub replace: bool,
     /// With --replace, replace keys that had already expired too.
+    ///
+    /// Without it they are revoked but not replaced (the plan names them;
+    /// nobody could use them), and a resume does not replace them either.
     #[arg(long, requires = "replace")]
     pub include_expired: bool,
     /// Show the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// Finish the incident whose JSON report is REPORT (--report FILE.json, or its --json output): create the replacements it lists as missing, never twice.
+    ///
+    /// It revokes every selected key not yet revoked; for each create that
+    /// was sent but whose secret was not delivered it revokes the key that
+    /// create made (the id answered, or a key with exactly the name,
+    /// permissions and expiration sent); then it makes every missing
+    /// replacement, delivering its secret. It keeps its journal in the
+    /// report it resumes (or --report FILE.json), does not ask, and refuses
+    /// a report from another environment. A Markdown report cannot be
+    /// resumed from (exit status 2).
     #[arg(
         long,
         value_name = "REPORT",
@@ -47,9 +59,21 @@ pub struct IncidentArgs {
     )]
     pub resume: Option<PathBuf>,
     /// Save the report: Markdown, or JSON when FILE ends in .json (which --resume reads).
+    ///
+    /// Every real incident keeps its report as its journal: this file, or
+    /// else a new file under ~/.local/state/narrative-keys/journals/, named
+    /// on stderr before anything is sent and rewritten after every step.
+    /// The report lists what was revoked and created, never a secret. It
+    /// never replaces a file unless --force is given.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub report: Option<PathBuf>,
     /// Write replacement secrets to a new FILE (0600) as each is made: `NAME=<secret>` lines, or JSON when FILE ends in .json.
+    ///
+    /// Rewritten atomically and synced after each secret, so a crash loses
+    /// none already made. As dotenv, each name is made from the key's name
+    /// (NIGHTLY_INGESTION=...), with the key's id and the key it replaces in
+    /// a comment above (`set -a; . FILE` loads it); as JSON, [{"id",
+    /// "name", "replaces", "env_name", "secret"}].
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub secrets_out: Option<PathBuf>,
     /// Hand each replacement's secret to CMD (`sh -c`, secret on standard input, to be read to the end before exiting 0; NARRATIVE_KEY_ID, _NAME, _ENV_NAME and _REPLACES in its environment).
@@ -74,7 +98,7 @@ pub struct IncidentArgs {
     /// (Markdown). The --report file is Markdown, or JSON, whatever this says.
     #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
     pub format: Format,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 
-use super::JSON_HELP;
+use super::{JSON_HELP, JSON_LONG_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -13,7 +13,7 @@ pub struct ListArgs {
     /// Only keys with this status.
     #[arg(long, value_enum)]
     pub status: Option<StatusFilter>,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -58,6 +58,12 @@ pub use self::values::{
 };
 pub use self::whoami::WhoamiArgs;
 
+/// The command tree as clap builds it from [`Cli`]: what `--help`, the
+/// completions, the man pages and the generated CLI reference all read.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 fn parse_secret(s: &str) -> Result<Secret, String> {
     Ok(Secret::new(s))
 }
@@ -87,6 +93,7 @@ pub struct Cli {
 
 /// Options of the terminal UI (no subcommand).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Terminal UI options")]
 pub struct UiArgs {
     /// Browse only: hide and refuse every change (create, edit, clone,
     /// rotate, revoke, incident), e.g. with a key that holds only
@@ -142,6 +149,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "KEY", value_parser = parse_secret)]
     pub api_key: Option<Secret>,
     /// prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]
+    ///
+    /// Without it: the profile's environment, else NARRATIVE_ENVIRONMENT,
+    /// else prod. A URL is https://, or http:// only to localhost,
+    /// 127.0.0.0/8 or [::1]: any other http:// would send the key
+    /// unencrypted and is refused with exit status 2 before any request.
     #[arg(long, global = true, value_name = "ENV", conflicts_with = "demo")]
     pub environment: Option<String>,
     /// Use this signed-in profile's key and environment (see `auth login`);
@@ -168,6 +180,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
     /// How long each request may wait for its answer, e.g. 30s, 2m or 500ms [default: 30s]
+    ///
+    /// A connection must also open within 10 s. A request that gets no
+    /// answer in time fails with an error naming the URL and is not sent
+    /// again. Reads, updates and revocations are retried on 429, 500, 502,
+    /// 503, 504 and broken connections; a create only when the server
+    /// provably did nothing (429, or a connection refused before the
+    /// request was sent). Durations are written 500ms, 30s, 2m, 1h or
+    /// 1m30s, up to 24h.
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 }
@@ -283,15 +303,73 @@ impl Command {
 /// Help text of an `--allow-unknown` flag that sends unknown permissions.
 const ALLOW_UNKNOWN_HELP: &str = "Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos";
 
+/// What a typed permission must be: the second paragraph of `--grant`'s,
+/// `--holding`'s and `--allow-unknown`'s `--help`.
+macro_rules! permission_note {
+    () => {
+        "A permission is written access:resource (read:datasets, write:data_streams; `narrative-keys catalog` lists every resource and the levels it supports). One you type must be in the catalog, at read or write: anything else is taken for a typo and refused with exit status 2 before anything is sent, naming the likeliest meaning (read:dataset: did you mean read:datasets?); --allow-unknown sends it as written, still flagged."
+    };
+}
+use permission_note;
+
+/// `--allow-unknown`'s `--help`: what a typed permission must be.
+const ALLOW_UNKNOWN_LONG_HELP: &str = concat!(
+    "Send permissions the catalog does not know as written (a newer resource, a wire-only level such as admin); without it they are refused as typos.\n\n",
+    permission_note!(),
+    " Permissions a key already holds are never judged: update keeps them, known or not, and --drop takes any the key holds."
+);
+
+/// The forms `--expires` takes: the second paragraph of its `--help`.
+macro_rules! expires_forms {
+    () => {
+        "It takes 90d, 12w, 36h, 6mo, 1y, a date (2027-01-31, midnight UTC), an RFC 3339 instant, or never (allowed, and flagged by audit). h, d and w are fixed lengths; mo and y are calendar spans: 1y is the same day next year, 1mo the same day next month, or the month's last day when it is shorter (January 31 + 1mo is February 28, or 29 in a leap year). Fractions are refused with the whole equivalent (1.5d: write 36h)."
+    };
+}
+use expires_forms;
+
 /// Help text of a new key's `--expires`.
 const NEW_EXPIRES_HELP: &str =
     "90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]";
 
+/// A new key's `--expires` in `--help`.
+const NEW_EXPIRES_LONG_HELP: &str = concat!(
+    "90d, 12w, 6mo, 1y, 2027-01-31, an RFC 3339 instant, or never [default: 90d]\n\n",
+    expires_forms!(),
+    "\n\nWithout it a new key expires in 90 days: the one default of the command line, the terminal UI, the Rust builder and the npm package. A key without an expiration is only made on an explicit never."
+);
+
+/// What `--dry-run` promises everywhere: the second paragraph of its `--help`.
+macro_rules! dry_run_note {
+    () => {
+        "Sends nothing that changes a key (it may list or read keys to resolve them), and shows no secret: none exists yet. Outputs are checked as for the real run, so an unusable --secret-out still exits 2. Exit status 0."
+    };
+}
+use dry_run_note;
+
 /// Help text of a `--json` flag.
 const JSON_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr";
 
+/// `--json`'s `--help`: where the shapes are.
+const JSON_LONG_HELP: &str = "Print JSON on stdout for scripts; errors as one JSON document on stderr\n\nEach command's document has a JSON Schema in docs/src/reference/schemas/. A failure prints one document on one line, the last line of stderr: {\"error\": {\"code\", \"message\", \"hint\"?, \"status\"?, \"server_description\"?}}, with the exit status unchanged (docs/src/reference/exit-codes.md lists the codes).";
+
 const KEY_HELP: &str = "The key: its id, an id prefix of at least 4 characters, or its exact name";
 const KEYS_HELP: &str = "Keys: each an id, an id prefix of at least 4 characters, or an exact name";
+
+/// How a key reference is resolved: the second paragraph of `KEY`'s `--help`.
+macro_rules! key_ref_note {
+    () => {
+        "A unique id prefix is taken in any case (546c65d6); a name must be exact (\"nightly ingestion\"). Only a reference that is not a full id makes the command list the keys first (one request). One that matches several keys is refused with exit status 2, listing each one's id and name; one that matches none, or a prefix shorter than 4 characters, likewise; nothing is sent. A full id that no key has is the server's 404."
+    };
+}
+
+const KEY_LONG_HELP: &str = concat!(
+    "The key: its id, an id prefix of at least 4 characters, or its exact name\n\n",
+    key_ref_note!()
+);
+const KEYS_LONG_HELP: &str = concat!(
+    "Keys: each an id, an id prefix of at least 4 characters, or an exact name\n\n",
+    key_ref_note!()
+);
 
 /// How a plan or a report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

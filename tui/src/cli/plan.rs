@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueHint};
 
-use super::{Format, JSON_HELP};
+use super::{Format, JSON_HELP, JSON_LONG_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -18,7 +18,7 @@ pub struct PlanArgs {
     /// text: aligned lines; md: a Markdown table.
     #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
     pub format: Format,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{JSON_HELP, KEY_HELP};
+use super::{JSON_HELP, JSON_LONG_HELP, KEY_HELP, KEY_LONG_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -10,10 +10,10 @@ use super::{JSON_HELP, KEY_HELP};
 )]
 /// `show`'s arguments.
 pub struct ShowArgs {
-    #[arg(value_name = "KEY", help = KEY_HELP)]
+    #[arg(value_name = "KEY", help = KEY_HELP, long_help = KEY_LONG_HELP)]
     /// The key: id, id prefix or exact name.
     pub id: String,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -129,3 +129,38 @@ fn every_command_that_runs_a_delivery_command_takes_its_timeout() {
         assert!(err.contains("more than zero"), "{zero:?}: {err}");
     }
 }
+
+/// `--help` (the long help) says what each flag guarantees, as the
+/// generated reference does; `-h` keeps the one-line summaries.
+#[test]
+fn long_help_carries_each_flags_semantics_and_short_help_stays_short() {
+    let mut cmd = super::command();
+    cmd.build();
+    let long = |sub: &str| {
+        cmd.find_subcommand(sub)
+            .map(|c| c.clone().render_long_help().to_string())
+            .unwrap_or_default()
+    };
+    let rotate = long("rotate");
+    for said in [
+        "retiring",                           // --overlap renames the old key
+        "Fractions are refused",              // --expires' forms
+        "process group of its own",           // --secret-to
+        "A unique id prefix is taken in any", // KEY
+        "Sends nothing that changes a key",   // --dry-run
+    ] {
+        assert!(
+            rotate.contains(said),
+            "rotate --help lacks {said:?}:\n{rotate}"
+        );
+    }
+    let revoke = long("revoke");
+    assert!(revoke.contains("Refusals (401, 403) and timeouts are not tried again"));
+    assert!(long("incident").contains("NIGHTLY_INGESTION"));
+    assert!(long("create").contains("did you mean read:datasets"));
+    let short = cmd
+        .find_subcommand("rotate")
+        .map(|c| c.clone().render_help().to_string())
+        .unwrap_or_default();
+    assert!(!short.contains("retiring") && short.contains("--overlap <SPAN>"));
+}

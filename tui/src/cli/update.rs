@@ -3,7 +3,9 @@
 use clap::Args;
 
 use super::values::{expiration_values, permission_values, suggest};
-use super::{ALLOW_UNKNOWN_HELP, JSON_HELP, KEY_HELP};
+use super::{
+    ALLOW_UNKNOWN_HELP, ALLOW_UNKNOWN_LONG_HELP, JSON_HELP, JSON_LONG_HELP, KEY_HELP, KEY_LONG_HELP,
+};
 
 #[derive(Debug, Args)]
 #[command(
@@ -11,28 +13,38 @@ use super::{ALLOW_UNKNOWN_HELP, JSON_HELP, KEY_HELP};
 )]
 /// `update`'s arguments.
 pub struct UpdateArgs {
-    #[arg(value_name = "KEY", help = KEY_HELP)]
+    #[arg(value_name = "KEY", help = KEY_HELP, long_help = KEY_LONG_HELP)]
     /// The key: id, id prefix or exact name.
     pub id: String,
     /// The key's new name.
     #[arg(long)]
     pub name: Option<String>,
     /// Add a permission (repeatable).
-    #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
+    #[arg(long, value_name = "PERMISSION",
+        help = "Add a permission (repeatable)",
+        long_help = concat!("Add a permission (repeatable)\n\n", super::permission_note!()), value_parser = suggest(permission_values), hide_possible_values = true)]
     pub grant: Vec<String>,
     /// Remove a permission the key holds (repeatable).
+    ///
+    /// Any permission the key holds is taken, known to the catalog or not.
     #[arg(long, value_name = "PERMISSION", value_parser = suggest(permission_values), hide_possible_values = true)]
     pub drop: Vec<String>,
-    /// New expiration: 90d, 2027-01-31 or an RFC 3339 instant.
-    #[arg(long, value_name = "WHEN", value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
+    /// New expiration.
+    #[arg(long, value_name = "WHEN",
+        help = "New expiration: 90d, 2027-01-31 or an RFC 3339 instant",
+        long_help = concat!("New expiration: 90d, 2027-01-31 or an RFC 3339 instant\n\n", super::expires_forms!()), value_parser = suggest(expiration_values), hide_possible_values = true, allow_hyphen_values = true)]
     pub expires: Option<String>,
-    #[arg(long, help = ALLOW_UNKNOWN_HELP)]
+    #[arg(long, help = ALLOW_UNKNOWN_HELP, long_help = ALLOW_UNKNOWN_LONG_HELP)]
     /// Send permissions the catalog does not know.
     pub allow_unknown: bool,
-    /// Print the changes that would be made, and change nothing.
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "Print the changes that would be made, and change nothing",
+        long_help = concat!("Print the grants, drops, name and expiration the update would change, and change nothing.\n\n", super::dry_run_note!())
+    )]
+    /// Print what would change.
     pub dry_run: bool,
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::JSON_HELP;
+use super::{JSON_HELP, JSON_LONG_HELP};
 
 #[derive(Debug, Args)]
 #[command(
@@ -10,7 +10,7 @@ use super::JSON_HELP;
 )]
 /// `whoami`'s arguments.
 pub struct WhoamiArgs {
-    #[arg(long, help = JSON_HELP)]
+    #[arg(long, help = JSON_HELP, long_help = JSON_LONG_HELP)]
     /// Print JSON.
     pub json: bool,
 }

@@ -14,8 +14,8 @@ use crate::output::{escape_controls, msgln, out, print_json};
 use crate::session::Session;
 
 /// `apply --json`: the plan and what each of its steps did.
-#[derive(Serialize)]
-struct ApplyJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct ApplyJson<'a> {
     plan: &'a Plan,
     #[serde(flatten)]
     report: &'a ApplyReport,

@@ -14,14 +14,14 @@ use crate::session::Session;
 
 /// `audit --json`: the findings, how many of each severity, and how many
 /// keys were audited.
-#[derive(Serialize)]
-struct AuditJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct AuditJson<'a> {
     counts: Counts,
     findings: Sorted<&'a [Finding]>,
     keys: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Counts {
     critical: usize,
     info: usize,

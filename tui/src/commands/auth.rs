@@ -345,24 +345,24 @@ fn quick(global: &GlobalArgs) -> GlobalArgs {
 }
 
 /// `auth status --json`: the winning sources and every profile; never a key.
-#[derive(Serialize)]
-struct StatusJson {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct StatusJson {
     active: ActiveJson,
     /// Profiles `credentials.toml` holds a key for that no profile names.
     orphaned_keys: Vec<String>,
     profiles: Vec<ProfileStatusJson>,
 }
 
-#[derive(Serialize)]
-struct ActiveJson {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct ActiveJson {
     credential_source: Option<String>,
     environment_source: Option<String>,
     error: Option<String>,
     profile: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ProfileStatusJson {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct ProfileStatusJson {
     account: Option<String>,
     active: bool,
     credential_last_four: Option<String>,
@@ -497,8 +497,8 @@ async fn status(args: &StatusArgs, global: &GlobalArgs) -> Result<u8, CliError> 
 }
 
 /// `auth list --json`: one entry per profile.
-#[derive(Serialize)]
-struct ProfileJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct ProfileJson<'a> {
     active: bool,
     default: bool,
     environment: &'a str,

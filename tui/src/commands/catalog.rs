@@ -9,8 +9,8 @@ use crate::error::CliError;
 use crate::output::{BOLD, DIM, Table, print_json};
 
 /// A resource as `catalog --json` prints it.
-#[derive(Serialize)]
-struct CatalogJson {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct CatalogJson {
     covers: &'static str,
     display_name: &'static str,
     evidence: &'static str,

@@ -19,8 +19,8 @@ use crate::session::Session;
 
 /// `clone --json`: the new key, its secret or where it went (and where the
 /// secret the file held before was kept), and the key it copies.
-#[derive(Serialize)]
-struct CloneJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct CloneJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     kept_previous_secret: Option<KeptJson<'a>>,
     key: Sorted<KeyJson<'a>>,

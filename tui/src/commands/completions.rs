@@ -8,7 +8,7 @@
 /// issue 6421), so nothing after a subcommand would complete: the one
 /// spelling is made the other.
 pub fn completions(shell: clap_complete::Shell) -> String {
-    let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut cmd = crate::cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "narrative-keys", &mut out);
     let script = String::from_utf8_lossy(&out).into_owned();

@@ -18,8 +18,8 @@ use crate::output::{KeyJson, Sorted, escape_controls, print_json};
 
 /// `create --json`: the key, and its secret or where it went (and where
 /// the secret the file held before was kept).
-#[derive(Serialize)]
-struct CreatedJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct CreatedJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     kept_previous_secret: Option<KeptJson<'a>>,
     key: Sorted<KeyJson<'a>>,
@@ -29,8 +29,8 @@ struct CreatedJson<'a> {
 
 /// `create --dry-run --json`: the key that would be made, and where its
 /// secret would go.
-#[derive(Serialize)]
-struct CreateDryRunJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct CreateDryRunJson<'a> {
     create: NewKeyJson<'a>,
     dry_run: bool,
     #[serde(flatten)]

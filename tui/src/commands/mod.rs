@@ -16,6 +16,7 @@ pub(crate) mod plan;
 mod presets;
 mod revoke;
 mod rotate;
+pub mod schemas;
 mod show;
 mod update;
 mod whoami;
@@ -236,7 +237,7 @@ async fn check_kept_secret(s: &Session, target: &mut Target) -> Option<KeptCheck
 /// environment, so whether it works where it belongs is unknown). Absent
 /// when nothing was kept, or the copy was deleted because the secret died
 /// in this run.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct KeptJson<'a> {
     path: &'a std::path::Path,
     still_works: Option<bool>,
@@ -304,7 +305,7 @@ fn expiration_text(e: &Expiration, now: DateTime<Utc>) -> String {
 }
 
 /// The key a create or rotation would make, as its dry run prints it.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct NewKeyJson<'a> {
     expires_at: Option<DateTime<Utc>>,
     name: &'a str,
@@ -324,7 +325,25 @@ impl<'a> NewKeyJson<'a> {
 /// Where a new secret would go, for a dry run (never the secret: there is
 /// none yet): `secret_destination`, and the file or command, flattened into
 /// the document.
-struct DestinationJson<'a>(&'a Target);
+pub(super) struct DestinationJson<'a>(&'a Target);
+
+impl schemars::JsonSchema for DestinationJson<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SecretDestination".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "properties": {
+                "secret_destination": { "enum": ["stdout", "file", "command"] },
+                "secret_file": { "type": "string" },
+                "secret_command": { "type": "string" }
+            },
+            "required": ["secret_destination"]
+        })
+    }
+}
 
 impl Serialize for DestinationJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

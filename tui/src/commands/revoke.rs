@@ -22,20 +22,20 @@ use crate::output::{escape_controls, print_json};
 use crate::session::Session;
 
 /// `revoke --json`: each key's outcome, in the order given.
-#[derive(Serialize)]
-struct RevokeJson {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct RevokeJson {
     results: Vec<RevokeOutcomeSummary>,
 }
 
 /// `revoke --dry-run --json`: the keys that would be revoked.
-#[derive(Serialize)]
-struct RevokeDryRunJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct RevokeDryRunJson<'a> {
     dry_run: bool,
     revoke: Vec<DryRunKey<'a>>,
 }
 
 /// A key a dry run would revoke; `name` is `null` when it was not found.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct DryRunKey<'a> {
     found: bool,
     id: &'a str,

@@ -21,8 +21,8 @@ use crate::session::Session;
 /// `rotate --json`: both keys, the old key's outcome (`error` only when it
 /// still works), and the secret or where it went (and where the secret the
 /// file held before was kept).
-#[derive(Serialize)]
-struct RotationJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct RotationJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,8 +37,8 @@ struct RotationJson<'a> {
 
 /// `rotate --dry-run --json`: the old key, its successor, what would become
 /// of the old key, and where the secret would go.
-#[derive(Serialize)]
-struct RotateDryRunJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct RotateDryRunJson<'a> {
     dry_run: bool,
     new: NewKeyJson<'a>,
     old: Sorted<KeyJson<'a>>,

@@ -14,8 +14,8 @@ use crate::output::{self, BOLD, KeyJson, Sorted, escape_controls, print_json, st
 use crate::session::Session;
 
 /// `show --json`: the key, what its permissions allow, and its findings.
-#[derive(Serialize)]
-struct ShowJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct ShowJson<'a> {
     explanation: Sorted<&'a Explanation>,
     findings: Sorted<&'a [Finding]>,
     key: Sorted<KeyJson<'a>>,

@@ -150,8 +150,8 @@ fn print_update_text(
 }
 
 /// `update --json`: the key (as it is, or before a dry run) and what changed.
-#[derive(Serialize)]
-struct UpdateJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct UpdateJson<'a> {
     changes: &'a KeyDiff,
     #[serde(skip_serializing_if = "Option::is_none")]
     dry_run: Option<bool>,

@@ -12,8 +12,8 @@ use crate::session::Session;
 
 /// `whoami --json`: the server's answer, and where the credentials came
 /// from; every key in alphabetical order, the answer's fields among them.
-#[derive(Serialize)]
-struct WhoamiJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct WhoamiJson<'a> {
     credential_last_four: Option<&'a str>,
     credential_source: &'a str,
     environment_source: &'a str,

@@ -97,6 +97,7 @@ impl ApplyOptions {
 
 /// What became of one key replaced by a successor.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Retired {
     /// The old key.
     pub id: String,
@@ -112,6 +113,7 @@ pub struct Retired {
 
 /// What one action did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Outcome {
     /// The plan's action.
     pub action: ActionKind,
@@ -139,6 +141,7 @@ pub struct Outcome {
 
 /// The pins `apply` rewrote in the file, or could not.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct Pins {
     /// `(name, id)`: the entries whose `id = ` now names a new key.
     pub changed: Vec<(String, String)>,
@@ -149,6 +152,7 @@ pub struct Pins {
 
 /// What `apply` did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 pub struct ApplyReport {
     /// One per action, in the order done.
     pub outcomes: Vec<Outcome>,

@@ -31,22 +31,22 @@ use crate::session::Session;
 /// `incident --json`: the replacements' secrets or where they went, and
 /// the report. The secrets come first: on standard output each is written
 /// as its delivery (see [`Target::print_incident_document`]).
-#[derive(Serialize)]
-struct IncidentJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(in crate::commands) struct IncidentJson<'a> {
     secrets: SecretsJson<'a>,
     report: Sorted<&'a IncidentReport>,
 }
 
 /// The replacements' secrets (`[]` when there are none), or an object
 /// saying where they went (`{}` on standard output without `--json`).
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum SecretsJson<'a> {
     Shown(Vec<ShownReplacement<'a>>),
     Note(NoteJson<'a>),
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct NoteJson<'a> {
     #[serde(flatten)]
     note: Option<SecretJson<'a>>,

@@ -114,6 +114,37 @@ pub fn help<C>(table: &[Binding<C>], readonly: bool) -> Vec<(&'static str, &'sta
         .collect()
 }
 
+/// One row of the generated key reference: the keys, what they do, and
+/// what read-only mode makes of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRow {
+    /// The keys as the help names them.
+    pub keys: &'static str,
+    /// What they do.
+    pub does: &'static str,
+    /// In read-only mode: `None` when shown as they are, else what the
+    /// help says instead (or that they are hidden and refused).
+    pub readonly: Option<&'static str>,
+}
+
+/// Every row of `table` the help lists, for the generated key reference
+/// (`docs/src/reference/keys.md`): the help's rows with their read-only fate.
+pub fn reference<C>(table: &[Binding<C>]) -> Vec<ReferenceRow> {
+    table
+        .iter()
+        .filter(|row| !row.label.is_empty())
+        .map(|row| ReferenceRow {
+            keys: row.label,
+            does: row.help,
+            readonly: match row.readonly {
+                InReadOnly::Shown => None,
+                InReadOnly::Hidden => Some("hidden and refused"),
+                InReadOnly::Says(what) => Some(what),
+            },
+        })
+        .collect()
+}
+
 /// The hint bar's entries of `table`, in their places on the bar.
 pub fn hints<C>(table: &[Binding<C>], readonly: bool) -> Vec<(&'static str, &'static str)> {
     let mut hints: Vec<_> = table

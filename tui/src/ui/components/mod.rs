@@ -17,12 +17,15 @@
 //! - [`command_line`]: the `:` command line: its keys; parsing and completion.
 //! - [`dialog`]: the `Modal` enum and one file per dialog: help, revoke,
 //!   rotate, secrets, incident, notices; the frame they draw in.
+//! - [`key_reference`]: every table above named by where it applies, for
+//!   the generated key reference.
 
 pub mod command_line;
 pub mod detail;
 pub mod dialog;
 pub mod form;
 pub mod input;
+pub mod key_reference;
 pub mod keymap;
 pub mod list;
 
