@@ -346,6 +346,14 @@ mod tests {
         let escaped =
             r#"{"i\u0064":"b","name":"n","permissions":[{"\u0061ccess":"read","resource":"x"}]}"#;
         assert_eq!(road(&listing(escaped)), "listed");
+        for at in [
+            "2016-12-31T23:59:60Z",
+            "9999-12-31T23:59:59.123456789Z",
+            "2027-01-01T00:00:00.100Z",
+        ] {
+            let key = format!(r#"{{"id":"b","name":"n","permissions":[],"expires_at":"{at}"}}"#);
+            road(&listing(&key));
+        }
         assert_eq!(
             road(&listing(
                 r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-31T12:30:05Z"}"#
@@ -364,6 +372,10 @@ mod tests {
             r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-31T12:30:05.000Z"}"#,
             r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-31T14:30:05+02:00"}"#,
             r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-31t12:30:05z"}"#,
+            r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01T00:00:00+00:00"}"#,
+            r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01T05:30:00+05:30"}"#,
+            r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01 00:00:00Z"}"#,
+            r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01T00:00:00.100000Z"}"#,
             // Arrays of field values, which serde reads as the struct.
             r#"["b","n",[],null]"#,
             r#"{"id":"b","name":"n","permissions":[["read","datasets"]]}"#,
@@ -381,6 +393,19 @@ mod tests {
         for body in [
             listing(r#"{"id":5,"name":"n","permissions":[]}"#),
             listing(r#"{"id":"b","name":"n","permissions":[],"expires_at":"tomorrow"}"#),
+            // Found by a trial against a server of its own: none is an instant.
+            listing(r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01T00:00:00"}"#),
+            listing(r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01"}"#),
+            listing(
+                r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-02-30T00:00:00Z"}"#,
+            ),
+            listing(
+                r#"{"id":"b","name":"n","permissions":[],"expires_at":"+10000-01-01T00:00:00Z"}"#,
+            ),
+            listing(
+                r#"{"id":"b","name":"n","permissions":[],"expires_at":"-0001-01-01T00:00:00Z"}"#,
+            ),
+            listing(r#"{"id":"b","name":"n","permissions":[],"expires_at":""}"#),
             listing(r#"{"id":"b","id":"c","name":"n","permissions":[]}"#),
             listing(r#"{"id":"b","name":"n"}"#),
             listing(r#"{"id":"b","name":"n","permissions":[{"access":"read"}]}"#),
