@@ -242,6 +242,91 @@ async fn a_due_key_is_rotated_and_the_old_secret_works_until_the_overlap_ends() 
 }
 
 #[tokio::test]
+async fn a_rotation_that_changes_the_keys_permissions_shows_the_change_in_the_plan() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    // Due, and given more outside the file than the file grants.
+    let (id, _) = emu
+        .store()
+        .insert_key(
+            "ci-ingest",
+            &[
+                ("write", "datasets"),
+                ("write", "data_streams"),
+                ("admin", "datasets"),
+            ],
+            Some(Utc::now() + chrono::Duration::days(3)),
+        )
+        .unwrap();
+    let repo = Repo::new();
+    repo.write(ONE_KEY);
+    let planned = repo.plan(&admin).await;
+    assert_eq!(kinds(&planned), [(ActionKind::Rotate, "ci-ingest".into())]);
+    let change = &planned.actions[0].changes;
+    assert_eq!(change.len(), 1, "{change:?}");
+    assert_eq!(change[0].field, "permissions");
+    assert!(
+        change[0].from.contains("admin:datasets") && !change[0].to.contains("admin:datasets"),
+        "{change:?}"
+    );
+    // The rotation still does what it says: the successor has the file's permissions.
+    let report = repo.apply(&admin).await;
+    assert!(report.is_complete(), "{report:?}");
+    let new = live(&admin, "ci-ingest").await;
+    assert_eq!(new.len(), 1);
+    assert_ne!(new[0].id, id.to_string());
+    assert_eq!(new[0].permissions.to_string(), change[0].to);
+}
+
+#[tokio::test]
+async fn a_pending_key_of_an_entry_naming_no_target_is_revoked_at_once_not_kept_for_the_overlap() {
+    let emu = emulator().await;
+    let admin = admin(&emu);
+    // Left by an apply killed while the secrets of "ci-dash" (no target)
+    // and "ci-ingest" (a file target) were being delivered.
+    let at = Utc::now() - chrono::Duration::minutes(5);
+    let later = Some(Utc::now() + chrono::Duration::days(90));
+    let pending = |name: &str, perms: &[(&str, &str)]| {
+        let name = narrative_keys::retiring::pending_name(name, at);
+        emu.store().insert_key(&name, perms, later).unwrap().1
+    };
+    let dash = pending("ci-dash", &[("read", "datasets")]);
+    let ingest = pending(
+        "ci-ingest",
+        &[("write", "datasets"), ("write", "data_streams")],
+    );
+    let repo = Repo::new();
+    repo.write(&format!(
+        "[defaults]\noverlap = \"1h\"\n[[key]]\nname = \"ci-dash\"\ngrant = [\"read:datasets\"]\n{ONE_KEY}"
+    ));
+    let planned = repo.plan(&admin).await;
+    let reason = |name: &str| {
+        let a = planned.actions.iter().find(|a| a.name == name).unwrap();
+        a.reason.clone().unwrap_or_default()
+    };
+    assert!(reason("ci-dash").contains("revoked at once"), "{planned:?}");
+    assert!(
+        reason("ci-ingest").contains("retired with the overlap"),
+        "{planned:?}"
+    );
+    let options = ApplyOptions {
+        secrets_out: Some(repo.path("new.env")),
+        ..ApplyOptions::default()
+    };
+    let report = repo.apply_with(&admin, &options).await;
+    assert!(report.is_complete(), "{report:?}");
+    assert!(
+        !works(&emu, &dash).await,
+        "nobody was known to hold it: revoked"
+    );
+    assert!(
+        works(&emu, &ingest).await,
+        "its target may hold it: kept for the overlap"
+    );
+    assert!(repo.plan(&admin).await.is_empty());
+}
+
+#[tokio::test]
 async fn an_expired_key_is_rotated_once_and_then_left_alone() {
     let emu = emulator().await;
     let admin = admin(&emu);

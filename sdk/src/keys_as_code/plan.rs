@@ -258,25 +258,30 @@ fn entry_action(
             )),
         ));
     };
+    // A rotation gives the successor the file's permissions: any the key
+    // has otherwise is shown, so the change is seen before it is made.
+    let rotate = |reason: String| {
+        let mut rotation = action(ActionKind::Rotate, Some(&key.id), Some(reason));
+        rotation.changes = permission_change(key, spec).into_iter().collect();
+        Some(rotation)
+    };
+    if crate::retiring::is_pending(&key.name) && spec.targets.is_empty() {
+        return rotate(format!(
+            "{:?} was made by an interrupted apply and names no target: its secret was at most shown once and never confirmed stored, so a successor replaces it and it is revoked at once",
+            key.name
+        ));
+    }
     if crate::retiring::is_pending(&key.name) {
-        return Some(action(
-            ActionKind::Rotate,
-            Some(&key.id),
-            Some(format!(
-                "{:?} was made by an interrupted apply, whose delivery may not have finished: a successor replaces it, and it is retired with the overlap",
-                key.name
-            )),
+        return rotate(format!(
+            "{:?} was made by an interrupted apply, whose delivery may not have finished: a successor replaces it, and it is retired with the overlap",
+            key.name
         ));
     }
     if cut_off {
-        return Some(action(
-            ActionKind::Rotate,
-            Some(&key.id),
-            Some("an interrupted apply was delivering its secret, which may not have reached every target".to_owned()),
-        ));
+        return rotate("an interrupted apply was delivering its secret, which may not have reached every target".to_owned());
     }
     if let Some(reason) = due(key, spec.rotate_before, now) {
-        return Some(action(ActionKind::Rotate, Some(&key.id), Some(reason)));
+        return rotate(reason);
     }
     let mut changes = Vec::new();
     if let Some(pin) = &spec.id
@@ -295,19 +300,22 @@ fn entry_action(
             to: spec.name.clone(),
         });
     }
-    if key.permissions != spec.permissions {
-        changes.push(FieldChange {
-            field: "permissions",
-            from: key.permissions.to_string(),
-            to: spec.permissions.to_string(),
-        });
-    }
+    changes.extend(permission_change(key, spec));
     if changes.is_empty() {
         return None;
     }
     let mut update = action(ActionKind::Update, Some(&key.id), None);
     update.changes = changes;
     Some(update)
+}
+
+/// The change of `key`'s permissions to the file's, if they differ.
+fn permission_change(key: &ApiKey, spec: &KeySpec) -> Option<FieldChange> {
+    (key.permissions != spec.permissions).then(|| FieldChange {
+        field: "permissions",
+        from: key.permissions.to_string(),
+        to: spec.permissions.to_string(),
+    })
 }
 
 /// Why `key` is due for rotation, if it is.

@@ -185,13 +185,14 @@ pub(crate) fn summary(plan: &Plan) -> String {
 
 /// What the line says after the name: a change's fields, or the reason.
 fn what(action: &Action) -> String {
-    if !action.changes.is_empty() {
-        return action
-            .changes
-            .iter()
-            .map(|c| format!("{}: {} → {}", c.field, c.from, c.to))
-            .collect::<Vec<_>>()
-            .join("; ");
+    let changes = action
+        .changes
+        .iter()
+        .map(|c| format!("{}: {} → {}", c.field, c.from, c.to))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if action.action == keys_as_code::ActionKind::Update {
+        return changes;
     }
     let verb = match action.action {
         keys_as_code::ActionKind::Create => "create",
@@ -200,9 +201,12 @@ fn what(action: &Action) -> String {
         keys_as_code::ActionKind::Recreate => "make again",
         keys_as_code::ActionKind::Revoke => "revoke",
     };
-    match &action.reason {
-        Some(reason) => format!("{verb}: {reason}"),
-        None => verb.to_owned(),
+    // A rotation's successor takes the file's permissions: the change shows.
+    match (&action.reason, changes.is_empty()) {
+        (Some(reason), true) => format!("{verb}: {reason}"),
+        (Some(reason), false) => format!("{verb}: {reason}; {changes}"),
+        (None, true) => verb.to_owned(),
+        (None, false) => format!("{verb}: {changes}"),
     }
 }
 

@@ -451,7 +451,7 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         );
         return outcome;
     }
-    outcome.retired = retire(client, &action.keys, spec.overlap).await;
+    outcome.retired = retire(client, &action.keys, spec).await;
     let _ = recorder
         .record(|s| {
             for (key, retired) in action.keys.iter().zip(&outcome.retired) {
@@ -631,14 +631,18 @@ async fn revoke_again(client: &Client, id: &str) -> String {
 
 /// Retires every key a successor replaces: renamed retiring, expiring at
 /// the overlap's end (never later than it had), or revoked at once with
-/// `0s`. Once interrupted, none is touched.
-async fn retire(client: &Client, old: &[ApiKey], overlap: FileSpan) -> Vec<Retired> {
+/// `0s`, and so is a key an interrupted apply left pending for an entry
+/// naming no target (its secret was handed to the caller, never confirmed
+/// stored). Once interrupted, none is touched.
+async fn retire(client: &Client, old: &[ApiKey], spec: &KeySpec) -> Vec<Retired> {
+    let overlap = spec.overlap;
     let mut retired = Vec::new();
     for key in old {
         let now = Utc::now();
+        let unheld = spec.targets.is_empty() && crate::retiring::is_pending(&key.name);
         let outcome = if client.interrupt().is_requested() {
             OldKeyOutcome::Interrupted
-        } else if overlap == FileSpan::Zero {
+        } else if overlap == FileSpan::Zero || unheld {
             match client.revoke_key(&key.id).await {
                 Ok(()) | Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
                 Err(e) => OldKeyOutcome::RevokeFailed(e),
