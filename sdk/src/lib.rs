@@ -12,6 +12,7 @@ pub mod expiration;
 pub mod instant;
 pub mod interrupt;
 pub mod journal;
+pub mod json_object;
 pub mod json_path;
 pub mod key;
 pub mod key_ref;

@@ -50,8 +50,8 @@ pub fn millis(name: &str, ms: f64, zero_ok: bool) -> Result<std::time::Duration,
 /// the wrong shape, or an option the call does not have, is `invalid_input`
 /// in a sentence about the field (see [`decode_error`]).
 pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, ErrorInfo> {
-    // from_slice, as the SDK decodes responses: one reader type, one copy of serde_json's code.
-    serde_json::from_slice(json.as_bytes())
+    // As the SDK decodes responses: one reader type, one copy of serde_json's code.
+    narrative_keys::json_object::from_slice(json.as_bytes())
         .map_err(|e| ErrorInfo::invalid(decode_error(json, &e, what)))
 }
 
