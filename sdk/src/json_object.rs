@@ -1,16 +1,18 @@
-//! Decoding a JSON document that is one object into a derived struct.
+//! Decoding JSON objects into derived structs.
 //!
 //! serde's derived readers take a struct from a JSON object and also from an
 //! array of its field values (`["a", [], null]`); serde_json compiles both
 //! readers into every struct's decoding code. The API's bodies and the npm
-//! package's options are objects, so [`from_slice`] asks for an object only,
-//! and the array reader of the document's own type is never compiled: about
-//! a third of that type's decoding code, 4 KB of the npm package's
-//! gzip-compressed WebAssembly over the types decoded this way. An array is
-//! refused as any other wrong type is ("invalid type: sequence, expected
-//! struct ...").
+//! package's options are objects, so the types here ask for an object only,
+//! and the array reader of each struct read through them is never compiled:
+//! about a third of that type's decoding code, 4.5 KB of the npm package's
+//! gzip-compressed WebAssembly in all. An array is refused as any other
+//! wrong type is ("invalid type: sequence, expected struct ...").
+//!
+//! [`from_slice`] reads a document; [`Object`], [`one`], [`option`] and
+//! [`vec`] read the structs inside one (`#[serde(deserialize_with)]`).
 
-use serde::de::{DeserializeOwned, Deserializer, Visitor};
+use serde::de::{Deserialize, DeserializeOwned, Deserializer, Visitor};
 
 /// Decodes `bytes`, a JSON object, into `T` (a struct read by serde's derive),
 /// with serde_json's checks and errors: `serde_json::from_slice`, except that
@@ -20,6 +22,42 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
     let value = T::deserialize(ObjectOnly(&mut de))?;
     de.end()?;
     Ok(value)
+}
+
+/// A `T` read from a JSON object only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(ObjectOnly(d)).map(Object)
+    }
+}
+
+/// A field holding a struct, read from a JSON object only.
+pub fn one<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    T::deserialize(ObjectOnly(d))
+}
+
+/// A field holding an optional struct: `null`, or a JSON object.
+pub fn option<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Object<T>>::deserialize(d)?.map(|o| o.0))
+}
+
+/// A field holding a list of structs, each read from a JSON object only.
+pub fn vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Vec::<Object<T>>::deserialize(d)?
+        .into_iter()
+        .map(|o| o.0)
+        .collect())
 }
 
 /// A deserializer that reads a struct from an object only (`deserialize_map`)
@@ -85,6 +123,48 @@ mod tests {
                 size: None
             }
         );
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Nested {
+        #[serde(deserialize_with = "super::one")]
+        one: Pair,
+        #[serde(default, deserialize_with = "super::option")]
+        option: Option<Pair>,
+        #[serde(default, deserialize_with = "super::vec")]
+        vec: Vec<Pair>,
+    }
+
+    #[test]
+    fn structs_inside_are_read_from_objects_only() {
+        let pair = || Pair {
+            name: "a".into(),
+            size: None,
+        };
+        let json =
+            br#"{"one":{"name":"a"},"option":{"name":"a"},"vec":[{"name":"a"},{"name":"a"}]}"#;
+        let nested: Nested = super::from_slice(json).unwrap();
+        assert_eq!(nested.one, pair());
+        assert_eq!(nested.option, Some(pair()));
+        assert_eq!(nested.vec, [pair(), pair()]);
+        let none: Nested = super::from_slice(br#"{"one":{"name":"a"},"option":null}"#).unwrap();
+        assert_eq!((none.option, none.vec), (None, vec![]));
+        for (bad, path) in [
+            (&br#"{"one":["a"]}"#[..], "one"),
+            (br#"{"one":{"name":"a"},"option":["a"]}"#, "option"),
+            (br#"{"one":{"name":"a"},"vec":[{"name":"a"},["a"]]}"#, "vec"),
+        ] {
+            assert!(serde_json::from_slice::<Pair>(br#"["a"]"#).is_ok());
+            let e = super::from_slice::<Nested>(bad).unwrap_err();
+            assert!(
+                e.to_string()
+                    .starts_with("invalid type: sequence, expected struct Pair"),
+                "{path}: {e}"
+            );
+        }
+        let list: Vec<super::Object<Pair>> = serde_json::from_slice(br#"[{"name":"a"}]"#).unwrap();
+        assert_eq!(list, [super::Object(pair())]);
+        assert!(serde_json::from_slice::<Vec<super::Object<Pair>>>(br#"[["a"]]"#).is_err());
     }
 
     #[test]
