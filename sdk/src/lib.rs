@@ -22,6 +22,7 @@ pub mod preset;
 pub mod resource;
 pub mod retiring;
 pub mod retry;
+mod search;
 pub mod secret;
 pub mod suggest;
 mod transport;
