@@ -517,7 +517,7 @@ pub mod decode {
     use crate::wire;
 
     fn body<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T> {
-        serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+        crate::json_object::from_slice(bytes).map_err(|e| Error::Decode {
             status,
             path: crate::json_path::of_error(bytes, &e),
             message: without_values(&e.to_string()),
@@ -555,7 +555,7 @@ pub mod decode {
 
     /// The error for a non-success status, keeping the server's words.
     pub fn error(status: u16, bytes: &[u8], retry_after: Option<Duration>) -> Error {
-        let (error, description) = match serde_json::from_slice::<wire::ErrorBody>(bytes) {
+        let (error, description) = match crate::json_object::from_slice::<wire::ErrorBody>(bytes) {
             Ok(b) => (b.error, b.error_description),
             Err(_) => (String::new(), String::new()),
         };

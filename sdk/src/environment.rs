@@ -86,7 +86,7 @@ const PLAIN_HTTP: &str = "is refused: plain http:// would send the API key unenc
 /// pasted into the wrong variable), is not.
 fn shown(input: &str) -> String {
     let may_hold_credential = input.contains(['@', '?', '#'])
-        || (!input.contains("://") && input.trim().chars().count() > 24);
+        || (crate::search::find(input, "://").is_none() && input.trim().chars().count() > 24);
     if may_hold_credential {
         "the value given".to_owned()
     } else {
@@ -142,7 +142,7 @@ fn is_loopback(host: &str) -> bool {
 /// The normalised URL, and whether it is plain `http` to a host that is not
 /// a loopback one; `None` when it is not a base URL at all.
 fn well_formed_base_url(text: &str) -> Option<(String, bool)> {
-    let (scheme, rest) = text.split_once("://")?;
+    let (scheme, rest) = crate::search::split_once(text, "://")?;
     let scheme = scheme.to_ascii_lowercase();
     if !matches!(scheme.as_str(), "http" | "https") {
         return None;

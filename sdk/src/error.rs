@@ -425,9 +425,8 @@ pub fn without_values(message: &str) -> String {
             // serde does not escape the variant, which may hold backticks:
             // it ends where serde's own words resume.
             let rest = chars.as_str();
-            if let Some(end) = rest
-                .rfind("`, expected ")
-                .or_else(|| rest.rfind("`, there are no variants"))
+            if let Some(end) = crate::search::rfind(rest, "`, expected ")
+                .or_else(|| crate::search::rfind(rest, "`, there are no variants"))
             {
                 out.push('`');
                 chars = rest[end + 1..].chars();

@@ -84,11 +84,12 @@ pub fn explain(permissions: &PermissionSet) -> Explanation {
     }
     // Wire names the catalog derived rather than found published: the API
     // may spell them differently, and a key holding them may not work.
-    let derived: Vec<&str> = by_resource
+    // Owned, as every list the SDK joins: one copy of `join` in the npm package.
+    let derived: Vec<String> = by_resource
         .iter()
         .filter_map(|(r, _)| r.entry().filter(|e| e.wire == r.as_wire()))
         .filter(|e| e.evidence == crate::catalog::Evidence::Derived)
-        .map(|e| e.wire)
+        .map(|e| e.wire.to_owned())
         .collect();
     if !derived.is_empty() {
         sections.push(Section {
@@ -158,10 +159,10 @@ fn describe_unknown(resource: &Resource, levels: &[&AccessLevel]) -> String {
 
 /// Levels other than read and write, which Narrative defines on the wire.
 fn push_other_levels(line: &mut String, levels: &[&AccessLevel]) {
-    let others: Vec<&str> = levels
+    let others: Vec<String> = levels
         .iter()
         .filter(|l| !l.is_offered())
-        .map(|l| l.as_wire())
+        .map(|l| l.as_wire().to_owned())
         .collect();
     match others.as_slice() {
         [] => {}

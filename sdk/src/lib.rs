@@ -12,6 +12,7 @@ pub mod expiration;
 pub mod instant;
 pub mod interrupt;
 pub mod journal;
+pub mod json_object;
 pub mod json_path;
 #[cfg(not(target_arch = "wasm32"))]
 mod json_schema;
@@ -23,6 +24,7 @@ pub mod preset;
 pub mod resource;
 pub mod retiring;
 pub mod retry;
+mod search;
 pub mod secret;
 pub mod suggest;
 mod transport;

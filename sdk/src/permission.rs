@@ -395,7 +395,8 @@ impl<'a> IntoIterator for &'a PermissionSet {
 
 impl<'de> Deserialize<'de> for PermissionSet {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Vec::<Permission>::deserialize(d).map(Self::from)
+        // Each permission from an object only (`json_object`), as the API sends it.
+        crate::json_object::vec(d).map(Self::from)
     }
 }
 

@@ -24,7 +24,7 @@ pub struct Whoami {
     #[cfg_attr(feature = "wasm", tsify(type = "Company | null"))]
     /// The company the credentials act for now.
     pub current_company_scope: Option<Company>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json_object::vec")]
     /// The access the credentials hold, per resource.
     pub permissions: Vec<ResourcePermissions>,
 }

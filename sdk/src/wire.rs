@@ -50,6 +50,7 @@ impl<'a> From<&'a KeyUpdate> for UpdateRequest<'a> {
 /// `response`: the list of keys.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ListResponse {
+    #[serde(deserialize_with = "crate::json_object::vec")]
     pub records: Vec<ApiKey>,
 }
 
@@ -69,6 +70,7 @@ pub(crate) struct Key {
 /// `get_response`: one key.
 #[derive(Deserialize)]
 pub(crate) struct GetResponse {
+    #[serde(deserialize_with = "crate::json_object::one")]
     pub record: ApiKey,
 }
 

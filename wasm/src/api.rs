@@ -8,6 +8,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use narrative_keys as sdk;
+use narrative_keys::json_object::Object;
 use narrative_keys::{AccessLevel, Client, Environment, Resource, RetryPolicy, StatusPolicy};
 use wasm_bindgen::prelude::*;
 
@@ -516,7 +517,8 @@ pub fn parse_expiration(args: &str) -> String {
 #[wasm_bindgen(js_name = validateNewKey)]
 pub fn validate_new_key(args: &str) -> String {
     envelope((|| {
-        let (input, now): (NewKeyInput, Option<String>) = from_json(args, "validateNewKey")?;
+        let (Object(input), now): (Object<NewKeyInput>, Option<String>) =
+            from_json(args, "validateNewKey")?;
         let now = now_or(now.as_deref())?;
         let (_, problems) = input.check(now);
         let valid = !problems.iter().any(|p| p.severity == sdk::Severity::Error);
@@ -528,8 +530,9 @@ pub fn validate_new_key(args: &str) -> String {
 #[wasm_bindgen(js_name = keyStatus)]
 pub fn key_status(args: &str) -> String {
     envelope((|| {
-        let (key, options): (KeyInput, Option<StatusOptions>) = from_json(args, "keyStatus")?;
-        let options = options.unwrap_or_default();
+        let (Object(key), options): (Object<KeyInput>, Option<Object<StatusOptions>>) =
+            from_json(args, "keyStatus")?;
+        let options = options.map(|o| o.0).unwrap_or_default();
         let key = key.to_sdk()?;
         let now = now_or(options.now.as_deref())?;
         to_json(&key.status(now, &policy(options.soon_days)?))
@@ -540,11 +543,12 @@ pub fn key_status(args: &str) -> String {
 #[wasm_bindgen]
 pub fn audit(args: &str) -> String {
     envelope((|| {
-        let (keys, options): (Vec<KeyInput>, Option<AuditOptions>) = from_json(args, "audit")?;
-        let options = options.unwrap_or_default();
+        let (keys, options): (Vec<Object<KeyInput>>, Option<Object<AuditOptions>>) =
+            from_json(args, "audit")?;
+        let options = options.map(|o| o.0).unwrap_or_default();
         let keys = keys
             .iter()
-            .map(KeyInput::to_sdk)
+            .map(|k| k.0.to_sdk())
             .collect::<Result<Vec<_>, _>>()?;
         let mut opts = sdk::AuditOptions::at(now_or(options.now.as_deref())?);
         opts.policy = policy(options.soon_days)?;
@@ -579,7 +583,8 @@ pub fn explain(permissions: &str) -> String {
 #[wasm_bindgen]
 pub fn can(args: &str) -> String {
     envelope((|| {
-        let (key, access, resource): (KeyInput, String, String) = from_json(args, "can")?;
+        let (Object(key), access, resource): (Object<KeyInput>, String, String) =
+            from_json(args, "can")?;
         let key = key.to_sdk()?;
         to_json(&sdk::can(
             &key,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use narrative_keys as sdk;
 use narrative_keys::{AccessLevel, KeyStatus, Permission, Resource};
 use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
 use tsify::Tsify;
 
 use crate::error::ErrorInfo;
@@ -50,8 +51,8 @@ pub fn millis(name: &str, ms: f64, zero_ok: bool) -> Result<std::time::Duration,
 /// the wrong shape, or an option the call does not have, is `invalid_input`
 /// in a sentence about the field (see [`decode_error`]).
 pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, ErrorInfo> {
-    // from_slice, as the SDK decodes responses: one reader type, one copy of serde_json's code.
-    serde_json::from_slice(json.as_bytes())
+    // As the SDK decodes responses: one reader type, one copy of serde_json's code.
+    narrative_keys::json_object::from_slice(json.as_bytes())
         .map_err(|e| ErrorInfo::invalid(decode_error(json, &e, what)))
 }
 
@@ -135,7 +136,7 @@ fn takes(field: &str) -> &'static str {
         ),
         ("headers", "an object of strings"),
         (
-            "name preset nameMatches note apiKey environment id",
+            "name preset nameMatches note apiKey environment id access resource",
             "a string",
         ),
     ];
@@ -196,11 +197,48 @@ pub fn days(d: Option<f64>, what: &str) -> Result<Option<chrono::Duration>, Erro
 }
 
 /// `{ access, resource }`, or the compact `"read:datasets"`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum PermissionInput {
     Compact(String),
     Object { access: String, resource: String },
+}
+
+/// Read by hand rather than as serde's `untagged` enum, which buffers the
+/// value to try each variant in turn: that buffering was 4 KB of the
+/// package's code. Fields other than `access` and `resource` are ignored;
+/// anything else is refused as one wrong type, whatever was wrong with it.
+impl<'de> Deserialize<'de> for PermissionInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Input;
+        impl<'de> Visitor<'de> for Input {
+            type Value = PermissionInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("'read:datasets' or { access, resource }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PermissionInput, E> {
+                Ok(PermissionInput::Compact(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PermissionInput, A::Error> {
+                let (mut access, mut resource) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "access" => access = Some(map.next_value()?),
+                        "resource" => resource = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                match (access, resource) {
+                    (Some(access), Some(resource)) => {
+                        Ok(PermissionInput::Object { access, resource })
+                    }
+                    _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+                }
+            }
+        }
+        d.deserialize_any(Input)
+    }
 }
 
 impl PermissionInput {
@@ -531,7 +569,45 @@ impl IncidentOptions {
 mod tests {
     use std::time::Duration;
 
-    use super::{IncidentOptions, RevokeOptions, from_json, millis};
+    use super::{IncidentOptions, NewKeyInput, PermissionInput, RevokeOptions, from_json, millis};
+
+    #[test]
+    fn a_permission_is_compact_text_or_access_and_resource() {
+        let read = |json: &str| from_json::<Vec<PermissionInput>>(json, "explain");
+        let list =
+            read(r#"["read:datasets",{"resource":"views","access":"write","note":[1]}]"#).unwrap();
+        assert!(matches!(&list[0], PermissionInput::Compact(s) if s == "read:datasets"));
+        assert!(matches!(&list[1],
+            PermissionInput::Object { access, resource } if access == "write" && resource == "views"));
+        assert_eq!(
+            read(r#"[{"access":"read","resource":7}]"#)
+                .unwrap_err()
+                .message,
+            "explain: `resource` must be a string"
+        );
+        for bad in [
+            r#"[5]"#,
+            r#"[null]"#,
+            r#"[{"access":"read"}]"#,
+            r#"[["read","datasets"]]"#,
+        ] {
+            assert_eq!(
+                read(bad).unwrap_err().message,
+                "explain: an argument has the wrong type",
+                "{bad}"
+            );
+        }
+        // Inside an option: the option is named, never the value.
+        let e = from_json::<NewKeyInput>(
+            r#"{"name":"ci","permissions":[{"access":"read","resource":"datasets"},{"access":"sk_live_1"}]}"#,
+            "createKey",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "createKey: `permissions` must be an array of 'read:datasets' or { access, resource }"
+        );
+    }
 
     #[test]
     fn milliseconds_are_checked() {

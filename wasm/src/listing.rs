@@ -17,10 +17,10 @@ use std::fmt;
 use chrono::{DateTime, SecondsFormat, Utc};
 use narrative_keys::client::decode;
 use narrative_keys::instant::parse_rfc3339;
+use narrative_keys::json_object::{self, Object};
 use narrative_keys::{ApiKey, Permission};
 use serde::Deserialize;
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 use crate::error::ErrorInfo;
 
@@ -53,36 +53,16 @@ pub fn written_instant(at: &DateTime<Utc>) -> String {
 /// Whether `body` is a listing the SDK's decoder accepts, and whose every
 /// key [`keys_to_json`] would write with the same values.
 fn reads_as_written(body: &[u8]) -> bool {
-    // `from_slice`, as the SDK reads: one copy of serde_json's reader in the package.
-    serde_json::from_slice::<AsObject<Listing>>(body).is_ok_and(|l| l.0.records.0)
+    // As the SDK reads: one copy of serde_json's reader in the package. Read
+    // from objects only (`json_object`): serde's derived readers also take an
+    // array of the field values, which JavaScript would find no fields in.
+    json_object::from_slice::<Listing>(body).is_ok_and(|l| l.records.0)
 }
 
 /// `ListResponse` as the SDK reads it (`records` required, other fields ignored).
 #[derive(Deserialize)]
 struct Listing {
     records: AllAsWritten,
-}
-
-/// `T` read from a JSON object only. serde's derived readers also take an
-/// array of the field values (`["id", "name", [], null]`), which the SDK
-/// accepts and writes out as an object; JavaScript would find no fields in
-/// it, so such a body takes the written road.
-struct AsObject<T>(T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for AsObject<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Object<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for Object<T> {
-            type Value = AsObject<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AsObject<T>, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(AsObject)
-            }
-        }
-        d.deserialize_map(Object(std::marker::PhantomData))
-    }
 }
 
 /// `wire::Key` as the SDK reads it, keeping only whether it reads as written.
@@ -110,7 +90,7 @@ impl<'de> Deserialize<'de> for AllAsWritten {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AllAsWritten, A::Error> {
                 let mut all = true;
-                while let Some(AsObject(key)) = seq.next_element::<AsObject<ListedKey>>()? {
+                while let Some(Object(key)) = seq.next_element::<Object<ListedKey>>()? {
                     all &= key.permissions.0 && key.expires_at.is_none_or(|e| e.0);
                 }
                 Ok(AllAsWritten(all))
@@ -154,7 +134,7 @@ impl<'de> Deserialize<'de> for InSetOrder {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<InSetOrder, A::Error> {
                 let mut in_order = true;
                 let mut previous: Option<Permission> = None;
-                while let Some(AsObject(p)) = seq.next_element::<AsObject<Permission>>()? {
+                while let Some(Object(p)) = seq.next_element::<Object<Permission>>()? {
                     in_order &= previous.is_none_or(|q| q < p);
                     previous = Some(p);
                 }
@@ -376,16 +356,9 @@ mod tests {
             r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01T05:30:00+05:30"}"#,
             r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01 00:00:00Z"}"#,
             r#"{"id":"b","name":"n","permissions":[],"expires_at":"2027-01-01T00:00:00.100000Z"}"#,
-            // Arrays of field values, which serde reads as the struct.
-            r#"["b","n",[],null]"#,
-            r#"{"id":"b","name":"n","permissions":[["read","datasets"]]}"#,
         ] {
             assert_eq!(road(&listing(key)), "written", "{key}");
         }
-        assert_eq!(
-            road(r#"[[{"id":"b","name":"n","permissions":[]}]]"#),
-            "written"
-        );
     }
 
     #[test]
@@ -419,6 +392,11 @@ mod tests {
             r#"{"next":null}"#.to_owned(),
             r#"{"records":[]} trailing"#.to_owned(),
             r#"{"records":[],"records":[]}"#.to_owned(),
+            // The body, its keys and their permissions are read from
+            // objects only (`json_object`), not from arrays of field values.
+            r#"[[{"id":"b","name":"n","permissions":[]}]]"#.to_owned(),
+            listing(r#"["b","n",[],null]"#),
+            listing(r#"{"id":"b","name":"n","permissions":[["read","datasets"]]}"#),
         ] {
             let sdk = ErrorInfo::from(decode::list(200, body.as_bytes()).unwrap_err());
             let ours = answer(200, body.clone().into_bytes()).unwrap_err();
