@@ -60,6 +60,18 @@ fn login_on_a_terminal_asks_for_the_key_without_echoing_it() {
         }
     });
     wait_for(&seen, "Paste your Narrative API key (it is not shown): ");
+    // The prompt is written a moment before echo is turned off; a person
+    // pastes after both, and so does this test (under load, bytes sent in
+    // that moment were echoed by the terminal itself, not by the program).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while pair
+        .master
+        .get_termios()
+        .is_some_and(|t| t.local_flags.contains(nix::sys::termios::LocalFlags::ECHO))
+    {
+        assert!(Instant::now() < deadline, "echo was never turned off");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     writer.write_all(format!("{KEY}\r").as_bytes()).unwrap();
     writer.flush().unwrap();
     wait_for(&seen, "Profile default: key");
