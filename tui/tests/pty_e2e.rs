@@ -1047,3 +1047,78 @@ secret_to = ["cat >&2; echo ' was the secret'; echo stored-by-the-command >&2"]
     assert!(tui.wait_exit().success());
     rt.block_on(emu.shutdown());
 }
+
+/// Leaving the UI (`how`) while an apply's delivery command hangs after
+/// reading the secret: the command is stopped at once, its new key revoked,
+/// the old key kept, and stderr says so once the terminal is restored.
+fn leave_during_a_hanging_delivery(how: impl FnOnce(&mut Tui), status: u32) {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let gamma = narrative_keys_testkit::emulator::seed_days(
+        &emu,
+        "gamma",
+        &[("read", "datasets")],
+        Some(3),
+    );
+    let file = r#"
+[[key]]
+name = "gamma"
+grant = ["read:datasets"]
+secret_to = ["cat > /dev/null; sleep 1000"]
+"#;
+    std::fs::write(dir.path().join("narrative-keys.toml"), file).unwrap();
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (2)");
+    tui.send("A");
+    tui.wait_for("Apply this plan?");
+    tui.send("y");
+    let pending = || {
+        (emu.store().key_names().unwrap().into_iter())
+            .filter(|n| n.starts_with("gamma (pending"))
+            .count()
+    };
+    eventually("the new key is made", || pending() == 1);
+    // The command has its secret and hangs.
+    std::thread::sleep(Duration::from_millis(500));
+    let asked = Instant::now();
+    how(&mut tui);
+    let exited = tui.wait_exit();
+    assert!(
+        asked.elapsed() < Duration::from_secs(8),
+        "exited {:?} after being asked",
+        asked.elapsed()
+    );
+    assert_eq!(exited.exit_code(), status, "{exited:?}");
+    assert_eq!(pending(), 0, "the key nobody holds is revoked");
+    assert!(alive(&emu, &gamma), "the old key keeps working");
+    tui.assert_restored();
+    let out = tui.raw();
+    let said = out.rfind("\x1b[?1049l").map_or("", |left| &out[left..]);
+    assert!(
+        said.contains("the keys file's apply was running, so the apply was stopped")
+            && said.contains("not done: \"gamma\"")
+            && said.contains("the run was interrupted")
+            && said.contains("it was revoked again")
+            && said.contains(&format!("the old key {gamma} keeps working")),
+        "stderr, after the terminal was restored: {said:?}"
+    );
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn a_quit_during_a_hanging_delivery_command_stops_it_and_revokes_its_key_at_once() {
+    leave_during_a_hanging_delivery(
+        |tui| {
+            // The first closes "Applying…", the second quits.
+            tui.send("q");
+            tui.send("q");
+        },
+        0,
+    );
+}
+
+#[test]
+fn a_termination_during_a_hanging_delivery_command_stops_it_and_revokes_its_key_at_once() {
+    leave_during_a_hanging_delivery(|tui| tui.signal(nix::sys::signal::Signal::SIGTERM), 143);
+}

@@ -378,10 +378,9 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         retired: Vec::new(),
         output: String::new(),
     };
-    let keeps = if action.keys.is_empty() {
-        String::new()
-    } else {
-        "; the old key keeps working".to_owned()
+    let keeps = match action.keys.first() {
+        None => String::new(),
+        Some(old) => format!("; the old key {} keeps working", old.id),
     };
     let created = match create(client, spec, recorder).await {
         Ok(created) => created,
