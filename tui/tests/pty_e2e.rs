@@ -1003,25 +1003,41 @@ fn a_termination_while_an_applys_secret_is_on_screen_revokes_it_and_keeps_the_ol
     rt.block_on(emu.shutdown());
 }
 
-#[test]
-fn a_delivery_commands_output_shows_in_the_apply_results_never_over_the_screen() {
-    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
-    let dir = tempfile::tempdir().unwrap();
-    narrative_keys_testkit::emulator::seed_days(&emu, "Exporter", &[("read", "datasets")], Some(3));
-    // It prints to both streams, the secret among them.
-    let file = r#"
-[[key]]
-name = "Exporter"
-grant = ["read:datasets"]
-secret_to = ["cat >&2; echo ' was the secret'; echo stored-by-the-command >&2"]
-"#;
-    std::fs::write(dir.path().join("narrative-keys.toml"), file).unwrap();
-    let args = emulator_args(&emu, &[]);
-    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+/// The UI in `dir` on a keys file with one key `name`, seeded due in
+/// `emu`, whose only target is the delivery `command`; `A` pressed and
+/// confirmed. Returns the UI and the old key's id.
+fn apply_one_command_key(
+    emu: &RunningEmulator,
+    dir: &std::path::Path,
+    name: &str,
+    command: &str,
+) -> (Tui, String) {
+    let old =
+        narrative_keys_testkit::emulator::seed_days(emu, name, &[("read", "datasets")], Some(3));
+    let file = format!(
+        "[[key]]\nname = {name:?}\ngrant = [\"read:datasets\"]\nsecret_to = [{command:?}]\n"
+    );
+    std::fs::write(dir.join("narrative-keys.toml"), file).unwrap();
+    let args = emulator_args(emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir);
     tui.wait_for("Keys (2)");
     tui.send("A");
     tui.wait_for("Apply this plan?");
     tui.send("y");
+    (tui, old)
+}
+
+#[test]
+fn a_delivery_commands_output_shows_in_the_apply_results_never_over_the_screen() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    // It prints to both streams, the secret among them.
+    let (mut tui, _) = apply_one_command_key(
+        &emu,
+        dir.path(),
+        "Exporter",
+        "cat >&2; echo ' was the secret'; echo stored-by-the-command >&2",
+    );
     tui.wait_for("Applied: what apply did");
     let screen = tui.contents();
     // Within the dialog's borders, on a line of its own.
@@ -1054,25 +1070,8 @@ secret_to = ["cat >&2; echo ' was the secret'; echo stored-by-the-command >&2"]
 fn leave_during_a_hanging_delivery(how: impl FnOnce(&mut Tui), status: u32) {
     let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
     let dir = tempfile::tempdir().unwrap();
-    let gamma = narrative_keys_testkit::emulator::seed_days(
-        &emu,
-        "gamma",
-        &[("read", "datasets")],
-        Some(3),
-    );
-    let file = r#"
-[[key]]
-name = "gamma"
-grant = ["read:datasets"]
-secret_to = ["cat > /dev/null; sleep 1000"]
-"#;
-    std::fs::write(dir.path().join("narrative-keys.toml"), file).unwrap();
-    let args = emulator_args(&emu, &[]);
-    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
-    tui.wait_for("Keys (2)");
-    tui.send("A");
-    tui.wait_for("Apply this plan?");
-    tui.send("y");
+    let (mut tui, gamma) =
+        apply_one_command_key(&emu, dir.path(), "gamma", "cat > /dev/null; sleep 1000");
     let pending = || {
         (emu.store().key_names().unwrap().into_iter())
             .filter(|n| n.starts_with("gamma (pending"))
