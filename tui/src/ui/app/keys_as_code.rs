@@ -103,19 +103,19 @@ pub struct HandOffs {
 }
 
 impl HandOffs {
-    /// The answers of the keys `which` picks, taken (each is given once).
-    fn take(&mut self, which: impl Fn(&str) -> bool) -> Vec<HandOffAnswer> {
+    /// The answers of the keys `which` picks, by id, taken (each is given once).
+    fn take(&mut self, which: impl Fn(&str) -> bool) -> Vec<(String, HandOffAnswer)> {
         let (taken, kept) = std::mem::take(&mut self.answers)
             .into_iter()
             .partition(|(id, _)| which(id));
         self.answers = kept;
-        taken.into_iter().map(|(_, answer)| answer).collect()
+        taken
     }
 
     /// Every answer not given yet, taken: on the way out, each is refused,
     /// so the apply revokes those keys again and keeps what they replace.
     pub fn take_all(&mut self) -> Vec<HandOffAnswer> {
-        self.take(|_| true)
+        self.take(|_| true).into_iter().map(|(_, a)| a).collect()
     }
 }
 
@@ -194,13 +194,41 @@ impl App {
             return None;
         }
         m.note = Some(Ok(
-            "Stored: the apply goes on with this key (it takes its name, then the key it replaces is retired). Dismiss this with D.".to_owned(),
+            "Stored: the apply checks that the key is still its own, then goes on with it."
+                .to_owned(),
         ));
-        let answered = answers.into_iter().map(|answer| Effect::AnswerHandOff {
-            answer,
-            stored: true,
-        });
+        let answered = answers
+            .into_iter()
+            .map(|(id, answer)| Effect::AnswerHandOff {
+                id,
+                answer,
+                stored: true,
+            });
         Some(Effect::Many(answered.collect()))
+    }
+
+    /// What the apply made of a secret marked stored: it goes on with the
+    /// key, or (revoked or taken over elsewhere meanwhile) it does not, and
+    /// the person who stored it is told, in its dialog if still open and on
+    /// the status line.
+    pub(super) fn on_hand_off_checked(
+        &mut self,
+        id: &str,
+        result: Result<(), String>,
+    ) -> Option<Effect> {
+        let note = match &result {
+            Ok(()) => Ok("Stored: the apply goes on with this key (it takes its name, then the key it replaces is retired). Dismiss this with D.".to_owned()),
+            Err(why) => Err(format!("The apply does not go on with this key: {why}")),
+        };
+        if let Some(Modal::Secret(m)) = &mut self.modal
+            && m.entries.iter().any(|e| e.from_apply && e.key.id == id)
+        {
+            m.note = Some(note.clone());
+        }
+        if let Err(why) = note {
+            self.show_error(escape_controls(&why));
+        }
+        None
     }
 
     /// After the secrets dialog is dismissed: the apply's keys among
@@ -215,7 +243,8 @@ impl App {
             .take(|id| theirs.iter().any(|(unstored, _)| unstored == id));
         let mut effects: Vec<Effect> = refused
             .into_iter()
-            .map(|answer| Effect::AnswerHandOff {
+            .map(|(id, answer)| Effect::AnswerHandOff {
+                id,
                 answer,
                 stored: false,
             })
