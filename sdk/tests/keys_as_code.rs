@@ -209,7 +209,7 @@ async fn a_due_key_is_rotated_and_the_old_secret_works_until_the_overlap_ends() 
     assert_eq!(kinds(&planned), [(ActionKind::Rotate, "ci-ingest".into())]);
     assert_eq!(
         planned.actions[0].reason.as_deref(),
-        Some("expires in 2 days, within rotate_before (2w)")
+        Some("expires in 3 days, within rotate_before (2w)")
     );
     let report = repo.apply(&admin).await;
     assert!(report.is_complete(), "{report:?}");
