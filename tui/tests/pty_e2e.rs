@@ -1121,3 +1121,79 @@ fn a_quit_during_a_hanging_delivery_command_stops_it_and_revokes_its_key_at_once
 fn a_termination_during_a_hanging_delivery_command_stops_it_and_revokes_its_key_at_once() {
     leave_during_a_hanging_delivery(|tui| tui.signal(nix::sys::signal::Signal::SIGTERM), 143);
 }
+
+/// Two keys naming no target: their dialogs one after the other, the
+/// status naming the one shown (never the one waiting); once stored, the
+/// dismiss question, its keys and the dialog's body agree that nothing is
+/// lost; after the last, no dialog is left (nor its keys in the hint bar)
+/// and `q` quits.
+#[test]
+fn a_two_handed_over_secrets_each_dialog_named_and_nothing_left_after_the_last() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = "[[key]]\nname = \"alpha\"\ngrant = [\"read:datasets\"]\n\n[[key]]\nname = \"beta\"\ngrant = [\"read:datasets\"]\n";
+    std::fs::write(dir.path().join("narrative-keys.toml"), file).unwrap();
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (1)");
+    tui.send("A");
+    tui.wait_for("Apply this plan?");
+    tui.send("y");
+    tui.wait_for("Keys file: new key: shown once");
+    let last_lines = |tui: &Tui, n: usize| {
+        let screen = tui.contents();
+        let lines: Vec<&str> = screen.lines().collect();
+        lines[lines.len().saturating_sub(n)..].join("\n")
+    };
+    for round in 0..2 {
+        let shown = if tui.contents().contains("\"alpha\"  id") {
+            "alpha"
+        } else {
+            "beta"
+        };
+        let other = if shown == "alpha" { "beta" } else { "alpha" };
+        // The first time both may have arrived: the status says so.
+        if round == 0 {
+            tui.wait_for("2 keys name no target");
+        }
+        let status = last_lines(&tui, 3);
+        assert!(
+            status.contains(&format!("Applying: \"{shown}\"")) && !status.contains(other),
+            "the status names the dialog's key, {shown}:\n{}",
+            tui.contents()
+        );
+        tui.send("s");
+        tui.wait_for("the apply goes on with this key");
+        tui.send("D");
+        tui.wait_for("The secret was written or marked stored. Dismiss? y/n");
+        let screen = tui.contents();
+        assert!(
+            screen.contains("it was written or marked stored.") && !screen.contains("Store it now"),
+            "{screen}"
+        );
+        let hints = last_lines(&tui, 1);
+        assert!(
+            hints.contains("y dismiss: stored, nothing is lost")
+                && !hints.contains("gone for good"),
+            "{hints}"
+        );
+        tui.send("y");
+        if round == 0 {
+            tui.wait_for(&format!("\"{other}\"  id"));
+        }
+    }
+    tui.wait_gone("shown once");
+    eventually("the apply ends", || {
+        !tui.contents().contains("Applying the keys file")
+    });
+    let hints = last_lines(&tui, 1);
+    assert!(!hints.contains("Esc close"), "no dialog left: {hints}");
+    tui.send("q");
+    assert!(tui.wait_exit().success(), "q quits at once");
+    let names = emu.store().key_names().unwrap();
+    assert!(
+        names.contains(&"alpha".to_owned()) && names.contains(&"beta".to_owned()),
+        "{names:?}"
+    );
+    rt.block_on(emu.shutdown());
+}

@@ -129,7 +129,6 @@ impl App {
             replaces,
             answer,
         } = handed;
-        let name = escape_controls(&created.key.name);
         self.hand_offs
             .answers
             .push((created.key.id.clone(), answer));
@@ -137,11 +136,41 @@ impl App {
             from_apply: true,
             ..SecretEntry::new(created, replaces)
         };
-        self.show_info(format!(
-            "Applying: \"{name}\" names no target, so its secret is shown once; the apply waits until it is written (w) or marked stored (s)."
-        ));
         self.hand_offs.queue.push_back(entry);
+        // Shown at once (then said by `show_handed`), or after the dialog
+        // open: the status names that one, and how many wait.
+        if self.shown_hand_off().is_some() {
+            self.say_hand_offs();
+        }
         None
+    }
+
+    /// The name of the handed-over secret whose dialog is open, if one is.
+    fn shown_hand_off(&self) -> Option<String> {
+        match &self.modal {
+            Some(Modal::Secret(m)) => (m.entries.iter())
+                .find(|e| e.from_apply)
+                .map(|e| escape_controls(&e.key.name)),
+            _ => None,
+        }
+    }
+
+    /// The status line about the handed-over secrets: the key whose dialog
+    /// is shown, and how many more wait for theirs.
+    fn say_hand_offs(&mut self) {
+        let Some(shown) = self.shown_hand_off() else {
+            return;
+        };
+        let text = match self.hand_offs.queue.len() {
+            0 => format!(
+                "Applying: \"{shown}\" names no target, so its secret is shown once; the apply waits until it is written (w) or marked stored (s)."
+            ),
+            waiting => format!(
+                "Applying: \"{shown}\" is shown now; {} name no target: their secrets are shown one after the other, and the apply waits until each is written (w) or marked stored (s).",
+                count_of(waiting + 1, "key", "keys")
+            ),
+        };
+        self.show_info(text);
     }
 
     /// Shows the next handed-over secret once no secrets dialog is open and
@@ -177,6 +206,7 @@ impl App {
             Some(other) => Some(Box::new(other)),
         };
         self.modal = Some(Modal::Secret(modal));
+        self.say_hand_offs();
     }
 
     /// "Stored" for each handed-over secret of the open dialog now written
