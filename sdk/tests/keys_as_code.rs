@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{Timelike, Utc};
 use common::*;
 use narrative_keys::journal::JournalFile;
 use narrative_keys::keys_as_code::{
@@ -209,7 +209,7 @@ async fn a_due_key_is_rotated_and_the_old_secret_works_until_the_overlap_ends() 
     assert_eq!(kinds(&planned), [(ActionKind::Rotate, "ci-ingest".into())]);
     assert_eq!(
         planned.actions[0].reason.as_deref(),
-        Some("expires in 2 days, within rotate_before (2w)")
+        Some("expires in 3 days, within rotate_before (2w)")
     );
     let report = repo.apply(&admin).await;
     assert!(report.is_complete(), "{report:?}");
@@ -1123,13 +1123,8 @@ async fn a_key_naming_no_target_is_handed_to_the_caller_and_its_old_key_retired_
     let (old_id, old_secret) = seed_ingest(&emu, Some(Utc::now() + chrono::Duration::days(3)));
     let repo = Repo::new();
     no_target_rotation(&repo);
-    let (report, seen) = apply_handing_over(
-        &repo,
-        &emu,
-        &old_secret,
-        narrative_keys::deliver::HandOffAnswer::stored,
-    )
-    .await;
+    let (report, seen) =
+        apply_handing_over(&repo, &emu, &old_secret, |answer| drop(answer.stored())).await;
     assert!(report.is_complete(), "{report:?}");
     let [(secret, new_works, old_works)] = seen.as_slice() else {
         panic!("one hand-off: {seen:?}");
@@ -1140,6 +1135,80 @@ async fn a_key_naming_no_target_is_handed_to_the_caller_and_its_old_key_retired_
     assert!(!works(&emu, &old_secret).await, "retired once stored");
     assert_eq!(report.outcomes[0].retired[0].id, old_id);
     assert!(repo.plan(&admin(&emu)).await.is_empty());
+}
+
+/// "Stored" after another apply (or a person) took the pending key over
+/// (renamed it retiring, an hour left) or revoked it: the apply reads the
+/// key again and does not go on with it. The caller is told why and when
+/// the secret it showed stops working; the key keeps what was done to it,
+/// and the old key is not retired.
+#[tokio::test]
+async fn stored_after_the_pending_key_was_taken_over_or_revoked_elsewhere_does_not_go_on() {
+    use narrative_keys::{Expiration, KeyUpdate};
+    for revoked in [false, true] {
+        let emu = emulator().await;
+        let (old_id, old_secret) = seed_ingest(&emu, Some(Utc::now() + chrono::Duration::days(3)));
+        let repo = Repo::new();
+        no_target_rotation(&repo);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let options = ApplyOptions {
+            to_caller: Some(narrative_keys::deliver::HandOff::new(move |handed| {
+                let _ = tx.send(handed);
+            })),
+            ..ApplyOptions::default()
+        };
+        let admin = admin(&emu);
+        let ends = (Utc::now() + chrono::Duration::hours(1))
+            .with_nanosecond(0)
+            .unwrap();
+        let caller = async {
+            let handed = rx.recv().await.unwrap();
+            let id = handed.created.key.id.clone();
+            if revoked {
+                admin.revoke_key(&id).await.unwrap();
+            } else {
+                let other = KeyUpdate::new()
+                    .name("ci-ingest (retiring, another apply)")
+                    .expires(Expiration::At(ends));
+                admin.update_key(&id, &other).await.unwrap();
+            }
+            (id, handed.answer.stored().outcome().await)
+        };
+        let applying = async {
+            let report = repo.apply_with(&admin, &options).await;
+            drop(options);
+            report
+        };
+        let (report, (new_id, said)) = tokio::join!(applying, caller);
+        let said = said.unwrap_err();
+        let message = &report.outcomes[0].message;
+        assert_eq!(&said, message, "the caller hears what the report says");
+        assert!(!report.outcomes[0].ok);
+        assert!(
+            said.contains(&new_id) && said.contains("run `narrative-keys plan`"),
+            "{said}"
+        );
+        if revoked {
+            assert!(
+                said.contains("was revoked while its secret was on screen")
+                    && said.contains("no longer works"),
+                "{said}"
+            );
+        } else {
+            let at = ends.format("%Y-%m-%d %H:%M UTC").to_string();
+            assert!(
+                said.contains("was taken over while its secret was on screen")
+                    && said.contains(&format!("the secret shown stops working at {at}")),
+                "{said}"
+            );
+            // Not renamed back, its expiration untouched.
+            let key = admin.get_key(&new_id).await.unwrap();
+            assert_eq!(key.name, "ci-ingest (retiring, another apply)");
+            assert_eq!(key.expires_at, Some(ends));
+        }
+        assert!(works(&emu, &old_secret).await, "the old key is not retired");
+        assert_eq!(ids(&live(&admin, "ci-ingest").await), [old_id]);
+    }
 }
 
 #[tokio::test]

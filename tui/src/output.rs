@@ -84,28 +84,8 @@ pub fn markdown_cell(s: &str) -> String {
     escape_controls(s).replace('|', "\\|")
 }
 
-/// "in 12 days", "3 days ago", "today".
-pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    // Rounded, so a key made "in 9 days" a moment ago still reads 9, not 8.
-    let minutes = (at - now).num_minutes();
-    let days = (minutes as f64 / 1440.0).round() as i64;
-    let hours = (minutes as f64 / 60.0).round() as i64;
-    match days {
-        0 if hours > 0 => format!("in {hours} h"),
-        0 if hours < 0 => format!("{} h ago", -hours),
-        0 => "now".to_owned(),
-        // "Tomorrow" only for the next calendar day: 36 hours from the
-        // evening is the day after.
-        1 | -1 => match (at.date_naive() - now.date_naive()).num_days() {
-            1 => "tomorrow".to_owned(),
-            -1 => "yesterday".to_owned(),
-            d if d > 0 => format!("in {d} days"),
-            d => format!("{} days ago", -d),
-        },
-        d if d > 0 => format!("in {d} days"),
-        d => format!("{} days ago", -d),
-    }
-}
+/// "in 12 days", "3 days ago", "tomorrow": the SDK's, which `plan` uses too.
+pub use narrative_keys::expiration::relative;
 
 /// An instant to the minute, UTC, and how far off it is.
 pub fn when_text(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -395,24 +375,5 @@ mod tests {
         }
         // Visible text, scripts that join letters included, is left alone.
         assert_eq!(escape_controls("نام · 名前 · naïve"), "نام · 名前 · naïve");
-    }
-
-    #[test]
-    fn tomorrow_is_the_next_calendar_day() {
-        let evening: DateTime<Utc> = "2026-11-27T18:56:00Z".parse().unwrap();
-        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-        // 36 h less a moment from the evening is the day after tomorrow.
-        assert_eq!(relative(at("2026-11-29T06:55:59Z"), evening), "in 2 days");
-        assert_eq!(relative(at("2026-11-28T20:00:00Z"), evening), "tomorrow");
-        assert_eq!(relative(at("2026-11-26T18:00:00Z"), evening), "yesterday");
-    }
-
-    #[test]
-    fn relative_times() {
-        let now: DateTime<Utc> = "2026-11-26T10:00:00Z".parse().unwrap();
-        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-        assert_eq!(relative(at("2026-12-08T10:00:00Z"), now), "in 12 days");
-        assert_eq!(relative(at("2026-11-23T09:00:00Z"), now), "3 days ago");
-        assert_eq!(relative(at("2026-11-26T15:00:00Z"), now), "in 5 h");
     }
 }

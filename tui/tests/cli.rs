@@ -58,6 +58,9 @@ async fn list_shows_every_key_with_status_and_filters() {
     );
     assert!(!text.contains('\u{1b}'), "NO_COLOR means no escape codes");
     assert!(stderr(&out).contains("3 keys"), "{}", stderr(&out));
+    // One key is "1 key", not "1 keys".
+    let out = run(&emu, &["list", "--status", "expired"]).await;
+    assert!(stderr(&out).contains("1 key ("), "{}", stderr(&out));
 }
 
 #[tokio::test(flavor = "multi_thread")]

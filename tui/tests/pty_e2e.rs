@@ -1003,25 +1003,41 @@ fn a_termination_while_an_applys_secret_is_on_screen_revokes_it_and_keeps_the_ol
     rt.block_on(emu.shutdown());
 }
 
-#[test]
-fn a_delivery_commands_output_shows_in_the_apply_results_never_over_the_screen() {
-    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
-    let dir = tempfile::tempdir().unwrap();
-    narrative_keys_testkit::emulator::seed_days(&emu, "Exporter", &[("read", "datasets")], Some(3));
-    // It prints to both streams, the secret among them.
-    let file = r#"
-[[key]]
-name = "Exporter"
-grant = ["read:datasets"]
-secret_to = ["cat >&2; echo ' was the secret'; echo stored-by-the-command >&2"]
-"#;
-    std::fs::write(dir.path().join("narrative-keys.toml"), file).unwrap();
-    let args = emulator_args(&emu, &[]);
-    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+/// The UI in `dir` on a keys file with one key `name`, seeded due in
+/// `emu`, whose only target is the delivery `command`; `A` pressed and
+/// confirmed. Returns the UI and the old key's id.
+fn apply_one_command_key(
+    emu: &RunningEmulator,
+    dir: &std::path::Path,
+    name: &str,
+    command: &str,
+) -> (Tui, String) {
+    let old =
+        narrative_keys_testkit::emulator::seed_days(emu, name, &[("read", "datasets")], Some(3));
+    let file = format!(
+        "[[key]]\nname = {name:?}\ngrant = [\"read:datasets\"]\nsecret_to = [{command:?}]\n"
+    );
+    std::fs::write(dir.join("narrative-keys.toml"), file).unwrap();
+    let args = emulator_args(emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir);
     tui.wait_for("Keys (2)");
     tui.send("A");
     tui.wait_for("Apply this plan?");
     tui.send("y");
+    (tui, old)
+}
+
+#[test]
+fn a_delivery_commands_output_shows_in_the_apply_results_never_over_the_screen() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    // It prints to both streams, the secret among them.
+    let (mut tui, _) = apply_one_command_key(
+        &emu,
+        dir.path(),
+        "Exporter",
+        "cat >&2; echo ' was the secret'; echo stored-by-the-command >&2",
+    );
     tui.wait_for("Applied: what apply did");
     let screen = tui.contents();
     // Within the dialog's borders, on a line of its own.
@@ -1045,5 +1061,139 @@ secret_to = ["cat >&2; echo ' was the secret'; echo stored-by-the-command >&2"]
     tui.wait_gone("Applied: what apply did");
     tui.send("q");
     assert!(tui.wait_exit().success());
+    rt.block_on(emu.shutdown());
+}
+
+/// Leaving the UI (`how`) while an apply's delivery command hangs after
+/// reading the secret: the command is stopped at once, its new key revoked,
+/// the old key kept, and stderr says so once the terminal is restored.
+fn leave_during_a_hanging_delivery(how: impl FnOnce(&mut Tui), status: u32) {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tui, gamma) =
+        apply_one_command_key(&emu, dir.path(), "gamma", "cat > /dev/null; sleep 1000");
+    let pending = || {
+        (emu.store().key_names().unwrap().into_iter())
+            .filter(|n| n.starts_with("gamma (pending"))
+            .count()
+    };
+    eventually("the new key is made", || pending() == 1);
+    // The command has its secret and hangs.
+    std::thread::sleep(Duration::from_millis(500));
+    let asked = Instant::now();
+    how(&mut tui);
+    let exited = tui.wait_exit();
+    assert!(
+        asked.elapsed() < Duration::from_secs(8),
+        "exited {:?} after being asked",
+        asked.elapsed()
+    );
+    assert_eq!(exited.exit_code(), status, "{exited:?}");
+    assert_eq!(pending(), 0, "the key nobody holds is revoked");
+    assert!(alive(&emu, &gamma), "the old key keeps working");
+    tui.assert_restored();
+    let out = tui.raw();
+    let said = out.rfind("\x1b[?1049l").map_or("", |left| &out[left..]);
+    assert!(
+        said.contains("the keys file's apply was running, so the apply was stopped")
+            && said.contains("not done: \"gamma\"")
+            && said.contains("the run was interrupted")
+            && said.contains("it was revoked again")
+            && said.contains(&format!("the old key {gamma} keeps working")),
+        "stderr, after the terminal was restored: {said:?}"
+    );
+    rt.block_on(emu.shutdown());
+}
+
+#[test]
+fn a_quit_during_a_hanging_delivery_command_stops_it_and_revokes_its_key_at_once() {
+    leave_during_a_hanging_delivery(
+        |tui| {
+            // The first closes "Applying…", the second quits.
+            tui.send("q");
+            tui.send("q");
+        },
+        0,
+    );
+}
+
+#[test]
+fn a_termination_during_a_hanging_delivery_command_stops_it_and_revokes_its_key_at_once() {
+    leave_during_a_hanging_delivery(|tui| tui.signal(nix::sys::signal::Signal::SIGTERM), 143);
+}
+
+/// Two keys naming no target: their dialogs one after the other, the
+/// status naming the one shown (never the one waiting); once stored, the
+/// dismiss question, its keys and the dialog's body agree that nothing is
+/// lost; after the last, no dialog is left (nor its keys in the hint bar)
+/// and `q` quits.
+#[test]
+fn a_two_handed_over_secrets_each_dialog_named_and_nothing_left_after_the_last() {
+    let (rt, emu) = emulator_on_runtime(BOOTSTRAP, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = "[[key]]\nname = \"alpha\"\ngrant = [\"read:datasets\"]\n\n[[key]]\nname = \"beta\"\ngrant = [\"read:datasets\"]\n";
+    std::fs::write(dir.path().join("narrative-keys.toml"), file).unwrap();
+    let args = emulator_args(&emu, &[]);
+    let mut tui = Tui::spawn(&args_ref(&args), dir.path());
+    tui.wait_for("Keys (1)");
+    tui.send("A");
+    tui.wait_for("Apply this plan?");
+    tui.send("y");
+    tui.wait_for("Keys file: new key: shown once");
+    let last_lines = |tui: &Tui, n: usize| {
+        let screen = tui.contents();
+        let lines: Vec<&str> = screen.lines().collect();
+        lines[lines.len().saturating_sub(n)..].join("\n")
+    };
+    for round in 0..2 {
+        let shown = if tui.contents().contains("\"alpha\"  id") {
+            "alpha"
+        } else {
+            "beta"
+        };
+        let other = if shown == "alpha" { "beta" } else { "alpha" };
+        // The first time both may have arrived: the status says so.
+        if round == 0 {
+            tui.wait_for("2 keys name no target");
+        }
+        let status = last_lines(&tui, 3);
+        assert!(
+            status.contains(&format!("Applying: \"{shown}\"")) && !status.contains(other),
+            "the status names the dialog's key, {shown}:\n{}",
+            tui.contents()
+        );
+        tui.send("s");
+        tui.wait_for("the apply goes on with this key");
+        tui.send("D");
+        tui.wait_for("The secret was written or marked stored. Dismiss? y/n");
+        let screen = tui.contents();
+        assert!(
+            screen.contains("it was written or marked stored.") && !screen.contains("Store it now"),
+            "{screen}"
+        );
+        let hints = last_lines(&tui, 1);
+        assert!(
+            hints.contains("y dismiss: stored, nothing is lost")
+                && !hints.contains("gone for good"),
+            "{hints}"
+        );
+        tui.send("y");
+        if round == 0 {
+            tui.wait_for(&format!("\"{other}\"  id"));
+        }
+    }
+    tui.wait_gone("shown once");
+    eventually("the apply ends", || {
+        !tui.contents().contains("Applying the keys file")
+    });
+    let hints = last_lines(&tui, 1);
+    assert!(!hints.contains("Esc close"), "no dialog left: {hints}");
+    tui.send("q");
+    assert!(tui.wait_exit().success(), "q quits at once");
+    let names = emu.store().key_names().unwrap();
+    assert!(
+        names.contains(&"alpha".to_owned()) && names.contains(&"beta".to_owned()),
+        "{names:?}"
+    );
     rt.block_on(emu.shutdown());
 }

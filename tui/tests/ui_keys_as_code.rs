@@ -223,13 +223,17 @@ fn handed_over(
             secret: &secret,
             replaces: replaces.as_deref(),
         };
-        hand_off.hand_over(&item).await.map_err(|e| e.to_string())
+        // The apply found the key still its own.
+        (hand_off.hand_over(&item).await)
+            .map(|goes_on| goes_on.tell(Ok(())))
+            .map_err(|e| e.to_string())
     });
     (rx.recv().unwrap(), waiting)
 }
 
-/// Runs the app's answers to the apply through the UI's executor.
-fn answer(effect: Option<Effect>) -> Vec<bool> {
+/// Runs the app's answers to the apply through the UI's executor, and
+/// folds what the apply said back into `app`.
+fn answer(app: &mut App, effect: Option<Effect>) -> Vec<bool> {
     let mut said = Vec::new();
     for effect in effect.map(Effect::flatten).unwrap_or_default() {
         assert!(
@@ -238,7 +242,10 @@ fn answer(effect: Option<Effect>) -> Vec<bool> {
         );
         if let Effect::AnswerHandOff { stored, .. } = &effect {
             said.push(*stored);
-            run_effect_with(narrative_keys_testkit::fixtures::offline_client(), effect);
+            let client = narrative_keys_testkit::fixtures::offline_client();
+            for action in run_effect_with(client, effect).0 {
+                app.update(action);
+            }
         }
     }
     said
@@ -279,11 +286,13 @@ fn an_applys_secrets_show_one_dialog_after_the_other_and_each_answer_reaches_the
     );
 
     // Stored: the apply goes on with it (and retires old-1 itself).
-    assert_eq!(answer(ch(&mut app, 's')), [true]);
+    let stored = ch(&mut app, 's');
+    assert_eq!(answer(&mut app, stored), [true]);
     assert_eq!(rt.block_on(first_waits).unwrap(), Ok(()));
     assert!(draw(&app, 120, 40).contains("Stored: the apply goes on"));
     ch(&mut app, 'D');
-    assert_eq!(answer(ch(&mut app, 'y')), Vec::<bool>::new());
+    let dismissed = ch(&mut app, 'y');
+    assert_eq!(answer(&mut app, dismissed), Vec::<bool>::new());
     let screen = draw(&app, 120, 40);
     assert!(
         screen.contains("nk_secret_of_new-2"),
@@ -297,7 +306,8 @@ fn an_applys_secrets_show_one_dialog_after_the_other_and_each_answer_reaches_the
     // Dismissed unstored: the apply is told, and revokes it again itself.
     ch(&mut app, 'D');
     assert!(draw(&app, 120, 40).contains("The new key is revoked again"));
-    assert_eq!(answer(ch(&mut app, 'y')), [false]);
+    let dismissed = ch(&mut app, 'y');
+    assert_eq!(answer(&mut app, dismissed), [false]);
     let refused = rt.block_on(second_waits).unwrap().unwrap_err();
     assert!(
         refused.contains("was dismissed without being stored"),
@@ -361,4 +371,54 @@ fn an_applys_secret_waits_while_a_rotation_whose_answer_opens_a_dialog_is_in_fli
     )));
     let screen = draw(&app, 120, 40);
     assert!(screen.contains("nk_secret_of_new-1"), "{screen}");
+}
+
+/// "Stored" for a key another apply (or a person) took over or revoked
+/// meanwhile: the dialog and the status line say the apply does not go on
+/// with it, when its secret stops working, and to run `plan`; never
+/// "Stored: the apply goes on".
+#[test]
+fn stored_for_a_key_taken_over_elsewhere_says_the_apply_does_not_go_on() {
+    let mut app = planned_app();
+    ch(&mut app, 'A');
+    ch(&mut app, 'y');
+    let (tx, rx) = std::sync::mpsc::channel();
+    let hand_off = narrative_keys::deliver::HandOff::new(move |handed| tx.send(handed).unwrap());
+    let key = narrative_keys::ApiKey {
+        id: "new-1".to_owned(),
+        name: "Dashboard (pending 2026-12-06 08:57 UTC)".to_owned(),
+        permissions: narrative_keys::PermissionSet::default(),
+        expires_at: None,
+    };
+    let secret = narrative_keys::Secret::from("nk_secret_of_new-1");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let why = "the new key new-1 was taken over while its secret was on screen: another apply or a change elsewhere renamed it \"Dashboard (retiring 2026-12-06 09:57 UTC)\" or changed its expiration; the secret shown stops working at 2026-12-06 09:57 UTC. This apply does not go on with it, and leaves the key it was to replace as it is: run `narrative-keys plan` to see where the keys stand";
+    let apply = rt.spawn(async move {
+        let item = narrative_keys::deliver::NewSecret {
+            key: &key,
+            secret: &secret,
+            replaces: Some("old-1"),
+        };
+        // The apply read the key again and found it taken over.
+        if let Ok(goes_on) = hand_off.hand_over(&item).await {
+            goes_on.tell(Err(why.to_owned()));
+        }
+    });
+    app.update(Action::SecretHandedOver(Box::new(rx.recv().unwrap())));
+    let stored = ch(&mut app, 's');
+    assert_eq!(answer(&mut app, stored), [true]);
+    rt.block_on(apply).unwrap();
+    let screen = draw(&app, 120, 40);
+    assert!(!screen.contains("the apply goes on"), "{screen}");
+    let said = app.feedback.status.as_ref().unwrap().text.clone();
+    assert!(
+        said.contains("The apply does not go on with this key")
+            && said.contains("stops working at 2026-12-06 09:57 UTC")
+            && said.contains("run `narrative-keys plan`"),
+        "{said}"
+    );
+    assert!(
+        screen.contains("✖ The apply does not go on with this key"),
+        "in the dialog too: {screen}"
+    );
 }

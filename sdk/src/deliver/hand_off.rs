@@ -6,6 +6,9 @@
 //! refusal, or an answer dropped unsent (the dialog dismissed unstored, the
 //! program closing), counts as undelivered: the key is revoked again and
 //! the key it was to replace keeps working, as after a failed command.
+//! "Stored" is not the last word: the workflow checks the key is still its
+//! own before it goes on, and tells the caller ([`StoredCheck`]), who told
+//! a person the secret was taken.
 
 use std::sync::Arc;
 
@@ -27,7 +30,14 @@ pub struct HandedSecret {
 }
 
 /// The caller's answer to one hand-off; dropped unsent, it is a refusal.
-pub struct HandOffAnswer(oneshot::Sender<bool>);
+pub struct HandOffAnswer(oneshot::Sender<Answer>);
+
+/// What the caller said: stored, with where the workflow tells whether it
+/// goes on with the key, or refused.
+enum Answer {
+    Stored(oneshot::Sender<Result<(), String>>),
+    Refused,
+}
 
 impl std::fmt::Debug for HandOffAnswer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -37,16 +47,47 @@ impl std::fmt::Debug for HandOffAnswer {
 
 impl HandOffAnswer {
     /// The secret is stored (written, or a person said so): the workflow
-    /// goes on, and retires the key it replaces.
-    pub fn stored(self) {
-        // A workflow gone already has nothing left to wait for.
-        let _ = self.0.send(true);
+    /// checks the key is still its own, then goes on and retires the key it
+    /// replaces. The [`StoredCheck`] says whether it did.
+    pub fn stored(self) -> StoredCheck {
+        let (tx, rx) = oneshot::channel();
+        // A workflow gone already drops `tx`: the check says so.
+        let _ = self.0.send(Answer::Stored(tx));
+        StoredCheck(rx)
     }
 
     /// The secret was not stored: the key is revoked again, the key it
     /// replaces kept.
     pub fn refused(self) {
-        let _ = self.0.send(false);
+        let _ = self.0.send(Answer::Refused);
+    }
+}
+
+/// Whether the workflow went on with a key whose secret the caller said
+/// is stored: `Err` says why not (the key was revoked or taken over
+/// elsewhere while its secret was on screen), for the person who stored it.
+#[derive(Debug)]
+pub struct StoredCheck(oneshot::Receiver<Result<(), String>>);
+
+impl StoredCheck {
+    /// Waits for the workflow's check.
+    pub async fn outcome(self) -> Result<(), String> {
+        self.0.await.unwrap_or_else(|_| {
+            Err("the run had ended before it took the answer: nothing was done with this key; run `narrative-keys plan` to see where it stands".to_owned())
+        })
+    }
+}
+
+/// The workflow's side of a "stored" answer: it tells the caller whether
+/// it goes on with the key once it has checked. Dropped untold, the
+/// caller hears the run ended first.
+#[derive(Debug)]
+pub struct GoesOn(oneshot::Sender<Result<(), String>>);
+
+impl GoesOn {
+    /// Tells the caller whether the workflow goes on with the key.
+    pub fn tell(self, verdict: Result<(), String>) {
+        let _ = self.0.send(verdict);
     }
 }
 
@@ -68,9 +109,10 @@ impl HandOff {
         Self(Arc::new(give))
     }
 
-    /// Hands `item` over and waits for the answer: `Ok` once stored, an
-    /// error naming the key when refused or dropped unanswered.
-    pub async fn hand_over(&self, item: &NewSecret<'_>) -> Result<(), DeliveryError> {
+    /// Hands `item` over and waits for the answer: `Ok` once stored, with
+    /// what tells the caller whether the workflow goes on; an error naming
+    /// the key when refused or dropped unanswered.
+    pub async fn hand_over(&self, item: &NewSecret<'_>) -> Result<GoesOn, DeliveryError> {
         let (tx, rx) = oneshot::channel();
         (self.0)(HandedSecret {
             created: CreatedKey {
@@ -82,8 +124,8 @@ impl HandOff {
         });
         let target = format!("the secret of {:?} on screen", item.key.name);
         match rx.await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(DeliveryError::new(
+            Ok(Answer::Stored(verdict)) => Ok(GoesOn(verdict)),
+            Ok(Answer::Refused) => Err(DeliveryError::new(
                 target,
                 "was dismissed without being stored",
             )),
@@ -122,7 +164,7 @@ mod tests {
             secret: &secret,
             replaces: Some("old1"),
         };
-        let answers: [fn(HandOffAnswer); 3] = [HandOffAnswer::stored, HandOffAnswer::refused, drop];
+        let answers: [fn(HandOffAnswer); 3] = [|a| drop(a.stored()), HandOffAnswer::refused, drop];
         let mut results = Vec::new();
         for answer in answers {
             let waiting = hand_off.hand_over(&item);
@@ -133,7 +175,11 @@ mod tests {
             assert_eq!(h.created.secret.expose(), "nk_handed_secret");
             assert_eq!(h.replaces.as_deref(), Some("old1"));
             answer(h.answer);
-            results.push(futures::executor::block_on(waiting).map_err(|e| e.to_string()));
+            results.push(
+                futures::executor::block_on(waiting)
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+            );
         }
         assert_eq!(results[0], Ok(()));
         assert_eq!(
@@ -144,5 +190,26 @@ mod tests {
             results[2].as_ref().unwrap_err(),
             "the secret of \"CI key\" on screen: was not stored: the program closed before it was"
         );
+    }
+
+    /// What the workflow tells after "stored" reaches the caller; a
+    /// workflow that ended untold is said so.
+    #[test]
+    fn the_caller_hears_whether_the_workflow_went_on() {
+        let (tx, rx) = oneshot::channel();
+        let check = HandOffAnswer(tx).stored();
+        let Ok(Answer::Stored(verdict)) = futures::executor::block_on(rx) else {
+            panic!("stored was sent");
+        };
+        GoesOn(verdict).tell(Err("taken over".to_owned()));
+        assert_eq!(
+            futures::executor::block_on(check.outcome()),
+            Err("taken over".to_owned())
+        );
+        let (tx, rx) = oneshot::channel();
+        let check = HandOffAnswer(tx).stored();
+        drop(rx);
+        let said = futures::executor::block_on(check.outcome()).unwrap_err();
+        assert!(said.contains("the run had ended"), "{said}");
     }
 }

@@ -40,7 +40,7 @@ pub use command_output::CapturedOutput;
 #[cfg(not(target_arch = "wasm32"))]
 pub use file::{OutputKind, SecretFile, SecretsFile, SecretsFormat, check_output, write_new_file};
 #[cfg(not(target_arch = "wasm32"))]
-pub use hand_off::{HandOff, HandOffAnswer, HandedSecret};
+pub use hand_off::{GoesOn, HandOff, HandOffAnswer, HandedSecret, StoredCheck};
 #[cfg(not(target_arch = "wasm32"))]
 pub use kept::{KeptCheck, KeptSecret, KeptState};
 

@@ -328,15 +328,9 @@ pub fn due(key: &ApiKey, rotate_before: FileSpan, now: DateTime<Utc>) -> Option<
     }
     let horizon = rotate_before.after(now)?;
     (at <= horizon).then(|| {
-        let left = at - now;
-        let within = match left.num_days() {
-            0 => match left.num_hours() {
-                0 => format!("{}s", left.num_seconds()),
-                h => format!("{h}h"),
-            },
-            1 => "1 day".to_owned(),
-            d => format!("{d} days"),
-        };
-        format!("expires in {within}, within rotate_before ({rotate_before})")
+        format!(
+            "expires {}, within rotate_before ({rotate_before})",
+            crate::expiration::relative(at, now)
+        )
     })
 }

@@ -71,8 +71,8 @@ pub(super) async fn audit(
     } else {
         out!("{}", findings_text(&findings, format))?;
         msgln!(
-            "{} keys audited: {} critical, {} warning, {} info",
-            keys.len(),
+            "{} audited: {} critical, {} warning, {} info",
+            crate::ui::text::count_of(keys.len(), "key", "keys"),
             count(FindingSeverity::Critical),
             count(FindingSeverity::Warning),
             count(FindingSeverity::Info)

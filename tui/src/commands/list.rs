@@ -43,8 +43,8 @@ pub(super) async fn list(s: &Session, args: &ListArgs, now: DateTime<Utc>) -> Re
     out!("{}", table.render())?;
     let count = |st: KeyStatus| keys.iter().filter(|k| k.status(now, &policy) == st).count();
     msgln!(
-        "{} keys ({}): {} active, {} expiring soon, {} expired, {} without expiration",
-        keys.len(),
+        "{} ({}): {} active, {} expiring soon, {} expired, {} without expiration",
+        crate::ui::text::count_of(keys.len(), "key", "keys"),
         s.label,
         count(KeyStatus::Active),
         count(KeyStatus::ExpiringSoon),

@@ -49,6 +49,15 @@ pub enum Action {
     /// the once-only dialog, and the answer the apply waits for (stored, or
     /// not: the key revoked again, the key it replaces kept).
     SecretHandedOver(Box<narrative_keys::deliver::HandedSecret>),
+    /// What the keys file's apply made of a secret marked stored: `Err`
+    /// says why it does not go on with key `id` (revoked or taken over
+    /// elsewhere while its secret was on screen).
+    HandOffChecked {
+        /// The key whose secret was stored.
+        id: String,
+        /// Whether the apply goes on with it.
+        result: Result<(), String>,
+    },
     /// The answer to `Effect::ApplyKeysFile`: what each step did (one line
     /// each), or why nothing was sent.
     KeysFileApplied(Result<narrative_keys::keys_as_code::ApplyReport, String>),
@@ -297,6 +306,8 @@ pub enum Effect {
     /// Tells the keys file's apply whether a secret it handed over is
     /// stored (it goes on) or not (it revokes that key again).
     AnswerHandOff {
+        /// The key whose secret it is.
+        id: String,
         /// The answer the apply waits for.
         answer: narrative_keys::deliver::HandOffAnswer,
         /// Written or marked stored.

@@ -13,7 +13,7 @@ use crate::deliver::{
     SecretSink, SecretsFile,
 };
 use crate::error::{Error, Result};
-use crate::key::CreatedKey;
+use crate::key::{ApiKey, CreatedKey};
 use crate::keys_as_code::file::{KeySpec, KeysFile};
 use crate::keys_as_code::plan::Plan;
 
@@ -89,25 +89,35 @@ impl Delivery {
 
     /// Delivers `created`'s secret on a blocking thread (commands and files
     /// block), so other keys' steps go on meanwhile; or hands it to the
-    /// caller and waits for the answer that it is stored.
-    /// Returns the result, how many commands took the secret, and what a
-    /// new key's file held, kept beside it.
+    /// caller, waits for the answer that it is stored, and then reads the
+    /// key again: it must still be `pending`, as this apply made it.
     pub(super) async fn run(
         mut self,
+        client: &Client,
         created: &CreatedKey,
+        pending: &ApiKey,
         replaces: Option<&str>,
-    ) -> (
-        std::result::Result<(), DeliveryError>,
-        usize,
-        Option<KeptSecret>,
-    ) {
+    ) -> Delivered {
         if let Some(caller) = self.caller.take() {
             let item = NewSecret {
                 key: &created.key,
                 secret: &created.secret,
                 replaces,
             };
-            return (caller.hand_over(&item).await, 0, None);
+            let (result, taken_over) = match caller.hand_over(&item).await {
+                Err(e) => (Err(e), None),
+                Ok(goes_on) => {
+                    let verdict = still_pending(client, pending).await;
+                    goes_on.tell(verdict.clone());
+                    (Ok(()), verdict.err())
+                }
+            };
+            return Delivered {
+                result,
+                given: 0,
+                kept: None,
+                taken_over,
+            };
         }
         let key = created.key.clone();
         let secret = created.secret.clone();
@@ -119,20 +129,73 @@ impl Delivery {
                 secret: &secret,
                 replaces: replaces.as_deref(),
             });
-            (result, self.given, self.kept.take())
+            Delivered {
+                result,
+                given: self.given,
+                kept: self.kept.take(),
+                taken_over: None,
+            }
         })
         .await
-        .unwrap_or_else(|e| {
-            (
-                Err(DeliveryError::new(
-                    name,
-                    format!("the delivery stopped: {e}"),
-                )),
-                0,
-                None,
-            )
+        .unwrap_or_else(|e| Delivered {
+            result: Err(DeliveryError::new(
+                name,
+                format!("the delivery stopped: {e}"),
+            )),
+            given: 0,
+            kept: None,
+            taken_over: None,
         })
     }
+}
+
+/// What one key's delivery did.
+pub(super) struct Delivered {
+    /// Whether every target took the secret.
+    pub(super) result: std::result::Result<(), DeliveryError>,
+    /// How many of its commands took the secret, named if it is revoked.
+    pub(super) given: usize,
+    /// What a new key's file held, kept beside it.
+    pub(super) kept: Option<KeptSecret>,
+    /// Why the apply must not go on with a key whose secret the caller
+    /// stored: it was revoked or taken over elsewhere meanwhile.
+    pub(super) taken_over: Option<String>,
+}
+
+/// After the caller said "stored": the key read again must still be as
+/// this apply made it (its pending name, its expiration). Otherwise another
+/// apply or a change elsewhere took it over while its secret was on
+/// screen, and going on (renaming it, retiring the key it replaces) would
+/// tell the person a key is good when it is not: `Err` says so, when the
+/// secret stops working, and what to do.
+async fn still_pending(client: &Client, pending: &ApiKey) -> std::result::Result<(), String> {
+    let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let why = match client.get_key(&pending.id).await {
+        Ok(key) if key.name == pending.name && key.expires_at == pending.expires_at => {
+            return Ok(());
+        }
+        Ok(key) => {
+            let ends = match key.expires_at {
+                Some(t) if t <= chrono::Utc::now() => {
+                    format!("the secret shown stopped working at {}", at(t))
+                }
+                Some(t) => format!("the secret shown stops working at {}", at(t)),
+                None => "the secret shown does not expire".to_owned(),
+            };
+            format!(
+                "was taken over while its secret was on screen: another apply or a change elsewhere renamed it {:?} or changed its expiration; {ends}",
+                key.name
+            )
+        }
+        Err(Error::NotFound(_)) => "was revoked while its secret was on screen (by another apply or a change elsewhere): the secret shown no longer works".to_owned(),
+        Err(e) => format!(
+            "could not be read again once its secret was stored ({e}), so whether another apply took it over is unknown"
+        ),
+    };
+    Err(format!(
+        "the new key {} {why}. This apply does not go on with it, and leaves the key it was to replace as it is: run `narrative-keys plan` to see where the keys stand",
+        pending.id
+    ))
 }
 
 /// A delivery already made (by [`Delivery::run`]), handed to

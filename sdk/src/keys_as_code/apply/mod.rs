@@ -378,10 +378,9 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         retired: Vec::new(),
         output: String::new(),
     };
-    let keeps = if action.keys.is_empty() {
-        String::new()
-    } else {
-        "; the old key keeps working".to_owned()
+    let keeps = match action.keys.first() {
+        None => String::new(),
+        Some(old) => format!("; the old key {} keeps working", old.id),
     };
     let created = match create(client, spec, recorder).await {
         Ok(created) => created,
@@ -408,6 +407,7 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
     let replaces = action.keys.first().map(|k| k.id.as_str());
     // Targets (a secrets file's variable and comment) know the key by the
     // name it takes once delivered, not its pending one.
+    let pending = created.key.clone();
     let mut created = created;
     created.key.name.clone_from(&spec.name);
     let mut delivery = delivery;
@@ -419,10 +419,16 @@ async fn make<J: Journal<ApplyJournal> + ?Sized>(
         f.probe_held(client).await;
     }
     let output = delivery.output.clone();
-    let (delivered, given, kept) = delivery.run(&created, replaces).await;
+    let delivered = delivery.run(client, &created, &pending, replaces).await;
     outcome.output = output.map(|o| o.text()).unwrap_or_default();
+    if let Some(why) = delivered.taken_over {
+        // Not ours any more: whoever took it over decides its fate.
+        outcome.message = why;
+        return outcome;
+    }
+    let (given, kept) = (delivered.given, delivered.kept);
     if let Err(undelivered) =
-        deliver_or_revoke(client, created, replaces, &mut Made(Some(delivered))).await
+        deliver_or_revoke(client, created, replaces, &mut Made(Some(delivered.result))).await
     {
         let _ = recorder.record(|s| s.set(&new_id, Stage::Revoked)).await;
         let given = &spec.targets.secret_to[..given.min(spec.targets.secret_to.len())];

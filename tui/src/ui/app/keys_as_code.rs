@@ -103,19 +103,19 @@ pub struct HandOffs {
 }
 
 impl HandOffs {
-    /// The answers of the keys `which` picks, taken (each is given once).
-    fn take(&mut self, which: impl Fn(&str) -> bool) -> Vec<HandOffAnswer> {
+    /// The answers of the keys `which` picks, by id, taken (each is given once).
+    fn take(&mut self, which: impl Fn(&str) -> bool) -> Vec<(String, HandOffAnswer)> {
         let (taken, kept) = std::mem::take(&mut self.answers)
             .into_iter()
             .partition(|(id, _)| which(id));
         self.answers = kept;
-        taken.into_iter().map(|(_, answer)| answer).collect()
+        taken
     }
 
     /// Every answer not given yet, taken: on the way out, each is refused,
     /// so the apply revokes those keys again and keeps what they replace.
     pub fn take_all(&mut self) -> Vec<HandOffAnswer> {
-        self.take(|_| true)
+        self.take(|_| true).into_iter().map(|(_, a)| a).collect()
     }
 }
 
@@ -129,7 +129,6 @@ impl App {
             replaces,
             answer,
         } = handed;
-        let name = escape_controls(&created.key.name);
         self.hand_offs
             .answers
             .push((created.key.id.clone(), answer));
@@ -137,11 +136,41 @@ impl App {
             from_apply: true,
             ..SecretEntry::new(created, replaces)
         };
-        self.show_info(format!(
-            "Applying: \"{name}\" names no target, so its secret is shown once; the apply waits until it is written (w) or marked stored (s)."
-        ));
         self.hand_offs.queue.push_back(entry);
+        // Shown at once (then said by `show_handed`), or after the dialog
+        // open: the status names that one, and how many wait.
+        if self.shown_hand_off().is_some() {
+            self.say_hand_offs();
+        }
         None
+    }
+
+    /// The name of the handed-over secret whose dialog is open, if one is.
+    fn shown_hand_off(&self) -> Option<String> {
+        match &self.modal {
+            Some(Modal::Secret(m)) => (m.entries.iter())
+                .find(|e| e.from_apply)
+                .map(|e| escape_controls(&e.key.name)),
+            _ => None,
+        }
+    }
+
+    /// The status line about the handed-over secrets: the key whose dialog
+    /// is shown, and how many more wait for theirs.
+    fn say_hand_offs(&mut self) {
+        let Some(shown) = self.shown_hand_off() else {
+            return;
+        };
+        let text = match self.hand_offs.queue.len() {
+            0 => format!(
+                "Applying: \"{shown}\" names no target, so its secret is shown once; the apply waits until it is written (w) or marked stored (s)."
+            ),
+            waiting => format!(
+                "Applying: \"{shown}\" is shown now; {} name no target: their secrets are shown one after the other, and the apply waits until each is written (w) or marked stored (s).",
+                count_of(waiting + 1, "key", "keys")
+            ),
+        };
+        self.show_info(text);
     }
 
     /// Shows the next handed-over secret once no secrets dialog is open and
@@ -177,6 +206,7 @@ impl App {
             Some(other) => Some(Box::new(other)),
         };
         self.modal = Some(Modal::Secret(modal));
+        self.say_hand_offs();
     }
 
     /// "Stored" for each handed-over secret of the open dialog now written
@@ -194,13 +224,41 @@ impl App {
             return None;
         }
         m.note = Some(Ok(
-            "Stored: the apply goes on with this key (it takes its name, then the key it replaces is retired). Dismiss this with D.".to_owned(),
+            "Stored: the apply checks that the key is still its own, then goes on with it."
+                .to_owned(),
         ));
-        let answered = answers.into_iter().map(|answer| Effect::AnswerHandOff {
-            answer,
-            stored: true,
-        });
+        let answered = answers
+            .into_iter()
+            .map(|(id, answer)| Effect::AnswerHandOff {
+                id,
+                answer,
+                stored: true,
+            });
         Some(Effect::Many(answered.collect()))
+    }
+
+    /// What the apply made of a secret marked stored: it goes on with the
+    /// key, or (revoked or taken over elsewhere meanwhile) it does not, and
+    /// the person who stored it is told, in its dialog if still open and on
+    /// the status line.
+    pub(super) fn on_hand_off_checked(
+        &mut self,
+        id: &str,
+        result: Result<(), String>,
+    ) -> Option<Effect> {
+        let note = match &result {
+            Ok(()) => Ok("Stored: the apply goes on with this key (it takes its name, then the key it replaces is retired). Dismiss this with D.".to_owned()),
+            Err(why) => Err(format!("The apply does not go on with this key: {why}")),
+        };
+        if let Some(Modal::Secret(m)) = &mut self.modal
+            && m.entries.iter().any(|e| e.from_apply && e.key.id == id)
+        {
+            m.note = Some(note.clone());
+        }
+        if let Err(why) = note {
+            self.show_error(escape_controls(&why));
+        }
+        None
     }
 
     /// After the secrets dialog is dismissed: the apply's keys among
@@ -215,7 +273,8 @@ impl App {
             .take(|id| theirs.iter().any(|(unstored, _)| unstored == id));
         let mut effects: Vec<Effect> = refused
             .into_iter()
-            .map(|answer| Effect::AnswerHandOff {
+            .map(|(id, answer)| Effect::AnswerHandOff {
+                id,
                 answer,
                 stored: false,
             })

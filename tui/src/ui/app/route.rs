@@ -241,8 +241,11 @@ impl App {
                 None
             }
             Reply::Run(effect) => {
-                if matches!(effect, Effect::WriteSecrets { .. }) {
-                    self.start(Job::Writing);
+                match effect {
+                    Effect::WriteSecrets { .. } => self.start(Job::Writing),
+                    // Counted as busy so the way out stops it and waits.
+                    Effect::ApplyKeysFile(_) => self.start(Job::Applying),
+                    _ => {}
                 }
                 Some(effect)
             }

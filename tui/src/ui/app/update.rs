@@ -82,6 +82,7 @@ impl App {
             Action::IncidentDone(done) => self.on_incident_done(done),
             Action::KeysFileApplied(result) => self.on_keys_file_applied(result),
             Action::SecretHandedOver(handed) => self.on_secret_handed_over(*handed),
+            Action::HandOffChecked { id, result } => self.on_hand_off_checked(&id, result),
             Action::Copied { id, result } => self.on_copied(id, result),
             Action::SecretsWritten(done) => self.on_secrets_written(done),
             Action::KeptSecretChecked(check) => self.on_kept_secret_checked(&check),

@@ -132,6 +132,11 @@ pub fn key_contexts() -> Vec<KeyContext> {
             reference(secret::DISMISS_MANY_KEYS),
         ),
         context(
+            "Closing stored secrets",
+            "The question once every secret was written or marked stored.",
+            reference(secret::DISMISS_STORED_KEYS),
+        ),
+        context(
             "The incident plan",
             "The dry run of an incident on the marked keys.",
             reference(incident::PLAN_KEYS),

@@ -74,6 +74,7 @@ fn every_table_maps_each_key_once() {
         secret::FILE_MANY_KEYS,
         secret::DISMISS_ONE_KEYS,
         secret::DISMISS_MANY_KEYS,
+        secret::DISMISS_STORED_KEYS,
     ] {
         maps_each_key_once(table);
     }

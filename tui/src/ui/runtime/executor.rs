@@ -126,9 +126,16 @@ impl Executor {
                     Action::KeysFileApplied(apply_keys_file(&client, &file, &plan, tx).await)
                 })
             }
-            Effect::AnswerHandOff { answer, stored } => {
+            Effect::AnswerHandOff { id, answer, stored } => {
                 if stored {
-                    answer.stored();
+                    // The apply reads the key again before it goes on.
+                    let check = answer.stored();
+                    self.spawn(async move {
+                        Action::HandOffChecked {
+                            id,
+                            result: check.outcome().await,
+                        }
+                    });
                 } else {
                     answer.refused();
                 }

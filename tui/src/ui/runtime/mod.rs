@@ -200,19 +200,22 @@ pub async fn run(
     if let Ok(Ended::Signal(signal)) = &ended {
         tracing::warn!(signal = signal.name(), "stopped by a signal");
     }
+    let how = match &ended {
+        Ok(Ended::Signal(signal)) => format!("was stopped by {}", signal.name()),
+        Ok(Ended::Quit) => "ended".to_owned(),
+        Err(_) => "failed".to_owned(),
+    };
     settle_key_making(&mut app, &exec, &mut rx).await;
-    settle_apply(&mut app, &exec, &mut rx).await;
+    let applied = settle_apply(&mut app, &exec, &mut rx, &how).await;
     CLOSING.store(true, Ordering::SeqCst);
     let unstored = app.unstored_keys();
     // Any secret still on screen is dropped (and zeroed) with the app.
     drop(app);
     leave_terminal(terminal, guard);
+    if let Some(text) = applied {
+        say_on_stderr(text);
+    }
     if !unstored.is_empty() {
-        let how = match &ended {
-            Ok(Ended::Signal(signal)) => format!("was stopped by {}", signal.name()),
-            Ok(Ended::Quit) => "ended".to_owned(),
-            Err(_) => "failed".to_owned(),
-        };
         let text = revoke_unstored(&exec.client, unstored, &how).await;
         say_on_stderr(text);
     }
@@ -265,19 +268,33 @@ async fn settle_key_making(app: &mut App, exec: &Executor, rx: &mut UnboundedRec
 /// stopped, and every secret it handed over that is not stored yet (on
 /// screen or waiting) is refused, so the apply revokes that key again and
 /// keeps the key it was to replace (the way out revokes it too, in case the
-/// apply cannot finish in time).
-async fn settle_apply(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver<Action>) {
+/// apply cannot finish in time). What the apply did, for stderr (`how`
+/// names the way out), when one was running.
+async fn settle_apply(
+    app: &mut App,
+    exec: &Executor,
+    rx: &mut UnboundedReceiver<Action>,
+    how: &str,
+) -> Option<String> {
     if !app.feedback.busy.contains(&Job::Applying) {
-        return;
+        return None;
     }
     exec.apply_stop.request();
     app.hand_offs.take_all().into_iter().for_each(drop);
     let deadline = tokio::time::Instant::now() + WAY_OUT_LIMIT;
+    let mut said = format!(
+        "narrative-keys {how} while the keys file's apply was running, so the apply was stopped and did not end within {} seconds: run `narrative-keys plan` to see what is left, and `narrative-keys apply` to finish it.",
+        WAY_OUT_LIMIT.as_secs()
+    );
     while app.feedback.busy.contains(&Job::Applying) {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
             // Refused at once: nobody will see it.
             Ok(Some(Action::SecretHandedOver(handed))) => handed.answer.refused(),
             // Only folded in: nothing more is run on the way out.
+            Ok(Some(Action::KeysFileApplied(result))) => {
+                said = stopped_apply_text(&result, how);
+                drop(app.update(Action::KeysFileApplied(result)));
+            }
             Ok(Some(action)) => drop(app.update(action)),
             Ok(None) | Err(_) => {
                 tracing::warn!("stopped before the keys file's apply ended");
@@ -285,6 +302,42 @@ async fn settle_apply(app: &mut App, exec: &Executor, rx: &mut UnboundedReceiver
             }
         }
     }
+    Some(said)
+}
+
+/// What a keys file's apply stopped on the way out did, key by key: a
+/// delivery cut short names its new key, revoked again, and the old key,
+/// left working.
+fn stopped_apply_text(
+    result: &Result<narrative_keys::keys_as_code::ApplyReport, String>,
+    how: &str,
+) -> String {
+    let escape = crate::output::escape_controls;
+    let report = match result {
+        Err(e) => {
+            return format!(
+                "narrative-keys {how} while the keys file's apply was starting: nothing was applied ({}).",
+                escape(e)
+            );
+        }
+        Ok(report) => report,
+    };
+    let mut lines = vec![format!(
+        "narrative-keys {how} while the keys file's apply was running, so the apply was stopped:"
+    )];
+    for o in &report.outcomes {
+        let done = if o.ok { "done" } else { "not done" };
+        tracing::warn!(key = %o.name, ok = o.ok, "the apply stopped on the way out");
+        lines.push(format!(
+            "  {done}: \"{}\": {}",
+            escape(&o.name),
+            escape(&o.message)
+        ));
+    }
+    if !report.is_complete() {
+        lines.push("Run `narrative-keys plan` to see what is left, and `narrative-keys apply` to finish it.".to_owned());
+    }
+    lines.join("\n")
 }
 
 /// Restores the terminal (mouse capture off, alternate screen left, cursor

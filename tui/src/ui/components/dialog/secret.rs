@@ -360,6 +360,13 @@ pub const DISMISS_MANY_KEYS: &[Binding<SecretCmd>] = &[
     Binding::new("n / any other key", "keep the dialog", &[]),
 ];
 
+/// Asking whether to dismiss once every secret was written or marked
+/// stored: nothing is lost.
+pub const DISMISS_STORED_KEYS: &[Binding<SecretCmd>] = &[
+    Binding::new("y", "dismiss: stored, nothing is lost", &YES),
+    Binding::new("n / any other key", "keep the dialog", &[]),
+];
+
 impl SecretModal {
     /// The keymap of the dialog as it is now.
     pub fn keymap(&self) -> &'static [Binding<SecretCmd>] {
@@ -367,6 +374,7 @@ impl SecretModal {
         match (self.file_input.is_some(), self.confirm_dismiss, one) {
             (true, _, true) => FILE_ONE_KEYS,
             (true, _, false) => FILE_MANY_KEYS,
+            (_, true, _) if self.unsaved() == 0 => DISMISS_STORED_KEYS,
             (_, true, true) => DISMISS_ONE_KEYS,
             (_, true, false) => DISMISS_MANY_KEYS,
             (_, _, true) => SECRET_ONE_KEYS,
@@ -583,19 +591,39 @@ fn secrets_head(m: &SecretModal, theme: Theme) -> Vec<Line<'static>> {
     head
 }
 
+/// "Not shown again": with what to do while a secret is unstored, or that
+/// each was stored once all are.
+fn once_warning(m: &SecretModal, theme: Theme) -> Line<'static> {
+    let (warning, style) = match (m.entries.len(), m.unsaved()) {
+        (1, 0) => (
+            "This secret will not be shown again; it was written or marked stored.",
+            theme.ok(),
+        ),
+        (_, 0) => (
+            "These secrets will not be shown again; each was written or marked stored.",
+            theme.ok(),
+        ),
+        (1, _) => (
+            "This secret will not be shown again. Store it now: copy it or write it to a file.",
+            theme.warning(),
+        ),
+        _ => (
+            "These secrets will not be shown again. Store them now: copy each one, or write them all to one file.",
+            theme.warning(),
+        ),
+    };
+    Line::from(Span::styled(
+        warning,
+        style.add_modifier(ratatui::style::Modifier::BOLD),
+    ))
+}
+
 /// Below the list, always shown: the warning, what happened, the prompt
 /// or question, and the buttons.
 fn secrets_tail(m: &SecretModal, theme: Theme) -> (Vec<Line<'static>>, Buttons<'static>) {
     let total = m.entries.len();
     let mut tail = vec![Line::raw("")];
-    tail.push(Line::from(Span::styled(
-        if total == 1 {
-            "This secret will not be shown again. Store it now: copy it or write it to a file."
-        } else {
-            "These secrets will not be shown again. Store them now: copy each one, or write them all to one file."
-        },
-        theme.warning().add_modifier(ratatui::style::Modifier::BOLD),
-    )));
+    tail.push(once_warning(m, theme));
     match &m.note {
         Some(Ok(n)) => tail.push(Line::from(Span::styled(
             format!("▲ {}", escape_controls(n)),
