@@ -7,7 +7,9 @@ Usage: doc_links.py   (run from the repository root)
 
 Links to http(s), mailto and bare anchors of other sites are not fetched;
 links inside code blocks and inline code are not links."""
-import glob, os, re, sys
+import os, re, sys
+
+from md_pages import lines_outside_code_blocks, pages
 
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
@@ -26,20 +28,13 @@ def anchors(path):
 
 
 def links(path):
-    fence = False
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if line.lstrip().startswith("```"):
-                fence = not fence
-                continue
-            if fence:
-                continue
-            for target in LINK.findall(re.sub(r"`[^`]*`", "", line)):
-                yield number, target
+    for number, line in lines_outside_code_blocks(path):
+        for target in LINK.findall(re.sub(r"`[^`]*`", "", line)):
+            yield number, target
 
 
 broken = []
-for page in ["README.md"] + sorted(glob.glob("docs/**/*.md", recursive=True)):
+for page in pages():
     for number, target in links(page):
         if re.match(r"^[a-z]+:", target):
             continue

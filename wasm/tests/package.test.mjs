@@ -1,12 +1,12 @@
 // The package folder: its manifest, and that `npm pack` gives a tarball
-// another project can install and import with no set-up.
+// another project can install, import and use against a server with no set-up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pkgDir } from './harness.mjs';
+import { pkgDir, startEmulator, ADMIN } from './harness.mjs';
 
 test('package.json: name, ESM, exports with types, node and browser entries', () => {
   const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
@@ -32,7 +32,8 @@ test('the panel is its own entry: the main entry registers no element, the panel
   assert.doesNotMatch(panel, /narrative_keys_wasm/, 'a second copy of the glue or the wasm');
 });
 
-test('npm pack yields a tarball that installs and imports in a fresh project', () => {
+test('npm pack yields a tarball that installs in a fresh project and lists the keys of an emulator', async () => {
+  const emu = await startEmulator();
   const dir = mkdtempSync(path.join(tmpdir(), 'nk-pack-'));
   try {
     const out = execFileSync('npm', ['pack', pkgDir, '--pack-destination', dir, '--json'], { encoding: 'utf8' });
@@ -45,14 +46,19 @@ test('npm pack yields a tarball that installs and imports in a fresh project', (
     execFileSync('mkdir', ['-p', app]);
     writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(dir, filename)], { cwd: app, stdio: 'pipe' });
+    // What a user's first script does: the installed package (its wasm found
+    // inside node_modules) reads the key and environment variables and lists.
     writeFileSync(path.join(app, 'main.js'), [
       "import { NarrativeKeys, catalog, isNarrativeKeysError } from 'narrative-keys';",
-      "const nk = new NarrativeKeys({ apiKey: 'k', environment: 'dev' });",
-      "console.log(JSON.stringify({ env: nk.environment, resources: catalog().length, guard: typeof isNarrativeKeysError }));",
+      "const nk = new NarrativeKeys();",
+      "const names = (await nk.listKeys()).map((k) => k.name);",
+      "console.log(JSON.stringify({ names, resources: catalog().length, guard: typeof isNarrativeKeysError }));",
     ].join('\n'));
-    const printed = JSON.parse(execFileSync('node', ['main.js'], { cwd: app, encoding: 'utf8' }));
-    assert.deepEqual(printed, { env: 'dev', resources: 27, guard: 'function' });
+    const env = { ...process.env, NARRATIVE_API_KEY: ADMIN, NARRATIVE_ENVIRONMENT: emu.url };
+    const printed = JSON.parse(execFileSync('node', ['main.js'], { cwd: app, encoding: 'utf8', env }));
+    assert.deepEqual(printed, { names: ['bootstrap admin'], resources: 27, guard: 'function' });
   } finally {
+    await emu.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
