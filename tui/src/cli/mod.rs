@@ -150,8 +150,8 @@ pub struct GlobalArgs {
     pub api_key: Option<Secret>,
     /// prod, dev, or a URL such as http://127.0.0.1:8080 [env: NARRATIVE_ENVIRONMENT, else NARRATIVE_API_URL; default: prod]
     ///
-    /// Without it: the profile's environment, else NARRATIVE_ENVIRONMENT,
-    /// else prod. A URL is https://, or http:// only to localhost,
+    /// Without it: --profile's environment, else NARRATIVE_ENVIRONMENT (or
+    /// NARRATIVE_API_URL), else the default profile's, else prod. A URL is https://, or http:// only to localhost,
     /// 127.0.0.0/8 or [::1]: any other http:// would send the key
     /// unencrypted and is refused with exit status 2 before any request.
     #[arg(long, global = true, value_name = "ENV", conflicts_with = "demo")]

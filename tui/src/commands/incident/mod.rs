@@ -327,10 +327,20 @@ fn finish_incident(
         }
         _ => "send the report above (it holds no secret)".to_owned(),
     };
-    msgln!(
-        "Next: report the incident to Narrative security at {}: {attach}.",
-        incident::SECURITY_CONTACT
-    );
+    // Only Narrative's own environments have anyone to report to: the demo
+    // and an emulator are practice.
+    if matches!(report.environment.as_str(), "prod" | "dev") {
+        msgln!(
+            "Next: report the incident to Narrative security at {}: {attach}.",
+            incident::SECURITY_CONTACT
+        );
+    } else {
+        msgln!(
+            "This ran against {}, not Narrative's API: there is nothing to report (against prod or dev, the next step is to report the incident to Narrative security at {}: {attach}).",
+            report.environment,
+            incident::SECURITY_CONTACT
+        );
+    }
     let resume = resumable.map(|p| {
         let mut command = format!("{RESUME} {}", shell_quoted(p));
         if args.secrets_out.is_some() {
