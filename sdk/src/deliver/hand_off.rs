@@ -173,6 +173,10 @@ mod tests {
             assert!(early.is_none(), "it waits for the answer");
             let h = handed.lock().unwrap().pop().unwrap();
             assert_eq!(h.created.secret.expose(), "nk_handed_secret");
+            assert!(
+                !format!("{h:?}").contains("nk_handed_secret"),
+                "Debug redacts it"
+            );
             assert_eq!(h.replaces.as_deref(), Some("old1"));
             answer(h.answer);
             results.push(

@@ -265,7 +265,7 @@ fn entry_action(
         rotation.changes = permission_change(key, spec).into_iter().collect();
         Some(rotation)
     };
-    if crate::retiring::is_pending(&key.name) && spec.targets.is_empty() {
+    if spec.pending_unheld(key) {
         return rotate(format!(
             "{:?} was made by an interrupted apply and names no target: its secret was at most shown once and never confirmed stored, so a successor replaces it and it is revoked at once",
             key.name

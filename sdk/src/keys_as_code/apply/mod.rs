@@ -645,10 +645,9 @@ async fn retire(client: &Client, old: &[ApiKey], spec: &KeySpec) -> Vec<Retired>
     let mut retired = Vec::new();
     for key in old {
         let now = Utc::now();
-        let unheld = spec.targets.is_empty() && crate::retiring::is_pending(&key.name);
         let outcome = if client.interrupt().is_requested() {
             OldKeyOutcome::Interrupted
-        } else if overlap == FileSpan::Zero || unheld {
+        } else if overlap == FileSpan::Zero || spec.pending_unheld(key) {
             match client.revoke_key(&key.id).await {
                 Ok(()) | Err(Error::NotFound(_)) => OldKeyOutcome::Revoked,
                 Err(e) => OldKeyOutcome::RevokeFailed(e),

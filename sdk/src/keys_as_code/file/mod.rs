@@ -71,6 +71,15 @@ pub struct KeySpec {
 }
 
 impl KeySpec {
+    /// Whether `key` is this entry's, left pending by an interrupted apply
+    /// with nobody known to hold its secret: the entry names no target, so
+    /// the secret went only to the caller (`--secrets-out`, a dialog) and
+    /// was never confirmed stored. Such a key is revoked at once once its
+    /// successor is delivered, not kept for the overlap.
+    pub fn pending_unheld(&self, key: &crate::ApiKey) -> bool {
+        self.targets.is_empty() && crate::retiring::is_pending(&key.name)
+    }
+
     /// The key `apply` creates for this entry at `now`.
     pub fn new_key(&self, now: DateTime<Utc>) -> crate::error::Result<NewKey> {
         self.new_key_named(&self.name, now)
