@@ -137,6 +137,14 @@ impl CliError {
         self
     }
 
+    /// The message and its hint in one line, for a status line.
+    pub fn one_line(&self) -> String {
+        match &self.hint {
+            Some(hint) => format!("{}: {hint}", self.message),
+            None => self.message.clone(),
+        }
+    }
+
     /// A more precise code than `usage` or `failed`.
     pub fn code(mut self, code: &'static str) -> Self {
         self.code = code;

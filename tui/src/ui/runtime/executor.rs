@@ -372,23 +372,23 @@ async fn apply_keys_file(
     use crate::commands::plan::{apply_journal, lock_journal, plan_text, read_journal};
     use narrative_keys::deliver::HandOff;
     use narrative_keys::keys_as_code::{ApplyOptions, apply};
-    let said = |e: crate::error::CliError| match e.hint {
-        Some(hint) => format!("{}: {hint}", e.message),
-        None => e.message,
-    };
+    let said = |e: crate::error::CliError| e.one_line();
     // As `apply` does: one apply of a file at a time (held until this
     // returns), and the plan made again under the lock. Another apply, or
     // any change since the plan was shown, makes it differ: then nothing is
     // done, rather than something the person did not confirm.
     let _lock = lock_journal(file, true).map_err(said)?;
     let journal = read_journal(file).map_err(said)?;
-    let keys = client.list_keys().await.map_err(|e| e.to_string())?;
+    let keys = client
+        .list_keys()
+        .await
+        .map_err(|e| crate::ui::text::describe_error(&e))?;
     let now = chrono::Utc::now();
     let plan_now = narrative_keys::keys_as_code::plan(file, &keys, journal.as_ref(), now);
     if plan_text(&plan_now, Format::Text, now) != plan_text(plan, Format::Text, now) {
         return Err("the account changed since the plan was shown (another apply, or a change elsewhere); nothing was sent. Press p to see the plan as it is now, then A again".to_owned());
     }
-    let mut journal = apply_journal(file).map_err(|e| e.message)?;
+    let mut journal = apply_journal(file).map_err(said)?;
     let options = ApplyOptions {
         // An app gone drops the hand-off with its answer: a refusal.
         to_caller: Some(HandOff::new(move |handed| {
