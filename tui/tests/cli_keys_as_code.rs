@@ -554,3 +554,32 @@ async fn after_a_kill_during_a_delivery_a_plan_without_the_journal_shows_the_wor
     let out = on_fresh_home(&["plan"]).await.unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+/// A step that fails says so on stderr too, where messages go: with
+/// standard output sent away (a CI log that keeps only stderr, `>&-`, which
+/// the runtime turns into /dev/null), exit status 1 alone said nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_step_is_said_on_stderr_whatever_standard_output_is() {
+    let emu = emulator(ADMIN).await;
+    let repo = Repo::new(
+        "[[key]]\nname = \"ci-noread\"\ngrant = [\"read:jobs\"]\nsecret_to = [\"exit 3\"]\n",
+    );
+    let out = repo.run(&emu, "apply", &["--yes"]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: 1 of 1 step not done (ci-noread: the new key")
+            && err.contains("it was revoked again"),
+        "{err}"
+    );
+    assert!(err.contains("run `narrative-keys apply` again"), "{err}");
+    assert!(
+        stdout(&out).contains("+ ci-noread FAILED:"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !names(&emu).iter().any(|n| n.starts_with("ci-noread")),
+        "revoked again"
+    );
+}

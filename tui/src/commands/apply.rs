@@ -48,22 +48,8 @@ pub(super) async fn apply(
         out!("{}", plan_text(&planned, Format::Text, now))?;
     }
     confirm(&format!("{} Apply it?", summary(&planned)), args.yes)?;
-    let options = ApplyOptions {
-        secrets_out: args.secrets_out.clone(),
-        delivery_limit: Some(args.delivery_timeout),
-        deadline: args.deadline.map(|d| started + d),
-        jobs: Some(args.jobs),
-        // Each key's line as soon as it is done: a run killed later still
-        // leaves the new ids in the log.
-        on_outcome: (!args.json).then(|| {
-            keys_as_code::OnOutcome(std::sync::Arc::new(|o: &keys_as_code::Outcome| {
-                let _ = out!("{}", outcome_text(o));
-            }))
-        }),
-        // No dialog to hand secrets to (a key naming no target needs
-        // --secrets-out); the commands' output goes to stderr as they run.
-        ..ApplyOptions::default()
-    };
+    let stdout_lost = StdoutLost::default();
+    let options = apply_options(args, started, &stdout_lost);
     let mut journal = apply_journal(&file)?;
     let report =
         keys_as_code::apply(&s.client, &file, &planned, &options, journal.as_mut()).await?;
@@ -75,11 +61,91 @@ pub(super) async fn apply(
     } else {
         print_pins(&report, &file.path);
     }
+    say_not_done(&report);
+    if let Some(e) = stdout_lost.take() {
+        return Err(e);
+    }
     Ok(if report.is_complete() {
         0
     } else {
         EXIT_FINDING
     })
+}
+
+/// The first standard output failure of the steps' lines, kept until the run ends.
+#[derive(Clone, Default)]
+struct StdoutLost(std::sync::Arc<std::sync::Mutex<Option<CliError>>>);
+
+impl StdoutLost {
+    fn keep(&self, e: CliError) {
+        let mut first = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        first.get_or_insert(e);
+    }
+
+    fn take(&self) -> Option<CliError> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+}
+
+/// The apply's options from the command line; each step's line goes to
+/// standard output as the step ends.
+fn apply_options(
+    args: &ApplyArgs,
+    started: std::time::Instant,
+    stdout_lost: &StdoutLost,
+) -> ApplyOptions {
+    ApplyOptions {
+        secrets_out: args.secrets_out.clone(),
+        delivery_limit: Some(args.delivery_timeout),
+        deadline: args.deadline.map(|d| started + d),
+        jobs: Some(args.jobs),
+        // Each key's line as soon as it is done: a run killed later still
+        // leaves the new ids in the log. A line standard output does not
+        // take is no reason to stop half-way (a key would be left
+        // mid-rotation): the run goes on, and the failure is the exit
+        // status after it.
+        on_outcome: (!args.json).then(|| {
+            let lost = stdout_lost.clone();
+            keys_as_code::OnOutcome(std::sync::Arc::new(move |o: &keys_as_code::Outcome| {
+                if let Err(e) = out!("{}", outcome_text(o)) {
+                    lost.keep(e);
+                }
+            }))
+        }),
+        // No dialog to hand secrets to (a key naming no target needs
+        // --secrets-out); the commands' output goes to stderr as they run.
+        ..ApplyOptions::default()
+    }
+}
+
+/// On stderr, where messages go whatever standard output is: which steps
+/// failed and why (their lines on standard output say it too), and what to do.
+fn say_not_done(report: &ApplyReport) {
+    let failed: Vec<String> = (report.outcomes.iter())
+        .filter(|o| !o.ok)
+        .map(|o| {
+            format!(
+                "{}: {}",
+                escape_controls(&o.name),
+                escape_controls(&o.message)
+            )
+        })
+        .collect();
+    if !failed.is_empty() {
+        msgln!(
+            "error: {} of {} not done ({})",
+            failed.len(),
+            crate::ui::text::count_of(report.outcomes.len(), "step", "steps"),
+            failed.join("; ")
+        );
+        msgln!("hint: run `narrative-keys apply` again: it finishes the job");
+    }
 }
 
 /// A step's line, then one per old key it retired.
