@@ -60,14 +60,11 @@ step "size and speed"
 # most 30 ms, listKeys() of 1,000 keys within 1.2x fetch + JSON.parse. The
 # speed figure is taken against a release build of the emulator: against the
 # debug build the server's own time hides the package's.
-# NOT MET, size: 167.7 KB (bench.mjs) before issue 26; wasm-opt without the
-# two passes that cost gzip made it 151.7 KB, the listing's shortcut 153.8 KB,
-# and the decoding and code trims of issue 26 (structs read from JSON objects
-# only, the permission argument read by hand, one short merge sort, one
-# substring search, one join) 144.6 KB. The gate is that figure rounded up to
-# 145 KB, so the package cannot grow unnoticed; what is left to reach 140 KB
-# (float formatting pulled in by serde's error messages, about 6 KB) is listed
-# in wasm/README.md ("Size and speed"). NOT MET, speed: 1.25x to 1.38x
-# per-round median on the shared 2-core machine (1.35x to 1.45x before in the
-# same minutes); the gate stays at 1.5x, where it was.
-(cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 145 --ratio-budget 1.5)
+# Size: 167.7 KB (bench.mjs) before issue 26; 144.6 KB after wasm-opt's
+# flags and the decoding trims; 130.8 KB since the SDK reads JSON with a
+# reader of its own (sdk/src/json_reader.rs) whose errors never format a
+# float. The gate is the goal. See wasm/README.md ("Size and speed").
+# NOT MET, speed: 1.25x to 1.38x per-round median on the shared 2-core
+# machine (1.35x to 1.45x before in the same minutes); the gate stays at
+# 1.5x, where it was.
+(cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 140 --ratio-budget 1.5)

@@ -16,7 +16,7 @@ if ! cargo metadata --locked --format-version 1 >/dev/null; then
   exit 1
 fi
 export RUSTC_BOOTSTRAP=1
-for target in compact_permissions expiration responses new_key_input; do
+for target in compact_permissions expiration responses json_reader new_key_input; do
   # Runs into a scratch copy so CI leaves the committed corpus as it is.
   scratch=$(mktemp -d)
   cp -r "corpus/$target/." "$scratch/"

@@ -9,18 +9,21 @@
 //! gzip-compressed WebAssembly in all. An array is refused as any other
 //! wrong type is ("invalid type: sequence, expected struct ...").
 //!
-//! [`from_slice`] reads a document; [`Object`], [`one`], [`option`] and
-//! [`vec`] read the structs inside one (`#[serde(deserialize_with)]`).
+//! [`from_slice`] reads a document with the SDK's reader
+//! ([`crate::json_reader`]); [`Object`], [`one`], [`option`] and [`vec`]
+//! read the structs inside one (`#[serde(deserialize_with)]`).
 
 use serde::de::{Deserialize, DeserializeOwned, Deserializer, Visitor};
+
+use crate::json_reader;
 
 /// Decodes `bytes`, a JSON object, into `T` (a struct read by serde's derive),
 /// with serde_json's checks and errors: `serde_json::from_slice`, except that
 /// a JSON array is not read as the struct's fields in order.
-pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = T::deserialize(ObjectOnly(&mut de))?;
-    de.end()?;
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, json_reader::Error> {
+    let mut reader = json_reader::Reader::new(bytes);
+    let value = T::deserialize(ObjectOnly(&mut reader))?;
+    reader.end()?;
     Ok(value)
 }
 

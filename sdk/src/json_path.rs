@@ -21,8 +21,34 @@ enum Frame {
     },
 }
 
+/// A decode error that says where it happened, as serde_json's do.
+pub trait Located: std::fmt::Display {
+    /// 1-based.
+    fn line(&self) -> usize;
+    /// Bytes from the line's start.
+    fn column(&self) -> usize;
+}
+
+impl Located for serde_json::Error {
+    fn line(&self) -> usize {
+        serde_json::Error::line(self)
+    }
+    fn column(&self) -> usize {
+        serde_json::Error::column(self)
+    }
+}
+
+impl Located for crate::json_reader::Error {
+    fn line(&self) -> usize {
+        crate::json_reader::Error::line(self)
+    }
+    fn column(&self) -> usize {
+        crate::json_reader::Error::column(self)
+    }
+}
+
 /// The path to where `error` happened in `json`, the document it came from.
-pub fn of_error(json: &[u8], error: &serde_json::Error) -> String {
+pub fn of_error(json: &[u8], error: &impl Located) -> String {
     let offset = offset_of(json, error.line(), error.column());
     // A struct missing a field fails at its closing brace: the path names the
     // struct, not the last field read.
@@ -94,7 +120,7 @@ fn walk(json: &[u8]) -> Vec<Frame> {
                 {
                     let raw = &json[i..end.min(json.len())];
                     *key = Some(
-                        serde_json::from_slice::<String>(raw)
+                        crate::json_reader::string(raw)
                             .unwrap_or_else(|_| String::from_utf8_lossy(&raw[1..]).into_owned()),
                     );
                 } else {

@@ -14,6 +14,7 @@ pub mod interrupt;
 pub mod journal;
 pub mod json_object;
 pub mod json_path;
+pub mod json_reader;
 #[cfg(not(target_arch = "wasm32"))]
 mod json_schema;
 pub mod key;

@@ -60,7 +60,7 @@ pub fn from_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result
 /// one most likely meant), the field that is missing, or the field of the
 /// wrong type and what it takes. Never a value: a misplaced API key or header
 /// value would otherwise come back in the error.
-pub fn decode_error(json: &str, e: &serde_json::Error, what: &str) -> String {
+pub fn decode_error(json: &str, e: &narrative_keys::json_reader::Error, what: &str) -> String {
     let message = e.to_string();
     // serde's words, then the names in backticks: "unknown field `expires`,
     // expected one of `name`, `permissions`, ..." or "missing field `name`".
