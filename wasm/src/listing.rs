@@ -23,16 +23,15 @@ use crate::listing_check::reads_as_written;
 /// `{"listed":<the server's body>}` when the body passes, else the keys
 /// written out (an array).
 pub fn answer(status: u16, body: Vec<u8>) -> Result<String, ErrorInfo> {
-    match String::from_utf8(body) {
-        Ok(text) if reads_as_written(&text) => {
+    match std::str::from_utf8(&body) {
+        Ok(text) if reads_as_written(text) => {
             let mut out = String::with_capacity(text.len() + 12);
             out.push_str("{\"listed\":");
-            out.push_str(&text);
+            out.push_str(text);
             out.push('}');
             Ok(out)
         }
-        Ok(text) => Ok(keys_to_json(&decode::list(status, text.as_bytes())?)),
-        Err(e) => Ok(keys_to_json(&decode::list(status, e.as_bytes())?)),
+        _ => Ok(keys_to_json(&decode::list(status, &body)?)),
     }
 }
 

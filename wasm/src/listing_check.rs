@@ -102,16 +102,16 @@ fn check(text: &str) -> Sure {
                         }
                         continue;
                     }
-                    (b'n', Role::Expiry | Role::Ignored) => {
-                        at = literal(bytes, at, b"ull")?;
-                        continue;
-                    }
-                    (b't', Role::Ignored) => {
-                        at = literal(bytes, at, b"rue")?;
-                        continue;
-                    }
-                    (b'f', Role::Ignored) => {
-                        at = literal(bytes, at, b"alse")?;
+                    (b'n', Role::Expiry | Role::Ignored) | (b't' | b'f', Role::Ignored) => {
+                        let rest: &[u8] = match first {
+                            b'n' => b"ull",
+                            b't' => b"rue",
+                            _ => b"alse",
+                        };
+                        at += rest.len();
+                        if bytes.get(at - rest.len()..at)? != rest {
+                            return None;
+                        }
                         continue;
                     }
                     (b'-' | b'0'..=b'9', Role::Ignored) => {
@@ -232,12 +232,6 @@ fn skip_space(bytes: &[u8], mut at: usize) -> usize {
         at += 1;
     }
     at
-}
-
-/// After `word` at `at`, or `None`.
-fn literal(bytes: &[u8], at: usize, word: &[u8]) -> Option<usize> {
-    let end = at + word.len();
-    (bytes.get(at..end)? == word).then_some(end)
 }
 
 /// After the number at `at`, in JSON's grammar: `-`, then `0` or digits not
