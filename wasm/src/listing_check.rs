@@ -326,30 +326,24 @@ fn string_stop(bytes: &[u8], mut at: usize) -> Option<usize> {
 /// Whether `text` is an instant written as `listing::written_instant` writes
 /// it: `YYYY-MM-DDTHH:MM:SS`, then a fraction of 3, 6 or 9 digits whose last
 /// three are not all zero (fewer digits would do), then `Z`; and a real
-/// instant, which the SDK's own parser checks. A leap second is not sure.
+/// instant. The SDK's own parser checks the digits and separators (it reads
+/// only digits into the fraction, and only `Z` as an offset ending in `Z`);
+/// the bytes checked here are where it allows more than the writer writes.
+/// A leap second is not sure.
 fn canonical_instant(text: &str) -> Sure {
-    const SHAPE: &[u8; 19] = b"0000-00-00T00:00:00";
     let bytes = text.as_bytes();
-    let (seconds, rest) = bytes.split_at_checked(SHAPE.len())?;
-    let mut shaped = true;
-    for i in 0..SHAPE.len() {
-        shaped &= match SHAPE[i] {
-            b'0' => seconds[i].is_ascii_digit(),
-            s => seconds[i] == s,
-        };
-    }
-    let fraction = rest.strip_suffix(b"Z")?;
-    let fraction_as_written = match fraction {
-        [] => true,
-        [b'.', digits @ ..] => {
-            matches!(digits.len(), 3 | 6 | 9)
-                && digits.iter().all(u8::is_ascii_digit)
-                && !digits.ends_with(b"000")
-        }
+    let as_written = match bytes.len() {
+        20 => true,
+        24 | 27 | 30 => bytes[19] == b'.' && !bytes[..bytes.len() - 1].ends_with(b"000"),
         _ => false,
     };
-    let leap_second = seconds[17] == b'6';
-    (shaped && fraction_as_written && !leap_second && parse_rfc3339(text).is_some()).then_some(())
+    let leap_second = bytes.get(17) == Some(&b'6');
+    (as_written
+        && bytes[10] == b'T'
+        && bytes.ends_with(b"Z")
+        && !leap_second
+        && parse_rfc3339(text).is_some())
+    .then_some(())
 }
 
 #[cfg(test)]
@@ -436,6 +430,10 @@ mod tests {
                 "+2027-01-01T00:00:00Z",
                 "2027-01-01T00:00:00.Z",
                 "2027-01-01T00:00:00ZZ",
+                "2027-01-31T12:30:05.12aZ",
+                "2027-01-31T12:30:05.123+00Z",
+                "2027-01-31T12:30:05.000+01:00Z",
+                "2027-01-31T12:30:05.1 2Z",
                 "",
                 "Z",
             ]
