@@ -67,7 +67,9 @@ step "size and speed"
 # substring search, one join) 144.6 KB. The gate is that figure rounded up to
 # 145 KB, so the package cannot grow unnoticed; what is left to reach 140 KB
 # (float formatting pulled in by serde's error messages, about 6 KB) is listed
-# in wasm/README.md ("Size and speed"). NOT MET, speed: 1.25x to 1.38x
-# per-round median on the shared 2-core machine (1.35x to 1.45x before in the
-# same minutes); the gate stays at 1.5x, where it was.
-(cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 145 --ratio-budget 1.5)
+# in wasm/README.md ("Size and speed"). Speed: the goal is the gate.
+# listKeys' check of the server's JSON is a byte scanner
+# (wasm/src/listing_check.rs) rather than serde visitors: per-round median
+# 1.10x to 1.18x on the shared 2-core machine (1.30x to 1.34x before, in
+# the same minutes).
+(cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 145 --ratio-budget 1.2)
