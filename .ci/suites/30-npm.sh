@@ -70,6 +70,6 @@ step "size and speed"
 # in wasm/README.md ("Size and speed"). Speed: the goal is the gate.
 # listKeys' check of the server's JSON is a byte scanner
 # (wasm/src/listing_check.rs) rather than serde visitors: per-round median
-# 1.10x to 1.18x on the shared 2-core machine (1.30x to 1.34x before, in
-# the same minutes).
+# 1.06x to 1.21x over 22 runs on the shared 2-core machine, most near 1.15x
+# (1.30x to 1.38x before, in the same hours); little margin under the gate.
 (cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 145 --ratio-budget 1.2)
