@@ -63,8 +63,9 @@ step "size and speed"
 # Size: 167.7 KB (bench.mjs) before issue 26; 144.6 KB after wasm-opt's
 # flags and the decoding trims; 130.8 KB since the SDK reads JSON with a
 # reader of its own (sdk/src/json_reader.rs) whose errors never format a
-# float. The gate is the goal. See wasm/README.md ("Size and speed").
-# NOT MET, speed: 1.25x to 1.38x per-round median on the shared 2-core
-# machine (1.35x to 1.45x before in the same minutes); the gate stays at
-# 1.5x, where it was.
-(cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 140 --ratio-budget 1.5)
+# float. Speed: listKeys' check of the server's JSON is a byte scanner
+# (wasm/src/listing_check.rs) rather than serde visitors: per-round median
+# 1.06x to 1.21x over 22 runs on the shared 2-core machine, most near 1.15x
+# (1.30x to 1.38x before, in the same hours). The gates are the goals. See
+# wasm/README.md ("Size and speed").
+(cd wasm && NARRATIVE_KEYS_EMULATOR="$release_emulator" node bench/bench.mjs --size-budget-kb 140 --ratio-budget 1.2)

@@ -110,6 +110,13 @@ impl From<&str> for Resource {
     }
 }
 
+impl From<Resource> for String {
+    /// The wire name, given back (so its buffer can be reused).
+    fn from(resource: Resource) -> Self {
+        resource.0
+    }
+}
+
 impl Serialize for Resource {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)

@@ -34,6 +34,7 @@ mod api;
 pub mod error;
 mod inputs;
 pub mod listing;
+mod listing_check;
 pub mod outputs;
 pub mod runtime;
 

@@ -8,39 +8,30 @@
 //! their camelCase names (`core.js`, `listed`): no decoding into keys and
 //! writing them out again. Otherwise the SDK decodes the keys and
 //! [`keys_to_json`] writes them. Both roads give the same value (tests
-//! here and in `tests/client.test.mjs` hold them equal), and the check
-//! reads the body as strictly as the SDK's decoder, which gives the error
-//! when it does not pass.
-
-use std::fmt;
+//! here and in `tests/client.test.mjs` hold them equal). The check
+//! (`listing_check`) is a byte scanner that says yes only when sure; the
+//! SDK's decoder reads whatever it is not sure of, and gives the error.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use narrative_keys::ApiKey;
 use narrative_keys::client::decode;
-use narrative_keys::instant::parse_rfc3339;
-use narrative_keys::json_object::{self, Object};
-use narrative_keys::{ApiKey, Permission};
-use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 use crate::error::ErrorInfo;
+use crate::listing_check::reads_as_written;
 
 /// The task result of `listKeys` for a successful listing:
 /// `{"listed":<the server's body>}` when the body passes, else the keys
 /// written out (an array).
 pub fn answer(status: u16, body: Vec<u8>) -> Result<String, ErrorInfo> {
-    if !reads_as_written(&body) {
-        return Ok(keys_to_json(&decode::list(status, &body)?));
-    }
-    // serde_json checked every string as UTF-8; outside them it takes ASCII only.
-    match String::from_utf8(body) {
-        Ok(text) => {
+    match std::str::from_utf8(&body) {
+        Ok(text) if reads_as_written(text) => {
             let mut out = String::with_capacity(text.len() + 12);
             out.push_str("{\"listed\":");
-            out.push_str(&text);
+            out.push_str(text);
             out.push('}');
             Ok(out)
         }
-        Err(e) => Ok(keys_to_json(&decode::list(status, e.as_bytes())?)),
+        _ => Ok(keys_to_json(&decode::list(status, &body)?)),
     }
 }
 
@@ -48,122 +39,6 @@ pub fn answer(status: u16, body: Vec<u8>) -> Result<String, ErrorInfo> {
 /// many fractional digits (0, 3, 6 or 9) as it needs.
 pub fn written_instant(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-/// Whether `body` is a listing the SDK's decoder accepts, and whose every
-/// key [`keys_to_json`] would write with the same values.
-fn reads_as_written(body: &[u8]) -> bool {
-    // As the SDK reads: one copy of serde_json's reader in the package. Read
-    // from objects only (`json_object`): serde's derived readers also take an
-    // array of the field values, which JavaScript would find no fields in.
-    json_object::from_slice::<Listing>(body).is_ok_and(|l| l.records.0)
-}
-
-/// `ListResponse` as the SDK reads it (`records` required, other fields ignored).
-#[derive(Deserialize)]
-struct Listing {
-    records: AllAsWritten,
-}
-
-/// `wire::Key` as the SDK reads it, keeping only whether it reads as written.
-#[derive(Deserialize)]
-struct ListedKey {
-    #[allow(dead_code)] // read for its type, as the SDK reads it
-    id: AnyString,
-    #[allow(dead_code)]
-    name: AnyString,
-    permissions: InSetOrder,
-    #[serde(default)]
-    expires_at: Option<InstantAsWritten>,
-}
-
-/// A JSON array of keys: `true` when every key reads as written.
-struct AllAsWritten(bool);
-
-impl<'de> Deserialize<'de> for AllAsWritten {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Keys;
-        impl<'de> Visitor<'de> for Keys {
-            type Value = AllAsWritten;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of keys")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AllAsWritten, A::Error> {
-                let mut all = true;
-                while let Some(Object(key)) = seq.next_element::<Object<ListedKey>>()? {
-                    all &= key.permissions.0 && key.expires_at.is_none_or(|e| e.0);
-                }
-                Ok(AllAsWritten(all))
-            }
-        }
-        d.deserialize_seq(Keys)
-    }
-}
-
-/// Any JSON string, not kept.
-struct AnyString;
-
-impl<'de> Deserialize<'de> for AnyString {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl Visitor<'_> for Text {
-            type Value = AnyString;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<AnyString, E> {
-                Ok(AnyString)
-            }
-        }
-        d.deserialize_str(Text)
-    }
-}
-
-/// A JSON array of permissions: `true` when each comes after the one
-/// before in the set's order, so the set keeps them all, in this order.
-struct InSetOrder(bool);
-
-impl<'de> Deserialize<'de> for InSetOrder {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Permissions;
-        impl<'de> Visitor<'de> for Permissions {
-            type Value = InSetOrder;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of permissions")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<InSetOrder, A::Error> {
-                let mut in_order = true;
-                let mut previous: Option<Permission> = None;
-                while let Some(Object(p)) = seq.next_element::<Object<Permission>>()? {
-                    in_order &= previous.is_none_or(|q| q < p);
-                    previous = Some(p);
-                }
-                Ok(InSetOrder(in_order))
-            }
-        }
-        d.deserialize_seq(Permissions)
-    }
-}
-
-/// An RFC 3339 instant (refused otherwise, as the SDK refuses it): `true`
-/// when written exactly as [`written_instant`] writes it.
-struct InstantAsWritten(bool);
-
-impl<'de> Deserialize<'de> for InstantAsWritten {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Instant;
-        impl Visitor<'_> for Instant {
-            type Value = InstantAsWritten;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an RFC 3339 instant")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<InstantAsWritten, E> {
-                let at = parse_rfc3339(v).ok_or_else(|| E::custom("not an RFC 3339 instant"))?;
-                Ok(InstantAsWritten(written_instant(&at) == v))
-            }
-        }
-        d.deserialize_str(Instant)
-    }
 }
 
 /// `listKeys`' answer, written out directly: the bytes [`to_json`] writes
@@ -322,10 +197,11 @@ mod tests {
             road(&listing(r#"{"id":"b","name":"n","permissions":[]}"#)),
             "listed"
         );
-        // Names with escapes are the same names.
+        // Names with escapes are the same names, which the check leaves to
+        // the SDK's decoder (it is not sure of an escaped name): same value.
         let escaped =
             r#"{"i\u0064":"b","name":"n","permissions":[{"\u0061ccess":"read","resource":"x"}]}"#;
-        assert_eq!(road(&listing(escaped)), "listed");
+        assert_eq!(road(&listing(escaped)), "written");
         for at in [
             "2016-12-31T23:59:60Z",
             "9999-12-31T23:59:59.123456789Z",
@@ -433,8 +309,187 @@ mod tests {
                 let set_keeps_order =
                     Permission::new(AccessLevel::from_wire(a1), Resource::new(r1))
                         < Permission::new(AccessLevel::from_wire(a2), Resource::new(r2));
-                assert_eq!(reads_as_written(body.as_bytes()), set_keeps_order, "{body}");
+                assert_eq!(reads_as_written(&body), set_keeps_order, "{body}");
             }
         }
+    }
+
+    /// A listing as the API and the emulator send it, with a little of
+    /// everything the check reads: escapes, `null`, an ignored field
+    /// holding every kind of value, whitespace.
+    const REALISTIC: &str = r#"{"records":[{"expires_at":"2027-03-06T11:05:14Z","id":"d8e0ca7c-760f-4d6d-a496-d5ccd72c7569","name":"bench key 1","permissions":[{"access":"write","resource":"data_streams"},{"access":"read","resource":"datasets"}]},
+ {"expires_at":null,"id":"c1f16722","name":"admin \u00e9 \"q\"","permissions":[{"access":"read","resource":"access_tokens"}]},
+ {"id":"b","name":"n","permissions":[],"expires_at":"2023-10-31T11:19:13.400498Z","note":{"a":[1,-2.5e3,true,false,null,"x"]}}],"next":null}"#;
+
+    /// When the check says yes to `body`, the SDK reads it and JavaScript's
+    /// value is the written one. Whether it said yes.
+    fn agrees(body: &[u8]) -> bool {
+        // Not UTF-8: `answer` hands it to the SDK without asking the check.
+        let Ok(text) = std::str::from_utf8(body) else {
+            return false;
+        };
+        if !reads_as_written(text) {
+            return false;
+        }
+        let keys = decode::list(200, body).unwrap_or_else(|e| panic!("{e}: {text}"));
+        let written: serde_json::Value = serde_json::from_str(&keys_to_json(&keys)).unwrap();
+        let (road, value) = as_javascript_reads(&answer(200, body.to_vec()).unwrap());
+        assert_eq!((road, value), ("listed", written), "{text}");
+        true
+    }
+
+    #[test]
+    fn a_listing_mutated_anywhere_passes_only_when_both_roads_agree() {
+        assert!(agrees(REALISTIC.as_bytes()));
+        let bytes = REALISTIC.as_bytes();
+        let pieces: [&[u8]; 14] = [
+            b"\"", b"\\", b",", b"}", b"]", b"{", b"[", b"0", b"-", b".", b"e", b" ", b"\x01",
+            b"\xff",
+        ];
+        let (mut tried, mut passed) = (0, 0);
+        for at in 0..bytes.len() {
+            let mut bodies = vec![[&bytes[..at], &bytes[at + 1..]].concat()];
+            for piece in pieces {
+                bodies.push([&bytes[..at], piece, &bytes[at..]].concat());
+                bodies.push([&bytes[..at], piece, &bytes[at + 1..]].concat());
+            }
+            for body in bodies {
+                tried += 1;
+                passed += usize::from(agrees(&body));
+            }
+        }
+        // Changes inside names and ids, spaces between tokens, digits in the
+        // ignored numbers still pass; most others break the JSON or the listing.
+        assert!(passed > 1000 && passed < tried / 2, "{passed} of {tried}");
+    }
+
+    // long: one table of bodies per rule of JSON, each short.
+    #[test]
+    fn the_check_reads_json_as_serde_json_and_javascript_do() {
+        let with_note = |note: &str| {
+            format!(r#"{{"records":[{{"id":"b","name":"n","permissions":[],"note":{note}}}]}}"#)
+        };
+        // Values serde_json and JSON.parse both read, in a field both ignore.
+        let deep = format!("{}1{}", "[".repeat(60), "]".repeat(60));
+        for note in [
+            "0",
+            "-0",
+            "12",
+            "1.5",
+            "-0.25e+10",
+            "1E-2",
+            "2e3",
+            "true",
+            "false",
+            "null",
+            r#""a\"\\\/\b\f\n\r\tz \u00e9 \uFFFF""#,
+            r#"{"x":[{},[],"",{"y":null}]}"#,
+            &deep,
+        ] {
+            assert!(agrees(with_note(note).as_bytes()), "{note}");
+        }
+        let spaced = " \t\n\r{ \"records\" :\n[ { \"id\" : \"b\" ,\"name\":\"n\", \"permissions\" : [ ] } ] }\r\n";
+        assert!(agrees(spaced.as_bytes()));
+        // Not JSON: the SDK refuses each, and the check says no.
+        for note in [
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "1e",
+            "1e+",
+            "+1",
+            "0x10",
+            "NaN",
+            "Infinity",
+            "tru",
+            "nul",
+            "True",
+            "'a'",
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\u12g4""#,
+            "\"tab\there\"",
+            "[1,]",
+            r#"{"a":1,}"#,
+            r#"{"a"}"#,
+            "[1 2]",
+            "",
+        ] {
+            let body = with_note(note);
+            assert!(decode::list(200, body.as_bytes()).is_err(), "{note}");
+            assert!(!reads_as_written(&body), "{note}");
+        }
+        for body in [
+            // Whitespace JSON does not have: form feed, no-break space.
+            format!("\u{c}{}", with_note("1")),
+            format!("{}\u{a0}", with_note("1")),
+            format!("{} x", with_note("1")),
+            format!("{}{{}}", with_note("1")),
+        ] {
+            assert!(decode::list(200, body.as_bytes()).is_err(), "{body}");
+            assert!(!reads_as_written(&body), "{body}");
+        }
+    }
+
+    #[test]
+    fn what_the_check_is_not_sure_of_takes_the_written_road() {
+        let too_deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        for key in [
+            // Surrogates, paired or not: serde_json refuses a lone one in a
+            // name, JSON.parse reads it; a pair both read alike, but the
+            // check does not pair them.
+            r#"{"id":"b","name":"\ud83d\ude00","permissions":[]}"#,
+            r#"{"id":"b","name":"n","permissions":[],"note":"\udc00"}"#,
+            // Escapes in an access level, a resource or a field's name.
+            r#"{"id":"b","name":"n","permissions":[{"access":"re\u0061d","resource":"x"}]}"#,
+            r#"{"id":"b","name":"n","permissions":[{"access":"read","resource":"a\/b"}]}"#,
+            r#"{"id":"b","name":"n","permissions":[],"n\u0061me2":1}"#,
+            // Nesting deeper than the check reads, in an ignored field.
+            &format!(r#"{{"id":"b","name":"n","permissions":[],"note":{too_deep}}}"#),
+            // A leap second.
+            r#"{"id":"b","name":"n","permissions":[],"expires_at":"2016-12-31T23:59:60Z"}"#,
+        ] {
+            let body = listing(key);
+            assert!(!reads_as_written(&body), "{key}");
+            assert_eq!(road(&body), "written", "{key}");
+        }
+        let lone = listing(r#"{"id":"b","name":"\ud800","permissions":[]}"#);
+        assert!(!reads_as_written(&lone));
+        assert!(answer(200, lone.into_bytes()).is_err());
+    }
+
+    #[test]
+    fn a_value_of_another_type_is_refused() {
+        for body in [
+            r#"{"records":{}}"#.to_owned(),
+            r#"{"records":null}"#.to_owned(),
+            r#"[]"#.to_owned(),
+            r#""records""#.to_owned(),
+            listing("null"),
+            listing(r#""b""#),
+            listing(r#"{"id":"b","name":null,"permissions":[]}"#),
+            listing(r#"{"id":"b","name":"n","permissions":null}"#),
+            listing(r#"{"id":"b","name":"n","permissions":{}}"#),
+            listing(r#"{"id":"b","name":"n","permissions":["read:x"]}"#),
+            listing(r#"{"id":"b","name":"n","permissions":[{"access":null,"resource":"x"}]}"#),
+            listing(r#"{"id":"b","name":"n","permissions":[],"expires_at":5}"#),
+            listing(r#"{"id":"b","name":"n","permissions":[],"expires_at":{}}"#),
+            listing(r#"{"id":"b","name":"n","permissions":[{"resource":"x"}]}"#),
+            listing(r#"{"name":"n","permissions":[]}"#),
+            listing(r#"{"id":"b","permissions":[]}"#),
+            listing(r#"{"id":"b","name":"n","permissions":[],"name":"m"}"#),
+            listing(
+                r#"{"id":"b","name":"n","permissions":[{"access":"read","resource":"x","resource":"y"}]}"#,
+            ),
+        ] {
+            assert!(decode::list(200, body.as_bytes()).is_err(), "{body}");
+            assert!(!reads_as_written(&body), "{body}");
+        }
+        // Fields the SDK ignores may repeat, as may an ignored field's own.
+        let repeated = listing(
+            r#"{"id":"b","note":1,"name":"n","note":[2],"permissions":[{"x":1,"x":2,"access":"read","resource":"r"}]}"#,
+        );
+        assert_eq!(road(&repeated), "listed");
     }
 }
