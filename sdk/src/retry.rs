@@ -97,12 +97,32 @@ pub(crate) async fn sleep(duration: Duration) {
     #[cfg(not(target_arch = "wasm32"))]
     tokio::time::sleep(duration).await;
     #[cfg(target_arch = "wasm32")]
-    gloo_timers::future::sleep(duration).await;
+    gloo_timers::future::TimeoutFuture::new(timer_millis(duration)).await;
+}
+
+/// A duration for JavaScript's timers (`setTimeout`, `AbortSignal.timeout`),
+/// which hold a signed 32-bit count of milliseconds and fire at once beyond
+/// it: at most 2,147,483,647 ms (24.8 days), which is as good as never.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn timer_millis(duration: Duration) -> u32 {
+    u32::try_from(duration.as_millis()).map_or(i32::MAX as u32, |ms| ms.min(i32::MAX as u32))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timer_longer_than_javascript_holds_waits_the_longest_it_can() {
+        assert_eq!(timer_millis(Duration::from_millis(3_000)), 3_000);
+        for long in [
+            Duration::from_millis(3_000_000_000),
+            Duration::from_secs(1 << 40),
+            Duration::MAX,
+        ] {
+            assert_eq!(timer_millis(long), 2_147_483_647);
+        }
+    }
 
     #[test]
     fn backoff_doubles_caps_and_jitters() {

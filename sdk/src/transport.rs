@@ -326,7 +326,7 @@ mod fetch {
                 init.set_body(&Uint8Array::from(body));
             }
             init.set_headers(&headers);
-            let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
+            let millis = crate::retry::timer_millis(timeout);
             init.set_signal(Some(&AbortSignal::timeout_with_u32(millis)));
             // A rejected fetch means no response at all: the server was not
             // reached, the connection broke, or the timeout fired. Unlike

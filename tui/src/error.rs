@@ -275,9 +275,16 @@ fn exit_and_hint(e: &narrative_keys::Error) -> (u8, Option<&'static str>) {
             EXIT_FINDING,
             Some("check --environment (or NARRATIVE_ENVIRONMENT) and your network, then try again"),
         ),
-        E::Server(_) | E::UnexpectedStatus(_) | E::Decode { .. } => {
+        E::Server(_) | E::UnexpectedStatus(_) => {
             (EXIT_FINDING, Some("the API failed; try again later"))
         }
+        // A malformed answer is not cured by waiting (a hostile trial).
+        E::Decode { .. } => (
+            EXIT_FINDING,
+            Some(
+                "the server's answer is not what the API document describes: check that --environment (or NARRATIVE_ENVIRONMENT) is the Narrative API, and report it if it is",
+            ),
+        ),
         E::Interrupted => (EXIT_FINDING, Some("run the command again to do it")),
         _ => (EXIT_FINDING, None),
     }
@@ -286,5 +293,24 @@ fn exit_and_hint(e: &narrative_keys::Error) -> (u8, Option<&'static str>) {
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         CliError::failed(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_malformed_answer_is_not_told_to_wait() {
+        let decode = narrative_keys::Error::Decode {
+            status: 200,
+            path: ".".into(),
+            message: "trailing characters at line 1 column 9".into(),
+        };
+        let (code, hint) = exit_and_hint(&decode);
+        assert_eq!(code, EXIT_FINDING);
+        let hint = hint.unwrap();
+        assert!(!hint.contains("try again later"), "{hint}");
+        assert!(hint.contains("--environment"), "{hint}");
     }
 }

@@ -68,9 +68,14 @@ function recover(cause) {
 }
 
 // Arguments cross as JSON text. Dates become ISO-8601 strings; an invalid Date
-// is refused here rather than silently read as "no date".
+// and a number that is not finite are refused here rather than silently read
+// as "no date" or the default.
 function replacer(key, value) {
   const original = this[key];
+  // JSON.stringify would write NaN and Infinity as null: an option's default.
+  if (typeof original === 'number' && !Number.isFinite(original)) {
+    throw new NarrativeKeysError({ code: 'invalid_input', message: `${key || 'the number'} is ${original}: give a finite number` });
+  }
   if (original instanceof Date) {
     if (Number.isNaN(original.getTime())) {
       throw new NarrativeKeysError({ code: 'invalid_input', message: `${key || 'the date'} is an invalid Date` });

@@ -111,14 +111,24 @@ pub fn decode_error(json: &str, e: &narrative_keys::json_reader::Error, what: &s
         return format!("{what}: an argument has the wrong type");
     }
     out.push_str(field);
-    out.push_str("` must be ");
-    out.push_str(takes(field));
+    // What JSON.stringify writes and the reader refuses, though of the right
+    // type: a lone UTF-16 surrogate (`'\uD800'`), a number beyond 1.7e308.
+    if message.contains("surrogate") || message.contains("hex escape") {
+        out.push_str(
+            "` holds half of a UTF-16 surrogate pair (\\uD800 to \\uDFFF) alone; remove it",
+        );
+    } else if message.starts_with("number out of range") {
+        out.push_str("` is too large a number");
+    } else {
+        out.push_str("` must be ");
+        out.push_str(takes(field));
+    }
     out
 }
 
 /// What an option takes, in words.
 fn takes(field: &str) -> &'static str {
-    const TAKES: [(&str, &str); 8] = [
+    const TAKES: [(&str, &str); 9] = [
         (
             "expiresAt replacementExpiresAt",
             "an ISO date, a Date, a span such as '90d', or 'never'",
@@ -130,10 +140,8 @@ fn takes(field: &str) -> &'static str {
         ),
         ("resources ids statuses", "an array of strings"),
         ("allowUnknown keepOld dryRun replace", "true or false"),
-        (
-            "concurrency retries timeoutMs soonDays farFutureDays broadShare",
-            "a number",
-        ),
+        ("concurrency retries", "a whole number, 0 or more"),
+        ("timeoutMs soonDays farFutureDays broadShare", "a number"),
         ("headers", "an object of strings"),
         (
             "name preset nameMatches note apiKey environment id access resource",
@@ -315,7 +323,9 @@ pub struct KeyInput {
     #[tsify(optional)]
     pub name: Option<String>,
     pub permissions: Vec<PermissionInput>,
-    #[serde(default)]
+    /// Also read as `expires_at`, as `narrative-keys list --json` writes
+    /// it: left unread, an expired key would be audited as never expiring.
+    #[serde(default, alias = "expires_at")]
     #[tsify(optional, type = "DateInput | null")]
     pub expires_at: Option<String>,
 }

@@ -141,6 +141,11 @@ test('an option of the wrong type is a sentence about the field, never a value',
     [() => nk.keyStatus({ permissions: [] }, { soon_days: 3 }), 'keyStatus: `soon_days` is not an option; did you mean `soonDays`?'],
     [() => new nk.NarrativeKeys({ apiKey: 'k', timeoutMs: secret }), 'new NarrativeKeys: `timeoutMs` must be a number'],
     [() => new nk.NarrativeKeys({ apiKey: 'k', headers: secret }), 'new NarrativeKeys: `headers` must be an object of strings'],
+    // Found by a hostile trial (issue 26): each said "must be a number" or "a string".
+    [() => new nk.NarrativeKeys({ apiKey: 'k', retries: 1.5 }), 'new NarrativeKeys: `retries` must be a whole number, 0 or more'],
+    [() => new nk.NarrativeKeys({ apiKey: 'k', retries: -1 }), 'new NarrativeKeys: `retries` must be a whole number, 0 or more'],
+    [() => new nk.NarrativeKeys({ apiKey: 'k', timeoutMs: Number.MAX_VALUE }), 'new NarrativeKeys: `timeoutMs` is too large a number'],
+    [() => nk.validateNewKey({ name: 'ci\uD800', permissions: ['read:views'] }), 'validateNewKey: `name` holds half of a UTF-16 surrogate pair (\\uD800 to \\uDFFF) alone; remove it'],
   ]) {
     assert.throws(call, (e) => {
       assert.ok(nk.isNarrativeKeysError(e, 'invalid_input'), `${e.code}: ${e.message}`);
@@ -152,6 +157,26 @@ test('an option of the wrong type is a sentence about the field, never a value',
   }
   // A name too long to be an option's is not repeated either.
   assert.throws(() => nk.keyStatus({ permissions: [] }, { [secret.repeat(4)]: 1 }), (e) => e.code === 'invalid_input' && !e.message.includes(secret) && /is not an option/.test(e.message));
+});
+
+test('a number that is not finite is refused, not read as the default', () => {
+  // JSON.stringify writes NaN and Infinity as null, which an option reads as
+  // its default: a timeout of NaN was the default 30 seconds.
+  for (const [call, field] of [
+    [() => new nk.NarrativeKeys({ apiKey: 'k', timeoutMs: NaN }), 'timeoutMs'],
+    [() => new nk.NarrativeKeys({ apiKey: 'k', retries: Infinity }), 'retries'],
+    [() => nk.keyStatus({ permissions: [] }, { soonDays: -Infinity }), 'soonDays'],
+  ]) {
+    assert.throws(call, (e) => nk.isNarrativeKeysError(e, 'invalid_input') && e.message.startsWith(`${field} is `) && /finite number/.test(e.message));
+  }
+});
+
+test('a key as the CLI writes it (expires_at) is audited by its expiration', () => {
+  // Found by a hostile trial: `expires_at` was ignored, and an expired key
+  // reported as never expiring.
+  const key = { id: 'a', name: 'a', permissions: ['read:datasets'], expires_at: '2020-01-01T00:00:00Z' };
+  assert.equal(nk.keyStatus(key), 'expired');
+  assert.equal(nk.keyStatus({ ...key, expires_at: undefined, expiresAt: '2020-01-01T00:00:00Z' }), 'expired');
 });
 
 test('bad arguments are NarrativeKeysError, never a string', () => {
