@@ -111,19 +111,21 @@ pub fn decode_error(json: &str, e: &narrative_keys::json_reader::Error, what: &s
         return format!("{what}: an argument has the wrong type");
     }
     out.push_str(field);
+    out.push_str(&what_is_wrong(&message, field));
+    out
+}
+
+/// After "`field": what is wrong with its value, from the reader's `message`.
+fn what_is_wrong(message: &str, field: &str) -> String {
     // What JSON.stringify writes and the reader refuses, though of the right
     // type: a lone UTF-16 surrogate (`'\uD800'`), a number beyond 1.7e308.
     if message.contains("surrogate") || message.contains("hex escape") {
-        out.push_str(
-            "` holds half of a UTF-16 surrogate pair (\\uD800 to \\uDFFF) alone; remove it",
-        );
+        "` holds half of a UTF-16 surrogate pair (\\uD800 to \\uDFFF) alone; remove it".into()
     } else if message.starts_with("number out of range") {
-        out.push_str("` is too large a number");
+        "` is too large a number".into()
     } else {
-        out.push_str("` must be ");
-        out.push_str(takes(field));
+        format!("` must be {}", takes(field))
     }
-    out
 }
 
 /// What an option takes, in words.
