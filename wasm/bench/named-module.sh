@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The package's .wasm as build.sh ships it, but with its function names kept
-# (wasm-opt -g), for wasm-sizes.mjs. Run wasm/build.sh first.
+# (wasm-opt -g), for wasm-sizes.mjs, or in place of pkg/narrative_keys_wasm_bg.wasm
+# for a profile (node --cpu-prof) that names its functions. Run wasm/build.sh first.
 # Usage: wasm/bench/named-module.sh OUT.wasm [CARGO_WASM]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -8,8 +9,8 @@ out="$1"
 wasm="${2:-${CARGO_TARGET_DIR:-$here/../target}/wasm32-unknown-unknown/wasm-release/narrative_keys_wasm.wasm}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-wasm-bindgen --target web --out-dir "$tmp" --out-name m "$wasm"
+wasm-bindgen --target web --out-dir "$tmp" --out-name narrative_keys_wasm "$wasm"
 "$here/node_modules/.bin/wasm-opt" -Oz --one-caller-inline-max-function-size=0 \
   --skip-pass=merge-similar-functions --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
-  --strip-debug --strip-producers -g "$tmp/m_bg.wasm" -o "$out"
+  --strip-debug --strip-producers -g "$tmp/narrative_keys_wasm_bg.wasm" -o "$out"

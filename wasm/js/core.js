@@ -95,13 +95,13 @@ function unwrap(text) {
   throw new NarrativeKeysError(out.error);
 }
 
-// listKeys' answer: the keys written out, or `{ listed }`, the server's own
+// listKeys' answer: the keys written out (an array), or the server's own
 // JSON, checked in WebAssembly and parsed once here, when it reads as the
 // package writes it (wasm/src/listing.rs). Each key keeps the four fields
 // the package promises, in its order and under its names.
 function keys(answer) {
   if (Array.isArray(answer)) return answer;
-  return answer.listed.records.map((k) => ({
+  return answer.records.map((k) => ({
     id: k.id,
     name: k.name,
     permissions: k.permissions.map((p) => ({ access: p.access, resource: p.resource })),

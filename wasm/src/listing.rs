@@ -5,7 +5,7 @@
 //! (each key's permissions in the set's order without repeats, instants
 //! written as [`written_instant`] writes them), the server's own text goes
 //! to JavaScript, which parses it once and keeps the four fields under
-//! their camelCase names (`core.js`, `listed`): no decoding into keys and
+//! their camelCase names (`core.js`, `keys`): no decoding into keys and
 //! writing them out again. Otherwise the SDK decodes the keys and
 //! [`keys_to_json`] writes them. Both roads give the same value (tests
 //! here and in `tests/client.test.mjs` hold them equal). The check
@@ -19,19 +19,14 @@ use narrative_keys::client::decode;
 use crate::error::ErrorInfo;
 use crate::listing_check::reads_as_written;
 
-/// The task result of `listKeys` for a successful listing:
-/// `{"listed":<the server's body>}` when the body passes, else the keys
-/// written out (an array).
+/// The task result of `listKeys` for a successful listing: the server's
+/// body itself (an object) when it passes, else the keys written out (an
+/// array). The body is passed on without a copy.
 pub fn answer(status: u16, body: Vec<u8>) -> Result<String, ErrorInfo> {
-    match std::str::from_utf8(&body) {
-        Ok(text) if reads_as_written(text) => {
-            let mut out = String::with_capacity(text.len() + 12);
-            out.push_str("{\"listed\":");
-            out.push_str(text);
-            out.push('}');
-            Ok(out)
-        }
-        _ => Ok(keys_to_json(&decode::list(status, &body)?)),
+    match String::from_utf8(body) {
+        Ok(text) if reads_as_written(&text) => Ok(text),
+        Ok(text) => Ok(keys_to_json(&decode::list(status, text.as_bytes())?)),
+        Err(e) => Ok(keys_to_json(&decode::list(status, e.as_bytes())?)),
     }
 }
 
@@ -152,10 +147,10 @@ mod tests {
         assert_eq!(keys_to_json(&[]), to_json(&Vec::<ApiKey>::new()).unwrap());
     }
 
-    /// What `core.js` makes of `listKeys`' task result: `listed` read as it does.
+    /// What `core.js` makes of `listKeys`' task result: the server's object read as it does.
     fn as_javascript_reads(result: &str) -> (&'static str, serde_json::Value) {
         let v: serde_json::Value = serde_json::from_str(result).unwrap();
-        if let Some(listed) = v.get("listed") {
+        if let Some(listed) = v.as_object() {
             let keys =
                 listed["records"].as_array().unwrap().iter().map(|k| {
                     let permissions: Vec<_> = k["permissions"].as_array().unwrap().iter().map(|p| {
