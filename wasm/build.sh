@@ -50,15 +50,9 @@ sed -i "s/$stale/return; \/\/ narrative-keys: a callback of an instance abandone
 
 wasm_opt="$here/node_modules/.bin/wasm-opt"
 if [ "$profile" != dev ] && [ -x "$wasm_opt" ]; then
-  # -Oz without the two passes that cost gzip: inlining functions called
-  # once, and merging similar functions into one with parameters. They leave
-  # the module smaller raw (399 KB against 412 KB) but larger gzip-compressed,
-  # as it is served (167.7 KB against 151.7 KB): the copies they make differ
-  # a little each, which gzip cannot share. See README "Size and speed".
-  "$wasm_opt" -Oz --one-caller-inline-max-function-size=0 --skip-pass=merge-similar-functions \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    --strip-debug --strip-producers \
+  # shellcheck source=wasm-opt-flags.sh
+  source "$here/wasm-opt-flags.sh"
+  "$wasm_opt" "${WASM_OPT_FLAGS[@]}" \
     "$out/narrative_keys_wasm_bg.wasm" -o "$out/narrative_keys_wasm_bg.wasm"
 elif [ "$profile" != dev ]; then
   echo "build.sh: wasm-opt not found (run npm ci in wasm/); the wasm is not post-optimised" >&2

@@ -10,7 +10,7 @@ wasm="${2:-${CARGO_TARGET_DIR:-$here/../target}/wasm32-unknown-unknown/wasm-rele
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 wasm-bindgen --target web --out-dir "$tmp" --out-name narrative_keys_wasm "$wasm"
-"$here/node_modules/.bin/wasm-opt" -Oz --one-caller-inline-max-function-size=0 \
-  --skip-pass=merge-similar-functions --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
-  --strip-debug --strip-producers -g "$tmp/narrative_keys_wasm_bg.wasm" -o "$out"
+# shellcheck source=../wasm-opt-flags.sh
+source "$here/wasm-opt-flags.sh"
+"$here/node_modules/.bin/wasm-opt" "${WASM_OPT_FLAGS[@]}" -g \
+  "$tmp/narrative_keys_wasm_bg.wasm" -o "$out"
